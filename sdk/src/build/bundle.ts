@@ -1,0 +1,106 @@
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Agent } from '../define-agent';
+import { sdkEntry } from './sdk-entry';
+import { standaloneValidator } from './standalone';
+
+/** The result of building one agent. */
+export interface BuiltAgent {
+  name: string;
+  source: string;
+  output: string;
+  bytes: number;
+}
+
+export interface BuildOptions {
+  /** Output root; the executable lands in `<out>/ocf/resource.d/<provider>/<Name>`. */
+  out: string;
+  provider: string;
+  /** Interpreter line; default `#!/usr/bin/env node`. */
+  shebang?: string;
+  minify?: boolean;
+}
+
+type Esbuild = typeof import('esbuild');
+
+/** ajv itself stays out of the executable: a built agent always has its standalone validator. */
+const ajvExternal = {
+  name: 'ocfkit-ajv-external',
+  setup(build: import('esbuild').PluginBuild) {
+    build.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', external: true }));
+  },
+};
+
+function commonOptions(source: string): import('esbuild').BuildOptions {
+  return {
+    entryPoints: [source],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    conditions: ['source'],
+    alias: { '@ocfkit/sdk': sdkEntry() },
+    logLevel: 'silent',
+    legalComments: 'none',
+  };
+}
+
+/** Loads an agent module from TS source (bundled to a temporary ESM file) to read its declaration. */
+export async function loadAgent(esbuild: Esbuild, source: string, work: string): Promise<Agent> {
+  const file = join(work, 'probe.mjs');
+  await esbuild.build({ ...commonOptions(source), format: 'esm', outfile: file, plugins: [ajvExternal] });
+  const mod = (await import(pathToFileURL(file).href)) as { default?: Agent };
+  const agent = mod.default;
+  if (!agent || typeof agent !== 'object' || !('schema' in agent) || !('supportedActions' in agent)) {
+    throw new Error(`${source}: the default export is not an agent (export default defineAgent({...}))`);
+  }
+  return agent;
+}
+
+/**
+ * Builds one agent into a single self-contained CommonJS executable: the agent, the SDK runtime
+ * and ajv's standalone validator for its parameters, with a shebang and mode 0755. CommonJS on
+ * purpose: an extensionless ESM file can silently do nothing on Node 20 (nodejs/node#61104).
+ */
+export async function buildAgent(source: string, options: BuildOptions): Promise<BuiltAgent> {
+  const esbuild = await import('esbuild');
+  const work = mkdtempSync(join(tmpdir(), 'ocfkit-build-'));
+  try {
+    const agent = await loadAgent(esbuild, source, work);
+    const validator = join(work, 'validate.cjs');
+    writeFileSync(validator, standaloneValidator(agent.schema));
+    const entry = join(work, 'entry.ts');
+    writeFileSync(
+      entry,
+      [
+        `import agent from ${JSON.stringify(source)};`,
+        `import validate from ${JSON.stringify(validator)};`,
+        `import { run } from '@ocfkit/sdk';`,
+        'run(agent, { validate });',
+        '',
+      ].join('\n'),
+    );
+    const output = join(options.out, 'ocf', 'resource.d', options.provider, agent.name);
+    mkdirSync(dirname(output), { recursive: true });
+    // The executables are CommonJS without an extension; an enclosing "type": "module" package
+    // would make Node read them as ESM, so pin the module type for the whole output tree.
+    writeFileSync(join(options.out, 'ocf', 'package.json'), '{ "type": "commonjs" }\n');
+    const tmp = `${output}.tmp-${process.pid}`;
+    const result = await esbuild.build({
+      ...commonOptions(entry),
+      format: 'cjs',
+      outfile: tmp,
+      minify: options.minify ?? true,
+      banner: { js: `${options.shebang ?? '#!/usr/bin/env node'}\n// ${agent.name} ${agent.version}, built by ocfkit` },
+      plugins: [ajvExternal],
+      metafile: true,
+    });
+    chmodSync(tmp, 0o755);
+    renameSync(tmp, output);
+    const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+    return { name: agent.name, source, output, bytes };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

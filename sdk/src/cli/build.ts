@@ -1,0 +1,48 @@
+import { relative } from 'node:path';
+import { buildAgent } from '../build/bundle';
+import { discoverAgents } from '../build/discover';
+import { type Command, parse } from './args';
+
+export const buildCommand: Command = {
+  summary: 'build agents into self-contained OCF executables',
+  help: `Usage: ocfkit build [options] [PATH...]
+
+Builds each agent (a folder with agent.ts, a folder of such folders, or an agent file; default: .)
+into one executable file: <out>/ocf/resource.d/<provider>/<Name>, mode 0755, with a shebang and
+no dependency on node_modules.
+
+Options:
+  -o, --out DIR         output root (default: dist)
+  -p, --provider NAME   OCF provider directory (default: local)
+      --shebang LINE    interpreter line (default: #!/usr/bin/env node)
+      --no-minify       keep the output readable
+  -h, --help            show this help
+`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      out: { type: 'string', short: 'o', default: 'dist' },
+      provider: { type: 'string', short: 'p', default: 'local' },
+      shebang: { type: 'string' },
+      'no-minify': { type: 'boolean' },
+    });
+    if (values.help) {
+      io.out(this.help);
+      return 0;
+    }
+    if (!/^[A-Za-z0-9_.-]+$/.test(values.provider)) throw new Error(`invalid provider name ${JSON.stringify(values.provider)}`);
+    const sources = discoverAgents(positionals.length > 0 ? positionals : ['.']);
+    for (const [i, source] of sources.entries()) {
+      const started = Date.now();
+      const built = await buildAgent(source, {
+        out: values.out,
+        provider: values.provider,
+        ...(values.shebang ? { shebang: values.shebang } : {}),
+        minify: !values['no-minify'],
+      });
+      io.err(
+        `[${i + 1}/${sources.length}] ${built.name}: ${relative(process.cwd(), built.output)} (${(built.bytes / 1024).toFixed(0)} KiB, ${Date.now() - started} ms)\n`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAgent } from '../build/bundle';
+import { discoverAgents } from '../build/discover';
+import { metaData } from '../metadata/metadata';
+import { type Command, parse } from './args';
+
+export const metaCommand: Command = {
+  summary: "print an agent's meta-data",
+  help: `Usage: ocfkit meta AGENT
+
+AGENT is an agent source (a folder with agent.ts, or the file) or a built executable; prints
+its meta-data XML exactly as \`AGENT meta-data\` would.
+
+Options:
+  -h, --help   show this help
+`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {});
+    if (values.help) {
+      io.out(this.help);
+      return 0;
+    }
+    const [target] = positionals;
+    if (!target || positionals.length > 1) throw new Error('expected exactly one AGENT (see ocfkit meta --help)');
+    if (!existsSync(target)) throw new Error(`no such agent: ${target}`);
+    if (statSync(target).isFile() && !target.endsWith('.ts')) {
+      const r = spawnSync(target, ['meta-data'], { encoding: 'utf8' });
+      io.out(r.stdout);
+      if (r.status !== 0) io.err(r.stderr);
+      return r.status ?? 1;
+    }
+    const [source] = discoverAgents([target]);
+    const work = mkdtempSync(join(tmpdir(), 'ocfkit-meta-'));
+    try {
+      io.out(metaData(await loadAgent(await import('esbuild'), source as string, work)));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return 0;
+  },
+};

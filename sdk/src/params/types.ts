@@ -1,0 +1,82 @@
+/** Flags and descriptions every parameter kind shares. */
+export interface ParamBase {
+  /** One line, shown by `crm_resource --list-options` and pcs. */
+  shortdesc: string;
+  /** Full description; defaults to `shortdesc`. */
+  longdesc?: string;
+  /** Every instance must set it (a missing value is `OCF_ERR_CONFIGURED`). */
+  required?: boolean;
+  /** The value must differ between instances (OCF 1.0 `unique="1"`). */
+  unique?: boolean;
+  /** OCF 1.1 `unique-group`: the combination of all parameters in the group must be unique. */
+  uniqueGroup?: string;
+  /** A change can be applied by `reload-agent` instead of a restart. */
+  reloadable?: boolean;
+  /** Kept for compatibility only; optionally names its replacement. */
+  deprecated?: boolean | { replacedWith?: string; desc?: string };
+  /** Pacemaker extension: keep the value out of the "secure" digest and out of logs. */
+  private?: boolean;
+}
+
+export interface StringParam extends ParamBase {
+  type: 'string';
+  default?: string;
+  /** A regular expression (source text) the value must match. */
+  pattern?: string;
+  /** Reject the empty string. */
+  nonEmpty?: boolean;
+}
+
+export interface IntegerParam extends ParamBase {
+  type: 'integer';
+  default?: number;
+  min?: number;
+  max?: number;
+}
+
+/** OCF booleans: `yes true 1 YES TRUE True ja on ON` and `no false 0 NO FALSE False nein off OFF`. */
+export interface BooleanParam extends ParamBase {
+  type: 'boolean';
+  default?: boolean;
+}
+
+export interface SelectParam<O extends string = string> extends ParamBase {
+  type: 'select';
+  options: readonly O[];
+  default?: NoInfer<O>;
+}
+
+/** A duration in OCF forms (`20s`, `2min`, `500ms`, `1h`, bare seconds); the value is milliseconds. */
+export interface DurationParam extends ParamBase {
+  type: 'duration';
+  /** Default in OCF form, e.g. `'20s'`. */
+  default?: string;
+  /** Smallest allowed value in ms. */
+  minMs?: number;
+}
+
+export type ParamSpec = StringParam | IntegerParam | BooleanParam | SelectParam | DurationParam;
+export type ParamSpecs = Record<string, ParamSpec>;
+
+/** The TypeScript type of one parameter's parsed value. */
+export type ParamValue<D> = D extends { type: 'string' }
+  ? string
+  : D extends { type: 'integer' }
+    ? number
+    : D extends { type: 'boolean' }
+      ? boolean
+      : D extends { type: 'select'; options: readonly (infer O)[] }
+        ? O
+        : D extends { type: 'duration' }
+          ? number
+          : never;
+
+type AlwaysPresent<D> = D extends { required: true } ? true : D extends { default: unknown } ? true : false;
+
+/**
+ * The typed `ctx.params` of an agent: required parameters and those with a default are always
+ * present, the rest may be `undefined`.
+ */
+export type ParamValues<P extends ParamSpecs> = {
+  readonly [K in keyof P]: AlwaysPresent<P[K]> extends true ? ParamValue<P[K]> : ParamValue<P[K]> | undefined;
+};

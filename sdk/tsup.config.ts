@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', build: 'src/build/index.ts', cli: 'src/cli/index.ts' },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  clean: true,
+  sourcemap: true,
+  dts: false,
+  external: ['@ocfkit/engine', '@ocfkit/engine/cli', '@ocfkit/conformance', '@ocfkit/conformance/cli'],
+});
