@@ -1,3 +1,5 @@
+export { requireTool } from './require-tool';
+
 import { spawn } from 'node:child_process';
 import { parseExitReason } from '../codes';
 import type { Agent } from '../define-agent';
