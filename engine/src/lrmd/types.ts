@@ -13,6 +13,8 @@ export interface ResourceSpec {
   type: string;
   /** Instance attributes, passed as `OCF_RESKEY_<name>` (only the configured ones). */
   params?: Record<string, string>;
+  /** Absolute path of the agent executable, bypassing the search path (conformance runs any file). */
+  path?: string;
 }
 
 /** One operation request. Durations in ms. */
@@ -30,6 +32,8 @@ export interface OpRequest {
   checkLevel?: number;
   /** Environment overrides for this op only (tests, profiles). `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
+  /** Run the agent as this user (uid/gid of that account) instead of the executor's own. */
+  user?: string;
 }
 
 /** A finished operation: one flat record. */
