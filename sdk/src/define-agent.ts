@@ -6,29 +6,31 @@ import type { State } from './state';
 
 type Awaitable<T> = T | Promise<T>;
 
-/** Actions whose completion the SDK verifies through `status()`; handlers return nothing. */
-type Lifecycle<P extends ParamSpecs> = (ctx: AgentContext<P>) => Awaitable<void>;
-/** Actions status() cannot confirm; they must say `OCF.SUCCESS` explicitly (or throw). */
-type Explicit<P extends ParamSpecs> = (ctx: AgentContext<P>) => Awaitable<typeof OCF.SUCCESS>;
+type Done = Awaitable<void>;
+/** Actions status() cannot confirm must say `OCF.SUCCESS` explicitly (or throw). */
+type Explicit = Awaitable<typeof OCF.SUCCESS>;
 
-/** The handlers an agent implements. `start` and `stop` are mandatory. */
+/**
+ * The handlers an agent implements. `start` and `stop` are mandatory. (Declared as methods so an
+ * `Agent<P>` is usable wherever an `Agent` is expected.)
+ */
 export interface AgentActions<P extends ParamSpecs> {
-  /** Bring the resource up. The SDK skips it when status() already says running, and reports success only once status() says running. */
-  start: Lifecycle<P>;
+  /** Bring the resource up. Skipped when status() already says running; success only once status() says running. */
+  start(ctx: AgentContext<P>): Done;
   /** Take the resource down. Skipped when already stopped; done only once status() says stopped. */
-  stop: Lifecycle<P>;
+  stop(ctx: AgentContext<P>): Done;
   /** Promote; done once status() says promoted. Declaring it makes the agent promotable. */
-  promote?: Lifecycle<P>;
+  promote?(ctx: AgentContext<P>): Done;
   /** Demote; done once status() says running (unpromoted). */
-  demote?: Lifecycle<P>;
+  demote?(ctx: AgentContext<P>): Done;
   /** Apply changed `reloadable` parameters (OCF 1.1). Mapped to legacy `reload` in portable meta-data. */
-  'reload-agent'?: Explicit<P>;
+  'reload-agent'?(ctx: AgentContext<P>): Explicit;
   /** Clone notification (`ctx.meta.notify`). */
-  notify?: Explicit<P>;
+  notify?(ctx: AgentContext<P>): Explicit;
   /** Push the resource to `ctx.meta.migrateTarget`. */
-  migrate_to?: Explicit<P>;
+  migrate_to?(ctx: AgentContext<P>): Explicit;
   /** Receive a migrating resource; done once status() says running. */
-  migrate_from?: Lifecycle<P>;
+  migrate_from?(ctx: AgentContext<P>): Done;
 }
 
 /** An action's advertised timing in meta-data; durations in OCF form (`20s`). */
@@ -40,6 +42,11 @@ export interface ActionTiming {
   startDelay?: string;
 }
 
+/** Requires a select parameter's default to be one of its options (checked at compile time). */
+type SelectDefaults<P extends ParamSpecs> = {
+  [K in keyof P]: P[K] extends { type: 'select'; options: readonly (infer O)[] } ? { default?: O } : unknown;
+};
+
 /** The declaration of an agent: everything else (types, schema, meta-data, usage) derives from it. */
 export interface AgentSpec<P extends ParamSpecs> {
   /** The agent's type name, also its file name under `resource.d/<provider>/`. */
@@ -50,7 +57,7 @@ export interface AgentSpec<P extends ParamSpecs> {
   longdesc: string;
   /** `ocf-1.1` (default): OCF 1.1 meta-data. `portable`: also passes ra-api-1.dtd and metadata.rng (ocf-tester). */
   metadata?: 'ocf-1.1' | 'portable';
-  params: P;
+  params: P & SelectDefaults<NoInfer<P>>;
   /** Classifies the live system. Must be side-effect free: it runs for every monitor. */
   status(ctx: AgentContext<P>): Awaitable<State>;
   /**

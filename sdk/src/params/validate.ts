@@ -31,7 +31,7 @@ function expectation(spec: ParamSpec, keyword: string, params: Record<string, un
     case 'maximum':
       return `must be <= ${params.limit}`;
     case 'pattern':
-      return `must match /${params.pattern}/`;
+      return `must match the pattern ${params.pattern}`;
     case 'minLength':
       return 'must not be empty';
     default:

@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OCF } from '../codes';
+import { defineAgent } from '../define-agent';
+import { runAction } from '../testing';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ocfkit-run-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const shellish = defineAgent({
+  name: 'Cmd',
+  version: '1',
+  shortdesc: 's',
+  longdesc: 'l',
+  params: {
+    word: { type: 'string', shortdesc: 'word', default: 'x' },
+    out: { type: 'string', shortdesc: 'out', required: true },
+    secret: { type: 'string', shortdesc: 'secret', default: '' },
+  },
+  status: () => 'stopped',
+  actions: {
+    start: () => {},
+    stop: () => {},
+    async notify(ctx) {
+      const r = await ctx.exec('printf', ['%s', ctx.params.word]);
+      await ctx.exec('sh', ['-c', 'cat > "$1"', 'sh', ctx.params.out], { input: r.stdout });
+      return OCF.SUCCESS;
+    },
+    async migrate_to(ctx) {
+      // A long child (with a grandchild) that the deadline must kill.
+      await ctx.exec('sh', ['-c', `echo $$ > ${ctx.params.out}; sleep 300 & wait`]);
+      return OCF.SUCCESS;
+    },
+    async 'reload-agent'(ctx) {
+      await ctx.exec('sh', ['-c', 'echo "denied for $1" >&2; exit 3', 'sh', ctx.params.secret], { redact: [ctx.params.secret] });
+      return OCF.SUCCESS;
+    },
+  },
+});
+
+describe('ctx.exec', () => {
+  it('passes parameters as argv words, never through the shell', async () => {
+    const out = join(dir, 'out');
+    const marker = join(dir, 'pwned');
+    const word = `$(touch ${marker}); \`touch ${marker}\` '"; touch ${marker}`;
+    const r = await runAction(shellish, 'notify', { params: { word, out } });
+    expect(r.rc).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(word);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('kills the command and its children when the deadline fires', async () => {
+    const out = join(dir, 'pid');
+    const r = await runAction(shellish, 'migrate_to', { params: { out }, timeoutMs: 2000 });
+    expect(r.rc).toBe(1);
+    expect(r.exitReason).toMatch(/^migrate_to did not complete within 2s|killed: action deadline reached/);
+    const pid = readFileSync(out, 'utf8').trim();
+    // Neither the shell nor its `sleep 300` child may survive.
+    const alive = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim().startsWith(`${pid} `) || new RegExp(`^\\s*\\d+\\s+${pid}\\s`).test(l));
+    expect(alive).toEqual([]);
+  });
+
+  it('turns a failing command into 1 with its stderr, secrets redacted', async () => {
+    const r = await runAction(shellish, 'reload-agent', { params: { out: '/x', secret: 'hunter2' } });
+    expect(r.rc).toBe(1);
+    expect(r.exitReason).toBe('sh -c echo "denied for $1" >&2; exit 3 sh *** exited 3: denied for ***');
+  });
+});
