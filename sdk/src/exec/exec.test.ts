@@ -74,3 +74,31 @@ describe('ctx.exec', () => {
     expect(r.exitReason).toBe('sh -c echo "denied for $1" >&2; exit 3 sh *** exited 3: denied for ***');
   });
 });
+
+describe('ctx.exec env', () => {
+  const envAgent = defineAgent({
+    name: 'EnvCmd',
+    version: '1',
+    shortdesc: 's',
+    longdesc: 'l',
+    params: { out: { type: 'string', shortdesc: 'out', required: true } },
+    status: () => 'stopped',
+    actions: {
+      start: () => {},
+      stop: () => {},
+      async notify(ctx) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+        const script = 'printf "%s|%s|%s" "${OCF_RESKEY_out-unset}" "${KEEP-unset}" "${ADDED-unset}" > "$1"';
+        await ctx.exec('sh', ['-c', script, 'sh', ctx.params.out], { env: { OCF_RESKEY_out: undefined, ADDED: 'new' } });
+        return OCF.SUCCESS;
+      },
+    },
+  });
+
+  it('removes variables set to undefined and adds the others, keeping the rest', async () => {
+    const out = join(dir, 'env');
+    const r = await runAction(envAgent, 'notify', { params: { out }, env: { KEEP: 'kept' } });
+    expect(r.rc).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('unset|kept|new');
+  });
+});

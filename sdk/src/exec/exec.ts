@@ -41,7 +41,10 @@ export function createExec(deps: ExecDeps): Exec {
     const started = Date.now();
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(deps.env)) if (v !== undefined) env[k] = v;
-    Object.assign(env, options.env);
+    for (const [k, v] of Object.entries(options.env ?? {})) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
     const p = $({
       env,
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),

@@ -2,8 +2,11 @@
 export interface ExecOptions {
   /** Throw an OcfError when the command fails (default true): 5 when it is not installed, else 1. */
   check?: boolean;
-  /** Extra environment variables (merged over the agent's own environment). */
-  env?: Record<string, string>;
+  /**
+   * Extra environment variables, merged over the agent's own environment. A key set to
+   * `undefined` is removed from the child's environment (e.g. a password the child must not inherit).
+   */
+  env?: Record<string, string | undefined>;
   cwd?: string;
   /** Text written to the command's stdin (otherwise stdin is /dev/null). */
   input?: string;
