@@ -1,1 +1,2 @@
-export {};
+export * from './lrmd/index';
+export * from './attrd/index';

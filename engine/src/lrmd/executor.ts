@@ -1,0 +1,322 @@
+import { EventEmitter } from 'node:events';
+import { availableParallelism, hostname } from 'node:os';
+import { checkAgentName, checkSearchPath, DEFAULT_SEARCH_PATH } from './agent-path';
+import { inheritedEnv } from './env';
+import { MetaDataCache } from './metadata-cache';
+import { cancelledResult, opKey, type QueuedOp, type Recurring } from './queued-op';
+import { type OpSettings, runOp } from './run-op';
+import { Semaphore } from './semaphore';
+import type { OpRequest, OpResult, ResourceSpec } from './types';
+
+/** Executor settings; every field has execd's default. */
+export interface ExecutorOptions {
+  /** Agent directories, searched in order. Default `['/usr/lib/ocf/resource.d']`. */
+  searchPath?: string[];
+  /** Ops running at once across resources. Default: CPUs × 2. */
+  concurrency?: number;
+  /** `undefined`: SIGKILL the group at the timeout (execd). A number: SIGTERM, wait, SIGKILL (Heartbeat lrmd). */
+  termGraceMs?: number;
+  /** The agents' working directory. Default `process.cwd()`. */
+  cwd?: string;
+  /** Bytes kept per output stream. Default 1 MiB. */
+  captureBytes?: number;
+  /** The inherited environment. Default: `process.env` without OCF_* and __OCF_ACTION. */
+  baseEnv?: Record<string, string>;
+  /** `CRM_meta_on_node`. Default `os.hostname()`. */
+  nodeName?: string;
+  /** `OCF_ROOT`. Default `/usr/lib/ocf`. */
+  ocfRoot?: string;
+}
+
+interface Resource {
+  spec: ResourceSpec;
+  queue: QueuedOp[];
+  active?: QueuedOp;
+  /** Settles once the active op has been reported. */
+  activeDone?: Promise<void>;
+  recurring: Map<string, Recurring>;
+  history: OpResult[];
+}
+
+/** Results kept per resource by {@link Executor.history}. */
+const HISTORY_LIMIT = 200;
+
+const ACTION = /^[a-z][a-z0-9_-]*$/;
+
+export interface ExecutorEvents {
+  /** Every one-shot result, and recurring results when (rc, execStatus) changed or on cancel. */
+  result: [OpResult];
+  /** Every finished op, recurring runs included even when not reported. */
+  completed: [OpResult];
+}
+
+/**
+ * The local resource manager: runs agent actions with pacemaker-execd's semantics (contract §5).
+ * One op at a time per resource (FIFO), resources in parallel up to `concurrency`, recurring ops
+ * re-armed a fixed delay after each completion and reported on change, stop cancels the
+ * resource's recurring ops first, and timeouts kill the agent's whole process group.
+ *
+ * @example
+ * const ex = new Executor({ searchPath: ['/usr/lib/ocf/resource.d'] });
+ * ex.register({ id: 'd1', provider: 'heartbeat', type: 'Dummy', params: { state: '/run/d1' } });
+ * const r = await ex.run({ rsc: 'd1', action: 'start', timeoutMs: 20_000 });
+ * ex.on('result', (res) => console.log(res.action, res.rc, res.execStatus));
+ * ex.startRecurring({ rsc: 'd1', action: 'monitor', intervalMs: 10_000 });
+ * await ex.close();
+ */
+export class Executor extends EventEmitter<ExecutorEvents> {
+  private readonly settings: OpSettings;
+  private readonly slots: Semaphore;
+  private readonly resources = new Map<string, Resource>();
+  private readonly meta: MetaDataCache;
+  private callId = 0;
+  private closed = false;
+
+  constructor(options: ExecutorOptions = {}) {
+    super();
+    const searchPath = options.searchPath ?? [...DEFAULT_SEARCH_PATH];
+    checkSearchPath(searchPath);
+    const captureBytes = options.captureBytes ?? 1 << 20;
+    if (!Number.isInteger(captureBytes) || captureBytes < 0)
+      throw new Error(`captureBytes must be a non-negative integer, got ${captureBytes}`);
+    if (options.termGraceMs !== undefined && !(options.termGraceMs >= 0))
+      throw new Error(`termGraceMs must be >= 0, got ${options.termGraceMs}`);
+    this.settings = {
+      searchPath,
+      cwd: options.cwd ?? process.cwd(),
+      captureBytes,
+      baseEnv: options.baseEnv ?? inheritedEnv(process.env),
+      nodeName: options.nodeName ?? hostname(),
+      ocfRoot: options.ocfRoot ?? '/usr/lib/ocf',
+      ...(options.termGraceMs !== undefined ? { termGraceMs: options.termGraceMs } : {}),
+    };
+    this.slots = new Semaphore(options.concurrency ?? availableParallelism() * 2);
+    this.meta = new MetaDataCache((spec) => this.runAlone(spec, { rsc: spec.id, action: 'meta-data', timeoutMs: 30_000 }));
+  }
+
+  /** Registers (or re-registers, updating the parameters of) a resource. */
+  register(spec: ResourceSpec): void {
+    if (spec.id.length === 0) throw new Error('resource id must not be empty');
+    checkAgentName('provider', spec.provider);
+    checkAgentName('type', spec.type);
+    const known = this.resources.get(spec.id);
+    const copy = { ...spec, params: { ...spec.params } };
+    if (known) known.spec = copy;
+    else this.resources.set(spec.id, { spec: copy, queue: [], recurring: new Map(), history: [] });
+  }
+
+  /** Runs a one-shot op (queued FIFO behind the resource's other ops) and resolves with its result. */
+  run(req: OpRequest): Promise<OpResult> {
+    let rsc: Resource;
+    try {
+      rsc = this.checkRequest(req);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (req.action === 'stop') for (const rec of [...rsc.recurring.values()]) void this.cancelRecurring(rsc, rec);
+    return new Promise((resolve) => {
+      this.enqueue(rsc, {
+        req: { ...req },
+        readyAt: Date.now(),
+        cancelled: false,
+        finish: (r) => {
+          this.report(rsc, r);
+          resolve(r);
+        },
+      });
+    });
+  }
+
+  /** Starts a recurring op (interval > 0); a duplicate request is merged and, if waiting, run at once. */
+  startRecurring(req: OpRequest): void {
+    const rsc = this.checkRequest(req);
+    const interval = req.intervalMs ?? 0;
+    if (!(interval > 0)) throw new Error(`startRecurring needs intervalMs > 0, got ${req.intervalMs}`);
+    const key = opKey(req.rsc, req.action, interval);
+    const known = rsc.recurring.get(key);
+    if (known) {
+      if (known.timer !== undefined) {
+        clearTimeout(known.timer);
+        known.timer = undefined;
+        this.enqueueRecurring(rsc, known, false);
+      }
+      return;
+    }
+    const rec: Recurring = { key, req: { ...req }, cancelled: false, onCancelled: [] };
+    rsc.recurring.set(key, rec);
+    this.enqueueRecurring(rsc, rec, true);
+  }
+
+  /**
+   * Cancels the recurring op `action`/`intervalMs` of `rsc` (an in-flight run is killed and
+   * reported cancelled), or a queued one-shot with interval 0. Resolves once reported.
+   */
+  cancel(rsc: string, action: string, intervalMs: number): Promise<void> {
+    const r = this.resources.get(rsc);
+    if (!r) return Promise.resolve();
+    const rec = r.recurring.get(opKey(rsc, action, intervalMs));
+    if (rec) return this.cancelRecurring(r, rec);
+    const queued = r.queue.find((op) => !op.recurring && op.req.action === action && (op.req.intervalMs ?? 0) === intervalMs);
+    if (queued) this.dropQueued(r, queued);
+    return Promise.resolve();
+  }
+
+  /** Runs `meta-data` of an agent (type name as instance, no parameters, 30 s); cached per agent. */
+  metaData(provider: string, type: string, opts: { path?: string; refresh?: boolean } = {}): Promise<OpResult> {
+    checkAgentName('provider', provider);
+    checkAgentName('type', type);
+    return this.meta.get({ id: type, provider, type, ...(opts.path !== undefined ? { path: opts.path } : {}) }, opts.refresh ?? false);
+  }
+
+  /** The results recorded for `rsc`, oldest first (one-shots and reported recurring results). */
+  history(rsc: string): readonly OpResult[] {
+    return this.resources.get(rsc)?.history ?? [];
+  }
+
+  /** Cancels everything: queued ops and recurring ops are reported cancelled, running ops are killed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const waits: Promise<unknown>[] = [];
+    for (const r of this.resources.values()) {
+      for (const rec of [...r.recurring.values()]) waits.push(this.cancelRecurring(r, rec));
+      for (const op of [...r.queue]) this.dropQueued(r, op);
+      if (r.active) {
+        r.active.cancelled = true;
+        r.active.running?.cancel();
+        if (r.activeDone) waits.push(r.activeDone);
+      }
+    }
+    await Promise.all(waits);
+  }
+
+  private checkRequest(req: OpRequest): Resource {
+    if (this.closed) throw new Error('executor is closed');
+    const rsc = this.resources.get(req.rsc);
+    if (!rsc) throw new Error(`unknown resource ${JSON.stringify(req.rsc)}: register it first`);
+    if (!ACTION.test(req.action)) throw new Error(`invalid action ${JSON.stringify(req.action)}`);
+    const interval = req.intervalMs ?? 0;
+    if (!Number.isFinite(interval) || interval < 0) throw new Error(`invalid intervalMs ${req.intervalMs}`);
+    if (interval > 0 && (req.action === 'start' || req.action === 'stop'))
+      throw new Error(`${req.action} can never be recurring (intervalMs ${interval})`);
+    const timeout = req.timeoutMs ?? 20_000;
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`invalid timeoutMs ${req.timeoutMs}`);
+    return rsc;
+  }
+
+  private enqueue(rsc: Resource, op: QueuedOp, startDelayMs = op.req.startDelayMs ?? 0): void {
+    rsc.queue.push(op);
+    if (startDelayMs > 0) {
+      // As in execd, a delayed op keeps its place at the head of the queue while it waits.
+      op.delayTimer = setTimeout(() => {
+        op.delayTimer = undefined;
+        op.readyAt = Date.now();
+        this.pump(rsc);
+      }, startDelayMs);
+    }
+    this.pump(rsc);
+  }
+
+  private enqueueRecurring(rsc: Resource, rec: Recurring, first: boolean): void {
+    const op: QueuedOp = {
+      req: rec.req,
+      readyAt: Date.now(),
+      cancelled: false,
+      recurring: rec,
+      finish: (r) => this.recurringDone(rsc, rec, r),
+    };
+    rec.op = op;
+    this.enqueue(rsc, op, first ? (rec.req.startDelayMs ?? 0) : 0);
+  }
+
+  private recurringDone(rsc: Resource, rec: Recurring, result: OpResult): void {
+    rec.op = undefined;
+    if (rec.cancelled || result.execStatus === 'cancelled') {
+      const r: OpResult = { ...result, rc: 0, execStatus: 'cancelled' };
+      this.report(rsc, r);
+      for (const done of rec.onCancelled.splice(0)) done();
+      return;
+    }
+    const signature = `${result.rc}/${result.execStatus}`;
+    if (signature !== rec.lastReported) {
+      rec.lastReported = signature;
+      this.report(rsc, result);
+    }
+    if (this.closed) return;
+    rec.timer = setTimeout(() => {
+      rec.timer = undefined;
+      this.enqueueRecurring(rsc, rec, false);
+    }, rec.req.intervalMs);
+  }
+
+  private cancelRecurring(rsc: Resource, rec: Recurring): Promise<void> {
+    rsc.recurring.delete(rec.key);
+    const reported = new Promise<void>((done) => rec.onCancelled.push(done));
+    if (rec.cancelled) return reported;
+    rec.cancelled = true;
+    if (rec.timer !== undefined) {
+      clearTimeout(rec.timer);
+      rec.timer = undefined;
+      this.recurringDone(rsc, rec, cancelledResult(rec.req, ++this.callId));
+    } else if (rec.op) {
+      const op = rec.op;
+      if (rsc.queue.includes(op)) this.dropQueued(rsc, op);
+      else {
+        op.cancelled = true;
+        op.running?.cancel();
+      }
+    }
+    return reported;
+  }
+
+  private dropQueued(rsc: Resource, op: QueuedOp): void {
+    const at = rsc.queue.indexOf(op);
+    if (at < 0) return;
+    rsc.queue.splice(at, 1);
+    clearTimeout(op.delayTimer);
+    op.cancelled = true;
+    op.finish(cancelledResult(op.req, ++this.callId));
+    this.pump(rsc);
+  }
+
+  private pump(rsc: Resource): void {
+    if (rsc.active || this.closed) return;
+    const head = rsc.queue[0];
+    if (!head || head.delayTimer !== undefined) return;
+    rsc.queue.shift();
+    rsc.active = head;
+    rsc.activeDone = this.execute(rsc, head).then((result) => {
+      rsc.active = undefined;
+      rsc.activeDone = undefined;
+      this.emit('completed', result);
+      head.finish(result);
+      this.pump(rsc);
+    });
+  }
+
+  private async execute(rsc: Resource, op: QueuedOp): Promise<OpResult> {
+    const release = await this.slots.acquire();
+    try {
+      if (op.cancelled) return cancelledResult(op.req, ++this.callId);
+      op.running = runOp(this.settings, rsc.spec, op.req, ++this.callId, op.readyAt);
+      return await op.running.result;
+    } finally {
+      release();
+    }
+  }
+
+  /** Runs an op outside any resource queue (meta-data), still within the concurrency limit. */
+  private async runAlone(spec: ResourceSpec, req: OpRequest): Promise<OpResult> {
+    const release = await this.slots.acquire();
+    try {
+      return await runOp(this.settings, spec, req, ++this.callId, Date.now()).result;
+    } finally {
+      release();
+    }
+  }
+
+  private report(rsc: Resource, result: OpResult): void {
+    rsc.history.push(result);
+    if (rsc.history.length > HISTORY_LIMIT) rsc.history.splice(0, rsc.history.length - HISTORY_LIMIT);
+    this.emit('result', result);
+  }
+}

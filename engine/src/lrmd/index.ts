@@ -1,0 +1,11 @@
+/**
+ * The executor (lrmd): runs OCF agent actions with pacemaker-execd's semantics.
+ *
+ * @example
+ * import { Executor } from '@ocfkit/engine';
+ */
+export { DEFAULT_SEARCH_PATH, findAgent } from './agent-path';
+export { agentEnv, CRM_FEATURE_SET, inheritedEnv } from './env';
+export { Executor, type ExecutorEvents, type ExecutorOptions } from './executor';
+export { opKey } from './queued-op';
+export type { ExecStatus, OpRequest, OpResult, ResourceSpec } from './types';

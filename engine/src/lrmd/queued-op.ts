@@ -1,0 +1,65 @@
+import type { RunningOp } from './run-op';
+import type { OpRequest, OpResult } from './types';
+
+/** A recurring op the executor keeps re-arming until it is cancelled. */
+export interface Recurring {
+  key: string;
+  req: OpRequest;
+  /** Waiting for the next run (fixed delay after the previous one ended). */
+  timer?: NodeJS.Timeout;
+  /** The run that is queued or in flight. */
+  op?: QueuedOp;
+  /** `rc/execStatus` of the last reported result: recurring results are reported on change only. */
+  lastReported?: string;
+  cancelled: boolean;
+  /** Resolved once the cancellation has been reported. */
+  onCancelled: Array<() => void>;
+}
+
+/** An op waiting in (or just taken from) a resource's FIFO queue. */
+export interface QueuedOp {
+  req: OpRequest;
+  /** When it became eligible to run (after any start delay); `queueMs` counts from here. */
+  readyAt: number;
+  delayTimer?: NodeJS.Timeout;
+  cancelled: boolean;
+  running?: RunningOp;
+  recurring?: Recurring;
+  /** Receives the result exactly once. */
+  finish(result: OpResult): void;
+}
+
+/**
+ * The key execd gives an op: `<rsc>_<action>_<interval_ms>`.
+ *
+ * @example
+ * opKey('db', 'monitor', 10000) // 'db_monitor_10000'
+ */
+export function opKey(rsc: string, action: string, intervalMs: number): string {
+  return `${rsc}_${action}_${intervalMs}`;
+}
+
+/**
+ * The result reported for an op cancelled before it ran: rc 0, execution status cancelled.
+ *
+ * @example
+ * emit(cancelledResult(op.req, 12));
+ */
+export function cancelledResult(req: OpRequest, callId: number): OpResult {
+  const now = Date.now();
+  return {
+    rsc: req.rsc,
+    action: req.action,
+    intervalMs: req.intervalMs ?? 0,
+    callId,
+    rc: 0,
+    execStatus: 'cancelled',
+    durationMs: 0,
+    queueMs: 0,
+    stdout: '',
+    stderr: '',
+    truncated: false,
+    startedAt: now,
+    finishedAt: now,
+  };
+}

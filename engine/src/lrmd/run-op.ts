@@ -1,0 +1,117 @@
+import { statSync } from 'node:fs';
+import { findAgent } from './agent-path';
+import { agentEnv, type EnvContext, reportedEnv } from './env';
+import { type Launched, launch } from './launch';
+import { execErrorVerdict, type Verdict, verdict } from './outcome';
+import type { OpRequest, OpResult, ResourceSpec } from './types';
+import { launchAs, resolveUser } from './user';
+
+/** Executor-wide settings one op needs. */
+export interface OpSettings extends EnvContext {
+  searchPath: readonly string[];
+  cwd: string;
+  termGraceMs?: number;
+  captureBytes: number;
+}
+
+/** One op being executed: its result, and a way to kill it (reported as cancelled). */
+export interface RunningOp {
+  result: Promise<OpResult>;
+  cancel(): void;
+}
+
+/** Where the agent file is, or why it cannot be run. */
+function locate(settings: OpSettings, spec: ResourceSpec): { file: string } | { failed: Verdict } {
+  if (spec.path !== undefined) {
+    try {
+      statSync(spec.path);
+      return { file: spec.path };
+    } catch (err) {
+      return { failed: execErrorVerdict((err as NodeJS.ErrnoException).code ?? 'ENOENT') };
+    }
+  }
+  const file = findAgent(settings.searchPath, spec.provider, spec.type);
+  if (file !== undefined) return { file };
+  const where = settings.searchPath.join(':');
+  return {
+    failed: {
+      rc: 5,
+      execStatus: 'not-installed',
+      exitReason: `agent ocf:${spec.provider}:${spec.type} not found in ${where}`.slice(0, 128),
+    },
+  };
+}
+
+/**
+ * Runs one op now (no queueing): locate the agent, build execd's environment, launch it in its
+ * own process group with the timeout, and turn the outcome into an {@link OpResult}.
+ *
+ * @example
+ * const op = runOp(settings, spec, { rsc: 'd1', action: 'monitor' }, 1, Date.now());
+ * const r = await op.result;
+ */
+export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, callId: number, requestedAt: number): RunningOp {
+  const timeoutMs = req.timeoutMs ?? 20_000;
+  const env = agentEnv(settings, spec, req);
+  const base = { rsc: req.rsc, action: req.action, intervalMs: req.intervalMs ?? 0, callId, env: reportedEnv(env) };
+  const early = (v: Verdict): RunningOp => {
+    const now = Date.now();
+    return {
+      result: Promise.resolve({
+        ...base,
+        ...v,
+        durationMs: 0,
+        queueMs: now - requestedAt,
+        stdout: '',
+        stderr: '',
+        truncated: false,
+        startedAt: now,
+        finishedAt: now,
+      }),
+      cancel() {},
+    };
+  };
+  const where = locate(settings, spec);
+  if ('failed' in where) return early(where.failed);
+  let how: ReturnType<typeof launchAs> = { command: where.file, args: [req.action], viaSetpriv: false };
+  if (req.user !== undefined) {
+    try {
+      how = launchAs(resolveUser(req.user), where.file, req.action);
+    } catch (err) {
+      return early({ rc: 1, execStatus: 'error', exitReason: (err as Error).message });
+    }
+  }
+  const started = Date.now();
+  let proc: Launched;
+  try {
+    proc = launch({
+      command: how.command,
+      args: how.args,
+      env,
+      cwd: settings.cwd,
+      ...(how.uid !== undefined ? { uid: how.uid, gid: how.gid as number } : {}),
+      timeoutMs,
+      ...(settings.termGraceMs !== undefined ? { termGraceMs: settings.termGraceMs } : {}),
+      captureBytes: settings.captureBytes,
+    });
+  } catch (err) {
+    // spawn throws synchronously for some errors (e.g. EPERM on setuid without privileges)
+    return early(execErrorVerdict((err as NodeJS.ErrnoException).code ?? 'UNKNOWN'));
+  }
+  const result = proc.done.then((o): OpResult => {
+    const v = verdict(o, timeoutMs, how.viaSetpriv);
+    return {
+      ...base,
+      ...v,
+      ...(o.signal ? { signal: o.signal } : {}),
+      durationMs: o.finishedAt - o.startedAt,
+      queueMs: started - requestedAt,
+      stdout: o.stdout,
+      stderr: o.stderr,
+      truncated: o.truncated,
+      startedAt: o.startedAt,
+      finishedAt: o.finishedAt,
+    };
+  });
+  return { result, cancel: () => proc.cancel() };
+}
