@@ -160,4 +160,33 @@ describe('execute: dispatch and exit codes', () => {
     expect(md.stdout).toContain('<resource-agent name="FileRes" version="1">');
     expect((await runAction(agent, 'usage')).rc).toBe(0);
   });
+
+  it('runs many commands at once without a MaxListenersExceeded warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const agent = defineAgent({
+        name: 'Busy',
+        version: '1',
+        shortdesc: 's',
+        longdesc: 'l',
+        params: {},
+        status: () => 'running',
+        actions: {
+          start: () => {},
+          stop: () => {},
+          notify: async (ctx) => {
+            await Promise.all(Array.from({ length: 12 }, () => ctx.exec('true')));
+            return OCF.SUCCESS;
+          },
+        },
+      });
+      expect((await runAction(agent, 'notify')).rc).toBe(0);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
 });

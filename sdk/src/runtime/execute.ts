@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { EXIT_REASON_MAX, EXIT_REASON_PREFIX, OCF } from '../codes';
 import { type AgentContext, readCheckLevel, readMeta } from '../context';
 import type { Agent } from '../define-agent';
@@ -93,6 +94,9 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
   const started = Date.now();
   const deadline = started + meta.timeoutMs - deadlineMargin(meta.timeoutMs);
   const controller = new AbortController();
+  // Every running command and sleep listens on the signal; concurrent ones are legitimate, and
+  // Node's "possible EventTarget memory leak" warning (> 10 listeners) would land on stderr.
+  setMaxListeners(0, controller.signal);
   const timer = setTimeout(
     () => controller.abort(new DeadlineError(`deadline of ${meta.timeoutMs} ms reached`)),
     Math.max(0, deadline - started),
