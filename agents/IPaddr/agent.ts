@@ -1,0 +1,118 @@
+/**
+ * IPaddr — one virtual IPv4 address on a network interface; a drop-in for ocf:heartbeat:IPaddr2
+ * and ocf:heartbeat:IPaddr (same parameter names).
+ *
+ * Manages: an IPv4 address added with `ip addr add` (iproute2), optionally labelled
+ * (`nic:iflabel`). The interface is `nic`, or found from the routing table (longest connected
+ * prefix, as heartbeat findif does). After adding it, gratuitous ARP requests are sent with
+ * iputils `arping -U` (see garp.ts and README.md for why not resource-agents' send_arp).
+ * Binaries: ip (iproute2), arping (iputils-arping). Start/stop need root (uid 0).
+ * Clones: not supported (one address belongs on one node); a clone is refused (6). Not promotable.
+ *
+ * Exit codes beyond the SDK's: malformed ip/cidr_netmask/broadcast/nic/iflabel → 6; a configured
+ * nic that does not exist → 6 on start/validate-all, 1 on a recurring monitor (it vanished),
+ * 7 on a probe, 0 on stop; no connected route and no nic → 1 (probe 7, stop 0); missing ip → 5
+ * (probe 7); not root when start/stop must change something → 4; a duplicate (run_arping) → 1.
+ */
+import { defineAgent, fail } from '@ocfkit/sdk';
+import { addressInUse, sendGratuitousArp, stopSender } from './garp';
+import { type Ctx, params } from './params';
+import { checkedConfig, listAddrs, resolveTarget, type Target } from './target';
+
+/** One resolution per invocation: validate computes it, status and the actions reuse it. */
+const targets = new WeakMap<Ctx, Promise<Target>>();
+
+function target(ctx: Ctx): Promise<Target> {
+  let t = targets.get(ctx);
+  if (t === undefined) {
+    const needPrefix = ctx.action === 'start' || ctx.action === 'validate-all';
+    t = listAddrs(ctx).then((addrs) => resolveTarget(ctx, addrs, { needPrefix, missingNic: needPrefix ? 6 : 1 }));
+    targets.set(ctx, t);
+  }
+  return t;
+}
+
+function requireRoot(ctx: Ctx): void {
+  if (process.getuid?.() !== 0) fail.perm(`${ctx.action} of ${ctx.params.ip} needs root (uid 0) to change addresses`);
+}
+
+/** Interfaces carrying the address; with lvs_support the loopback copy does not count. */
+async function carriers(ctx: Ctx) {
+  return (await listAddrs(ctx)).filter((a) => a.local === ctx.params.ip && !(ctx.params.lvs_support && a.ifname === 'lo'));
+}
+
+export default defineAgent({
+  name: 'IPaddr',
+  version: '1.0.0',
+  shortdesc: 'Manages a virtual IPv4 address',
+  longdesc:
+    'Adds one IPv4 address to a network interface with iproute2 and announces it with gratuitous ARP, so a service address can move between nodes. A drop-in for ocf:heartbeat:IPaddr2 and IPaddr: the same parameter names. The interface is nic, or the interface of the longest connected route matching ip. Gratuitous ARP is sent with iputils arping -U (package iputils-arping): unsolicited ARP requests with sender and target set to the address, which Linux, BSD and Windows neighbours use to update an existing cache entry; it needs nothing from resource-agents, whose send_arp this agent does not depend on. arp_interval is honoured by starting one single-probe arping per interval, because iputils accepts whole seconds only. IPv6 is not supported yet. Needs root for start and stop.',
+  metadata: 'portable',
+  params,
+  async status(ctx) {
+    let t: Target | undefined;
+    try {
+      t = await target(ctx);
+    } catch {
+      // Only reached by a stop whose placement cannot be resolved: manage the address wherever it is.
+    }
+    const on = await carriers(ctx);
+    if (t !== undefined) return on.some((a) => a.ifname === t.nic) ? 'running' : 'stopped';
+    return on.length > 0 ? 'running' : 'stopped';
+  },
+  async validate(ctx) {
+    // The SDK skips the stop handler when the address is already gone; the sender must end anyway.
+    if (ctx.action === 'stop') await stopSender(ctx);
+    checkedConfig(ctx);
+    ctx.requireBinary('ip');
+    if (ctx.action === 'start' || ctx.action === 'validate-all') ctx.requireBinary('arping');
+    if ((ctx.meta.cloneMax ?? 1) > 1) fail.configured('IPaddr cannot be cloned: one address belongs on one node');
+    await target(ctx);
+  },
+  actions: {
+    async start(ctx) {
+      requireRoot(ctx);
+      const t = await target(ctx);
+      const { ip } = t;
+      if (ctx.params.lvs_support && (await listAddrs(ctx)).some((a) => a.ifname === 'lo' && a.local === ip)) {
+        await ctx.exec('ip', ['-4', 'addr', 'del', `${ip}/32`, 'dev', 'lo']);
+        ctx.log.info(`lvs_support: removed ${ip} from lo`);
+      }
+      await ctx.exec('ip', ['link', 'set', 'dev', t.nic, 'up']);
+      if (ctx.params.run_arping && t.nic !== 'lo' && (await addressInUse(ctx, t.nic))) {
+        fail.generic(`another host already answers ARP for ${ip} on ${t.nic} (run_arping): refusing to start`);
+      }
+      const args = ['-4', 'addr', 'add', `${ip}/${t.prefix ?? 32}`];
+      if (t.broadcast !== undefined) args.push('brd', t.broadcast);
+      args.push('dev', t.nic);
+      if (t.label !== undefined) args.push('label', t.label);
+      await ctx.exec('ip', args);
+      ctx.log.info(`added ${ip}/${t.prefix ?? 32} on ${t.label ?? t.nic}`);
+      if (!t.nic.startsWith('lo')) await sendGratuitousArp(ctx, t.nic);
+    },
+    async stop(ctx) {
+      requireRoot(ctx);
+      await stopSender(ctx);
+      let nic: string | undefined;
+      try {
+        nic = (await target(ctx)).nic;
+      } catch {}
+      for (const a of await carriers(ctx)) {
+        if (nic !== undefined && a.ifname !== nic) continue;
+        await ctx.exec('ip', ['-4', 'addr', 'del', `${a.local}/${a.prefix}`, 'dev', a.ifname]);
+        ctx.log.info(`removed ${a.local}/${a.prefix} from ${a.ifname}`);
+      }
+      if (ctx.params.lvs_support && !(await listAddrs(ctx)).some((a) => a.ifname === 'lo' && a.local === ctx.params.ip)) {
+        await ctx.exec('ip', ['-4', 'addr', 'add', `${ctx.params.ip}/32`, 'dev', 'lo']);
+        ctx.log.info(`lvs_support: put ${ctx.params.ip} back on lo`);
+      }
+      if (ctx.params.flush_routes) await ctx.exec('ip', ['-4', 'route', 'flush', 'cache']);
+    },
+  },
+  timing: {
+    start: { timeout: '20s' },
+    stop: { timeout: '20s' },
+    monitor: { timeout: '20s', interval: '10s', depth: 0 },
+    'meta-data': { timeout: '5s' },
+  },
+});

@@ -1,0 +1,109 @@
+/**
+ * Where the address goes on this host: the interface (given, or found from the routing table),
+ * the prefix and the broadcast. All reads go through `ip` (iproute2).
+ */
+import { fail } from '@ocfkit/sdk';
+import { fullLabel, type StaticConfig, staticConfig } from './config';
+import { type AddrEntry, longestPrefix, parseAddrs, parseRoutes } from './ip-output';
+import type { Ctx } from './params';
+
+/** The resolved placement of the address. */
+export interface Target {
+  ip: string;
+  nic: string;
+  /** Prefix length; known when resolved for a start (or configured). */
+  prefix?: number;
+  broadcast?: string;
+  /** Address label (`nic:iflabel`), when configured. */
+  label?: string;
+}
+
+/**
+ * The checked static configuration, or an `OCF_ERR_CONFIGURED` error naming the bad value.
+ *
+ * @example
+ * const cfg = checkedConfig(ctx); // throws OcfError(6) for ip=bogus
+ */
+export function checkedConfig(ctx: Ctx): StaticConfig {
+  const r = staticConfig(ctx.params);
+  if (!r.ok) return fail.configured(r.error);
+  return r.value;
+}
+
+/**
+ * Every IPv4 address on the host (`ip -o -4 addr show`).
+ *
+ * @example
+ * (await listAddrs(ctx)).filter((a) => a.local === ctx.params.ip)
+ */
+export async function listAddrs(ctx: Ctx): Promise<AddrEntry[]> {
+  const r = await ctx.exec('ip', ['-o', '-4', 'addr', 'show']);
+  return parseAddrs(r.stdout);
+}
+
+/** True when the link exists (`ip -o link show dev NIC` succeeds). */
+async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
+  const r = await ctx.exec('ip', ['-o', 'link', 'show', 'dev', nic], { check: false });
+  if (r.exitCode === 0) return true;
+  if (/does not exist|Cannot find device/i.test(r.stderr)) return false;
+  return fail.generic(`ip link show dev ${nic} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+}
+
+/** The connected routes that contain `ip` (`ip -o -4 route list match IP scope link`). */
+async function connectedRoutes(ctx: Ctx, ip: string, nic?: string) {
+  const args = ['-o', '-4', 'route', 'list', 'match', ip, 'scope', 'link', ...(nic !== undefined ? ['dev', nic] : [])];
+  return parseRoutes((await ctx.exec('ip', args)).stdout);
+}
+
+/**
+ * Finds where the address belongs. `needPrefix` (start, validate-all) also determines the prefix
+ * length. A configured interface that does not exist is `OCF_ERR_CONFIGURED` when `missingNic`
+ * says so (start, validate-all) and a generic error otherwise (a recurring monitor: the
+ * interface vanished); no matching route without a configured nic is a generic error.
+ *
+ * @example
+ * const t = await resolveTarget(ctx, await listAddrs(ctx), { needPrefix: true, missingNic: 6 });
+ */
+export async function resolveTarget(
+  ctx: Ctx,
+  addrs: readonly AddrEntry[],
+  options: { needPrefix: boolean; missingNic: 1 | 6 },
+): Promise<Target> {
+  const cfg = checkedConfig(ctx);
+  for (const w of cfg.warnings) ctx.log.warn(w);
+  let nic = cfg.nic;
+  let prefix = cfg.prefix;
+  if (nic !== undefined) {
+    if (!addrs.some((a) => a.ifname === nic) && !(await linkExists(ctx, nic))) {
+      const why = `interface ${JSON.stringify(nic)} (parameter nic) does not exist`;
+      return options.missingNic === 6 ? fail.configured(why) : fail.generic(why);
+    }
+  } else {
+    // The interface already carrying the address is where findif would point (its connected route).
+    const carriers = [...new Set(addrs.filter((a) => a.local === cfg.ip && a.ifname !== 'lo').map((a) => a.ifname))];
+    if (carriers.length === 1 && !options.needPrefix) nic = carriers[0];
+  }
+  if (nic === undefined || (prefix === undefined && options.needPrefix)) {
+    const route = longestPrefix(await connectedRoutes(ctx, cfg.ip, nic), nic);
+    if (route === undefined) {
+      if (nic === undefined) {
+        return fail.generic(
+          `no connected route matches ${cfg.ip} and nic is not set: cannot choose an interface (set nic and cidr_netmask)`,
+        );
+      }
+      return fail.generic(`no connected route on ${nic} matches ${cfg.ip}: cannot determine the netmask (set cidr_netmask)`);
+    }
+    nic ??= route.dev;
+    prefix ??= route.prefix;
+  }
+  const target: Target = { ip: cfg.ip, nic };
+  if (prefix !== undefined) target.prefix = prefix;
+  const broadcast = cfg.broadcast ?? (prefix !== undefined && prefix < 31 ? '+' : undefined);
+  if (broadcast !== undefined) target.broadcast = broadcast;
+  if (cfg.iflabel !== undefined) {
+    const label = fullLabel(nic, cfg.iflabel);
+    if (label.length > 15) fail.configured(`label ${JSON.stringify(label)} (nic:iflabel) is longer than 15 characters`);
+    target.label = label;
+  }
+  return target;
+}
