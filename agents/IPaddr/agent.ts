@@ -17,7 +17,7 @@
 import { defineAgent, fail } from '@ocfkit/sdk';
 import { addressInUse, sendGratuitousArp, stopSender } from './garp';
 import { type Ctx, params } from './params';
-import { checkedConfig, listAddrs, resolveTarget, type Target } from './target';
+import { checkedConfig, forgetAddrs, listAddrs, resolveTarget, type Target } from './target';
 
 /** One resolution per invocation: validate computes it, status and the actions reuse it. */
 const targets = new WeakMap<Ctx, Promise<Target>>();
@@ -56,6 +56,8 @@ export default defineAgent({
     } catch {
       // Only reached by a stop whose placement cannot be resolved: manage the address wherever it is.
     }
+    // A monitor reuses validate's listing; start and stop poll status and must see their changes.
+    if (ctx.action !== 'monitor') forgetAddrs(ctx);
     const on = await carriers(ctx);
     if (t !== undefined) return on.some((a) => a.ifname === t.nic) ? 'running' : 'stopped';
     return on.length > 0 ? 'running' : 'stopped';
@@ -72,6 +74,7 @@ export default defineAgent({
   actions: {
     async start(ctx) {
       requireRoot(ctx);
+      forgetAddrs(ctx);
       const t = await target(ctx);
       const { ip } = t;
       if (ctx.params.lvs_support && (await listAddrs(ctx)).some((a) => a.ifname === 'lo' && a.local === ip)) {
@@ -92,6 +95,7 @@ export default defineAgent({
     },
     async stop(ctx) {
       requireRoot(ctx);
+      forgetAddrs(ctx);
       await stopSender(ctx);
       let nic: string | undefined;
       try {
@@ -102,6 +106,7 @@ export default defineAgent({
         await ctx.exec('ip', ['-4', 'addr', 'del', `${a.local}/${a.prefix}`, 'dev', a.ifname]);
         ctx.log.info(`removed ${a.local}/${a.prefix} from ${a.ifname}`);
       }
+      forgetAddrs(ctx);
       if (ctx.params.lvs_support && !(await listAddrs(ctx)).some((a) => a.ifname === 'lo' && a.local === ctx.params.ip)) {
         await ctx.exec('ip', ['-4', 'addr', 'add', `${ctx.params.ip}/32`, 'dev', 'lo']);
         ctx.log.info(`lvs_support: put ${ctx.params.ip} back on lo`);

@@ -5,6 +5,7 @@
 import { fail } from '@ocfkit/sdk';
 import { fullLabel, type StaticConfig, staticConfig } from './config';
 import { type AddrEntry, longestPrefix, parseAddrs, parseRoutes } from './ip-output';
+import { readIp } from './ip-read';
 import type { Ctx } from './params';
 
 /** The resolved placement of the address. */
@@ -30,20 +31,33 @@ export function checkedConfig(ctx: Ctx): StaticConfig {
   return r.value;
 }
 
+const snapshots = new WeakMap<Ctx, Promise<AddrEntry[]>>();
+
 /**
- * Every IPv4 address on the host (`ip -o -4 addr show`).
+ * Every IPv4 address on the host (`ip -o -4 addr show`). The listing is read once per
+ * invocation and reused until {@link forgetAddrs} (which every change calls), so a monitor
+ * costs a single `ip` run.
  *
  * @example
  * (await listAddrs(ctx)).filter((a) => a.local === ctx.params.ip)
  */
-export async function listAddrs(ctx: Ctx): Promise<AddrEntry[]> {
-  const r = await ctx.exec('ip', ['-o', '-4', 'addr', 'show']);
-  return parseAddrs(r.stdout);
+export function listAddrs(ctx: Ctx): Promise<AddrEntry[]> {
+  let list = snapshots.get(ctx);
+  if (list === undefined) {
+    list = readIp(ctx, ['-o', '-4', 'addr', 'show']).then((r) => parseAddrs(r.stdout));
+    snapshots.set(ctx, list);
+  }
+  return list;
+}
+
+/** Drops the cached listing: call it after changing addresses. */
+export function forgetAddrs(ctx: Ctx): void {
+  snapshots.delete(ctx);
 }
 
 /** True when the link exists (`ip -o link show dev NIC` succeeds). */
 async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
-  const r = await ctx.exec('ip', ['-o', 'link', 'show', 'dev', nic], { check: false });
+  const r = await readIp(ctx, ['-o', 'link', 'show', 'dev', nic], { check: false });
   if (r.exitCode === 0) return true;
   if (/does not exist|Cannot find device/i.test(r.stderr)) return false;
   return fail.generic(`ip link show dev ${nic} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
@@ -52,7 +66,7 @@ async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
 /** The connected routes that contain `ip` (`ip -o -4 route list match IP scope link`). */
 async function connectedRoutes(ctx: Ctx, ip: string, nic?: string) {
   const args = ['-o', '-4', 'route', 'list', 'match', ip, 'scope', 'link', ...(nic !== undefined ? ['dev', nic] : [])];
-  return parseRoutes((await ctx.exec('ip', args)).stdout);
+  return parseRoutes((await readIp(ctx, args)).stdout);
 }
 
 /**
