@@ -4,6 +4,27 @@
  * @example
  * import { defineAgent, fail, failed, OCF } from '@ocfkit/sdk';
  */
+export { attrdCall } from './attributes/attrd-client';
+export { checkAttribute, checkDampen } from './attributes/names';
+export { ocfkitAttributes } from './attributes/ocfkit-backend';
+export { pacemakerAttributes, parseAttrdQuery } from './attributes/pacemaker-backend';
+export {
+  ATTRD_MAX_LINE,
+  ATTRD_SOCKET_ENV,
+  type AttrdRequest,
+  type AttrdResponse,
+  type AttributeRecord,
+  DEFAULT_ATTRD_SOCKET,
+  parseRequest as parseAttrdRequest,
+} from './attributes/protocol';
+export { type AttributeHost, nodeAttributes } from './attributes/select';
+export {
+  type AttributeBackend,
+  type AttributeOptions,
+  type NodeAttributes,
+  promotionAttribute,
+  type QueryOptions,
+} from './attributes/types';
 export { EXIT_REASON_MAX, EXIT_REASON_PREFIX, normalizeOcfCode, OCF, type OcfCode, ocfCodeName, parseExitReason } from './codes';
 export type { AgentContext, NotifyInfo, OpMeta } from './context';
 export { type ActionTiming, type Agent, type AgentActions, type AgentSpec, defineAgent } from './define-agent';

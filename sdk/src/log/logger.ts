@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 
 /** Levels as `ocf_log` names them. */
@@ -13,6 +12,8 @@ export interface Logger {
   crit(msg: string): void;
   /** Writes a trace line when `OCF_TRACE_RA` is true (to `OCF_TRACE_FILE`, else stderr). */
   trace(msg: string): void;
+  /** Resolves once every syslog message has been handed to `logger`. */
+  flush(): Promise<void>;
 }
 
 const PREFIX: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR', crit: 'CRIT' };
@@ -54,6 +55,21 @@ export function createLogger(opts: LoggerOptions): Logger {
   const traceOn = truthy(env.OCF_TRACE_RA);
   const traceFile = env.OCF_TRACE_FILE && env.OCF_TRACE_FILE !== '/dev/stderr' ? env.OCF_TRACE_FILE : undefined;
 
+  // child_process costs several ms to load; only syslog needs it, so load it on first use.
+  const pending: Promise<unknown>[] = [];
+  const syslog = (prio: string, text: string) => {
+    pending.push(
+      import('node:child_process').then(
+        (cp) =>
+          new Promise((resolve) => {
+            // argv, never a shell string: the message may contain anything.
+            const child = cp.spawn('logger', ['-t', tag, '-p', `${facility}.${prio}`, text], { stdio: 'ignore' });
+            child.on('error', resolve).on('close', resolve);
+          }),
+      ),
+    );
+  };
+
   const append = (file: string, line: string) => {
     try {
       appendFileSync(file, line, { mode: 0o640 });
@@ -69,10 +85,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       opts.writeStderr(`${stamp(now())}${text}\n`);
       return;
     }
-    if (facility) {
-      // argv, never a shell string: the message may contain anything.
-      spawnSync('logger', ['-t', tag, '-p', `${facility}.${SYSLOG[level]}`, text], { stdio: 'ignore', timeout: 2000 });
-    }
+    if (facility) syslog(SYSLOG[level], text);
     if (logfile) append(logfile, `${stamp(now())}${tag}:    ${text}\n`);
     if (!facility && !logfile) opts.writeStderr(`${stamp(now())}${text}\n`);
     if (debuglog) append(debuglog, `${stamp(now())}${tag}:    ${text}\n`);
@@ -89,6 +102,9 @@ export function createLogger(opts: LoggerOptions): Logger {
       const line = `+ ${tag} ${m}\n`;
       if (traceFile) append(traceFile, line);
       else opts.writeStderr(line);
+    },
+    flush: async () => {
+      await Promise.all(pending);
     },
   };
 }

@@ -271,5 +271,6 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
     return finish(rc, reason);
   } finally {
     clearTimeout(timer);
+    await log.flush();
   }
 }

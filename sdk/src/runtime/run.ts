@@ -1,6 +1,25 @@
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import type { Agent } from '../define-agent';
 import type { ParamSpecs } from '../params/types';
 import { type ExecuteOptions, execute } from './execute';
+
+/**
+ * Writes straight to a file descriptor. `process.stdout`/`stderr` would build stream objects on
+ * first use (~5 ms per start); an agent writes a few lines at most. Retries while a non-blocking
+ * pipe is full.
+ */
+function writeFd(fd: number, text: string): void {
+  let buf = Buffer.from(text);
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
 
 /**
  * The entry point of an agent executable and the only code that exits: reads the action from
@@ -15,19 +34,16 @@ export function run<P extends ParamSpecs>(agent: Agent<P>, options: ExecuteOptio
     {
       action: process.argv[2],
       env: process.env,
-      stdout: (t) => process.stdout.write(t),
-      stderr: (t) => process.stderr.write(t),
-      tty: process.stdout.isTTY === true,
+      stdout: (t) => writeFd(1, t),
+      stderr: (t) => writeFd(2, t),
+      tty: isatty(1),
     },
     options,
   ).then(
-    (rc) => {
-      process.exitCode = rc;
-      // Flush pending writes, then leave even if a handle (a stray timer, a child) is still open.
-      process.stdout.write('', () => process.stderr.write('', () => process.exit(rc)));
-    },
+    // Leave even if a handle (a stray timer, a child) is still open: the action is over.
+    (rc) => process.exit(rc),
     (err: unknown) => {
-      process.stderr.write(`ocf-exit-reason:internal error: ${String(err).slice(0, 100)}\n`);
+      writeFd(2, `${process.env.OCF_EXIT_REASON_PREFIX || 'ocf-exit-reason:'}internal error: ${String(err).slice(0, 100)}\n`);
       process.exit(1);
     },
   );

@@ -1,0 +1,65 @@
+import type { Exec } from '../exec/types';
+import { formatDuration } from '../params/duration';
+import { checkAttribute, checkDampen } from './names';
+import type { NodeAttributes } from './types';
+
+/** attrd_updater's "no such attribute" exit status (CRM_EX_NOSUCH). */
+const NOSUCH = 105;
+
+/**
+ * Parses `attrd_updater -Q` output (`name="x" host="n1" value="v"`); an empty value counts as
+ * unset, because `attrd_updater -D` only empties it.
+ *
+ * @example
+ * parseAttrdQuery('name="pingd" host="n1" value="100"\n') // '100'
+ */
+export function parseAttrdQuery(text: string): string | undefined {
+  const m = /\bvalue="([^"]*)"/.exec(text);
+  return m?.[1] ? m[1] : undefined;
+}
+
+/**
+ * Pacemaker's attrd as a {@link NodeAttributes} backend: `attrd_updater` for attributes (`-B`
+ * with a dampening, else `-U`; `-Q`; `-D`) and `crm_attribute --promotion` for promotion scores.
+ * Runs the tools through `exec` (an agent's `ctx.exec`: argv-safe, killed at the deadline).
+ *
+ * @example
+ * const attrs = pacemakerAttributes(ctx.exec);
+ * await attrs.set('diskcheck_status', 'normal', { dampenMs: 5000 }); // attrd_updater -n diskcheck_status -B normal -d 5s
+ */
+export function pacemakerAttributes(exec: Exec): NodeAttributes {
+  const node = (n: string | undefined) => (n !== undefined ? ['-N', n] : []);
+  const delay = (ms: number | undefined) => (ms !== undefined ? ['-d', formatDuration(ms)] : []);
+  const promo = (resource: string) => `--promotion=${resource.replace(/:\d+$/, '')}`;
+  return {
+    backend: 'pacemaker',
+    async set(name, value, o = {}) {
+      checkAttribute({ name, node: o.node, value });
+      checkDampen(o.dampenMs);
+      const cmd = o.dampenMs !== undefined ? '-B' : '-U';
+      await exec('attrd_updater', ['-n', name, cmd, value, ...delay(o.dampenMs), ...node(o.node)]);
+    },
+    async get(name, o = {}) {
+      checkAttribute({ name, node: o.node });
+      const r = await exec('attrd_updater', ['-n', name, '-Q', ...node(o.node)], { okCodes: [0, NOSUCH] });
+      return r.exitCode === NOSUCH ? undefined : parseAttrdQuery(r.stdout);
+    },
+    async delete(name, o = {}) {
+      checkAttribute({ name, node: o.node });
+      checkDampen(o.dampenMs);
+      await exec('attrd_updater', ['-n', name, '-D', ...delay(o.dampenMs), ...node(o.node)]);
+    },
+    async setPromotionScore(resource, score, o = {}) {
+      if (!Number.isInteger(score)) throw new TypeError(`promotion score ${score} must be an integer`);
+      await exec('crm_attribute', [promo(resource), '-v', String(score), ...node(o.node)]);
+    },
+    async getPromotionScore(resource, o = {}) {
+      const r = await exec('crm_attribute', [promo(resource), '-G', '-q', ...node(o.node)], { okCodes: [0, NOSUCH] });
+      const v = r.stdout.trim();
+      return r.exitCode === NOSUCH || v === '' ? undefined : Number.parseInt(v, 10);
+    },
+    async deletePromotionScore(resource, o = {}) {
+      await exec('crm_attribute', [promo(resource), '-D', ...node(o.node)]);
+    },
+  };
+}

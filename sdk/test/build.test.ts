@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAgent } from '../src/build';
+import { runExecutable } from '../src/testing';
+
+let dir: string;
+let exe: string;
+
+beforeAll(async () => {
+  // Outside the repository: no node_modules can be found from here.
+  dir = mkdtempSync(join(tmpdir(), 'ocfkit-build-test-'));
+  exe = (await buildAgent(join(import.meta.dirname, 'fixtures/Echo/agent.ts'), { out: dir, provider: 'acme' })).output;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ocfkit build output', () => {
+  it('is one executable CommonJS file with a shebang under ocf/resource.d/<provider>/', () => {
+    expect(exe).toBe(join(dir, 'ocf/resource.d/acme/Echo'));
+    expect(statSync(exe).mode & 0o777).toBe(0o755);
+    const text = readFileSync(exe, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(text).not.toMatch(/^import |^export /m);
+    expect(text).not.toContain('new Ajv(');
+  });
+
+  it('runs commands through the embedded zx without node_modules', async () => {
+    const out = join(dir, 'word');
+    const word = 'a b; $(id) `id` "q"';
+    const r = await runExecutable(exe, 'notify', { params: { word, out } });
+    expect([r.rc, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(out, 'utf8')).toBe(word);
+  });
+
+  it('validates with the embedded standalone validator', async () => {
+    const r = await runExecutable(exe, 'validate-all', { params: { word: 'x', out: 'relative', sleep: '-1' } });
+    expect(r.rc).toBe(6);
+    expect(r.exitReason).toBe('parameter "out" must match the pattern ^/, got "relative"; parameter "sleep" must be >= 0, got "-1"');
+  });
+
+  it('kills a running command with its children at the deadline and exits 1', async () => {
+    const out = join(dir, 'pid');
+    const r = await runExecutable(exe, 'migrate_to', { params: { word: 'x', out, sleep: '300' }, timeoutMs: 2000 });
+    expect(r.rc).toBe(1);
+    expect(r.exitReason).toMatch(/did not complete within 2s|deadline reached/);
+    const pid = readFileSync(out, 'utf8').trim();
+    const procs = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n');
+    expect(procs.filter((l) => l.trim().startsWith(`${pid} `) || new RegExp(`^\\s*\\d+\\s+${pid}\\s`).test(l))).toEqual([]);
+  });
+});
