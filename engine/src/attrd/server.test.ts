@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attrdCall, ocfkitAttributes } from '@ocfkit/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Attrd, startAttrd } from './server';
+import type { CommitEvent } from './store';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function attrd(options: { now?: () => number; stateFile?: string; dir?: string } = {}): Promise<Attrd> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'attrd-srv-'));
+  if (!options.dir) cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const a = await startAttrd({ socket: join(dir, 'run', 'attrd.sock'), node: 'node1', ...options });
+  cleanup.push(() => a.close());
+  return a;
+}
+
+describe('bundled attrd server', () => {
+  it('serves the SDK backend: set, get, delete, promotion scores; socket 0600 in a 0700 dir', async () => {
+    const a = await attrd();
+    expect(statSync(a.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(join(a.socket, '..')).mode & 0o777).toBe(0o700);
+    const attrs = ocfkitAttributes(a.socket);
+    expect(await attrs.get('diskcheck_status')).toBeUndefined();
+    await attrs.set('diskcheck_status', 'normal');
+    expect(await attrs.get('diskcheck_status')).toBe('normal');
+    expect(a.committed()).toEqual({ diskcheck_status: 'normal' });
+    await attrs.set('other', 'x', { node: 'node2' });
+    expect(a.committed('node2')).toEqual({ other: 'x' });
+    await attrs.setPromotionScore('pgsql:0', 100);
+    expect(await attrs.getPromotionScore('pgsql')).toBe(100);
+    expect(a.get('master-pgsql')?.value).toBe('100');
+    await attrs.deletePromotionScore('pgsql');
+    await attrs.delete('diskcheck_status');
+    expect(await attrs.get('diskcheck_status')).toBeUndefined();
+    expect(a.committed()).toEqual({});
+  });
+
+  it('applies dampening with real timers and tells subscribers when the committed value changes', async () => {
+    const a = await attrd();
+    const events: CommitEvent[] = [];
+    a.onCommit((e) => events.push(e));
+    const attrs = ocfkitAttributes(a.socket);
+    await attrs.set('d', 'ERROR', { dampenMs: 300 });
+    expect(await attrs.get('d')).toBe('ERROR');
+    expect(a.get('d')?.committed).toBeNull();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(a.get('d')?.committed).toBe('ERROR');
+    expect(events).toEqual([{ node: 'node1', name: 'd', previous: null, committed: 'ERROR' }]);
+  });
+
+  it('persists across restarts and commits values whose dampening ran out meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attrd-srv-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stateFile = join(dir, 'state', 'attrd.json');
+    let t = 1_000;
+    const first = await attrd({ dir, stateFile, now: () => t });
+    first.update('x', 'kept');
+    first.update('y', 'late', { dampenMs: 10_000 });
+    expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+    await first.close();
+    t = 20_000;
+    const second = await attrd({ dir, stateFile, now: () => t });
+    expect(second.committed()).toEqual({ x: 'kept', y: 'late' });
+  });
+
+  it('answers bad requests with an error naming the field, and refuses a second server on the same socket', async () => {
+    const a = await attrd();
+    await expect(attrdCall(a.socket, { op: 'update', name: 'bad name', value: 'x' })).rejects.toThrow(/attribute name "bad name"/);
+    const raw = await new Promise<string>((resolve) => {
+      const c = connect(a.socket);
+      let out = '';
+      c.setEncoding('utf8');
+      c.on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) {
+          c.destroy();
+          resolve(out);
+        }
+      });
+      c.write('{"op":"update","name":"a","value":"x","dampenMs":"5s"}\n');
+    });
+    expect(JSON.parse(raw)).toEqual({ ok: false, error: '"dampenMs" must be a number, got "5s"' });
+    await expect(startAttrd({ socket: a.socket })).rejects.toThrow(/already listening/);
+  });
+
+  it('replaces a stale socket left by a dead server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attrd-srv-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const a = await attrd({ dir });
+    await a.close();
+    // close() removed nothing a dead process would have removed: simulate with a fresh socket file.
+    const b = await attrd({ dir });
+    await ocfkitAttributes(b.socket).set('z', '1');
+    expect(b.committed()).toEqual({ z: '1' });
+  });
+});
