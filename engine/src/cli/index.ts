@@ -1,4 +1,7 @@
 import type { Command } from '@ocfkit/sdk/cli';
+import { attrCommand } from './attr';
 
 /** The `ocfkit` subcommands this package provides, by name. */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  attr: attrCommand,
+};
