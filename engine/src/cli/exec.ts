@@ -1,0 +1,141 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ocfCodeName, parseDuration } from '@ocfkit/sdk';
+import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { DEFAULT_SEARCH_PATH } from '../lrmd/agent-path';
+import { Executor } from '../lrmd/executor';
+import type { OpRequest, OpResult } from '../lrmd/types';
+
+const HELP = `Usage: ocfkit exec ocf:PROVIDER:TYPE ACTION [options]
+
+Runs one action of an OCF agent through the bundled executor, with the environment, process
+group, timeout and result mapping of pacemaker-execd — the equivalent of
+\`crm_resource --force-start|--force-check|--force-stop|--validate\`, outside any cluster.
+Prints the rc, the execution status, the exit reason and the agent's output; exits with the rc.
+
+Options:
+  -p, --param NAME=VALUE   an instance parameter (OCF_RESKEY_NAME); repeatable
+      --meta NAME=VALUE    an extra CRM_meta_NAME value (e.g. clone_max=2); repeatable
+  -i, --interval DURATION  run as one run of a recurring op (sets CRM_meta_interval); e.g. 10s
+  -t, --timeout DURATION   CRM_meta_timeout and the kill deadline (default 20s)
+  -L, --check-level N      OCF_CHECK_LEVEL (0, 10, 20)
+  -r, --resource ID        OCF_RESOURCE_INSTANCE (default "test", as crm_resource without -r)
+  -u, --user USER          run the agent as USER
+  -A, --agent-path DIR     look for agents in DIR/PROVIDER/TYPE first; repeatable
+                           (then ${DEFAULT_SEARCH_PATH.join(':')})
+  -f, --agent-file FILE    run FILE as the agent instead of searching
+      --term-grace DURATION  at the timeout send SIGTERM, wait, then SIGKILL (Heartbeat lrmd);
+                           default: SIGKILL the process group at once (pacemaker-execd)
+      --node NAME          CRM_meta_on_node (default this host's name)
+  -o, --output FORMAT      text (default) or json (the whole result record)
+  -h, --help               show this help
+
+Durations: 20s, 500ms, 2min or bare seconds.
+
+Example:
+  ocfkit exec ocf:heartbeat:Dummy start -p state=/run/dummy.state -t 20s
+`;
+
+const OPTIONS = {
+  param: { type: 'string', short: 'p', multiple: true },
+  meta: { type: 'string', multiple: true },
+  interval: { type: 'string', short: 'i' },
+  timeout: { type: 'string', short: 't' },
+  'check-level': { type: 'string', short: 'L' },
+  resource: { type: 'string', short: 'r' },
+  user: { type: 'string', short: 'u' },
+  'agent-path': { type: 'string', short: 'A', multiple: true },
+  'agent-file': { type: 'string', short: 'f' },
+  'term-grace': { type: 'string' },
+  node: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+} as const;
+
+function pairs(list: string[] | undefined, option: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--${option} expects NAME=VALUE, got ${JSON.stringify(item)}`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function duration(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`--${option}: not a duration: ${JSON.stringify(text)} (use 20s, 500ms, 2min)`);
+  return ms;
+}
+
+function agentSpec(text: string): { provider: string; type: string } {
+  const m = /^ocf:([^:]+):([^:]+)$/.exec(text);
+  if (!m) throw new UsageError(`expected an agent as ocf:PROVIDER:TYPE, got ${JSON.stringify(text)}`);
+  return { provider: m[1] as string, type: m[2] as string };
+}
+
+/**
+ * Prints a result the way `crm_resource --force-*` does, plus the execution status.
+ *
+ * @example
+ * io.out(formatResult('ocf:heartbeat:Dummy', r));
+ */
+export function formatResult(agent: string, r: OpResult): string {
+  const reason = r.exitReason !== undefined ? `: ${r.exitReason}` : '';
+  const lines = [
+    `Operation ${r.action} (${agent}) returned ${r.rc} (${ocfCodeName(r.rc)}${reason})`,
+    `status: ${r.execStatus}${r.signal ? ` (${r.signal})` : ''}, ${r.durationMs} ms`,
+  ];
+  if (r.stdout) lines.push(`${r.action} stdout:`, r.stdout.replace(/\n$/, ''));
+  if (r.stderr) lines.push(`${r.action} stderr:`, r.stderr.replace(/\n$/, ''));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `ocfkit exec`: one agent action through the executor. */
+export const execCommand: Command = {
+  summary: 'run one agent action through the executor (like crm_resource --force-*)',
+  help: HELP,
+  async run(argv: string[], io: Io): Promise<number> {
+    const { values, positionals } = parse(argv, OPTIONS);
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    if (positionals.length !== 2) throw new UsageError('expected ocf:PROVIDER:TYPE and ACTION');
+    const [agentText, action] = positionals as [string, string];
+    const { provider, type } = agentSpec(agentText);
+    const output = values.output ?? 'text';
+    if (output !== 'text' && output !== 'json') throw new UsageError(`--output must be text or json, got ${JSON.stringify(output)}`);
+    const checkLevel = values['check-level'];
+    if (checkLevel !== undefined && !/^\d+$/.test(checkLevel))
+      throw new UsageError(`--check-level must be a number, got ${JSON.stringify(checkLevel)}`);
+    const agentFile = values['agent-file'] !== undefined ? resolve(values['agent-file']) : undefined;
+    const extra = (values['agent-path'] ?? []).map((d) => (isAbsolute(d) ? d : resolve(d)));
+    const termGraceMs = duration(values['term-grace'], 'term-grace');
+    const ex = new Executor({
+      searchPath: [...extra, ...DEFAULT_SEARCH_PATH],
+      ...(termGraceMs !== undefined ? { termGraceMs } : {}),
+      ...(values.node !== undefined ? { nodeName: values.node } : {}),
+    });
+    try {
+      let r: OpResult;
+      if (action === 'meta-data') {
+        r = await ex.metaData(provider, type, agentFile !== undefined ? { path: agentFile } : {});
+      } else {
+        const id = values.resource ?? 'test';
+        ex.register({ id, provider, type, params: pairs(values.param, 'param'), ...(agentFile !== undefined ? { path: agentFile } : {}) });
+        const req: OpRequest = { rsc: id, action, timeoutMs: duration(values.timeout, 'timeout') ?? 20_000 };
+        const interval = duration(values.interval, 'interval');
+        if (interval !== undefined && interval > 0) req.intervalMs = interval;
+        const meta = pairs(values.meta, 'meta');
+        if (Object.keys(meta).length > 0) req.meta = meta;
+        if (checkLevel !== undefined) req.checkLevel = Number(checkLevel);
+        if (values.user !== undefined) req.user = values.user;
+        r = await ex.run(req);
+      }
+      io.out(output === 'json' ? `${JSON.stringify(r, null, 2)}\n` : formatResult(agentText, r));
+      return r.rc;
+    } finally {
+      await ex.close();
+    }
+  },
+};
