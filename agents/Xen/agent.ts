@@ -160,7 +160,16 @@ export default defineAgent({
         await ctx.exec(ts.path, cmd.destroy(name));
       }
       const memory = ctx.params.allow_mem_management ? await shareMemory(ctx, ts, ctx.params.reserved_Dom0_memory, 1) : undefined;
-      await ctx.exec(ts.path, cmd.create(xmfile, name, memory));
+      const r = await ctx.exec(ts.path, cmd.create(xmfile, name, memory), { check: false });
+      if (r.exitCode !== 0) {
+        const said =
+          r.stderr
+            .trim()
+            .split('\n')
+            .pop()
+            ?.replace(/^libxl: error: [^ ]+ /, '') ?? '';
+        fail.generic(`${ts.kind} create ${name} failed (exit ${r.exitCode ?? r.signal}): ${said}`);
+      }
     },
     async stop(ctx) {
       const { ts, name, view } = await observe(ctx);
