@@ -1,0 +1,288 @@
+import type {
+  Cib,
+  CibNode,
+  Clone,
+  Constraint,
+  Expression,
+  ExprOp,
+  ExprType,
+  Group,
+  LrmOp,
+  LrmResource,
+  NodeState,
+  NvSet,
+  Op,
+  Primitive,
+  Resource,
+  Rule,
+} from '../core/cib-model.js';
+import { CibError, parseXml, type XmlElement } from './xml-tree.js';
+
+function where(e: XmlElement): string {
+  return e.attrs.id !== undefined ? `<${e.name} id="${e.attrs.id}">` : `<${e.name}>`;
+}
+
+function req(e: XmlElement, attr: string): string {
+  const v = e.attrs[attr];
+  if (v === undefined || v === '') throw new CibError(`${where(e)} is missing required attribute "${attr}"`);
+  return v;
+}
+
+function kids(e: XmlElement, name: string): XmlElement[] {
+  return e.children.filter((c) => c.name === name);
+}
+
+function only(e: XmlElement, allowed: string[]): void {
+  for (const c of e.children) if (!allowed.includes(c.name)) throw new CibError(`unexpected <${c.name}> inside ${where(e)}`);
+}
+
+const ops: ExprOp[] = ['defined', 'not_defined', 'eq', 'ne', 'lt', 'gt', 'lte', 'gte'];
+const types: ExprType[] = ['string', 'integer', 'number', 'version'];
+
+function expression(e: XmlElement): Expression {
+  const operation = req(e, 'operation') as ExprOp;
+  if (!ops.includes(operation)) throw new CibError(`${where(e)} has unsupported operation "${operation}"`);
+  const type = e.attrs.type as ExprType | undefined;
+  if (type !== undefined && !types.includes(type)) throw new CibError(`${where(e)} has unsupported type "${type}"`);
+  const value = e.attrs.value;
+  if (operation !== 'defined' && operation !== 'not_defined' && value === undefined)
+    throw new CibError(`${where(e)} needs a value for operation "${operation}"`);
+  return { kind: 'expression', id: req(e, 'id'), attribute: req(e, 'attribute'), operation, value, type };
+}
+
+function rule(e: XmlElement): Rule {
+  only(e, ['expression', 'rule']);
+  const b = e.attrs['boolean-op'];
+  if (b !== undefined && b !== 'and' && b !== 'or') throw new CibError(`${where(e)} has unsupported boolean-op "${b}"`);
+  return {
+    kind: 'rule',
+    id: req(e, 'id'),
+    score: e.attrs.score,
+    scoreAttribute: e.attrs['score-attribute'],
+    booleanOp: b,
+    role: e.attrs.role,
+    terms: e.children.map((c) => (c.name === 'rule' ? rule(c) : expression(c))),
+  };
+}
+
+function nvset(e: XmlElement): NvSet {
+  only(e, ['nvpair', 'rule']);
+  const r = kids(e, 'rule')[0];
+  return {
+    id: req(e, 'id'),
+    score: e.attrs.score,
+    rule: r && rule(r),
+    pairs: kids(e, 'nvpair').map((p) => ({ id: req(p, 'id'), name: req(p, 'name'), value: p.attrs.value ?? '' })),
+  };
+}
+
+function op(e: XmlElement): Op {
+  const { id: _id, name: _name, interval: _interval, ...attrs } = e.attrs;
+  return { id: req(e, 'id'), name: req(e, 'name'), interval: req(e, 'interval'), attrs, meta: kids(e, 'meta_attributes').map(nvset) };
+}
+
+function primitive(e: XmlElement): Primitive {
+  only(e, ['instance_attributes', 'meta_attributes', 'operations', 'utilization']);
+  const cls = req(e, 'class');
+  if (cls === 'ocf' && e.attrs.provider === undefined) throw new CibError(`${where(e)} has class "ocf" but no provider`);
+  return {
+    kind: 'primitive',
+    id: req(e, 'id'),
+    class: cls,
+    provider: e.attrs.provider,
+    type: req(e, 'type'),
+    params: kids(e, 'instance_attributes').map(nvset),
+    meta: kids(e, 'meta_attributes').map(nvset),
+    ops: kids(e, 'operations').flatMap((o) => kids(o, 'op').map(op)),
+  };
+}
+
+function group(e: XmlElement): Group {
+  only(e, ['primitive', 'meta_attributes', 'instance_attributes']);
+  const children = kids(e, 'primitive').map(primitive);
+  if (children.length === 0) throw new CibError(`${where(e)} has no members`);
+  return { kind: 'group', id: req(e, 'id'), meta: kids(e, 'meta_attributes').map(nvset), children };
+}
+
+function clone(e: XmlElement): Clone {
+  only(e, ['primitive', 'group', 'meta_attributes', 'instance_attributes']);
+  const inner = e.children.filter((c) => c.name === 'primitive' || c.name === 'group');
+  if (inner.length !== 1 || inner[0] === undefined) throw new CibError(`${where(e)} must contain exactly one primitive or group`);
+  const meta = kids(e, 'meta_attributes').map(nvset);
+  if (e.name === 'master')
+    meta.push({ id: `${req(e, 'id')}-promotable-legacy`, pairs: [{ id: `${e.attrs.id}-promotable`, name: 'promotable', value: 'true' }] });
+  return { kind: 'clone', id: req(e, 'id'), meta, child: inner[0].name === 'group' ? group(inner[0]) : primitive(inner[0]) };
+}
+
+function resource(e: XmlElement): Resource {
+  if (e.name === 'primitive') return primitive(e);
+  if (e.name === 'group') return group(e);
+  if (e.name === 'clone') return clone(e);
+  throw new CibError(`unsupported resource ${where(e)} (supported: primitive, group, clone)`);
+}
+
+function constraint(e: XmlElement): Constraint {
+  const id = req(e, 'id');
+  if (e.name === 'rsc_location') {
+    only(e, ['rule']);
+    const rules = kids(e, 'rule').map(rule);
+    if (e.attrs.node !== undefined && e.attrs.score === undefined) throw new CibError(`${where(e)} has a node but no score`);
+    if (e.attrs.node === undefined && rules.length === 0) throw new CibError(`${where(e)} needs a node and score, or rules`);
+    return {
+      kind: 'location',
+      id,
+      rsc: req(e, 'rsc'),
+      node: e.attrs.node,
+      score: e.attrs.score,
+      role: e.attrs.role,
+      resourceDiscovery: e.attrs['resource-discovery'],
+      rules,
+    };
+  }
+  if (e.name === 'rsc_colocation') {
+    only(e, []);
+    return {
+      kind: 'colocation',
+      id,
+      rsc: req(e, 'rsc'),
+      withRsc: req(e, 'with-rsc'),
+      score: req(e, 'score'),
+      rscRole: e.attrs['rsc-role'],
+      withRscRole: e.attrs['with-rsc-role'],
+      nodeAttribute: e.attrs['node-attribute'],
+      influence: e.attrs.influence,
+    };
+  }
+  if (e.name === 'rsc_order') {
+    only(e, []);
+    const k = e.attrs.kind;
+    if (k !== undefined && k !== 'Mandatory' && k !== 'Optional' && k !== 'Serialize')
+      throw new CibError(`${where(e)} has unsupported kind "${k}"`);
+    return {
+      kind: 'order',
+      id,
+      first: req(e, 'first'),
+      thenRsc: req(e, 'then'),
+      firstAction: e.attrs['first-action'],
+      thenAction: e.attrs['then-action'],
+      orderKind: k,
+      score: e.attrs.score,
+      symmetrical: e.attrs.symmetrical,
+    };
+  }
+  throw new CibError(`unsupported constraint ${where(e)} (supported: rsc_location, rsc_colocation, rsc_order)`);
+}
+
+function lrmOp(e: XmlElement): LrmOp {
+  const num = (a: string, dflt?: number): number => {
+    const raw = e.attrs[a];
+    if (raw === undefined && dflt !== undefined) return dflt;
+    const n = Number(raw);
+    if (raw === undefined || !Number.isInteger(n)) throw new CibError(`${where(e)} has a bad ${a}="${raw ?? ''}"`);
+    return n;
+  };
+  return {
+    id: req(e, 'id'),
+    operation: req(e, 'operation'),
+    callId: num('call-id'),
+    rc: num('rc-code'),
+    opStatus: num('op-status', 0),
+    intervalMs: num('interval', 0),
+    attrs: { ...e.attrs },
+  };
+}
+
+function nodeState(e: XmlElement): NodeState {
+  const transient = kids(e, 'transient_attributes').flatMap((t) => kids(t, 'instance_attributes').map(nvset));
+  const lrm: LrmResource[] = kids(e, 'lrm').flatMap((l) =>
+    kids(l, 'lrm_resources').flatMap((rs) =>
+      kids(rs, 'lrm_resource').map((r) => ({
+        id: req(r, 'id'),
+        class: req(r, 'class'),
+        provider: r.attrs.provider,
+        type: req(r, 'type'),
+        ops: kids(r, 'lrm_rsc_op').map(lrmOp),
+      })),
+    ),
+  );
+  return { id: req(e, 'id'), uname: e.attrs.uname ?? req(e, 'id'), attrs: { ...e.attrs }, transient, lrm };
+}
+
+function nodes(e: XmlElement | undefined): CibNode[] {
+  return (e ? kids(e, 'node') : []).map((n) => ({
+    id: req(n, 'id'),
+    uname: req(n, 'uname'),
+    type: n.attrs.type,
+    attributes: kids(n, 'instance_attributes').map(nvset),
+    utilization: kids(n, 'utilization').map(nvset),
+  }));
+}
+
+/** Every resource id in the tree, including group members and clone children. */
+export function allResourceIds(resources: Resource[]): string[] {
+  return resources.flatMap((r) =>
+    r.kind === 'primitive' ? [r.id] : r.kind === 'group' ? [r.id, ...r.children.map((c) => c.id)] : [r.id, ...allResourceIds([r.child])],
+  );
+}
+
+function checkReferences(cib: Cib): void {
+  const ids = allResourceIds(cib.resources);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new CibError(`duplicate resource id "${id}"`);
+    seen.add(id);
+  }
+  const unames = new Set(cib.nodes.map((n) => n.uname));
+  const tag = { location: 'rsc_location', colocation: 'rsc_colocation', order: 'rsc_order' } as const;
+  for (const c of cib.constraints) {
+    const refs =
+      c.kind === 'location'
+        ? [['rsc', c.rsc]]
+        : c.kind === 'colocation'
+          ? [
+              ['rsc', c.rsc],
+              ['with-rsc', c.withRsc],
+            ]
+          : [
+              ['first', c.first],
+              ['then', c.thenRsc],
+            ];
+    for (const [attr, ref] of refs) {
+      if (ref !== undefined && !seen.has(ref)) throw new CibError(`<${tag[c.kind]} id="${c.id}"> ${attr}="${ref}" names no resource`);
+    }
+    if (c.kind === 'location' && c.node !== undefined && !unames.has(c.node) && cib.nodes.length > 0) {
+      // Pacemaker accepts constraints on unknown nodes (they match nothing); keep that, but it is never an error.
+    }
+  }
+}
+
+/**
+ * Reads a Pacemaker cib.xml into the typed {@link Cib}. Throws a {@link CibError} naming the
+ * element and id for malformed XML, unsupported elements, missing attributes or constraints that
+ * reference unknown resources.
+ *
+ * @example
+ * const cib = importCib(readFileSync('cib.xml', 'utf8'));
+ * cib.resources.map((r) => r.id);
+ */
+export function importCib(xml: string): Cib {
+  const root = parseXml(xml);
+  if (root.name !== 'cib') throw new CibError(`root element is <${root.name}>, expected <cib>`);
+  const config = kids(root, 'configuration')[0];
+  if (config === undefined) throw new CibError('<cib> has no <configuration>');
+  const section = (name: string) => kids(config, name)[0];
+  const known = ['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults'];
+  const cib: Cib = {
+    attrs: { ...root.attrs },
+    crmConfig: (section('crm_config')?.children ?? []).map(nvset),
+    nodes: nodes(section('nodes')),
+    resources: (section('resources')?.children ?? []).map(resource),
+    constraints: (section('constraints')?.children ?? []).map(constraint),
+    rscDefaults: (section('rsc_defaults')?.children ?? []).map(nvset),
+    opDefaults: (section('op_defaults')?.children ?? []).map(nvset),
+    other: config.children.filter((c) => !known.includes(c.name)),
+    status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state').map(nodeState),
+  };
+  checkReferences(cib);
+  return cib;
+}

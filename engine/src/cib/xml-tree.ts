@@ -1,0 +1,88 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** One XML element: its name, attributes in document order, and child elements (text is dropped). */
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+}
+
+/** A CIB that cannot be read or does not make sense; the message names the element and its id. */
+export class CibError extends Error {
+  override name = 'CibError';
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  preserveOrder: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  commentPropName: '#comment',
+});
+
+type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+function convert(item: Ordered): XmlElement | undefined {
+  const name = Object.keys(item).find((k) => k !== ':@');
+  if (name === undefined || name === '#text' || name === '#comment') return undefined;
+  const kids = (item[name] as Ordered[] | undefined) ?? [];
+  return { name, attrs: { ...(item[':@'] ?? {}) }, children: kids.map(convert).filter((c): c is XmlElement => c !== undefined) };
+}
+
+/**
+ * Parses an XML document into an element tree (elements and attributes only).
+ * Malformed XML throws a {@link CibError} with the line and column.
+ *
+ * @example
+ * parseXml('<cib><configuration/></cib>').children[0]?.name // 'configuration'
+ */
+export function parseXml(text: string): XmlElement {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new CibError(`malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+  const roots = (parser.parse(text) as Ordered[]).map(convert).filter((c): c is XmlElement => c !== undefined);
+  if (roots.length !== 1 || roots[0] === undefined) throw new CibError(`expected exactly one root element, found ${roots.length}`);
+  return roots[0];
+}
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#9;',
+};
+
+/** Escapes a string for use inside a double-quoted XML attribute. */
+export function escapeAttr(value: string): string {
+  return value.replace(/[&<>"'\n\r\t]/g, (c) => escapes[c] ?? c);
+}
+
+/**
+ * Serializes an element tree with two-space indentation, one element per line, attributes in
+ * insertion order (so output is stable: serialize(parse(serialize(t))) === serialize(t)).
+ *
+ * @example
+ * serializeXml({ name: 'node', attrs: { id: '1', uname: 'a' }, children: [] }) // '<node id="1" uname="a"/>\n'
+ */
+export function serializeXml(el: XmlElement, indent = ''): string {
+  const attrs = Object.entries(el.attrs)
+    .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+    .join('');
+  if (el.children.length === 0) return `${indent}<${el.name}${attrs}/>\n`;
+  const inner = el.children.map((c) => serializeXml(c, `${indent}  `)).join('');
+  return `${indent}<${el.name}${attrs}>\n${inner}${indent}</${el.name}>\n`;
+}
+
+/** Builds an element, dropping attributes whose value is undefined. */
+export function el(name: string, attrs: Record<string, string | number | boolean | undefined>, children: XmlElement[] = []): XmlElement {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = String(v);
+  return { name, attrs: out, children };
+}

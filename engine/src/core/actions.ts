@@ -1,0 +1,162 @@
+import type { Op } from './cib-model.js';
+import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
+import { parseDurationMs } from './nvsets.js';
+import { leaves } from './unpack.js';
+import type { WNode, WorkingSet, WRsc } from './working-set.js';
+
+/** What happens to one primitive in the transition, for the summary. */
+export interface ResourceChange {
+  rsc: WRsc;
+  from: WNode[];
+  to?: WNode;
+  fromRole: string;
+  toRole: string;
+}
+
+function historyName(p: WRsc): string {
+  return p.parent?.variant === 'clone' || p.parent?.parent?.variant === 'clone' ? p.id.replace(/:\d+$/, '') : p.id;
+}
+
+function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
+  const name = historyName(p);
+  const state = ws.cib.status.find((s) => s.id === node.id);
+  return state?.lrm.some((r) => r.id === name || r.id.startsWith(`${name}:`)) ?? false;
+}
+
+function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number): boolean {
+  const name = historyName(p);
+  const state = ws.cib.status.find((s) => s.id === node.id);
+  const r = state?.lrm.find((x) => x.id === name);
+  return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.rc === 0) ?? false;
+}
+
+function recurringOps(p: WRsc, role: string): Op[] {
+  return (p.primitive?.ops ?? []).filter((o) => {
+    if (o.name !== 'monitor') return false;
+    const ms = parseDurationMs(o.interval) ?? 0;
+    if (ms === 0) return false;
+    const opRole = o.attrs.role?.toLowerCase();
+    if (opRole === undefined) return role !== 'Promoted';
+    if (opRole === 'promoted' || opRole === 'master') return role === 'Promoted';
+    return role !== 'Promoted';
+  });
+}
+
+function opTimeout(p: WRsc, task: string): number | undefined {
+  const op = p.primitive?.ops.find((o) => o.name === task && (parseDurationMs(o.interval) ?? 0) === 0);
+  return parseDurationMs(op?.attrs.timeout);
+}
+
+/**
+ * Builds the transition graph from a working set whose resources have been assigned: fencing of
+ * unclean nodes, probes where the history is unknown, stops and starts (a stop always precedes
+ * the start that replaces it), recurring monitors, group and order-constraint orderings.
+ *
+ * @example
+ * const { graph, changes } = createActions(ws);
+ */
+export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes: ResourceChange[] } {
+  const g = new GraphBuilder();
+  const changes: ResourceChange[] = [];
+  const fenced = new Map<string, number>();
+  if (ws.stonithEnabled) {
+    for (const n of ws.nodes) {
+      if (n.unclean)
+        fenced.set(
+          n.uname,
+          g.add({ key: `stonith-${n.uname}-reboot`, task: 'stonith', node: n.uname, intervalMs: 0, probe: false, pseudo: false }),
+        );
+    }
+  }
+  const starts = new Map<WRsc, number>();
+  const stops = new Map<WRsc, number[]>();
+  for (const p of ws.primitives) {
+    const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
+    const toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
+    changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole });
+    const probes: number[] = [];
+    for (const n of ws.nodes) {
+      if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
+      probes.push(
+        g.add({ key: opKey(p.id, 'monitor', 0), task: 'monitor', rsc: p.id, node: n.uname, intervalMs: 0, probe: true, pseudo: false }),
+      );
+    }
+    const myStops: number[] = [];
+    for (const n of p.runningOn) {
+      const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n);
+      if (keep) continue;
+      const fence = fenced.get(n.uname);
+      const id = g.add({
+        key: opKey(p.id, 'stop', 0),
+        task: 'stop',
+        rsc: p.id,
+        node: n.uname,
+        intervalMs: 0,
+        probe: false,
+        pseudo: fence !== undefined,
+        timeoutMs: opTimeout(p, 'stop'),
+      });
+      g.order(fence, id);
+      myStops.push(id);
+    }
+    stops.set(p, myStops);
+    if (to) {
+      const restart = !p.runningOn.includes(to) || myStops.length > 0;
+      if (restart) {
+        const start = g.add({
+          key: opKey(p.id, 'start', 0),
+          task: 'start',
+          rsc: p.id,
+          node: to.uname,
+          intervalMs: 0,
+          probe: false,
+          pseudo: false,
+          timeoutMs: opTimeout(p, 'start'),
+        });
+        starts.set(p, start);
+        for (const s of myStops) g.order(s, start);
+        for (const pr of probes) g.order(pr, start);
+        for (const f of fenced.values()) g.order(f, start);
+      }
+      for (const o of recurringOps(p, toRole)) {
+        const ms = parseDurationMs(o.interval) ?? 0;
+        if (!restart && hasRecurring(ws, p, to, ms)) continue;
+        const mon = g.add({
+          key: opKey(p.id, 'monitor', ms),
+          task: 'monitor',
+          rsc: p.id,
+          node: to.uname,
+          intervalMs: ms,
+          probe: false,
+          pseudo: false,
+          timeoutMs: parseDurationMs(o.attrs.timeout),
+        });
+        g.order(starts.get(p), mon);
+      }
+    }
+  }
+  // Groups: members start in order and stop in reverse order.
+  for (const r of ws.byId.values()) {
+    if (r.variant !== 'group') continue;
+    for (let i = 1; i < r.children.length; i++) {
+      const prev = r.children[i - 1] as WRsc;
+      const cur = r.children[i] as WRsc;
+      g.order(starts.get(prev), starts.get(cur));
+      for (const s of stops.get(cur) ?? []) for (const t of stops.get(prev) ?? []) g.order(s, t);
+      // A member restarted in place forces the later members to restart after it.
+      for (const s of stops.get(prev) ?? []) g.order(s, starts.get(cur));
+    }
+  }
+  for (const o of ws.orderings) {
+    const firsts = leaves(o.first);
+    const thens = leaves(o.then);
+    const pick = (list: WRsc[], action: string) =>
+      list.flatMap((p) => (action === 'start' ? [starts.get(p)] : action === 'stop' ? (stops.get(p) ?? []) : []));
+    for (const a of pick(firsts, o.firstAction)) for (const b of pick(thens, o.thenAction)) g.order(a, b);
+    if (o.symmetrical && o.kind === 'Mandatory') {
+      const inv = (a: string) => (a === 'start' ? 'stop' : a === 'stop' ? 'start' : a === 'promote' ? 'demote' : 'promote');
+      for (const a of pick(thens, inv(o.thenAction))) for (const b of pick(firsts, inv(o.firstAction))) g.order(a, b);
+    }
+  }
+  return { graph: g.build(), changes };
+}

@@ -1,0 +1,180 @@
+import { assignClone } from './clone.js';
+import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
+import { formatScore, INFINITY } from './score.js';
+import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
+
+function strcmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sorts candidate nodes best first: score (unavailable nodes count as -INFINITY), then fewer
+ * resources already assigned, then the node the resource is active on, then node name.
+ *
+ * @example
+ * sortNodes(ws, [...rsc.allowed], current)[0] // the best node and its score
+ */
+export function sortNodes(ws: WorkingSet, entries: [string, number][], active: WNode | undefined): [WNode, number][] {
+  const list = entries.map(([name, score]) => [ws.nodeByName.get(name) as WNode, score] as [WNode, number]);
+  const eff = (n: WNode, s: number) => (nodeAvailable(n, s, false) ? s : -INFINITY);
+  return list.sort(([a, sa], [b, sb]) => {
+    const wa = eff(a, sa);
+    const wb = eff(b, sb);
+    if (wa !== wb) return wa > wb ? -1 : 1;
+    if (a.numResources !== b.numResources) return a.numResources < b.numResources ? -1 : 1;
+    if (active) {
+      if (active === a) return -1;
+      if (active === b) return 1;
+    }
+    return strcmp(a.uname, b.uname);
+  });
+}
+
+export function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
+  const names = [...table.keys()].sort(strcmp);
+  for (const n of names) ws.scoreLines.push(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
+}
+
+export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: boolean): boolean {
+  if (!force && chosen && (score < 0 || !nodeAvailable(chosen, score, true))) {
+    rsc.nextRole = 'Stopped';
+    chosen = undefined;
+  }
+  rsc.assignedTo = undefined;
+  rsc.provisional = false;
+  if (!chosen) {
+    rsc.nextRole = 'Stopped';
+    return false;
+  }
+  rsc.assignedTo = chosen;
+  chosen.numResources++;
+  return true;
+}
+
+export function assignBestNode(ws: WorkingSet, rsc: WRsc): boolean {
+  if (!rsc.provisional) return rsc.assignedTo !== undefined;
+  const current = rsc.runningOn[0];
+  const nodes = sortNodes(ws, [...rsc.allowed], current);
+  const best = nodes[0];
+  let chosen = best;
+  if (
+    best &&
+    best[1] > 0 &&
+    nodeAvailable(best[0], best[1], false) &&
+    current &&
+    nodeAvailable(current, rsc.allowed.get(current.uname) ?? -INFINITY, true)
+  ) {
+    // Equal best scores: prefer the node the resource is already active on.
+    for (const entry of nodes.slice(1)) {
+      if (entry[1] !== best[1]) break;
+      if (entry[0] === current) chosen = entry;
+    }
+  }
+  return finalize(rsc, chosen?.[0], chosen?.[1] ?? -INFINITY, false);
+}
+
+function applyThisWith(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
+  const archive = c.dependentRole === 'Promoted' || (c.score < 0 && c.score > -INFINITY) ? new Map(rsc.allowed) : undefined;
+  assignResource(ws, c.primary);
+  applyColocationScore(ws, rsc, c.primary, c);
+  if (archive && !anyNodeAvailable(ws, rsc.allowed)) rsc.allowed = archive;
+}
+
+function applyWithThis(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
+  if (!colocationHasInfluence(c)) return;
+  const factor = Math.fround(Math.fround(c.score) / Math.fround(INFINITY));
+  rsc.allowed = addColocatedNodeScores(ws, c.dependent, rsc.allowed, c.nodeAttribute, factor, { active: true }) ?? rsc.allowed;
+}
+
+function assignPrimitive(ws: WorkingSet, rsc: WRsc): WNode | undefined {
+  if (rsc.parent && !rsc.parent.allocating) assignResource(ws, rsc.parent);
+  if (!rsc.provisional) return rsc.assignedTo;
+  if (rsc.allocating) return undefined;
+  rsc.allocating = true;
+  for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c);
+  for (const c of [...rsc.withThis]) applyWithThis(ws, rsc, c);
+  if (rsc.nextRole === 'Stopped') {
+    for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
+  } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped') {
+    rsc.nextRole = 'Stopped';
+  }
+  showScores(ws, 'pcmk__primitive_assign', rsc, rsc.allowed);
+  const managed = rsc.managed && !ws.maintenanceMode && !(ws.stonithEnabled && !ws.haveStonithResource);
+  if (!managed) {
+    rsc.nextRole = rsc.role;
+    finalize(rsc, rsc.runningOn[0], 0, true);
+  } else if (ws.stopAll) {
+    finalize(rsc, undefined, 0, true);
+  } else {
+    assignBestNode(ws, rsc);
+  }
+  rsc.allocating = false;
+  return rsc.assignedTo;
+}
+
+function expandGroupColocations(group: WRsc): void {
+  const first = group.children[0];
+  const last = group.children[group.children.length - 1];
+  if (!first || !last) return;
+  for (const c of group.thisWith) insertThisWith(first, c);
+  group.thisWith = [];
+  for (const c of group.withThis) insertWithThis(last, c);
+  group.withThis = [];
+}
+
+function insertThisWith(r: WRsc, c: Coloc): void {
+  insertByOther(r.thisWith, c, (x) => x.primary);
+}
+function insertWithThis(r: WRsc, c: Coloc): void {
+  insertByOther(r.withThis, c, (x) => x.dependent);
+}
+function insertByOther(list: Coloc[], c: Coloc, pick: (x: Coloc) => WRsc): void {
+  const rank = { primitive: 0, group: 1, clone: 2 } as const;
+  const cmp = (a: Coloc, b: Coloc) => {
+    const x = pick(a);
+    const y = pick(b);
+    if (x.priority !== y.priority) return x.priority > y.priority ? -1 : 1;
+    if (x.variant !== y.variant) return rank[x.variant] > rank[y.variant] ? -1 : 1;
+    return strcmp(x.id, y.id);
+  };
+  let i = 0;
+  while (i < list.length && cmp(list[i] as Coloc, c) <= 0) i++;
+  list.splice(i, 0, c);
+}
+
+function assignGroup(ws: WorkingSet, rsc: WRsc): WNode | undefined {
+  if (!rsc.provisional) return rsc.assignedTo;
+  if (rsc.allocating) return undefined;
+  if (rsc.children.length === 0) {
+    rsc.provisional = false;
+    return undefined;
+  }
+  rsc.allocating = true;
+  const first = rsc.children[0] as WRsc;
+  rsc.role = first.role;
+  expandGroupColocations(rsc);
+  showScores(ws, 'pcmk__group_assign', rsc, rsc.allowed);
+  for (const m of rsc.children) showScores(ws, 'pcmk__group_assign', m, m.allowed);
+  let firstNode: WNode | undefined;
+  for (const m of rsc.children) {
+    const node = assignResource(ws, m);
+    firstNode ??= node;
+  }
+  rsc.nextRole = first.nextRole;
+  rsc.allocating = false;
+  rsc.provisional = false;
+  rsc.assignedTo = firstNode;
+  return firstNode;
+}
+
+/**
+ * Assigns a resource (and, first, whatever it must be colocated with) to a node, or to none.
+ *
+ * @example
+ * for (const r of ws.resources) assignResource(ws, r);
+ */
+export function assignResource(ws: WorkingSet, rsc: WRsc): WNode | undefined {
+  if (rsc.variant === 'primitive') return assignPrimitive(ws, rsc);
+  if (rsc.variant === 'group') return assignGroup(ws, rsc);
+  return assignClone(ws, rsc);
+}

@@ -1,0 +1,131 @@
+import type { LocationConstraint, Rule } from './cib-model.js';
+import { evaluateRule } from './rules.js';
+import { INFINITY, parseScore } from './score.js';
+import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
+import { variantRank } from './working-set.js';
+
+function parseRole(text: string | undefined): Role | undefined {
+  if (text === undefined) return undefined;
+  const t = text.toLowerCase();
+  if (t === 'started') return 'Started';
+  if (t === 'stopped') return 'Stopped';
+  if (t === 'promoted' || t === 'master') return 'Promoted';
+  if (t === 'unpromoted' || t === 'slave') return 'Unpromoted';
+  return undefined;
+}
+
+function insertSorted<T>(list: T[], item: T, cmp: (a: T, b: T) => number): void {
+  let i = 0;
+  while (i < list.length && cmp(list[i] as T, item) <= 0) i++;
+  list.splice(i, 0, item);
+}
+
+function strcmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpBy(pick: (c: Coloc) => WRsc) {
+  return (a: Coloc, b: Coloc): number => {
+    const x = pick(a);
+    const y = pick(b);
+    if (x.priority !== y.priority) return x.priority > y.priority ? -1 : 1;
+    if (x.variant !== y.variant) return variantRank[x.variant] > variantRank[y.variant] ? -1 : 1;
+    if (x.variant === 'clone' && x.promotable !== y.promotable) return x.promotable ? -1 : 1;
+    return strcmp(x.id, y.id);
+  };
+}
+
+/**
+ * Registers a colocation on both resources, kept sorted the way Pacemaker sorts them (by the
+ * other resource's priority, variant, then id).
+ *
+ * @example
+ * addColocation({ id: 'c', dependent: a, primary: b, score: 100, influence: true });
+ */
+export function addColocation(ws: WorkingSet, c: Coloc): void {
+  ws.colocations.push(c);
+  insertSorted(
+    c.dependent.thisWith,
+    c,
+    cmpBy((x) => x.primary),
+  );
+  insertSorted(
+    c.primary.withThis,
+    c,
+    cmpBy((x) => x.dependent),
+  );
+}
+
+/** Unpacks rsc_colocation and rsc_order constraints into the working set. */
+export function unpackConstraints(ws: WorkingSet): void {
+  for (const c of ws.cib.constraints) {
+    if (c.kind === 'colocation') {
+      const dependent = ws.byId.get(c.rsc);
+      const primary = ws.byId.get(c.withRsc);
+      const score = parseScore(c.score);
+      if (!dependent || !primary || score === undefined || score === 0) continue;
+      addColocation(ws, {
+        id: c.id,
+        dependent,
+        primary,
+        score,
+        dependentRole: parseRole(c.rscRole),
+        primaryRole: parseRole(c.withRscRole),
+        nodeAttribute: c.nodeAttribute,
+        influence: c.influence === undefined ? dependent.critical : c.influence.toLowerCase() === 'true',
+      });
+    } else if (c.kind === 'order') {
+      const first = ws.byId.get(c.first);
+      const then = ws.byId.get(c.thenRsc);
+      if (!first || !then) continue;
+      const score = parseScore(c.score);
+      const kind = c.orderKind ?? (score === 0 ? 'Optional' : 'Mandatory');
+      ws.orderings.push({
+        id: c.id,
+        first,
+        firstAction: c.firstAction ?? 'start',
+        then,
+        thenAction: c.thenAction ?? c.firstAction ?? 'start',
+        kind,
+        symmetrical: c.symmetrical === undefined ? kind !== 'Serialize' : c.symmetrical.toLowerCase() === 'true',
+      });
+    }
+  }
+}
+
+/** One node and the score a location constraint gives it. */
+export interface Placement {
+  node: WNode;
+  score: number;
+}
+
+function ruleScore(rule: Rule, node: WNode): number {
+  if (rule.score !== undefined) return parseScore(rule.score) ?? 0;
+  if (rule.scoreAttribute !== undefined) return parseScore(node.attrs.get(rule.scoreAttribute)) ?? 0;
+  return 0;
+}
+
+/**
+ * The nodes a location constraint names and their scores: a node with a score, or every node
+ * where one of its rules passes (each rule contributes its own score).
+ *
+ * @example
+ * locationPlacements(ws, { kind: 'location', id: 'l', rsc: 'r', node: 'n1', score: '50', rules: [] }) // [{ node: n1, score: 50 }]
+ */
+export function locationPlacements(ws: WorkingSet, c: LocationConstraint): Placement[] {
+  if (c.node !== undefined) {
+    const node = ws.nodeByName.get(c.node);
+    const score = parseScore(c.score);
+    return node && score !== undefined ? [{ node, score }] : [];
+  }
+  const out: Placement[] = [];
+  for (const rule of c.rules) {
+    for (const node of ws.nodes) {
+      if (evaluateRule(rule, node.attrs)) out.push({ node, score: ruleScore(rule, node) });
+    }
+  }
+  return out;
+}
+
+/** Clamp helper for callers that accumulate scores. */
+export const MAX_SCORE = INFINITY;

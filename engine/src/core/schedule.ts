@@ -1,0 +1,153 @@
+import { createActions, type ResourceChange } from './actions.js';
+import { assignResource } from './assign.js';
+import type { Cib } from './cib-model.js';
+import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
+import { thresholdReached } from './failcount.js';
+import type { TransitionGraph } from './graph.js';
+import { isTrue } from './nvsets.js';
+import { addScores, INFINITY } from './score.js';
+import { summarize } from './summary.js';
+import { leaves, unpack } from './unpack.js';
+import type { WorkingSet, WRsc } from './working-set.js';
+
+/** Input of {@link schedule}: the CIB and the current time in seconds since the epoch. */
+export interface ScheduleInput {
+  cib: Cib;
+  now: number;
+}
+
+/** Where one resource ends up after the transition. */
+export interface Placement {
+  rsc: string;
+  role: 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
+  node?: string;
+}
+
+/** Output of {@link schedule}. */
+export interface ScheduleResult {
+  graph: TransitionGraph;
+  /** Allocation scores, one line per resource and node, in crm_simulate's `-s` format. */
+  scores: string[];
+  /** A crm_simulate-style human summary. */
+  summary: string;
+  /** Final role and node of every primitive, in configuration order. */
+  placements: Placement[];
+  warnings: string[];
+}
+
+function addScore(r: WRsc, node: string, score: number): void {
+  r.allowed.set(node, addScores(r.allowed.get(node) ?? 0, score));
+}
+
+function applyLocations(ws: WorkingSet): void {
+  for (const c of ws.cib.constraints) {
+    if (c.kind !== 'location') continue;
+    const rsc = ws.byId.get(c.rsc);
+    if (!rsc) continue;
+    const role = c.role?.toLowerCase();
+    if (role !== undefined && role !== 'started' && role !== (rsc.nextRole ?? '').toLowerCase()) continue;
+    const placements = locationPlacements(ws, c);
+    if (placements.length === 0) continue;
+    const apply = (r: WRsc, reset: boolean) => {
+      for (const p of placements) {
+        if (!r.allowed.has(p.node.uname)) r.allowed.set(p.node.uname, reset ? 0 : p.score);
+        else if (!reset) addScore(r, p.node.uname, p.score);
+      }
+    };
+    if (rsc.variant === 'group') {
+      apply(rsc, false);
+      const colocated = rsc.meta.get('collocated') === undefined || isTrue(rsc.meta.get('collocated'));
+      rsc.children.forEach((m, i) => {
+        apply(m, colocated && i > 0);
+      });
+    } else if (rsc.variant === 'clone') {
+      const all = (r: WRsc) => {
+        apply(r, false);
+        r.children.forEach(all);
+      };
+      all(rsc);
+    } else apply(rsc, false);
+  }
+}
+
+function applyStickiness(ws: WorkingSet): void {
+  for (const p of ws.primitives) {
+    const node = p.runningOn[0];
+    if (!p.managed || p.stickiness < 1 || p.runningOn.length !== 1 || !node) continue;
+    if (!ws.symmetric && !p.allowed.has(node.uname)) continue;
+    addScore(p, node.uname, p.stickiness);
+  }
+}
+
+function applyFailureThresholds(ws: WorkingSet): void {
+  for (const node of ws.nodes) {
+    for (const top of ws.resources) {
+      for (const p of leaves(top)) {
+        const ban = thresholdReached(ws, p, node);
+        if (!ban) continue;
+        const all = (r: WRsc) => {
+          addScore(r, node.uname, -INFINITY);
+          r.children.forEach(all);
+        };
+        all(ban);
+      }
+    }
+  }
+}
+
+function groupInternalColocations(ws: WorkingSet): void {
+  for (const r of ws.byId.values()) {
+    if (r.variant !== 'group') continue;
+    if (!(r.meta.get('collocated') === undefined || isTrue(r.meta.get('collocated')))) continue;
+    for (let i = 1; i < r.children.length; i++) {
+      const member = r.children[i] as WRsc;
+      addColocation(ws, {
+        id: 'group:internal_colocation',
+        dependent: member,
+        primary: r.children[i - 1] as WRsc,
+        score: INFINITY,
+        influence: member.critical,
+      });
+    }
+  }
+}
+
+function finalRoles(ws: WorkingSet): void {
+  const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
+  for (const p of ws.primitives) {
+    if (stopAll) p.nextRole = 'Stopped';
+    else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && p.assignedTo && !p.runningOn.includes(p.assignedTo))
+      p.nextRole = 'Stopped';
+    if (p.nextRole === 'Stopped' || !p.assignedTo) {
+      p.nextRole = 'Stopped';
+      continue;
+    }
+    p.nextRole ??= p.role === 'Promoted' || p.role === 'Unpromoted' ? p.role : 'Started';
+  }
+}
+
+/**
+ * Pacemaker's policy engine as a pure function: from the CIB and the time, decide where every
+ * resource runs and which actions get there. No I/O, no clock, no randomness.
+ *
+ * @example
+ * const { graph, scores, summary } = schedule({ cib: importCib(xml), now: 1_700_000_000 });
+ */
+export function schedule(input: ScheduleInput): ScheduleResult {
+  const ws = unpack(input.cib, input.now);
+  unpackConstraints(ws);
+  applyLocations(ws);
+  applyStickiness(ws);
+  applyFailureThresholds(ws);
+  groupInternalColocations(ws);
+  for (const r of ws.resources) assignResource(ws, r);
+  finalRoles(ws);
+  const { graph, changes } = createActions(ws);
+  return {
+    graph,
+    scores: ws.scoreLines,
+    summary: summarize(ws, graph, changes),
+    placements: changes.map((c: ResourceChange) => ({ rsc: c.rsc.id, role: c.toRole as Placement['role'], node: c.to?.uname })),
+    warnings: ws.warnings,
+  };
+}

@@ -1,0 +1,226 @@
+import type { Cib, LrmOp, NodeState, Primitive, Resource } from './cib-model.js';
+import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { INFINITY, parseScore } from './score.js';
+import type { Role, WNode, WorkingSet, WRsc } from './working-set.js';
+
+const optionDefaults: Record<string, string> = {
+  'stonith-enabled': 'true',
+  'symmetric-cluster': 'true',
+  'no-quorum-policy': 'stop',
+  'start-failure-is-fatal': 'true',
+  'stop-all-resources': 'false',
+  'maintenance-mode': 'false',
+  'placement-strategy': 'default',
+};
+
+function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefined, stonith: boolean, dcUuid?: string): WNode {
+  const attrs = new Map<string, string>([
+    ['#uname', n.uname],
+    ['#id', n.id],
+    ['#kind', 'cluster'],
+    ['#is_dc', n.id === dcUuid ? 'true' : 'false'],
+  ]);
+  flattenSets(n.attributes, attrs);
+  if (state) {
+    // Transient attributes overwrite configured ones.
+    const transient = flattenSets(state.transient);
+    for (const [k, v] of transient) attrs.set(k, v);
+  }
+  const inCcm = isTrue(state?.attrs.in_ccm);
+  const crmdOnline = state?.attrs.crmd === 'online';
+  const join = state?.attrs.join;
+  const expected = state?.attrs.expected ?? 'down';
+  let online = false;
+  let unclean = false;
+  let standby = isTrue(attrs.get('standby'));
+  if (!stonith) {
+    if (!inCcm) {
+      unclean = false;
+    } else if (crmdOnline) {
+      online = join === 'member';
+    }
+  } else if (state === undefined || state.attrs.in_ccm === undefined) {
+    unclean = isTrue(cib.crmConfig.length ? (flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true') : 'true');
+  } else if (expected === 'down') {
+    if (inCcm || crmdOnline) standby = true;
+  } else if (!inCcm || !crmdOnline) {
+    unclean = true;
+  } else if (join === 'member') {
+    online = true;
+  } else {
+    standby = true;
+  }
+  return { id: n.id, uname: n.uname, online, standby, unclean, maintenance: isTrue(attrs.get('maintenance')), attrs, numResources: 0 };
+}
+
+function expectedRc(op: LrmOp): number {
+  const key = op.attrs['transition-key'];
+  const parts = key?.split(':');
+  const target = parts?.[2] !== undefined ? Number.parseInt(parts[2], 10) : Number.NaN;
+  return Number.isNaN(target) ? 0 : target;
+}
+
+/**
+ * The role a primitive has on one node from its operation history (sorted by call-id), and
+ * whether its last result there was a failure.
+ */
+export function roleFromHistory(ops: readonly LrmOp[]): { role: Role; failed: boolean } {
+  let role: Role = 'Stopped';
+  let failed = false;
+  for (const op of [...ops].sort((a, b) => a.callId - b.callId)) {
+    if (op.opStatus !== 0 && op.opStatus !== 4) continue; // pending, cancelled, timed out... are not results
+    const expected = expectedRc(op);
+    const probe = op.operation === 'monitor' && op.intervalMs === 0;
+    const ok = op.rc === expected || (probe && (op.rc === 7 || op.rc === 0 || op.rc === 8));
+    if (op.opStatus === 4 || !ok) {
+      failed = true;
+      if (op.operation === 'monitor' && op.rc === 7) role = 'Stopped';
+      else if (op.operation === 'start' || op.operation === 'promote' || op.operation === 'demote' || op.operation === 'monitor')
+        role = role === 'Stopped' ? 'Started' : role;
+      continue;
+    }
+    if (op.operation === 'start') role = 'Started';
+    else if (op.operation === 'stop') {
+      role = 'Stopped';
+      failed = false;
+    } else if (op.operation === 'promote') role = 'Promoted';
+    else if (op.operation === 'demote') role = 'Unpromoted';
+    else if (op.operation === 'monitor') {
+      if (op.rc === 7) role = 'Stopped';
+      else if (op.rc === 8) role = 'Promoted';
+      else if (op.rc === 0 && role === 'Stopped') role = 'Started';
+    }
+  }
+  return { role, failed };
+}
+
+function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string, string>): WRsc {
+  const meta = flattenSets(config.meta);
+  if (parent) for (const [k, v] of parent.meta) if (!meta.has(k)) meta.set(k, v);
+  for (const [k, v] of defaults) if (!meta.has(k)) meta.set(k, v);
+  const promotable = config.kind === 'clone' ? isTrue(meta.get('promotable')) : (parent?.promotable ?? false);
+  const threshold = parseScore(meta.get('migration-threshold'));
+  const r: WRsc = {
+    id: config.id,
+    variant: config.kind,
+    config,
+    parent,
+    children: [],
+    meta,
+    priority: parseScore(meta.get('priority')) ?? 0,
+    stickiness: parseScore(meta.get('resource-stickiness') ?? meta.get('default-resource-stickiness')) ?? 0,
+    migrationThreshold: threshold === undefined ? INFINITY : Math.max(0, threshold),
+    failureTimeoutS: Math.floor((parseDurationMs(meta.get('failure-timeout')) ?? 0) / 1000),
+    managed: meta.get('is-managed') === undefined ? true : isTrue(meta.get('is-managed')),
+    critical: meta.get('critical') === undefined ? true : isTrue(meta.get('critical')),
+    promotable,
+    allowed: new Map(),
+    runningOn: [],
+    role: 'Stopped',
+    failed: false,
+    failedOn: [],
+    provisional: true,
+    allocating: false,
+    merging: false,
+    thisWith: [],
+    withThis: [],
+  };
+  // target-role=Stopped fixes the next role now; Started/Unpromoted/Promoted are decided by assignment.
+  if (meta.get('target-role')?.toLowerCase() === 'stopped') r.nextRole = 'Stopped';
+  if (config.kind === 'primitive') r.primitive = config as Primitive;
+  else if (config.kind === 'group') r.children = config.children.map((c) => newRsc(c, r, defaults));
+  else r.children = [newRsc(config.child, r, defaults)];
+  return r;
+}
+
+/** Every primitive under a resource, depth first. */
+export function leaves(r: WRsc): WRsc[] {
+  return r.variant === 'primitive' ? [r] : r.children.flatMap(leaves);
+}
+
+function addRunning(r: WRsc, node: WNode): void {
+  if (!r.runningOn.includes(node)) r.runningOn.push(node);
+  if (r.parent) addRunning(r.parent, node);
+}
+
+const roleOrder: Role[] = ['Stopped', 'Started', 'Unpromoted', 'Promoted'];
+
+/**
+ * Builds the scheduler's working set from a CIB at time `now` (seconds since the epoch):
+ * options, node states, the resource tree with meta attributes, and where each primitive is
+ * active according to the operation history. Pure.
+ *
+ * @example
+ * const ws = unpack(cib, 1_700_000_000);
+ * ws.nodes.filter((n) => n.online).length;
+ */
+export function unpack(cib: Cib, now: number): WorkingSet {
+  const options = flattenSets(cib.crmConfig);
+  for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
+  const stonithEnabled = isTrue(options.get('stonith-enabled'));
+  const stateById = new Map(cib.status.map((s) => [s.id, s]));
+  const nodes = cib.nodes.map((n) => unpackNode(cib, n, stateById.get(n.id), stonithEnabled, cib.attrs['dc-uuid']));
+  const nodeByName = new Map(nodes.map((n) => [n.uname, n]));
+  const defaults = flattenSets(cib.rscDefaults);
+  const top = cib.resources.map((r) => newRsc(r, undefined, defaults));
+  const byId = new Map<string, WRsc>();
+  const walk = (r: WRsc) => {
+    byId.set(r.id, r);
+    r.children.forEach(walk);
+  };
+  top.forEach(walk);
+  const primitives = top.flatMap(leaves);
+  const haveStonithResource = primitives.some((p) => p.primitive?.class === 'stonith');
+  const symmetric = isTrue(options.get('symmetric-cluster'));
+  if (symmetric) {
+    const setAll = (r: WRsc) => {
+      for (const n of nodes) r.allowed.set(n.uname, 0);
+      r.children.forEach(setAll);
+    };
+    top.forEach(setAll);
+  }
+  // Operation history: nodes that are online, or (with fencing) any node we know about.
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  for (const state of cib.status) {
+    const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
+    if (!node) continue;
+    if (!node.online && !(stonithEnabled && node.unclean)) continue;
+    for (const lr of state.lrm) {
+      const r = byId.get(lr.id);
+      if (r?.variant !== 'primitive') continue;
+      const { role, failed } = roleFromHistory(lr.ops);
+      if (failed) {
+        r.failed = true;
+        r.failedOn.push(node);
+      }
+      if (role !== 'Stopped') {
+        addRunning(r, node);
+        if (roleOrder.indexOf(role) > roleOrder.indexOf(r.role)) r.role = role;
+      }
+    }
+  }
+  for (const r of byId.values()) if (r.variant !== 'primitive') r.role = r.runningOn.length > 0 ? 'Started' : 'Stopped';
+  const sorted = top.map((r, i) => ({ r, i })).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i);
+  const haveQuorumAttr = cib.attrs['have-quorum'];
+  return {
+    cib,
+    now,
+    options,
+    stonithEnabled,
+    symmetric,
+    haveQuorum: haveQuorumAttr === undefined ? false : isTrue(haveQuorumAttr),
+    noQuorumPolicy: options.get('no-quorum-policy') ?? 'stop',
+    stopAll: isTrue(options.get('stop-all-resources')),
+    maintenanceMode: isTrue(options.get('maintenance-mode')),
+    haveStonithResource,
+    nodes,
+    nodeByName,
+    resources: sorted.map((x) => x.r),
+    byId,
+    primitives,
+    colocations: [],
+    orderings: [],
+    scoreLines: [],
+    warnings: [],
+  };
+}

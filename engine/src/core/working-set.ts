@@ -1,0 +1,107 @@
+import type { Cib, Primitive, Resource } from './cib-model.js';
+
+/** A resource's role, as Pacemaker names them. */
+export type Role = 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
+
+/** Role rank for comparisons (Pacemaker's enum order). */
+export const roleRank: Record<Role, number> = { Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
+
+/** A cluster node during one scheduler run. */
+export interface WNode {
+  id: string;
+  uname: string;
+  online: boolean;
+  standby: boolean;
+  unclean: boolean;
+  maintenance: boolean;
+  /** Attributes rules see: configured, then transient (which win), plus #uname/#id/#kind/#is_dc. */
+  attrs: Map<string, string>;
+  /** How many resources the scheduler has assigned here so far (a tie-breaker). */
+  numResources: number;
+}
+
+/** A colocation between two resources, as the scheduler uses it. */
+export interface Coloc {
+  id: string;
+  dependent: WRsc;
+  primary: WRsc;
+  score: number;
+  dependentRole?: Role;
+  primaryRole?: Role;
+  nodeAttribute?: string;
+  influence: boolean;
+}
+
+/** An ordering between two resource actions. */
+export interface Ordering {
+  id: string;
+  first: WRsc;
+  firstAction: string;
+  then: WRsc;
+  thenAction: string;
+  kind: 'Mandatory' | 'Optional' | 'Serialize';
+  symmetrical: boolean;
+}
+
+export type Variant = 'primitive' | 'group' | 'clone';
+
+/** Pacemaker's variant order: clones are processed before groups before primitives. */
+export const variantRank: Record<Variant, number> = { primitive: 0, group: 1, clone: 2 };
+
+/** A resource during one scheduler run (its mutable scheduling state lives here). */
+export interface WRsc {
+  id: string;
+  variant: Variant;
+  config: Resource;
+  parent?: WRsc;
+  children: WRsc[];
+  meta: Map<string, string>;
+  priority: number;
+  stickiness: number;
+  migrationThreshold: number;
+  failureTimeoutS: number;
+  managed: boolean;
+  critical: boolean;
+  promotable: boolean;
+  /** Allowed nodes and their scores, by uname (absent = not allowed). */
+  allowed: Map<string, number>;
+  runningOn: WNode[];
+  role: Role;
+  nextRole?: Role;
+  failed: boolean;
+  /** Nodes where the resource failed (its last operation there did not return the expected rc). */
+  failedOn: WNode[];
+  provisional: boolean;
+  allocating: boolean;
+  merging: boolean;
+  assignedTo?: WNode;
+  thisWith: Coloc[];
+  withThis: Coloc[];
+  /** The primitive's configuration (for primitives). */
+  primitive?: Primitive;
+}
+
+/** Everything one scheduler run works on. */
+export interface WorkingSet {
+  cib: Cib;
+  now: number;
+  options: Map<string, string>;
+  stonithEnabled: boolean;
+  symmetric: boolean;
+  haveQuorum: boolean;
+  noQuorumPolicy: string;
+  stopAll: boolean;
+  maintenanceMode: boolean;
+  haveStonithResource: boolean;
+  nodes: WNode[];
+  nodeByName: Map<string, WNode>;
+  /** Top-level resources in allocation order (priority, then CIB order). */
+  resources: WRsc[];
+  byId: Map<string, WRsc>;
+  primitives: WRsc[];
+  colocations: Coloc[];
+  orderings: Ordering[];
+  /** Scores as crm_simulate prints them, in the order they were computed. */
+  scoreLines: string[];
+  warnings: string[];
+}
