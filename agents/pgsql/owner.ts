@@ -1,0 +1,72 @@
+import { accessSync, constants } from 'node:fs';
+import { type AgentContext, type ExecOptions, fail } from '@ocfkit/sdk';
+import { type Account, lookupAccount } from './account';
+import type { params } from './params';
+
+export type Ctx = AgentContext<typeof params>;
+
+/**
+ * The cluster owner's account (`pgdba`); OCF_ERR_INSTALLED when it does not exist.
+ *
+ * @example
+ * const acct = await owner(ctx); // { name: 'postgres', uid: 101, gid: 104 }
+ */
+export async function owner(ctx: Ctx): Promise<Account> {
+  const acct = await lookupAccount(ctx, ctx.params.pgdba);
+  if (!acct) return fail.installed(`User ${ctx.params.pgdba} doesn't exist`);
+  return acct;
+}
+
+/**
+ * Exec options that run a command as the owner: through `runuser` when the agent is root,
+ * directly when it already runs as the owner. Anyone else cannot manage the cluster (1).
+ *
+ * @example
+ * await ctx.exec(ctx.params.pgctl, ['-D', pgdata, 'status'], runAs(acct));
+ */
+export function runAs(acct: Account): Pick<ExecOptions, 'user'> {
+  const me = process.getuid?.() ?? 0;
+  if (me === 0) return { user: acct.name };
+  if (me === acct.uid) return {};
+  return fail.generic(`the agent must run as root or ${acct.name} (uid ${me})`);
+}
+
+/**
+ * Environment for pg_ctl, the server it starts, and psql: `PGPORT` as heartbeat exports it,
+ * `pglibs` appended to `LD_LIBRARY_PATH`, and no credentials (a server inherits them, and
+ * dblink/postgres_fdw would use an inherited `PGPASSWORD`).
+ *
+ * @example
+ * ownerEnv(ctx) // { PGPORT: '5432', LD_LIBRARY_PATH: '/usr/lib', PGUSER: undefined, PGPASSWORD: undefined, ... }
+ */
+export function ownerEnv(ctx: Ctx): Record<string, string | undefined> {
+  const libs = ctx.params.pglibs;
+  const current = ctx.env.LD_LIBRARY_PATH;
+  return {
+    PGPORT: String(ctx.params.pgport),
+    ...(libs ? { LD_LIBRARY_PATH: current ? `${current}:${libs}` : libs } : {}),
+    PGUSER: undefined,
+    PGPASSWORD: undefined,
+    OCF_RESKEY_monitor_password: undefined,
+  };
+}
+
+/**
+ * True when the owner can write `path` — `test -w` run as the owner, so groups, ACLs and
+ * read-only mounts count exactly as they will for the server.
+ *
+ * @example
+ * if (!(await writableBy(ctx, acct, pgdata))) fail.perm(`${pgdata} is not writable by postgres`);
+ */
+export async function writableBy(ctx: Ctx, acct: Account, path: string): Promise<boolean> {
+  if ((process.getuid?.() ?? 0) === acct.uid) {
+    try {
+      accessSync(path, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const r = await ctx.exec('test', ['-w', path], { ...runAs(acct), cwd: '/', check: false });
+  return r.exitCode === 0;
+}

@@ -1,0 +1,97 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Account } from './account';
+import { type Ctx, ownerEnv, runAs } from './owner';
+import { aliveAs, postmasterPid, serverProcesses } from './postmaster';
+import { stopPlan } from './stop-plan';
+
+/** Polls `done` every 200 ms for up to `budgetMs`; returns its last answer. */
+export async function waitUntil(ctx: Ctx, done: () => boolean, budgetMs: number): Promise<boolean> {
+  const until = Date.now() + budgetMs;
+  while (!done()) {
+    const left = until - Date.now();
+    if (left <= 0) return false;
+    await ctx.sleep(Math.min(200, left));
+  }
+  return true;
+}
+
+function signal(pids: readonly number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function pgctlStop(ctx: Ctx, acct: Account, mode: 'fast' | 'immediate'): Promise<void> {
+  const p = ctx.params;
+  const r = await ctx.exec(p.pgctl, ['-D', p.pgdata, '-m', mode, '-W', 'stop'], {
+    ...runAs(acct),
+    env: ownerEnv(ctx),
+    cwd: '/',
+    check: false,
+  });
+  const out = `${r.stdout}${r.stderr}`.trim().replace(/\s+/g, ' ');
+  if (r.exitCode !== 0) ctx.log.warn(`pg_ctl stop -m ${mode} exited ${r.exitCode ?? r.signal}: ${out}`);
+  else ctx.log.info(`pg_ctl stop -m ${mode}: ${out || 'signal sent'}`);
+}
+
+/**
+ * Stops the cluster: `pg_ctl stop -m fast`, then `-m immediate` once stop_escalate (capped, see
+ * {@link stopPlan}) has passed, then — just before the deadline — SIGKILL of a postmaster that
+ * still ignores both (a stopped or wedged process). Server processes left behind by a dead
+ * postmaster get SIGQUIT (PostgreSQL's immediate-exit signal), then SIGKILL. Ends by removing a
+ * stale postmaster.pid. A SIGKILL is a crash from PostgreSQL's point of view (WAL replay on the
+ * next start), exactly what immediate mode already implies, and far less than the node fencing a
+ * failed stop would cause.
+ *
+ * @example
+ * await shutdown(ctx, acct);
+ */
+export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
+  const p = ctx.params;
+  const plan = stopPlan({ stopEscalateS: p.stop_escalate, timeoutMs: ctx.meta.timeoutMs, remainingMs: ctx.remainingMs() });
+  const pid = postmasterPid(p.pgdata);
+  const alive = () => pid !== undefined && aliveAs(pid, acct.uid);
+  const untilKill = () => ctx.remainingMs() - plan.killAtRemainingMs;
+
+  if (alive()) {
+    if (plan.fastMs > 0) {
+      await pgctlStop(ctx, acct, 'fast');
+      await waitUntil(ctx, () => !alive(), Math.min(plan.fastMs, untilKill()));
+    }
+    if (alive()) {
+      ctx.log.info(`PostgreSQL did not stop within ${plan.fastMs / 1000}s of a fast shutdown; trying -m immediate`);
+      await pgctlStop(ctx, acct, 'immediate');
+      await waitUntil(ctx, () => !alive(), untilKill());
+    }
+    if (alive() && pid !== undefined) {
+      ctx.log.warn(`postmaster ${pid} ignored fast and immediate shutdown; sending SIGKILL`);
+      signal([pid], 'SIGKILL');
+      await waitUntil(ctx, () => !alive(), Math.min(1000, ctx.remainingMs()));
+    }
+  }
+
+  const orphans = () => serverProcesses(p.pgdata, acct.uid);
+  const left = orphans();
+  if (left.length > 0) {
+    ctx.log.warn(`server processes ${left.join(' ')} outlived the postmaster; sending SIGQUIT`);
+    signal(left, 'SIGQUIT');
+    if (!(await waitUntil(ctx, () => orphans().length === 0, Math.max(0, Math.min(2000, untilKill()))))) {
+      const stuck = orphans();
+      ctx.log.warn(`server processes ${stuck.join(' ')} ignored SIGQUIT; sending SIGKILL`);
+      signal(stuck, 'SIGKILL');
+      await waitUntil(ctx, () => orphans().length === 0, Math.min(1000, ctx.remainingMs()));
+    }
+  }
+
+  const pidfile = join(p.pgdata, 'postmaster.pid');
+  const now = postmasterPid(p.pgdata);
+  if (existsSync(pidfile) && (now === undefined || !aliveAs(now, acct.uid)) && orphans().length === 0) {
+    rmSync(pidfile, { force: true });
+    ctx.log.info(`removed stale ${pidfile}`);
+  }
+}

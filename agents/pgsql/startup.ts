@@ -1,0 +1,172 @@
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail } from '@ocfkit/sdk';
+import type { Account } from './account';
+import { type Ctx, ownerEnv, runAs, writableBy } from './owner';
+import { aliveAs, postmasterPid, serverProcesses } from './postmaster';
+import { waitUntil } from './shutdown';
+
+/** The configuration file: `config`, else `<pgdata>/postgresql.conf` (heartbeat's default). */
+export function configFile(p: { config?: string | undefined; pgdata: string }): string {
+  return p.config || join(p.pgdata, 'postgresql.conf');
+}
+
+/**
+ * Quotes a word for /bin/sh: pg_ctl runs the server through `sh -c`, so values we put into
+ * `-o` must survive it.
+ *
+ * @example
+ * shellQuote("it's") // `'it'\''s'`
+ */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The `pg_ctl -o` string: `-c config_file=<config>`, `-h <pghost>` when set, then `start_opt`
+ * as the user wrote it (heartbeat's order).
+ *
+ * @example
+ * serverOptions({ config: '/etc/pg.conf', pgdata: '/d', pghost: '', start_opt: '-c work_mem=8MB' }) // "-c config_file='/etc/pg.conf' -c work_mem=8MB"
+ */
+export function serverOptions(p: { config?: string | undefined; pgdata: string; pghost: string; start_opt: string }): string {
+  const parts = [`-c config_file=${shellQuote(configFile(p))}`];
+  if (p.pghost) parts.push(`-h ${shellQuote(p.pghost)}`);
+  if (p.start_opt.trim()) parts.push(p.start_opt.trim());
+  return parts.join(' ');
+}
+
+function size(file: string): number {
+  try {
+    const st = statSync(file);
+    return st.isFile() ? st.size : -1;
+  } catch {
+    return -1;
+  }
+}
+
+/** The last server message written to a regular log file since `from`, for the exit reason. */
+function logTail(file: string, from: number): string {
+  const end = size(file);
+  if (from < 0 || end <= from) return '';
+  const fd = openSync(file, 'r');
+  try {
+    const len = Math.min(end - from, 8192);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, end - len);
+    const lines = buf
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => /\b(FATAL|PANIC|ERROR):/.test(l));
+    const last = lines[lines.length - 1];
+    return last ? `; log: ${last.slice(last.search(/\b(FATAL|PANIC|ERROR):/)).replace(/\s+/g, ' ')}` : '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function prepareLogfile(ctx: Ctx, acct: Account): Promise<void> {
+  const file = ctx.params.logfile;
+  if (!existsSync(file)) {
+    try {
+      closeSync(openSync(file, 'a', 0o640));
+      chownSync(file, acct.uid, acct.gid);
+    } catch (err) {
+      fail.perm(`PostgreSQL can't write to the log file: ${file} (${(err as Error).message})`);
+    }
+  }
+  if (!(await writableBy(ctx, acct, file))) fail.perm(`PostgreSQL can't write to the log file: ${file}`);
+}
+
+async function prepareSocketDir(ctx: Ctx, acct: Account): Promise<void> {
+  const dir = ctx.params.socketdir;
+  if (!existsSync(dir)) {
+    try {
+      mkdirSync(dir);
+      chownSync(dir, acct.uid, acct.gid);
+      chmodSync(dir, 0o2775);
+    } catch (err) {
+      fail.perm(`Can't create socket directory ${dir}: ${(err as Error).message}`);
+    }
+    ctx.log.info(`created socket directory ${dir}`);
+  } else if (!(await writableBy(ctx, acct, dir))) fail.perm(`${acct.name} can't create files in ${dir}`);
+}
+
+/**
+ * Clears what a crashed server leaves behind, so the start cannot be refused for it: waits a
+ * little for orphaned server processes (they exit when they notice the postmaster is gone; while
+ * they hold its shared memory a new postmaster must not start), then removes a postmaster.pid
+ * whose pid is dead or now belongs to another user (PostgreSQL would otherwise refuse to start
+ * when that pid was recycled), and on PostgreSQL < 15 an exclusive-backup backup_label
+ * (heartbeat does the same; from 15 on a backup_label can only come from a restored base backup,
+ * which must keep it).
+ */
+async function clearCrashLeftovers(ctx: Ctx, acct: Account): Promise<void> {
+  const { pgdata } = ctx.params;
+  const orphans = () => serverProcesses(pgdata, acct.uid);
+  if (!(await waitUntil(ctx, () => orphans().length === 0, Math.min(5000, ctx.remainingMs() / 4)))) {
+    fail.generic(`server processes ${orphans().join(' ')} of a dead postmaster still run in ${pgdata}; stop the resource first`);
+  }
+  const pidfile = join(pgdata, 'postmaster.pid');
+  if (existsSync(pidfile)) {
+    ctx.log.info(`removing stale ${pidfile} (pid ${postmasterPid(pgdata) ?? 'unreadable'} is not a live process of ${acct.name})`);
+    rmSync(pidfile, { force: true });
+  }
+  const label = join(pgdata, 'backup_label');
+  if (existsSync(label)) {
+    const major = Number.parseInt(readVersion(pgdata), 10);
+    if (major < 15) {
+      ctx.log.info(`removing ${label}: the previous exclusive backup might have failed`);
+      rmSync(label, { force: true });
+    }
+  }
+}
+
+function readVersion(pgdata: string): string {
+  try {
+    return readFileSync(join(pgdata, 'PG_VERSION'), 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Starts the server as the owner with `pg_ctl -w`, after clearing crash leftovers and preparing
+ * the log file and socket directory. A postmaster that already runs but does not answer yet
+ * (e.g. still in crash recovery) is left alone; the SDK then waits for the monitor to pass.
+ *
+ * @example
+ * await startServer(ctx, acct);
+ */
+export async function startServer(ctx: Ctx, acct: Account): Promise<void> {
+  const p = ctx.params;
+  const pid = postmasterPid(p.pgdata);
+  if (pid !== undefined && aliveAs(pid, acct.uid)) {
+    ctx.log.info(`postmaster ${pid} already runs but does not answer yet; waiting for it`);
+    return;
+  }
+  await clearCrashLeftovers(ctx, acct);
+  await prepareLogfile(ctx, acct);
+  if (p.socketdir) await prepareSocketDir(ctx, acct);
+  const logFrom = size(p.logfile);
+  const waitS = Math.max(1, Math.floor((ctx.remainingMs() - 1000) / 1000));
+  const args = [
+    ...p.ctl_opt.split(/\s+/).filter(Boolean),
+    '-D',
+    p.pgdata,
+    '-l',
+    p.logfile,
+    '-o',
+    serverOptions(p),
+    '-w',
+    '-t',
+    String(waitS),
+    'start',
+  ];
+  const r = await ctx.exec(p.pgctl, args, { ...runAs(acct), env: ownerEnv(ctx), cwd: '/', check: false });
+  if (r.exitCode !== 0) {
+    const said = `${r.stderr}\n${r.stdout}`.split('\n').find((l) => l.startsWith('pg_ctl:')) ?? `exit ${r.exitCode ?? r.signal}`;
+    fail.generic(`Can't start PostgreSQL: ${said.replace(/\s+/g, ' ').trim()}${logTail(p.logfile, logFrom)}`);
+  }
+  ctx.log.info(`pg_ctl start: ${r.stdout.trim().split('\n').pop() ?? ''}`);
+}
