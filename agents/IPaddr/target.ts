@@ -63,10 +63,12 @@ async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
   return fail.generic(`ip link show dev ${nic} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
 }
 
-/** The connected routes that contain `ip` (`ip -o -4 route list match IP scope link`). */
-async function connectedRoutes(ctx: Ctx, ip: string, nic?: string) {
-  const args = ['-o', '-4', 'route', 'list', 'match', ip, 'scope', 'link', ...(nic !== undefined ? ['dev', nic] : [])];
-  return parseRoutes((await readIp(ctx, args)).stdout);
+/**
+ * The connected routes that contain `ip` (`ip -o -4 route list match IP scope link`). No `dev`
+ * filter here: iproute2 then leaves `dev` out of its output; the caller filters instead.
+ */
+async function connectedRoutes(ctx: Ctx, ip: string) {
+  return parseRoutes((await readIp(ctx, ['-o', '-4', 'route', 'list', 'match', ip, 'scope', 'link'])).stdout);
 }
 
 /**
@@ -98,7 +100,7 @@ export async function resolveTarget(
     if (carriers.length === 1 && !options.needPrefix) nic = carriers[0];
   }
   if (nic === undefined || (prefix === undefined && options.needPrefix)) {
-    const route = longestPrefix(await connectedRoutes(ctx, cfg.ip, nic), nic);
+    const route = longestPrefix(await connectedRoutes(ctx, cfg.ip), nic);
     if (route === undefined) {
       if (nic === undefined) {
         return fail.generic(
