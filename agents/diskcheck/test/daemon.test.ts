@@ -2,14 +2,14 @@
  * diskcheck in daemon mode against a real failing disk (loop device over a FUSE file that returns
  * EIO or blocks), reporting through the bundled engine's attrd.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Attrd, startAttrd } from '@ocfkit/engine';
 import { runExecutable } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_MARK } from '../checker';
 import { compileFaultyfs, type FaultyDisk, faultyDisk, faultyDiskMissing } from './faulty-disk';
-import { buildDiskcheck, tempDir, waitForValue } from './helpers';
+import { buildDiskcheck, processes, tempDir, waitForValue } from './helpers';
 
 const missing = faultyDiskMissing();
 
@@ -18,23 +18,6 @@ const TIMEOUT_MS = 1000;
 /** Starting node for each check and the attrd round trip, on a shared 2-core machine. */
 const ALLOWANCE_MS = 4000;
 const LIMIT_MS = INTERVAL_MS + TIMEOUT_MS + ALLOWANCE_MS;
-
-/** Processes whose command line contains all of `words`, with their state letter. */
-export function processes(...words: string[]): { pid: number; state: string }[] {
-  const out: { pid: number; state: string }[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-      if (!words.every((w) => argv.some((a) => a.includes(w)))) continue;
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      out.push({ pid: Number(p), state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 describe.skipIf(missing)('diskcheck daemon mode on a failing loop device (bundled attrd)', () => {
   let dir: string;

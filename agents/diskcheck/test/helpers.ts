@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildAgent } from '@ocfkit/sdk/build';
@@ -37,4 +37,21 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OCF_')) base[k] = v;
   delete base.NODE_EXTRA_CA_CERTS;
   return { ...base, ...extra };
+}
+
+/** Processes whose command line contains all of `words`, with their state letter. */
+export function processes(...words: string[]): { pid: number; state: string }[] {
+  const out: { pid: number; state: string }[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      if (!words.every((w) => argv.some((a) => a.includes(w)))) continue;
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      out.push({ pid: Number(p), state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
