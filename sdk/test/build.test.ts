@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAgent } from '../src/build';
-import { runExecutable } from '../src/testing';
+import { processesWithEnv, runExecutable } from '../src/testing';
 
 let dir: string;
 let exe: string;
@@ -45,8 +44,7 @@ describe('ocfkit build output', () => {
     const r = await runExecutable(exe, 'migrate_to', { params: { word: 'x', out, sleep: '300' }, timeoutMs: 2000 });
     expect(r.rc).toBe(1);
     expect(r.exitReason).toMatch(/did not complete within 2s|deadline reached/);
-    const pid = readFileSync(out, 'utf8').trim();
-    const procs = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n');
-    expect(procs.filter((l) => l.trim().startsWith(`${pid} `) || new RegExp(`^\\s*\\d+\\s+${pid}\\s`).test(l))).toEqual([]);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\d+\n$/);
+    expect(processesWithEnv(`OCF_RESKEY_out=${out}`)).toEqual([]);
   });
 });

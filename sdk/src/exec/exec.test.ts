@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OCF } from '../codes';
 import { defineAgent } from '../define-agent';
 import { runAction } from '../testing';
+import { processesWithEnv } from '../testing/processes';
 
 let dir: string;
 beforeEach(() => {
@@ -60,12 +60,9 @@ describe('ctx.exec', () => {
     const r = await runAction(shellish, 'migrate_to', { params: { out }, timeoutMs: 2000 });
     expect(r.rc).toBe(1);
     expect(r.exitReason).toMatch(/^migrate_to did not complete within 2s|killed: action deadline reached/);
-    const pid = readFileSync(out, 'utf8').trim();
-    // Neither the shell nor its `sleep 300` child may survive.
-    const alive = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.trim().startsWith(`${pid} `) || new RegExp(`^\\s*\\d+\\s+${pid}\\s`).test(l));
-    expect(alive).toEqual([]);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\d+\n$/);
+    // Neither the shell nor its `sleep 300` child may survive (re-parented or not).
+    expect(processesWithEnv(`OCF_RESKEY_out=${out}`)).toEqual([]);
   });
 
   it('turns a failing command into 1 with its stderr, secrets redacted', async () => {

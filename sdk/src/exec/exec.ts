@@ -1,6 +1,7 @@
 import { OCF } from '../codes';
 import { OcfError } from '../errors';
 import type { Logger } from '../log/logger';
+import { killTree } from './kill-tree';
 import type { Exec, ExecOptions, ExecResult } from './types';
 
 export interface ExecDeps {
@@ -52,21 +53,31 @@ export function createExec(deps: ExecDeps): Exec {
       nothrow: true,
       quiet: true,
       verbose: false,
-      signal: deps.signal,
       killSignal: 'SIGKILL',
-      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs, timeoutSignal: 'SIGKILL' } : {}),
       prefix: '',
       postfix: '',
     })`exec ${argv}`;
+    // Not zx's `signal` option: it kills only the direct child, orphaning grandchildren.
+    const onAbort = () => {
+      if (p.pid !== undefined) killTree(p.pid);
+    };
+    deps.signal.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            onAbort();
+          }, options.timeoutMs);
     let out: Awaited<typeof p>;
     try {
       out = await p;
-    } catch (err) {
-      // zx rejects on abort even with nothrow; the deadline is the only abort we use.
-      if (deps.signal.aborted) throw new OcfError(OCF.ERR_GENERIC, `${file} killed: action deadline reached`);
-      throw err;
+    } finally {
+      deps.signal.removeEventListener('abort', onAbort);
+      clearTimeout(timer);
     }
-    const timedOut = options.timeoutMs !== undefined && out.signal === 'SIGKILL' && Date.now() - started >= options.timeoutMs;
+    if (deps.signal.aborted) throw new OcfError(OCF.ERR_GENERIC, `${file} killed: action deadline reached`);
     const okCodes = options.okCodes ?? [0];
     const result: ExecResult = {
       command: argv,
@@ -80,7 +91,6 @@ export function createExec(deps: ExecDeps): Exec {
     };
     deps.log.trace(`exit ${result.exitCode ?? result.signal} after ${result.durationMs} ms: ${file}`);
     if (options.check === false || result.ok) return result;
-    if (deps.signal.aborted) throw new OcfError(OCF.ERR_GENERIC, `${file} killed: action deadline reached`);
     if (result.exitCode === 127) throw new OcfError(OCF.ERR_INSTALLED, `command not found: ${file}`);
     if (result.exitCode === 126) throw new OcfError(OCF.ERR_PERM, `cannot execute ${file}: permission denied`);
     const why = timedOut ? `timed out after ${options.timeoutMs} ms` : `exited ${result.exitCode ?? `on ${result.signal}`}`;

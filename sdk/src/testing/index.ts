@@ -1,3 +1,4 @@
+export { processesWithEnv } from './processes';
 export { requireTool } from './require-tool';
 
 import { spawn } from 'node:child_process';

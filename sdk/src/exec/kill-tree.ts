@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Parent pid of every process, read from /proc (Linux). */
+function parents(): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..." — comm may contain spaces and parens.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      map.set(Number(entry), ppid);
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return map;
+}
+
+/** `pid` and all its descendants, parents before children. */
+export function processTree(pid: number): number[] {
+  const byParent = new Map<number, number[]>();
+  for (const [child, parent] of parents()) byParent.set(parent, [...(byParent.get(parent) ?? []), child]);
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift() as number;
+    out.push(p);
+    queue.push(...(byParent.get(p) ?? []));
+  }
+  return out;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Kills a process and every descendant. Each one is stopped first (top down, repeated until the
+ * tree stops growing), so none can fork or be re-parented away, then all get SIGKILL.
+ *
+ * @example
+ * killTree(child.pid);
+ */
+export function killTree(pid: number): void {
+  const stopped = new Set<number>();
+  for (let round = 0; round < 5; round++) {
+    const tree = processTree(pid).filter((p) => !stopped.has(p));
+    if (tree.length === 0) break;
+    for (const p of tree) {
+      signal(p, 'SIGSTOP');
+      stopped.add(p);
+    }
+  }
+  for (const p of stopped) signal(p, 'SIGKILL');
+}
