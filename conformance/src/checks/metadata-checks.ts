@@ -1,0 +1,119 @@
+import { type CheckContext, describeResult, skipAll } from './context';
+import { GRAMMAR_USERS, validateGrammar } from './grammars';
+import { advertises, parseMetaData } from './metadata-model';
+import { type Grammar, grammarSeverity } from './rules';
+
+const MANDATORY = ['start', 'stop', 'monitor', 'meta-data'];
+const GRAMMARS: Grammar[] = ['dtd', 'ra-rng', 'ocf-1.1-rng'];
+const RULE_OF: Record<Grammar, string> = { dtd: 'metadata.dtd', 'ra-rng': 'metadata.ra-rng', 'ocf-1.1-rng': 'metadata.ocf-1.1-rng' };
+
+/**
+ * meta-data: exit 0, well-formed, deterministic, unprivileged (nobody, no parameters, binaries
+ * hidden), the three grammars (the one for the claimed OCF version is an error), mandatory
+ * actions with timeouts. Sets `ctx.md` when the document is usable.
+ *
+ * @example
+ * await metaDataChecks(ctx); if (ctx.md) console.log(ctx.md.version);
+ */
+export async function metaDataChecks(ctx: CheckContext): Promise<void> {
+  const { findings: f, runner } = ctx;
+  const first = await runner.run('meta-data', { label: 'meta-data', direct: true });
+  const r = first.result;
+  const okExit = f.check(
+    'metadata.exit-zero',
+    r.rc === 0 && r.execStatus === 'done' && r.stdout.trim() !== '',
+    `meta-data ${describeResult(first)} with ${r.stdout.length} bytes on stdout`,
+  );
+  const later = ['metadata.well-formed', 'metadata.deterministic', ...Object.values(RULE_OF), 'metadata.actions', 'reload.version'];
+  if (!okExit) {
+    skipAll(ctx, [...later, 'metadata.unprivileged'], 'meta-data did not succeed even as root');
+    return;
+  }
+  const md = parseMetaData(r.stdout);
+  if ('error' in md) {
+    f.check('metadata.well-formed', false, md.error);
+    skipAll(ctx, later.slice(1), 'meta-data is not well-formed');
+  } else {
+    f.check('metadata.well-formed', true, `<resource-agent name="${md.name}">, OCF version ${md.version ?? '(none)'}`);
+    ctx.md = md;
+    ctx.mdXml = r.stdout;
+  }
+  const again = await runner.run('meta-data', { label: 'meta-data again', direct: true });
+  f.check(
+    'metadata.deterministic',
+    again.result.stdout === r.stdout,
+    again.result.stdout === r.stdout
+      ? 'two runs printed the same document'
+      : `a second run printed a different document (${again.result.stdout.length} vs ${r.stdout.length} bytes)`,
+  );
+  await unprivileged(ctx, r.stdout);
+  if ('error' in md) return;
+  for (const g of GRAMMARS) {
+    const rule = RULE_OF[g];
+    f.setSeverity(rule, grammarSeverity(g, md.version));
+    const v = validateGrammar(r.stdout, g);
+    if ('unavailable' in v) f.skip(rule, v.unavailable);
+    else if (g === 'dtd' && !/<!DOCTYPE\s+resource-agent/.test(r.stdout))
+      f.check(
+        rule,
+        false,
+        `no <!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">: ocf-tester's xmllint --valid exits 4 (${v.valid ? 'the content itself is valid' : v.errors})`,
+      );
+    else if (v.valid) f.check(rule, true, `valid against ${g}`);
+    else f.check(rule, false, `${GRAMMAR_USERS[g]}: ${v.errors}${versionNote(g, md.version)}`);
+  }
+  const missing = MANDATORY.filter((a) => !advertises(md, a));
+  const noTimeout = md.actions.filter((a) => a.timeoutMs === undefined).map((a) => `${a.name} (timeout=${a.timeout ?? 'missing'})`);
+  f.check(
+    'metadata.actions',
+    missing.length === 0 && noTimeout.length === 0,
+    missing.length + noTimeout.length === 0
+      ? `advertises ${md.actions.map((a) => a.name).join(', ')}, all with timeouts`
+      : [
+          missing.length ? `missing actions: ${missing.join(', ')}` : '',
+          noTimeout.length ? `no parsable timeout: ${noTimeout.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+  );
+  if (advertises(md, 'reload-agent')) {
+    const v11 = md.version !== undefined && Number.parseFloat(md.version) >= 1.1;
+    f.check(
+      'reload.version',
+      v11,
+      v11
+        ? `reload-agent with <version>${md.version}`
+        : `reload-agent advertised with <version>${md.version ?? '(none)'}: Pacemaker 2.1 only uses it from 1.1 on (contract §1.5)`,
+    );
+  } else f.skip('reload.version', 'reload-agent is not advertised');
+}
+
+function versionNote(g: Grammar, version: string | undefined): string {
+  const v11 = version !== undefined && Number.parseFloat(version) >= 1.1;
+  if (v11 && g !== 'ocf-1.1-rng') return ` (expected for OCF ${version} meta-data using 1.1 features: the old grammars predate them)`;
+  return '';
+}
+
+async function unprivileged(ctx: CheckContext, reference: string): Promise<void> {
+  const rule = 'metadata.unprivileged';
+  if (!ctx.canSwitchUser) {
+    ctx.findings.skip(rule, 'not running as root: cannot run meta-data as nobody');
+    return;
+  }
+  const rec = await ctx.runner.run('meta-data', {
+    label: 'meta-data as nobody, binaries hidden',
+    direct: true,
+    user: 'nobody',
+    env: { PATH: ctx.sandboxPath, OCF_TESTER_FAIL_HAVE_BINARY: '1' },
+  });
+  const r = rec.result;
+  if (r.rc !== 0 || r.execStatus !== 'done') {
+    ctx.findings.check(
+      rule,
+      false,
+      `meta-data as nobody with PATH=${ctx.sandboxPath} and OCF_TESTER_FAIL_HAVE_BINARY=1 ${describeResult(rec)}`,
+    );
+  } else if (r.stdout !== reference) {
+    ctx.findings.check(rule, false, 'meta-data as nobody with binaries hidden printed a different document than as root');
+  } else ctx.findings.check(rule, true, 'meta-data works as nobody, without parameters, with binaries hidden');
+}

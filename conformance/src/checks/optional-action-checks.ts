@@ -1,0 +1,134 @@
+import { type CheckContext, settle, step } from './context';
+import { advertises } from './metadata-model';
+
+/** An action name no agent implements (valid for the executor's action grammar). */
+export const UNKNOWN_ACTION = 'ocfkit-no-such-action';
+
+/**
+ * Promotable cycle (contract §1.3, appendix 5): start leaves it unpromoted (monitor 0), promote 0
+ * → monitor 8, promote again 0, demote 0 → monitor 0, demote again 0. Only when advertised; one
+ * without the other is a failure.
+ *
+ * @example
+ * await promotableChecks(ctx);
+ */
+export async function promotableChecks(ctx: CheckContext): Promise<void> {
+  const rule = 'promotable.cycle';
+  const hasP = advertises(ctx.md, 'promote');
+  const hasD = advertises(ctx.md, 'demote');
+  if (!hasP && !hasD) return ctx.findings.skip(rule, 'promote/demote are not advertised (not promotable)');
+  if (hasP !== hasD) {
+    ctx.findings.check(rule, false, `only ${hasP ? 'promote' : 'demote'} is advertised: a promotable agent needs both`);
+    return;
+  }
+  const every = ctx.monitorIntervalMs;
+  const meta = { promotable: 'true', master_max: '1', promoted_max: '1', clone_max: '1', clone_node_max: '1', clone: '0' };
+  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'start from stopped failed');
+  const start = await step(ctx, rule, 'start', [0], { label: 'start (promotable)', meta });
+  if (start.ok) {
+    await step(ctx, rule, 'monitor', [0], { label: 'monitor after start (unpromoted)', intervalMs: every, meta });
+    if ((await step(ctx, rule, 'promote', [0], { label: 'promote', meta })).ok) {
+      await step(ctx, rule, 'monitor', [8], { label: 'monitor after promote', intervalMs: every, meta });
+      await step(ctx, rule, 'promote', [0], { label: 'promote again', meta });
+      await step(ctx, rule, 'monitor', [8], { label: 'monitor after a second promote', intervalMs: every, meta });
+      await step(ctx, rule, 'demote', [0], { label: 'demote', meta });
+      await step(ctx, rule, 'monitor', [0], { label: 'monitor after demote', intervalMs: every, meta });
+      await step(ctx, rule, 'demote', [0], { label: 'demote again', meta });
+      await step(ctx, rule, 'monitor', [0], { label: 'monitor after a second demote', intervalMs: every, meta });
+    }
+  }
+  await settle(ctx, 'stop', { label: 'cleanup: stop after the promotable cycle', meta });
+}
+
+/**
+ * reload-agent (when advertised): 0 on a running resource, which keeps running.
+ *
+ * @example
+ * await reloadChecks(ctx);
+ */
+export async function reloadChecks(ctx: CheckContext): Promise<void> {
+  const rule = 'reload.agent';
+  if (!advertises(ctx.md, 'reload-agent')) return ctx.findings.skip(rule, 'reload-agent is not advertised');
+  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'start from stopped failed');
+  const start = await settle(ctx, 'start', { label: 'start before reload-agent' });
+  if (start.result.rc !== 0) ctx.findings.skip(rule, 'start failed, so reload-agent could not be tried');
+  else {
+    await step(ctx, rule, 'reload-agent', [0], { label: 'reload-agent on a running resource' });
+    await step(ctx, rule, 'monitor', [0], { label: 'monitor after reload-agent', intervalMs: ctx.monitorIntervalMs });
+  }
+  await settle(ctx, 'stop', { label: 'cleanup: stop after reload-agent' });
+}
+
+/**
+ * Live migration on one host (when advertised): migrate_to 0, migrate_from 0, then running.
+ *
+ * @example
+ * await migrateChecks(ctx);
+ */
+export async function migrateChecks(ctx: CheckContext): Promise<void> {
+  const rule = 'migrate.cycle';
+  const to = advertises(ctx.md, 'migrate_to');
+  const from = advertises(ctx.md, 'migrate_from');
+  if (!to && !from) return ctx.findings.skip(rule, 'migrate_to/migrate_from are not advertised');
+  if (to !== from) {
+    ctx.findings.check(rule, false, `only ${to ? 'migrate_to' : 'migrate_from'} is advertised: live migration needs both`);
+    return;
+  }
+  const node = ctx.runner.nodeName;
+  const meta = { migrate_source: node, migrate_target: node };
+  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'start from stopped failed');
+  const start = await settle(ctx, 'start', { label: 'start before migration' });
+  if (start.result.rc !== 0) ctx.findings.skip(rule, 'start failed, so migration could not be tried');
+  else {
+    await step(ctx, rule, 'migrate_to', [0], { label: `migrate_to ${node}`, meta });
+    await step(ctx, rule, 'migrate_from', [0], { label: `migrate_from ${node}`, meta });
+    await step(ctx, rule, 'monitor', [0], { label: 'monitor after migrate_from', intervalMs: ctx.monitorIntervalMs });
+  }
+  await settle(ctx, 'stop', { label: 'cleanup: stop after migration' });
+}
+
+/**
+ * notify returns 0, stopped and running, pre and post (3 only when it is not advertised).
+ *
+ * @example
+ * await notifyChecks(ctx);
+ */
+export async function notifyChecks(ctx: CheckContext): Promise<void> {
+  const rule = 'notify.zero';
+  const ok = advertises(ctx.md, 'notify') ? [0] : [0, 3];
+  const inst = ctx.runner.instances[0] as string;
+  const node = ctx.runner.nodeName;
+  const meta = (type: string) => ({
+    notify: 'true',
+    clone: '0',
+    clone_max: '1',
+    clone_node_max: '1',
+    notify_type: type,
+    notify_operation: 'start',
+    notify_key_type: type,
+    notify_key_operation: type === 'pre' ? 'start' : 'running',
+    notify_start_resource: `${inst}:0`,
+    notify_start_uname: node,
+    notify_stop_resource: ' ',
+    notify_stop_uname: ' ',
+    notify_active_resource: type === 'pre' ? ' ' : `${inst}:0`,
+    notify_active_uname: type === 'pre' ? ' ' : node,
+    notify_inactive_resource: type === 'pre' ? `${inst}:0` : ' ',
+    notify_all_uname: node,
+    notify_available_uname: node,
+  });
+  await step(ctx, rule, 'notify', ok, { label: 'pre-start notify', meta: meta('pre') });
+  const start = await settle(ctx, 'start', { label: 'start between notifications', meta: { notify: 'true', clone: '0', clone_max: '1' } });
+  if (start.result.rc === 0) await step(ctx, rule, 'notify', ok, { label: 'post-start notify', meta: meta('post') });
+  await settle(ctx, 'stop', { label: 'cleanup: stop after notify' });
+}
+
+/**
+ * An action the agent does not know returns 3 (contract §1.1).
+ *
+ * @example
+ * await unknownActionCheck(ctx);
+ */
+export async function unknownActionCheck(ctx: CheckContext): Promise<void> {
+  await step(ctx, 'action.unknown', UNKNOWN_ACTION, [3], { label: `unknown action "${UNKNOWN_ACTION}"` });
+}

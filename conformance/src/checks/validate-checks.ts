@@ -1,0 +1,55 @@
+import { type CheckContext, skipAll, step } from './context';
+import { advertises, type MdParam } from './metadata-model';
+
+const RULES = ['validate.good', 'validate.missing-required', 'validate.invalid-value'];
+
+/**
+ * A value the meta-data's own type for `p` rules out, or `undefined` for free-form strings.
+ *
+ * @example
+ * invalidValueFor({ name: 'port', type: 'integer', ... }) // 'not-a-number'
+ */
+export function invalidValueFor(p: MdParam): string | undefined {
+  if (p.type === 'integer') return 'not-a-number';
+  if (p.type === 'boolean') return 'neither-true-nor-false';
+  if (p.type === 'select' && p.options.length > 0) return `${p.options[0]}-not-an-option`;
+  return undefined;
+}
+
+/**
+ * validate-all (contract §1.3): 0 with good parameters, 6 without a required one, 6 (or 2 when
+ * host-specific) for an invalid value — from the agent's conformance config, else derived from
+ * a typed parameter of the meta-data.
+ *
+ * @example
+ * await validateChecks(ctx);
+ */
+export async function validateChecks(ctx: CheckContext): Promise<void> {
+  if (!advertises(ctx.md, 'validate-all')) {
+    skipAll(ctx, RULES, ctx.md ? 'validate-all is not advertised (it is optional)' : 'no usable meta-data');
+    return;
+  }
+  const good = ctx.runner.paramsOf();
+  await step(ctx, 'validate.good', 'validate-all', [0], { label: 'validate-all with the given parameters' });
+  const required = (ctx.md?.params ?? []).filter((p) => p.required);
+  if (required.length === 0) ctx.findings.skip('validate.missing-required', 'no parameter is required');
+  for (const p of required) {
+    const { [p.name]: _, ...rest } = good;
+    await step(ctx, 'validate.missing-required', 'validate-all', [6], { label: `validate-all without required ${p.name}`, params: rest });
+  }
+  const invalid: [string, string][] = Object.entries(ctx.invalid ?? {});
+  if (invalid.length === 0)
+    for (const p of ctx.md?.params ?? []) {
+      const bad = invalidValueFor(p);
+      if (bad !== undefined) {
+        invalid.push([p.name, bad]);
+        break;
+      }
+    }
+  if (invalid.length === 0) ctx.findings.skip('validate.invalid-value', 'no typed parameter to give an invalid value, and none configured');
+  for (const [name, value] of invalid)
+    await step(ctx, 'validate.invalid-value', 'validate-all', [6, 2], {
+      label: `validate-all with ${name}=${JSON.stringify(value)}`,
+      params: { ...good, [name]: value },
+    });
+}

@@ -1,0 +1,142 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type AgentConfig, loadAgentConfig } from '../config/agent-config';
+import { type ProfileName, profileByName } from '../profiles/profiles';
+import { formatJson } from '../report/json';
+import { formatJunit } from '../report/junit';
+import { closingLine, formatText, progressLine } from '../report/text';
+import { type AgentOutcome, runConfiguredAgent } from '../run-agent';
+import type { SuiteReport } from '../suite';
+import { type AgentTarget, resolveTarget } from '../target';
+
+const HELP = `Usage: ocfkit conformance <AGENT | ocf:PROVIDER:TYPE> [options]
+       ocfkit conformance --all [--agents-dir DIR] [options]
+
+Runs the single-agent OCF contract checks (meta-data and its three grammars, validate-all, the
+lifecycle from stopped, probes with binaries hidden, promote/demote, reload-agent, migration,
+notify, unknown actions, timeouts, exit reasons, orphaned processes, SIGKILL during start, two
+instances) through ocfkit's executor, which runs agents the way pacemaker-execd does. Works on
+any OCF agent, shell or ocfkit-built. Exit status 1 when an error-level rule fails.
+
+Options:
+  -p, --param NAME=VALUE   instance parameter (repeatable)
+      --params FILE        JSON: {"name": "value", ...} or a conformance.json (params, second,
+                           invalid, requires, netns; see conformance/README.md)
+      --second NAME=VALUE  parameter of the second instance (repeatable; default: derived)
+      --invalid NAME=VALUE a value validate-all must reject (repeatable)
+      --netns ADDR/PREFIX  run the agent inside a private network namespace whose dummy
+                           interface (\${NIC} in values) carries this address
+      --profile P          environment: execd (default), crm_resource, ocf-tester
+      --all                every agent built under DIR/dist/ocf/resource.d/ocfkit/, each with
+                           DIR/<Name>/conformance.json
+      --agents-dir DIR     default: agents
+      --json               print the report as JSON (no progress)
+      --junit FILE         also write a JUnit XML report
+  -q, --quiet              no per-op progress
+  -h, --help               show this help
+`;
+
+function pairs(list: string[] | undefined, what: string): Record<string, string> | undefined {
+  if (!list || list.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`${what} ${JSON.stringify(item)} must be NAME=VALUE`);
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}
+
+function paramsFile(file: string): AgentConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--params ${file}: ${(err as Error).message}`);
+  }
+  const flat = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Object.values(raw).every((v) => typeof v === 'string');
+  return flat ? { params: raw as Record<string, string> } : loadAgentConfig(file);
+}
+
+interface Job {
+  target: AgentTarget;
+  cfg: AgentConfig;
+}
+
+function allJobs(agentsDir: string): Job[] {
+  const built = join(agentsDir, 'dist', 'ocf', 'resource.d', 'ocfkit');
+  if (!existsSync(built)) throw new Error(`no agents built under ${built} (run npm run build first)`);
+  return readdirSync(built)
+    .sort()
+    .map((name) => ({ target: resolveTarget(join(built, name)), cfg: loadAgentConfig(join(agentsDir, name, 'conformance.json')) }));
+}
+
+/** `ocfkit conformance`: checks one agent, or every built reference agent with `--all`. */
+export const conformanceCommand: Command = {
+  summary: 'check agents against the OCF contract',
+  help: HELP,
+  async run(argv: string[], io: Io): Promise<number> {
+    const { values, positionals } = parse(argv, {
+      param: { type: 'string', short: 'p', multiple: true },
+      params: { type: 'string' },
+      second: { type: 'string', multiple: true },
+      invalid: { type: 'string', multiple: true },
+      netns: { type: 'string' },
+      profile: { type: 'string' },
+      all: { type: 'boolean' },
+      'agents-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      junit: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+    });
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const profile = (values.profile ? profileByName(values.profile).name : 'execd') as ProfileName;
+    let jobs: Job[];
+    if (values.all) {
+      if (positionals.length > 0) throw new UsageError('--all takes no AGENT');
+      jobs = allJobs(resolve(values['agents-dir'] ?? 'agents'));
+    } else {
+      if (positionals.length !== 1) throw new UsageError('expected exactly one AGENT (a path or ocf:PROVIDER:TYPE), or --all');
+      const cfg: AgentConfig = values.params ? paramsFile(values.params) : {};
+      const p = pairs(values.param, '--param');
+      const second = pairs(values.second, '--second');
+      const invalid = pairs(values.invalid, '--invalid');
+      if (p) cfg.params = { ...cfg.params, ...p };
+      if (second) cfg.second = second;
+      if (invalid) cfg.invalid = invalid;
+      if (values.netns) cfg.netns = { address: values.netns };
+      jobs = [{ target: resolveTarget(positionals[0] as string), cfg }];
+    }
+    const progress = !values.json && !values.quiet;
+    const reports: SuiteReport[] = [];
+    const skipped: { agent: string; reason: string }[] = [];
+    let ciFailure = false;
+    for (const job of jobs) {
+      const name = `ocf:${job.target.provider}:${job.target.type}`;
+      if (progress) io.out(`== ${name} (${job.target.path})\n`);
+      const out: AgentOutcome = await runConfiguredAgent(job.target, job.cfg, {
+        profile,
+        ...(progress ? { onOp: (rec) => io.out(progressLine(rec)) } : {}),
+      });
+      if ('skipped' in out) {
+        const ci = process.env.CI === 'true' && out.failsUnderCi;
+        ciFailure ||= ci;
+        skipped.push({ agent: name, reason: out.skipped });
+        if (!values.json)
+          io.out(`skipped ${name}: ${out.skipped}${ci ? ' — a failure under CI=true, which installs its prerequisites' : ''}\n`);
+        continue;
+      }
+      reports.push(out.report);
+      if (!values.json) io.out(formatText(out.report));
+    }
+    if (values.junit) writeFileSync(values.junit, formatJunit(reports));
+    if (values.json) io.out(formatJson(reports, skipped));
+    else if (jobs.length > 1) io.out(`total: ${closingLine(reports)}${skipped.length ? `; ${skipped.length} agents skipped` : ''}\n`);
+    const failed = reports.some((r) => r.counts.failed > 0);
+    return failed || ciFailure ? 1 : 0;
+  },
+};
