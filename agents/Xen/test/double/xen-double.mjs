@@ -20,7 +20,7 @@
  *   exist." on stderr, exit 3 (xm main.py _run_cmd, ERROR_INVALID_DOMAIN).
  *
  * Time-based guest behaviour is derived from timestamps on every call (no daemon): a shutdown
- * takes XEN_DOUBLE_SHUTDOWN_MS (default 1500; the last 200 ms show `---s--`), a "hung" guest
+ * takes XEN_DOUBLE_SHUTDOWN_MS (default 1500; the last third, at most 1 s, shows `---s--`), a "hung" guest
  * never finishes it (only destroy ends it), a crash follows the config's on_crash (destroy,
  * preserve → `---sc-`, restart → gone for a second, then back with a new id), a reboot makes
  * the domain vanish for a while and come back with a new id, migrate runs for
@@ -142,7 +142,8 @@ function restarted(dir, dom, at) {
 function letters(dom, now, tool) {
   if (dom.domid === 0) return 'r-----';
   if (dom.crashedAt !== undefined) return tool === 'xl' ? '---sc-' : '----c-';
-  if (dom.shutdownAt !== undefined && !dom.hang && now >= dom.shutdownAt + dom.shutdownMs - 200) return '---s--';
+  if (dom.shutdownAt !== undefined && !dom.hang && now >= dom.shutdownAt + dom.shutdownMs - Math.min(1000, dom.shutdownMs / 3))
+    return '---s--';
   if (dom.paused) return '--p---';
   return now - dom.createdAt < 1000 ? 'r-----' : '-b----';
 }
