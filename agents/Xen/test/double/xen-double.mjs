@@ -27,14 +27,12 @@
  * XEN_DOUBLE_MIGRATE_MS (default 600) with `<name>--incoming` paused on the target.
  *
  * Environment: XEN_DOUBLE_DIR (required) holds hosts/<host>/domains/*.json; XEN_DOUBLE_HOST
- * (default "localhost") is this host; migrating to <host> needs the directory hosts/<host>
+ * (default "localhost") is this host, XEN_DOUBLE_DOM0_MB (default 1024) its Domain-0 memory; migrating to <host> needs the directory hosts/<host>
  * (a symlink serves as an address alias). XEN_DOUBLE_TOTAL_MB (default 8192) is the host memory.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const DOM0_MB = 1024;
 
 /** @typedef {{ domid: number, name: string, uuid: string, memMB: number, maxMemMB: number, vcpus: number,
  *   configFile: string, createdAt: number, paused: boolean, onPoweroff: string, onCrash: string, onReboot: string,
@@ -153,14 +151,14 @@ function cpuTime(dom, now) {
   return Math.max(0, (now - dom.createdAt) / 1000 / 20);
 }
 
-/** @param {number} now @returns {Dom} */
-function dom0(now) {
+/** @param {number} now @param {number} memMB @returns {Dom} */
+function dom0(now, memMB) {
   return {
     domid: 0,
     name: 'Domain-0',
     uuid: '00000000-0000-0000-0000-000000000000',
-    memMB: DOM0_MB,
-    maxMemMB: DOM0_MB,
+    memMB,
+    maxMemMB: memMB,
     vcpus: 2,
     configFile: '',
     createdAt: now - 3_600_000,
@@ -246,6 +244,7 @@ export async function run(tool, argv, env) {
  * @returns {Promise<number>}
  */
 async function dispatch(tool, argv, env, print, eprint) {
+  const DOM0_MB = Number(env.XEN_DOUBLE_DOM0_MB || 1024);
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     print(
@@ -256,7 +255,7 @@ async function dispatch(tool, argv, env, print, eprint) {
   const dir = hostDir(env);
   const now = Date.now();
   const doms = load(dir, now);
-  const all = [dom0(now), ...doms];
+  const all = [dom0(now, DOM0_MB), ...doms];
   const noSuch = (/** @type {string} */ q) =>
     tool === 'xl' ? new Exit(1, `${q} is an invalid domain identifier (rc=-6)\n`) : new Exit(3, `Error: Domain '${q}' does not exist.\n`);
   const flags = rest.filter((a) => a.startsWith('-'));
