@@ -22,10 +22,11 @@ function readPid(ctx: Ctx): number | undefined {
   }
 }
 
+/** Alive and not a zombie (an exited process nobody has reaped yet still answers kill 0). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { createExec } from '../exec/exec';
+import { createLogger } from '../log/logger';
+import { requireTool } from '../testing/require-tool';
+import { pacemakerAttributes, parseAttrdQuery } from './pacemaker-backend';
+import { nodeAttributes } from './select';
+
+function realExec() {
+  const env = { PATH: process.env.PATH };
+  const log = createLogger({ env, tag: 'test', writeStderr: () => undefined });
+  return createExec({ env, signal: new AbortController().signal, log });
+}
+
+describe('Pacemaker backend', () => {
+  it('parses attrd_updater -Q output; an empty value counts as unset', () => {
+    expect(parseAttrdQuery('name="diskcheck_status" host="node1" value="ERROR"\n')).toBe('ERROR');
+    expect(parseAttrdQuery('name="diskcheck_status" host="node1" value=""\n')).toBeUndefined();
+    expect(parseAttrdQuery('')).toBeUndefined();
+  });
+
+  it('is chosen unless OCFKIT_ATTRD_SOCKET is set', () => {
+    const exec = realExec();
+    expect(nodeAttributes({ env: {}, exec }).backend).toBe('pacemaker');
+    expect(nodeAttributes({ env: { OCFKIT_ATTRD_SOCKET: '/run/ocfkit/attrd.sock' }, exec }).backend).toBe('ocfkit');
+  });
+
+  it('rejects a bad name before running anything', async () => {
+    await expect(pacemakerAttributes(realExec()).set('bad name', 'x')).rejects.toThrow(/attribute name "bad name"/);
+  });
+});
+
+const noTool = requireTool(['attrd_updater'], () => undefined);
+describe.skipIf(noTool)('Pacemaker backend with the real attrd_updater', () => {
+  const clusterRuns = spawnSync('attrd_updater', ['-n', 'ocfkit_probe', '-Q']).status !== 102;
+
+  it.skipIf(clusterRuns)('without a cluster, says attrd cannot be reached (exit 102) in the error', async () => {
+    await expect(pacemakerAttributes(realExec()).get('diskcheck_status')).rejects.toThrow(
+      /attrd_updater -n diskcheck_status -Q exited 102: .*Could not connect to attrd/,
+    );
+  });
+});
+
+const noCluster = requireTool(['attrd_updater', 'crm_attribute'], () =>
+  spawnSync('attrd_updater', ['-n', 'ocfkit_probe', '-Q']).status === 102
+    ? 'no Pacemaker cluster runs here (attrd_updater cannot connect); this is checked on the Docker rig'
+    : undefined,
+);
+describe.skipIf(noCluster)('Pacemaker backend against a running cluster', () => {
+  it('sets, reads and deletes an attribute, with dampening, and promotion scores', async () => {
+    const attrs = pacemakerAttributes(realExec());
+    const name = `ocfkit_test_${process.pid}`;
+    await attrs.set(name, 'normal', { dampenMs: 1000 });
+    expect(await attrs.get(name)).toBe('normal');
+    await attrs.set(name, 'ERROR');
+    expect(await attrs.get(name)).toBe('ERROR');
+    await attrs.delete(name);
+    expect(await attrs.get(name)).toBeUndefined();
+    const rsc = `ocfkit-test-${process.pid}`;
+    await attrs.setPromotionScore(rsc, 100);
+    expect(await attrs.getPromotionScore(rsc)).toBe(100);
+    await attrs.deletePromotionScore(rsc);
+    expect(await attrs.getPromotionScore(rsc)).toBeUndefined();
+  });
+});
