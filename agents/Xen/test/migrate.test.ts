@@ -1,5 +1,6 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startAttrd } from '@ocfkit/engine';
 import { requireTool, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import Xen from '../agent';
@@ -116,5 +117,23 @@ describe('live migration between two hosts', () => {
     expect(back.rc).toBe(0);
     expect(back.stderr).toContain('cannot read node attribute no_such_attr of node1');
     expect(Object.keys(xen.domains('node1'))).toEqual(['a1']);
+  });
+
+  it('node_ip_attribute under the bundled engine: read from its attrd through the SDK port', async () => {
+    xen = sandbox('xl', ['node1', 'node2']);
+    symlinkSync(join(xen.root, 'hosts', 'node2'), join(xen.root, 'hosts', '10.7.7.2'));
+    const attrd = await startAttrd({ socket: join(xen.root, 'attrd', 'attrd.sock'), node: 'node1' });
+    try {
+      attrd.update('xen_ip', '10.7.7.2', { node: 'node2' });
+      const xmfile = xen.config('e', 'name = "e1"\nmemory = 128\n');
+      const env = xen.env('node1', { ...migrateEnv('node1', 'node2'), OCFKIT_ATTRD_SOCKET: attrd.socket });
+      expect((await runAction(Xen, 'start', { params: { xmfile }, env })).rc).toBe(0);
+      const r = await runAction(Xen, 'migrate_to', { params: { xmfile, node_ip_attribute: 'xen_ip' }, env, timeoutMs: 30_000 });
+      expect(r.rc).toBe(0);
+      expect(r.stderr).toContain('to node2 (10.7.7.2)');
+      expect(Object.keys(xen.domains('node2'))).toEqual(['e1']);
+    } finally {
+      await attrd.close();
+    }
   });
 });
