@@ -1,5 +1,6 @@
 import { createActions, type ResourceChange } from './actions.js';
 import { assignResource } from './assign.js';
+import { applyBlocking } from './blocking.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
 import { thresholdReached } from './failcount.js';
@@ -142,6 +143,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   groupInternalColocations(ws);
   for (const r of ws.resources) assignResource(ws, r);
   finalRoles(ws);
+  applyBlocking(ws);
   const { graph, changes } = createActions(ws);
   return {
     graph,

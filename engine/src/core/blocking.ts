@@ -1,0 +1,57 @@
+import { isTrue } from './nvsets.js';
+import { INFINITY } from './score.js';
+import { leaves } from './unpack.js';
+import type { WorkingSet, WRsc } from './working-set.js';
+
+function willRun(p: WRsc): boolean {
+  return p.assignedTo !== undefined && p.nextRole !== 'Stopped';
+}
+
+/**
+ * Finds the primitives whose start cannot run, the way Pacemaker propagates unrunnable starts:
+ * along ordered group members, mandatory `start → start` orders (a group as `first` is blocked
+ * when any member is, a clone when every instance is), and mandatory colocations with a blocked
+ * top-level primitive. A blocked resource ends stopped, even where it is already active
+ * (its start is unrunnable, so Pacemaker stops it). Mutates next roles; returns the blocked set.
+ *
+ * @example
+ * const blocked = applyBlocking(ws);
+ */
+export function applyBlocking(ws: WorkingSet): Set<WRsc> {
+  const blocked = new Set<WRsc>(ws.primitives.filter((p) => !willRun(p)));
+  const firstBlocked = (r: WRsc): boolean => {
+    if (r.variant === 'primitive') return blocked.has(r);
+    if (r.variant === 'group') return r.children.some(firstBlocked);
+    return r.children.every(firstBlocked);
+  };
+  const block = (r: WRsc): boolean => {
+    let changed = false;
+    for (const p of leaves(r)) {
+      if (!blocked.has(p)) {
+        blocked.add(p);
+        changed = true;
+      }
+    }
+    return changed;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const g of ws.byId.values()) {
+      if (g.variant !== 'group' || !(g.meta.get('ordered') === undefined || isTrue(g.meta.get('ordered')))) continue;
+      for (let i = 1; i < g.children.length; i++) if (firstBlocked(g.children[i - 1] as WRsc)) changed = block(g.children[i] as WRsc) || changed;
+    }
+    for (const o of ws.orderings) {
+      if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
+      if (!firstBlocked(o.first)) continue;
+      changed = block(o.then) || changed;
+    }
+    for (const p of ws.primitives) {
+      if (p.parent || !blocked.has(p)) continue;
+      for (const c of p.withThis) if (c.score >= INFINITY) changed = block(c.dependent) || changed;
+    }
+  }
+  // An unrunnable start stops the resource even where it is already active (crm_simulate shows
+  // "Stop ... due to unrunnable X start").
+  for (const p of blocked) p.nextRole = 'Stopped';
+  return blocked;
+}

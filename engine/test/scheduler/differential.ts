@@ -1,0 +1,105 @@
+/**
+ * The differential test's engine: generate a CIB, let both schedulers decide, compare the final
+ * role and node of every resource, and shrink any disagreement to a minimal cib.xml.
+ */
+import { exportCib } from '../../src/cib/export.js';
+import type { Cib } from '../../src/core/cib-model.js';
+import { schedule } from '../../src/core/schedule.js';
+import { crmSimulate, placementOf } from './crm-simulate.js';
+import { generateCib } from './generator.js';
+
+export const NOW = 1_800_000_000;
+
+/** Final placement according to the engine. */
+export function enginePlacement(cib: Cib, now = NOW): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of schedule({ cib, now }).placements) out.set(p.rsc, p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.node}`);
+  return out;
+}
+
+/** Differences between two placements, one line each (empty when they agree). */
+export function diffPlacements(engine: Map<string, string>, pacemaker: Map<string, string>): string[] {
+  const ids = [...new Set([...engine.keys(), ...pacemaker.keys()])].sort();
+  return ids.filter((id) => engine.get(id) !== pacemaker.get(id)).map((id) => `${id}: engine ${engine.get(id) ?? '-'}, pacemaker ${pacemaker.get(id) ?? '-'}`);
+}
+
+/** Compares one CIB; returns the disagreements. */
+export async function compareCib(cib: Cib, now = NOW): Promise<string[]> {
+  const xml = exportCib(cib);
+  const { outCib } = await crmSimulate(xml, now);
+  return diffPlacements(enginePlacement(cib, now), placementOf(outCib, now));
+}
+
+function variants(cib: Cib): Cib[] {
+  const out: Cib[] = [];
+  cib.constraints.forEach((_, i) => {
+    out.push({ ...cib, constraints: cib.constraints.filter((__, j) => j !== i) });
+  });
+  cib.resources.forEach((r, i) => {
+    const refs = (c: Cib['constraints'][number]) =>
+      c.kind === 'location' ? c.rsc === r.id : c.kind === 'colocation' ? c.rsc === r.id || c.withRsc === r.id : c.first === r.id || c.thenRsc === r.id;
+    out.push({ ...cib, resources: cib.resources.filter((__, j) => j !== i), constraints: cib.constraints.filter((c) => !refs(c)) });
+  });
+  cib.status.forEach((s, i) => {
+    s.transient.forEach((t, k) => {
+      t.pairs.forEach((_, m) => {
+        const transient = s.transient.map((tt, kk) => (kk === k ? { ...tt, pairs: tt.pairs.filter((__, mm) => mm !== m) } : tt));
+        out.push({ ...cib, status: cib.status.map((ss, j) => (j === i ? { ...ss, transient } : ss)) });
+      });
+    });
+    s.lrm.forEach((_, k) => {
+      out.push({ ...cib, status: cib.status.map((ss, j) => (j === i ? { ...ss, lrm: ss.lrm.filter((__, kk) => kk !== k) } : ss)) });
+    });
+  });
+  return out;
+}
+
+/**
+ * Greedily removes constraints, resources, transient attributes and history entries while the
+ * two schedulers still disagree; returns the smallest disagreeing CIB found.
+ *
+ * @example
+ * const small = await shrink(cib);
+ */
+export async function shrink(cib: Cib, now = NOW): Promise<Cib> {
+  let current = cib;
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const v of variants(current)) {
+      if (v.resources.length === 0) continue;
+      if ((await compareCib(v, now).catch(() => [])).length > 0) {
+        current = v;
+        progress = true;
+        break;
+      }
+    }
+  }
+  return current;
+}
+
+export interface CaseResult {
+  seed: number;
+  cib: Cib;
+  diffs: string[];
+}
+
+/**
+ * Runs `count` generated cases from `firstSeed` with `parallel` crm_simulate processes at a time.
+ *
+ * @example
+ * const failures = (await runCases(1, 500, 2)).filter((r) => r.diffs.length > 0);
+ */
+export async function runCases(firstSeed: number, count: number, parallel: number): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  let next = firstSeed;
+  const end = firstSeed + count;
+  const worker = async () => {
+    while (next < end) {
+      const seed = next++;
+      const cib = generateCib(seed, { now: NOW });
+      results.push({ seed, cib, diffs: await compareCib(cib) });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return results.sort((a, b) => a.seed - b.seed);
+}

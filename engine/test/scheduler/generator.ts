@@ -1,0 +1,231 @@
+/**
+ * A seeded generator of random CIBs within the subset the engine's scheduler supports: nodes
+ * online/offline/standby with attributes, primitives and groups, location constraints with
+ * scores and rules (the diskcheck rule among them), colocations, orders, stickiness with a
+ * current placement taken from the operation history, fail counts with migration-threshold and
+ * failure-timeout. Same seed, same CIB.
+ */
+import type { Cib, Constraint, NodeState, NvSet, Primitive, Resource, Rule } from '../../src/core/cib-model.js';
+
+/** A small deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface GenOptions {
+  /** The scheduler's notion of now (seconds); fail timestamps are placed around it. */
+  now: number;
+  maxNodes?: number;
+  maxResources?: number;
+}
+
+const scores = ['-INFINITY', '-100', '0', '10', '50', '100', '200', 'INFINITY'];
+const stickies = ['0', '0', '1', '50', '100', 'INFINITY'];
+
+function meta(id: string, pairs: [string, string][]): NvSet[] {
+  if (pairs.length === 0) return [];
+  return [{ id: `${id}-meta`, pairs: pairs.map(([name, value]) => ({ id: `${id}-meta-${name}`, name, value })) }];
+}
+
+/**
+ * Generates one random CIB from a seed.
+ *
+ * @example
+ * const cib = generateCib(42, { now: 1_800_000_000 });
+ */
+export function generateCib(seed: number, opts: GenOptions): Cib {
+  const rnd = prng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const chance = (p: number) => rnd() < p;
+
+  const nNodes = int(2, opts.maxNodes ?? 5);
+  const nodes = Array.from({ length: nNodes }, (_, i) => {
+    const uname = `node${i + 1}`;
+    const attrs: [string, string][] = [['site', pick(['a', 'b'])]];
+    if (chance(0.12)) attrs.push(['standby', 'on']);
+    return {
+      id: String(i + 1),
+      uname,
+      attributes: [{ id: `nodes-${i + 1}`, pairs: attrs.map(([name, value]) => ({ id: `nodes-${i + 1}-${name}`, name, value })) }],
+      utilization: [],
+    };
+  });
+  const online = nodes.map(() => chance(0.82));
+  if (!online.some(Boolean)) online[0] = true;
+
+  const prims: Primitive[] = [];
+  const prim = (id: string, metaPairs: [string, string][]): Primitive => {
+    const p: Primitive = {
+      kind: 'primitive',
+      id,
+      class: 'ocf',
+      provider: 'heartbeat',
+      type: 'Dummy',
+      params: [],
+      meta: meta(id, metaPairs),
+      ops: chance(0.5) ? [{ id: `${id}-monitor-10s`, name: 'monitor', interval: '10s', attrs: { timeout: '20s' }, meta: [] }] : [],
+    };
+    prims.push(p);
+    return p;
+  };
+  const rscMeta = (): [string, string][] => {
+    const m: [string, string][] = [];
+    if (chance(0.4)) m.push(['resource-stickiness', pick(stickies)]);
+    if (chance(0.15)) m.push(['priority', String(int(1, 3))]);
+    if (chance(0.06)) m.push(['target-role', 'Stopped']);
+    if (chance(0.3)) m.push(['migration-threshold', String(int(1, 3))]);
+    if (chance(0.2)) m.push(['failure-timeout', pick(['60s', '10min', '120'])]);
+    return m;
+  };
+  const resources: Resource[] = [];
+  const nRes = int(1, opts.maxResources ?? 7);
+  for (let i = 0; i < nRes; i++) {
+    if (chance(0.3)) {
+      const gid = `grp${i}`;
+      const members = Array.from({ length: int(2, 3) }, (_, j) => prim(`${gid}m${j}`, chance(0.15) ? rscMeta() : []));
+      resources.push({ kind: 'group', id: gid, meta: meta(gid, rscMeta()), children: members });
+    } else {
+      resources.push(prim(`rsc${i}`, rscMeta()));
+    }
+  }
+  const top = resources.map((r) => r.id);
+  const constraints: Constraint[] = [];
+  let cid = 0;
+  const nCons = int(0, 6);
+  for (let i = 0; i < nCons; i++) {
+    const kind = rnd();
+    const id = `c${cid++}`;
+    if (kind < 0.45) {
+      const rsc = pick(top);
+      if (chance(0.6)) constraints.push({ kind: 'location', id, rsc, node: pick(nodes).uname, score: pick(scores), rules: [] });
+      else {
+        const r = pick(['diskcheck', 'site', 'ping', 'and']);
+        let rule: Rule;
+        if (r === 'diskcheck')
+          rule = {
+            kind: 'rule',
+            id: `${id}-rule`,
+            score: '-INFINITY',
+            booleanOp: 'or',
+            terms: [
+              { kind: 'expression', id: `${id}-e1`, attribute: 'diskcheck_status', operation: 'not_defined' },
+              { kind: 'expression', id: `${id}-e2`, attribute: 'diskcheck_status', operation: 'eq', value: 'ERROR' },
+            ],
+          };
+        else if (r === 'site')
+          rule = { kind: 'rule', id: `${id}-rule`, score: pick(scores), terms: [{ kind: 'expression', id: `${id}-e1`, attribute: 'site', operation: pick(['eq', 'ne']), value: pick(['a', 'b']) }] };
+        else if (r === 'ping')
+          rule = { kind: 'rule', id: `${id}-rule`, score: pick(scores), terms: [{ kind: 'expression', id: `${id}-e1`, attribute: 'ping', operation: pick(['lt', 'gt', 'lte', 'gte']), value: String(int(0, 3)) }] };
+        else
+          rule = {
+            kind: 'rule',
+            id: `${id}-rule`,
+            score: pick(scores),
+            booleanOp: 'and',
+            terms: [
+              { kind: 'expression', id: `${id}-e1`, attribute: 'ping', operation: 'defined' },
+              { kind: 'expression', id: `${id}-e2`, attribute: 'site', operation: 'eq', value: pick(['a', 'b']) },
+            ],
+          };
+        constraints.push({ kind: 'location', id, rsc, rules: [rule] });
+      }
+    } else if (kind < 0.8 && top.length > 1) {
+      const a = pick(top);
+      const b = pick(top.filter((x) => x !== a));
+      constraints.push({ kind: 'colocation', id, rsc: a, withRsc: b, score: pick(['INFINITY', 'INFINITY', '-INFINITY', '100', '-100', '50', '500']) });
+    } else if (top.length > 1) {
+      // Orders only go forward in configuration order: a cycle makes Pacemaker's transition invalid.
+      const i = int(0, top.length - 2);
+      const j = int(i + 1, top.length - 1);
+      constraints.push({ kind: 'order', id, first: top[i] as string, thenRsc: top[j] as string, orderKind: pick(['Mandatory', 'Optional'] as const) });
+    }
+  }
+
+  // Status: membership, transient attributes (diskcheck, ping, fail counts), current placement.
+  let call = 10;
+  const status: NodeState[] = nodes.map((n, i) => {
+    const up = online[i] === true;
+    const transient: [string, string][] = [];
+    if (chance(0.7)) transient.push(['diskcheck_status', chance(0.75) ? 'normal' : 'ERROR']);
+    if (chance(0.6)) transient.push(['ping', String(int(0, 3))]);
+    for (const p of prims) {
+      if (!chance(0.08)) continue;
+      transient.push([`fail-count-${p.id}#monitor_10000`, String(int(1, 3))]);
+      transient.push([`last-failure-${p.id}#monitor_10000`, String(opts.now - pick([5, 30, 90, 400, 900]))]);
+    }
+    return {
+      id: n.id,
+      uname: n.uname,
+      attrs: up
+        ? { id: n.id, uname: n.uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' }
+        : { id: n.id, uname: n.uname, in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down' },
+      transient: transient.length ? [{ id: `status-${n.id}`, pairs: transient.map(([name, value]) => ({ id: `status-${n.id}-${name}`, name, value })) }] : [],
+      lrm: [],
+    };
+  });
+  const upStates = status.filter((_, i) => online[i]);
+  const place = (p: Primitive, s: NodeState) => {
+    const ops = [
+      {
+        id: `${p.id}_last_0`,
+        operation: 'start',
+        callId: call,
+        rc: 0,
+        opStatus: 0,
+        intervalMs: 0,
+        attrs: {
+          id: `${p.id}_last_0`,
+          operation_key: `${p.id}_start_0`,
+          operation: 'start',
+          'crm-debug-origin': 'ocfkit-generator',
+          crm_feature_set: '3.16.1',
+          'transition-key': `${call}:1:0:00000000-0000-0000-0000-000000000000`,
+          'transition-magic': `0:0;${call}:1:0:00000000-0000-0000-0000-000000000000`,
+          'exit-reason': '',
+          'call-id': String(call),
+          'rc-code': '0',
+          'op-status': '0',
+          interval: '0',
+          'last-rc-change': String(opts.now - 1000),
+          'exec-time': '0',
+          'queue-time': '0',
+        },
+      },
+    ];
+    call++;
+    s.lrm.push({ id: p.id, class: p.class, provider: p.provider, type: p.type, ops });
+  };
+  for (const r of resources) {
+    if (upStates.length === 0 || !chance(0.55)) continue;
+    const s = pick(upStates);
+    if (r.kind === 'primitive') place(r, s);
+    else if (r.kind === 'group') {
+      const upTo = chance(0.85) ? r.children.length : int(1, r.children.length);
+      for (const m of r.children.slice(0, upTo)) place(m, s);
+    }
+  }
+  const crm: [string, string][] = [
+    ['stonith-enabled', 'false'],
+    ['no-quorum-policy', 'ignore'],
+  ];
+  if (chance(0.15)) crm.push(['symmetric-cluster', 'false']);
+  return {
+    attrs: { crm_feature_set: '3.16.1', 'validate-with': 'pacemaker-3.9', epoch: '1', num_updates: '0', admin_epoch: '0', 'have-quorum': '1', 'dc-uuid': String(online.indexOf(true) + 1) },
+    crmConfig: [{ id: 'cib-bootstrap-options', pairs: crm.map(([name, value]) => ({ id: `opt-${name}`, name, value })) }],
+    nodes,
+    resources,
+    constraints,
+    rscDefaults: chance(0.3) ? [{ id: 'rsc-options', pairs: [{ id: 'rsc-options-stickiness', name: 'resource-stickiness', value: pick(stickies) }] }] : [],
+    opDefaults: [],
+    other: [],
+    status,
+  };
+}
