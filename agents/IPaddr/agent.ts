@@ -15,7 +15,7 @@
  * (probe 7); not root when start/stop must change something → 4; a duplicate (run_arping) → 1.
  */
 import { defineAgent, fail } from '@ocfkit/sdk';
-import { addressInUse, sendGratuitousArp, stopSender } from './garp';
+import { addressInUse, arpCapable, sendGratuitousArp, stopSender } from './garp';
 import { type Ctx, params } from './params';
 import { checkedConfig, forgetAddrs, listAddrs, resolveTarget, type Target } from './target';
 
@@ -46,7 +46,7 @@ export default defineAgent({
   version: '1.0.0',
   shortdesc: 'Manages a virtual IPv4 address',
   longdesc:
-    'Adds one IPv4 address to a network interface with iproute2 and announces it with gratuitous ARP, so a service address can move between nodes. A drop-in for ocf:heartbeat:IPaddr2 and IPaddr: the same parameter names. The interface is nic, or the interface of the longest connected route matching ip. Gratuitous ARP is sent with iputils arping -U (package iputils-arping): unsolicited ARP requests with sender and target set to the address, which Linux, BSD and Windows neighbours use to update an existing cache entry; it needs nothing from resource-agents, whose send_arp this agent does not depend on. arp_interval is honoured by starting one single-probe arping per interval, because iputils accepts whole seconds only. IPv6 is not supported yet. Needs root for start and stop.',
+    'Adds one IPv4 address to a network interface with iproute2 and announces it with gratuitous ARP, so a service address can move between nodes. A drop-in for ocf:heartbeat:IPaddr2 and IPaddr: the same parameter names. The interface is nic, or the interface of the longest connected route matching ip. Gratuitous ARP is sent with iputils arping -U (package iputils-arping): unsolicited ARP requests to the broadcast MAC with sender and target set to the address, from which Linux neighbours update an existing cache entry (and create one when arp_accept is on). It is a small, widely packaged tool, so the agent needs nothing from resource-agents (whose send_arp sends request/reply pairs with millisecond intervals; IPaddr2 offers arping too, as arp_sender=iputils_arping). Interfaces without ARP (NOARP, loopback) get no ARP at all. arp_interval is honoured by starting one single-probe arping per interval, because iputils accepts whole seconds only. IPv6 is not supported yet. Needs root for start and stop.',
   metadata: 'portable',
   params,
   async status(ctx) {
@@ -82,7 +82,9 @@ export default defineAgent({
         ctx.log.info(`lvs_support: removed ${ip} from lo`);
       }
       await ctx.exec('ip', ['link', 'set', 'dev', t.nic, 'up']);
-      if (ctx.params.run_arping && t.nic !== 'lo' && (await addressInUse(ctx, t.nic))) {
+      const arp = await arpCapable(ctx, t.nic);
+      if (!arp) ctx.log.info(`${t.nic} does not use ARP (NOARP or loopback): no duplicate check, no gratuitous ARP`);
+      if (ctx.params.run_arping && arp && (await addressInUse(ctx, t.nic))) {
         fail.generic(`another host already answers ARP for ${ip} on ${t.nic} (run_arping): refusing to start`);
       }
       const args = ['-4', 'addr', 'add', `${ip}/${t.prefix ?? 32}`];
@@ -91,7 +93,7 @@ export default defineAgent({
       if (t.label !== undefined) args.push('label', t.label);
       await ctx.exec('ip', args);
       ctx.log.info(`added ${ip}/${t.prefix ?? 32} on ${t.label ?? t.nic}`);
-      if (!t.nic.startsWith('lo')) await sendGratuitousArp(ctx, t.nic);
+      if (arp) await sendGratuitousArp(ctx, t.nic);
     },
     async stop(ctx) {
       requireRoot(ctx);

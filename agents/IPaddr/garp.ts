@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readIp } from './ip-read';
 import type { Ctx } from './params';
 
 /** argv[0] of the background sender, so stop can tell it from an unrelated process. */
@@ -23,6 +24,18 @@ const SENDER_SCRIPT =
 /** The pid file of the background sender for `ip`. */
 export function senderPidFile(ctx: Ctx): string {
   return join(ctx.env.HA_RSCTMP || '/run/resource-agents', `ocfkit-IPaddr-garp-${ctx.params.ip}.pid`);
+}
+
+/**
+ * True when `nic` takes part in ARP: not a loopback and no NOARP flag (dummy, tun, `arp off`),
+ * where arping fails with "not ARPable" and there are no neighbours to tell.
+ *
+ * @example
+ * if (await arpCapable(ctx, 'eth0')) await sendGratuitousArp(ctx, 'eth0');
+ */
+export async function arpCapable(ctx: Ctx, nic: string): Promise<boolean> {
+  const flags = /<([^>]*)>/.exec((await readIp(ctx, ['-o', 'link', 'show', 'dev', nic])).stdout)?.[1]?.split(',') ?? [];
+  return !flags.includes('NOARP') && !flags.includes('LOOPBACK');
 }
 
 /** Milliseconds as a `sleep` argument in seconds, e.g. 200 → "0.200". */
@@ -59,12 +72,14 @@ function startSender(ctx: Ctx, nic: string): void {
   mkdirSync(join(file, '..'), { recursive: true, mode: 0o755 });
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  env.PATH = [env.PATH, '/sbin', '/bin', '/usr/sbin', '/usr/bin'].filter(Boolean).join(':');
   // Own process group, so stop can kill the loop and its arping children together.
   const child = spawn('/bin/sh', ['-c', SENDER_SCRIPT, SENDER_NAME, nic, ip, String(count), seconds(interval)], {
     detached: true,
     stdio: 'ignore',
     env,
   });
+  child.on('error', (err) => ctx.log.error(`background ARP sender: ${err.message}`));
   if (child.pid === undefined) throw new Error(`could not start the background ARP sender for ${ip}`);
   writeFileSync(file, `${child.pid}\n`, { mode: 0o600 });
   child.unref();

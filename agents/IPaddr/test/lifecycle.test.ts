@@ -229,6 +229,18 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
     expect(monitor(p)).toBe(7);
   });
 
+  it('sends no ARP on an interface without ARP (NOARP), and still starts', () => {
+    lab.veth(node, 'v5', peer, 'p5');
+    lab.ip(node, ['link', 'set', 'dev', 'v5', 'arp', 'off']);
+    const p = { ip: '10.57.0.10', nic: 'v5', cidr_netmask: '24', run_arping: 'true', arp_count: '3' };
+    const r = run('start', p);
+    expect(r.rc).toBe(0);
+    expect(r.stderr).toContain('v5 does not use ARP (NOARP or loopback): no duplicate check, no gratuitous ARP');
+    expect(r.stderr).not.toContain('gratuitous ARPs for');
+    expect(lab.addrs(node)).toContain('v5 10.57.0.10/24 v5');
+    expect(run('stop', p).rc).toBe(0);
+  });
+
   it('flush_routes: stop still removes the address and succeeds', () => {
     const p = { ip: '10.50.0.50', flush_routes: 'true' };
     expect(run('start', p).rc).toBe(0);
