@@ -37,7 +37,15 @@ async function plugin(name: string): Promise<Command | undefined> {
   try {
     mod = (await import(p.pkg)) as typeof mod;
   } catch (err) {
-    throw new Error(`command "${name}" needs ${p.pkg.replace(/\/cli$/, '')}, which could not be loaded: ${(err as Error).message}`);
+    const pkg = p.pkg.replace(/\/cli$/, '');
+    const e = err as NodeJS.ErrnoException;
+    const hint =
+      e.code === 'ERR_MODULE_NOT_FOUND' && /\/dist\/cli\.js/.test(e.message)
+        ? `${pkg} is not built: run \`npm run build\` first`
+        : e.code === 'ERR_MODULE_NOT_FOUND'
+          ? `install ${pkg} (npm install ${pkg})`
+          : e.message;
+    throw new Error(`command "${name}" needs ${pkg}: ${hint}`);
   }
   const cmd = mod.commands?.[name];
   if (!cmd) throw new Error(`${p.pkg} does not provide the "${name}" command yet`);
