@@ -74,7 +74,17 @@ describe.skipIf(missing)('Dummy with real tools', () => {
   });
 
   it('rejects a bad parameter with 6 and a reason naming it, through crm_resource', () => {
-    const r = run('crm_resource', ['--validate', '--class', 'ocf', '--provider', provider, '--agent', 'Dummy', '--option', 'state=not/absolute']);
+    const r = run('crm_resource', [
+      '--validate',
+      '--class',
+      'ocf',
+      '--provider',
+      provider,
+      '--agent',
+      'Dummy',
+      '--option',
+      'state=not/absolute',
+    ]);
     expect(r.status).toBe(6);
     expect(`${r.stdout}${r.stderr}`).toContain('parameter "state" must match the pattern ^/, got "not/absolute"');
   });
