@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,12 +90,23 @@ describe('bundled attrd server', () => {
     await expect(startAttrd({ socket: a.socket })).rejects.toThrow(/already listening/);
   });
 
-  it('replaces a stale socket left by a dead server', async () => {
+  it('replaces a stale socket left by a killed server', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attrd-srv-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const a = await attrd({ dir });
-    await a.close();
-    // close() removed nothing a dead process would have removed: simulate with a fresh socket file.
+    const socket = join(dir, 'run', 'attrd.sock');
+    mkdirSync(join(dir, 'run'), { mode: 0o700 });
+    // A listener SIGKILLed leaves its socket file behind (no close() to unlink it).
+    const child = spawn(
+      process.execPath,
+      ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    await new Promise((r) => child.stdout?.once('data', r));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(statSync(socket).isSocket()).toBe(true);
     const b = await attrd({ dir });
     await ocfkitAttributes(b.socket).set('z', '1');
     expect(b.committed()).toEqual({ z: '1' });
