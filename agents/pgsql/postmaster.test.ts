@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aliveAs, postmasterPid, procInfo, serverProcesses } from './postmaster';
+import { aliveAs, isPostmaster, postmasterPid, procInfo, serverProcesses } from './postmaster';
 
 let dir: string;
 const children: ChildProcess[] = [];
@@ -87,5 +87,18 @@ describe('serverProcesses', () => {
     expect(serverProcesses(dir, uid)).toEqual([]);
     expect(serverProcesses(dir, uid + 1, /^sleep$/)).toEqual([]);
     expect(serverProcesses(join(dir, 'missing'), uid, /^sleep$/)).toEqual([]);
+  });
+});
+
+describe('isPostmaster', () => {
+  it('needs the owner, the name and the data directory as working directory', async () => {
+    const inside = (await started('sleep', ['30'])).pid as number;
+    mkdirSync(join(dir, 'other'));
+    const outside = (await started('sleep', ['30'], join(dir, 'other'))).pid as number;
+    expect(isPostmaster(inside, uid, dir, /^sleep$/)).toBe(true);
+    expect(isPostmaster(inside, uid, dir)).toBe(false);
+    expect(isPostmaster(inside, uid + 1, dir, /^sleep$/)).toBe(false);
+    expect(isPostmaster(outside, uid, dir, /^sleep$/)).toBe(false);
+    expect(isPostmaster(inside, uid, join(dir, 'missing'), /^sleep$/)).toBe(false);
   });
 });

@@ -49,37 +49,61 @@ export function postmasterPid(pgdata: string): number | undefined {
   return /^[1-9]\d*$/.test(first) ? Number(first) : undefined;
 }
 
+/** Command names PostgreSQL server processes carry. */
+export const SERVER_NAMES = /^(postgres|postmaster)$/;
+
+function realDir(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function isServer(p: ProcInfo | undefined, uid: number, dir: string, names: RegExp): boolean {
+  if (!p || p.uid !== uid || p.state === 'Z' || p.state === 'X' || !names.test(p.name)) return false;
+  try {
+    return readlinkSync(`/proc/${p.pid}/cwd`) === dir;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * True when `pid` is a live (not zombie) process of `uid` — what `kill -0` run as the cluster's
- * owner checks in ocf:heartbeat:pgsql. A recycled pid now owned by someone else counts as dead.
+ * True when `pid` is a live server process of the cluster in `pgdata`: a process of `uid`, not a
+ * zombie, named postgres, working in the data directory (the postmaster chdirs there before it
+ * writes postmaster.pid). A recycled pid — even one of the same user, which PostgreSQL itself
+ * would take for a running postmaster — counts as dead. (heartbeat only runs `kill -0` as pgdba.)
  *
  * @example
- * aliveAs(4711, 101) // true while the postmaster runs
+ * isPostmaster(4711, 101, '/var/lib/postgresql/15/main') // true while the postmaster runs
+ */
+export function isPostmaster(pid: number, uid: number, pgdata: string, names: RegExp = SERVER_NAMES): boolean {
+  const dir = realDir(pgdata);
+  return dir !== undefined && isServer(procInfo(pid), uid, dir, names);
+}
+
+/**
+ * True when `pid` is a live (not zombie) process of `uid`.
+ *
+ * @example
+ * aliveAs(4711, 101) // true while that process runs
  */
 export function aliveAs(pid: number, uid: number): boolean {
   const p = procInfo(pid);
   return p !== undefined && p.uid === uid && p.state !== 'Z' && p.state !== 'X';
 }
 
-/** Command names PostgreSQL server processes carry. */
-export const SERVER_NAMES = /^(postgres|postmaster)$/;
-
 /**
- * Server processes of the cluster in `pgdata`: live processes of `uid` whose working directory is
- * the data directory (every PostgreSQL server process chdirs there) and whose command name
- * matches `names`. After the postmaster died, these are the orphans that still hold its shared
- * memory.
+ * Server processes of the cluster in `pgdata` (see {@link isPostmaster} for what counts).
+ * After the postmaster died, these are the orphans that still hold its shared memory.
  *
  * @example
  * serverProcesses('/var/lib/postgresql/15/main', 101) // [4712, 4713]
  */
 export function serverProcesses(pgdata: string, uid: number, names: RegExp = SERVER_NAMES): number[] {
-  let dir: string;
-  try {
-    dir = realpathSync(pgdata);
-  } catch {
-    return [];
-  }
+  const dir = realDir(pgdata);
+  if (dir === undefined) return [];
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -91,7 +115,7 @@ export function serverProcesses(pgdata: string, uid: number, names: RegExp = SER
     }
     if (cwd !== dir) continue;
     const p = procInfo(Number(entry));
-    if (p && p.uid === uid && names.test(p.name) && p.state !== 'Z' && p.state !== 'X') found.push(p.pid);
+    if (isServer(p, uid, dir, names) && p) found.push(p.pid);
   }
   return found.sort((a, b) => a - b);
 }

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Account } from './account';
 import { type Ctx, ownerEnv, runAs } from './owner';
-import { aliveAs, postmasterPid, serverProcesses } from './postmaster';
+import { isPostmaster, postmasterPid, procInfo, serverProcesses } from './postmaster';
 import { stopPlan } from './stop-plan';
 
 /** Polls `done` every 200 ms for up to `budgetMs`; returns its last answer. */
@@ -55,7 +55,7 @@ export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
   const p = ctx.params;
   const plan = stopPlan({ stopEscalateS: p.stop_escalate, timeoutMs: ctx.meta.timeoutMs, remainingMs: ctx.remainingMs() });
   const pid = postmasterPid(p.pgdata);
-  const alive = () => pid !== undefined && aliveAs(pid, acct.uid);
+  const alive = () => pid !== undefined && isPostmaster(pid, acct.uid, p.pgdata);
   const untilKill = () => ctx.remainingMs() - plan.killAtRemainingMs;
 
   if (alive()) {
@@ -64,14 +64,16 @@ export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
       await waitUntil(ctx, () => !alive(), Math.min(plan.fastMs, untilKill()));
     }
     if (alive()) {
-      ctx.log.info(`PostgreSQL did not stop within ${plan.fastMs / 1000}s of a fast shutdown; trying -m immediate`);
+      ctx.log.info(`PostgreSQL did not stop within ${Math.round(plan.fastMs / 1000)}s of a fast shutdown; trying -m immediate`);
       await pgctlStop(ctx, acct, 'immediate');
       await waitUntil(ctx, () => !alive(), untilKill());
     }
     if (alive() && pid !== undefined) {
       ctx.log.warn(`postmaster ${pid} ignored fast and immediate shutdown; sending SIGKILL`);
       signal([pid], 'SIGKILL');
-      await waitUntil(ctx, () => !alive(), Math.min(1000, ctx.remainingMs()));
+      // Until its parent reaps it, the dead postmaster still "exists" for kill(pid, 0), and the
+      // next postmaster would refuse the socket lock file naming it.
+      await waitUntil(ctx, () => procInfo(pid) === undefined, Math.max(0, ctx.remainingMs() - 300));
     }
   }
 
@@ -90,7 +92,7 @@ export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
 
   const pidfile = join(p.pgdata, 'postmaster.pid');
   const now = postmasterPid(p.pgdata);
-  if (existsSync(pidfile) && (now === undefined || !aliveAs(now, acct.uid)) && orphans().length === 0) {
+  if (existsSync(pidfile) && (now === undefined || !isPostmaster(now, acct.uid, p.pgdata)) && orphans().length === 0) {
     rmSync(pidfile, { force: true });
     ctx.log.info(`removed stale ${pidfile}`);
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fail } from '@ocfkit/sdk';
 import type { Account } from './account';
 import { type Ctx, ownerEnv, runAs, writableBy } from './owner';
-import { aliveAs, postmasterPid, serverProcesses } from './postmaster';
+import { isPostmaster, postmasterPid, procInfo, serverProcesses } from './postmaster';
 import { waitUntil } from './shutdown';
 
 /** The configuration file: `config`, else `<pgdata>/postgresql.conf` (heartbeat's default). */
@@ -107,9 +107,15 @@ async function clearCrashLeftovers(ctx: Ctx, acct: Account): Promise<void> {
   if (!(await waitUntil(ctx, () => orphans().length === 0, Math.min(5000, ctx.remainingMs() / 4)))) {
     fail.generic(`server processes ${orphans().join(' ')} of a dead postmaster still run in ${pgdata}; stop the resource first`);
   }
+  const pid = postmasterPid(pgdata);
+  if (pid !== undefined && procInfo(pid)?.state === 'Z') {
+    // A killed postmaster not yet reaped still "exists" for kill(pid, 0): the new postmaster would
+    // refuse the socket lock file that names it.
+    await waitUntil(ctx, () => procInfo(pid)?.state !== 'Z', Math.min(3000, ctx.remainingMs() / 4));
+  }
   const pidfile = join(pgdata, 'postmaster.pid');
   if (existsSync(pidfile)) {
-    ctx.log.info(`removing stale ${pidfile} (pid ${postmasterPid(pgdata) ?? 'unreadable'} is not a live process of ${acct.name})`);
+    ctx.log.info(`removing stale ${pidfile} (pid ${pid ?? 'unreadable'} is not a live server process of ${acct.name} in ${pgdata})`);
     rmSync(pidfile, { force: true });
   }
   const label = join(pgdata, 'backup_label');
@@ -141,7 +147,7 @@ function readVersion(pgdata: string): string {
 export async function startServer(ctx: Ctx, acct: Account): Promise<void> {
   const p = ctx.params;
   const pid = postmasterPid(p.pgdata);
-  if (pid !== undefined && aliveAs(pid, acct.uid)) {
+  if (pid !== undefined && isPostmaster(pid, acct.uid, p.pgdata)) {
     ctx.log.info(`postmaster ${pid} already runs but does not answer yet; waiting for it`);
     return;
   }

@@ -1,10 +1,11 @@
 /** A killed postmaster, orphaned server processes and a recycled pid in postmaster.pid. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
-import { postmasterPid, serverProcesses } from '../postmaster';
+import { postmasterPid, procInfo, serverProcesses } from '../postmaster';
 import { backendOf, type Cluster, eventually, makeCluster, missing, postgresIds } from './cluster';
 
 let c: Cluster;
@@ -35,7 +36,9 @@ describe.skipIf(missing)('pgsql after a crash', () => {
     expect((await act('monitor')).rc).toBe(7);
     const start = await act('start');
     expect([start.rc, start.exitReason]).toEqual([0, undefined]);
-    expect(start.stderr).toContain(`removing stale ${join(c.pgdata, 'postmaster.pid')} (pid ${pid} is not a live process of postgres)`);
+    expect(start.stderr).toContain(
+      `removing stale ${join(c.pgdata, 'postmaster.pid')} (pid ${pid} is not a live server process of postgres in ${c.pgdata})`,
+    );
     expect(c.sql('select 1')).toBe('1');
     expect((await monitor()).rc).toBe(0);
     expect((await act('stop')).rc).toBe(0);
@@ -71,14 +74,31 @@ describe.skipIf(missing)('pgsql after a crash', () => {
     expect((await act('stop')).rc).toBe(0);
   });
 
-  it('treats a postmaster.pid naming a live process of another user as stale (a recycled pid)', async () => {
-    // PostgreSQL itself refuses to start over this file: kill(pid, 0) as postgres gets EPERM.
-    writeFileSync(join(c.pgdata, 'postmaster.pid'), `${process.pid}\n${c.pgdata}\n`);
-    expect((await act('monitor')).rc).toBe(7);
-    const start = await act('start');
-    expect([start.rc, start.exitReason]).toEqual([0, undefined]);
-    expect(postmasterPid(c.pgdata)).not.toBe(process.pid);
-    expect((await monitor()).rc).toBe(0);
-    expect((await act('stop')).rc).toBe(0);
+  it('treats a postmaster.pid naming another live process of postgres as stale (a recycled pid)', async () => {
+    // PostgreSQL itself refuses to start over this file (kill(pid, 0) as postgres succeeds), and
+    // heartbeat's `kill -0` as pgdba would take it for a running server.
+    const other = spawn('runuser', ['-u', 'postgres', '--', 'sleep', '300'], { cwd: '/', stdio: 'ignore' });
+    const sleeper = await eventually(() => childrenOf(other.pid as number)[0]);
+    try {
+      expect(procInfo(sleeper)).toMatchObject({ uid: postgresIds().uid, name: 'sleep' });
+      writeFileSync(join(c.pgdata, 'postmaster.pid'), `${sleeper}\n${c.pgdata}\n`);
+      expect((await act('monitor')).rc).toBe(7);
+      const start = await act('start');
+      expect([start.rc, start.exitReason]).toEqual([0, undefined]);
+      expect(postmasterPid(c.pgdata)).not.toBe(sleeper);
+      expect((await monitor()).rc).toBe(0);
+      expect((await act('stop')).rc).toBe(0);
+    } finally {
+      other.kill('SIGKILL');
+      process.kill(sleeper, 'SIGKILL');
+    }
   });
 });
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
