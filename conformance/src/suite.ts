@@ -52,8 +52,9 @@ const B = 'conformance-b';
  * deriveSecond(md, { state: '/tmp/d.state' }) // { state: '/tmp/d.state.b' }
  */
 export function deriveSecond(md: MetaData | undefined, params: Record<string, string>): Record<string, string> | string {
+  if (md === undefined) return 'no usable meta-data, so the parameters that must differ between instances are unknown';
   const out = { ...params };
-  for (const p of md?.params ?? []) {
+  for (const p of md.params) {
     const v = params[p.name];
     if (!p.unique || v === undefined) continue;
     if (v.startsWith('/')) out[p.name] = `${v}.b`;
