@@ -7,27 +7,40 @@ function willRun(p: WRsc): boolean {
   return p.assignedTo !== undefined && p.nextRole !== 'Stopped';
 }
 
+function needsStart(p: WRsc): boolean {
+  const to = p.assignedTo;
+  return to !== undefined && !(p.runningOn.length === 1 && p.runningOn[0] === to && !p.failedOn.includes(to));
+}
+
 /**
  * Finds the primitives whose start cannot run, the way Pacemaker propagates unrunnable starts:
  * along ordered group members, mandatory `start → start` orders (a group as `first` is blocked
  * when any member is, a clone when every instance is), and mandatory colocations with a blocked
- * top-level primitive. A blocked resource ends stopped, even where it is already active
- * (its start is unrunnable, so Pacemaker stops it). Mutates next roles; returns the blocked set.
+ * top-level primitive. Only start actions that exist propagate: a resource has one when it must
+ * start, when it is a group member (the group's internal orderings create them), or when an
+ * order names it. A blocked resource ends stopped, even where it is already active (its start is
+ * unrunnable, so Pacemaker stops it). Mutates next roles; returns the blocked set.
  *
  * @example
  * const blocked = applyBlocking(ws);
  */
 export function applyBlocking(ws: WorkingSet): Set<WRsc> {
-  const blocked = new Set<WRsc>(ws.primitives.filter((p) => !willRun(p)));
+  const ordered = new Set<WRsc>();
+  for (const o of ws.orderings) {
+    if (o.firstAction === 'start') for (const p of leaves(o.first)) ordered.add(p);
+    if (o.thenAction === 'start') for (const p of leaves(o.then)) ordered.add(p);
+  }
+  const hasStart = (p: WRsc) => p.parent?.variant === 'group' || ordered.has(p) || needsStart(p);
+  const blocked = new Set<WRsc>(ws.primitives.filter((p) => !willRun(p) && hasStart(p)));
   const firstBlocked = (r: WRsc): boolean => {
     if (r.variant === 'primitive') return blocked.has(r);
     if (r.variant === 'group') return r.children.some(firstBlocked);
     return r.children.every(firstBlocked);
   };
-  const block = (r: WRsc): boolean => {
+  const block = (r: WRsc, onlyExisting: boolean): boolean => {
     let changed = false;
     for (const p of leaves(r)) {
-      if (!blocked.has(p)) {
+      if (!blocked.has(p) && (!onlyExisting || hasStart(p))) {
         blocked.add(p);
         changed = true;
       }
@@ -38,16 +51,15 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     changed = false;
     for (const g of ws.byId.values()) {
       if (g.variant !== 'group' || !(g.meta.get('ordered') === undefined || isTrue(g.meta.get('ordered')))) continue;
-      for (let i = 1; i < g.children.length; i++) if (firstBlocked(g.children[i - 1] as WRsc)) changed = block(g.children[i] as WRsc) || changed;
+      for (let i = 1; i < g.children.length; i++) if (firstBlocked(g.children[i - 1] as WRsc)) changed = block(g.children[i] as WRsc, false) || changed;
     }
     for (const o of ws.orderings) {
       if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
-      if (!firstBlocked(o.first)) continue;
-      changed = block(o.then) || changed;
+      if (firstBlocked(o.first)) changed = block(o.then, false) || changed;
     }
     for (const p of ws.primitives) {
       if (p.parent || !blocked.has(p)) continue;
-      for (const c of p.withThis) if (c.score >= INFINITY) changed = block(c.dependent) || changed;
+      for (const c of p.withThis) if (c.score >= INFINITY) changed = block(c.dependent, true) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows

@@ -80,12 +80,17 @@ export function unpackConstraints(ws: WorkingSet): void {
       if (!first || !then) continue;
       const score = parseScore(c.score);
       const kind = c.orderKind ?? (score === 0 ? 'Optional' : 'Mandatory');
+      const firstAction = c.firstAction ?? 'start';
+      const thenAction = c.thenAction ?? firstAction;
+      // Pacemaker keeps only the first ordering between the same two actions (every kind carries
+      // its "optional" flag, and duplicates sharing a flag are dropped): the first one declared wins.
+      if (ws.orderings.some((o) => o.first === first && o.then === then && o.firstAction === firstAction && o.thenAction === thenAction)) continue;
       ws.orderings.push({
         id: c.id,
         first,
-        firstAction: c.firstAction ?? 'start',
+        firstAction,
         then,
-        thenAction: c.thenAction ?? c.firstAction ?? 'start',
+        thenAction,
         kind,
         symmetrical: c.symmetrical === undefined ? kind !== 'Serialize' : c.symmetrical.toLowerCase() === 'true',
       });

@@ -24,6 +24,7 @@ export interface GenOptions {
   now: number;
   maxNodes?: number;
   maxResources?: number;
+  maxConstraints?: number;
 }
 
 const scores = ['-INFINITY', '-100', '0', '10', '50', '100', '200', 'INFINITY'];
@@ -99,7 +100,7 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   const top = resources.map((r) => r.id);
   const constraints: Constraint[] = [];
   let cid = 0;
-  const nCons = int(0, 6);
+  const nCons = int(0, opts.maxConstraints ?? 6);
   for (let i = 0; i < nCons; i++) {
     const kind = rnd();
     const id = `c${cid++}`;
