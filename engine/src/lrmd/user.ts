@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** The credentials an agent runs with when an op names a user. */
 export interface UserIds {
@@ -10,6 +11,9 @@ export interface UserIds {
 }
 
 const cache = new Map<string, UserIds>();
+
+/** An absolute path, so a per-op PATH override cannot turn "setpriv not found" into "agent not installed". */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? 'setpriv';
 
 function idOf(flag: string, user: string): string {
   try {
@@ -55,7 +59,7 @@ export function launchAs(
   const extra = ids.groups.filter((g) => g !== ids.gid);
   if (extra.length === 0) return { command: file, args: [action], uid: ids.uid, gid: ids.gid, viaSetpriv: false };
   return {
-    command: 'setpriv',
+    command: SETPRIV,
     args: [`--reuid=${ids.uid}`, `--regid=${ids.gid}`, '--init-groups', '--', file, action],
     viaSetpriv: true,
   };
