@@ -64,11 +64,14 @@ async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
 }
 
 /**
- * The connected routes that contain `ip` (`ip -o -4 route list match IP scope link`). No `dev`
+ * The connected routes that contain `ip` (`ip -o -4 route list match IP scope link`; for 127/8
+ * the local table, as heartbeat findif does). No `dev`
  * filter here: iproute2 then leaves `dev` out of its output; the caller filters instead.
  */
 async function connectedRoutes(ctx: Ctx, ip: string) {
-  return parseRoutes((await readIp(ctx, ['-o', '-4', 'route', 'list', 'match', ip, 'scope', 'link'])).stdout);
+  // Loopback networks live in the local table only (`local 127.0.0.0/8 dev lo scope host`).
+  const where = ip.startsWith('127.') ? ['table', 'local'] : ['scope', 'link'];
+  return parseRoutes((await readIp(ctx, ['-o', '-4', 'route', 'list', 'match', ip, ...where])).stdout);
 }
 
 /**

@@ -241,6 +241,14 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
     expect(run('stop', p).rc).toBe(0);
   });
 
+  it('manages a loopback address: lo and /8 from the local routing table, no ARP', () => {
+    const p = { ip: '127.0.0.213' };
+    expect([run('monitor', p).rc, run('start', p).rc, monitor(p)]).toEqual([7, 0, 0]);
+    expect(lab.addrs(node)).toContain('lo 127.0.0.213/8 lo');
+    expect([run('start', p).rc, run('stop', p).rc, run('stop', p).rc, monitor(p)]).toEqual([0, 0, 0, 7]);
+    expect(lab.addrs(node).join('\n')).not.toContain('127.0.0.213');
+  });
+
   it('flush_routes: stop still removes the address and succeeds', () => {
     const p = { ip: '10.50.0.50', flush_routes: 'true' };
     expect(run('start', p).rc).toBe(0);
