@@ -20,7 +20,7 @@ const missing = requireTool(['xmllint', 'setpriv'], () =>
 async function check(agent: string): Promise<SuiteReport> {
   const path = agent.startsWith('ts/') ? join(built, 'ocf', 'resource.d', 'mutants', agent.slice(3)) : join(HERE, agent);
   const dir = mkdtempSync(join(work, 'run-'));
-  return runSuite(resolveTarget(path), { params: { state: join(dir, 'a.state') } });
+  return runSuite(resolveTarget(path), { params: { state: join(dir, 'a.state') }, invalid: { count: 'not-a-number' } });
 }
 
 const failedIds = (r: SuiteReport, severity?: 'error') =>

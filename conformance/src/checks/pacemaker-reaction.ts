@@ -12,6 +12,12 @@ export function pacemakerReaction(action: string, probe: boolean, rc: number): s
     if (rc === 0 || rc === 8)
       return 'Pacemaker believes it is active here; if it is active elsewhere too it runs multiple-active recovery (stop everywhere, start once)';
   }
+  if (action === 'validate-all')
+    return rc === 0
+      ? 'a broken configuration passes crm_resource --validate and pcs, and fails later, at start, on every node'
+      : 'crm_resource --validate and pcs reject a configuration that is fine';
+  if (rc === 0 && action !== 'monitor')
+    return 'Pacemaker takes the action as done (an unsupported action that "succeeds" hides that nothing happened)';
   if (action === 'stop') return 'a failed stop makes Pacemaker fence the node (or, without fencing, block the resource)';
   if (action === 'start' && rc !== 7) return 'start-failure-is-fatal: the fail count becomes INFINITY and the resource moves away';
   if (action === 'notify') return 'Pacemaker logs failed notifications and ignores them, but ocf-tester requires 0';

@@ -1,7 +1,7 @@
 import { type CheckContext, skipAll, step } from './context';
 import { advertises, type MdParam } from './metadata-model';
 
-const RULES = ['validate.good', 'validate.missing-required', 'validate.invalid-value'];
+const RULES = ['validate.good', 'validate.missing-required', 'validate.invalid-value', 'validate.typed-value'];
 
 /**
  * A value the meta-data's own type for `p` rules out, or `undefined` for free-form strings.
@@ -18,8 +18,8 @@ export function invalidValueFor(p: MdParam): string | undefined {
 
 /**
  * validate-all (contract §1.3): 0 with good parameters, 6 without a required one, 6 (or 2 when
- * host-specific) for an invalid value — from the agent's conformance config, else derived from
- * a typed parameter of the meta-data.
+ * host-specific) for each configured invalid value; and (a warning) for a value the meta-data's
+ * own content type rules out.
  *
  * @example
  * await validateChecks(ctx);
@@ -37,19 +37,23 @@ export async function validateChecks(ctx: CheckContext): Promise<void> {
     const { [p.name]: _, ...rest } = good;
     await step(ctx, 'validate.missing-required', 'validate-all', [6], { label: `validate-all without required ${p.name}`, params: rest });
   }
-  const invalid: [string, string][] = Object.entries(ctx.invalid ?? {});
+  const invalid = Object.entries(ctx.invalid ?? {});
   if (invalid.length === 0)
-    for (const p of ctx.md?.params ?? []) {
-      const bad = invalidValueFor(p);
-      if (bad !== undefined) {
-        invalid.push([p.name, bad]);
-        break;
-      }
-    }
-  if (invalid.length === 0) ctx.findings.skip('validate.invalid-value', 'no typed parameter to give an invalid value, and none configured');
+    ctx.findings.skip('validate.invalid-value', 'no invalid value configured (conformance.json "invalid" or --invalid)');
   for (const [name, value] of invalid)
     await step(ctx, 'validate.invalid-value', 'validate-all', [6, 2], {
       label: `validate-all with ${name}=${JSON.stringify(value)}`,
       params: { ...good, [name]: value },
     });
+  // A warning only: shell agents read booleans with ocf_is_true (anything unknown is false) and
+  // rarely check integers they do not use in the current mode (contract §3.7).
+  const typed = (ctx.md?.params ?? []).find((p) => invalidValueFor(p) !== undefined && !(p.name in (ctx.invalid ?? {})));
+  if (typed === undefined) ctx.findings.skip('validate.typed-value', 'no integer, boolean or select parameter');
+  else {
+    const value = invalidValueFor(typed) as string;
+    await step(ctx, 'validate.typed-value', 'validate-all', [6, 2], {
+      label: `validate-all with ${typed.type} ${typed.name}=${JSON.stringify(value)}`,
+      params: { ...good, [typed.name]: value },
+    });
+  }
 }

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A private network namespace with one dummy interface, and a wrapper that runs an agent inside it. */
+/** A private network namespace with one interface, and a wrapper that runs an agent inside it. */
 export interface NetnsRig {
   name: string;
   /** The dummy interface inside the namespace. */
@@ -26,8 +26,8 @@ function shellQuote(s: string): string {
 }
 
 /**
- * Creates namespace `ocfk-<random>` with `lo` up and a dummy interface `ocfk0` carrying
- * `address` (CIDR), plus a wrapper script `exec ip netns exec NS AGENT "$@"` for the executor.
+ * Creates namespace `ocfk-<random>` with `lo` up and a veth pair `ocfk0`/`ocfk0p` (both ends
+ * inside), `ocfk0` carrying `address` (CIDR), plus a wrapper script `exec ip netns exec NS AGENT "$@"` for the executor.
  * Nothing touches the host's own interfaces. Call `remove()` (also on failure).
  *
  * @example
@@ -51,8 +51,10 @@ export function createNetns(agentPath: string, address: string): NetnsRig {
   try {
     ip(['netns', 'add', name]);
     ip(['-n', name, 'link', 'set', 'lo', 'up']);
-    ip(['-n', name, 'link', 'add', nic, 'type', 'dummy']);
+    // a veth pair with both ends inside: works where the dummy module is not available (containers)
+    ip(['-n', name, 'link', 'add', nic, 'type', 'veth', 'peer', 'name', `${nic}p`]);
     ip(['-n', name, 'addr', 'add', address, 'dev', nic]);
+    ip(['-n', name, 'link', 'set', `${nic}p`, 'up']);
     ip(['-n', name, 'link', 'set', nic, 'up']);
     const ipPath = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
     const wrapperPath = join(dir, 'in-netns');
