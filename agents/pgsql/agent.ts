@@ -74,7 +74,7 @@ async function check(ctx: Ctx): Promise<void> {
   if (text === undefined && !probe) fail.installed(`Configuration file ${config} doesn't exist`);
   const sockets = text === undefined ? undefined : confParam(text, 'unix_socket_directories');
   if (sockets && !p.socketdir) {
-    fail.configured(`socketdir can't be empty when ${config} sets unix_socket_directories (${sockets})`);
+    fail.configured(`socketdir can't be empty when ${config} sets unix_socket_directories`);
   }
   const acct = await lookupAccount(ctx, p.pgdba);
   if (!acct) return fail.installed(`User ${p.pgdba} doesn't exist`);

@@ -1,0 +1,137 @@
+/** validate-all codes, and what each action makes of a failed validation (heartbeat's rules). */
+import { chmodSync, chownSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pgsql from '../agent';
+import { type Cluster, makeCluster, missing, postgresIds } from './cluster';
+
+let c: Cluster;
+beforeEach(async () => {
+  if (!missing) c = await makeCluster();
+});
+afterEach(() => c?.destroy());
+
+const act = (action: string, opts: RunActionOptions = {}) =>
+  runAction(pgsql, action, { ...opts, params: { ...c.params, ...opts.params }, timeoutMs: opts.timeoutMs ?? 30_000 });
+
+/** [rc, exit reason] of validate-all, start, probe, recurring monitor and stop with these parameters. */
+async function codes(params: Record<string, string>) {
+  const out: Record<string, [number, string | undefined]> = {};
+  for (const [name, action, intervalMs] of [
+    ['validate-all', 'validate-all', 0],
+    ['start', 'start', 0],
+    ['probe', 'monitor', 0],
+    ['monitor', 'monitor', 10_000],
+    ['stop', 'stop', 0],
+  ] as const) {
+    const r = await act(action, { params, ...(intervalMs ? { intervalMs } : {}) });
+    out[name] = [r.rc, r.exitReason];
+  }
+  return out;
+}
+
+describe.skipIf(missing)('pgsql validation', () => {
+  it('missing pg_ctl or psql: 5; probe and monitor 7; stop 0', async () => {
+    const why = "Setup problem: couldn't find command: /nonexistent/pg_ctl";
+    expect(await codes({ pgctl: '/nonexistent/pg_ctl' })).toEqual({
+      'validate-all': [5, why],
+      start: [5, why],
+      probe: [7, undefined],
+      monitor: [7, why],
+      stop: [0, undefined],
+    });
+    expect((await act('validate-all', { params: { psql: 'no-such-psql' } })).exitReason).toBe(
+      "Setup problem: couldn't find command: no-such-psql",
+    );
+  });
+
+  it('missing config: 5, but a probe skips the check and sees the running server', async () => {
+    const config = join(c.dir, 'missing.conf');
+    const why = `Configuration file ${config} doesn't exist`;
+    expect(await codes({ config })).toEqual({
+      'validate-all': [5, why],
+      start: [5, why],
+      probe: [7, undefined],
+      monitor: [7, why],
+      stop: [0, undefined],
+    });
+    expect((await act('start')).rc).toBe(0);
+    expect((await act('monitor', { params: { config } })).rc).toBe(0);
+    expect((await act('monitor', { params: { config }, intervalMs: 10_000 })).rc).toBe(7);
+    expect((await act('stop')).rc).toBe(0);
+  });
+
+  it('a config outside pgdata is passed to the server', async () => {
+    const config = join(c.dir, 'elsewhere.conf');
+    copyFileSync(join(c.pgdata, 'postgresql.conf'), config);
+    chownSync(config, postgresIds().uid, postgresIds().gid);
+    const start = await act('start', { params: { config, start_opt: '-c work_mem=7MB' } });
+    expect([start.rc, start.exitReason]).toEqual([0, undefined]);
+    expect(c.sql('show config_file')).toBe(config);
+    expect(c.sql('show work_mem')).toBe('7MB');
+    expect((await act('stop', { params: { config } })).rc).toBe(0);
+  });
+
+  it('unknown pgdba: 5', async () => {
+    const why = "User ocfkit-no-such-user doesn't exist";
+    expect(await codes({ pgdba: 'ocfkit-no-such-user' })).toEqual({
+      'validate-all': [5, why],
+      start: [5, why],
+      probe: [7, undefined],
+      monitor: [7, why],
+      stop: [0, undefined],
+    });
+  });
+
+  it('pgdata not writable by pgdba: 4, not checked by a probe', async () => {
+    expect((await act('start')).rc).toBe(0);
+    chownSync(c.pgdata, 0, 0);
+    chmodSync(c.pgdata, 0o755);
+    try {
+      const why = `Directory ${c.pgdata} is not writable by postgres`;
+      expect((await act('validate-all')).exitReason).toBe(why);
+      expect((await act('validate-all')).rc).toBe(4);
+      expect((await act('start')).rc).toBe(4);
+      // The server keeps running: a probe (no pgdata check) sees it, a recurring monitor says 7.
+      expect((await act('monitor')).rc).toBe(0);
+      expect((await act('monitor', { intervalMs: 10_000 })).rc).toBe(7);
+    } finally {
+      chownSync(c.pgdata, postgresIds().uid, postgresIds().gid);
+      chmodSync(c.pgdata, 0o700);
+    }
+    expect((await act('stop')).rc).toBe(0);
+  });
+
+  it('monitor_user without monitor_password, or the reverse: 6', async () => {
+    expect(await codes({ monitor_user: 'mon' })).toEqual({
+      'validate-all': [6, "monitor password can't be empty"],
+      start: [6, "monitor password can't be empty"],
+      probe: [7, undefined],
+      monitor: [7, "monitor password can't be empty"],
+      stop: [0, undefined],
+    });
+    const r = await act('validate-all', { params: { monitor_password: 'pw' } });
+    expect([r.rc, r.exitReason]).toEqual([6, 'monitor_user has to be set if monitor_password is set']);
+  });
+
+  it('unix_socket_directories in the config without socketdir: 6 (heartbeat, PostgreSQL 9.3+)', async () => {
+    const r = await act('validate-all', { params: { socketdir: '' } });
+    expect([r.rc, r.exitReason]).toEqual([
+      6,
+      `socketdir can't be empty when ${join(c.pgdata, 'postgresql.conf')} sets unix_socket_directories`,
+    ]);
+  });
+
+  it('replication modes are refused until they are implemented: 6', async () => {
+    const r = await act('validate-all', { params: { rep_mode: 'sync' } });
+    expect([r.rc, r.exitReason]).toEqual([6, 'rep_mode=sync is not supported yet; only none (standalone)']);
+  });
+
+  it('bad parameter values: 6 naming the parameter', async () => {
+    const r = await act('validate-all', { params: { pgport: 'fivefourthreetwo' } });
+    expect(r.rc).toBe(6);
+    expect(r.exitReason).toContain('pgport');
+    expect((await act('validate-all', { params: { pgdata: 'relative/data' } })).rc).toBe(6);
+  });
+});
