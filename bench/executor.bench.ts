@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { availableParallelism, hostname, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentEnv, Executor, inheritedEnv, type OpResult } from '../engine/src/lrmd/index';
 
@@ -135,7 +135,8 @@ async function load(resources: number, seconds: number): Promise<void> {
     measuring = false;
     const own = (cpu.user + cpu.system) / 1000;
     process.stdout.write(
-      `load: ${resources} resources x 1 s monitor (shell Dummy) for ${seconds} s: ${runs} runs (${(runs / (wall / 1000)).toFixed(1)}/s)\n` +
+      `load: ${resources} resources x 1 s monitor (shell Dummy) for ${seconds} s, concurrency ${availableParallelism() * 2}, ` +
+        `load average ${loadavg()[0]?.toFixed(1)}: ${runs} runs (${(runs / (wall / 1000)).toFixed(1)}/s)\n` +
         `  executor CPU ${own.toFixed(0)} ms = ${((100 * own) / wall).toFixed(1)}% of one core (${(own / Math.max(runs, 1)).toFixed(2)} ms per op); agents' CPU ${((100 * kids) / wall).toFixed(1)}%\n` +
         `  start lateness after the due time: p50 ${percentile(lateness, 50).toFixed(0)} ms, p99 ${percentile(lateness, 99).toFixed(0)} ms, max ${Math.max(...lateness).toFixed(0)} ms\n`,
     );
@@ -157,7 +158,10 @@ export default async function executorBench(): Promise<{ withinBudget: boolean }
     lines.push(built.line);
     ok &&= built.ratio <= BUDGET;
   } else lines.push(`ocfkit Dummy: ${OCFKIT_DUMMY} missing (run npm run build), not measured`);
-  process.stdout.write(`executor overhead per op (median, interleaved; budget ${BUDGET}x of a bare spawn)\n${lines.join('\n')}\n`);
+  const load1 = () => loadavg()[0]?.toFixed(1);
+  process.stdout.write(
+    `executor overhead per op (median, interleaved; budget ${BUDGET}x of a bare spawn; load average ${load1()} on ${availableParallelism()} CPUs)\n${lines.join('\n')}\n`,
+  );
   await load(100, Number(process.env.OCFKIT_BENCH_LOAD_SECONDS ?? 60));
   return { withinBudget: ok };
 }
