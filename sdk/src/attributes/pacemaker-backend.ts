@@ -3,8 +3,12 @@ import { formatDuration } from '../params/duration';
 import { checkAttribute, checkDampen } from './names';
 import type { NodeAttributes } from './types';
 
-/** attrd_updater's "no such attribute" exit status (CRM_EX_NOSUCH). */
-const NOSUCH = 105;
+/**
+ * Exit statuses for "no such attribute": attrd_updater -Q of Pacemaker 2.1.5 exits 78 with
+ * "attribute does not exist" (measured on a live node); 105 is CRM_EX_NOSUCH, which
+ * crm_attribute -G uses.
+ */
+const NOSUCH = [78, 105];
 
 /**
  * Parses `attrd_updater -Q` output (`name="x" host="n1" value="v"`); an empty value counts as
@@ -41,8 +45,8 @@ export function pacemakerAttributes(exec: Exec): NodeAttributes {
     },
     async get(name, o = {}) {
       checkAttribute({ name, node: o.node });
-      const r = await exec('attrd_updater', ['-n', name, '-Q', ...node(o.node)], { okCodes: [0, NOSUCH] });
-      return r.exitCode === NOSUCH ? undefined : parseAttrdQuery(r.stdout);
+      const r = await exec('attrd_updater', ['-n', name, '-Q', ...node(o.node)], { okCodes: [0, ...NOSUCH] });
+      return r.exitCode === 0 ? parseAttrdQuery(r.stdout) : undefined;
     },
     async delete(name, o = {}) {
       checkAttribute({ name, node: o.node });
@@ -54,9 +58,9 @@ export function pacemakerAttributes(exec: Exec): NodeAttributes {
       await exec('crm_attribute', [promo(resource), '-v', String(score), ...node(o.node)]);
     },
     async getPromotionScore(resource, o = {}) {
-      const r = await exec('crm_attribute', [promo(resource), '-G', '-q', ...node(o.node)], { okCodes: [0, NOSUCH] });
+      const r = await exec('crm_attribute', [promo(resource), '-G', '-q', ...node(o.node)], { okCodes: [0, ...NOSUCH] });
       const v = r.stdout.trim();
-      return r.exitCode === NOSUCH || v === '' ? undefined : Number.parseInt(v, 10);
+      return r.exitCode !== 0 || v === '' ? undefined : Number.parseInt(v, 10);
     },
     async deletePromotionScore(resource, o = {}) {
       await exec('crm_attribute', [promo(resource), '-D', ...node(o.node)]);
