@@ -41,25 +41,5 @@ describe.skipIf(noTool)('Pacemaker backend with the real attrd_updater', () => {
   });
 });
 
-const noCluster = requireTool(['attrd_updater', 'crm_attribute'], () =>
-  spawnSync('attrd_updater', ['-n', 'ocfkit_probe', '-Q']).status === 102
-    ? 'no Pacemaker cluster runs here (attrd_updater cannot connect); this is checked on the Docker rig'
-    : undefined,
-);
-describe.skipIf(noCluster)('Pacemaker backend against a running cluster', () => {
-  it('sets, reads and deletes an attribute, with dampening, and promotion scores', async () => {
-    const attrs = pacemakerAttributes(realExec());
-    const name = `ocfkit_test_${process.pid}`;
-    await attrs.set(name, 'normal', { dampenMs: 1000 });
-    expect(await attrs.get(name)).toBe('normal');
-    await attrs.set(name, 'ERROR');
-    expect(await attrs.get(name)).toBe('ERROR');
-    await attrs.delete(name);
-    expect(await attrs.get(name)).toBeUndefined();
-    const rsc = `ocfkit-test-${process.pid}`;
-    await attrs.setPromotionScore(rsc, 100);
-    expect(await attrs.getPromotionScore(rsc)).toBe(100);
-    await attrs.deletePromotionScore(rsc);
-    expect(await attrs.getPromotionScore(rsc)).toBeUndefined();
-  });
-});
+// Against a live pacemaker-attrd (set/get/delete, dampening into the CIB, promotion scores):
+// agents/diskcheck/test/pacemaker.test.ts, on a single-node Pacemaker it starts in namespaces.
