@@ -106,7 +106,7 @@ function shutdownBudgetMs(ctx: Ctx): number {
       : ctx.meta.raw.timeout !== undefined
         ? (ctx.meta.timeoutMs * 2) / 3
         : 60_000;
-  const reserve = Math.max(1000, ctx.remainingMs() / 6);
+  const reserve = Math.max(2000, ctx.remainingMs() / 4);
   return Math.max(0, Math.min(wanted, ctx.remainingMs() - reserve));
 }
 
@@ -176,11 +176,13 @@ export default defineAgent({
       const cmd = commands(ts);
       const budget = shutdownBudgetMs(ctx);
       if (view?.running && budget > 0) {
-        const how = ctx.params.shutdown_acpi ? cmd.powerButton(name) : cmd.shutdown(name);
-        const r = await ctx.exec(ts.path, how, { check: false });
-        if (r.exitCode !== 0) ctx.log.warn(`${ts.kind} ${how.join(' ')} failed: ${r.stderr.trim()}`);
         const until = Date.now() + budget;
-        while (Date.now() < until && (await lookupDomain(ctx, ts, name))) await ctx.sleep(Math.min(500, Math.max(50, until - Date.now())));
+        const how = ctx.params.shutdown_acpi ? cmd.powerButton(name) : cmd.shutdown(name);
+        const r = await ctx.exec(ts.path, how, { check: false, timeoutMs: budget });
+        if (r.exitCode !== 0) ctx.log.warn(`${ts.kind} ${how.join(' ')} failed: ${r.stderr.trim() || r.signal}`);
+        // Every call in the graceful phase is bounded by its budget: a stuck toolstack leads to destroy too.
+        const gone = () => lookupDomain(ctx, ts, name, Math.max(1, until - Date.now())).then((v) => v === undefined);
+        while (Date.now() < until && !(await gone().catch(() => false))) await ctx.sleep(Math.min(500, Math.max(50, until - Date.now())));
       }
       // Destroy until gone: a hung guest ends here, bounded only by the stop timeout.
       for (let v = await lookupDomain(ctx, ts, name); v && !v.flags.dying; v = await lookupDomain(ctx, ts, name)) {

@@ -69,14 +69,14 @@ const NOT_FOUND = /invalid domain identifier|does not exist/i;
 /**
  * Looks up one domain by name: `xl list <dom>` (the table) or `xm list --long <dom>` (the
  * s-expression). Undefined when the toolstack says it does not exist; any other failure of the
- * toolstack throws (a broken xenstored is not "stopped").
+ * toolstack throws (a broken xenstored is not "stopped"), as does a call outlasting `timeoutMs`.
  *
  * @example
  * const view = await lookupDomain(ctx, ts, 'web1'); // { state: '-b----', running: true, ... }
  */
-export async function lookupDomain(ctx: AgentContext, ts: Toolstack, name: string): Promise<DomainView | undefined> {
+export async function lookupDomain(ctx: AgentContext, ts: Toolstack, name: string, timeoutMs?: number): Promise<DomainView | undefined> {
   const args = ts.kind === 'xl' ? ['list', name] : ['list', '--long', name];
-  const r = await ctx.exec(ts.path, args, { check: false });
+  const r = await ctx.exec(ts.path, args, { check: false, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   if (r.exitCode !== 0) {
     if (NOT_FOUND.test(r.stderr) || NOT_FOUND.test(r.stdout)) return undefined;
     fail.generic(`${ts.kind} ${args.join(' ')} failed (exit ${r.exitCode ?? r.signal}): ${lastLine(r.stderr) || lastLine(r.stdout)}`);

@@ -28,7 +28,8 @@
  *
  * Environment: XEN_DOUBLE_DIR (required) holds hosts/<host>/domains/*.json; XEN_DOUBLE_HOST
  * (default "localhost") is this host, XEN_DOUBLE_DOM0_MB (default 1024) its Domain-0 memory; migrating to <host> needs the directory hosts/<host>
- * (a symlink serves as an address alias). XEN_DOUBLE_TOTAL_MB (default 8192) is the host memory.
+ * (a symlink serves as an address alias). XEN_DOUBLE_TOTAL_MB (default 8192) is the host memory. XEN_DOUBLE_STUCK=cmd[,cmd] makes those subcommands hang
+ * forever, like a toolstack stuck on xenstored.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -251,6 +252,10 @@ async function dispatch(tool, argv, env, print, eprint) {
       `Usage ${tool} <subcommand> [args]\n\n(ocfkit test double) subcommands: list create shutdown destroy trigger pause unpause mem-set info migrate${tool === 'xl' ? ' domid domname' : ''}\n`,
     );
     return 0;
+  }
+  if ((env.XEN_DOUBLE_STUCK ?? '').split(',').includes(cmd)) {
+    // A toolstack stuck on xenstored: the command never returns (only a kill ends it).
+    await new Promise(() => setInterval(() => {}, 60_000));
   }
   const dir = hostDir(env);
   const now = Date.now();
