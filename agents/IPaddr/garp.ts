@@ -21,7 +21,12 @@ const SENDER_NAME = 'ocfkit-garp';
 const SENDER_SCRIPT =
   'i=0; while [ "$i" -lt "$3" ]; do arping -q -U -c 1 -I "$1" "$2" & i=$((i+1)); [ "$i" -lt "$3" ] && sleep "$4"; done; wait';
 
-/** The pid file of the background sender for `ip`. */
+/**
+ * The pid file of the background sender for `ip`.
+ *
+ * @example
+ * senderPidFile(ctx) // '/run/resource-agents/ocfkit-IPaddr-garp-10.0.0.5.pid'
+ */
 export function senderPidFile(ctx: Ctx): string {
   return join(ctx.env.HA_RSCTMP || '/run/resource-agents', `ocfkit-IPaddr-garp-${ctx.params.ip}.pid`);
 }

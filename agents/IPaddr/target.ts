@@ -50,7 +50,13 @@ export function listAddrs(ctx: Ctx): Promise<AddrEntry[]> {
   return list;
 }
 
-/** Drops the cached listing: call it after changing addresses. */
+/**
+ * Drops the cached listing: call it after changing addresses.
+ *
+ * @example
+ * await ctx.exec('ip', ['-4', 'addr', 'add', '10.0.0.5/24', 'dev', 'eth0']);
+ * forgetAddrs(ctx);
+ */
 export function forgetAddrs(ctx: Ctx): void {
   snapshots.delete(ctx);
 }

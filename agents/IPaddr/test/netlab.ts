@@ -14,7 +14,12 @@ import { agentEnv, requireTool } from '@ocfkit/sdk/testing';
 /** Repository root (agents/IPaddr/test → ../../..). */
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
-/** Why these tests cannot run here (no ip/arping, not root), or undefined. */
+/**
+ * Why these tests cannot run here (no ip/arping, not root), or undefined; throws under CI=true.
+ *
+ * @example
+ * describe.skipIf(missingNetTools(['tcpdump']))('capture', () => { ... });
+ */
 export function missingNetTools(extra: readonly string[] = []): string | undefined {
   return requireTool(['ip', 'arping', ...extra], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 }
@@ -31,7 +36,12 @@ function check(r: SpawnSyncReturns<string>): Ran {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs a command; throws with its stderr when it fails. */
+/**
+ * Runs a command; throws with its stderr when it fails.
+ *
+ * @example
+ * sh('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '10.0.0.5']);
+ */
 export function sh(cmd: string, args: readonly string[], env?: Record<string, string>): string {
   const r = check(spawnSync(cmd, args, { encoding: 'utf8', ...(env ? { env } : {}) }));
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
@@ -45,7 +55,15 @@ process.once('exit', () => {
 
 let serial = 0;
 
-/** A set of namespaces owned by one test file. */
+/**
+ * A set of namespaces owned by one test (or file); `close()` removes them.
+ *
+ * @example
+ * const lab = new NetLab();
+ * const a = lab.ns('a'), b = lab.ns('b');
+ * lab.veth(a, 'v0', b, 'p0');
+ * try { ... } finally { lab.close(); }
+ */
 export class NetLab {
   private readonly names: string[] = [];
   private readonly tag = `ocfk${process.pid % 100000}x${serial++}`;
@@ -116,14 +134,24 @@ export class NetLab {
   }
 }
 
-/** A world-readable temporary directory (ocf-tester and the non-root tests read from it). */
+/**
+ * A world-readable temporary directory (ocf-tester and the non-root tests read from it).
+ *
+ * @example
+ * const dir = openTempDir('ocfkit-ipaddr-');
+ */
 export function openTempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o755);
   return dir;
 }
 
-/** Builds the IPaddr agent into `out` and returns the executable's path. */
+/**
+ * Builds the IPaddr agent into `out` and returns the executable's path.
+ *
+ * @example
+ * const agent = await buildIPaddr(join(dir, 'dist')); // .../dist/ocf/resource.d/ocfkit/IPaddr
+ */
 export async function buildIPaddr(out: string, provider = 'ocfkit'): Promise<string> {
   return (await buildAgent(join(ROOT, 'agents/IPaddr/agent.ts'), { out, provider })).output;
 }
@@ -163,7 +191,12 @@ export function runInNs(ns: string, agent: string, action: string, opts: AgentRu
   return { ...r, rc: r.status, reason: reasons.pop()?.slice('ocf-exit-reason:'.length) };
 }
 
-/** Removes a directory tree (for afterAll hooks). */
+/**
+ * Removes a directory tree (for afterAll hooks); `undefined` is ignored.
+ *
+ * @example
+ * afterAll(() => removeDir(dir));
+ */
 export function removeDir(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
