@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireTool } from '@ocfkit/sdk/testing';
+import { describe } from 'vitest';
+import { describeConformance } from '../src/vitest';
+
+const mutants = join(import.meta.dirname, 'mutants');
+const dir = mkdtempSync(join(tmpdir(), 'ocfkit-vitest-helper-'));
+const missing = requireTool(['xmllint', 'setpriv'], () => (process.getuid?.() === 0 ? undefined : 'needs root'));
+
+describe.skipIf(missing)('describeConformance', () => {
+  describeConformance(join(mutants, 'good.sh'), { params: { state: join(dir, 'good.state') }, invalid: { count: 'x' } });
+  describeConformance(join(mutants, 'start-not-idempotent.sh'), {
+    params: { state: join(dir, 'sni.state') },
+    expectFailing: ['lifecycle.start-idempotent'],
+  });
+});
