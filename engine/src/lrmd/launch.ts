@@ -121,6 +121,7 @@ export function launch(opts: LaunchOptions): Launched {
       if (pid === undefined) finish(null, null, e.code ?? 'UNKNOWN');
     });
     child.on('exit', (code, signal) => {
+      if (pid === undefined) return; // a spawn failure: reported by 'error'
       clearTimeout(timer);
       // Heartbeat mode: the agent died of (or after) SIGTERM; its children must not outlive it.
       if (timedOut || cancelled) killGroup(pid, 'SIGKILL');

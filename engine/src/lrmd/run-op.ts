@@ -95,8 +95,10 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       captureBytes: settings.captureBytes,
     });
   } catch (err) {
-    // spawn throws synchronously for some errors (e.g. EPERM on setuid without privileges)
-    return early(execErrorVerdict((err as NodeJS.ErrnoException).code ?? 'UNKNOWN'));
+    // spawn throws synchronously for some errors (EPERM on setuid without privileges, a NUL byte in a value)
+    const e = err as NodeJS.ErrnoException;
+    if (e.code !== undefined && /^E[A-Z]+$/.test(e.code)) return early(execErrorVerdict(e.code));
+    return early({ rc: 1, execStatus: 'error', exitReason: e.message.slice(0, 128) });
   }
   const result = proc.done.then((o): OpResult => {
     const v = verdict(o, timeoutMs, how.viaSetpriv);

@@ -209,3 +209,11 @@ describe('concurrency', () => {
     await expect(ex.run({ rsc: 'r', action: 'stop' })).rejects.toThrow('executor is closed');
   });
 });
+
+test('a parameter value the kernel cannot pass (NUL byte) fails the op, not the executor', async () => {
+  ex = new Executor({ searchPath: [FIXTURE_RA_DIR] });
+  ex.register({ id: 'n', provider: 'ocfkit-test', type: 'scripted', params: { dir: 'a\0b' } });
+  const r = await ex.run({ rsc: 'n', action: 'start' });
+  expect([r.rc, r.execStatus]).toEqual([1, 'error']);
+  expect(r.exitReason).toMatch(/null bytes/);
+});
