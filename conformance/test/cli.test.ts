@@ -33,6 +33,9 @@ async function cli(argv: string[], env: Record<string, string | undefined> = {})
   }
 }
 
+/** The conformance.json placeholder for the per-run directory. */
+const TMP = '$' + '{TMP}';
+
 /** An agents/ tree like the repo's: dist/ocf/resource.d/ocfkit/<Name> plus <Name>/conformance.json. */
 function agentsTree(): string {
   const root = join(work, 'agents');
@@ -45,11 +48,11 @@ function agentsTree(): string {
   mkdirSync(join(root, 'NeedsTool'));
   writeFileSync(
     join(root, 'Good', 'conformance.json'),
-    JSON.stringify({ params: { state: '${TMP}/good.state' }, invalid: { count: 'x' } }),
+    JSON.stringify({ params: { state: `${TMP}/good.state` }, invalid: { count: 'x' } }),
   );
   writeFileSync(
     join(root, 'NeedsTool', 'conformance.json'),
-    JSON.stringify({ params: { state: '${TMP}/n.state' }, requires: { commands: ['ocfkit-no-such-tool'] } }),
+    JSON.stringify({ params: { state: `${TMP}/n.state` }, requires: { commands: ['ocfkit-no-such-tool'] } }),
   );
   return root;
 }
