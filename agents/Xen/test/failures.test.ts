@@ -91,8 +91,8 @@ describe('guest failures seen from dom0', () => {
   it('shutdown_acpi: the power button stops an HVM guest without PV drivers; a guest ignoring it is destroyed', async () => {
     xen = sandbox('xl');
     const xmfile = xen.config('hvm', 'name = "w1"\ntype = "hvm"\nmemory = 256\n');
-    const plain = { params: { xmfile }, env: xen.env() };
-    const acpi = { params: { xmfile, shutdown_acpi: 'true' }, env: xen.env() };
+    const plain = { params: { xmfile, shutdown_timeout: '3' }, env: xen.env() };
+    const acpi = { params: { xmfile, shutdown_acpi: 'true', shutdown_timeout: '3' }, env: xen.env() };
     expect((await runAction(Xen, 'start', acpi)).rc).toBe(0);
     const graceful = await runAction(Xen, 'stop', { ...acpi, timeoutMs: 20_000 });
     expect(graceful.rc).toBe(0);
@@ -108,6 +108,20 @@ describe('guest failures seen from dom0', () => {
     const ignored = await runAction(Xen, 'stop', { ...acpi, timeoutMs: 10_000 });
     expect(ignored.rc).toBe(0);
     expect(ignored.stderr).toContain('will be destroyed');
+    expect(xen.domains()).toEqual({});
+  });
+
+  it('shutdown_acpi on a PV guest: xl trigger fails (HVM only), the guest is destroyed after the shutdown timeout', async () => {
+    xen = sandbox('xl');
+    const opts = {
+      params: { xmfile: xen.config('pv', 'name = "pv1"\nmemory = 128\n'), shutdown_acpi: '1', shutdown_timeout: '1' },
+      env: xen.env(),
+    };
+    expect((await runAction(Xen, 'start', opts)).rc).toBe(0);
+    const stop = await runAction(Xen, 'stop', { ...opts, timeoutMs: 10_000 });
+    expect(stop.rc).toBe(0);
+    expect(stop.stderr).toContain("Send trigger 'power' failed");
+    expect(stop.stderr).toContain('will be destroyed');
     expect(xen.domains()).toEqual({});
   });
 });

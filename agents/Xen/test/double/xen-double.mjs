@@ -19,6 +19,13 @@
  *   2 running, 3 suspended, 4 shutdown, 5 crashed); unknown domains: "Error: Domain 'x' does not
  *   exist." on stderr, exit 3 (xm main.py _run_cmd, ERROR_INVALID_DOMAIN).
  *
+ * The man page these follow is xl(1) (docs/man/xl.1.pod.in): "list" (columns Name ID Mem VCPUs
+ * State Time(s), state letters r b p s c d), "shutdown" (returns at once unless -w; HVM guests
+ * need PV drivers, else -F falls back to the ACPI power event), "trigger" (HVM domains only),
+ * "info" ("name : value" lines, total_memory/free_memory in MB), "migrate" (the target runs
+ * `xl migrate-receive` over ssh); for config overrides xl.cfg(5); for xm, xm(1) and
+ * xmdomain.cfg(5) of Xen 3.x.
+ *
  * Time-based guest behaviour is derived from timestamps on every call (no daemon): a shutdown
  * takes XEN_DOUBLE_SHUTDOWN_MS (default 1500; the last third, at most 1 s, shows `---s--`), a "hung" guest
  * never finishes it (only destroy ends it), a crash follows the config's on_crash (destroy,
@@ -397,6 +404,12 @@ async function dispatch(tool, argv, env, print, eprint) {
     case 'trigger': {
       const d = guest();
       const what = args[1];
+      // xl(1) "trigger": "This command is only available for HVM domains."
+      if (!d.hvm)
+        throw new Exit(
+          1,
+          `libxl: error: libxl_domain.c: Domain ${d.domid}:Send trigger '${what ?? ''}' failed: Function not implemented\n`,
+        );
       if (what !== 'power' && what !== 'reset' && what !== 'nmi' && what !== 'init' && what !== 'sleep' && what !== 's3resume') {
         throw new Exit(1, `Invalid trigger "${what ?? ''}"\n`);
       }
