@@ -24,7 +24,7 @@ describe.skipIf(missing)('IPaddr with real tools', () => {
   let agent: string;
   let lab: NetLab;
   let node: string;
-  const provider = `ocfkittest${process.pid}`;
+  const provider = `ocfkitipaddr${process.pid}`;
   const installed = `/usr/lib/ocf/resource.d/${provider}/IPaddr`;
 
   beforeAll(async () => {
