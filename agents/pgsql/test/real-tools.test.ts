@@ -1,0 +1,144 @@
+/**
+ * The built executable under the real tools: ocf-tester (resource-agents), the three meta-data
+ * grammars, and Pacemaker's crm_resource, against a real cluster.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildAgent } from '@ocfkit/sdk/build';
+import { requireTool } from '@ocfkit/sdk/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { postmasterPid } from '../postmaster';
+import { type Cluster, makeCluster, missing } from './cluster';
+
+const tools = missing ?? requireTool(['ocf-tester', 'xmllint', 'crm_resource']);
+
+/** Runs a command with an environment free of OCF variables from the test runner. */
+function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OCF_')) base[k] = v;
+  delete base.NODE_EXTRA_CA_CERTS;
+  return spawnSync(cmd, args, { cwd: '/', encoding: 'utf8', env: { ...base, ...env } });
+}
+
+describe.skipIf(tools)('pgsql with real tools', () => {
+  let dir: string;
+  let agent: string;
+  let c: Cluster;
+  const provider = `ocfkitpg${process.pid}`;
+
+  beforeAll(async () => {
+    // ocf-tester runs meta-data as `nobody`: the build must be world-readable.
+    dir = mkdtempSync(join(tmpdir(), 'ocfkit-pgsql-build-'));
+    chmodSync(dir, 0o755);
+    agent = (await buildAgent(resolve(import.meta.dirname, '../agent.ts'), { out: join(dir, 'dist'), provider })).output;
+  });
+  afterAll(() => {
+    rmSync(`/usr/lib/ocf/resource.d/${provider}`, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    c = await makeCluster();
+  });
+  afterEach(() => c?.destroy());
+
+  it('passes ocf-tester', () => {
+    const opts = Object.entries(c.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
+    const r = run('ocf-tester', ['-n', 'pg1', ...opts, agent]);
+    expect(r.stderr).not.toContain('Tests failed');
+    expect(r.stdout).toContain(`${agent} passed all tests`);
+    expect(r.status).toBe(0);
+    expect(postmasterPid(c.pgdata)).toBeUndefined();
+  });
+
+  it.each([
+    ['ra-api-1.dtd (ocf-tester)', ['--noout', '--dtdvalid', '/usr/share/resource-agents/ra-api-1.dtd']],
+    ['OCF 1.1 RelaxNG (pcs)', ['--noout', '--relaxng', '/usr/share/pcs/data/ocf-1.1.rng']],
+    ['metadata.rng (resource-agents make check)', ['--noout', '--relaxng', '/usr/share/resource-agents/metadata.rng']],
+  ])('meta-data validates against %s', (_name, args) => {
+    const md = run(agent, ['meta-data']);
+    expect(md.status).toBe(0);
+    const file = join(dir, 'md.xml');
+    writeFileSync(file, md.stdout);
+    const r = run('xmllint', ['--path', '/usr/share/resource-agents', ...args, file]);
+    // --dtdvalid says nothing on success; --relaxng says "<file> validates".
+    expect(r.stderr).toMatch(/^$|validates\n$/);
+    expect(r.status).toBe(0);
+  });
+
+  it('keeps the heartbeat parameter names and defaults in its meta-data', () => {
+    const ours = run(agent, ['meta-data']).stdout;
+    const theirs = run('/usr/lib/ocf/resource.d/heartbeat/pgsql', ['meta-data'], { OCF_ROOT: '/usr/lib/ocf' }).stdout;
+    const defaults = (xml: string) =>
+      Object.fromEntries(
+        [...xml.matchAll(/<parameter name="([^"]+)"[\s\S]*?<content type="(\w+)"(?: default="([^"]*)")?/g)].map((m) => [
+          m[1],
+          `${m[2]} ${m[3] ?? ''}`,
+        ]),
+      );
+    const mine = defaults(ours);
+    const heartbeat = defaults(theirs);
+    expect(Object.keys(mine)).toEqual([
+      'pgctl',
+      'start_opt',
+      'ctl_opt',
+      'psql',
+      'pgdata',
+      'pgdba',
+      'pghost',
+      'pgport',
+      'pglibs',
+      'monitor_user',
+      'monitor_password',
+      'monitor_sql',
+      'config',
+      'pgdb',
+      'logfile',
+      'socketdir',
+      'stop_escalate',
+      'rep_mode',
+    ]);
+    // config's default is <pgdata>/postgresql.conf, computed at run time (heartbeat prints it for the default pgdata).
+    const shared = Object.keys(mine).filter((k) => k !== 'config');
+    expect(shared.map((k) => [k, mine[k]])).toEqual(shared.map((k) => [k, heartbeat[k]]));
+  });
+
+  it('runs under crm_resource --validate/--force-check/--force-start/--force-stop', () => {
+    const install = run(process.execPath, [
+      resolve(import.meta.dirname, '../../../sdk/bin/ocfkit.js'),
+      'install',
+      '--from',
+      join(dir, 'dist'),
+      '--destdir',
+      '/',
+      '--provider',
+      provider,
+    ]);
+    expect(install.status).toBe(0);
+    const base = [
+      '--class',
+      'ocf',
+      '--provider',
+      provider,
+      '--agent',
+      'pgsql',
+      ...Object.entries(c.params).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
+    ];
+    const steps: Array<[string, number]> = [];
+    for (const op of ['--validate', '--force-check', '--force-start', '--force-check', '--force-stop', '--force-check']) {
+      steps.push([op, run('crm_resource', [op, ...base]).status ?? -1]);
+    }
+    expect(steps).toEqual([
+      ['--validate', 0],
+      ['--force-check', 7],
+      ['--force-start', 0],
+      ['--force-check', 0],
+      ['--force-stop', 0],
+      ['--force-check', 7],
+    ]);
+    const bad = run('crm_resource', ['--validate', ...base, '--option', 'pgctl=/nonexistent/pg_ctl']);
+    expect(bad.status).toBe(5);
+    expect(`${bad.stdout}${bad.stderr}`).toContain("Setup problem: couldn't find command: /nonexistent/pg_ctl");
+  });
+});
