@@ -1,32 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { availableParallelism, hostname } from 'node:os';
-import { checkAgentName, checkSearchPath, DEFAULT_SEARCH_PATH } from './agent-path';
-import { inheritedEnv } from './env';
+import { checkAgentName } from './agent-path';
 import { MetaDataCache } from './metadata-cache';
+import { defaultConcurrency, type ExecutorOptions, resolveSettings } from './options';
 import { cancelledResult, opKey, type QueuedOp, type Recurring } from './queued-op';
 import { type OpSettings, runOp } from './run-op';
 import { Semaphore } from './semaphore';
 import type { OpRequest, OpResult, ResourceSpec } from './types';
 
-/** Executor settings; every field has execd's default. */
-export interface ExecutorOptions {
-  /** Agent directories, searched in order. Default `['/usr/lib/ocf/resource.d']`. */
-  searchPath?: string[];
-  /** Ops running at once across resources. Default: CPUs × 2. */
-  concurrency?: number;
-  /** `undefined`: SIGKILL the group at the timeout (execd). A number: SIGTERM, wait, SIGKILL (Heartbeat lrmd). */
-  termGraceMs?: number;
-  /** The agents' working directory. Default `process.cwd()`. */
-  cwd?: string;
-  /** Bytes kept per output stream. Default 1 MiB. */
-  captureBytes?: number;
-  /** The inherited environment. Default: `process.env` without OCF_* and __OCF_ACTION. */
-  baseEnv?: Record<string, string>;
-  /** `CRM_meta_on_node`. Default `os.hostname()`. */
-  nodeName?: string;
-  /** `OCF_ROOT`. Default `/usr/lib/ocf`. */
-  ocfRoot?: string;
-}
+export type { ExecutorOptions } from './options';
 
 interface Resource {
   spec: ResourceSpec;
@@ -74,23 +55,8 @@ export class Executor extends EventEmitter<ExecutorEvents> {
 
   constructor(options: ExecutorOptions = {}) {
     super();
-    const searchPath = options.searchPath ?? [...DEFAULT_SEARCH_PATH];
-    checkSearchPath(searchPath);
-    const captureBytes = options.captureBytes ?? 1 << 20;
-    if (!Number.isInteger(captureBytes) || captureBytes < 0)
-      throw new Error(`captureBytes must be a non-negative integer, got ${captureBytes}`);
-    if (options.termGraceMs !== undefined && !(options.termGraceMs >= 0))
-      throw new Error(`termGraceMs must be >= 0, got ${options.termGraceMs}`);
-    this.settings = {
-      searchPath,
-      cwd: options.cwd ?? process.cwd(),
-      captureBytes,
-      baseEnv: options.baseEnv ?? inheritedEnv(process.env),
-      nodeName: options.nodeName ?? hostname(),
-      ocfRoot: options.ocfRoot ?? '/usr/lib/ocf',
-      ...(options.termGraceMs !== undefined ? { termGraceMs: options.termGraceMs } : {}),
-    };
-    this.slots = new Semaphore(options.concurrency ?? availableParallelism() * 2);
+    this.settings = resolveSettings(options);
+    this.slots = new Semaphore(options.concurrency ?? defaultConcurrency());
     this.meta = new MetaDataCache((spec) => this.runAlone(spec, { rsc: spec.id, action: 'meta-data', timeoutMs: 30_000 }));
   }
 

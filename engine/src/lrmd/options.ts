@@ -1,0 +1,54 @@
+import { availableParallelism, hostname } from 'node:os';
+import { checkSearchPath, DEFAULT_SEARCH_PATH } from './agent-path';
+import { inheritedEnv } from './env';
+import type { OpSettings } from './run-op';
+
+/** Executor settings; every field has execd's default. */
+export interface ExecutorOptions {
+  /** Agent directories, searched in order. Default `['/usr/lib/ocf/resource.d']`. */
+  searchPath?: string[];
+  /** Ops running at once across resources. Default: CPUs × 2. */
+  concurrency?: number;
+  /** `undefined`: SIGKILL the group at the timeout (execd). A number: SIGTERM, wait, SIGKILL (Heartbeat lrmd). */
+  termGraceMs?: number;
+  /** The agents' working directory. Default `process.cwd()`. */
+  cwd?: string;
+  /** Bytes kept per output stream. Default 1 MiB. */
+  captureBytes?: number;
+  /** The inherited environment. Default: `process.env` without OCF_* and __OCF_ACTION. */
+  baseEnv?: Record<string, string>;
+  /** `CRM_meta_on_node`. Default `os.hostname()`. */
+  nodeName?: string;
+  /** `OCF_ROOT`. Default `/usr/lib/ocf`. */
+  ocfRoot?: string;
+}
+
+/** The default number of ops running at once: CPUs × 2. */
+export function defaultConcurrency(): number {
+  return availableParallelism() * 2;
+}
+
+/**
+ * Checks the options and fills in execd's defaults.
+ *
+ * @example
+ * resolveSettings({ searchPath: ['/usr/lib/ocf/resource.d'], termGraceMs: 5000 })
+ */
+export function resolveSettings(options: ExecutorOptions): OpSettings {
+  const searchPath = options.searchPath ?? [...DEFAULT_SEARCH_PATH];
+  checkSearchPath(searchPath);
+  const captureBytes = options.captureBytes ?? 1 << 20;
+  if (!Number.isInteger(captureBytes) || captureBytes < 0)
+    throw new Error(`captureBytes must be a non-negative integer, got ${captureBytes}`);
+  if (options.termGraceMs !== undefined && !(options.termGraceMs >= 0))
+    throw new Error(`termGraceMs must be >= 0, got ${options.termGraceMs}`);
+  return {
+    searchPath,
+    cwd: options.cwd ?? process.cwd(),
+    captureBytes,
+    baseEnv: options.baseEnv ?? inheritedEnv(process.env),
+    nodeName: options.nodeName ?? hostname(),
+    ocfRoot: options.ocfRoot ?? '/usr/lib/ocf',
+    ...(options.termGraceMs !== undefined ? { termGraceMs: options.termGraceMs } : {}),
+  };
+}
