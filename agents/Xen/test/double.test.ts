@@ -93,6 +93,14 @@ describe('toolstack double fidelity', () => {
     expect(xen.domains()).toEqual({});
   });
 
+  it('migrate to this host itself (localhost migration) keeps the domain, with a new id', () => {
+    xen = sandbox('xl', ['node1'], { XEN_DOUBLE_MIGRATE_MS: '100' });
+    xen.run('xl', ['create', xen.config('l', 'name = "l1"\nmemory = 128\n')]);
+    expect(xen.run('xl', ['migrate', 'l1', 'node1']).code).toBe(0);
+    expect(xen.run('xl', ['migrate', 'l1', 'localhost']).code).toBe(0);
+    expect(parseListTable(xen.run('xl', ['list', 'l1']).stdout).map((r) => [r.name, r.id])).toEqual([['l1', 3]]);
+  });
+
   it('mem-set and info: memory is accounted per domain', () => {
     xen = sandbox('xl', ['localhost'], { XEN_DOUBLE_TOTAL_MB: '4096' });
     xen.run('xl', ['create', xen.config('v', 'name = "m1"\nmemory = 1024\n')]);

@@ -34,13 +34,14 @@
  * XEN_DOUBLE_MIGRATE_MS (default 600) with `<name>--incoming` paused on the target.
  *
  * Environment: XEN_DOUBLE_DIR (required) holds hosts/<host>/domains/*.json; XEN_DOUBLE_HOST
- * (default "localhost") is this host, XEN_DOUBLE_DOM0_MB (default 1024) its Domain-0 memory; migrating to <host> needs the directory hosts/<host>
+ * (default: the machine's hostname) is this host, XEN_DOUBLE_DOM0_MB (default 1024) its Domain-0 memory; migrating to <host> needs the directory hosts/<host>
  * (a symlink serves as an address alias). XEN_DOUBLE_TOTAL_MB (default 8192) is the host memory. XEN_DOUBLE_STUCK=cmd[,cmd] makes those subcommands hang
  * forever, like a toolstack stuck on xenstored.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /** @typedef {{ domid: number, name: string, uuid: string, memMB: number, maxMemMB: number, vcpus: number,
  *   configFile: string, createdAt: number, paused: boolean, onPoweroff: string, onCrash: string, onReboot: string,
@@ -56,10 +57,15 @@ class Exit extends Error {
 }
 
 /** @param {NodeJS.ProcessEnv} env */
-function hostDir(env, host = env.XEN_DOUBLE_HOST || 'localhost') {
+function hostDir(env, host = thisHost(env)) {
   const root = env.XEN_DOUBLE_DIR;
   if (!root) throw new Exit(1, 'XEN_DOUBLE_DIR is not set: this is the ocfkit Xen toolstack double, not Xen\n');
   return join(root, 'hosts', host);
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+function thisHost(env) {
+  return env.XEN_DOUBLE_HOST || hostname();
 }
 
 /** @param {string} dir */
@@ -448,7 +454,7 @@ async function dispatch(tool, argv, env, print, eprint) {
       const total = Number(env.XEN_DOUBLE_TOTAL_MB || 8192);
       const used = DOM0_MB + doms.reduce((s, d) => s + d.memMB, 0);
       const line = (/** @type {string} */ k, /** @type {string|number} */ v) => print(`${padEnd(k, 23)}: ${v}\n`);
-      line('host', env.XEN_DOUBLE_HOST || 'localhost');
+      line('host', thisHost(env));
       line('release', '6.1.0-double');
       line('machine', 'x86_64');
       line('nr_cpus', 2);
@@ -490,7 +496,8 @@ async function dispatch(tool, argv, env, print, eprint) {
  */
 async function migrate(tool, d, host, dir, env, eprint) {
   if (host === undefined) throw new Exit(2, `'${tool} migrate' requires at least 2 arguments.\n\n`);
-  const targetDir = hostDir(env, host);
+  // Migrating to this host itself ("localhost migration") is legal in xl: the copy is renamed.
+  const targetDir = host === 'localhost' || host === thisHost(env) ? dir : hostDir(env, host);
   let ok = false;
   try {
     ok = statSync(targetDir).isDirectory();
@@ -504,8 +511,9 @@ async function migrate(tool, d, host, dir, env, eprint) {
     }
     throw new Exit(1, `Error: can't connect: (-2, 'Name or service not known')\n`);
   }
+  const local = realpathSync(resolve(targetDir)) === realpathSync(resolve(dir));
   const there = load(targetDir, Date.now());
-  if (find(there, d.name)) throw new Exit(1, `migration target: domain with name "${d.name}" already exists\n`);
+  if (!local && find(there, d.name)) throw new Exit(1, `migration target: domain with name "${d.name}" already exists\n`);
   const incoming = { ...d, name: `${d.name}--incoming`, domid: nextDomid(targetDir), paused: true };
   if (tool === 'xl') eprint('migration target: Ready to receive domain.\n');
   save(targetDir, incoming);
