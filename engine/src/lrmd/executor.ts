@@ -22,7 +22,8 @@ interface Resource {
 /** Results kept per resource by {@link Executor.history}. */
 const HISTORY_LIMIT = 200;
 
-const ACTION = /^[a-z][a-z0-9_-]*$/;
+/** Any action name an agent could be asked for (passed as argv[1], never through a shell). */
+const ACTION = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
 export interface ExecutorEvents {
   /** Every one-shot result, and recurring results when (rc, execStatus) changed or on cancel. */
