@@ -1,5 +1,6 @@
 import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
+import { insertThisWith, insertWithThis } from './constraints.js';
 import { formatScore, INFINITY } from './score.js';
 import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -120,26 +121,6 @@ function expandGroupColocations(group: WRsc): void {
   group.thisWith = [];
   for (const c of group.withThis) insertWithThis(last, c);
   group.withThis = [];
-}
-
-function insertThisWith(r: WRsc, c: Coloc): void {
-  insertByOther(r.thisWith, c, (x) => x.primary);
-}
-function insertWithThis(r: WRsc, c: Coloc): void {
-  insertByOther(r.withThis, c, (x) => x.dependent);
-}
-function insertByOther(list: Coloc[], c: Coloc, pick: (x: Coloc) => WRsc): void {
-  const rank = { primitive: 0, group: 1, clone: 2 } as const;
-  const cmp = (a: Coloc, b: Coloc) => {
-    const x = pick(a);
-    const y = pick(b);
-    if (x.priority !== y.priority) return x.priority > y.priority ? -1 : 1;
-    if (x.variant !== y.variant) return rank[x.variant] > rank[y.variant] ? -1 : 1;
-    return strcmp(x.id, y.id);
-  };
-  let i = 0;
-  while (i < list.length && cmp(list[i] as Coloc, c) <= 0) i++;
-  list.splice(i, 0, c);
 }
 
 function assignGroup(ws: WorkingSet, rsc: WRsc): WNode | undefined {

@@ -7,18 +7,13 @@ function willRun(p: WRsc): boolean {
   return p.assignedTo !== undefined && p.nextRole !== 'Stopped';
 }
 
-function needsStart(p: WRsc): boolean {
-  const to = p.assignedTo;
-  return to !== undefined && !(p.runningOn.length === 1 && p.runningOn[0] === to && !p.failedOn.includes(to));
-}
-
 /**
  * Finds the primitives whose start cannot run, the way Pacemaker propagates unrunnable starts:
  * along ordered group members, mandatory `start → start` orders (a group as `first` is blocked
  * when any member is, a clone when every instance is), and mandatory colocations with a blocked
- * top-level primitive. Only start actions that exist propagate: a resource has one when it must
- * start, when it is a group member (the group's internal orderings create them), or when an
- * order names it. A blocked resource ends stopped, even where it is already active (its start is
+ * top-level primitive. Only start actions that exist propagate: a resource has one when it will be
+ * active (optional when it already is), when it is a group member (the group's internal orderings create them), or when an
+ * order names it as `first` (Pacemaker creates missing `first` actions, never `then` ones). A blocked resource ends stopped, even where it is already active (its start is
  * unrunnable, so Pacemaker stops it). Mutates next roles; returns the blocked set.
  *
  * @example
@@ -28,9 +23,9 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   const ordered = new Set<WRsc>();
   for (const o of ws.orderings) {
     if (o.firstAction === 'start') for (const p of leaves(o.first)) ordered.add(p);
-    if (o.thenAction === 'start') for (const p of leaves(o.then)) ordered.add(p);
   }
-  const hasStart = (p: WRsc) => p.parent?.variant === 'group' || ordered.has(p) || needsStart(p);
+  const active = new Set(ws.primitives.filter(willRun));
+  const hasStart = (p: WRsc) => active.has(p) || p.parent?.variant === 'group' || ordered.has(p);
   const blocked = new Set<WRsc>(ws.primitives.filter((p) => !willRun(p) && hasStart(p)));
   const firstBlocked = (r: WRsc): boolean => {
     if (r.variant === 'primitive') return blocked.has(r);
@@ -51,7 +46,8 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     changed = false;
     for (const g of ws.byId.values()) {
       if (g.variant !== 'group' || !(g.meta.get('ordered') === undefined || isTrue(g.meta.get('ordered')))) continue;
-      for (let i = 1; i < g.children.length; i++) if (firstBlocked(g.children[i - 1] as WRsc)) changed = block(g.children[i] as WRsc, false) || changed;
+      for (let i = 1; i < g.children.length; i++)
+        if (firstBlocked(g.children[i - 1] as WRsc)) changed = block(g.children[i] as WRsc, false) || changed;
     }
     for (const o of ws.orderings) {
       if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;

@@ -14,9 +14,11 @@ function parseRole(text: string | undefined): Role | undefined {
   return undefined;
 }
 
+// GLib's g_list_insert_sorted: skip while the new item sorts after, so a new item goes *before*
+// existing equal ones (the later-declared of two equal colocations is processed first).
 function insertSorted<T>(list: T[], item: T, cmp: (a: T, b: T) => number): void {
   let i = 0;
-  while (i < list.length && cmp(list[i] as T, item) <= 0) i++;
+  while (i < list.length && cmp(item, list[i] as T) > 0) i++;
   list.splice(i, 0, item);
 }
 
@@ -44,13 +46,23 @@ function cmpBy(pick: (c: Coloc) => WRsc) {
  */
 export function addColocation(ws: WorkingSet, c: Coloc): void {
   ws.colocations.push(c);
+  insertThisWith(c.dependent, c);
+  insertWithThis(c.primary, c);
+}
+
+/** Adds a "this with" colocation to a resource's list, in Pacemaker's order. */
+export function insertThisWith(r: WRsc, c: Coloc): void {
   insertSorted(
-    c.dependent.thisWith,
+    r.thisWith,
     c,
     cmpBy((x) => x.primary),
   );
+}
+
+/** Adds a "with this" colocation to a resource's list, in Pacemaker's order. */
+export function insertWithThis(r: WRsc, c: Coloc): void {
   insertSorted(
-    c.primary.withThis,
+    r.withThis,
     c,
     cmpBy((x) => x.dependent),
   );
@@ -84,7 +96,8 @@ export function unpackConstraints(ws: WorkingSet): void {
       const thenAction = c.thenAction ?? firstAction;
       // Pacemaker keeps only the first ordering between the same two actions (every kind carries
       // its "optional" flag, and duplicates sharing a flag are dropped): the first one declared wins.
-      if (ws.orderings.some((o) => o.first === first && o.then === then && o.firstAction === firstAction && o.thenAction === thenAction)) continue;
+      if (ws.orderings.some((o) => o.first === first && o.then === then && o.firstAction === firstAction && o.thenAction === thenAction))
+        continue;
       ws.orderings.push({
         id: c.id,
         first,

@@ -12,6 +12,8 @@ export interface GraphAction {
   probe: boolean;
   /** Implied by fencing: not executed, the node is already down. */
   pseudo: boolean;
+  /** A monitor of the promoted role (expects rc 8). */
+  promoted?: boolean;
   /** Operation timeout in milliseconds, when configured. */
   timeoutMs?: number;
 }

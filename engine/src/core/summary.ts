@@ -58,6 +58,7 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
       )}${c.rsc.failed ? ' FAILED' : ''}`,
     );
   lines.push('', 'Transition Summary:');
+  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (reboot) ${a.node}`);
   for (const c of changes) {
     const l = transitionLine(c);
     if (l) lines.push(l);

@@ -122,9 +122,27 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
             ],
           };
         else if (r === 'site')
-          rule = { kind: 'rule', id: `${id}-rule`, score: pick(scores), terms: [{ kind: 'expression', id: `${id}-e1`, attribute: 'site', operation: pick(['eq', 'ne']), value: pick(['a', 'b']) }] };
+          rule = {
+            kind: 'rule',
+            id: `${id}-rule`,
+            score: pick(scores),
+            terms: [{ kind: 'expression', id: `${id}-e1`, attribute: 'site', operation: pick(['eq', 'ne']), value: pick(['a', 'b']) }],
+          };
         else if (r === 'ping')
-          rule = { kind: 'rule', id: `${id}-rule`, score: pick(scores), terms: [{ kind: 'expression', id: `${id}-e1`, attribute: 'ping', operation: pick(['lt', 'gt', 'lte', 'gte']), value: String(int(0, 3)) }] };
+          rule = {
+            kind: 'rule',
+            id: `${id}-rule`,
+            score: pick(scores),
+            terms: [
+              {
+                kind: 'expression',
+                id: `${id}-e1`,
+                attribute: 'ping',
+                operation: pick(['lt', 'gt', 'lte', 'gte']),
+                value: String(int(0, 3)),
+              },
+            ],
+          };
         else
           rule = {
             kind: 'rule',
@@ -141,12 +159,24 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     } else if (kind < 0.8 && top.length > 1) {
       const a = pick(top);
       const b = pick(top.filter((x) => x !== a));
-      constraints.push({ kind: 'colocation', id, rsc: a, withRsc: b, score: pick(['INFINITY', 'INFINITY', '-INFINITY', '100', '-100', '50', '500']) });
+      constraints.push({
+        kind: 'colocation',
+        id,
+        rsc: a,
+        withRsc: b,
+        score: pick(['INFINITY', 'INFINITY', '-INFINITY', '100', '-100', '50', '500']),
+      });
     } else if (top.length > 1) {
       // Orders only go forward in configuration order: a cycle makes Pacemaker's transition invalid.
       const i = int(0, top.length - 2);
       const j = int(i + 1, top.length - 1);
-      constraints.push({ kind: 'order', id, first: top[i] as string, thenRsc: top[j] as string, orderKind: pick(['Mandatory', 'Optional'] as const) });
+      constraints.push({
+        kind: 'order',
+        id,
+        first: top[i] as string,
+        thenRsc: top[j] as string,
+        orderKind: pick(['Mandatory', 'Optional'] as const),
+      });
     }
   }
 
@@ -168,7 +198,9 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
       attrs: up
         ? { id: n.id, uname: n.uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' }
         : { id: n.id, uname: n.uname, in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down' },
-      transient: transient.length ? [{ id: `status-${n.id}`, pairs: transient.map(([name, value]) => ({ id: `status-${n.id}-${name}`, name, value })) }] : [],
+      transient: transient.length
+        ? [{ id: `status-${n.id}`, pairs: transient.map(([name, value]) => ({ id: `status-${n.id}-${name}`, name, value })) }]
+        : [],
       lrm: [],
     };
   });
@@ -219,12 +251,22 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   ];
   if (chance(0.15)) crm.push(['symmetric-cluster', 'false']);
   return {
-    attrs: { crm_feature_set: '3.16.1', 'validate-with': 'pacemaker-3.9', epoch: '1', num_updates: '0', admin_epoch: '0', 'have-quorum': '1', 'dc-uuid': String(online.indexOf(true) + 1) },
+    attrs: {
+      crm_feature_set: '3.16.1',
+      'validate-with': 'pacemaker-3.9',
+      epoch: '1',
+      num_updates: '0',
+      admin_epoch: '0',
+      'have-quorum': '1',
+      'dc-uuid': String(online.indexOf(true) + 1),
+    },
     crmConfig: [{ id: 'cib-bootstrap-options', pairs: crm.map(([name, value]) => ({ id: `opt-${name}`, name, value })) }],
     nodes,
     resources,
     constraints,
-    rscDefaults: chance(0.3) ? [{ id: 'rsc-options', pairs: [{ id: 'rsc-options-stickiness', name: 'resource-stickiness', value: pick(stickies) }] }] : [],
+    rscDefaults: chance(0.3)
+      ? [{ id: 'rsc-options', pairs: [{ id: 'rsc-options-stickiness', name: 'resource-stickiness', value: pick(stickies) }] }]
+      : [],
     opDefaults: [],
     other: [],
     status,

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { exportCib } from './export.js';
+import { importCib } from './import.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../test/scheduler/fixtures/${name}`, import.meta.url), 'utf8');
+const seed = fixture('sample-cib.xml');
+
+describe('importCib', () => {
+  it('reads every section into the typed model', () => {
+    const cib = importCib(seed);
+    expect(cib.crmConfig[0]?.pairs.map((p) => `${p.name}=${p.value}`)).toEqual([
+      'stonith-enabled=false',
+      'no-quorum-policy=ignore',
+      'start-failure-is-fatal=false',
+    ]);
+    expect(cib.nodes.map((n) => n.uname)).toEqual(['n1', 'n2']);
+    expect(cib.resources.map((r) => `${r.kind}:${r.id}`)).toEqual(['primitive:vip', 'group:g', 'clone:diskd-clone', 'clone:pg-clone']);
+    const vip = cib.resources[0];
+    expect(vip?.kind === 'primitive' && vip.ops[0]).toEqual({
+      id: 'vip-mon',
+      name: 'monitor',
+      interval: '10s',
+      attrs: { timeout: '20s', 'on-fail': 'restart' },
+      meta: [],
+    });
+    expect(cib.constraints.map((c) => c.kind)).toEqual(['location', 'location', 'colocation', 'order']);
+    const rule = cib.constraints[0]?.kind === 'location' ? cib.constraints[0].rules[0] : undefined;
+    expect(rule?.booleanOp).toBe('or');
+    expect(rule?.terms.map((t) => (t.kind === 'expression' ? t.operation : 'rule'))).toEqual(['not_defined', 'eq']);
+    expect(cib.status[0]?.lrm[0]?.ops.map((o) => [o.operation, o.callId, o.rc, o.intervalMs])).toEqual([
+      ['start', 3, 0, 0],
+      ['monitor', 4, 0, 10000],
+    ]);
+    expect(cib.status[0]?.transient[0]?.pairs.map((p) => p.name)).toEqual(['diskcheck_status', 'fail-count-vip#monitor_10000']);
+  });
+
+  it('round-trips: export(import(export(import(x)))) equals export(import(x))', () => {
+    const once = exportCib(importCib(seed));
+    expect(exportCib(importCib(once))).toBe(once);
+  });
+
+  it('keeps unknown configuration sections verbatim', () => {
+    const xml = seed.replace('<rsc_defaults>', '<tags><tag id="t1"><obj_ref id="vip"/></tag></tags><rsc_defaults>');
+    expect(exportCib(importCib(xml))).toContain('<obj_ref id="vip"/>');
+  });
+
+  it('names the element and id of what it cannot read', () => {
+    expect(() => importCib('<cib><configuration>')).toThrow(/malformed XML at line 1/);
+    expect(() => importCib('<nodes/>')).toThrow('root element is <nodes>, expected <cib>');
+    expect(() => importCib(seed.replace('rsc="vip" node="n1"', 'rsc="nope" node="n1"'))).toThrow(
+      '<rsc_location id="loc-vip"> rsc="nope" names no resource',
+    );
+    expect(() => importCib(seed.replace('with-rsc="g"', 'with-rsc="gg"'))).toThrow(
+      '<rsc_colocation id="col"> with-rsc="gg" names no resource',
+    );
+    expect(() => importCib(seed.replace('first="g"', 'first="x"'))).toThrow('<rsc_order id="ord"> first="x" names no resource');
+    expect(() => importCib(seed.replace('operation="not_defined"', 'operation="regex"'))).toThrow(
+      '<expression id="loc-disk-e1"> has unsupported operation "regex"',
+    );
+    expect(() => importCib(seed.replace('<primitive id="fs" class="ocf" provider="heartbeat"', '<primitive id="fs" class="ocf"'))).toThrow(
+      '<primitive id="fs"> has class "ocf" but no provider',
+    );
+    expect(() => importCib(seed.replace('<primitive id="db"', '<primitive id="fs"'))).toThrow('duplicate resource id "fs"');
+    expect(() => importCib(seed.replace('call-id="3"', 'call-id="three"'))).toThrow(
+      '<lrm_rsc_op id="vip_last_0"> has a bad call-id="three"',
+    );
+    expect(() => importCib(seed.replace('<group id="g">', '<bundle id="b"/><group id="g">'))).toThrow(
+      'unsupported resource <bundle id="b">',
+    );
+  });
+
+  it('reads a CIB written by Pacemaker tools', () => {
+    const cib = importCib(fixture('pacemaker-written.xml'));
+    expect(cib.resources.length).toBeGreaterThan(0);
+    expect(exportCib(importCib(exportCib(cib)))).toBe(exportCib(cib));
+  });
+});

@@ -1,0 +1,94 @@
+import type { Cib, LrmOp, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
+import type { GraphAction, TransitionGraph } from './graph.js';
+
+function rc(a: GraphAction): number {
+  if (a.probe) return 7;
+  if (a.task === 'monitor') return a.promoted ? 8 : 0;
+  return 0;
+}
+
+function primitivesOf(r: Resource): Primitive[] {
+  return r.kind === 'primitive' ? [r] : r.kind === 'group' ? r.children : primitivesOf(r.child);
+}
+
+function historyOp(rsc: string, a: GraphAction, callId: number, code: number, now: number): LrmOp {
+  const recurring = a.task === 'monitor' && a.intervalMs > 0;
+  const id = recurring ? `${rsc}_monitor_${a.intervalMs}` : `${rsc}_last_0`;
+  const key = `${callId}:0:${code}:ocfkit-engine-simulate`;
+  return {
+    id,
+    operation: a.task,
+    callId,
+    rc: code,
+    opStatus: 0,
+    intervalMs: a.intervalMs,
+    attrs: {
+      id,
+      operation_key: `${rsc}_${a.task}_${a.intervalMs}`,
+      operation: a.task,
+      'crm-debug-origin': 'ocfkit-engine-simulate',
+      'transition-key': key,
+      'transition-magic': `0:${code};${key}`,
+      'exit-reason': '',
+      'call-id': String(callId),
+      'rc-code': String(code),
+      'op-status': '0',
+      interval: String(a.intervalMs),
+      'last-rc-change': String(now),
+      'exec-time': '0',
+      'queue-time': '0',
+    },
+  };
+}
+
+/**
+ * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
+ * writes): fenced nodes are down with an empty history; each resource action is recorded in the
+ * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_monitor_<ms>` for
+ * recurring monitors; a stop drops the recurring monitors; clone instances `rsc:N` are recorded
+ * as `rsc`, as Pacemaker does for anonymous clones). Pure: returns a new CIB.
+ *
+ * @example
+ * const after = applyTransition(cib, schedule({ cib, now }).graph, now);
+ */
+export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): Cib {
+  const prims = new Map(cib.resources.flatMap(primitivesOf).map((p) => [p.id, p]));
+  const resourceInfo = (id: string) => {
+    const history = id.replace(/:\d+$/, '');
+    const p = prims.get(history);
+    return { class: p?.class ?? 'ocf', provider: p?.provider, type: p?.type ?? 'unknown', history };
+  };
+  const status: NodeState[] = cib.status.map((s) => ({ ...s, attrs: { ...s.attrs }, lrm: s.lrm.map((r) => ({ ...r, ops: [...r.ops] })) }));
+  const byUname = (uname: string): NodeState => {
+    let s = status.find((x) => x.uname === uname);
+    if (!s) {
+      const n = cib.nodes.find((x) => x.uname === uname);
+      s = { id: n?.id ?? uname, uname, attrs: { id: n?.id ?? uname, uname }, transient: [], lrm: [] };
+      status.push(s);
+    }
+    return s;
+  };
+  let call = 1 + Math.max(0, ...status.flatMap((s) => s.lrm.flatMap((r) => r.ops.map((o) => o.callId))));
+  for (const a of graph.actions) {
+    if (a.task === 'stonith') {
+      const s = byUname(a.node);
+      s.attrs = { ...s.attrs, in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down' };
+      s.lrm = [];
+      s.transient = [];
+    }
+  }
+  for (const a of graph.actions) {
+    if (a.task === 'stonith' || a.pseudo || !a.rsc) continue;
+    const info = resourceInfo(a.rsc);
+    const s = byUname(a.node);
+    let r: LrmResource | undefined = s.lrm.find((x) => x.id === info.history);
+    if (!r) {
+      r = { id: info.history, class: info.class, provider: info.provider, type: info.type, ops: [] };
+      s.lrm.push(r);
+    }
+    const op = historyOp(info.history, a, call++, rc(a), now);
+    if (a.task === 'stop') r.ops = r.ops.filter((o) => o.intervalMs === 0);
+    r.ops = [...r.ops.filter((o) => o.id !== op.id), op];
+  }
+  return { ...cib, status };
+}

@@ -1,0 +1,33 @@
+/** Every CIB the engine exports must satisfy Pacemaker's own validator. */
+import { readFileSync } from 'node:fs';
+import { requireTool } from '@ocfkit/sdk/testing';
+import { describe, expect, it } from 'vitest';
+import { exportCib } from '../../src/cib/export.js';
+import { importCib } from '../../src/cib/import.js';
+import { crmVerify } from './crm-simulate.js';
+import { profileFor } from './differential.js';
+import { generateCib } from './generator.js';
+
+describe.skipIf(requireTool(['crm_verify']))('exported CIBs pass crm_verify', () => {
+  it('the sample CIB (groups, clones, promotable clone, rules, defaults, history)', async () => {
+    const xml = exportCib(importCib(readFileSync(new URL('fixtures/sample-cib.xml', import.meta.url), 'utf8')));
+    expect(await crmVerify(xml)).toBeUndefined();
+  });
+
+  it('40 generated CIBs', async () => {
+    const complaints: string[] = [];
+    for (let seed = 1; seed <= 40; seed++) {
+      const problem = await crmVerify(exportCib(generateCib(seed, profileFor(seed))));
+      if (problem) complaints.push(`seed ${seed}: ${problem}`);
+    }
+    expect(complaints).toEqual([]);
+  });
+
+  it('rejects what Pacemaker rejects (the check can fail)', async () => {
+    const xml = exportCib(importCib(readFileSync(new URL('fixtures/sample-cib.xml', import.meta.url), 'utf8'))).replace(
+      'class="ocf" provider="ocfkit"',
+      'class="bogus" provider="ocfkit"',
+    );
+    expect(await crmVerify(xml)).toMatch(/error|invalid/i);
+  });
+});
