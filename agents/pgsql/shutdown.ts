@@ -26,7 +26,11 @@ function signal(pids: readonly number[], sig: NodeJS.Signals): void {
   }
 }
 
-async function pgctlStop(ctx: Ctx, acct: Account, mode: 'fast' | 'immediate'): Promise<void> {
+/**
+ * Asks for a fast or immediate shutdown through `pg_ctl stop -W`. When pg_ctl cannot do it (gone,
+ * broken), sends the postmaster the same signal pg_ctl would (SIGINT fast, SIGQUIT immediate).
+ */
+async function pgctlStop(ctx: Ctx, acct: Account, mode: 'fast' | 'immediate', pid: number): Promise<void> {
   const p = ctx.params;
   const r = await ctx.exec(p.pgctl, ['-D', p.pgdata, '-m', mode, '-W', 'stop'], {
     ...runAs(acct),
@@ -35,8 +39,13 @@ async function pgctlStop(ctx: Ctx, acct: Account, mode: 'fast' | 'immediate'): P
     check: false,
   });
   const out = `${r.stdout}${r.stderr}`.trim().replace(/\s+/g, ' ');
-  if (r.exitCode !== 0) ctx.log.warn(`pg_ctl stop -m ${mode} exited ${r.exitCode ?? r.signal}: ${out}`);
-  else ctx.log.info(`pg_ctl stop -m ${mode}: ${out || 'signal sent'}`);
+  if (r.exitCode === 0) {
+    ctx.log.info(`pg_ctl stop -m ${mode}: ${out || 'signal sent'}`);
+    return;
+  }
+  const sig = mode === 'fast' ? 'SIGINT' : 'SIGQUIT';
+  ctx.log.warn(`pg_ctl stop -m ${mode} exited ${r.exitCode ?? r.signal}: ${out}; sending ${sig} to postmaster ${pid} instead`);
+  signal([pid], sig);
 }
 
 /**
@@ -58,22 +67,22 @@ export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
   const alive = () => pid !== undefined && isPostmaster(pid, acct.uid, p.pgdata);
   const untilKill = () => ctx.remainingMs() - plan.killAtRemainingMs;
 
-  if (alive()) {
+  if (pid !== undefined && alive()) {
     if (plan.fastMs > 0) {
-      await pgctlStop(ctx, acct, 'fast');
+      await pgctlStop(ctx, acct, 'fast', pid);
       await waitUntil(ctx, () => !alive(), Math.min(plan.fastMs, untilKill()));
     }
     if (alive()) {
       ctx.log.info(`PostgreSQL did not stop within ${Math.round(plan.fastMs / 1000)}s of a fast shutdown; trying -m immediate`);
-      await pgctlStop(ctx, acct, 'immediate');
+      await pgctlStop(ctx, acct, 'immediate', pid);
       await waitUntil(ctx, () => !alive(), untilKill());
     }
-    if (alive() && pid !== undefined) {
+    if (alive()) {
       ctx.log.warn(`postmaster ${pid} ignored fast and immediate shutdown; sending SIGKILL`);
       signal([pid], 'SIGKILL');
       // Until its parent reaps it, the dead postmaster still "exists" for kill(pid, 0), and the
       // next postmaster would refuse the socket lock file naming it.
-      await waitUntil(ctx, () => procInfo(pid) === undefined, Math.max(0, ctx.remainingMs() - 300));
+      await waitUntil(ctx, () => procInfo(pid) === undefined, Math.max(0, Math.min(3000, untilKill())));
     }
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
+import { isPostmaster, postmasterPid } from '../postmaster';
 import { type Cluster, makeCluster, missing, postgresIds } from './cluster';
 
 let c: Cluster;
@@ -44,6 +45,17 @@ describe.skipIf(missing)('pgsql validation', () => {
     expect((await act('validate-all', { params: { psql: 'no-such-psql' } })).exitReason).toBe(
       "Setup problem: couldn't find command: no-such-psql",
     );
+  });
+
+  it('a stop without pg_ctl still stops a running server, signalling the postmaster itself', async () => {
+    expect((await act('start')).rc).toBe(0);
+    const pid = postmasterPid(c.pgdata) as number;
+    const stop = await act('stop', { params: { pgctl: '/nonexistent/pg_ctl' } });
+    expect([stop.rc, stop.exitReason]).toEqual([0, undefined]);
+    expect(stop.stderr).toContain(`sending SIGINT to postmaster ${pid} instead`);
+    expect(stop.stderr).not.toContain('immediate');
+    expect(isPostmaster(pid, postgresIds().uid, c.pgdata)).toBe(false);
+    expect((await act('monitor')).rc).toBe(7);
   });
 
   it('missing config: 5, but a probe skips the check and sees the running server', async () => {
