@@ -1,12 +1,12 @@
 /**
- * Read-only `ip` queries on the monitor path. They run through node's own `execFile` rather than
- * `ctx.exec`: the SDK's exec loads zx on first use (~+30 % of node's start-up here), and a
- * monitor that only lists addresses must stay within 2x of `node -e 0` (bench/ipaddr.bench.ts).
- * The guarantees are the same for a command with no children: argv only (no shell), stdin
- * closed, in the agent's process group, SIGKILLed when the action's deadline aborts `ctx.signal`.
- * Every change to the system still goes through `ctx.exec`.
+ * Read-only `ip` queries on the monitor path. They run through node's own `spawnSync` rather than
+ * `ctx.exec`: the SDK's exec loads zx on first use, and async pipes load node's net/stream
+ * machinery; a monitor that only lists addresses must stay within 2x of `node -e 0`
+ * (bench/ipaddr.bench.ts). The guarantees are the same for a short command with no children:
+ * argv only (no shell), stdin closed, in the agent's process group, SIGKILLed when the action's
+ * deadline is reached. Every change to the system still goes through `ctx.exec`.
  */
-import { execFile } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { OCF, OcfError } from '@ocfkit/sdk';
 import type { Ctx } from './params';
 
@@ -24,30 +24,31 @@ export interface ReadResult {
  * @example
  * const { stdout } = await readIp(ctx, ['-o', '-4', 'addr', 'show']);
  */
-export function readIp(ctx: Ctx, args: readonly string[], options: { check?: boolean } = {}): Promise<ReadResult> {
+export async function readIp(ctx: Ctx, args: readonly string[], options: { check?: boolean } = {}): Promise<ReadResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   // As ocf-binaries does: the system directories come after whatever PATH the daemon had.
   env.PATH = [env.PATH, '/sbin', '/bin', '/usr/sbin', '/usr/bin'].filter(Boolean).join(':');
-  ctx.log.trace(`exec ip ${args.join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'ip',
-      args,
-      { env, signal: ctx.signal, killSignal: 'SIGKILL', encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = (err as (NodeJS.ErrnoException & { code?: unknown }) | null)?.code;
-        if (ctx.signal.aborted) return reject(new Error(`ip ${args.join(' ')} killed: action deadline reached`));
-        if (typeof code === 'string') {
-          return reject(new OcfError(OCF.ERR_INSTALLED, `cannot run ip (${code}): ${(err as Error).message}`));
-        }
-        const exitCode = typeof code === 'number' ? code : 0;
-        if (exitCode !== 0 && options.check !== false) {
-          return reject(new OcfError(OCF.ERR_GENERIC, `ip ${args.join(' ')} exited ${exitCode}: ${stderr.trim().split('\n').pop() ?? ''}`));
-        }
-        resolve({ exitCode, stdout, stderr });
-      },
-    );
-    child.stdin?.end();
+  const shown = `ip ${args.join(' ')}`;
+  ctx.log.trace(`exec ${shown}`);
+  const remaining = ctx.remainingMs();
+  if (remaining <= 0) throw new OcfError(OCF.ERR_GENERIC, `deadline passed before running ${shown}`);
+  const r = spawnSync('ip', args, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: remaining,
+    killSignal: 'SIGKILL',
+    maxBuffer: 16 * 1024 * 1024,
   });
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ETIMEDOUT' || (r.signal === 'SIGKILL' && ctx.remainingMs() <= 0)) {
+    throw new OcfError(OCF.ERR_GENERIC, `${shown} killed: action deadline reached`);
+  }
+  if (code !== undefined) throw new OcfError(OCF.ERR_INSTALLED, `cannot run ip (${code}): ${r.error?.message}`);
+  const exitCode = r.status ?? 1;
+  if (exitCode !== 0 && options.check !== false) {
+    throw new OcfError(OCF.ERR_GENERIC, `${shown} exited ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  }
+  return { exitCode, stdout: r.stdout, stderr: r.stderr };
 }
