@@ -163,7 +163,7 @@ describe('process setup', () => {
     ]);
   });
 
-  const notRoot = process.getuid?.() === 0 ? undefined : 'needs root to switch users';
+  const notRoot = requireTool(['id', 'setpriv'], () => (process.getuid?.() === 0 ? undefined : 'switching users needs root'));
   test.skipIf(notRoot)('OpRequest.user runs the agent as that user, with its supplementary groups', async () => {
     const ex = new Executor({ searchPath: [FIXTURE_RA_DIR], cwd: '/' });
     const envfile = join(work, 'env4');
