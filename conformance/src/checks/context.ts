@@ -22,6 +22,18 @@ export interface CheckContext {
   monitorIntervalMs: number;
   /** Whether this process may switch users (root). */
   canSwitchUser: boolean;
+  /** Set when validate-all rejects the given parameters: why the lifecycle checks cannot run. */
+  rejected?: string;
+}
+
+/**
+ * Why checks that need a started resource cannot run (parameters rejected, or start failed).
+ *
+ * @example
+ * const why = startBlocker(ctx); if (why) return ctx.findings.skip('reload.agent', why);
+ */
+export function startBlocker(ctx: CheckContext): string | undefined {
+  return ctx.rejected ?? (ctx.startMs === undefined ? 'start from stopped failed' : undefined);
 }
 
 /**

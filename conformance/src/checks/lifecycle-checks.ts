@@ -13,6 +13,10 @@ const AFTER_START = ['lifecycle.monitor-running', 'lifecycle.start-idempotent', 
 export async function lifecycleChecks(ctx: CheckContext): Promise<void> {
   const every = ctx.monitorIntervalMs;
   await step(ctx, 'lifecycle.probe-stopped', 'monitor', [7], { label: 'probe of a stopped resource' });
+  if (ctx.rejected) {
+    skipAll(ctx, ['lifecycle.monitor-stopped', 'lifecycle.start', ...AFTER_START], ctx.rejected);
+    return;
+  }
   await step(ctx, 'lifecycle.monitor-stopped', 'monitor', [7], { label: 'recurring monitor of a stopped resource', intervalMs: every });
   const start = await step(ctx, 'lifecycle.start', 'start', [0], { label: 'start from stopped' });
   if (!start.ok) {

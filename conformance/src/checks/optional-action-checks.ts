@@ -1,4 +1,4 @@
-import { type CheckContext, settle, step } from './context';
+import { type CheckContext, settle, startBlocker, step } from './context';
 import { advertises } from './metadata-model';
 
 /** An action name no agent implements (valid for the executor's action grammar). */
@@ -23,7 +23,8 @@ export async function promotableChecks(ctx: CheckContext): Promise<void> {
   }
   const every = ctx.monitorIntervalMs;
   const meta = { promotable: 'true', master_max: '1', promoted_max: '1', clone_max: '1', clone_node_max: '1', clone: '0' };
-  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'start from stopped failed');
+  const blocked = startBlocker(ctx);
+  if (blocked) return ctx.findings.skip(rule, blocked);
   const start = await step(ctx, rule, 'start', [0], { label: 'start (promotable)', meta });
   if (start.ok) {
     await step(ctx, rule, 'monitor', [0], { label: 'monitor after start (unpromoted)', intervalMs: every, meta });
@@ -49,7 +50,8 @@ export async function promotableChecks(ctx: CheckContext): Promise<void> {
 export async function reloadChecks(ctx: CheckContext): Promise<void> {
   const rule = 'reload.agent';
   if (!advertises(ctx.md, 'reload-agent')) return ctx.findings.skip(rule, 'reload-agent is not advertised');
-  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'start from stopped failed');
+  const blocked = startBlocker(ctx);
+  if (blocked) return ctx.findings.skip(rule, blocked);
   const start = await settle(ctx, 'start', { label: 'start before reload-agent' });
   if (start.result.rc !== 0) ctx.findings.skip(rule, 'start failed, so reload-agent could not be tried');
   else {
@@ -76,7 +78,8 @@ export async function migrateChecks(ctx: CheckContext): Promise<void> {
   }
   const node = ctx.runner.nodeName;
   const meta = { migrate_source: node, migrate_target: node };
-  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'start from stopped failed');
+  const blocked = startBlocker(ctx);
+  if (blocked) return ctx.findings.skip(rule, blocked);
   const start = await settle(ctx, 'start', { label: 'start before migration' });
   if (start.result.rc !== 0) ctx.findings.skip(rule, 'start failed, so migration could not be tried');
   else {
@@ -95,6 +98,7 @@ export async function migrateChecks(ctx: CheckContext): Promise<void> {
  */
 export async function notifyChecks(ctx: CheckContext): Promise<void> {
   const rule = 'notify.zero';
+  if (ctx.rejected) return ctx.findings.skip(rule, ctx.rejected);
   const ok = advertises(ctx.md, 'notify') ? [0] : [0, 3];
   const inst = ctx.runner.instances[0] as string;
   const node = ctx.runner.nodeName;

@@ -1,4 +1,4 @@
-import { type CheckContext, settle, step } from './context';
+import { type CheckContext, settle, startBlocker, step } from './context';
 
 /**
  * SIGKILL during start (contract §2.4: execd kills the group at the timeout, no SIGTERM): the
@@ -10,7 +10,8 @@ import { type CheckContext, settle, step } from './context';
  */
 export async function killDuringStartCheck(ctx: CheckContext): Promise<void> {
   const rule = 'robust.kill-during-start';
-  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'no successful start to measure');
+  const blocked = startBlocker(ctx);
+  if (blocked || ctx.startMs === undefined) return ctx.findings.skip(rule, blocked ?? 'no successful start to measure');
   const killAfterMs = Math.max(1, Math.floor(ctx.startMs / 2));
   const start = await settle(ctx, 'start', { label: `start killed after ${killAfterMs} ms`, killAfterMs });
   const how = start.result.execStatus === 'timeout' ? `killed after ${killAfterMs} ms` : `finished before the kill (rc ${start.result.rc})`;
@@ -29,7 +30,8 @@ export async function twoInstancesCheck(ctx: CheckContext, secondUnavailable?: s
   const rule = 'robust.two-instances';
   const [a, b] = ctx.runner.instances;
   if (a === undefined || b === undefined) return ctx.findings.skip(rule, secondUnavailable ?? 'no second instance configured');
-  if (ctx.startMs === undefined) return ctx.findings.skip(rule, 'start from stopped failed');
+  const blocked = startBlocker(ctx);
+  if (blocked) return ctx.findings.skip(rule, blocked);
   const every = ctx.monitorIntervalMs;
   const startA = await step(ctx, rule, 'start', [0], { label: `start ${a}`, instance: a });
   if (startA.ok) {

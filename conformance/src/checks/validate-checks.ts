@@ -30,7 +30,9 @@ export async function validateChecks(ctx: CheckContext): Promise<void> {
     return;
   }
   const good = ctx.runner.paramsOf();
-  await step(ctx, 'validate.good', 'validate-all', [0], { label: 'validate-all with the given parameters' });
+  const { rec, ok } = await step(ctx, 'validate.good', 'validate-all', [0], { label: 'validate-all with the given parameters' });
+  if (!ok && rec.result.execStatus === 'done')
+    ctx.rejected = `validate-all rejects the given parameters (rc ${rec.result.rc}${rec.result.exitReason ? `: ${rec.result.exitReason}` : ''}); give parameters that validate (-p, --params, conformance.json)`;
   const required = (ctx.md?.params ?? []).filter((p) => p.required);
   if (required.length === 0) ctx.findings.skip('validate.missing-required', 'no parameter is required');
   for (const p of required) {

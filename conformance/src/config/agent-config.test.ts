@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expand, loadAgentConfig, missingRequirement } from './agent-config';
+
+const dir = mkdtempSync(join(tmpdir(), 'ocfkit-cfg-'));
+function file(content: string): string {
+  const f = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(f, content);
+  return f;
+}
+
+describe('conformance.json', () => {
+  it('an absent file means no parameters and no requirements', () => {
+    expect(loadAgentConfig(join(dir, 'none.json'))).toEqual({});
+  });
+
+  it('reads every field', () => {
+    const f = file(
+      JSON.stringify({
+        params: { a: '1' },
+        second: { a: '2' },
+        invalid: { a: 'x' },
+        requires: { root: true, commands: ['ip'] },
+        netns: { address: '192.0.2.1/24' },
+        ci: false,
+      }),
+    );
+    expect(loadAgentConfig(f)).toEqual({
+      params: { a: '1' },
+      second: { a: '2' },
+      invalid: { a: 'x' },
+      requires: { root: true, commands: ['ip'] },
+      netns: { address: '192.0.2.1/24' },
+      ci: false,
+    });
+  });
+
+  it('names the file and the bad field', () => {
+    const bad = file('{"params": {"a": 1}}');
+    expect(() => loadAgentConfig(bad)).toThrow(`${bad}: params.a must be a string, got 1`);
+    const unknown = file('{"parms": {}}');
+    expect(() => loadAgentConfig(unknown)).toThrow(`${unknown}: unknown field "parms"`);
+    const notJson = file('{');
+    expect(() => loadAgentConfig(notJson)).toThrow(`${notJson}: not valid JSON`);
+  });
+
+  it('expands placeholders and reports missing commands', () => {
+    expect(expand({ s: '$' + '{TMP}/a', n: '$' + '{NIC}' }, { TMP: '/t' })).toEqual({ s: '/t/a', n: '$' + '{NIC}' });
+    expect(missingRequirement({ requires: { commands: ['sh', 'ocfkit-no-such-tool'] } })).toBe('needs ocfkit-no-such-tool (not installed)');
+    expect(missingRequirement({ requires: { commands: ['sh'] } })).toBeUndefined();
+  });
+});
