@@ -21,7 +21,7 @@ async function check(agent: string): Promise<SuiteReport> {
   const path = agent.startsWith('ts/') ? join(built, 'ocf', 'resource.d', 'mutants', agent.slice(3)) : join(HERE, agent);
   const dir = mkdtempSync(join(work, 'run-'));
   // shell mutants declare an integer `count`; the TS ones a `state` that must be absolute
-  const invalid = agent.startsWith('ts/') ? { state: 'relative/path' } : { count: 'not-a-number' };
+  const invalid: Record<string, string> = agent.startsWith('ts/') ? { state: 'relative/path' } : { count: 'not-a-number' };
   return runSuite(resolveTarget(path), { params: { state: join(dir, 'a.state') }, invalid });
 }
 
