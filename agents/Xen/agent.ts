@@ -154,6 +154,8 @@ export default defineAgent({
       const xmfile = ctx.params.xmfile;
       if (!existsSync(xmfile)) fail.installed(`config file ${xmfile} for domain ${name} does not exist`);
       const cmd = commands(ts);
+      // Running but failing its monitor scripts: the guest stays; the SDK waits for the scripts.
+      if (view?.running) return ctx.log.warn(`${name} runs but its monitor scripts fail: waiting for them`);
       if (view) {
         // A preserved crash or shutdown still holds the name; the guest restarts, the remnant goes.
         ctx.log.warn(`destroying the ${describeFlags(view.flags)} remnant of ${name} (state ${view.state}) before creating it again`);

@@ -149,6 +149,13 @@ describe('monitor_scripts', () => {
     const missing = await runAction(Xen, 'monitor', { ...failing, params: { xmfile, monitor_scripts: `${xen.root}/nope` } });
     expect(missing.rc).toBe(1);
     expect(missing.exitReason).toContain('nope failed (not found)');
+    // start of a running guest whose scripts fail never re-creates it: it waits for the scripts.
+    const id = () => xen!.run('xl', ['domid', 'm1']).stdout;
+    const before = id();
+    const start = await runAction(Xen, 'start', { ...failing, timeoutMs: 4000 });
+    expect(start.rc).toBe(1);
+    expect(start.exitReason).toContain(`monitor script ${bad} failed`);
+    expect(id()).toBe(before);
     expect((await runAction(Xen, 'stop', failing)).rc).toBe(0);
   });
 });
