@@ -101,7 +101,11 @@ function checkBudgetMs(ctx: Ctx): number {
   return ctx.params.timeout * (ctx.params.retries + 1) + RETRY_DELAY_MS * ctx.params.retries + 5000;
 }
 
-/** One check, then the attribute; logs when the status changes (as diskd does). */
+/**
+ * One check, then the attribute; logs when the status changes (as diskd does). Records the
+ * result in `<pidfile>.status` (the value, then why the attribute could not be written, if so)
+ * and throws when the attribute could not be written.
+ */
 async function checkOnce(ctx: Ctx): Promise<void> {
   const base = pidfile(ctx);
   const r = await checkDisk({
@@ -117,15 +121,29 @@ async function checkOnce(ctx: Ctx): Promise<void> {
   });
   const value = r.healthy ? 'normal' : 'ERROR';
   const last = `${base}.status`;
-  const previous = existsSync(last) ? readFileSync(last, 'utf8').trim() : undefined;
+  const previous = readStatus(ctx)?.value;
   if (previous !== value) {
     const text = `disk status is changed, attr_name=${ctx.params.name}, target=${ctx.params.device ?? ctx.params.write_dir}, new_status=${value}`;
     if (r.healthy) ctx.log.info(text);
     else ctx.log.error(`${text} (${r.detail})`);
   } else ctx.log.debug(r.detail);
-  await nodeAttributes(ctx).set(ctx.params.name, value, { dampenMs: ctx.params.dampen });
+  let attrError: string | undefined;
+  try {
+    await nodeAttributes(ctx).set(ctx.params.name, value, { dampenMs: ctx.params.dampen });
+  } catch (err) {
+    attrError = (err as Error).message.replace(/\s+/g, ' ');
+  }
   mkdirSync(dirname(last), { recursive: true, mode: 0o755 });
-  writeFileSync(last, `${value}\n`, { mode: 0o644 });
+  writeFileSync(last, `${value}\n${attrError ?? ''}\n`, { mode: 0o644 });
+  if (attrError !== undefined) throw new Error(`cannot set ${ctx.params.name}=${value}: ${attrError}`);
+}
+
+/** The last check's result: the disk's value and, when it failed, why the attribute was not written. */
+function readStatus(ctx: Ctx): { value: string; attrError: string | undefined } | undefined {
+  const file = `${pidfile(ctx)}.status`;
+  if (!existsSync(file)) return undefined;
+  const [value = '', attrError = ''] = readFileSync(file, 'utf8').split('\n');
+  return { value, attrError: attrError || undefined };
 }
 
 async function deleteAttribute(ctx: Ctx): Promise<void> {
@@ -176,7 +194,8 @@ export default defineAgent({
       if (ctx.params.oneshot) {
         mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
         writeFileSync(file, 'oneshot\n', { mode: 0o644 });
-        await checkOnce(ctx);
+        // The first result; an attrd that cannot be reached yet is retried by every monitor.
+        await checkOnce(ctx).catch((err: Error) => ctx.log.warn(err.message));
         return;
       }
       await stopChecker(file, 2000);
@@ -186,9 +205,17 @@ export default defineAgent({
       const pid = startChecker({ pidfile: file, agent, intervalMs: ctx.params.interval, budgetMs: checkBudgetMs(ctx), env: ctx.env });
       ctx.log.info(`checker started (pid ${pid}): ${ctx.params.device ?? ctx.params.write_dir} every ${ctx.params.interval} ms`);
       // Wait (within the start timeout) for the first result, so rules see the attribute at once.
-      const attrs = nodeAttributes(ctx);
       while (ctx.remainingMs() > 1500 && checkerAlive(pid, file)) {
-        if (existsSync(`${file}.status`) && (await attrs.get(ctx.params.name)) !== undefined) return;
+        const first = readStatus(ctx);
+        if (first?.attrError !== undefined) {
+          // Not a start failure: without the attribute, rules already keep services away, and the
+          // checker sets it as soon as attrd answers.
+          ctx.log.warn(
+            `first check: disk ${first.value}, but ${ctx.params.name} could not be set (${first.attrError}); the checker keeps trying`,
+          );
+          return;
+        }
+        if (first) return;
         await ctx.sleep(100);
       }
       ctx.log.warn(`no first check result from the checker within the start timeout; ${ctx.params.name} stays as it was`);
