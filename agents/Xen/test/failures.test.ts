@@ -79,6 +79,15 @@ describe('guest failures seen from dom0', () => {
     expect(xen.domains()).toEqual({});
   });
 
+  it('a toolstack that hangs on list: monitor fails (1) inside its timeout, it does not guess "stopped"', async () => {
+    xen = sandbox('xl');
+    const opts = { params: { xmfile: xen.config('l', 'name = "l1"\nmemory = 128\n') }, env: xen.env() };
+    expect((await runAction(Xen, 'start', opts)).rc).toBe(0);
+    const r = await runAction(Xen, 'monitor', { ...opts, env: xen.env(undefined, { XEN_DOUBLE_STUCK: 'list' }), timeoutMs: 3000 });
+    expect(r.rc).toBe(1);
+    expect(r.exitReason).toMatch(/deadline|did not complete/);
+  });
+
   it('shutdown_timeout=0 destroys at once', async () => {
     xen = sandbox('xl');
     const opts = { params: { xmfile: xen.config('z', 'name = "z1"\nmemory = 128\n'), shutdown_timeout: '0' }, env: xen.env() };
