@@ -1,33 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentRunner } from '../runner/agent-runner';
-import { type ProfileName, profileByName } from './profiles';
-
-const DUMP = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'env-dump.sh');
-
-/** The OCF part of the environment the real executor gives env-dump.sh under a profile. */
-async function envOf(profile: ProfileName, action: string, intervalMs = 0): Promise<Record<string, string>> {
-  const runner = new AgentRunner({
-    path: DUMP,
-    provider: 'test',
-    type: 'envdump',
-    instances: { r1: { foo: 'bar' } },
-    profile: profileByName(profile),
-    timeoutFor: () => 20_000,
-  });
-  try {
-    const rec = await runner.run(action, { label: action, intervalMs });
-    const env: Record<string, string> = {};
-    for (const line of rec.result.stdout.split('\n')) {
-      const at = line.indexOf('=');
-      const k = line.slice(0, at);
-      if (/^(OCF_|HA_|PCMK_|__OCF)/.test(k) && k !== 'OCF_RESKEY_CRM_meta_on_node') env[k] = line.slice(at + 1);
-    }
-    return env;
-  } finally {
-    await runner.close();
-  }
-}
+import { envOf } from '../../test/env-of';
+import { profileByName } from './profiles';
 
 describe('environment profiles, as the agent really sees them through the executor', () => {
   it('execd: a probe has no CRM_meta_interval; OCF 1.1 version, type and provider are set', async () => {
@@ -56,6 +29,7 @@ describe('environment profiles, as the agent really sees them through the execut
   it('crm_resource: the variables of contract §3.1 (observed with crm_resource --validate)', async () => {
     expect(await envOf('crm_resource', 'validate-all')).toEqual({
       HA_debug: '0',
+      HA_logfacility: 'none',
       OCF_EXIT_REASON_PREFIX: 'ocf-exit-reason:',
       OCF_OUTPUT_FORMAT: 'text',
       OCF_RA_VERSION_MAJOR: '1',
@@ -68,6 +42,7 @@ describe('environment profiles, as the agent really sees them through the execut
       OCF_RESOURCE_TYPE: 'envdump',
       OCF_ROOT: '/usr/lib/ocf',
       OCF_TRACE_FILE: '/dev/stderr',
+      PCMK_logfacility: 'none',
       PCMK_service: 'crm_resource',
     });
   });

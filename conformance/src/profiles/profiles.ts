@@ -28,12 +28,15 @@ const execd: Profile = {
 /** `crm_resource --force-*` / `--validate` (contract §3.1 example, §5.8). */
 const crmResource: Profile = {
   name: 'crm_resource',
-  description: 'crm_resource --force-*: adds OCF_OUTPUT_FORMAT=text, HA_debug=0, OCF_TRACE_FILE=/dev/stderr; no CRM_meta_name/on_node',
+  description:
+    'crm_resource --force-*: adds OCF_OUTPUT_FORMAT=text, HA_debug=0, OCF_TRACE_FILE=/dev/stderr, logfacility none; no CRM_meta_name/on_node',
   env: () => ({
     OCF_OUTPUT_FORMAT: 'text',
     HA_debug: '0',
     OCF_TRACE_FILE: '/dev/stderr',
     PCMK_service: 'crm_resource',
+    PCMK_logfacility: 'none',
+    HA_logfacility: 'none',
     OCF_RESKEY_CRM_meta_name: undefined,
     OCF_RESKEY_CRM_meta_on_node: undefined,
   }),
