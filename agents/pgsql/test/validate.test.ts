@@ -16,7 +16,7 @@ afterEach(() => c?.destroy());
 const act = (action: string, opts: RunActionOptions = {}) =>
   runAction(pgsql, action, { ...opts, params: { ...c.params, ...opts.params }, timeoutMs: opts.timeoutMs ?? 30_000 });
 
-/** [rc, exit reason] of validate-all, start, probe, recurring monitor and stop with these parameters. */
+/** [rc, exit reason] of validate-all, start, probe, recurring monitor, stop and notify with these parameters. */
 async function codes(params: Record<string, string>) {
   const out: Record<string, [number, string | undefined]> = {};
   for (const [name, action, intervalMs] of [
@@ -25,6 +25,7 @@ async function codes(params: Record<string, string>) {
     ['probe', 'monitor', 0],
     ['monitor', 'monitor', 10_000],
     ['stop', 'stop', 0],
+    ['notify', 'notify', 0],
   ] as const) {
     const r = await act(action, { params, ...(intervalMs ? { intervalMs } : {}) });
     out[name] = [r.rc, r.exitReason];
@@ -41,6 +42,7 @@ describe.skipIf(missing)('pgsql validation', () => {
       probe: [7, undefined],
       monitor: [7, why],
       stop: [0, undefined],
+      notify: [0, undefined],
     });
     expect((await act('validate-all', { params: { psql: 'no-such-psql' } })).exitReason).toBe(
       "Setup problem: couldn't find command: no-such-psql",
@@ -67,6 +69,7 @@ describe.skipIf(missing)('pgsql validation', () => {
       probe: [7, undefined],
       monitor: [7, why],
       stop: [0, undefined],
+      notify: [0, undefined],
     });
     expect((await act('start')).rc).toBe(0);
     expect((await act('monitor', { params: { config } })).rc).toBe(0);
@@ -93,6 +96,7 @@ describe.skipIf(missing)('pgsql validation', () => {
       probe: [7, undefined],
       monitor: [7, why],
       stop: [0, undefined],
+      notify: [0, undefined],
     });
   });
 
@@ -122,6 +126,7 @@ describe.skipIf(missing)('pgsql validation', () => {
       probe: [7, undefined],
       monitor: [7, "monitor password can't be empty"],
       stop: [0, undefined],
+      notify: [0, undefined],
     });
     const r = await act('validate-all', { params: { monitor_password: 'pw' } });
     expect([r.rc, r.exitReason]).toEqual([6, 'monitor_user has to be set if monitor_password is set']);
