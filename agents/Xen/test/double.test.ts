@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseListTable } from '../xl-list';
 import { parseXmLong } from '../xm-long';
@@ -99,6 +101,23 @@ describe('toolstack double fidelity', () => {
     expect(xen.run('xl', ['migrate', 'l1', 'node1']).code).toBe(0);
     expect(xen.run('xl', ['migrate', 'l1', 'localhost']).code).toBe(0);
     expect(parseListTable(xen.run('xl', ['list', 'l1']).stdout).map((r) => [r.name, r.id])).toEqual([['l1', 3]]);
+  });
+
+  it('parallel creates get distinct ids, and one name is created once', async () => {
+    xen = sandbox('xl');
+    const cfg = xen.config('p', 'memory = 64\n');
+    const env = xen.env();
+    const create = (name: string) =>
+      new Promise<number | null>((done) => {
+        const c = spawn(join(import.meta.dirname, 'double', 'xl'), ['create', cfg, `name="${name}"`], { env, stdio: 'ignore' });
+        c.on('close', done);
+      });
+    await Promise.all(['a', 'b', 'c', 'd'].map(create));
+    const codes = await Promise.all(['same', 'same', 'same'].map(create));
+    expect(codes.filter((c) => c === 0)).toHaveLength(1);
+    const rows = parseListTable(xen.run('xl', ['list']).stdout).filter((r) => r.id !== 0);
+    expect(rows.map((r) => r.name).sort()).toEqual(['a', 'b', 'c', 'd', 'same']);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(5);
   });
 
   it('mem-set and info: memory is accounted per domain', () => {

@@ -90,10 +90,41 @@ function remove(dir, name) {
 
 /** @param {string} dir */
 function nextDomid(dir) {
+  return withLock(dir, () => allocDomid(dir));
+}
+
+/** The next domain id; the caller holds the host lock. @param {string} dir */
+function allocDomid(dir) {
   const file = join(dir, 'next-domid');
   const id = existsSync(file) ? Number(readFileSync(file, 'utf8')) || 1 : 1;
   writeFileSync(file, `${id + 1}\n`, { mode: 0o600 });
   return id;
+}
+
+/**
+ * Runs `fn` holding the host's lock (a directory; mkdir is atomic), so parallel calls never hand
+ * out one domain id twice or create one name twice, as the hypervisor and xenstore guarantee.
+ * @template T @param {string} dir @param {() => T} fn @returns {T}
+ */
+function withLock(dir, fn) {
+  const lock = join(dir, '.lock');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+      // A holder killed mid-way leaves the lock: break it after 5 s.
+      if (i > 500) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -356,38 +387,44 @@ async function dispatch(tool, argv, env, print, eprint) {
       const cfg = { ...parseConfig(text, file, tool), ...parseConfig(overrides.join('\n'), 'command line', tool) };
       const name = cfg.name;
       if (!name) throw new Exit(3, tool === 'xl' ? 'Domain name must be specified.\n' : 'Error: Domain name must be specified.\n');
-      if (find(all, name)) {
-        throw new Exit(
-          3,
-          tool === 'xl'
-            ? `libxl: error: libxl_create.c: domain with name "${name}" already exists.\n`
-            : `Error: VM name '${name}' already in use by domain ${find(all, name)?.domid}\n`,
-        );
-      }
-      const memMB = Number(cfg.memory ?? 128);
-      const used = DOM0_MB + doms.reduce((s, d) => s + d.memMB, 0);
-      const total = Number(env.XEN_DOUBLE_TOTAL_MB || 8192);
-      if (used + memMB > total)
-        throw new Exit(3, `libxl: error: libxl_create.c: cannot allocate ${memMB} MB: only ${total - used} MB free\n`);
-      /** @type {Dom} */
-      const dom = {
-        domid: nextDomid(dir),
-        name,
-        uuid: randomUUID(),
-        memMB,
-        maxMemMB: Number(cfg.maxmem ?? memMB),
-        vcpus: Number(cfg.vcpus ?? 1),
-        configFile: file,
-        createdAt: Date.now(),
-        paused: flags.includes('-p'),
-        onPoweroff: cfg.on_poweroff ?? 'destroy',
-        onCrash: cfg.on_crash ?? (tool === 'xl' ? 'destroy' : 'restart'),
-        onReboot: cfg.on_reboot ?? 'restart',
-        shutdownMs: Number(env.XEN_DOUBLE_SHUTDOWN_MS || 1500),
-        hvm: cfg.type === 'hvm' || cfg.builder === 'hvm',
-        pvDrivers: cfg.type !== 'hvm' && cfg.builder !== 'hvm',
-      };
-      save(dir, dom);
+      const dom = withLock(dir, () => {
+        const existing = load(dir, Date.now());
+        const clash = find(existing, name);
+        if (clash) {
+          throw new Exit(
+            3,
+            tool === 'xl'
+              ? `libxl: error: libxl_create.c: domain with name "${name}" already exists.\n`
+              : `Error: VM name '${name}' already in use by domain ${clash.domid}\n`,
+          );
+        }
+        const memMB = Number(cfg.memory ?? 128);
+        const used = DOM0_MB + existing.reduce((sum, d) => sum + d.memMB, 0);
+        const total = Number(env.XEN_DOUBLE_TOTAL_MB || 8192);
+        if (used + memMB > total) {
+          throw new Exit(3, `libxl: error: libxl_create.c: cannot allocate ${memMB} MB: only ${total - used} MB free\n`);
+        }
+        /** @type {Dom} */
+        const created = {
+          domid: allocDomid(dir),
+          name,
+          uuid: randomUUID(),
+          memMB,
+          maxMemMB: Number(cfg.maxmem ?? memMB),
+          vcpus: Number(cfg.vcpus ?? 1),
+          configFile: file,
+          createdAt: Date.now(),
+          paused: flags.includes('-p'),
+          onPoweroff: cfg.on_poweroff ?? 'destroy',
+          onCrash: cfg.on_crash ?? (tool === 'xl' ? 'destroy' : 'restart'),
+          onReboot: cfg.on_reboot ?? 'restart',
+          shutdownMs: Number(env.XEN_DOUBLE_SHUTDOWN_MS || 1500),
+          hvm: cfg.type === 'hvm' || cfg.builder === 'hvm',
+          pvDrivers: cfg.type !== 'hvm' && cfg.builder !== 'hvm',
+        };
+        save(dir, created);
+        return created;
+      });
       if (tool === 'xm') print(`Started domain ${name} (id=${dom.domid})\n`);
       return 0;
     }
