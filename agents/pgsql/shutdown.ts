@@ -5,7 +5,13 @@ import { type Ctx, ownerEnv, runAs } from './owner';
 import { isPostmaster, postmasterPid, procInfo, serverProcesses } from './postmaster';
 import { stopPlan } from './stop-plan';
 
-/** Polls `done` every 200 ms for up to `budgetMs`; returns its last answer. */
+/**
+ * Polls `done` every 200 ms for up to `budgetMs` (rejects when the action's deadline passes
+ * first); returns its last answer.
+ *
+ * @example
+ * const gone = await waitUntil(ctx, () => !isPostmaster(pid, uid, pgdata), 5000);
+ */
 export async function waitUntil(ctx: Ctx, done: () => boolean, budgetMs: number): Promise<boolean> {
   const until = Date.now() + budgetMs;
   while (!done()) {

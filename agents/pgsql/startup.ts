@@ -6,7 +6,12 @@ import { type Ctx, ownerEnv, runAs, writableBy } from './owner';
 import { isPostmaster, postmasterPid, procInfo, serverProcesses } from './postmaster';
 import { waitUntil } from './shutdown';
 
-/** The configuration file: `config`, else `<pgdata>/postgresql.conf` (heartbeat's default). */
+/**
+ * The configuration file: `config`, else `<pgdata>/postgresql.conf` (heartbeat's default).
+ *
+ * @example
+ * configFile({ pgdata: '/var/lib/pgsql/data' }) // '/var/lib/pgsql/data/postgresql.conf'
+ */
 export function configFile(p: { config?: string | undefined; pgdata: string }): string {
   return p.config || join(p.pgdata, 'postgresql.conf');
 }
