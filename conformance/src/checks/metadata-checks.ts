@@ -111,9 +111,16 @@ async function unprivileged(ctx: CheckContext, reference: string): Promise<void>
     ctx.findings.check(
       rule,
       false,
-      `meta-data as nobody with PATH=${ctx.sandboxPath} and OCF_TESTER_FAIL_HAVE_BINARY=1 ${describeResult(rec)}`,
+      `meta-data as nobody with PATH=${ctx.sandboxPath} and OCF_TESTER_FAIL_HAVE_BINARY=1 ${describeResult(rec)}${unreachable(r)}`,
     );
   } else if (r.stdout !== reference) {
     ctx.findings.check(rule, false, 'meta-data as nobody with binaries hidden printed a different document than as root');
   } else ctx.findings.check(rule, true, 'meta-data works as nobody, without parameters, with binaries hidden');
+}
+
+/** A hint when nobody could not even execute the file. */
+function unreachable(r: { execStatus: string; rc: number }): string {
+  return r.execStatus === 'not-installed' || r.rc === 4
+    ? ' (can nobody reach the file? every directory on its path must be searchable by others)'
+    : '';
 }
