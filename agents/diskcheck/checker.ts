@@ -58,6 +58,8 @@ export function startChecker(spec: CheckerSpec): number {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.env)) if (v !== undefined) env[k] = v;
   env[CHECK_ROLE_ENV] = 'check';
+  // The checks' stderr goes nowhere: without a configured log, their status changes go to syslog.
+  if (!env.HA_LOGFILE && !env.HA_LOGFACILITY) env.HA_LOGFACILITY = 'daemon';
   env.OCF_RESKEY_CRM_meta_timeout = String(spec.budgetMs);
   env.OCF_RESKEY_CRM_meta_interval = String(spec.intervalMs);
   const child = spawn(

@@ -64,6 +64,11 @@ describe('bundled attrd server', () => {
     first.update('x', 'kept');
     first.update('y', 'late', { dampenMs: 10_000 });
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+    // Repeating a value (what agents do every check) writes nothing.
+    const before = statSync(stateFile, { bigint: true }).mtimeNs;
+    await new Promise((r) => setTimeout(r, 20));
+    first.update('x', 'kept');
+    expect(statSync(stateFile, { bigint: true }).mtimeNs).toBe(before);
     await first.close();
     t = 20_000;
     const second = await attrd({ dir, stateFile, now: () => t });

@@ -92,6 +92,8 @@ export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
       ...(o.dampenMs !== undefined ? { dampenMs: o.dampenMs } : {}),
       now: now(),
     });
+    // Agents repeat the same value every check: only a change is written (and fsynced).
+    if (!r.changed) return r.record;
     persist();
     if (r.commit) emit([r.commit]);
     schedule();

@@ -11,6 +11,8 @@ export interface CommitEvent {
 /** What one update did. */
 export interface UpdateResult {
   record: AttributeRecord;
+  /** False when the update repeated the current value and dampening (nothing to persist). */
+  changed: boolean;
   /** Set when the update took effect at once (no dampening) and changed the committed value. */
   commit?: CommitEvent;
 }
@@ -47,7 +49,7 @@ export class AttributeStore {
       ? { ...old }
       : { node: u.node, name: u.name, value: null, committed: null, dampenMs: u.dampenMs ?? 0, commitAt: null };
     if (u.dampenMs !== undefined) r.dampenMs = u.dampenMs;
-    if (old && r.value === u.value && r.dampenMs === old.dampenMs) return { record: { ...r } };
+    if (old && r.value === u.value && r.dampenMs === old.dampenMs) return { record: { ...r }, changed: false };
     r.value = u.value;
     if (r.dampenMs === 0) {
       r.commitAt = null;
@@ -56,12 +58,12 @@ export class AttributeStore {
       this.#put(k, r);
       const rec = { ...r };
       return previous === r.committed
-        ? { record: rec }
-        : { record: rec, commit: { node: r.node, name: r.name, previous, committed: r.committed } };
+        ? { record: rec, changed: true }
+        : { record: rec, changed: true, commit: { node: r.node, name: r.name, previous, committed: r.committed } };
     }
     r.commitAt = u.now + r.dampenMs;
     this.#put(k, r);
-    return { record: { ...r } };
+    return { record: { ...r }, changed: true };
   }
 
   /** Commits every pending value whose dampening has passed at `now`; returns the changes of committed values. */
