@@ -3,7 +3,7 @@
  * the toolstack double first on PATH: the executor hands its own environment to the agent.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildAgent } from '@ocfkit/sdk/build';
@@ -31,11 +31,13 @@ describe.skipIf(missing)('Xen under the conformance suite, against the toolstack
       writeFileSync(file, `name = "${name}"\nmemory = 128\n`, { mode: 0o644 });
       return file;
     };
+    // agents/Xen/conformance.json with its /etc/xen configs swapped for temporary ones.
+    const conf = JSON.parse(readFileSync(resolve(import.meta.dirname, '../conformance.json'), 'utf8'));
+    conf.params.xmfile = cfg('conf-a');
+    conf.second.xmfile = cfg('conf-b');
+    delete conf.requires; // the double provides xl
     const params = join(dir, 'params.json');
-    writeFileSync(
-      params,
-      JSON.stringify({ params: { xmfile: cfg('conf-a') }, second: { xmfile: cfg('conf-b') }, invalid: { shutdown_timeout: '10s' } }),
-    );
+    writeFileSync(params, JSON.stringify(conf));
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OCF_')) env[k] = v;
     delete env.NODE_EXTRA_CA_CERTS;
