@@ -52,12 +52,19 @@ export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, fo
   return true;
 }
 
-export function assignBestNode(ws: WorkingSet, rsc: WRsc): boolean {
+export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   if (!rsc.provisional) return rsc.assignedTo !== undefined;
   const current = rsc.runningOn[0];
   const nodes = sortNodes(ws, [...rsc.allowed], current);
   const best = nodes[0];
-  let chosen = best;
+  let chosen: [WNode, number] | undefined;
+  if (prefer && best) {
+    // The preferred node wins when it is as good as the best one and can run resources.
+    const score = rsc.allowed.get(prefer.uname);
+    if (score !== undefined && score >= best[1] && nodeAvailable(prefer, score, true)) chosen = [prefer, score];
+  }
+  if (chosen) return finalize(rsc, chosen[0], chosen[1], false);
+  chosen = best;
   if (
     best &&
     best[1] > 0 &&
@@ -87,7 +94,16 @@ function applyWithThis(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
   rsc.allowed = addColocatedNodeScores(ws, c.dependent, rsc.allowed, c.nodeAttribute, factor, { active: true }) ?? rsc.allowed;
 }
 
-function assignPrimitive(ws: WorkingSet, rsc: WRsc): WNode | undefined {
+/** Undoes an assignment (a clone instance that did not land on its preferred node). */
+export function unassign(rsc: WRsc): void {
+  if (rsc.assignedTo && rsc.assignedTo.numResources > 0) rsc.assignedTo.numResources--;
+  rsc.assignedTo = undefined;
+  rsc.provisional = true;
+  rsc.nextRole = rsc.meta.get('target-role')?.toLowerCase() === 'stopped' ? 'Stopped' : undefined;
+  for (const c of rsc.children) unassign(c);
+}
+
+function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | undefined {
   if (rsc.parent && !rsc.parent.allocating) assignResource(ws, rsc.parent);
   if (!rsc.provisional) return rsc.assignedTo;
   if (rsc.allocating) return undefined;
@@ -107,7 +123,7 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc): WNode | undefined {
   } else if (ws.stopAll) {
     finalize(rsc, undefined, 0, true);
   } else {
-    assignBestNode(ws, rsc);
+    assignBestNode(ws, rsc, prefer);
   }
   rsc.allocating = false;
   return rsc.assignedTo;
@@ -123,7 +139,7 @@ function expandGroupColocations(group: WRsc): void {
   group.withThis = [];
 }
 
-function assignGroup(ws: WorkingSet, rsc: WRsc): WNode | undefined {
+function assignGroup(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | undefined {
   if (!rsc.provisional) return rsc.assignedTo;
   if (rsc.allocating) return undefined;
   if (rsc.children.length === 0) {
@@ -138,7 +154,7 @@ function assignGroup(ws: WorkingSet, rsc: WRsc): WNode | undefined {
   for (const m of rsc.children) showScores(ws, 'pcmk__group_assign', m, m.allowed);
   let firstNode: WNode | undefined;
   for (const m of rsc.children) {
-    const node = assignResource(ws, m);
+    const node = assignResource(ws, m, prefer);
     firstNode ??= node;
   }
   rsc.nextRole = first.nextRole;
@@ -154,8 +170,8 @@ function assignGroup(ws: WorkingSet, rsc: WRsc): WNode | undefined {
  * @example
  * for (const r of ws.resources) assignResource(ws, r);
  */
-export function assignResource(ws: WorkingSet, rsc: WRsc): WNode | undefined {
-  if (rsc.variant === 'primitive') return assignPrimitive(ws, rsc);
-  if (rsc.variant === 'group') return assignGroup(ws, rsc);
+export function assignResource(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | undefined {
+  if (rsc.variant === 'primitive') return assignPrimitive(ws, rsc, prefer);
+  if (rsc.variant === 'group') return assignGroup(ws, rsc, prefer);
   return assignClone(ws, rsc);
 }

@@ -11,8 +11,8 @@ function willRun(p: WRsc): boolean {
  * Finds the primitives whose start cannot run, the way Pacemaker propagates unrunnable starts:
  * along ordered group members, mandatory `start → start` orders (a group as `first` is blocked
  * when any member is, a clone when every instance is), and mandatory colocations with a blocked
- * top-level primitive. Only start actions that exist propagate: a resource has one when it will be
- * active (optional when it already is), when it is a group member (the group's internal orderings create them), or when an
+ * top-level primitive. Only start actions that exist propagate: a resource has one when it is or
+ * will be active, when it is a group member (the group's internal orderings create them), or when an
  * order names it as `first` (Pacemaker creates missing `first` actions, never `then` ones). A blocked resource ends stopped, even where it is already active (its start is
  * unrunnable, so Pacemaker stops it). Mutates next roles; returns the blocked set.
  *
@@ -25,12 +25,12 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     if (o.firstAction === 'start') for (const p of leaves(o.first)) ordered.add(p);
   }
   const active = new Set(ws.primitives.filter(willRun));
-  const hasStart = (p: WRsc) => active.has(p) || p.parent?.variant === 'group' || ordered.has(p);
+  const hasStart = (p: WRsc) => active.has(p) || p.runningOn.length > 0 || p.parent?.variant === 'group' || ordered.has(p);
   const blocked = new Set<WRsc>(ws.primitives.filter((p) => !willRun(p) && hasStart(p)));
   const firstBlocked = (r: WRsc): boolean => {
     if (r.variant === 'primitive') return blocked.has(r);
     if (r.variant === 'group') return r.children.some(firstBlocked);
-    return r.children.every(firstBlocked);
+    return r.children.every((i) => firstBlocked(i) || leaves(i).every((p) => !willRun(p)));
   };
   const block = (r: WRsc, onlyExisting: boolean): boolean => {
     let changed = false;
@@ -53,9 +53,11 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
       if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
       if (firstBlocked(o.first)) changed = block(o.then, false) || changed;
     }
-    for (const p of ws.primitives) {
-      if (p.parent || !blocked.has(p)) continue;
-      for (const c of p.withThis) if (c.score >= INFINITY) changed = block(c.dependent, true) || changed;
+    // Mandatory colocations with a top-level primitive, or a clone none of whose instances can start.
+    for (const r of ws.resources) {
+      const stuck = r.variant === 'primitive' ? blocked.has(r) : r.variant === 'clone' && r.children.length > 0 && firstBlocked(r);
+      if (!stuck) continue;
+      for (const c of r.withThis) if (c.score >= INFINITY) changed = block(c.dependent, true) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows

@@ -1,29 +1,63 @@
-import { assignResource, sortNodes } from './assign.js';
+import { assignResource, unassign } from './assign.js';
 import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
+import { insertThisWith, insertWithThis } from './constraints.js';
 import { formatScore, INFINITY } from './score.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
-/** `clone-max` (default: number of nodes) and `clone-node-max` (default 1). */
+/** `clone-max` (default: number of nodes) and `clone-node-max` (1 for anonymous clones). */
 export function cloneLimits(ws: WorkingSet, clone: WRsc): { max: number; nodeMax: number } {
-  const max = Number.parseInt(clone.meta.get('clone-max') ?? '', 10);
-  const nodeMax = Number.parseInt(clone.meta.get('clone-node-max') ?? '', 10);
-  return { max: Number.isNaN(max) ? ws.nodes.length : max, nodeMax: Number.isNaN(nodeMax) ? 1 : nodeMax };
+  return { max: clone.children.length, nodeMax: 1 };
 }
 
-function scoreLines(ws: WorkingSet, rsc: WRsc): void {
-  for (const n of [...rsc.allowed.keys()].sort())
-    ws.scoreLines.push(`pcmk__clone_assign: ${rsc.id} allocation score on ${n}: ${formatScore(rsc.allowed.get(n) ?? 0)}`);
+function setScore(r: WRsc, node: string, score: number): void {
+  r.allowed.set(node, score);
+  for (const c of r.children) setScore(c, node, score);
 }
 
-function setAllowed(r: WRsc, name: string, score: number): void {
-  r.allowed.set(name, score);
-  for (const c of r.children) setAllowed(c, name, score);
+function instanceNumber(r: WRsc): number {
+  return Number.parseInt(r.id.slice(r.id.lastIndexOf(':') + 1), 10);
+}
+
+function currentNode(r: WRsc): WNode | undefined {
+  return r.runningOn[0];
+}
+
+/** Pacemaker's order for assigning instances: active ones on allowed nodes first, then by number. */
+function compareInstances(ws: WorkingSet, clone: WRsc) {
+  return (a: WRsc, b: WRsc): number => {
+    const na = a.runningOn.length;
+    const nb = b.runningOn.length;
+    if (na > 0 && nb > 0 && na !== nb) return na < nb ? -1 : 1;
+    const allowedOn = (r: WRsc): [boolean, WNode | undefined] => {
+      const n = currentNode(r);
+      if (!n) return [true, undefined];
+      const score = r.allowed.get(n.uname);
+      return score === undefined || score < 0 ? [false, undefined] : [true, n];
+    };
+    const [canA, nodeA] = allowedOn(a);
+    const [canB, nodeB] = allowedOn(b);
+    if (canA !== canB) return canA ? -1 : 1;
+    if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
+    if (!nodeA && !nodeB) return 0;
+    if (!nodeA) return 1;
+    if (!nodeB) return -1;
+    const availA = nodeAvailable(nodeA, 0, false);
+    const availB = nodeAvailable(nodeB, 0, false);
+    if (availA !== availB) return availA ? -1 : 1;
+    const topA = clone.allowed.has(nodeA.uname);
+    const topB = clone.allowed.has(nodeB.uname);
+    if (!topA && !topB) return 0;
+    if (topA !== topB) return topA ? -1 : 1;
+    if (a.failed !== b.failed) return a.failed ? 1 : -1;
+    return instanceNumber(a) - instanceNumber(b);
+  };
 }
 
 /**
- * Assigns a clone's instances: first each active instance to its current node (while the node
- * has room), then the rest to the best nodes, at most `clone-node-max` per node and `clone-max`
- * in all. Instances are the clone's children (`rsc:0`, `rsc:1`...).
+ * Assigns the instances of an anonymous clone the way Pacemaker distributes them: the clone's
+ * colocation preferences are merged first; active instances stay where they run while nodes have
+ * room (at most clone-max / available nodes each on this first pass); the rest go to the best
+ * remaining nodes, one instance per node, clone-max in all.
  *
  * @example
  * assignClone(ws, ws.byId.get('ping-clone')!);
@@ -38,48 +72,70 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
     clone.allowed =
       addColocatedNodeScores(ws, c.dependent, clone.allowed, c.nodeAttribute, factor, { active: true, nonnegative: true }) ?? clone.allowed;
   }
-  scoreLines(ws, clone);
+  for (const n of [...clone.allowed.keys()].sort())
+    ws.scoreLines.push(`pcmk__clone_allocate: ${clone.id} allocation score on ${n}: ${formatScore(clone.allowed.get(n) ?? 0)}`);
   const { max, nodeMax } = cloneLimits(ws, clone);
+  const instances = [...clone.children].sort(compareInstances(ws, clone));
   const count = new Map<string, number>();
-  const available = ws.nodes.filter((n) => nodeAvailable(n, 0, false)).length;
+  const available = [...clone.allowed.keys()].filter((n) => nodeAvailable(ws.nodeByName.get(n), 0, false)).length;
+  const allColoc = max < available;
   const loopMax = Math.max(1, available > 0 ? Math.floor(max / available) : 1);
-  let allocated = 0;
-  const tryInstance = (inst: WRsc, prefer: WNode | undefined): boolean => {
-    for (const [name, score] of clone.allowed) {
-      const node = ws.nodeByName.get(name);
-      const used = count.get(name) ?? 0;
-      if (!nodeAvailable(node, 0, false) || score < 0 || used >= nodeMax) setAllowed(inst, name, -INFINITY);
-      else if (prefer && node !== prefer) continue;
-    }
-    if (prefer) {
-      const backup = new Map(inst.allowed);
-      for (const [name] of inst.allowed) if (name !== prefer.uname) inst.allowed.set(name, -INFINITY);
-      const chosen = assignResource(ws, inst);
-      if (!chosen) {
-        inst.allowed = backup;
-        return false;
-      }
-    } else if (!assignResource(ws, inst)) return false;
-    const node = inst.variant === 'group' ? inst.assignedTo : inst.assignedTo;
-    if (node) count.set(node.uname, (count.get(node.uname) ?? 0) + 1);
-    return node !== undefined;
+
+  const appended = new Set<WRsc>();
+  const appendParentColocations = (inst: WRsc) => {
+    if (appended.has(inst)) return;
+    appended.add(inst);
+    for (const c of clone.thisWith) if (allColoc || c.score < 0 || c.score === INFINITY) insertThisWith(inst, c);
+    for (const c of clone.withThis) if (colocationHasInfluence(c, inst) && (allColoc || c.score < 0)) insertWithThis(inst, c);
   };
-  for (const inst of clone.children) {
+  const canRun = (inst: WRsc) => {
+    for (const [name] of inst.allowed) {
+      const node = ws.nodeByName.get(name);
+      const top = clone.allowed.get(name);
+      // A node where the clone itself scores below zero is banned outright, like a full one.
+      if (!nodeAvailable(node, 0, false) || top === undefined || top < 0 || (count.get(name) ?? 0) >= nodeMax)
+        setScore(inst, name, -INFINITY);
+    }
+  };
+  const assignInstance = (inst: WRsc, prefer: WNode | undefined): WNode | undefined => {
+    if (!inst.provisional) return inst.assignedTo;
+    appendParentColocations(inst);
+    if (prefer) {
+      const s = inst.allowed.get(prefer.uname);
+      if (s === undefined || s < 0) return undefined;
+    }
+    canRun(inst);
+    const backup = new Map(inst.allowed);
+    const backups = inst.children.map((c) => new Map(c.allowed));
+    let chosen = assignResource(ws, inst, prefer);
+    if (chosen && prefer && chosen !== prefer) {
+      unassign(inst);
+      inst.allowed = backup;
+      inst.children.forEach((c, i) => {
+        c.allowed = backups[i] ?? c.allowed;
+      });
+      chosen = undefined;
+    }
+    if (chosen) count.set(chosen.uname, (count.get(chosen.uname) ?? 0) + 1);
+    return chosen;
+  };
+
+  let allocated = 0;
+  for (const inst of instances) {
     if (allocated >= max) break;
-    const current = inst.runningOn[0];
-    if (!current || !inst.provisional || inst.failed) continue;
-    if (!nodeAvailable(current, clone.allowed.get(current.uname) ?? -INFINITY, true)) continue;
-    if ((count.get(current.uname) ?? 0) >= loopMax) continue;
-    if (tryInstance(inst, current)) allocated++;
+    const node = currentNode(inst);
+    if (!node || !inst.provisional || inst.failed) continue;
+    if (!nodeAvailable(node, 0, true)) continue;
+    if (clone.allowed.has(node.uname) && (count.get(node.uname) ?? 0) >= loopMax) continue;
+    if (assignInstance(inst, node)) allocated++;
   }
-  for (const inst of clone.children) {
+  for (const inst of instances) {
     if (!inst.provisional) continue;
     if (allocated >= max) {
-      for (const n of ws.nodes) setAllowed(inst, n.uname, -INFINITY);
+      for (const n of ws.nodes) setScore(inst, n.uname, -INFINITY);
       assignResource(ws, inst);
-    } else if (tryInstance(inst, undefined)) allocated++;
+    } else if (assignInstance(inst, undefined)) allocated++;
   }
-  void sortNodes;
   clone.allocating = false;
   clone.provisional = false;
   return undefined;

@@ -181,6 +181,17 @@ function applyToPrimitivePrimary(ws: WorkingSet, dependent: WRsc, primary: WRsc,
  * applyColocationScore(ws, dependent, primary, coloc);
  */
 export function applyColocationScore(ws: WorkingSet, dependent: WRsc, primary: WRsc, c: Coloc): void {
+  if (primary.variant === 'clone') {
+    if (primary.provisional) return;
+    if (c.score >= INFINITY) {
+      // Mandatory: only nodes where some instance was assigned stay possible.
+      const chosen = new Set(primary.children.map((i) => i.assignedTo?.uname).filter((n): n is string => n !== undefined));
+      for (const name of [...dependent.allowed.keys()]) if (!chosen.has(name)) dependent.allowed.set(name, -INFINITY);
+      return;
+    }
+    for (const inst of primary.children) applyColocationScore(ws, dependent, inst, c);
+    return;
+  }
   if (primary.variant === 'group') {
     if (primary.provisional) return;
     const member = c.score >= INFINITY ? lastMember(primary) : primary.children[0];

@@ -1,4 +1,4 @@
-import type { Cib, LrmOp, NodeState, Primitive, Resource } from './cib-model.js';
+import type { Cib, Group, LrmOp, NodeState, Primitive, Resource } from './cib-model.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { INFINITY, parseScore } from './score.js';
 import type { Role, WNode, WorkingSet, WRsc } from './working-set.js';
@@ -94,10 +94,18 @@ export function roleFromHistory(ops: readonly LrmOp[]): { role: Role; failed: bo
   return { role, failed };
 }
 
-function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string, string>): WRsc {
+/** A clone instance's configuration: the template with `:<n>` appended to every id. */
+function instanceOf(child: Primitive | Group, n: number): Primitive | Group {
+  if (child.kind === 'primitive') return { ...child, id: `${child.id}:${n}` };
+  return { ...child, id: `${child.id}:${n}`, children: child.children.map((m) => ({ ...m, id: `${m.id}:${n}` })) };
+}
+
+function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string, string>, nodeCount: number): WRsc {
   const meta = flattenSets(config.meta);
   if (parent) for (const [k, v] of parent.meta) if (!meta.has(k)) meta.set(k, v);
   for (const [k, v] of defaults) if (!meta.has(k)) meta.set(k, v);
+  // Clones are a little sticky unless configured otherwise (after rsc_defaults).
+  if (config.kind === 'clone' && !meta.has('resource-stickiness')) meta.set('resource-stickiness', '1');
   const promotable = config.kind === 'clone' ? isTrue(meta.get('promotable')) : (parent?.promotable ?? false);
   const threshold = parseScore(meta.get('migration-threshold'));
   const r: WRsc = {
@@ -128,8 +136,12 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string
   // target-role=Stopped fixes the next role now; Started/Unpromoted/Promoted are decided by assignment.
   if (meta.get('target-role')?.toLowerCase() === 'stopped') r.nextRole = 'Stopped';
   if (config.kind === 'primitive') r.primitive = config as Primitive;
-  else if (config.kind === 'group') r.children = config.children.map((c) => newRsc(c, r, defaults));
-  else r.children = [newRsc(config.child, r, defaults)];
+  else if (config.kind === 'group') r.children = config.children.map((c) => newRsc(c, r, defaults, nodeCount));
+  else {
+    const max = Number.parseInt(meta.get('clone-max') ?? '', 10);
+    const count = Number.isNaN(max) ? Math.max(1, nodeCount) : Math.max(0, max);
+    r.children = Array.from({ length: count }, (_, i) => newRsc(instanceOf(config.child, i), r, defaults, nodeCount));
+  }
   return r;
 }
 
@@ -144,6 +156,41 @@ function addRunning(r: WRsc, node: WNode): void {
 }
 
 const roleOrder: Role[] = ['Stopped', 'Started', 'Unpromoted', 'Promoted'];
+
+/** Configured primitive ids inside clones → the clone (for mapping anonymous history). */
+const templateOwner = new WeakMap<Map<string, WRsc>, Map<string, WRsc>>();
+
+function owners(byId: Map<string, WRsc>): Map<string, WRsc> {
+  let m = templateOwner.get(byId);
+  if (!m) {
+    m = new Map();
+    for (const r of byId.values()) {
+      if (r.variant !== 'clone' || r.config.kind !== 'clone') continue;
+      const child = r.config.child;
+      for (const p of child.kind === 'group' ? child.children : [child]) m.set(p.id, r);
+    }
+    templateOwner.set(byId, m);
+  }
+  return m;
+}
+
+/**
+ * Which instance of an anonymous clone a history entry belongs to, as Pacemaker decides it: the
+ * instance already active on this node, else the lowest-numbered instance active nowhere.
+ */
+function cloneInstanceFor(byId: Map<string, WRsc>, historyId: string, node: WNode): WRsc | undefined {
+  const base = historyId.replace(/:\d+$/, '');
+  const clone = owners(byId).get(base);
+  if (!clone) return undefined;
+  const member = (inst: WRsc) => (inst.variant === 'primitive' ? inst : inst.children.find((m) => m.id.replace(/:\d+$/, '') === base));
+  const here = clone.children.find((inst) => inst.runningOn.includes(node));
+  if (here) {
+    const m = member(here);
+    return m?.runningOn.includes(node) ? undefined : m;
+  }
+  const free = clone.children.find((inst) => inst.runningOn.length === 0);
+  return free ? member(free) : undefined;
+}
 
 /**
  * Builds the scheduler's working set from a CIB at time `now` (seconds since the epoch):
@@ -162,7 +209,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
   const nodes = cib.nodes.map((n) => unpackNode(cib, n, stateById.get(n.id), stonithEnabled, cib.attrs['dc-uuid']));
   const nodeByName = new Map(nodes.map((n) => [n.uname, n]));
   const defaults = flattenSets(cib.rscDefaults);
-  const top = cib.resources.map((r) => newRsc(r, undefined, defaults));
+  const top = cib.resources.map((r) => newRsc(r, undefined, defaults, nodes.length));
   const byId = new Map<string, WRsc>();
   const walk = (r: WRsc) => {
     byId.set(r.id, r);
@@ -186,7 +233,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     if (!node) continue;
     if (!node.online && !(stonithEnabled && node.unclean)) continue;
     for (const lr of state.lrm) {
-      const r = byId.get(lr.id);
+      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node);
       if (r?.variant !== 'primitive') continue;
       const { role, failed } = roleFromHistory(lr.ops);
       if (failed) {

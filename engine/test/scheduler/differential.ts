@@ -7,14 +7,15 @@ import type { Cib } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { crmSimulate, placementOf } from './crm-simulate.js';
 import { generateCib } from './generator.js';
+import { aggregate } from './placement.js';
 
 export const NOW = 1_800_000_000;
 
 /** Final placement according to the engine. */
 export function enginePlacement(cib: Cib, now = NOW): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of schedule({ cib, now }).placements) out.set(p.rsc, p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.node}`);
-  return out;
+  return aggregate(
+    schedule({ cib, now }).placements.map((p) => [p.rsc, p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.node}`]),
+  );
 }
 
 /** Differences between two placements, one line each (empty when they agree). */

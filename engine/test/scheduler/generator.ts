@@ -25,6 +25,8 @@ export interface GenOptions {
   maxNodes?: number;
   maxResources?: number;
   maxConstraints?: number;
+  /** Probability that a top-level resource is an anonymous clone (default 0.15). */
+  cloneChance?: number;
 }
 
 const scores = ['-INFINITY', '-100', '0', '10', '50', '100', '200', 'INFINITY'];
@@ -89,7 +91,19 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   const resources: Resource[] = [];
   const nRes = int(1, opts.maxResources ?? 7);
   for (let i = 0; i < nRes; i++) {
-    if (chance(0.3)) {
+    if (chance(opts.cloneChance ?? 0.15)) {
+      const cid = `cln${i}`;
+      const cmeta: [string, string][] = [];
+      if (chance(0.4)) cmeta.push(['clone-max', String(int(1, nNodes))]);
+      if (chance(0.3)) cmeta.push(['resource-stickiness', pick(stickies)]);
+      if (chance(0.1)) cmeta.push(['target-role', 'Stopped']);
+      resources.push({
+        kind: 'clone',
+        id: `${cid}-clone`,
+        meta: meta(`${cid}-clone`, cmeta),
+        child: prim(cid, chance(0.2) ? rscMeta().filter(([k]) => k !== 'target-role') : []),
+      });
+    } else if (chance(0.3)) {
       const gid = `grp${i}`;
       const members = Array.from({ length: int(2, 3) }, (_, j) => prim(`${gid}m${j}`, chance(0.15) ? rscMeta() : []));
       resources.push({ kind: 'group', id: gid, meta: meta(gid, rscMeta()), children: members });
@@ -240,7 +254,10 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     if (upStates.length === 0 || !chance(0.55)) continue;
     const s = pick(upStates);
     if (r.kind === 'primitive') place(r, s);
-    else if (r.kind === 'group') {
+    else if (r.kind === 'clone' && r.child.kind === 'primitive') {
+      const child = r.child;
+      for (const st of upStates) if (chance(0.6)) place(child, st);
+    } else if (r.kind === 'group') {
       const upTo = chance(0.85) ? r.children.length : int(1, r.children.length);
       for (const m of r.children.slice(0, upTo)) place(m, s);
     }
