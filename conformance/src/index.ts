@@ -15,5 +15,5 @@ export { formatJunit } from './report/junit';
 export { closingLine, formatText, progressLine } from './report/text';
 export { type AgentOutcome, runConfiguredAgent } from './run-agent';
 export { createNetns, type NetnsRig } from './runner/netns';
-export { deriveSecond, runSuite, type SuiteOptions, type SuiteReport } from './suite';
+export { deriveSecond, type OpSummary, runSuite, type SuiteOptions, type SuiteReport } from './suite';
 export { type AgentTarget, resolveTarget } from './target';

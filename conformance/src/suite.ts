@@ -37,7 +37,19 @@ export interface SuiteReport {
   results: RuleResult[];
   /** Error-level failures / warning-level failures / passes / skips. */
   counts: { passed: number; failed: number; warnings: number; skipped: number };
-  ops: number;
+  /** Every op the run made, in order (what ran, what came back). */
+  log: OpSummary[];
+  durationMs: number;
+}
+
+/** One op of the run, for the JSON report. */
+export interface OpSummary {
+  label: string;
+  action: string;
+  instance: string;
+  rc: number;
+  execStatus: string;
+  exitReason?: string;
   durationMs: number;
 }
 
@@ -124,5 +136,16 @@ export async function runSuite(target: AgentTarget, options: SuiteOptions = {}):
     else if (r.severity === 'error') counts.failed++;
     else counts.warnings++;
   }
-  return { agent: target, profile: profile.name, results, counts, ops: runner.records.length, durationMs: Date.now() - began };
+  const log = runner.records.map(
+    (r): OpSummary => ({
+      label: r.label,
+      action: r.action,
+      instance: r.instance,
+      rc: r.result.rc,
+      execStatus: r.result.execStatus,
+      ...(r.result.exitReason !== undefined ? { exitReason: r.result.exitReason } : {}),
+      durationMs: r.result.durationMs,
+    }),
+  );
+  return { agent: target, profile: profile.name, results, counts, log, durationMs: Date.now() - began };
 }

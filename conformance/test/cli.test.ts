@@ -92,6 +92,7 @@ describe('ocfkit conformance', () => {
       expect(report.ok).toBe(true);
       expect(report.agents[0].profile).toBe('ocf-tester');
       expect(report.agents[0].results.find((x: { id: string }) => x.id === 'lifecycle.start').status).toBe('passed');
+      expect(report.agents[0].log[0]).toMatchObject({ label: 'meta-data', action: 'meta-data', rc: 0, execStatus: 'done' });
     }, 120_000);
 
     it('--all runs each built agent with its conformance.json and says why one is skipped; under CI=true that skip fails', async () => {

@@ -127,6 +127,8 @@ export const conformanceCommand: Command = {
     for (const job of jobs) {
       const name = `ocf:${job.target.provider}:${job.target.type}`;
       if (progress) io.out(`== ${name} (${job.target.path})\n`);
+      if (values.all && !job.cfg.params && !values.json)
+        io.out(`note: ${name} has no conformance.json params: running it without parameters\n`);
       const out: AgentOutcome = await runConfiguredAgent(job.target, job.cfg, {
         profile,
         ...(progress ? { onOp: (rec) => io.out(progressLine(rec)) } : {}),
