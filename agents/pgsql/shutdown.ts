@@ -88,7 +88,7 @@ export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
       signal([pid], 'SIGKILL');
       // Until its parent reaps it, the dead postmaster still "exists" for kill(pid, 0), and the
       // next postmaster would refuse the socket lock file naming it.
-      await waitUntil(ctx, () => procInfo(pid) === undefined, Math.max(0, Math.min(3000, untilKill())));
+      await waitUntil(ctx, () => procInfo(pid) === undefined, Math.max(0, Math.min(3000, ctx.remainingMs() - 600)));
     }
   }
 

@@ -113,10 +113,12 @@ async function clearCrashLeftovers(ctx: Ctx, acct: Account): Promise<void> {
     fail.generic(`server processes ${orphans().join(' ')} of a dead postmaster still run in ${pgdata}; stop the resource first`);
   }
   const pid = postmasterPid(pgdata);
-  if (pid !== undefined && procInfo(pid)?.state === 'Z') {
-    // A killed postmaster not yet reaped still "exists" for kill(pid, 0): the new postmaster would
-    // refuse the socket lock file that names it.
-    await waitUntil(ctx, () => procInfo(pid)?.state !== 'Z', Math.min(3000, ctx.remainingMs() / 4));
+  // A killed postmaster not yet reaped by its parent still "exists" for kill(pid, 0): the new
+  // postmaster would refuse the lock files (postmaster.pid, the socket's .lock) that name it.
+  const zombies = [pid, socketLockPid(ctx)].filter((x): x is number => x !== undefined && procInfo(x)?.state === 'Z');
+  if (zombies.length > 0) {
+    ctx.log.info(`waiting for the dead postmaster ${zombies.join(' ')} to be reaped`);
+    await waitUntil(ctx, () => zombies.every((z) => procInfo(z)?.state !== 'Z'), Math.min(3000, ctx.remainingMs() / 4));
   }
   const pidfile = join(pgdata, 'postmaster.pid');
   if (existsSync(pidfile)) {
@@ -130,6 +132,21 @@ async function clearCrashLeftovers(ctx: Ctx, acct: Account): Promise<void> {
       ctx.log.info(`removing ${label}: the previous exclusive backup might have failed`);
       rmSync(label, { force: true });
     }
+  }
+}
+
+/** The pid in `<socketdir>/.s.PGSQL.<port>.lock`, when socketdir is configured. */
+function socketLockPid(ctx: Ctx): number | undefined {
+  const { socketdir, pgport } = ctx.params;
+  if (!socketdir) return undefined;
+  try {
+    const first =
+      readFileSync(join(socketdir, `.s.PGSQL.${pgport}.lock`), 'utf8')
+        .split('\n')[0]
+        ?.trim() ?? '';
+    return /^[1-9]\d*$/.test(first) ? Number(first) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
