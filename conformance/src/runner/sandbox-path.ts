@@ -1,15 +1,27 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The interpreter `#!/usr/bin/env NAME` asks for, if the agent starts that way. */
+/**
+ * The interpreter `#!/usr/bin/env NAME` asks for, if the agent starts that way.
+ *
+ * @example
+ * envInterpreter('agents/dist/ocf/resource.d/ocfkit/Dummy') // 'node'
+ */
 export function envInterpreter(agentPath: string): string | undefined {
-  let head = '';
+  const buf = Buffer.alloc(256);
+  let n = 0;
   try {
-    head = readFileSync(agentPath, 'latin1').slice(0, 200).split('\n')[0] ?? '';
+    const fd = openSync(agentPath, 'r');
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
+  const head = buf.toString('latin1', 0, n).split('\n')[0] ?? '';
   const m = /^#!\s*\S*\/env\s+(?:-S\s+)?([A-Za-z0-9_.+-]+)/.exec(head);
   return m?.[1];
 }
@@ -19,7 +31,7 @@ function which(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':')) {
     const file = join(dir || '.', name);
     try {
-      readFileSync(file, { flag: 'r' }).length;
+      accessSync(file, constants.X_OK);
       return file;
     } catch {
       // not here

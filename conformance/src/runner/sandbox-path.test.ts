@@ -1,0 +1,32 @@
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envInterpreter, sandboxPath } from './sandbox-path';
+
+const dir = mkdtempSync(join(tmpdir(), 'ocfkit-sandbox-'));
+function agent(name: string, firstLine: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, `${firstLine}\nexit 0\n`, { mode: 0o755 });
+  return f;
+}
+
+describe('sandboxPath', () => {
+  it('holds only the interpreter an env shebang needs', () => {
+    const nodeAgent = agent('n', '#!/usr/bin/env node');
+    expect(envInterpreter(nodeAgent)).toBe('node');
+    const sb = sandboxPath(nodeAgent);
+    expect(readdirSync(sb.dir)).toEqual(['node']);
+    expect(readlinkSync(join(sb.dir, 'node'))).toBe(process.execPath);
+    sb.remove();
+    expect(existsSync(sb.dir)).toBe(false);
+  });
+
+  it('is empty for an agent with an absolute interpreter', () => {
+    const shAgent = agent('s', '#!/bin/sh');
+    expect(envInterpreter(shAgent)).toBeUndefined();
+    const sb = sandboxPath(shAgent);
+    expect(readdirSync(sb.dir)).toEqual([]);
+    sb.remove();
+  });
+});
