@@ -2,8 +2,8 @@
  * pgsql — PostgreSQL under Pacemaker; a drop-in for ocf:heartbeat:pgsql in standalone mode.
  *
  * Manages: one PostgreSQL cluster (a data directory) started with pg_ctl as its owner (`pgdba`).
- * "Running" means the postmaster recorded in `<pgdata>/postmaster.pid` is a live process of
- * `pgdba` AND `monitor_sql` succeeds through psql. A dead postmaster whose server processes
+ * "Running" means the postmaster recorded in `<pgdata>/postmaster.pid` is a live server process
+ * of `pgdba` working in pgdata AND `monitor_sql` succeeds through psql. A dead postmaster whose server processes
  * still run is "failed" (1); a dead postmaster with nothing left is "stopped" (7), as in the
  * heartbeat agent.
  * Binaries needed: pg_ctl and psql (Debian: /usr/lib/postgresql/<major>/bin/), runuser, getent.
@@ -13,8 +13,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { defineAgent, fail, failed, OCF, OcfError, type State } from '@ocfkit/sdk';
-import type { Account } from './account';
-import { lookupAccount } from './account';
+import { type Account, lookupAccount } from './account';
 import { confParam } from './conf';
 import { type Ctx, owner, ownerEnv, runAs, writableBy } from './owner';
 import { params } from './params';
@@ -82,7 +81,7 @@ async function check(ctx: Ctx): Promise<void> {
   if (p.monitor_user && !p.monitor_password) fail.configured("monitor password can't be empty");
   if (!p.monitor_user && p.monitor_password) fail.configured('monitor_user has to be set if monitor_password is set');
   if (p.rep_mode !== 'none') fail.configured(`rep_mode=${p.rep_mode} is not supported yet; only none (standalone)`);
-  runAs(acct);
+  runAs(acct); // only root or pgdba can manage the cluster
 }
 
 export default defineAgent({
