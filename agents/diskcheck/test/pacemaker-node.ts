@@ -26,7 +26,11 @@ export interface PacemakerNode {
 export function pacemakerNodeMissing(): string | undefined {
   return requireTool(
     ['unshare', 'nsenter', 'corosync', 'corosync-cfgtool', 'pacemakerd', 'cibadmin', 'crm_mon', 'crm_resource', 'attrd_updater', 'ip'],
-    () => (process.getuid?.() === 0 ? undefined : 'a namespaced Pacemaker node needs root'),
+    () => {
+      if (process.getuid?.() !== 0) return 'a namespaced Pacemaker node needs root';
+      const probe = spawnSync('unshare', ['-m', '-n', '-i', '-u', '-p', '-f', '--mount-proc', 'true'], { encoding: 'utf8' });
+      return probe.status === 0 ? undefined : `cannot create namespaces here (unshare: ${probe.stderr.trim()})`;
+    },
   );
 }
 
