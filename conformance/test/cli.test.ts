@@ -57,6 +57,27 @@ function agentsTree(): string {
   return root;
 }
 
+/** A tree with one agent whose state directory only its setup creates, and one whose setup fails. */
+function setupTree(): { root: string; mark: string } {
+  const root = join(work, 'agents-setup');
+  const dist = join(root, 'dist', 'ocf', 'resource.d', 'ocfkit');
+  mkdirSync(dist, { recursive: true });
+  cpSync(join(MUTANTS, 'lib'), join(dist, 'lib'), { recursive: true });
+  const mark = join(work, 'teardown-ran');
+  for (const [name, setup] of [
+    ['WithSetup', 'mkdir "$CONFORMANCE_TMP/made-by-setup"'],
+    ['BadSetup', 'echo "no database here" >&2; exit 3'],
+  ] as const) {
+    cpSync(join(MUTANTS, 'good.sh'), join(dist, name));
+    mkdirSync(join(root, name));
+    writeFileSync(join(root, name, 'setup.sh'), `#!/bin/sh\n${setup}\n`, { mode: 0o755 });
+    writeFileSync(join(root, name, 'teardown.sh'), `#!/bin/sh\necho ${name} >>'${mark}'\n`, { mode: 0o755 });
+    const cfg = { params: { state: `${TMP}/made-by-setup/a.state` }, setup: ['./setup.sh'], teardown: ['./teardown.sh'] };
+    writeFileSync(join(root, name, 'conformance.json'), JSON.stringify(cfg));
+  }
+  return { root, mark };
+}
+
 const missing = requireTool(['xmllint', 'setpriv'], () => (process.getuid?.() === 0 ? undefined : 'needs root'));
 
 describe('ocfkit conformance', () => {
@@ -105,6 +126,15 @@ describe('ocfkit conformance', () => {
       const ci = await cli(['--all', '--agents-dir', root, '-q'], { CI: 'true' });
       expect(ci.out).toContain('a failure under CI=true');
       expect(ci.code).toBe(1);
+    }, 180_000);
+
+    it('runs setup before and teardown after each agent; a failing setup fails the run with its stderr', async () => {
+      const { root, mark } = setupTree();
+      const r = await cli(['--all', '--agents-dir', root, '-q']);
+      expect(r.out).toContain('FAILED ocf:ocfkit:BadSetup: setup ["./setup.sh"] exited 3: no database here');
+      expect(r.out).toMatch(/ocf:ocfkit:WithSetup, profile execd\)\n(.*\n)*?ok {3}lifecycle\.start /);
+      expect(r.code).toBe(1);
+      expect(readFileSync(mark, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['BadSetup', 'WithSetup']);
     }, 180_000);
   });
 });

@@ -123,6 +123,7 @@ export const conformanceCommand: Command = {
     const progress = !values.json && !values.quiet;
     const reports: SuiteReport[] = [];
     const skipped: { agent: string; reason: string }[] = [];
+    const setupFailures: { agent: string; reason: string }[] = [];
     let ciFailure = false;
     for (const job of jobs) {
       const name = `ocf:${job.target.provider}:${job.target.type}`;
@@ -133,6 +134,11 @@ export const conformanceCommand: Command = {
         profile,
         ...(progress ? { onOp: (rec) => io.out(progressLine(rec)) } : {}),
       });
+      if ('error' in out) {
+        setupFailures.push({ agent: name, reason: out.error });
+        if (!values.json) io.out(`FAILED ${name}: ${out.error}\n`);
+        continue;
+      }
       if ('skipped' in out) {
         const ci = process.env.CI === 'true' && out.failsUnderCi;
         ciFailure ||= ci;
@@ -145,9 +151,9 @@ export const conformanceCommand: Command = {
       if (!values.json) io.out(formatText(out.report));
     }
     if (values.junit) writeFileSync(values.junit, formatJunit(reports));
-    if (values.json) io.out(formatJson(reports, skipped));
+    if (values.json) io.out(formatJson(reports, skipped, setupFailures));
     else if (jobs.length > 1) io.out(`total: ${closingLine(reports)}${skipped.length ? `; ${skipped.length} agents skipped` : ''}\n`);
     const failed = reports.some((r) => r.counts.failed > 0);
-    return failed || ciFailure ? 1 : 0;
+    return failed || ciFailure || setupFailures.length > 0 ? 1 : 0;
   },
 };

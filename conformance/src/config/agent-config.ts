@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /**
  * An agent folder's `conformance.json` (see conformance/README.md): the parameters the suite runs
@@ -18,9 +19,15 @@ export interface AgentConfig {
   netns?: { address: string };
   /** Whether CI installs the requirements (then a skip under CI=true is a failure). Default true. */
   ci?: boolean;
+  /** argv run before the checks (cwd: the agent folder; env CONFORMANCE_TMP, CONFORMANCE_NETNS); must exit 0. */
+  setup?: string[];
+  /** argv run after the checks, also when they failed. */
+  teardown?: string[];
+  /** The folder of the conformance.json (setup/teardown run there). */
+  dir?: string;
 }
 
-const KEYS = new Set(['params', 'second', 'invalid', 'requires', 'netns', 'ci', '$comment']);
+const KEYS = new Set(['params', 'second', 'invalid', 'requires', 'netns', 'ci', 'setup', 'teardown', '$comment']);
 
 function stringMap(v: unknown, where: string): Record<string, string> | undefined {
   if (v === undefined) return undefined;
@@ -71,6 +78,14 @@ export function loadAgentConfig(file: string): AgentConfig {
     if (typeof o.ci !== 'boolean') throw new Error(`${file}: ci must be a boolean`);
     cfg.ci = o.ci;
   }
+  for (const key of ['setup', 'teardown'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (!(Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')))
+      throw new Error(`${file}: ${key} must be a non-empty array of strings (an argv, no shell)`);
+    cfg[key] = v as string[];
+  }
+  cfg.dir = dirname(resolve(file));
   return cfg;
 }
 
