@@ -92,6 +92,22 @@ describe.skipIf(missing)('diskcheck daemon mode on a failing loop device (bundle
     expect(await action('monitor')).toMatchObject({ rc: 7 });
   });
 
+  it('start and stop while the disk hangs: start reports ERROR after the timeout, stop still cleans up', async () => {
+    disk.mode('hang');
+    try {
+      const started = await action('start');
+      expect(started.rc).toBe(0);
+      expect(value()).toBe('ERROR');
+      const stopped = await action('stop');
+      expect(stopped.rc).toBe(0);
+      expect(processes(CHECKER_MARK, join(dir, 'rsctmp'))).toEqual([]);
+      expect(attrd.get('diskcheck_status')).toBeUndefined();
+    } finally {
+      disk.mode('ok');
+    }
+    await waitForValue(() => processes('dd', `if=${disk.device}`).length, 0, 10_000);
+  });
+
   it('stop ends the checker and deletes the attribute; stop again is 0', async () => {
     expect(await action('start')).toMatchObject({ rc: 0 });
     expect(value()).toBe('normal');
