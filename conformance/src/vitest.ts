@@ -1,6 +1,8 @@
 import { beforeAll, describe, it } from 'vitest';
 import { RULES } from './checks/rules';
+import { loadAgentConfig } from './config/agent-config';
 import { formatText } from './report/text';
+import { runConfiguredAgent } from './run-agent';
 import { runSuite, type SuiteOptions, type SuiteReport } from './suite';
 import { resolveTarget } from './target';
 
@@ -12,6 +14,12 @@ export interface ConformanceTestOptions extends SuiteOptions {
   expectFailing?: string[];
   /** ms for the whole run. Default 300000. */
   timeoutMs?: number;
+  /**
+   * A conformance.json to run the agent with (params, netns, setup, requires...) instead of the
+   * options above. When the host lacks its requirements every test is skipped with the reason
+   * (under CI=true they fail).
+   */
+  config?: string;
 }
 
 /**
@@ -25,13 +33,25 @@ export interface ConformanceTestOptions extends SuiteOptions {
  * describeConformance('dist/ocf/resource.d/acme/MyApp', { params: { config: '/etc/myapp.conf' } });
  */
 export function describeConformance(agent: string, options: ConformanceTestOptions = {}): void {
-  const { strictWarnings = false, expectFailing = [], timeoutMs = 300_000, ...suite } = options;
+  const { strictWarnings = false, expectFailing = [], timeoutMs = 300_000, config, ...suite } = options;
   describe(`OCF conformance of ${agent}`, () => {
     let report: SuiteReport | undefined;
     let failure: Error | undefined;
+    let skipped: string | undefined;
     beforeAll(async () => {
       try {
-        report = await runSuite(resolveTarget(agent), suite);
+        if (config === undefined) report = await runSuite(resolveTarget(agent), suite);
+        else {
+          const out = await runConfiguredAgent(
+            resolveTarget(agent),
+            loadAgentConfig(config),
+            suite.profile ? { profile: suite.profile } : {},
+          );
+          if ('report' in out) report = out.report;
+          else if ('error' in out) failure = new Error(out.error);
+          else if (process.env.CI === 'true' && out.failsUnderCi) failure = new Error(`CI=true and the agent was skipped: ${out.skipped}`);
+          else skipped = out.skipped;
+        }
       } catch (err) {
         failure = err as Error;
       }
@@ -39,6 +59,7 @@ export function describeConformance(agent: string, options: ConformanceTestOptio
     for (const rule of RULES) {
       it(`${rule.id}: ${rule.rule}`, (ctx) => {
         if (failure) throw failure;
+        if (skipped !== undefined) return ctx.skip(skipped);
         const r = report?.results.find((x) => x.id === rule.id);
         if (!r) throw new Error(`no result for ${rule.id}`);
         const detail = r.findings.map((f) => `  - ${f.message}`).join('\n');

@@ -15,4 +15,6 @@ describe.skipIf(missing)('describeConformance', () => {
     params: { state: join(dir, 'sni.state') },
     expectFailing: ['lifecycle.start-idempotent'],
   });
+  // the same agent driven by a conformance.json (its state file goes to the per-run TMP directory)
+  describeConformance(join(mutants, 'good.sh'), { config: join(import.meta.dirname, 'fixtures', 'good-conformance.json') });
 });
