@@ -84,8 +84,21 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     const myStops: number[] = [];
     for (const n of p.runningOn) {
       const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n);
-      if (keep) continue;
       const fence = fenced.get(n.uname);
+      let demote: number | undefined;
+      if (p.role === 'Promoted' && (!keep || toRole !== 'Promoted')) {
+        demote = g.add({
+          key: opKey(p.id, 'demote', 0),
+          task: 'demote',
+          rsc: p.id,
+          node: n.uname,
+          intervalMs: 0,
+          probe: false,
+          pseudo: fence !== undefined,
+        });
+        g.order(fence, demote);
+      }
+      if (keep) continue;
       const id = g.add({
         key: opKey(p.id, 'stop', 0),
         task: 'stop',
@@ -97,6 +110,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         timeoutMs: opTimeout(p, 'stop'),
       });
       g.order(fence, id);
+      g.order(demote, id);
       myStops.push(id);
     }
     stops.set(p, myStops);

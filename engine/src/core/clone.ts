@@ -1,11 +1,12 @@
 import { assignResource, unassign } from './assign.js';
 import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
+import { addPromotionScores, setInstanceRoles } from './promotable.js';
 import { formatScore, INFINITY } from './score.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** `clone-max` (default: number of nodes) and `clone-node-max` (1 for anonymous clones). */
-export function cloneLimits(ws: WorkingSet, clone: WRsc): { max: number; nodeMax: number } {
+export function cloneLimits(clone: WRsc): { max: number; nodeMax: number } {
   return { max: clone.children.length, nodeMax: 1 };
 }
 
@@ -23,7 +24,7 @@ function currentNode(r: WRsc): WNode | undefined {
 }
 
 /** Pacemaker's order for assigning instances: active ones on allowed nodes first, then by number. */
-function compareInstances(ws: WorkingSet, clone: WRsc) {
+function compareInstances(clone: WRsc) {
   return (a: WRsc, b: WRsc): number => {
     const na = a.runningOn.length;
     const nb = b.runningOn.length;
@@ -64,6 +65,7 @@ function compareInstances(ws: WorkingSet, clone: WRsc) {
  */
 export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
   if (!clone.provisional || clone.allocating) return undefined;
+  if (clone.promotable) addPromotionScores(ws, clone);
   clone.allocating = true;
   for (const c of [...clone.thisWith]) assignResource(ws, c.primary);
   for (const c of [...clone.withThis]) {
@@ -74,8 +76,8 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
   }
   for (const n of [...clone.allowed.keys()].sort())
     ws.scoreLines.push(`pcmk__clone_allocate: ${clone.id} allocation score on ${n}: ${formatScore(clone.allowed.get(n) ?? 0)}`);
-  const { max, nodeMax } = cloneLimits(ws, clone);
-  const instances = [...clone.children].sort(compareInstances(ws, clone));
+  const { max, nodeMax } = cloneLimits(clone);
+  const instances = [...clone.children].sort(compareInstances(clone));
   const count = new Map<string, number>();
   const available = [...clone.allowed.keys()].filter((n) => nodeAvailable(ws.nodeByName.get(n), 0, false)).length;
   const allColoc = max < available;
@@ -136,6 +138,7 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
       assignResource(ws, inst);
     } else if (assignInstance(inst, undefined)) allocated++;
   }
+  if (clone.promotable) setInstanceRoles(ws, clone);
   clone.allocating = false;
   clone.provisional = false;
   return undefined;

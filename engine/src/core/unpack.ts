@@ -132,6 +132,7 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string
     merging: false,
     thisWith: [],
     withThis: [],
+    knownOn: new Set(),
   };
   // target-role=Stopped fixes the next role now; Started/Unpromoted/Promoted are decided by assignment.
   if (meta.get('target-role')?.toLowerCase() === 'stopped') r.nextRole = 'Stopped';
@@ -236,6 +237,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
       const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node);
       if (r?.variant !== 'primitive') continue;
       const { role, failed } = roleFromHistory(lr.ops);
+      r.knownOn.add(node.uname);
       if (failed) {
         r.failed = true;
         r.failedOn.push(node);
@@ -246,7 +248,11 @@ export function unpack(cib: Cib, now: number): WorkingSet {
       }
     }
   }
-  for (const r of byId.values()) if (r.variant !== 'primitive') r.role = r.runningOn.length > 0 ? 'Started' : 'Stopped';
+  for (const r of byId.values()) {
+    if (r.variant !== 'primitive') r.role = r.runningOn.length > 0 ? 'Started' : 'Stopped';
+    // An active, not promoted instance of a promotable clone is Unpromoted.
+    else if (r.promotable && r.role === 'Started') r.role = 'Unpromoted';
+  }
   const sorted = top.map((r, i) => ({ r, i })).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i);
   const haveQuorumAttr = cib.attrs['have-quorum'];
   return {

@@ -27,6 +27,8 @@ export interface GenOptions {
   maxConstraints?: number;
   /** Probability that a top-level resource is an anonymous clone (default 0.15). */
   cloneChance?: number;
+  /** Probability that a clone is promotable (default 0.4). */
+  promotableChance?: number;
 }
 
 const scores = ['-INFINITY', '-100', '0', '10', '50', '100', '200', 'INFINITY'];
@@ -97,6 +99,10 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
       if (chance(0.4)) cmeta.push(['clone-max', String(int(1, nNodes))]);
       if (chance(0.3)) cmeta.push(['resource-stickiness', pick(stickies)]);
       if (chance(0.1)) cmeta.push(['target-role', 'Stopped']);
+      if (chance(opts.promotableChance ?? 0.4)) {
+        cmeta.push(['promotable', 'true']);
+        if (chance(0.3)) cmeta.push(['promoted-max', String(int(1, 2))]);
+      }
       resources.push({
         kind: 'clone',
         id: `${cid}-clone`,
@@ -201,6 +207,10 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     const transient: [string, string][] = [];
     if (chance(0.7)) transient.push(['diskcheck_status', chance(0.75) ? 'normal' : 'ERROR']);
     if (chance(0.6)) transient.push(['ping', String(int(0, 3))]);
+    for (const r of resources) {
+      if (r.kind === 'clone' && r.meta.some((m) => m.pairs.some((x) => x.name === 'promotable')) && chance(0.7))
+        transient.push([`master-${r.child.id}`, pick(['1', '5', '10', '100'])]);
+    }
     for (const p of prims) {
       if (!chance(0.08)) continue;
       transient.push([`fail-count-${p.id}#monitor_10000`, String(int(1, 3))]);
@@ -219,19 +229,19 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     };
   });
   const upStates = status.filter((_, i) => online[i]);
-  const place = (p: Primitive, s: NodeState) => {
+  const place = (p: Primitive, s: NodeState, promoted = false) => {
     const ops = [
       {
         id: `${p.id}_last_0`,
-        operation: 'start',
+        operation: promoted ? 'promote' : 'start',
         callId: call,
         rc: 0,
         opStatus: 0,
         intervalMs: 0,
         attrs: {
           id: `${p.id}_last_0`,
-          operation_key: `${p.id}_start_0`,
-          operation: 'start',
+          operation_key: `${p.id}_${promoted ? 'promote' : 'start'}_0`,
+          operation: promoted ? 'promote' : 'start',
           'crm-debug-origin': 'ocfkit-generator',
           crm_feature_set: '3.16.1',
           'transition-key': `${call}:1:0:00000000-0000-0000-0000-000000000000`,
@@ -256,7 +266,14 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     if (r.kind === 'primitive') place(r, s);
     else if (r.kind === 'clone' && r.child.kind === 'primitive') {
       const child = r.child;
-      for (const st of upStates) if (chance(0.6)) place(child, st);
+      const promotable = r.meta.some((m) => m.pairs.some((x) => x.name === 'promotable'));
+      let promotedOnce = false;
+      for (const st of upStates) {
+        if (!chance(0.6)) continue;
+        const promoted: boolean = promotable && !promotedOnce && chance(0.5);
+        promotedOnce ||= promoted;
+        place(child, st, promoted);
+      }
     } else if (r.kind === 'group') {
       const upTo = chance(0.85) ? r.children.length : int(1, r.children.length);
       for (const m of r.children.slice(0, upTo)) place(m, s);

@@ -1,0 +1,105 @@
+import { nodeAvailable } from './colocation.js';
+import { locationPlacements } from './constraints.js';
+import { addScores, INFINITY, parseScore } from './score.js';
+import type { WNode, WorkingSet, WRsc } from './working-set.js';
+
+function baseId(r: WRsc): string {
+  return r.id.replace(/:\d+$/, '');
+}
+
+/** The node's promotion score (`master-<rsc>` attribute) for an instance, or undefined when unset or not applicable. */
+function promotionScore(ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
+  // Which instance's score counts where, as Pacemaker decides it for anonymous clones.
+  const activeHere = clone.children.find((i) => i.runningOn.includes(node));
+  const anyKnownHere = clone.children.some((i) => i.knownOn.has(node.uname));
+  const applies =
+    activeHere === inst ||
+    (activeHere === undefined && anyKnownHere) ||
+    (inst.runningOn.length === 0 && inst.knownOn.size === 0) ||
+    inst.knownOn.has(node.uname) ||
+    inst.runningOn.includes(node);
+  if (!applies || !inst.allowed.has(node.uname)) return undefined;
+  const raw = node.attrs.get(`master-${baseId(inst)}`) ?? node.attrs.get(`master-${inst.id}`);
+  return raw === undefined ? undefined : (parseScore(raw) ?? 0);
+}
+
+/**
+ * Before a promotable clone's instances are placed, positive promotion scores make their nodes
+ * more attractive and raise the instance's priority (as Pacemaker does).
+ *
+ * @example
+ * addPromotionScores(ws, clone);
+ */
+export function addPromotionScores(ws: WorkingSet, clone: WRsc): void {
+  for (const inst of clone.children) {
+    for (const [name, weight] of inst.allowed) {
+      const node = ws.nodeByName.get(name);
+      if (!node || !nodeAvailable(node, 0, false)) continue;
+      const score = promotionScore(ws, clone, inst, node) ?? 0;
+      if (score > 0) inst.allowed.set(name, addScores(weight, score));
+      if (score > inst.priority) inst.priority = score;
+    }
+  }
+}
+
+function limits(clone: WRsc): { max: number; nodeMax: number } {
+  const max = Number.parseInt(clone.meta.get('promoted-max') ?? clone.meta.get('master-max') ?? '', 10);
+  const nodeMax = Number.parseInt(clone.meta.get('promoted-node-max') ?? clone.meta.get('master-node-max') ?? '', 10);
+  return { max: Number.isNaN(max) ? 1 : max, nodeMax: Number.isNaN(nodeMax) ? 1 : nodeMax };
+}
+
+/**
+ * Chooses which placed instances of a promotable clone are promoted: each instance's promotion
+ * priority is its node's promotion score (-1 when unset), plus location constraints for the
+ * Promoted role, merged into the clone's node scores; the best `promoted-max` instances (at most
+ * `promoted-node-max` per node) are promoted, the others run unpromoted.
+ *
+ * @example
+ * setInstanceRoles(ws, clone);
+ */
+export function setInstanceRoles(ws: WorkingSet, clone: WRsc): void {
+  const target = clone.meta.get('target-role')?.toLowerCase();
+  const sortIndex = new Map<WRsc, number>();
+  for (const inst of clone.children) {
+    const chosen = inst.nextRole === 'Stopped' ? undefined : inst.assignedTo;
+    if (!chosen) continue;
+    let priority = target === 'unpromoted' || target === 'slave' ? -INFINITY : (promotionScore(ws, clone, inst, chosen) ?? -1);
+    for (const c of ws.cib.constraints) {
+      if (c.kind !== 'location' || c.rsc !== clone.id) continue;
+      const role = c.role?.toLowerCase();
+      if (role !== 'promoted' && role !== 'master') continue;
+      for (const p of locationPlacements(ws, c)) if (p.node === chosen) priority = addScores(priority, p.score);
+    }
+    sortIndex.set(inst, priority);
+  }
+  const weights = new Map(clone.allowed);
+  for (const [inst, idx] of sortIndex) {
+    if (idx < 0 || !inst.assignedTo) continue;
+    const n = inst.assignedTo.uname;
+    weights.set(n, addScores(idx, weights.get(n) ?? 0));
+  }
+  for (const [inst, idx] of sortIndex) if (idx >= 0 && inst.assignedTo) sortIndex.set(inst, weights.get(inst.assignedTo.uname) ?? idx);
+  const order = [...sortIndex.keys()].sort((a, b) => {
+    const x = sortIndex.get(a) ?? 0;
+    const y = sortIndex.get(b) ?? 0;
+    if (x !== y) return x > y ? -1 : 1;
+    const ra = a.role === 'Promoted' ? 1 : 0;
+    const rb = b.role === 'Promoted' ? 1 : 0;
+    if (ra !== rb) return rb - ra;
+    return 0;
+  });
+  const { max, nodeMax } = limits(clone);
+  const perNode = new Map<string, number>();
+  let promoted = 0;
+  for (const inst of order) {
+    const node = inst.assignedTo as WNode;
+    const ok =
+      (sortIndex.get(inst) ?? -1) >= 0 && promoted < max && (perNode.get(node.uname) ?? 0) < nodeMax && nodeAvailable(node, 0, false);
+    const frozen = !ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && inst.role !== 'Promoted';
+    if (ok && !frozen) {
+      inst.nextRole = 'Promoted';
+      perNode.set(node.uname, (perNode.get(node.uname) ?? 0) + 1);
+      promoted++;
+    } else inst.nextRole = 'Unpromoted';
+  }
+}
