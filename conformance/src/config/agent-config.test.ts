@@ -34,6 +34,9 @@ describe('conformance.json', () => {
       requires: { root: true, commands: ['ip'] },
       netns: { address: '192.0.2.1/24' },
       ci: false,
+      setup: ['./s.sh', 'x'],
+      teardown: ['./t.sh'],
+      dir,
     });
   });
 
@@ -42,6 +45,8 @@ describe('conformance.json', () => {
     expect(() => loadAgentConfig(bad)).toThrow(`${bad}: params.a must be a string, got 1`);
     const unknown = file('{"parms": {}}');
     expect(() => loadAgentConfig(unknown)).toThrow(`${unknown}: unknown field "parms"`);
+    const shell = file('{"setup": "./s.sh && rm -rf /"}');
+    expect(() => loadAgentConfig(shell)).toThrow(`${shell}: setup must be a non-empty array of strings (an argv, no shell)`);
     const notJson = file('{');
     expect(() => loadAgentConfig(notJson)).toThrow(`${notJson}: not valid JSON`);
   });
