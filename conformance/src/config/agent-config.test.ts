@@ -25,6 +25,8 @@ describe('conformance.json', () => {
         requires: { root: true, commands: ['ip'] },
         netns: { address: '192.0.2.1/24' },
         ci: false,
+        setup: ['./s.sh', 'x'],
+        teardown: ['./t.sh'],
       }),
     );
     expect(loadAgentConfig(f)).toEqual({
