@@ -18,15 +18,11 @@ function historyName(p: WRsc): string {
 }
 
 function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
-  const name = historyName(p);
-  const state = ws.cib.status.find((s) => s.id === node.id);
-  return state?.lrm.some((r) => r.id === name || r.id.startsWith(`${name}:`)) ?? false;
+  return ws.history.get(node.uname)?.has(historyName(p)) ?? false;
 }
 
 function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number): boolean {
-  const name = historyName(p);
-  const state = ws.cib.status.find((s) => s.id === node.id);
-  const r = state?.lrm.find((x) => x.id === name);
+  const r = ws.history.get(node.uname)?.get(historyName(p));
   return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.rc === 0) ?? false;
 }
 

@@ -78,6 +78,9 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
     ws.scoreLines.push(`pcmk__clone_allocate: ${clone.id} allocation score on ${n}: ${formatScore(clone.allowed.get(n) ?? 0)}`);
   const { max, nodeMax } = cloneLimits(clone);
   const instances = [...clone.children].sort(compareInstances(clone));
+  // Pacemaker keeps the sorted order, and later colocations walk instances in it (which matters
+  // when a non-mandatory colocation's last instance would leave no node available).
+  clone.children = instances;
   const count = new Map<string, number>();
   const available = [...clone.allowed.keys()].filter((n) => nodeAvailable(ws.nodeByName.get(n), 0, false)).length;
   const allColoc = max < available;
@@ -138,7 +141,7 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
       assignResource(ws, inst);
     } else if (assignInstance(inst, undefined)) allocated++;
   }
-  if (clone.promotable) setInstanceRoles(ws, clone);
+  if (clone.promotable) setInstanceRoles(ws, clone, compareInstances(clone));
   clone.allocating = false;
   clone.provisional = false;
   return undefined;

@@ -13,24 +13,37 @@ function baseId(id: string): string {
  * failCount(ws, rsc, node) // 3
  */
 export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
-  const id = baseId(rsc.id);
-  const fc = new RegExp(`^fail-count-${escapeRe(id)}(#.+_[0-9]+)?$`);
-  const lf = new RegExp(`^last-failure-${escapeRe(id)}(#.+_[0-9]+)?$`);
-  let count = 0;
-  let last = 0;
-  for (const [k, v] of node.attrs) {
-    if (fc.test(k)) count = addScores(count, parseScore(v) ?? 0);
-    else if (lf.test(k)) {
-      const n = Number.parseInt(v, 10);
-      if (!Number.isNaN(n)) last = Math.max(last, n);
-    }
-  }
+  const entry = failuresOn(node).get(baseId(rsc.id));
+  if (!entry) return 0;
+  const { count, last } = entry;
   if (count > 0 && last > 0 && rsc.failureTimeoutS > 0 && ws.now > last + rsc.failureTimeoutS) return 0;
   return count;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const perNode = new WeakMap<WNode, Map<string, { count: number; last: number }>>();
+
+/** Fail counts and newest failure time per resource on a node, parsed once from its attributes. */
+function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
+  let m = perNode.get(node);
+  if (m) return m;
+  m = new Map();
+  for (const [k, v] of node.attrs) {
+    const kind = k.startsWith('fail-count-') ? 'count' : k.startsWith('last-failure-') ? 'last' : undefined;
+    if (!kind) continue;
+    const rest = k.slice(kind === 'count' ? 11 : 13);
+    const hash = rest.indexOf('#');
+    if (hash >= 0 && !/^#.+_[0-9]+$/.test(rest.slice(hash))) continue;
+    const rsc = hash < 0 ? rest : rest.slice(0, hash);
+    const e = m.get(rsc) ?? { count: 0, last: 0 };
+    if (kind === 'count') e.count = addScores(e.count, parseScore(v) ?? 0);
+    else {
+      const n = Number.parseInt(v, 10);
+      if (!Number.isNaN(n)) e.last = Math.max(e.last, n);
+    }
+    m.set(rsc, e);
+  }
+  perNode.set(node, m);
+  return m;
 }
 
 /**

@@ -1,14 +1,14 @@
 import { nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { addScores, INFINITY, parseScore } from './score.js';
-import type { WNode, WorkingSet, WRsc } from './working-set.js';
+import { roleRank, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 function baseId(r: WRsc): string {
   return r.id.replace(/:\d+$/, '');
 }
 
 /** The node's promotion score (`master-<rsc>` attribute) for an instance, or undefined when unset or not applicable. */
-function promotionScore(ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
+function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
   // Which instance's score counts where, as Pacemaker decides it for anonymous clones.
   const activeHere = clone.children.find((i) => i.runningOn.includes(node));
   const anyKnownHere = clone.children.some((i) => i.knownOn.has(node.uname));
@@ -55,9 +55,9 @@ function limits(clone: WRsc): { max: number; nodeMax: number } {
  * `promoted-node-max` per node) are promoted, the others run unpromoted.
  *
  * @example
- * setInstanceRoles(ws, clone);
+ * setInstanceRoles(ws, clone, compareInstances(clone));
  */
-export function setInstanceRoles(ws: WorkingSet, clone: WRsc): void {
+export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc, b: WRsc) => number): void {
   const target = clone.meta.get('target-role')?.toLowerCase();
   const sortIndex = new Map<WRsc, number>();
   for (const inst of clone.children) {
@@ -83,10 +83,11 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc): void {
     const x = sortIndex.get(a) ?? 0;
     const y = sortIndex.get(b) ?? 0;
     if (x !== y) return x > y ? -1 : 1;
-    const ra = a.role === 'Promoted' ? 1 : 0;
-    const rb = b.role === 'Promoted' ? 1 : 0;
+    // Then the higher current role (an active instance beats a stopped one).
+    const ra = roleRank[a.role];
+    const rb = roleRank[b.role];
     if (ra !== rb) return rb - ra;
-    return 0;
+    return tieBreak(a, b);
   });
   const { max, nodeMax } = limits(clone);
   const perNode = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { Cib, Group, LrmOp, NodeState, Primitive, Resource } from './cib-model.js';
+import type { Cib, Group, LrmOp, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { INFINITY, parseScore } from './score.js';
 import type { Role, WNode, WorkingSet, WRsc } from './working-set.js';
@@ -254,6 +254,17 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     else if (r.promotable && r.role === 'Started') r.role = 'Unpromoted';
   }
   const sorted = top.map((r, i) => ({ r, i })).sort((a, b) => b.r.priority - a.r.priority || a.i - b.i);
+  const history = new Map<string, Map<string, LrmResource>>();
+  for (const state of cib.status) {
+    const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
+    if (!node) continue;
+    const m = new Map<string, LrmResource>();
+    for (const lr of state.lrm) {
+      const name = lr.id.replace(/:\d+$/, '');
+      if (!m.has(name)) m.set(name, lr);
+    }
+    history.set(node.uname, m);
+  }
   const haveQuorumAttr = cib.attrs['have-quorum'];
   return {
     cib,
@@ -273,6 +284,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     primitives,
     colocations: [],
     orderings: [],
+    history,
     scoreLines: [],
     warnings: [],
   };

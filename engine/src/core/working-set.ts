@@ -1,4 +1,4 @@
-import type { Cib, Primitive, Resource } from './cib-model.js';
+import type { Cib, LrmResource, Primitive, Resource } from './cib-model.js';
 
 /** A resource's role, as Pacemaker names them. */
 export type Role = 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
@@ -103,6 +103,8 @@ export interface WorkingSet {
   primitives: WRsc[];
   colocations: Coloc[];
   orderings: Ordering[];
+  /** Operation history by node uname, then by history name (clone instances under their base id). */
+  history: Map<string, Map<string, LrmResource>>;
   /** Scores as crm_simulate prints them, in the order they were computed. */
   scoreLines: string[];
   warnings: string[];
