@@ -66,11 +66,18 @@ export interface Cluster {
   destroy(): void;
 }
 
-const HBA = ['local all postgres peer', 'local all all scram-sha-256', ''].join('\n');
+const HBA = [
+  'local all postgres peer',
+  'local all all scram-sha-256',
+  'host all postgres 127.0.0.1/32 trust',
+  'host all all 127.0.0.1/32 scram-sha-256',
+  '',
+].join('\n');
 
 /**
  * Creates a cluster in a new temporary directory: initdb as postgres, peer authentication for
- * postgres and scram passwords for everyone else, sockets in `<dir>/run`, no TCP listener.
+ * postgres and scram passwords for everyone else, sockets in `<dir>/run`, no TCP listener
+ * unless the agent's `pghost` asks for one (127.0.0.1: postgres trusted, others scram).
  *
  * @example
  * const c = await makeCluster();

@@ -83,4 +83,28 @@ describe.skipIf(missing)('pgsql lifecycle', () => {
     expect(r.exitReason).toMatch(/^PostgreSQL template1 isn't answering: psql rc=1: ERROR: relation "no_such_table" does not exist/);
     expect((await act('stop')).rc).toBe(0);
   });
+
+  it('with pghost, the server listens there and the monitor connects over TCP', async () => {
+    const r = await act('start', { params: { pghost: '127.0.0.1' } });
+    expect([r.rc, r.exitReason]).toEqual([0, undefined]);
+    expect(c.sql('show listen_addresses')).toBe('127.0.0.1');
+    const m = await act('monitor', { intervalMs: 10_000, params: { pghost: '127.0.0.1', monitor_sql: 'select inet_client_addr()' } });
+    expect([m.rc, m.exitReason]).toEqual([0, undefined]);
+    expect((await act('stop', { params: { pghost: '127.0.0.1' } })).rc).toBe(0);
+  });
+
+  it('a server that accepts no connection (SIGSTOPped postmaster): monitor 1 before its deadline', async () => {
+    expect((await act('start')).rc).toBe(0);
+    const pid = postmasterPid(c.pgdata) as number;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const r = await act('monitor', { intervalMs: 10_000, timeoutMs: 6000 });
+      expect(r.rc).toBe(1);
+      expect(r.exitReason).toMatch(/^PostgreSQL template1 isn't answering: psql gave no answer within \ds$/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect((await act('monitor', { intervalMs: 10_000 })).rc).toBe(0);
+    expect((await act('stop')).rc).toBe(0);
+  });
 });
