@@ -1,5 +1,5 @@
 /** validate-all codes, and what each action makes of a failed validation (heartbeat's rules). */
-import { chmodSync, chownSync, copyFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -150,5 +150,14 @@ describe.skipIf(missing)('pgsql validation', () => {
     expect(r.rc).toBe(6);
     expect(r.exitReason).toContain('pgport');
     expect((await act('validate-all', { params: { pgdata: 'relative/data' } })).rc).toBe(6);
+  });
+
+  it('a log file pgdba cannot write: start 4, as heartbeat', async () => {
+    const hidden = join(c.dir, 'root-only');
+    mkdirSync(hidden, { mode: 0o700 });
+    const logfile = join(hidden, 'server.log');
+    const r = await act('start', { params: { logfile } });
+    expect([r.rc, r.exitReason]).toEqual([4, `PostgreSQL can't write to the log file: ${logfile}`]);
+    expect((await act('monitor')).rc).toBe(7);
   });
 });
