@@ -1,2 +1,4 @@
-export * from './lrmd/index';
 export * from './attrd/index';
+export * from './cib/index';
+export * from './core/index';
+export * from './lrmd/index';

@@ -1,0 +1,7 @@
+/** The pure policy engine: typed CIB model, schedule(), transition graph, post-transition CIB. */
+export { applyTransition } from './apply.js';
+export type * from './cib-model.js';
+export type { GraphAction, GraphEdge, TransitionGraph } from './graph.js';
+export { evaluateExpression, evaluateRule } from './rules.js';
+export { type Placement, type ScheduleInput, type ScheduleResult, schedule } from './schedule.js';
+export { addScores, formatScore, INFINITY, parseScore } from './score.js';

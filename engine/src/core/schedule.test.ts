@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { applyTransition } from './apply.js';
+import type { Cib, NodeState, Primitive } from './cib-model.js';
+import { schedule } from './schedule.js';
+import { unpack } from './unpack.js';
+
+const NOW = 1_800_000_000;
+const prim = (id: string, meta: Record<string, string> = {}): Primitive => ({
+  kind: 'primitive',
+  id,
+  class: 'ocf',
+  provider: 'heartbeat',
+  type: 'Dummy',
+  params: [],
+  meta: Object.keys(meta).length
+    ? [{ id: `${id}-meta`, pairs: Object.entries(meta).map(([name, value]) => ({ id: `${id}-${name}`, name, value })) }]
+    : [],
+  ops: [],
+});
+const up = (n: number, transient: Record<string, string> = {}): NodeState => ({
+  id: String(n),
+  uname: `n${n}`,
+  attrs: { id: String(n), uname: `n${n}`, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' },
+  transient: Object.keys(transient).length
+    ? [{ id: `st-${n}`, pairs: Object.entries(transient).map(([name, value]) => ({ id: `st-${n}-${name}`, name, value })) }]
+    : [],
+  lrm: [],
+});
+function cib(resources: Cib['resources'], constraints: Cib['constraints'], status: NodeState[]): Cib {
+  return {
+    attrs: { 'have-quorum': '1' },
+    crmConfig: [{ id: 'o', pairs: [{ id: 'o1', name: 'stonith-enabled', value: 'false' }] }],
+    nodes: [1, 2, 3].map((i) => ({ id: String(i), uname: `n${i}`, attributes: [], utilization: [] })),
+    resources,
+    constraints,
+    rscDefaults: [],
+    opDefaults: [],
+    other: [],
+    status,
+  };
+}
+const where = (c: Cib) => Object.fromEntries(schedule({ cib: c, now: NOW }).placements.map((p) => [p.rsc, p.node ?? p.role]));
+
+describe('schedule', () => {
+  it('breaks ties by fewest assigned resources, then node name', () => {
+    expect(where(cib([prim('a'), prim('b'), prim('c'), prim('d')], [], [up(1), up(2), up(3)]))).toEqual({
+      a: 'n1',
+      b: 'n2',
+      c: 'n3',
+      d: 'n1',
+    });
+  });
+
+  it('honours scores, INFINITY colocation and -INFINITY bans', () => {
+    const c = cib(
+      [prim('db'), prim('web')],
+      [
+        { kind: 'location', id: 'l1', rsc: 'db', node: 'n2', score: '100', rules: [] },
+        { kind: 'colocation', id: 'c1', rsc: 'web', withRsc: 'db', score: 'INFINITY' },
+        { kind: 'location', id: 'l2', rsc: 'web', node: 'n2', score: '-INFINITY', rules: [] },
+      ],
+      [up(1), up(2), up(3)],
+    );
+    // web must be with db, and db's preference (100) loses to web's ban pulled in through the colocation.
+    expect(where(c)).toEqual({ db: 'n1', web: 'n1' });
+  });
+
+  it('moves a resource away once its fail count reaches migration-threshold, unless the failure expired', () => {
+    const running = (s: NodeState) => {
+      s.lrm.push({
+        id: 'a',
+        class: 'ocf',
+        provider: 'heartbeat',
+        type: 'Dummy',
+        ops: [{ id: 'a_last_0', operation: 'start', callId: 5, rc: 0, opStatus: 0, intervalMs: 0, attrs: { 'transition-key': '5:1:0:x' } }],
+      });
+      return s;
+    };
+    const failed = (last: number) =>
+      cib(
+        [prim('a', { 'migration-threshold': '2', 'failure-timeout': '60s', 'resource-stickiness': '100' })],
+        [],
+        [running(up(1, { 'fail-count-a#monitor_10000': '2', 'last-failure-a#monitor_10000': String(last) })), up(2), up(3)],
+      );
+    expect(where(failed(NOW - 10)).a).toBe('n2');
+    expect(where(failed(NOW - 600)).a).toBe('n1');
+  });
+
+  it('is deterministic and does not modify its input', () => {
+    const c = cib(
+      [prim('a'), prim('b')],
+      [{ kind: 'colocation', id: 'c', rsc: 'a', withRsc: 'b', score: '-INFINITY' }],
+      [up(1), up(2), up(3)],
+    );
+    const before = JSON.stringify(c);
+    const one = schedule({ cib: c, now: NOW });
+    const two = schedule({ cib: c, now: NOW });
+    expect(JSON.stringify(c)).toBe(before);
+    expect(two).toEqual(one);
+  });
+
+  it('after applying its own transition, the cluster is where the placements say and nothing is left to do', () => {
+    const c = cib([prim('a'), { kind: 'group', id: 'g', meta: [], children: [prim('g1'), prim('g2')] }], [], [up(1), up(2), up(3)]);
+    const r = schedule({ cib: c, now: NOW });
+    const after = applyTransition(c, r.graph, NOW);
+    const ws = unpack(after, NOW);
+    expect(Object.fromEntries(ws.primitives.map((p) => [p.id, p.runningOn.map((n) => n.uname).join()]))).toEqual(
+      Object.fromEntries(r.placements.map((p) => [p.rsc, p.node ?? ''])),
+    );
+    expect(schedule({ cib: after, now: NOW }).graph.actions).toEqual([]);
+  });
+});
