@@ -94,6 +94,7 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
     for (const c of clone.withThis) if (colocationHasInfluence(c, inst) && (allColoc || c.score < 0)) insertWithThis(inst, c);
   };
   const canRun = (inst: WRsc) => {
+    if (inst.orphan) for (const n of ws.nodes) setScore(inst, n.uname, -INFINITY);
     for (const [name] of inst.allowed) {
       const node = ws.nodeByName.get(name);
       const top = clone.allowed.get(name);

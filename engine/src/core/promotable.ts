@@ -72,7 +72,9 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
     }
     sortIndex.set(inst, priority);
   }
-  const weights = new Map(clone.allowed);
+  // Pacemaker adds each instance's promotion priority to the clone's own node scores (and keeps it:
+  // resources colocated with the clone later see those scores).
+  const weights = clone.allowed;
   for (const [inst, idx] of sortIndex) {
     if (idx < 0 || !inst.assignedTo) continue;
     const n = inst.assignedTo.uname;
@@ -89,6 +91,8 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
     if (ra !== rb) return rb - ra;
     return tieBreak(a, b);
   });
+  // Like Pacemaker, keep the instances in promotion order (later colocations walk them in it).
+  clone.children = [...order, ...clone.children.filter((i) => !sortIndex.has(i))];
   const { max, nodeMax } = limits(clone);
   const perNode = new Map<string, number>();
   let promoted = 0;

@@ -179,7 +179,7 @@ function owners(byId: Map<string, WRsc>): Map<string, WRsc> {
  * Which instance of an anonymous clone a history entry belongs to, as Pacemaker decides it: the
  * instance already active on this node, else the lowest-numbered instance active nowhere.
  */
-function cloneInstanceFor(byId: Map<string, WRsc>, historyId: string, node: WNode): WRsc | undefined {
+function cloneInstanceFor(byId: Map<string, WRsc>, historyId: string, node: WNode, orphan: (clone: WRsc) => WRsc): WRsc | undefined {
   const base = historyId.replace(/:\d+$/, '');
   const clone = owners(byId).get(base);
   if (!clone) return undefined;
@@ -189,8 +189,10 @@ function cloneInstanceFor(byId: Map<string, WRsc>, historyId: string, node: WNod
     const m = member(here);
     return m?.runningOn.includes(node) ? undefined : m;
   }
-  const free = clone.children.find((inst) => inst.runningOn.length === 0);
-  return free ? member(free) : undefined;
+  const free = clone.children.find((inst) => inst.runningOn.length === 0 && !inst.orphan);
+  if (free) return member(free);
+  // More active instances than clone-max: the extra one is an orphan, to be stopped.
+  return member(orphan(clone));
 }
 
 /**
@@ -227,6 +229,21 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     };
     top.forEach(setAll);
   }
+  const makeOrphan = (clone: WRsc): WRsc => {
+    const template = clone.config.kind === 'clone' ? clone.config.child : undefined;
+    if (!template) throw new Error(`${clone.id} is not a clone`);
+    const inst = newRsc(instanceOf(template, clone.children.length), clone, defaults, nodes.length);
+    const mark = (r: WRsc) => {
+      r.orphan = true;
+      r.nextRole = 'Stopped';
+      byId.set(r.id, r);
+      if (r.variant === 'primitive') primitives.push(r);
+      r.children.forEach(mark);
+    };
+    mark(inst);
+    clone.children.push(inst);
+    return inst;
+  };
   // Operation history: nodes that are online, or (with fencing) any node we know about.
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   for (const state of cib.status) {
@@ -234,7 +251,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     if (!node) continue;
     if (!node.online && !(stonithEnabled && node.unclean)) continue;
     for (const lr of state.lrm) {
-      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node);
+      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
       if (r?.variant !== 'primitive') continue;
       const { role, failed } = roleFromHistory(lr.ops);
       r.knownOn.add(node.uname);

@@ -77,6 +77,8 @@ export interface WRsc {
   assignedTo?: WNode;
   thisWith: Coloc[];
   withThis: Coloc[];
+  /** A clone instance beyond clone-max found active in the history: it is only ever stopped. */
+  orphan?: boolean;
   /** Nodes where the resource's history is known (probed or run), by uname. */
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
