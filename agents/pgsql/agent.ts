@@ -94,8 +94,6 @@ export default defineAgent({
   params,
   status,
   async validate(ctx) {
-    // notify must answer 0 whatever the host looks like (contract §1.3; ocf-tester requires it).
-    if (ctx.action === 'notify') return;
     try {
       await check(ctx);
     } catch (err) {

@@ -84,6 +84,25 @@ describe('execute: dispatch and exit codes', () => {
     expect((await runAction(agent, 'stop', { params: bad })).rc).toBe(0);
   });
 
+  it('answers notify with 0 even when the configuration is invalid', async () => {
+    const agent = defineAgent({
+      name: 'Notified',
+      version: '1',
+      shortdesc: 's',
+      longdesc: 'l',
+      params: { port: { type: 'integer', shortdesc: 'port', required: true } },
+      validate: (ctx) => ctx.requireBinary('no-such-binary-ocfkit'),
+      status: () => 'running',
+      actions: { start: () => {}, stop: () => {}, notify: () => OCF.SUCCESS },
+    });
+    const invalid = await runAction(agent, 'notify', { params: { port: 'http' } });
+    expect([invalid.rc, invalid.exitReason]).toEqual([0, undefined]);
+    expect(invalid.stderr).toContain('WARNING: notify with an invalid configuration (parameter "port" must be an integer, got "http")');
+    const hostFailure = await runAction(agent, 'notify', { params: { port: '1' } });
+    expect(hostFailure.rc).toBe(0);
+    expect((await runAction(agent, 'validate-all', { params: { port: 'http' } })).rc).toBe(6);
+  });
+
   it('maps a missing binary to 5, but 7 on a probe and 0 on stop', async () => {
     const agent = fileAgent({ binary: 'no-such-binary-ocfkit' });
     const params = { file: join(dir, 'f') };

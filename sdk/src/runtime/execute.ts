@@ -172,10 +172,17 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
       return finish(OCF.SUCCESS);
     };
 
+    // A notify must answer 0 (contract §1.3): Pacemaker ignores notify failures, ocf-tester does not.
+    const ignoredNotify = (why: string): number => {
+      log.warn(`notify with an invalid configuration (${why}): nothing to do`);
+      return finish(OCF.SUCCESS);
+    };
+
     const body = async (): Promise<number> => {
       if (issues.length > 0) {
         const reason = issues.map((i) => i.message).join('; ');
         if (action === 'stop') return bestEffortStop(reason);
+        if (action === 'notify') return ignoredNotify(reason);
         if (meta.probe) {
           log.warn(`probe with an invalid configuration (${reason}): reporting not running`);
           return finish(OCF.NOT_RUNNING);
@@ -189,6 +196,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
           if (err instanceof DeadlineError || controller.signal.aborted) throw err;
           const { rc, reason } = classify(err);
           if (action === 'stop') return bestEffortStop(reason);
+          if (action === 'notify') return ignoredNotify(reason);
           if (meta.probe) {
             log.warn(`probe: ${reason}: reporting not running`);
             return finish(OCF.NOT_RUNNING);
