@@ -65,6 +65,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     }
   }
   const starts = new Map<WRsc, number>();
+  const probed = new Map<string, number>();
   const stops = new Map<WRsc, number[]>();
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
@@ -73,9 +74,24 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     const probes: number[] = [];
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
-      probes.push(
-        g.add({ key: opKey(p.id, 'monitor', 0), task: 'monitor', rsc: p.id, node: n.uname, intervalMs: 0, probe: true, pseudo: false }),
-      );
+      // An anonymous clone is probed once per node (by its first instance), not once per instance.
+      const probeKey = `${historyName(p)}@${n.uname}`;
+      const done = probed.get(probeKey);
+      if (done !== undefined) {
+        probes.push(done);
+        continue;
+      }
+      const probe = g.add({
+        key: opKey(p.id, 'monitor', 0),
+        task: 'monitor',
+        rsc: p.id,
+        node: n.uname,
+        intervalMs: 0,
+        probe: true,
+        pseudo: false,
+      });
+      probed.set(probeKey, probe);
+      probes.push(probe);
     }
     const myStops: number[] = [];
     for (const n of p.runningOn) {
@@ -128,9 +144,24 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         for (const pr of probes) g.order(pr, start);
         for (const f of fenced.values()) g.order(f, start);
       }
+      let promote: number | undefined;
+      const roleChange = toRole === 'Promoted' && (restart || p.role !== 'Promoted');
+      if (roleChange) {
+        promote = g.add({
+          key: opKey(p.id, 'promote', 0),
+          task: 'promote',
+          rsc: p.id,
+          node: to.uname,
+          intervalMs: 0,
+          probe: false,
+          pseudo: false,
+        });
+        g.order(starts.get(p), promote);
+      }
+      const demoted = p.role === 'Promoted' && toRole !== 'Promoted' && !restart;
       for (const o of recurringOps(p, toRole)) {
         const ms = parseDurationMs(o.interval) ?? 0;
-        if (!restart && hasRecurring(ws, p, to, ms)) continue;
+        if (!restart && !roleChange && !demoted && hasRecurring(ws, p, to, ms)) continue;
         const mon = g.add({
           key: opKey(p.id, 'monitor', ms),
           task: 'monitor',
@@ -139,9 +170,10 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
           intervalMs: ms,
           probe: false,
           pseudo: false,
+          promoted: toRole === 'Promoted',
           timeoutMs: parseDurationMs(o.attrs.timeout),
         });
-        g.order(starts.get(p), mon);
+        g.order(promote ?? starts.get(p) ?? g.find(opKey(p.id, 'demote', 0), to.uname), mon);
       }
     }
   }

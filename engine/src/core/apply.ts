@@ -77,7 +77,11 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
       s.transient = [];
     }
   }
-  for (const a of graph.actions) {
+  // Record results in an order the graph allows: probes, demotes, stops, starts, promotes, monitors.
+  const phase = (a: GraphAction) =>
+    a.probe ? 0 : (({ demote: 1, stop: 2, start: 3, promote: 4, monitor: 5 } as Record<string, number>)[a.task] ?? 6);
+  const ordered = graph.actions.map((a, i) => ({ a, i })).sort((x, y) => phase(x.a) - phase(y.a) || x.i - y.i);
+  for (const { a } of ordered) {
     if (a.task === 'stonith' || a.pseudo || !a.rsc) continue;
     const info = resourceInfo(a.rsc);
     const s = byUname(a.node);

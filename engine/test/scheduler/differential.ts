@@ -3,6 +3,7 @@
  * role and node of every resource, and shrink any disagreement to a minimal cib.xml.
  */
 import { exportCib } from '../../src/cib/export.js';
+import { applyTransition } from '../../src/core/apply.js';
 import type { Cib } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { crmSimulate, placementOf } from './crm-simulate.js';
@@ -30,7 +31,12 @@ export function diffPlacements(engine: Map<string, string>, pacemaker: Map<strin
 export async function compareCib(cib: Cib, now = NOW): Promise<string[]> {
   const xml = exportCib(cib);
   const { outCib } = await crmSimulate(xml, now);
-  return diffPlacements(enginePlacement(cib, now), placementOf(outCib, now));
+  const engine = enginePlacement(cib, now);
+  const diffs = diffPlacements(engine, placementOf(outCib, now));
+  // The engine's own post-transition CIB (ocfkit engine simulate -O) must say the same.
+  const own = placementOf(exportCib(applyTransition(cib, schedule({ cib, now }).graph, now)), now);
+  for (const d of diffPlacements(engine, own)) diffs.push(`engine output CIB disagrees with its placements: ${d}`);
+  return diffs;
 }
 
 function variants(cib: Cib): Cib[] {

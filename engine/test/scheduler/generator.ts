@@ -27,6 +27,8 @@ export interface GenOptions {
   maxConstraints?: number;
   /** Probability that a top-level resource is an anonymous clone (default 0.15). */
   cloneChance?: number;
+  /** Probability of stonith-enabled=true with a fence device and an unclean node (default 0.1). */
+  fencingChance?: number;
   /** Probability that a clone is promotable (default 0.4). */
   promotableChance?: number;
 }
@@ -296,10 +298,26 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
       for (const m of r.children.slice(0, upTo)) place(m, s);
     }
   }
+  const fencing = chance(opts.fencingChance ?? 0.1);
+  const quorum = chance(0.9);
   const crm: [string, string][] = [
-    ['stonith-enabled', 'false'],
-    ['no-quorum-policy', 'ignore'],
+    ['stonith-enabled', fencing ? 'true' : 'false'],
+    // freeze only without running resources: generated history has no op-digest, so Pacemaker
+    // restarts every active resource ("resource definition change"), and freeze blocks the start.
+    [
+      'no-quorum-policy',
+      quorum ? 'ignore' : pick(status.some((st) => st.lrm.length > 0) ? ['stop', 'ignore'] : ['stop', 'freeze', 'ignore']),
+    ],
   ];
+  if (fencing) {
+    // A fence device, and one offline node that was expected up with resources on it: unclean.
+    resources.push({ kind: 'primitive', id: 'fencer', class: 'stonith', type: 'fence_dummy', params: [], meta: [], ops: [] });
+    const lost = status.find((s, i) => !online[i]);
+    if (lost && upStates.length > 0) {
+      lost.attrs = { ...lost.attrs, expected: 'member' };
+      for (const r of resources) if (r.kind === 'primitive' && r.id !== 'fencer' && chance(0.5)) place(r, lost);
+    }
+  }
   if (chance(0.15)) crm.push(['symmetric-cluster', 'false']);
   return {
     attrs: {
@@ -308,7 +326,7 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
       epoch: '1',
       num_updates: '0',
       admin_epoch: '0',
-      'have-quorum': '1',
+      'have-quorum': quorum ? '1' : '0',
       'dc-uuid': String(online.indexOf(true) + 1),
     },
     crmConfig: [{ id: 'cib-bootstrap-options', pairs: crm.map(([name, value]) => ({ id: `opt-${name}`, name, value })) }],
