@@ -6,6 +6,7 @@
  * const report = await runSuite(resolveTarget('ocf:heartbeat:Dummy'), { params: { state: '/tmp/d.state' } });
  */
 export type { Finding, RuleResult } from './checks/findings';
+export { GRAMMAR_FILES, GRAMMAR_USERS, type GrammarResult, validateGrammar } from './checks/grammars';
 export { type MetaData, parseMetaData } from './checks/metadata-model';
 export { type Grammar, grammarSeverity, RULES, type Rule, ruleById, type Severity } from './checks/rules';
 export { type AgentConfig, loadAgentConfig, missingRequirement } from './config/agent-config';

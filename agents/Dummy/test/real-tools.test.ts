@@ -2,8 +2,9 @@
  * Dummy under the real tools users meet: ocf-tester, xmllint with the three meta-data grammars,
  * and Pacemaker's crm_resource (after `ocfkit install` into /usr/lib/ocf).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateGrammar } from '@ocfkit/conformance';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDummy, ocfkit, openTempDir, run } from './helpers';
@@ -40,18 +41,10 @@ describe.skipIf(missing)('Dummy with real tools', () => {
     expect(readFileSync(state, 'utf8')).toBe('dummy\n');
   });
 
-  it.each([
-    ['ra-api-1.dtd (ocf-tester)', ['--noout', '--dtdvalid', '/usr/share/resource-agents/ra-api-1.dtd']],
-    ['OCF 1.1 RelaxNG (pcs)', ['--noout', '--relaxng', '/usr/share/pcs/data/ocf-1.1.rng']],
-    ['metadata.rng (resource-agents make check)', ['--noout', '--relaxng', '/usr/share/resource-agents/metadata.rng']],
-  ])('meta-data validates against %s', (_name, args) => {
+  it.each(['dtd', 'ra-rng', 'ocf-1.1-rng'] as const)('meta-data validates against the %s grammar', (grammar) => {
     const md = run(agent, ['meta-data']);
     expect(md.status).toBe(0);
-    const file = join(dir, 'md.xml');
-    writeFileSync(file, md.stdout);
-    const r = run('xmllint', ['--path', '/usr/share/resource-agents', ...args, file]);
-    expect(r.stderr).toMatch(/validates$|^$/m);
-    expect(r.status).toBe(0);
+    expect(validateGrammar(md.stdout, grammar)).toEqual({ valid: true });
   });
 
   it('runs under crm_resource --validate/--force-start/--force-check/--force-stop', () => {

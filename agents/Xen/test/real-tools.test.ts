@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { validateGrammar } from '@ocfkit/conformance';
 import { buildAgent } from '@ocfkit/sdk/build';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,18 +71,10 @@ describe.skipIf(missing)('Xen (built) with real tools against the toolstack doub
     expect(domains()).toEqual([]);
   });
 
-  it.each([
-    ['ra-api-1.dtd (ocf-tester)', ['--noout', '--dtdvalid', '/usr/share/resource-agents/ra-api-1.dtd']],
-    ['OCF 1.1 RelaxNG (pcs)', ['--noout', '--relaxng', '/usr/share/pcs/data/ocf-1.1.rng']],
-    ['metadata.rng (resource-agents make check)', ['--noout', '--relaxng', '/usr/share/resource-agents/metadata.rng']],
-  ])('meta-data validates against %s', (_name, args) => {
+  it.each(['dtd', 'ra-rng', 'ocf-1.1-rng'] as const)('meta-data validates against the %s grammar', (grammar) => {
     const md = run(agent, ['meta-data']);
     expect(md.status).toBe(0);
-    const file = join(dir, 'md.xml');
-    writeFileSync(file, md.stdout);
-    const r = run('xmllint', ['--path', '/usr/share/resource-agents', ...args, file]);
-    expect(r.stderr).toMatch(/validates$|^$/m);
-    expect(r.status).toBe(0);
+    expect(validateGrammar(md.stdout, grammar)).toEqual({ valid: true });
   });
 
   it('keeps the heartbeat parameter names', () => {
