@@ -94,6 +94,14 @@ function applyWithThis(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
   rsc.allowed = addColocatedNodeScores(ws, c.dependent, rsc.allowed, c.nodeAttribute, factor, { active: true }) ?? rsc.allowed;
 }
 
+/**
+ * Whether the scheduler may act on a resource: it is managed, the cluster is not in maintenance
+ * mode, and fencing is not enabled without any fence device (then Pacemaker touches nothing).
+ */
+export function isManaged(ws: WorkingSet, rsc: WRsc): boolean {
+  return rsc.managed && !ws.maintenanceMode && !(ws.stonithEnabled && !ws.haveStonithResource);
+}
+
 /** Undoes an assignment (a clone instance that did not land on its preferred node). */
 export function unassign(rsc: WRsc): void {
   if (rsc.assignedTo && rsc.assignedTo.numResources > 0) rsc.assignedTo.numResources--;
@@ -116,8 +124,7 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
     rsc.nextRole = 'Stopped';
   }
   showScores(ws, 'pcmk__primitive_assign', rsc, rsc.allowed);
-  const managed = rsc.managed && !ws.maintenanceMode && !(ws.stonithEnabled && !ws.haveStonithResource);
-  if (!managed) {
+  if (!isManaged(ws, rsc)) {
     rsc.nextRole = rsc.role;
     finalize(rsc, rsc.runningOn[0], 0, true);
   } else if (ws.stopAll) {

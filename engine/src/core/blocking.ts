@@ -1,3 +1,4 @@
+import { isManaged } from './assign.js';
 import { isTrue } from './nvsets.js';
 import { INFINITY } from './score.js';
 import { leaves } from './unpack.js';
@@ -62,6 +63,6 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows
   // "Stop ... due to unrunnable X start").
-  for (const p of blocked) p.nextRole = 'Stopped';
+  for (const p of blocked) if (isManaged(ws, p)) p.nextRole = 'Stopped';
   return blocked;
 }

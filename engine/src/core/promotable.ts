@@ -1,3 +1,4 @@
+import { isManaged } from './assign.js';
 import { nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { addScores, INFINITY, parseScore } from './score.js';
@@ -101,7 +102,8 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
     const ok =
       (sortIndex.get(inst) ?? -1) >= 0 && promoted < max && (perNode.get(node.uname) ?? 0) < nodeMax && nodeAvailable(node, 0, false);
     const frozen = !ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && inst.role !== 'Promoted';
-    if (ok && !frozen) {
+    if (!isManaged(ws, inst)) inst.nextRole = inst.role === 'Stopped' ? 'Unpromoted' : inst.role;
+    else if (ok && !frozen) {
       inst.nextRole = 'Promoted';
       perNode.set(node.uname, (perNode.get(node.uname) ?? 0) + 1);
       promoted++;

@@ -1,5 +1,5 @@
 import { createActions, type ResourceChange } from './actions.js';
-import { assignResource } from './assign.js';
+import { assignResource, isManaged } from './assign.js';
 import { applyBlocking } from './blocking.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
@@ -116,6 +116,11 @@ function groupInternalColocations(ws: WorkingSet): void {
 function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
   for (const p of ws.primitives) {
+    if (!isManaged(ws, p)) {
+      // Unmanaged resources keep their current role wherever they are.
+      p.nextRole = p.assignedTo ? p.role : 'Stopped';
+      continue;
+    }
     if (stopAll) p.nextRole = 'Stopped';
     else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && p.assignedTo && !p.runningOn.includes(p.assignedTo))
       p.nextRole = 'Stopped';

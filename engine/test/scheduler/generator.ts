@@ -312,7 +312,7 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   if (fencing) {
     // A fence device, and one offline node that was expected up with resources on it: unclean.
     resources.push({ kind: 'primitive', id: 'fencer', class: 'stonith', type: 'fence_dummy', params: [], meta: [], ops: [] });
-    const lost = status.find((s, i) => !online[i]);
+    const lost = status.find((_s, i) => !online[i]);
     if (lost && upStates.length > 0) {
       lost.attrs = { ...lost.attrs, expected: 'member' };
       for (const r of resources) if (r.kind === 'primitive' && r.id !== 'fencer' && chance(0.5)) place(r, lost);
