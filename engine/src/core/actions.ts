@@ -4,6 +4,11 @@ import { parseDurationMs } from './nvsets.js';
 import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
+/** Unclean nodes are fenced when fencing is enabled, a fence device exists, and quorum allows it. */
+export function willFence(ws: WorkingSet): boolean {
+  return ws.stonithEnabled && ws.haveStonithResource && (ws.haveQuorum || ws.noQuorumPolicy === 'ignore');
+}
+
 /** What happens to one primitive in the transition, for the summary. */
 export interface ResourceChange {
   rsc: WRsc;
@@ -55,7 +60,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   const g = new GraphBuilder();
   const changes: ResourceChange[] = [];
   const fenced = new Map<string, number>();
-  if (ws.stonithEnabled) {
+  if (willFence(ws)) {
     for (const n of ws.nodes) {
       if (n.unclean)
         fenced.set(

@@ -7,7 +7,7 @@ import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** `clone-max` (default: number of nodes) and `clone-node-max` (1 for anonymous clones). */
 export function cloneLimits(clone: WRsc): { max: number; nodeMax: number } {
-  return { max: clone.children.length, nodeMax: 1 };
+  return { max: clone.children.filter((i) => !i.orphan).length, nodeMax: 1 };
 }
 
 function setScore(r: WRsc, node: string, score: number): void {
@@ -138,8 +138,14 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
   for (const inst of instances) {
     if (!inst.provisional) continue;
     if (allocated >= max) {
+      // Over clone-max: banned everywhere and never assigned (so stopped, managed or not).
       for (const n of ws.nodes) setScore(inst, n.uname, -INFINITY);
-      assignResource(ws, inst);
+      const done = (r: WRsc) => {
+        r.provisional = false;
+        r.nextRole = 'Stopped';
+        r.children.forEach(done);
+      };
+      done(inst);
     } else if (assignInstance(inst, undefined)) allocated++;
   }
   if (clone.promotable) setInstanceRoles(ws, clone, compareInstances(clone));

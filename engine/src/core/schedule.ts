@@ -1,4 +1,4 @@
-import { createActions, type ResourceChange } from './actions.js';
+import { createActions, type ResourceChange, willFence } from './actions.js';
 import { assignResource, isManaged } from './assign.js';
 import { applyBlocking } from './blocking.js';
 import type { Cib } from './cib-model.js';
@@ -115,7 +115,15 @@ function groupInternalColocations(ws: WorkingSet): void {
 
 function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
+  const fencing = willFence(ws);
   for (const p of ws.primitives) {
+    const stuck = fencing ? undefined : p.runningOn.find((n) => n.unclean);
+    if (stuck) {
+      // Active on an unclean node that will not be fenced: it cannot be stopped there, so nothing moves.
+      p.assignedTo = stuck;
+      p.nextRole = p.role;
+      continue;
+    }
     if (!isManaged(ws, p)) {
       // Unmanaged resources keep their current role wherever they are.
       p.nextRole = p.assignedTo ? p.role : 'Stopped';
