@@ -315,7 +315,8 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     const lost = status.find((_s, i) => !online[i]);
     if (lost && upStates.length > 0) {
       lost.attrs = { ...lost.attrs, expected: 'member' };
-      for (const r of resources) if (r.kind === 'primitive' && r.id !== 'fencer' && chance(0.5)) place(r, lost);
+      const placed = (id: string) => status.some((st) => st.lrm.some((l) => l.id === id));
+      for (const r of resources) if (r.kind === 'primitive' && r.id !== 'fencer' && !placed(r.id) && chance(0.5)) place(r, lost);
     }
   }
   if (chance(0.15)) crm.push(['symmetric-cluster', 'false']);
