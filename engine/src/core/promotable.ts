@@ -71,6 +71,7 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
       if (role !== 'promoted' && role !== 'master') continue;
       for (const p of locationPlacements(ws, c)) if (p.node === chosen) priority = addScores(priority, p.score);
     }
+    inst.priority = priority; // Pacemaker overwrites the instance priority, which later breaks ties.
     sortIndex.set(inst, priority);
   }
   // Pacemaker adds each instance's promotion priority to the clone's own node scores (and keeps it:
