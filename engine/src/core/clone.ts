@@ -86,10 +86,8 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
   const allColoc = max < available;
   const loopMax = Math.max(1, available > 0 ? Math.floor(max / available) : 1);
 
-  const appended = new Set<WRsc>();
   const appendParentColocations = (inst: WRsc) => {
-    if (appended.has(inst)) return;
-    appended.add(inst);
+    // Pacemaker appends the clone's colocations on every attempt, so a second attempt counts them twice.
     for (const c of clone.thisWith) if (allColoc || c.score < 0 || c.score === INFINITY) insertThisWith(inst, c);
     for (const c of clone.withThis) if (colocationHasInfluence(c, inst) && (allColoc || c.score < 0)) insertWithThis(inst, c);
   };
