@@ -1,11 +1,12 @@
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '@ocfkit/sdk/testing';
+import { openCopy, requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commands } from '../src/cli/index';
 
-const MUTANTS = join(import.meta.dirname, 'mutants');
+// A copy every user can reach: meta-data runs as nobody, and the checkout may be mode 0700.
+const MUTANTS = openCopy(join(import.meta.dirname, 'mutants'));
 const work = mkdtempSync(join(tmpdir(), 'ocfkit-cli-'));
 chmodSync(work, 0o755);
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -2,13 +2,14 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAgent } from '@ocfkit/sdk/build';
-import { requireTool } from '@ocfkit/sdk/testing';
+import { openCopy, requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite, type SuiteReport } from '../src/suite';
 import { resolveTarget } from '../src/target';
 import { MUTANTS } from './mutants/catalogue';
 
-const HERE = join(import.meta.dirname, 'mutants');
+// A copy every user can reach: meta-data runs as nobody, and the checkout may be mode 0700.
+const HERE = openCopy(join(import.meta.dirname, 'mutants'));
 const work = mkdtempSync(join(tmpdir(), 'ocfkit-mutants-'));
 const built = join(work, 'dist');
 chmodSync(work, 0o755); // meta-data runs as nobody too

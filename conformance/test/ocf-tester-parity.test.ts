@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '@ocfkit/sdk/testing';
+import { openCopy, requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSuite } from '../src/suite';
 import { resolveTarget } from '../src/target';
 
-const MUTANTS = join(import.meta.dirname, 'mutants');
+// A copy every user can reach: meta-data runs as nobody, and the checkout may be mode 0700.
+const MUTANTS = openCopy(join(import.meta.dirname, 'mutants'));
 const work = mkdtempSync(join(tmpdir(), 'ocfkit-parity-'));
 chmodSync(work, 0o755);
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,11 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '@ocfkit/sdk/testing';
+import { openCopy, requireTool } from '@ocfkit/sdk/testing';
 import { describe } from 'vitest';
 import { describeConformance } from '../src/vitest';
 
-const mutants = join(import.meta.dirname, 'mutants');
+// A copy every user can reach: meta-data runs as nobody, and the checkout may be mode 0700.
+const mutants = openCopy(join(import.meta.dirname, 'mutants'));
 const dir = mkdtempSync(join(tmpdir(), 'ocfkit-vitest-helper-'));
 const missing = requireTool(['xmllint', 'setpriv'], () => (process.getuid?.() === 0 ? undefined : 'needs root'));
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '@ocfkit/sdk/testing';
+import { openCopy, requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, test } from 'vitest';
 import { commands } from '../../src/cli/index';
 import { Executor } from '../../src/lrmd/executor';
@@ -165,7 +165,8 @@ describe('process setup', () => {
 
   const notRoot = requireTool(['id', 'setpriv'], () => (process.getuid?.() === 0 ? undefined : 'switching users needs root'));
   test.skipIf(notRoot)('OpRequest.user runs the agent as that user, with its supplementary groups', async () => {
-    const ex = new Executor({ searchPath: [FIXTURE_RA_DIR], cwd: '/' });
+    // A copy nobody can reach: the checkout itself may be mode 0700.
+    const ex = new Executor({ searchPath: [openCopy(FIXTURE_RA_DIR)], cwd: '/' });
     const envfile = join(work, 'env4');
     ex.register({ id: 'e', provider: 'ocfkit-test', type: 'envdump', params: { envfile } });
     const r = await ex.run({ rsc: 'e', action: 'start', user: 'nobody' });

@@ -1,3 +1,4 @@
+export { openCopy, openTempDir } from './open-copy';
 export { processesWithEnv } from './processes';
 export { requireTool } from './require-tool';
 
