@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { reachableCopy } from '../runner/reachable-copy';
 import { type CheckContext, describeResult, skipAll } from './context';
 import { GRAMMAR_USERS, validateGrammar } from './grammars';
 import { advertises, parseMetaData } from './metadata-model';
@@ -100,12 +103,22 @@ async function unprivileged(ctx: CheckContext, reference: string): Promise<void>
     ctx.findings.skip(rule, 'not running as root: cannot run meta-data as nobody');
     return;
   }
-  const rec = await ctx.runner.run('meta-data', {
-    label: 'meta-data as nobody, binaries hidden',
-    direct: true,
-    user: 'nobody',
-    env: { PATH: ctx.sandboxPath, OCF_TESTER_FAIL_HAVE_BINARY: '1' },
-  });
+  // Judge the agent's own permissions, not where it sits: a private checkout would fail any agent.
+  const copy = reachableCopy(ctx.runner.agentPath);
+  let rec: Awaited<ReturnType<typeof ctx.runner.run>>;
+  try {
+    rec = await ctx.runner.run('meta-data', {
+      label: copy
+        ? `meta-data as nobody, binaries hidden (from a copy: ${copy.blockedBy} is private)`
+        : 'meta-data as nobody, binaries hidden',
+      direct: true,
+      ...(copy ? { path: copy.path } : {}),
+      user: 'nobody',
+      env: { PATH: ctx.sandboxPath, OCF_TESTER_FAIL_HAVE_BINARY: '1' },
+    });
+  } finally {
+    if (copy) rmSync(dirname(copy.path), { recursive: true, force: true });
+  }
   const r = rec.result;
   if (r.rc !== 0 || r.execStatus !== 'done') {
     ctx.findings.check(

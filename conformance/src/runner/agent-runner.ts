@@ -30,6 +30,8 @@ export interface RunOptions {
   killAfterMs?: number;
   /** Run the real agent even when a wrapper (network namespace) is configured: meta-data as nobody. */
   direct?: boolean;
+  /** Run this file instead of the agent (a reachable copy of it); implies `direct`. */
+  path?: string;
   /** What this op is for, in reports ("probe of a stopped resource"). */
   label: string;
 }
@@ -100,6 +102,11 @@ export class AgentRunner {
     return { ...(this.options.instances[instance] ?? {}) };
   }
 
+  /** The agent executable being checked. */
+  get agentPath(): string {
+    return this.options.path;
+  }
+
   /** The instance ids, first one first. */
   get instances(): string[] {
     return Object.keys(this.options.instances);
@@ -108,14 +115,15 @@ export class AgentRunner {
   /** Runs `action` once and records it. */
   async run(action: string, opts: RunOptions): Promise<OpRecord> {
     const instance = opts.instance ?? this.firstInstance;
-    const direct = opts.direct === true || this.options.wrapperPath === undefined;
-    const id = direct && this.options.wrapperPath !== undefined ? `${instance}--direct` : instance;
+    const direct = opts.direct === true || opts.path !== undefined || this.options.wrapperPath === undefined;
+    const id =
+      opts.path !== undefined ? `${instance}--copy` : direct && this.options.wrapperPath !== undefined ? `${instance}--direct` : instance;
     this.ex.register({
       id,
       provider: this.options.provider,
       type: this.options.type,
       params: opts.params ?? this.paramsOf(instance),
-      path: direct ? this.options.path : (this.options.wrapperPath as string),
+      path: opts.path ?? (direct ? this.options.path : (this.options.wrapperPath as string)),
     });
     const intervalMs = opts.intervalMs ?? 0;
     const probe = action === 'monitor' && intervalMs === 0;
