@@ -39,6 +39,11 @@ describe('ocfkit build output', () => {
     expect(r.exitReason).toBe('parameter "out" must match the pattern ^/, got "relative"; parameter "sleep" must be >= 0, got "-1"');
   });
 
+  it('fails a handler stuck on a promise that never settles at the deadline, never exiting 0', async () => {
+    const r = await runExecutable(exe, 'reload-agent', { params: { word: 'x', out: '/tmp/x' }, timeoutMs: 1500 });
+    expect([r.rc, r.exitReason]).toEqual([1, 'reload-agent did not complete within 1.5s (CRM_meta_timeout)']);
+  });
+
   it('kills a running command with its children at the deadline and exits 1', async () => {
     const out = join(dir, 'pid');
     const r = await runExecutable(exe, 'migrate_to', { params: { word: 'x', out, sleep: '300' }, timeoutMs: 2000 });

@@ -102,6 +102,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
     Math.max(0, deadline - started),
   );
   timer.unref?.();
+  let stuckTimer: ReturnType<typeof setTimeout> | undefined;
   const log: Logger = createLogger({
     env,
     tag: `${type}(${instance})[${inv.pid ?? process.pid}]`,
@@ -257,18 +258,20 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
     };
 
     const outcome = body();
-    // Every wait is tied to the signal; this only guards a handler stuck in something that is not.
+    // Every wait is tied to the signal; this guards a handler stuck in something that is not. A
+    // plain timer (an abort listener costs ~3 ms at start-up), and a referenced one: it keeps the
+    // process alive until the verdict, so a handler awaiting a promise that never settles cannot
+    // let Node exit on its own with status 0.
     const stuck = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener(
-        'abort',
-        () => setTimeout(() => reject(controller.signal.reason), Math.min(1000, deadlineMargin(meta.timeoutMs) / 2)).unref?.(),
-        { once: true },
+      stuckTimer = setTimeout(
+        () => reject(new DeadlineError(`deadline of ${meta.timeoutMs} ms reached`)),
+        Math.max(0, deadline - started) + Math.min(1000, deadlineMargin(meta.timeoutMs) / 2),
       );
     });
     try {
       return await Promise.race([outcome, stuck]);
     } catch (err) {
-      if (controller.signal.aborted) {
+      if (controller.signal.aborted || err instanceof DeadlineError) {
         const seen = lastState === undefined ? '' : `; status: ${describeState(lastState)}`;
         return finish(OCF.ERR_GENERIC, `${action} did not complete within ${meta.timeoutMs / 1000}s (CRM_meta_timeout)${seen}`);
       }
@@ -279,6 +282,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
     return finish(rc, reason);
   } finally {
     clearTimeout(timer);
+    clearTimeout(stuckTimer);
     await log.flush();
   }
 }

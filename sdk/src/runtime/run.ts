@@ -29,6 +29,8 @@ function writeFd(fd: number, text: string): void {
  * run(agent); // in the generated entry of a built agent
  */
 export function run<P extends ParamSpecs>(agent: Agent<P>, options: ExecuteOptions = {}): void {
+  // Should the event loop ever empty before a verdict, Node must not exit 0 ("running").
+  process.exitCode = 1;
   execute(
     agent,
     {
