@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { measureColdStart, printColdStart, type Subject } from './lib/cold-start';
 
 const BUDGET = 1.3;
-const RUNS = 30;
+const RUNS = 50;
 
 export default async function dummyColdStart(): Promise<{ withinBudget: boolean }> {
   const agent = resolve(import.meta.dirname, '../agents/dist/ocf/resource.d/ocfkit/Dummy');
