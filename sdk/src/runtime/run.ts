@@ -1,5 +1,4 @@
-import { writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { fstatSync, writeSync } from 'node:fs';
 import type { Agent } from '../define-agent';
 import type { ParamSpecs } from '../params/types';
 import { type ExecuteOptions, execute } from './execute';
@@ -22,6 +21,22 @@ function writeFd(fd: number, text: string): void {
 }
 
 /**
+ * `isatty(fd)` without `node:tty`, which loads `net` and the whole streams stack (~25 modules, a
+ * few ms per start): on Linux a terminal is a character device with a tty major number
+ * (4 and 5: consoles and /dev/tty; 136-143: pseudo-terminals).
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    const major = Math.floor(st.rdev / 256) & 0xfff;
+    return major === 4 || major === 5 || (major >= 136 && major <= 143);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The entry point of an agent executable and the only code that exits: reads the action from
  * `argv[2]` and the environment once, runs it, and exits with the OCF code.
  *
@@ -38,7 +53,7 @@ export function run<P extends ParamSpecs>(agent: Agent<P>, options: ExecuteOptio
       env: process.env,
       stdout: (t) => writeFd(1, t),
       stderr: (t) => writeFd(2, t),
-      tty: isatty(1),
+      tty: isTerminal(1),
     },
     options,
   ).then(
