@@ -1,6 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildAgent } from '@ocfkit/sdk/build';
 
@@ -10,13 +8,6 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 /** The `ocfkit` CLI as a user runs it. */
 export function ocfkit(args: string[], cwd = ROOT) {
   return spawnSync(process.execPath, [join(ROOT, 'sdk/bin/ocfkit.js'), ...args], { cwd, encoding: 'utf8' });
-}
-
-/** A world-readable temporary directory (ocf-tester runs meta-data as `nobody`). */
-export function openTempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  chmodSync(dir, 0o755);
-  return dir;
 }
 
 /** Builds the Dummy agent into `out` and returns the executable's path. */

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateGrammar } from '@ocfkit/conformance';
-import { requireTool } from '@ocfkit/sdk/testing';
+import { openTempDir, requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDummy, ocfkit, openTempDir, run } from './helpers';
+import { buildDummy, ocfkit, run } from './helpers';
 
 const missing = requireTool(['ocf-tester', 'xmllint', 'crm_resource'], () =>
   process.getuid?.() === 0 ? undefined : 'ocf-tester and crm_resource tests need root',

@@ -1,11 +1,10 @@
 /** The README tutorial's agent: quoted verbatim by the README, builds, and passes ocf-tester. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAgent } from '../../src/build';
-import { processesWithEnv, requireTool, runExecutable } from '../../src/testing';
+import { openTempDir, processesWithEnv, requireTool, runExecutable } from '../../src/testing';
 
 const source = join(import.meta.dirname, 'agent.ts');
 
@@ -22,8 +21,7 @@ describe.skipIf(missing)('the Daemon example agent', () => {
   let dir: string;
   let exe: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ocfkit-daemon-'));
-    chmodSync(dir, 0o755);
+    dir = openTempDir('ocfkit-daemon-');
     exe = (await buildAgent(source, { out: dir, provider: 'acme' })).output;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
