@@ -1,3 +1,4 @@
+import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { parseDurationMs } from './nvsets.js';
@@ -103,7 +104,9 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;
-      if (p.role === 'Promoted' && (!keep || toRole !== 'Promoted')) {
+      // on-fail=demote: the failed promoted instance is demoted (and promoted again if it stays promoted).
+      const recoverByDemote = p.demoteOn.includes(n) && isManaged(ws, p);
+      if (p.role === 'Promoted' && (!keep || toRole !== 'Promoted' || recoverByDemote)) {
         demote = g.add({
           key: opKey(p.id, 'demote', 0),
           task: 'demote',
@@ -150,7 +153,8 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         for (const f of fenced.values()) g.order(f, start);
       }
       let promote: number | undefined;
-      const roleChange = toRole === 'Promoted' && (restart || p.role !== 'Promoted');
+      const demotedHere = g.find(opKey(p.id, 'demote', 0), to.uname);
+      const roleChange = toRole === 'Promoted' && (restart || p.role !== 'Promoted' || demotedHere !== undefined);
       if (roleChange) {
         promote = g.add({
           key: opKey(p.id, 'promote', 0),
@@ -162,9 +166,11 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
           pseudo: false,
         });
         g.order(starts.get(p), promote);
+        g.order(demotedHere, promote);
       }
       const demoted = p.role === 'Promoted' && toRole !== 'Promoted' && !restart;
-      for (const o of recurringOps(p, toRole)) {
+      // A blocked resource gets no new actions, recurring monitors included.
+      for (const o of p.blocked ? [] : recurringOps(p, toRole)) {
         const ms = parseDurationMs(o.interval) ?? 0;
         if (!restart && !roleChange && !demoted && hasRecurring(ws, p, to, ms)) continue;
         const mon = g.add({

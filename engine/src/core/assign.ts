@@ -107,7 +107,7 @@ export function unassign(rsc: WRsc): void {
   if (rsc.assignedTo && rsc.assignedTo.numResources > 0) rsc.assignedTo.numResources--;
   rsc.assignedTo = undefined;
   rsc.provisional = true;
-  rsc.nextRole = rsc.meta.get('target-role')?.toLowerCase() === 'stopped' ? 'Stopped' : undefined;
+  rsc.nextRole = rsc.initialNextRole;
   for (const c of rsc.children) unassign(c);
 }
 

@@ -13,10 +13,21 @@ function baseId(id: string): string {
  * failCount(ws, rsc, node) // 3
  */
 export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
+  return nodeFailCount(node, rsc, ws.now, true);
+}
+
+/**
+ * A resource's fail count on a node at `now`; `effective` drops it once failure-timeout has
+ * passed since the newest failure, otherwise the raw sum is returned.
+ *
+ * @example
+ * nodeFailCount(node, rsc, 1_800_000_000, false) // 2
+ */
+export function nodeFailCount(node: WNode, rsc: WRsc, now: number, effective: boolean): number {
   const entry = failuresOn(node).get(baseId(rsc.id));
   if (!entry) return 0;
   const { count, last } = entry;
-  if (count > 0 && last > 0 && rsc.failureTimeoutS > 0 && ws.now > last + rsc.failureTimeoutS) return 0;
+  if (effective && count > 0 && last > 0 && rsc.failureTimeoutS > 0 && now > last + rsc.failureTimeoutS) return 0;
   return count;
 }
 

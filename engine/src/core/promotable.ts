@@ -64,7 +64,11 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
   for (const inst of clone.children) {
     const chosen = inst.nextRole === 'Stopped' ? undefined : inst.assignedTo;
     if (!chosen) continue;
-    let priority = target === 'unpromoted' || target === 'slave' ? -INFINITY : (promotionScore(ws, clone, inst, chosen) ?? -1);
+    // An instance whose promote failed (next role Unpromoted) is not promoted again until the failure is cleared.
+    let priority =
+      target === 'unpromoted' || target === 'slave' || inst.nextRole === 'Unpromoted'
+        ? -INFINITY
+        : (promotionScore(ws, clone, inst, chosen) ?? -1);
     for (const c of ws.cib.constraints) {
       if (c.kind !== 'location' || c.rsc !== clone.id) continue;
       const role = c.role?.toLowerCase();

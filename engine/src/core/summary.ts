@@ -3,13 +3,13 @@ import type { TransitionGraph } from './graph.js';
 import type { WNode, WorkingSet } from './working-set.js';
 
 function nodeList(nodes: WNode[]): string[] {
-  const online = nodes.filter((n) => n.online && !n.standby).map((n) => n.uname);
-  const standby = nodes.filter((n) => n.online && n.standby).map((n) => n.uname);
-  const unclean = nodes.filter((n) => n.unclean).map((n) => n.uname);
+  const online = nodes.filter((n) => n.online && !n.standby && !n.unclean).map((n) => n.uname);
+  const standby = nodes.filter((n) => n.online && n.standby && !n.unclean).map((n) => n.uname);
+  const unclean = nodes.filter((n) => n.unclean).map((n) => `${n.uname}: UNCLEAN (${n.online ? 'online' : 'offline'})`);
   const offline = nodes.filter((n) => !n.online && !n.unclean).map((n) => n.uname);
   const out: string[] = [];
-  for (const n of standby) out.push(`    * Node ${n}: standby`);
-  for (const n of unclean) out.push(`    * Node ${n}: UNCLEAN (offline)`);
+  for (const n of standby) out.push(`    * Node ${n}: standby${nodes.find((x) => x.uname === n)?.standbyOnFail ? ' (on-fail)' : ''}`);
+  for (const n of unclean) out.push(`    * Node ${n}`);
   if (online.length) out.push(`    * Online: [ ${online.join(' ')} ]`);
   if (offline.length) out.push(`    * OFFLINE: [ ${offline.join(' ')} ]`);
   return out;
@@ -33,6 +33,7 @@ function transitionLine(c: ResourceChange): string | undefined {
   if (!to && from.length === 0) return undefined;
   if (!to) return `  * ${pad('Stop')} ${c.rsc.id.padEnd(8)} ( ${from.join(' ')} )`;
   if (from.length === 0) return `  * ${pad('Start')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
+  if (c.rsc.blocked) return undefined;
   if (from.length === 1 && from[0] === to) {
     if (failed) return `  * ${pad('Recover')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
     if (c.fromRole !== c.toRole)
@@ -52,10 +53,14 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   const lines = ['Current cluster status:', '  * Node List:', ...nodeList(ws.nodes), '', '  * Full List of Resources:'];
   for (const c of changes)
     lines.push(
-      `    * ${c.rsc.id}\t(${agent(c)}):\t ${state(
-        c.fromRole,
-        c.from.map((n) => n.uname),
-      )}${c.rsc.failed ? ' FAILED' : ''}`,
+      `    * ${c.rsc.id}\t(${agent(c)}):\t ${
+        c.rsc.failed && c.from.length > 0
+          ? `FAILED ${c.from.map((n) => n.uname).join(' ')}`
+          : state(
+              c.fromRole,
+              c.from.map((n) => n.uname),
+            )
+      }${c.rsc.blocked ? ' (blocked)' : ''}`,
     );
   lines.push('', 'Transition Summary:');
   for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (reboot) ${a.node}`);
@@ -72,6 +77,11 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   lines.push('', 'Revised Cluster Status:', '  * Node List:');
   const after = ws.nodes.map((n) => (n.unclean ? { ...n, unclean: false, online: false } : n));
   lines.push(...nodeList(after), '', '  * Full List of Resources:');
-  for (const c of changes) lines.push(`    * ${c.rsc.id}\t(${agent(c)}):\t ${state(c.toRole, c.to ? [c.to.uname] : [])}`);
+  for (const c of changes)
+    lines.push(
+      c.rsc.blocked
+        ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`
+        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${state(c.toRole, c.to ? [c.to.uname] : [])}`,
+    );
   return `${lines.join('\n')}\n`;
 }

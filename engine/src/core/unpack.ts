@@ -1,6 +1,8 @@
-import type { Cib, Group, LrmOp, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
+import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
+import { nodeFailCount } from './failcount.js';
+import { expectedRc, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
-import { INFINITY, parseScore } from './score.js';
+import { addScores, INFINITY, parseScore } from './score.js';
 import type { Role, WNode, WorkingSet, WRsc } from './working-set.js';
 
 const optionDefaults: Record<string, string> = {
@@ -53,47 +55,6 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
   return { id: n.id, uname: n.uname, online, standby, unclean, maintenance: isTrue(attrs.get('maintenance')), attrs, numResources: 0 };
 }
 
-function expectedRc(op: LrmOp): number {
-  const key = op.attrs['transition-key'];
-  const parts = key?.split(':');
-  const target = parts?.[2] !== undefined ? Number.parseInt(parts[2], 10) : Number.NaN;
-  return Number.isNaN(target) ? 0 : target;
-}
-
-/**
- * The role a primitive has on one node from its operation history (sorted by call-id), and
- * whether its last result there was a failure.
- */
-export function roleFromHistory(ops: readonly LrmOp[]): { role: Role; failed: boolean } {
-  let role: Role = 'Stopped';
-  let failed = false;
-  for (const op of [...ops].sort((a, b) => a.callId - b.callId)) {
-    if (op.opStatus !== 0 && op.opStatus !== 4) continue; // pending, cancelled, timed out... are not results
-    const expected = expectedRc(op);
-    const probe = op.operation === 'monitor' && op.intervalMs === 0;
-    const ok = op.rc === expected || (probe && (op.rc === 7 || op.rc === 0 || op.rc === 8));
-    if (op.opStatus === 4 || !ok) {
-      failed = true;
-      if (op.operation === 'monitor' && op.rc === 7) role = 'Stopped';
-      else if (op.operation === 'start' || op.operation === 'promote' || op.operation === 'demote' || op.operation === 'monitor')
-        role = role === 'Stopped' ? 'Started' : role;
-      continue;
-    }
-    if (op.operation === 'start') role = 'Started';
-    else if (op.operation === 'stop') {
-      role = 'Stopped';
-      failed = false;
-    } else if (op.operation === 'promote') role = 'Promoted';
-    else if (op.operation === 'demote') role = 'Unpromoted';
-    else if (op.operation === 'monitor') {
-      if (op.rc === 7) role = 'Stopped';
-      else if (op.rc === 8) role = 'Promoted';
-      else if (op.rc === 0 && role === 'Stopped') role = 'Started';
-    }
-  }
-  return { role, failed };
-}
-
 /** A clone instance's configuration: the template with `:<n>` appended to every id. */
 function instanceOf(child: Primitive | Group, n: number): Primitive | Group {
   if (child.kind === 'primitive') return { ...child, id: `${child.id}:${n}` };
@@ -127,6 +88,8 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string
     role: 'Stopped',
     failed: false,
     failedOn: [],
+    demoteOn: [],
+    blocked: false,
     provisional: true,
     allocating: false,
     merging: false,
@@ -195,6 +158,114 @@ function cloneInstanceFor(byId: Map<string, WRsc>, historyId: string, node: WNod
   return member(orphan(clone));
 }
 
+/** The resource a failure bans: an anonymous clone instance bans its whole clone. */
+function anonymousTop(r: WRsc): WRsc {
+  for (let p = r.parent; p; p = p.parent) if (p.variant === 'clone') return isTrue(p.meta.get('globally-unique')) ? r : p;
+  return r;
+}
+
+function ban(r: WRsc, node: string): void {
+  r.allowed.set(node, addScores(r.allowed.get(node) ?? 0, -INFINITY));
+  for (const c of r.children) ban(c, node);
+}
+
+/**
+ * Applies what one resource's history on one node implies (Pacemaker's process_rsc_state): bans,
+ * the on-fail response (demote, fence the node, put it in standby, block, ban, stop for good,
+ * recover), and where the resource is active.
+ */
+function applyHistory(
+  r: WRsc,
+  node: WNode,
+  res: HistoryResult,
+  ctx: { nodes: WNode[]; stonithEnabled: boolean; historyNext: Map<WRsc, HistoryRole> },
+): void {
+  if (!res.managed) {
+    r.managed = false;
+    r.blocked = true;
+  }
+  for (const b of res.bans) {
+    const target = b.target === 'self' ? r : anonymousTop(r);
+    for (const n of b.everywhere ? ctx.nodes : [node]) ban(target, n.uname);
+  }
+  if (res.stopEverywhere) {
+    // Replaces the resource's (or anonymous clone's) own node table: -INFINITY everywhere.
+    anonymousTop(r).allowed = new Map(ctx.nodes.map((n) => [n.uname, -INFINITY]));
+  }
+  let next = res.nextRole;
+  if (res.role !== 'Unknown') r.knownOn.add(node.uname);
+  const active = res.role !== 'Unknown' && res.role !== 'Stopped';
+  if (active && !node.online && r.managed && ctx.stonithEnabled) node.unclean = true;
+  const onFail = node.unclean ? 'ignore' : res.onFail;
+  switch (onFail) {
+    case 'demote':
+      r.failed = true;
+      r.demoteOn.push(node);
+      break;
+    case 'fence':
+      node.unclean = true;
+      break;
+    case 'standby':
+      node.standby = true;
+      node.standbyOnFail = true;
+      break;
+    case 'block':
+      r.managed = false;
+      r.blocked = true;
+      break;
+    case 'migrate':
+      ban(r, node.uname);
+      break;
+    case 'stop':
+      next = 'Stopped';
+      break;
+    default:
+      break;
+  }
+  ctx.historyNext.set(r, next);
+  if (!active) return;
+  addRunning(r, node);
+  if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
+  if (onFail === 'ignore') return;
+  r.failed = true;
+  if (onFail !== 'demote' && onFail !== 'block') r.failedOn.push(node);
+}
+
+/**
+ * A fail count caused by an operation configured with `on-fail="block"` disregards the resource's
+ * failure-timeout (Pacemaker resets it to 0 for the whole run, with a warning).
+ */
+function resetBlockedFailureTimeouts(
+  cib: Cib,
+  primitives: WRsc[],
+  nodeById: Map<string, WNode>,
+  nodeByName: Map<string, WNode>,
+  now: number,
+): void {
+  for (const p of primitives) {
+    if (p.failureTimeoutS <= 0 || !p.primitive) continue;
+    const blockOps = p.primitive.ops.filter((o) => o.attrs['on-fail'] === 'block');
+    if (blockOps.length === 0) continue;
+    const base = p.id.replace(/:\d+$/, '');
+    for (const state of cib.status) {
+      const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
+      if (!node || nodeFailCount(node, p, now, false) <= 0) continue;
+      const lr = state.lrm.find((x) => x.id === base);
+      const matched = lr?.ops.some((op) =>
+        blockOps.some((conf) => {
+          if (conf.name !== op.operation || (parseDurationMs(conf.interval) ?? 0) !== op.intervalMs) return false;
+          if (op.id === `${base}_last_failure_0`) return true;
+          return op.id === `${base}_${conf.name}_${op.intervalMs}` && op.rc !== expectedRc(op);
+        }),
+      );
+      if (matched) {
+        p.failureTimeoutS = 0;
+        break;
+      }
+    }
+  }
+}
+
 /**
  * Builds the scheduler's working set from a CIB at time `now` (seconds since the epoch):
  * options, node states, the resource tree with meta attributes, and where each primitive is
@@ -246,6 +317,10 @@ export function unpack(cib: Cib, now: number): WorkingSet {
   };
   // Operation history: nodes that are online, or (with fencing) any node we know about.
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  const haveQuorum = cib.attrs['have-quorum'] === undefined ? false : isTrue(cib.attrs['have-quorum']);
+  const noQuorumPolicy = options.get('no-quorum-policy') ?? 'stop';
+  const historyNext = new Map<WRsc, HistoryRole>();
+  resetBlockedFailureTimeouts(cib, primitives, nodeById, nodeByName, now);
   for (const state of cib.status) {
     const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
     if (!node) continue;
@@ -253,17 +328,26 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     for (const lr of state.lrm) {
       const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
       if (r?.variant !== 'primitive') continue;
-      const { role, failed } = roleFromHistory(lr.ops);
-      r.knownOn.add(node.uname);
-      if (failed) {
-        r.failed = true;
-        r.failedOn.push(node);
-      }
-      if (role !== 'Stopped') {
-        addRunning(r, node);
-        if (roleOrder.indexOf(role) > roleOrder.indexOf(r.role)) r.role = role;
-      }
+      const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
+      const res = unpackHistory(lr.ops, node, {
+        prim: r.primitive,
+        stonithEnabled,
+        canFence,
+        opDefaults: cib.opDefaults,
+        now,
+        failureTimeoutS: r.failureTimeoutS,
+        managed: r.managed,
+        promotable: r.promotable,
+        failCount: (effective) => nodeFailCount(node, r, now, effective),
+        nextRole: historyNext.get(r) ?? 'Unknown',
+      });
+      applyHistory(r, node, res, { nodes, stonithEnabled, historyNext });
     }
+  }
+  for (const r of byId.values()) {
+    const next = historyNext.get(r);
+    if (next !== undefined && next !== 'Unknown' && r.nextRole !== 'Stopped') r.nextRole = next;
+    r.initialNextRole = r.nextRole;
   }
   for (const r of byId.values()) {
     if (r.variant !== 'primitive') r.role = r.runningOn.length > 0 ? 'Started' : 'Stopped';
@@ -282,15 +366,14 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     }
     history.set(node.uname, m);
   }
-  const haveQuorumAttr = cib.attrs['have-quorum'];
   return {
     cib,
     now,
     options,
     stonithEnabled,
     symmetric,
-    haveQuorum: haveQuorumAttr === undefined ? false : isTrue(haveQuorumAttr),
-    noQuorumPolicy: options.get('no-quorum-policy') ?? 'stop',
+    haveQuorum,
+    noQuorumPolicy,
     stopAll: isTrue(options.get('stop-all-resources')),
     maintenanceMode: isTrue(options.get('maintenance-mode')),
     haveStonithResource,

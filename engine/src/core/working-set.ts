@@ -12,6 +12,8 @@ export interface WNode {
   uname: string;
   online: boolean;
   standby: boolean;
+  /** Put in standby by a failure with on-fail=standby. */
+  standbyOnFail?: boolean;
   unclean: boolean;
   maintenance: boolean;
   /** Attributes rules see: configured, then transient (which win), plus #uname/#id/#kind/#is_dc. */
@@ -69,8 +71,14 @@ export interface WRsc {
   role: Role;
   nextRole?: Role;
   failed: boolean;
-  /** Nodes where the resource failed (its last operation there did not return the expected rc). */
+  /** Nodes where the resource failed and must be recovered (stopped there, then started again). */
   failedOn: WNode[];
+  /** Nodes where a failure with on-fail=demote asks for the promoted instance to be demoted. */
+  demoteOn: WNode[];
+  /** on-fail=block (or a failed stop nothing can recover): left as it is, no actions. */
+  blocked: boolean;
+  /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
+  initialNextRole?: Role;
   provisional: boolean;
   allocating: boolean;
   merging: boolean;
