@@ -29,7 +29,8 @@ function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
 
 function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number): boolean {
   const r = ws.history.get(node.uname)?.get(historyName(p));
-  return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.rc === 0) ?? false;
+  // Like Pacemaker, any recorded (not pending) instance of the recurring monitor counts, whatever it returned.
+  return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.opStatus !== -1) ?? false;
 }
 
 function recurringOps(p: WRsc, role: string): Op[] {
@@ -169,10 +170,12 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         g.order(demotedHere, promote);
       }
       const demoted = p.role === 'Promoted' && toRole !== 'Promoted' && !restart;
+      // Re-promoted in place (on-fail=demote): the promoted monitor already known there is kept.
+      const repromoted = roleChange && !restart && p.role === 'Promoted';
       // A blocked resource gets no new actions, recurring monitors included.
       for (const o of p.blocked ? [] : recurringOps(p, toRole)) {
         const ms = parseDurationMs(o.interval) ?? 0;
-        if (!restart && !roleChange && !demoted && hasRecurring(ws, p, to, ms)) continue;
+        if (!restart && (!roleChange || repromoted) && !demoted && hasRecurring(ws, p, to, ms)) continue;
         const mon = g.add({
           key: opKey(p.id, 'monitor', ms),
           task: 'monitor',

@@ -35,7 +35,10 @@ function transitionLine(c: ResourceChange): string | undefined {
   if (from.length === 0) return `  * ${pad('Start')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
   if (c.rsc.blocked) return undefined;
   if (from.length === 1 && from[0] === to) {
-    if (failed) return `  * ${pad('Recover')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
+    if (c.rsc.demoteOn.includes(c.from[0] as WNode) && c.fromRole === 'Promoted' && c.toRole === 'Promoted')
+      return `  * ${pad('Re-promote')} ${c.rsc.id.padEnd(8)} ( Promoted ${to} )`;
+    if (failed)
+      return `  * ${pad('Recover')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole !== c.toRole && c.fromRole !== 'Started' ? `${c.fromRole} -> ${c.toRole} ` : ''}${to} )`;
     if (c.fromRole !== c.toRole)
       return `  * ${pad(c.toRole === 'Promoted' ? 'Promote' : 'Demote')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole} -> ${c.toRole} ${to} )`;
     return undefined;
