@@ -27,7 +27,8 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   }
   const active = new Set(ws.primitives.filter(willRun));
   const hasStart = (p: WRsc) => active.has(p) || p.runningOn.length > 0 || p.parent?.variant === 'group' || ordered.has(p);
-  const blocked = new Set<WRsc>(ws.primitives.filter((p) => !willRun(p) && hasStart(p)));
+  // A blocked resource (on-fail=block, or a failed stop nothing can recover) has no runnable start either.
+  const blocked = new Set<WRsc>(ws.primitives.filter((p) => p.blocked || (!willRun(p) && hasStart(p))));
   const firstBlocked = (r: WRsc): boolean => {
     if (r.variant === 'primitive') return blocked.has(r);
     if (r.variant === 'group') return r.children.some(firstBlocked);

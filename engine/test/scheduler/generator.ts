@@ -5,7 +5,8 @@
  * current placement taken from the operation history, fail counts with migration-threshold and
  * failure-timeout. Same seed, same CIB.
  */
-import type { Cib, Constraint, NodeState, NvSet, Primitive, Resource, Rule } from '../../src/core/cib-model.js';
+import type { Cib, Constraint, NodeState, NvSet, Op, Primitive, Resource, Rule } from '../../src/core/cib-model.js';
+import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
 
 /** A small deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -31,8 +32,11 @@ export interface GenOptions {
   fencingChance?: number;
   /** Probability that a clone is promotable (default 0.4). */
   promotableChance?: number;
+  /** Probability that a placed primitive has a failure in its history on a node (default 0.12). */
+  failureChance?: number;
 }
 
+const onFailValues = ['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote'];
 const scores = ['-INFINITY', '-100', '0', '10', '50', '100', '200', 'INFINITY'];
 const stickies = ['0', '0', '1', '50', '100', 'INFINITY'];
 
@@ -73,6 +77,19 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const chance = (p: number) => rnd() < p;
+  // Failures and on-fail draw from their own stream, so the rest of a seed's CIB stays as it was.
+  const frnd = prng(seed * 7919 + 17);
+  const fint = (lo: number, hi: number) => lo + Math.floor(frnd() * (hi - lo + 1));
+  const fpick = <T>(xs: readonly T[]): T => xs[Math.floor(frnd() * xs.length)] as T;
+  const fchance = (p: number) => frnd() < p;
+  const failureChance = opts.failureChance ?? 0.12;
+  const onFailOp = (id: string, name: string, interval: string, extra: Record<string, string> = {}): Op => ({
+    id: `${id}-${name}-${interval}`,
+    name,
+    interval,
+    attrs: { timeout: '20s', ...extra, ...(fchance(0.6) ? { 'on-fail': fpick(onFailValues) } : {}) },
+    meta: [],
+  });
 
   const nNodes = int(2, opts.maxNodes ?? 5);
   const nodes = Array.from({ length: nNodes }, (_, i) => {
@@ -101,6 +118,13 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
       meta: meta(id, metaPairs),
       ops: chance(0.5) ? [{ id: `${id}-monitor-10s`, name: 'monitor', interval: '10s', attrs: { timeout: '20s' }, meta: [] }] : [],
     };
+    if (failureChance > 0) {
+      // on-fail on some operations (any value the schema allows, also ones not valid for the operation).
+      const mon = p.ops[0];
+      if (mon && fchance(0.5)) mon.attrs['on-fail'] = fpick(onFailValues);
+      if (fchance(0.3)) p.ops.push(onFailOp(id, 'start', '0'));
+      if (fchance(0.3)) p.ops.push(onFailOp(id, 'stop', '0'));
+    }
     prims.push(p);
     return p;
   };
@@ -249,32 +273,9 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   });
   const upStates = status.filter((_, i) => online[i]);
   const place = (p: Primitive, s: NodeState, promoted = false) => {
+    const task = promoted ? 'promote' : 'start';
     const ops = [
-      {
-        id: `${p.id}_last_0`,
-        operation: promoted ? 'promote' : 'start',
-        callId: call,
-        rc: 0,
-        opStatus: 0,
-        intervalMs: 0,
-        attrs: {
-          id: `${p.id}_last_0`,
-          operation_key: `${p.id}_${promoted ? 'promote' : 'start'}_0`,
-          operation: promoted ? 'promote' : 'start',
-          'crm-debug-origin': 'ocfkit-generator',
-          crm_feature_set: '3.16.1',
-          'transition-key': `${call}:1:0:00000000-0000-0000-0000-000000000000`,
-          'transition-magic': `0:0;${call}:1:0:00000000-0000-0000-0000-000000000000`,
-          'exit-reason': '',
-          'call-id': String(call),
-          'rc-code': '0',
-          'op-status': '0',
-          interval: '0',
-          'last-rc-change': String(opts.now - 1000),
-          'exec-time': '0',
-          'queue-time': '0',
-        },
-      },
+      lrmOp(p.id, { id: `${p.id}_last_0`, task, intervalMs: 0, callId: call, rc: 0, expected: 0, lastRcChange: opts.now - 1000 }),
     ];
     call++;
     s.lrm.push({ id: p.id, class: p.class, provider: p.provider, type: p.type, ops });
@@ -300,14 +301,10 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   }
   const fencing = chance(opts.fencingChance ?? 0.1);
   const quorum = chance(0.9);
+  const opDefaults: NvSet[] = [];
   const crm: [string, string][] = [
     ['stonith-enabled', fencing ? 'true' : 'false'],
-    // freeze only without running resources: generated history has no op-digest, so Pacemaker
-    // restarts every active resource ("resource definition change"), and freeze blocks the start.
-    [
-      'no-quorum-policy',
-      quorum ? 'ignore' : pick(status.some((st) => st.lrm.length > 0) ? ['stop', 'ignore'] : ['stop', 'freeze', 'ignore']),
-    ],
+    ['no-quorum-policy', quorum ? 'ignore' : pick(['stop', 'freeze', 'ignore'])],
   ];
   if (fencing) {
     // A fence device, and one offline node that was expected up with resources on it: unclean.
@@ -320,6 +317,46 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     }
   }
   if (chance(0.15)) crm.push(['symmetric-cluster', 'false']);
+  if (failureChance > 0) {
+    // Failures in the history: failed monitors, starts, stops, promotes and probes, with the fail
+    // counts the controller would have recorded.
+    const startFatal = !fchance(0.2);
+    if (!startFatal) crm.push(['start-failure-is-fatal', 'false']);
+    if (fchance(0.1))
+      opDefaults.push({ id: 'op-options', pairs: [{ id: 'op-options-on-fail', name: 'on-fail', value: fpick(onFailValues) }] });
+    for (const st of status) {
+      for (const p of prims) {
+        const placed = st.lrm.find((l) => l.id === p.id);
+        if (!fchance(placed ? failureChance : failureChance / 3)) continue;
+        const promoted = placed?.ops.some((o) => o.operation === 'promote') ?? false;
+        const kinds: FailureKind[] = placed
+          ? ['monitor', 'monitor', 'start', 'stop', ...(promoted ? (['promote', 'promoted-monitor'] as const) : [])]
+          : ['probe', 'probe', 'start'];
+        const kind = fpick(kinds);
+        const rc =
+          kind === 'probe'
+            ? fpick([5, 2, 1, 6, 0])
+            : kind === 'promoted-monitor'
+              ? fpick([1, 7, 9])
+              : kind === 'stop'
+                ? fpick([1, 1, 5, 6])
+                : fpick([1, 1, 1, 7, 2, 5, 6, 3]);
+        const opStatus = rc === 1 && fchance(0.2) ? 2 : fchance(0.3) ? 4 : 0;
+        const when = opts.now - fpick([5, 30, 90, 400, 900]);
+        const attrs = injectFailure(st, p, kind, { callId: call++, rc, opStatus, when, startFatal });
+        if (attrs.length === 0) continue;
+        let set = st.transient[0];
+        if (!set) {
+          set = { id: `status-${st.id}`, pairs: [] };
+          st.transient.push(set);
+        }
+        for (const [name, value] of attrs) {
+          set.pairs = set.pairs.filter((x) => x.name !== name);
+          set.pairs.push({ id: `status-${st.id}-${name}`, name, value });
+        }
+      }
+    }
+  }
   return {
     attrs: {
       crm_feature_set: '3.16.1',
@@ -337,7 +374,7 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     rscDefaults: chance(0.3)
       ? [{ id: 'rsc-options', pairs: [{ id: 'rsc-options-stickiness', name: 'resource-stickiness', value: pick(stickies) }] }]
       : [],
-    opDefaults: [],
+    opDefaults,
     other: [],
     status,
   };
