@@ -101,7 +101,9 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       probes.push(probe);
     }
     const myStops: number[] = [];
-    for (const n of p.runningOn) {
+    // Nothing is done to an unmanaged (or blocked) resource: it stays wherever it is active.
+    const managed = isManaged(ws, p) && !p.stopBlocked;
+    for (const n of managed ? p.runningOn : []) {
       const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;

@@ -67,3 +67,49 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   for (const p of blocked) if (isManaged(ws, p)) p.nextRole = 'Stopped';
   return blocked;
 }
+
+/**
+ * Finds the active resources whose stop cannot run, the way Pacemaker propagates unrunnable stops:
+ * an unmanaged or blocked resource cannot be stopped, and neither can anything that must stop
+ * after it — earlier members of its ordered group (members stop in reverse order) and the `first`
+ * of a mandatory, symmetrical order whose `then` it is. Such a resource stays where and as it is.
+ * Mutates next roles and assignments; returns the resources held in place.
+ *
+ * @example
+ * const held = applyUnrunnableStops(ws);
+ */
+export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
+  const active = (p: WRsc) => p.runningOn.length > 0;
+  const stuck = new Set<WRsc>(ws.primitives.filter((p) => active(p) && !isManaged(ws, p)));
+  const held = new Set<WRsc>();
+  const hold = (r: WRsc): boolean => {
+    let changed = false;
+    for (const p of leaves(r)) {
+      if (stuck.has(p) || !active(p)) continue;
+      stuck.add(p);
+      held.add(p);
+      changed = true;
+    }
+    return changed;
+  };
+  const anyStuck = (r: WRsc) => leaves(r).some((p) => stuck.has(p));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const g of ws.byId.values()) {
+      if (g.variant !== 'group' || !(g.meta.get('ordered') === undefined || isTrue(g.meta.get('ordered')))) continue;
+      for (let i = g.children.length - 1; i > 0; i--)
+        if (anyStuck(g.children[i] as WRsc)) changed = hold(g.children[i - 1] as WRsc) || changed;
+    }
+    for (const o of ws.orderings) {
+      if (o.kind !== 'Mandatory' || !o.symmetrical || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
+      if (o.first.variant === 'clone' || o.then.variant === 'clone') continue;
+      if (anyStuck(o.then)) changed = hold(o.first) || changed;
+    }
+  }
+  for (const p of held) {
+    p.stopBlocked = true;
+    p.assignedTo = p.runningOn[0];
+    p.nextRole = p.role;
+  }
+  return held;
+}

@@ -65,7 +65,7 @@ function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
  * thresholdReached(ws, rsc, node)?.id // 'rsc'
  */
 export function thresholdReached(ws: WorkingSet, rsc: WRsc, node: WNode): WRsc | undefined {
-  if (rsc.migrationThreshold === 0) return undefined;
+  if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return undefined;
   const count = failCount(ws, rsc, node);
   if (count <= 0) return undefined;
   if (rsc.migrationThreshold - count > 0) return undefined;

@@ -195,6 +195,8 @@ export interface HistoryResult {
   unrecoverable: boolean;
   /** Whether the resource is still managed after this history (an unrecoverable stop unmanages it). */
   managed: boolean;
+  /** A failure was ignored (on-fail=ignore): the resource's migration-threshold no longer applies. */
+  failureIgnored: boolean;
 }
 
 /**
@@ -214,6 +216,7 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     stopEverywhere: false,
     unrecoverable: false,
     managed: ctx.managed,
+    failureIgnored: false,
   };
   let lastFailure: LrmOp | undefined;
   const setActive = () => {
@@ -372,6 +375,7 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     if (policy.onFail === 'ignore') {
       // "Pretending failed ... succeeded".
       updateState(op, target);
+      out.failureIgnored = true;
       continue;
     }
     failure(op, rc, policy);

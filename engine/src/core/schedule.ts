@@ -1,6 +1,6 @@
 import { createActions, type ResourceChange, willFence } from './actions.js';
 import { assignResource, isManaged } from './assign.js';
-import { applyBlocking } from './blocking.js';
+import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
 import { thresholdReached } from './failcount.js';
@@ -22,6 +22,8 @@ export interface Placement {
   rsc: string;
   role: 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
   node?: string;
+  /** Every node it will be active on (more than one only for an unmanaged resource active on several). */
+  nodes: string[];
 }
 
 /** Output of {@link schedule}. */
@@ -129,9 +131,9 @@ function finalRoles(ws: WorkingSet): void {
       p.nextRole = p.assignedTo ? p.role : 'Stopped';
       continue;
     }
+    // no-quorum-policy=freeze only keeps stopped resources from starting (see assignPrimitive); an
+    // active resource may still move.
     if (stopAll) p.nextRole = 'Stopped';
-    else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && p.assignedTo && !p.runningOn.includes(p.assignedTo))
-      p.nextRole = 'Stopped';
     if (p.nextRole === 'Stopped' || !p.assignedTo) {
       p.nextRole = 'Stopped';
       continue;
@@ -157,12 +159,19 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   for (const r of ws.resources) assignResource(ws, r);
   finalRoles(ws);
   applyBlocking(ws);
+  applyUnrunnableStops(ws);
   const { graph, changes } = createActions(ws);
   return {
     graph,
     scores: ws.scoreLines,
     summary: summarize(ws, graph, changes),
-    placements: changes.map((c: ResourceChange) => ({ rsc: c.rsc.id, role: c.toRole as Placement['role'], node: c.to?.uname })),
+    placements: changes.map((c: ResourceChange) => ({
+      rsc: c.rsc.id,
+      role: c.toRole as Placement['role'],
+      node: c.to?.uname,
+      // An unmanaged (or blocked) resource active on several nodes stays on all of them.
+      nodes: c.to ? (!isManaged(ws, c.rsc) && c.from.length > 1 ? c.from : [c.to]).map((n) => n.uname) : [],
+    })),
     warnings: ws.warnings,
   };
 }

@@ -184,6 +184,7 @@ function applyHistory(
     r.managed = false;
     r.blocked = true;
   }
+  if (res.failureIgnored) r.failureIgnored = true;
   for (const b of res.bans) {
     const target = b.target === 'self' ? r : anonymousTop(r);
     for (const n of b.everywhere ? ctx.nodes : [node]) ban(target, n.uname);

@@ -77,6 +77,10 @@ export interface WRsc {
   demoteOn: WNode[];
   /** on-fail=block (or a failed stop nothing can recover): left as it is, no actions. */
   blocked: boolean;
+  /** A failure of it was ignored (on-fail=ignore): migration-threshold does not apply to it. */
+  failureIgnored?: boolean;
+  /** Its stop cannot run (it must follow the stop of a resource that cannot stop): held in place. */
+  stopBlocked?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
   initialNextRole?: Role;
   provisional: boolean;

@@ -15,7 +15,7 @@ export const NOW = 1_800_000_000;
 /** Final placement according to the engine. */
 export function enginePlacement(cib: Cib, now = NOW): Map<string, string> {
   return aggregate(
-    schedule({ cib, now }).placements.map((p) => [p.rsc, p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.node}`]),
+    schedule({ cib, now }).placements.map((p) => [p.rsc, p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.nodes.join(',')}`]),
   );
 }
 
