@@ -1,7 +1,7 @@
 import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
-import { parseDurationMs } from './nvsets.js';
+import { isTrue, parseDurationMs } from './nvsets.js';
 import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -17,6 +17,12 @@ export interface ResourceChange {
   to?: WNode;
   fromRole: string;
   toRole: string;
+  /** Restarted in place because something it must start after starts. */
+  restarted?: boolean;
+}
+
+function graphMonitorsOn(g: GraphBuilder, rsc: string, node: string): number[] {
+  return g.actions.filter((a) => a.rsc === rsc && a.node === node && a.task === 'monitor' && a.intervalMs > 0).map((a) => a.intervalMs);
 }
 
 function historyName(p: WRsc): string {
@@ -191,6 +197,89 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         });
         g.order(promote ?? starts.get(p) ?? g.find(opKey(p.id, 'demote', 0), to.uname), mon);
       }
+    }
+  }
+  // A start that happens forces whatever must start after it (mandatory start orders, later
+  // members of an ordered group) to restart where it already runs. Like Pacemaker, such a restart
+  // does not promote again: a promoted instance comes back unpromoted.
+  const restartInPlace = (q: WRsc): boolean => {
+    const n = q.runningOn[0];
+    if (!n || starts.has(q) || q.runningOn.length !== 1 || q.assignedTo !== n || q.nextRole === 'Stopped') return false;
+    if (!isManaged(ws, q) || q.stopBlocked || q.blocked) return false;
+    const fence = fenced.get(n.uname);
+    let demote: number | undefined;
+    if (q.role === 'Promoted') {
+      demote = g.add({
+        key: opKey(q.id, 'demote', 0),
+        task: 'demote',
+        rsc: q.id,
+        node: n.uname,
+        intervalMs: 0,
+        probe: false,
+        pseudo: fence !== undefined,
+      });
+    }
+    const stop = g.add({
+      key: opKey(q.id, 'stop', 0),
+      task: 'stop',
+      rsc: q.id,
+      node: n.uname,
+      intervalMs: 0,
+      probe: false,
+      pseudo: false,
+      timeoutMs: opTimeout(q, 'stop'),
+    });
+    g.order(demote, stop);
+    const start = g.add({
+      key: opKey(q.id, 'start', 0),
+      task: 'start',
+      rsc: q.id,
+      node: n.uname,
+      intervalMs: 0,
+      probe: false,
+      pseudo: false,
+      timeoutMs: opTimeout(q, 'start'),
+    });
+    g.order(stop, start);
+    const role = q.role === 'Promoted' ? 'Unpromoted' : q.role;
+    // Recurring monitors of the (possibly new) role: the existing ones are dropped with the stop.
+    const existing = new Set(graphMonitorsOn(g, q.id, n.uname));
+    for (const o of recurringOps(q, role)) {
+      const ms = parseDurationMs(o.interval) ?? 0;
+      if (existing.has(ms)) continue;
+      const mon = g.add({
+        key: opKey(q.id, 'monitor', ms),
+        task: 'monitor',
+        rsc: q.id,
+        node: n.uname,
+        intervalMs: ms,
+        probe: false,
+        pseudo: false,
+        timeoutMs: parseDurationMs(o.attrs.timeout),
+      });
+      g.order(start, mon);
+    }
+    q.nextRole = role;
+    starts.set(q, start);
+    stops.set(q, [...(stops.get(q) ?? []), stop]);
+    const change = changes.find((c) => c.rsc === q);
+    if (change) {
+      change.toRole = role;
+      change.restarted = true;
+    }
+    return true;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const o of ws.orderings) {
+      if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
+      if (!leaves(o.first).some((p) => starts.has(p))) continue;
+      for (const q of leaves(o.then)) changed = restartInPlace(q) || changed;
+    }
+    for (const r of ws.byId.values()) {
+      if (r.variant !== 'group' || !(r.meta.get('ordered') === undefined || isTrue(r.meta.get('ordered')))) continue;
+      for (let i = 1; i < r.children.length; i++)
+        if (starts.has(r.children[i - 1] as WRsc)) changed = restartInPlace(r.children[i] as WRsc) || changed;
     }
   }
   // Groups: members start in order and stop in reverse order.

@@ -12,10 +12,12 @@ function willRun(p: WRsc): boolean {
  * Finds the primitives whose start cannot run, the way Pacemaker propagates unrunnable starts:
  * along ordered group members, mandatory `start → start` orders (a group as `first` is blocked
  * when any member is, a clone when every instance is), and mandatory colocations with a blocked
- * top-level primitive. Only start actions that exist propagate: a resource has one when it is or
- * will be active, when it is a group member (the group's internal orderings create them), or when an
- * order names it as `first` (Pacemaker creates missing `first` actions, never `then` ones). A blocked resource ends stopped, even where it is already active (its start is
- * unrunnable, so Pacemaker stops it). Mutates next roles; returns the blocked set.
+ * top-level primitive. Only start actions that exist propagate: a resource has one when it will be
+ * active (an active resource that is being stopped has none), when it is a group member (the
+ * group's internal orderings create them), or when an order names it as `first` (Pacemaker creates
+ * missing `first` actions, never `then` ones). A blocked resource ends stopped, even where it is
+ * already active (its start is unrunnable, so Pacemaker stops it). Mutates next roles; returns the
+ * blocked set.
  *
  * @example
  * const blocked = applyBlocking(ws);
@@ -26,9 +28,11 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     if (o.firstAction === 'start') for (const p of leaves(o.first)) ordered.add(p);
   }
   const active = new Set(ws.primitives.filter(willRun));
-  const hasStart = (p: WRsc) => active.has(p) || p.runningOn.length > 0 || p.parent?.variant === 'group' || ordered.has(p);
-  // A blocked resource (on-fail=block, or a failed stop nothing can recover) has no runnable start either.
-  const blocked = new Set<WRsc>(ws.primitives.filter((p) => p.blocked || (!willRun(p) && hasStart(p))));
+  const hasStart = (p: WRsc) => active.has(p) || p.parent?.variant === 'group' || ordered.has(p);
+  // A blocked resource (on-fail=block, or a failed stop nothing can recover) gets no start of its
+  // own; one that a group or an order creates for it cannot run.
+  const blockedStart = (p: WRsc) => p.blocked && (p.parent?.variant === 'group' || ordered.has(p));
+  const blocked = new Set<WRsc>(ws.primitives.filter((p) => blockedStart(p) || (!p.blocked && !willRun(p) && hasStart(p))));
   const firstBlocked = (r: WRsc): boolean => {
     if (r.variant === 'primitive') return blocked.has(r);
     if (r.variant === 'group') return r.children.some(firstBlocked);

@@ -169,8 +169,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       rsc: c.rsc.id,
       role: c.toRole as Placement['role'],
       node: c.to?.uname,
-      // An unmanaged (or blocked) resource active on several nodes stays on all of them.
-      nodes: c.to ? (!isManaged(ws, c.rsc) && c.from.length > 1 ? c.from : [c.to]).map((n) => n.uname) : [],
+      // An unmanaged, blocked or held resource active on several nodes stays on all of them.
+      nodes: c.to ? ((!isManaged(ws, c.rsc) || c.rsc.stopBlocked) && c.from.length > 1 ? c.from : [c.to]).map((n) => n.uname) : [],
     })),
     warnings: ws.warnings,
   };

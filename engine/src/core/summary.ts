@@ -39,6 +39,8 @@ function transitionLine(c: ResourceChange): string | undefined {
       return `  * ${pad('Re-promote')} ${c.rsc.id.padEnd(8)} ( Promoted ${to} )`;
     if (failed)
       return `  * ${pad('Recover')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole !== c.toRole && c.fromRole !== 'Started' ? `${c.fromRole} -> ${c.toRole} ` : ''}${to} )`;
+    if (c.restarted)
+      return `  * ${pad('Restart')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole !== c.toRole ? `${c.fromRole} -> ${c.toRole} ` : ''}${to} )`;
     if (c.fromRole !== c.toRole)
       return `  * ${pad(c.toRole === 'Promoted' ? 'Promote' : 'Demote')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole} -> ${c.toRole} ${to} )`;
     return undefined;

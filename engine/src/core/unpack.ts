@@ -325,7 +325,8 @@ export function unpack(cib: Cib, now: number): WorkingSet {
   for (const state of cib.status) {
     const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
     if (!node) continue;
-    if (!node.online && !(stonithEnabled && node.unclean)) continue;
+    // Without fencing, the history of offline nodes is ignored; with it, every node's counts.
+    if (!node.online && !stonithEnabled) continue;
     for (const lr of state.lrm) {
       const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
       if (r?.variant !== 'primitive') continue;
