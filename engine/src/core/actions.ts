@@ -183,7 +183,8 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       // A blocked resource gets no new actions, recurring monitors included.
       for (const o of p.blocked ? [] : recurringOps(p, toRole)) {
         const ms = parseDurationMs(o.interval) ?? 0;
-        if (!restart && (!roleChange || repromoted) && !demoted && hasRecurring(ws, p, to, ms)) continue;
+        const expiredFailure = p.rescheduled?.get(to.uname)?.includes(ms) ?? false;
+        if (!restart && (!roleChange || repromoted) && !demoted && !expiredFailure && hasRecurring(ws, p, to, ms)) continue;
         const mon = g.add({
           key: opKey(p.id, 'monitor', ms),
           task: 'monitor',
@@ -241,7 +242,10 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       timeoutMs: opTimeout(q, 'start'),
     });
     g.order(stop, start);
-    const role = q.role === 'Promoted' ? 'Unpromoted' : q.role;
+    // A promotion already planned here still happens, after the new start.
+    const promote = g.find(opKey(q.id, 'promote', 0), n.uname);
+    g.order(start, promote);
+    const role = promote !== undefined ? 'Promoted' : q.role === 'Promoted' ? 'Unpromoted' : q.role;
     // Recurring monitors of the (possibly new) role: the existing ones are dropped with the stop.
     const existing = new Set(graphMonitorsOn(g, q.id, n.uname));
     for (const o of recurringOps(q, role)) {
@@ -257,7 +261,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         pseudo: false,
         timeoutMs: parseDurationMs(o.attrs.timeout),
       });
-      g.order(start, mon);
+      g.order(promote ?? start, mon);
     }
     q.nextRole = role;
     starts.set(q, start);

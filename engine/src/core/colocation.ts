@@ -184,8 +184,15 @@ export function applyColocationScore(ws: WorkingSet, dependent: WRsc, primary: W
   if (primary.variant === 'clone') {
     if (primary.provisional) return;
     if (c.score >= INFINITY) {
-      // Mandatory: only nodes where some instance was assigned stay possible.
-      const chosen = new Set(primary.children.map((i) => i.assignedTo?.uname).filter((n): n is string => n !== undefined));
+      // Mandatory: only nodes where some instance was assigned stay possible (blocked instances,
+      // left where they failed, do not count).
+      const blocked = (r: WRsc): boolean => r.blocked || r.children.some(blocked);
+      const chosen = new Set(
+        primary.children
+          .filter((i) => !blocked(i))
+          .map((i) => i.assignedTo?.uname)
+          .filter((n): n is string => n !== undefined),
+      );
       for (const name of [...dependent.allowed.keys()]) if (!chosen.has(name)) dependent.allowed.set(name, -INFINITY);
       return;
     }

@@ -197,6 +197,8 @@ export interface HistoryResult {
   managed: boolean;
   /** A failure was ignored (on-fail=ignore): the resource's migration-threshold no longer applies. */
   failureIgnored: boolean;
+  /** Recurring monitors whose failure expired: Pacemaker schedules them again (intervals in ms). */
+  rescheduled: number[];
 }
 
 /**
@@ -217,6 +219,7 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     unrecoverable: false,
     managed: ctx.managed,
     failureIgnored: false,
+    rescheduled: [],
   };
   let lastFailure: LrmOp | undefined;
   const setActive = () => {
@@ -341,7 +344,10 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     }
     if (expired && rc !== target) {
       if (op.intervalMs === 0) continue;
-      if (node.online && !node.unclean) continue;
+      if (node.online && !node.unclean) {
+        out.rescheduled.push(op.intervalMs);
+        continue;
+      }
     }
     if (maskable) {
       updateState(op, target);

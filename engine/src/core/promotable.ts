@@ -76,7 +76,8 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
       for (const p of locationPlacements(ws, c)) if (p.node === chosen) priority = addScores(priority, p.score);
     }
     inst.priority = priority; // Pacemaker overwrites the instance priority, which later breaks ties.
-    sortIndex.set(inst, priority);
+    // An unmanaged (or blocked) instance that is promoted stays promoted, and sorts first.
+    sortIndex.set(inst, !isManaged(ws, inst) && inst.role === 'Promoted' ? INFINITY : priority);
   }
   // Pacemaker adds each instance's promotion priority to the clone's own node scores (and keeps it:
   // resources colocated with the clone later see those scores).
@@ -107,8 +108,14 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
     const ok =
       (sortIndex.get(inst) ?? -1) >= 0 && promoted < max && (perNode.get(node.uname) ?? 0) < nodeMax && nodeAvailable(node, 0, false);
     const frozen = !ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && inst.role !== 'Promoted';
-    if (!isManaged(ws, inst)) inst.nextRole = inst.role === 'Stopped' ? 'Unpromoted' : inst.role;
-    else if (ok && !frozen) {
+    if (!isManaged(ws, inst)) {
+      inst.nextRole = inst.role === 'Stopped' ? 'Unpromoted' : inst.role;
+      // It still takes one of the promoted-max slots.
+      if (inst.nextRole === 'Promoted') {
+        perNode.set(node.uname, (perNode.get(node.uname) ?? 0) + 1);
+        promoted++;
+      }
+    } else if (ok && !frozen) {
       inst.nextRole = 'Promoted';
       perNode.set(node.uname, (perNode.get(node.uname) ?? 0) + 1);
       promoted++;

