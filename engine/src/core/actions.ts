@@ -5,9 +5,12 @@ import { isTrue, parseDurationMs } from './nvsets.js';
 import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
-/** Unclean nodes are fenced when fencing is enabled, a fence device exists, and quorum allows it. */
-export function willFence(ws: WorkingSet): boolean {
-  return ws.stonithEnabled && ws.haveStonithResource && (ws.haveQuorum || ws.noQuorumPolicy === 'ignore');
+/**
+ * An unclean node is fenced when fencing is enabled, a fence device exists, and quorum allows it
+ * (without quorum, only a node still in the membership — online — can be fenced).
+ */
+export function willFence(ws: WorkingSet, node: WNode): boolean {
+  return ws.stonithEnabled && ws.haveStonithResource && (ws.haveQuorum || ws.noQuorumPolicy === 'ignore' || node.online);
 }
 
 /** What happens to one primitive in the transition, for the summary. */
@@ -68,14 +71,12 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   const g = new GraphBuilder();
   const changes: ResourceChange[] = [];
   const fenced = new Map<string, number>();
-  if (willFence(ws)) {
-    for (const n of ws.nodes) {
-      if (n.unclean)
-        fenced.set(
-          n.uname,
-          g.add({ key: `stonith-${n.uname}-reboot`, task: 'stonith', node: n.uname, intervalMs: 0, probe: false, pseudo: false }),
-        );
-    }
+  for (const n of ws.nodes) {
+    if (n.unclean && willFence(ws, n))
+      fenced.set(
+        n.uname,
+        g.add({ key: `stonith-${n.uname}-reboot`, task: 'stonith', node: n.uname, intervalMs: 0, probe: false, pseudo: false }),
+      );
   }
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();

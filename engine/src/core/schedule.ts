@@ -117,9 +117,9 @@ function groupInternalColocations(ws: WorkingSet): void {
 
 function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
-  const fencing = willFence(ws);
+
   for (const p of ws.primitives) {
-    const stuck = fencing ? undefined : p.runningOn.find((n) => n.unclean);
+    const stuck = p.runningOn.find((n) => n.unclean && !willFence(ws, n));
     if (stuck) {
       // Active on an unclean node that will not be fenced: it cannot be stopped there, so nothing moves.
       p.assignedTo = stuck;
@@ -127,7 +127,8 @@ function finalRoles(ws: WorkingSet): void {
       continue;
     }
     if (!isManaged(ws, p)) {
-      // Unmanaged resources keep their current role wherever they are.
+      // Unmanaged resources keep their current role wherever they are (an orphan clone instance too).
+      p.assignedTo ??= p.runningOn[0];
       p.nextRole = p.assignedTo ? p.role : 'Stopped';
       continue;
     }
@@ -170,7 +171,12 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       role: c.toRole as Placement['role'],
       node: c.to?.uname,
       // An unmanaged, blocked or held resource active on several nodes stays on all of them.
-      nodes: c.to ? ((!isManaged(ws, c.rsc) || c.rsc.stopBlocked) && c.from.length > 1 ? c.from : [c.to]).map((n) => n.uname) : [],
+      nodes: c.to
+        ? ((!isManaged(ws, c.rsc) || c.rsc.stopBlocked) && c.from.length > 1
+            ? c.from.filter((n) => !(n.unclean && willFence(ws, n)))
+            : [c.to]
+          ).map((n) => n.uname)
+        : [],
     })),
     warnings: ws.warnings,
   };
