@@ -178,7 +178,7 @@ function applyHistory(
   r: WRsc,
   node: WNode,
   res: HistoryResult,
-  ctx: { nodes: WNode[]; stonithEnabled: boolean; historyNext: Map<WRsc, HistoryRole> },
+  ctx: { nodes: WNode[]; stonithEnabled: boolean; maintenanceMode: boolean; historyNext: Map<WRsc, HistoryRole> },
 ): void {
   if (!res.managed) {
     r.managed = false;
@@ -227,6 +227,8 @@ function applyHistory(
   ctx.historyNext.set(r, next);
   if (!active) return;
   addRunning(r, node);
+  // An unmanaged resource is pinned where it is active (Pacemaker's "not_managed_default").
+  if (!r.managed || ctx.maintenanceMode || node.maintenance) r.allowed.set(node.uname, addScores(r.allowed.get(node.uname) ?? 0, INFINITY));
   if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
   if (onFail === 'ignore') return;
   r.failed = true;
@@ -344,7 +346,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
         failCount: (effective) => nodeFailCount(node, r, now, effective),
         nextRole: historyNext.get(r) ?? 'Unknown',
       });
-      applyHistory(r, node, res, { nodes, stonithEnabled, historyNext });
+      applyHistory(r, node, res, { nodes, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
   }
   for (const r of byId.values()) {
