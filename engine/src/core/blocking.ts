@@ -76,7 +76,8 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
  * Finds the active resources whose stop cannot run, the way Pacemaker propagates unrunnable stops:
  * an unmanaged or blocked resource cannot be stopped, and neither can anything that must stop
  * after it — earlier members of its ordered group (members stop in reverse order) and the `first`
- * of a mandatory, symmetrical order whose `then` it is. Such a resource stays where and as it is.
+ * of a mandatory, symmetrical order whose `then` it is (when the `then` is a primitive). Such a
+ * resource stays where and as it is.
  * Mutates next roles and assignments; returns the resources held in place.
  *
  * @example
@@ -106,7 +107,8 @@ export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
     }
     for (const o of ws.orderings) {
       if (o.kind !== 'Mandatory' || !o.symmetrical || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
-      if (o.first.variant === 'clone' || o.then.variant === 'clone') continue;
+      // A group `then` is ordered through its own stop pseudo-action, which can always run.
+      if (o.first.variant === 'clone' || o.then.variant !== 'primitive') continue;
       if (anyStuck(o.then)) changed = hold(o.first) || changed;
     }
   }
