@@ -108,6 +108,7 @@ export function unassign(rsc: WRsc): void {
   rsc.assignedTo = undefined;
   rsc.provisional = true;
   rsc.nextRole = rsc.initialNextRole;
+  rsc.frozen = false;
   for (const c of rsc.children) unassign(c);
 }
 
@@ -121,7 +122,9 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   if (rsc.nextRole === 'Stopped') {
     for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
   } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped') {
+    // Assigned as usual, but its start cannot run ("due to quorum freeze (blocked)").
     rsc.nextRole = 'Stopped';
+    rsc.frozen = true;
   }
   showScores(ws, 'pcmk__primitive_assign', rsc, rsc.allowed);
   if (!isManaged(ws, rsc)) {

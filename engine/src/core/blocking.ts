@@ -32,7 +32,10 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   // A blocked resource (on-fail=block, or a failed stop nothing can recover) gets no start of its
   // own; one that a group or an order creates for it cannot run.
   const blockedStart = (p: WRsc) => p.blocked && (p.parent?.variant === 'group' || ordered.has(p));
-  const blocked = new Set<WRsc>(ws.primitives.filter((p) => blockedStart(p) || (!p.blocked && !willRun(p) && hasStart(p))));
+  const frozenStart = (p: WRsc) => p.frozen === true && p.assignedTo !== undefined;
+  const blocked = new Set<WRsc>(
+    ws.primitives.filter((p) => blockedStart(p) || frozenStart(p) || (!p.blocked && !willRun(p) && hasStart(p))),
+  );
   const firstBlocked = (r: WRsc): boolean => {
     if (r.variant === 'primitive') return blocked.has(r);
     if (r.variant === 'group') return r.children.some(firstBlocked);

@@ -152,7 +152,9 @@ function cloneInstanceFor(byId: Map<string, WRsc>, historyId: string, node: WNod
     const m = member(here);
     return m?.runningOn.includes(node) ? undefined : m;
   }
-  const free = clone.children.find((inst) => inst.runningOn.length === 0 && !inst.orphan);
+  // A blocked instance (e.g. its stop failed and nothing can recover it) is not reused.
+  const blocked = (r: WRsc): boolean => r.blocked || r.children.some(blocked);
+  const free = clone.children.find((inst) => inst.runningOn.length === 0 && !inst.orphan && !blocked(inst));
   if (free) return member(free);
   // More active instances than clone-max: the extra one is an orphan, to be stopped.
   return member(orphan(clone));

@@ -81,6 +81,8 @@ export interface WRsc {
   failureIgnored?: boolean;
   /** Recurring monitors to schedule again because their failure expired, by node uname. */
   rescheduled?: Map<string, number[]>;
+  /** Kept from starting by no-quorum-policy=freeze: its start exists but cannot run. */
+  frozen?: boolean;
   /** Its stop cannot run (it must follow the stop of a resource that cannot stop): held in place. */
   stopBlocked?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
