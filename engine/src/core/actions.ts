@@ -1,12 +1,25 @@
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
-import { parseDurationMs } from './nvsets.js';
+import { isTrue, parseDurationMs } from './nvsets.js';
+import { addResourceOrderings } from './orderings.js';
 import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** Unclean nodes are fenced when fencing is enabled, a fence device exists, and quorum allows it. */
 export function willFence(ws: WorkingSet): boolean {
   return ws.stonithEnabled && ws.haveStonithResource && (ws.haveQuorum || ws.noQuorumPolicy === 'ignore');
+}
+
+/**
+ * The fencing action Pacemaker asks for: `stonith-action` (`reboot` by default; the deprecated
+ * `poweroff` means `off`; anything else is ignored).
+ *
+ * @example
+ * fenceAction(ws) // 'reboot'
+ */
+export function fenceAction(ws: WorkingSet): 'reboot' | 'off' {
+  const configured = ws.options.get('stonith-action')?.toLowerCase();
+  return configured === 'off' || configured === 'poweroff' ? 'off' : 'reboot';
 }
 
 /** What happens to one primitive in the transition, for the summary. */
@@ -29,6 +42,21 @@ function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
 function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number): boolean {
   const r = ws.history.get(node.uname)?.get(historyName(p));
   return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.rc === 0) ?? false;
+}
+
+/**
+ * Which instance of an anonymous clone probes a node (the probe finds out about all of them):
+ * the one assigned to that node, else the lowest-numbered one, as Pacemaker chooses. For any other primitive, the primitive itself.
+ */
+function probeInstance(p: WRsc, node: WNode): WRsc {
+  const inGroup = p.parent?.variant === 'group';
+  const clone = inGroup ? p.parent?.parent : p.parent;
+  if (clone?.variant !== 'clone' || isTrue(clone.meta.get('globally-unique'))) return p;
+  const number = (r: WRsc) => Number.parseInt(r.id.slice(r.id.lastIndexOf(':') + 1), 10);
+  const byNumber = [...clone.children].sort((a, b) => number(a) - number(b));
+  const instance = byNumber.find((i) => !i.orphan && leaves(i).some((m) => m.assignedTo === node)) ?? byNumber[0];
+  const member = inGroup ? instance?.children.find((m) => historyName(m) === historyName(p)) : instance;
+  return member ?? p;
 }
 
 function recurringOps(p: WRsc, role: string): Op[] {
@@ -65,38 +93,40 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       if (n.unclean)
         fenced.set(
           n.uname,
-          g.add({ key: `stonith-${n.uname}-reboot`, task: 'stonith', node: n.uname, intervalMs: 0, probe: false, pseudo: false }),
+          g.add({
+            key: `stonith-${n.uname}-${fenceAction(ws)}`,
+            task: 'stonith',
+            node: n.uname,
+            intervalMs: 0,
+            probe: false,
+            pseudo: false,
+          }),
         );
     }
   }
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();
-  const stops = new Map<WRsc, number[]>();
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
     const toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
     changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole });
-    const probes: number[] = [];
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
       // An anonymous clone is probed once per node (by its first instance), not once per instance.
       const probeKey = `${historyName(p)}@${n.uname}`;
       const done = probed.get(probeKey);
-      if (done !== undefined) {
-        probes.push(done);
-        continue;
-      }
+      if (done !== undefined) continue;
+      const prober = probeInstance(p, n);
       const probe = g.add({
-        key: opKey(p.id, 'monitor', 0),
+        key: opKey(prober.id, 'monitor', 0),
         task: 'monitor',
-        rsc: p.id,
+        rsc: prober.id,
         node: n.uname,
         intervalMs: 0,
         probe: true,
         pseudo: false,
       });
       probed.set(probeKey, probe);
-      probes.push(probe);
     }
     const myStops: number[] = [];
     for (const n of p.runningOn) {
@@ -130,7 +160,6 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       g.order(demote, id);
       myStops.push(id);
     }
-    stops.set(p, myStops);
     if (to) {
       const restart = !p.runningOn.includes(to) || myStops.length > 0;
       if (restart) {
@@ -146,7 +175,6 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         });
         starts.set(p, start);
         for (const s of myStops) g.order(s, start);
-        for (const pr of probes) g.order(pr, start);
         for (const f of fenced.values()) g.order(f, start);
       }
       let promote: number | undefined;
@@ -182,28 +210,6 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       }
     }
   }
-  // Groups: members start in order and stop in reverse order.
-  for (const r of ws.byId.values()) {
-    if (r.variant !== 'group') continue;
-    for (let i = 1; i < r.children.length; i++) {
-      const prev = r.children[i - 1] as WRsc;
-      const cur = r.children[i] as WRsc;
-      g.order(starts.get(prev), starts.get(cur));
-      for (const s of stops.get(cur) ?? []) for (const t of stops.get(prev) ?? []) g.order(s, t);
-      // A member restarted in place forces the later members to restart after it.
-      for (const s of stops.get(prev) ?? []) g.order(s, starts.get(cur));
-    }
-  }
-  for (const o of ws.orderings) {
-    const firsts = leaves(o.first);
-    const thens = leaves(o.then);
-    const pick = (list: WRsc[], action: string) =>
-      list.flatMap((p) => (action === 'start' ? [starts.get(p)] : action === 'stop' ? (stops.get(p) ?? []) : []));
-    for (const a of pick(firsts, o.firstAction)) for (const b of pick(thens, o.thenAction)) g.order(a, b);
-    if (o.symmetrical && o.kind === 'Mandatory') {
-      const inv = (a: string) => (a === 'start' ? 'stop' : a === 'stop' ? 'start' : a === 'promote' ? 'demote' : 'promote');
-      for (const a of pick(thens, inv(o.thenAction))) for (const b of pick(firsts, inv(o.firstAction))) g.order(a, b);
-    }
-  }
+  addResourceOrderings(ws, g);
   return { graph: g.build(), changes };
 }

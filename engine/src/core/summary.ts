@@ -1,4 +1,4 @@
-import type { ResourceChange } from './actions.js';
+import { fenceAction, type ResourceChange } from './actions.js';
 import type { TransitionGraph } from './graph.js';
 import type { WNode, WorkingSet } from './working-set.js';
 
@@ -58,14 +58,15 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
       )}${c.rsc.failed ? ' FAILED' : ''}`,
     );
   lines.push('', 'Transition Summary:');
-  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (reboot) ${a.node}`);
+  const fence = fenceAction(ws);
+  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (${fence}) ${a.node}`);
   for (const c of changes) {
     const l = transitionLine(c);
     if (l) lines.push(l);
   }
   lines.push('', 'Executing Cluster Transition:');
   for (const a of graph.actions) {
-    if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (reboot)`);
+    if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (${fence})`);
     else if (a.pseudo) lines.push(`  * Pseudo action:   ${a.key}`);
     else lines.push(`  * Resource action: ${a.rsc} ${a.task}${a.intervalMs ? `=${a.intervalMs}` : ''} on ${a.node}`);
   }

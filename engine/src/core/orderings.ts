@@ -1,0 +1,238 @@
+/**
+ * Orderings between the actions of different resources, as Pacemaker derives them. Pacemaker
+ * orders through pseudo actions of groups and clones (`web_start_0`, `db-clone_running_0`,
+ * `db-clone_stopped_0`, ...); the engine's graph has only real actions, so those pseudo actions
+ * are modelled here as nodes of a resource-level ordering graph, and every path between two real
+ * actions through pseudo actions Pacemaker would schedule becomes a direct ordering.
+ */
+import type { GraphBuilder } from './graph.js';
+import { isTrue } from './nvsets.js';
+import { leaves } from './unpack.js';
+import type { WorkingSet, WRsc } from './working-set.js';
+
+/** A resource-level action: a primitive's (all its actions with that task) or a collective's pseudo action. */
+type Task = 'start' | 'stop' | 'promote' | 'demote' | 'running' | 'stopped' | 'promoted' | 'demoted';
+
+interface Edge {
+  to: string;
+  /** Pacemaker's `pe_order_implies_then`: the `then` action must happen when `first` does. */
+  implies: boolean;
+}
+
+const key = (r: WRsc, t: Task) => `${r.id}\0${t}`;
+
+/** The real action each pseudo action of a collective stands for (`running` waits for starts, ...). */
+const family: Record<Task, Task> = {
+  start: 'start',
+  running: 'start',
+  stop: 'stop',
+  stopped: 'stop',
+  promote: 'promote',
+  promoted: 'promote',
+  demote: 'demote',
+  demoted: 'demote',
+};
+
+/** What a collective `first` action becomes in an ordering: Pacemaker waits for the children to finish. */
+const completed: Record<string, Task> = { start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted' };
+
+const inverse: Record<string, Task> = { start: 'stop', stop: 'start', promote: 'demote', demote: 'promote' };
+
+class OrderGraph {
+  readonly edges = new Map<string, Edge[]>();
+  readonly rsc = new Map<string, WRsc>();
+  readonly task = new Map<string, Task>();
+
+  node(r: WRsc, t: Task): string {
+    const k = key(r, t);
+    this.rsc.set(k, r);
+    this.task.set(k, t);
+    return k;
+  }
+
+  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false): void {
+    const from = this.node(first, ft);
+    const to = this.node(then, tt);
+    const list = this.edges.get(from) ?? [];
+    if (!list.some((e) => e.to === to)) list.push({ to, implies });
+    else if (implies) for (const e of list) if (e.to === to) e.implies = true;
+    this.edges.set(from, list);
+  }
+}
+
+function isCollective(r: WRsc): boolean {
+  return r.variant !== 'primitive';
+}
+
+/** The clone a primitive belongs to (directly, or as a member of a cloned group). */
+function cloneOf(p: WRsc): WRsc | undefined {
+  if (p.parent?.variant === 'clone') return p.parent;
+  if (p.parent?.parent?.variant === 'clone') return p.parent.parent;
+  return undefined;
+}
+
+/** Pacemaker's implicit orderings inside groups, clones and primitives. */
+function internalOrderings(ws: WorkingSet, og: OrderGraph): void {
+  for (const r of ws.byId.values()) {
+    if (r.variant === 'primitive') {
+      og.add(r, 'stop', r, 'start', true);
+      if (r.promotable) {
+        og.add(r, 'demote', r, 'stop');
+        og.add(r, 'start', r, 'promote');
+        og.add(r, 'demote', r, 'promote');
+      }
+      continue;
+    }
+    og.add(r, 'stop', r, 'stopped');
+    og.add(r, 'stopped', r, 'start');
+    og.add(r, 'start', r, 'running');
+    if (r.variant === 'group') {
+      const ordered = r.meta.get('ordered') === undefined || isTrue(r.meta.get('ordered'));
+      r.children.forEach((m, i) => {
+        og.add(r, 'stop', m, 'stop');
+        og.add(m, 'stop', r, 'stopped');
+        og.add(r, 'start', m, 'start', !ordered);
+        og.add(m, 'start', r, 'running', true);
+        const prev = r.children[i - 1];
+        if (ordered && prev) {
+          og.add(prev, 'start', m, 'start', true);
+          og.add(m, 'stop', prev, 'stop');
+        }
+      });
+      continue;
+    }
+    for (const i of r.children) {
+      og.add(r, 'start', i, 'start');
+      og.add(i, 'start', r, 'running');
+      og.add(r, 'stop', i, 'stop');
+      og.add(i, 'stop', r, 'stopped');
+    }
+    if (r.promotable) {
+      og.add(r, 'demoted', r, 'stop');
+      og.add(r, 'demoted', r, 'start');
+      og.add(r, 'demoted', r, 'promote');
+      og.add(r, 'stopped', r, 'promote');
+      og.add(r, 'running', r, 'promote');
+      og.add(r, 'promote', r, 'promoted');
+      og.add(r, 'demote', r, 'demoted');
+      for (const i of r.children) {
+        og.add(r, 'promote', i, 'promote');
+        og.add(i, 'promote', r, 'promoted');
+        og.add(r, 'demote', i, 'demote');
+        og.add(i, 'demote', r, 'demoted');
+      }
+    }
+  }
+}
+
+/**
+ * Order constraints, as two graphs: `graph` with a collective `first` waiting for its children
+ * (start → running, ...), which orders the real actions; `declared` with the actions as written,
+ * which Pacemaker's probe orderings walk (they run before that conversion).
+ */
+function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderGraph): void {
+  for (const o of ws.orderings) {
+    const fa = o.firstAction as Task;
+    const ta = o.thenAction as Task;
+    if (!(fa in inverse) || !(ta in inverse)) continue;
+    const mandatory = o.kind === 'Mandatory' && o.symmetrical;
+    const convert = (r: WRsc, t: Task) => (isCollective(r) ? (completed[t] as Task) : t);
+    graph.add(o.first, convert(o.first, fa), o.then, ta, mandatory);
+    declared.add(o.first, fa, o.then, ta, mandatory);
+    if (o.symmetrical && o.kind !== 'Serialize') {
+      const ifa = inverse[fa] as Task;
+      const ita = inverse[ta] as Task;
+      graph.add(o.then, convert(o.then, ita), o.first, ifa);
+      declared.add(o.then, ita, o.first, ifa);
+    }
+  }
+}
+
+/**
+ * Adds the orderings between resources to a graph whose actions are all created: group members
+ * start in order and stop in reverse order, all of a group's or clone's stops come before its
+ * starts, a promotable clone promotes once all its instances are started and demotes before any
+ * stop, order constraints (both directions when symmetrical, promote and demote included), and
+ * the orderings Pacemaker adds for probes (a probe precedes the stops of resources that must
+ * restart when the probed one starts, and the actions ordered after the probed resource's stop).
+ *
+ * @example
+ * addResourceOrderings(ws, builder);
+ */
+export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
+  const real = new Map<string, number[]>();
+  const probes = new Map<string, number[]>();
+  for (const a of g.actions) {
+    if (a.rsc === undefined) continue;
+    const r = ws.byId.get(a.rsc);
+    if (!r) continue;
+    const into = a.probe ? probes : real;
+    const k = a.probe ? r.id : key(r, a.task as Task);
+    into.set(k, [...(into.get(k) ?? []), a.id]);
+  }
+  const graph = new OrderGraph();
+  const declared = new OrderGraph();
+  internalOrderings(ws, graph);
+  internalOrderings(ws, declared);
+  constraintOrderings(ws, graph, declared);
+
+  const present = (k: string): boolean => {
+    const r = graph.rsc.get(k) as WRsc;
+    const t = family[graph.task.get(k) as Task];
+    return leaves(r).some((l) => (real.get(key(l, t))?.length ?? 0) > 0);
+  };
+  // The real actions that wait for a resource-level action: its own, or through a present pseudo action.
+  const memo = new Map<string, number[]>();
+  const busy = new Set<string>();
+  const targets = (k: string): number[] => {
+    const r = graph.rsc.get(k) as WRsc;
+    if (!isCollective(r)) return real.get(k) ?? [];
+    const done = memo.get(k);
+    if (done) return done;
+    if (busy.has(k) || !present(k)) return [];
+    busy.add(k);
+    const out = [...new Set((graph.edges.get(k) ?? []).flatMap((e) => targets(e.to)))];
+    busy.delete(k);
+    memo.set(k, out);
+    return out;
+  };
+
+  for (const [from, edges] of graph.edges) {
+    if (isCollective(graph.rsc.get(from) as WRsc)) continue;
+    const firsts = real.get(from) ?? [];
+    if (firsts.length === 0) continue;
+    for (const e of edges) for (const b of targets(e.to)) for (const a of firsts) g.order(a, b);
+  }
+
+  for (const [probed, list] of probes) {
+    const p = ws.byId.get(probed) as WRsc;
+    const top = cloneOf(p) ?? p;
+    // A probe precedes its clone's or its own start (and so every start that waits for it).
+    for (const b of targets(key(top, 'start'))) for (const pr of list) g.order(pr, b);
+    // Restart orderings: walk what starting the probed resource implies, down into groups and
+    // clones other than the probed one's own parent; a primitive reached by its start (promote)
+    // is stopped (demoted) only after the probe.
+    const seen = new Set<string>();
+    const walk = (k: string) => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      const r = declared.rsc.get(k) as WRsc;
+      const t = declared.task.get(k);
+      if (!isCollective(r) && r !== p && (t === 'start' || t === 'promote')) {
+        for (const s of real.get(key(r, t === 'start' ? 'stop' : 'demote')) ?? [])
+          if (!g.actions[s]?.pseudo) for (const pr of list) g.order(pr, s);
+      }
+      for (const e of declared.edges.get(k) ?? []) {
+        const child = declared.rsc.get(e.to) as WRsc;
+        const descend = isCollective(r) && r !== p.parent && child.parent === r && child.variant !== 'clone';
+        if (e.implies || descend) walk(e.to);
+      }
+    };
+    walk(declared.node(top, 'start'));
+    // "Stop this, then that" orderings also hold for a probe of this (it may find it active).
+    for (const e of graph.edges.get(key(p, 'stop')) ?? []) {
+      if (graph.rsc.get(e.to) === p) continue;
+      for (const b of targets(e.to)) for (const pr of list) g.order(pr, b);
+    }
+  }
+}
