@@ -1,7 +1,8 @@
+import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
-import { addResourceOrderings } from './orderings.js';
+import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -29,6 +30,20 @@ export interface ResourceChange {
   to?: WNode;
   fromRole: string;
   toRole: string;
+  /** Restarted in place because a start it is ordered after happens. */
+  restart?: boolean;
+}
+
+/** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
+function startsAnyway(p: WRsc): boolean {
+  const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
+  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to));
+}
+
+/** An active primitive that stays where it is, on a node that can run actions, under the cluster's control. */
+function canRestartInPlace(ws: WorkingSet, p: WRsc): boolean {
+  const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
+  return to !== undefined && p.runningOn.includes(to) && to.online && !to.unclean && isManaged(ws, p);
 }
 
 function historyName(p: WRsc): string {
@@ -106,10 +121,11 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   }
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();
+  const restarts = impliedRestarts(ws, new Set(ws.primitives.filter((p) => startsAnyway(p))), (p) => canRestartInPlace(ws, p));
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
     const toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
-    changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole });
+    changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole, restart: restarts.has(p) });
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
       // An anonymous clone is probed once per node (by its first instance), not once per instance.
@@ -130,7 +146,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     }
     const myStops: number[] = [];
     for (const n of p.runningOn) {
-      const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n);
+      const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n) && !restarts.has(p);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;
       if (p.role === 'Promoted' && (!keep || toRole !== 'Promoted')) {

@@ -149,6 +149,42 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
 }
 
 /**
+ * The active primitives Pacemaker restarts in place because a start they are ordered after happens
+ * (`pe_order_implies_then`): the `then` of a mandatory symmetrical order whose `first` starts (a
+ * group as `first` when any member starts; not a clone), the later members of a group after a
+ * member starts, and every primitive of a group or clone that is such a `then`, transitively.
+ * `starts` are the primitives that start anyway (new, moving or recovering); `canRestart` says
+ * whether an active primitive may be restarted where it is.
+ *
+ * @example
+ * const restart = impliedRestarts(ws, starting, (p) => p.managed);
+ */
+export function impliedRestarts(ws: WorkingSet, starts: ReadonlySet<WRsc>, canRestart: (p: WRsc) => boolean): Set<WRsc> {
+  const graph = new OrderGraph();
+  internalOrderings(ws, graph);
+  constraintOrderings(ws, graph, new OrderGraph());
+  const restarts = new Set<WRsc>();
+  const seen = new Set<string>();
+  const work: string[] = [];
+  const require = (r: WRsc, t: Task) => {
+    const k = graph.node(r, t);
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (!isCollective(r) && t === 'start' && !starts.has(r)) {
+      if (!canRestart(r)) return;
+      restarts.add(r);
+    }
+    work.push(k);
+    // A required start of a group or clone is a required start of each of its children.
+    if (isCollective(r) && t === 'start') for (const c of r.children) require(c, 'start');
+  };
+  for (const p of starts) require(p, 'start');
+  for (let k = work.pop(); k !== undefined; k = work.pop())
+    for (const e of graph.edges.get(k) ?? []) if (e.implies) require(graph.rsc.get(e.to) as WRsc, graph.task.get(e.to) as Task);
+  return restarts;
+}
+
+/**
  * Adds the orderings between resources to a graph whose actions are all created: group members
  * start in order and stop in reverse order, all of a group's or clone's stops come before its
  * starts, a promotable clone promotes once all its instances are started and demotes before any

@@ -35,6 +35,7 @@ function transitionLine(c: ResourceChange): string | undefined {
   if (from.length === 0) return `  * ${pad('Start')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
   if (from.length === 1 && from[0] === to) {
     if (failed) return `  * ${pad('Recover')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
+    if (c.restart) return `  * ${pad('Restart')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
     if (c.fromRole !== c.toRole)
       return `  * ${pad(c.toRole === 'Promoted' ? 'Promote' : 'Demote')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole} -> ${c.toRole} ${to} )`;
     return undefined;

@@ -185,10 +185,6 @@ const knownDifferences: Record<string, { pacemakerOnly: string[]; why: string }>
     pacemakerOnly: ['healed_clear_failcount_0@node1'],
     why: 'the engine does not schedule clear_failcount for an expired fail count',
   },
-  'order-restart': {
-    pacemakerOnly: ['a_stop_0@node1', 'a_start_0@node1'],
-    why: 'the engine does not restart an active resource because a mandatory order makes it follow a start',
-  },
 };
 
 const noPacemaker = requireTool(['crm_simulate']);
