@@ -40,6 +40,10 @@ function startsAnyway(p: WRsc): boolean {
   return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to));
 }
 
+function endsPromoted(p: WRsc): boolean {
+  return p.nextRole === 'Promoted' && p.assignedTo !== undefined;
+}
+
 /** An active primitive that stays where it is, on a node that can run actions, under the cluster's control. */
 function canRestartInPlace(ws: WorkingSet, p: WRsc): boolean {
   const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
@@ -121,7 +125,12 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   }
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();
-  const restarts = impliedRestarts(ws, new Set(ws.primitives.filter((p) => startsAnyway(p))), (p) => canRestartInPlace(ws, p));
+  const restarts = impliedRestarts(ws, {
+    starts: new Set(ws.primitives.filter(startsAnyway)),
+    promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
+    canRestart: (p) => canRestartInPlace(ws, p),
+    promoted: endsPromoted,
+  });
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
     const toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
@@ -208,7 +217,9 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         g.order(starts.get(p), promote);
       }
       const demoted = p.role === 'Promoted' && toRole !== 'Promoted' && !restart;
-      for (const o of recurringOps(p, toRole)) {
+      // Nothing runs on a node that is down or unclean (a resource stuck there keeps its role).
+      const runnable = to.online && !to.unclean;
+      for (const o of runnable ? recurringOps(p, toRole) : []) {
         const ms = parseDurationMs(o.interval) ?? 0;
         if (!restart && !roleChange && !demoted && hasRecurring(ws, p, to, ms)) continue;
         const mon = g.add({

@@ -4,6 +4,7 @@
  * `<action_set>` and the actions it waits for in `<inputs>`. Pure: no I/O, no clock.
  */
 import type { Cib, NvSet, Op } from './cib-model.js';
+import { failCount } from './failcount.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
@@ -179,6 +180,48 @@ function fenceAction(a: GraphAction): string {
   return a.key.startsWith(prefix) ? a.key.slice(prefix.length) : 'reboot';
 }
 
+/**
+ * A synapse's priority is its resource's; an instance of a promotable clone has the clone's
+ * (Pacemaker resets instance priorities after using them for promotion).
+ */
+function synapsePriority(p: WRsc): number {
+  return p.parent?.variant === 'clone' && p.parent.promotable ? p.parent.priority : p.priority;
+}
+
+/** The newest `last-failure-<rsc>[#<op>_<interval>]` time on a node, 0 when there is none. */
+function lastFailure(node: WNode, base: string): number {
+  let last = 0;
+  for (const [k, v] of node.attrs) {
+    if (!k.startsWith('last-failure-')) continue;
+    const rest = k.slice('last-failure-'.length);
+    const hash = rest.indexOf('#');
+    if ((hash < 0 ? rest : rest.slice(0, hash)) !== base || (hash >= 0 && !/^#.+_[0-9]+$/.test(rest.slice(hash)))) continue;
+    const t = Number.parseInt(v, 10);
+    if (!Number.isNaN(t)) last = Math.max(last, t);
+  }
+  return last;
+}
+
+/**
+ * When the scheduler must run again without any event (Pacemaker's `recheck-by`): the earliest
+ * moment a fail count with `failure-timeout` expires, for resources with history on a node.
+ */
+function recheckBy(ws: WorkingSet): number | undefined {
+  let earliest: number | undefined;
+  for (const node of ws.nodes) {
+    if (!node.online && !(ws.stonithEnabled && node.unclean)) continue;
+    const history = ws.history.get(node.uname);
+    for (const p of ws.primitives) {
+      const base = configuredId(p);
+      if (p.failureTimeoutS <= 0 || !history?.has(base) || failCount(ws, p, node) <= 0) continue;
+      const last = lastFailure(node, base);
+      const at = last + p.failureTimeoutS + 1;
+      if (last > 0 && ws.now < at && (earliest === undefined || at < earliest)) earliest = at;
+    }
+  }
+  return earliest;
+}
+
 /** What the controller is told about one action: the element, its id and keys, and its node. */
 interface Described {
   tag: 'rsc_op' | 'pseudo_event' | 'crm_event';
@@ -317,6 +360,7 @@ export function graphToXml(graph: TransitionGraph, input: { cib: Cib; now: numbe
   for (const e of graph.edges) inputs[e.after]?.push(e.before);
   const config = ws.options;
   const migrationLimit = intOr(config.get('migration-limit'), -1);
+  const recheck = recheckBy(ws);
   const out: string[] = [
     `<transition_graph${attrText([
       ['cluster-delay', config.get('cluster-delay') ?? '60s'],
@@ -326,11 +370,12 @@ export function graphToXml(graph: TransitionGraph, input: { cib: Cib; now: numbe
       ['batch-limit', config.get('batch-limit') ?? '0'],
       ['transition_id', String(options.transitionId ?? 0)],
       ['migration-limit', migrationLimit > 0 ? config.get('migration-limit') : undefined],
+      ['recheck-by', recheck === undefined ? undefined : String(recheck)],
     ])}>\n`,
   ];
   for (const [i, a] of graph.actions.entries()) {
     const d = described[i] as Described;
-    const priority = d.rsc?.priority ?? 0;
+    const priority = d.rsc ? synapsePriority(d.rsc) : 0;
     out.push(
       `  <synapse${attrText([
         ['id', String(i)],

@@ -7,6 +7,7 @@
  */
 import type { GraphBuilder } from './graph.js';
 import { isTrue } from './nvsets.js';
+import { INFINITY } from './score.js';
 import { leaves } from './unpack.js';
 import type { WorkingSet, WRsc } from './working-set.js';
 
@@ -17,6 +18,10 @@ interface Edge {
   to: string;
   /** Pacemaker's `pe_order_implies_then`: the `then` action must happen when `first` does. */
   implies: boolean;
+  /** An anti-colocation ordering: it binds two resource actions only on the same node. */
+  sameNode: boolean;
+  /** A group member's start after the previous member's. */
+  chain?: boolean;
 }
 
 const key = (r: WRsc, t: Task) => `${r.id}\0${t}`;
@@ -50,12 +55,16 @@ class OrderGraph {
     return k;
   }
 
-  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false): void {
+  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false): void {
     const from = this.node(first, ft);
     const to = this.node(then, tt);
     const list = this.edges.get(from) ?? [];
-    if (!list.some((e) => e.to === to)) list.push({ to, implies });
-    else if (implies) for (const e of list) if (e.to === to) e.implies = true;
+    const found = list.find((e) => e.to === to);
+    if (!found) list.push({ to, implies, sameNode });
+    else {
+      found.implies ||= implies;
+      found.sameNode &&= sameNode;
+    }
     this.edges.set(from, list);
   }
 }
@@ -96,6 +105,8 @@ function internalOrderings(ws: WorkingSet, og: OrderGraph): void {
         const prev = r.children[i - 1];
         if (ordered && prev) {
           og.add(prev, 'start', m, 'start', true);
+          const e = og.edges.get(key(prev, 'start'))?.find((x) => x.to === key(m, 'start'));
+          if (e) e.chain = true;
           og.add(m, 'stop', prev, 'stop');
         }
       });
@@ -149,38 +160,91 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
 }
 
 /**
+ * Anti-colocations (score -INFINITY) order, both ways, one resource's stop before the other's
+ * start on the same node (Pacemaker's `pe_order_anti_colocation`).
+ */
+function antiColocationOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderGraph): void {
+  const lose = (role: string | undefined): Task[] =>
+    role === 'Promoted' ? ['demote'] : role === 'Unpromoted' ? ['stop', 'promote'] : ['stop'];
+  const gain = (role: string | undefined): Task[] =>
+    role === 'Promoted' ? ['promote'] : role === 'Unpromoted' ? ['start', 'demote'] : ['start'];
+  const order = (first: WRsc, firstRole: string | undefined, then: WRsc, thenRole: string | undefined) => {
+    for (const ft of lose(firstRole))
+      for (const tt of gain(thenRole)) {
+        graph.add(first, isCollective(first) ? (completed[ft] as Task) : ft, then, tt, false, true);
+        declared.add(first, ft, then, tt, false, true);
+      }
+  };
+  for (const c of ws.colocations) {
+    if (c.score > -INFINITY) continue;
+    order(c.dependent, c.dependentRole, c.primary, c.primaryRole);
+    order(c.primary, c.primaryRole, c.dependent, c.dependentRole);
+  }
+}
+
+/**
  * The active primitives Pacemaker restarts in place because a start they are ordered after happens
  * (`pe_order_implies_then`): the `then` of a mandatory symmetrical order whose `first` starts (a
- * group as `first` when any member starts; not a clone), the later members of a group after a
- * member starts, and every primitive of a group or clone that is such a `then`, transitively.
- * `starts` are the primitives that start anyway (new, moving or recovering); `canRestart` says
- * whether an active primitive may be restarted where it is.
+ * group as `first` when any member starts; a clone when an instance starts, or promotes for a
+ * `promote` order, on the node where `then` runs), the later members of a group after a member
+ * starts, and every primitive of a group or clone that is such a `then`, transitively. `starts`
+ * and `promotes` are the primitives that start or promote anyway (new, moving, recovering);
+ * `canRestart` says whether an active primitive may be restarted where it is, `promoted` whether
+ * it ends promoted (a restart then promotes it again).
  *
  * @example
- * const restart = impliedRestarts(ws, starting, (p) => p.managed);
+ * const restart = impliedRestarts(ws, { starts, promotes, canRestart: (p) => p.managed, promoted: () => false });
  */
-export function impliedRestarts(ws: WorkingSet, starts: ReadonlySet<WRsc>, canRestart: (p: WRsc) => boolean): Set<WRsc> {
+export function impliedRestarts(
+  ws: WorkingSet,
+  plan: { starts: ReadonlySet<WRsc>; promotes: ReadonlySet<WRsc>; canRestart: (p: WRsc) => boolean; promoted: (p: WRsc) => boolean },
+): Set<WRsc> {
   const graph = new OrderGraph();
   internalOrderings(ws, graph);
   constraintOrderings(ws, graph, new OrderGraph());
+  const starts = new Set(plan.starts);
+  const promotes = new Set(plan.promotes);
   const restarts = new Set<WRsc>();
-  const seen = new Set<string>();
-  const work: string[] = [];
-  const require = (r: WRsc, t: Task) => {
-    const k = graph.node(r, t);
-    if (seen.has(k)) return;
-    seen.add(k);
-    if (!isCollective(r) && t === 'start' && !starts.has(r)) {
-      if (!canRestart(r)) return;
-      restarts.add(r);
-    }
-    work.push(k);
-    // A required start of a group or clone is a required start of each of its children.
-    if (isCollective(r) && t === 'start') for (const c of r.children) require(c, 'start');
+  // A clone's running (promoted) action is required for a `then` on node N when an instance
+  // starts (promotes) on N; for a group or clone `then`, when any instance does (Pacemaker
+  // computes a clone's flags from its instances on the `then` action's node).
+  const cloneRequires = (clone: WRsc, t: Task, then: WRsc): boolean => {
+    const required = t === 'running' ? starts : promotes;
+    return leaves(clone).some((l) => required.has(l) && (isCollective(then) || l.assignedTo === then.assignedTo));
   };
-  for (const p of starts) require(p, 'start');
-  for (let k = work.pop(); k !== undefined; k = work.pop())
-    for (const e of graph.edges.get(k) ?? []) if (e.implies) require(graph.rsc.get(e.to) as WRsc, graph.task.get(e.to) as Task);
+  for (let changed = true; changed; ) {
+    changed = false;
+    const seen = new Set<string>();
+    const work: string[] = [];
+    const require = (r: WRsc, t: Task) => {
+      const k = graph.node(r, t);
+      if (seen.has(k)) return;
+      seen.add(k);
+      if (!isCollective(r) && t === 'start' && !starts.has(r)) {
+        if (!plan.canRestart(r)) return;
+        restarts.add(r);
+        starts.add(r);
+        if (plan.promoted(r)) promotes.add(r);
+        changed = true;
+      }
+      work.push(k);
+      if (isCollective(r) && t === 'start') for (const c of r.children) require(c, 'start');
+      const clone = r.variant === 'primitive' ? (r.parent?.variant === 'clone' ? r.parent : r.parent?.parent) : undefined;
+      if (clone?.variant === 'clone' && (t === 'start' || t === 'promote')) require(clone, t === 'start' ? 'running' : 'promoted');
+    };
+    for (const p of starts) require(p, 'start');
+    for (const p of promotes) require(p, 'promote');
+    for (let k = work.pop(); k !== undefined; k = work.pop()) {
+      const from = graph.rsc.get(k) as WRsc;
+      const t = graph.task.get(k) as Task;
+      for (const e of graph.edges.get(k) ?? []) {
+        if (!e.implies) continue;
+        const then = graph.rsc.get(e.to) as WRsc;
+        if (from.variant === 'clone' && (t === 'running' || t === 'promoted') && !cloneRequires(from, t, then)) continue;
+        require(then, graph.task.get(e.to) as Task);
+      }
+    }
+  }
   return restarts;
 }
 
@@ -211,10 +275,15 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
   internalOrderings(ws, graph);
   internalOrderings(ws, declared);
   constraintOrderings(ws, graph, declared);
+  antiColocationOrderings(ws, graph, declared);
 
+  // A pseudo action is in Pacemaker's graph when one of the actions it stands for is; a group's
+  // `running` also needs every member able to start (each member's start is a runnable_left input).
   const present = (k: string): boolean => {
     const r = graph.rsc.get(k) as WRsc;
-    const t = family[graph.task.get(k) as Task];
+    const task = graph.task.get(k) as Task;
+    const t = family[task];
+    if (r.variant === 'group' && task === 'running' && r.children.some((m) => m.nextRole === 'Stopped' || !m.assignedTo)) return false;
     return leaves(r).some((l) => (real.get(key(l, t))?.length ?? 0) > 0);
   };
   // The real actions that wait for a resource-level action: its own, or through a present pseudo action.
@@ -233,13 +302,19 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
     return out;
   };
 
+  const node = (id: number) => g.actions[id]?.node;
+  // An anti-colocation ordering between two primitives' actions holds on the same node only.
+  const binds = (e: Edge, a: number, b: number) => !e.sameNode || isCollective(graph.rsc.get(e.to) as WRsc) || node(a) === node(b);
   for (const [from, edges] of graph.edges) {
     if (isCollective(graph.rsc.get(from) as WRsc)) continue;
     const firsts = real.get(from) ?? [];
     if (firsts.length === 0) continue;
-    for (const e of edges) for (const b of targets(e.to)) for (const a of firsts) g.order(a, b);
+    for (const e of edges) for (const b of targets(e.to)) for (const a of firsts) if (binds(e, a, b)) g.order(a, b);
   }
 
+  // Primitives with a start action (possibly optional or unrunnable) that orderings can reach.
+  const hasStart = new Set<WRsc>(ws.primitives.filter((p) => p.assignedTo !== undefined));
+  for (const o of ws.orderings) if (o.firstAction === 'start') for (const p of leaves(o.first)) hasStart.add(p);
   for (const [probed, list] of probes) {
     const p = ws.byId.get(probed) as WRsc;
     const top = cloneOf(p) ?? p;
@@ -261,6 +336,10 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
       for (const e of declared.edges.get(k) ?? []) {
         const child = declared.rsc.get(e.to) as WRsc;
         const descend = isCollective(r) && r !== p.parent && child.parent === r && child.variant !== 'clone';
+        // Orderings reach only start actions that exist when Pacemaker applies them: a group
+        // member's after the previous member's, else those of assigned primitives and of the
+        // `first` of an order constraint.
+        if (!isCollective(child) && declared.task.get(e.to) === 'start' && !e.chain && !hasStart.has(child)) continue;
         if (e.implies || descend) walk(e.to);
       }
     };
@@ -268,7 +347,7 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
     // "Stop this, then that" orderings also hold for a probe of this (it may find it active).
     for (const e of graph.edges.get(key(p, 'stop')) ?? []) {
       if (graph.rsc.get(e.to) === p) continue;
-      for (const b of targets(e.to)) for (const pr of list) g.order(pr, b);
+      for (const b of targets(e.to)) for (const pr of list) if (binds(e, pr, b)) g.order(pr, b);
     }
   }
 }

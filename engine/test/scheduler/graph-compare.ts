@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
+import type { Cib } from '../../src/core/cib-model.js';
 import { isoTime } from './crm-simulate.js';
 
 /** One action of a transition graph XML. */
@@ -137,4 +138,32 @@ export async function crmSimulateGraph(cibXml: string, now: number): Promise<str
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The digest Pacemaker 2.1.5 records for a one-shot operation of a resource without parameters. */
+export const NO_PARAMS_DIGEST = 'f2317cad3d54cec5d7d7aa7d0bf35cf8';
+
+/**
+ * The CIB with an `op-digest` on every history entry, as the controller records them. Without one,
+ * Pacemaker cannot tell whether a resource's definition changed and restarts every active
+ * resource. Only for CIBs whose resources have no instance attributes and whose history holds
+ * one-shot operations (the generator's): they all have {@link NO_PARAMS_DIGEST}.
+ *
+ * @example
+ * const cib = withRecordedDigests(generateCib(7, profileFor(7)));
+ */
+export function withRecordedDigests(cib: Cib): Cib {
+  return {
+    ...cib,
+    status: cib.status.map((s) => ({
+      ...s,
+      lrm: s.lrm.map((r) => ({
+        ...r,
+        ops: r.ops.map((o) => {
+          if (o.intervalMs !== 0) throw new Error(`${o.id}: recurring history needs its own digest`);
+          return { ...o, attrs: { ...o.attrs, 'op-digest': NO_PARAMS_DIGEST } };
+        }),
+      })),
+    })),
+  };
 }

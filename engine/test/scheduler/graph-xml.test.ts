@@ -16,8 +16,9 @@ import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
 import type { Cib } from '../../src/core/cib-model.js';
 import { escapeXmlAttr, graphToXml } from '../../src/core/graph-xml.js';
 import { schedule } from '../../src/core/schedule.js';
-import { NOW } from './differential.js';
-import { crmSimulateGraph, type ReducedGraph, reduceGraph } from './graph-compare.js';
+import { NOW, profileFor } from './differential.js';
+import { generateCib } from './generator.js';
+import { crmSimulateGraph, type ReducedGraph, reduceGraph, withRecordedDigests } from './graph-compare.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const scenarios = readdirSync(here, { withFileTypes: true })
@@ -160,6 +161,19 @@ describe('graphToXml', () => {
     expect(fresh?.attrs.internal_operation_key).toBeUndefined();
   });
 
+  it('asks for a recheck when a fail count with failure-timeout expires, as Pacemaker does', async () => {
+    const input = load('failcount-threshold');
+    // healed failed 30 s ago; its failure-timeout is 60 s, so its fail count expires in 31 s.
+    const status = input.cib.status[0];
+    const last = status?.transient[0]?.pairs.find((p) => p.name === 'last-failure-healed#monitor_10000');
+    if (!last) throw new Error('failcount-threshold has no last-failure for healed');
+    last.value = String(NOW - 30);
+    const xml = graphToXml(schedule(input).graph, input);
+    expect(parseXml(xml).attrs['recheck-by']).toBe(String(NOW + 31));
+    expect(parseXml(ourGraph('failcount-threshold')).attrs['recheck-by']).toBeUndefined();
+    if (!noPacemaker) expect(reduceGraph(await crmSimulateGraph(exportCib(input.cib), NOW)).header).toEqual(parseXml(xml).attrs);
+  });
+
   it('takes cluster options and the transition number for the graph header', () => {
     const input = load('graph-attributes');
     const root = parseXml(graphToXml(schedule(input).graph, input, { transitionId: 7 }));
@@ -220,4 +234,33 @@ describe.skipIf(noPacemaker)('transition graph XML against crm_simulate --save-g
       expect(summary(ours)).toEqual(summary(theirs));
     });
   }
+});
+
+const graphCases = Number.parseInt(process.env.OCFKIT_GRAPH_DIFF_CASES ?? '100', 10);
+const graphSeed = Number.parseInt(process.env.OCFKIT_GRAPH_DIFF_SEED ?? '1', 10);
+
+describe.skipIf(noPacemaker)('transition graph XML of generated CIBs against crm_simulate --save-graph', () => {
+  it(`is Pacemaker's for ${graphCases} generated CIBs from seed ${graphSeed}, but for clear_failcount`, { timeout: 600_000 }, async () => {
+    const failures: string[] = [];
+    for (let seed = graphSeed; seed < graphSeed + graphCases; seed++) {
+      const cib = withRecordedDigests(generateCib(seed, profileFor(seed)));
+      const theirsXml = await crmSimulateGraph(exportCib(cib), NOW);
+      const clears = [...reduceGraph(theirsXml).actions.values()].filter((a) => a.operation === 'clear_failcount').map((a) => a.name);
+      const ours = summary(reduceGraph(graphToXml(schedule({ cib, now: NOW }).graph, { cib, now: NOW })));
+      const theirs = summary(reduceGraph(theirsXml, new Set(clears)));
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
+        const names = (x: Record<string, unknown>) =>
+          new Set([...(x.actions as { name: string }[]).map((a) => a.name), ...(x.orders as string[])]);
+        const [a, b] = [names(ours), names(theirs)];
+        const only = (x: Set<string>, y: Set<string>) => [...x].filter((n) => !y.has(n)).slice(0, 4);
+        const [mine, pacemaker] = [only(a, b), only(b, a)];
+        failures.push(
+          mine.length + pacemaker.length === 0
+            ? `seed ${seed}: same actions and orderings, but the header, an action's attributes or a priority differ`
+            : `seed ${seed}: engine only [${mine.join(', ')}], Pacemaker only [${pacemaker.join(', ')}]`,
+        );
+      }
+    }
+    expect(failures).toEqual([]);
+  });
 });
