@@ -252,9 +252,10 @@ export function impliedRestarts(
  * Adds the orderings between resources to a graph whose actions are all created: group members
  * start in order and stop in reverse order, all of a group's or clone's stops come before its
  * starts, a promotable clone promotes once all its instances are started and demotes before any
- * stop, order constraints (both directions when symmetrical, promote and demote included), and
- * the orderings Pacemaker adds for probes (a probe precedes the stops of resources that must
- * restart when the probed one starts, and the actions ordered after the probed resource's stop).
+ * stop, order constraints (both directions when symmetrical, promote and demote included),
+ * anti-colocations (one's stop before the other's start on the same node), and the orderings
+ * Pacemaker adds for probes (a probe precedes the stops of resources that must restart when the
+ * probed one starts, and the actions ordered after the probed resource's stop).
  *
  * @example
  * addResourceOrderings(ws, builder);
