@@ -40,6 +40,21 @@ describe('importCib', () => {
     expect(exportCib(importCib(once))).toBe(once);
   });
 
+  it("decodes character references and keeps an op's instance attributes", () => {
+    const xml = seed.replace(
+      '<op id="vip-mon" name="monitor" interval="10s" timeout="20s" on-fail="restart"/>',
+      '<op id="vip-mon" name="monitor" interval="10s" timeout="20s" on-fail="restart" description="two&#10;lines &#x26; more">' +
+        '<instance_attributes id="vip-mon-ia"><nvpair id="vip-mon-depth" name="OCF_CHECK_LEVEL" value="10"/></instance_attributes></op>',
+    );
+    expect(xml).not.toBe(seed);
+    const cib = importCib(xml);
+    const op = cib.resources[0]?.kind === 'primitive' ? cib.resources[0].ops[0] : undefined;
+    expect(op?.attrs.description).toBe('two\nlines & more');
+    expect(op?.params?.[0]?.pairs).toEqual([{ id: 'vip-mon-depth', name: 'OCF_CHECK_LEVEL', value: '10' }]);
+    const again = importCib(exportCib(cib));
+    expect(again.resources[0]?.kind === 'primitive' && again.resources[0].ops[0]).toEqual(op);
+  });
+
   it('keeps unknown configuration sections verbatim', () => {
     const xml = seed.replace('<rsc_defaults>', '<tags><tag id="t1"><obj_ref id="vip"/></tag></tags><rsc_defaults>');
     expect(exportCib(importCib(xml))).toContain('<obj_ref id="vip"/>');

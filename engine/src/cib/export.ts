@@ -19,11 +19,10 @@ function nvset(name: string, s: NvSet): XmlElement {
 }
 
 function op(o: Op): XmlElement {
-  return el(
-    'op',
-    { id: o.id, name: o.name, interval: o.interval, ...o.attrs },
-    o.meta.map((m) => nvset('meta_attributes', m)),
-  );
+  return el('op', { id: o.id, name: o.name, interval: o.interval, ...o.attrs }, [
+    ...(o.params ?? []).map((m) => nvset('instance_attributes', m)),
+    ...o.meta.map((m) => nvset('meta_attributes', m)),
+  ]);
 }
 
 function primitive(p: Primitive): XmlElement {

@@ -78,7 +78,15 @@ function nvset(e: XmlElement): NvSet {
 
 function op(e: XmlElement): Op {
   const { id: _id, name: _name, interval: _interval, ...attrs } = e.attrs;
-  return { id: req(e, 'id'), name: req(e, 'name'), interval: req(e, 'interval'), attrs, meta: kids(e, 'meta_attributes').map(nvset) };
+  const params = kids(e, 'instance_attributes').map(nvset);
+  return {
+    id: req(e, 'id'),
+    name: req(e, 'name'),
+    interval: req(e, 'interval'),
+    attrs,
+    meta: kids(e, 'meta_attributes').map(nvset),
+    ...(params.length > 0 ? { params } : {}),
+  };
 }
 
 function primitive(e: XmlElement): Primitive {

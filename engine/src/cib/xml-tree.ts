@@ -19,6 +19,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   trimValues: true,
+  // Decodes character references (&#10;, &#x41;) as well as the five predefined entities.
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: '#comment',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importCib } from '../cib/import.js';
 import { schedule } from '../core/schedule.js';
-import { engineCommand, parseNow } from './engine.js';
+import { engineCommand, graphFormat, parseNow } from './engine.js';
 
 const input = new URL('../../test/scheduler/stickiness/input.xml', import.meta.url).pathname;
 
@@ -19,6 +19,7 @@ describe('ocfkit engine simulate', () => {
     const c = capture();
     expect(await engineCommand.run(['simulate', '--help'], c.io)).toBe(0);
     expect(c.out.join('')).toContain('Usage: ocfkit engine simulate CIB.xml');
+    expect(c.out.join('')).toContain('--graph-format FMT');
   });
 
   it('prints scores and the summary, and writes the graph and the post-transition CIB', async () => {
@@ -39,7 +40,35 @@ describe('ocfkit engine simulate', () => {
     }
   });
 
+  it('writes the graph as Pacemaker transition graph XML unless the file ends in .json or --graph-format says otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocfkit-engine-cli-'));
+    try {
+      const run = async (file: string, ...extra: string[]) => {
+        expect(await engineCommand.run(['simulate', input, '-G', join(dir, file), '-t', '1800000000', ...extra], capture().io)).toBe(0);
+        return readFileSync(join(dir, file), 'utf8');
+      };
+      const xml = await run('graph.xml');
+      expect(xml).toMatch(/^<transition_graph cluster-delay="60s" stonith-timeout="60s" [^>]*transition_id="0">\n/);
+      expect(xml).toContain('<rsc_op id="6" operation="start" operation_key="loose_start_0" on_node="node1" on_node_uuid="1">');
+      expect(await run('graph.out')).toBe(xml);
+      expect(await run('graph.json', '--graph-format', 'xml')).toBe(xml);
+      const json = JSON.parse(await run('graph.json'));
+      expect(json.actions.map((a: { key: string }) => a.key)).toContain('loose_start_0');
+      expect(JSON.parse(await run('graph.xml', '--graph-format', 'json'))).toEqual(json);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(graphFormat('G.JSON', undefined)).toBe('json');
+    expect(graphFormat('graph', undefined)).toBe('xml');
+  });
+
   it('names what is wrong', async () => {
+    await expect(engineCommand.run(['simulate', input, '-G', '/tmp/g', '--graph-format', 'yaml'], capture().io)).rejects.toThrow(
+      '--graph-format: "yaml" is not a graph format (expected xml or json)',
+    );
+    await expect(engineCommand.run(['simulate', input, '--graph-format', 'xml'], capture().io)).rejects.toThrow(
+      '--graph-format only applies to --save-graph FILE',
+    );
     await expect(engineCommand.run(['simulate'], capture().io)).rejects.toThrow('expected exactly one CIB file');
     await expect(engineCommand.run(['simulate', '/nonexistent.xml'], capture().io)).rejects.toThrow('cannot read /nonexistent.xml');
     await expect(engineCommand.run(['frobnicate'], capture().io)).rejects.toThrow('unknown engine subcommand "frobnicate"');

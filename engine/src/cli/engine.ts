@@ -3,9 +3,11 @@ import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { applyTransition } from '../core/apply.js';
+import { graphToXml } from '../core/graph-xml.js';
 import { schedule } from '../core/schedule.js';
 
-const HELP = `Usage: ocfkit engine simulate CIB.xml [--scores] [--save-graph FILE] [--save-output FILE] [--now TIME]
+const HELP = `Usage: ocfkit engine simulate CIB.xml [--scores] [--save-graph FILE [--graph-format xml|json]]
+                                [--save-output FILE] [--now TIME]
 
 Runs the bundled engine's policy engine on a Pacemaker cib.xml (a pe-input file works too) and
 prints what it would do, in the style of crm_simulate: current status, transition summary, the
@@ -13,7 +15,10 @@ actions, and the status after the transition.
 
 Options:
   -s, --scores            also print the allocation score of every resource on every node
-  -G, --save-graph FILE   write the transition graph (actions and orderings) as JSON
+  -G, --save-graph FILE   write the transition graph: Pacemaker's transition graph XML (what
+                          crm_simulate --save-graph writes) unless FILE ends in .json, which
+                          gets the engine's own JSON (actions and orderings)
+      --graph-format FMT  write the graph as "xml" or "json" whatever FILE is called
   -O, --save-output FILE  write the CIB as it would be after the transition completes
                           (like crm_simulate -S -O), so any script can compare placements
   -t, --now TIME          the scheduler's "now": seconds since the epoch or an ISO 8601 date
@@ -24,6 +29,7 @@ Options:
 const OPTIONS = {
   scores: { type: 'boolean', short: 's' },
   'save-graph': { type: 'string', short: 'G' },
+  'graph-format': { type: 'string' },
   'save-output': { type: 'string', short: 'O' },
   now: { type: 'string', short: 't' },
 } as const;
@@ -42,6 +48,20 @@ export function parseNow(text: string | undefined, clock: () => number = Date.no
   return Math.floor(ms / 1000);
 }
 
+/**
+ * The format `--save-graph` writes: `--graph-format` when given, else JSON for a `.json` file
+ * and Pacemaker's transition graph XML for anything else.
+ *
+ * @example
+ * graphFormat('graph.json', undefined) // 'json'
+ * graphFormat('graph.out', 'xml') // 'xml'
+ */
+export function graphFormat(file: string, format: string | undefined): 'xml' | 'json' {
+  if (format === undefined) return /\.json$/i.test(file) ? 'json' : 'xml';
+  if (format === 'xml' || format === 'json') return format;
+  throw new UsageError(`--graph-format: "${format}" is not a graph format (expected xml or json)`);
+}
+
 async function simulate(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS);
   if (values.help) {
@@ -56,13 +76,18 @@ async function simulate(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
+  const saveGraph = values['save-graph'];
+  if (values['graph-format'] !== undefined && saveGraph === undefined)
+    throw new UsageError('--graph-format only applies to --save-graph FILE');
+  const format = saveGraph === undefined ? undefined : graphFormat(saveGraph, values['graph-format']);
   const cib = importCib(text);
   const now = parseNow(values.now);
   const result = schedule({ cib, now });
   if (values.scores) io.out(`Allocation scores:\n${result.scores.map((l) => `  ${l}\n`).join('')}\n`);
   io.out(result.summary);
   for (const w of result.warnings) io.err(`warning: ${w}\n`);
-  if (values['save-graph']) writeFileSync(values['save-graph'], `${JSON.stringify(result.graph, null, 2)}\n`);
+  if (saveGraph !== undefined)
+    writeFileSync(saveGraph, format === 'json' ? `${JSON.stringify(result.graph, null, 2)}\n` : graphToXml(result.graph, { cib, now }));
   if (values['save-output']) writeFileSync(values['save-output'], exportCib(applyTransition(cib, result.graph, now)));
   return 0;
 }

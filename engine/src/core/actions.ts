@@ -2,6 +2,7 @@ import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
+import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -13,6 +14,18 @@ export function willFence(ws: WorkingSet, node: WNode): boolean {
   return ws.stonithEnabled && ws.haveStonithResource && (ws.haveQuorum || ws.noQuorumPolicy === 'ignore' || node.online);
 }
 
+/**
+ * The fencing action Pacemaker asks for: `stonith-action` (`reboot` by default; the deprecated
+ * `poweroff` means `off`; anything else is ignored).
+ *
+ * @example
+ * fenceAction(ws) // 'reboot'
+ */
+export function fenceAction(ws: WorkingSet): 'reboot' | 'off' {
+  const configured = ws.options.get('stonith-action')?.toLowerCase();
+  return configured === 'off' || configured === 'poweroff' ? 'off' : 'reboot';
+}
+
 /** What happens to one primitive in the transition, for the summary. */
 export interface ResourceChange {
   rsc: WRsc;
@@ -20,26 +33,61 @@ export interface ResourceChange {
   to?: WNode;
   fromRole: string;
   toRole: string;
-  /** Restarted in place because something it must start after starts. */
-  restarted?: boolean;
+  /** Restarted in place because a start it is ordered after happens. */
+  restart?: boolean;
 }
 
-function graphMonitorsOn(g: GraphBuilder, rsc: string, node: string): number[] {
-  return g.actions.filter((a) => a.rsc === rsc && a.node === node && a.task === 'monitor' && a.intervalMs > 0).map((a) => a.intervalMs);
+/** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
+function startsAnyway(p: WRsc): boolean {
+  const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
+  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to));
+}
+
+function endsPromoted(p: WRsc): boolean {
+  return p.nextRole === 'Promoted' && p.assignedTo !== undefined;
+}
+
+/** An active primitive that stays where it is, on a node that can run actions, under the cluster's control. */
+function canRestartInPlace(ws: WorkingSet, p: WRsc): boolean {
+  const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
+  return to !== undefined && p.runningOn.includes(to) && to.online && !to.unclean && isManaged(ws, p);
 }
 
 function historyName(p: WRsc): string {
   return p.parent?.variant === 'clone' || p.parent?.parent?.variant === 'clone' ? p.id.replace(/:\d+$/, '') : p.id;
 }
 
+/**
+ * Whether the resource's state on the node is known (no probe needed): its history there says
+ * something (an entry whose failure expired, or only a pending operation, does not). For an
+ * anonymous clone, any instance's history counts.
+ */
 function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
-  return ws.history.get(node.uname)?.has(historyName(p)) ?? false;
+  if (!ws.history.get(node.uname)?.has(historyName(p))) return false;
+  const clone = p.parent?.variant === 'clone' ? p.parent : p.parent?.parent?.variant === 'clone' ? p.parent.parent : undefined;
+  if (!clone || isTrue(clone.meta.get('globally-unique'))) return p.knownOn.has(node.uname);
+  return leaves(clone).some((m) => historyName(m) === historyName(p) && m.knownOn.has(node.uname));
 }
 
 function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number): boolean {
   const r = ws.history.get(node.uname)?.get(historyName(p));
   // Like Pacemaker, any recorded (not pending) instance of the recurring monitor counts, whatever it returned.
   return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.opStatus !== -1) ?? false;
+}
+
+/**
+ * Which instance of an anonymous clone probes a node (the probe finds out about all of them):
+ * the one assigned to that node, else the lowest-numbered one, as Pacemaker chooses. For any other primitive, the primitive itself.
+ */
+function probeInstance(p: WRsc, node: WNode): WRsc {
+  const inGroup = p.parent?.variant === 'group';
+  const clone = inGroup ? p.parent?.parent : p.parent;
+  if (clone?.variant !== 'clone' || isTrue(clone.meta.get('globally-unique'))) return p;
+  const number = (r: WRsc) => Number.parseInt(r.id.slice(r.id.lastIndexOf(':') + 1), 10);
+  const byNumber = [...clone.children].sort((a, b) => number(a) - number(b));
+  const instance = byNumber.find((i) => !i.orphan && leaves(i).some((m) => m.assignedTo === node)) ?? byNumber[0];
+  const member = inGroup ? instance?.children.find((m) => historyName(m) === historyName(p)) : instance;
+  return member ?? p;
 }
 
 function recurringOps(p: WRsc, role: string): Op[] {
@@ -75,43 +123,63 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     if (n.unclean && willFence(ws, n))
       fenced.set(
         n.uname,
-        g.add({ key: `stonith-${n.uname}-reboot`, task: 'stonith', node: n.uname, intervalMs: 0, probe: false, pseudo: false }),
+        g.add({
+          key: `stonith-${n.uname}-${fenceAction(ws)}`,
+          task: 'stonith',
+          node: n.uname,
+          intervalMs: 0,
+          probe: false,
+          pseudo: false,
+        }),
       );
   }
+  // Fencing is serialized (unless concurrent-fencing=true), and the DC is fenced last.
+  const dcFence = ws.nodes.filter((n) => n.attrs.get('#is_dc') === 'true').map((n) => fenced.get(n.uname))[0];
+  const otherFences = ws.nodes.filter((n) => n.attrs.get('#is_dc') !== 'true').flatMap((n) => fenced.get(n.uname) ?? []);
+  const concurrent = isTrue(ws.options.get('concurrent-fencing'));
+  if (!concurrent) for (let i = 1; i < otherFences.length; i++) g.order(otherFences[i - 1], otherFences[i]);
+  for (const f of concurrent ? otherFences : otherFences.slice(-1)) g.order(f, dcFence);
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();
-  const stops = new Map<WRsc, number[]>();
+  const restarts = impliedRestarts(ws, {
+    starts: new Set(ws.primitives.filter(startsAnyway)),
+    promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
+    canRestart: (p) => canRestartInPlace(ws, p),
+    promoted: endsPromoted,
+  });
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
-    const toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
-    changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole });
-    const probes: number[] = [];
+    let toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
+    if (restarts.has(p) && p.role === 'Promoted' && toRole === 'Promoted' && !startsAnyway(p)) {
+      // Like Pacemaker, a restart implied by an order does not promote again: the promoted
+      // instance comes back unpromoted (crm_simulate: "Restart ... due to required X start").
+      toRole = 'Unpromoted';
+      p.nextRole = 'Unpromoted';
+    }
+    changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole, restart: restarts.has(p) });
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
       // An anonymous clone is probed once per node (by its first instance), not once per instance.
       const probeKey = `${historyName(p)}@${n.uname}`;
       const done = probed.get(probeKey);
-      if (done !== undefined) {
-        probes.push(done);
-        continue;
-      }
+      if (done !== undefined) continue;
+      const prober = probeInstance(p, n);
       const probe = g.add({
-        key: opKey(p.id, 'monitor', 0),
+        key: opKey(prober.id, 'monitor', 0),
         task: 'monitor',
-        rsc: p.id,
+        rsc: prober.id,
         node: n.uname,
         intervalMs: 0,
         probe: true,
         pseudo: false,
       });
       probed.set(probeKey, probe);
-      probes.push(probe);
     }
     const myStops: number[] = [];
     // Nothing is done to an unmanaged (or blocked) resource: it stays wherever it is active.
     const managed = isManaged(ws, p) && !p.stopBlocked;
     for (const n of managed ? p.runningOn : []) {
-      const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n);
+      const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n) && !restarts.has(p);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;
       // on-fail=demote: the failed promoted instance is demoted (and promoted again if it stays promoted).
@@ -143,7 +211,6 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       g.order(demote, id);
       myStops.push(id);
     }
-    stops.set(p, myStops);
     if (to) {
       const restart = !p.runningOn.includes(to) || myStops.length > 0;
       if (restart) {
@@ -159,7 +226,6 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         });
         starts.set(p, start);
         for (const s of myStops) g.order(s, start);
-        for (const pr of probes) g.order(pr, start);
         for (const f of fenced.values()) g.order(f, start);
       }
       let promote: number | undefined;
@@ -181,8 +247,10 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       const demoted = p.role === 'Promoted' && toRole !== 'Promoted' && !restart;
       // Re-promoted in place (on-fail=demote): the promoted monitor already known there is kept.
       const repromoted = roleChange && !restart && p.role === 'Promoted';
-      // A blocked resource gets no new actions, recurring monitors included.
-      for (const o of p.blocked ? [] : recurringOps(p, toRole)) {
+      // Nothing runs on a node that is down or unclean (a resource stuck there keeps its role), and
+      // a blocked or held resource gets no new actions, recurring monitors included.
+      const runnable = to.online && !to.unclean && !p.blocked && !p.stopBlocked;
+      for (const o of runnable ? recurringOps(p, toRole) : []) {
         const ms = parseDurationMs(o.interval) ?? 0;
         const expiredFailure = p.rescheduled?.get(to.uname)?.includes(ms) ?? false;
         if (!restart && (!roleChange || repromoted) && !demoted && !expiredFailure && hasRecurring(ws, p, to, ms)) continue;
@@ -201,114 +269,6 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       }
     }
   }
-  // A start that happens forces whatever must start after it (mandatory start orders, later
-  // members of an ordered group) to restart where it already runs. Like Pacemaker, such a restart
-  // does not promote again: a promoted instance comes back unpromoted.
-  const restartInPlace = (q: WRsc): boolean => {
-    const n = q.runningOn[0];
-    if (!n || starts.has(q) || q.runningOn.length !== 1 || q.assignedTo !== n || q.nextRole === 'Stopped') return false;
-    if (!isManaged(ws, q) || q.stopBlocked || q.blocked) return false;
-    const fence = fenced.get(n.uname);
-    let demote: number | undefined;
-    if (q.role === 'Promoted') {
-      demote = g.add({
-        key: opKey(q.id, 'demote', 0),
-        task: 'demote',
-        rsc: q.id,
-        node: n.uname,
-        intervalMs: 0,
-        probe: false,
-        pseudo: fence !== undefined,
-      });
-    }
-    const stop = g.add({
-      key: opKey(q.id, 'stop', 0),
-      task: 'stop',
-      rsc: q.id,
-      node: n.uname,
-      intervalMs: 0,
-      probe: false,
-      pseudo: false,
-      timeoutMs: opTimeout(q, 'stop'),
-    });
-    g.order(demote, stop);
-    const start = g.add({
-      key: opKey(q.id, 'start', 0),
-      task: 'start',
-      rsc: q.id,
-      node: n.uname,
-      intervalMs: 0,
-      probe: false,
-      pseudo: false,
-      timeoutMs: opTimeout(q, 'start'),
-    });
-    g.order(stop, start);
-    // A promotion already planned here still happens, after the new start.
-    const promote = g.find(opKey(q.id, 'promote', 0), n.uname);
-    g.order(start, promote);
-    const role = promote !== undefined ? 'Promoted' : q.role === 'Promoted' ? 'Unpromoted' : q.role;
-    // Recurring monitors of the (possibly new) role: the existing ones are dropped with the stop.
-    const existing = new Set(graphMonitorsOn(g, q.id, n.uname));
-    for (const o of recurringOps(q, role)) {
-      const ms = parseDurationMs(o.interval) ?? 0;
-      if (existing.has(ms)) continue;
-      const mon = g.add({
-        key: opKey(q.id, 'monitor', ms),
-        task: 'monitor',
-        rsc: q.id,
-        node: n.uname,
-        intervalMs: ms,
-        probe: false,
-        pseudo: false,
-        timeoutMs: parseDurationMs(o.attrs.timeout),
-      });
-      g.order(promote ?? start, mon);
-    }
-    q.nextRole = role;
-    starts.set(q, start);
-    stops.set(q, [...(stops.get(q) ?? []), stop]);
-    const change = changes.find((c) => c.rsc === q);
-    if (change) {
-      change.toRole = role;
-      change.restarted = true;
-    }
-    return true;
-  };
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const o of ws.orderings) {
-      if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
-      if (!leaves(o.first).some((p) => starts.has(p))) continue;
-      for (const q of leaves(o.then)) changed = restartInPlace(q) || changed;
-    }
-    for (const r of ws.byId.values()) {
-      if (r.variant !== 'group' || !(r.meta.get('ordered') === undefined || isTrue(r.meta.get('ordered')))) continue;
-      for (let i = 1; i < r.children.length; i++)
-        if (starts.has(r.children[i - 1] as WRsc)) changed = restartInPlace(r.children[i] as WRsc) || changed;
-    }
-  }
-  // Groups: members start in order and stop in reverse order.
-  for (const r of ws.byId.values()) {
-    if (r.variant !== 'group') continue;
-    for (let i = 1; i < r.children.length; i++) {
-      const prev = r.children[i - 1] as WRsc;
-      const cur = r.children[i] as WRsc;
-      g.order(starts.get(prev), starts.get(cur));
-      for (const s of stops.get(cur) ?? []) for (const t of stops.get(prev) ?? []) g.order(s, t);
-      // A member restarted in place forces the later members to restart after it.
-      for (const s of stops.get(prev) ?? []) g.order(s, starts.get(cur));
-    }
-  }
-  for (const o of ws.orderings) {
-    const firsts = leaves(o.first);
-    const thens = leaves(o.then);
-    const pick = (list: WRsc[], action: string) =>
-      list.flatMap((p) => (action === 'start' ? [starts.get(p)] : action === 'stop' ? (stops.get(p) ?? []) : []));
-    for (const a of pick(firsts, o.firstAction)) for (const b of pick(thens, o.thenAction)) g.order(a, b);
-    if (o.symmetrical && o.kind === 'Mandatory') {
-      const inv = (a: string) => (a === 'start' ? 'stop' : a === 'stop' ? 'start' : a === 'promote' ? 'demote' : 'promote');
-      for (const a of pick(thens, inv(o.thenAction))) for (const b of pick(firsts, inv(o.firstAction))) g.order(a, b);
-    }
-  }
+  addResourceOrderings(ws, g);
   return { graph: g.build(), changes };
 }

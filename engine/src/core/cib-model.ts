@@ -49,6 +49,8 @@ export interface Op {
   interval: string;
   attrs: Record<string, string>;
   meta: NvSet[];
+  /** The op's `instance_attributes` (e.g. `OCF_CHECK_LEVEL`), passed to the agent with that operation. */
+  params?: NvSet[];
 }
 
 export interface Primitive {

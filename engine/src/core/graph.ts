@@ -2,7 +2,7 @@
 export interface GraphAction {
   /** Dense index, also the position in `actions`. */
   id: number;
-  /** Pacemaker's operation key, e.g. `web_start_0`, `web_monitor_10000`; `stonith-<node>-reboot` for fencing. */
+  /** Pacemaker's operation key, e.g. `web_start_0`, `web_monitor_10000`; `stonith-<node>-<reboot|off>` for fencing. */
   key: string;
   task: 'start' | 'stop' | 'promote' | 'demote' | 'monitor' | 'stonith';
   rsc?: string;

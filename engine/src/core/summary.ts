@@ -1,4 +1,4 @@
-import type { ResourceChange } from './actions.js';
+import { fenceAction, type ResourceChange } from './actions.js';
 import type { TransitionGraph } from './graph.js';
 import type { WNode, WorkingSet } from './working-set.js';
 
@@ -39,7 +39,7 @@ function transitionLine(c: ResourceChange): string | undefined {
       return `  * ${pad('Re-promote')} ${c.rsc.id.padEnd(8)} ( Promoted ${to} )`;
     if (failed)
       return `  * ${pad('Recover')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole !== c.toRole && c.fromRole !== 'Started' ? `${c.fromRole} -> ${c.toRole} ` : ''}${to} )`;
-    if (c.restarted)
+    if (c.restart)
       return `  * ${pad('Restart')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole !== c.toRole ? `${c.fromRole} -> ${c.toRole} ` : ''}${to} )`;
     if (c.fromRole !== c.toRole)
       return `  * ${pad(c.toRole === 'Promoted' ? 'Promote' : 'Demote')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole} -> ${c.toRole} ${to} )`;
@@ -68,14 +68,15 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
       }${c.rsc.blocked ? ' (blocked)' : ''}`,
     );
   lines.push('', 'Transition Summary:');
-  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (reboot) ${a.node}`);
+  const fence = fenceAction(ws);
+  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (${fence}) ${a.node}`);
   for (const c of changes) {
     const l = transitionLine(c);
     if (l) lines.push(l);
   }
   lines.push('', 'Executing Cluster Transition:');
   for (const a of graph.actions) {
-    if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (reboot)`);
+    if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (${fence})`);
     else if (a.pseudo) lines.push(`  * Pseudo action:   ${a.key}`);
     else lines.push(`  * Resource action: ${a.rsc} ${a.task}${a.intervalMs ? `=${a.intervalMs}` : ''} on ${a.node}`);
   }

@@ -187,7 +187,10 @@ function applyHistory(
     r.blocked = true;
   }
   if (res.failureIgnored) r.failureIgnored = true;
-  if (res.rescheduled.length > 0) (r.rescheduled ??= new Map()).set(node.uname, res.rescheduled);
+  if (res.rescheduled.length > 0) {
+    r.rescheduled ??= new Map();
+    r.rescheduled.set(node.uname, res.rescheduled);
+  }
   for (const b of res.bans) {
     const target = b.target === 'self' ? r : anonymousTop(r);
     for (const n of b.everywhere ? ctx.nodes : [node]) ban(target, n.uname);

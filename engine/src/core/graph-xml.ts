@@ -1,0 +1,396 @@
+/**
+ * The transition graph as Pacemaker writes it (`crm_simulate --save-graph`, and what the
+ * controller executes): `<transition_graph>` with one `<synapse>` per action, the action in
+ * `<action_set>` and the actions it waits for in `<inputs>`. Pure: no I/O, no clock.
+ */
+import type { Cib, NvSet, Op } from './cib-model.js';
+import { failCount } from './failcount.js';
+import type { GraphAction, TransitionGraph } from './graph.js';
+import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { evaluateRule, type NodeAttrs } from './rules.js';
+import { unpack } from './unpack.js';
+import type { WNode, WorkingSet, WRsc } from './working-set.js';
+
+/** The feature set of the scheduler the engine follows (Pacemaker 2.1.5, as lrmd/env.ts); agents see it as `crm_feature_set`. */
+export const CRM_FEATURE_SET = '3.16.1';
+
+/** Pacemaker's default operation timeout, in milliseconds. */
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+/** Options of {@link graphToXml}. */
+export interface GraphXmlOptions {
+  /** The graph's `transition_id` (crm_simulate writes 0; the controller counts up). */
+  transitionId?: number;
+}
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#9;',
+};
+
+/**
+ * Escapes a value for a double-quoted XML attribute. Whitespace that attribute-value
+ * normalization would turn into spaces is written as character references; characters XML 1.0
+ * cannot carry at all (other C0 controls, unpaired surrogates, U+FFFE/U+FFFF) become U+FFFD.
+ *
+ * @example
+ * escapeXmlAttr('a<b & "c"') // 'a&lt;b &amp; &quot;c&quot;'
+ */
+export function escapeXmlAttr(value: string): string {
+  if (plain(value)) return value;
+  let out = '';
+  for (const ch of value) {
+    const c = ch.codePointAt(0) as number;
+    const allowed = c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000;
+    out += allowed ? (escapes[ch] ?? ch) : '\ufffd';
+  }
+  return out;
+}
+
+/** True when a value needs no escaping at all (the common case, checked without allocating). */
+function plain(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x26 || c === 0x3c || c === 0x3e || (c >= 0xd800 && c <= 0xdfff) || c >= 0xfffe) return false;
+  }
+  return true;
+}
+
+/** ` name="value"` for each attribute with a value. */
+function attrText(attrs: readonly (readonly [string, string | undefined])[]): string {
+  let out = '';
+  for (const [k, v] of attrs) if (v !== undefined) out += ` ${k}="${escapeXmlAttr(v)}"`;
+  return out;
+}
+
+/** Pacemaker's `crm_meta_name`: `CRM_meta_` + the name with dashes made underscores. */
+function metaName(name: string): string {
+  return `CRM_meta_${name.replace(/-/g, '_')}`;
+}
+
+/** Byte-wise name order, as Pacemaker sorts an action's `<attributes>`. */
+function byName(a: [string, string], b: [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/**
+ * Attribute sets as Pacemaker unpacks them for one node: higher `score` first, the first value
+ * seen for a name wins, and a set whose rule does not hold on the node is skipped.
+ */
+function setsForNode(sets: readonly NvSet[], attrs: NodeAttrs | undefined): Map<string, string> {
+  const applies = sets.filter((s) => s.rule === undefined || (attrs !== undefined && evaluateRule(s.rule, attrs)));
+  return flattenSets(applies.map((s) => ({ ...s, rule: undefined })));
+}
+
+function intervalOf(op: Op): number {
+  return parseDurationMs(op.interval) ?? 0;
+}
+
+/** The `<op>` an action was created from: same name and interval (disabled ones included, as Pacemaker does). */
+function opEntry(p: WRsc, task: string, intervalMs: number): Op | undefined {
+  return p.primitive?.ops.find((o) => o.name.toLowerCase() === task && intervalOf(o) === intervalMs);
+}
+
+/** The enabled monitor with the shortest interval: its timeout is the default for probes. */
+function shortestMonitor(p: WRsc): Op | undefined {
+  let best: Op | undefined;
+  for (const o of p.primitive?.ops ?? []) {
+    if (o.name !== 'monitor' || (o.attrs.enabled !== undefined && !isTrue(o.attrs.enabled))) continue;
+    const ms = intervalOf(o);
+    if (ms > 0 && (best === undefined || ms < intervalOf(best))) best = o;
+  }
+  return best;
+}
+
+/**
+ * An action's meta attributes as Pacemaker's `unpack_operation` builds them: `op_defaults`, then
+ * (for a probe) the shortest monitor's timeout, then the op's own meta attributes and its XML
+ * attributes; the interval and timeout normalized to milliseconds.
+ */
+function opMeta(ws: WorkingSet, p: WRsc, a: GraphAction): Map<string, string> {
+  const meta = flattenSets(ws.cib.opDefaults);
+  if (a.probe) {
+    const timeout = shortestMonitor(p)?.attrs.timeout;
+    if (timeout !== undefined) meta.set('timeout', timeout);
+  }
+  const op = opEntry(p, a.task, a.intervalMs);
+  if (op) {
+    for (const [k, v] of flattenSets(op.meta)) meta.set(k, v);
+    meta.set('name', op.name);
+    meta.set('interval', op.interval);
+    for (const [k, v] of Object.entries(op.attrs)) meta.set(k, v);
+  }
+  meta.delete('id');
+  if (a.intervalMs > 0) meta.set('interval', String(a.intervalMs));
+  else meta.delete('interval');
+  meta.set('timeout', String(parseDurationMs(meta.get('timeout')) ?? DEFAULT_TIMEOUT_MS));
+  const delay = meta.get('start-delay');
+  if (delay !== undefined) meta.set('start-delay', String(parseDurationMs(delay) ?? 0));
+  return meta;
+}
+
+/** The clone a primitive is an instance of (directly, or as a member of a cloned group). */
+function cloneOf(p: WRsc): WRsc | undefined {
+  if (p.parent?.variant === 'clone') return p.parent;
+  if (p.parent?.parent?.variant === 'clone') return p.parent.parent;
+  return undefined;
+}
+
+function anonymous(clone: WRsc): boolean {
+  return !isTrue(clone.meta.get('globally-unique'));
+}
+
+/** The id an anonymous clone instance's primitive has in the configuration (`db:1` → `db`). */
+function configuredId(p: WRsc): string {
+  return p.id.replace(/:\d+$/, '');
+}
+
+/** Meta attributes the clone adds to every instance's actions (Pacemaker's `clone_append_meta`). */
+function cloneMeta(clone: WRsc, p: WRsc, out: Map<string, string>): void {
+  const instance = /:(\d+)$/.exec(p.id)?.[1];
+  if (instance !== undefined) out.set(metaName('clone'), instance);
+  const max = clone.children.filter((i) => !i.orphan).length;
+  out.set(metaName('globally-unique'), anonymous(clone) ? 'false' : 'true');
+  out.set(metaName('notify'), isTrue(clone.meta.get('notify')) ? 'true' : 'false');
+  out.set(metaName('clone-max'), String(max));
+  out.set(metaName('clone-node-max'), String(intOr(clone.meta.get('clone-node-max'), 1)));
+  if (clone.promotable) {
+    const promotedMax = String(intOr(clone.meta.get('promoted-max') ?? clone.meta.get('master-max'), 1));
+    const promotedNodeMax = String(intOr(clone.meta.get('promoted-node-max') ?? clone.meta.get('master-node-max'), 1));
+    out.set(metaName('promoted-max'), promotedMax);
+    out.set(metaName('promoted-node-max'), promotedNodeMax);
+    out.set(metaName('master-max'), promotedMax);
+    out.set(metaName('master-node-max'), promotedNodeMax);
+  }
+}
+
+function intOr(text: string | undefined, fallback: number): number {
+  const n = Number.parseInt(text ?? '', 10);
+  return Number.isNaN(n) ? fallback : n;
+}
+
+/** The fencing action a `stonith-<node>-<action>` key asks for. */
+function fenceAction(a: GraphAction): string {
+  const prefix = `stonith-${a.node}-`;
+  return a.key.startsWith(prefix) ? a.key.slice(prefix.length) : 'reboot';
+}
+
+/**
+ * A synapse's priority is its resource's; an instance of a promotable clone has the clone's
+ * (Pacemaker resets instance priorities after using them for promotion).
+ */
+function synapsePriority(p: WRsc): number {
+  return p.parent?.variant === 'clone' && p.parent.promotable ? p.parent.priority : p.priority;
+}
+
+/** The newest `last-failure-<rsc>[#<op>_<interval>]` time on a node, 0 when there is none. */
+function lastFailure(node: WNode, base: string): number {
+  let last = 0;
+  for (const [k, v] of node.attrs) {
+    if (!k.startsWith('last-failure-')) continue;
+    const rest = k.slice('last-failure-'.length);
+    const hash = rest.indexOf('#');
+    if ((hash < 0 ? rest : rest.slice(0, hash)) !== base || (hash >= 0 && !/^#.+_[0-9]+$/.test(rest.slice(hash)))) continue;
+    const t = Number.parseInt(v, 10);
+    if (!Number.isNaN(t)) last = Math.max(last, t);
+  }
+  return last;
+}
+
+/**
+ * When the scheduler must run again without any event (Pacemaker's `recheck-by`): the earliest
+ * moment a fail count with `failure-timeout` expires, for resources with history on a node.
+ */
+function recheckBy(ws: WorkingSet): number | undefined {
+  let earliest: number | undefined;
+  for (const node of ws.nodes) {
+    if (!node.online && !(ws.stonithEnabled && node.unclean)) continue;
+    const history = ws.history.get(node.uname);
+    for (const p of ws.primitives) {
+      const base = configuredId(p);
+      if (p.failureTimeoutS <= 0 || !history?.has(base) || failCount(ws, p, node) <= 0) continue;
+      const last = lastFailure(node, base);
+      const at = last + p.failureTimeoutS + 1;
+      if (last > 0 && ws.now < at && (earliest === undefined || at < earliest)) earliest = at;
+    }
+  }
+  return earliest;
+}
+
+/** What the controller is told about one action: the element, its id and keys, and its node. */
+interface Described {
+  tag: 'rsc_op' | 'pseudo_event' | 'crm_event';
+  /** `<tag id=... operation=...` without the closing bracket: the action as a trigger names it. */
+  head: string;
+  rsc?: WRsc;
+  node?: WNode;
+}
+
+function describe(ws: WorkingSet, a: GraphAction): Described {
+  const node = ws.nodeByName.get(a.node);
+  const onNode: [string, string][] = [
+    ['on_node', a.node],
+    ['on_node_uuid', node?.id ?? a.node],
+  ];
+  if (a.task === 'stonith') {
+    const attrs: [string, string][] = [['id', String(a.id)], ['operation', 'stonith'], ['operation_key', a.key], ...onNode];
+    return { tag: 'crm_event', head: `<crm_event${attrText(attrs)}`, node };
+  }
+  const rsc = a.rsc === undefined ? undefined : ws.byId.get(a.rsc);
+  const clone = rsc && cloneOf(rsc);
+  const attrs: [string, string][] = [
+    ['id', String(a.id)],
+    ['operation', a.task],
+  ];
+  // An instance matched to history has Pacemaker's "clone name": its keys use the configured id.
+  if (rsc && clone && anonymous(clone) && (rsc.knownOn.size > 0 || rsc.orphan === true)) {
+    attrs.push(['operation_key', `${configuredId(rsc)}_${a.task}_${a.intervalMs}`], ['internal_operation_key', a.key]);
+  } else attrs.push(['operation_key', a.key]);
+  const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';
+  if (tag === 'rsc_op') attrs.push(...onNode);
+  return { tag, head: `<${tag}${attrText(attrs)}`, rsc, node };
+}
+
+/** Per-resource work shared by its actions: evaluated attribute sets and op meta attributes. */
+class Memo {
+  private readonly maps = new Map<string, Map<string, string>>();
+
+  get(key: string, make: () => Map<string, string>): Map<string, string> {
+    let m = this.maps.get(key);
+    if (!m) {
+      m = make();
+      this.maps.set(key, m);
+    }
+    return m;
+  }
+}
+
+function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described, indent: string): string {
+  const attrs = new Map<string, string>([['crm_feature_set', CRM_FEATURE_SET]]);
+  let params = '';
+  const meta = new Map<string, string>();
+  const rsc = d.rsc;
+  if (rsc) {
+    const nodeKey = `${rsc.id}\0${a.node}`;
+    const opKey = `${rsc.id}\0${a.task}\0${a.intervalMs}\0${a.probe ? 'probe' : ''}`;
+    // The op's own instance attributes (Pacemaker's action "extra"), then the resource's.
+    const opParams = memo.get(`extra\0${opKey}\0${a.node}`, () =>
+      setsForNode(opEntry(rsc, a.task, a.intervalMs)?.params ?? [], d.node?.attrs),
+    );
+    for (const [k, v] of opParams) if (!attrs.has(k)) attrs.set(k, v);
+    for (const [k, v] of memo.get(`params\0${nodeKey}`, () => setsForNode(rsc.primitive?.params ?? [], d.node?.attrs))) {
+      // Pacemaker writes parameters whose name starts with a digit as <param> children.
+      if (/^[0-9]/.test(k))
+        params += `${indent}  <param${attrText([
+          ['name', k],
+          ['value', v],
+        ])}/>\n`;
+      else if (!attrs.has(k)) attrs.set(k, v);
+    }
+    for (const [k, v] of memo.get(`meta\0${opKey}`, () => opMeta(ws, rsc, a))) meta.set(k, v);
+    if (a.probe) meta.set('op_target_rc', '7');
+    else if (a.task === 'monitor' && a.promoted) meta.set('op_target_rc', '8');
+  } else if (a.task === 'stonith') {
+    meta.set('stonith_action', fenceAction(a));
+    for (const [k, v] of d.node?.attrs ?? []) if (!/[#:]/.test(k) && !meta.has(k)) meta.set(k, v);
+  }
+  if (d.tag !== 'pseudo_event') {
+    meta.set('on_node', a.node);
+    meta.set('on_node_uuid', d.node?.id ?? a.node);
+  }
+  for (const [k, v] of meta) {
+    const name = metaName(k);
+    if (!attrs.has(name)) attrs.set(name, v);
+  }
+  const clone = rsc && cloneOf(rsc);
+  if (rsc && clone) cloneMeta(clone, rsc, attrs);
+  const open = `${indent}<attributes${attrText([...attrs].sort(byName))}`;
+  return params === '' ? `${open}/>\n` : `${open}>\n${params}${indent}</attributes>\n`;
+}
+
+function actionText(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described, indent: string): string {
+  const inner = `${indent}  `;
+  let body = '';
+  if (d.tag === 'rsc_op' && d.rsc?.primitive) {
+    const p = d.rsc.primitive;
+    const clone = cloneOf(d.rsc);
+    const ids: [string, string][] =
+      clone && anonymous(clone)
+        ? [
+            ['id', configuredId(d.rsc)],
+            ['long-id', d.rsc.id],
+          ]
+        : [['id', d.rsc.id]];
+    body += `${inner}<primitive${attrText([...ids, ['class', p.class], ['provider', p.provider], ['type', p.type]])}/>\n`;
+  }
+  body += attributes(ws, memo, a, d, inner);
+  if (a.task === 'stonith' && d.node) body += `${inner}<downed>\n${inner}  <node${attrText([['id', d.node.id]])}/>\n${inner}</downed>\n`;
+  return `${indent}${d.head}>\n${body}${indent}</${d.tag}>\n`;
+}
+
+/**
+ * Writes a transition graph as Pacemaker's transition graph XML, the format of
+ * `crm_simulate --save-graph` and of the graphs the controller executes: the cluster options the
+ * controller needs on `<transition_graph>`, then one `<synapse>` per action, in the graph's
+ * order. Resource actions are `<rsc_op>` with the agent (`<primitive>`) and the parameters and
+ * `CRM_meta_*` attributes the agent will see (instance attributes evaluated for the node,
+ * operation timeout and interval in ms, `op_target_rc` for probes and promoted monitors, clone
+ * meta attributes); fencing is a `<crm_event operation="stonith">`; stops and demotes implied by
+ * fencing are `<pseudo_event>`s. Each synapse's `<inputs>` lists the actions it waits for.
+ *
+ * The graph has no pseudo actions for groups and clones (Pacemaker's `web_start_0`,
+ * `db-clone_running_0`, ...): orderings connect the real actions directly, which the controller
+ * executes the same way. `cib` and `now` must be the scheduler input the graph was made from
+ * (node UUIDs, agents, parameters and operation settings come from it). Output is deterministic.
+ *
+ * @example
+ * const input = { cib: importCib(xml), now: 1_800_000_000 };
+ * writeFileSync('graph.xml', graphToXml(schedule(input).graph, input));
+ */
+export function graphToXml(graph: TransitionGraph, input: { cib: Cib; now: number }, options: GraphXmlOptions = {}): string {
+  const ws = unpack(input.cib, input.now);
+  const memo = new Memo();
+  const described = graph.actions.map((a) => describe(ws, a));
+  const inputs = graph.actions.map((): number[] => []);
+  for (const e of graph.edges) inputs[e.after]?.push(e.before);
+  const config = ws.options;
+  const migrationLimit = intOr(config.get('migration-limit'), -1);
+  const recheck = recheckBy(ws);
+  const out: string[] = [
+    `<transition_graph${attrText([
+      ['cluster-delay', config.get('cluster-delay') ?? '60s'],
+      ['stonith-timeout', config.get('stonith-timeout') ?? '60s'],
+      ['failed-stop-offset', 'INFINITY'],
+      ['failed-start-offset', isTrue(config.get('start-failure-is-fatal')) ? 'INFINITY' : '1'],
+      ['batch-limit', config.get('batch-limit') ?? '0'],
+      ['transition_id', String(options.transitionId ?? 0)],
+      ['migration-limit', migrationLimit > 0 ? config.get('migration-limit') : undefined],
+      ['recheck-by', recheck === undefined ? undefined : String(recheck)],
+    ])}>\n`,
+  ];
+  for (const [i, a] of graph.actions.entries()) {
+    const d = described[i] as Described;
+    const priority = d.rsc ? synapsePriority(d.rsc) : 0;
+    out.push(
+      `  <synapse${attrText([
+        ['id', String(i)],
+        ['priority', priority > 0 ? String(priority) : undefined],
+      ])}>\n    <action_set>\n${actionText(ws, memo, a, d, '      ')}    </action_set>\n`,
+    );
+    const before = [...new Set(inputs[i])].sort((x, y) => x - y);
+    if (before.length === 0) out.push('    <inputs/>\n');
+    else {
+      out.push('    <inputs>\n');
+      for (const b of before) out.push(`      <trigger>\n        ${(described[b] as Described).head}/>\n      </trigger>\n`);
+      out.push('    </inputs>\n');
+    }
+    out.push('  </synapse>\n');
+  }
+  out.push('</transition_graph>\n');
+  return out.join('');
+}
