@@ -1,7 +1,7 @@
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { parseDurationMs } from './nvsets.js';
-import { leaves } from './unpack.js';
+import { historyName, leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** Unclean nodes are fenced when fencing is enabled, a fence device exists, and quorum allows it. */
@@ -16,10 +16,6 @@ export interface ResourceChange {
   to?: WNode;
   fromRole: string;
   toRole: string;
-}
-
-function historyName(p: WRsc): string {
-  return p.parent?.variant === 'clone' || p.parent?.parent?.variant === 'clone' ? p.id.replace(/:\d+$/, '') : p.id;
 }
 
 function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
@@ -79,7 +75,8 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     const probes: number[] = [];
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
-      // An anonymous clone is probed once per node (by its first instance), not once per instance.
+      // An anonymous clone is probed once per node (by its first instance), not once per instance;
+      // a globally-unique clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;
       const done = probed.get(probeKey);
       if (done !== undefined) {

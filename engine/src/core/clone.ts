@@ -5,9 +5,42 @@ import { addPromotionScores, setInstanceRoles } from './promotable.js';
 import { formatScore, INFINITY } from './score.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
-/** `clone-max` (default: number of nodes) and `clone-node-max` (1 for anonymous clones). */
+/** Pacemaker's integer option parsing: unparsable or below `min` gives `min`. */
+function scanMinInt(text: string, min: number): number {
+  const n = Number.parseInt(text, 10);
+  return Number.isNaN(n) || n < min ? min : n;
+}
+
+/**
+ * `clone-max` (default: number of nodes) and `clone-node-max` (default 1). Like Pacemaker, an
+ * anonymous clone runs at most one instance per node whatever its `clone-node-max` says; only a
+ * globally-unique clone may run several.
+ *
+ * @example
+ * cloneLimits(ws.byId.get('ip-clone')!) // { max: 4, nodeMax: 2 }
+ */
 export function cloneLimits(clone: WRsc): { max: number; nodeMax: number } {
-  return { max: clone.children.filter((i) => !i.orphan).length, nodeMax: 1 };
+  const configured = clone.meta.get('clone-node-max');
+  const nodeMax = clone.unique && configured !== undefined ? scanMinInt(configured, 0) : 1;
+  return { max: clone.children.filter((i) => !i.orphan).length, nodeMax };
+}
+
+/**
+ * Instances per node as a colocation between interleaved clones compares them (Pacemaker's
+ * `copies_per_node`: the configured `clone-node-max`, even where an anonymous clone ignores it).
+ */
+export function copiesPerNode(r: WRsc): number {
+  if (r.variant !== 'clone') return 1;
+  const configured = r.meta.get('clone-node-max');
+  return configured === undefined ? 1 : scanMinInt(configured, 0);
+}
+
+/** The clone's scores and, recursively, its instances' (orphans are not shown), as crm_simulate prints them. */
+function showCloneScores(ws: WorkingSet, r: WRsc): void {
+  if (r.orphan) return;
+  for (const n of [...r.allowed.keys()].sort())
+    ws.scoreLines.push(`pcmk__clone_allocate: ${r.id} allocation score on ${n}: ${formatScore(r.allowed.get(n) ?? 0)}`);
+  for (const c of r.children) showCloneScores(ws, c);
 }
 
 function setScore(r: WRsc, node: string, score: number): void {
@@ -74,8 +107,7 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
     clone.allowed =
       addColocatedNodeScores(ws, c.dependent, clone.allowed, c.nodeAttribute, factor, { active: true, nonnegative: true }) ?? clone.allowed;
   }
-  for (const n of [...clone.allowed.keys()].sort())
-    ws.scoreLines.push(`pcmk__clone_allocate: ${clone.id} allocation score on ${n}: ${formatScore(clone.allowed.get(n) ?? 0)}`);
+  showCloneScores(ws, clone);
   const { max, nodeMax } = cloneLimits(clone);
   const instances = [...clone.children].sort(compareInstances(clone));
   // Pacemaker keeps the sorted order, and later colocations walk instances in it (which matters

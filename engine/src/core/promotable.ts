@@ -10,9 +10,10 @@ function baseId(r: WRsc): string {
 
 /** The node's promotion score (`master-<rsc>` attribute) for an instance, or undefined when unset or not applicable. */
 function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
-  // Which instance's score counts where, as Pacemaker decides it for anonymous clones.
-  const activeHere = clone.children.find((i) => i.runningOn.includes(node));
-  const anyKnownHere = clone.children.some((i) => i.knownOn.has(node.uname));
+  // Which instance's score counts where, as Pacemaker decides it (the first two rules are for
+  // anonymous clones only: a globally-unique instance counts only where its own history is known).
+  const activeHere = inst.unique ? undefined : clone.children.find((i) => i.runningOn.includes(node));
+  const anyKnownHere = !inst.unique && clone.children.some((i) => i.knownOn.has(node.uname));
   const applies =
     activeHere === inst ||
     (activeHere === undefined && anyKnownHere) ||
@@ -20,7 +21,10 @@ function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): 
     inst.knownOn.has(node.uname) ||
     inst.runningOn.includes(node);
   if (!applies || !inst.allowed.has(node.uname)) return undefined;
-  const raw = node.attrs.get(`master-${baseId(inst)}`) ?? node.attrs.get(`master-${inst.id}`);
+  // A globally-unique instance's score is `master-<rsc>:<n>`; an anonymous one's `master-<rsc>`.
+  const raw = inst.unique
+    ? node.attrs.get(`master-${inst.id}`)
+    : (node.attrs.get(`master-${baseId(inst)}`) ?? node.attrs.get(`master-${inst.id}`));
   return raw === undefined ? undefined : (parseScore(raw) ?? 0);
 }
 

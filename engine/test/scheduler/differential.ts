@@ -8,7 +8,7 @@ import type { Cib } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { crmSimulate, placementOf } from './crm-simulate.js';
 import { generateCib } from './generator.js';
-import { aggregate } from './placement.js';
+import { aggregate, uniqueBases } from './placement.js';
 
 export const NOW = 1_800_000_000;
 
@@ -16,6 +16,7 @@ export const NOW = 1_800_000_000;
 export function enginePlacement(cib: Cib, now = NOW): Map<string, string> {
   return aggregate(
     schedule({ cib, now }).placements.map((p) => [p.rsc, p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.node}`]),
+    uniqueBases(cib),
   );
 }
 
