@@ -27,6 +27,22 @@ function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number):
   return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.rc === 0) ?? false;
 }
 
+function instanceNumber(r: WRsc): number {
+  return Number.parseInt(r.id.slice(r.id.lastIndexOf(':') + 1), 10);
+}
+
+/**
+ * The instance that probes an anonymous clone on a node, as Pacemaker picks it: the one assigned
+ * to that node, else the lowest-numbered (returns the member of that instance matching `p`).
+ */
+function anonymousProber(p: WRsc, node: WNode): WRsc {
+  const inst = p.parent?.variant === 'clone' ? p : (p.parent as WRsc);
+  const clone = inst.parent as WRsc;
+  const byNumber = [...clone.children].sort((a, b) => instanceNumber(a) - instanceNumber(b));
+  const chosen = byNumber.find((i) => leaves(i).some((l) => l.assignedTo === node)) ?? byNumber[0];
+  return leaves(chosen ?? inst).find((l) => historyName(l) === historyName(p)) ?? p;
+}
+
 function recurringOps(p: WRsc, role: string): Op[] {
   return (p.primitive?.ops ?? []).filter((o) => {
     if (o.name !== 'monitor') return false;
@@ -74,19 +90,20 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole });
     const probes: number[] = [];
     for (const n of ws.nodes) {
-      if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
-      // An anonymous clone is probed once per node (by its first instance), not once per instance;
-      // a globally-unique clone's instances are each probed.
+      if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n)) continue;
+      // An anonymous clone is probed once per node, not once per instance; a globally-unique
+      // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;
       const done = probed.get(probeKey);
       if (done !== undefined) {
         probes.push(done);
         continue;
       }
+      const by = historyName(p) === p.id ? p : anonymousProber(p, n);
       const probe = g.add({
-        key: opKey(p.id, 'monitor', 0),
+        key: opKey(by.id, 'monitor', 0),
         task: 'monitor',
-        rsc: p.id,
+        rsc: by.id,
         node: n.uname,
         intervalMs: 0,
         probe: true,

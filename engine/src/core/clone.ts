@@ -3,7 +3,7 @@ import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from '.
 import { insertThisWith, insertWithThis } from './constraints.js';
 import { addPromotionScores, setInstanceRoles } from './promotable.js';
 import { formatScore, INFINITY } from './score.js';
-import type { WNode, WorkingSet, WRsc } from './working-set.js';
+import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** Pacemaker's integer option parsing: unparsable or below `min` gives `min`. */
 function scanMinInt(text: string, min: number): number {
@@ -56,8 +56,24 @@ function currentNode(r: WRsc): WNode | undefined {
   return r.runningOn[0];
 }
 
+/**
+ * How much the clone's colocations like an active instance's current node (Pacemaker's
+ * `cmp_instance_by_colocation`): the node alone, with the scores of the clone's primaries and of
+ * its influential dependents merged in as for a placement.
+ */
+function colocationScoreHere(ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number {
+  let table: Map<string, number> | undefined = new Map([[node.uname, 0]]);
+  const factor = (c: Coloc) => Math.fround(Math.fround(c.score) / Math.fround(INFINITY));
+  for (const c of clone.thisWith) table = addColocatedNodeScores(ws, c.primary, table, c.nodeAttribute, factor(c), {}) ?? table;
+  for (const c of clone.withThis) {
+    if (!colocationHasInfluence(c, inst)) continue;
+    table = addColocatedNodeScores(ws, c.dependent, table, c.nodeAttribute, factor(c), { nonnegative: true }) ?? table;
+  }
+  return table?.get(node.uname) ?? 0;
+}
+
 /** Pacemaker's order for assigning instances: active ones on allowed nodes first, then by number. */
-function compareInstances(clone: WRsc) {
+function compareInstances(ws: WorkingSet, clone: WRsc) {
   return (a: WRsc, b: WRsc): number => {
     const na = a.runningOn.length;
     const nb = b.runningOn.length;
@@ -83,6 +99,9 @@ function compareInstances(clone: WRsc) {
     if (!topA && !topB) return 0;
     if (topA !== topB) return topA ? -1 : 1;
     if (a.failed !== b.failed) return a.failed ? 1 : -1;
+    const ca = colocationScoreHere(ws, clone, a, nodeA);
+    const cb = colocationScoreHere(ws, clone, b, nodeB);
+    if (ca !== cb) return ca > cb ? -1 : 1;
     return instanceNumber(a) - instanceNumber(b);
   };
 }
@@ -109,7 +128,7 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
   }
   showCloneScores(ws, clone);
   const { max, nodeMax } = cloneLimits(clone);
-  const instances = [...clone.children].sort(compareInstances(clone));
+  const instances = [...clone.children].sort(compareInstances(ws, clone));
   // Pacemaker keeps the sorted order, and later colocations walk instances in it (which matters
   // when a non-mandatory colocation's last instance would leave no node available).
   clone.children = instances;
@@ -178,7 +197,7 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
       done(inst);
     } else if (assignInstance(inst, undefined)) allocated++;
   }
-  if (clone.promotable) setInstanceRoles(ws, clone, compareInstances(clone));
+  if (clone.promotable) setInstanceRoles(ws, clone, compareInstances(ws, clone));
   clone.allocating = false;
   clone.provisional = false;
   return undefined;

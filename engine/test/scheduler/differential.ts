@@ -99,9 +99,14 @@ export interface CaseResult {
   invalid?: string;
 }
 
-/** Generator profile per seed: two small clusters for every larger one (8 nodes, 14 resources, 14 constraints). */
+/**
+ * Generator profile per seed: two small clusters for every larger one (8 nodes, 14 resources, 14
+ * constraints); every fifth seed is clone-heavy, so that orderings and colocations between two
+ * clones (interleave) come up often.
+ */
 export function profileFor(seed: number) {
-  return seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
+  const base = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
+  return seed % 5 === 4 ? { ...base, cloneChance: 0.7, interleaveChance: 0.6 } : base;
 }
 
 /**
