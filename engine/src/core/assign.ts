@@ -67,8 +67,12 @@ export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boole
   }
   if (chosen) return finalize(rsc, chosen[0], chosen[1], false);
   chosen = best;
+  // Not for a globally-unique instance: the clone already kept instances where they run when it
+  // could, and any other instance should not crowd a node that runs one.
+  const uniqueInstance = rsc.parent?.variant === 'clone' && rsc.parent.unique;
   if (
     best &&
+    !uniqueInstance &&
     best[1] > 0 &&
     nodeAvailable(best[0], best[1], false) &&
     current &&

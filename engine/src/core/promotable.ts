@@ -20,7 +20,8 @@ function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): 
     (inst.runningOn.length === 0 && inst.knownOn.size === 0) ||
     inst.knownOn.has(node.uname) ||
     inst.runningOn.includes(node);
-  if (!applies || !inst.allowed.has(node.uname)) return undefined;
+  // Only where the instance is allowed with a score >= 0.
+  if (!applies || (inst.allowed.get(node.uname) ?? -1) < 0) return undefined;
   // A globally-unique instance's score is `master-<rsc>:<n>`; an anonymous one's `master-<rsc>`.
   const raw = inst.unique
     ? node.attrs.get(`master-${inst.id}`)
