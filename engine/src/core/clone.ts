@@ -28,6 +28,9 @@ export function cloneLimits(clone: WRsc): { max: number; nodeMax: number } {
 /**
  * Instances per node as a colocation between interleaved clones compares them (Pacemaker's
  * `copies_per_node`: the configured `clone-node-max`, even where an anonymous clone ignores it).
+ *
+ * @example
+ * copiesPerNode(ws.byId.get('app-clone')!) // 1 unless clone-node-max is set
  */
 export function copiesPerNode(r: WRsc): number {
   if (r.variant !== 'clone') return 1;

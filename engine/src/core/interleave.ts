@@ -37,6 +37,9 @@ export function interleavedOrdering(o: Ordering): boolean {
 /**
  * Where an instance is: the node it is active on (`current`) or the node it was assigned to; a
  * cloned group's instance is somewhere only when all its members are on that one node.
+ *
+ * @example
+ * instanceLocation(ws.byId.get('A:0')!, false)?.uname // 'node1'
  */
 export function instanceLocation(r: WRsc, current: boolean): WNode | undefined {
   const nodes = new Set<WNode>();
