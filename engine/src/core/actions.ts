@@ -3,7 +3,7 @@ import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
-import { leaves } from './unpack.js';
+import { historyName, leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /**
@@ -53,10 +53,6 @@ function canRestartInPlace(ws: WorkingSet, p: WRsc): boolean {
   return to !== undefined && p.runningOn.includes(to) && to.online && !to.unclean && isManaged(ws, p);
 }
 
-function historyName(p: WRsc): string {
-  return p.parent?.variant === 'clone' || p.parent?.parent?.variant === 'clone' ? p.id.replace(/:\d+$/, '') : p.id;
-}
-
 /**
  * Whether the resource's state on the node is known (no probe needed): its history there says
  * something (an entry whose failure expired, or only a pending operation, does not). For an
@@ -88,6 +84,22 @@ function probeInstance(p: WRsc, node: WNode): WRsc {
   const instance = byNumber.find((i) => !i.orphan && leaves(i).some((m) => m.assignedTo === node)) ?? byNumber[0];
   const member = inGroup ? instance?.children.find((m) => historyName(m) === historyName(p)) : instance;
   return member ?? p;
+}
+
+function instanceNumber(r: WRsc): number {
+  return Number.parseInt(r.id.slice(r.id.lastIndexOf(':') + 1), 10);
+}
+
+/**
+ * The instance that probes an anonymous clone on a node, as Pacemaker picks it: the one assigned
+ * to that node, else the lowest-numbered (returns the member of that instance matching `p`).
+ */
+function anonymousProber(p: WRsc, node: WNode): WRsc {
+  const inst = p.parent?.variant === 'clone' ? p : (p.parent as WRsc);
+  const clone = inst.parent as WRsc;
+  const byNumber = [...clone.children].sort((a, b) => instanceNumber(a) - instanceNumber(b));
+  const chosen = byNumber.find((i) => leaves(i).some((l) => l.assignedTo === node)) ?? byNumber[0];
+  return leaves(chosen ?? inst).find((l) => historyName(l) === historyName(p)) ?? p;
 }
 
 function recurringOps(p: WRsc, role: string): Op[] {
@@ -158,8 +170,9 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     }
     changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole, restart: restarts.has(p) });
     for (const n of ws.nodes) {
-      if (!n.online || n.unclean || hasHistory(ws, p, n)) continue;
-      // An anonymous clone is probed once per node (by its first instance), not once per instance.
+      if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n)) continue;
+      // An anonymous clone is probed once per node, not once per instance; a globally-unique
+      // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;
       const done = probed.get(probeKey);
       if (done !== undefined) continue;

@@ -1,5 +1,6 @@
 import type { Cib, LrmOp, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
+import { flattenSets, isTrue } from './nvsets.js';
 
 function rc(a: GraphAction): number {
   if (a.probe) return 7;
@@ -45,17 +46,26 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
  * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
  * writes): fenced nodes are down with an empty history; each resource action is recorded in the
  * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_monitor_<ms>` for
- * recurring monitors; a stop drops the recurring monitors; clone instances `rsc:N` are recorded
- * as `rsc`, as Pacemaker does for anonymous clones). Pure: returns a new CIB.
+ * recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
+ * recorded as `rsc`, as Pacemaker does, globally-unique ones as `rsc:N`). Pure: returns a new CIB.
  *
  * @example
  * const after = applyTransition(cib, schedule({ cib, now }).graph, now);
  */
 export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): Cib {
   const prims = new Map(cib.resources.flatMap(primitivesOf).map((p) => [p.id, p]));
+  const defaults = flattenSets(cib.rscDefaults);
+  const unique = new Set(
+    cib.resources
+      .filter((r) => r.kind === 'clone' && isTrue(flattenSets(r.meta).get('globally-unique') ?? defaults.get('globally-unique')))
+      .flatMap(primitivesOf)
+      .map((p) => p.id),
+  );
   const resourceInfo = (id: string) => {
-    const history = id.replace(/:\d+$/, '');
-    const p = prims.get(history);
+    const base = id.replace(/:\d+$/, '');
+    // A globally-unique clone's instances keep their own history (`rsc:N`).
+    const history = unique.has(base) ? id : base;
+    const p = prims.get(base);
     return { class: p?.class ?? 'ocf', provider: p?.provider, type: p?.type ?? 'unknown', history };
   };
   const status: NodeState[] = cib.status.map((s) => ({ ...s, attrs: { ...s.attrs }, lrm: s.lrm.map((r) => ({ ...r, ops: [...r.ops] })) }));

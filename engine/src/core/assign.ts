@@ -1,6 +1,7 @@
 import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
+import { compatibleInstance, interleavedColocation } from './interleave.js';
 import { formatScore, INFINITY } from './score.js';
 import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -32,6 +33,7 @@ export function sortNodes(ws: WorkingSet, entries: [string, number][], active: W
 }
 
 export function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
+  if (rsc.orphan) return; // Pacemaker shows no scores for orphans
   const names = [...table.keys()].sort(strcmp);
   for (const n of names) ws.scoreLines.push(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
 }
@@ -65,8 +67,12 @@ export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boole
   }
   if (chosen) return finalize(rsc, chosen[0], chosen[1], false);
   chosen = best;
+  // Not for a globally-unique instance: the clone already kept instances where they run when it
+  // could, and any other instance should not crowd a node that runs one.
+  const uniqueInstance = rsc.parent?.variant === 'clone' && rsc.parent.unique;
   if (
     best &&
+    !uniqueInstance &&
     best[1] > 0 &&
     nodeAvailable(best[0], best[1], false) &&
     current &&
@@ -84,8 +90,24 @@ export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boole
 function applyThisWith(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
   const archive = c.dependentRole === 'Promoted' || (c.score < 0 && c.score > -INFINITY) ? new Map(rsc.allowed) : undefined;
   assignResource(ws, c.primary);
-  applyColocationScore(ws, rsc, c.primary, c);
+  if (interleavedColocation(c) && rsc !== c.dependent) applyInterleaved(ws, rsc, c);
+  else applyColocationScore(ws, rsc, c.primary, c);
   if (archive && !anyNodeAvailable(ws, rsc.allowed)) rsc.allowed = archive;
+}
+
+/**
+ * An interleaved clone's instance is colocated with the other clone's instance on its node (the
+ * first of its best nodes that has one); when there is none and the colocation is mandatory, the
+ * instance cannot run at all.
+ */
+function applyInterleaved(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
+  if (c.primary.provisional) return;
+  const pair = compatibleInstance(ws, rsc, c.primary, false);
+  if (pair) applyColocationScore(ws, rsc, pair, c);
+  else if (c.score >= INFINITY) {
+    unassign(rsc);
+    finalize(rsc, undefined, 0, true);
+  }
 }
 
 function applyWithThis(ws: WorkingSet, rsc: WRsc, c: Coloc): void {

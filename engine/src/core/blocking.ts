@@ -1,8 +1,13 @@
 import { isManaged } from './assign.js';
+import { compatibleInstance, interleavedOrdering } from './interleave.js';
 import { isTrue } from './nvsets.js';
 import { INFINITY } from './score.js';
 import { leaves } from './unpack.js';
 import type { WorkingSet, WRsc } from './working-set.js';
+
+function byInstanceNumber(a: WRsc, b: WRsc): number {
+  return Number.parseInt(a.id.slice(a.id.lastIndexOf(':') + 1), 10) - Number.parseInt(b.id.slice(b.id.lastIndexOf(':') + 1), 10);
+}
 
 function willRun(p: WRsc): boolean {
   return p.assignedTo !== undefined && p.nextRole !== 'Stopped';
@@ -11,13 +16,14 @@ function willRun(p: WRsc): boolean {
 /**
  * Finds the primitives whose start cannot run, the way Pacemaker propagates unrunnable starts:
  * along ordered group members, mandatory `start → start` orders (a group as `first` is blocked
- * when any member is, a clone when every instance is), and mandatory colocations with a blocked
- * top-level primitive. Only start actions that exist propagate: a resource has one when it will be
- * active (an active resource that is being stopped has none), when it is a group member (the
- * group's internal orderings create them), or when an order names it as `first` (Pacemaker creates
- * missing `first` actions, never `then` ones). A blocked resource ends stopped, even where it is
- * already active (its start is unrunnable, so Pacemaker stops it). Mutates next roles; returns the
- * blocked set.
+ * when any member is, a clone when every instance is; between interleaved clones, instance by
+ * instance on the same node, and an instance with no partner on its node is not run), and
+ * mandatory colocations with a blocked top-level primitive. Only start actions that exist
+ * propagate: a resource has one when it will be active (an active resource that is being stopped
+ * has none), when it is a group member (the group's internal orderings create them), or when an
+ * order names it as `first` (Pacemaker creates missing `first` actions, never `then` ones). A
+ * blocked resource ends stopped, even where it is already active (its start is unrunnable, so
+ * Pacemaker stops it). Mutates next roles; returns the blocked set.
  *
  * @example
  * const blocked = applyBlocking(ws);
@@ -51,6 +57,18 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     return changed;
   };
+  // An instance of an interleaved clone with no instance of the clone it is ordered after on its
+  // node cannot run there: Pacemaker takes its assignment back (so later pairings no longer see it).
+  const inhibit = (t: WRsc): boolean => {
+    let changed = false;
+    for (const p of leaves(t)) {
+      if (!p.assignedTo || p.assignedTo.unclean || !isManaged(ws, p)) continue;
+      p.assignedTo = undefined;
+      blocked.add(p);
+      changed = true;
+    }
+    return changed;
+  };
   for (let changed = true; changed; ) {
     changed = false;
     for (const g of ws.byId.values()) {
@@ -60,7 +78,19 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     for (const o of ws.orderings) {
       if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
-      if (firstBlocked(o.first)) changed = block(o.then, false) || changed;
+      if (!interleavedOrdering(o)) {
+        if (firstBlocked(o.first)) changed = block(o.then, false) || changed;
+        continue;
+      }
+      // Interleaved: each instance of `then` depends only on the instance of `first` on its node
+      // (instances are paired in instance-number order, as Pacemaker has sorted them by then).
+      const firsts = [...o.first.children].sort(byInstanceNumber);
+      for (const t of [...o.then.children].sort(byInstanceNumber)) {
+        const f = compatibleInstance(ws, t, o.first, false, firsts);
+        if (f) {
+          if (firstBlocked(f)) changed = block(t, false) || changed;
+        } else if (o.symmetrical) changed = inhibit(t) || changed;
+      }
     }
     // Mandatory colocations with a top-level primitive, or a clone none of whose instances can start.
     for (const r of ws.resources) {

@@ -3,11 +3,47 @@ import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from '.
 import { insertThisWith, insertWithThis } from './constraints.js';
 import { addPromotionScores, setInstanceRoles } from './promotable.js';
 import { formatScore, INFINITY } from './score.js';
-import type { WNode, WorkingSet, WRsc } from './working-set.js';
+import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
-/** `clone-max` (default: number of nodes) and `clone-node-max` (1 for anonymous clones). */
+/** Pacemaker's integer option parsing: unparsable or below `min` gives `min`. */
+function scanMinInt(text: string, min: number): number {
+  const n = Number.parseInt(text, 10);
+  return Number.isNaN(n) || n < min ? min : n;
+}
+
+/**
+ * `clone-max` (default: number of nodes) and `clone-node-max` (default 1). Like Pacemaker, an
+ * anonymous clone runs at most one instance per node whatever its `clone-node-max` says; only a
+ * globally-unique clone may run several.
+ *
+ * @example
+ * cloneLimits(ws.byId.get('ip-clone')!) // { max: 4, nodeMax: 2 }
+ */
 export function cloneLimits(clone: WRsc): { max: number; nodeMax: number } {
-  return { max: clone.children.filter((i) => !i.orphan).length, nodeMax: 1 };
+  const configured = clone.meta.get('clone-node-max');
+  const nodeMax = clone.unique && configured !== undefined ? scanMinInt(configured, 0) : 1;
+  return { max: clone.children.filter((i) => !i.orphan).length, nodeMax };
+}
+
+/**
+ * Instances per node as a colocation between interleaved clones compares them (Pacemaker's
+ * `copies_per_node`: the configured `clone-node-max`, even where an anonymous clone ignores it).
+ *
+ * @example
+ * copiesPerNode(ws.byId.get('app-clone')!) // 1 unless clone-node-max is set
+ */
+export function copiesPerNode(r: WRsc): number {
+  if (r.variant !== 'clone') return 1;
+  const configured = r.meta.get('clone-node-max');
+  return configured === undefined ? 1 : scanMinInt(configured, 0);
+}
+
+/** The clone's scores and, recursively, its instances' (orphans are not shown), as crm_simulate prints them. */
+function showCloneScores(ws: WorkingSet, r: WRsc): void {
+  if (r.orphan) return;
+  for (const n of [...r.allowed.keys()].sort())
+    ws.scoreLines.push(`pcmk__clone_allocate: ${r.id} allocation score on ${n}: ${formatScore(r.allowed.get(n) ?? 0)}`);
+  for (const c of r.children) showCloneScores(ws, c);
 }
 
 function setScore(r: WRsc, node: string, score: number): void {
@@ -23,8 +59,24 @@ function currentNode(r: WRsc): WNode | undefined {
   return r.runningOn[0];
 }
 
+/**
+ * How much the clone's colocations like an active instance's current node (Pacemaker's
+ * `cmp_instance_by_colocation`): the node alone, with the scores of the clone's primaries and of
+ * its influential dependents merged in as for a placement.
+ */
+function colocationScoreHere(ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number {
+  let table: Map<string, number> | undefined = new Map([[node.uname, 0]]);
+  const factor = (c: Coloc) => Math.fround(Math.fround(c.score) / Math.fround(INFINITY));
+  for (const c of clone.thisWith) table = addColocatedNodeScores(ws, c.primary, table, c.nodeAttribute, factor(c), {}) ?? table;
+  for (const c of clone.withThis) {
+    if (!colocationHasInfluence(c, inst)) continue;
+    table = addColocatedNodeScores(ws, c.dependent, table, c.nodeAttribute, factor(c), { nonnegative: true }) ?? table;
+  }
+  return table?.get(node.uname) ?? 0;
+}
+
 /** Pacemaker's order for assigning instances: active ones on allowed nodes first, then by number. */
-function compareInstances(clone: WRsc) {
+function compareInstances(ws: WorkingSet, clone: WRsc) {
   return (a: WRsc, b: WRsc): number => {
     const na = a.runningOn.length;
     const nb = b.runningOn.length;
@@ -50,6 +102,9 @@ function compareInstances(clone: WRsc) {
     if (!topA && !topB) return 0;
     if (topA !== topB) return topA ? -1 : 1;
     if (a.failed !== b.failed) return a.failed ? 1 : -1;
+    const ca = colocationScoreHere(ws, clone, a, nodeA);
+    const cb = colocationScoreHere(ws, clone, b, nodeB);
+    if (ca !== cb) return ca > cb ? -1 : 1;
     return instanceNumber(a) - instanceNumber(b);
   };
 }
@@ -74,10 +129,9 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
     clone.allowed =
       addColocatedNodeScores(ws, c.dependent, clone.allowed, c.nodeAttribute, factor, { active: true, nonnegative: true }) ?? clone.allowed;
   }
-  for (const n of [...clone.allowed.keys()].sort())
-    ws.scoreLines.push(`pcmk__clone_allocate: ${clone.id} allocation score on ${n}: ${formatScore(clone.allowed.get(n) ?? 0)}`);
+  showCloneScores(ws, clone);
   const { max, nodeMax } = cloneLimits(clone);
-  const instances = [...clone.children].sort(compareInstances(clone));
+  const instances = [...clone.children].sort(compareInstances(ws, clone));
   // Pacemaker keeps the sorted order, and later colocations walk instances in it (which matters
   // when a non-mandatory colocation's last instance would leave no node available).
   clone.children = instances;
@@ -146,7 +200,7 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
       done(inst);
     } else if (assignInstance(inst, undefined)) allocated++;
   }
-  if (clone.promotable) setInstanceRoles(ws, clone, compareInstances(clone));
+  if (clone.promotable) setInstanceRoles(ws, clone, compareInstances(ws, clone));
   clone.allocating = false;
   clone.provisional = false;
   return undefined;

@@ -24,7 +24,8 @@ export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
  * nodeFailCount(node, rsc, 1_800_000_000, false) // 2
  */
 export function nodeFailCount(node: WNode, rsc: WRsc, now: number, effective: boolean): number {
-  const entry = failuresOn(node).get(baseId(rsc.id));
+  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`).
+  const entry = failuresOn(node).get(rsc.unique ? rsc.id : baseId(rsc.id));
   if (!entry) return 0;
   const { count, last } = entry;
   if (effective && count > 0 && last > 0 && rsc.failureTimeoutS > 0 && now > last + rsc.failureTimeoutS) return 0;
@@ -59,7 +60,7 @@ function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
 
 /**
  * The resource to ban from `node` because its fail count reached `migration-threshold`, if any
- * (an anonymous clone instance bans its whole clone).
+ * (an anonymous clone instance bans its whole clone, a globally-unique instance only itself).
  *
  * @example
  * thresholdReached(ws, rsc, node)?.id // 'rsc'
@@ -70,7 +71,7 @@ export function thresholdReached(ws: WorkingSet, rsc: WRsc, node: WNode): WRsc |
   if (count <= 0) return undefined;
   if (rsc.migrationThreshold - count > 0) return undefined;
   let ban = rsc;
-  if (rsc.parent?.variant === 'clone' && rsc.meta.get('globally-unique') !== 'true') ban = rsc.parent;
-  else if (rsc.parent?.parent?.variant === 'clone' && rsc.meta.get('globally-unique') !== 'true') ban = rsc.parent.parent;
+  if (rsc.parent?.variant === 'clone' && !rsc.unique) ban = rsc.parent;
+  else if (rsc.parent?.parent?.variant === 'clone' && !rsc.unique) ban = rsc.parent.parent;
   return ban;
 }

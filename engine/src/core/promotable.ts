@@ -1,7 +1,7 @@
 import { isManaged } from './assign.js';
 import { nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
-import { addScores, INFINITY, parseScore } from './score.js';
+import { addScores, formatScore, INFINITY, parseScore } from './score.js';
 import { roleRank, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 function baseId(r: WRsc): string {
@@ -10,17 +10,22 @@ function baseId(r: WRsc): string {
 
 /** The node's promotion score (`master-<rsc>` attribute) for an instance, or undefined when unset or not applicable. */
 function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
-  // Which instance's score counts where, as Pacemaker decides it for anonymous clones.
-  const activeHere = clone.children.find((i) => i.runningOn.includes(node));
-  const anyKnownHere = clone.children.some((i) => i.knownOn.has(node.uname));
+  // Which instance's score counts where, as Pacemaker decides it (the first two rules are for
+  // anonymous clones only: a globally-unique instance counts only where its own history is known).
+  const activeHere = inst.unique ? undefined : clone.children.find((i) => i.runningOn.includes(node));
+  const anyKnownHere = !inst.unique && clone.children.some((i) => i.knownOn.has(node.uname));
   const applies =
     activeHere === inst ||
     (activeHere === undefined && anyKnownHere) ||
     (inst.runningOn.length === 0 && inst.knownOn.size === 0) ||
     inst.knownOn.has(node.uname) ||
     inst.runningOn.includes(node);
-  if (!applies || !inst.allowed.has(node.uname)) return undefined;
-  const raw = node.attrs.get(`master-${baseId(inst)}`) ?? node.attrs.get(`master-${inst.id}`);
+  // Only where the instance is allowed with a score >= 0.
+  if (!applies || (inst.allowed.get(node.uname) ?? -1) < 0) return undefined;
+  // A globally-unique instance's score is `master-<rsc>:<n>`; an anonymous one's `master-<rsc>`.
+  const raw = inst.unique
+    ? node.attrs.get(`master-${inst.id}`)
+    : (node.attrs.get(`master-${baseId(inst)}`) ?? node.attrs.get(`master-${inst.id}`));
   return raw === undefined ? undefined : (parseScore(raw) ?? 0);
 }
 
@@ -56,14 +61,18 @@ function limits(clone: WRsc): { max: number; nodeMax: number } {
  * `promoted-node-max` per node) are promoted, the others run unpromoted.
  *
  * @example
- * setInstanceRoles(ws, clone, compareInstances(clone));
+ * setInstanceRoles(ws, clone, compareInstances(ws, clone));
  */
 export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc, b: WRsc) => number): void {
   const target = clone.meta.get('target-role')?.toLowerCase();
   const sortIndex = new Map<WRsc, number>();
   for (const inst of clone.children) {
     const chosen = inst.nextRole === 'Stopped' ? undefined : inst.assignedTo;
-    if (!chosen) continue;
+    if (!chosen) {
+      // An instance that will not run keeps Pacemaker's initial sort index, 0 (it is sorted, never promoted).
+      sortIndex.set(inst, 0);
+      continue;
+    }
     // An instance whose promote failed (next role Unpromoted) is not promoted again until the failure is cleared.
     let priority =
       target === 'unpromoted' || target === 'slave' || inst.nextRole === 'Unpromoted'
@@ -82,12 +91,18 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
   // Pacemaker adds each instance's promotion priority to the clone's own node scores (and keeps it:
   // resources colocated with the clone later see those scores).
   const weights = clone.allowed;
+  const placed = (inst: WRsc) => (inst.nextRole === 'Stopped' ? undefined : inst.assignedTo);
   for (const [inst, idx] of sortIndex) {
-    if (idx < 0 || !inst.assignedTo) continue;
-    const n = inst.assignedTo.uname;
-    weights.set(n, addScores(idx, weights.get(n) ?? 0));
+    const node = placed(inst);
+    if (idx < 0 || !node) continue;
+    weights.set(node.uname, addScores(idx, weights.get(node.uname) ?? 0));
   }
-  for (const [inst, idx] of sortIndex) if (idx >= 0 && inst.assignedTo) sortIndex.set(inst, weights.get(inst.assignedTo.uname) ?? idx);
+  for (const [inst, idx] of sortIndex) {
+    const node = placed(inst);
+    // An unmanaged promoted instance stays first; the others take their node's merged score.
+    if (!isManaged(ws, inst) && inst.nextRole === 'Promoted') sortIndex.set(inst, INFINITY);
+    else if (idx >= 0 && node) sortIndex.set(inst, weights.get(node.uname) ?? idx);
+  }
   const order = [...sortIndex.keys()].sort((a, b) => {
     const x = sortIndex.get(a) ?? 0;
     const y = sortIndex.get(b) ?? 0;
@@ -99,12 +114,15 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
     return tieBreak(a, b);
   });
   // Like Pacemaker, keep the instances in promotion order (later colocations walk them in it).
-  clone.children = [...order, ...clone.children.filter((i) => !sortIndex.has(i))];
+  clone.children = order;
+  for (const inst of order)
+    ws.scoreLines.push(`${inst.id} promotion score on ${placed(inst)?.uname ?? 'none'}: ${formatScore(sortIndex.get(inst) ?? 0)}`);
   const { max, nodeMax } = limits(clone);
   const perNode = new Map<string, number>();
   let promoted = 0;
   for (const inst of order) {
-    const node = inst.assignedTo as WNode;
+    const node = placed(inst);
+    if (!node) continue;
     const ok =
       (sortIndex.get(inst) ?? -1) >= 0 && promoted < max && (perNode.get(node.uname) ?? 0) < nodeMax && nodeAvailable(node, 0, false);
     const frozen = !ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && inst.role !== 'Promoted';

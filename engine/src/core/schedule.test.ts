@@ -86,6 +86,71 @@ describe('schedule', () => {
     expect(where(failed(NOW - 600)).a).toBe('n1');
   });
 
+  describe('clones', () => {
+    const clone = (meta: Record<string, string>, child = prim('r')): Cib['resources'][number] => ({
+      kind: 'clone',
+      id: 'c',
+      meta: [{ id: 'c-meta', pairs: Object.entries(meta).map(([name, value]) => ({ id: `c-${name}`, name, value })) }],
+      child,
+    });
+    const started = (c: Cib) => schedule({ cib: c, now: NOW }).placements.filter((p) => p.role !== 'Stopped');
+
+    it('runs several instances per node only for a globally-unique clone (clone-node-max)', () => {
+      const meta = { 'clone-max': '4', 'clone-node-max': '2' };
+      // Pacemaker ignores clone-node-max for an anonymous clone: one instance per node.
+      expect(started(cib([clone(meta)], [], [up(1), up(2), up(3)])).map((p) => p.node)).toEqual(['n1', 'n2', 'n3']);
+      const unique = started(cib([clone({ ...meta, 'globally-unique': 'true' })], [], [up(1), up(2), up(3)]));
+      expect(unique.map((p) => `${p.rsc}@${p.node}`)).toEqual(['r:0@n1', 'r:1@n2', 'r:2@n3', 'r:3@n1']);
+    });
+
+    it("bans only the globally-unique instance that reached migration-threshold, and keeps each instance's own history", () => {
+      const on = (s: NodeState, ...ids: string[]) => {
+        for (const id of ids)
+          s.lrm.push({
+            id,
+            class: 'ocf',
+            provider: 'heartbeat',
+            type: 'Dummy',
+            ops: [
+              {
+                id: `${id}_last_0`,
+                operation: 'start',
+                callId: 5,
+                rc: 0,
+                opStatus: 0,
+                intervalMs: 0,
+                attrs: { 'transition-key': '5:1:0:x' },
+              },
+            ],
+          });
+        return s;
+      };
+      const failing = (unique: boolean) =>
+        cib(
+          [clone({ 'clone-max': '4', 'clone-node-max': '2', 'migration-threshold': '1', 'globally-unique': String(unique) })],
+          [],
+          [
+            on(up(1, { 'fail-count-r:0#monitor_10000': '1', 'fail-count-r#monitor_10000': unique ? '0' : '1' }), 'r:0', 'r:3'),
+            on(up(2), 'r:1'),
+            on(up(3), 'r:2'),
+          ],
+        );
+      const c = failing(true);
+      const r = schedule({ cib: c, now: NOW });
+      expect(r.placements.map((p) => `${p.rsc}@${p.node}`)).toEqual(['r:0@n2', 'r:1@n2', 'r:2@n3', 'r:3@n1']);
+      // The output CIB records the move under the instance's own name.
+      const after = applyTransition(c, r.graph, NOW);
+      expect(
+        after.status
+          .find((s) => s.uname === 'n2')
+          ?.lrm.map((l) => l.id)
+          .sort(),
+      ).toEqual(['r:0', 'r:1', 'r:2', 'r:3']);
+      // An anonymous clone's fail count bans the whole clone from n1.
+      expect(started(failing(false)).some((p) => p.node === 'n1')).toBe(false);
+    });
+  });
+
   it('is deterministic and does not modify its input', () => {
     const c = cib(
       [prim('a'), prim('b')],

@@ -57,19 +57,18 @@ function applyLocations(ws: WorkingSet): void {
         else if (!reset) addScore(r, p.node.uname, p.score);
       }
     };
-    if (rsc.variant === 'group') {
-      apply(rsc, false);
-      const colocated = rsc.meta.get('collocated') === undefined || isTrue(rsc.meta.get('collocated'));
-      rsc.children.forEach((m, i) => {
-        apply(m, colocated && i > 0);
-      });
-    } else if (rsc.variant === 'clone') {
-      const all = (r: WRsc) => {
-        apply(r, false);
-        r.children.forEach(all);
-      };
-      all(rsc);
-    } else apply(rsc, false);
+    // A group applies the score to its first member only (when collocated: later members just
+    // become allowed there); a clone passes it on to its instances.
+    const applyTo = (r: WRsc): void => {
+      apply(r, false);
+      if (r.variant === 'group') {
+        const colocated = r.meta.get('collocated') === undefined || isTrue(r.meta.get('collocated'));
+        r.children.forEach((m, i) => {
+          apply(m, colocated && i > 0);
+        });
+      } else r.children.forEach(applyTo);
+    };
+    applyTo(rsc);
   }
 }
 

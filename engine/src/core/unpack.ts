@@ -83,6 +83,7 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string
     managed: meta.get('is-managed') === undefined ? true : isTrue(meta.get('is-managed')),
     critical: meta.get('critical') === undefined ? true : isTrue(meta.get('critical')),
     promotable,
+    unique: isTrue(meta.get('globally-unique')),
     allowed: new Map(),
     runningOn: [],
     role: 'Stopped',
@@ -139,13 +140,40 @@ function owners(byId: Map<string, WRsc>): Map<string, WRsc> {
 }
 
 /**
- * Which instance of an anonymous clone a history entry belongs to, as Pacemaker decides it: the
- * instance already active on this node, else the lowest-numbered instance active nowhere.
+ * The name a primitive's operation history is recorded under: an anonymous clone's instances
+ * share the configured id (`rsc`), everything else (a globally-unique instance `rsc:N`
+ * included) uses its own id.
+ *
+ * @example
+ * historyName(ws.byId.get('ping:2')!) // 'ping' (anonymous clone), 'ip:2' (globally-unique)
  */
-function cloneInstanceFor(byId: Map<string, WRsc>, historyId: string, node: WNode, orphan: (clone: WRsc) => WRsc): WRsc | undefined {
+export function historyName(p: WRsc): string {
+  const inClone = p.parent?.variant === 'clone' || p.parent?.parent?.variant === 'clone';
+  return inClone && !p.unique ? p.id.replace(/:\d+$/, '') : p.id;
+}
+
+/** The key a history entry is filed under in {@link WorkingSet.history} (see {@link historyName}). */
+function historyKey(byId: Map<string, WRsc>, historyId: string): string {
+  const base = historyId.replace(/:\d+$/, '');
+  return owners(byId).get(base)?.unique ? historyId : base;
+}
+
+/**
+ * Which clone instance a history entry belongs to, as Pacemaker decides it. For an anonymous
+ * clone: the instance already active on this node, else the lowest-numbered instance active
+ * nowhere. A globally-unique clone's entries name their instance (`rsc:N`) and are found by id
+ * before this is asked; one that names no configured instance (beyond clone-max) is an orphan.
+ */
+function cloneInstanceFor(
+  byId: Map<string, WRsc>,
+  historyId: string,
+  node: WNode,
+  orphan: (clone: WRsc, id?: string) => WRsc,
+): WRsc | undefined {
   const base = historyId.replace(/:\d+$/, '');
   const clone = owners(byId).get(base);
   if (!clone) return undefined;
+  if (clone.unique) return clone.config.kind === 'clone' && clone.config.child.kind === 'primitive' ? orphan(clone, historyId) : undefined;
   const member = (inst: WRsc) => (inst.variant === 'primitive' ? inst : inst.children.find((m) => m.id.replace(/:\d+$/, '') === base));
   const here = clone.children.find((inst) => inst.runningOn.includes(node));
   if (here) {
@@ -309,10 +337,12 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     };
     top.forEach(setAll);
   }
-  const makeOrphan = (clone: WRsc): WRsc => {
+  const makeOrphan = (clone: WRsc, id?: string): WRsc => {
     const template = clone.config.kind === 'clone' ? clone.config.child : undefined;
     if (!template) throw new Error(`${clone.id} is not a clone`);
-    const inst = newRsc(instanceOf(template, clone.children.length), clone, defaults, nodes.length);
+    const config = instanceOf(template, clone.children.length);
+    // A globally-unique clone's orphan keeps the id its history names.
+    const inst = newRsc(id === undefined ? config : { ...config, id }, clone, defaults, nodes.length);
     const mark = (r: WRsc) => {
       r.orphan = true;
       r.nextRole = 'Stopped';
@@ -371,7 +401,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     if (!node) continue;
     const m = new Map<string, LrmResource>();
     for (const lr of state.lrm) {
-      const name = lr.id.replace(/:\d+$/, '');
+      const name = historyKey(byId, lr.id);
       if (!m.has(name)) m.set(name, lr);
     }
     history.set(node.uname, m);

@@ -65,6 +65,11 @@ export interface WRsc {
   managed: boolean;
   critical: boolean;
   promotable: boolean;
+  /**
+   * `globally-unique=true` (set on a clone, inherited by its instances): every instance is a
+   * distinct resource with its own history (`rsc:N`), fail counts and promotion score.
+   */
+  unique: boolean;
   /** Allowed nodes and their scores, by uname (absent = not allowed). */
   allowed: Map<string, number>;
   runningOn: WNode[];
@@ -121,7 +126,7 @@ export interface WorkingSet {
   primitives: WRsc[];
   colocations: Coloc[];
   orderings: Ordering[];
-  /** Operation history by node uname, then by history name (clone instances under their base id). */
+  /** Operation history by node uname, then by history name (anonymous clone instances under their base id). */
   history: Map<string, Map<string, LrmResource>>;
   /** Scores as crm_simulate prints them, in the order they were computed. */
   scoreLines: string[];

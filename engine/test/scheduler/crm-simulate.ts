@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCib } from '../../src/cib/import.js';
 import { unpack } from '../../src/core/unpack.js';
-import { aggregate } from './placement.js';
+import { aggregate, uniqueBases } from './placement.js';
 
 /** Seconds since the epoch → the ISO 8601 form `crm_simulate -t` takes. */
 export function isoTime(now: number): string {
@@ -80,5 +80,6 @@ export function placementOf(cibXml: string, now: number): Map<string, string> {
   const ws = unpack(cib, now);
   return aggregate(
     ws.primitives.map((p) => [p.id, p.runningOn.length === 0 ? 'Stopped' : `${p.role}@${p.runningOn.map((n) => n.uname).join(',')}`]),
+    uniqueBases(cib),
   );
 }

@@ -8,7 +8,7 @@ import type { Cib } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { crmSimulate, placementOf } from './crm-simulate.js';
 import { generateCib } from './generator.js';
-import { aggregate } from './placement.js';
+import { aggregate, uniqueBases } from './placement.js';
 
 export const NOW = 1_800_000_000;
 
@@ -17,29 +17,20 @@ export const NOW = 1_800_000_000;
  * one history entry (Pacemaker may start a second next to a blocked one), so they count once.
  */
 export function enginePlacement(cib: Cib, now = NOW): Map<string, string> {
+  const unique = uniqueBases(cib);
   const seen = new Set<string>();
   const entries: [string, string][] = [];
   for (const p of schedule({ cib, now }).placements) {
     const where = p.role === 'Stopped' || !p.node ? 'Stopped' : `${p.role}@${p.nodes.join(',')}`;
-    const key = `${p.rsc.replace(/:\d+$/, '')} ${where}`;
-    if (where !== 'Stopped' && /:\d+$/.test(p.rsc) && !uniqueClone(cib, p.rsc)) {
+    const base = p.rsc.replace(/:\d+$/, '');
+    if (where !== 'Stopped' && base !== p.rsc && !unique.has(base)) {
+      const key = `${base} ${where}`;
       if (seen.has(key)) continue;
       seen.add(key);
     }
     entries.push([p.rsc, where]);
   }
-  return aggregate(entries);
-}
-
-function uniqueClone(cib: Cib, instance: string): boolean {
-  const base = instance.replace(/:\d+$/, '');
-  const clone = cib.resources.find(
-    (r) => r.kind === 'clone' && (r.child.id === base || (r.child.kind === 'group' && r.child.children.some((m) => m.id === base))),
-  );
-  return (
-    clone?.kind === 'clone' &&
-    clone.meta.some((set) => set.pairs.some((x) => x.name === 'globally-unique' && /^(true|yes|on|1|y)$/i.test(x.value)))
-  );
+  return aggregate(entries, unique);
 }
 
 /** Differences between two placements, one line each (empty when they agree). */
@@ -121,9 +112,14 @@ export interface CaseResult {
   invalid?: string;
 }
 
-/** Generator profile per seed: two small clusters for every larger one (8 nodes, 14 resources, 14 constraints). */
+/**
+ * Generator profile per seed: two small clusters for every larger one (8 nodes, 14 resources, 14
+ * constraints); every fifth seed is clone-heavy, so that orderings and colocations between two
+ * clones (interleave) come up often.
+ */
 export function profileFor(seed: number) {
-  return seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
+  const base = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
+  return seed % 5 === 4 ? { ...base, cloneChance: 0.7, interleaveChance: 0.6 } : base;
 }
 
 /**

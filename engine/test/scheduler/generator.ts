@@ -3,7 +3,9 @@
  * online/offline/standby with attributes, primitives and groups, location constraints with
  * scores and rules (the diskcheck rule among them), colocations, orders, stickiness with a
  * current placement taken from the operation history, fail counts with migration-threshold and
- * failure-timeout. Same seed, same CIB.
+ * failure-timeout; clones anonymous or globally-unique (instances `rsc:N` in the history, with
+ * their own fail counts and promotion scores), clone-node-max, interleave, promotable. Same
+ * seed, same CIB.
  */
 import type { Cib, Constraint, NodeState, NvSet, Op, Primitive, Resource, Rule } from '../../src/core/cib-model.js';
 import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
@@ -34,6 +36,17 @@ export interface GenOptions {
   promotableChance?: number;
   /** Probability that a placed primitive has a failure in its history on a node (default 0.12). */
   failureChance?: number;
+  /** Probability that a clone is globally-unique (default 0.3). */
+  uniqueChance?: number;
+  /** Probability that a clone has interleave=true (default 0.35). */
+  interleaveChance?: number;
+}
+
+/** How a globally-unique clone's instances may be laid out in the generated history. */
+interface UniqueShape {
+  perNode: number;
+  /** A random instance number not used yet (one at clone-max, an orphan, now and then), or undefined when none is left. */
+  take: () => number | undefined;
 }
 
 const onFailValues = ['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote'];
@@ -138,17 +151,40 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     return m;
   };
   const resources: Resource[] = [];
+  const uniqueShapes = new Map<string, UniqueShape>();
+  // Several instances per node are for globally-unique clones only, and interleaved clones must
+  // allow the same number per node as the clones they are colocated with (anything else is a
+  // configuration error for crm_verify): so either every clone here is globally-unique with the
+  // same clone-node-max > 1, or every clone runs one instance per node.
+  const perNode = chance(0.2) ? int(2, 3) : 1;
   const nRes = int(1, opts.maxResources ?? 7);
   for (let i = 0; i < nRes; i++) {
     if (chance(opts.cloneChance ?? 0.15)) {
       const cid = `cln${i}`;
       const cmeta: [string, string][] = [];
-      if (chance(0.4)) cmeta.push(['clone-max', String(int(1, nNodes))]);
+      const unique = perNode > 1 || chance(opts.uniqueChance ?? 0.3);
+      if (unique) cmeta.push(['globally-unique', 'true']);
+      if (perNode > 1 || chance(0.1)) cmeta.push(['clone-node-max', String(perNode)]);
+      const max = chance(0.4) ? int(1, nNodes * (unique ? perNode : 1)) : nNodes;
+      if (max !== nNodes || chance(0.2)) cmeta.push(['clone-max', String(max)]);
+      if (chance(opts.interleaveChance ?? 0.35)) cmeta.push(['interleave', 'true']);
       if (chance(0.3)) cmeta.push(['resource-stickiness', pick(stickies)]);
       if (chance(0.1)) cmeta.push(['target-role', 'Stopped']);
+      if (unique && chance(0.3)) cmeta.push(['migration-threshold', String(int(1, 2))]);
       if (chance(opts.promotableChance ?? 0.4)) {
         cmeta.push(['promotable', 'true']);
-        if (chance(0.3)) cmeta.push(['promoted-max', String(int(1, 2))]);
+        if (chance(0.3)) cmeta.push(['promoted-max', String(int(1, 2 * perNode))]);
+        if (unique && perNode > 1 && chance(0.5)) cmeta.push(['promoted-node-max', String(int(1, 2))]);
+      }
+      if (unique) {
+        const used = new Set<number>();
+        const take = () => {
+          const free = Array.from({ length: max }, (_, n) => n).filter((n) => !used.has(n));
+          const n = chance(0.05) && !used.has(max) ? max : free.length > 0 ? pick(free) : undefined;
+          if (n !== undefined) used.add(n);
+          return n;
+        };
+        uniqueShapes.set(`${cid}-clone`, { perNode, take });
       }
       resources.push({
         kind: 'clone',
@@ -272,6 +308,17 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     };
   });
   const upStates = status.filter((_, i) => online[i]);
+  // A globally-unique instance's own fail count and promotion score where it runs.
+  const uniqueInstanceAttrs = (s: NodeState, id: string, promotable: boolean) => {
+    const attrs: [string, string][] = [];
+    if (chance(0.2)) {
+      attrs.push([`fail-count-${id}#monitor_10000`, String(int(1, 3))]);
+      attrs.push([`last-failure-${id}#monitor_10000`, String(opts.now - pick([5, 30, 900]))]);
+    }
+    if (promotable && chance(0.6)) attrs.push([`master-${id}`, pick(['1', '5', '10', '100'])]);
+    if (attrs.length > 0 && s.transient.length === 0) s.transient.push({ id: `status-${s.id}`, pairs: [] });
+    for (const [name, value] of attrs) s.transient[0]?.pairs.push({ id: `status-${s.id}-${name}`, name, value });
+  };
   const place = (p: Primitive, s: NodeState, promoted = false) => {
     const task = promoted ? 'promote' : 'start';
     const ops = [
@@ -288,11 +335,19 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
       const child = r.child;
       const promotable = r.meta.some((m) => m.pairs.some((x) => x.name === 'promotable'));
       let promotedOnce = false;
+      const shape = uniqueShapes.get(r.id);
       for (const st of upStates) {
         if (!chance(0.6)) continue;
-        const promoted: boolean = promotable && !promotedOnce && chance(0.5);
-        promotedOnce ||= promoted;
-        place(child, st, promoted);
+        // A globally-unique clone's history names its instances (`rsc:N`), possibly several per node.
+        for (let k = shape ? int(1, shape.perNode) : 1; k > 0; k--) {
+          const n = shape?.take();
+          if (shape && n === undefined) break;
+          const promoted: boolean = promotable && !promotedOnce && chance(0.5);
+          promotedOnce ||= promoted;
+          const inst = shape ? { ...child, id: `${child.id}:${n}` } : child;
+          place(inst, st, promoted);
+          if (shape) uniqueInstanceAttrs(st, inst.id, promotable);
+        }
       }
     } else if (r.kind === 'group') {
       const upTo = chance(0.85) ? r.children.length : int(1, r.children.length);
@@ -330,8 +385,15 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
     if (!startFatal) crm.push(['start-failure-is-fatal', 'false']);
     if (fchance(0.1))
       opDefaults.push({ id: 'op-options', pairs: [{ id: 'op-options-on-fail', name: 'on-fail', value: fpick(onFailValues) }] });
+    // Instances of globally-unique clones have their own history names (`rsc:N`): left out here.
+    const uniqueMembers = new Set(
+      resources
+        .filter((r) => r.kind === 'clone' && r.meta.some((m) => m.pairs.some((x) => x.name === 'globally-unique')))
+        .flatMap((r) => (r.kind === 'clone' ? (r.child.kind === 'group' ? r.child.children : [r.child]) : [])),
+    );
     for (const st of status) {
       for (const p of prims) {
+        if (uniqueMembers.has(p)) continue;
         const placed = st.lrm.find((l) => l.id === p.id);
         if (!fchance(placed ? failureChance : failureChance / 3)) continue;
         const promoted = placed?.ops.some((o) => o.operation === 'promote') ?? false;

@@ -1,17 +1,19 @@
 /**
  * Golden scheduler scenarios: every folder here with an `input.xml` holds the expected
  * `graph.txt`, `scores.txt` and `summary.txt`. Run with OCFKIT_UPDATE_GOLDEN=1 to regenerate them,
- * then review the change as a diff. Each scenario's final placement is also checked against
- * crm_simulate, so a golden file cannot silently enshrine a wrong decision.
+ * then review the change as a diff. Each scenario's final placement and its score lines are also
+ * checked against crm_simulate, so a golden file cannot silently enshrine a wrong decision.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
+import { exportCib } from '../../src/cib/export.js';
 import { importCib } from '../../src/cib/import.js';
 import type { TransitionGraph } from '../../src/core/graph.js';
 import { schedule } from '../../src/core/schedule.js';
+import { crmSimulate } from './crm-simulate.js';
 import { compareCib, NOW } from './differential.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -50,7 +52,11 @@ describe('golden scheduler scenarios', () => {
       check(dir, 'graph.txt', graphText(result.graph));
       check(dir, 'scores.txt', `${result.scores.join('\n')}\n`);
       check(dir, 'summary.txt', result.summary);
-      if (!noPacemaker) expect(await compareCib(cib, NOW)).toEqual([]);
+      if (noPacemaker) return;
+      expect(await compareCib(cib, NOW)).toEqual([]);
+      // The scores are crm_simulate's own -s lines, in its order.
+      const { stdout } = await crmSimulate(exportCib(cib), NOW, ['-s']);
+      expect(result.scores).toEqual(stdout.split('\n').filter((l) => / (allocation|promotion) score on /.test(l)));
     });
   }
 });

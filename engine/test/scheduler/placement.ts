@@ -1,13 +1,38 @@
 /** Placement maps compared by the differential test. */
+import type { Cib, Resource } from '../../src/core/cib-model.js';
+import { flattenSets, isTrue } from '../../src/core/nvsets.js';
 
 /**
- * One entry per configured resource: clone instances (`rsc:N`) are merged into a sorted list of
- * where the clone's instances end up, because instance numbering is not part of the decision.
+ * The configured ids of primitives inside globally-unique clones: their instances (`rsc:N`) are
+ * distinct resources, so which instance runs where is part of the decision.
+ *
+ * @example
+ * uniqueBases(cib).has('ip') // true when ip is cloned with globally-unique=true
  */
-export function aggregate(entries: Iterable<[string, string]>): Map<string, string> {
+export function uniqueBases(cib: Cib): Set<string> {
+  const defaults = flattenSets(cib.rscDefaults);
+  const prims = (r: Resource): string[] =>
+    r.kind === 'primitive' ? [r.id] : r.kind === 'group' ? r.children.map((m) => m.id) : prims(r.child);
+  return new Set(
+    cib.resources
+      .filter((r) => r.kind === 'clone' && isTrue(flattenSets(r.meta).get('globally-unique') ?? defaults.get('globally-unique')))
+      .flatMap(prims),
+  );
+}
+
+/**
+ * One entry per configured resource: anonymous clone instances (`rsc:N`) are merged into a sorted
+ * list of where the clone's instances end up, because their numbering is not part of the decision;
+ * instances of globally-unique clones (bases in `unique`) are kept one by one.
+ *
+ * @example
+ * aggregate([['ping:0', 'Started@node1'], ['ping:1', 'Stopped']]).get('ping') // 'Started@node1'
+ */
+export function aggregate(entries: Iterable<[string, string]>, unique: ReadonlySet<string> = new Set()): Map<string, string> {
   const lists = new Map<string, string[]>();
   for (const [id, where] of entries) {
-    const base = id.replace(/:\d+$/, '');
+    const stripped = id.replace(/:\d+$/, '');
+    const base = unique.has(stripped) ? id : stripped;
     if (!lists.has(base)) lists.set(base, []);
     if (where !== 'Stopped' || base === id) lists.get(base)?.push(where);
   }
