@@ -241,7 +241,24 @@ export function impliedRestarts(
         if (!e.implies) continue;
         const then = graph.rsc.get(e.to) as WRsc;
         if (from.variant === 'clone' && (t === 'running' || t === 'promoted') && !cloneRequires(from, t, then)) continue;
-        require(then, graph.task.get(e.to) as Task);
+        const thenTask = graph.task.get(e.to) as Task;
+        if (
+          t === 'running' &&
+          thenTask === 'start' &&
+          from.variant === 'clone' &&
+          then.variant === 'clone' &&
+          isTrue(then.meta.get('interleave'))
+        ) {
+          // Interleaved: only the `then` instances on a node where a `first` instance starts.
+          const nodes = new Set(
+            leaves(from)
+              .filter((l) => starts.has(l) && l.assignedTo)
+              .map((l) => l.assignedTo),
+          );
+          for (const inst of then.children) if (leaves(inst).some((l) => nodes.has(l.assignedTo))) require(inst, 'start');
+          continue;
+        }
+        require(then, thenTask);
       }
     }
   }
