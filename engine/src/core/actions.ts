@@ -86,22 +86,6 @@ function probeInstance(p: WRsc, node: WNode): WRsc {
   return member ?? p;
 }
 
-function instanceNumber(r: WRsc): number {
-  return Number.parseInt(r.id.slice(r.id.lastIndexOf(':') + 1), 10);
-}
-
-/**
- * The instance that probes an anonymous clone on a node, as Pacemaker picks it: the one assigned
- * to that node, else the lowest-numbered (returns the member of that instance matching `p`).
- */
-function anonymousProber(p: WRsc, node: WNode): WRsc {
-  const inst = p.parent?.variant === 'clone' ? p : (p.parent as WRsc);
-  const clone = inst.parent as WRsc;
-  const byNumber = [...clone.children].sort((a, b) => instanceNumber(a) - instanceNumber(b));
-  const chosen = byNumber.find((i) => leaves(i).some((l) => l.assignedTo === node)) ?? byNumber[0];
-  return leaves(chosen ?? inst).find((l) => historyName(l) === historyName(p)) ?? p;
-}
-
 function recurringOps(p: WRsc, role: string): Op[] {
   return (p.primitive?.ops ?? []).filter((o) => {
     if (o.name !== 'monitor') return false;

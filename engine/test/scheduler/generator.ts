@@ -92,7 +92,6 @@ export function generateCib(seed: number, opts: GenOptions): Cib {
   const chance = (p: number) => rnd() < p;
   // Failures and on-fail draw from their own stream, so the rest of a seed's CIB stays as it was.
   const frnd = prng(seed * 7919 + 17);
-  const fint = (lo: number, hi: number) => lo + Math.floor(frnd() * (hi - lo + 1));
   const fpick = <T>(xs: readonly T[]): T => xs[Math.floor(frnd() * xs.length)] as T;
   const fchance = (p: number) => frnd() < p;
   const failureChance = opts.failureChance ?? 0.12;
