@@ -52,7 +52,9 @@ export function instanceLocation(r: WRsc, current: boolean): WNode | undefined {
 }
 
 function instanceOn(node: WNode, current: boolean, instances: readonly WRsc[]): WRsc | undefined {
-  return instances.find((i) => instanceLocation(i, current) === node);
+  // A blocked instance (left where it failed) is nobody's partner (Pacemaker's is_child_compatible).
+  const blocked = (r: WRsc): boolean => r.blocked || r.children.some(blocked);
+  return instances.find((i) => !blocked(i) && instanceLocation(i, current) === node);
 }
 
 /**
