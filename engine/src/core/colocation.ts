@@ -1,5 +1,5 @@
 import { addScores, INFINITY } from './score.js';
-import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
+import { type Coloc, isBlocked, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 /** Marks a node as temporarily unusable while merging colocated scores (Pacemaker's trick). */
 export const INFINITY_HACK = INFINITY * -100;
@@ -186,10 +186,9 @@ export function applyColocationScore(ws: WorkingSet, dependent: WRsc, primary: W
     if (c.score >= INFINITY) {
       // Mandatory: only nodes where some instance was assigned stay possible (blocked instances,
       // left where they failed, do not count).
-      const blocked = (r: WRsc): boolean => r.blocked || r.children.some(blocked);
       const chosen = new Set(
         primary.children
-          .filter((i) => !blocked(i))
+          .filter((i) => !isBlocked(i))
           .map((i) => i.assignedTo?.uname)
           .filter((n): n is string => n !== undefined),
       );

@@ -1,7 +1,7 @@
 import { sortNodes } from './assign.js';
 import { copiesPerNode } from './clone.js';
 import { isTrue } from './nvsets.js';
-import type { Coloc, Ordering, WNode, WorkingSet, WRsc } from './working-set.js';
+import { type Coloc, isBlocked, type Ordering, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 function isInterleaved(r: WRsc): boolean {
   return r.variant === 'clone' && isTrue(r.meta.get('interleave'));
@@ -53,8 +53,7 @@ export function instanceLocation(r: WRsc, current: boolean): WNode | undefined {
 
 function instanceOn(node: WNode, current: boolean, instances: readonly WRsc[]): WRsc | undefined {
   // A blocked instance (left where it failed) is nobody's partner (Pacemaker's is_child_compatible).
-  const blocked = (r: WRsc): boolean => r.blocked || r.children.some(blocked);
-  return instances.find((i) => !blocked(i) && instanceLocation(i, current) === node);
+  return instances.find((i) => !isBlocked(i) && instanceLocation(i, current) === node);
 }
 
 /**

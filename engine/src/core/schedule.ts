@@ -8,7 +8,7 @@ import type { TransitionGraph } from './graph.js';
 import { isTrue } from './nvsets.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
-import { leaves, unpack } from './unpack.js';
+import { ban, leaves, unpack } from './unpack.js';
 import type { WorkingSet, WRsc } from './working-set.js';
 
 /** Input of {@link schedule}: the CIB and the current time in seconds since the epoch. */
@@ -85,13 +85,9 @@ function applyFailureThresholds(ws: WorkingSet): void {
   for (const node of ws.nodes) {
     for (const top of ws.resources) {
       for (const p of leaves(top)) {
-        const ban = thresholdReached(ws, p, node);
-        if (!ban) continue;
-        const all = (r: WRsc) => {
-          addScore(r, node.uname, -INFINITY);
-          r.children.forEach(all);
-        };
-        all(ban);
+        const failed = thresholdReached(ws, p, node);
+        if (!failed) continue;
+        ban(failed, node.uname);
       }
     }
   }

@@ -3,7 +3,7 @@ import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { addScores, INFINITY, parseScore } from './score.js';
-import type { Role, WNode, WorkingSet, WRsc } from './working-set.js';
+import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 const optionDefaults: Record<string, string> = {
   'stonith-enabled': 'true',
@@ -181,8 +181,7 @@ function cloneInstanceFor(
     return m?.runningOn.includes(node) ? undefined : m;
   }
   // A blocked instance (e.g. its stop failed and nothing can recover it) is not reused.
-  const blocked = (r: WRsc): boolean => r.blocked || r.children.some(blocked);
-  const free = clone.children.find((inst) => inst.runningOn.length === 0 && !inst.orphan && !blocked(inst));
+  const free = clone.children.find((inst) => inst.runningOn.length === 0 && !inst.orphan && !isBlocked(inst));
   if (free) return member(free);
   // More active instances than clone-max: the extra one is an orphan, to be stopped.
   return member(orphan(clone));
@@ -194,7 +193,8 @@ function anonymousTop(r: WRsc): WRsc {
   return r;
 }
 
-function ban(r: WRsc, node: string): void {
+/** Adds -INFINITY for `node` to a resource and everything in it (Pacemaker's resource_location). */
+export function ban(r: WRsc, node: string): void {
   r.allowed.set(node, addScores(r.allowed.get(node) ?? 0, -INFINITY));
   for (const c of r.children) ban(c, node);
 }

@@ -132,3 +132,14 @@ export interface WorkingSet {
   scoreLines: string[];
   warnings: string[];
 }
+
+/**
+ * Whether a resource or anything in it is blocked (on-fail=block, or a failed stop nothing can
+ * recover): such an instance is left where it failed and counts for nothing else.
+ *
+ * @example
+ * isBlocked(ws.byId.get('db:0')!) // true after an unrecoverable stop failure
+ */
+export function isBlocked(r: WRsc): boolean {
+  return r.blocked || r.children.some(isBlocked);
+}
