@@ -4,13 +4,21 @@
  * postmaster), exactly as inside a container with default capabilities.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** setpriv arguments that drop CAP_SYS_PTRACE from the bounding and inheritable sets for what it runs. */
 export const DROP_PTRACE = ['--bounding-set=-sys_ptrace', '--inh-caps=-sys_ptrace'];
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The absolute path of a command on PATH (the command itself when not found). */
+function onPath(cmd: string): string {
+  for (const d of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    if (d && existsSync(join(d, cmd))) return join(d, cmd);
+  }
+  return cmd;
+}
 
 /**
  * Writes `<dir>/<name of agent>`: an executable that runs `agent` through setpriv without
@@ -24,11 +32,14 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function noPtraceWrapper(agent: string, dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const path = join(dir, basename(agent));
+  // Absolute paths, node too (the agent's `#!/usr/bin/env node` would search PATH): the
+  // conformance suite runs some actions with nothing on PATH.
+  const node = quote(process.execPath);
   const script = [
     '#!/bin/sh',
     "# Runs the agent as root without CAP_SYS_PTRACE (Docker's default capability set).",
-    `[ "$(id -u)" = 0 ] || exec ${quote(agent)} "$@"`,
-    `exec setpriv ${DROP_PTRACE.join(' ')} -- ${quote(agent)} "$@"`,
+    `[ "$(${quote(onPath('id'))} -u)" = 0 ] || exec ${node} ${quote(agent)} "$@"`,
+    `exec ${quote(onPath('setpriv'))} ${DROP_PTRACE.join(' ')} -- ${node} ${quote(agent)} "$@"`,
     '',
   ].join('\n');
   writeFileSync(path, script);
