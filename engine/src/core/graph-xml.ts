@@ -3,6 +3,8 @@
  * controller executes): `<transition_graph>` with one `<synapse>` per action, the action in
  * `<action_set>` and the actions it waits for in `<inputs>`. Pure: no I/O, no clock.
  */
+import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
+import { escapeXmlAttr } from '../pcmk/xml-escape.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
 import { failCount } from './failcount.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
@@ -11,8 +13,7 @@ import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
-/** The feature set of the scheduler the engine follows (Pacemaker 2.1.5, as lrmd/env.ts); agents see it as `crm_feature_set`. */
-export const CRM_FEATURE_SET = '3.16.1';
+export { CRM_FEATURE_SET, escapeXmlAttr };
 
 /** Pacemaker's default operation timeout, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -21,44 +22,6 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 export interface GraphXmlOptions {
   /** The graph's `transition_id` (crm_simulate writes 0; the controller counts up). */
   transitionId?: number;
-}
-
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  '\n': '&#10;',
-  '\r': '&#13;',
-  '\t': '&#9;',
-};
-
-/**
- * Escapes a value for a double-quoted XML attribute. Whitespace that attribute-value
- * normalization would turn into spaces is written as character references; characters XML 1.0
- * cannot carry at all (other C0 controls, unpaired surrogates, U+FFFE/U+FFFF) become U+FFFD.
- *
- * @example
- * escapeXmlAttr('a<b & "c"') // 'a&lt;b &amp; &quot;c&quot;'
- */
-export function escapeXmlAttr(value: string): string {
-  if (plain(value)) return value;
-  let out = '';
-  for (const ch of value) {
-    const c = ch.codePointAt(0) as number;
-    const allowed = c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000;
-    out += allowed ? (escapes[ch] ?? ch) : '\ufffd';
-  }
-  return out;
-}
-
-/** True when a value needs no escaping at all (the common case, checked without allocating). */
-function plain(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x26 || c === 0x3c || c === 0x3e || (c >= 0xd800 && c <= 0xdfff) || c >= 0xfffe) return false;
-  }
-  return true;
 }
 
 /** ` name="value"` for each attribute with a value. */

@@ -67,12 +67,4 @@ export class GraphBuilder {
   }
 }
 
-/**
- * Pacemaker's operation key: `<rsc>_<task>_<interval ms>`.
- *
- * @example
- * opKey('web', 'monitor', 10000) // 'web_monitor_10000'
- */
-export function opKey(rsc: string, task: string, intervalMs: number): string {
-  return `${rsc}_${task}_${intervalMs}`;
-}
+export { opKey } from '../pcmk/op-key.js';
