@@ -41,6 +41,7 @@ export function cancelledResult(req: OpRequest, callId: number): OpResult {
   const now = Date.now();
   return {
     rsc: req.rsc,
+    ...(req.tag !== undefined ? { tag: req.tag } : {}),
     action: req.action,
     intervalMs: req.intervalMs ?? 0,
     callId,
