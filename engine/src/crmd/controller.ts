@@ -7,6 +7,7 @@
 import type { Cib, LrmOp } from '../core/cib-model.js';
 import type { ActionAgent } from '../core/graph.js';
 import { schedule } from '../core/schedule.js';
+import { historyName, unpack } from '../core/unpack.js';
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import { historyEntry, isFailure } from '../pcmk/history-entry.js';
 import { decodeTransitionKey, encodeTransitionKey } from '../pcmk/transition-key.js';
@@ -14,6 +15,7 @@ import type { ExecAction, ExecGraph } from './exec-graph.js';
 import {
   clearNode,
   deleteResourceHistory,
+  dropEntry,
   dropRecurringEntry,
   nodeStateOf,
   recordOps,
@@ -77,6 +79,11 @@ export interface ControllerOptions {
   recheckIntervalMs?: number;
   /** Extra wait on top of an action's timeout before the controller gives up on it (`cluster-delay`, default 60 s). */
   clusterDelayMs?: number;
+  /**
+   * Clear fail counts and `last_failure` entries whose `failure-timeout` has passed before each
+   * scheduler run, as Pacemaker's `clear_failcount` does (default true).
+   */
+  clearExpiredFailures?: boolean;
   /** Compute the graph (default: the engine's scheduler). Tests pass Pacemaker's graphs here. */
   scheduler?: (cib: Cib, nowS: number) => ExecGraph;
 }
@@ -141,6 +148,7 @@ export class Controller {
       peInputSeq: 0,
       recheckIntervalMs: 15 * 60_000,
       clusterDelayMs: 60_000,
+      clearExpiredFailures: true,
       ...options,
     };
     this.peSeq = this.opts.peInputSeq;
@@ -273,7 +281,35 @@ export class Controller {
     return { ...this.current, attrs, crmConfig };
   }
 
+  /** Pacemaker's `clear_failcount` for failures whose `failure-timeout` has passed. */
+  private clearExpired(nowS: number): void {
+    const ws = unpack(this.current, nowS);
+    for (const p of ws.primitives) {
+      if (p.failureTimeoutS <= 0) continue;
+      const rsc = historyName(p);
+      for (const s of this.current.status) {
+        const names: Record<string, undefined> = {};
+        let last = 0;
+        for (const set of s.transient)
+          for (const pair of set.pairs) {
+            const own = (prefix: string) => pair.name === `${prefix}${rsc}` || pair.name.startsWith(`${prefix}${rsc}#`);
+            if (own('fail-count-')) names[pair.name] = undefined;
+            else if (own('last-failure-')) {
+              names[pair.name] = undefined;
+              last = Math.max(last, Number.parseInt(pair.value, 10) || 0);
+            }
+          }
+        if (last === 0 || nowS <= last + p.failureTimeoutS) continue;
+        this.log('notice', `failure of ${rsc} on ${s.uname} expired (failure-timeout ${p.failureTimeoutS}s): fail count cleared`);
+        this.current = setTransientAttrs(this.current, s.uname, names);
+        this.current = dropEntry(this.current, s.uname, rsc, `${rsc}_last_failure_0`);
+        this.statusChanged = true;
+      }
+    }
+  }
+
   private compute(now: number): void {
+    if (this.opts.clearExpiredFailures) this.clearExpired(sec(now));
     const cib = this.input();
     const nowS = sec(now);
     const id = this.transitionCounter++;
@@ -349,10 +385,14 @@ export class Controller {
   private fire(t: Transition, i: number, a: ExecAction, now: number): void {
     const tag = this.tagOf(t, i, a);
     const tagName = a.detail?.tag ?? (a.task === 'stonith' ? 'crm_event' : 'rsc_op');
-    if (a.pseudo || tagName === 'pseudo_event') return this.confirm(t, i, true, now);
+    if (a.pseudo || tagName === 'pseudo_event') {
+      this.confirm(t, i, true, now);
+      return;
+    }
     if (tagName === 'crm_event' && a.task !== 'stonith') {
       if (a.task === 'clear_failcount' && a.rsc) this.clearFailcount(a.node, a.rsc);
-      return this.confirm(t, i, true, now);
+      this.confirm(t, i, true, now);
+      return;
     }
     if (a.task === 'cancel' && a.rsc) {
       const agentId = a.detail?.agent?.id ?? a.rsc;
@@ -360,12 +400,14 @@ export class Controller {
       this.forgetRecurring(a.node, agentId, a.intervalMs);
       this.current = dropRecurringEntry(this.current, a.node, agentId, 'monitor', a.intervalMs);
       this.statusChanged = true;
-      return this.confirm(t, i, true, now);
+      this.confirm(t, i, true, now);
+      return;
     }
     if (a.task === 'delete' || a.task === 'lrm_delete') {
       this.current = deleteResourceHistory(this.current, a.node, a.detail?.agent?.id ?? a.rsc ?? '');
       this.statusChanged = true;
-      return this.confirm(t, i, true, now);
+      this.confirm(t, i, true, now);
+      return;
     }
     t.state[i] = 'running';
     t.inflight.add(i);
@@ -395,7 +437,10 @@ export class Controller {
   }
 
   private onTimer(name: string, now: number): void {
-    if (name === 'recheck') return this.trigger('cluster-recheck timer');
+    if (name === 'recheck') {
+      this.trigger('cluster-recheck timer');
+      return;
+    }
     if (name.startsWith('action:')) {
       const tag = name.slice('action:'.length);
       const issued = this.issued.get(tag);

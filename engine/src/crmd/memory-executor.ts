@@ -69,7 +69,7 @@ export class MemoryExecutor {
     }));
   }
 
-  private outcome(a: ExecAction, rc: number, now: number, reason?: string): OpOutcome {
+  private outcome(_a: ExecAction, rc: number, now: number, reason?: string): OpOutcome {
     return {
       rc,
       opStatus: EXEC_STATUS.done,

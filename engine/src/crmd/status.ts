@@ -68,6 +68,14 @@ export function dropRecurringEntry(cib: Cib, uname: string, rsc: string, task: s
   }));
 }
 
+/** Removes one history entry by id. */
+export function dropEntry(cib: Cib, uname: string, rsc: string, id: string): Cib {
+  return updateNode(cib, uname, (s) => ({
+    ...s,
+    lrm: s.lrm.map((r) => (r.id === rsc ? { ...r, ops: r.ops.filter((o) => o.id !== id) } : r)),
+  }));
+}
+
 /** Removes a resource's whole history on a node (`lrm_delete`, cleanup). */
 export function deleteResourceHistory(cib: Cib, uname: string, rsc: string): Cib {
   return updateNode(cib, uname, (s) => ({ ...s, lrm: s.lrm.filter((r) => r.id !== rsc) }));
