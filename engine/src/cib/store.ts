@@ -45,6 +45,9 @@ export interface CibStoreOptions extends CibFileOptions {
 
 const FEATURE_SET = '3.16.1';
 const VERSION_ATTRS = new Set(['admin_epoch', 'epoch', 'num_updates', 'cib-last-written', 'update-origin', 'update-client', 'update-user']);
+/** `<cib>` attributes the controller keeps up to date as status (no epoch bump when they change). */
+export const STATUS_ATTRS: readonly string[] = ['have-quorum', 'dc-uuid'];
+const NOT_CONFIG = new Set([...VERSION_ATTRS, ...STATUS_ATTRS]);
 
 function emptyCib(): XmlElement {
   return el('cib', { crm_feature_set: FEATURE_SET, 'validate-with': 'pacemaker-3.9', admin_epoch: 0, epoch: 0, num_updates: 0 }, [
@@ -69,8 +72,13 @@ function statusOf(root: XmlElement): XmlElement {
 
 /** The configuration part of a tree as text (status and version counters left out): what "config changed" compares. */
 function configKey(root: XmlElement): string {
-  const attrs = Object.fromEntries(Object.entries(root.attrs).filter(([k]) => !VERSION_ATTRS.has(k)));
+  const attrs = Object.fromEntries(Object.entries(root.attrs).filter(([k]) => !NOT_CONFIG.has(k)));
   return serializeXml({ name: root.name, attrs, children: root.children.filter((c) => c.name !== 'status') });
+}
+
+/** The status part of a tree as text (with the status attributes of `<cib>`). */
+function statusKey(root: XmlElement): string {
+  return `${STATUS_ATTRS.map((a) => `${a}=${root.attrs[a] ?? ''}`).join(' ')}\n${serializeXml(statusOf(root))}`;
 }
 
 /** Throws a CibError naming the element when the tree is not a CIB the engine accepts. */
@@ -88,11 +96,20 @@ function readVersionChecked(root: XmlElement): CibVersion {
   }
 }
 
-/** ctime(3)-style date, as Pacemaker writes `cib-last-written`. */
-function ctime(ms: number): string {
-  const d = new Date(ms);
-  const [wd, mon, day, year, time] = d.toUTCString().replace(',', '').split(' ') as [string, string, string, string, string];
-  return `${wd} ${mon} ${day.padStart(2, ' ')} ${time} ${year}`;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/**
+ * ctime(3) in UTC, as Pacemaker writes `cib-last-written`: `Fri Jan 15 07:58:20 2027`.
+ *
+ * @example
+ * ctimeUtc(1_800_000_000) // 'Fri Jan 15 08:00:00 2027'
+ */
+export function ctimeUtc(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const time = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()}`;
 }
 
 /**
@@ -231,18 +248,25 @@ export class CibStore {
 
   /**
    * Changes the status section in place (cheap: nothing is copied or written to disk) and bumps
-   * num_updates. `change` gets `<status>` and must leave it valid: the new status section is
-   * checked and the change undone when it is not.
+   * num_updates. `change` gets `<status>` and the attributes of `<cib>`, of which it may change
+   * only {@link STATUS_ATTRS}; the new status section is checked and the change undone when it
+   * is not valid.
    */
-  updateStatus(change: (status: XmlElement) => void, origin: string): CibChange {
+  updateStatus(change: (status: XmlElement, cibAttrs: Record<string, string>) => void, origin: string): CibChange {
     const status = statusOf(this.root);
     const before = status.children;
+    const attrsBefore = this.root.attrs;
     status.children = before.map(clone);
+    this.root.attrs = { ...attrsBefore };
     try {
-      change(status);
+      change(status, this.root.attrs);
+      for (const k of new Set([...Object.keys(attrsBefore), ...Object.keys(this.root.attrs)]))
+        if (!STATUS_ATTRS.includes(k) && attrsBefore[k] !== this.root.attrs[k])
+          throw new CibError(`a status update may not change <cib ${k}> (only ${STATUS_ATTRS.join(', ')})`);
       importCib(serializeXml(el('cib', {}, [el('configuration', {}), status])));
     } catch (err) {
       status.children = before;
+      this.root.attrs = attrsBefore;
       throw err;
     }
     const previous = this.version;
@@ -255,11 +279,11 @@ export class CibStore {
     const key = configKey(next);
     const previous = this.version;
     const configChanged = key !== this.key;
-    if (!configChanged && serializeXml(statusOf(next)) === serializeXml(statusOf(this.root))) return undefined;
+    if (!configChanged && statusKey(next) === statusKey(this.root)) return undefined;
     const version = configChanged ? bump(previous) : nextStatusVersion(previous);
     writeVersion(next.attrs, version);
     if (configChanged) {
-      next.attrs['cib-last-written'] = ctime((this.options.now ?? Date.now)());
+      next.attrs['cib-last-written'] = ctimeUtc(Math.floor((this.options.now ?? Date.now)() / 1000));
       next.attrs['update-client'] = origin;
       // Written before it becomes current: a failed write changes nothing.
       this.persist(next);

@@ -2,19 +2,9 @@
  * `ocfkit status` output: crm_mon's text layout and its `--output-as xml` document (the element
  * and attribute names of Pacemaker 2.1's crm_mon API), from a {@link ClusterStatus}.
  */
+import { ctimeUtc } from '../cib/store.js';
 import { escapeAttr } from '../cib/xml-tree.js';
 import type { ClusterStatus, FailedAction, GroupStatus, PrimitiveStatus, ResourceStatus } from './status.js';
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const p2 = (n: number) => String(n).padStart(2, '0');
-
-/** ctime(3) in UTC: `Fri Jan 15 07:58:20 2027`. */
-export function ctimeUtc(seconds: number): string {
-  const d = new Date(seconds * 1000);
-  const time = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()}`;
-}
 
 /** crm_mon's XML date: `2027-01-15 07:58:20Z`. */
 function isoUtc(seconds: number): string {
