@@ -54,7 +54,9 @@ export function parseClusterJson(text: string, file: string): Parsed<{ config: C
   if (o.autoFailback !== undefined) add('autoFailback', `auto_failback ${word('autoFailback', o.autoFailback)}`);
   if (o.crm !== undefined) add('crm', `crm ${word('crm', o.crm)}`);
   if (!Array.isArray(o.nodes)) throw new ConfigError(file, 0, 'nodes: list every cluster node, e.g. ["n1", "n2", "n3"]');
-  o.nodes.forEach((n, i) => add(`nodes[${i}]`, `node ${word(`nodes[${i}]`, n)}`));
+  o.nodes.forEach((n, i) => {
+    add(`nodes[${i}]`, `node ${word(`nodes[${i}]`, n)}`);
+  });
   if (!Array.isArray(o.media)) throw new ConfigError(file, 0, 'media: list the links, e.g. [{ "kind": "bcast", "interface": "eth1" }]');
   o.media.forEach((m, i) => {
     const p = `media[${i}]`;
