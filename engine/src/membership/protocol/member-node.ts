@@ -16,8 +16,10 @@ interface Peer<C, O> {
   linkUp: boolean[];
   hb: Heartbeat | null;
   hbAt: number;
-  /** Highest frame sequence number seen in this generation: older heartbeats are stale news. */
-  maxSeq: number;
+  /** Frame sequence number of the newest heartbeat of this generation: an older one is stale news. */
+  hbSeq: number;
+  /** Frame sequence number of the frame being handled (a join is only undone by a later heartbeat). */
+  curSeq: number;
   out: OutChannel<Msg<C, O>> | null;
   in: InChannel<Msg<C, O>> | null;
 }
@@ -26,6 +28,8 @@ interface Joined {
   key: CopyKey;
   running: Set<string>;
   synced: CopyKey | null;
+  /** Frame sequence number the join came in: heartbeats sent before it say nothing about it. */
+  seq: number;
 }
 
 type Phase = 'collecting' | 'fetching' | 'syncing' | 'stable';
@@ -134,7 +138,8 @@ export class MemberNode<C, O> {
         linkUp: Array.from({ length: options.links }, () => false),
         hb: null,
         hbAt: 0,
-        maxSeq: 0,
+        hbSeq: 0,
+        curSeq: 0,
         out: null,
         in: null,
       });
@@ -222,8 +227,7 @@ export class MemberNode<C, O> {
       return;
     }
     if (f.gen !== p.gen) this.#peerRestarted(now, p, f.gen);
-    const stale = f.seq < p.maxSeq;
-    if (!stale) p.maxSeq = f.seq;
+    p.curSeq = f.seq;
     const late = now - p.lastHeard[link]!;
     if (f.body.t === 'hb' && p.linkUp[link] && late > this.o.warntimeMs) {
       this.#log(
@@ -244,7 +248,10 @@ export class MemberNode<C, O> {
     }
     const b = f.body;
     if (b.t === 'hb') {
-      if (!stale) this.#onHeartbeat(now, p, b);
+      if (f.seq > p.hbSeq) {
+        p.hbSeq = f.seq;
+        this.#onHeartbeat(now, p, b);
+      }
     } else if (b.t === 'ack') {
       if (b.toGen === this.#persisted.generation && b.ep === p.out?.epoch) p.out.ack(b.upTo);
     } else if (b.toGen === this.#persisted.generation && p.in && b.ep >= p.in.epoch) {
@@ -261,7 +268,7 @@ export class MemberNode<C, O> {
     p.out = new OutChannel(gen);
     p.in = new InChannel(gen);
     p.hb = null;
-    p.maxSeq = 0;
+    p.hbSeq = 0;
     if (!wasKnown) return;
     this.#log('info', `${this.o.name}: ${p.name} restarted (generation ${gen})`);
     this.#lost(now, p.name, 'restarted');
@@ -276,7 +283,7 @@ export class MemberNode<C, O> {
     }
     if (dc) {
       const j = dc.joined.get(p.name);
-      if (j && hb.dc !== this.o.name) {
+      if (j && hb.dc !== this.o.name && p.hbSeq > j.seq) {
         this.#removeMember(p.name, `it follows ${hb.dc ?? 'no DC'}`);
       } else if (j && hb.ack && compareTerm(hb.ack.term, dc.term) === 0) {
         const sent = dc.beatSent.get(hb.ack.beat);
@@ -459,7 +466,7 @@ export class MemberNode<C, O> {
       return;
     }
     if (compareTerm(m.term, dc.term) !== 0) return;
-    dc.joined.set(from, { key: m.key, running: new Set(m.running), synced: null });
+    dc.joined.set(from, { key: m.key, running: new Set(m.running), synced: null, seq: this.#peers.get(from)!.curSeq });
     dc.cleanDown.delete(from);
     this.#log('info', `${this.o.name}: ${from} joined (CIB ${formatKey(m.key)})`);
     this.#emit({ type: 'changed', what: 'membership' });
