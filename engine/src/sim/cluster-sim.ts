@@ -32,6 +32,8 @@ export interface SimOptions {
   resources: number;
   /** Record every event (a failing seed is re-run with this on to print its trace). */
   trace?: boolean;
+  /** Nodes that do not boot at the start (scripted scenarios boot them later). */
+  down?: readonly string[];
 }
 
 export const DEFAULT_SIM: Omit<SimOptions, 'seed'> = {
@@ -111,6 +113,26 @@ function simCodec(key: string): Codec<Content, Op> {
  * if (!r.ok) console.log(r.failure, r.trace.slice(-50).join('\n'));
  */
 export function simulate(opts: SimOptions): SimResult {
+  const sim = createSim(opts, true);
+  sim.runUntil(opts.durationMs);
+  sim.healAll();
+  sim.runUntil(opts.durationMs + (opts.settleMs ?? opts.initdeadMs + 6 * opts.deadtimeMs + 10 * opts.keepaliveMs));
+  if (!sim.failure) sim.checkConverged();
+  return sim.result();
+}
+
+/** A simulated cluster driven step by step: what {@link simulate} runs with random faults, and scenario tests script. */
+export type Sim = ReturnType<typeof createSim>;
+
+/**
+ * Creates a simulated cluster; with `random` it injects faults and client updates from the seed
+ * until `durationMs`, otherwise the caller scripts them (`kill`, `partition`, `update`...).
+ *
+ * @example
+ * const sim = createSim({ ...DEFAULT_SIM, seed: 1, loss: 0 });
+ * sim.runUntil(20_000); sim.dc() // 'n1'
+ */
+export function createSim(opts: SimOptions, random = false) {
   const rng = new Rng(opts.seed);
   const names = Array.from({ length: opts.nodes }, (_, i) => `n${i + 1}`);
   const resources = Array.from({ length: opts.resources }, (_, i) => `r${i + 1}`);
@@ -335,82 +357,150 @@ export function simulate(opts: SimOptions): SimResult {
       for (const [r, holders] of active) if (holders.size > 1) fail(`${r} is active on ${[...holders].join(' and ')} at once`);
   };
 
-  for (const n of names) push({ at: rng.int(0, opts.keepaliveMs * 2), kind: 'boot', node: n });
-  push({ at: opts.initdeadMs + rng.int(0, opts.faultEveryMs), kind: 'fault' });
-  push({ at: opts.initdeadMs, kind: 'update', node: names[0]! });
-  const settle = opts.settleMs ?? opts.initdeadMs + 6 * opts.deadtimeMs + 10 * opts.keepaliveMs;
-  const end = opts.durationMs + settle;
-  let healed = false;
+  for (const n of names) if (!opts.down?.includes(n)) push({ at: rng.int(0, opts.keepaliveMs * 2), kind: 'boot', node: n });
+  if (random) {
+    push({ at: opts.initdeadMs + rng.int(0, opts.faultEveryMs), kind: 'fault' });
+    push({ at: opts.initdeadMs, kind: 'update', node: names[0]! });
+  }
 
-  while (heap.size > 0 && !failure) {
-    const e = heap.pop()!;
-    if (e.at > end) break;
-    now = e.at;
-    if (!healed && now >= opts.durationMs) {
-      healed = true;
+  const healAll = () => {
+    for (const g of group) for (const x of names) g.set(x, 0);
+    for (const n of nodes.values()) if (!n.up) boot(n);
+    log('END OF FAULTS: network healed, every node up');
+  };
+
+  const runUntil = (end: number) => {
+    while (heap.size > 0 && !failure && heap.peek()!.at <= end) {
+      const e = heap.pop()!;
+      now = e.at;
+      stats.events++;
+      const n = 'node' in e ? nodes.get(e.node)! : undefined;
+      switch (e.kind) {
+        case 'boot':
+          if (!n!.up) boot(n!);
+          break;
+        case 'wake':
+          if (n!.up && n!.gen === e.gen && n!.wakeAt === e.at) {
+            n!.wakeAt = -1;
+            perform(n!, n!.m!.step({ type: 'wake', now }));
+          }
+          break;
+        case 'wire':
+          if (n!.up && n!.gen === e.gen) {
+            log(`${e.node} <- ${e.desc} (link ${e.link})`);
+            perform(n!, n!.m!.step({ type: 'wire', now, link: e.link, wire: e.wire }));
+          }
+          break;
+        case 'opDone':
+          if (n!.up && n!.gen === e.gen) {
+            if (e.action === 'stop') active.get(e.rsc)!.delete(n!.name);
+            perform(n!, n!.m!.step({ type: 'opDone', now, rsc: e.rsc, action: e.action, ok: true }));
+          }
+          break;
+        case 'fenced': {
+          const target = nodes.get(e.target)!;
+          if (target.up) {
+            crash(target, `fenced by ${e.node}`);
+            push({ at: now + rng.int(opts.keepaliveMs, 3 * opts.deadtimeMs), kind: 'boot', node: target.name });
+          }
+          if (n!.up && n!.gen === e.gen) perform(n!, n!.m!.step({ type: 'fenced', now, target: e.target, ok: true }));
+          break;
+        }
+        case 'update': {
+          if (random && now < opts.durationMs)
+            push({ at: now + rng.int(1, 2 * opts.updateEveryMs), kind: 'update', node: rng.pick(names) });
+          if (n!.up) {
+            const id = `u${++updateNo}`;
+            pendingUpdates.add(id);
+            perform(n!, n!.m!.step({ type: 'update', now, id, op: { id } }));
+          }
+          break;
+        }
+        case 'fault':
+          if (random && now < opts.durationMs) {
+            fault();
+            push({ at: now + rng.int(1, 2 * opts.faultEveryMs), kind: 'fault' });
+          }
+          break;
+      }
+      checkInvariants();
+    }
+    if (!failure) now = Math.max(now, end);
+  };
+
+  const result = (): SimResult => {
+    stats.simulatedMs = now;
+    for (const n of nodes.values()) {
+      if (!n.m) continue;
+      stats.forgedDropped += n.m.drops.forged + n.m.drops.unknownSender;
+      stats.replayDropped += n.m.drops.replayed;
+    }
+    return { seed: opts.seed, ok: !failure, ...(failure ? { failure } : {}), trace, stats };
+  };
+
+  const byName = (name: string) => {
+    const n = nodes.get(name);
+    if (!n) throw new Error(`no node ${name} (nodes: ${names.join(', ')})`);
+    return n;
+  };
+
+  return {
+    names,
+    trace,
+    committed,
+    active,
+    get now() {
+      return now;
+    },
+    get failure() {
+      return failure;
+    },
+    runUntil,
+    healAll,
+    checkConverged,
+    result,
+    /** Runs `ms` more simulated milliseconds. */
+    run: (ms: number) => runUntil(now + ms),
+    /** Crashes a node now (kill -9: it keeps only what it persisted); `bootAfter` ms later it boots again. */
+    kill(name: string, bootAfter?: number) {
+      crash(byName(name), 'killed');
+      if (bootAfter !== undefined) push({ at: now + bootAfter, kind: 'boot', node: name });
+    },
+    boot(name: string) {
+      const n = byName(name);
+      if (!n.up) boot(n);
+    },
+    /** Cuts `side` off from the other nodes on `links` (default: every link). */
+    partition(side: readonly string[], links?: readonly number[]) {
+      for (const l of links ?? group.map((_, i) => i)) for (const x of names) group[l]!.set(x, side.includes(x) ? 1 : 0);
+      log(`partition {${side.join(',')}} | rest on link(s) ${(links ?? group.map((_, i) => i)).join(',')}`);
+    },
+    heal() {
       for (const g of group) for (const x of names) g.set(x, 0);
-      for (const n of nodes.values()) if (!n.up) boot(n);
-      log('END OF FAULTS: network healed, every node up');
-    }
-    stats.events++;
-    const n = 'node' in e ? nodes.get(e.node)! : undefined;
-    switch (e.kind) {
-      case 'boot':
-        if (!n!.up) boot(n!);
-        break;
-      case 'wake':
-        if (n!.up && n!.gen === e.gen && n!.wakeAt === e.at) {
-          n!.wakeAt = -1;
-          perform(n!, n!.m!.step({ type: 'wake', now }));
-        }
-        break;
-      case 'wire':
-        if (n!.up && n!.gen === e.gen) {
-          log(`${e.node} <- ${e.desc} (link ${e.link})`);
-          perform(n!, n!.m!.step({ type: 'wire', now, link: e.link, wire: e.wire }));
-        }
-        break;
-      case 'opDone':
-        if (n!.up && n!.gen === e.gen) {
-          if (e.action === 'stop') active.get(e.rsc)!.delete(n!.name);
-          perform(n!, n!.m!.step({ type: 'opDone', now, rsc: e.rsc, action: e.action, ok: true }));
-        }
-        break;
-      case 'fenced': {
-        const target = nodes.get(e.target)!;
-        if (target.up) {
-          crash(target, `fenced by ${e.node}`);
-          push({ at: now + rng.int(opts.keepaliveMs, 3 * opts.deadtimeMs), kind: 'boot', node: target.name });
-        }
-        if (n!.up && n!.gen === e.gen) perform(n!, n!.m!.step({ type: 'fenced', now, target: e.target, ok: true }));
-        break;
-      }
-      case 'update': {
-        if (now < opts.durationMs) push({ at: now + rng.int(1, 2 * opts.updateEveryMs), kind: 'update', node: rng.pick(names) });
-        if (n!.up) {
-          const id = `u${++updateNo}`;
-          pendingUpdates.add(id);
-          perform(n!, n!.m!.step({ type: 'update', now, id, op: { id } }));
-        }
-        break;
-      }
-      case 'fault':
-        if (now < opts.durationMs) {
-          fault();
-          push({ at: now + rng.int(1, 2 * opts.faultEveryMs), kind: 'fault' });
-        }
-        break;
-    }
-    checkInvariants();
-  }
-  stats.simulatedMs = now;
-  if (!failure) checkConverged();
-  for (const n of nodes.values()) {
-    if (!n.m) continue;
-    stats.forgedDropped += n.m.drops.forged + n.m.drops.unknownSender;
-    stats.replayDropped += n.m.drops.replayed;
-  }
-  return { seed: opts.seed, ok: !failure, ...(failure ? { failure } : {}), trace, stats };
+      log('heal');
+    },
+    /** A client CIB update submitted on `node`; its id, committed once `committed` has it. */
+    update(node: string): string {
+      const id = `u${++updateNo}`;
+      const n = byName(node);
+      if (n.up) perform(n, n.m!.step({ type: 'update', now, id, op: { id } }));
+      return id;
+    },
+    /** Delivers `wire` to `node` as if it came from the network (forgeries, replays). */
+    inject(node: string, link: number, wire: unknown) {
+      const n = byName(node);
+      if (n.up) perform(n, n.m!.step({ type: 'wire', now, link, wire }));
+    },
+    /** The frames captured off the wire so far (what an attacker could replay). */
+    captured,
+    sealWith: (key: string, frame: Frame<Content, Op>) => simCodec(key).seal(frame),
+    view: (name: string) => byName(name).m?.view(now) ?? null,
+    /** The node every live node agrees is DC, or null. */
+    dc(): string | null {
+      const dcs = [...nodes.values()].filter((n) => n.m?.probe(now).role === 'dc');
+      return dcs.length === 1 ? dcs[0]!.name : null;
+    },
+  };
 
   function checkConverged() {
     const views = [...nodes.values()].map((n) => n.m!.view(now));

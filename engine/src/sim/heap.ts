@@ -6,6 +6,10 @@ export class EventHeap<T extends { at: number; seq: number }> {
     return this.#a.length;
   }
 
+  peek(): T | undefined {
+    return this.#a[0];
+  }
+
   push(x: T): void {
     const a = this.#a;
     a.push(x);

@@ -579,7 +579,7 @@ export class MemberNode<C, O> {
     const everyone = [...this.#peers.values()].every((p) => p.alive);
     if (!everyone && now < this.#bootAt + this.o.initdeadMs) return;
     // Views can disagree (one-way links): after a deadtime of waiting for a smaller node, claim anyway.
-    if (now - this.#seekingSince > this.o.deadtimeMs) {
+    if (now - Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) > this.o.deadtimeMs) {
       this.#becomeDc(now);
       return;
     }
@@ -888,7 +888,7 @@ export class MemberNode<C, O> {
     if (this.#role === 'seeking') {
       consider(this.#bootAt + this.#lease);
       consider(this.#bootAt + this.o.initdeadMs);
-      consider(this.#seekingSince + this.o.deadtimeMs + 1);
+      consider(Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) + this.o.deadtimeMs + 1);
     }
     const dc = this.#dc;
     if (dc) {
