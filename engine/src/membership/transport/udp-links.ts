@@ -61,7 +61,10 @@ export async function openLinks(media: readonly Medium[], udpport: number, onFra
           index,
           describe: `bcast ${m.interface} ${broadcast}:${udpport}`,
           send: (b) => out.send(b, udpport, broadcast),
-          close: () => (recv.close(), out.close()),
+          close: () => {
+            recv.close();
+            out.close();
+          },
         });
       } else if (m.kind === 'ucast') {
         await bound(recv, udpport, address);
