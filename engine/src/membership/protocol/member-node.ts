@@ -110,6 +110,8 @@ export class MemberNode<C, O> {
   #running = new Set<string>();
   #busy = new Set<string>();
   #pendingUpdates = new Map<string, number>();
+  #forgedLoggedAt = Number.NEGATIVE_INFINITY;
+  #forgedLogged = 0;
   #out: Effect<C>[] = [];
   readonly drops: DropCounters = { forged: 0, replayed: 0, unknownSender: 0, staleGeneration: 0 };
 
@@ -208,7 +210,15 @@ export class MemberNode<C, O> {
     const f = this.o.codec.open(wire);
     if (!f) {
       this.drops.forged++;
-      this.#log('warn', `${this.o.name}: dropped a frame on link ${link} that failed authentication`);
+      // Logged at most every 10 s: a node with the wrong key must not flood the log.
+      if (now - this.#forgedLoggedAt >= 10_000) {
+        this.#log(
+          'warn',
+          `${this.o.name}: dropped ${this.drops.forged - this.#forgedLogged} frames that failed authentication (link ${link}; wrong authkeys?)`,
+        );
+        this.#forgedLoggedAt = now;
+        this.#forgedLogged = this.drops.forged;
+      }
       return;
     }
     if (f.to !== null && f.to !== this.o.name) return;
