@@ -4,7 +4,7 @@ import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { controlCall, serveControl } from '../membership/transport/control-socket';
 import { startMemberDaemon } from '../membership/transport/member-daemon';
 
-const HELP = `Usage: ocfkit member serve --name NODE [--config-dir DIR] [--state-dir DIR]
+const HELP = `Usage: ocfkit member serve --name NODE [--config-dir DIR] [--state-dir DIR] [--resource NAME]...
        ocfkit member status [--state-dir DIR] [--json]
        ocfkit member set NAME VALUE [--state-dir DIR]
        ocfkit member get NAME [--state-dir DIR]
@@ -22,6 +22,9 @@ Options:
   -n, --name NODE        this node's name in ha.cf's node lines
   -c, --config-dir DIR   default /etc/ha.d
   -s, --state-dir DIR    membership.json, status.json and member.sock (default /var/lib/ocfkit/member)
+  -r, --resource NAME    serve: a placeholder resource for the built-in placement (one instance, on the
+                         first member by name, sticky, stopped without quorum); its start and stop do
+                         nothing but are reported like real ops (a real controller replaces this)
       --json             status: print JSON
   -h, --help             show this help
 `;
@@ -31,15 +34,18 @@ const OPTIONS = {
   'config-dir': { type: 'string', short: 'c' },
   'state-dir': { type: 'string', short: 's' },
   json: { type: 'boolean' },
+  resource: { type: 'string', short: 'r', multiple: true },
 } as const;
 
 type Props = Record<string, string>;
 
-async function serve(name: string, configDir: string, stateDir: string, io: Io): Promise<number> {
+async function serve(name: string, configDir: string, stateDir: string, resources: string[], io: Io): Promise<number> {
   const d = await startMemberDaemon<Props, { name: string; value: string | null }>({
     configDir,
     stateDir,
     name,
+    resources,
+    runOp: async () => true,
     emptyContent: {},
     apply: (c, op) => {
       if (!/^[A-Za-z0-9_.-]+$/.test(op.name))
@@ -94,7 +100,7 @@ export const memberCommand: Command = {
     switch (sub) {
       case 'serve':
         if (!values.name) throw new UsageError('serve needs --name NODE (this node as ha.cf names it)');
-        return serve(values.name, values['config-dir'] ?? '/etc/ha.d', stateDir, io);
+        return serve(values.name, values['config-dir'] ?? '/etc/ha.d', stateDir, values.resource ?? [], io);
       case 'status': {
         const v = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8'));
         if (values.json) io.out(`${JSON.stringify(v, null, 2)}\n`);

@@ -42,7 +42,9 @@ export class Rig {
     this.#sw = this.#ns('sw');
     sh('ip', ['-n', this.#sw, 'link', 'add', 'br0', 'type', 'bridge']);
     sh('ip', ['-n', this.#sw, 'link', 'set', 'br0', 'up']);
-    o.nodes.forEach((n, i) => this.addNode(n, i, o.key));
+    o.nodes.forEach((n, i) => {
+      this.addNode(n, i, o.key);
+    });
   }
 
   #ns(short: string): string {
@@ -81,7 +83,7 @@ export class Rig {
   }
 
   /** Starts `ocfkit member serve --name node` inside the node's namespace. */
-  start(node: string, dirName = node): ChildProcess {
+  start(node: string, dirName = node, extra: readonly string[] = []): ChildProcess {
     const p = spawn(
       'ip',
       [
@@ -117,7 +119,9 @@ export class Rig {
     this.procs.delete(dirName);
   }
 
-  status(dirName: string): NodeView<Record<string, string>> | null {
+  status(
+    dirName: string,
+  ): (NodeView<Record<string, string>> & { io: { framesSent: number; bytesSent: number; framesReceived: number }; pid: number }) | null {
     try {
       return JSON.parse(readFileSync(join(this.state(dirName), 'status.json'), 'utf8'));
     } catch {

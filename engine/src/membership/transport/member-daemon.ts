@@ -59,14 +59,18 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let lastStatus = '';
+  let lastStatusAt = 0;
   const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 0;
+  const io = { framesSent: 0, bytesSent: 0, framesReceived: 0 };
   const linksCount = new Set(cfg.media.map((m) => (m.kind === 'ucast' ? `ucast ${m.interface}` : JSON.stringify(m)))).size;
 
   const perform = (effects: Effect<C>[]) => {
     for (const e of effects) {
       switch (e.type) {
         case 'send':
+          io.framesSent++;
+          io.bytesSent += (e.wire as Buffer).length;
           if (e.link === 'all') for (const l of links) l.send(e.wire as Buffer);
           else links[e.link]?.send(e.wire as Buffer);
           break;
@@ -104,16 +108,20 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
       }
     }
     const status = JSON.stringify(node!.view(clock()));
-    if (status !== lastStatus) {
+    if (status !== lastStatus || clock() - lastStatusAt > 1000) {
       lastStatus = status;
-      writeJsonAtomic(statusFile, JSON.parse(status));
+      lastStatusAt = clock();
+      writeJsonAtomic(statusFile, { ...JSON.parse(status), io, pid: process.pid });
     }
   };
   const step = (ev: Parameters<MemberNode<C, O>['step']>[0]) => {
     if (!stopped && node) perform(node.step(ev));
   };
 
-  const links = await openLinks(cfg.media, cfg.udpport, (link, buf) => step({ type: 'wire', now: clock(), link, wire: buf }));
+  const links = await openLinks(cfg.media, cfg.udpport, (link, buf) => {
+    io.framesReceived++;
+    step({ type: 'wire', now: clock(), link, wire: buf });
+  });
   for (const l of links) log('info', `link ${l.index}: ${l.describe}`);
   node = new MemberNode<C, O>(
     {
