@@ -102,6 +102,7 @@ export class Rig {
         this.conf(dirName),
         '-s',
         this.state(dirName),
+        ...extra,
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
