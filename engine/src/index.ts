@@ -2,3 +2,4 @@ export * from './attrd/index';
 export * from './cib/index';
 export * from './core/index';
 export * from './lrmd/index';
+export * from './fencing/index';
