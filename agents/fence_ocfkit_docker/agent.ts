@@ -43,9 +43,9 @@ function readPem(path: string, what: string): Buffer {
 }
 
 /** The Docker client for this device; refuses any configuration that is not TLS or a unix socket. */
-function docker(ctx: Ctx): Docker {
+function docker(ctx: Ctx, timeoutMs = ctx.params.shell_timeout * 1000): Docker {
   const p = ctx.params;
-  const timeout = p.shell_timeout * 1000;
+  const timeout = timeoutMs;
   const version = p.api_version ? { version: `v${p.api_version}` } : {};
   if (p.socket) return new Docker({ socketPath: p.socket, timeout, ...version });
   const host = p.ip ?? p.ipaddr;
@@ -99,7 +99,7 @@ export default defineFenceAgent({
     },
     async off(ctx) {
       try {
-        await docker(ctx).getContainer(plug(ctx)).kill();
+        await docker(ctx, ctx.powerTimeoutMs).getContainer(plug(ctx)).kill();
       } catch (err) {
         // 409: it stopped meanwhile; the SDK's status check decides.
         if ((err as { statusCode?: number }).statusCode !== 409) throw new Error(`kill container ${ctx.plug}: ${why(err)}`);
@@ -107,14 +107,15 @@ export default defineFenceAgent({
     },
     async on(ctx) {
       try {
-        await docker(ctx).getContainer(plug(ctx)).start();
+        await docker(ctx, ctx.powerTimeoutMs).getContainer(plug(ctx)).start();
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode !== 304) throw new Error(`start container ${ctx.plug}: ${why(err)}`);
       }
     },
     async reboot(ctx) {
       try {
-        await docker(ctx).getContainer(plug(ctx)).restart({ t: 0 });
+        // A restart stops and starts the container: allow it power_timeout, not shell_timeout.
+        await docker(ctx, ctx.powerTimeoutMs).getContainer(plug(ctx)).restart({ t: 0 });
       } catch (err) {
         throw new Error(`restart container ${ctx.plug}: ${why(err)}`);
       }

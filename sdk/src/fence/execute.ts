@@ -77,6 +77,7 @@ export async function executeFence(agent: FenceAgent, inv: FenceInvocation): Pro
     params: values as ParamValues<ParamSpecs>,
     plug: TARGETLESS.has(action) ? undefined : (values.plug as string | undefined),
     nodename: input.nodename,
+    powerTimeoutMs: Number(values.power_timeout ?? 20) * 1000,
     signal: inv.signal ?? new AbortController().signal,
     log,
   };

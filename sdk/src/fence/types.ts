@@ -22,6 +22,8 @@ export interface FenceContext<P extends ParamSpecs = ParamSpecs> {
   readonly plug: string | undefined;
   /** `nodename` as Pacemaker passes it. */
   readonly nodename: string | undefined;
+  /** `power_timeout` in ms: how long a power change may take (use it for slow device calls). */
+  readonly powerTimeoutMs: number;
   /** Fires when the agent must give up (SIGTERM, or `shell_timeout`-style limits of the SDK). */
   readonly signal: AbortSignal;
   /** A line to stderr (fence agents' log channel under Pacemaker). */
