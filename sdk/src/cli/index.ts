@@ -19,6 +19,7 @@ const PLUGINS: Record<string, { pkg: string; summary: string }> = {
   exec: { pkg: '@ocfkit/engine/cli', summary: 'run one agent action through the executor (like crm_resource --force-*)' },
   engine: { pkg: '@ocfkit/engine/cli', summary: 'the bundled engine: simulate, ...' },
   attr: { pkg: '@ocfkit/engine/cli', summary: 'node attributes in the bundled attrd' },
+  fence: { pkg: '@ocfkit/engine/cli', summary: 'fence a node with fence devices (stonith:) of a CIB; fencing history' },
   conformance: { pkg: '@ocfkit/conformance/cli', summary: 'check agents against the OCF contract' },
 };
 
