@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { defineFenceAgent, type FenceContext } from '@ocfkit/sdk';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 const params = {
   ip: { type: 'string', shortdesc: 'IP address or hostname of fencing device' },
@@ -43,7 +43,9 @@ function readPem(path: string, what: string): Buffer {
 }
 
 /** The Docker client for this device; refuses any configuration that is not TLS or a unix socket. */
-function docker(ctx: Ctx, timeoutMs = ctx.params.shell_timeout * 1000): Docker {
+async function docker(ctx: Ctx, timeoutMs = ctx.params.shell_timeout * 1000): Promise<Docker> {
+  // Loaded on first use: meta-data, help and validate-all need none of dockerode's ~900 KB.
+  const { default: Docker } = await import('dockerode');
   const p = ctx.params;
   const timeout = timeoutMs;
   const version = p.api_version ? { version: `v${p.api_version}` } : {};
@@ -91,7 +93,7 @@ export default defineFenceAgent({
   handlers: {
     async status(ctx) {
       try {
-        const info = await docker(ctx).getContainer(plug(ctx)).inspect();
+        const info = await (await docker(ctx)).getContainer(plug(ctx)).inspect();
         return info.State.Running ? 'on' : 'off';
       } catch (err) {
         throw new Error(`status of container ${ctx.plug}: ${why(err)}`);
@@ -99,7 +101,7 @@ export default defineFenceAgent({
     },
     async off(ctx) {
       try {
-        await docker(ctx, ctx.powerTimeoutMs).getContainer(plug(ctx)).kill();
+        await (await docker(ctx, ctx.powerTimeoutMs)).getContainer(plug(ctx)).kill();
       } catch (err) {
         // 409: it stopped meanwhile; the SDK's status check decides.
         if ((err as { statusCode?: number }).statusCode !== 409) throw new Error(`kill container ${ctx.plug}: ${why(err)}`);
@@ -107,7 +109,7 @@ export default defineFenceAgent({
     },
     async on(ctx) {
       try {
-        await docker(ctx, ctx.powerTimeoutMs).getContainer(plug(ctx)).start();
+        await (await docker(ctx, ctx.powerTimeoutMs)).getContainer(plug(ctx)).start();
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode !== 304) throw new Error(`start container ${ctx.plug}: ${why(err)}`);
       }
@@ -115,14 +117,14 @@ export default defineFenceAgent({
     async reboot(ctx) {
       try {
         // A restart stops and starts the container: allow it power_timeout, not shell_timeout.
-        await docker(ctx, ctx.powerTimeoutMs).getContainer(plug(ctx)).restart({ t: 0 });
+        await (await docker(ctx, ctx.powerTimeoutMs)).getContainer(plug(ctx)).restart({ t: 0 });
       } catch (err) {
         throw new Error(`restart container ${ctx.plug}: ${why(err)}`);
       }
     },
     async list(ctx) {
       try {
-        const all = await docker(ctx).listContainers({ all: true });
+        const all = await (await docker(ctx)).listContainers({ all: true });
         return all.map((c) => ({
           plug: c.Id,
           alias: (c.Names[0] ?? '').replace(/^\//, ''),
@@ -134,13 +136,13 @@ export default defineFenceAgent({
     },
     async monitor(ctx) {
       try {
-        await docker(ctx).ping();
+        await (await docker(ctx)).ping();
       } catch (err) {
         throw new Error(`Docker API unreachable: ${why(err)}`);
       }
     },
-    validate(ctx) {
-      docker(ctx);
+    async validate(ctx) {
+      await docker(ctx);
     },
   },
 });
