@@ -7,6 +7,7 @@ import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
 import { closingLine, formatText, progressLine } from '../report/text';
 import { type AgentOutcome, runConfiguredAgent } from '../run-agent';
+import { RIG_HELP, runRigConformance } from '../scenarios/cli';
 import type { SuiteReport } from '../suite';
 import { type AgentTarget, resolveTarget } from '../target';
 
@@ -35,7 +36,8 @@ Options:
       --junit FILE         also write a JUnit XML report
   -q, --quiet              no per-op progress
   -h, --help               show this help
-`;
+
+${RIG_HELP}`;
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> | undefined {
   if (!list || list.length === 0) return undefined;
@@ -86,6 +88,7 @@ export const conformanceCommand: Command = {
   summary: 'check agents against the OCF contract',
   help: HELP,
   async run(argv: string[], io: Io): Promise<number> {
+    if (argv.some((a) => /^--(rig|scenario)(=|$)/.test(a))) return runRigConformance(argv, io);
     const { values, positionals } = parse(argv, {
       param: { type: 'string', short: 'p', multiple: true },
       params: { type: 'string' },
