@@ -25,7 +25,7 @@ if [ -d /shared ] && [ -z "${OCFKIT_RIG_NO_INITDB:-}" ]; then
     log "initdb /shared/pgdata"
     install -d -o postgres -g postgres -m 0700 /shared/pgdata
     runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /shared/pgdata -A trust --no-sync >/dev/null
-    printf "listen_addresses = '*'\nunix_socket_directories = '/run/postgresql'\n" >> /shared/pgdata/postgresql.conf
+    echo "listen_addresses = '*'" >> /shared/pgdata/postgresql.conf
     echo "host all all 0.0.0.0/0 trust" >> /shared/pgdata/pg_hba.conf
   fi
   flock -u 9

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ComposeFile, loadComposeFile } from './compose-file';
@@ -53,6 +53,7 @@ export class ComposeRig implements Rig {
   }
 
   async up(cib: string, progress: (line: string) => void): Promise<void> {
+    mkdirSync(this.seedDir, { recursive: true, mode: 0o755 });
     writeFileSync(join(this.seedDir, 'cib.xml'), cib, { mode: 0o644 });
     progress(`creating ${this.nodes.length} nodes + client (${this.docker.project})`);
     await this.docker.create();

@@ -27,7 +27,7 @@ function collect(res: X, out: Map<string, ResourceState>): void {
  */
 export function parseCrmMon(xml: string, via: string): ClusterStatus {
   const doc = parser.parse(xml) as X;
-  const root = (doc.pacemaker_result ?? doc.crm_mon) as X | undefined;
+  const root = (doc['pacemaker-result'] ?? doc.crm_mon) as X | undefined;
   if (!root) throw new Error(`crm_mon output from ${via} is not crm_mon XML: ${xml.slice(0, 200)}`);
   const summary = (root.summary ?? {}) as X;
   const dcEl = summary.current_dc as X | undefined;

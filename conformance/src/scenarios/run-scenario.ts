@@ -28,6 +28,8 @@ export interface ScenarioResult {
 export interface RunOptions {
   agents: AgentsUnderTest;
   progress?: (line: string) => void;
+  /** Multiplies every deadline (a loaded machine); default OCFKIT_RIG_TIME_SCALE or 1. */
+  timeScale?: number;
   /** Extra seed options (e.g. a faster monitor). */
   seed?: Parameters<typeof seedCib>[0];
 }
@@ -82,6 +84,8 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   };
   const ctx = { active: '', victim: '', rows: 0, lastAction: Date.now(), lastStatus: undefined as ClusterStatus | undefined };
   const violations: string[] = [];
+  const scale = o.timeScale ?? Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
+  if (!(scale > 0)) throw new Error(`time scale ${scale} (OCFKIT_RIG_TIME_SCALE) must be a positive number`);
   let sampling = true;
 
   const status = async (via?: string): Promise<ClusterStatus> => {
@@ -93,7 +97,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   const nodeOf = (ref: NodeRef): string => (ref === 'active' ? ctx.active : ctx.victim);
 
   const sql = async (query: string, timeoutMs = 8000) =>
-    rig.client([PSQL, '-h', VIP, '-U', 'postgres', '-d', 'postgres', '-At', '-v', 'ON_ERROR_STOP=1', '-c', query], { timeoutMs });
+    rig.client([PSQL, '-h', VIP, '-U', 'postgres', '-d', 'postgres', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', query], { timeoutMs });
 
   async function fail(message: string, node?: string): Promise<never> {
     const st = await status().catch(() => undefined);
@@ -141,13 +145,13 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   }
 
   async function waitFor<T>(label: string, within: number, probe: () => Promise<T | { why: string }>): Promise<T> {
-    const deadline = ctx.lastAction + within * 1000;
+    const deadline = ctx.lastAction + within * scale * 1000;
     let why = 'not checked';
     for (;;) {
       const r = await probe().catch((e: Error) => ({ why: e.message }));
       if (!(r !== null && typeof r === 'object' && 'why' in r)) return r as T;
       why = r.why;
-      if (Date.now() > deadline) return fail(`${label}: not within ${within} s of the last action (last seen: ${why})`);
+      if (Date.now() > deadline) return fail(`${label}: not within ${within * scale} s of the last action (last seen: ${why})`);
       await sleep(400);
     }
   }
