@@ -38,7 +38,8 @@ const op = (id: string, name: string, interval: string, timeout: string, onFail?
  * The seed's configuration as a Pacemaker cib.xml: `grp_pgsql` (VIP + PostgreSQL on the shared
  * disk), the `clnDiskd` clone writing `diskcheck_status` on every node, and `rul_DK_dsc` keeping
  * the group off a node whose disk check says ERROR (or has not said anything yet). Quorum policy
- * stop, no fencing (the rigs have no fence devices), dc-deadtime 2 s (rig start-up).
+ * stop, no fencing (the rigs have no fence devices), dc-deadtime 2 s (rig start-up). Operation
+ * timeouts are generous (60-120 s): on a loaded CI machine a timed-out monitor is noise, not a finding.
  *
  * @example
  * writeFileSync('cib.xml', seedCib({ agents: HEARTBEAT_AGENTS }));
@@ -52,19 +53,19 @@ export function seedCib(o: SeedOptions = {}): string {
     'prmIp',
     agents.ip,
     { ip: o.vip ?? '10.217.1.100', cidr_netmask: String(o.cidrNetmask ?? 24) },
-    op('prmIp', 'start', '0s', '20s') + op('prmIp', 'monitor', mon, '20s', 'restart') + op('prmIp', 'stop', '0s', '20s'),
+    op('prmIp', 'start', '0s', '60s') + op('prmIp', 'monitor', mon, '60s', 'restart') + op('prmIp', 'stop', '0s', '60s'),
   );
   const pg = primitive(
     'prmPg',
     agents.pgsql,
     { pgctl: `${pgbin}/pg_ctl`, psql: `${pgbin}/psql`, pgdata: o.pgdata ?? '/shared/pgdata' },
-    op('prmPg', 'start', '0s', '60s') + op('prmPg', 'monitor', mon, '30s', 'restart') + op('prmPg', 'stop', '0s', '60s'),
+    op('prmPg', 'start', '0s', '120s') + op('prmPg', 'monitor', mon, '60s', 'restart') + op('prmPg', 'stop', '0s', '120s'),
   );
   const disk = primitive(
     'prmDiskd',
     agents.diskcheck,
-    { write_dir: o.diskDir ?? '/shared', interval: '1s', timeout: '2s', retries: '0' },
-    op('prmDiskd', 'start', '0s', '30s') + op('prmDiskd', 'monitor', '10s', '30s') + op('prmDiskd', 'stop', '0s', '30s'),
+    { write_dir: o.diskDir ?? '/shared', interval: '2s', timeout: '10s', retries: '0' },
+    op('prmDiskd', 'start', '0s', '60s') + op('prmDiskd', 'monitor', '10s', '60s') + op('prmDiskd', 'stop', '0s', '60s'),
   );
   const nodeXml = nodes.map((n, i) => `<node id="${i + 1}" uname="${esc(n)}"/>`).join('\n      ');
   return `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
