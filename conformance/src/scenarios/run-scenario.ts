@@ -97,7 +97,9 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   const nodeOf = (ref: NodeRef): string => (ref === 'active' ? ctx.active : ctx.victim);
 
   const sql = async (query: string, timeoutMs = 8000) =>
-    rig.client([PSQL, '-h', VIP, '-U', 'postgres', '-d', 'postgres', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', query], { timeoutMs });
+    rig.client([PSQL, '-h', VIP, '-U', 'postgres', '-d', 'postgres', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', query], {
+      timeoutMs: timeoutMs * scale,
+    });
 
   async function fail(message: string, node?: string): Promise<never> {
     const st = await status().catch(() => undefined);
@@ -170,9 +172,10 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     if (typeof n !== 'string') return n;
     if (where === 'same' && n !== ctx.active) return { why: `grp_pgsql on ${n}, expected it back on ${ctx.active}` };
     if (where === 'elsewhere' && n === ctx.victim) return { why: `grp_pgsql still on ${n}` };
-    const addr = await rig.exec(n, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 });
+    const addr = await rig.exec(n, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
+    if (addr.code !== 0) return { why: `grp_pgsql on ${n}, but listing its addresses failed: ${addr.stderr.trim()}` };
     if (!addr.stdout.includes(` ${VIP}/`)) return { why: `the cluster says grp_pgsql is on ${n}, but ${VIP} is not on its interfaces` };
-    const q = await sql('select 1', 5000);
+    const q = await sql('select 1', 5000 * scale);
     if (q.code !== 0 || q.stdout.trim() !== '1')
       return { why: `grp_pgsql on ${n}, but select 1 through ${VIP} failed: ${q.stderr.trim() || q.stdout.trim()}` };
     return n;
@@ -181,9 +184,10 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   async function leftovers(node: string): Promise<string[]> {
     if (!(await rig.isUp(node))) return [];
     const out: string[] = [];
-    const addr = await rig.exec(node, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 });
+    const addr = await rig.exec(node, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
+    if (addr.code !== 0) out.push(`listing ${node}'s addresses failed: ${addr.stderr.trim()}`);
     if (addr.stdout.includes(` ${VIP}/`)) out.push(`${VIP} still on ${node}'s interfaces`);
-    const pm = await rig.exec(node, ['pgrep', '-f', POSTMASTER], { timeoutMs: 5000 });
+    const pm = await rig.exec(node, ['pgrep', '-f', POSTMASTER], { timeoutMs: 5000 * scale });
     if (pm.code === 0) out.push(`a postmaster still runs on ${node} (pid ${pm.stdout.trim().split('\n').join(', ')})`);
     return out;
   }
