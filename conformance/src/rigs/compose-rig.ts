@@ -60,8 +60,9 @@ export class ComposeRig implements Rig {
     await this.docker.start(CLIENT);
     await Promise.all(this.nodes.map((n) => this.docker.start(n)));
     const t0 = Date.now();
+    const limit = 90_000 * Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
     let last = '';
-    while (Date.now() - t0 < 90_000) {
+    while (Date.now() - t0 < limit) {
       const st = await this.status().catch((e: Error) => e);
       if (!(st instanceof Error)) {
         last = `${st.online.length}/${this.nodes.length} online, DC ${st.dc ?? 'none'}`;
@@ -73,7 +74,7 @@ export class ComposeRig implements Rig {
       await sleep(500);
     }
     const logs = await this.logs(this.nodes[0] as string, 40);
-    throw new Error(`the cluster did not form within 90 s (${last}); ${this.nodes[0]}'s log:\n${logs}`);
+    throw new Error(`the cluster did not form within ${limit / 1000} s (${last}); ${this.nodes[0]}'s log:\n${logs}`);
   }
 
   async status(via?: string): Promise<ClusterStatus> {

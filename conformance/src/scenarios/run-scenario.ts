@@ -142,7 +142,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
           const n = st.resources.get(id)?.nodes ?? [];
           if (n.length > 1) violations.push(`${secs(Date.now() - t0)} s: ${id} active on ${n.join(' and ')} (${st.via}'s view)`);
         }
-      await sleep(700);
+      await sleep(1500);
     }
   }
 
