@@ -36,6 +36,11 @@ case "$engine" in
 pacemaker)
   install -m 0400 "$cfg/corosync-authkey" /etc/corosync/authkey
   install -m 0644 "$cfg/corosync.conf" /etc/corosync/corosync.conf
+  # a loaded machine (CI, shared hosts) needs a longer token than the 1000 ms of the file
+  if [ -n "${OCFKIT_RIG_TOKEN:-}" ]; then
+    case "$OCFKIT_RIG_TOKEN" in *[!0-9]*) log "OCFKIT_RIG_TOKEN must be milliseconds, not '$OCFKIT_RIG_TOKEN'"; exit 2 ;; esac
+    sed -i "s/^\([[:space:]]*token:\).*/\1 $OCFKIT_RIG_TOKEN/" /etc/corosync/corosync.conf
+  fi
   if [ ! -s /var/lib/pacemaker/cib/cib.xml ] && [ -s "$cib_seed" ]; then
     install -o hacluster -g haclient -m 0600 "$cib_seed" /var/lib/pacemaker/cib/cib.xml
     log "seeded the CIB from $cib_seed"

@@ -47,7 +47,11 @@ export class ComposeRig implements Rig {
     this.docker = new DockerNodes({
       compose: this.compose,
       project: o.project,
-      environment: { OCFKIT_RIG_ENGINE: o.kind === 'pacemaker' ? 'pacemaker' : 'ocfkit', OCFKIT_RIG_CIB: '/etc/ocfkit-rig-seed/cib.xml' },
+      environment: {
+        OCFKIT_RIG_ENGINE: o.kind === 'pacemaker' ? 'pacemaker' : 'ocfkit',
+        OCFKIT_RIG_CIB: '/etc/ocfkit-rig-seed/cib.xml',
+        ...(process.env.OCFKIT_RIG_TOKEN ? { OCFKIT_RIG_TOKEN: process.env.OCFKIT_RIG_TOKEN } : {}),
+      },
       binds: { '/etc/ocfkit-rig-seed': this.seedDir, ...o.binds },
     });
   }

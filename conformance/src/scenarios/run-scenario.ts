@@ -194,14 +194,17 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
 
   async function act(a: Action): Promise<void> {
     if (a.do === 'write-row') {
-      let r = await sql(`insert into rig_rows(at) values (now()::text) returning id`);
+      // idempotent, so a retry after a client-side timeout cannot count a row twice
+      const token = `row-${ctx.rows + 1}`;
+      const insert = `insert into rig_rows(token, at) select '${token}', now()::text where not exists (select 1 from rig_rows where token = '${token}')`;
+      let r = await sql(insert);
       for (let i = 0; r.code !== 0 && i < 10; i++) {
         await sleep(1000);
-        r = await sql(`insert into rig_rows(at) values (now()::text) returning id`);
+        r = await sql(insert);
       }
       if (r.code !== 0) await fail(`could not write a row through ${VIP}: ${r.stderr.trim()}`);
       ctx.rows++;
-      say(`wrote row ${r.stdout.trim()} (${ctx.rows} so far)`);
+      say(`wrote ${token}`);
       return;
     }
     const node = nodeOf(a.node);
@@ -277,7 +280,8 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
         return;
       }
       case 'rows-intact': {
-        const r = await sql('select count(*) from rig_rows');
+        const tokens = Array.from({ length: ctx.rows }, (_, i) => `'row-${i + 1}'`).join(',');
+        const r = await sql(`select count(*) from rig_rows where token in (${tokens})`);
         const n = Number(r.stdout.trim());
         if (r.code !== 0 || n !== ctx.rows)
           await fail(`rows lost: ${ctx.rows} written, ${r.code === 0 ? `${n} found` : `count failed: ${r.stderr.trim()}`}`);
@@ -325,7 +329,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     await expect({ expect: 'group-running', where: 'anywhere', within: 120, timing: 'seed started' });
     for (const n of rig.nodes) await waitAttr(n, 'diskcheck_status', 'normal', 60);
     ok(`diskcheck_status=normal on ${rig.nodes.join(', ')}`);
-    const mk = await sql('create table if not exists rig_rows(id serial primary key, at text)');
+    const mk = await sql('create table if not exists rig_rows(token text primary key, at text)');
     if (mk.code !== 0) await fail(`could not create the test table through ${VIP}: ${mk.stderr.trim()}`);
     await act({ do: 'write-row' });
     samplers = [sampleVip(), sampleStatus()];
