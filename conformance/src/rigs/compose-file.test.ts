@@ -6,6 +6,7 @@ const FILE = join(import.meta.dirname, '..', '..', '..', 'docker-compose.yml');
 
 describe('docker-compose.yml as rigs read it', () => {
   it('substitutes variables as docker-compose does', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose syntax, not a template
     expect(interpolate('${A:-x} ${B-y} ${C} $$HOME', { A: '', B: 'b' })).toBe('x b  $HOME');
   });
 
