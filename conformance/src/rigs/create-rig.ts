@@ -22,12 +22,16 @@ export function checkoutRoot(from: string = import.meta.dirname): string {
   }
 }
 
-/** Why the bundled engine cannot run a node yet, or undefined when `ocfkit node start` exists. */
+/**
+ * Why the bundled engine cannot run the rig yet, or undefined when it can: the rig needs
+ * `ocfkit node start` (the node daemon) and the membership layer (ha.cf, several nodes).
+ */
 export function nodeDaemonMissing(root: string): string | undefined {
   const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', '--help'], { encoding: 'utf8', timeout: 30_000 });
-  return r.status === 0
-    ? undefined
-    : `this checkout has no 'ocfkit node start' (the node daemon of the controller/membership issues): ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
+  if (r.status !== 0) return `this checkout has no 'ocfkit node start' (the node daemon): ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
+  if (!existsSync(join(root, 'engine', 'src', 'membership')))
+    return "this checkout's node daemon has no membership layer yet (engine/src/membership: ha.cf, several nodes in one cluster)";
+  return undefined;
 }
 
 /**

@@ -327,6 +327,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     await rig.up(seedCib({ ...o.seed, agents: o.agents, nodes: rig.nodes }), say);
     ctx.lastAction = Date.now();
     await expect({ expect: 'group-running', where: 'anywhere', within: 120, timing: 'seed started' });
+    ctx.lastAction = Date.now();
     for (const n of rig.nodes) await waitAttr(n, 'diskcheck_status', 'normal', 60);
     ok(`diskcheck_status=normal on ${rig.nodes.join(', ')}`);
     const mk = await sql('create table if not exists rig_rows(token text primary key, at text)');
