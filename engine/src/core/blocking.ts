@@ -147,6 +147,8 @@ export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
   }
   for (const p of held) {
     p.stopBlocked = true;
+    // It was to stop or move: Pacemaker still lists that stop, as blocked.
+    p.blockedStop = p.nextRole === 'Stopped' || p.assignedTo !== p.runningOn[0] || p.runningOn.length > 1;
     p.assignedTo = p.runningOn[0];
     p.nextRole = p.role;
   }

@@ -29,30 +29,61 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
     for (const [k, v] of transient) attrs.set(k, v);
   }
   const inCcm = isTrue(state?.attrs.in_ccm);
-  const crmdOnline = state?.attrs.crmd === 'online';
-  const join = state?.attrs.join;
-  const expected = state?.attrs.expected ?? 'down';
+  const crmdOnline = state?.attrs.crmd?.toLowerCase() === 'online';
+  const join = state?.attrs.join?.toLowerCase();
+  const expected = (state?.attrs.expected ?? 'down').toLowerCase();
+  // A clean shutdown was requested (the controller sets `shutdown` to the time it was asked for).
+  const shutdownAttr = attrs.get('shutdown');
+  const shutdown = shutdownAttr !== undefined && shutdownAttr !== '0';
+  const terminateAttr = attrs.get('terminate') ?? '';
+  const terminate = isTrue(terminateAttr) || /^[1-9]/.test(terminateAttr);
   let online = false;
   let unclean = false;
   let standby = isTrue(attrs.get('standby'));
-  if (!stonith) {
-    if (!inCcm) {
-      unclean = false;
-    } else if (crmdOnline) {
-      online = join === 'member';
-    }
-  } else if (state === undefined || state.attrs.in_ccm === undefined) {
-    unclean = isTrue(cib.crmConfig.length ? (flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true') : 'true');
-  } else if (expected === 'down') {
-    if (inCcm || crmdOnline) standby = true;
-  } else if (!inCcm || !crmdOnline) {
+  let pending = false;
+  // Pacemaker's determine_online_status_no_fencing / _fencing.
+  if (state === undefined) {
+    unclean = stonith && isTrue(cib.crmConfig.length ? (flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true') : 'true');
+  } else if (!stonith) {
+    online = inCcm && crmdOnline && join === 'member';
+    // In the membership but its controller is gone while it was expected up: unclean (not fenceable).
+    if (inCcm && !crmdOnline && expected === 'member' && !shutdown) unclean = true;
+  } else if (shutdown) {
+    // Shutting down: it cannot be shut down when its controller is gone, so that decides.
+    online = crmdOnline;
+  } else if (state.attrs.in_ccm === undefined) {
+    unclean = true;
+  } else if (join === 'nack') {
+    unclean = true;
+  } else if (!terminate && expected === 'down') {
+    if (inCcm || crmdOnline) pending = true;
+  } else if (terminate && join === 'down' && !inCcm && !crmdOnline) {
+    // Just fenced as requested.
+  } else if (!inCcm || !crmdOnline || terminate) {
     unclean = true;
   } else if (join === 'member') {
     online = true;
+  } else if (join === 'pending' || join === 'down') {
+    pending = true;
   } else {
+    unclean = true;
+  }
+  // A pending node runs nothing; Pacemaker counts it online (probes it) when in the membership.
+  if (pending) {
+    online = inCcm;
     standby = true;
   }
-  return { id: n.id, uname: n.uname, online, standby, unclean, maintenance: isTrue(attrs.get('maintenance')), attrs, numResources: 0 };
+  return {
+    id: n.id,
+    uname: n.uname,
+    online,
+    standby,
+    unclean,
+    shutdown: shutdown && online,
+    maintenance: isTrue(attrs.get('maintenance')),
+    attrs,
+    numResources: 0,
+  };
 }
 
 /** A clone instance's configuration: the template with `:<n>` appended to every id. */

@@ -15,6 +15,8 @@ export interface WNode {
   /** Put in standby by a failure with on-fail=standby. */
   standbyOnFail?: boolean;
   unclean: boolean;
+  /** Online and shutting down cleanly (the `shutdown` node attribute): runs nothing, is not fenced. */
+  shutdown: boolean;
   maintenance: boolean;
   /** Attributes rules see: configured, then transient (which win), plus #uname/#id/#kind/#is_dc. */
   attrs: Map<string, string>;
@@ -90,6 +92,8 @@ export interface WRsc {
   frozen?: boolean;
   /** Its stop cannot run (it must follow the stop of a resource that cannot stop): held in place. */
   stopBlocked?: boolean;
+  /** Held in place although it was to stop or move (the summary lists the stop, blocked). */
+  blockedStop?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
   initialNextRole?: Role;
   provisional: boolean;
