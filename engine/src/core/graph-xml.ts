@@ -248,8 +248,10 @@ function describe(ws: WorkingSet, a: GraphAction): Described {
     ['operation', a.task],
   ];
   // An instance matched to history has Pacemaker's "clone name": its keys use the configured id.
-  if (rsc && clone && anonymous(clone) && (rsc.knownOn.size > 0 || rsc.orphan === true)) {
-    attrs.push(['operation_key', `${configuredId(rsc)}_${a.task}_${a.intervalMs}`], ['internal_operation_key', a.key]);
+  // (the history id it was found under: the configured id, or a numbered one older versions wrote).
+  const cloneName = rsc?.cloneName ?? (rsc?.orphan === true ? configuredId(rsc) : undefined);
+  if (rsc && clone && anonymous(clone) && cloneName !== undefined) {
+    attrs.push(['operation_key', `${cloneName}_${a.task}_${a.intervalMs}`], ['internal_operation_key', a.key]);
   } else attrs.push(['operation_key', a.key]);
   const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';
   if (tag === 'rsc_op') attrs.push(...onNode);

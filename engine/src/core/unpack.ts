@@ -111,7 +111,10 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string
     stickiness: parseScore(meta.get('resource-stickiness') ?? meta.get('default-resource-stickiness')) ?? 0,
     migrationThreshold: threshold === undefined ? INFINITY : Math.max(0, threshold),
     failureTimeoutS: Math.floor((parseDurationMs(meta.get('failure-timeout')) ?? 0) / 1000),
-    managed: meta.get('is-managed') === undefined ? true : isTrue(meta.get('is-managed')),
+    // is-managed (its value "default" counts as unset), and maintenance=true, which overrides it.
+    managed:
+      !isTrue(meta.get('maintenance')) &&
+      (meta.get('is-managed') === undefined || meta.get('is-managed')?.toLowerCase() === 'default' || isTrue(meta.get('is-managed'))),
     critical: meta.get('critical') === undefined ? true : isTrue(meta.get('critical')),
     promotable,
     unique: isTrue(meta.get('globally-unique')),
@@ -241,7 +244,8 @@ function applyHistory(
   res: HistoryResult,
   ctx: { nodes: WNode[]; stonithEnabled: boolean; maintenanceMode: boolean; historyNext: Map<WRsc, HistoryRole> },
 ): void {
-  if (!res.managed) {
+  // A failed stop nothing can recover unmanages a resource and blocks it (not one already unmanaged).
+  if (!res.managed && r.managed) {
     r.managed = false;
     r.blocked = true;
   }
@@ -261,7 +265,8 @@ function applyHistory(
   let next = res.nextRole;
   if (res.role !== 'Unknown') r.knownOn.add(node.uname);
   const active = res.role !== 'Unknown' && res.role !== 'Stopped';
-  if (active && !node.online && r.managed && ctx.stonithEnabled) node.unclean = true;
+  // Active on a node that is down: fenced, unless the node or the resource is in maintenance.
+  if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) node.unclean = true;
   const onFail = node.unclean ? 'ignore' : res.onFail;
   switch (onFail) {
     case 'demote':
@@ -291,6 +296,8 @@ function applyHistory(
   ctx.historyNext.set(r, next);
   if (!active) return;
   addRunning(r, node);
+  // Whatever is active on a node in maintenance is left alone (Pacemaker's native_add_running).
+  if (node.maintenance && r.variant === 'primitive') r.managed = false;
   // An unmanaged resource is pinned where it is active (Pacemaker's "not_managed_default").
   if (!r.managed || ctx.maintenanceMode || node.maintenance) r.allowed.set(node.uname, addScores(r.allowed.get(node.uname) ?? 0, INFINITY));
   if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
@@ -399,6 +406,9 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     for (const lr of state.lrm) {
       const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
       if (r?.variant !== 'primitive') continue;
+      // Pacemaker's clone name: the history id an anonymous instance was found under, when it is
+      // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
+      if (lr.id !== r.id) r.cloneName = lr.id;
       const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
       const res = unpackHistory(lr.ops, node, {
         prim: r.primitive,

@@ -92,6 +92,8 @@ export interface WRsc {
   frozen?: boolean;
   /** Its stop cannot run (it must follow the stop of a resource that cannot stop): held in place. */
   stopBlocked?: boolean;
+  /** Assigned to this node, but its start cannot run (the summary lists the start, blocked). */
+  blockedStartOn?: WNode;
   /** Held in place although it was to stop or move (the summary lists the stop, blocked). */
   blockedStop?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
@@ -104,6 +106,8 @@ export interface WRsc {
   withThis: Coloc[];
   /** A clone instance beyond clone-max found active in the history: it is only ever stopped. */
   orphan?: boolean;
+  /** The history id an anonymous clone instance was found under, when not its own id. */
+  cloneName?: string;
   /** Nodes where the resource's history is known (probed or run), by uname. */
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
