@@ -38,15 +38,42 @@ export function findMarked(name: string, value: string, prefix = false): MarkedP
     }
     const hit = environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle));
     if (!hit || !alive(pid)) continue;
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ');
-    } catch {
-      // exited meanwhile
-    }
-    found.push({ pid: Number(pid), command });
+    found.push(describeProcess(Number(pid)));
   }
   return found;
+}
+
+/**
+ * A pid with its command line (empty when it exited meanwhile).
+ *
+ * @example
+ * describeProcess(4242) // { pid: 4242, command: 'crm_mon --daemonize ...' }
+ */
+export function describeProcess(pid: number): MarkedProcess {
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ');
+  } catch {
+    // exited meanwhile
+  }
+  return { pid, command };
+}
+
+/**
+ * What `find` still returns after a grace: looks every 100 ms and returns `[]` as soon as nothing
+ * is found, else the last finding after `graceMs`. A child that is just exiting (a logging
+ * subshell) is no orphan.
+ *
+ * @example
+ * const left = await settle(() => findMarked('OCFKIT_CONFORMANCE_OP', mark), 2000);
+ */
+export async function settle(find: () => MarkedProcess[], graceMs: number, stepMs = 100): Promise<MarkedProcess[]> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const found = find();
+    if (found.length === 0 || Date.now() >= until) return found;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
 }
 
 /**
