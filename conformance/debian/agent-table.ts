@@ -1,5 +1,9 @@
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, ftruncateSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** What a row asks the sweep to create under the scratch directory. */
+export type CreateKind = 'dir' | 'wdir' | 'file' | 'img' | 'sfex';
 
 /** One row of `agents.tsv`: an installed agent and how to run it plausibly. */
 export interface TableEntry {
@@ -10,7 +14,7 @@ export interface TableEntry {
   /** Configured as a promotable clone (the suite runs promotable.cycle). */
   promotable: boolean;
   /** What to create under the scratch directory X before the run. */
-  create: { kind: 'dir' | 'file' | 'img'; path: string }[];
+  create: { kind: CreateKind; path: string }[];
   /** Parameters; `X/` stands for the scratch directory, `${NIC}` for the namespace's interface. */
   params: Record<string, string>;
 }
@@ -38,9 +42,9 @@ export function parseAgentTable(text: string): TableEntry[] {
         entry[flag] = true;
         continue;
       }
-      const m = /^(dir|file|img)=(.+)$/.exec(flag);
+      const m = /^(dir|wdir|file|img|sfex)=(.+)$/.exec(flag);
       if (!m || !RELATIVE.test(m[2] as string)) throw new Error(`${where}: unknown flag ${JSON.stringify(flag)}`);
-      entry.create.push({ kind: m[1] as 'dir' | 'file' | 'img', path: m[2] as string });
+      entry.create.push({ kind: m[1] as CreateKind, path: m[2] as string });
     }
     for (const kv of pairs) {
       const at = kv.indexOf('=');
@@ -67,11 +71,14 @@ export function loadAgentTable(file = join(import.meta.dirname, 'agents.tsv')): 
 export function prepare(entry: TableEntry, scratch: string, nic?: string): Record<string, string> {
   for (const c of entry.create) {
     const path = join(scratch, c.path);
-    if (c.kind === 'dir') mkdirSync(path, { recursive: true });
-    else {
+    if (c.kind === 'dir' || c.kind === 'wdir') {
+      mkdirSync(path, { recursive: true });
+      if (c.kind === 'wdir') chmodSync(path, 0o1777); // for an agent that runs its service as another user
+    } else {
       const fd = openSync(path, 'w', 0o644);
-      if (c.kind === 'img') ftruncateSync(fd, 64 << 20);
+      if (c.kind !== 'file') ftruncateSync(fd, 64 << 20);
       closeSync(fd);
+      if (c.kind === 'sfex') execFileSync('sfex_init', ['-n', '1', path], { stdio: ['ignore', 'ignore', 'pipe'] });
     }
   }
   const out: Record<string, string> = {};

@@ -39,7 +39,12 @@ export async function lifecycleChecks(ctx: CheckContext): Promise<void> {
     skipAll(ctx, ['lifecycle.monitor-stopped', 'lifecycle.start', ...AFTER_START, 'lifecycle.stop-idempotent'], ctx.rejected);
     return;
   }
-  await step(ctx, 'lifecycle.monitor-stopped', 'monitor', [7], { label: 'recurring monitor of a stopped resource', intervalMs: every });
+  const monLabel = 'recurring monitor of a stopped resource';
+  const mon = await ctx.runner.run('monitor', { label: monLabel, intervalMs: every });
+  // 5/4/2 from a monitor say "this host lacks what it needs": right if the start then fails the
+  // same way, wrong if it starts
+  const monHost = mon.result.execStatus === 'done' && HOST_CODES.has(mon.result.rc);
+  if (!monHost) judge(ctx, 'lifecycle.monitor-stopped', mon, [7], monLabel);
   const startRec = await ctx.runner.run('start', { label: 'start from stopped' });
   const { rc, execStatus } = startRec.result;
   if (execStatus === 'done' && HOST_CODES.has(rc)) {
@@ -50,6 +55,9 @@ export async function lifecycleChecks(ctx: CheckContext): Promise<void> {
   }
   const started = ctx.rejected ? false : judge(ctx, 'lifecycle.start', startRec, [0], 'start from stopped');
   judgeMasked(started);
+  if (monHost && started) judge(ctx, 'lifecycle.monitor-stopped', mon, [7], `${monLabel} (the resource then started)`);
+  else if (monHost)
+    ctx.findings.skip('lifecycle.monitor-stopped', `${monLabel} ${describeResult(mon)}, and the resource cannot start here: cannot tell`);
   if (!started) {
     skipAll(ctx, AFTER_START, ctx.rejected ?? 'start from stopped failed');
     // what Pacemaker does next after a failed start: stop it, and a failed stop means fencing
