@@ -1,10 +1,14 @@
 import { type CheckContext, describeResult, judge, settle, startBlocker, step } from './context';
 import { describeParams } from './second-instance';
 
+/** Where in a normal start's duration the SIGKILL lands: early, halfway, late. */
+const KILL_POINTS = [0.25, 0.5, 0.75];
+
 /**
  * SIGKILL during start (contract §2.4: execd kills the group at the timeout, no SIGTERM): the
- * executor kills the start halfway through the time a normal start took; then stop must return
- * 0 and monitor 7.
+ * executor kills a start a quarter, half and three quarters into the time a normal start took;
+ * after each, stop must return 0 and monitor 7. Several points, because the state a start leaves
+ * half-done depends on where it was cut (a link created, its lock file not yet written).
  *
  * @example
  * await killDuringStartCheck(ctx);
@@ -13,11 +17,14 @@ export async function killDuringStartCheck(ctx: CheckContext): Promise<void> {
   const rule = 'robust.kill-during-start';
   const blocked = startBlocker(ctx);
   if (blocked || ctx.startMs === undefined) return ctx.findings.skip(rule, blocked ?? 'no successful start to measure');
-  const killAfterMs = Math.max(1, Math.floor(ctx.startMs / 2));
-  const start = await settle(ctx, 'start', { label: `start killed after ${killAfterMs} ms`, killAfterMs });
-  const how = start.result.execStatus === 'timeout' ? `killed after ${killAfterMs} ms` : `finished before the kill (rc ${start.result.rc})`;
-  await step(ctx, rule, 'stop', [0], { label: `stop after a start ${how}` });
-  await step(ctx, rule, 'monitor', [7], { label: `monitor after that stop`, intervalMs: ctx.monitorIntervalMs });
+  for (const point of KILL_POINTS) {
+    const killAfterMs = Math.max(1, Math.floor(ctx.startMs * point));
+    const start = await settle(ctx, 'start', { label: `start killed after ${killAfterMs} ms`, killAfterMs });
+    const how = start.result.execStatus === 'timeout' ? `killed after ${killAfterMs} ms` : `finished before the kill (rc ${start.result.rc})`;
+    const stop = await step(ctx, rule, 'stop', [0], { label: `stop after a start ${how}` });
+    await step(ctx, rule, 'monitor', [7], { label: `monitor after that stop`, intervalMs: ctx.monitorIntervalMs });
+    if (!stop.ok) return; // the resource is stuck: later points would only repeat it
+  }
 }
 
 /** How the second instance's parameters came about, for the report. */
