@@ -2,10 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgentSweep, findingKey } from './sweep';
 
+/** The verdicts a reviewed finding may carry; "suite wrong" is not one: such a finding is fixed in the suite. */
+export const VERDICTS = ['agent bug', 'environment'] as const;
+
 /** How a reviewer classed one error finding on a Debian agent. */
 export interface Review {
-  /** `agent bug`: the agent breaks the contract; every error finding must be one. */
-  verdict: 'agent bug';
+  /**
+   * `agent bug`: the agent breaks the contract (what Pacemaker would do is in the note);
+   * `environment`: the finding is true on this host but comes from what it lacks (no cluster
+   * running for attrd_updater, no cloud metadata service, no hardware), not from the agent.
+   */
+  verdict: (typeof VERDICTS)[number];
   /** Why, in one or two sentences (what Pacemaker does with it). */
   note: string;
 }
@@ -20,9 +27,11 @@ export function loadReviewed(file = join(import.meta.dirname, 'reviewed.json')):
   for (const [key, v] of Object.entries(raw)) {
     if (key === '$comment') continue;
     const r = v as Partial<Review>;
-    if (r.verdict !== 'agent bug' || typeof r.note !== 'string' || r.note === '')
-      throw new Error(`reviewed.json: ${key} needs {"verdict": "agent bug", "note": "..."}, got ${JSON.stringify(v)}`);
-    out[key] = { verdict: r.verdict, note: r.note };
+    if (!VERDICTS.includes(r.verdict as Review['verdict']) || typeof r.note !== 'string' || r.note === '')
+      throw new Error(
+        `reviewed.json: ${key} needs {"verdict": ${VERDICTS.map((x) => `"${x}"`).join(' or ')}, "note": "..."}, got ${JSON.stringify(v)}`,
+      );
+    out[key] = { verdict: r.verdict as Review['verdict'], note: r.note };
   }
   return out;
 }

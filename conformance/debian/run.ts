@@ -73,6 +73,9 @@ async function main(): Promise<number> {
   return diff.unreviewed.length + diff.vanished.length + diff.crashed.length > 0 ? 1 : 0;
 }
 
+// an interrupted sweep still kills the agents it started (the runners' cgroups are emptied at exit)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (err: Error) => {

@@ -20,7 +20,8 @@ export async function killDuringStartCheck(ctx: CheckContext): Promise<void> {
   for (const point of KILL_POINTS) {
     const killAfterMs = Math.max(1, Math.floor(ctx.startMs * point));
     const start = await settle(ctx, 'start', { label: `start killed after ${killAfterMs} ms`, killAfterMs });
-    const how = start.result.execStatus === 'timeout' ? `killed after ${killAfterMs} ms` : `finished before the kill (rc ${start.result.rc})`;
+    const how =
+      start.result.execStatus === 'timeout' ? `killed after ${killAfterMs} ms` : `finished before the kill (rc ${start.result.rc})`;
     const stop = await step(ctx, rule, 'stop', [0], { label: `stop after a start ${how}` });
     await step(ctx, rule, 'monitor', [7], { label: `monitor after that stop`, intervalMs: ctx.monitorIntervalMs });
     if (!stop.ok) return; // the resource is stuck: later points would only repeat it

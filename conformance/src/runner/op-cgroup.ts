@@ -84,7 +84,9 @@ export class OpCgroups {
       const root = join(m.path, `ocfkit-conformance-${runId}`);
       try {
         mkdirSync(root);
-        return new OpCgroups(m, root);
+        const cg = new OpCgroups(m, root);
+        open.add(cg);
+        return cg;
       } catch (err) {
         errors.push(`${m.path}: ${(err as Error).message}`);
       }
@@ -152,6 +154,7 @@ export class OpCgroups {
 
   /** Kills whatever is left in the run's cgroups and removes them; returns the pids it had to kill. */
   async close(): Promise<number[]> {
+    open.delete(this);
     const left = this.pids(this.root);
     await this.kill(this.root);
     for (const dir of [...this.created].reverse())
@@ -167,7 +170,29 @@ export class OpCgroups {
     }
     return left;
   }
+
+  /** At exit (an interrupted run): SIGKILL what is left, remove the directories, without waiting. */
+  killNow(): void {
+    for (const pid of this.pids(this.root))
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    for (const dir of [...this.created, this.root].reverse())
+      try {
+        rmdirSync(dir);
+      } catch {
+        // still emptying: the kernel removes nothing by itself, but the processes are dead
+      }
+  }
 }
+
+/** The run cgroups not closed yet: an interrupted run (Ctrl-C, a failed test) leaves no agent behind. */
+const open = new Set<OpCgroups>();
+process.on('exit', () => {
+  for (const cg of open) cg.killNow();
+});
 
 function subdirs(dir: string): string[] {
   try {
