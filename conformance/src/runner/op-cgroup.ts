@@ -79,6 +79,7 @@ export class OpCgroups {
    */
   static open(runId: string, mounts: readonly CgroupMount[] = cgroupMounts()): OpCgroups | { unavailable: string } {
     if (process.getuid?.() !== 0) return { unavailable: 'not root: cannot create cgroups' };
+    if (process.env.OCFKIT_CONFORMANCE_CGROUPS === 'off') return { unavailable: 'OCFKIT_CONFORMANCE_CGROUPS=off' };
     const errors: string[] = [];
     for (const m of mounts) {
       const root = join(m.path, `ocfkit-conformance-${runId}`);
