@@ -58,7 +58,7 @@ describe('deriveSecond', () => {
   it('nextAddress stays inside the range', () => {
     expect([nextAddress('192.0.2.254'), nextAddress('198.51.100.0/24'), nextAddress('fe80::ffff'), nextAddress('300.1.1.1')]).toEqual([
       '192.0.2.253',
-      '198.51.100.1/24',
+      '198.51.101.0/24', // a route's destination network: the next network, not an address inside it
       'fe80::fffe',
       undefined,
     ]);

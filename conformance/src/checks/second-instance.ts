@@ -29,10 +29,18 @@ const ADDRESS_NAME = /^(ip|ipaddr|ipv6addr|ipaddress|address|vip|[a-z_]*_ip)$/i;
 export function nextAddress(v: string): string | undefined {
   const m4 = IPV4.exec(v);
   if (m4) {
-    const last = Number(m4[4]);
-    if ([1, 2, 3, 4].some((i) => Number(m4[i]) > 255)) return undefined;
-    const next = last >= 254 ? last - 1 : last + 1;
-    return `${m4[1]}.${m4[2]}.${m4[3]}.${next}${m4[5] ?? ''}`;
+    const octets = [1, 2, 3, 4].map((i) => Number(m4[i]));
+    if (octets.some((o) => o > 255)) return undefined;
+    const prefix = m4[5] === undefined ? 32 : Number(m4[5].slice(1));
+    if (prefix > 32) return undefined;
+    const n = octets.reduce((a, o) => a * 256 + o, 0);
+    // a network (host bits zero, as in a route's destination): the next network of that size
+    const block = prefix < 32 && n % 2 ** (32 - prefix) === 0 ? 2 ** (32 - prefix) : 1;
+    const last = octets[3] as number;
+    const next = block > 1 ? n + block : last >= 254 ? n - 1 : n + 1;
+    if (next >= 2 ** 32) return undefined;
+    const out = [24, 16, 8, 0].map((s) => Math.floor(next / 2 ** s) % 256).join('.');
+    return `${out}${m4[5] ?? ''}`;
   }
   const m6 = IPV6.exec(v);
   if (m6 && v.includes(':')) {
