@@ -157,10 +157,13 @@ export async function unknownActionCheck(ctx: CheckContext): Promise<void> {
   const label = `unknown action "${UNKNOWN_ACTION}"`;
   const rec = await ctx.runner.run(UNKNOWN_ACTION, { label });
   const { rc, execStatus } = rec.result;
-  if (execStatus === 'done' && rc !== 3 && ctx.validateRc !== undefined && ctx.validateRc !== 0 && rc === ctx.validateRc)
+  // without validate-all, the first probe tells the same: 5 there and here = checked before dispatch
+  const firstProbe = ctx.runner.records.find((r) => r.probe && r.instance === ctx.runner.instances[0]);
+  const before = ctx.validateRc ?? (firstProbe?.result.execStatus === 'done' ? firstProbe.result.rc : undefined);
+  if (execStatus === 'done' && rc !== 3 && rc !== 0 && before !== undefined && before !== 0 && before !== 7 && rc === before)
     return ctx.findings.skip(
       'action.unknown',
-      `${label} ${describeResult(rec)}, as validate-all did: the agent checks its configuration or host before the action, so nothing can be told here`,
+      `${label} ${describeResult(rec)}, as ${ctx.validateRc !== undefined ? 'validate-all' : 'the first probe'} did: the agent checks its configuration or host before the action, so nothing can be told here`,
     );
   judge(ctx, 'action.unknown', rec, [3], label, {
     2: 'the LSB code for an invalid argument; OCF says 3 (OCF_ERR_UNIMPLEMENTED) for an action the agent does not implement',
