@@ -10,7 +10,7 @@
  * Exit status 1 when a finding is not in the reviewed set, a reviewed one is no longer found, or
  * the suite could not run an agent. Needs root (namespaces, meta-data as nobody).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAgentTable } from './agent-table';
@@ -26,6 +26,7 @@ and pacemaker OCF agents) and compares the error findings with conformance/debia
   --jobs N        agents checked at once (default 3)
   --json FILE     also write the raw results as JSON
   --report FILE   the per-agent report (default: conformance/debian/REPORT.md for a full run, none otherwise)
+  --from FILE     do not run: compare and report the results of an earlier --json FILE
 `;
 
 async function main(): Promise<number> {
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
       jobs: { type: 'string' },
       json: { type: 'string' },
       report: { type: 'string' },
+      from: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -52,15 +54,20 @@ async function main(): Promise<number> {
   const reviewed = loadReviewed();
   const began = Date.now();
   let done = 0;
-  const results = await sweep(entries, jobs, (s: AgentSweep) => {
-    done++;
-    const what = s.crashed ? `could not run: ${s.crashed}` : s.errors.length ? s.errors.map((e) => e.rule).join(', ') : 'no error';
-    process.stdout.write(`[${done}/${entries.length}] ${s.agent} (${(s.durationMs / 1000).toFixed(1)} s): ${what}\n`);
-  });
-  const elapsedMs = Date.now() - began;
+  const earlier = values.from
+    ? (JSON.parse(readFileSync(values.from, 'utf8')) as { elapsedMs: number; jobs: number; results: AgentSweep[] })
+    : undefined;
+  const results =
+    earlier?.results.filter((s) => entries.some((e) => e.agent === s.agent)) ??
+    (await sweep(entries, jobs, (s: AgentSweep) => {
+      done++;
+      const what = s.crashed ? `could not run: ${s.crashed}` : s.errors.length ? s.errors.map((e) => e.rule).join(', ') : 'no error';
+      process.stdout.write(`[${done}/${entries.length}] ${s.agent} (${(s.durationMs / 1000).toFixed(1)} s): ${what}\n`);
+    }));
+  const elapsedMs = earlier?.elapsedMs ?? Date.now() - began;
   const diff = compareWithReviewed(results, reviewed);
   const reportFile = values.report ?? (only ? undefined : join(import.meta.dirname, 'REPORT.md'));
-  if (reportFile) writeFileSync(reportFile, formatSweepReport(results, reviewed, diff, { elapsedMs, jobs }));
+  if (reportFile) writeFileSync(reportFile, formatSweepReport(results, reviewed, diff, { elapsedMs, jobs: earlier?.jobs ?? jobs }));
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ elapsedMs, jobs, results, diff }, null, 2)}\n`);
   const errors = results.reduce((n, s) => n + s.errors.length, 0);
   process.stdout.write(
