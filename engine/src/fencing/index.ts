@@ -7,6 +7,7 @@
  */
 export { fenceArgs, isFencerParam, stdinText } from './args';
 export { type DeviceRegistration, fenceDevicesFromCib } from './cib-devices';
+export { fenceForController, fencerConfigFromCib, stonithActionOf } from './controller-bridge';
 export {
   actionRetries,
   actionTimeoutMs,
