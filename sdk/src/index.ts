@@ -61,6 +61,21 @@ export type {
   StringParam,
 } from './params/types';
 export { FALSE_WORDS, parseOcfBoolean, TRUE_WORDS } from './params/words';
+export {
+  CLOCK_TICKS,
+  isAlive,
+  type Liveness,
+  listPids,
+  type ProcLink,
+  type ProcStat,
+  parseProcStat,
+  procCmdline,
+  processLiveness,
+  processStartMs,
+  procLink,
+  procUid,
+  readProcStat,
+} from './process/proc';
 export { type ExecuteOptions, execute, type Invocation } from './runtime/execute';
 export { run } from './runtime/run';
 export { type DegradedState, degraded, describeState, type FailedState, failed, type State, stateName } from './state';

@@ -7,6 +7,7 @@ import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
 import { closingLine, formatText, progressLine } from '../report/text';
 import { type AgentOutcome, runConfiguredAgent } from '../run-agent';
+import { RIG_HELP, runRigConformance } from '../scenarios/cli';
 import type { SuiteReport } from '../suite';
 import { type AgentTarget, resolveTarget } from '../target';
 import { fenceConformance, isFenceTarget } from './fence-conformance';
@@ -43,7 +44,8 @@ meta-data (pcs's ocf-1.0.rng, stonith_admin --metadata), monitor/list/status cod
 by status afterwards, on, reboot, the command line against stdin, unknown actions, timeouts.
 
   -h, --help               show this help
-`;
+
+${RIG_HELP}`;
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> | undefined {
   if (!list || list.length === 0) return undefined;
@@ -94,6 +96,7 @@ export const conformanceCommand: Command = {
   summary: 'check agents against the OCF contract',
   help: HELP,
   async run(argv: string[], io: Io): Promise<number> {
+    if (argv.some((a) => /^--(rig|scenario)(=|$)/.test(a))) return runRigConformance(argv, io);
     const { values, positionals } = parse(argv, {
       param: { type: 'string', short: 'p', multiple: true },
       params: { type: 'string' },

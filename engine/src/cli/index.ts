@@ -4,6 +4,7 @@ import { cibCommand } from './cib';
 import { engineCommand } from './engine';
 import { execCommand } from './exec';
 import { fenceCommand } from './fence';
+import { memberCommand } from './member';
 import { nodeCommand } from './node';
 import { resourceCommand } from './resource';
 import { statusCommand } from './status';
@@ -13,6 +14,7 @@ export const commands: Record<string, Command> = {
   attr: attrCommand,
   engine: engineCommand,
   exec: execCommand,
+  member: memberCommand,
   // The node daemon and the tools that talk to it.
   node: nodeCommand,
   status: statusCommand,
