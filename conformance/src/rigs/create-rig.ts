@@ -71,7 +71,7 @@ export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
     }
     case 'local':
       throw new Error(
-        "rig local: the namespace rig (node daemons in network namespaces on this host) comes with the membership issue's local rig and 'ocfkit node start'; not in this checkout yet",
+        "rig local: the membership issue's namespace rig (engine/test/membership/netns-rig.ts) runs `ocfkit member serve` with placeholder resources, not agents; the scenarios need node daemons that run agents and join one cluster",
       );
   }
 }
