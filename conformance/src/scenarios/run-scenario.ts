@@ -105,7 +105,8 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     const st = await status().catch(() => undefined);
     const lines = [message];
     if (st) lines.push(`cluster: ${describe(st)}`);
-    const who = node || ctx.victim || ctx.active;
+    const placed = st ? GROUP.flatMap((id) => st.resources.get(id)?.nodes ?? [])[0] : undefined;
+    const who = node || ctx.victim || ctx.active || placed || rig.nodes[0];
     if (who && (await rig.isUp(who))) {
       const log = await rig.exec(
         who,
