@@ -226,8 +226,8 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
         break;
       }
       case 'disk-readonly': {
-        const r = await rig.exec(node, ['mount', '-o', 'remount,ro,bind', '/shared'], { privileged: true, timeoutMs: 10_000 });
-        if (r.code !== 0) await fail(`remounting /shared read-only on ${node} failed: ${r.stderr.trim()}`, node);
+        const r = await rig.remount(node, '/shared', 'ro');
+        if (r.code !== 0) await fail(`remounting /shared read-only on ${node} failed (exit ${r.code}): ${r.stderr.trim()}`, node);
         break;
       }
       case 'isolate':
