@@ -46,7 +46,7 @@ export interface Rig {
   isolate(node: string): Promise<void>;
   /** Undoes isolate. */
   reconnect(node: string): Promise<void>;
-  /** Remounts a mount point of the node read-only (a disk fault every writer sees) or back read-write. */
+  /** Makes a mount point of the node read-only for new writes (a disk fault) or writable again. */
   remount(node: string, path: string, mode: 'ro' | 'rw'): Promise<ExecResult>;
   /** Whether the node is running and reachable by exec. */
   isUp(node: string): Promise<boolean>;
