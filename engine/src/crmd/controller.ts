@@ -204,7 +204,9 @@ export class Controller {
         this.trigger('shutdown: stopping every resource');
         break;
       case 'poke':
-        this.trigger(ev.reason);
+        // A hint, not a change: a running transition finishes first, then the scheduler runs again.
+        this.dirty = true;
+        if (!this.transition) this.log('info', `recompute: ${ev.reason}`);
         break;
     }
     this.step(now);
