@@ -12,6 +12,7 @@ import { exportCib } from '../../src/cib/export.js';
 import { importCib } from '../../src/cib/import.js';
 import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
 import type { Cib } from '../../src/core/cib-model.js';
+import { schedule } from '../../src/core/schedule.js';
 import { type ControllerStore, startController } from '../../src/crmd/shell.js';
 import { transientAttr } from '../../src/crmd/status.js';
 import { Executor } from '../../src/lrmd/executor.js';
