@@ -2,4 +2,5 @@ export * from './attrd/index';
 export * from './cib/index';
 export * from './core/index';
 export * from './lrmd/index';
+export * from './node/index';
 export * from './pcmk/index';

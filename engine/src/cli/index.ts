@@ -1,11 +1,20 @@
 import type { Command } from '@ocfkit/sdk/cli';
 import { attrCommand } from './attr';
+import { cibCommand } from './cib';
 import { engineCommand } from './engine';
 import { execCommand } from './exec';
+import { nodeCommand } from './node';
+import { resourceCommand } from './resource';
+import { statusCommand } from './status';
 
 /** The `ocfkit` subcommands this package provides, by name. */
 export const commands: Record<string, Command> = {
   attr: attrCommand,
   engine: engineCommand,
   exec: execCommand,
+  // The node daemon and the tools that talk to it.
+  node: nodeCommand,
+  status: statusCommand,
+  cib: cibCommand,
+  resource: resourceCommand,
 };
