@@ -99,7 +99,24 @@ describe.skipIf(
         ?.ops.find((o) => o.id === 'ghost_last_failure_0');
       expect([ghost?.operation, ghost?.rc, ghost?.opStatus]).toEqual(['monitor', 5, 7]);
       expect(existsSync(join(work, 'pengine', 'pe-input-0.xml'))).toBe(true);
-      expect(readFileSync(join(work, 'pengine', 'pe-input-0.xml'), 'utf8')).toMatch(/execution-date="\d+"/);
+      // The first decision replays from its pe-input at its execution-date: the actions the controller ran.
+      const pe0 = importCib(readFileSync(join(work, 'pengine', 'pe-input-0.xml'), 'utf8'));
+      expect(pe0.attrs['execution-date']).toMatch(/^\d+$/);
+      expect(
+        schedule({ cib: pe0, now: Number(pe0.attrs['execution-date']) })
+          .graph.actions.map((a) => a.key)
+          .sort(),
+      ).toEqual([
+        'db_monitor_0',
+        'db_monitor_1000',
+        'db_start_0',
+        'ghost_monitor_0',
+        'ghost_monitor_1000',
+        'ghost_start_0',
+        'ip_monitor_0',
+        'ip_monitor_1000',
+        'ip_start_0',
+      ]);
 
       // Dummy's monitor reports "not running" once its state file is gone.
       unlinkSync(state('db'));
