@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { listPids, procCmdline, processStartMs, procUid, readProcStat } from '@ocfkit/sdk';
 
 /** A live process found carrying a marker. */
 export interface MarkedProcess {
@@ -6,15 +7,9 @@ export interface MarkedProcess {
   command: string;
 }
 
-function alive(pid: string): boolean {
-  try {
-    // field 3 of /proc/PID/stat is the state; Z (zombie) and X (dead) are gone for our purpose
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+function startedBefore(pid: number, self: number | undefined): boolean {
+  const started = processStartMs(pid);
+  return self !== undefined && started !== undefined && started < self;
 }
 
 /**
@@ -27,26 +22,57 @@ function alive(pid: string): boolean {
  */
 export function findMarked(name: string, value: string, prefix = false): MarkedProcess[] {
   const needle = `${name}=${value}`;
+  const me = process.getuid?.() ?? 0;
+  const self = processStartMs(process.pid);
   const found: MarkedProcess[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    const stat = readProcStat(pid);
+    // Z (zombie) and X (dead) are gone for our purpose
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
     let environ: string;
     try {
       environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-    } catch {
-      continue;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ESRCH' || (me !== 0 && procUid(pid) !== me) || startedBefore(pid, self)) continue;
+      // Root without CAP_SYS_PTRACE: "cannot tell" must not pass for "nothing left behind". (A
+      // process older than this runner cannot be one of its leftovers, readable or not.)
+      throw new Error(
+        `cannot tell whether pid ${pid} (${stat.comm}) was left behind: /proc/${pid}/environ: ${code} (run as root with CAP_SYS_PTRACE)`,
+      );
     }
     const hit = environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle));
-    if (!hit || !alive(pid)) continue;
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ');
-    } catch {
-      // exited meanwhile
-    }
-    found.push({ pid: Number(pid), command });
+    if (hit) found.push(describeProcess(pid));
   }
   return found;
+}
+
+/**
+ * A pid with its command line (empty when it exited meanwhile).
+ *
+ * @example
+ * describeProcess(4242) // { pid: 4242, command: 'crm_mon --daemonize ...' }
+ */
+export function describeProcess(pid: number): MarkedProcess {
+  return { pid, command: (procCmdline(pid) ?? []).filter(Boolean).join(' ') };
+}
+
+/**
+ * What `find` still returns after a grace: looks every 100 ms and returns `[]` as soon as nothing
+ * is found, else the last finding after `graceMs`. A child that is just exiting (a logging
+ * subshell) is no orphan.
+ *
+ * @example
+ * const left = await settle(() => findMarked('OCFKIT_CONFORMANCE_OP', mark), 2000);
+ */
+export async function settle(find: () => MarkedProcess[], graceMs: number, stepMs = 100): Promise<MarkedProcess[]> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const found = find();
+    if (found.length === 0 || Date.now() >= until) return found;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
 }
 
 /**
