@@ -3,3 +3,4 @@ export * from './cib/index';
 export * from './core/index';
 export * from './lrmd/index';
 export * from './node/index';
+export * from './pcmk/index';
