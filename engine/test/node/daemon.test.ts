@@ -5,7 +5,7 @@ import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cibDigest, readCibFile } from '../../src/cib/store-files';
 import { parseXml, serializeXml } from '../../src/cib/xml-tree';
-import { type Daemon, ocfkit, run, SEED, startDaemon } from './helpers';
+import { type Daemon, ocfkit, run, SEED, spawnOcfkit, startDaemon } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocfkit-node-'));
 const state = join(dir, 'state');
@@ -87,6 +87,19 @@ describe('ocfkit node start', () => {
     const again = await ocfkit('node', 'start', '--state-dir', state, '--run-dir', join(dir, 'run2'), '--node-name', 'n1');
     expect(again.rc).toBe(1);
     expect(again.err).toMatch(new RegExp(`another node daemon \\(pid \\d+\\) is using ${state}`));
+  });
+
+  test('an invalid seed is refused naming the element; nothing runs', async () => {
+    const bad = join(dir, 'bad-seed.xml');
+    writeFileSync(
+      bad,
+      SEED.replace('<primitive id="ip" class="ocf" provider="heartbeat" type="Dummy"/>', '<primitive id="ip" class="ocf" type="Dummy"/>'),
+    );
+    const r = await ocfkit('node', 'start', '--state-dir', join(dir, 'st-bad'), '--run-dir', join(dir, 'run-bad'), '--cib', bad);
+    expect(r.rc).toBe(1);
+    expect(r.err).toBe(`ocfkit node: seed ${bad} is not valid: <primitive id="ip"> has class "ocf" but no provider\n`);
+    expect(() => statSync(join(dir, 'st-bad', 'cib', 'cib.xml'))).toThrow();
+    expect(() => statSync(join(dir, 'run-bad', 'admin.sock'))).toThrow();
   });
 
   test('a socket path over 107 bytes is refused before anything is created', async () => {
@@ -283,6 +296,41 @@ describe('ocfkit resource and node', () => {
       role: 'Started',
       nodes_running_on: '1',
     });
+  });
+});
+
+describe('ocfkit status --watch', () => {
+  test('redraws on every CIB change and ends 0 on SIGINT', async () => {
+    const child = spawnOcfkit(['status', '--watch', '--output-as', 'json', '--interval', '1min', ...R]);
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const until = async (pred: () => boolean) => {
+      for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(pred()).toBe(true);
+    };
+    await until(() => out.includes('"version"'));
+    const frames = () => out.split(/\n(?=\{)/).length;
+    const before = frames();
+    await ocfkit('node', 'standby', 'n1', ...R);
+    await until(() => frames() > before && /"standby": true/.test(out));
+    await ocfkit('node', 'online', 'n1', ...R);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('ocfkit node start --group', () => {
+  test('sockets 0660 and new directories 0750 for the group', async () => {
+    const g = join(dir, 'grouped');
+    const d = await startDaemon(['--state-dir', join(g, 'state'), '--run-dir', join(g, 'run'), '--node-name', 'n1', '--group', 'root']);
+    const st = (p: string) => statSync(join(g, p));
+    expect(
+      [st('state'), st('run'), st('run/admin.sock'), st('run/attrd.sock')].map((x) => `${(x.mode & 0o777).toString(8)}:${x.gid}`),
+    ).toEqual(['750:0', '750:0', '660:0', '660:0']);
+    expect(d.stderr()).toContain('no controller: this daemon keeps the CIB and attributes but runs no resources');
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
   });
 });
 
