@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
@@ -100,6 +100,16 @@ describe('ocfkit node start', () => {
     expect(r.err).toBe(`ocfkit node: seed ${bad} is not valid: <primitive id="ip"> has class "ocf" but no provider\n`);
     expect(() => statSync(join(dir, 'st-bad', 'cib', 'cib.xml'))).toThrow();
     expect(() => statSync(join(dir, 'run-bad', 'admin.sock'))).toThrow();
+  });
+
+  test('an existing run directory others may write to is refused, not chmod-ed', async () => {
+    const shared = join(dir, 'shared-run');
+    mkdirSync(shared);
+    chmodSync(shared, 0o775);
+    const r = await ocfkit('node', 'start', '--state-dir', join(dir, 'st-shared'), '--run-dir', shared);
+    expect(r.rc).toBe(1);
+    expect(r.err).toBe(`ocfkit node: ${shared} is writable by its group or others (mode 775); use a private --run-dir\n`);
+    expect(statSync(shared).mode & 0o777).toBe(0o775);
   });
 
   test('a socket path over 107 bytes is refused before anything is created', async () => {
