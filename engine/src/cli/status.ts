@@ -18,6 +18,7 @@ Options:
   -w, --watch                 keep showing the status, refreshed on every CIB change and every
                               --interval (default 5s); ends with Ctrl-C
   -i, --interval DURATION     refresh period with --watch (5s, 500ms, 1min)
+  -1, --one-shot              print once and exit (the default without --watch; crm_mon's habit)
       --run-dir DIR           the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
   -h, --help                  show this help
 `;
