@@ -34,7 +34,9 @@ export function startDaemon(args: string[], env: Record<string, string> = {}): P
   const child = spawnOcfkit(['node', 'start', ...args], env);
   let out = '';
   let err = '';
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code, signal) => r(code ?? ((signal ? `signal ${signal}` : null) as number | null))),
+  );
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
   return new Promise((res, rej) => {
