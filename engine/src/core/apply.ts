@@ -95,6 +95,13 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
     if (a.task === 'stonith' || a.pseudo || !a.rsc) continue;
     const info = resourceInfo(a.rsc);
     const s = byUname(a.node);
+    // An anonymous instance's history may already be kept under a numbered id (`rsc:0`, as older
+    // Pacemaker wrote it): the result goes there, where Pacemaker will read it, not next to it.
+    const existing =
+      info.history === a.rsc
+        ? undefined
+        : (s.lrm.find((x) => x.id === a.rsc) ?? s.lrm.find((x) => x.id === info.history || x.id.replace(/:\d+$/, '') === info.history));
+    if (existing) info.history = existing.id;
     let r: LrmResource | undefined = s.lrm.find((x) => x.id === info.history);
     if (!r) {
       r = { id: info.history, class: info.class, provider: info.provider, type: info.type, ops: [] };

@@ -9,6 +9,12 @@ function byInstanceNumber(a: WRsc, b: WRsc): number {
   return Number.parseInt(a.id.slice(a.id.lastIndexOf(':') + 1), 10) - Number.parseInt(b.id.slice(b.id.lastIndexOf(':') + 1), 10);
 }
 
+/** Assigned somewhere it is not the one place it is already active (or recovering there). */
+function needsStart(p: WRsc): boolean {
+  const to = p.assignedTo;
+  return to !== undefined && (p.runningOn.length !== 1 || p.runningOn[0] !== to || p.failedOn.includes(to));
+}
+
 function willRun(p: WRsc): boolean {
   return p.assignedTo !== undefined && p.nextRole !== 'Stopped';
 }
@@ -79,7 +85,11 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     for (const o of ws.orderings) {
       if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
       if (!interleavedOrdering(o)) {
-        if (firstBlocked(o.first)) changed = block(o.then, false) || changed;
+        if (!firstBlocked(o.first)) continue;
+        // An asymmetrical order leaves a `then` that is already active where it stays alone
+        // (Pacemaker's handle_asymmetric_ordering); only a start it needs anyway is blocked.
+        if (o.symmetrical) changed = block(o.then, false) || changed;
+        else for (const t of leaves(o.then)) if (needsStart(t)) changed = block(t, false) || changed;
         continue;
       }
       // Interleaved: each instance of `then` depends only on the instance of `first` on its node
@@ -101,7 +111,12 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows
   // "Stop ... due to unrunnable X start").
-  for (const p of blocked) if (isManaged(ws, p)) p.nextRole = 'Stopped';
+  for (const p of blocked) {
+    if (!isManaged(ws, p)) continue;
+    // A start that cannot run where it was assigned is still listed (blocked) in the summary.
+    if (p.assignedTo && p.runningOn.length === 0 && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
+    p.nextRole = 'Stopped';
+  }
   return blocked;
 }
 
@@ -147,6 +162,8 @@ export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
   }
   for (const p of held) {
     p.stopBlocked = true;
+    // It was to stop or move: Pacemaker still lists that stop, as blocked.
+    p.blockedStop = p.nextRole === 'Stopped' || p.assignedTo !== p.runningOn[0] || p.runningOn.length > 1;
     p.assignedTo = p.runningOn[0];
     p.nextRole = p.role;
   }

@@ -12,7 +12,7 @@ export const INFINITY_HACK = INFINITY * -100;
  * nodeAvailable(n1, 0, true) // true for an online node
  */
 export function nodeAvailable(node: WNode | undefined, score: number, considerScore: boolean): boolean {
-  if (!node?.online || node.unclean || node.standby || node.maintenance) return false;
+  if (!node?.online || node.unclean || node.standby || node.shutdown || node.maintenance) return false;
   return !(considerScore && score < 0);
 }
 

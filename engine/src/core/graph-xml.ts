@@ -200,9 +200,11 @@ function describe(ws: WorkingSet, a: GraphAction): Described {
   const rsc = a.rsc === undefined ? undefined : ws.byId.get(a.rsc);
   const clone = rsc && cloneOf(rsc);
   const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';
-  // An instance matched to history has Pacemaker's "clone name": its keys use the configured id.
-  if (rsc && clone && anonymous(clone) && (rsc.knownOn.size > 0 || rsc.orphan === true)) {
-    return { tag, operationKey: `${configuredId(rsc)}_${a.task}_${a.intervalMs}`, internalKey: a.key, rsc, node };
+  // An instance matched to history has Pacemaker's "clone name": its keys use the clone name
+  // (the history id it was found under: the configured id, or a numbered one older versions wrote).
+  const cloneName = rsc?.cloneName ?? (rsc?.orphan === true ? configuredId(rsc) : undefined);
+  if (rsc && clone && anonymous(clone) && cloneName !== undefined) {
+    return { tag, operationKey: `${cloneName}_${a.task}_${a.intervalMs}`, internalKey: a.key, rsc, node };
   }
   return { tag, operationKey: a.key, rsc, node };
 }

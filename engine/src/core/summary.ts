@@ -1,4 +1,5 @@
 import { fenceAction, type ResourceChange } from './actions.js';
+import { isManaged } from './assign.js';
 import type { TransitionGraph } from './graph.js';
 import type { WNode, WorkingSet } from './working-set.js';
 
@@ -25,27 +26,62 @@ function state(role: string, nodes: string[]): string {
   return `${role} ${nodes.join(' ')}`;
 }
 
-function transitionLine(c: ResourceChange): string | undefined {
+const rank: Record<string, number> = { Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
+const STARTED = 2;
+const UNPROMOTED = 3;
+
+/** The part in parentheses, as Pacemaker's `rsc-action-item` message words it. */
+function details(fromRole: string, toRole: string, origin?: string, dest?: string): string {
+  const needRole = (rank[fromRole] ?? 0) > STARTED || (rank[toRole] ?? 0) > UNPROMOTED;
+  const sameHost = origin !== undefined && origin === dest;
+  const sameRole = fromRole === toRole;
+  if (origin === undefined) return needRole ? `${fromRole} -> ${toRole} ${dest}` : `${dest}`;
+  if (dest === undefined) return needRole ? `${fromRole} ${origin}` : origin;
+  if (sameRole && sameHost) return needRole ? `${fromRole} ${origin}` : origin;
+  if (sameRole) return needRole ? `${origin} -> ${dest} ${fromRole}` : `${origin} -> ${dest}`;
+  if (sameHost) return `${fromRole} -> ${toRole} ${origin}`;
+  return `${fromRole} ${origin} -> ${toRole} ${dest}`;
+}
+
+function item(verb: string, rsc: string, text: string): string {
+  return `  * ${verb.padEnd(10)} ${rsc.padEnd(8)} ( ${text} )`;
+}
+
+/**
+ * The transition summary lines of one primitive, chosen as Pacemaker's `rsc-action` message does
+ * from the role it has and will have, where it is and will be, and which of its actions exist.
+ */
+function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<string>): string[] {
   const from = c.from.map((n) => n.uname);
-  const to = c.to?.uname;
-  const pad = (s: string) => s.padEnd(10);
+  const current = from[0];
+  const next = c.to?.uname;
+  const blockedStart = c.rsc.blockedStartOn;
+  if (current === undefined && next === undefined && blockedStart && isManaged(ws, c.rsc))
+    return [`${item('Start', c.rsc.id, details('Stopped', 'Started', undefined, blockedStart.uname))}  blocked`];
+  if (!isManaged(ws, c.rsc) || c.rsc.blocked || (current === undefined && next === undefined)) return [];
+  // A resource being recovered counts as Started where it is (Pacemaker resets a Stopped role).
+  const fromRole = current !== undefined && c.fromRole === 'Stopped' ? 'Started' : c.fromRole;
+  const toRole = next === undefined ? 'Stopped' : c.toRole;
+  if (c.rsc.blockedStop) return from.map((n) => item('Stop', c.rsc.id, details(fromRole, 'Stopped', n)));
+  const moving = current !== undefined && next !== undefined && current !== next;
   const failed = c.rsc.failed;
-  if (!to && from.length === 0) return undefined;
-  if (!to) return `  * ${pad('Stop')} ${c.rsc.id.padEnd(8)} ( ${from.join(' ')} )`;
-  if (from.length === 0) return `  * ${pad('Start')} ${c.rsc.id.padEnd(8)} ( ${to} )`;
-  if (c.rsc.blocked) return undefined;
-  if (from.length === 1 && from[0] === to) {
-    if (c.rsc.demoteOn.includes(c.from[0] as WNode) && c.fromRole === 'Promoted' && c.toRole === 'Promoted')
-      return `  * ${pad('Re-promote')} ${c.rsc.id.padEnd(8)} ( Promoted ${to} )`;
-    if (failed)
-      return `  * ${pad('Recover')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole !== c.toRole && c.fromRole !== 'Started' ? `${c.fromRole} -> ${c.toRole} ` : ''}${to} )`;
-    if (c.restart)
-      return `  * ${pad('Restart')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole !== c.toRole ? `${c.fromRole} -> ${c.toRole} ` : ''}${to} )`;
-    if (c.fromRole !== c.toRole)
-      return `  * ${pad(c.toRole === 'Promoted' ? 'Promote' : 'Demote')} ${c.rsc.id.padEnd(8)} ( ${c.fromRole} -> ${c.toRole} ${to} )`;
-    return undefined;
+  const hasStart = tasks.has('start');
+  const hasStop = tasks.has('stop');
+  if (fromRole === toRole && next !== undefined) {
+    if (!hasStart)
+      return tasks.has('demote') && tasks.has('promote') ? [item('Re-promote', c.rsc.id, details(fromRole, toRole, current, next))] : [];
+    if (moving) return [item(failed ? 'Recover' : 'Move', c.rsc.id, details(fromRole, toRole, current, next))];
+    if (failed) return [item('Recover', c.rsc.id, details(fromRole, toRole, current))];
+    return [item('Restart', c.rsc.id, details(fromRole, toRole, current, next))];
   }
-  return `  * ${pad(failed ? 'Recover' : 'Move')} ${c.rsc.id.padEnd(8)} ( ${from.join(' ')} -> ${to} )`;
+  if (hasStop && next === undefined) return from.map((n) => item('Stop', c.rsc.id, details(fromRole, 'Stopped', n)));
+  if (hasStop && failed) return [item('Recover', c.rsc.id, details(fromRole, toRole, current, next))];
+  if (moving) return [item('Move', c.rsc.id, details(fromRole, toRole, current, next))];
+  if (hasStop && hasStart) return [item('Restart', c.rsc.id, details(fromRole, toRole, current, next))];
+  if (fromRole === 'Promoted') return [item('Demote', c.rsc.id, details(fromRole, toRole, current, next))];
+  if (toRole === 'Promoted') return [item('Promote', c.rsc.id, details(fromRole, toRole, current, next))];
+  if (fromRole === 'Stopped' && next !== undefined) return [item('Start', c.rsc.id, details(fromRole, toRole, current, next))];
+  return [];
 }
 
 /**
@@ -70,10 +106,13 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   lines.push('', 'Transition Summary:');
   const fence = fenceAction(ws);
   for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (${fence}) ${a.node}`);
-  for (const c of changes) {
-    const l = transitionLine(c);
-    if (l) lines.push(l);
+  const tasks = new Map<string, Set<string>>();
+  for (const a of graph.actions) {
+    if (!a.rsc || a.probe || a.task === 'monitor') continue;
+    if (!tasks.has(a.rsc)) tasks.set(a.rsc, new Set());
+    tasks.get(a.rsc)?.add(a.task);
   }
+  for (const c of changes) lines.push(...transitionLines(ws, c, tasks.get(c.rsc.id) ?? new Set()));
   lines.push('', 'Executing Cluster Transition:');
   for (const a of graph.actions) {
     if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (${fence})`);

@@ -29,30 +29,61 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
     for (const [k, v] of transient) attrs.set(k, v);
   }
   const inCcm = isTrue(state?.attrs.in_ccm);
-  const crmdOnline = state?.attrs.crmd === 'online';
-  const join = state?.attrs.join;
-  const expected = state?.attrs.expected ?? 'down';
+  const crmdOnline = state?.attrs.crmd?.toLowerCase() === 'online';
+  const join = state?.attrs.join?.toLowerCase();
+  const expected = (state?.attrs.expected ?? 'down').toLowerCase();
+  // A clean shutdown was requested (the controller sets `shutdown` to the time it was asked for).
+  const shutdownAttr = attrs.get('shutdown');
+  const shutdown = shutdownAttr !== undefined && shutdownAttr !== '0';
+  const terminateAttr = attrs.get('terminate') ?? '';
+  const terminate = isTrue(terminateAttr) || /^[1-9]/.test(terminateAttr);
   let online = false;
   let unclean = false;
   let standby = isTrue(attrs.get('standby'));
-  if (!stonith) {
-    if (!inCcm) {
-      unclean = false;
-    } else if (crmdOnline) {
-      online = join === 'member';
-    }
-  } else if (state === undefined || state.attrs.in_ccm === undefined) {
-    unclean = isTrue(cib.crmConfig.length ? (flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true') : 'true');
-  } else if (expected === 'down') {
-    if (inCcm || crmdOnline) standby = true;
-  } else if (!inCcm || !crmdOnline) {
+  let pending = false;
+  // Pacemaker's determine_online_status_no_fencing / _fencing.
+  if (state === undefined) {
+    unclean = stonith && isTrue(cib.crmConfig.length ? (flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true') : 'true');
+  } else if (!stonith) {
+    online = inCcm && crmdOnline && join === 'member';
+    // In the membership but its controller is gone while it was expected up: unclean (not fenceable).
+    if (inCcm && !crmdOnline && expected === 'member' && !shutdown) unclean = true;
+  } else if (shutdown) {
+    // Shutting down: it cannot be shut down when its controller is gone, so that decides.
+    online = crmdOnline;
+  } else if (state.attrs.in_ccm === undefined) {
+    unclean = true;
+  } else if (join === 'nack') {
+    unclean = true;
+  } else if (!terminate && expected === 'down') {
+    if (inCcm || crmdOnline) pending = true;
+  } else if (terminate && join === 'down' && !inCcm && !crmdOnline) {
+    // Just fenced as requested.
+  } else if (!inCcm || !crmdOnline || terminate) {
     unclean = true;
   } else if (join === 'member') {
     online = true;
+  } else if (join === 'pending' || join === 'down') {
+    pending = true;
   } else {
+    unclean = true;
+  }
+  // A pending node runs nothing; Pacemaker counts it online (probes it) when in the membership.
+  if (pending) {
+    online = inCcm;
     standby = true;
   }
-  return { id: n.id, uname: n.uname, online, standby, unclean, maintenance: isTrue(attrs.get('maintenance')), attrs, numResources: 0 };
+  return {
+    id: n.id,
+    uname: n.uname,
+    online,
+    standby,
+    unclean,
+    shutdown: shutdown && online,
+    maintenance: isTrue(attrs.get('maintenance')),
+    attrs,
+    numResources: 0,
+  };
 }
 
 /** A clone instance's configuration: the template with `:<n>` appended to every id. */
@@ -80,7 +111,10 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string
     stickiness: parseScore(meta.get('resource-stickiness') ?? meta.get('default-resource-stickiness')) ?? 0,
     migrationThreshold: threshold === undefined ? INFINITY : Math.max(0, threshold),
     failureTimeoutS: Math.floor((parseDurationMs(meta.get('failure-timeout')) ?? 0) / 1000),
-    managed: meta.get('is-managed') === undefined ? true : isTrue(meta.get('is-managed')),
+    // is-managed (its value "default" counts as unset), and maintenance=true, which overrides it.
+    managed:
+      !isTrue(meta.get('maintenance')) &&
+      (meta.get('is-managed') === undefined || meta.get('is-managed')?.toLowerCase() === 'default' || isTrue(meta.get('is-managed'))),
     critical: meta.get('critical') === undefined ? true : isTrue(meta.get('critical')),
     promotable,
     unique: isTrue(meta.get('globally-unique')),
@@ -210,7 +244,8 @@ function applyHistory(
   res: HistoryResult,
   ctx: { nodes: WNode[]; stonithEnabled: boolean; maintenanceMode: boolean; historyNext: Map<WRsc, HistoryRole> },
 ): void {
-  if (!res.managed) {
+  // A failed stop nothing can recover unmanages a resource and blocks it (not one already unmanaged).
+  if (!res.managed && r.managed) {
     r.managed = false;
     r.blocked = true;
   }
@@ -230,7 +265,8 @@ function applyHistory(
   let next = res.nextRole;
   if (res.role !== 'Unknown') r.knownOn.add(node.uname);
   const active = res.role !== 'Unknown' && res.role !== 'Stopped';
-  if (active && !node.online && r.managed && ctx.stonithEnabled) node.unclean = true;
+  // Active on a node that is down: fenced, unless the node or the resource is in maintenance.
+  if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) node.unclean = true;
   const onFail = node.unclean ? 'ignore' : res.onFail;
   switch (onFail) {
     case 'demote':
@@ -260,6 +296,8 @@ function applyHistory(
   ctx.historyNext.set(r, next);
   if (!active) return;
   addRunning(r, node);
+  // Whatever is active on a node in maintenance is left alone (Pacemaker's native_add_running).
+  if (node.maintenance && r.variant === 'primitive') r.managed = false;
   // An unmanaged resource is pinned where it is active (Pacemaker's "not_managed_default").
   if (!r.managed || ctx.maintenanceMode || node.maintenance) r.allowed.set(node.uname, addScores(r.allowed.get(node.uname) ?? 0, INFINITY));
   if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
@@ -368,6 +406,9 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     for (const lr of state.lrm) {
       const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
       if (r?.variant !== 'primitive') continue;
+      // Pacemaker's clone name: the history id an anonymous instance was found under, when it is
+      // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
+      if (lr.id !== r.id) r.cloneName = lr.id;
       const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
       const res = unpackHistory(lr.ops, node, {
         prim: r.primitive,

@@ -15,6 +15,8 @@ export interface WNode {
   /** Put in standby by a failure with on-fail=standby. */
   standbyOnFail?: boolean;
   unclean: boolean;
+  /** Online and shutting down cleanly (the `shutdown` node attribute): runs nothing, is not fenced. */
+  shutdown: boolean;
   maintenance: boolean;
   /** Attributes rules see: configured, then transient (which win), plus #uname/#id/#kind/#is_dc. */
   attrs: Map<string, string>;
@@ -90,6 +92,10 @@ export interface WRsc {
   frozen?: boolean;
   /** Its stop cannot run (it must follow the stop of a resource that cannot stop): held in place. */
   stopBlocked?: boolean;
+  /** Assigned to this node, but its start cannot run (the summary lists the start, blocked). */
+  blockedStartOn?: WNode;
+  /** Held in place although it was to stop or move (the summary lists the stop, blocked). */
+  blockedStop?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
   initialNextRole?: Role;
   provisional: boolean;
@@ -100,6 +106,8 @@ export interface WRsc {
   withThis: Coloc[];
   /** A clone instance beyond clone-max found active in the history: it is only ever stopped. */
   orphan?: boolean;
+  /** The history id an anonymous clone instance was found under, when not its own id. */
+  cloneName?: string;
   /** Nodes where the resource's history is known (probed or run), by uname. */
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */

@@ -199,6 +199,14 @@ const knownDifferences: Record<string, { pacemakerOnly: string[]; why: string }>
     pacemakerOnly: ['healed_clear_failcount_0@node1'],
     why: 'the engine does not schedule clear_failcount for an expired fail count',
   },
+  'clean-shutdown': {
+    pacemakerOnly: ['do_shutdown-node2@node2'],
+    why: 'the engine stops everything on a node shutting down but writes no do_shutdown event after the stops',
+  },
+  'maintenance-unmanaged': {
+    pacemakerOnly: ['a_monitor_10000@node1', 'b_monitor_10000@node2'],
+    why: 'Pacemaker cancels the recurring monitors of resources in maintenance (and on nodes in maintenance); the engine leaves them',
+  },
 };
 
 const noPacemaker = requireTool(['crm_simulate']);

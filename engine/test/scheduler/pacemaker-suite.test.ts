@@ -1,0 +1,50 @@
+/**
+ * The Pacemaker-suite harness (pacemaker-suite.ts), run on this folder's golden scenarios: each is
+ * compared with crm_simulate exactly as a Pacemaker regression input is, and all must be equal.
+ * Its summary parsing and unsafe-change detection are checked on their own as well.
+ */
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { requireTool } from '@ocfkit/sdk/testing';
+import { describe, expect, it } from 'vitest';
+import { NOW } from './differential.js';
+import { listCases, runCase, unsafeLines } from './pacemaker-suite.js';
+import { transitionSet } from './suite-compare.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const noPacemaker = requireTool(['crm_simulate', 'crm_mon']);
+
+describe('pacemaker-suite harness', () => {
+  it('reads a transition summary as a set, without explanations or instance numbers', () => {
+    const out = [
+      'Transition Summary:',
+      "  * Fence (reboot) node3 'peer is no longer part of the cluster'",
+      '  * Stop       ms:1     ( Unpromoted node3 )  due to node availability',
+      '  * Move       web      ( node1 -> node2 )',
+      '',
+      'Executing Cluster Transition:',
+      '  * Resource action: web stop on node1',
+    ].join('\n');
+    expect(transitionSet(out)).toEqual(['Fence (reboot) node3', 'Move web (node1 -> node2)', 'Stop ms (Unpromoted node3)']);
+  });
+
+  it('calls a fencing or stop unsafe only where Pacemaker leaves the node or resource alone', () => {
+    const pm = ['Move web (node1 -> node2)'];
+    expect(unsafeLines(pm, ['Stop web (node1)', 'Fence (reboot) node2', 'Stop db (node1)', 'Start ip (node1)'])).toEqual([
+      'Fence (reboot) node2',
+      'Stop db (node1)',
+    ]);
+  });
+
+  it.skipIf(noPacemaker)('finds every golden scenario equal to crm_simulate', { timeout: 300_000 }, async () => {
+    const cases = listCases(here);
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+    // Three at a time: each case is one crm_simulate and two crm_mon runs.
+    const results: Awaited<ReturnType<typeof runCase>>[] = [];
+    for (let i = 0; i < cases.length; i += 3)
+      results.push(...(await Promise.all(cases.slice(i, i + 3).map((c) => runCase(c.name, readFileSync(c.file, 'utf8'), { now: NOW })))));
+    const differing = results.filter((r) => r.verdict !== 'equal').map((r) => `${r.name}: ${r.verdict}\n${r.detail.join('\n')}`);
+    expect(differing).toEqual([]);
+  });
+});

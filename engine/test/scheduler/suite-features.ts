@@ -1,0 +1,162 @@
+/**
+ * Which Pacemaker features a scheduler input uses, so the Pacemaker-suite harness can say what a
+ * difference or a refusal is about. `modelled: false` marks what the scheduler README lists as not
+ * (yet) modelled; a case using none of those is expected to be equal.
+ */
+import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
+
+export interface Feature {
+  name: string;
+  modelled: boolean;
+  uses(cib: CibFacts): boolean;
+}
+
+/** What the feature tests look at, gathered once per input. */
+export interface CibFacts {
+  elements: Set<string>;
+  /** `name=value` of every nvpair under `configuration`, lower-cased name. */
+  nvpairs: Array<{ set: string; name: string; value: string }>;
+  /** Every element with its attributes, for attribute tests. */
+  all: XmlElement[];
+  /** Transient and permanent node attributes in the status section: name → values. */
+  statusAttrs: Map<string, string[]>;
+  /** Operation history entries. */
+  ops: XmlElement[];
+  /** `lrm_resource` ids. */
+  historyIds: string[];
+  /** Every configured resource id (primitives, groups, clones, bundles, templates). */
+  resourceIds: Set<string>;
+}
+
+function* walk(e: XmlElement): Generator<XmlElement> {
+  yield e;
+  for (const c of e.children) yield* walk(c);
+}
+
+const TRUE = /^(true|on|yes|y|1)$/i;
+const FALSE = /^(false|off|no|n|0)$/i;
+
+/** Gathers the facts of one input. */
+export function cibFacts(xml: string): CibFacts {
+  const root = parseXml(xml);
+  const config = root.children.find((c) => c.name === 'configuration');
+  const status = root.children.find((c) => c.name === 'status');
+  const all = [...walk(root)];
+  const nvpairs: CibFacts['nvpairs'] = [];
+  const visit = (e: XmlElement, set: string) => {
+    for (const c of e.children) {
+      if (c.name === 'nvpair') nvpairs.push({ set, name: (c.attrs.name ?? '').toLowerCase(), value: c.attrs.value ?? '' });
+      else visit(c, /attributes|_defaults|crm_config|utilization/.test(c.name) ? c.name : set);
+    }
+  };
+  if (config) visit(config, 'configuration');
+  const statusAttrs = new Map<string, string[]>();
+  const ops: XmlElement[] = [];
+  const historyIds: string[] = [];
+  for (const e of status ? walk(status) : []) {
+    if (e.name === 'nvpair') {
+      const n = (e.attrs.name ?? '').toLowerCase();
+      statusAttrs.set(n, [...(statusAttrs.get(n) ?? []), e.attrs.value ?? '']);
+    } else if (e.name === 'lrm_rsc_op') ops.push(e);
+    else if (e.name === 'lrm_resource' && e.attrs.id) historyIds.push(e.attrs.id);
+  }
+  const resourceIds = new Set<string>();
+  const resources = config?.children.find((c) => c.name === 'resources');
+  for (const e of resources ? walk(resources) : [])
+    if (['primitive', 'group', 'clone', 'master', 'bundle', 'template'].includes(e.name) && e.attrs.id) resourceIds.add(e.attrs.id);
+  return { elements: new Set(all.map((e) => e.name)), nvpairs, all, statusAttrs, ops, historyIds, resourceIds };
+}
+
+const meta = (f: CibFacts, name: string, test: (v: string) => boolean) =>
+  f.nvpairs.some((p) => p.name === name && p.set !== 'instance_attributes' && test(p.value));
+const attr = (f: CibFacts, element: string, name: string, test: (v: string) => boolean = () => true) =>
+  f.all.some((e) => e.name === element && e.attrs[name] !== undefined && test(e.attrs[name] ?? ''));
+const role = (v: string) => !/^(started)?$/i.test(v);
+
+/** Features in the order they are reported; the first not modelled is a case's headline. */
+export const FEATURES: Feature[] = [
+  { name: 'bundles', modelled: false, uses: (f) => f.elements.has('bundle') },
+  { name: 'tickets', modelled: false, uses: (f) => f.elements.has('rsc_ticket') || f.elements.has('tickets') },
+  {
+    name: 'remote/guest nodes',
+    modelled: false,
+    uses: (f) =>
+      attr(f, 'primitive', 'type', (v) => v === 'remote') ||
+      meta(f, 'remote-node', () => true) ||
+      attr(f, 'node', 'type', (v) => v === 'remote'),
+  },
+  { name: 'containers', modelled: false, uses: (f) => meta(f, 'container', () => true) },
+  { name: 'resource sets', modelled: false, uses: (f) => f.elements.has('resource_set') },
+  {
+    name: 'templates/id-ref',
+    modelled: false,
+    uses: (f) => f.elements.has('template') || f.all.some((e) => e.attrs['id-ref'] !== undefined),
+  },
+  { name: 'tags', modelled: false, uses: (f) => f.elements.has('tag') },
+  { name: 'rsc/op expressions', modelled: false, uses: (f) => f.elements.has('rsc_expression') || f.elements.has('op_expression') },
+  { name: 'date rules', modelled: false, uses: (f) => f.elements.has('date_expression') },
+  {
+    name: 'role colocations',
+    modelled: false,
+    uses: (f) => attr(f, 'rsc_colocation', 'rsc-role', role) || attr(f, 'rsc_colocation', 'with-rsc-role', role),
+  },
+  { name: 'placement strategy', modelled: false, uses: (f) => meta(f, 'placement-strategy', (v) => v !== 'default') },
+  {
+    name: 'migration',
+    modelled: false,
+    uses: (f) => meta(f, 'allow-migrate', (v) => TRUE.test(v)) || f.ops.some((o) => /^migrate_(to|from)$/.test(o.attrs.operation ?? '')),
+  },
+  { name: 'notifications', modelled: false, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
+  { name: 'node health', modelled: false, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
+  { name: 'shutdown locks', modelled: false, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
+  { name: 'multiple-active', modelled: false, uses: (f) => meta(f, 'multiple-active', () => true) },
+  { name: 'resource-discovery', modelled: false, uses: (f) => attr(f, 'rsc_location', 'resource-discovery', (v) => v !== 'always') },
+  { name: 'rsc-pattern', modelled: false, uses: (f) => attr(f, 'rsc_location', 'rsc-pattern') },
+  { name: 'colocation node-attribute', modelled: false, uses: (f) => attr(f, 'rsc_colocation', 'node-attribute', (v) => v !== '#uname') },
+  { name: 'serialize orders', modelled: false, uses: (f) => attr(f, 'rsc_order', 'kind', (v) => v === 'Serialize') },
+  { name: 'fencing topology', modelled: false, uses: (f) => f.elements.has('fencing-level') },
+  {
+    name: 'pending operations',
+    modelled: false,
+    uses: (f) => f.ops.some((o) => o.attrs['op-status'] === '-1' || o.attrs['rc-code'] === '193'),
+  },
+  { name: 'orphan resources', modelled: false, uses: (f) => f.historyIds.some((id) => !f.resourceIds.has(id.replace(/:\d+$/, ''))) },
+  // Unsafe differences (issue 22) — modelled once fixed.
+  { name: 'clean shutdown', modelled: false, uses: (f) => (f.statusAttrs.get('shutdown') ?? []).some((v) => v !== '0' && v !== '') },
+  {
+    name: 'maintenance',
+    modelled: false,
+    uses: (f) =>
+      meta(f, 'maintenance-mode', (v) => TRUE.test(v)) ||
+      f.nvpairs.some((p) => p.name === 'maintenance' && TRUE.test(p.value)) ||
+      (f.statusAttrs.get('maintenance') ?? []).some((v) => TRUE.test(v)),
+  },
+  { name: 'unmanaged', modelled: false, uses: (f) => meta(f, 'is-managed', (v) => FALSE.test(v)) },
+  {
+    name: 'clone-min/require-all',
+    modelled: false,
+    uses: (f) =>
+      meta(f, 'clone-min', (v) => v !== '0') ||
+      attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) ||
+      attr(f, 'rsc_order', 'require-all', (v) => FALSE.test(v)),
+  },
+  { name: 'asymmetrical orders', modelled: false, uses: (f) => attr(f, 'rsc_order', 'symmetrical', (v) => FALSE.test(v)) },
+  {
+    name: 'unfencing',
+    modelled: false,
+    uses: (f) => meta(f, 'requires', (v) => v === 'unfencing') || meta(f, 'provides', (v) => v === 'unfencing'),
+  },
+  { name: 'on-fail=demote', modelled: true, uses: (f) => attr(f, 'op', 'on-fail', (v) => v === 'demote') },
+  { name: 'numbered clone history', modelled: false, uses: (f) => f.historyIds.some((id) => /:\d+$/.test(id)) },
+  {
+    name: 'non-start orders',
+    modelled: true,
+    uses: (f) => attr(f, 'rsc_order', 'first-action', (v) => v !== 'start') || attr(f, 'rsc_order', 'then-action', (v) => v !== 'start'),
+  },
+];
+
+/** The features `xml` uses. */
+export function featuresOf(xml: string): Feature[] {
+  const facts = cibFacts(xml);
+  return FEATURES.filter((f) => f.uses(facts));
+}
