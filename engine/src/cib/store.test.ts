@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { importCib } from './import';
 import { CibStore } from './store';
 import { cibDigest, readCibFile, type WriteStep, writeCibFile } from './store-files';
 import { formatVersion } from './store-version';
@@ -172,5 +173,37 @@ describe('CibStore', () => {
     expect(() => CibStore.open({ dir: lone })).toThrow(
       `${lone}/cib.xml fails its digest and no backup in ${lone} verifies: refusing to start`,
     );
+  });
+});
+
+describe('CibStore.writeStatus', () => {
+  test('records a typed status (and have-quorum/dc-uuid) without touching the configuration; model() stays in step', () => {
+    const dir = fresh();
+    const s = CibStore.open({ dir, seed: SEED });
+    const onDisk = readFileSync(join(dir, 'cib.xml'), 'utf8');
+    const m = s.model();
+    const next = {
+      ...m,
+      attrs: { ...m.attrs, 'have-quorum': '1', 'dc-uuid': '1' },
+      status: [
+        {
+          id: '1',
+          uname: 'n1',
+          attrs: { id: '1', uname: 'n1', in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' },
+          transient: [],
+          lrm: [{ id: 'd1', class: 'ocf', provider: 'heartbeat', type: 'Dummy', ops: [] }],
+        },
+      ],
+    };
+    const c = s.writeStatus(next, 'controller');
+    expect(c && formatVersion(c.version)).toBe('0.3.8');
+    expect(s.model().status[0]?.lrm[0]?.id).toBe('d1');
+    expect(s.model().attrs.num_updates).toBe('8');
+    // The cached model equals what importing the document gives.
+    expect(s.model()).toEqual(importCib(s.xml()));
+    expect(s.xml()).toContain('have-quorum="1" dc-uuid="1"');
+    expect(s.xml()).toContain('<lrm_resource id="d1" type="Dummy" class="ocf" provider="heartbeat"/>');
+    expect(s.writeStatus(next, 'controller')).toBeUndefined();
+    expect(readFileSync(join(dir, 'cib.xml'), 'utf8')).toBe(onDisk);
   });
 });

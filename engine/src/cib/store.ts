@@ -7,6 +7,7 @@
  * with the CIB import before it is committed; a refused change leaves everything as it was.
  */
 import type { Cib } from '../core/cib-model.js';
+import { cibToXmlTree } from './export.js';
 import { importCib } from './import.js';
 import { CIB_FILE, type CibFileOptions, ensureDir, readCibFile, writeCibFile } from './store-files.js';
 import {
@@ -275,6 +276,59 @@ export class CibStore {
     return this.changed({ previous, version, configChanged: false, origin });
   }
 
+  /**
+   * Records the status of a typed CIB the controller computed (its `status` and the
+   * {@link STATUS_ATTRS} of its `attrs`): replaces `<status>`, bumps num_updates. The typed model
+   * is valid by construction, so nothing is re-parsed, and {@link model} afterwards returns the
+   * current configuration with this status without importing the document again.
+   *
+   * @example
+   * store.writeStatus(recordOps(store.model(), 'n1', agent, [entry]), 'controller');
+   */
+  writeStatus(cib: Cib, origin: string): CibChange | undefined {
+    const tree = cibToXmlTree({
+      ...cib,
+      crmConfig: [],
+      nodes: [],
+      resources: [],
+      constraints: [],
+      rscDefaults: [],
+      opDefaults: [],
+      other: [],
+    });
+    const status = statusOf(tree);
+    const attrs = { ...this.root.attrs };
+    for (const a of STATUS_ATTRS) {
+      if (cib.attrs[a] === undefined) delete attrs[a];
+      else attrs[a] = cib.attrs[a];
+    }
+    const model = this.cachedModel;
+    const before = statusKey(this.root);
+    const statusEl = statusOf(this.root);
+    const oldChildren = statusEl.children;
+    const oldAttrs = this.root.attrs;
+    statusEl.children = status.children;
+    this.root.attrs = attrs;
+    if (statusKey(this.root) === before) {
+      statusEl.children = oldChildren;
+      this.root.attrs = oldAttrs;
+      return undefined;
+    }
+    const previous = readVersion(oldAttrs);
+    const version = nextStatusVersion(previous);
+    writeVersion(this.root.attrs, version);
+    let next: Cib | undefined;
+    if (model) {
+      const modelAttrs = { ...model.attrs };
+      for (const a of [...STATUS_ATTRS, 'admin_epoch', 'epoch', 'num_updates']) {
+        if (this.root.attrs[a] === undefined) delete modelAttrs[a];
+        else modelAttrs[a] = this.root.attrs[a] as string;
+      }
+      next = { ...model, attrs: modelAttrs, status: cib.status };
+    }
+    return this.changed({ previous, version, configChanged: false, origin }, next);
+  }
+
   private commit(next: XmlElement, origin: string, bump: (v: CibVersion) => CibVersion): CibChange | undefined {
     const key = configKey(next);
     const previous = this.version;
@@ -293,8 +347,8 @@ export class CibStore {
     return this.changed({ previous, version, configChanged, origin });
   }
 
-  private changed(change: CibChange): CibChange {
-    this.cachedModel = undefined;
+  private changed(change: CibChange, model?: Cib): CibChange {
+    this.cachedModel = model;
     this.cachedXml = undefined;
     for (const l of this.listeners) {
       try {

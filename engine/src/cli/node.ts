@@ -64,36 +64,50 @@ async function start(values: Record<string, string | boolean | undefined>, io: I
   const controller = CONTROLLERS[controllerName];
   if (!controller) throw new UsageError(`--controller ${JSON.stringify(controllerName)}: one of ${Object.keys(CONTROLLERS).join(', ')}`);
   const log = createHaLog({ component: 'node' });
+  // Signal handlers first: a SIGTERM during start-up stops the node as soon as it is up. They
+  // stay installed while it stops, so a second signal cannot kill it half-way.
+  let signalled: string | undefined;
+  let wake: (() => void) | undefined;
+  const onSignal = (signal: string) => {
+    if (signalled !== undefined) {
+      log.info(`${signal} received: already stopping`);
+      return;
+    }
+    signalled = signal;
+    log.info(`${signal} received`);
+    wake?.();
+  };
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
   const group = s('group');
   const agentPath = s('agent-path');
   const runDir = runDirOf(s('run-dir'));
-  const node = await startNode({
-    configDir: s('config-dir') ?? DEFAULT_CONFIG_DIR,
-    stateDir: s('state-dir') ?? DEFAULT_STATE_DIR,
-    runDir,
-    ...(s('cib') !== undefined ? { cibFile: s('cib') } : {}),
-    ...(s('node-name') !== undefined ? { nodeName: s('node-name') } : {}),
-    ...(group !== undefined ? { gid: groupId(group) } : {}),
-    ...(agentPath !== undefined ? { agentPath: agentPath.split(':').filter(Boolean) } : {}),
-    controller: { name: controllerName, factory: controller.factory },
-    log,
-  });
-  io.out(`ocfkit node ${node.nodeName}: running (run dir ${runDir}, controller ${controllerName})\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      log.info(`${signal} received`);
-      resolve();
-    };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-  });
-  await node.stop();
-  await log.close();
-  return 0;
+  try {
+    const node = await startNode({
+      configDir: s('config-dir') ?? DEFAULT_CONFIG_DIR,
+      stateDir: s('state-dir') ?? DEFAULT_STATE_DIR,
+      runDir,
+      ...(s('cib') !== undefined ? { cibFile: s('cib') } : {}),
+      ...(s('node-name') !== undefined ? { nodeName: s('node-name') } : {}),
+      ...(group !== undefined ? { gid: groupId(group) } : {}),
+      ...(agentPath !== undefined ? { agentPath: agentPath.split(':').filter(Boolean) } : {}),
+      controller: { name: controllerName, factory: controller.factory },
+      log,
+    });
+    io.out(`ocfkit node ${node.nodeName}: running (run dir ${runDir}, controller ${controllerName})\n`);
+    if (signalled === undefined)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    await node.stop();
+    await log.close();
+    return 0;
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  }
 }
 
 /**

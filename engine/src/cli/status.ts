@@ -20,6 +20,7 @@ Options:
   -w, --watch                 keep showing the status, refreshed on every CIB change and every
                               --interval (default 5s); ends with Ctrl-C
   -i, --interval DURATION     refresh period with --watch (5s, 500ms, 1min)
+  -1, --one-shot              print once and exit (the default without --watch; crm_mon's habit)
       --run-dir DIR           the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
   -m, --fence-history         show the whole fencing history (failed and pending ones are always shown)
       --fencing-history FILE  the fencing history (default ${DEFAULT_HISTORY})

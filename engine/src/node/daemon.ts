@@ -8,7 +8,7 @@
  * - `<state-dir>/ocfkit-node.pid` one daemon per state directory
  * - `<run-dir>/admin.sock`, `<run-dir>/attrd.sock` (0600, or 0660 with `--group`), `<run-dir>/attrd.json`
  */
-import { chmodSync, chownSync, closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
@@ -79,11 +79,16 @@ function lockStateDir(stateDir: string): () => void {
   throw new Error(`cannot take ${file}`);
 }
 
-function prepareDir(dir: string, gid: number | undefined): void {
-  if (ensureDir(dir, gid === undefined ? 0o700 : 0o750) && gid !== undefined) {
+function prepareDir(dir: string, gid: number | undefined, privateOnly = false): void {
+  const created = ensureDir(dir, gid === undefined ? 0o700 : 0o750);
+  if (created && gid !== undefined) {
     chownSync(dir, process.getuid?.() ?? 0, gid);
     chmodSync(dir, 0o750);
   }
+  // The sockets live here: a directory others may write to is refused, never tightened behind the owner's back.
+  const mode = statSync(dir).mode & 0o7777;
+  if (!created && privateOnly && (mode & 0o022) !== 0)
+    throw new Error(`${dir} is writable by its group or others (mode ${mode.toString(8)}); use a private --run-dir`);
 }
 
 /**
@@ -103,7 +108,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const nodeName = o.nodeName ?? hostname();
   const log = o.log;
   prepareDir(o.stateDir, o.gid);
-  prepareDir(o.runDir, o.gid);
+  prepareDir(o.runDir, o.gid, true);
   const unlock = lockStateDir(o.stateDir);
   const undo: (() => Promise<void> | void)[] = [unlock];
   const fail = async (err: unknown): Promise<never> => {
