@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { parseDuration } from '@ocfkit/sdk';
 import { type CheckContext, skipAll } from './checks/context';
@@ -65,8 +66,14 @@ const NOT_FOR_STUBS = RULES.map((r) => r.id).filter((id) =>
   /^(validate|lifecycle|probe|promotable|reload\.agent|migrate|notify|robust)\./.test(id),
 );
 
-const A = 'conformance-a';
-const B = 'conformance-b';
+/**
+ * Instance names of a run: a suffix of its own, so the state files an agent keys by instance
+ * (`$HA_RSCTMP/SendArp_<instance>`) left by an earlier, failed or interrupted run are not this one's.
+ */
+function instanceNames(): [string, string] {
+  const tag = randomBytes(3).toString('hex');
+  return [`conformance-a-${tag}`, `conformance-b-${tag}`];
+}
 
 /**
  * Runs every single-agent contract check against one agent and returns the verdict per rule.
@@ -80,6 +87,7 @@ export async function runSuite(target: AgentTarget, options: SuiteOptions = {}):
   const began = Date.now();
   const profile = profileByName(options.profile ?? 'execd');
   const findings = new Findings();
+  const [A, B] = instanceNames();
   const sandbox = sandboxPath(target.path);
   let md: MetaData | undefined;
   const runner = new AgentRunner({

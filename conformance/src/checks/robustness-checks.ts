@@ -65,11 +65,11 @@ export async function twoInstancesCheck(ctx: CheckContext, secondUnavailable?: s
     const startB = await ctx.runner.run('start', { label: `start ${bn} while ${a} runs`, instance: b });
     if (startB.result.rc === 0 && startB.result.execStatus === 'done') {
       judge(ctx, rule, startB, [0], `start ${bn} while ${a} runs`);
-      await step(ctx, rule, 'monitor', [0], { label: `monitor ${a} while both run`, instance: a, intervalMs: every });
-      await step(ctx, rule, 'stop', [0], { label: `stop ${a}`, instance: a });
-      await step(ctx, rule, 'monitor', [0], { label: `monitor ${b} after stopping ${a}`, instance: b, intervalMs: every });
-      await step(ctx, rule, 'monitor', [7], { label: `monitor ${a} after stopping it`, instance: a, intervalMs: every });
-      await step(ctx, rule, 'stop', [0], { label: `stop ${b}`, instance: b });
+      await step(ctx, rule, 'monitor', [0], { label: `monitor ${an} while both run`, instance: a, intervalMs: every });
+      await step(ctx, rule, 'stop', [0], { label: `stop ${an}`, instance: a });
+      await step(ctx, rule, 'monitor', [0], { label: `monitor ${bn} after stopping ${a}`, instance: b, intervalMs: every });
+      await step(ctx, rule, 'monitor', [7], { label: `monitor ${an} after stopping it`, instance: a, intervalMs: every });
+      await step(ctx, rule, 'stop', [0], { label: `stop ${bn}`, instance: b });
     } else {
       await settle(ctx, 'stop', { label: `cleanup: stop ${b} after its failed start`, instance: b });
       await settle(ctx, 'stop', { label: `stop ${a} to try ${b} alone`, instance: a });

@@ -42,8 +42,8 @@ export function findMarked(name: string, value: string, prefix = false): MarkedP
         `cannot tell whether pid ${pid} (${stat.comm}) was left behind: /proc/${pid}/environ: ${code} (run as root with CAP_SYS_PTRACE)`,
       );
     }
-    const hit = environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle));
-    if (hit) found.push(describeProcess(pid));
+    if (!environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle))) continue;
+    found.push(describeProcess(pid));
   }
   return found;
 }
