@@ -3,16 +3,17 @@
  * controller executes): `<transition_graph>` with one `<synapse>` per action, the action in
  * `<action_set>` and the actions it waits for in `<inputs>`. Pure: no I/O, no clock.
  */
+import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
+import { escapeXmlAttr } from '../pcmk/xml-escape.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
 import { failCount } from './failcount.js';
-import type { GraphAction, TransitionGraph } from './graph.js';
+import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
-/** The feature set of the scheduler the engine follows (Pacemaker 2.1.5, as lrmd/env.ts); agents see it as `crm_feature_set`. */
-export const CRM_FEATURE_SET = '3.16.1';
+export { CRM_FEATURE_SET, escapeXmlAttr };
 
 /** Pacemaker's default operation timeout, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -21,44 +22,6 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 export interface GraphXmlOptions {
   /** The graph's `transition_id` (crm_simulate writes 0; the controller counts up). */
   transitionId?: number;
-}
-
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  '\n': '&#10;',
-  '\r': '&#13;',
-  '\t': '&#9;',
-};
-
-/**
- * Escapes a value for a double-quoted XML attribute. Whitespace that attribute-value
- * normalization would turn into spaces is written as character references; characters XML 1.0
- * cannot carry at all (other C0 controls, unpaired surrogates, U+FFFE/U+FFFF) become U+FFFD.
- *
- * @example
- * escapeXmlAttr('a<b & "c"') // 'a&lt;b &amp; &quot;c&quot;'
- */
-export function escapeXmlAttr(value: string): string {
-  if (plain(value)) return value;
-  let out = '';
-  for (const ch of value) {
-    const c = ch.codePointAt(0) as number;
-    const allowed = c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000;
-    out += allowed ? (escapes[ch] ?? ch) : '\ufffd';
-  }
-  return out;
-}
-
-/** True when a value needs no escaping at all (the common case, checked without allocating). */
-function plain(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x26 || c === 0x3c || c === 0x3e || (c >= 0xd800 && c <= 0xdfff) || c >= 0xfffe) return false;
-  }
-  return true;
 }
 
 /** ` name="value"` for each attribute with a value. */
@@ -222,40 +185,28 @@ function recheckBy(ws: WorkingSet): number | undefined {
   return earliest;
 }
 
-/** What the controller is told about one action: the element, its id and keys, and its node. */
+/** What the controller is told about one action: the element, its keys, and its node. */
 interface Described {
   tag: 'rsc_op' | 'pseudo_event' | 'crm_event';
-  /** `<tag id=... operation=...` without the closing bracket: the action as a trigger names it. */
-  head: string;
+  operationKey: string;
+  internalKey?: string;
   rsc?: WRsc;
   node?: WNode;
 }
 
 function describe(ws: WorkingSet, a: GraphAction): Described {
   const node = ws.nodeByName.get(a.node);
-  const onNode: [string, string][] = [
-    ['on_node', a.node],
-    ['on_node_uuid', node?.id ?? a.node],
-  ];
-  if (a.task === 'stonith') {
-    const attrs: [string, string][] = [['id', String(a.id)], ['operation', 'stonith'], ['operation_key', a.key], ...onNode];
-    return { tag: 'crm_event', head: `<crm_event${attrText(attrs)}`, node };
-  }
+  if (a.task === 'stonith') return { tag: 'crm_event', operationKey: a.key, node };
   const rsc = a.rsc === undefined ? undefined : ws.byId.get(a.rsc);
   const clone = rsc && cloneOf(rsc);
-  const attrs: [string, string][] = [
-    ['id', String(a.id)],
-    ['operation', a.task],
-  ];
+  const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';
   // An instance matched to history has Pacemaker's "clone name": its keys use the configured id.
   // (the history id it was found under: the configured id, or a numbered one older versions wrote).
   const cloneName = rsc?.cloneName ?? (rsc?.orphan === true ? configuredId(rsc) : undefined);
   if (rsc && clone && anonymous(clone) && cloneName !== undefined) {
-    attrs.push(['operation_key', `${cloneName}_${a.task}_${a.intervalMs}`], ['internal_operation_key', a.key]);
-  } else attrs.push(['operation_key', a.key]);
-  const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';
-  if (tag === 'rsc_op') attrs.push(...onNode);
-  return { tag, head: `<${tag}${attrText(attrs)}`, rsc, node };
+    return { tag, operationKey: `${cloneName}_${a.task}_${a.intervalMs}`, internalKey: a.key, rsc, node };
+  }
+  return { tag, operationKey: a.key, rsc, node };
 }
 
 /** Per-resource work shared by its actions: evaluated attribute sets and op meta attributes. */
@@ -272,9 +223,9 @@ class Memo {
   }
 }
 
-function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described, indent: string): string {
+function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): { attrs: Map<string, string>; params: Map<string, string> } {
   const attrs = new Map<string, string>([['crm_feature_set', CRM_FEATURE_SET]]);
-  let params = '';
+  const params = new Map<string, string>();
   const meta = new Map<string, string>();
   const rsc = d.rsc;
   if (rsc) {
@@ -287,11 +238,7 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described, in
     for (const [k, v] of opParams) if (!attrs.has(k)) attrs.set(k, v);
     for (const [k, v] of memo.get(`params\0${nodeKey}`, () => setsForNode(rsc.primitive?.params ?? [], d.node?.attrs))) {
       // Pacemaker writes parameters whose name starts with a digit as <param> children.
-      if (/^[0-9]/.test(k))
-        params += `${indent}  <param${attrText([
-          ['name', k],
-          ['value', v],
-        ])}/>\n`;
+      if (/^[0-9]/.test(k)) params.set(k, v);
       else if (!attrs.has(k)) attrs.set(k, v);
     }
     for (const [k, v] of memo.get(`meta\0${opKey}`, () => opMeta(ws, rsc, a))) meta.set(k, v);
@@ -311,28 +258,113 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described, in
   }
   const clone = rsc && cloneOf(rsc);
   if (rsc && clone) cloneMeta(clone, rsc, attrs);
-  const open = `${indent}<attributes${attrText([...attrs].sort(byName))}`;
-  return params === '' ? `${open}/>\n` : `${open}>\n${params}${indent}</attributes>\n`;
+  return { attrs, params };
 }
 
-function actionText(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described, indent: string): string {
-  const inner = `${indent}  `;
-  let body = '';
+function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
+  const d = describe(ws, a);
+  const { attrs, params } = attributes(ws, memo, a, d);
+  const attributesSorted = Object.fromEntries([...attrs].sort(byName));
+  let agent: ActionDetail['agent'];
   if (d.tag === 'rsc_op' && d.rsc?.primitive) {
     const p = d.rsc.primitive;
     const clone = cloneOf(d.rsc);
-    const ids: [string, string][] =
+    agent =
       clone && anonymous(clone)
-        ? [
-            ['id', configuredId(d.rsc)],
-            ['long-id', d.rsc.id],
-          ]
-        : [['id', d.rsc.id]];
-    body += `${inner}<primitive${attrText([...ids, ['class', p.class], ['provider', p.provider], ['type', p.type]])}/>\n`;
+        ? { id: configuredId(d.rsc), longId: d.rsc.id, class: p.class, provider: p.provider, type: p.type }
+        : { id: d.rsc.id, class: p.class, provider: p.provider, type: p.type };
   }
-  body += attributes(ws, memo, a, d, inner);
-  if (a.task === 'stonith' && d.node) body += `${inner}<downed>\n${inner}  <node${attrText([['id', d.node.id]])}/>\n${inner}</downed>\n`;
-  return `${indent}${d.head}>\n${body}${indent}</${d.tag}>\n`;
+  const detail: ActionDetail = {
+    tag: d.tag,
+    operationKey: d.operationKey,
+    nodeUuid: d.node?.id ?? a.node,
+    attributes: attributesSorted,
+    targetRc: intOr(attrs.get('CRM_meta_op_target_rc'), 0),
+    timeoutMs: intOr(attrs.get('CRM_meta_timeout'), DEFAULT_TIMEOUT_MS),
+    priority: d.rsc ? Math.max(0, synapsePriority(d.rsc)) : 0,
+  };
+  if (d.internalKey !== undefined) detail.internalKey = d.internalKey;
+  if (agent) detail.agent = agent;
+  if (params.size > 0) detail.extraParams = Object.fromEntries(params);
+  if (a.task === 'stonith' && d.node) detail.downed = [d.node.id];
+  return detail;
+}
+
+/** The `<transition_graph>` attributes: the cluster options the controller needs. */
+function graphAttrs(ws: WorkingSet): Record<string, string> {
+  const config = ws.options;
+  const migrationLimit = intOr(config.get('migration-limit'), -1);
+  const recheck = recheckBy(ws);
+  const out: Record<string, string> = {
+    'cluster-delay': config.get('cluster-delay') ?? '60s',
+    'stonith-timeout': config.get('stonith-timeout') ?? '60s',
+    'failed-stop-offset': 'INFINITY',
+    'failed-start-offset': isTrue(config.get('start-failure-is-fatal')) ? 'INFINITY' : '1',
+    'batch-limit': config.get('batch-limit') ?? '0',
+  };
+  const limit = config.get('migration-limit');
+  if (migrationLimit > 0 && limit !== undefined) out['migration-limit'] = limit;
+  if (recheck !== undefined) out['recheck-by'] = String(recheck);
+  return out;
+}
+
+/**
+ * Makes every action of a graph self-contained ({@link ActionDetail}: agent, parameters, meta
+ * attributes, target rc, timeout) and adds the graph's cluster options. `cib` and `now` must be
+ * the scheduler input the graph was made from. `schedule()` returns graphs described this way.
+ *
+ * @example
+ * const described = describeGraph(graph, { cib, now });
+ */
+export function describeGraph(graph: TransitionGraph, input: { cib: Cib; now: number }): TransitionGraph {
+  const ws = unpack(input.cib, input.now);
+  const memo = new Memo();
+  return { ...graph, actions: graph.actions.map((a) => ({ ...a, detail: detailOf(ws, memo, a) })), attrs: graphAttrs(ws) };
+}
+
+/** The action as a trigger names it: `<tag id=... operation=... operation_key=...` without the closing bracket. */
+function head(a: GraphAction, d: ActionDetail): string {
+  const attrs: [string, string | undefined][] = [
+    ['id', String(a.id)],
+    ['operation', a.task],
+    ['operation_key', d.operationKey],
+    ['internal_operation_key', d.internalKey],
+  ];
+  if (d.tag !== 'pseudo_event') attrs.push(['on_node', a.node], ['on_node_uuid', d.nodeUuid]);
+  return `<${d.tag}${attrText(attrs)}`;
+}
+
+function actionText(a: GraphAction, d: ActionDetail, indent: string): string {
+  const inner = `${indent}  `;
+  let body = '';
+  if (d.tag === 'rsc_op' && d.agent) {
+    const g = d.agent;
+    body += `${inner}<primitive${attrText([
+      ['id', g.id],
+      ['long-id', g.longId],
+      ['class', g.class],
+      ['provider', g.provider],
+      ['type', g.type],
+    ])}/>\n`;
+  }
+  const open = `${inner}<attributes${attrText(Object.entries(d.attributes))}`;
+  const params = Object.entries(d.extraParams ?? {});
+  if (params.length === 0) body += `${open}/>\n`;
+  else {
+    body += `${open}>\n`;
+    for (const [name, value] of params)
+      body += `${inner}  <param${attrText([
+        ['name', name],
+        ['value', value],
+      ])}/>\n`;
+    body += `${inner}</attributes>\n`;
+  }
+  if (d.downed?.length) {
+    body += `${inner}<downed>\n`;
+    for (const id of d.downed) body += `${inner}  <node${attrText([['id', id]])}/>\n`;
+    body += `${inner}</downed>\n`;
+  }
+  return `${indent}${head(a, d)}>\n${body}${indent}</${d.tag}>\n`;
 }
 
 /**
@@ -354,41 +386,38 @@ function actionText(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described, in
  * const input = { cib: importCib(xml), now: 1_800_000_000 };
  * writeFileSync('graph.xml', graphToXml(schedule(input).graph, input));
  */
-export function graphToXml(graph: TransitionGraph, input: { cib: Cib; now: number }, options: GraphXmlOptions = {}): string {
-  const ws = unpack(input.cib, input.now);
-  const memo = new Memo();
-  const described = graph.actions.map((a) => describe(ws, a));
+export function graphToXml(graph: TransitionGraph, input?: { cib: Cib; now: number }, options: GraphXmlOptions = {}): string {
+  if (!graph.attrs || graph.actions.some((a) => a.detail === undefined)) {
+    if (!input) throw new Error('graphToXml: the graph has actions without details; pass the scheduler input it was made from');
+    graph = describeGraph(graph, input);
+  }
+  const details = graph.actions.map((a) => a.detail as ActionDetail);
   const inputs = graph.actions.map((): number[] => []);
   for (const e of graph.edges) inputs[e.after]?.push(e.before);
-  const config = ws.options;
-  const migrationLimit = intOr(config.get('migration-limit'), -1);
-  const recheck = recheckBy(ws);
   const out: string[] = [
     `<transition_graph${attrText([
-      ['cluster-delay', config.get('cluster-delay') ?? '60s'],
-      ['stonith-timeout', config.get('stonith-timeout') ?? '60s'],
-      ['failed-stop-offset', 'INFINITY'],
-      ['failed-start-offset', isTrue(config.get('start-failure-is-fatal')) ? 'INFINITY' : '1'],
-      ['batch-limit', config.get('batch-limit') ?? '0'],
+      ...Object.entries(graph.attrs ?? {}).filter(([k]) => k !== 'transition_id' && k !== 'migration-limit' && k !== 'recheck-by'),
       ['transition_id', String(options.transitionId ?? 0)],
-      ['migration-limit', migrationLimit > 0 ? config.get('migration-limit') : undefined],
-      ['recheck-by', recheck === undefined ? undefined : String(recheck)],
+      ['migration-limit', graph.attrs?.['migration-limit']],
+      ['recheck-by', graph.attrs?.['recheck-by']],
     ])}>\n`,
   ];
   for (const [i, a] of graph.actions.entries()) {
-    const d = described[i] as Described;
-    const priority = d.rsc ? synapsePriority(d.rsc) : 0;
+    const d = details[i] as ActionDetail;
     out.push(
       `  <synapse${attrText([
         ['id', String(i)],
-        ['priority', priority > 0 ? String(priority) : undefined],
-      ])}>\n    <action_set>\n${actionText(ws, memo, a, d, '      ')}    </action_set>\n`,
+        ['priority', d.priority > 0 ? String(d.priority) : undefined],
+      ])}>\n    <action_set>\n${actionText(a, d, '      ')}    </action_set>\n`,
     );
     const before = [...new Set(inputs[i])].sort((x, y) => x - y);
     if (before.length === 0) out.push('    <inputs/>\n');
     else {
       out.push('    <inputs>\n');
-      for (const b of before) out.push(`      <trigger>\n        ${(described[b] as Described).head}/>\n      </trigger>\n`);
+      for (const b of before) {
+        const ba = graph.actions[b] as GraphAction;
+        out.push(`      <trigger>\n        ${head(ba, ba.detail as ActionDetail)}/>\n      </trigger>\n`);
+      }
       out.push('    </inputs>\n');
     }
     out.push('  </synapse>\n');

@@ -16,6 +16,49 @@ export interface GraphAction {
   promoted?: boolean;
   /** Operation timeout in milliseconds, when configured. */
   timeoutMs?: number;
+  /** Everything needed to execute the action without the CIB (filled by `schedule()`). */
+  detail?: ActionDetail;
+}
+
+/** The agent a resource action runs. */
+export interface ActionAgent {
+  /** The resource id the agent and the history see (an anonymous clone instance's configured id). */
+  id: string;
+  /** The instance id (`db:1`) when it differs from `id`. */
+  longId?: string;
+  class: string;
+  provider?: string;
+  type: string;
+}
+
+/**
+ * A self-contained action, as Pacemaker's transition graph carries it: what to run where, with
+ * which parameters and meta attributes, and what result to expect.
+ */
+export interface ActionDetail {
+  /** `rsc_op` runs an agent, `pseudo_event` only orders, `crm_event` is fencing or another cluster action. */
+  tag: 'rsc_op' | 'pseudo_event' | 'crm_event';
+  /** `operation_key` as the graph writes it (the configured id for an anonymous clone instance with history). */
+  operationKey: string;
+  /** The instance's key (`db:1_start_0`) when it differs from `operationKey`. */
+  internalKey?: string;
+  /** The target node's id (`on_node_uuid`). */
+  nodeUuid: string;
+  agent?: ActionAgent;
+  /**
+   * Every attribute the agent is given, sorted by name: instance parameters evaluated for the
+   * node, the operation's own parameters, `crm_feature_set` and the `CRM_meta_*` values.
+   */
+  attributes: Record<string, string>;
+  /** Parameters whose names start with a digit (the graph writes them as `<param>` children). */
+  extraParams?: Record<string, string>;
+  /** The rc that means success (`CRM_meta_op_target_rc`, 0 when absent). */
+  targetRc: number;
+  timeoutMs: number;
+  /** The synapse priority (0 when none). */
+  priority: number;
+  /** Node ids a fencing action takes down. */
+  downed?: string[];
 }
 
 /** `before` must complete before `after` may begin (indices into `actions`). */
@@ -28,6 +71,8 @@ export interface GraphEdge {
 export interface TransitionGraph {
   actions: GraphAction[];
   edges: GraphEdge[];
+  /** The `<transition_graph>` attributes (cluster-delay, batch-limit, recheck-by...), filled by `schedule()`. */
+  attrs?: Record<string, string>;
 }
 
 /** A graph under construction: actions deduplicated by key+node. */
@@ -67,12 +112,4 @@ export class GraphBuilder {
   }
 }
 
-/**
- * Pacemaker's operation key: `<rsc>_<task>_<interval ms>`.
- *
- * @example
- * opKey('web', 'monitor', 10000) // 'web_monitor_10000'
- */
-export function opKey(rsc: string, task: string, intervalMs: number): string {
-  return `${rsc}_${task}_${intervalMs}`;
-}
+export { opKey } from '../pcmk/op-key.js';

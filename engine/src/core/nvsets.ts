@@ -25,19 +25,5 @@ export function isTrue(value: string | undefined): boolean {
   return value !== undefined && ['true', 'on', 'yes', 'y', '1'].includes(value.trim().toLowerCase());
 }
 
-/**
- * Parses an OCF/Pacemaker duration (`20s`, `2min`, `500ms`, `1h`, bare seconds) into milliseconds;
- * `undefined` for anything else.
- *
- * @example
- * parseDurationMs('2min') // 120000
- */
-export function parseDurationMs(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const m = /^\s*(\d+)\s*(ms|msec|s|sec|m|min|h|hr)?\s*$/i.exec(text);
-  if (!m?.[1]) return undefined;
-  const n = Number.parseInt(m[1], 10);
-  const unit = (m[2] ?? 's').toLowerCase();
-  const factor: Record<string, number> = { ms: 1, msec: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000 };
-  return n * (factor[unit] ?? 1000);
-}
+/** Durations are Pacemaker's vocabulary (`../pcmk/duration.ts`), ISO 8601 `PT10S` included. */
+export { parseDurationMs } from '../pcmk/duration.js';

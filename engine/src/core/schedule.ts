@@ -5,6 +5,7 @@ import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
 import { thresholdReached } from './failcount.js';
 import type { TransitionGraph } from './graph.js';
+import { describeGraph } from './graph-xml.js';
 import { isTrue } from './nvsets.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
@@ -160,7 +161,9 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyUnrunnableStops(ws);
   const { graph, changes } = createActions(ws);
   return {
-    graph,
+    // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
+    // of the same input: scheduling has changed the working set's priorities and roles.
+    graph: describeGraph(graph, input),
     scores: ws.scoreLines,
     summary: summarize(ws, graph, changes),
     placements: changes.map((c: ResourceChange) => ({

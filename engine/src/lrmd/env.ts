@@ -1,7 +1,8 @@
+/** Pacemaker 2.1.5's CIB feature set, passed as `OCF_RESKEY_crm_feature_set`. */
+import { CRM_FEATURE_SET } from '../pcmk/feature-set';
 import type { OpRequest, ResourceSpec } from './types';
 
-/** Pacemaker 2.1.5's CIB feature set, passed as `OCF_RESKEY_crm_feature_set`. */
-export const CRM_FEATURE_SET = '3.16.1';
+export { CRM_FEATURE_SET };
 
 /** What {@link agentEnv} needs besides the resource and the op. */
 export interface EnvContext {

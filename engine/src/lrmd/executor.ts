@@ -22,6 +22,18 @@ interface Resource {
 /** Results kept per resource by {@link Executor.history}. */
 const HISTORY_LIMIT = 200;
 
+/** Output bytes (per stream) a history entry keeps: history holds summaries, not megabytes per op. */
+const HISTORY_OUTPUT = 4096;
+
+function summary(r: OpResult): OpResult {
+  if (r.stdout.length <= HISTORY_OUTPUT && r.stderr.length <= HISTORY_OUTPUT) return r;
+  const cut = (t: string) =>
+    t.length <= HISTORY_OUTPUT
+      ? t
+      : `${t.slice(0, HISTORY_OUTPUT)}\n[... ${t.length - HISTORY_OUTPUT} more characters not kept in history]`;
+  return { ...r, stdout: cut(r.stdout), stderr: cut(r.stderr) };
+}
+
 /** Any action name an agent could be asked for (passed as argv[1], never through a shell). */
 const ACTION = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
@@ -64,12 +76,33 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   /** Registers (or re-registers, updating the parameters of) a resource. */
   register(spec: ResourceSpec): void {
     if (spec.id.length === 0) throw new Error('resource id must not be empty');
+    if (spec.class !== undefined && spec.class !== 'ocf' && spec.class !== 'stonith')
+      throw new Error(`unsupported resource class ${JSON.stringify(spec.class)} for ${spec.id}: ocf or stonith`);
     checkAgentName('provider', spec.provider);
     checkAgentName('type', spec.type);
     const known = this.resources.get(spec.id);
     const copy = { ...spec, params: { ...spec.params } };
     if (known) known.spec = copy;
     else this.resources.set(spec.id, { spec: copy, queue: [], recurring: new Map(), history: [] });
+  }
+
+  /** Whether a resource is registered. */
+  has(id: string): boolean {
+    return this.resources.has(id);
+  }
+
+  /**
+   * Forgets a resource: its recurring ops are cancelled (reported cancelled), queued ops dropped,
+   * and a running op is left to finish and be reported. Resolves once it is gone.
+   */
+  async unregister(id: string): Promise<void> {
+    const r = this.resources.get(id);
+    if (!r) return;
+    const waits: Promise<unknown>[] = [...r.recurring.values()].map((rec) => this.cancelRecurring(r, rec));
+    for (const op of [...r.queue]) this.dropQueued(r, op);
+    if (r.activeDone) waits.push(r.activeDone);
+    await Promise.all(waits);
+    if (this.resources.get(id) === r && !r.active && r.queue.length === 0) this.resources.delete(id);
   }
 
   /** Runs a one-shot op (queued FIFO behind the resource's other ops) and resolves with its result. */
@@ -282,7 +315,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   }
 
   private report(rsc: Resource, result: OpResult): void {
-    rsc.history.push(result);
+    rsc.history.push(summary(result));
     if (rsc.history.length > HISTORY_LIMIT) rsc.history.splice(0, rsc.history.length - HISTORY_LIMIT);
     this.emit('result', result);
   }

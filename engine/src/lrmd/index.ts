@@ -5,8 +5,7 @@
  * import { Executor } from '@ocfkit/engine';
  */
 export { DEFAULT_SEARCH_PATH, findAgent } from './agent-path';
-export { agentEnv, CRM_FEATURE_SET, inheritedEnv } from './env';
+export { agentEnv, inheritedEnv } from './env';
 export { Executor, type ExecutorEvents, type ExecutorOptions } from './executor';
 export { type HistorySummary, isFailedByDefault, summarizeHistory } from './history';
-export { opKey } from './queued-op';
 export type { ExecStatus, OpRequest, OpResult, ResourceSpec } from './types';

@@ -29,15 +29,7 @@ export interface QueuedOp {
   finish(result: OpResult): void;
 }
 
-/**
- * The key execd gives an op: `<rsc>_<action>_<interval_ms>`.
- *
- * @example
- * opKey('db', 'monitor', 10000) // 'db_monitor_10000'
- */
-export function opKey(rsc: string, action: string, intervalMs: number): string {
-  return `${rsc}_${action}_${intervalMs}`;
-}
+export { opKey } from '../pcmk/op-key';
 
 /**
  * The result reported for an op cancelled before it ran: rc 0, execution status cancelled.
@@ -49,6 +41,7 @@ export function cancelledResult(req: OpRequest, callId: number): OpResult {
   const now = Date.now();
   return {
     rsc: req.rsc,
+    ...(req.tag !== undefined ? { tag: req.tag } : {}),
     action: req.action,
     intervalMs: req.intervalMs ?? 0,
     callId,

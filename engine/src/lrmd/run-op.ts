@@ -53,7 +53,14 @@ function locate(settings: OpSettings, spec: ResourceSpec): { file: string } | { 
 export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, callId: number, requestedAt: number): RunningOp {
   const timeoutMs = req.timeoutMs ?? 20_000;
   const env = agentEnv(settings, spec, req);
-  const base = { rsc: req.rsc, action: req.action, intervalMs: req.intervalMs ?? 0, callId, env: reportedEnv(env) };
+  const base = {
+    rsc: req.rsc,
+    ...(req.tag !== undefined ? { tag: req.tag } : {}),
+    action: req.action,
+    intervalMs: req.intervalMs ?? 0,
+    callId,
+    env: reportedEnv(env),
+  };
   const early = (v: Verdict): RunningOp => {
     const now = Date.now();
     return {
@@ -71,6 +78,8 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       cancel() {},
     };
   };
+  if (spec.class === 'stonith')
+    return early({ rc: 5, execStatus: 'not-installed', exitReason: 'no fencing helper attached for stonith resources' });
   const where = locate(settings, spec);
   if ('failed' in where) return early(where.failed);
   let how: ReturnType<typeof launchAs> = { command: where.file, args: [req.action], viaSetpriv: false };

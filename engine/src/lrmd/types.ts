@@ -9,6 +9,11 @@ export type ExecStatus = 'done' | 'timeout' | 'cancelled' | 'not-installed' | 'e
 /** A resource as the executor knows it: `ocf:<provider>:<type>` plus instance parameters. */
 export interface ResourceSpec {
   id: string;
+  /**
+   * The resource class: `ocf` (default) runs an OCF agent; `stonith` is a fence device, run by the
+   * fencing helper (until one is attached, its ops fail with "not installed").
+   */
+  class?: 'ocf' | 'stonith';
   provider: string;
   type: string;
   /** Instance attributes, passed as `OCF_RESKEY_<name>` (only the configured ones). */
@@ -34,11 +39,15 @@ export interface OpRequest {
   env?: Record<string, string | undefined>;
   /** Run the agent as this user (uid/gid of that account) instead of the executor's own. */
   user?: string;
+  /** Opaque to the executor, carried to every result of this request (the controller's transition key). */
+  tag?: string;
 }
 
 /** A finished operation: one flat record. */
 export interface OpResult {
   rsc: string;
+  /** The request's {@link OpRequest.tag}, when it had one. */
+  tag?: string;
   action: string;
   intervalMs: number;
   callId: number;

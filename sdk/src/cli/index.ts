@@ -19,6 +19,11 @@ const PLUGINS: Record<string, { pkg: string; summary: string }> = {
   exec: { pkg: '@ocfkit/engine/cli', summary: 'run one agent action through the executor (like crm_resource --force-*)' },
   engine: { pkg: '@ocfkit/engine/cli', summary: 'the bundled engine: simulate, ...' },
   attr: { pkg: '@ocfkit/engine/cli', summary: 'node attributes in the bundled attrd' },
+  node: { pkg: '@ocfkit/engine/cli', summary: 'the node daemon (start) and node standby/online' },
+  status: { pkg: '@ocfkit/engine/cli', summary: 'cluster status of the running node (like crm_mon)' },
+  cib: { pkg: '@ocfkit/engine/cli', summary: "query, replace and patch the node's CIB (like cibadmin)" },
+  resource: { pkg: '@ocfkit/engine/cli', summary: 'move, ban, clear, start, stop, restart, clean up resources (like crm_resource)' },
+  fence: { pkg: '@ocfkit/engine/cli', summary: 'fence a node with fence devices (stonith:) of a CIB; fencing history' },
   conformance: { pkg: '@ocfkit/conformance/cli', summary: 'check agents against the OCF contract' },
 };
 

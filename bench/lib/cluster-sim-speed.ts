@@ -1,0 +1,31 @@
+import { DEFAULT_SIM, type SimOptions, simulate } from '../../engine/src/sim/cluster-sim';
+
+/** Simulated cluster-minutes per real second, for the fast and the seed timing, after a warm-up of 20 seeds. */
+export function clusterSim(seeds = 60): string[] {
+  const lines: string[] = [];
+  const timings: [string, Partial<SimOptions>][] = [
+    ['simulator, keepalive 1 s / deadtime 5 s', {}],
+    [
+      'simulator, seed timing 2 s / 24 s',
+      { keepaliveMs: 2000, deadtimeMs: 24_000, initdeadMs: 48_000, faultEveryMs: 90_000, updateEveryMs: 15_000 },
+    ],
+  ];
+  for (let s = 1; s <= 20; s++) simulate({ ...DEFAULT_SIM, seed: 10_000 + s });
+  for (const [label, o] of timings) {
+    let simulated = 0;
+    let events = 0;
+    let failed = 0;
+    const t0 = performance.now();
+    for (let seed = 1; seed <= seeds; seed++) {
+      const r = simulate({ ...DEFAULT_SIM, ...o, seed });
+      simulated += r.stats.simulatedMs;
+      events += r.stats.events;
+      if (!r.ok) failed++;
+    }
+    const secs = (performance.now() - t0) / 1000;
+    lines.push(
+      `${label}: ${seeds} seeds (${failed} failed), ${(simulated / 60_000).toFixed(0)} cluster-minutes in ${secs.toFixed(1)} s = ${(simulated / 60_000 / secs).toFixed(0)} cluster-minutes/s (target ≥ 1000), ${(events / secs / 1000).toFixed(0)}k events/s`,
+    );
+  }
+  return lines;
+}

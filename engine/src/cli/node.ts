@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { adminCall, runDirOf } from '../node/admin-client.js';
+import { DEFAULT_CONFIG_DIR, DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, RUN_DIR_ENV } from '../node/admin-protocol.js';
+import { CONTROLLERS, DEFAULT_CONTROLLER } from '../node/controllers.js';
+import { startNode } from '../node/daemon.js';
+import { createHaLog } from '../node/ha-log.js';
+
+const HELP = `Usage: ocfkit node start [--config-dir DIR] [--state-dir DIR] [--run-dir DIR] [--cib FILE]
+                         [--node-name NAME] [--group GROUP] [--controller NAME] [--agent-path DIRS]
+       ocfkit node standby [NODE] [--run-dir DIR]
+       ocfkit node online [NODE] [--run-dir DIR]
+
+  start     run this node's daemon in the foreground (for systemd, or PID 1 under tini): the CIB,
+            the executor, attrd and the controller, with the admin socket the other commands use.
+            SIGTERM stops every resource in order, then exits 0.
+  standby   put NODE (default: the daemon's own node) in standby: its resources move away
+  online    take NODE out of standby
+
+Options:
+      --config-dir DIR   configuration (ha.cf, authkeys; default ${DEFAULT_CONFIG_DIR})
+      --state-dir DIR    persistent state: cib/cib.xml with its digest and backups, pe-inputs
+                         (default ${DEFAULT_STATE_DIR}; created 0700)
+      --run-dir DIR      sockets (admin.sock, attrd.sock; 0600) and attrd's state (default
+                         $${RUN_DIR_ENV}, else ${DEFAULT_RUN_DIR}); the other commands find the daemon here
+      --cib FILE         seed CIB, taken on the first start only (an existing CIB is kept)
+      --node-name NAME   this node's name (default: the host name)
+      --group GROUP      let GROUP use the sockets (0660) and read the directories made (0750)
+      --controller NAME  ${Object.entries(CONTROLLERS)
+        .map(([k, v]) => `${k}: ${v.summary}`)
+        .join('\n                         ')}
+                         (default ${DEFAULT_CONTROLLER})
+      --agent-path DIRS  colon-separated OCF agent directories (default /usr/lib/ocf/resource.d)
+  -h, --help             show this help
+
+Logs go to HA_LOGFILE and/or syslog (HA_LOGFACILITY), else stderr, in the agents' HA format.
+`;
+
+const OPTIONS = {
+  'config-dir': { type: 'string' },
+  'state-dir': { type: 'string' },
+  'run-dir': { type: 'string' },
+  cib: { type: 'string' },
+  'node-name': { type: 'string' },
+  group: { type: 'string' },
+  controller: { type: 'string' },
+  'agent-path': { type: 'string' },
+} as const;
+
+/** A group name (from /etc/group) or number as a gid. */
+export function groupId(group: string, groupFile = '/etc/group'): number {
+  if (/^\d+$/.test(group)) return Number(group);
+  const line = readFileSync(groupFile, 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[0] === group);
+  const gid = line?.split(':')[2];
+  if (gid === undefined) throw new UsageError(`--group ${JSON.stringify(group)}: no such group in ${groupFile}`);
+  return Number(gid);
+}
+
+async function start(values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+  const s = (k: string) => values[k] as string | undefined;
+  const controllerName = s('controller') ?? DEFAULT_CONTROLLER;
+  const controller = CONTROLLERS[controllerName];
+  if (!controller) throw new UsageError(`--controller ${JSON.stringify(controllerName)}: one of ${Object.keys(CONTROLLERS).join(', ')}`);
+  const log = createHaLog({ component: 'node' });
+  const group = s('group');
+  const agentPath = s('agent-path');
+  const runDir = runDirOf(s('run-dir'));
+  const node = await startNode({
+    configDir: s('config-dir') ?? DEFAULT_CONFIG_DIR,
+    stateDir: s('state-dir') ?? DEFAULT_STATE_DIR,
+    runDir,
+    ...(s('cib') !== undefined ? { cibFile: s('cib') } : {}),
+    ...(s('node-name') !== undefined ? { nodeName: s('node-name') } : {}),
+    ...(group !== undefined ? { gid: groupId(group) } : {}),
+    ...(agentPath !== undefined ? { agentPath: agentPath.split(':').filter(Boolean) } : {}),
+    controller: { name: controllerName, factory: controller.factory },
+    log,
+  });
+  io.out(`ocfkit node ${node.nodeName}: running (run dir ${runDir}, controller ${controllerName})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      log.info(`${signal} received`);
+      resolve();
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+  await node.stop();
+  await log.close();
+  return 0;
+}
+
+/**
+ * `ocfkit node`: run the node daemon, or put a node in standby / take it out.
+ *
+ * @example
+ * await nodeCommand.run(['standby', 'n1', '--run-dir', '/tmp/n1/run'], processIo);
+ */
+export const nodeCommand: Command = {
+  summary: 'the node daemon (start) and node standby/online',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, OPTIONS);
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const [sub, node, ...extra] = positionals;
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    switch (sub) {
+      case 'start':
+        if (node !== undefined) throw new UsageError(`start takes no argument (got ${JSON.stringify(node)}); use --node-name`);
+        return start(values, io);
+      case 'standby':
+      case 'online': {
+        for (const k of ['config-dir', 'state-dir', 'cib', 'node-name', 'group', 'controller', 'agent-path'] as const)
+          if (values[k] !== undefined) throw new UsageError(`--${k} is an option of \`node start\``);
+        const r = await adminCall(runDirOf(values['run-dir']), { op: 'node', action: sub, ...(node !== undefined ? { node } : {}) });
+        for (const m of r.messages ?? []) io.out(`${m}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(
+          sub === undefined ? 'expected a subcommand: start, standby or online' : `unknown subcommand ${JSON.stringify(sub)}`,
+        );
+    }
+  },
+};

@@ -1,0 +1,109 @@
+import { parseDuration } from '@ocfkit/sdk';
+import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { importCib } from '../cib/import.js';
+import { adminCall, adminWatch, runDirOf } from '../node/admin-client.js';
+import { RUN_DIR_ENV } from '../node/admin-protocol.js';
+import { type ClusterStatus, clusterStatus } from '../node/status.js';
+import { statusText, statusXml } from '../node/status-format.js';
+
+const HELP = `Usage: ocfkit status [-A] [--output-as text|xml|json] [--watch [--interval DURATION]] [--run-dir DIR]
+
+The running node's cluster status, as crm_mon shows it: nodes, resources with their roles and
+nodes, fail counts (migration summary) and failed actions with their exit reasons. Computed from
+the CIB (configuration and status section) with the scheduler's reading of the history.
+
+Options:
+  -A, --show-node-attributes  also show node attributes
+      --output-as FORMAT      text (default), xml (crm_mon's XML) or json
+  -w, --watch                 keep showing the status, refreshed on every CIB change and every
+                              --interval (default 5s); ends with Ctrl-C
+  -i, --interval DURATION     refresh period with --watch (5s, 500ms, 1min)
+      --run-dir DIR           the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
+  -h, --help                  show this help
+`;
+
+const OPTIONS = {
+  'show-node-attributes': { type: 'boolean', short: 'A' },
+  'output-as': { type: 'string' },
+  watch: { type: 'boolean', short: 'w' },
+  interval: { type: 'string', short: 'i' },
+  'run-dir': { type: 'string' },
+  'one-shot': { type: 'boolean', short: '1' },
+} as const;
+
+/** The status of the daemon at `runDir`, with the controller's name. */
+export async function fetchStatus(runDir: string, now: () => number = Date.now): Promise<{ status: ClusterStatus; controller?: string }> {
+  const ping = await adminCall(runDir, { op: 'ping' });
+  const { xml } = await adminCall(runDir, { op: 'query' });
+  return {
+    status: clusterStatus(importCib(xml ?? ''), Math.floor(now() / 1000)),
+    ...(ping.controller ? { controller: ping.controller } : {}),
+  };
+}
+
+function render(format: string, s: ClusterStatus, controller: string | undefined, attributes: boolean): string {
+  const now = Math.floor(Date.now() / 1000);
+  if (format === 'json') return `${JSON.stringify(s, null, 2)}\n`;
+  if (format === 'xml') return statusXml(s, { now });
+  return statusText(s, { now, attributes, ...(controller ? { controller } : {}) });
+}
+
+/**
+ * `ocfkit status`: crm_mon for the bundled engine.
+ *
+ * @example
+ * await statusCommand.run(['--output-as', 'json'], processIo);
+ */
+export const statusCommand: Command = {
+  summary: 'cluster status of the running node (like crm_mon)',
+  help: HELP,
+  async run(argv, io: Io) {
+    const { values, positionals } = parse(argv, OPTIONS);
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const format = values['output-as'] ?? 'text';
+    if (!['text', 'xml', 'json'].includes(format)) throw new UsageError(`--output-as ${JSON.stringify(format)}: one of text, xml, json`);
+    const intervalMs = values.interval === undefined ? 5000 : parseDuration(values.interval);
+    if (intervalMs === undefined || intervalMs <= 0)
+      throw new UsageError(`--interval ${JSON.stringify(values.interval)} is not a duration (e.g. 5s)`);
+    const runDir = runDirOf(values['run-dir']);
+    const show = async () => {
+      const { status, controller } = await fetchStatus(runDir);
+      return render(format, status, controller, values['show-node-attributes'] === true);
+    };
+    if (!values.watch) {
+      io.out(await show());
+      return 0;
+    }
+    const tty = process.stdout.isTTY === true;
+    const draw = async () => io.out(`${tty ? '\x1b[H\x1b[2J' : ''}${await show()}${tty ? '' : '\n'}`);
+    await draw();
+    return new Promise<number>((resolve, reject) => {
+      let busy = Promise.resolve();
+      const redraw = () => {
+        busy = busy.then(draw).catch((err: Error) => finish(err));
+      };
+      const timer = setInterval(redraw, intervalMs);
+      let stopWatch: (() => void) | undefined;
+      const finish = (err?: Error) => {
+        clearInterval(timer);
+        stopWatch?.();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        if (err) reject(err);
+        else resolve(0);
+      };
+      const onSignal = () => finish();
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      adminWatch(runDir, redraw, () => finish(new Error('the node daemon went away')))
+        .then((stop) => {
+          stopWatch = stop;
+        })
+        .catch((err: Error) => finish(err));
+    });
+  },
+};

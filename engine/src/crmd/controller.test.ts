@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { importCib } from '../cib/import.js';
+import { Controller } from './controller.js';
+import { MemoryDriver, MemoryExecutor } from './memory-executor.js';
+import { transientAttr } from './status.js';
+
+const T0 = 1_800_000_000_000;
+
+function cibXml(opts: { nodes?: string[]; groupMeta?: string; extra?: string } = {}): string {
+  const nodes = opts.nodes ?? ['node1'];
+  return `<cib have-quorum="1" epoch="1" num_updates="0" admin_epoch="0" validate-with="pacemaker-3.9">
+  <configuration>
+    <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes>${nodes.map((n, i) => `<node id="${i + 1}" uname="${n}"/>`).join('')}</nodes>
+    <resources>
+      <group id="grp">
+        ${opts.groupMeta ?? ''}
+        <primitive id="ip" class="ocf" provider="heartbeat" type="Dummy">
+          <instance_attributes id="ip-ia"><nvpair id="ip-ia-s" name="state" value="/run/ip.state"/></instance_attributes>
+          <operations><op id="ip-mon" name="monitor" interval="PT10S" timeout="20s"/></operations>
+        </primitive>
+        <primitive id="db" class="ocf" provider="heartbeat" type="Dummy">
+          <operations><op id="db-mon" name="monitor" interval="10s" timeout="20s"/></operations>
+        </primitive>
+      </group>
+    </resources>
+    <constraints>
+      <rsc_location id="rul_DK" rsc="grp"><rule id="rul_DK-r" score="-INFINITY"><expression id="rul_DK-e" attribute="diskcheck_status" operation="eq" value="ERROR"/></rule></rsc_location>
+      ${opts.extra ?? ''}
+    </constraints>
+  </configuration>
+  <status>${nodes.map((n, i) => `<node_state id="${i + 1}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`).join('')}</status>
+</cib>`;
+}
+
+function boot(xml = cibXml()) {
+  const ctl = new Controller(importCib(xml), { node: 'node1' });
+  const d = new MemoryDriver(ctl, new MemoryExecutor(), T0);
+  d.send({ type: 'start', now: T0 });
+  return d;
+}
+
+describe('controller on the in-memory executor', () => {
+  it('probes, starts the group in order with its monitors, records history, saves pe-inputs, goes idle', () => {
+    const d = boot();
+    expect(d.world.ran).toEqual([
+      'ip_monitor_0@node1',
+      'db_monitor_0@node1',
+      'ip_start_0@node1',
+      'ip_monitor_10000@node1',
+      'db_start_0@node1',
+      'db_monitor_10000@node1',
+    ]);
+    expect(d.idleCount).toBe(1);
+    expect(d.world.roleOf('node1', 'ip')).toBe('Started');
+    const ops = d.ctl.cib.status[0]?.lrm.flatMap((r) => r.ops.map((o) => `${o.id}:${o.operation}:${o.rc}`));
+    expect(ops).toEqual(['ip_last_0:start:0', 'ip_monitor_10000:monitor:0', 'db_last_0:start:0', 'db_monitor_10000:monitor:0']);
+    const start = d.ctl.cib.status[0]?.lrm[0]?.ops[0];
+    expect(start?.attrs['transition-key']).toMatch(/^\d+:0:0:ocfkit-node1$/);
+    expect(start?.attrs['op-digest']).toMatch(/^[0-9a-f]{32}$/);
+    // One input per scheduler run: the transition that did the work, then the one that found nothing to do.
+    expect(d.effects.filter((e) => e.type === 'save-pe-input').map((e) => (e.type === 'save-pe-input' ? e.seq : -1))).toEqual([0, 1]);
+  });
+
+  it('a monitor failure counts once and recovers in place', () => {
+    const d = boot();
+    d.world.ran.length = 0;
+    d.now += 5000;
+    d.send(...d.world.crash('node1', 'db', d.now));
+    expect(transientAttr(d.ctl.cib, 'node1', 'fail-count-db#monitor_10000')).toBe('1');
+    expect(transientAttr(d.ctl.cib, 'node1', 'last-failure-db#monitor_10000')).toBe(String(Math.floor(d.now / 1000)));
+    expect(d.world.ran).toEqual(['db_stop_0@node1', 'db_start_0@node1', 'db_monitor_10000@node1']);
+    expect(d.world.roleOf('node1', 'db')).toBe('Started');
+    const failure = d.ctl.cib.status[0]?.lrm.find((r) => r.id === 'db')?.ops.find((o) => o.id === 'db_last_failure_0');
+    expect([failure?.operation, failure?.rc, failure?.intervalMs]).toEqual(['monitor', 7, 10000]);
+  });
+
+  it('a committed attribute drives the location rule: diskcheck_status=ERROR stops the group, OK brings it back', () => {
+    const d = boot();
+    d.world.ran.length = 0;
+    d.send({ type: 'attr-changed', now: d.now, node: 'node1', name: 'diskcheck_status', value: 'ERROR' });
+    expect(d.world.ran).toEqual(['db_stop_0@node1', 'ip_stop_0@node1']);
+    expect(d.world.roleOf('node1', 'ip')).toBeUndefined();
+    d.world.ran.length = 0;
+    d.send({ type: 'attr-changed', now: d.now, node: 'node1', name: 'diskcheck_status', value: 'OK' });
+    expect(d.world.ran).toEqual(['ip_start_0@node1', 'ip_monitor_10000@node1', 'db_start_0@node1', 'db_monitor_10000@node1']);
+  });
+
+  it('a failed start bans the node (start-failure-is-fatal): nowhere else to go, the group stays stopped', () => {
+    const ctl = new Controller(importCib(cibXml()), { node: 'node1' });
+    const world = new MemoryExecutor();
+    world.failWhen((a) => a.task === 'start' && a.rsc === 'db', { rc: 1, opStatus: 0, exitReason: 'cannot start' });
+    const d = new MemoryDriver(ctl, world, T0).send({ type: 'start', now: T0 });
+    expect(transientAttr(d.ctl.cib, 'node1', 'fail-count-db#start_0')).toBe('INFINITY');
+    expect(world.roleOf('node1', 'db')).toBeUndefined();
+    expect(world.ran.filter((r) => r === 'db_start_0@node1')).toHaveLength(1);
+    expect(d.logs()).toContain('warning: result of db_start_0 on node1: rc 1, status 0: cannot start (expected rc 0)');
+  });
+
+  it('migration-threshold moves the group away; after failure-timeout the recheck timer lets it come back', () => {
+    const xml = cibXml({
+      nodes: ['node1', 'node2'],
+      groupMeta:
+        '<meta_attributes id="grp-m"><nvpair id="grp-m1" name="migration-threshold" value="1"/><nvpair id="grp-m2" name="failure-timeout" value="60s"/></meta_attributes>',
+      extra: '<rsc_location id="pref" rsc="grp" node="node1" score="100"/>',
+    });
+    const ctl = new Controller(importCib(xml), { node: 'node1' });
+    const d = new MemoryDriver(ctl, new MemoryExecutor(), T0);
+    d.send({ type: 'start', now: T0 });
+    expect(d.world.roleOf('node1', 'db')).toBe('Started');
+    d.now += 1000;
+    d.send(...d.world.crash('node1', 'db', d.now));
+    expect([d.world.roleOf('node1', 'db'), d.world.roleOf('node2', 'db'), d.world.roleOf('node2', 'ip')]).toEqual([
+      undefined,
+      'Started',
+      'Started',
+    ]);
+    d.world.ran.length = 0;
+    d.advance(62_000);
+    expect(d.world.ran).toContain('ip_start_0@node1');
+    expect([d.world.roleOf('node1', 'db'), d.world.roleOf('node2', 'db')]).toEqual(['Started', undefined]);
+  });
+
+  it('shutdown stops every resource in reverse order and reports it', () => {
+    const d = boot();
+    d.world.ran.length = 0;
+    d.send({ type: 'shutdown', now: d.now });
+    expect(d.world.ran).toEqual(['db_stop_0@node1', 'ip_stop_0@node1']);
+    const last = d.effects.at(-2);
+    expect(d.effects.some((e) => e.type === 'idle' && e.stopped)).toBe(true);
+    void last;
+  });
+
+  it('a restarted controller re-probes: what runs is found running, nothing starts twice', () => {
+    const d = boot();
+    const ctl2 = new Controller(d.ctl.cib, { node: 'node1' });
+    d.world.ran.length = 0;
+    const d2 = new MemoryDriver(ctl2, d.world, d.now + 1000).send({ type: 'start', now: d.now + 1000 });
+    expect(d2.world.ran).toEqual(['ip_monitor_0@node1', 'db_monitor_0@node1', 'ip_monitor_10000@node1', 'db_monitor_10000@node1']);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Pure updates of the CIB status section, copy-on-write per `node_state`: operation history
+ * (`lrm_resource`/`lrm_rsc_op`), transient node attributes, membership.
+ */
+import type { Cib, LrmOp, NodeState, NvSet } from '../core/cib-model.js';
+import type { ActionAgent } from '../core/graph.js';
+
+/** The `node_state` of a node, a fresh one (membership unknown) when it has none. */
+export function nodeStateOf(cib: Cib, uname: string): NodeState {
+  const found = cib.status.find((s) => s.uname === uname);
+  if (found) return found;
+  const id = cib.nodes.find((n) => n.uname === uname)?.id ?? uname;
+  return { id, uname, attrs: { id, uname }, transient: [], lrm: [] };
+}
+
+/** The CIB with one node's state replaced by `fn(state)` (the others shared). */
+export function updateNode(cib: Cib, uname: string, fn: (s: NodeState) => NodeState): Cib {
+  const current = nodeStateOf(cib, uname);
+  const next = fn({ ...current, attrs: { ...current.attrs }, transient: current.transient, lrm: current.lrm });
+  const i = cib.status.findIndex((s) => s.uname === uname);
+  const status = i < 0 ? [...cib.status, next] : cib.status.map((s, j) => (j === i ? next : s));
+  return { ...cib, status };
+}
+
+/** Membership attributes of a node that is up (`online`) or down. */
+export function setMembership(cib: Cib, uname: string, online: boolean): Cib {
+  const up = { in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' };
+  const down = { in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down' };
+  return updateNode(cib, uname, (s) => ({ ...s, attrs: { ...s.attrs, ...(online ? up : down) } }));
+}
+
+/**
+ * Records history entries for one resource on a node: each entry replaces the one with its id;
+ * `dropRecurring` removes the resource's recurring entries first (after a stop, or a cancel).
+ */
+export function recordOps(cib: Cib, uname: string, agent: ActionAgent, entries: LrmOp[], dropRecurring = false): Cib {
+  // Pacemaker records an anonymous clone instance under the configured id (`<primitive id>`).
+  const id = agent.id;
+  return updateNode(cib, uname, (s) => {
+    const lrm = [...s.lrm];
+    let i = lrm.findIndex((r) => r.id === id);
+    if (i < 0) {
+      lrm.push({
+        id,
+        class: agent.class,
+        ...(agent.provider !== undefined ? { provider: agent.provider } : {}),
+        type: agent.type,
+        ops: [],
+      });
+      i = lrm.length - 1;
+    }
+    const r = lrm[i] as NodeState['lrm'][number];
+    // The recurring entries (`<rsc>_<task>_<interval>`) go; `<rsc>_last_failure_0` stays whatever its interval.
+    let ops = dropRecurring ? r.ops.filter((o) => o.intervalMs === 0 || o.id.endsWith('_last_failure_0')) : [...r.ops];
+    for (const e of entries) ops = [...ops.filter((o) => o.id !== e.id), e];
+    lrm[i] = { ...r, ops };
+    return { ...s, lrm };
+  });
+}
+
+/** Removes recurring history entries of a resource (a cancelled monitor). */
+export function dropRecurringEntry(cib: Cib, uname: string, rsc: string, task: string, intervalMs: number): Cib {
+  return updateNode(cib, uname, (s) => ({
+    ...s,
+    lrm: s.lrm.map((r) =>
+      r.id === rsc ? { ...r, ops: r.ops.filter((o) => !(o.operation === task && o.intervalMs === intervalMs && intervalMs > 0)) } : r,
+    ),
+  }));
+}
+
+/** Removes one history entry by id. */
+export function dropEntry(cib: Cib, uname: string, rsc: string, id: string): Cib {
+  return updateNode(cib, uname, (s) => ({
+    ...s,
+    lrm: s.lrm.map((r) => (r.id === rsc ? { ...r, ops: r.ops.filter((o) => o.id !== id) } : r)),
+  }));
+}
+
+/** Removes a resource's whole history on a node (`lrm_delete`, cleanup). */
+export function deleteResourceHistory(cib: Cib, uname: string, rsc: string): Cib {
+  return updateNode(cib, uname, (s) => ({ ...s, lrm: s.lrm.filter((r) => r.id !== rsc) }));
+}
+
+/** A transient attribute of a node, undefined when not set. */
+export function transientAttr(cib: Cib, uname: string, name: string): string | undefined {
+  for (const set of nodeStateOf(cib, uname).transient) for (const p of set.pairs) if (p.name === name) return p.value;
+  return undefined;
+}
+
+/**
+ * Sets (or, with `undefined`, removes) transient node attributes, in the set Pacemaker's attrd
+ * writes (`status-<node id>`).
+ */
+export function setTransientAttrs(cib: Cib, uname: string, values: Record<string, string | undefined>): Cib {
+  return updateNode(cib, uname, (s) => {
+    const setId = `status-${s.id}`;
+    const sets = s.transient.length > 0 ? s.transient : [{ id: setId, pairs: [] } as NvSet];
+    const transient = sets.map((set, i) => {
+      let pairs = set.pairs.filter((p) => !(p.name in values));
+      if (i === 0)
+        for (const [name, value] of Object.entries(values))
+          if (value !== undefined) pairs = [...pairs, { id: `${set.id}-${name}`, name, value }];
+      return { ...set, pairs };
+    });
+    return { ...s, transient };
+  });
+}
+
+/** Forgets everything a node's controller knew: operation history and transient attributes. */
+export function clearNode(cib: Cib, uname: string, keepTransient = false): Cib {
+  return updateNode(cib, uname, (s) => ({ ...s, lrm: [], transient: keepTransient ? s.transient : [] }));
+}

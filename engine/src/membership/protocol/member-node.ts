@@ -1,0 +1,937 @@
+import { InChannel, OutChannel } from './channel';
+import type { Body, Effect, Frame, Heartbeat, NodeEvent, Persisted, ProtocolMsg, Role } from './messages';
+import { leaseMs, type NodeOptions, quorumThreshold } from './options';
+import { ReplayGuard } from './replay-guard';
+import { type Copy, type CopyKey, compareKey, compareTerm, formatKey, type Term } from './term';
+
+type Msg<C, O> = ProtocolMsg<C, O>;
+
+interface Peer<C, O> {
+  name: string;
+  gen: number;
+  guard: ReplayGuard;
+  lastHeard: number[];
+  lastAny: number;
+  alive: boolean;
+  linkUp: boolean[];
+  hb: Heartbeat | null;
+  hbAt: number;
+  /** Frame sequence number of the newest heartbeat of this generation: an older one is stale news. */
+  hbSeq: number;
+  /** Frame sequence number of the frame being handled (a join is only undone by a later heartbeat). */
+  curSeq: number;
+  out: OutChannel<Msg<C, O>> | null;
+  in: InChannel<Msg<C, O>> | null;
+}
+
+interface Joined {
+  key: CopyKey;
+  running: Set<string>;
+  synced: CopyKey | null;
+  /** Frame sequence number the join came in: heartbeats sent before it say nothing about it. */
+  seq: number;
+}
+
+type Phase = 'collecting' | 'fetching' | 'syncing' | 'stable';
+
+interface DcState {
+  term: Term;
+  phase: Phase;
+  joined: Map<string, Joined>;
+  fetchFrom: string | null;
+  beat: number;
+  beatSent: Map<number, number>;
+  leases: Map<string, number>;
+  quorateUntil: number;
+  queue: { id: string; origin: string; op: unknown }[];
+  inflight: { id: string; origin: string; key: CopyKey; at: number } | null;
+  pendingOps: Map<string, { node: string; action: 'start' | 'stop'; at: number }>;
+  fencing: Set<string>;
+  cleanDown: Set<string>;
+  stableAt: number;
+}
+
+/** Counters of dropped frames, by reason. */
+export interface DropCounters {
+  forged: number;
+  replayed: number;
+  unknownSender: number;
+  staleGeneration: number;
+}
+
+/** A read-only snapshot of a node, for status output, scheduler input and simulator invariants. */
+export interface NodeView<C> {
+  name: string;
+  generation: number;
+  role: Role;
+  dc: string | null;
+  term: Term | null;
+  phase: Phase | null;
+  /** DC: its quorum; member: what its DC last told it and still holds. */
+  quorate: boolean;
+  /** Nodes alive (heard on at least one link within deadtime), self included, sorted. */
+  alive: string[];
+  /** DC only: joined members (self included), sorted. */
+  members: string[];
+  copy: Copy<C>;
+  running: string[];
+  drops: DropCounters;
+}
+
+/**
+ * One cluster node's membership, messaging, DC election, CIB replication and quorum as a pure
+ * state machine: {@link step} takes an event (a frame from the wire, a timer, a local update or
+ * op result) with the time, returns effects (send, wake, persist, log, run op, fence). No I/O,
+ * no clock: the daemon and the simulator run the same code. See `../README.md` for the protocol.
+ *
+ * @example
+ * const n = new MemberNode(options, loaded ?? MemberNode.fresh(emptyCib), 0);
+ * for (const e of n.start(0)) perform(e);
+ * for (const e of n.step({ type: 'wire', now, link: 0, wire })) perform(e);
+ */
+export class MemberNode<C, O> {
+  readonly o: NodeOptions<C, O>;
+  #persisted: Persisted<C>;
+  #bootAt: number;
+  #seq = 0;
+  #peers = new Map<string, Peer<C, O>>();
+  #role: Role = 'seeking';
+  #following: string | null = null;
+  #joinedTerm: Term | null = null;
+  #joinAt = 0;
+  #seekingSince: number;
+  #dcBeat: { beat: number; at: number; hb: Heartbeat } | null = null;
+  #dc: DcState | null = null;
+  #nextBeat: number;
+  #nextRetransmit = Number.POSITIVE_INFINITY;
+  #seenAll = false;
+  #threshold: number;
+  #lease: number;
+  #running = new Set<string>();
+  #busy = new Set<string>();
+  #pendingUpdates = new Map<string, number>();
+  #forgedLoggedAt = Number.NEGATIVE_INFINITY;
+  #forgedLogged = 0;
+  #out: Effect<C>[] = [];
+  readonly drops: DropCounters = { forged: 0, replayed: 0, unknownSender: 0, staleGeneration: 0 };
+
+  /** The persisted state of a node that never ran: generation 0, an empty copy. */
+  static fresh<C>(content: C): Persisted<C> {
+    return { generation: 0, promised: null, copy: { term: null, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 }, content } };
+  }
+
+  constructor(options: NodeOptions<C, O>, persisted: Persisted<C>, now: number) {
+    this.o = options;
+    this.#persisted = { ...persisted, generation: persisted.generation + 1 };
+    this.#bootAt = now;
+    this.#nextBeat = now;
+    this.#seekingSince = now;
+    this.#threshold = quorumThreshold(options.nodes, options.quorum);
+    this.#lease = leaseMs(options);
+    for (const n of options.nodes) {
+      if (n === options.name) continue;
+      this.#peers.set(n, {
+        name: n,
+        gen: -1,
+        guard: new ReplayGuard(),
+        lastHeard: Array.from({ length: options.links }, () => Number.NEGATIVE_INFINITY),
+        lastAny: Number.NEGATIVE_INFINITY,
+        alive: false,
+        linkUp: Array.from({ length: options.links }, () => false),
+        hb: null,
+        hbAt: 0,
+        hbSeq: 0,
+        curSeq: 0,
+        out: null,
+        in: null,
+      });
+    }
+  }
+
+  /** Boot: persist the new generation (before anything is sent with it), then run. */
+  start(now: number): Effect<C>[] {
+    this.#emit({ type: 'persist', state: this.#persisted });
+    this.#log('info', `${this.o.name}: starting, generation ${this.#persisted.generation}, CIB ${formatKey(this.#persisted.copy)}`);
+    return this.#finish(now);
+  }
+
+  step(ev: NodeEvent<O>): Effect<C>[] {
+    switch (ev.type) {
+      case 'wire':
+        this.#onWire(ev.now, ev.link, ev.wire);
+        break;
+      case 'wake':
+        break;
+      case 'update':
+        this.#onLocalUpdate(ev.now, ev.id, ev.op);
+        break;
+      case 'opDone':
+        this.#onOpDone(ev.now, ev.rsc, ev.action, ev.ok);
+        break;
+      case 'fenced':
+        this.#onFenced(ev.target, ev.ok);
+        break;
+    }
+    return this.#finish(ev.now);
+  }
+
+  /** The few facts the simulator checks after every step, without building a {@link view}. */
+  probe(now: number): { role: Role; quorate: boolean; stable: boolean; copy: Copy<C>; dc: string | null } {
+    return {
+      role: this.#role,
+      quorate: this.#quorate(now),
+      stable: this.#dc?.phase === 'stable',
+      copy: this.#persisted.copy,
+      dc: this.#role === 'dc' ? this.o.name : this.#following,
+    };
+  }
+
+  view(now: number): NodeView<C> {
+    const alive = [this.o.name, ...[...this.#peers.values()].filter((p) => p.alive).map((p) => p.name)].sort();
+    return {
+      name: this.o.name,
+      generation: this.#persisted.generation,
+      role: this.#role,
+      dc: this.#role === 'dc' ? this.o.name : this.#following,
+      term: this.#dc?.term ?? this.#joinedTerm,
+      phase: this.#dc?.phase ?? null,
+      quorate: this.#quorate(now),
+      alive,
+      members: this.#dc ? [this.o.name, ...this.#dc.joined.keys()].sort() : [],
+      copy: this.#persisted.copy,
+      running: [...this.#running].sort(),
+      drops: { ...this.drops },
+    };
+  }
+
+  // ---- wire: authentication, replay protection, heartbeats, channels ----
+
+  #onWire(now: number, link: number, wire: unknown): void {
+    const f = this.o.codec.open(wire);
+    if (!f) {
+      this.drops.forged++;
+      // Logged at most every 10 s: a node with the wrong key must not flood the log.
+      if (now - this.#forgedLoggedAt >= 10_000) {
+        this.#log(
+          'warn',
+          `${this.o.name}: dropped ${this.drops.forged - this.#forgedLogged} frames that failed authentication (link ${link}; wrong authkeys?)`,
+        );
+        this.#forgedLoggedAt = now;
+        this.#forgedLogged = this.drops.forged;
+      }
+      return;
+    }
+    if (f.to !== null && f.to !== this.o.name) return;
+    const p = this.#peers.get(f.from);
+    if (!p) {
+      if (f.from !== this.o.name) {
+        this.drops.unknownSender++;
+        this.#log('warn', `${this.o.name}: dropped a frame from "${f.from}", which is not a configured node`);
+      }
+      return;
+    }
+    const bad = p.guard.check(f.gen, f.seq);
+    if (bad) {
+      if (bad === 'replayed') this.drops.replayed++;
+      else this.drops.staleGeneration++;
+      return;
+    }
+    if (f.gen !== p.gen) this.#peerRestarted(now, p, f.gen);
+    p.curSeq = f.seq;
+    const late = now - p.lastHeard[link]!;
+    if (f.body.t === 'hb' && p.linkUp[link] && late > this.o.warntimeMs) {
+      this.#log(
+        'warn',
+        `${this.o.name}: late heartbeat from ${p.name} on link ${link}: ${late} ms after the previous one (warntime ${this.o.warntimeMs} ms)`,
+      );
+    }
+    p.lastHeard[link] = now;
+    p.lastAny = now;
+    if (!p.linkUp[link]) {
+      p.linkUp[link] = true;
+      if (p.alive) this.#log('info', `${this.o.name}: link ${link} to ${p.name} up`);
+    }
+    if (!p.alive) {
+      p.alive = true;
+      this.#log('info', `${this.o.name}: node ${p.name} is alive (generation ${p.gen})`);
+      this.#emit({ type: 'changed', what: 'membership' });
+    }
+    const b = f.body;
+    if (b.t === 'hb') {
+      if (f.seq > p.hbSeq) {
+        p.hbSeq = f.seq;
+        this.#onHeartbeat(now, p, b);
+      }
+    } else if (b.t === 'ack') {
+      if (b.toGen === this.#persisted.generation && b.ep === p.out?.epoch) p.out.ack(b.upTo);
+    } else if (b.toGen === this.#persisted.generation && p.in && b.ep >= p.in.epoch) {
+      if (b.ep > p.in.epoch) p.in = new InChannel(p.gen, b.ep);
+      const ready = p.in.receive(b.cseq, b.msg);
+      this.#frame(f.from, link, { t: 'ack', toGen: p.gen, ep: b.ep, upTo: p.in.ackUpTo });
+      for (const m of ready) this.#onMsg(now, p, m);
+    }
+  }
+
+  #peerRestarted(now: number, p: Peer<C, O>, gen: number): void {
+    const wasKnown = p.gen >= 0;
+    p.gen = gen;
+    p.out = new OutChannel(gen);
+    p.in = new InChannel(gen);
+    p.hb = null;
+    p.hbSeq = 0;
+    if (!wasKnown) return;
+    this.#log('info', `${this.o.name}: ${p.name} restarted (generation ${gen})`);
+    this.#lost(now, p.name, 'restarted');
+  }
+
+  #onHeartbeat(now: number, p: Peer<C, O>, hb: Heartbeat): void {
+    p.hb = hb;
+    p.hbAt = now;
+    const dc = this.#dc;
+    if (this.#role === 'member' && p.name === this.#following && hb.role === 'dc' && compareTerm(hb.term, this.#joinedTerm) === 0) {
+      if (!this.#dcBeat || hb.beat > this.#dcBeat.beat) this.#dcBeat = { beat: hb.beat, at: now, hb };
+    }
+    if (dc) {
+      const j = dc.joined.get(p.name);
+      if (j && hb.dc !== this.o.name && p.hbSeq > j.seq) {
+        this.#removeMember(p.name, `it follows ${hb.dc ?? 'no DC'}`);
+      } else if (j && hb.ack && compareTerm(hb.ack.term, dc.term) === 0) {
+        const sent = dc.beatSent.get(hb.ack.beat);
+        if (sent !== undefined) dc.leases.set(p.name, Math.max(dc.leases.get(p.name) ?? 0, sent + this.#lease));
+      }
+    }
+  }
+
+  /** Sends `msg` reliably to `to` (dropped when we never heard that node: it will join afresh). */
+  #send(to: string, msg: Msg<C, O>): void {
+    const p = this.#peers.get(to);
+    if (!p?.out) return;
+    const cseq = p.out.push(msg);
+    for (let l = 0; l < this.o.links; l++) this.#frame(to, l, { t: 'data', toGen: p.gen, ep: p.out.epoch, cseq, msg });
+    if (this.#nextRetransmit === Number.POSITIVE_INFINITY) this.#nextRetransmit = Number.NaN;
+  }
+
+  #frame(to: string | null, link: number, body: Body<C, O>): void {
+    const frame: Frame<C, O> = { from: this.o.name, gen: this.#persisted.generation, seq: ++this.#seq, to, body };
+    this.#emit({ type: 'send', link, to, wire: this.o.codec.seal(frame) });
+  }
+
+  // ---- the cluster protocol ----
+
+  #onMsg(now: number, p: Peer<C, O>, m: Msg<C, O>): void {
+    const dc = this.#dc;
+    const fromMyDc = this.#role === 'member' && p.name === this.#following && 'term' in m && compareTerm(m.term, this.#joinedTerm) === 0;
+    switch (m.t) {
+      case 'join':
+        if (dc) this.#onJoin(now, p.name, m);
+        break;
+      case 'sync':
+        if (fromMyDc && compareTerm(m.term, this.#persisted.promised) >= 0) {
+          if (compareKey(m.copy, this.#persisted.copy) !== 0) {
+            this.#persist({ copy: m.copy });
+            this.#emit({ type: 'changed', what: 'cib' });
+          }
+          this.#send(p.name, { t: 'synced', term: m.term, key: keyOf(m.copy) });
+        }
+        break;
+      case 'synced': {
+        const j = dc && compareTerm(m.term, dc.term) === 0 ? dc.joined.get(p.name) : undefined;
+        if (j) j.synced = m.key;
+        break;
+      }
+      case 'fetch':
+        if (fromMyDc) this.#send(p.name, { t: 'copy', term: m.term, copy: this.#persisted.copy });
+        break;
+      case 'copy':
+        if (dc && dc.phase === 'fetching' && dc.fetchFrom === p.name && compareTerm(m.term, dc.term) === 0) {
+          if (compareKey(m.copy, this.#persisted.copy) > 0) this.#persist({ copy: m.copy });
+          this.#stamp(now);
+        }
+        break;
+      case 'update':
+        if (dc) this.#enqueue(now, p.name, m.id, m.op);
+        else this.#send(p.name, { t: 'updated', id: m.id, ok: false, error: `${this.o.name} is not the DC` });
+        break;
+      case 'updated':
+        if (this.#pendingUpdates.delete(m.id)) this.#emit({ type: 'updated', id: m.id, ok: m.ok, ...(m.error ? { error: m.error } : {}) });
+        break;
+      case 'op':
+        if (fromMyDc) this.#runOp(now, m.rsc, m.action);
+        break;
+      case 'status': {
+        const j = dc && compareTerm(m.term, dc.term) === 0 ? dc.joined.get(p.name) : undefined;
+        if (j) {
+          j.running = new Set(m.running);
+          for (const [rsc, op] of dc!.pendingOps)
+            if (op.node === p.name && j.running.has(rsc) === (op.action === 'start')) dc!.pendingOps.delete(rsc);
+        }
+        break;
+      }
+      case 'release':
+        if (this.#role === 'member' && p.name === this.#following) this.#seek(now, `${p.name} stepped down as DC`);
+        break;
+    }
+  }
+
+  // ---- roles ----
+
+  #seek(now: number, why: string): void {
+    if (this.#role === 'dc') this.#stepDown(why);
+    if (this.#role === 'member') this.#log('info', `${this.o.name}: leaving DC ${this.#following}: ${why}`);
+    this.#role = 'seeking';
+    this.#seekingSince = now;
+    this.#following = null;
+    this.#joinedTerm = null;
+    this.#dcBeat = null;
+    for (const id of this.#pendingUpdates.keys())
+      this.#emit({ type: 'updated', id, ok: false, error: `DC lost (${why}); the outcome is unknown` });
+    this.#pendingUpdates.clear();
+    this.#emit({ type: 'changed', what: 'dc' });
+  }
+
+  #stepDown(why: string): void {
+    const dc = this.#dc!;
+    this.#log('info', `${this.o.name}: stepping down as DC (term ${dc.term.n}): ${why}`);
+    for (const n of dc.joined.keys()) this.#send(n, { t: 'release', term: dc.term });
+    for (const q of dc.queue) this.#reply(q.origin, q.id, false, 'the DC stepped down');
+    if (dc.inflight) this.#reply(dc.inflight.origin, dc.inflight.id, false, 'the DC stepped down; the outcome is unknown');
+    this.#dc = null;
+    this.#role = 'seeking';
+  }
+
+  #lost(now: number, name: string, why: string): void {
+    if (this.#role === 'member' && this.#following === name) this.#seek(now, `DC ${name} ${why}`);
+    if (this.#dc?.joined.has(name)) this.#removeMember(name, why);
+    if (this.#dc?.fetchFrom === name) {
+      this.#dc.phase = 'collecting';
+      this.#dc.fetchFrom = null;
+    }
+  }
+
+  #removeMember(name: string, why: string): void {
+    const dc = this.#dc!;
+    dc.joined.delete(name);
+    dc.leases.delete(name);
+    for (const [rsc, op] of dc.pendingOps) if (op.node === name) dc.pendingOps.delete(rsc);
+    this.#log('info', `${this.o.name}: ${name} left the DC's membership: ${why}`);
+    this.#emit({ type: 'changed', what: 'membership' });
+  }
+
+  /** Priority of a DC when two meet: quorum, then votes, then the later term, then the smaller name. */
+  #better(hb: Heartbeat, from: string, now: number): boolean {
+    const dc = this.#dc!;
+    const mine = { quorate: this.#quorate(now), votes: this.#memberVotes() };
+    if (hb.quorate !== mine.quorate) return hb.quorate;
+    if (hb.votes !== mine.votes) return hb.votes > mine.votes;
+    const t = compareTerm(hb.term, dc.term);
+    if (t !== 0) return t > 0;
+    return from < this.o.name;
+  }
+
+  #becomeDc(now: number): void {
+    let n = Math.max(this.#persisted.promised?.n ?? 0, this.#persisted.copy.term?.n ?? 0);
+    for (const p of this.#peers.values()) if (p.hb?.term) n = Math.max(n, p.hb.term.n);
+    const term = { n: n + 1, dc: this.o.name };
+    this.#role = 'dc';
+    this.#following = null;
+    this.#dc = {
+      term,
+      phase: 'collecting',
+      joined: new Map(),
+      fetchFrom: null,
+      beat: 0,
+      beatSent: new Map(),
+      leases: new Map(),
+      quorateUntil: Number.NEGATIVE_INFINITY,
+      queue: [],
+      inflight: null,
+      pendingOps: new Map(),
+      fencing: new Set(),
+      cleanDown: new Set(),
+      stableAt: Number.POSITIVE_INFINITY,
+    };
+    this.#persist({ promised: term });
+    this.#log('info', `${this.o.name}: elected DC, term ${term.n}`);
+    this.#emit({ type: 'changed', what: 'dc' });
+    this.#nextBeat = now;
+  }
+
+  #reterm(now: number, above: Term): void {
+    const dc = this.#dc!;
+    dc.term = { n: Math.max(above.n, dc.term.n) + 1, dc: this.o.name };
+    dc.phase = 'collecting';
+    dc.fetchFrom = null;
+    dc.joined.clear();
+    // Another DC may have run in between: what this one fenced may have been started since.
+    dc.cleanDown.clear();
+    this.#persist({ promised: dc.term });
+    this.#log('info', `${this.o.name}: new DC term ${dc.term.n} (a member had promised term ${above.n})`);
+    this.#nextBeat = now;
+  }
+
+  #onJoin(now: number, from: string, m: Extract<Msg<C, O>, { t: 'join' }>): void {
+    const dc = this.#dc!;
+    if (compareTerm(m.promised, dc.term) > 0) {
+      this.#reterm(now, m.promised!);
+      return;
+    }
+    if (compareTerm(m.term, dc.term) !== 0) return;
+    dc.joined.set(from, { key: m.key, running: new Set(m.running), synced: null, seq: this.#peers.get(from)!.curSeq });
+    dc.cleanDown.delete(from);
+    this.#log('info', `${this.o.name}: ${from} joined (CIB ${formatKey(m.key)})`);
+    this.#emit({ type: 'changed', what: 'membership' });
+    if (dc.phase === 'syncing' || dc.phase === 'stable') this.#send(from, { t: 'sync', term: dc.term, copy: this.#persisted.copy });
+  }
+
+  #stamp(now: number): void {
+    const dc = this.#dc!;
+    const c = this.#persisted.copy;
+    this.#persist({ copy: { ...c, term: dc.term, version: { ...c.version, numUpdates: c.version.numUpdates + 1 } } });
+    dc.phase = 'syncing';
+    dc.fetchFrom = null;
+    for (const n of dc.joined.keys()) this.#send(n, { t: 'sync', term: dc.term, copy: this.#persisted.copy });
+    this.#emit({ type: 'changed', what: 'cib' });
+    void now;
+  }
+
+  #memberVotes(): number {
+    const v = (n: string) => this.o.quorum.votes[n] ?? 1;
+    let s = v(this.o.name);
+    if (this.#dc) for (const n of this.#dc.joined.keys()) s += v(n);
+    return s;
+  }
+
+  #votesFor(pred: (j: Joined) => boolean): number {
+    const v = (n: string) => this.o.quorum.votes[n] ?? 1;
+    let s = v(this.o.name);
+    for (const [n, j] of this.#dc!.joined) if (pred(j)) s += v(n);
+    return s;
+  }
+
+  #quorate(now: number): boolean {
+    if (this.#dc) return this.#seenAll && now < this.#dc.quorateUntil;
+    const b = this.#dcBeat;
+    return this.#role === 'member' && b !== null && b.hb.quorate && now < b.at + b.hb.quorateFor;
+  }
+
+  #computeQuorum(now: number): void {
+    const dc = this.#dc!;
+    const v = (n: string) => this.o.quorum.votes[n] ?? 1;
+    let have = v(this.o.name);
+    let until = Number.POSITIVE_INFINITY;
+    if (have < this.#threshold) {
+      until = Number.NEGATIVE_INFINITY;
+      const leases = [...dc.leases].filter(([n, t]) => dc.joined.has(n) && t > now).sort((a, b) => b[1] - a[1]);
+      for (const [n, t] of leases) {
+        have += v(n);
+        if (have >= this.#threshold) {
+          until = t;
+          break;
+        }
+      }
+    }
+    const before = this.#quorate(now);
+    dc.quorateUntil = until;
+    const after = this.#quorate(now);
+    if (before !== after) {
+      this.#log(after ? 'info' : 'warn', `${this.o.name}: partition ${after ? 'has' : 'lost'} quorum`);
+      this.#emit({ type: 'changed', what: 'quorum' });
+    }
+  }
+
+  // ---- the periodic evaluation after every event ----
+
+  #finish(now: number): Effect<C>[] {
+    this.#liveness(now);
+    if (!this.#seenAll && [...this.#peers.values()].every((p) => p.alive)) this.#seenAll = true;
+    if (!this.o.quorum.waitForAll) this.#seenAll = true;
+    if (this.#role === 'seeking') this.#trySeek(now);
+    if (this.#role === 'member') this.#memberTick(now);
+    if (this.#role === 'dc') this.#dcTick(now);
+    this.#enforcePolicy(now);
+    if (now >= this.#nextBeat) this.#beat(now);
+    this.#retransmit(now);
+    this.#emit({ type: 'wake', at: this.#nextWake(now) });
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  #liveness(now: number): void {
+    for (const p of this.#peers.values()) {
+      for (let l = 0; l < this.o.links; l++) {
+        if (p.linkUp[l] && now - p.lastHeard[l]! > this.o.deadtimeMs) {
+          p.linkUp[l] = false;
+          this.#log('warn', `${this.o.name}: link ${l} to ${p.name} dead`);
+        }
+      }
+      if (p.alive && now - p.lastAny > this.o.deadtimeMs) {
+        p.alive = false;
+        this.#log('warn', `${this.o.name}: node ${p.name} is dead (no heartbeat on any link for ${now - p.lastAny} ms)`);
+        this.#emit({ type: 'changed', what: 'membership' });
+        this.#lost(now, p.name, 'is dead');
+      }
+    }
+  }
+
+  #trySeek(now: number): void {
+    // A restarted node may have promised its old DC a lease it no longer remembers: wait it out.
+    if (now < this.#bootAt + this.#lease) return;
+    let best: Peer<C, O> | null = null;
+    for (const p of this.#peers.values()) {
+      if (!p.alive || p.hb?.role !== 'dc') continue;
+      if (!best || dcRank(p.hb, p.name, best.hb!, best.name) > 0) best = p;
+    }
+    if (best) {
+      this.#join(now, best);
+      return;
+    }
+    const everyone = [...this.#peers.values()].every((p) => p.alive);
+    if (!everyone && now < this.#bootAt + this.o.initdeadMs) return;
+    // Views can disagree (one-way links): after a deadtime of waiting for a smaller node, claim anyway.
+    if (now - Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) > this.o.deadtimeMs) {
+      this.#becomeDc(now);
+      return;
+    }
+    for (const p of this.#peers.values()) {
+      if (!p.alive || p.name > this.o.name) continue;
+      const follows = p.hb?.dc;
+      const followsLive = follows != null && (follows === this.o.name ? false : this.#peers.get(follows)?.alive === true);
+      if (!followsLive) return; // a smaller alive node is a candidate too: it will claim
+    }
+    this.#becomeDc(now);
+  }
+
+  #join(now: number, p: Peer<C, O>): void {
+    const hb = p.hb!;
+    this.#role = 'member';
+    this.#following = p.name;
+    this.#joinedTerm = hb.term;
+    this.#joinAt = now;
+    this.#dcBeat = null;
+    if (compareTerm(hb.term, this.#persisted.promised) > 0) this.#persist({ promised: hb.term });
+    this.#send(p.name, {
+      t: 'join',
+      term: hb.term!,
+      promised: this.#persisted.promised,
+      key: keyOf(this.#persisted.copy),
+      running: [...this.#running],
+    });
+    this.#log('info', `${this.o.name}: joining DC ${p.name} (term ${hb.term?.n})`);
+    this.#emit({ type: 'changed', what: 'dc' });
+  }
+
+  #memberTick(now: number): void {
+    const p = this.#peers.get(this.#following!)!;
+    const hb = p.hb;
+    if (!hb) return;
+    if (hb.role !== 'dc') {
+      this.#seek(now, `${p.name} is no longer DC`);
+      return;
+    }
+    if (compareTerm(hb.term, this.#joinedTerm) !== 0 && compareTerm(hb.term, this.#persisted.promised) >= 0) {
+      this.#join(now, p);
+      return;
+    }
+    // The DC dropped us (it missed our heartbeats for a while): join again.
+    if (!hb.members.includes(this.o.name) && now - this.#joinAt > 2 * this.o.keepaliveMs && p.hbAt > this.#joinAt) this.#join(now, p);
+  }
+
+  #dcTick(now: number): void {
+    const dc = this.#dc!;
+    for (const p of this.#peers.values()) {
+      if (!p.alive || !p.hb) continue;
+      if (p.hb.role === 'dc' && p.hb.dc === p.name && this.#better(p.hb, p.name, now)) {
+        this.#stepDown(`${p.name} is DC too and has priority`);
+        this.#emit({ type: 'changed', what: 'dc' });
+        this.#join(now, p);
+        return;
+      }
+    }
+    this.#computeQuorum(now);
+    if (dc.phase === 'collecting' && this.#seenAll && this.#memberVotes() >= this.#threshold) {
+      let best: string = this.o.name;
+      let bestKey: CopyKey = this.#persisted.copy;
+      for (const [n, j] of dc.joined) if (compareKey(j.key, bestKey) > 0) [best, bestKey] = [n, j.key];
+      if (best === this.o.name) this.#stamp(now);
+      else {
+        dc.phase = 'fetching';
+        dc.fetchFrom = best;
+        this.#send(best, { t: 'fetch', term: dc.term });
+      }
+    }
+    if (dc.phase === 'syncing' && this.#syncedVotes(this.#persisted.copy) >= this.#threshold) {
+      dc.phase = 'stable';
+      dc.stableAt = now;
+      this.#log(
+        'info',
+        `${this.o.name}: join complete, CIB ${formatKey(this.#persisted.copy)} on ${this.#syncedVotes(this.#persisted.copy)} votes`,
+      );
+      this.#emit({ type: 'changed', what: 'dc' });
+    }
+    if (dc.phase === 'stable') {
+      this.#commitProgress(now);
+      this.#place(now);
+    }
+  }
+
+  #syncedVotes(key: CopyKey): number {
+    return this.#votesFor((j) => j.synced !== null && compareTerm(j.synced.term, key.term) === 0 && compareKey(j.synced, key) >= 0);
+  }
+
+  // ---- CIB updates ----
+
+  #onLocalUpdate(now: number, id: string, op: O): void {
+    if (this.#dc) {
+      this.#enqueue(now, this.o.name, id, op);
+      return;
+    }
+    if (this.#role !== 'member') {
+      this.#emit({ type: 'updated', id, ok: false, error: 'no DC: this node is not a member of a partition' });
+      return;
+    }
+    this.#pendingUpdates.set(id, now);
+    this.#send(this.#following!, { t: 'update', id, op });
+  }
+
+  #reply(origin: string, id: string, ok: boolean, error?: string): void {
+    if (origin === this.o.name) this.#emit({ type: 'updated', id, ok, ...(error ? { error } : {}) });
+    else this.#send(origin, { t: 'updated', id, ok, ...(error ? { error } : {}) });
+  }
+
+  #enqueue(now: number, origin: string, id: string, op: unknown): void {
+    const dc = this.#dc!;
+    if (dc.phase !== 'stable') {
+      this.#reply(origin, id, false, `the DC is still joining its members (${dc.phase}); retry`);
+      return;
+    }
+    if (!this.#quorate(now)) {
+      this.#reply(origin, id, false, 'no quorum: the CIB takes no updates in a partition without quorum');
+      return;
+    }
+    dc.queue.push({ id, origin, op });
+  }
+
+  #commitProgress(now: number): void {
+    const dc = this.#dc!;
+    const f = dc.inflight;
+    if (f) {
+      if (this.#syncedVotes(f.key) >= this.#threshold) {
+        this.#reply(f.origin, f.id, true);
+        dc.inflight = null;
+      } else if (now - f.at > this.o.deadtimeMs) {
+        this.#reply(f.origin, f.id, false, `not confirmed by a majority within deadtime (${this.o.deadtimeMs} ms); the outcome is unknown`);
+        dc.inflight = null;
+      } else return;
+    }
+    while (!dc.inflight && dc.queue.length > 0) {
+      const q = dc.queue.shift()!;
+      if (!this.#quorate(now)) {
+        this.#reply(q.origin, q.id, false, 'no quorum');
+        continue;
+      }
+      const c = this.#persisted.copy;
+      const r = this.o.apply(c.content, q.op as O);
+      if (!r.ok) {
+        this.#reply(q.origin, q.id, false, r.error);
+        continue;
+      }
+      const copy: Copy<C> = { term: dc.term, version: { ...c.version, epoch: c.version.epoch + 1, numUpdates: 0 }, content: r.content };
+      this.#persist({ copy });
+      this.#emit({ type: 'changed', what: 'cib' });
+      for (const n of dc.joined.keys()) this.#send(n, { t: 'sync', term: dc.term, copy });
+      dc.inflight = { id: q.id, origin: q.origin, key: keyOf(copy), at: now };
+      if (this.#syncedVotes(copy) >= this.#threshold) {
+        this.#reply(q.origin, q.id, true);
+        dc.inflight = null;
+      }
+    }
+  }
+
+  // ---- resources: the built-in placement (one instance per resource), ops on members ----
+
+  #mayRun(now: number): boolean {
+    const policy = this.o.noQuorumPolicy ?? 'stop';
+    return policy === 'ignore' || this.#quorate(now);
+  }
+
+  #runOp(now: number, rsc: string, action: 'start' | 'stop'): void {
+    if (action === 'start' && (this.#running.has(rsc) || !this.#mayRun(now))) {
+      this.#reportStatus();
+      return;
+    }
+    if (action === 'stop' && !this.#running.has(rsc)) {
+      this.#reportStatus();
+      return;
+    }
+    if (this.#busy.has(rsc)) return;
+    this.#busy.add(rsc);
+    this.#emit({ type: 'runOp', rsc, action });
+  }
+
+  #onOpDone(now: number, rsc: string, action: 'start' | 'stop', ok: boolean): void {
+    this.#busy.delete(rsc);
+    if (action === 'start' && ok) this.#running.add(rsc);
+    if (action === 'stop' && ok) this.#running.delete(rsc);
+    this.#log(ok ? 'info' : 'error', `${this.o.name}: ${action} ${rsc} ${ok ? 'done' : 'failed'}`);
+    this.#reportStatus();
+    if (this.#dc) for (const [r, op] of this.#dc.pendingOps) if (op.node === this.o.name && r === rsc) this.#dc.pendingOps.delete(r);
+    void now;
+  }
+
+  #reportStatus(): void {
+    if (this.#role === 'member' && this.#joinedTerm)
+      this.#send(this.#following!, { t: 'status', term: this.#joinedTerm, running: [...this.#running] });
+  }
+
+  #enforcePolicy(now: number): void {
+    if (this.#mayRun(now)) return;
+    const policy = this.o.noQuorumPolicy ?? 'stop';
+    if (policy === 'freeze') return;
+    if (policy === 'suicide' && this.#running.size > 0) {
+      this.#emit({ type: 'fence', target: this.o.name });
+      return;
+    }
+    for (const r of this.#running) if (!this.#busy.has(r)) this.#runOp(now, r, 'stop');
+  }
+
+  #onFenced(target: string, ok: boolean): void {
+    const dc = this.#dc;
+    if (!dc) return;
+    dc.fencing.delete(target);
+    if (ok) {
+      dc.cleanDown.add(target);
+      this.#log('info', `${this.o.name}: ${target} fenced`);
+    } else this.#log('error', `${this.o.name}: fencing ${target} failed`);
+  }
+
+  #place(now: number): void {
+    const dc = this.#dc!;
+    if (!this.#mayRun(now) || !this.o.resources) return;
+    const members = [this.o.name, ...dc.joined.keys()].sort();
+    const runs = (n: string) => (n === this.o.name ? this.#running : dc.joined.get(n)!.running);
+    const order = (node: string, rsc: string, action: 'start' | 'stop') => {
+      dc.pendingOps.set(rsc, { node, action, at: now });
+      if (node === this.o.name) this.#runOp(now, rsc, action);
+      else this.#send(node, { t: 'op', term: dc.term, rsc, action });
+    };
+    for (const rsc of this.o.resources) {
+      const p = dc.pendingOps.get(rsc);
+      if (p && now - p.at < this.o.deadtimeMs) continue;
+      const holders = members.filter((n) => runs(n).has(rsc));
+      if (holders.length > 1) {
+        this.#log('error', `${this.o.name}: ${rsc} is active on ${holders.join(', ')}; stopping it on all but ${holders[0]}`);
+        for (const n of holders.slice(1)) order(n, rsc, 'stop');
+        continue;
+      }
+      if (holders.length === 1) continue;
+      if (this.o.fencing) {
+        const unknown = this.o.nodes.filter((n) => !members.includes(n) && !dc.cleanDown.has(n));
+        for (const n of unknown) {
+          // An alive node gets a deadtime to join first (Pacemaker's join timeout); a dead one is fenced at once.
+          if (dc.fencing.has(n) || (this.#peers.get(n)?.alive && now < dc.stableAt + this.o.deadtimeMs)) continue;
+          dc.fencing.add(n);
+          this.#log('warn', `${this.o.name}: fencing ${n} before recovering resources (its state is unknown)`);
+          this.#emit({ type: 'fence', target: n });
+        }
+        if (unknown.length > 0) continue;
+      }
+      order(members[0]!, rsc, 'start');
+    }
+  }
+
+  // ---- output ----
+
+  #beat(now: number): void {
+    const dc = this.#dc;
+    if (dc) {
+      dc.beat++;
+      dc.beatSent.set(dc.beat, now);
+      dc.beatSent.delete(dc.beat - Math.ceil(this.#lease / this.o.keepaliveMs) - 4);
+    }
+    const quorate = this.#quorate(now);
+    const ackable = this.#role === 'member' && this.#dcBeat && compareTerm(this.#joinedTerm, this.#persisted.promised) >= 0;
+    for (let l = 0; l < this.o.links; l++) {
+      const hb: Heartbeat = {
+        t: 'hb',
+        link: l,
+        role: this.#role,
+        dc: this.#role === 'dc' ? this.o.name : this.#following,
+        term: dc?.term ?? this.#joinedTerm,
+        beat: dc?.beat ?? 0,
+        quorate: dc ? quorate : false,
+        quorateFor: dc && quorate ? Math.min(dc.quorateUntil - now, this.#lease) : 0,
+        votes: dc ? this.#memberVotes() : 0,
+        members: dc ? [...dc.joined.keys()] : [],
+        ack: ackable ? { term: this.#joinedTerm!, beat: this.#dcBeat!.beat } : null,
+        key: keyOf(this.#persisted.copy),
+      };
+      this.#frame(null, l, hb);
+    }
+    this.#nextBeat = now + this.o.keepaliveMs;
+  }
+
+  #retransmit(now: number): void {
+    if (Number.isNaN(this.#nextRetransmit)) this.#nextRetransmit = now + (this.o.retransmitMs ?? Math.max(1, this.o.keepaliveMs / 2));
+    if (now < this.#nextRetransmit) return;
+    let any = false;
+    for (const p of this.#peers.values()) {
+      if (!p.out || p.out.unacked.size === 0) continue;
+      if (!p.alive) {
+        p.out = new OutChannel(p.gen, p.out.epoch + 1);
+        continue;
+      }
+      any = true;
+      const ep = p.out.epoch;
+      for (const [cseq, msg] of p.out.unacked)
+        for (let l = 0; l < this.o.links; l++) this.#frame(p.name, l, { t: 'data', toGen: p.gen, ep, cseq, msg });
+    }
+    this.#nextRetransmit = any ? now + (this.o.retransmitMs ?? Math.max(1, this.o.keepaliveMs / 2)) : Number.POSITIVE_INFINITY;
+  }
+
+  #nextWake(now: number): number {
+    let at = Math.min(this.#nextBeat, this.#nextRetransmit);
+    const consider = (t: number) => {
+      if (t > now && t < at) at = t;
+    };
+    for (const p of this.#peers.values()) if (p.alive) consider(p.lastAny + this.o.deadtimeMs + 1);
+    if (this.#role === 'seeking') {
+      consider(this.#bootAt + this.#lease);
+      consider(this.#bootAt + this.o.initdeadMs);
+      consider(Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) + this.o.deadtimeMs + 1);
+    }
+    const dc = this.#dc;
+    if (dc) {
+      consider(dc.quorateUntil);
+      if (dc.inflight) consider(dc.inflight.at + this.o.deadtimeMs + 1);
+      if (dc.phase === 'stable' && this.o.fencing) consider(dc.stableAt + this.o.deadtimeMs);
+      for (const op of dc.pendingOps.values()) consider(op.at + this.o.deadtimeMs);
+    }
+    if (this.#dcBeat?.hb.quorate) consider(this.#dcBeat.at + this.#dcBeat.hb.quorateFor);
+    return Math.max(at, now + 1);
+  }
+
+  #persist(patch: Partial<Persisted<C>>): void {
+    this.#persisted = { ...this.#persisted, ...patch };
+    this.#emit({ type: 'persist', state: this.#persisted });
+  }
+
+  #emit(e: Effect<C>): void {
+    this.#out.push(e);
+  }
+
+  #log(level: 'info' | 'warn' | 'error', msg: string): void {
+    this.#out.push({ type: 'log', level, msg });
+  }
+}
+
+function keyOf(c: CopyKey): CopyKey {
+  return { term: c.term, version: c.version };
+}
+
+/** Orders DC claims as a seeking node picks one: quorate, more votes, later term, smaller name. */
+function dcRank(a: Heartbeat, an: string, b: Heartbeat, bn: string): number {
+  if (a.quorate !== b.quorate) return a.quorate ? 1 : -1;
+  if (a.votes !== b.votes) return a.votes - b.votes;
+  return compareTerm(a.term, b.term) || (an < bn ? 1 : an > bn ? -1 : 0);
+}

@@ -1,0 +1,37 @@
+/** Why a frame was dropped before the protocol saw it. */
+export type DropReason = 'forged' | 'replayed' | 'unknown-sender' | 'stale-generation';
+
+const WINDOW = 1024;
+
+/**
+ * Per-sender replay protection: a frame is accepted once per (generation, sequence number). A
+ * higher generation (the sender restarted) starts afresh; a lower one is a replay of a dead
+ * incarnation. Within a generation, sequence numbers up to {@link WINDOW} behind the highest
+ * seen are accepted once each (the network reorders); older ones are dropped.
+ *
+ * @example
+ * const g = new ReplayGuard();
+ * g.check(1, 5) // undefined (accepted)
+ * g.check(1, 5) // 'replayed'
+ */
+export class ReplayGuard {
+  gen = -1;
+  #max = 0;
+  #seen = new Set<number>();
+
+  check(gen: number, seq: number): 'replayed' | 'stale-generation' | undefined {
+    if (gen < this.gen) return 'stale-generation';
+    if (gen > this.gen) {
+      this.gen = gen;
+      this.#max = 0;
+      this.#seen.clear();
+    }
+    if (seq <= this.#max - WINDOW || this.#seen.has(seq)) return 'replayed';
+    this.#seen.add(seq);
+    if (seq > this.#max) {
+      this.#max = seq;
+      if (this.#seen.size > 2 * WINDOW) for (const s of this.#seen) if (s <= this.#max - WINDOW) this.#seen.delete(s);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import { loadClusterConfig } from '../config/load';
+import { MemberNode, type NodeView } from '../protocol/member-node';
+import type { Effect, Persisted } from '../protocol/messages';
+import type { ApplyUpdate, NoQuorumPolicy } from '../protocol/options';
+import { hmacCodec } from './hmac-codec';
+import { readPersisted, writeJsonAtomic } from './state-file';
+import { type Link, openLinks } from './udp-links';
+
+export interface MemberDaemonOptions<C, O> {
+  /** Where ha.cf + authkeys (or cluster.json) are. */
+  configDir: string;
+  /** Where the node keeps membership.json (generation, promise, CIB copy) and status.json. */
+  stateDir: string;
+  /** This node's name, as in ha.cf's node lines. */
+  name: string;
+  emptyContent: C;
+  apply: ApplyUpdate<C, O>;
+  resources?: string[];
+  fencing?: boolean;
+  noQuorumPolicy?: NoQuorumPolicy;
+  /** Runs a resource op of the built-in placement; resolves to success. */
+  runOp?: (rsc: string, action: 'start' | 'stop') => Promise<boolean>;
+  /** Fences a node (resolves to success). */
+  fence?: (target: string) => Promise<boolean>;
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+/** A running member: its view, CIB updates through the DC, and stop. */
+export interface MemberDaemon<C, O> {
+  view(): NodeView<C>;
+  update(op: O): Promise<void>;
+  links: Link[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The thin shell around {@link MemberNode}: loads the configuration (refusing a bad one with
+ * file:line), the persisted state, opens the UDP links, and performs the state machine's effects
+ * (datagrams, one timer, atomic persistence, ops, fencing, status.json on every change). Time is
+ * the monotonic clock.
+ *
+ * @example
+ * const d = await startMemberDaemon({ configDir: '/etc/ha.d', stateDir: '/var/lib/ocfkit', name: 'srv01', emptyContent: {}, apply });
+ */
+export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Promise<MemberDaemon<C, O>> {
+  const log = o.log ?? ((level, msg) => process.stderr.write(`${new Date().toISOString()} ${level}: ${msg}\n`));
+  const loaded = loadClusterConfig(o.configDir);
+  for (const w of loaded.warnings) log('warn', `${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+  const cfg = loaded.config;
+  if (!cfg.nodes.includes(o.name))
+    throw new Error(`node name "${o.name}" is not in the configuration's node list (${cfg.nodes.join(', ')})`);
+  const stateFile = join(o.stateDir, 'membership.json');
+  const statusFile = join(o.stateDir, 'status.json');
+  const persisted: Persisted<C> = readPersisted<C>(stateFile) ?? MemberNode.fresh(o.emptyContent);
+  const t0 = performance.now();
+  const clock = () => Math.round(performance.now() - t0);
+  let node: MemberNode<C, O> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let lastStatus = '';
+  let lastStatusAt = 0;
+  const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  const io = { framesSent: 0, bytesSent: 0, framesReceived: 0 };
+  const linksCount = new Set(cfg.media.map((m) => (m.kind === 'ucast' ? `ucast ${m.interface}` : JSON.stringify(m)))).size;
+
+  const perform = (effects: Effect<C>[]) => {
+    for (const e of effects) {
+      switch (e.type) {
+        case 'send':
+          io.framesSent++;
+          io.bytesSent += (e.wire as Buffer).length;
+          if (e.link === 'all') for (const l of links) l.send(e.wire as Buffer);
+          else links[e.link]?.send(e.wire as Buffer);
+          break;
+        case 'persist':
+          writeJsonAtomic(stateFile, e.state);
+          break;
+        case 'wake':
+          if (timer) clearTimeout(timer);
+          if (!stopped) timer = setTimeout(() => step({ type: 'wake', now: clock() }), Math.max(0, e.at - clock()));
+          break;
+        case 'log':
+          log(e.level, e.msg);
+          break;
+        case 'updated': {
+          const p = pending.get(e.id);
+          pending.delete(e.id);
+          if (e.ok) p?.resolve();
+          else p?.reject(new Error(e.error ?? 'update failed'));
+          break;
+        }
+        case 'runOp':
+          void (o.runOp ?? (async () => true))(e.rsc, e.action).then(
+            (ok) => step({ type: 'opDone', now: clock(), rsc: e.rsc, action: e.action, ok }),
+            () => step({ type: 'opDone', now: clock(), rsc: e.rsc, action: e.action, ok: false }),
+          );
+          break;
+        case 'fence':
+          void (o.fence ?? (async () => false))(e.target).then(
+            (ok) => step({ type: 'fenced', now: clock(), target: e.target, ok }),
+            () => step({ type: 'fenced', now: clock(), target: e.target, ok: false }),
+          );
+          break;
+        case 'changed':
+          break;
+      }
+    }
+    const status = JSON.stringify(node!.view(clock()));
+    if (status !== lastStatus || clock() - lastStatusAt > 1000) {
+      lastStatus = status;
+      lastStatusAt = clock();
+      writeJsonAtomic(statusFile, { ...JSON.parse(status), io, pid: process.pid });
+    }
+  };
+  const step = (ev: Parameters<MemberNode<C, O>['step']>[0]) => {
+    if (!stopped && node) perform(node.step(ev));
+  };
+
+  const links = await openLinks(cfg.media, cfg.udpport, (link, buf) => {
+    io.framesReceived++;
+    step({ type: 'wire', now: clock(), link, wire: buf });
+  });
+  for (const l of links) log('info', `link ${l.index}: ${l.describe}`);
+  node = new MemberNode<C, O>(
+    {
+      name: o.name,
+      nodes: cfg.nodes,
+      links: linksCount,
+      keepaliveMs: cfg.keepaliveMs,
+      deadtimeMs: cfg.deadtimeMs,
+      warntimeMs: cfg.warntimeMs,
+      initdeadMs: cfg.initdeadMs,
+      quorum: cfg.quorum,
+      codec: hmacCodec<C, O>(loaded.auth),
+      apply: o.apply,
+      ...(o.resources ? { resources: o.resources } : {}),
+      fencing: o.fencing ?? false,
+      noQuorumPolicy: o.noQuorumPolicy ?? 'stop',
+    },
+    persisted,
+    clock(),
+  );
+  perform(node.start(clock()));
+  return {
+    links,
+    view: () => node!.view(clock()),
+    update: (op) =>
+      new Promise<void>((resolve, reject) => {
+        const id = `${o.name}-${process.pid}-${++nextId}`;
+        pending.set(id, { resolve, reject });
+        step({ type: 'update', now: clock(), id, op });
+      }),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const l of links) l.close();
+      for (const p of pending.values()) p.reject(new Error('membership stopped'));
+    },
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * What the node daemon does for each admin request: reads and changes of the CIB through the
+ * store (validated first; a refused change leaves everything as it was), with the controller
+ * poked after every change so it recomputes.
+ */
+import type { Attrd } from '../attrd/server.js';
+import type { CibStore } from '../cib/store.js';
+import { formatVersion } from '../cib/store-version.js';
+import { CibError, parseXml, serializeXml, type XmlElement } from '../cib/xml-tree.js';
+import { unpack } from '../core/unpack.js';
+import type { AdminRequest, AdminResponse } from './admin-protocol.js';
+import { applyPatch } from './cib-patch.js';
+import { findResource, primitiveIds, section } from './cib-tree.js';
+import { cleanupStatus, isFailureAttribute } from './resource-cleanup.js';
+import { banResource, clearResource, moveResource } from './resource-constraints.js';
+import { restoreTargetRole, setStandby, setTargetRole, targetRole } from './resource-state.js';
+
+export interface AdminContext {
+  store: CibStore;
+  attrd: Attrd;
+  nodeName: string;
+  controller: string;
+  /** Tells the controller that something changed. */
+  poke(reason: string): void;
+  /** Epoch ms. */
+  now?: () => number;
+}
+
+const SECTIONS = ['configuration', 'crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults', 'status'];
+
+function checkScope(scope: string): void {
+  if (!SECTIONS.includes(scope)) throw new CibError(`unknown scope "${scope}" (one of ${SECTIONS.join(', ')})`);
+}
+
+function query(store: CibStore, scope?: string): string {
+  if (scope === undefined) return store.xml();
+  checkScope(scope);
+  const root = store.snapshot();
+  const found = scope === 'configuration' || scope === 'status' ? root.children.find((c) => c.name === scope) : section(root, scope);
+  return serializeXml(found ?? { name: scope, attrs: {}, children: [] });
+}
+
+function replaceScope(cib: XmlElement, scope: string, xml: string): void {
+  checkScope(scope);
+  if (scope === 'status')
+    throw new CibError('the status section belongs to the controller; use `ocfkit resource cleanup` to reset history');
+  const given = parseXml(xml);
+  if (given.name !== scope) throw new CibError(`--scope ${scope} needs a <${scope}> element, got <${given.name}>`);
+  if (scope === 'configuration') {
+    const at = cib.children.findIndex((c) => c.name === 'configuration');
+    cib.children[at < 0 ? 0 : at] = given;
+    return;
+  }
+  const config = cib.children.find((c) => c.name === 'configuration');
+  section(cib, scope);
+  if (!config) throw new CibError('the CIB has no <configuration>');
+  config.children = config.children.map((c) => (c.name === scope ? given : c));
+}
+
+/**
+ * Handles one admin request (all but `watch`, which the server streams).
+ *
+ * @example
+ * await handleAdmin(ctx, { op: 'resource', action: 'ban', rsc: 'ip', node: 'n2' });
+ */
+export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 'watch' }>): AdminResponse {
+  const { store } = ctx;
+  const now = ctx.now ?? Date.now;
+  const version = () => formatVersion(store.version);
+  const active = (rsc: string) => {
+    const r = unpack(store.model(), Math.floor(now() / 1000)).byId.get(rsc);
+    return r ? [...new Set(r.runningOn.map((n) => n.uname))] : [];
+  };
+  const changedBy = (what: string, change: ReturnType<CibStore['updateConfig']>) => {
+    if (change) ctx.poke(what);
+    return change !== undefined;
+  };
+  switch (req.op) {
+    case 'ping':
+      return { ok: true, node: ctx.nodeName, pid: process.pid, controller: ctx.controller, version: version() };
+    case 'query':
+      return { ok: true, xml: query(store, req.scope), version: version() };
+    case 'replace': {
+      const origin = req.origin ?? 'ocfkit cib replace';
+      const change =
+        req.scope === undefined
+          ? store.replace(req.xml, origin)
+          : store.updateConfig((cib) => replaceScope(cib, req.scope as string, req.xml), origin);
+      return { ok: true, changed: changedBy('CIB replaced', change), version: version() };
+    }
+    case 'patch': {
+      const current = store.version;
+      const change = store.updateConfig((cib) => {
+        const source = applyPatch(cib, req.xml);
+        if (source && (source.adminEpoch !== current.adminEpoch || source.epoch !== current.epoch))
+          throw new CibError(
+            `the patch applies to version ${source.adminEpoch}.${source.epoch}, the CIB is at ${formatVersion(current)}: make it again from \`ocfkit cib query\``,
+          );
+      }, req.origin ?? 'ocfkit cib patch');
+      return { ok: true, changed: changedBy('CIB patched', change), version: version() };
+    }
+    case 'resource': {
+      const origin = `ocfkit resource ${req.action}`;
+      let messages: string[] = [];
+      switch (req.action) {
+        case 'move':
+        case 'ban':
+        case 'clear': {
+          const change = store.updateConfig((cib) => {
+            if (req.action === 'move') messages = moveResource(cib, req.rsc, req.node, active, req.force === true);
+            else if (req.action === 'ban') messages = banResource(cib, req.rsc, req.node, active);
+            else messages = clearResource(cib, req.rsc, req.node);
+          }, origin);
+          changedBy(`${origin} ${req.rsc}`, change);
+          return { ok: true, messages, version: version() };
+        }
+        case 'start':
+        case 'stop': {
+          const change = store.updateConfig((cib) => {
+            messages = [setTargetRole(cib, req.rsc, req.action === 'start' ? 'Started' : 'Stopped')];
+          }, origin);
+          changedBy(`${origin} ${req.rsc}`, change);
+          return { ok: true, messages, version: version() };
+        }
+        case 'get-target-role':
+          return { ok: true, role: targetRole(store.snapshot(), req.rsc) ?? null, version: version() };
+        case 'set-target-role': {
+          const change = store.updateConfig((cib) => restoreTargetRole(cib, req.rsc, req.role ?? undefined), origin);
+          changedBy(`${origin} ${req.rsc}`, change);
+          return { ok: true, version: version() };
+        }
+        case 'cleanup': {
+          const cib = store.snapshot();
+          let results: ReturnType<typeof cleanupStatus> = [];
+          store.updateStatus((status) => {
+            results = cleanupStatus(cib, status, req.rsc, req.node);
+          }, origin);
+          // Fail counts also live in attrd (where the controller keeps them): forget them there too.
+          const ids = primitiveIds(findResource(cib, req.rsc));
+          for (const a of ctx.attrd.list(req.node))
+            if (ids.some((id) => isFailureAttribute(a.name, id))) ctx.attrd.update(a.name, null, { node: a.node });
+          messages = results.map((r) => `Cleaned up ${req.rsc} on ${r.node}`);
+          if (messages.length === 0) messages.push(`Cleaned up ${req.rsc} (no history${req.node ? ` on ${req.node}` : ''})`);
+          ctx.poke(`${origin} ${req.rsc}`);
+          return { ok: true, messages, version: version() };
+        }
+      }
+      break;
+    }
+    case 'node': {
+      const node = req.node ?? ctx.nodeName;
+      let message = '';
+      const change = store.updateConfig((cib) => {
+        message = setStandby(cib, node, req.action === 'standby');
+      }, `ocfkit node ${req.action}`);
+      changedBy(`ocfkit node ${req.action} ${node}`, change);
+      return { ok: true, messages: [message], version: version() };
+    }
+  }
+  throw new Error('unreachable');
+}

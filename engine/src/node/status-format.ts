@@ -1,0 +1,310 @@
+/**
+ * `ocfkit status` output: crm_mon's text layout and its `--output-as xml` document (the element
+ * and attribute names of Pacemaker 2.1's crm_mon API), from a {@link ClusterStatus}.
+ */
+import { ctimeUtc } from '../cib/store.js';
+import { escapeAttr } from '../cib/xml-tree.js';
+import type { ClusterStatus, FailedAction, GroupStatus, PrimitiveStatus, ResourceStatus } from './status.js';
+
+/** crm_mon's XML date: `2027-01-15 07:58:20Z`. */
+function isoUtc(seconds: number): string {
+  return new Date(seconds * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+function interval(ms: number): string {
+  if (ms === 0) return '';
+  return ms % 1000 === 0 ? `${ms / 1000}s-interval ` : `${ms}ms-interval `;
+}
+
+function primitiveState(p: PrimitiveStatus): string {
+  const where = p.nodes.join(' ');
+  const role = p.role === 'Started' ? '' : `${p.role} `;
+  let s = p.failed && p.nodes.length > 0 ? `FAILED ${role}${where}` : p.role === 'Stopped' ? 'Stopped' : `${p.role} ${where}`;
+  if (p.unclean) s += ' (UNCLEAN)';
+  if (p.targetRole?.toLowerCase() === 'stopped') s += ' (disabled)';
+  if (p.blocked) s += ' (blocked)';
+  else if (!p.managed) s += ' (unmanaged)';
+  if (p.failureIgnored) s += ' (failure ignored)';
+  if (p.orphaned) s += ' (orphan)';
+  return s;
+}
+
+function primitiveLine(p: PrimitiveStatus, indent: string, anonymous = false): string {
+  // An anonymous clone's instances are shown under the configured id.
+  return `${indent}* ${anonymous ? p.id.replace(/:\d+$/, '') : p.id}\t(${p.agent}):\t ${primitiveState(p)}`;
+}
+
+function groupLines(g: GroupStatus, indent: string, anonymous = false): string[] {
+  return [`${indent}* Resource Group: ${g.id}:`, ...g.members.map((m) => primitiveLine(m, `${indent}  `, anonymous))];
+}
+
+function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
+  if (r.kind === 'primitive') return [primitiveLine(r, '  ')];
+  if (r.kind === 'group') return groupLines(r, '  ');
+  const template = r.instances[0];
+  const child = template?.kind === 'group' ? template.id.replace(/:\d+$/, '') : (template?.id.replace(/:\d+$/, '') ?? '');
+  const flags = [...(r.promotable ? ['promotable'] : []), ...(r.unique ? ['unique'] : [])];
+  const lines = [`  * Clone Set: ${r.id} [${child}]${flags.length ? ` (${flags.join(', ')})` : ''}:`];
+  if (r.unique) {
+    for (const inst of r.instances) lines.push(...(inst.kind === 'group' ? groupLines(inst, '    ') : [primitiveLine(inst, '    ')]));
+    return lines;
+  }
+  // Anonymous clones: healthy instances summed up by role, anything unusual on its own line.
+  const byRole = new Map<string, string[]>();
+  const used = new Set<string>();
+  let stoppedInstances = 0;
+  for (const inst of r.instances) {
+    const prims = inst.kind === 'group' ? inst.members : [inst];
+    // A stopped orphan (an instance beyond clone-max) is not shown.
+    if (prims.every((p) => p.orphaned && p.nodes.length === 0)) continue;
+    const unusual = prims.some((p) => p.failed || p.blocked || !p.managed || p.orphaned || p.unclean || p.nodes.length > 1);
+    if (unusual) {
+      lines.push(...(inst.kind === 'group' ? groupLines(inst, '    ', true) : [primitiveLine(inst, '    ', true)]));
+      for (const p of prims) for (const n of p.nodes) used.add(n);
+      continue;
+    }
+    const first = prims[0];
+    if (!first || first.nodes.length === 0) {
+      stoppedInstances++;
+      continue;
+    }
+    const role = first.role;
+    byRole.set(role, [...(byRole.get(role) ?? []), ...first.nodes]);
+    for (const n of first.nodes) used.add(n);
+  }
+  for (const role of ['Promoted', 'Unpromoted', 'Started']) {
+    const nodes = byRole.get(role);
+    if (nodes) lines.push(`    * ${role}: [ ${[...nodes].sort().join(' ')} ]`);
+  }
+  const stopped = allNodes.filter((n) => !used.has(n));
+  if (stoppedInstances > 0 && stopped.length > 0) lines.push(`    * Stopped: [ ${stopped.join(' ')} ]`);
+  return lines;
+}
+
+function failedLine(f: FailedAction): string {
+  const reason = f.exitReason ? ` (${f.exitReason})` : '';
+  const at = f.lastRcChange !== undefined ? ` at ${ctimeUtc(f.lastRcChange)}` : '';
+  const what = f.status === 'complete' ? `returned '${f.rcText}'${reason}` : `could not be executed (${f.status}: ${f.rcText})${reason}`;
+  return `  * ${f.rsc} ${interval(f.intervalMs)}${f.task} on ${f.node} ${what}${at}`;
+}
+
+/** Options of the text layout. */
+export interface TextOptions {
+  /** `-A`: show node attributes. */
+  attributes?: boolean;
+  /** Seconds since the epoch for "Last updated". */
+  now: number;
+  /** Whether a controller runs (shown in the summary). */
+  controller?: string;
+}
+
+/**
+ * crm_mon's text output.
+ *
+ * @example
+ * io.out(statusText(clusterStatus(cib, now), { now, attributes: true }));
+ */
+export function statusText(s: ClusterStatus, o: TextOptions): string {
+  const count = s.resources.reduce(
+    (acc, r) =>
+      acc +
+      (r.kind === 'primitive'
+        ? 1
+        : r.kind === 'group'
+          ? r.members.length
+          : r.instances.reduce((a, i) => a + (i.kind === 'group' ? i.members.length : 1), 0)),
+    0,
+  );
+  const out = [
+    'Cluster Summary:',
+    '  * Stack: ocfkit',
+    `  * Current DC: ${s.dc ?? 'NONE'}${s.dc ? ` - partition ${s.quorum ? 'with' : 'WITHOUT'} quorum` : ''}`,
+    `  * Last updated: ${ctimeUtc(o.now)}`,
+    `  * Last change:  ${s.lastWritten ?? ''}${s.updateClient ? ` by ${s.updateClient}` : ''}`,
+    `  * CIB version: ${s.version}`,
+    ...(o.controller ? [`  * Controller: ${o.controller}`] : []),
+    `  * ${s.nodes.length} node${s.nodes.length === 1 ? '' : 's'} configured`,
+    `  * ${count} resource instance${count === 1 ? '' : 's'} configured`,
+    '',
+    'Node List:',
+  ];
+  for (const n of s.nodes.filter((x) => x.online && x.standby))
+    out.push(`  * Node ${n.name}: standby${n.standbyOnFail ? ' (on-fail)' : n.resourcesRunning > 0 ? ' (with active resources)' : ''}`);
+  for (const n of s.nodes.filter((x) => x.unclean)) out.push(`  * Node ${n.name}: UNCLEAN (${n.online ? 'online' : 'offline'})`);
+  const online = s.nodes.filter((x) => x.online && !x.standby && !x.unclean).map((x) => x.name);
+  const offline = s.nodes.filter((x) => !x.online && !x.unclean).map((x) => x.name);
+  if (online.length) out.push(`  * Online: [ ${online.join(' ')} ]`);
+  if (offline.length) out.push(`  * OFFLINE: [ ${offline.join(' ')} ]`);
+  out.push('', 'Full List of Resources:');
+  if (s.resources.length === 0) out.push('  * No resources');
+  const names = s.nodes.map((n) => n.name);
+  for (const r of s.resources) out.push(...resourceLines(r, names));
+  if (o.attributes && s.nodeAttributes.length > 0) {
+    out.push('', 'Node Attributes:');
+    for (const n of s.nodeAttributes) {
+      out.push(`  * Node: ${n.node}:`);
+      for (const a of n.attributes) out.push(`    * ${a.name.padEnd(32)}\t: ${a.value.padEnd(10)}`);
+    }
+  }
+  if (s.failCounts.length > 0) {
+    out.push('', 'Migration Summary:');
+    for (const node of [...new Set(s.failCounts.map((f) => f.node))]) {
+      out.push(`  * Node: ${node}:`);
+      for (const f of s.failCounts.filter((x) => x.node === node)) {
+        const last = f.lastFailure !== undefined ? ` last-failure='${ctimeUtc(f.lastFailure)}'` : '';
+        out.push(`    * ${f.rsc}: migration-threshold=${f.migrationThreshold} fail-count=${f.failCount}${last}`);
+      }
+    }
+  }
+  if (s.failures.length > 0) out.push('', 'Failed Resource Actions:', ...s.failures.map(failedLine));
+  return `${out.join('\n')}\n`;
+}
+
+function attrs(a: Record<string, string | number | boolean | undefined>): string {
+  return Object.entries(a)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${escapeAttr(String(v))}"`)
+    .join('');
+}
+
+function primitiveXml(p: PrimitiveStatus, indent: string, ids: Map<string, string>): string[] {
+  const head = `${indent}<resource${attrs({
+    id: p.id,
+    resource_agent: p.agent,
+    role: p.role,
+    ...(p.targetRole !== undefined ? { target_role: p.targetRole } : {}),
+    active: p.nodes.length > 0,
+    orphaned: p.orphaned,
+    blocked: p.blocked,
+    managed: p.managed,
+    failed: p.failed,
+    failure_ignored: p.failureIgnored,
+    nodes_running_on: p.nodes.length,
+  })}`;
+  if (p.nodes.length === 0) return [`${head}/>`];
+  return [
+    `${head}>`,
+    ...p.nodes.map((n) => `${indent}  <node${attrs({ name: n, id: ids.get(n) ?? n, cached: true })}/>`),
+    `${indent}</resource>`,
+  ];
+}
+
+function groupXml(g: GroupStatus, indent: string, ids: Map<string, string>): string[] {
+  return [
+    `${indent}<group${attrs({ id: g.id, number_resources: g.members.length })}>`,
+    ...g.members.flatMap((m) => primitiveXml(m, `${indent}  `, ids)),
+    `${indent}</group>`,
+  ];
+}
+
+function resourceXml(r: ResourceStatus, ids: Map<string, string>): string[] {
+  if (r.kind === 'primitive') return primitiveXml(r, '    ', ids);
+  if (r.kind === 'group') return groupXml(r, '    ', ids);
+  const prims = r.instances.flatMap((i) => (i.kind === 'group' ? i.members : [i]));
+  return [
+    `    <clone${attrs({
+      id: r.id,
+      multi_state: r.promotable,
+      unique: r.unique,
+      managed: prims.every((p) => p.managed),
+      failed: prims.some((p) => p.failed),
+      failure_ignored: prims.some((p) => p.failureIgnored),
+    })}>`,
+    ...r.instances.flatMap((i) => (i.kind === 'group' ? groupXml(i, '      ', ids) : primitiveXml(i, '      ', ids))),
+    '    </clone>',
+  ];
+}
+
+/**
+ * crm_mon's `--output-as xml` document.
+ *
+ * @example
+ * io.out(statusXml(clusterStatus(cib, now), { now }));
+ */
+export function statusXml(s: ClusterStatus, o: { now: number; request?: string }): string {
+  const ids = new Map(s.nodes.map((n) => [n.name, n.id]));
+  const lines = [
+    `<pacemaker-result${attrs({ 'api-version': '2.25', request: o.request ?? 'ocfkit status --output-as xml' })}>`,
+    '  <summary>',
+    '    <stack type="ocfkit"/>',
+    `    <current_dc${attrs({ present: s.dc !== undefined, name: s.dc, id: s.dc ? ids.get(s.dc) : undefined, with_quorum: s.quorum })}/>`,
+    `    <last_update${attrs({ time: ctimeUtc(o.now) })}/>`,
+    `    <last_change${attrs({ time: s.lastWritten ?? '', client: s.updateClient ?? '' })}/>`,
+    `    <cib${attrs({ version: s.version })}/>`,
+    `    <nodes_configured${attrs({ number: s.nodes.length })}/>`,
+    '  </summary>',
+    '  <nodes>',
+    ...s.nodes.map(
+      (n) =>
+        `    <node${attrs({
+          name: n.name,
+          id: n.id,
+          online: n.online,
+          standby: n.standby,
+          standby_onfail: n.standbyOnFail,
+          maintenance: n.maintenance,
+          unclean: n.unclean,
+          is_dc: n.isDc,
+          resources_running: n.resourcesRunning,
+          type: 'member',
+        })}/>`,
+    ),
+    '  </nodes>',
+    '  <resources>',
+    ...s.resources.flatMap((r) => resourceXml(r, ids)),
+    '  </resources>',
+  ];
+  if (s.nodeAttributes.length > 0) {
+    lines.push('  <node_attributes>');
+    for (const n of s.nodeAttributes)
+      lines.push(
+        `    <node${attrs({ name: n.node })}>`,
+        ...n.attributes.map((a) => `      <attribute${attrs({ name: a.name, value: a.value })}/>`),
+        '    </node>',
+      );
+    lines.push('  </node_attributes>');
+  }
+  if (s.failCounts.length > 0) {
+    lines.push('  <node_history>');
+    for (const node of [...new Set(s.failCounts.map((f) => f.node))]) {
+      lines.push(`    <node${attrs({ name: node })}>`);
+      for (const f of s.failCounts.filter((x) => x.node === node))
+        lines.push(
+          `      <resource_history${attrs({
+            id: f.rsc,
+            'migration-threshold': f.migrationThreshold,
+            'fail-count': f.failCount,
+            'last-failure': f.lastFailure !== undefined ? ctimeUtc(f.lastFailure) : undefined,
+          })}/>`,
+        );
+      lines.push('    </node>');
+    }
+    lines.push('  </node_history>');
+  }
+  if (s.failures.length > 0) {
+    lines.push('  <failures>');
+    for (const f of s.failures)
+      lines.push(
+        `    <failure${attrs({
+          op_key: f.opKey,
+          node: f.node,
+          exitstatus: f.rcText,
+          exitreason: f.exitReason,
+          exitcode: f.rc,
+          call: f.call,
+          status: f.status,
+          'last-rc-change': f.lastRcChange !== undefined ? isoUtc(f.lastRcChange) : undefined,
+          queued: f.queuedMs,
+          exec: f.execMs,
+          interval: f.intervalMs,
+          task: f.task,
+        })}/>`,
+      );
+    lines.push('  </failures>');
+  }
+  lines.push('  <status code="0" message="OK"/>', '</pacemaker-result>');
+  return `${lines.join('\n')}\n`;
+}

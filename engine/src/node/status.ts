@@ -1,0 +1,295 @@
+/**
+ * What `ocfkit status` shows (crm_mon): nodes, resources with their current roles and nodes,
+ * node attributes, fail counts and failed actions — computed from the CIB (configuration and
+ * status section) with the scheduler's own unpacking of the operation history. Pure.
+ */
+
+import { readVersion } from '../cib/store-version.js';
+import type { Cib, LrmOp } from '../core/cib-model.js';
+import { nodeFailCount } from '../core/failcount.js';
+import { expectedRc } from '../core/history.js';
+import { isTrue } from '../core/nvsets.js';
+import { unpack } from '../core/unpack.js';
+import type { WRsc } from '../core/working-set.js';
+
+export interface NodeStatus {
+  name: string;
+  id: string;
+  online: boolean;
+  standby: boolean;
+  standbyOnFail: boolean;
+  maintenance: boolean;
+  unclean: boolean;
+  isDc: boolean;
+  resourcesRunning: number;
+}
+
+export interface PrimitiveStatus {
+  kind: 'primitive';
+  id: string;
+  agent: string;
+  /** The current role (Stopped when active nowhere). */
+  role: 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
+  /** Nodes it is active on. */
+  nodes: string[];
+  failed: boolean;
+  managed: boolean;
+  blocked: boolean;
+  orphaned: boolean;
+  /** Active on an offline node that is unclean (to be fenced). */
+  unclean: boolean;
+  failureIgnored: boolean;
+  targetRole?: string;
+}
+
+export interface GroupStatus {
+  kind: 'group';
+  id: string;
+  members: PrimitiveStatus[];
+}
+
+export interface CloneStatus {
+  kind: 'clone';
+  id: string;
+  promotable: boolean;
+  unique: boolean;
+  instances: (PrimitiveStatus | GroupStatus)[];
+}
+
+export type ResourceStatus = PrimitiveStatus | GroupStatus | CloneStatus;
+
+/** One line of the migration summary: a resource's fail count on a node. */
+export interface FailCountStatus {
+  node: string;
+  rsc: string;
+  failCount: number;
+  migrationThreshold: number;
+  /** Seconds since the epoch of the newest failure, if known. */
+  lastFailure?: number;
+}
+
+/** A failed operation found in the history (crm_mon's "Failed Resource Actions"). */
+export interface FailedAction {
+  opKey: string;
+  rsc: string;
+  task: string;
+  intervalMs: number;
+  node: string;
+  rc: number;
+  rcText: string;
+  status: string;
+  exitReason: string;
+  call: number;
+  /** Seconds since the epoch. */
+  lastRcChange?: number;
+  queuedMs: number;
+  execMs: number;
+}
+
+export interface ClusterStatus {
+  version: string;
+  lastWritten?: string;
+  updateClient?: string;
+  dc?: string;
+  quorum: boolean;
+  nodes: NodeStatus[];
+  resources: ResourceStatus[];
+  /** Transient node attributes (fail counts left out), by node. */
+  nodeAttributes: { node: string; attributes: { name: string; value: string }[] }[];
+  failCounts: FailCountStatus[];
+  failures: FailedAction[];
+}
+
+const RC_TEXT: Record<number, string> = {
+  0: 'ok',
+  1: 'error',
+  2: 'invalid parameter',
+  3: 'unimplemented feature',
+  4: 'insufficient privileges',
+  5: 'not installed',
+  6: 'not configured',
+  7: 'not running',
+  8: 'promoted',
+  9: 'promoted (failed)',
+  190: 'degraded',
+  191: 'promoted (degraded)',
+};
+
+const EXEC_STATUS_TEXT: Record<number, string> = {
+  [-1]: 'pending',
+  0: 'complete',
+  1: 'Cancelled',
+  2: 'Timed Out',
+  3: 'NOT SUPPORTED',
+  4: 'Error',
+  5: 'Hard error',
+  6: 'Fatal error',
+  7: 'Not installed',
+  8: 'Internal communication failure',
+  9: 'Cannot execute now',
+  10: 'No fence device',
+  11: 'CIB secrets unavailable',
+};
+
+/** The text crm_mon gives an OCF exit code. */
+export function rcText(rc: number): string {
+  return RC_TEXT[rc] ?? 'unknown';
+}
+
+function agentOf(r: WRsc): string {
+  const p = r.primitive;
+  return p ? `${p.class}${p.provider ? `:${p.provider}` : ''}:${p.type}` : '';
+}
+
+function primitiveStatus(r: WRsc): PrimitiveStatus {
+  const active = r.runningOn.length > 0;
+  return {
+    kind: 'primitive',
+    id: r.id,
+    agent: agentOf(r),
+    role: active ? r.role : 'Stopped',
+    nodes: r.runningOn.map((n) => n.uname),
+    failed: r.failed,
+    managed: r.managed,
+    blocked: r.blocked,
+    orphaned: r.orphan === true,
+    unclean: r.runningOn.some((n) => n.unclean && !n.online),
+    failureIgnored: r.failureIgnored === true,
+    ...(r.meta.get('target-role') !== undefined ? { targetRole: r.meta.get('target-role') } : {}),
+  };
+}
+
+function resourceStatus(r: WRsc): ResourceStatus {
+  if (r.variant === 'primitive') return primitiveStatus(r);
+  if (r.variant === 'group') return { kind: 'group', id: r.id, members: r.children.map(primitiveStatus) };
+  return {
+    kind: 'clone',
+    id: r.id,
+    promotable: r.promotable,
+    unique: r.unique,
+    instances: r.children.map((c) => resourceStatus(c) as PrimitiveStatus | GroupStatus),
+  };
+}
+
+function num(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number.parseInt(v, 10);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+function failedOp(op: LrmOp): boolean {
+  if (op.opStatus === -1 || op.opStatus === 1) return false;
+  // A probe that found the agent missing or misconfigured means "not running here", not a failure.
+  if (op.operation === 'monitor' && op.intervalMs === 0 && (op.rc === 5 || op.rc === 2 || op.opStatus === 7)) return false;
+  if (op.opStatus !== 0) return true;
+  const expected = expectedRc(op);
+  return expected >= 0 && op.rc !== expected;
+}
+
+function failures(cib: Cib): FailedAction[] {
+  const out: FailedAction[] = [];
+  for (const state of cib.status) {
+    for (const lr of state.lrm) {
+      const seen = new Set<string>();
+      // A `_last_failure_0` entry first: the same call recorded again as `_last_0` is not listed twice.
+      const ops = [...lr.ops].sort((a, b) => Number(b.id.endsWith('_last_failure_0')) - Number(a.id.endsWith('_last_failure_0')));
+      for (const op of ops) {
+        if (!failedOp(op)) continue;
+        const key = `${op.attrs.operation_key ?? op.id}:${op.callId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({
+          opKey: op.attrs.operation_key ?? `${lr.id}_${op.operation}_${op.intervalMs}`,
+          rsc: lr.id,
+          task: op.operation,
+          intervalMs: op.intervalMs,
+          node: state.uname,
+          rc: op.rc,
+          rcText: rcText(op.rc),
+          status: EXEC_STATUS_TEXT[op.opStatus] ?? 'unknown',
+          exitReason: op.attrs['exit-reason'] ?? '',
+          call: op.callId,
+          ...(num(op.attrs['last-rc-change']) !== undefined ? { lastRcChange: num(op.attrs['last-rc-change']) } : {}),
+          queuedMs: num(op.attrs['queue-time']) ?? 0,
+          execMs: num(op.attrs['exec-time']) ?? 0,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const INTERNAL = /^(fail-count-|last-failure-|#|standby$|maintenance$)/;
+
+/**
+ * The cluster as crm_mon shows it, from a CIB at `now` (seconds since the epoch).
+ *
+ * @example
+ * const s = clusterStatus(store.model(), Math.floor(Date.now() / 1000));
+ * s.resources.map((r) => r.id);
+ */
+export function clusterStatus(cib: Cib, now: number): ClusterStatus {
+  const ws = unpack(cib, now);
+  const v = readVersion(cib.attrs);
+  const dc = cib.nodes.find((n) => n.id === cib.attrs['dc-uuid'])?.uname;
+  const nodes: NodeStatus[] = ws.nodes.map((n) => ({
+    name: n.uname,
+    id: n.id,
+    online: n.online,
+    standby: n.standby,
+    standbyOnFail: n.standbyOnFail === true,
+    maintenance: n.maintenance,
+    unclean: n.unclean,
+    isDc: n.uname === dc,
+    resourcesRunning: ws.primitives.filter((p) => p.runningOn.includes(n)).length,
+  }));
+  // crm_mon -A: the attributes of online nodes, configured and transient, internal ones left out.
+  const nodeAttributes = ws.nodes
+    .filter((n) => n.online)
+    .map((n) => ({
+      node: n.uname,
+      attributes: [...n.attrs]
+        .filter(([k]) => !INTERNAL.test(k))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, value]) => ({ name, value })),
+    }))
+    .filter((n) => n.attributes.length > 0);
+  const failCounts: FailCountStatus[] = [];
+  for (const n of ws.nodes.filter((x) => x.online)) {
+    for (const p of ws.primitives) {
+      // An anonymous clone's instances share one fail count: list it once, under the clone's primitive id.
+      const base = p.unique ? p.id : p.id.replace(/:\d+$/, '');
+      if (failCounts.some((f) => f.node === n.uname && f.rsc === base)) continue;
+      const count = nodeFailCount(n, p, now, false);
+      if (count <= 0) continue;
+      const last = [...n.attrs].filter(([k]) => k.startsWith(`last-failure-${base}`)).map(([, val]) => num(val) ?? 0);
+      failCounts.push({
+        node: n.uname,
+        rsc: base,
+        failCount: count,
+        migrationThreshold: p.migrationThreshold,
+        ...(last.length > 0 ? { lastFailure: Math.max(...last) } : {}),
+      });
+    }
+  }
+  return {
+    version: `${v.adminEpoch}.${v.epoch}.${v.numUpdates}`,
+    ...(cib.attrs['cib-last-written'] !== undefined ? { lastWritten: cib.attrs['cib-last-written'] } : {}),
+    ...(cib.attrs['update-client'] !== undefined ? { updateClient: cib.attrs['update-client'] } : {}),
+    ...(dc !== undefined ? { dc } : {}),
+    quorum: isTrue(cib.attrs['have-quorum']),
+    nodes,
+    // In crm_mon's order: by priority, then as configured.
+    resources: ws.resources.map(resourceStatus),
+    nodeAttributes,
+    failCounts,
+    failures: failures(cib),
+  };
+}
+
+/** Every primitive in a status tree (group members and clone instances included). */
+export function primitivesOf(r: ResourceStatus): PrimitiveStatus[] {
+  if (r.kind === 'primitive') return [r];
+  if (r.kind === 'group') return r.members;
+  return r.instances.flatMap(primitivesOf);
+}

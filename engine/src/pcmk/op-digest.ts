@@ -1,0 +1,37 @@
+import { md5Hex } from './md5.js';
+import { escapeXmlAttr } from './xml-escape.js';
+
+/** Attributes the digest never covers besides `CRM_meta_*` (Pacemaker's `pcmk__filter_op_for_digest`). */
+const FILTERED = new Set(['id', 'crm_feature_set', 'op-digest', 'on_node', 'on_node_uuid', 'pcmk_external_ip']);
+
+/**
+ * The parameters an operation digest covers: everything the agent was given except `CRM_meta_*`
+ * and the bookkeeping attributes, plus `CRM_meta_timeout` for a recurring operation.
+ *
+ * @example
+ * digestParams({ ip: '10.0.0.1', CRM_meta_timeout: '20000', CRM_meta_interval: '10000' })
+ * // { ip: '10.0.0.1', CRM_meta_timeout: '20000' }
+ */
+export function digestParams(attributes: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attributes)) if (!k.startsWith('CRM_meta_') && !FILTERED.has(k)) out[k] = v;
+  const interval = Number.parseInt(attributes.CRM_meta_interval ?? '0', 10);
+  const timeout = attributes.CRM_meta_timeout;
+  if (interval > 0 && timeout !== undefined) out.CRM_meta_timeout = timeout;
+  return out;
+}
+
+/**
+ * Pacemaker's `op-digest`: the MD5 of the digest parameters written as one `<parameters>` element
+ * with its attributes sorted by name (`calculate_operation_digest` on `sorted_xml`).
+ *
+ * @example
+ * opDigest({}) // 'f2317cad3d54cec5d7d7aa7d0bf35cf8'
+ */
+export function opDigest(attributes: Readonly<Record<string, string>>): string {
+  const params = digestParams(attributes);
+  const names = Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let xml = ' <parameters';
+  for (const n of names) xml += ` ${n}="${escapeXmlAttr(params[n] as string)}"`;
+  return md5Hex(`${xml}/>\n`);
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run sim -- [--seed N | --seeds N [--from S]] [--nodes N] [--links N] [--minutes M] [--no-fencing]
+ * [--two-node] [--timing fast|seed] [--trace]`: runs the deterministic cluster simulation. A failing
+ * seed is re-run with tracing and its last events printed, with the command that replays it.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_SIM, type SimOptions, simulate } from './cluster-sim';
+
+const HELP = `Usage: npm run sim -- [options]
+
+Runs N cluster nodes (membership, election, CIB replication, quorum, a simple resource model) in
+one process on a virtual clock and a faulty virtual network, checking invariants after every event.
+
+  --seed N        run one seed (default: 1)
+  --seeds N       run N seeds (from --from, default 1) and print a summary
+  --nodes N       cluster size (default ${DEFAULT_SIM.nodes})
+  --links N       redundant links (default ${DEFAULT_SIM.links})
+  --minutes M     simulated minutes of faults per seed (default ${DEFAULT_SIM.durationMs / 60_000})
+  --timing T      fast (keepalive 1 s, deadtime 5 s; default) or seed (keepalive 2 s, deadtime 24 s, initdead 48 s)
+  --no-fencing    without fencing (the "never active twice" invariant is then not checked)
+  --two-node      two_node quorum (needs --nodes 2)
+  --policy P      no-quorum-policy: stop (default), freeze, ignore
+  --trace         print the whole event trace of the (single) seed
+  -h, --help      show this help
+`;
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string' },
+    seeds: { type: 'string' },
+    from: { type: 'string' },
+    nodes: { type: 'string' },
+    links: { type: 'string' },
+    minutes: { type: 'string' },
+    timing: { type: 'string' },
+    'no-fencing': { type: 'boolean' },
+    'two-node': { type: 'boolean' },
+    policy: { type: 'string' },
+    trace: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const int = (name: string, v: string | undefined, d: number) => {
+  if (v === undefined) return d;
+  if (!/^\d+$/.test(v)) {
+    process.stderr.write(`--${name} "${v}" is not a whole number\n`);
+    process.exit(2);
+  }
+  return Number(v);
+};
+const timing = values.timing ?? 'fast';
+if (timing !== 'fast' && timing !== 'seed') {
+  process.stderr.write(`--timing "${timing}" is not fast or seed\n`);
+  process.exit(2);
+}
+const policy = (values.policy ?? 'stop') as SimOptions['noQuorumPolicy'];
+if (!['stop', 'freeze', 'ignore'].includes(policy)) {
+  process.stderr.write(`--policy "${policy}" is not stop, freeze or ignore\n`);
+  process.exit(2);
+}
+const base: Omit<SimOptions, 'seed'> = {
+  ...DEFAULT_SIM,
+  ...(timing === 'seed' ? { keepaliveMs: 2000, deadtimeMs: 24_000, initdeadMs: 48_000, faultEveryMs: 90_000, updateEveryMs: 15_000 } : {}),
+  nodes: int('nodes', values.nodes, DEFAULT_SIM.nodes),
+  links: int('links', values.links, DEFAULT_SIM.links),
+  durationMs: int('minutes', values.minutes, DEFAULT_SIM.durationMs / 60_000) * 60_000,
+  fencing: !values['no-fencing'],
+  twoNode: values['two-node'] === true,
+  noQuorumPolicy: policy,
+};
+const flags = process.argv
+  .slice(2)
+  .filter(
+    (a, i, all) => !['--seed', '--seeds', '--from', '--trace'].includes(a) && !['--seed', '--seeds', '--from'].includes(all[i - 1] ?? ''),
+  );
+const count = int('seeds', values.seeds, 1);
+const from = values.seeds ? int('from', values.from, 1) : int('seed', values.seed, 1);
+const t0 = performance.now();
+let failed = 0;
+let simulated = 0;
+let events = 0;
+for (let seed = from; seed < from + count; seed++) {
+  const r = simulate({ ...base, seed, trace: values.trace === true && count === 1 });
+  simulated += r.stats.simulatedMs;
+  events += r.stats.events;
+  if (values.trace && count === 1) process.stdout.write(`${r.trace.join('\n')}\n`);
+  if (!r.ok) {
+    failed++;
+    const replay = simulate({ ...base, seed, trace: true });
+    process.stdout.write(`\nseed ${seed} FAILED: ${r.failure}\n--- last events ---\n${replay.trace.slice(-80).join('\n')}\n`);
+    process.stdout.write(`replay: npm run sim -- --seed ${seed} ${flags.join(' ')} --trace\n`);
+  } else if (count === 1) {
+    process.stdout.write(`seed ${seed} ok: ${JSON.stringify(r.stats)}\n`);
+  }
+  if (count > 1 && (seed - from + 1) % 50 === 0) process.stderr.write(`… ${seed - from + 1}/${count} seeds, ${failed} failed\n`);
+}
+const secs = (performance.now() - t0) / 1000;
+const clusterMinutes = simulated / 60_000;
+process.stdout.write(
+  `${count} seed(s), ${failed} failed; ${clusterMinutes.toFixed(0)} simulated cluster-minutes, ${events} events in ${secs.toFixed(2)} s = ${(clusterMinutes / secs).toFixed(0)} cluster-minutes/s\n`,
+);
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,522 @@
+import { MemberNode } from '../membership/protocol/member-node';
+import type { Codec, Effect, Frame, Persisted } from '../membership/protocol/messages';
+import type { NoQuorumPolicy } from '../membership/protocol/options';
+import { formatKey, sameKey } from '../membership/protocol/term';
+import { EventHeap } from './heap';
+import { Rng } from './rng';
+
+/** The replicated document of the simulation: the ids of the updates applied, in order. */
+type Content = readonly string[];
+type Op = { id: string };
+
+/** One simulation: cluster shape, timings, network faults, workload. Times in simulated ms. */
+export interface SimOptions {
+  seed: number;
+  nodes: number;
+  links: number;
+  keepaliveMs: number;
+  deadtimeMs: number;
+  initdeadMs: number;
+  /** How long faults are injected; then the network heals, every node boots, and the cluster settles. */
+  durationMs: number;
+  settleMs?: number;
+  loss: number;
+  duplicate: number;
+  delayMs: [number, number];
+  /** Mean time between faults (partitions, heals, kills, restarts, forged and replayed frames). */
+  faultEveryMs: number;
+  fencing: boolean;
+  twoNode: boolean;
+  noQuorumPolicy: NoQuorumPolicy;
+  updateEveryMs: number;
+  resources: number;
+  /** Record every event (a failing seed is re-run with this on to print its trace). */
+  trace?: boolean;
+  /** Nodes that do not boot at the start (scripted scenarios boot them later). */
+  down?: readonly string[];
+}
+
+export const DEFAULT_SIM: Omit<SimOptions, 'seed'> = {
+  nodes: 3,
+  links: 2,
+  keepaliveMs: 1000,
+  deadtimeMs: 5000,
+  initdeadMs: 10_000,
+  durationMs: 10 * 60_000,
+  loss: 0.05,
+  duplicate: 0.02,
+  delayMs: [1, 40],
+  faultEveryMs: 20_000,
+  fencing: true,
+  twoNode: false,
+  noQuorumPolicy: 'stop',
+  updateEveryMs: 5000,
+  resources: 2,
+};
+
+export interface SimResult {
+  seed: number;
+  ok: boolean;
+  failure?: string;
+  trace: string[];
+  stats: {
+    events: number;
+    simulatedMs: number;
+    frames: number;
+    committed: number;
+    dcChanges: number;
+    faults: number;
+    forgedDropped: number;
+    replayDropped: number;
+  };
+}
+
+type Ev =
+  | { at: number; seq: number; kind: 'wire'; node: string; gen: number; link: number; wire: unknown; desc: string }
+  | { at: number; seq: number; kind: 'wake'; node: string; gen: number }
+  | { at: number; seq: number; kind: 'boot'; node: string }
+  | { at: number; seq: number; kind: 'fault' }
+  | { at: number; seq: number; kind: 'update'; node: string }
+  | { at: number; seq: number; kind: 'opDone'; node: string; gen: number; rsc: string; action: 'start' | 'stop' }
+  | { at: number; seq: number; kind: 'fenced'; node: string; gen: number; target: string };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface SimNode {
+  name: string;
+  up: boolean;
+  m: MemberNode<Content, Op> | null;
+  disk: Persisted<Content>;
+  wakeAt: number;
+  gen: number;
+}
+
+/** The simulator's codec: frames pass as objects with the key they were sealed with (HMAC is the transport's job). */
+function simCodec(key: string): Codec<Content, Op> {
+  return {
+    seal: (f) => ({ f, k: key }),
+    open: (w) => {
+      const x = w as { f: Frame<Content, Op>; k: string };
+      return x.k === key ? x.f : null;
+    },
+  };
+}
+
+/**
+ * Runs N {@link MemberNode}s in one process on a virtual clock and a virtual network that drops,
+ * delays, duplicates, reorders and partitions frames, restarts nodes (they keep only what they
+ * persisted), injects forged and replayed frames, all from one seed. Invariants are checked after
+ * every event; at the end the network heals and the cluster must converge.
+ *
+ * @example
+ * const r = simulate({ ...DEFAULT_SIM, seed: 7 });
+ * if (!r.ok) console.log(r.failure, r.trace.slice(-50).join('\n'));
+ */
+export function simulate(opts: SimOptions): SimResult {
+  const sim = createSim(opts, true);
+  sim.runUntil(opts.durationMs);
+  sim.healAll();
+  sim.runUntil(opts.durationMs + (opts.settleMs ?? opts.initdeadMs + 6 * opts.deadtimeMs + 10 * opts.keepaliveMs));
+  if (!sim.failure) sim.checkConverged();
+  return sim.result();
+}
+
+/** A simulated cluster driven step by step: what {@link simulate} runs with random faults, and scenario tests script. */
+export type Sim = ReturnType<typeof createSim>;
+
+/**
+ * Creates a simulated cluster; with `random` it injects faults and client updates from the seed
+ * until `durationMs`, otherwise the caller scripts them (`kill`, `partition`, `update`...).
+ *
+ * @example
+ * const sim = createSim({ ...DEFAULT_SIM, seed: 1, loss: 0 });
+ * sim.runUntil(20_000); sim.dc() // 'n1'
+ */
+export function createSim(opts: SimOptions, random = false) {
+  const rng = new Rng(opts.seed);
+  const names = Array.from({ length: opts.nodes }, (_, i) => `n${i + 1}`);
+  const resources = Array.from({ length: opts.resources }, (_, i) => `r${i + 1}`);
+  const heap = new EventHeap<Ev>();
+  let seq = 0;
+  let now = 0;
+  const trace: string[] = [];
+  const log = opts.trace ? (s: string) => trace.push(`${String(now).padStart(8)} ${s}`) : () => {};
+  const push = (e: DistributiveOmit<Ev, 'seq'>) => heap.push({ ...e, seq: seq++ } as Ev);
+  const stats: SimResult['stats'] = {
+    events: 0,
+    simulatedMs: 0,
+    frames: 0,
+    committed: 0,
+    dcChanges: 0,
+    faults: 0,
+    forgedDropped: 0,
+    replayDropped: 0,
+  };
+  const nodes = new Map<string, SimNode>(
+    names.map((n) => [n, { name: n, up: false, m: null, disk: MemberNode.fresh<Content>([]), wakeAt: 0, gen: 0 }]),
+  );
+  // group[link][node]: nodes talk on a link only inside the same group.
+  const group: Map<string, number>[] = Array.from({ length: opts.links }, () => new Map(names.map((n) => [n, 0])));
+  const active = new Map<string, Set<string>>(resources.map((r) => [r, new Set()]));
+  const committed = new Map<string, number>();
+  const pendingUpdates = new Set<string>();
+  const captured: { link: number; to: string; wire: unknown }[] = [];
+  let updateNo = 0;
+  let lastDc = '';
+  let failure: string | undefined;
+  const fail = (why: string) => {
+    failure ??= `t=${now}: ${why}`;
+  };
+
+  const boot = (n: SimNode) => {
+    n.up = true;
+    n.gen = n.disk.generation + 1;
+    n.m = new MemberNode<Content, Op>(
+      {
+        name: n.name,
+        nodes: names,
+        links: opts.links,
+        keepaliveMs: opts.keepaliveMs,
+        deadtimeMs: opts.deadtimeMs,
+        warntimeMs: Math.floor(opts.deadtimeMs / 2),
+        initdeadMs: opts.initdeadMs,
+        quorum: { votes: {}, twoNode: opts.twoNode, waitForAll: opts.twoNode },
+        codec: simCodec('cluster-key'),
+        apply: (c, op) => ({ ok: true, content: [...c, op.id] }),
+        resources,
+        fencing: opts.fencing,
+        noQuorumPolicy: opts.noQuorumPolicy,
+      },
+      n.disk,
+      now,
+    );
+    log(`${n.name} boots (generation ${n.gen}, CIB ${formatKey(n.disk.copy)})`);
+    perform(n, n.m.start(now));
+  };
+
+  const crash = (n: SimNode, why: string) => {
+    if (!n.up) return;
+    n.up = false;
+    n.m = null;
+    for (const holders of active.values()) holders.delete(n.name);
+    log(`${n.name} ${why}`);
+  };
+
+  const connected = (link: number, a: string, b: string) => group[link]!.get(a) === group[link]!.get(b);
+
+  const deliver = (from: string, link: number, to: string, wire: unknown, desc: string) => {
+    const target = nodes.get(to)!;
+    if (!target.up || !connected(link, from, to) || rng.chance(opts.loss)) return;
+    const copies = rng.chance(opts.duplicate) ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      push({ at: now + rng.int(opts.delayMs[0], opts.delayMs[1]), kind: 'wire', node: to, gen: target.gen, link, wire, desc });
+      stats.frames++;
+    }
+    if (captured.length < 64 || rng.chance(0.01)) captured[captured.length < 64 ? captured.length : rng.int(0, 63)] = { link, to, wire };
+  };
+
+  const perform = (n: SimNode, effects: Effect<Content>[]) => {
+    for (const e of effects) {
+      switch (e.type) {
+        case 'persist':
+          n.disk = e.state;
+          break;
+        case 'send': {
+          const links = e.link === 'all' ? Array.from({ length: opts.links }, (_, i) => i) : [e.link];
+          const f = (e.wire as { f: Frame<Content, Op> }).f;
+          const desc = opts.trace ? `${f.from}#${f.seq} ${f.body.t === 'data' ? f.body.msg.t : f.body.t}` : '';
+          for (const l of links) {
+            if (e.to) deliver(n.name, l, e.to, e.wire, desc);
+            else for (const to of names) if (to !== n.name) deliver(n.name, l, to, e.wire, desc);
+          }
+          break;
+        }
+        case 'wake':
+          if (e.at !== n.wakeAt) {
+            n.wakeAt = e.at;
+            push({ at: e.at, kind: 'wake', node: n.name, gen: n.gen });
+          }
+          break;
+        case 'log':
+          log(e.msg);
+          break;
+        case 'updated':
+          pendingUpdates.delete(e.id);
+          if (e.ok) {
+            committed.set(e.id, now);
+            stats.committed++;
+          }
+          log(`${n.name}: update ${e.id} ${e.ok ? 'committed' : `failed: ${e.error}`}`);
+          break;
+        case 'runOp': {
+          if (e.action === 'start') active.get(e.rsc)!.add(n.name);
+          push({ at: now + rng.int(50, 500), kind: 'opDone', node: n.name, gen: n.gen, rsc: e.rsc, action: e.action });
+          break;
+        }
+        case 'fence':
+          push({ at: now + rng.int(100, 1000), kind: 'fenced', node: n.name, gen: n.gen, target: e.target });
+          break;
+        case 'changed':
+          break;
+      }
+    }
+  };
+
+  const fault = () => {
+    stats.faults++;
+    const up = names.filter((x) => nodes.get(x)!.up);
+    const r = rng.next();
+    if (r < 0.25) {
+      const cut = new Set(names.filter(() => rng.chance(0.5)));
+      const links = opts.links > 1 && rng.chance(0.3) ? [rng.int(0, opts.links - 1)] : group.map((_, i) => i);
+      for (const l of links) for (const x of names) group[l]!.set(x, cut.has(x) ? 1 : 0);
+      log(`FAULT partition {${[...cut].join(',')}} | rest on link(s) ${links.join(',')}`);
+    } else if (r < 0.45) {
+      for (const g of group) for (const x of names) g.set(x, 0);
+      log('FAULT heal');
+    } else if (r < 0.6 && up.length > 0) {
+      const victim = nodes.get(rng.pick(up))!;
+      crash(victim, 'FAULT killed');
+      push({ at: now + rng.int(opts.deadtimeMs, 4 * opts.deadtimeMs), kind: 'boot', node: victim.name });
+    } else if (r < 0.7 && up.length > 0) {
+      const victim = nodes.get(rng.pick(up))!;
+      crash(victim, 'FAULT restarted');
+      push({ at: now + rng.int(10, 500), kind: 'boot', node: victim.name });
+    } else if (r < 0.8 && up.length > 0) {
+      // A forgery: a heartbeat sealed with the wrong key, and one from a node not in the list.
+      const to = rng.pick(up);
+      const forged: Frame<Content, Op> = {
+        from: rng.pick(names),
+        gen: 1_000_000,
+        seq: 1,
+        to: null,
+        body: {
+          t: 'hb',
+          link: 0,
+          role: 'dc',
+          dc: 'mallory',
+          term: { n: 1e9, dc: 'mallory' },
+          beat: 1,
+          quorate: true,
+          quorateFor: 1e9,
+          votes: 99,
+          members: [],
+          ack: null,
+          key: { term: null, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 } },
+        },
+      };
+      push({ at: now, kind: 'wire', node: to, gen: nodes.get(to)!.gen, link: 0, wire: simCodec('wrong-key').seal(forged), desc: 'forged' });
+      push({
+        at: now,
+        kind: 'wire',
+        node: to,
+        gen: nodes.get(to)!.gen,
+        link: 0,
+        wire: simCodec('cluster-key').seal({ ...forged, from: 'mallory' }),
+        desc: 'unknown sender',
+      });
+      log(`FAULT forged frames to ${to}`);
+    } else if (captured.length > 0) {
+      const c = rng.pick(captured);
+      const t = nodes.get(c.to)!;
+      if (t.up) push({ at: now, kind: 'wire', node: c.to, gen: t.gen, link: c.link, wire: c.wire, desc: 'replayed' });
+      log(`FAULT replayed a captured frame to ${c.to}`);
+    }
+  };
+
+  const checkedCopy = new Map<string, unknown>();
+  const checkedCommits = new Map<string, number>();
+  const checkInvariants = () => {
+    let quorateDcs = 0;
+    let dc = '';
+    for (const n of nodes.values()) {
+      if (!n.m) continue;
+      const p = n.m.probe(now);
+      if (p.role !== 'dc') continue;
+      if (p.quorate) {
+        quorateDcs++;
+        dc = n.name;
+      }
+      // two_node gives both halves quorum: only fencing decides which one survives, so committed
+      // updates of the loser can be lost; the check does not apply.
+      if (p.quorate && p.stable && !opts.twoNode && (checkedCopy.get(n.name) !== p.copy || checkedCommits.get(n.name) !== committed.size)) {
+        // Checked again only when the DC's copy or the set of committed updates changed.
+        checkedCopy.set(n.name, p.copy);
+        checkedCommits.set(n.name, committed.size);
+        const have = new Set(p.copy.content);
+        for (const id of committed.keys())
+          if (!have.has(id)) fail(`committed update ${id} is missing from the CIB of the quorate DC ${n.name} (${formatKey(p.copy)})`);
+      }
+    }
+    if (quorateDcs > 1 && !opts.twoNode) fail(`${quorateDcs} DCs have quorum at once`);
+    if (dc && dc !== lastDc) {
+      stats.dcChanges++;
+      lastDc = dc;
+    }
+    if (opts.fencing)
+      for (const [r, holders] of active) if (holders.size > 1) fail(`${r} is active on ${[...holders].join(' and ')} at once`);
+  };
+
+  for (const n of names) if (!opts.down?.includes(n)) push({ at: rng.int(0, opts.keepaliveMs * 2), kind: 'boot', node: n });
+  if (random) {
+    push({ at: opts.initdeadMs + rng.int(0, opts.faultEveryMs), kind: 'fault' });
+    push({ at: opts.initdeadMs, kind: 'update', node: names[0]! });
+  }
+
+  const healAll = () => {
+    for (const g of group) for (const x of names) g.set(x, 0);
+    for (const n of nodes.values()) if (!n.up) boot(n);
+    log('END OF FAULTS: network healed, every node up');
+  };
+
+  const runUntil = (end: number) => {
+    while (heap.size > 0 && !failure && heap.peek()!.at <= end) {
+      const e = heap.pop()!;
+      now = e.at;
+      stats.events++;
+      const n = 'node' in e ? nodes.get(e.node)! : undefined;
+      switch (e.kind) {
+        case 'boot':
+          if (!n!.up) boot(n!);
+          break;
+        case 'wake':
+          if (n!.up && n!.gen === e.gen && n!.wakeAt === e.at) {
+            n!.wakeAt = -1;
+            perform(n!, n!.m!.step({ type: 'wake', now }));
+          }
+          break;
+        case 'wire':
+          if (n!.up && n!.gen === e.gen) {
+            log(`${e.node} <- ${e.desc} (link ${e.link})`);
+            perform(n!, n!.m!.step({ type: 'wire', now, link: e.link, wire: e.wire }));
+          }
+          break;
+        case 'opDone':
+          if (n!.up && n!.gen === e.gen) {
+            if (e.action === 'stop') active.get(e.rsc)!.delete(n!.name);
+            perform(n!, n!.m!.step({ type: 'opDone', now, rsc: e.rsc, action: e.action, ok: true }));
+          }
+          break;
+        case 'fenced': {
+          const target = nodes.get(e.target)!;
+          if (target.up) {
+            crash(target, `fenced by ${e.node}`);
+            push({ at: now + rng.int(opts.keepaliveMs, 3 * opts.deadtimeMs), kind: 'boot', node: target.name });
+          }
+          if (n!.up && n!.gen === e.gen) perform(n!, n!.m!.step({ type: 'fenced', now, target: e.target, ok: true }));
+          break;
+        }
+        case 'update': {
+          if (random && now < opts.durationMs)
+            push({ at: now + rng.int(1, 2 * opts.updateEveryMs), kind: 'update', node: rng.pick(names) });
+          if (n!.up) {
+            const id = `u${++updateNo}`;
+            pendingUpdates.add(id);
+            perform(n!, n!.m!.step({ type: 'update', now, id, op: { id } }));
+          }
+          break;
+        }
+        case 'fault':
+          if (random && now < opts.durationMs) {
+            fault();
+            push({ at: now + rng.int(1, 2 * opts.faultEveryMs), kind: 'fault' });
+          }
+          break;
+      }
+      checkInvariants();
+    }
+    if (!failure) now = Math.max(now, end);
+  };
+
+  const result = (): SimResult => {
+    stats.simulatedMs = now;
+    for (const n of nodes.values()) {
+      if (!n.m) continue;
+      stats.forgedDropped += n.m.drops.forged + n.m.drops.unknownSender;
+      stats.replayDropped += n.m.drops.replayed;
+    }
+    return { seed: opts.seed, ok: !failure, ...(failure ? { failure } : {}), trace, stats };
+  };
+
+  const byName = (name: string) => {
+    const n = nodes.get(name);
+    if (!n) throw new Error(`no node ${name} (nodes: ${names.join(', ')})`);
+    return n;
+  };
+
+  return {
+    names,
+    trace,
+    committed,
+    active,
+    get now() {
+      return now;
+    },
+    get failure() {
+      return failure;
+    },
+    runUntil,
+    healAll,
+    checkConverged,
+    result,
+    /** Runs `ms` more simulated milliseconds. */
+    run: (ms: number) => runUntil(now + ms),
+    /** Crashes a node now (kill -9: it keeps only what it persisted); `bootAfter` ms later it boots again. */
+    kill(name: string, bootAfter?: number) {
+      crash(byName(name), 'killed');
+      if (bootAfter !== undefined) push({ at: now + bootAfter, kind: 'boot', node: name });
+    },
+    boot(name: string) {
+      const n = byName(name);
+      if (!n.up) boot(n);
+    },
+    /** Cuts `side` off from the other nodes on `links` (default: every link). */
+    partition(side: readonly string[], links?: readonly number[]) {
+      for (const l of links ?? group.map((_, i) => i)) for (const x of names) group[l]!.set(x, side.includes(x) ? 1 : 0);
+      log(`partition {${side.join(',')}} | rest on link(s) ${(links ?? group.map((_, i) => i)).join(',')}`);
+    },
+    heal() {
+      for (const g of group) for (const x of names) g.set(x, 0);
+      log('heal');
+    },
+    /** A client CIB update submitted on `node`; its id, committed once `committed` has it. */
+    update(node: string): string {
+      const id = `u${++updateNo}`;
+      const n = byName(node);
+      if (n.up) perform(n, n.m!.step({ type: 'update', now, id, op: { id } }));
+      return id;
+    },
+    /** Delivers `wire` to `node` as if it came from the network (forgeries, replays). */
+    inject(node: string, link: number, wire: unknown) {
+      const n = byName(node);
+      if (n.up) perform(n, n.m!.step({ type: 'wire', now, link, wire }));
+    },
+    /** The frames captured off the wire so far (what an attacker could replay). */
+    captured,
+    sealWith: (key: string, frame: Frame<Content, Op>) => simCodec(key).seal(frame),
+    view: (name: string) => byName(name).m?.view(now) ?? null,
+    /** The node every live node agrees is DC, or null. */
+    dc(): string | null {
+      const dcs = [...nodes.values()].filter((n) => n.m?.probe(now).role === 'dc');
+      return dcs.length === 1 ? dcs[0]!.name : null;
+    },
+  };
+
+  function checkConverged() {
+    const views = [...nodes.values()].map((n) => n.m!.view(now));
+    const dcs = views.filter((v) => v.role === 'dc');
+    if (dcs.length !== 1) return fail(`after healing: ${dcs.length} DCs (${dcs.map((d) => d.name).join(', ')}), want 1`);
+    const dc = dcs[0]!;
+    if (dc.phase !== 'stable' || !dc.quorate)
+      return fail(`after healing: DC ${dc.name} is ${dc.phase}${dc.quorate ? '' : ' without quorum'}`);
+    for (const v of views) {
+      if (v.dc !== dc.name) fail(`after healing: ${v.name} follows ${v.dc ?? 'no DC'}, not ${dc.name}`);
+      if (!sameKey(v.copy, dc.copy) || v.copy.content.join() !== dc.copy.content.join())
+        fail(`after healing: ${v.name}'s CIB ${formatKey(v.copy)} differs from the DC's ${formatKey(dc.copy)}`);
+    }
+    const have = new Set(dc.copy.content);
+    if (!opts.twoNode) for (const id of committed.keys()) if (!have.has(id)) fail(`after healing: committed update ${id} lost`);
+    for (const [r, holders] of active)
+      if (holders.size !== 1) fail(`after healing: ${r} active on ${holders.size} nodes (${[...holders].join(', ')}), want 1`);
+  }
+}
