@@ -60,6 +60,8 @@ export async function runConfiguredAgent(
       params,
       ...(second ? { second } : {}),
       ...(invalid ? { invalid } : {}),
+      ...(cfg.promotable ? { promotable: true } : {}),
+      ...(cfg.clone ? { clone: true } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),
       ...(rig ? { wrapperPath: rig.wrapperPath } : {}),
       ...(opts.onOp ? { onOp: opts.onOp } : {}),

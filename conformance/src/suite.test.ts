@@ -1,29 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetaData } from './checks/metadata-model';
-import { deriveSecond } from './suite';
 import { resolveTarget } from './target';
-
-const md: MetaData = {
-  name: 'x',
-  params: [
-    { name: 'state', required: false, unique: true, options: [] },
-    { name: 'fake', required: false, unique: false, options: [] },
-    { name: 'ip', required: false, unique: true, options: [] },
-  ],
-  actions: [],
-};
-
-describe('deriveSecond', () => {
-  it('suffixes unique absolute paths and leaves other parameters alone', () => {
-    expect(deriveSecond(md, { state: '/tmp/a.state', fake: 'f' })).toEqual({ state: '/tmp/a.state.b', fake: 'f' });
-  });
-  it('gives the reason when a unique value cannot be derived', () => {
-    expect(deriveSecond(md, { ip: '192.0.2.10' })).toBe(
-      'cannot derive a second value for unique parameter ip="192.0.2.10"; configure "second" parameters',
-    );
-    expect(deriveSecond(undefined, {})).toMatch(/^no usable meta-data/);
-  });
-});
 
 describe('resolveTarget', () => {
   it('resolves ocf:provider:type along the search path and rejects bad names', () => {

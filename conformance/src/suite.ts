@@ -1,5 +1,6 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { parseDuration } from '@ocfkit/sdk';
-import type { CheckContext } from './checks/context';
+import { type CheckContext, skipAll } from './checks/context';
 import { Findings, type RuleResult } from './checks/findings';
 import { hiddenBinariesCheck, lifecycleChecks } from './checks/lifecycle-checks';
 import { metaDataChecks } from './checks/metadata-checks';
@@ -8,6 +9,8 @@ import { observe, timeoutOf } from './checks/observers';
 import { migrateChecks, notifyChecks, promotableChecks, reloadChecks, unknownActionCheck } from './checks/optional-action-checks';
 import { killDuringStartCheck, twoInstancesCheck } from './checks/robustness-checks';
 import { RULES } from './checks/rules';
+import { deriveSecond } from './checks/second-instance';
+import { metadataOnlyReason } from './checks/stubs';
 import { validateChecks } from './checks/validate-checks';
 import { type ProfileName, profileByName } from './profiles/profiles';
 import { AgentRunner, type OpRecord } from './runner/agent-runner';
@@ -18,8 +21,12 @@ import type { AgentTarget } from './target';
 export interface SuiteOptions {
   /** Parameters of the first instance. */
   params?: Record<string, string>;
-  /** Parameters of the second instance (robust.two-instances); derived from unique ones when absent. */
+  /** Parameters of the second instance (robust.two-instances); derived from the first's when absent. */
   second?: Record<string, string>;
+  /** Run as a promotable clone: promotable.cycle runs (Pacemaker promotes nothing else). Implies `clone`. */
+  promotable?: boolean;
+  /** Run as a clone: notifications are sent (with clone meta) even when notify is not advertised. */
+  clone?: boolean;
   /** Invalid values for validate-all, by parameter name. */
   invalid?: Record<string, string>;
   /** Environment profile; default `execd`. */
@@ -53,27 +60,13 @@ export interface OpSummary {
   durationMs: number;
 }
 
+/** The rules a meta-data-only stub (ocf:pacemaker:remote) is not checked against. */
+const NOT_FOR_STUBS = RULES.map((r) => r.id).filter((id) =>
+  /^(validate|lifecycle|probe|promotable|reload\.agent|migrate|notify|robust)\./.test(id),
+);
+
 const A = 'conformance-a';
 const B = 'conformance-b';
-
-/**
- * Parameters for a second instance: the unique parameters that hold an absolute path get a
- * `.b` suffix; any other unique parameter with a value cannot be derived (returns the reason).
- *
- * @example
- * deriveSecond(md, { state: '/tmp/d.state' }) // { state: '/tmp/d.state.b' }
- */
-export function deriveSecond(md: MetaData | undefined, params: Record<string, string>): Record<string, string> | string {
-  if (md === undefined) return 'no usable meta-data, so the parameters that must differ between instances are unknown';
-  const out = { ...params };
-  for (const p of md.params) {
-    const v = params[p.name];
-    if (!p.unique || v === undefined) continue;
-    if (v.startsWith('/')) out[p.name] = `${v}.b`;
-    else return `cannot derive a second value for unique parameter ${p.name}=${JSON.stringify(v)}; configure "second" parameters`;
-  }
-  return out;
-}
 
 /**
  * Runs every single-agent contract check against one agent and returns the verdict per rule.
@@ -104,28 +97,58 @@ export async function runSuite(target: AgentTarget, options: SuiteOptions = {}):
     sandboxPath: sandbox.dir,
     monitorIntervalMs: 10_000,
     canSwitchUser: process.getuid?.() === 0,
+    promotable: options.promotable === true,
+    clone: options.clone === true || options.promotable === true,
   };
+  const made: string[] = [];
   try {
     await metaDataChecks(ctx);
     md = ctx.md;
-    const interval = md?.actions.find((a) => a.name === 'monitor' && a.interval !== undefined)?.interval;
-    const ms = interval === undefined ? undefined : parseDuration(interval);
-    if (ms !== undefined && ms > 0) ctx.monitorIntervalMs = ms;
-    const second = options.second ?? deriveSecond(md, options.params ?? {});
-    if (typeof second !== 'string') runner.setInstance(B, second);
-    await validateChecks(ctx);
-    await lifecycleChecks(ctx);
-    await hiddenBinariesCheck(ctx);
-    await promotableChecks(ctx);
-    await reloadChecks(ctx);
-    await migrateChecks(ctx);
-    await notifyChecks(ctx);
-    await unknownActionCheck(ctx);
-    await killDuringStartCheck(ctx);
-    await twoInstancesCheck(ctx, typeof second === 'string' ? second : undefined);
+    const stub = metadataOnlyReason(target.provider, target.type);
+    if (stub !== undefined) {
+      skipAll(ctx, NOT_FOR_STUBS, stub);
+      await unknownActionCheck(ctx);
+    } else {
+      const interval = md?.actions.find((a) => a.name === 'monitor' && a.interval !== undefined)?.interval;
+      const ms = interval === undefined ? undefined : parseDuration(interval);
+      if (ms !== undefined && ms > 0) ctx.monitorIntervalMs = ms;
+      const derived = options.second ? undefined : deriveSecond(md, options.params ?? {});
+      const second = options.second ?? (typeof derived === 'object' ? derived.params : undefined);
+      if (second) runner.setInstance(B, second);
+      await validateChecks(ctx);
+      await lifecycleChecks(ctx);
+      await hiddenBinariesCheck(ctx);
+      await promotableChecks(ctx);
+      await reloadChecks(ctx);
+      await migrateChecks(ctx);
+      await notifyChecks(ctx);
+      await unknownActionCheck(ctx);
+      await killDuringStartCheck(ctx);
+      for (const dir of typeof derived === 'object' ? derived.mkdirs : [])
+        if (!existsSync(dir)) {
+          mkdirSync(dir, { recursive: true });
+          made.push(dir);
+        }
+      await twoInstancesCheck(
+        ctx,
+        typeof derived === 'string' ? derived : undefined,
+        options.second
+          ? { given: true, changed: [] }
+          : typeof derived === 'object'
+            ? { given: false, changed: derived.changed }
+            : undefined,
+      );
+    }
     observe(runner.records, md, findings);
   } finally {
-    await runner.close();
+    const killed = await runner.close();
+    if (killed.length > 0)
+      findings.check(
+        'process.no-orphans',
+        false,
+        `left running at the end of the run (killed): ${killed.map((p) => `${p.pid} ${p.command}`).join('; ')}`,
+      );
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
     sandbox.remove();
   }
   const results = findings.results(RULES);

@@ -23,7 +23,8 @@ async function check(agent: string): Promise<SuiteReport> {
   const dir = mkdtempSync(join(work, 'run-'));
   // shell mutants declare an integer `count`; the TS ones a `state` that must be absolute
   const invalid: Record<string, string> = agent.startsWith('ts/') ? { state: 'relative/path' } : { count: 'not-a-number' };
-  return runSuite(resolveTarget(path), { params: { state: join(dir, 'a.state') }, invalid });
+  // run as a promotable clone, so promote/demote and notify are exercised where a mutant advertises them
+  return runSuite(resolveTarget(path), { params: { state: join(dir, 'a.state') }, invalid, promotable: true });
 }
 
 const failedIds = (r: SuiteReport, severity?: 'error') =>

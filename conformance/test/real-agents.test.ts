@@ -45,7 +45,10 @@ describe.skipIf(missing)("real agents from Debian's resource-agents and pacemake
   }, 120_000);
 
   it('ocf:pacemaker:Stateful — the promotable cycle', async () => {
-    const r = await runSuite(resolveTarget('ocf:pacemaker:Stateful'), { params: { state: join(work, 'stateful.state') } });
+    const r = await runSuite(resolveTarget('ocf:pacemaker:Stateful'), {
+      params: { state: join(work, 'stateful.state') },
+      promotable: true,
+    });
     expect(errors(r)).toEqual([]);
     expect(summary(r)).toMatchObject({ 'promotable.cycle': 'passed', 'notify.zero': 'passed', 'robust.two-instances': 'passed' });
   }, 120_000);

@@ -22,8 +22,14 @@ export interface CheckContext {
   monitorIntervalMs: number;
   /** Whether this process may switch users (root). */
   canSwitchUser: boolean;
-  /** Set when validate-all rejects the given parameters: why the lifecycle checks cannot run. */
+  /** Set when validate-all rejects the given parameters, or says this host lacks what the agent needs: why the lifecycle checks cannot run. */
   rejected?: string;
+  /** What validate-all returned with the given parameters (when advertised and it ran to completion). */
+  validateRc?: number;
+  /** Configured as a promotable clone (`--promotable`, conformance.json): promotable.cycle runs. */
+  promotable: boolean;
+  /** Configured as a clone (implied by `promotable`): notifications are sent with clone meta. */
+  clone: boolean;
 }
 
 /**
@@ -50,8 +56,15 @@ export function describeResult(rec: OpRecord): string {
 }
 
 /**
+ * Codes accepted with a warning, each with why another code is recommended (OCF 1.0's 2 where
+ * 1.1 recommends 6).
+ */
+export type Tolerated = Readonly<Record<number, string>>;
+
+/**
  * Runs one step and records, for `rule`, whether its rc is one of `expected`. A wrong code says
- * what Pacemaker would do with it. Returns the record and whether it matched.
+ * what Pacemaker would do with it; a `tolerated` code is recorded as a warning with its note.
+ * Returns the record and whether it matched (a tolerated code counts as matched).
  *
  * @example
  * const { ok } = await step(ctx, 'lifecycle.start', 'start', [0], { label: 'start from stopped' });
@@ -62,13 +75,37 @@ export async function step(
   action: string,
   expected: readonly number[],
   opts: RunOptions,
+  tolerated: Tolerated = {},
 ): Promise<{ rec: OpRecord; ok: boolean }> {
   const rec = await ctx.runner.run(action, opts);
-  const ok = expected.includes(rec.result.rc) && rec.result.execStatus === 'done';
+  return { rec, ok: judge(ctx, rule, rec, expected, opts.label, tolerated) };
+}
+
+/**
+ * Records, for `rule`, whether the op `rec` returned one of `expected` (see {@link step}).
+ *
+ * @example
+ * judge(ctx, 'lifecycle.probe-stopped', rec, [7], 'probe of a stopped resource');
+ */
+export function judge(
+  ctx: CheckContext,
+  rule: string,
+  rec: OpRecord,
+  expected: readonly number[],
+  label: string,
+  tolerated: Tolerated = {},
+): boolean {
+  const done = rec.result.execStatus === 'done';
   const want = expected.map((c) => `${c}`).join(' or ');
-  const why = ok ? '' : ` — ${pacemakerReaction(action, rec.probe, rec.result.rc)}`;
-  ctx.findings.check(rule, ok, `${opts.label}: expected ${want}, ${describeResult(rec)}${why}`);
-  return { rec, ok };
+  const note = tolerated[rec.result.rc];
+  if (done && note !== undefined) {
+    ctx.findings.warn(rule, `${label}: expected ${want}, ${describeResult(rec)} — ${note}`);
+    return true;
+  }
+  const ok = expected.includes(rec.result.rc) && done;
+  const why = ok ? '' : ` — ${pacemakerReaction(rec.action, rec.probe, rec.result.rc, expected)}`;
+  ctx.findings.check(rule, ok, `${label}: expected ${want}, ${describeResult(rec)}${why}`);
+  return ok;
 }
 
 /**

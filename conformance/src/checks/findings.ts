@@ -4,6 +4,8 @@ import { type Rule, ruleById, type Severity } from './rules';
 export interface Finding {
   ok: boolean | 'skip';
   message: string;
+  /** A failure that is only a recommendation, even under an error-level rule (`warn()`). */
+  warning?: true;
 }
 
 /** The verdict on one rule after the whole run. */
@@ -34,6 +36,14 @@ export class Findings {
     return ok;
   }
 
+  /**
+   * Records a failure of rule `id` that is only a recommendation (an OCF 1.0 code where 1.1
+   * recommends another): the rule fails as a warning unless another finding fails it outright.
+   */
+  warn(id: string, message: string): void {
+    this.add(id, { ok: false, message, warning: true });
+  }
+
   /** Records that rule `id` could not be checked here, and why. */
   skip(id: string, reason: string): void {
     this.add(id, { ok: 'skip', message: reason });
@@ -60,7 +70,10 @@ export class Findings {
       const failed = all.filter((f) => f.ok === false);
       const held = all.filter((f) => f.ok === true);
       const severity = this.severities.get(rule.id) ?? rule.severity;
-      if (failed.length > 0) return { ...rule, severity, status: 'failed', findings: failed };
+      if (failed.length > 0) {
+        const onlyWarnings = failed.every((f) => f.warning === true);
+        return { ...rule, severity: onlyWarnings ? 'warning' : severity, status: 'failed', findings: failed };
+      }
       if (held.length > 0) return { ...rule, severity, status: 'passed', findings: held };
       const reasons = all.length > 0 ? all : [{ ok: 'skip' as const, message: 'not exercised' }];
       return { ...rule, severity, status: 'skipped', findings: dedupe(reasons) };

@@ -1,4 +1,4 @@
-import { type CheckContext, settle, startBlocker, step } from './context';
+import { type CheckContext, describeResult, judge, settle, startBlocker, step } from './context';
 import { advertises } from './metadata-model';
 
 /** An action name no agent implements (valid for the executor's action grammar). */
@@ -6,8 +6,10 @@ export const UNKNOWN_ACTION = 'ocfkit-no-such-action';
 
 /**
  * Promotable cycle (contract §1.3, appendix 5): start leaves it unpromoted (monitor 0), promote 0
- * → monitor 8, promote again 0, demote 0 → monitor 0, demote again 0. Only when advertised; one
- * without the other is a failure.
+ * → monitor 8, promote again 0, demote 0 → monitor 0, demote again 0. Only when the agent is
+ * configured as a promotable clone (`--promotable`, conformance.json): Pacemaker promotes nothing
+ * else, and many agents advertise promote for a mode the configuration must select (pgsql's
+ * `rep_mode`). One action without the other is a failure either way.
  *
  * @example
  * await promotableChecks(ctx);
@@ -21,6 +23,11 @@ export async function promotableChecks(ctx: CheckContext): Promise<void> {
     ctx.findings.check(rule, false, `only ${hasP ? 'promote' : 'demote'} is advertised: a promotable agent needs both`);
     return;
   }
+  if (!ctx.promotable)
+    return ctx.findings.skip(
+      rule,
+      'promote/demote are advertised, but the agent is not configured as a promotable clone (--promotable, or "promotable": true in conformance.json): Pacemaker only promotes promotable clones',
+    );
   const every = ctx.monitorIntervalMs;
   const meta = { promotable: 'true', master_max: '1', promoted_max: '1', clone_max: '1', clone_node_max: '1', clone: '0' };
   const blocked = startBlocker(ctx);
@@ -91,7 +98,9 @@ export async function migrateChecks(ctx: CheckContext): Promise<void> {
 }
 
 /**
- * notify returns 0, stopped and running, pre and post (3 only when it is not advertised).
+ * notify returns 0, stopped and running, pre and post (3 only when it is not advertised). Only
+ * when the agent advertises notify or is configured as a clone: Pacemaker sends notifications
+ * (with clone meta) to clones only, and clone meta confuses agents that never run as one.
  *
  * @example
  * await notifyChecks(ctx);
@@ -99,7 +108,13 @@ export async function migrateChecks(ctx: CheckContext): Promise<void> {
 export async function notifyChecks(ctx: CheckContext): Promise<void> {
   const rule = 'notify.zero';
   if (ctx.rejected) return ctx.findings.skip(rule, ctx.rejected);
-  const ok = advertises(ctx.md, 'notify') ? [0] : [0, 3];
+  const advertised = advertises(ctx.md, 'notify');
+  if (!advertised && !ctx.clone)
+    return ctx.findings.skip(
+      rule,
+      'notify is not advertised and the agent is not configured as a clone (--clone, --promotable): Pacemaker never sends it notifications',
+    );
+  const ok = advertised ? [0] : [0, 3];
   const inst = ctx.runner.instances[0] as string;
   const node = ctx.runner.nodeName;
   const meta = (type: string) => ({
@@ -122,17 +137,35 @@ export async function notifyChecks(ctx: CheckContext): Promise<void> {
     notify_available_uname: node,
   });
   await step(ctx, rule, 'notify', ok, { label: 'pre-start notify', meta: meta('pre') });
-  const start = await settle(ctx, 'start', { label: 'start between notifications', meta: { notify: 'true', clone: '0', clone_max: '1' } });
+  const start = await settle(ctx, 'start', {
+    label: 'start between notifications',
+    meta: { notify: 'true', clone: '0', clone_max: '1', ...(ctx.promotable ? { promotable: 'true' } : {}) },
+  });
   if (start.result.rc === 0) await step(ctx, rule, 'notify', ok, { label: 'post-start notify', meta: meta('post') });
   await settle(ctx, 'stop', { label: 'cleanup: stop after notify' });
 }
 
 /**
- * An action the agent does not know returns 3 (contract §1.1).
+ * An action the agent does not know returns 3 (contract §1.1); LSB's 2 ("invalid argument"), which
+ * old agents return from their usage function, is a warning. An agent that checks its host before
+ * it looks at the action answers with validate-all's own failure here: then nothing can be told.
  *
  * @example
  * await unknownActionCheck(ctx);
  */
 export async function unknownActionCheck(ctx: CheckContext): Promise<void> {
-  await step(ctx, 'action.unknown', UNKNOWN_ACTION, [3], { label: `unknown action "${UNKNOWN_ACTION}"` });
+  const label = `unknown action "${UNKNOWN_ACTION}"`;
+  const rec = await ctx.runner.run(UNKNOWN_ACTION, { label });
+  const { rc, execStatus } = rec.result;
+  // without validate-all, the first probe tells the same: 5 there and here = checked before dispatch
+  const firstProbe = ctx.runner.records.find((r) => r.probe && r.instance === ctx.runner.instances[0]);
+  const before = ctx.validateRc ?? (firstProbe?.result.execStatus === 'done' ? firstProbe.result.rc : undefined);
+  if (execStatus === 'done' && rc !== 3 && rc !== 0 && before !== undefined && before !== 0 && before !== 7 && rc === before)
+    return ctx.findings.skip(
+      'action.unknown',
+      `${label} ${describeResult(rec)}, as ${ctx.validateRc !== undefined ? 'validate-all' : 'the first probe'} did: the agent checks its configuration or host before the action, so nothing can be told here`,
+    );
+  judge(ctx, 'action.unknown', rec, [3], label, {
+    2: 'the LSB code for an invalid argument; OCF says 3 (OCF_ERR_UNIMPLEMENTED) for an action the agent does not implement',
+  });
 }

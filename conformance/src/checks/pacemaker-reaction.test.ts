@@ -10,7 +10,10 @@ describe('pacemakerReaction', () => {
     expect(pacemakerReaction('start', false, 1)).toMatch(/start-failure-is-fatal/);
     expect(pacemakerReaction('start', false, 2)).toMatch(/start-failure-is-fatal/);
     expect(pacemakerReaction('promote', false, 2)).toMatch(/^hard failure/);
-    expect(pacemakerReaction('validate-all', false, 0)).toMatch(/passes crm_resource --validate/);
+    expect(pacemakerReaction('validate-all', false, 0, [6])).toMatch(/passes crm_resource --validate/);
+    expect(pacemakerReaction('validate-all', false, 6)).toBe('crm_resource --validate and pcs reject these parameters');
+    // a missing required parameter reported as 1 is not "a configuration that is fine"
+    expect(pacemakerReaction('validate-all', false, 1, [6])).toMatch(/^a configuration error reported as 1: .*soft failure/);
     expect(pacemakerReaction('ocfkit-no-such-action', false, 0)).toMatch(/takes the action as done/);
   });
 });

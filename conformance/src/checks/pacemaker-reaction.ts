@@ -1,21 +1,27 @@
 /**
- * What Pacemaker 2.1 does when `action` returns `rc` unexpectedly (contract §1.4, §2.1, §2.3),
- * so a failed check can say why the code matters.
+ * What Pacemaker 2.1 does when `action` returns `rc` instead of one of `expected` (contract §1.4,
+ * §2.1, §2.3), so a failed check can say why the code matters.
  *
  * @example
  * pacemakerReaction('monitor', true, 6) // 'fatal: Pacemaker bans the resource from every node'
+ * pacemakerReaction('validate-all', false, 1, [6]) // 'a configuration error reported as 1 ...'
  */
-export function pacemakerReaction(action: string, probe: boolean, rc: number): string {
+export function pacemakerReaction(action: string, probe: boolean, rc: number, expected: readonly number[] = [0]): string {
   if (probe) {
     if (rc === 6) return 'fatal: Pacemaker bans the resource from every node';
     if (rc === 5 || rc === 2) return 'masked: Pacemaker records it as not running here and bans it from this node';
     if (rc === 0 || rc === 8)
       return 'Pacemaker believes it is active here; if it is active elsewhere too it runs multiple-active recovery (stop everywhere, start once)';
   }
-  if (action === 'validate-all')
-    return rc === 0
-      ? 'a broken configuration passes crm_resource --validate and pcs, and fails later, at start, on every node'
-      : 'crm_resource --validate and pcs reject a configuration that is fine';
+  if (action === 'validate-all') {
+    if (rc === 0) return 'a broken configuration passes crm_resource --validate and pcs, and fails later, at start, on every node';
+    if (expected.includes(0)) return 'crm_resource --validate and pcs reject these parameters';
+    return `a configuration error reported as ${rc}: the same check at start is ${
+      rc === 1 || rc === 7
+        ? 'a soft failure, so Pacemaker retries the start instead of giving up'
+        : 'not the fatal 6 that bans it everywhere'
+    }`;
+  }
   if (rc === 0 && action !== 'monitor')
     return 'Pacemaker takes the action as done (an unsupported action that "succeeds" hides that nothing happened)';
   if (action === 'stop') return 'a failed stop makes Pacemaker fence the node (or, without fencing, block the resource)';

@@ -1,7 +1,19 @@
-import { type CheckContext, skipAll, step } from './context';
+import { type CheckContext, describeResult, judge, skipAll, step, type Tolerated } from './context';
 import { advertises, type MdParam } from './metadata-model';
 
 const RULES = ['validate.good', 'validate.missing-required', 'validate.invalid-value', 'validate.typed-value'];
+
+/** OCF 1.0's code for bad arguments, accepted with a warning where 1.1 recommends 6. */
+export const RC2_FOR_CONFIG: Tolerated = {
+  2: "OCF 1.0's code for invalid arguments; OCF 1.1 recommends 6 (OCF_ERR_CONFIGURED), which Pacemaker treats as fatal everywhere rather than on this node only",
+};
+
+/**
+ * Codes that say "this host cannot run the agent with these parameters" rather than "the
+ * parameters are wrong": 5 (software missing), 4 (privileges), 2 (OCF 1.1: invalid on this host).
+ * Pacemaker bans the resource from this node only and runs it elsewhere.
+ */
+export const HOST_CODES = new Set([2, 4, 5]);
 
 /**
  * A value the meta-data's own type for `p` rules out, or `undefined` for free-form strings.
@@ -17,9 +29,15 @@ export function invalidValueFor(p: MdParam): string | undefined {
 }
 
 /**
- * validate-all (contract §1.3): 0 with good parameters, 6 without a required one, 6 (or 2 when
- * host-specific) for each configured invalid value; and (a warning) for a value the meta-data's
- * own content type rules out.
+ * validate-all (contract §1.3): 0 with good parameters, 6 without a required one (2 with a
+ * warning), 6 (or 2 when host-specific) for each configured invalid value; and (a warning) for a
+ * value the meta-data's own content type rules out.
+ *
+ * With the given parameters: 2, 4 or 5 mean this host cannot run the agent (the software is
+ * missing): nothing can be judged, and the checks that need a running resource are skipped with
+ * the reason. 6 means the parameters are rejected (same skip, and validate.good fails). Anything
+ * else (1, 3, 7, a timeout) is not about the parameters: validate.good fails and the lifecycle
+ * still runs, as ocf-tester does.
  *
  * @example
  * await validateChecks(ctx);
@@ -30,14 +48,32 @@ export async function validateChecks(ctx: CheckContext): Promise<void> {
     return;
   }
   const good = ctx.runner.paramsOf();
-  const { rec, ok } = await step(ctx, 'validate.good', 'validate-all', [0], { label: 'validate-all with the given parameters' });
-  if (!ok && rec.result.execStatus === 'done')
-    ctx.rejected = `validate-all rejects the given parameters (rc ${rec.result.rc}${rec.result.exitReason ? `: ${rec.result.exitReason}` : ''}); give parameters that validate (-p, --params, conformance.json)`;
+  const label = 'validate-all with the given parameters';
+  const rec = await ctx.runner.run('validate-all', { label });
+  const { rc, execStatus } = rec.result;
+  const done = execStatus === 'done';
+  if (done) ctx.validateRc = rc;
+  if (done && HOST_CODES.has(rc)) {
+    const why = `validate-all says this host cannot run the agent with these parameters (${describeResult(rec)})`;
+    ctx.findings.skip('validate.good', `${why}: install what it needs, or give parameters valid on this host`);
+    ctx.rejected = `${why}; Pacemaker would run it elsewhere`;
+  } else {
+    const ok = judge(ctx, 'validate.good', rec, [0], label);
+    if (!ok && done && rc === 6)
+      ctx.rejected = `validate-all rejects the given parameters (${describeResult(rec)}); give parameters that validate (-p, --params, conformance.json)`;
+  }
+  // An agent that checks its host first (software, cloud metadata) answers every validate-all
+  // with the same failure here: that says nothing about how it treats the parameters.
+  const unjudgeable = (r: number) => ctx.validateRc !== undefined && ctx.validateRc !== 0 && r === ctx.validateRc;
   const required = (ctx.md?.params ?? []).filter((p) => p.required);
   if (required.length === 0) ctx.findings.skip('validate.missing-required', 'no parameter is required');
   for (const p of required) {
     const { [p.name]: _, ...rest } = good;
-    await step(ctx, 'validate.missing-required', 'validate-all', [6], { label: `validate-all without required ${p.name}`, params: rest });
+    const what = `validate-all without required ${p.name}`;
+    const r = await ctx.runner.run('validate-all', { label: what, params: rest });
+    if (r.result.execStatus === 'done' && unjudgeable(r.result.rc))
+      ctx.findings.skip('validate.missing-required', `${what} ${describeResult(r)}, as with all parameters given: cannot tell`);
+    else judge(ctx, 'validate.missing-required', r, [6], what, RC2_FOR_CONFIG);
   }
   const invalid = Object.entries(ctx.invalid ?? {});
   if (invalid.length === 0)

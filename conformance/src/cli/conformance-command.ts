@@ -28,6 +28,9 @@ Options:
                            invalid, requires, netns; see conformance/README.md)
       --second NAME=VALUE  parameter of the second instance (repeatable; default: derived)
       --invalid NAME=VALUE a value validate-all must reject (repeatable)
+      --promotable         run it as a promotable clone (promotable.cycle; Pacemaker promotes
+                           nothing else)
+      --clone              run it as a clone (notifications with clone meta)
       --netns ADDR/PREFIX  run the agent inside a private network namespace whose dummy
                            interface (\${NIC} in values) carries this address
       --profile P          environment: execd (default), crm_resource, ocf-tester
@@ -102,6 +105,8 @@ export const conformanceCommand: Command = {
       params: { type: 'string' },
       second: { type: 'string', multiple: true },
       invalid: { type: 'string', multiple: true },
+      promotable: { type: 'boolean' },
+      clone: { type: 'boolean' },
       netns: { type: 'string' },
       profile: { type: 'string' },
       all: { type: 'boolean' },
@@ -134,6 +139,8 @@ export const conformanceCommand: Command = {
       if (p) cfg.params = { ...cfg.params, ...p };
       if (second) cfg.second = second;
       if (invalid) cfg.invalid = invalid;
+      if (values.promotable) cfg.promotable = true;
+      if (values.clone) cfg.clone = true;
       if (values.netns) cfg.netns = { address: values.netns };
       jobs = [{ target: resolveTarget(positionals[0] as string), cfg }];
     }

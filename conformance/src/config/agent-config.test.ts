@@ -22,6 +22,8 @@ describe('conformance.json', () => {
         params: { a: '1' },
         second: { a: '2' },
         invalid: { a: 'x' },
+        promotable: true,
+        clone: true,
         requires: { root: true, commands: ['ip'] },
         netns: { address: '192.0.2.1/24' },
         ci: false,
@@ -33,6 +35,8 @@ describe('conformance.json', () => {
       params: { a: '1' },
       second: { a: '2' },
       invalid: { a: 'x' },
+      promotable: true,
+      clone: true,
       requires: { root: true, commands: ['ip'] },
       netns: { address: '192.0.2.1/24' },
       ci: false,
@@ -49,6 +53,8 @@ describe('conformance.json', () => {
     expect(() => loadAgentConfig(unknown)).toThrow(`${unknown}: unknown field "parms"`);
     const shell = file('{"setup": "./s.sh && rm -rf /"}');
     expect(() => loadAgentConfig(shell)).toThrow(`${shell}: setup must be a non-empty array of strings (an argv, no shell)`);
+    const flag = file('{"promotable": "yes"}');
+    expect(() => loadAgentConfig(flag)).toThrow(`${flag}: promotable must be a boolean, got "yes"`);
     const notJson = file('{');
     expect(() => loadAgentConfig(notJson)).toThrow(`${notJson}: not valid JSON`);
   });

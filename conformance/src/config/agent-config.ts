@@ -13,6 +13,10 @@ export interface AgentConfig {
   second?: Record<string, string>;
   /** Values validate-all must reject, by parameter name. */
   invalid?: Record<string, string>;
+  /** Run as a promotable clone (promotable.cycle runs; implies clone). */
+  promotable?: boolean;
+  /** Run as a clone (notifications are sent with clone meta). */
+  clone?: boolean;
   /** What must exist, else the agent is skipped with the reason. */
   requires?: { root?: boolean; commands?: string[] };
   /** Run every action but meta-data inside a private network namespace with a dummy interface carrying this address. */
@@ -27,7 +31,7 @@ export interface AgentConfig {
   dir?: string;
 }
 
-const KEYS = new Set(['params', 'second', 'invalid', 'requires', 'netns', 'ci', 'setup', 'teardown', '$comment']);
+const KEYS = new Set(['params', 'second', 'invalid', 'promotable', 'clone', 'requires', 'netns', 'ci', 'setup', 'teardown', '$comment']);
 
 function stringMap(v: unknown, where: string): Record<string, string> | undefined {
   if (v === undefined) return undefined;
@@ -74,9 +78,11 @@ export function loadAgentConfig(file: string): AgentConfig {
     if (typeof n.address !== 'string') throw new Error(`${file}: netns.address must be a string like "192.0.2.1/24"`);
     cfg.netns = { address: n.address };
   }
-  if (o.ci !== undefined) {
-    if (typeof o.ci !== 'boolean') throw new Error(`${file}: ci must be a boolean`);
-    cfg.ci = o.ci;
+  for (const key of ['ci', 'promotable', 'clone'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new Error(`${file}: ${key} must be a boolean, got ${JSON.stringify(v)}`);
+    cfg[key] = v;
   }
   for (const key of ['setup', 'teardown'] as const) {
     const v = o[key];

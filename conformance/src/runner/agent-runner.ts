@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Executor, type OpResult } from '@ocfkit/engine';
 import type { Profile } from '../profiles/profiles';
-import { findMarked, killAll, type MarkedProcess } from './orphans';
+import { CGROUP_VAR, CgroupEntries } from './cgroup-entry';
+import { OpCgroups } from './op-cgroup';
+import { describeProcess, findMarked, killAll, type MarkedProcess, settle } from './orphans';
 
 /** Marks every process of one op; anything still carrying it afterwards was left behind. */
 export const OP_MARKER = 'OCFKIT_CONFORMANCE_OP';
@@ -45,7 +47,11 @@ export interface OpRecord {
   /** The op was meant to be killed early (no timing or exit-reason verdicts). */
   killed: boolean;
   result: OpResult;
-  /** Processes carrying this op's marker after it ended (killed afterwards). */
+  /**
+   * Processes of this op still alive after it ended (and after a short grace for ops that may
+   * leave nothing): in its cgroup, or carrying its environment marker. Killed afterwards unless
+   * the action may leave the service running.
+   */
   leftovers: MarkedProcess[];
 }
 
@@ -62,12 +68,16 @@ export interface RunnerOptions {
   profile: Profile;
   /** ms an action may take: the advertised timeout of `action` (updated once meta-data is known). */
   timeoutFor(action: string): number;
+  /** How long a process may take to exit after its op before it counts as left behind (ms; default 2000). */
+  orphanGraceMs?: number;
 }
 
 /**
  * The one way the suite invokes an agent: through the engine's {@link Executor} (so environment,
- * process groups and timeouts are pacemaker-execd's), with the chosen profile's environment, a
- * per-op marker for orphan detection, and every op recorded for the cross-cutting checks.
+ * process groups and timeouts are pacemaker-execd's), with the chosen profile's environment, every
+ * op in a cgroup of its own (as root; see {@link OpCgroups}) plus an environment marker, and every
+ * op recorded for the cross-cutting checks. What an op leaves in its cgroup cannot escape by
+ * clearing its environment, changing user (`su -`) or daemonizing.
  *
  * @example
  * const runner = new AgentRunner({ path, provider: 'heartbeat', type: 'Dummy', instances: { a: {} }, profile, timeoutFor: () => 20_000 });
@@ -82,11 +92,19 @@ export class AgentRunner {
   private readonly ex = new Executor({ cwd: '/', nodeName: this.nodeName });
   private seq = 0;
   private readonly firstInstance: string;
+  /** Per-op cgroups, or why processes are tracked by their environment marker only. */
+  readonly cgroups: OpCgroups | { unavailable: string };
+  private readonly entries = new CgroupEntries();
+  /** The cgroups of ops that may leave the service running, by instance (checked after stop). */
+  private readonly serviceCgroups = new Map<string, string[]>();
+  private readonly graceMs: number;
 
   constructor(private readonly options: RunnerOptions) {
     const first = Object.keys(options.instances)[0];
     if (first === undefined) throw new Error('AgentRunner needs at least one instance');
     this.firstInstance = first;
+    this.graceMs = options.orphanGraceMs ?? 2000;
+    this.cgroups = OpCgroups.open(this.runId);
   }
 
   /** Adds (or replaces) an instance and its default parameters. */
@@ -116,28 +134,33 @@ export class AgentRunner {
   async run(action: string, opts: RunOptions): Promise<OpRecord> {
     const instance = opts.instance ?? this.firstInstance;
     const direct = opts.direct === true || opts.path !== undefined || this.options.wrapperPath === undefined;
-    const id =
-      opts.path !== undefined ? `${instance}--copy` : direct && this.options.wrapperPath !== undefined ? `${instance}--direct` : instance;
+    const target = opts.path ?? (direct ? this.options.path : (this.options.wrapperPath as string));
+    const seq = ++this.seq;
+    // An op run as another user cannot enter a root-owned cgroup: the environment marker tracks it.
+    const cgroup = this.cg && opts.user === undefined ? this.cg.create(`op-${seq}`) : undefined;
+    // ops run one at a time: re-registering the instance points it at this op's executable, and
+    // OCF_RESOURCE_INSTANCE stays the instance's own name
     this.ex.register({
-      id,
+      id: instance,
       provider: this.options.provider,
       type: this.options.type,
       params: opts.params ?? this.paramsOf(instance),
-      path: opts.path ?? (direct ? this.options.path : (this.options.wrapperPath as string)),
+      path: cgroup ? this.entries.for(target) : target,
     });
     const intervalMs = opts.intervalMs ?? 0;
     const probe = action === 'monitor' && intervalMs === 0;
     const advertised = this.options.timeoutFor(action);
-    const opMark = `${this.runId}/${++this.seq}`;
+    const opMark = `${this.runId}/${seq}`;
     const env: Record<string, string | undefined> = {
       ...this.options.profile.env({ action, probe, intervalMs }),
       [OP_MARKER]: opMark,
       [RSC_MARKER]: `${this.runId}/${instance}`,
+      ...(cgroup ? { [CGROUP_VAR]: cgroup } : {}),
       ...opts.env,
     };
     if (action !== 'meta-data') env.OCF_RESKEY_CRM_meta_timeout ??= String(advertised);
     const result = await this.ex.run({
-      rsc: id,
+      rsc: instance,
       action,
       ...(intervalMs > 0 ? { intervalMs } : {}),
       timeoutMs: opts.killAfterMs ?? advertised + Math.max(advertised, 10_000),
@@ -145,18 +168,32 @@ export class AgentRunner {
       env,
       ...(opts.user !== undefined ? { user: opts.user } : {}),
     });
-    const leftovers = await this.leftovers(opMark);
-    if (!AgentRunner.mayLeaveProcesses(action)) killAll(leftovers);
+    const service = AgentRunner.mayLeaveProcesses(action);
+    const find = () => this.union(findMarked(OP_MARKER, opMark), cgroup);
+    // a process of an op that must leave nothing gets a grace to exit (a logging subshell ending)
+    const leftovers = service ? find() : await settle(find, this.graceMs);
+    if (cgroup && service) this.serviceCgroups.set(instance, [...(this.serviceCgroups.get(instance) ?? []), cgroup]);
+    else if (cgroup && this.cg) {
+      if (leftovers.length > 0) await this.cg.kill(cgroup);
+      this.cg.release(cgroup);
+    }
+    if (!service) killAll(leftovers);
     const rec: OpRecord = { label: opts.label, action, instance, probe, killed: opts.killAfterMs !== undefined, result, leftovers };
     this.records.push(rec);
     this.onOp?.(rec);
     return rec;
   }
 
-  /** Processes still marked for `instance` (after a stop there should be none); they are killed. */
-  remainingOf(instance: string): MarkedProcess[] {
-    const procs = findMarked(RSC_MARKER, `${this.runId}/${instance}`);
+  /**
+   * Processes of `instance` still alive after a grace (after a stop there should be none): in the
+   * cgroups of its start/promote/... ops, or carrying its marker. They are killed.
+   */
+  async remainingOf(instance: string): Promise<MarkedProcess[]> {
+    const dirs = this.serviceCgroups.get(instance) ?? [];
+    const find = () => dirs.reduce((acc, d) => this.union(acc, d), findMarked(RSC_MARKER, `${this.runId}/${instance}`));
+    const procs = await settle(find, this.graceMs);
     killAll(procs);
+    for (const d of dirs) await this.cg?.kill(d);
     return procs;
   }
 
@@ -165,18 +202,35 @@ export class AgentRunner {
     return SERVICE_ACTIONS.has(action);
   }
 
-  /** Stops the executor and kills anything this run left behind. */
-  async close(): Promise<void> {
+  /**
+   * Stops the executor and kills anything this run left behind: every process in the run's
+   * cgroups (wherever it re-parented and whatever it did to its environment) or carrying its
+   * marker. Returns what it killed.
+   */
+  async close(): Promise<MarkedProcess[]> {
     await this.ex.close();
-    killAll(findMarked(RSC_MARKER, `${this.runId}/`, true));
+    // what is still exiting after the last op gets the same grace as after any op
+    const root = this.cg?.root;
+    const marked = await settle(() => this.union(findMarked(RSC_MARKER, `${this.runId}/`, true), root), this.graceMs);
+    killAll(marked);
+    await this.cg?.close();
+    this.entries.remove();
+    return marked;
   }
 
-  private async leftovers(opMark: string): Promise<MarkedProcess[]> {
-    let found = findMarked(OP_MARKER, opMark);
-    if (found.length === 0) return [];
-    // a child may be exiting right now; look again shortly before calling it left behind
-    await new Promise((r) => setTimeout(r, 300));
-    found = findMarked(OP_MARKER, opMark);
-    return found;
+  /** The per-op cgroups, when this host has them. */
+  private get cg(): OpCgroups | undefined {
+    return this.cgroups instanceof OpCgroups ? this.cgroups : undefined;
+  }
+
+  /** `procs` plus the processes in cgroup `dir` not already in it. */
+  private union(procs: MarkedProcess[], dir: string | undefined): MarkedProcess[] {
+    if (!dir || !this.cg) return procs;
+    const seen = new Set(procs.map((p) => p.pid));
+    const extra = this.cg
+      .pids(dir)
+      .filter((pid) => !seen.has(pid) && pid !== process.pid)
+      .map(describeProcess);
+    return [...procs, ...extra];
   }
 }

@@ -42,10 +42,37 @@ export function findMarked(name: string, value: string, prefix = false): MarkedP
         `cannot tell whether pid ${pid} (${stat.comm}) was left behind: /proc/${pid}/environ: ${code} (run as root with CAP_SYS_PTRACE)`,
       );
     }
-    if (!environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle))) continue;
-    found.push({ pid, command: (procCmdline(pid) ?? []).filter(Boolean).join(' ') });
+    const hit = environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle));
+    if (hit) found.push(describeProcess(pid));
   }
   return found;
+}
+
+/**
+ * A pid with its command line (empty when it exited meanwhile).
+ *
+ * @example
+ * describeProcess(4242) // { pid: 4242, command: 'crm_mon --daemonize ...' }
+ */
+export function describeProcess(pid: number): MarkedProcess {
+  return { pid, command: (procCmdline(pid) ?? []).filter(Boolean).join(' ') };
+}
+
+/**
+ * What `find` still returns after a grace: looks every 100 ms and returns `[]` as soon as nothing
+ * is found, else the last finding after `graceMs`. A child that is just exiting (a logging
+ * subshell) is no orphan.
+ *
+ * @example
+ * const left = await settle(() => findMarked('OCFKIT_CONFORMANCE_OP', mark), 2000);
+ */
+export async function settle(find: () => MarkedProcess[], graceMs: number, stepMs = 100): Promise<MarkedProcess[]> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const found = find();
+    if (found.length === 0 || Date.now() >= until) return found;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
 }
 
 /**

@@ -12,21 +12,24 @@ function agent(name: string, firstLine: string): string {
 }
 
 describe('sandboxPath', () => {
-  it('holds only the interpreter an env shebang needs', () => {
+  it('holds the interpreter an env shebang needs and the base system, no service binary', () => {
     const nodeAgent = agent('n', '#!/usr/bin/env node');
     expect(envInterpreter(nodeAgent)).toBe('node');
     const sb = sandboxPath(nodeAgent);
-    expect(readdirSync(sb.dir)).toEqual(['node']);
+    const names = readdirSync(sb.dir);
     expect(readlinkSync(join(sb.dir, 'node'))).toBe(process.execPath);
+    expect(names).toEqual(expect.arrayContaining(['sh', 'cat', 'basename', 'grep', 'sed']));
+    // installed here, but the service binaries of agents: hidden
+    expect(names.filter((n) => ['ip', 'crm_mon', 'psql', 'xmllint', 'ocf-tester'].includes(n))).toEqual([]);
     sb.remove();
     expect(existsSync(sb.dir)).toBe(false);
   });
 
-  it('is empty for an agent with an absolute interpreter', () => {
+  it('holds only the base system for an agent with an absolute interpreter', () => {
     const shAgent = agent('s', '#!/bin/sh');
     expect(envInterpreter(shAgent)).toBeUndefined();
     const sb = sandboxPath(shAgent);
-    expect(readdirSync(sb.dir)).toEqual([]);
+    expect(readdirSync(sb.dir)).not.toContain('node');
     sb.remove();
   });
 });

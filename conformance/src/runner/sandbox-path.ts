@@ -41,12 +41,26 @@ function which(name: string): string | undefined {
 }
 
 /**
+ * The base system every node has whatever software it lacks (POSIX utilities, coreutils, grep,
+ * sed, awk, findutils, procps, util-linux basics): a shell agent may use them anywhere, also in
+ * meta-data (`$(basename $0)`), so hiding them would judge the sandbox, not the agent.
+ */
+export const BASE_UTILITIES = [
+  'sh', 'bash', 'dash', 'cat', 'basename', 'dirname', 'echo', 'printf', 'sed', 'grep', 'egrep', 'fgrep', 'awk', 'mawk', 'gawk',
+  'tr', 'cut', 'head', 'tail', 'sort', 'uniq', 'wc', 'expr', 'test', '[', 'true', 'false', 'sleep', 'date', 'id', 'whoami',
+  'hostname', 'uname', 'mkdir', 'rmdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'chgrp', 'ls', 'touch', 'readlink',
+  'realpath', 'stat', 'env', 'mktemp', 'tee', 'xargs', 'find', 'ps', 'kill', 'pgrep', 'pkill', 'logger', 'getopt', 'flock',
+  'seq', 'od', 'tac', 'nohup', 'timeout', 'setsid', 'sync', 'df', 'du', 'which',
+]; // biome-ignore format: a word list
+
+/**
  * A directory to use as PATH when the agent's binaries must look absent (ocf-tester's
- * `OCF_TESTER_FAIL_HAVE_BINARY` case): it holds only the interpreter an `env` shebang needs
- * (`node` for ocfkit agents), nothing else. Call `remove()` when done.
+ * `OCF_TESTER_FAIL_HAVE_BINARY` case): it holds the base system ({@link BASE_UTILITIES}) and the
+ * interpreter an `env` shebang needs (`node` for ocfkit agents), nothing else — no service
+ * binary. Call `remove()` when done.
  *
  * @example
- * const sb = sandboxPath('/usr/lib/ocf/resource.d/ocfkit/Dummy'); // sb.dir contains only `node`
+ * const sb = sandboxPath('/usr/lib/ocf/resource.d/ocfkit/Dummy'); // sb.dir: node, sh, cat, basename, ...
  */
 export function sandboxPath(agentPath: string): { dir: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), 'ocfkit-conformance-path-'));
@@ -54,9 +68,9 @@ export function sandboxPath(agentPath: string): { dir: string; remove(): void } 
   const dir = join(root, 'bin');
   mkdirSync(dir, { mode: 0o755 });
   const interp = envInterpreter(agentPath);
-  if (interp !== undefined) {
-    const target = interp === 'node' ? process.execPath : which(interp);
-    if (target !== undefined) symlinkSync(target, join(dir, interp));
+  for (const name of new Set([...BASE_UTILITIES, ...(interp !== undefined ? [interp] : [])])) {
+    const target = name === 'node' ? process.execPath : which(name);
+    if (target !== undefined) symlinkSync(target, join(dir, name));
   }
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

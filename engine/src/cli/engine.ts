@@ -22,7 +22,8 @@ Options:
   -O, --save-output FILE  write the CIB as it would be after the transition completes
                           (like crm_simulate -S -O), so any script can compare placements
   -t, --now TIME          the scheduler's "now": seconds since the epoch or an ISO 8601 date
-                          (default: the current time); failure-timeout is judged against it
+                          (default: the input's execution-date, as pe-input files hold it, else
+                          the current time); failure-timeout is judged against it
   -h, --help              show this help
 `;
 
@@ -81,7 +82,8 @@ async function simulate(argv: string[], io: Io): Promise<number> {
     throw new UsageError('--graph-format only applies to --save-graph FILE');
   const format = saveGraph === undefined ? undefined : graphFormat(saveGraph, values['graph-format']);
   const cib = importCib(text);
-  const now = parseNow(values.now);
+  // A saved pe-input carries the scheduler's "now" as execution-date (Pacemaker's habit): replay at that time.
+  const now = parseNow(values.now ?? cib.attrs['execution-date']);
   const result = schedule({ cib, now });
   if (values.scores) io.out(`Allocation scores:\n${result.scores.map((l) => `  ${l}\n`).join('')}\n`);
   io.out(result.summary);

@@ -1,10 +1,12 @@
 import { parseDuration } from '@ocfkit/sdk';
 import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { importCib } from '../cib/import.js';
+import { fencingStatusText, loadHistory } from '../fencing/history-file';
 import { adminCall, adminWatch, runDirOf } from '../node/admin-client.js';
 import { RUN_DIR_ENV } from '../node/admin-protocol.js';
 import { type ClusterStatus, clusterStatus } from '../node/status.js';
 import { statusText, statusXml } from '../node/status-format.js';
+import { DEFAULT_HISTORY } from './fence';
 
 const HELP = `Usage: ocfkit status [-A] [--output-as text|xml|json] [--watch [--interval DURATION]] [--run-dir DIR]
 
@@ -19,6 +21,8 @@ Options:
                               --interval (default 5s); ends with Ctrl-C
   -i, --interval DURATION     refresh period with --watch (5s, 500ms, 1min)
       --run-dir DIR           the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
+  -m, --fence-history         show the whole fencing history (failed and pending ones are always shown)
+      --fencing-history FILE  the fencing history (default ${DEFAULT_HISTORY})
   -h, --help                  show this help
 `;
 
@@ -29,6 +33,8 @@ const OPTIONS = {
   interval: { type: 'string', short: 'i' },
   'run-dir': { type: 'string' },
   'one-shot': { type: 'boolean', short: '1' },
+  'fence-history': { type: 'boolean', short: 'm' },
+  'fencing-history': { type: 'string' },
 } as const;
 
 /** The status of the daemon at `runDir`, with the controller's name. */
@@ -72,7 +78,10 @@ export const statusCommand: Command = {
     const runDir = runDirOf(values['run-dir']);
     const show = async () => {
       const { status, controller } = await fetchStatus(runDir);
-      return render(format, status, controller, values['show-node-attributes'] === true);
+      const text = render(format, status, controller, values['show-node-attributes'] === true);
+      if (format !== 'text') return text;
+      const fencing = loadHistory(values['fencing-history'] ?? DEFAULT_HISTORY);
+      return text + fencingStatusText(fencing, values['fence-history'] === true);
     };
     if (!values.watch) {
       io.out(await show());

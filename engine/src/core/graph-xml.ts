@@ -200,7 +200,7 @@ function describe(ws: WorkingSet, a: GraphAction): Described {
   const rsc = a.rsc === undefined ? undefined : ws.byId.get(a.rsc);
   const clone = rsc && cloneOf(rsc);
   const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';
-  // An instance matched to history has Pacemaker's "clone name": its keys use the configured id.
+  // An instance matched to history has Pacemaker's "clone name": its keys use the clone name
   // (the history id it was found under: the configured id, or a numbered one older versions wrote).
   const cloneName = rsc?.cloneName ?? (rsc?.orphan === true ? configuredId(rsc) : undefined);
   if (rsc && clone && anonymous(clone) && cloneName !== undefined) {

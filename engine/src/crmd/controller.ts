@@ -204,7 +204,9 @@ export class Controller {
         this.trigger('shutdown: stopping every resource');
         break;
       case 'poke':
-        this.trigger(ev.reason);
+        // A hint, not a change: a running transition finishes first, then the scheduler runs again.
+        this.dirty = true;
+        if (!this.transition) this.log('info', `recompute: ${ev.reason}`);
         break;
     }
     this.step(now);
@@ -283,6 +285,10 @@ export class Controller {
 
   /** Pacemaker's `clear_failcount` for failures whose `failure-timeout` has passed. */
   private clearExpired(nowS: number): void {
+    const anyFailure = this.current.status.some((s) =>
+      s.transient.some((set) => set.pairs.some((p) => p.name.startsWith('last-failure-'))),
+    );
+    if (!anyFailure) return;
     const ws = unpack(this.current, nowS);
     for (const p of ws.primitives) {
       if (p.failureTimeoutS <= 0) continue;

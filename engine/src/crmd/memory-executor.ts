@@ -35,6 +35,8 @@ export class MemoryExecutor {
   static fromCib(cib: Cib, now: number): MemoryExecutor {
     const m = new MemoryExecutor();
     const ws = unpack(cib, now);
+    // Call ids continue after the history's, as an executor that recorded it would count.
+    m.callId = Math.max(0, ...cib.status.flatMap((s) => s.lrm.flatMap((r) => r.ops.map((o) => o.callId))));
     for (const p of ws.primitives)
       for (const n of p.runningOn) m.active.set(key(n.uname, historyName(p)), p.role === 'Promoted' ? 'Promoted' : 'Started');
     return m;

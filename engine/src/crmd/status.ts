@@ -34,9 +34,12 @@ export function setMembership(cib: Cib, uname: string, online: boolean): Cib {
  * `dropRecurring` removes the resource's recurring entries first (after a stop, or a cancel).
  */
 export function recordOps(cib: Cib, uname: string, agent: ActionAgent, entries: LrmOp[], dropRecurring = false): Cib {
-  // Pacemaker records an anonymous clone instance under the configured id (`<primitive id>`).
-  const id = agent.id;
   return updateNode(cib, uname, (s) => {
+    // Pacemaker records an anonymous clone instance under the configured id (`<primitive id>`),
+    // unless the node's history knows it only by its instance id (`long-id`, `ping:1`), as the
+    // controller's get_lrm_resource falls back to.
+    const known = (id: string | undefined) => id !== undefined && s.lrm.some((r) => r.id === id);
+    const id = !known(agent.id) && known(agent.longId) ? (agent.longId as string) : agent.id;
     const lrm = [...s.lrm];
     let i = lrm.findIndex((r) => r.id === id);
     if (i < 0) {

@@ -49,3 +49,29 @@ export function formatHistory(entries: readonly HistoryEntry[]): string[] {
     return `${e.action} of ${e.target} ${state}: ${parts.join(', ')}${e.reason ? `\n  reason: ${e.reason}` : ''}`;
   });
 }
+
+/**
+ * The fencing part of `ocfkit status`, as crm_mon prints it: failed operations (the latest per
+ * target and action) always, pending ones always, every operation with `all`. Empty when there
+ * is nothing to show.
+ *
+ * @example
+ * fencingStatusText(entries, false) // "\nFailed Fencing Actions:\n  * reboot of node2 failed: delegate=node1, ...\n"
+ */
+export function fencingStatusText(entries: readonly HistoryEntry[], all: boolean): string {
+  const latest = new Map<string, HistoryEntry>();
+  for (const e of entries) latest.set(`${e.target}\0${e.action}`, e);
+  const failed = [...latest.values()].filter((e) => e.state === 'failed');
+  const pending = entries.filter((e) => e.state === 'pending');
+  const line = (e: HistoryEntry) => {
+    const when = e.completedAt !== undefined ? new Date(e.completedAt).toISOString() : undefined;
+    const verb = e.state === 'success' ? 'successful' : e.state;
+    const last = when ? `, ${e.state === 'failed' ? 'last-failed' : 'completed'}='${when}'` : '';
+    return `  * ${e.action} of ${e.target} ${verb}: delegate=${e.delegate ?? 'none'}, origin=${e.origin}${last}`;
+  };
+  let out = '';
+  if (failed.length > 0) out += `\nFailed Fencing Actions:\n${failed.map(line).join('\n')}\n`;
+  if (pending.length > 0) out += `\nPending Fencing Actions:\n${pending.map(line).join('\n')}\n`;
+  if (all && entries.length > 0) out += `\nFencing History:\n${[...entries].reverse().map(line).join('\n')}\n`;
+  return out;
+}

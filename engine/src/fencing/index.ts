@@ -7,6 +7,7 @@
  */
 export { fenceArgs, isFencerParam, stdinText } from './args';
 export { type DeviceRegistration, fenceDevicesFromCib } from './cib-devices';
+export { fenceForController, fencerConfigFromCib, stonithActionOf } from './controller-bridge';
 export {
   actionRetries,
   actionTimeoutMs,
@@ -18,7 +19,7 @@ export {
   hostCheck,
 } from './device';
 export { type FenceAction, Fencer, type FencerConfig, type FencerEffect, type FencerInput, type HistoryEntry } from './fencer';
-export { formatHistory, loadHistory, saveHistory } from './history-file';
+export { fencingStatusText, formatHistory, loadHistory, saveHistory } from './history-file';
 export { type FenceMetadata, type FenceParameter, parseFenceMetadata } from './metadata';
 export { recordFenced } from './record';
 export { type DeviceResult, type Eligibility, FenceRunner, type RunnerOptions } from './runner';

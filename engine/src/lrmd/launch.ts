@@ -125,11 +125,17 @@ export function launch(opts: LaunchOptions): Launched {
       clearTimeout(timer);
       // Heartbeat mode: the agent died of (or after) SIGTERM; its children must not outlive it.
       if (timedOut || cancelled) killGroup(pid, 'SIGKILL');
-      const drain = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish(code, signal);
-      }, DRAIN_MS);
+      // On a loaded host this timer can be due before the loop has read what the agent wrote:
+      // give the poll phase one turn (setImmediate runs after it) before dropping the pipes.
+      const drain = setTimeout(
+        () =>
+          setImmediate(() => {
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            finish(code, signal);
+          }),
+        DRAIN_MS,
+      );
       child.on('close', () => {
         clearTimeout(drain);
         finish(code, signal);

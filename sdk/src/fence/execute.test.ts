@@ -107,7 +107,7 @@ describe('executeFence', () => {
     expect(await d.run([], 'action=validate-all\nip=x\n')).toEqual({ rc: 0, out: '', err: '' });
     expect((await d.run([], 'action=off\nip=x\n')).err).toBe('ERROR: Failed: action off needs a plug (plug=, port= or -n)\n');
     expect((await d.run(['-o', 'dance', '-a', 'x'])).err).toBe("ERROR: Failed: Unrecognised action 'dance'\n");
-    expect((await d.run(['--bogus', '-a', 'x'])).err).toBe('ERROR: Failed: unknown option --bogus\n');
+    expect((await d.run(['--bogus', '-o', 'list', '-a', 'x'])).err).toBe('ERROR: Failed: unknown option --bogus\n');
   });
 
   it('refuses declarations that would clash with the fence-agents interface', () => {

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { requireTool } from '@ocfkit/sdk/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAgentTable } from '../debian/agent-table';
+import { compareWithReviewed, loadReviewed } from '../debian/reviewed';
+import { type AgentSweep, sweep } from '../debian/sweep';
+
+/**
+ * The suite over Debian's own agents (a bounded subset of `npm run debian -w @ocfkit/conformance`,
+ * which runs all 154): the agents issue 18 names — false positives that must stay gone, real bugs
+ * that must stay found — and a control. The error findings must equal the reviewed ones exactly:
+ * a new false positive, or a lost bug, fails here.
+ */
+const SUBSET = [
+  // false positives before: two instances with the same parameters, exit reasons, orphans, promotion, notify, stub
+  'heartbeat:symlink',
+  'heartbeat:Filesystem',
+  'heartbeat:SendArp',
+  'heartbeat:IPv6addr',
+  'heartbeat:AudibleAlarm',
+  'heartbeat:IPaddr',
+  'heartbeat:portblock',
+  'heartbeat:IPaddr2',
+  'heartbeat:pgsql',
+  'heartbeat:sfex',
+  'pacemaker:remote',
+  // real bugs
+  'heartbeat:Squid',
+  'heartbeat:rsyslog',
+  'heartbeat:syslog-ng',
+  'heartbeat:podman',
+  'heartbeat:vdo-vol',
+  'pacemaker:ClusterMon',
+  'heartbeat:ClusterMon',
+  'heartbeat:iface-macvlan',
+  'pacemaker:HealthSMART',
+  // controls
+  'pacemaker:Stateful',
+];
+
+const missing = requireTool(['xmllint', 'setpriv', 'ip', 'sfex_init', 'crm_mon', 'su'], () => {
+  if (process.getuid?.() !== 0) return 'needs root (namespaces, cgroups, meta-data as nobody)';
+  const absent = SUBSET.filter((a) => !existsSync(`/usr/lib/ocf/resource.d/${a.replace(':', '/')}`));
+  return absent.length ? `agents not installed: ${absent.join(', ')}` : undefined;
+});
+
+describe.skipIf(missing)("Debian's agents: the error findings are exactly the reviewed ones", () => {
+  const reviewed = loadReviewed();
+  let results: AgentSweep[] = [];
+  const of = (agent: string) => results.find((s) => s.agent === agent) as AgentSweep;
+  const messages = (agent: string, rule: string) =>
+    of(agent)
+      .errors.find((e) => e.rule === rule)
+      ?.messages.join('\n') ?? '';
+
+  beforeAll(async () => {
+    const table = loadAgentTable();
+    results = await sweep(
+      SUBSET.map((a) => table.find((e) => e.agent === a) ?? { agent: a, netns: false, promotable: false, create: [], params: {} }),
+      4,
+    );
+  }, 600_000);
+
+  it('no unreviewed finding, no reviewed finding lost, every agent run', () => {
+    expect(compareWithReviewed(results, reviewed)).toEqual({ unreviewed: [], vanished: [], crashed: [] });
+  });
+
+  it('former false positives are gone (two instances, exit reasons, orphans after stop, promotion, notify, the remote stub)', () => {
+    const clean = [
+      'heartbeat:symlink',
+      'heartbeat:Filesystem',
+      'heartbeat:SendArp',
+      'heartbeat:IPv6addr',
+      'heartbeat:AudibleAlarm',
+      'heartbeat:IPaddr',
+      'heartbeat:portblock',
+      'heartbeat:IPaddr2',
+      'heartbeat:pgsql',
+      'pacemaker:remote',
+      'pacemaker:Stateful',
+    ];
+    expect(Object.fromEntries(clean.map((a) => [a, of(a).errors.map((e) => e.rule)]))).toEqual(
+      Object.fromEntries(clean.map((a) => [a, []])),
+    );
+  });
+
+  it('Squid, rsyslog and syslog-ng: a probe on a node without the software returns 6, which bans the resource everywhere', () => {
+    for (const a of ['heartbeat:Squid', 'heartbeat:rsyslog', 'heartbeat:syslog-ng'])
+      expect(messages(a, 'lifecycle.probe-stopped')).toMatch(/probe of a stopped resource: expected 7, returned 6 .*fatal: Pacemaker bans/);
+  });
+
+  it('podman and vdo-vol: a probe without their binary returns 1 (a failure to recover) instead of 7', () => {
+    for (const a of ['heartbeat:podman', 'heartbeat:vdo-vol'])
+      expect(messages(a, 'probe.binaries-hidden')).toMatch(/expected 7 or 5, returned 1 .*soft failure/);
+  });
+
+  it('ClusterMon (pacemaker) leaks the crm_mon of its second start; ClusterMon (heartbeat) leaks it through su -', () => {
+    expect(messages('pacemaker:ClusterMon', 'process.no-orphans')).toMatch(/after stop, still running: \d+ \/usr\/sbin\/crm_mon/);
+    // su - clears the environment: only the cgroup of the start still holds that crm_mon
+    expect(messages('heartbeat:ClusterMon', 'process.no-orphans')).toMatch(/after stop, still running: \d+ .*crm_mon/);
+  });
+
+  it('iface-macvlan: a start killed halfway leaves a link no stop removes; HealthSMART: the stop after a failed start fails', () => {
+    expect(messages('heartbeat:iface-macvlan', 'robust.kill-during-start')).toMatch(
+      /stop after a start killed after \d+ ms: expected 0, returned 1/,
+    );
+    expect(messages('pacemaker:HealthSMART', 'lifecycle.stop-idempotent')).toMatch(
+      /stop after a failed start \(rc 5\), as Pacemaker runs next: expected 0, returned 1 .*fence/,
+    );
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Executing a graph through the controller and the in-memory executor, for the equivalence test:
+ * one transition, every action succeeding, the CIB the controller recorded afterwards.
+ */
+import { exportCib } from '../../src/cib/export.js';
+import type { Cib } from '../../src/core/cib-model.js';
+import { schedule } from '../../src/core/schedule.js';
+import { Controller } from '../../src/crmd/controller.js';
+import type { ExecGraph } from '../../src/crmd/exec-graph.js';
+import { readGraphXml } from '../../src/crmd/graph-read.js';
+import { MemoryDriver, MemoryExecutor } from '../../src/crmd/memory-executor.js';
+import { crmSimulate, placementOf } from '../scheduler/crm-simulate.js';
+import { diffPlacements } from '../scheduler/differential.js';
+import { crmSimulateGraph } from '../scheduler/graph-compare.js';
+
+/** Runs `graph` once through a controller on `cib` (then the scheduler finds nothing to do) and returns the recorded CIB. */
+export function executeOnce(cib: Cib, graph: ExecGraph, now: number): { cib: Cib; ran: string[] } {
+  let first = true;
+  const ctl = new Controller(cib, {
+    node: cib.nodes[0]?.uname ?? 'node1',
+    clearExpiredFailures: false,
+    recheckIntervalMs: 0,
+    scheduler: () => {
+      const g = first ? graph : { actions: [], edges: [] };
+      first = false;
+      return g;
+    },
+  });
+  const world = MemoryExecutor.fromCib(cib, now);
+  const d = new MemoryDriver(ctl, world, now * 1000).send({ type: 'poke', now: now * 1000, reason: 'equivalence test' });
+  if (d.idleCount !== 1) throw new Error(`the controller did not finish the transition (${d.logs().slice(-5).join(' | ')})`);
+  return { cib: ctl.cib, ran: world.ran };
+}
+
+/**
+ * Differences between Pacemaker's simulated outcome (`crm_simulate -S -O`) and executing (a) the
+ * engine's graph and (b) Pacemaker's own graph (`crm_simulate -G`) through the controller.
+ */
+export async function equivalence(cib: Cib, now: number): Promise<string[]> {
+  const xml = exportCib(cib);
+  const [{ outCib }, pmGraphXml] = await Promise.all([crmSimulate(xml, now), crmSimulateGraph(xml, now)]);
+  const pacemaker = placementOf(outCib, now);
+  const engine = placementOf(exportCib(executeOnce(cib, schedule({ cib, now }).graph, now).cib), now);
+  const pmExec = placementOf(exportCib(executeOnce(cib, readGraphXml(pmGraphXml), now).cib), now);
+  return [
+    ...diffPlacements(engine, pacemaker).map((d) => `engine graph executed: ${d}`),
+    ...diffPlacements(pmExec, pacemaker).map((d) => `pacemaker graph executed: ${d.replace('engine', 'executed')}`),
+  ];
+}
