@@ -66,6 +66,7 @@ function constraint(c: Constraint): XmlElement {
     ['kind', c.orderKind],
     ['score', c.score],
     ['symmetrical', c.symmetrical],
+    ['require-all', c.requireAll],
   ];
   return el('rsc_order', Object.fromEntries(attrs));
 }

@@ -176,6 +176,7 @@ function constraint(e: XmlElement): Constraint {
       orderKind: k,
       score: e.attrs.score,
       symmetrical: e.attrs.symmetrical,
+      requireAll: e.attrs['require-all'],
     };
   }
   throw new CibError(`unsupported constraint ${where(e)} (supported: rsc_location, rsc_colocation, rsc_order)`);

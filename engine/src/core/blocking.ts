@@ -84,6 +84,13 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     for (const o of ws.orderings) {
       if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
+      if (o.minFirst > 0) {
+        // clone-min / require-all=false: `then` waits for that many instances of `first` (any,
+        // not interleaved), through a pseudo action that is runnable once enough are.
+        const able = o.first.children.filter((i) => !firstBlocked(i) && leaves(i).every(willRun)).length;
+        if (able < o.minFirst) changed = block(o.then, false) || changed;
+        continue;
+      }
       if (!interleavedOrdering(o)) {
         if (!firstBlocked(o.first)) continue;
         // An asymmetrical order leaves a `then` that is already active where it stays alone

@@ -114,6 +114,8 @@ export interface OrderConstraint {
   orderKind?: 'Mandatory' | 'Optional' | 'Serialize';
   score?: string;
   symmetrical?: string;
+  /** `require-all=false`: the deprecated form of `clone-min=1` on the `first` clone. */
+  requireAll?: string;
 }
 
 export type Constraint = LocationConstraint | ColocationConstraint | OrderConstraint;

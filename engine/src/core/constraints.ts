@@ -1,4 +1,5 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
+import { isTrue } from './nvsets.js';
 import { evaluateRule } from './rules.js';
 import { INFINITY, parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
@@ -106,9 +107,18 @@ export function unpackConstraints(ws: WorkingSet): void {
         thenAction,
         kind,
         symmetrical: c.symmetrical === undefined ? kind !== 'Serialize' : c.symmetrical.toLowerCase() === 'true',
+        minFirst: minimumFirstInstances(first, c.requireAll),
       });
     }
   }
+}
+
+/** Pacemaker's get_minimum_first_instances: the first clone's clone-min, else 1 for require-all=false. */
+function minimumFirstInstances(first: WRsc, requireAll: string | undefined): number {
+  if (first.variant !== 'clone') return 0;
+  const min = first.meta.get('clone-min');
+  if (min !== undefined) return Math.max(0, Number.parseInt(min, 10) || 0);
+  return requireAll !== undefined && !isTrue(requireAll) ? 1 : 0;
 }
 
 /** One node and the score a location constraint gives it. */

@@ -174,4 +174,52 @@ describe('schedule', () => {
     );
     expect(schedule({ cib: after, now: NOW }).graph.actions).toEqual([]);
   });
+
+  it('says which configured features it does not model instead of deciding quietly', () => {
+    const clone: Cib['resources'][number] = {
+      kind: 'clone',
+      id: 'c-clone',
+      child: prim('c'),
+      meta: [{ id: 'cm', pairs: [{ id: 'cm1', name: 'notify', value: 'true' }] }],
+    };
+    const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone], [], [up(1)]);
+    const warnings = schedule({ cib: withFeatures, now: NOW }).warnings;
+    expect(warnings.some((w) => /notifications \(c-clone\)/.test(w))).toBe(true);
+    expect(warnings.some((w) => /live migration \(a\)/.test(w))).toBe(true);
+    expect(schedule({ cib: cib([prim('a')], [], [up(1)]), now: NOW }).warnings).toEqual([]);
+  });
+
+  it('moves resources off a node that is shutting down cleanly, without fencing it', () => {
+    const running = (n: number, rsc: string, transient: Record<string, string> = {}): NodeState => {
+      const s = up(n, transient);
+      s.lrm = [
+        {
+          id: rsc,
+          class: 'ocf',
+          provider: 'heartbeat',
+          type: 'Dummy',
+          ops: [
+            {
+              id: `${rsc}_last_0`,
+              operation: 'start',
+              callId: 5,
+              rc: 0,
+              opStatus: 0,
+              intervalMs: 0,
+              attrs: { 'transition-key': '5:1:0:x' },
+            },
+          ],
+        },
+      ];
+      return s;
+    };
+    const c = cib([prim('a'), prim('fence')], [], [running(1, 'a', { shutdown: '1799999000' }), up(2), up(3)]);
+    c.crmConfig = [{ id: 'o', pairs: [{ id: 'o1', name: 'stonith-enabled', value: 'true' }] }];
+    const fence = c.resources[1] as Primitive;
+    fence.class = 'stonith';
+    fence.provider = undefined;
+    const r = schedule({ cib: c, now: NOW });
+    expect(r.graph.actions.filter((a) => a.task === 'stonith')).toEqual([]);
+    expect(r.placements.find((p) => p.rsc === 'a')?.node).toBe('n2');
+  });
 });

@@ -9,6 +9,7 @@ import { describeGraph } from './graph-xml.js';
 import { isTrue } from './nvsets.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
+import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { WorkingSet, WRsc } from './working-set.js';
 
@@ -148,6 +149,7 @@ function finalRoles(ws: WorkingSet): void {
  */
 export function schedule(input: ScheduleInput): ScheduleResult {
   const ws = unpack(input.cib, input.now);
+  ws.warnings.push(...unmodelledFeatures(input.cib));
   unpackConstraints(ws);
   applyLocations(ws);
   applyStickiness(ws);

@@ -45,6 +45,11 @@ export interface Ordering {
   thenAction: string;
   kind: 'Mandatory' | 'Optional' | 'Serialize';
   symmetrical: boolean;
+  /**
+   * How many instances of a `first` clone must be able to start before `then` may (its `clone-min`,
+   * or 1 for `require-all=false`); 0 when every instance counts.
+   */
+  minFirst: number;
 }
 
 export type Variant = 'primitive' | 'group' | 'clone';

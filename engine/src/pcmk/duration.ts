@@ -26,7 +26,8 @@ const UNIT_MS: Record<string, number> = {
  * parseIsoDurationMs('PT10S') // 10000
  */
 export function parseIsoDurationMs(text: string): number | undefined {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(text.trim());
+  // Pacemaker's parser also takes hours and seconds before the `T` (`P30S`): only `M` needs it.
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(text.trim());
   if (!m || /^P(T)?$/i.test(text.trim())) return undefined;
   const n = (i: number) => Number.parseInt(m[i] ?? '0', 10);
   const days = n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4);

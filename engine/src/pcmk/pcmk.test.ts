@@ -21,6 +21,9 @@ describe('durations', () => {
     ['PT1M30S', 90_000],
     ['P1DT2H', 93_600_000],
     ['pt5s', 5000],
+    // Pacemaker takes hours and seconds without the T (Pacemaker's own suite: interval="P30S").
+    ['P30S', 30_000],
+    ['P1M', 2_592_000_000],
   ])('%j is %d ms', (text, ms) => {
     expect(parseDurationMs(text)).toBe(ms);
   });

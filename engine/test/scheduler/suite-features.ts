@@ -121,33 +121,33 @@ export const FEATURES: Feature[] = [
     uses: (f) => f.ops.some((o) => o.attrs['op-status'] === '-1' || o.attrs['rc-code'] === '193'),
   },
   { name: 'orphan resources', modelled: false, uses: (f) => f.historyIds.some((id) => !f.resourceIds.has(id.replace(/:\d+$/, ''))) },
-  // Unsafe differences (issue 22) — modelled once fixed.
-  { name: 'clean shutdown', modelled: false, uses: (f) => (f.statusAttrs.get('shutdown') ?? []).some((v) => v !== '0' && v !== '') },
+  // The unsafe differences issue 22 started with, now modelled.
+  { name: 'clean shutdown', modelled: true, uses: (f) => (f.statusAttrs.get('shutdown') ?? []).some((v) => v !== '0' && v !== '') },
   {
     name: 'maintenance',
-    modelled: false,
+    modelled: true,
     uses: (f) =>
       meta(f, 'maintenance-mode', (v) => TRUE.test(v)) ||
       f.nvpairs.some((p) => p.name === 'maintenance' && TRUE.test(p.value)) ||
       (f.statusAttrs.get('maintenance') ?? []).some((v) => TRUE.test(v)),
   },
-  { name: 'unmanaged', modelled: false, uses: (f) => meta(f, 'is-managed', (v) => FALSE.test(v)) },
+  { name: 'unmanaged', modelled: true, uses: (f) => meta(f, 'is-managed', (v) => FALSE.test(v)) },
   {
     name: 'clone-min/require-all',
-    modelled: false,
+    modelled: true,
     uses: (f) =>
       meta(f, 'clone-min', (v) => v !== '0') ||
       attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) ||
       attr(f, 'rsc_order', 'require-all', (v) => FALSE.test(v)),
   },
-  { name: 'asymmetrical orders', modelled: false, uses: (f) => attr(f, 'rsc_order', 'symmetrical', (v) => FALSE.test(v)) },
+  { name: 'asymmetrical orders', modelled: true, uses: (f) => attr(f, 'rsc_order', 'symmetrical', (v) => FALSE.test(v)) },
   {
     name: 'unfencing',
     modelled: false,
     uses: (f) => meta(f, 'requires', (v) => v === 'unfencing') || meta(f, 'provides', (v) => v === 'unfencing'),
   },
   { name: 'on-fail=demote', modelled: true, uses: (f) => attr(f, 'op', 'on-fail', (v) => v === 'demote') },
-  { name: 'numbered clone history', modelled: false, uses: (f) => f.historyIds.some((id) => /:\d+$/.test(id)) },
+  { name: 'numbered clone history', modelled: true, uses: (f) => f.historyIds.some((id) => /:\d+$/.test(id)) },
   {
     name: 'non-start orders',
     modelled: true,

@@ -1,0 +1,77 @@
+import type { Cib, OpaqueXml, Resource } from './cib-model.js';
+import { flattenSets, isTrue } from './nvsets.js';
+
+function* allResources(rs: Resource[]): Generator<Resource> {
+  for (const r of rs) {
+    yield r;
+    if (r.kind === 'group') yield* allResources(r.children);
+    else if (r.kind === 'clone') yield* allResources([r.child]);
+  }
+}
+
+function hasElement(x: OpaqueXml, name: string): boolean {
+  return x.name === name || x.children.some((c) => hasElement(c, name));
+}
+
+/**
+ * What the CIB asks for that the scheduler does not model (yet), one sentence each: the schedule
+ * still runs, but where these matter its decision can differ from Pacemaker's, so it says so
+ * (`ScheduleResult.warnings`, printed by `ocfkit engine simulate`) instead of deciding quietly.
+ *
+ * @example
+ * unmodelledFeatures(cib) // ['clone notifications (notify=true on db-clone) are not sent']
+ */
+export function unmodelledFeatures(cib: Cib): string[] {
+  const out: string[] = [];
+  const options = flattenSets(cib.crmConfig);
+  const strategy = options.get('placement-strategy');
+  if (strategy !== undefined && strategy !== 'default')
+    out.push(`placement-strategy=${strategy} is not modelled: resources are placed as with "default", utilization ignored`);
+  const health = options.get('node-health-strategy');
+  if (health !== undefined && health !== 'none')
+    out.push(`node-health-strategy=${health} is not modelled: node health attributes are ignored`);
+  if (isTrue(options.get('shutdown-lock')))
+    out.push('shutdown-lock is not modelled: resources of a node shutting down move instead of waiting for it');
+  const defaults = flattenSets(cib.rscDefaults);
+  const named = (what: string, ids: string[]) =>
+    ids.length > 0 ? `${what} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})` : '';
+  const withMeta = (name: string, test: (v: string) => boolean) =>
+    [...allResources(cib.resources)]
+      .filter((r) => {
+        const v = flattenSets(r.meta).get(name) ?? defaults.get(name);
+        return v !== undefined && test(v);
+      })
+      .map((r) => r.id);
+  const notify = withMeta('notify', isTrue).filter((id) => cib.resources.some((r) => r.kind === 'clone' && r.id === id));
+  if (notify.length) out.push(`${named('clone notifications', notify)} are not modelled: no notify actions are scheduled`);
+  const migrate = withMeta('allow-migrate', isTrue);
+  if (migrate.length)
+    out.push(`${named('live migration', migrate)} is not modelled: such resources are stopped and started instead of migrated`);
+  const multiple = withMeta('multiple-active', (v) => v !== 'stop_start');
+  if (multiple.length)
+    out.push(`${named('multiple-active', multiple)} is not modelled: a resource active on several nodes is recovered with stop_start`);
+  const remote = [...allResources(cib.resources)]
+    .filter(
+      (r) =>
+        (r.kind === 'primitive' && r.provider === 'pacemaker' && r.type === 'remote') ||
+        flattenSets(r.meta).has('remote-node') ||
+        flattenSets(r.meta).has('container'),
+    )
+    .map((r) => r.id);
+  if (remote.length)
+    out.push(`${named('remote and guest nodes', remote)} are not modelled: their connections are scheduled as ordinary resources`);
+  const roleColocs = cib.constraints
+    .filter((c) => c.kind === 'colocation' && [c.rscRole, c.withRscRole].some((r) => r !== undefined && r.toLowerCase() !== 'started'))
+    .map((c) => c.id);
+  if (roleColocs.length) out.push(`${named('role-specific colocations', roleColocs)} are only partly modelled`);
+  const serialize = cib.constraints.filter((c) => c.kind === 'order' && c.orderKind === 'Serialize').map((c) => c.id);
+  if (serialize.length) out.push(`${named('Serialize orders', serialize)} are treated as one-way optional orders`);
+  for (const [element, what] of [
+    ['tags', 'tags'],
+    ['fencing-topology', 'fencing topology'],
+    ['alerts', ''],
+  ] as const) {
+    if (what && cib.other.some((x) => hasElement(x, element))) out.push(`${what} are not modelled`);
+  }
+  return out;
+}
