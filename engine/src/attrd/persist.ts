@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AttributeRecord } from '@ocfkit/sdk';
 
@@ -8,15 +8,22 @@ interface Saved {
 }
 
 /**
- * Creates `dir` (and parents) owner-only (0700); an existing directory is tightened to 0700 when
- * it is group/other writable.
+ * Creates `dir` (and missing parents) owner-only (0700). A directory that already exists is never
+ * changed (it may be /tmp, shared by everyone); one that others may write to without the sticky
+ * bit is refused, since anyone could replace the files placed in it.
  *
  * @example
  * privateDir('/run/ocfkit');
  */
 export function privateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((statSync(dir).mode & 0o022) !== 0) chmodSync(dir, 0o700);
+  const st = statSync(dir);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+  if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
+    throw new Error(
+      `${dir} is writable by others (mode ${(st.mode & 0o7777).toString(8)}) without the sticky bit; use a private directory`,
+    );
+  }
 }
 
 /**

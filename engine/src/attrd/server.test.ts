@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +115,28 @@ describe('bundled attrd server', () => {
     const b = await attrd({ dir });
     await ocfkitAttributes(b.socket).set('z', '1');
     expect(b.committed()).toEqual({ z: '1' });
+  });
+});
+
+describe('bundled attrd in a shared directory', () => {
+  it('leaves an existing sticky world-writable directory (like /tmp) unchanged and refuses one without the sticky bit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attrd-shared-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const shared = join(dir, 'tmp');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const a = await startAttrd({ socket: join(shared, 'attrd.sock'), stateFile: join(shared, 'attrd.json'), node: 'n1' });
+    cleanup.push(() => a.close());
+    await ocfkitAttributes(a.socket).set('k', 'v');
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect(statSync(a.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(join(shared, 'attrd.json')).mode & 0o777).toBe(0o600);
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    await expect(startAttrd({ socket: join(open, 'attrd.sock'), node: 'n1' })).rejects.toThrow(
+      /writable by others \(mode 777\) without the sticky bit/,
+    );
+    expect(statSync(open).mode & 0o7777).toBe(0o777);
   });
 });

@@ -7,7 +7,7 @@ import { loadAttributes, privateDir, saveAttributes } from './persist';
 import { AttributeStore, type CommitEvent } from './store';
 
 export interface AttrdOptions {
-  /** Unix socket path; its directory is created 0700 and the socket made 0600. */
+  /** Unix socket path (socket 0600); a missing directory is created 0700, an existing one left alone. */
   socket: string;
   /** Where attributes persist (0600); none when absent (memory only). */
   stateFile?: string;
@@ -138,13 +138,19 @@ export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
   privateDir(dirname(options.socket));
   await clearStaleSocket(options.socket);
   const server: Server = createServer(serve);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.socket, () => {
-      server.off('error', reject);
-      resolve();
+  // The socket may sit in a shared directory: it is created owner-only, not loosened then fixed.
+  const umask = process.umask(0o077);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.socket, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(options.socket, 0o600);
 
   return {
