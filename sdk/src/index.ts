@@ -76,6 +76,7 @@ export {
   procUid,
   readProcStat,
 } from './process/proc';
+export { MAX_TIMER_MS } from './runtime/deadline';
 export { type ExecuteOptions, execute, type Invocation } from './runtime/execute';
 export { run } from './runtime/run';
 export { type DegradedState, degraded, describeState, type FailedState, failed, type State, stateName } from './state';

@@ -93,6 +93,12 @@ describe('ocfkit exec', () => {
     );
     await expect(exec('ocf:heartbeat:Dummy', 'start', '-p', 'novalue')).rejects.toThrow('--param expects NAME=VALUE, got "novalue"');
     await expect(exec('ocf:heartbeat:Dummy', 'start', '-t', 'soon')).rejects.toThrow('--timeout: not a duration: "soon"');
+    const scripted = ['ocf:ocfkit-test:scripted', 'monitor', '-A', fixtures, '-p', `dir=${dir}`];
+    await expect(exec(...scripted, '-t', '0')).rejects.toThrow(new UsageError('--timeout must be more than 0, got "0"'));
+    await expect(exec(...scripted, '-t', '2147484s')).rejects.toThrow(
+      new UsageError('--timeout "2147484s" is too long: at most 2147483647 ms (24.8 days)'),
+    );
+    await expect(exec(...scripted, '-i', '30d')).rejects.toThrow(/--interval "30d" is too long/);
     await expect(exec('ocf:heartbeat:Dummy', 'start', '-o', 'xml')).rejects.toThrow('--output must be text or json, got "xml"');
     await expect(exec('ocf:heartbeat:Dummy')).rejects.toThrow('expected ocf:PROVIDER:TYPE and ACTION');
     expect((await exec('--help')).out).toContain('Usage: ocfkit exec ocf:PROVIDER:TYPE ACTION');

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ocfCodeName, parseDuration } from '@ocfkit/sdk';
+import { MAX_TIMER_MS, ocfCodeName, parseDuration } from '@ocfkit/sdk';
 import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { DEFAULT_SEARCH_PATH } from '../lrmd/agent-path';
 import { Executor } from '../lrmd/executor';
@@ -64,6 +64,7 @@ function duration(text: string | undefined, option: string): number | undefined 
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
   if (ms === undefined) throw new UsageError(`--${option}: not a duration: ${JSON.stringify(text)} (use 20s, 500ms, 2min)`);
+  if (ms > MAX_TIMER_MS) throw new UsageError(`--${option} ${JSON.stringify(text)} is too long: at most ${MAX_TIMER_MS} ms (24.8 days)`);
   return ms;
 }
 
@@ -123,7 +124,9 @@ export const execCommand: Command = {
       } else {
         const id = values.resource ?? 'test';
         ex.register({ id, provider, type, params: pairs(values.param, 'param'), ...(agentFile !== undefined ? { path: agentFile } : {}) });
-        const req: OpRequest = { rsc: id, action, timeoutMs: duration(values.timeout, 'timeout') ?? 20_000 };
+        const timeoutMs = duration(values.timeout, 'timeout') ?? 20_000;
+        if (timeoutMs <= 0) throw new UsageError(`--timeout must be more than 0, got ${JSON.stringify(values.timeout)}`);
+        const req: OpRequest = { rsc: id, action, timeoutMs };
         const interval = duration(values.interval, 'interval');
         if (interval !== undefined && interval > 0) req.intervalMs = interval;
         const meta = pairs(values.meta, 'meta');
