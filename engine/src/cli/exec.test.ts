@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '@ocfkit/sdk/cli';
@@ -85,6 +85,30 @@ describe('ocfkit exec', () => {
     expect([md.rc, md.out.includes('<resource-agent/>')]).toEqual([0, true]);
     const missing = await exec('ocf:ocfkit-test:absent', 'start', '-A', fixtures);
     expect(missing.rc).toBe(5);
+  });
+
+  test('hides parameters the meta-data marks private and escapes control bytes in agent output', async () => {
+    const agent = join(dir, 'secretive');
+    writeFileSync(
+      agent,
+      [
+        '#!/bin/sh',
+        'if [ "$1" = meta-data ]; then',
+        '  echo \'<resource-agent name="secretive"><parameters><parameter name="pw" private="1"/><parameter name="user"/></parameters></resource-agent>\'',
+        '  exit 0',
+        'fi',
+        'printf "connecting as %s with %s\\033[2J\\r\\n" "$OCF_RESKEY_user" "$OCF_RESKEY_pw"',
+        'exit 0',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(agent, 0o755);
+    const args = ['ocf:ocfkit-test:secretive', 'monitor', '-f', agent, '-p', 'pw=hunter2', '-p', 'user=alice'];
+    const text = await exec(...args);
+    expect(text.out).toContain('connecting as alice with (private)\\x1b[2J\\x0d');
+    const json = await exec(...args, '-o', 'json');
+    expect(json.out).not.toContain('hunter2');
+    expect(JSON.parse(json.out).env).toMatchObject({ OCF_RESKEY_pw: '(private)', OCF_RESKEY_user: 'alice' });
   });
 
   test('usage errors name the bad value', async () => {
