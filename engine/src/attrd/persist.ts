@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { AttributeRecord } from '@ocfkit/sdk';
 
 interface Saved {
@@ -88,4 +88,39 @@ export function loadAttributes(file: string): AttributeRecord[] {
     throw new Error(`attribute state ${file} is not an ocfkit attrd file (version 1)`);
   }
   return saved.attributes;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the `FILE.tmp-<pid>` files that writers killed mid-save left behind (those of a live
+ * process are kept); returns their names.
+ *
+ * @example
+ * removeStaleTemps('/run/ocfkit/attrd.json') // ['attrd.json.tmp-4242']
+ */
+export function removeStaleTemps(file: string): string[] {
+  const prefix = `${basename(file)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid <= 0 || (pid !== process.pid && alive(pid))) continue;
+    rmSync(join(dirname(file), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

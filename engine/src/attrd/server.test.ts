@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,5 +138,21 @@ describe('bundled attrd in a shared directory', () => {
       /writable by others \(mode 777\) without the sticky bit/,
     );
     expect(statSync(open).mode & 0o7777).toBe(0o777);
+  });
+});
+
+describe('bundled attrd start-up checks', () => {
+  it('refuses a socket path longer than 107 bytes and removes stale state.json.tmp-<pid> files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attrd-start-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const long = join(dir, `${'s'.repeat(120 - dir.length)}.sock`);
+    await expect(startAttrd({ socket: long, node: 'n1' })).rejects.toThrow(/at most 107 fit in a Unix socket address/);
+    const state = join(dir, 'state.json');
+    // A pid that cannot be running (above pid_max), as a writer killed mid-save leaves it.
+    writeFileSync(join(dir, 'state.json.tmp-99999999'), '{"version":1,"attr');
+    writeFileSync(join(dir, `state.json.tmp-${process.ppid}`), 'a live writer');
+    const a = await startAttrd({ socket: join(dir, 'a.sock'), stateFile: state, node: 'n1' });
+    cleanup.push(() => a.close());
+    expect(readdirSync(dir).sort()).toEqual(['a.sock', 'state.json', `state.json.tmp-${process.ppid}`]);
   });
 });

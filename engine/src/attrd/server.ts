@@ -3,7 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ATTRD_MAX_LINE, type AttrdRequest, type AttrdResponse, type AttributeRecord, parseAttrdRequest } from '@ocfkit/sdk';
-import { loadAttributes, privateDir, saveAttributes } from './persist';
+import { loadAttributes, privateDir, removeStaleTemps, saveAttributes } from './persist';
 import { AttributeStore, type CommitEvent } from './store';
 
 export interface AttrdOptions {
@@ -58,6 +58,13 @@ async function clearStaleSocket(path: string): Promise<void> {
  * attrd.onCommit((e) => console.log(`${e.node}: ${e.name}=${e.committed}`));
  */
 export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
+  // sun_path holds 108 bytes with its NUL: a longer path would bind a truncated name.
+  if (Buffer.byteLength(options.socket) > 107) {
+    throw new Error(
+      `socket path ${options.socket} is ${Buffer.byteLength(options.socket)} bytes; at most 107 fit in a Unix socket address`,
+    );
+  }
+  if (options.stateFile) removeStaleTemps(options.stateFile);
   const now = options.now ?? Date.now;
   const localNode = options.node ?? hostname();
   const store = AttributeStore.from(options.stateFile ? loadAttributes(options.stateFile) : []);
