@@ -9,6 +9,7 @@ export { checkAttribute, checkDampen } from './attributes/names';
 export { ocfkitAttributes } from './attributes/ocfkit-backend';
 export { pacemakerAttributes, parseAttrdQuery } from './attributes/pacemaker-backend';
 export {
+  ATTRD_LIST_PAGE_BYTES,
   ATTRD_MAX_LINE,
   ATTRD_SOCKET_ENV,
   type AttrdRequest,

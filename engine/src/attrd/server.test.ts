@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attrdCall, ocfkitAttributes } from '@ocfkit/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import { attrCommand } from '../cli/attr';
 import { type Attrd, startAttrd } from './server';
 import type { CommitEvent } from './store';
 
@@ -154,5 +155,17 @@ describe('bundled attrd start-up checks', () => {
     const a = await startAttrd({ socket: join(dir, 'a.sock'), stateFile: state, node: 'n1' });
     cleanup.push(() => a.close());
     expect(readdirSync(dir).sort()).toEqual(['a.sock', 'state.json', `state.json.tmp-${process.ppid}`]);
+  });
+});
+
+describe('ocfkit attr list past 1 MiB', () => {
+  it('pages the list so every attribute arrives however large the total', async () => {
+    const a = await attrd();
+    for (let i = 0; i < 200; i++) a.update(`big${String(i).padStart(3, '0')}`, String(i % 10).repeat(4000));
+    let out = '';
+    const rc = await attrCommand.run(['list', '--json', '-S', a.socket], { out: (t) => (out += t), err: (t) => (out += t) });
+    expect(out.length).toBeGreaterThan(1 << 20);
+    const list = JSON.parse(out) as { name: string; value: string }[];
+    expect([rc, list.length, list[199]?.name, list[199]?.value]).toEqual([0, 200, 'big199', '9'.repeat(4000)]);
   });
 });

@@ -2,7 +2,14 @@ import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { ATTRD_MAX_LINE, type AttrdRequest, type AttrdResponse, type AttributeRecord, parseAttrdRequest } from '@ocfkit/sdk';
+import {
+  ATTRD_LIST_PAGE_BYTES,
+  ATTRD_MAX_LINE,
+  type AttrdRequest,
+  type AttrdResponse,
+  type AttributeRecord,
+  parseAttrdRequest,
+} from '@ocfkit/sdk';
 import { loadAttributes, privateDir, removeStaleTemps, saveAttributes } from './persist';
 import { AttributeStore, type CommitEvent } from './store';
 
@@ -112,8 +119,19 @@ export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
         return { ok: true, attribute: update(req.name, req.value, req) };
       case 'query':
         return { ok: true, attribute: store.get(req.node ?? localNode, req.name) ?? null };
-      case 'list':
-        return { ok: true, attributes: store.list(req.node) };
+      case 'list': {
+        // Paged: one response line stays far below what a client reads, whatever the values.
+        const all = store.list(req.node);
+        const attributes: AttributeRecord[] = [];
+        let bytes = 0;
+        let i = req.offset ?? 0;
+        for (; i < all.length && (attributes.length === 0 || bytes < ATTRD_LIST_PAGE_BYTES); i++) {
+          const r = all[i] as AttributeRecord;
+          bytes += JSON.stringify(r).length;
+          attributes.push(r);
+        }
+        return { ok: true, attributes, ...(i < all.length ? { next: i } : {}) };
+      }
     }
   };
   const serve = (conn: Socket) => {
