@@ -54,7 +54,8 @@ describe.skipIf(tools)('pgsql with real tools', () => {
     expect(r.stdout).toContain(`${wrapped} passed all tests`);
     expect(r.status).toBe(0);
     expect(postmasterPid(c.pgdata)).toBeUndefined();
-  });
+    // ocf-tester starts and stops the server several times: ~45 s on an idle 2-core host.
+  }, 180_000);
 
   it.each(['dtd', 'ra-rng', 'ocf-1.1-rng'] as const)('meta-data validates against the %s grammar', (grammar) => {
     const md = run(agent, ['meta-data']);

@@ -100,6 +100,7 @@ export class ComposeRig implements Rig {
   isolate = (node: string) => this.docker.disconnect(node);
   reconnect = (node: string) => this.docker.reconnect(node);
   isUp = (node: string) => this.docker.isRunning(node);
+  remount = (node: string, path: string, mode: 'ro' | 'rw') => this.docker.remount(node, path, mode);
 
   exec(node: string, argv: readonly string[], o?: { timeoutMs?: number; privileged?: boolean }): Promise<ExecResult> {
     return this.docker.exec(node, argv, o);

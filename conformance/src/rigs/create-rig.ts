@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ComposeRig } from './compose-rig';
 import type { Rig, RigKind } from './rig';
@@ -29,8 +29,14 @@ export function checkoutRoot(from: string = import.meta.dirname): string {
 export function nodeDaemonMissing(root: string): string | undefined {
   const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', '--help'], { encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) return `this checkout has no 'ocfkit node start' (the node daemon): ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
-  if (!existsSync(join(root, 'engine', 'src', 'membership')))
-    return "this checkout's node daemon has no membership layer yet (engine/src/membership: ha.cf, several nodes in one cluster)";
+  // the daemon must join a cluster (ha.cf) and run agents: until both are wired in, every node
+  // would be a cluster of its own (or run nothing)
+  const daemon = join(root, 'engine', 'src', 'node', 'daemon.ts');
+  const controllers = join(root, 'engine', 'src', 'node', 'controllers.ts');
+  if (existsSync(daemon) && !readFileSync(daemon, 'utf8').includes('membership/'))
+    return "this checkout's node daemon does not use the membership layer yet (ha.cf is read by nothing): every container would be a one-node cluster";
+  if (existsSync(controllers) && /DEFAULT_CONTROLLER = 'none'/.test(readFileSync(controllers, 'utf8')))
+    return "this checkout's node daemon runs no controller by default yet (DEFAULT_CONTROLLER 'none'): it would run no agents";
   return undefined;
 }
 
@@ -65,7 +71,7 @@ export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
     }
     case 'local':
       throw new Error(
-        "rig local: the namespace rig (node daemons in network namespaces on this host) comes with the membership issue's local rig and 'ocfkit node start'; not in this checkout yet",
+        "rig local: the membership issue's namespace rig (engine/test/membership/netns-rig.ts) runs `ocfkit member serve` with placeholder resources, not agents; the scenarios need node daemons that run agents and join one cluster",
       );
   }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ComposeFile, ComposeService } from './compose-file';
@@ -220,6 +221,22 @@ export class DockerNodes {
     }
     const code = (await ex.inspect()).ExitCode ?? -1;
     return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
+  }
+
+  /**
+   * Makes a mount point of the node read-only (`ro`: a read-only bind mount stacked on it) or
+   * writable again (`rw`: the stacked mount removed), from the host in the node's mount namespace
+   * (nsenter; needs root on the host). Every new open for writing then fails with EROFS; files
+   * already open keep working. A plain `remount,ro` is refused (EBUSY) while PostgreSQL holds files
+   * open for writing, a node's own capabilities do not allow mount, and a privileged `docker exec`
+   * cannot add capabilities beyond the container's bounding set.
+   */
+  async remount(name: string, path: string, mode: 'ro' | 'rw'): Promise<ExecResult> {
+    const pid = (await this.container(name).inspect()).State.Pid;
+    if (!pid) return { code: 1, stdout: '', stderr: `${name} is not running` };
+    const argv = mode === 'ro' ? ['mount', '--bind', '-o', 'ro', path, path] : ['umount', path];
+    const r = spawnSync('nsenter', ['-t', String(pid), '-m', '--', ...argv], { encoding: 'utf8', timeout: 30_000 });
+    return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr || (r.error ? r.error.message : '') };
   }
 
   /** The container's output (the node's stack logs to stdout/stderr), last `tail` lines. */

@@ -46,6 +46,8 @@ export interface Rig {
   isolate(node: string): Promise<void>;
   /** Undoes isolate. */
   reconnect(node: string): Promise<void>;
+  /** Makes a mount point of the node read-only for new writes (a disk fault) or writable again. */
+  remount(node: string, path: string, mode: 'ro' | 'rw'): Promise<ExecResult>;
   /** Whether the node is running and reachable by exec. */
   isUp(node: string): Promise<boolean>;
   exec(node: string, argv: readonly string[], o?: { timeoutMs?: number; privileged?: boolean }): Promise<ExecResult>;

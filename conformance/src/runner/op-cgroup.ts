@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processLiveness } from '@ocfkit/sdk';
 
 /** Which cgroup hierarchy tracks the ops: the unified one (v2) or a controller-less use of a v1 one. */
 export type CgroupKind = 'cgroup2' | 'cgroup1';
@@ -206,11 +207,6 @@ function subdirs(dir: string): string[] {
 }
 
 function isZombie(pid: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return true; // gone
-  }
+  // gone counts as a zombie here; a process /proc hides (hidepid) but kill -0 finds is alive
+  return processLiveness(Number(pid)) !== 'alive';
 }

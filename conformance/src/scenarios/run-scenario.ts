@@ -105,7 +105,8 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     const st = await status().catch(() => undefined);
     const lines = [message];
     if (st) lines.push(`cluster: ${describe(st)}`);
-    const who = node || ctx.victim || ctx.active;
+    const placed = st ? GROUP.flatMap((id) => st.resources.get(id)?.nodes ?? [])[0] : undefined;
+    const who = node || ctx.victim || ctx.active || placed || rig.nodes[0];
     if (who && (await rig.isUp(who))) {
       const log = await rig.exec(
         who,
@@ -225,8 +226,8 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
         break;
       }
       case 'disk-readonly': {
-        const r = await rig.exec(node, ['mount', '-o', 'remount,ro,bind', '/shared'], { privileged: true, timeoutMs: 10_000 });
-        if (r.code !== 0) await fail(`remounting /shared read-only on ${node} failed: ${r.stderr.trim()}`, node);
+        const r = await rig.remount(node, '/shared', 'ro');
+        if (r.code !== 0) await fail(`remounting /shared read-only on ${node} failed (exit ${r.code}): ${r.stderr.trim()}`, node);
         break;
       }
       case 'isolate':

@@ -16,7 +16,7 @@ export type Action =
   | { do: 'start-node'; node: NodeRef }
   /** kill -9 of the postmaster (the pid in postmaster.pid) */
   | { do: 'kill-postmaster'; node: NodeRef }
-  /** remount the shared disk read-only on that node only (a real EROFS for every writer) */
+  /** the shared disk read-only on that node only: every new write there fails with EROFS */
   | { do: 'disk-readonly'; node: NodeRef }
   /** cut the node off every cluster link */
   | { do: 'isolate'; node: NodeRef }

@@ -40,6 +40,9 @@ const op = (id: string, name: string, interval: string, timeout: string, onFail?
  * the group off a node whose disk check says ERROR (or has not said anything yet). Quorum policy
  * stop, no fencing (the rigs have no fence devices), dc-deadtime 2 s (rig start-up). Operation
  * timeouts are generous (60-120 s): on a loaded CI machine a timed-out monitor is noise, not a finding.
+ * load-threshold 5000%: in a container /proc/loadavg is the host's, and Pacemaker's controller
+ * throttles to one action at a time when it is high (seen here: clone instances not started for
+ * minutes on a host at load 55 with the default 80%).
  *
  * @example
  * writeFileSync('cib.xml', seedCib({ agents: HEARTBEAT_AGENTS }));
@@ -77,6 +80,7 @@ export function seedCib(o: SeedOptions = {}): string {
         <nvpair id="opt-dc-deadtime" name="dc-deadtime" value="2s"/>
         <nvpair id="opt-start-failure-is-fatal" name="start-failure-is-fatal" value="false"/>
         <nvpair id="opt-cluster-recheck-interval" name="cluster-recheck-interval" value="60s"/>
+        <nvpair id="opt-load-threshold" name="load-threshold" value="5000%"/>
       </cluster_property_set>
     </crm_config>
     <nodes>
