@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,12 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'dummy-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function fifo(): string {
+  const path = join(dir, 'state.fifo');
+  execFileSync('mkfifo', [path]);
+  return path;
+}
 
 describe('Dummy', () => {
   it('applies a changed fake value by reload without a restart', async () => {
@@ -37,5 +44,12 @@ describe('Dummy', () => {
     expect((await runAction(Dummy, 'start', { instance: 'web:1', env })).rc).toBe(0);
     expect(readFileSync(join(dir, 'Dummy-web:1.state'), 'utf8')).toBe('dummy\n');
     expect((await runAction(Dummy, 'monitor', { instance: 'web:2', env })).rc).toBe(7);
+  });
+
+  it('reports an unreadable state file instead of reading /dev/zero or hanging on a FIFO', async () => {
+    for (const state of ['/dev/zero', fifo()]) {
+      const r = await runAction(Dummy, 'monitor', { params: { state }, timeoutMs: 5000 });
+      expect([r.rc, r.exitReason]).toEqual([1, `state file ${state} is unreadable: ${state} is not a regular file`]);
+    }
   });
 });

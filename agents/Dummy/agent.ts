@@ -8,9 +8,9 @@
  * exact here because every non-unique parameter is reloadable) and live migration.
  * Drop-in for ocf:heartbeat:Dummy / ocf:pacemaker:Dummy for the parameters `state` and `fake`.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type AgentContext, defineAgent, failed, OCF } from '@ocfkit/sdk';
+import { type AgentContext, defineAgent, failed, OCF, readSmallFile } from '@ocfkit/sdk';
 
 const params = {
   state: {
@@ -51,10 +51,8 @@ export default defineAgent({
   params,
   status(ctx) {
     const file = stateFile(ctx);
-    if (!existsSync(file)) return 'stopped';
     try {
-      readFileSync(file, 'utf8');
-      return 'running';
+      return readSmallFile(file) === undefined ? 'stopped' : 'running';
     } catch (err) {
       return failed(`state file ${file} is unreadable: ${(err as Error).message}`);
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDisk } from './check';
+import { recordedPid } from './checker';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -59,5 +60,12 @@ describe('checkDisk (real files and processes; failing disks are in test/)', () 
     expect((await checkDisk({ ...base, writeDir: d, stuckFile: stuck })).healthy).toBe(true);
     expect(existsSync(stuck)).toBe(false);
     expect(readFileSync(`/proc/${process.pid}/cmdline`, 'utf8')).not.toMatch(/^dd\0/);
+  });
+});
+
+describe('recordedPid', () => {
+  it('refuses a pidfile that is not a small regular file instead of reading it whole', () => {
+    expect(() => recordedPid('/dev/zero')).toThrow('/dev/zero is not a regular file');
+    expect(recordedPid('/nonexistent/diskcheck.pid')).toBeUndefined();
   });
 });

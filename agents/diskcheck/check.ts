@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { procCmdline, processLiveness } from '@ocfkit/sdk';
+import { procCmdline, processLiveness, readSmallFile } from '@ocfkit/sdk';
 import { directReadArgs, type IoOutcome, runIo, syncWriteArgs } from './io';
 
 /** What one health check looks at, and how long it may take. */
@@ -30,8 +30,9 @@ export interface CheckResult {
 
 /** The pid of a blocked I/O child from an earlier check, if that child still exists. */
 function stillBlocked(stuckFile: string): number | undefined {
-  if (!existsSync(stuckFile)) return undefined;
-  const pid = Number.parseInt(readFileSync(stuckFile, 'utf8'), 10);
+  const text = readSmallFile(stuckFile);
+  if (text === undefined) return undefined;
+  const pid = Number.parseInt(text, 10);
   if (processLiveness(pid) === 'alive') {
     const cmd = procCmdline(pid)?.[0];
     // undefined: /proc hides it — cannot tell, so still blocked (never "the disk answered").

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { procCmdline, processLiveness } from '@ocfkit/sdk';
+import { procCmdline, processLiveness, readSmallFile } from '@ocfkit/sdk';
 
 /** Marks the checker in its command line, so a recycled pid is never mistaken for it. */
 export const CHECKER_MARK = 'ocfkit-diskcheck-checker';
@@ -77,8 +77,9 @@ export function startChecker(spec: CheckerSpec): number {
 
 /** The pid recorded in the pidfile, or undefined when there is none. */
 export function recordedPid(pidfile: string): number | undefined {
-  if (!existsSync(pidfile)) return undefined;
-  const pid = Number.parseInt(readFileSync(pidfile, 'utf8'), 10);
+  const text = readSmallFile(pidfile);
+  if (text === undefined) return undefined;
+  const pid = Number.parseInt(text, 10);
   return Number.isInteger(pid) && pid > 1 ? pid : undefined;
 }
 

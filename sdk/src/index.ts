@@ -9,6 +9,7 @@ export { checkAttribute, checkDampen } from './attributes/names';
 export { ocfkitAttributes } from './attributes/ocfkit-backend';
 export { pacemakerAttributes, parseAttrdQuery } from './attributes/pacemaker-backend';
 export {
+  ATTRD_LIST_PAGE_BYTES,
   ATTRD_MAX_LINE,
   ATTRD_SOCKET_ENV,
   type AttrdRequest,
@@ -45,6 +46,7 @@ export {
   type PowerState,
   runFenceAgent,
 } from './fence/index';
+export { readSmallFile, SMALL_FILE_MAX_BYTES } from './fs/read-small-file';
 export type { Logger, LogLevel } from './log/logger';
 export { metaData, usage } from './metadata/metadata';
 export { escapeXml } from './metadata/xml';
@@ -76,6 +78,7 @@ export {
   procUid,
   readProcStat,
 } from './process/proc';
+export { MAX_TIMER_MS } from './runtime/deadline';
 export { type ExecuteOptions, execute, type Invocation } from './runtime/execute';
 export { run } from './runtime/run';
 export { type DegradedState, degraded, describeState, type FailedState, failed, type State, stateName } from './state';

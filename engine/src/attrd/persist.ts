@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { AttributeRecord } from '@ocfkit/sdk';
 
 interface Saved {
@@ -8,15 +8,22 @@ interface Saved {
 }
 
 /**
- * Creates `dir` (and parents) owner-only (0700); an existing directory is tightened to 0700 when
- * it is group/other writable.
+ * Creates `dir` (and missing parents) owner-only (0700). A directory that already exists is never
+ * changed (it may be /tmp, shared by everyone); one that others may write to without the sticky
+ * bit is refused, since anyone could replace the files placed in it.
  *
  * @example
  * privateDir('/run/ocfkit');
  */
 export function privateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((statSync(dir).mode & 0o022) !== 0) chmodSync(dir, 0o700);
+  const st = statSync(dir);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+  if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
+    throw new Error(
+      `${dir} is writable by others (mode ${(st.mode & 0o7777).toString(8)}) without the sticky bit; use a private directory`,
+    );
+  }
 }
 
 /**
@@ -81,4 +88,39 @@ export function loadAttributes(file: string): AttributeRecord[] {
     throw new Error(`attribute state ${file} is not an ocfkit attrd file (version 1)`);
   }
   return saved.attributes;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the `FILE.tmp-<pid>` files that writers killed mid-save left behind (those of a live
+ * process are kept); returns their names.
+ *
+ * @example
+ * removeStaleTemps('/run/ocfkit/attrd.json') // ['attrd.json.tmp-4242']
+ */
+export function removeStaleTemps(file: string): string[] {
+  const prefix = `${basename(file)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid <= 0 || (pid !== process.pid && alive(pid))) continue;
+    rmSync(join(dirname(file), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

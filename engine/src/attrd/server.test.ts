@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attrdCall, ocfkitAttributes } from '@ocfkit/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import { attrCommand } from '../cli/attr';
 import { type Attrd, startAttrd } from './server';
 import type { CommitEvent } from './store';
 
@@ -115,5 +116,56 @@ describe('bundled attrd server', () => {
     const b = await attrd({ dir });
     await ocfkitAttributes(b.socket).set('z', '1');
     expect(b.committed()).toEqual({ z: '1' });
+  });
+});
+
+describe('bundled attrd in a shared directory', () => {
+  it('leaves an existing sticky world-writable directory (like /tmp) unchanged and refuses one without the sticky bit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attrd-shared-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const shared = join(dir, 'tmp');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const a = await startAttrd({ socket: join(shared, 'attrd.sock'), stateFile: join(shared, 'attrd.json'), node: 'n1' });
+    cleanup.push(() => a.close());
+    await ocfkitAttributes(a.socket).set('k', 'v');
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect(statSync(a.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(join(shared, 'attrd.json')).mode & 0o777).toBe(0o600);
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    await expect(startAttrd({ socket: join(open, 'attrd.sock'), node: 'n1' })).rejects.toThrow(
+      /writable by others \(mode 777\) without the sticky bit/,
+    );
+    expect(statSync(open).mode & 0o7777).toBe(0o777);
+  });
+});
+
+describe('bundled attrd start-up checks', () => {
+  it('refuses a socket path longer than 107 bytes and removes stale state.json.tmp-<pid> files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attrd-start-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const long = join(dir, `${'s'.repeat(120 - dir.length)}.sock`);
+    await expect(startAttrd({ socket: long, node: 'n1' })).rejects.toThrow(/at most 107 fit in a Unix socket address/);
+    const state = join(dir, 'state.json');
+    // A pid that cannot be running (above pid_max), as a writer killed mid-save leaves it.
+    writeFileSync(join(dir, 'state.json.tmp-99999999'), '{"version":1,"attr');
+    writeFileSync(join(dir, `state.json.tmp-${process.ppid}`), 'a live writer');
+    const a = await startAttrd({ socket: join(dir, 'a.sock'), stateFile: state, node: 'n1' });
+    cleanup.push(() => a.close());
+    expect(readdirSync(dir).sort()).toEqual(['a.sock', 'state.json', `state.json.tmp-${process.ppid}`]);
+  });
+});
+
+describe('ocfkit attr list past 1 MiB', () => {
+  it('pages the list so every attribute arrives however large the total', async () => {
+    const a = await attrd();
+    for (let i = 0; i < 200; i++) a.update(`big${String(i).padStart(3, '0')}`, String(i % 10).repeat(4000));
+    let out = '';
+    const rc = await attrCommand.run(['list', '--json', '-S', a.socket], { out: (t) => (out += t), err: (t) => (out += t) });
+    expect(out.length).toBeGreaterThan(1 << 20);
+    const list = JSON.parse(out) as { name: string; value: string }[];
+    expect([rc, list.length, list[199]?.name, list[199]?.value]).toEqual([0, 200, 'big199', '9'.repeat(4000)]);
   });
 });

@@ -2,12 +2,19 @@ import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { ATTRD_MAX_LINE, type AttrdRequest, type AttrdResponse, type AttributeRecord, parseAttrdRequest } from '@ocfkit/sdk';
-import { loadAttributes, privateDir, saveAttributes } from './persist';
+import {
+  ATTRD_LIST_PAGE_BYTES,
+  ATTRD_MAX_LINE,
+  type AttrdRequest,
+  type AttrdResponse,
+  type AttributeRecord,
+  parseAttrdRequest,
+} from '@ocfkit/sdk';
+import { loadAttributes, privateDir, removeStaleTemps, saveAttributes } from './persist';
 import { AttributeStore, type CommitEvent } from './store';
 
 export interface AttrdOptions {
-  /** Unix socket path; its directory is created 0700 and the socket made 0600. */
+  /** Unix socket path (socket 0600); a missing directory is created 0700, an existing one left alone. */
   socket: string;
   /** Where attributes persist (0600); none when absent (memory only). */
   stateFile?: string;
@@ -58,6 +65,13 @@ async function clearStaleSocket(path: string): Promise<void> {
  * attrd.onCommit((e) => console.log(`${e.node}: ${e.name}=${e.committed}`));
  */
 export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
+  // sun_path holds 108 bytes with its NUL: a longer path would bind a truncated name.
+  if (Buffer.byteLength(options.socket) > 107) {
+    throw new Error(
+      `socket path ${options.socket} is ${Buffer.byteLength(options.socket)} bytes; at most 107 fit in a Unix socket address`,
+    );
+  }
+  if (options.stateFile) removeStaleTemps(options.stateFile);
   const now = options.now ?? Date.now;
   const localNode = options.node ?? hostname();
   const store = AttributeStore.from(options.stateFile ? loadAttributes(options.stateFile) : []);
@@ -105,8 +119,19 @@ export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
         return { ok: true, attribute: update(req.name, req.value, req) };
       case 'query':
         return { ok: true, attribute: store.get(req.node ?? localNode, req.name) ?? null };
-      case 'list':
-        return { ok: true, attributes: store.list(req.node) };
+      case 'list': {
+        // Paged: one response line stays far below what a client reads, whatever the values.
+        const all = store.list(req.node);
+        const attributes: AttributeRecord[] = [];
+        let bytes = 0;
+        let i = req.offset ?? 0;
+        for (; i < all.length && (attributes.length === 0 || bytes < ATTRD_LIST_PAGE_BYTES); i++) {
+          const r = all[i] as AttributeRecord;
+          bytes += JSON.stringify(r).length;
+          attributes.push(r);
+        }
+        return { ok: true, attributes, ...(i < all.length ? { next: i } : {}) };
+      }
     }
   };
   const serve = (conn: Socket) => {
@@ -138,13 +163,19 @@ export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
   privateDir(dirname(options.socket));
   await clearStaleSocket(options.socket);
   const server: Server = createServer(serve);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.socket, () => {
-      server.off('error', reject);
-      resolve();
+  // The socket may sit in a shared directory: it is created owner-only, not loosened then fixed.
+  const umask = process.umask(0o077);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.socket, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(options.socket, 0o600);
 
   return {

@@ -124,8 +124,12 @@ export const attrCommand: Command = {
       }
       case 'list': {
         need(1, 'list');
-        const r = await attrdCall(socket, { op: 'list', ...node });
-        const list = r.attributes ?? [];
+        const list: AttributeRecord[] = [];
+        for (let offset: number | undefined = 0; offset !== undefined; ) {
+          const r = await attrdCall(socket, { op: 'list', ...node, offset });
+          list.push(...(r.attributes ?? []));
+          offset = r.next;
+        }
         io.out(values.json ? `${JSON.stringify(list, null, 2)}\n` : list.map((a) => `${formatRecord(a)}\n`).join(''));
         return 0;
       }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '@ocfkit/sdk/cli';
@@ -87,12 +87,42 @@ describe('ocfkit exec', () => {
     expect(missing.rc).toBe(5);
   });
 
+  test('hides parameters the meta-data marks private and escapes control bytes in agent output', async () => {
+    const agent = join(dir, 'secretive');
+    writeFileSync(
+      agent,
+      [
+        '#!/bin/sh',
+        'if [ "$1" = meta-data ]; then',
+        '  echo \'<resource-agent name="secretive"><parameters><parameter name="pw" private="1"/><parameter name="user"/></parameters></resource-agent>\'',
+        '  exit 0',
+        'fi',
+        'printf "connecting as %s with %s\\033[2J\\r\\n" "$OCF_RESKEY_user" "$OCF_RESKEY_pw"',
+        'exit 0',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(agent, 0o755);
+    const args = ['ocf:ocfkit-test:secretive', 'monitor', '-f', agent, '-p', 'pw=hunter2', '-p', 'user=alice'];
+    const text = await exec(...args);
+    expect(text.out).toContain('connecting as alice with (private)\\x1b[2J\\x0d');
+    const json = await exec(...args, '-o', 'json');
+    expect(json.out).not.toContain('hunter2');
+    expect(JSON.parse(json.out).env).toMatchObject({ OCF_RESKEY_pw: '(private)', OCF_RESKEY_user: 'alice' });
+  });
+
   test('usage errors name the bad value', async () => {
     await expect(exec('heartbeat:Dummy', 'start')).rejects.toThrow(
       new UsageError('expected an agent as ocf:PROVIDER:TYPE, got "heartbeat:Dummy"'),
     );
     await expect(exec('ocf:heartbeat:Dummy', 'start', '-p', 'novalue')).rejects.toThrow('--param expects NAME=VALUE, got "novalue"');
     await expect(exec('ocf:heartbeat:Dummy', 'start', '-t', 'soon')).rejects.toThrow('--timeout: not a duration: "soon"');
+    const scripted = ['ocf:ocfkit-test:scripted', 'monitor', '-A', fixtures, '-p', `dir=${dir}`];
+    await expect(exec(...scripted, '-t', '0')).rejects.toThrow(new UsageError('--timeout must be more than 0, got "0"'));
+    await expect(exec(...scripted, '-t', '2147484s')).rejects.toThrow(
+      new UsageError('--timeout "2147484s" is too long: at most 2147483647 ms (24.8 days)'),
+    );
+    await expect(exec(...scripted, '-i', '30d')).rejects.toThrow(/--interval "30d" is too long/);
     await expect(exec('ocf:heartbeat:Dummy', 'start', '-o', 'xml')).rejects.toThrow('--output must be text or json, got "xml"');
     await expect(exec('ocf:heartbeat:Dummy')).rejects.toThrow('expected ocf:PROVIDER:TYPE and ACTION');
     expect((await exec('--help')).out).toContain('Usage: ocfkit exec ocf:PROVIDER:TYPE ACTION');

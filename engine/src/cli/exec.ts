@@ -1,8 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ocfCodeName, parseDuration } from '@ocfkit/sdk';
+import { MAX_TIMER_MS, ocfCodeName, parseDuration } from '@ocfkit/sdk';
 import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { DEFAULT_SEARCH_PATH } from '../lrmd/agent-path';
 import { Executor } from '../lrmd/executor';
+import { escapeControls, privateParams, redactResult } from '../lrmd/redact';
 import type { OpRequest, OpResult } from '../lrmd/types';
 
 const HELP = `Usage: ocfkit exec ocf:PROVIDER:TYPE ACTION [options]
@@ -64,6 +65,7 @@ function duration(text: string | undefined, option: string): number | undefined 
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
   if (ms === undefined) throw new UsageError(`--${option}: not a duration: ${JSON.stringify(text)} (use 20s, 500ms, 2min)`);
+  if (ms > MAX_TIMER_MS) throw new UsageError(`--${option} ${JSON.stringify(text)} is too long: at most ${MAX_TIMER_MS} ms (24.8 days)`);
   return ms;
 }
 
@@ -82,11 +84,11 @@ function agentSpec(text: string): { provider: string; type: string } {
 export function formatResult(agent: string, r: OpResult): string {
   const reason = r.exitReason !== undefined ? `: ${r.exitReason}` : '';
   const lines = [
-    `Operation ${r.action} (${agent}) returned ${r.rc} (${ocfCodeName(r.rc)}${reason})`,
+    `Operation ${r.action} (${agent}) returned ${r.rc} (${ocfCodeName(r.rc)}${escapeControls(reason)})`,
     `status: ${r.execStatus}${r.signal ? ` (${r.signal})` : ''}, ${r.durationMs} ms`,
   ];
-  if (r.stdout) lines.push(`${r.action} stdout:`, r.stdout.replace(/\n$/, ''));
-  if (r.stderr) lines.push(`${r.action} stderr:`, r.stderr.replace(/\n$/, ''));
+  if (r.stdout) lines.push(`${r.action} stdout:`, escapeControls(r.stdout.replace(/\n$/, '')));
+  if (r.stderr) lines.push(`${r.action} stderr:`, escapeControls(r.stderr.replace(/\n$/, '')));
   return `${lines.join('\n')}\n`;
 }
 
@@ -122,8 +124,11 @@ export const execCommand: Command = {
         r = await ex.metaData(provider, type, agentFile !== undefined ? { path: agentFile } : {});
       } else {
         const id = values.resource ?? 'test';
-        ex.register({ id, provider, type, params: pairs(values.param, 'param'), ...(agentFile !== undefined ? { path: agentFile } : {}) });
-        const req: OpRequest = { rsc: id, action, timeoutMs: duration(values.timeout, 'timeout') ?? 20_000 };
+        const params = pairs(values.param, 'param');
+        ex.register({ id, provider, type, params, ...(agentFile !== undefined ? { path: agentFile } : {}) });
+        const timeoutMs = duration(values.timeout, 'timeout') ?? 20_000;
+        if (timeoutMs <= 0) throw new UsageError(`--timeout must be more than 0, got ${JSON.stringify(values.timeout)}`);
+        const req: OpRequest = { rsc: id, action, timeoutMs };
         const interval = duration(values.interval, 'interval');
         if (interval !== undefined && interval > 0) req.intervalMs = interval;
         const meta = pairs(values.meta, 'meta');
@@ -131,6 +136,10 @@ export const execCommand: Command = {
         if (checkLevel !== undefined) req.checkLevel = Number(checkLevel);
         if (values.user !== undefined) req.user = values.user;
         r = await ex.run(req);
+        if (Object.keys(params).length > 0) {
+          const md = await ex.metaData(provider, type, agentFile !== undefined ? { path: agentFile } : {});
+          r = redactResult(r, privateParams(md.rc === 0 ? md.stdout : ''), params);
+        }
       }
       io.out(output === 'json' ? `${JSON.stringify(r, null, 2)}\n` : formatResult(agentText, r));
       return r.rc;

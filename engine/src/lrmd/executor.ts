@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { MAX_TIMER_MS } from '@ocfkit/sdk';
 import { checkAgentName } from './agent-path';
 import { MetaDataCache } from './metadata-cache';
 import { defaultConcurrency, type ExecutorOptions, resolveSettings } from './options';
@@ -198,8 +199,13 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     if (!Number.isFinite(interval) || interval < 0) throw new Error(`invalid intervalMs ${req.intervalMs}`);
     if (interval > 0 && (req.action === 'start' || req.action === 'stop'))
       throw new Error(`${req.action} can never be recurring (intervalMs ${interval})`);
+    if (interval > MAX_TIMER_MS) throw new Error(`invalid intervalMs ${interval}: at most ${MAX_TIMER_MS} ms (24.8 days)`);
     const timeout = req.timeoutMs ?? 20_000;
     if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`invalid timeoutMs ${req.timeoutMs}`);
+    // Node fires a longer timer after 1 ms: the agent would be killed at once.
+    if (timeout > MAX_TIMER_MS) throw new Error(`invalid timeoutMs ${timeout}: at most ${MAX_TIMER_MS} ms (24.8 days)`);
+    const delay = req.startDelayMs ?? 0;
+    if (!Number.isFinite(delay) || delay < 0 || delay > MAX_TIMER_MS) throw new Error(`invalid startDelayMs ${req.startDelayMs}`);
     return rsc;
   }
 

@@ -8,7 +8,8 @@ export type AttrdRequest =
   /** Set (`value` a string) or remove (`value` null) an attribute; `dampenMs` also sets its dampening. */
   | { op: 'update'; name: string; value: string | null; node?: string; dampenMs?: number }
   | { op: 'query'; name: string; node?: string }
-  | { op: 'list'; node?: string };
+  /** One page of the attributes from `offset` (default 0); the response's `next` is the following page's offset. */
+  | { op: 'list'; node?: string; offset?: number };
 
 /** One attribute as attrd holds it. */
 export interface AttributeRecord {
@@ -23,7 +24,12 @@ export interface AttributeRecord {
   commitAt: number | null;
 }
 
-export type AttrdResponse = { ok: true; attribute?: AttributeRecord | null; attributes?: AttributeRecord[] } | { ok: false; error: string };
+export type AttrdResponse =
+  | { ok: true; attribute?: AttributeRecord | null; attributes?: AttributeRecord[]; next?: number }
+  | { ok: false; error: string };
+
+/** A `list` response page stops once its attributes pass this many bytes of JSON (clients read up to 64 × {@link ATTRD_MAX_LINE}). */
+export const ATTRD_LIST_PAGE_BYTES = 256 * 1024;
 
 /** Longest request line the server accepts (bytes). */
 export const ATTRD_MAX_LINE = 16 * 1024;
@@ -61,7 +67,9 @@ export function parseRequest(line: string): AttrdRequest {
   switch (r.op) {
     case 'list':
       if (node !== undefined) checkAttribute({ name: 'x', node });
-      return { op: 'list', ...at };
+      if (r.offset !== undefined && (typeof r.offset !== 'number' || !Number.isSafeInteger(r.offset) || r.offset < 0))
+        throw new TypeError(`"offset" must be a non-negative integer, got ${JSON.stringify(r.offset)}`);
+      return { op: 'list', ...at, ...(r.offset !== undefined ? { offset: r.offset } : {}) };
     case 'query': {
       const name = optionalString(r, 'name') ?? '';
       checkAttribute({ name, node });

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { buildAgent } from '../build/bundle';
 import { discoverAgents } from '../build/discover';
-import { type Command, parse } from './args';
+import { type Command, parse, UsageError } from './args';
 
 export const buildCommand: Command = {
   summary: 'build agents into self-contained OCF executables',
@@ -30,6 +30,8 @@ Options:
       return 0;
     }
     if (!/^[A-Za-z0-9_.-]+$/.test(values.provider)) throw new Error(`invalid provider name ${JSON.stringify(values.provider)}`);
+    if (values.shebang !== undefined && !/^#![^\r\n\0]+$/.test(values.shebang))
+      throw new UsageError(`--shebang must be one "#!..." line, got ${JSON.stringify(values.shebang)}`);
     const sources = discoverAgents(positionals.length > 0 ? positionals : ['.']);
     for (const [i, source] of sources.entries()) {
       const started = Date.now();

@@ -1,6 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type Command, parse } from './args';
+import { type Command, parse, UsageError } from './args';
 
 export const installCommand: Command = {
   summary: 'install built agents under $DESTDIR/usr/lib/ocf/resource.d/<provider>/ (fence agents: /usr/sbin/)',
@@ -30,6 +30,8 @@ Options:
       io.out(this.help);
       return 0;
     }
+    if (values.provider !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.provider))
+      throw new UsageError(`--provider must be a provider name, got ${JSON.stringify(values.provider)}`);
     const destdir = values.destdir ?? process.env.DESTDIR ?? '/';
     const root = join(values.from, 'ocf', 'resource.d');
     const sbin = join(values.from, 'sbin');

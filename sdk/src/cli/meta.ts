@@ -33,6 +33,10 @@ Options:
       const r = spawnSync(target, /^fence_/.test(basename(target)) ? ['-o', 'metadata'] : ['meta-data'], { encoding: 'utf8' });
       io.out(r.stdout);
       if (r.status !== 0) io.err(r.stderr);
+      if (r.status === 0 && !r.stdout.trimStart().startsWith('<')) {
+        io.err(`ocfkit meta: ${target} printed no meta-data XML\n`);
+        return 1;
+      }
       return r.status ?? 1;
     }
     const [source] = discoverAgents([target]);

@@ -1,6 +1,7 @@
 import { OCF } from '../codes';
 import { OcfError } from '../errors';
 import type { Logger } from '../log/logger';
+import { MAX_TIMER_MS } from '../runtime/deadline';
 import { killTree } from './kill-tree';
 import type { Exec, ExecOptions, ExecResult } from './types';
 
@@ -66,10 +67,13 @@ export function createExec(deps: ExecDeps): Exec {
     const timer =
       options.timeoutMs === undefined
         ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            onAbort();
-          }, options.timeoutMs);
+        : setTimeout(
+            () => {
+              timedOut = true;
+              onAbort();
+            },
+            Math.min(MAX_TIMER_MS, options.timeoutMs),
+          );
     let out: Awaited<typeof p>;
     try {
       out = await p;

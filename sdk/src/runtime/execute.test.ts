@@ -157,6 +157,11 @@ describe('execute: dispatch and exit codes', () => {
     expect(r.exitReason).toBe('start did not complete within 1.5s (CRM_meta_timeout); status: stopped');
   });
 
+  it('honours a CRM_meta_timeout beyond Node timer limit (2^32 ms) instead of failing at once', async () => {
+    const r = await runAction(fileAgent({ delayMs: 300 }), 'start', { params: { file: join(dir, 'slow') }, timeoutMs: 2 ** 32 });
+    expect([r.rc, r.exitReason]).toEqual([0, undefined]);
+  });
+
   it('rejects a handler that forgets to return a result', async () => {
     const agent = defineAgent({
       name: 'Forgetful',

@@ -12,7 +12,7 @@ import type { ParamSpecs, ParamValues } from '../params/types';
 import { describeIssues, type ValidateFn } from '../params/validate';
 import { describeState, type State, stateName } from '../state';
 import { haveBinary } from './binaries';
-import { deadlineMargin, pollDelays, sleep } from './deadline';
+import { deadlineMargin, MAX_TIMER_MS, pollDelays, sleep } from './deadline';
 
 /** One invocation of an agent: the action, the environment, and where output goes. */
 export interface Invocation {
@@ -99,7 +99,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
   setMaxListeners(0, controller.signal);
   const timer = setTimeout(
     () => controller.abort(new DeadlineError(`deadline of ${meta.timeoutMs} ms reached`)),
-    Math.max(0, deadline - started),
+    Math.min(MAX_TIMER_MS, Math.max(0, deadline - started)),
   );
   timer.unref?.();
   let stuckTimer: ReturnType<typeof setTimeout> | undefined;
@@ -265,7 +265,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
     const stuck = new Promise<never>((_, reject) => {
       stuckTimer = setTimeout(
         () => reject(new DeadlineError(`deadline of ${meta.timeoutMs} ms reached`)),
-        Math.max(0, deadline - started) + Math.min(1000, deadlineMargin(meta.timeoutMs) / 2),
+        Math.min(MAX_TIMER_MS, Math.max(0, deadline - started) + Math.min(1000, deadlineMargin(meta.timeoutMs) / 2)),
       );
     });
     try {

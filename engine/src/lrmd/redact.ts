@@ -1,0 +1,63 @@
+import { parseXml } from '../cib/xml-tree';
+import type { OpResult } from './types';
+
+/** What a private parameter's value is replaced with wherever the engine prints it. */
+export const REDACTED = '(private)';
+
+/**
+ * The parameters an agent's meta-data marks `private="1"` (passwords and the like, as
+ * Pacemaker's own `crm_resource` hides them). Unreadable meta-data yields none.
+ *
+ * @example
+ * privateParams('<resource-agent><parameters><parameter name="pw" private="1"/></parameters></resource-agent>') // Set { 'pw' }
+ */
+export function privateParams(metaDataXml: string): Set<string> {
+  const names = new Set<string>();
+  let root: ReturnType<typeof parseXml>;
+  try {
+    root = parseXml(metaDataXml);
+  } catch {
+    return names;
+  }
+  for (const section of root.children) {
+    if (section.name !== 'parameters') continue;
+    for (const p of section.children) {
+      const flag = p.attrs.private;
+      if (p.name === 'parameter' && p.attrs.name && (flag === '1' || flag === 'true' || flag === 'yes')) names.add(p.attrs.name);
+    }
+  }
+  return names;
+}
+
+/**
+ * A copy of `r` with the values of private parameters hidden: in the reported environment
+ * (`OCF_RESKEY_<name>`) and wherever the agent echoed them (output, exit reason).
+ *
+ * @example
+ * redactResult(r, new Set(['monitor_password']), { monitor_password: 's3cret' });
+ */
+export function redactResult(r: OpResult, names: ReadonlySet<string>, params: Readonly<Record<string, string>>): OpResult {
+  if (names.size === 0) return r;
+  const secrets = [...names].map((n) => params[n]).filter((v): v is string => v !== undefined && v !== '');
+  const hide = (text: string) => secrets.reduce((t, s) => t.split(s).join(REDACTED), text);
+  const out: OpResult = { ...r, stdout: hide(r.stdout), stderr: hide(r.stderr) };
+  if (r.exitReason !== undefined) out.exitReason = hide(r.exitReason);
+  if (r.env) {
+    const env = { ...r.env };
+    for (const n of names) if (env[`OCF_RESKEY_${n}`] !== undefined) env[`OCF_RESKEY_${n}`] = REDACTED;
+    out.env = env;
+  }
+  return out;
+}
+
+/**
+ * Agent output made safe for a terminal: control characters other than newline and tab (escape
+ * sequences, carriage returns, C1 controls) are shown as `\xNN`.
+ *
+ * @example
+ * escapeControls('\x1b[2Jok\n') // '\\x1b[2Jok\n'
+ */
+export function escapeControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
