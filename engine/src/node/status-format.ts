@@ -24,10 +24,13 @@ function primitiveState(p: PrimitiveStatus): string {
   const role = p.role === 'Started' ? '' : `${p.role} `;
   let s = p.failed && p.nodes.length > 0 ? `FAILED ${role}${where}` : p.role === 'Stopped' ? 'Stopped' : `${p.role} ${where}`;
   if (p.unclean) s += ' (UNCLEAN)';
-  if (p.targetRole?.toLowerCase() === 'stopped') s += ' (disabled)';
-  if (p.blocked) s += ' (blocked)';
-  else if (!p.managed) s += ' (unmanaged)';
-  if (p.failureIgnored) s += ' (failure ignored)';
+  // Flags in one parenthesis, as crm_mon 2.1 prints them: "(disabled, unmanaged)".
+  const flags: string[] = [];
+  if (p.targetRole?.toLowerCase() === 'stopped') flags.push('disabled');
+  if (p.blocked) flags.push('blocked');
+  else if (!p.managed) flags.push('unmanaged');
+  if (p.failureIgnored) flags.push('failure ignored');
+  if (flags.length > 0) s += ` (${flags.join(', ')})`;
   if (p.orphaned) s += ' (orphan)';
   return s;
 }
@@ -131,10 +134,12 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
     '',
     'Node List:',
   ];
-  for (const n of s.nodes.filter((x) => x.online && x.standby))
-    out.push(`  * Node ${n.name}: standby${n.standbyOnFail ? ' (on-fail)' : n.resourcesRunning > 0 ? ' (with active resources)' : ''}`);
+  for (const n of s.nodes.filter((x) => x.online && !x.unclean && (x.standby || x.maintenance))) {
+    if (n.maintenance) out.push(`  * Node ${n.name}: maintenance`);
+    else out.push(`  * Node ${n.name}: standby${n.standbyOnFail ? ' (on-fail)' : n.resourcesRunning > 0 ? ' (with active resources)' : ''}`);
+  }
   for (const n of s.nodes.filter((x) => x.unclean)) out.push(`  * Node ${n.name}: UNCLEAN (${n.online ? 'online' : 'offline'})`);
-  const online = s.nodes.filter((x) => x.online && !x.standby && !x.unclean).map((x) => x.name);
+  const online = s.nodes.filter((x) => x.online && !x.standby && !x.maintenance && !x.unclean).map((x) => x.name);
   const offline = s.nodes.filter((x) => !x.online && !x.unclean).map((x) => x.name);
   if (online.length) out.push(`  * Online: [ ${online.join(' ')} ]`);
   if (offline.length) out.push(`  * OFFLINE: [ ${offline.join(' ')} ]`);

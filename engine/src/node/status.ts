@@ -219,7 +219,8 @@ function failures(cib: Cib): FailedAction[] {
   return out;
 }
 
-const INTERNAL = /^(fail-count-|last-failure-|#|standby$|maintenance$)/;
+// crm_mon -A leaves out fail counts, #-attributes, standby and the shutdown request; it shows maintenance.
+const INTERNAL = /^(fail-count-|last-failure-|#|standby$|shutdown$)/;
 
 /**
  * The cluster as crm_mon shows it, from a CIB at `now` (seconds since the epoch).
