@@ -2,5 +2,6 @@ export * from './attrd/index';
 export * from './cib/index';
 export * from './core/index';
 export * from './lrmd/index';
+export * from './membership/index';
 export * from './node/index';
 export * from './pcmk/index';
