@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { procCmdline, processLiveness } from '@ocfkit/sdk';
 import { readIp } from './ip-read';
 import type { Ctx } from './params';
 
@@ -99,13 +100,15 @@ function livePid(ctx: Ctx, file: string): number | undefined {
   } catch {
     return undefined;
   }
-  if (!Number.isInteger(pid) || pid <= 1) return undefined;
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv[3] === SENDER_NAME && argv[5] === ctx.params.ip ? pid : undefined;
-  } catch {
+  if (!Number.isInteger(pid) || pid <= 1 || processLiveness(pid) !== 'alive') return undefined;
+  const argv = procCmdline(pid);
+  if (argv === undefined) {
+    // /proc hides it (hidepid, never for our own children with our capabilities): cannot tell
+    // whether it is our sender, so it is not signalled; a sender ends by itself after its ARPs.
+    ctx.log.warn(`cannot tell whether pid ${pid} is the ARP sender for ${ctx.params.ip}: /proc does not show it`);
     return undefined;
   }
+  return argv[3] === SENDER_NAME && argv[5] === ctx.params.ip ? pid : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { procCmdline, processLiveness } from '@ocfkit/sdk';
 import { directReadArgs, type IoOutcome, runIo, syncWriteArgs } from './io';
 
 /** What one health check looks at, and how long it may take. */
@@ -31,12 +32,12 @@ export interface CheckResult {
 function stillBlocked(stuckFile: string): number | undefined {
   if (!existsSync(stuckFile)) return undefined;
   const pid = Number.parseInt(readFileSync(stuckFile, 'utf8'), 10);
-  try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
-    if (/(^|\/)(dd|rm)$/.test(cmd)) return pid;
-  } catch {
-    // gone: the disk answered at last
+  if (processLiveness(pid) === 'alive') {
+    const cmd = procCmdline(pid)?.[0];
+    // undefined: /proc hides it — cannot tell, so still blocked (never "the disk answered").
+    if (cmd === undefined || /(^|\/)(dd|rm)$/.test(cmd)) return pid;
   }
+  // gone (the disk answered at last), or the pid now runs something else
   rmSync(stuckFile, { force: true });
   return undefined;
 }

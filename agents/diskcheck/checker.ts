@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { procCmdline, processLiveness } from '@ocfkit/sdk';
 
 /** Marks the checker in its command line, so a recycled pid is never mistaken for it. */
 export const CHECKER_MARK = 'ocfkit-diskcheck-checker';
@@ -88,14 +89,12 @@ export function recordedPid(pidfile: string): number | undefined {
  * checkerAlive(4711, '/run/resource-agents/diskcheck-disk.pid') // false after the checker died
  */
 export function checkerAlive(pid: number, pidfile: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return false;
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes(CHECKER_MARK) && argv.includes(pidfile);
-  } catch {
-    return false;
-  }
+  if (processLiveness(pid) !== 'alive') return false;
+  const argv = procCmdline(pid);
+  // A live pid whose command line /proc will not show (hidepid) cannot be told apart from our
+  // checker: taken for it, so no second checker starts and stop still ends it.
+  if (argv === undefined) return true;
+  return argv.includes(CHECKER_MARK) && argv.includes(pidfile);
 }
 
 /**

@@ -3,8 +3,9 @@
  *
  * Manages: one PostgreSQL cluster (a data directory) started with pg_ctl as its owner (`pgdba`).
  * "Running" means the postmaster recorded in `<pgdata>/postmaster.pid` is a live server process
- * of `pgdba` working in pgdata AND `monitor_sql` succeeds through psql. A dead postmaster whose server processes
- * still run is "failed" (1); a dead postmaster with nothing left is "stopped" (7), as in the
+ * of `pgdba` for pgdata AND `monitor_sql` succeeds through psql. An unreadable /proc entry (no
+ * CAP_SYS_PTRACE, Docker's default) never means "not running": postmaster.ts lists what
+ * identifies the postmaster instead. A dead postmaster whose server processes still run is "failed" (1); a dead postmaster with nothing left is "stopped" (7), as in the
  * heartbeat agent.
  * Binaries needed: pg_ctl and psql (Debian: /usr/lib/postgresql/<major>/bin/), runuser, getent.
  * Clones: not supported yet (replication as a promotable clone comes later; `rep_mode` other
@@ -12,12 +13,14 @@
  */
 
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineAgent, fail, failed, OCF, OcfError, type State } from '@ocfkit/sdk';
 import { type Account, lookupAccount } from './account';
 import { confParam } from './conf';
+import { findPostmaster } from './find-postmaster';
 import { type Ctx, owner, ownerEnv, runAs, writableBy } from './owner';
 import { params } from './params';
-import { isPostmaster, postmasterPid, serverProcesses } from './postmaster';
+import { readLockFile, serverProcesses, shmAttached } from './postmaster';
 import { psqlArgs, psqlEnv, psqlFailure } from './psql';
 import { shutdown } from './shutdown';
 import { configFile, startServer } from './startup';
@@ -42,16 +45,27 @@ async function monitorQuery(ctx: Ctx, acct: Account): Promise<string | undefined
 async function status(ctx: Ctx): Promise<State> {
   const acct = await owner(ctx);
   const { pgdata } = ctx.params;
-  const pid = postmasterPid(pgdata);
-  if (pid === undefined || !isPostmaster(pid, acct.uid, pgdata)) {
+  const pm = await findPostmaster(ctx, acct);
+  if (pm.kind === 'gone') {
     const left = serverProcesses(pgdata, acct.uid);
-    if (left.length === 0) return 'stopped';
-    const pm = pid === undefined ? 'no postmaster.pid' : `postmaster ${pid} is gone`;
-    return failed(`${pm}, yet server processes ${left.join(' ')} still run in ${pgdata}`);
+    if (left.length > 0) return failed(`${pm.why}, yet server processes ${left.join(' ')} still run in ${pgdata}`);
+    const lock = pm.pid === undefined ? undefined : readLockFile(join(pgdata, 'postmaster.pid'));
+    const attached = lock ? shmAttached(lock, acct.uid) : undefined;
+    if (attached) return failed(`${pm.why}, yet ${attached} processes are still attached to its shared memory`);
+    return 'stopped';
   }
   // A stop only needs "gone or not": querying a hung server would eat the stop's time budget.
   if (ctx.action === 'stop') return 'running';
   const error = await monitorQuery(ctx, acct);
+  if (pm.kind === 'unsure') {
+    // Never "not running" for a live process we cannot identify: heartbeat's and PostgreSQL's own
+    // rule (the pid in postmaster.pid answers kill -0) decides, and the query says the rest.
+    if (error === undefined) {
+      ctx.log.warn(`${pm.why}; taking it for the postmaster (it holds postmaster.pid, and the server answers)`);
+      return 'running';
+    }
+    return failed(`${pm.why}; PostgreSQL ${ctx.params.pgdb} isn't answering: ${error}`);
+  }
   return error === undefined ? 'running' : failed(`PostgreSQL ${ctx.params.pgdb} isn't answering: ${error}`);
 }
 

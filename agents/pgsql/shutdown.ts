@@ -1,8 +1,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { processLiveness } from '@ocfkit/sdk';
 import type { Account } from './account';
+import { findPostmaster } from './find-postmaster';
 import { type Ctx, ownerEnv, runAs } from './owner';
-import { isPostmaster, postmasterPid, procInfo, serverProcesses } from './postmaster';
+import { identifyPid, readLockFile, serverProcesses } from './postmaster';
 import { stopPlan } from './stop-plan';
 
 /**
@@ -10,7 +12,7 @@ import { stopPlan } from './stop-plan';
  * first); returns its last answer.
  *
  * @example
- * const gone = await waitUntil(ctx, () => !isPostmaster(pid, uid, pgdata), 5000);
+ * const gone = await waitUntil(ctx, () => processLiveness(pid) === 'gone', 5000);
  */
 export async function waitUntil(ctx: Ctx, done: () => boolean, budgetMs: number): Promise<boolean> {
   const until = Date.now() + budgetMs;
@@ -69,11 +71,15 @@ async function pgctlStop(ctx: Ctx, acct: Account, mode: 'fast' | 'immediate', pi
 export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
   const p = ctx.params;
   const plan = stopPlan({ stopEscalateS: p.stop_escalate, timeoutMs: ctx.meta.timeoutMs, remainingMs: ctx.remainingMs() });
-  const pid = postmasterPid(p.pgdata);
-  const alive = () => pid !== undefined && isPostmaster(pid, acct.uid, p.pgdata);
+  const pm = await findPostmaster(ctx, acct);
+  const lock = readLockFile(join(p.pgdata, 'postmaster.pid'));
+  // Until it is verifiably gone, a postmaster we could not identify counts as running.
+  const alive = () => pm.kind !== 'gone' && lock?.pid === pm.pid && identifyPid(lock, p.pgdata, acct.uid).kind !== 'gone';
   const untilKill = () => ctx.remainingMs() - plan.killAtRemainingMs;
 
-  if (pid !== undefined && alive()) {
+  if (pm.kind !== 'gone' && alive()) {
+    const { pid } = pm;
+    if (pm.kind === 'unsure') ctx.log.warn(`${pm.why}; stopping it as the postmaster (it holds postmaster.pid)`);
     if (plan.fastMs > 0) {
       await pgctlStop(ctx, acct, 'fast', pid);
       await waitUntil(ctx, () => !alive(), Math.min(plan.fastMs, untilKill()));
@@ -88,7 +94,7 @@ export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
       signal([pid], 'SIGKILL');
       // Until its parent reaps it, the dead postmaster still "exists" for kill(pid, 0), and the
       // next postmaster would refuse the socket lock file naming it.
-      await waitUntil(ctx, () => procInfo(pid) === undefined, Math.max(0, Math.min(3000, ctx.remainingMs() - 600)));
+      await waitUntil(ctx, () => processLiveness(pid) === 'gone', Math.max(0, Math.min(3000, ctx.remainingMs() - 600)));
     }
   }
 
@@ -105,9 +111,9 @@ export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
     }
   }
 
+  // The lock file goes only when its process is verifiably gone and nothing of the server is left.
   const pidfile = join(p.pgdata, 'postmaster.pid');
-  const now = postmasterPid(p.pgdata);
-  if (existsSync(pidfile) && (now === undefined || !isPostmaster(now, acct.uid, p.pgdata)) && orphans().length === 0) {
+  if (existsSync(pidfile) && (await findPostmaster(ctx, acct)).kind === 'gone' && orphans().length === 0) {
     rmSync(pidfile, { force: true });
     ctx.log.info(`removed stale ${pidfile}`);
   }

@@ -1,9 +1,10 @@
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '@ocfkit/sdk';
+import { fail, processLiveness } from '@ocfkit/sdk';
 import type { Account } from './account';
+import { findPostmaster } from './find-postmaster';
 import { type Ctx, ownerEnv, runAs, writableBy } from './owner';
-import { isPostmaster, postmasterPid, procInfo, serverProcesses } from './postmaster';
+import { identifyPostmaster, serverProcesses } from './postmaster';
 import { waitUntil } from './shutdown';
 
 /**
@@ -101,9 +102,9 @@ async function prepareSocketDir(ctx: Ctx, acct: Account): Promise<void> {
  * Clears what a crashed server leaves behind, so the start cannot be refused for it: waits a
  * little for orphaned server processes (they exit when they notice the postmaster is gone; while
  * they hold its shared memory a new postmaster must not start), then removes a postmaster.pid
- * whose pid is dead or now belongs to another user (PostgreSQL would otherwise refuse to start
- * when that pid was recycled), and on PostgreSQL < 15 an exclusive-backup backup_label
- * (heartbeat does the same; from 15 on a backup_label can only come from a restored base backup,
+ * whose pid is verifiably gone or provably another process (PostgreSQL would otherwise refuse to
+ * start when that pid was recycled), never one that may name a live postmaster; and on
+ * PostgreSQL < 15 an exclusive-backup backup_label (heartbeat does the same; from 15 on a backup_label can only come from a restored base backup,
  * which must keep it).
  */
 async function clearCrashLeftovers(ctx: Ctx, acct: Account): Promise<void> {
@@ -112,17 +113,25 @@ async function clearCrashLeftovers(ctx: Ctx, acct: Account): Promise<void> {
   if (!(await waitUntil(ctx, () => orphans().length === 0, Math.min(5000, ctx.remainingMs() / 4)))) {
     fail.generic(`server processes ${orphans().join(' ')} of a dead postmaster still run in ${pgdata}; stop the resource first`);
   }
-  const pid = postmasterPid(pgdata);
+  const pm = identifyPostmaster(pgdata, acct.uid);
   // A killed postmaster not yet reaped by its parent still "exists" for kill(pid, 0): the new
   // postmaster would refuse the lock files (postmaster.pid, the socket's .lock) that name it.
-  const zombies = [pid, socketLockPid(ctx)].filter((x): x is number => x !== undefined && procInfo(x)?.state === 'Z');
+  const zombies = [pm.pid, socketLockPid(ctx)].filter((x): x is number => x !== undefined && processLiveness(x) === 'zombie');
   if (zombies.length > 0) {
     ctx.log.info(`waiting for the dead postmaster ${zombies.join(' ')} to be reaped`);
-    await waitUntil(ctx, () => zombies.every((z) => procInfo(z)?.state !== 'Z'), Math.min(3000, ctx.remainingMs() / 4));
+    await waitUntil(ctx, () => zombies.every((z) => processLiveness(z) !== 'zombie'), Math.min(3000, ctx.remainingMs() / 4));
   }
   const pidfile = join(pgdata, 'postmaster.pid');
+  // Only a lock file whose process is verifiably gone (or provably another process) is removed:
+  // removing a live server's lets a second server start on the same data directory.
+  const now = await findPostmaster(ctx, acct);
+  if (now.kind !== 'gone') {
+    return fail.generic(
+      `postmaster.pid names pid ${now.pid}, which may be a running postmaster (${now.kind === 'unsure' ? now.why : now.how}); not removing it`,
+    );
+  }
   if (existsSync(pidfile)) {
-    ctx.log.info(`removing stale ${pidfile} (pid ${pid ?? 'unreadable'} is not a live server process of ${acct.name} in ${pgdata})`);
+    ctx.log.info(`removing stale ${pidfile} (${now.why})`);
     rmSync(pidfile, { force: true });
   }
   const label = join(pgdata, 'backup_label');
@@ -168,10 +177,13 @@ function readVersion(pgdata: string): string {
  */
 export async function startServer(ctx: Ctx, acct: Account): Promise<void> {
   const p = ctx.params;
-  const pid = postmasterPid(p.pgdata);
-  if (pid !== undefined && isPostmaster(pid, acct.uid, p.pgdata)) {
-    ctx.log.info(`postmaster ${pid} already runs but does not answer yet; waiting for it`);
+  const pm = await findPostmaster(ctx, acct);
+  if (pm.kind === 'live') {
+    ctx.log.info(`postmaster ${pm.pid} already runs but does not answer yet; waiting for it`);
     return;
+  }
+  if (pm.kind === 'unsure') {
+    fail.generic(`not starting a second server: postmaster.pid names live pid ${pm.pid}, maybe the postmaster (${pm.why})`);
   }
   await clearCrashLeftovers(ctx, acct);
   await prepareLogfile(ctx, acct);

@@ -30,6 +30,21 @@ export type { AgentContext, NotifyInfo, OpMeta } from './context';
 export { type ActionTiming, type Agent, type AgentActions, type AgentSpec, defineAgent } from './define-agent';
 export { fail, OcfError } from './errors';
 export type { Exec, ExecOptions, ExecResult } from './exec/types';
+export {
+  defineFenceAgent,
+  executeFence,
+  FENCE_EXIT,
+  type FenceAgent,
+  type FenceAgentSpec,
+  type FenceContext,
+  type FenceHandlers,
+  type FenceInvocation,
+  fenceMetaData,
+  isFenceAgent,
+  type Outlet,
+  type PowerState,
+  runFenceAgent,
+} from './fence/index';
 export type { Logger, LogLevel } from './log/logger';
 export { metaData, usage } from './metadata/metadata';
 export { escapeXml } from './metadata/xml';
@@ -46,6 +61,21 @@ export type {
   StringParam,
 } from './params/types';
 export { FALSE_WORDS, parseOcfBoolean, TRUE_WORDS } from './params/words';
+export {
+  CLOCK_TICKS,
+  isAlive,
+  type Liveness,
+  listPids,
+  type ProcLink,
+  type ProcStat,
+  parseProcStat,
+  procCmdline,
+  processLiveness,
+  processStartMs,
+  procLink,
+  procUid,
+  readProcStat,
+} from './process/proc';
 export { type ExecuteOptions, execute, type Invocation } from './runtime/execute';
 export { run } from './runtime/run';
 export { type DegradedState, degraded, describeState, type FailedState, failed, type State, stateName } from './state';

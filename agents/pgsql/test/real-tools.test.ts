@@ -12,8 +12,9 @@ import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postmasterPid } from '../postmaster';
 import { type Cluster, makeCluster, missing } from './cluster';
+import { noPtraceWrapper } from './no-ptrace';
 
-const tools = missing ?? requireTool(['ocf-tester', 'xmllint', 'crm_resource']);
+const tools = missing ?? requireTool(['ocf-tester', 'xmllint', 'crm_resource', 'setpriv']);
 
 /** Runs a command with an environment free of OCF variables from the test runner. */
 function run(cmd: string, args: string[], env: Record<string, string> = {}) {
@@ -44,11 +45,13 @@ describe.skipIf(tools)('pgsql with real tools', () => {
   });
   afterEach(() => c?.destroy());
 
-  it('passes ocf-tester', () => {
+  it('passes ocf-tester, run as root without CAP_SYS_PTRACE (as in a container with default capabilities)', () => {
+    // The in-process lifecycle tests cover the host with ptrace access; one ocf-tester run is enough.
+    const wrapped = noPtraceWrapper(agent, join(dir, 'noptrace'));
     const opts = Object.entries(c.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
-    const r = run('ocf-tester', ['-n', 'pg1', ...opts, agent]);
+    const r = run('ocf-tester', ['-n', 'pg1', ...opts, wrapped]);
     expect(r.stderr).not.toContain('Tests failed');
-    expect(r.stdout).toContain(`${agent} passed all tests`);
+    expect(r.stdout).toContain(`${wrapped} passed all tests`);
     expect(r.status).toBe(0);
     expect(postmasterPid(c.pgdata)).toBeUndefined();
   });

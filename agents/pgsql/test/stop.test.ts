@@ -6,10 +6,12 @@
  * - a SIGSTOPped postmaster: both fast (SIGINT) and immediate (SIGQUIT) stay pending, and only
  *   the agent's last resort (SIGKILL just before the deadline) ends it.
  */
+
+import { isAlive } from '@ocfkit/sdk';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
-import { aliveAs, postmasterPid, serverProcesses } from '../postmaster';
+import { postmasterPid, serverProcesses } from '../postmaster';
 import { backendOf, type Cluster, makeCluster, missing, postgresIds } from './cluster';
 
 let c: Cluster;
@@ -36,7 +38,7 @@ describe.skipIf(missing)('pgsql stop escalation', () => {
     expect(stop.stderr).toMatch(/PostgreSQL did not stop within [89]s of a fast shutdown; trying -m immediate/);
     expect(stop.stderr).toContain('pg_ctl stop -m immediate: server shutting down');
     expect(stop.stderr).not.toContain('SIGKILL');
-    expect(aliveAs(pid, postgresIds().uid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(serverProcesses(c.pgdata, postgresIds().uid)).toEqual([]);
     expect((await act('monitor', { intervalMs: 10_000 })).rc).toBe(7);
     expect((await act('start')).rc).toBe(0);
@@ -51,7 +53,7 @@ describe.skipIf(missing)('pgsql stop escalation', () => {
     expect([stop.rc, stop.exitReason]).toEqual([0, undefined]);
     expect(stop.stderr).toContain('PostgreSQL did not stop within 2s of a fast shutdown; trying -m immediate');
     expect(stop.stderr).toContain(`postmaster ${pid} ignored fast and immediate shutdown; sending SIGKILL`);
-    expect(aliveAs(pid, postgresIds().uid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(serverProcesses(c.pgdata, postgresIds().uid)).toEqual([]);
     // The next start replays WAL like after any crash.
     const start = await act('start');

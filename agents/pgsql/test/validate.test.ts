@@ -1,10 +1,11 @@
 /** validate-all codes, and what each action makes of a failed validation (heartbeat's rules). */
 import { chmodSync, chownSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAlive } from '@ocfkit/sdk';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
-import { isPostmaster, postmasterPid } from '../postmaster';
+import { postmasterPid } from '../postmaster';
 import { type Cluster, makeCluster, missing, postgresIds } from './cluster';
 
 let c: Cluster;
@@ -56,7 +57,7 @@ describe.skipIf(missing)('pgsql validation', () => {
     expect([stop.rc, stop.exitReason]).toEqual([0, undefined]);
     expect(stop.stderr).toContain(`sending SIGINT to postmaster ${pid} instead`);
     expect(stop.stderr).not.toContain('immediate');
-    expect(isPostmaster(pid, postgresIds().uid, c.pgdata)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect((await act('monitor')).rc).toBe(7);
   });
 

@@ -7,10 +7,13 @@ import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
 import { closingLine, formatText, progressLine } from '../report/text';
 import { type AgentOutcome, runConfiguredAgent } from '../run-agent';
+import { RIG_HELP, runRigConformance } from '../scenarios/cli';
 import type { SuiteReport } from '../suite';
 import { type AgentTarget, resolveTarget } from '../target';
+import { fenceConformance, isFenceTarget } from './fence-conformance';
 
 const HELP = `Usage: ocfkit conformance <AGENT | ocf:PROVIDER:TYPE> [options]
+       ocfkit conformance <stonith:fence_NAME | path/to/fence_NAME> [-p NAME=VALUE]... [--plug PLUG]
        ocfkit conformance --all [--agents-dir DIR] [options]
 
 Runs the single-agent OCF contract checks (meta-data and its three grammars, validate-all, the
@@ -34,8 +37,15 @@ Options:
       --json               print the report as JSON (no progress)
       --junit FILE         also write a JUnit XML report
   -q, --quiet              no per-op progress
+      --plug PLUG          fence agents: the target to power off and on (a test machine!)
+
+A fence agent (stonith:fence_*, or a file named fence_*) gets the fence-agents checks instead:
+meta-data (pcs's ocf-1.0.rng, stonith_admin --metadata), monitor/list/status codes, off verified
+by status afterwards, on, reboot, the command line against stdin, unknown actions, timeouts.
+
   -h, --help               show this help
-`;
+
+${RIG_HELP}`;
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> | undefined {
   if (!list || list.length === 0) return undefined;
@@ -86,6 +96,7 @@ export const conformanceCommand: Command = {
   summary: 'check agents against the OCF contract',
   help: HELP,
   async run(argv: string[], io: Io): Promise<number> {
+    if (argv.some((a) => /^--(rig|scenario)(=|$)/.test(a))) return runRigConformance(argv, io);
     const { values, positionals } = parse(argv, {
       param: { type: 'string', short: 'p', multiple: true },
       params: { type: 'string' },
@@ -98,6 +109,7 @@ export const conformanceCommand: Command = {
       json: { type: 'boolean' },
       junit: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      plug: { type: 'string' },
     });
     if (values.help) {
       io.out(HELP);
@@ -110,6 +122,11 @@ export const conformanceCommand: Command = {
       jobs = allJobs(resolve(values['agents-dir'] ?? 'agents'));
     } else {
       if (positionals.length !== 1) throw new UsageError('expected exactly one AGENT (a path or ocf:PROVIDER:TYPE), or --all');
+      if (isFenceTarget(positionals[0] as string)) {
+        const params = { ...(values.params ? paramsFile(values.params).params : {}), ...pairs(values.param, '--param') };
+        const fence = { params, json: values.json ?? false, quiet: values.quiet ?? false, ...(values.plug ? { plug: values.plug } : {}) };
+        return fenceConformance(positionals[0] as string, fence, io);
+      }
       const cfg: AgentConfig = values.params ? paramsFile(values.params) : {};
       const p = pairs(values.param, '--param');
       const second = pairs(values.second, '--second');

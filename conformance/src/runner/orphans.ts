@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { listPids, procCmdline, processStartMs, procUid, readProcStat } from '@ocfkit/sdk';
 
 /** A live process found carrying a marker. */
 export interface MarkedProcess {
@@ -6,15 +7,9 @@ export interface MarkedProcess {
   command: string;
 }
 
-function alive(pid: string): boolean {
-  try {
-    // field 3 of /proc/PID/stat is the state; Z (zombie) and X (dead) are gone for our purpose
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+function startedBefore(pid: number, self: number | undefined): boolean {
+  const started = processStartMs(pid);
+  return self !== undefined && started !== undefined && started < self;
 }
 
 /**
@@ -27,24 +22,28 @@ function alive(pid: string): boolean {
  */
 export function findMarked(name: string, value: string, prefix = false): MarkedProcess[] {
   const needle = `${name}=${value}`;
+  const me = process.getuid?.() ?? 0;
+  const self = processStartMs(process.pid);
   const found: MarkedProcess[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    const stat = readProcStat(pid);
+    // Z (zombie) and X (dead) are gone for our purpose
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
     let environ: string;
     try {
       environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-    } catch {
-      continue;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ESRCH' || (me !== 0 && procUid(pid) !== me) || startedBefore(pid, self)) continue;
+      // Root without CAP_SYS_PTRACE: "cannot tell" must not pass for "nothing left behind". (A
+      // process older than this runner cannot be one of its leftovers, readable or not.)
+      throw new Error(
+        `cannot tell whether pid ${pid} (${stat.comm}) was left behind: /proc/${pid}/environ: ${code} (run as root with CAP_SYS_PTRACE)`,
+      );
     }
-    const hit = environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle));
-    if (!hit || !alive(pid)) continue;
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ');
-    } catch {
-      // exited meanwhile
-    }
-    found.push({ pid: Number(pid), command });
+    if (!environ.split('\0').some((kv) => (prefix ? kv.startsWith(needle) : kv === needle))) continue;
+    found.push({ pid, command: (procCmdline(pid) ?? []).filter(Boolean).join(' ') });
   }
   return found;
 }

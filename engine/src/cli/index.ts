@@ -3,6 +3,7 @@ import { attrCommand } from './attr';
 import { cibCommand } from './cib';
 import { engineCommand } from './engine';
 import { execCommand } from './exec';
+import { fenceCommand } from './fence';
 import { memberCommand } from './member';
 import { nodeCommand } from './node';
 import { resourceCommand } from './resource';
@@ -19,4 +20,5 @@ export const commands: Record<string, Command> = {
   status: statusCommand,
   cib: cibCommand,
   resource: resourceCommand,
+  fence: fenceCommand,
 };

@@ -2,8 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Agent } from '../define-agent';
+import { isFenceAgent } from '../fence/define-fence-agent';
+import type { FenceAgent } from '../fence/types';
 import { sdkEntry } from './sdk-entry';
 import { standaloneValidator } from './standalone';
 
@@ -31,6 +32,17 @@ const ajvExternal = {
   name: 'ocfkit-ajv-external',
   setup(build: import('esbuild').PluginBuild) {
     build.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', external: true }));
+  },
+};
+
+/**
+ * Native addons (`.node`) cannot be inlined into one file. Dependencies that load one optionally
+ * (ssh2's crypto binding under dockerode) catch the failed require and fall back to JS.
+ */
+const nativeExternal = {
+  name: 'ocfkit-native-external',
+  setup(build: import('esbuild').PluginBuild) {
+    build.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -84,13 +96,15 @@ function commonOptions(source: string): import('esbuild').BuildOptions {
 }
 
 /** Loads an agent module from TS source (bundled to a temporary ESM file) to read its declaration. */
-export async function loadAgent(esbuild: Esbuild, source: string, work: string): Promise<Agent> {
-  const file = join(work, 'probe.mjs');
-  await esbuild.build({ ...commonOptions(source), format: 'esm', outfile: file, plugins: [ajvExternal] });
-  const mod = (await import(pathToFileURL(file).href)) as { default?: Agent };
+export async function loadAgent(esbuild: Esbuild, source: string, work: string): Promise<Agent | FenceAgent> {
+  // CommonJS like the executable itself, so CommonJS dependencies (dockerode) load as they will there.
+  const file = join(work, 'probe.cjs');
+  await esbuild.build({ ...commonOptions(source), format: 'cjs', outfile: file, plugins: [ajvExternal, nativeExternal] });
+  const mod = createRequire(import.meta.url)(file) as { default?: Agent };
   const agent = mod.default;
+  if (isFenceAgent(agent)) return agent;
   if (!agent || typeof agent !== 'object' || !('schema' in agent) || !('supportedActions' in agent)) {
-    throw new Error(`${source}: the default export is not an agent (export default defineAgent({...}))`);
+    throw new Error(`${source}: the default export is not an agent (export default defineAgent({...}) or defineFenceAgent({...}))`);
   }
   return agent;
 }
@@ -105,24 +119,36 @@ export async function buildAgent(source: string, options: BuildOptions): Promise
   const work = mkdtempSync(join(tmpdir(), 'ocfkit-build-'));
   try {
     const agent = await loadAgent(esbuild, source, work);
-    const validator = join(work, 'validate.cjs');
-    writeFileSync(validator, standaloneValidator(agent.schema));
     const entry = join(work, 'entry.ts');
-    writeFileSync(
-      entry,
-      [
-        `import agent from ${JSON.stringify(source)};`,
-        `import validate from ${JSON.stringify(validator)};`,
-        `import { run } from '@ocfkit/sdk';`,
-        'run(agent, { validate });',
-        '',
-      ].join('\n'),
-    );
-    const output = join(options.out, 'ocf', 'resource.d', options.provider, agent.name);
-    mkdirSync(dirname(output), { recursive: true });
-    // The executables are CommonJS without an extension; an enclosing "type": "module" package
-    // would make Node read them as ESM, so pin the module type for the whole output tree.
-    writeFileSync(join(options.out, 'ocf', 'package.json'), '{ "type": "commonjs" }\n');
+    let output: string;
+    if (isFenceAgent(agent)) {
+      // Fence agents live where Pacemaker's fencer looks for them: <out>/sbin → /usr/sbin.
+      writeFileSync(
+        entry,
+        `import agent from ${JSON.stringify(source)};\nimport { runFenceAgent } from '@ocfkit/sdk';\nrunFenceAgent(agent);\n`,
+      );
+      output = join(options.out, 'sbin', agent.name);
+      mkdirSync(dirname(output), { recursive: true });
+      writeFileSync(join(options.out, 'sbin', 'package.json'), '{ "type": "commonjs" }\n');
+    } else {
+      const validator = join(work, 'validate.cjs');
+      writeFileSync(validator, standaloneValidator(agent.schema));
+      writeFileSync(
+        entry,
+        [
+          `import agent from ${JSON.stringify(source)};`,
+          `import validate from ${JSON.stringify(validator)};`,
+          `import { run } from '@ocfkit/sdk';`,
+          'run(agent, { validate });',
+          '',
+        ].join('\n'),
+      );
+      output = join(options.out, 'ocf', 'resource.d', options.provider, agent.name);
+      mkdirSync(dirname(output), { recursive: true });
+      // The executables are CommonJS without an extension; an enclosing "type": "module" package
+      // would make Node read them as ESM, so pin the module type for the whole output tree.
+      writeFileSync(join(options.out, 'ocf', 'package.json'), '{ "type": "commonjs" }\n');
+    }
     const tmp = `${output}.tmp-${process.pid}`;
     const result = await esbuild.build({
       ...commonOptions(entry),
@@ -130,7 +156,7 @@ export async function buildAgent(source: string, options: BuildOptions): Promise
       outfile: tmp,
       minify: options.minify ?? true,
       banner: { js: `${options.shebang ?? '#!/usr/bin/env node'}\n// ${agent.name} ${agent.version}, built by ocfkit` },
-      plugins: [ajvExternal, zxLazy(esbuild)],
+      plugins: [ajvExternal, nativeExternal, zxLazy(esbuild)],
       metafile: true,
     });
     chmodSync(tmp, 0o755);

@@ -23,6 +23,7 @@ const PLUGINS: Record<string, { pkg: string; summary: string }> = {
   status: { pkg: '@ocfkit/engine/cli', summary: 'cluster status of the running node (like crm_mon)' },
   cib: { pkg: '@ocfkit/engine/cli', summary: "query, replace and patch the node's CIB (like cibadmin)" },
   resource: { pkg: '@ocfkit/engine/cli', summary: 'move, ban, clear, start, stop, restart, clean up resources (like crm_resource)' },
+  fence: { pkg: '@ocfkit/engine/cli', summary: 'fence a node with fence devices (stonith:) of a CIB; fencing history' },
   conformance: { pkg: '@ocfkit/conformance/cli', summary: 'check agents against the OCF contract' },
 };
 

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadAgent } from '../build/bundle';
 import { discoverAgents } from '../build/discover';
+import { isFenceAgent } from '../fence/define-fence-agent';
+import { fenceMetaData } from '../fence/metadata';
 import { metaData } from '../metadata/metadata';
 import { type Command, parse } from './args';
 
@@ -27,7 +29,8 @@ Options:
     if (!target || positionals.length > 1) throw new Error('expected exactly one AGENT (see ocfkit meta --help)');
     if (!existsSync(target)) throw new Error(`no such agent: ${target}`);
     if (statSync(target).isFile() && !target.endsWith('.ts')) {
-      const r = spawnSync(target, ['meta-data'], { encoding: 'utf8' });
+      // fence_* executables print their meta-data with -o metadata (RHCS), OCF agents with meta-data.
+      const r = spawnSync(target, /^fence_/.test(basename(target)) ? ['-o', 'metadata'] : ['meta-data'], { encoding: 'utf8' });
       io.out(r.stdout);
       if (r.status !== 0) io.err(r.stderr);
       return r.status ?? 1;
@@ -35,7 +38,8 @@ Options:
     const [source] = discoverAgents([target]);
     const work = mkdtempSync(join(tmpdir(), 'ocfkit-meta-'));
     try {
-      io.out(metaData(await loadAgent(await import('esbuild'), source as string, work)));
+      const agent = await loadAgent(await import('esbuild'), source as string, work);
+      io.out(isFenceAgent(agent) ? fenceMetaData(agent) : metaData(agent));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -1,18 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { listPids, readProcStat } from '../process/proc';
 
-/** Parent pid of every process, read from /proc (Linux). */
+/** Parent pid of every process /proc shows (Linux). */
 function parents(): Map<number, number> {
   const map = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // /proc/<pid>/stat: "pid (comm) state ppid ..." — comm may contain spaces and parens.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      map.set(Number(entry), ppid);
-    } catch {
-      // The process exited while we looked.
-    }
+  for (const pid of listPids()) {
+    const stat = readProcStat(pid); // undefined: the process exited while we looked
+    if (stat) map.set(pid, stat.ppid);
   }
   return map;
 }

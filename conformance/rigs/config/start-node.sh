@@ -1,0 +1,75 @@
+#!/bin/bash
+# PID 1's child (under tini) of every rig node: prepares the node, then runs the cluster stack in
+# the foreground. OCFKIT_RIG_ENGINE picks the stack:
+#   pacemaker  corosync -f + pacemakerd (Debian's Pacemaker 2.1 / Corosync 3)
+#   ocfkit     ocfkit node start (the bundled engine; ha.cf + authkeys)
+# Read-only inputs: /etc/ocfkit-rig (this directory), /opt/ocfkit (the checkout, for the CLI),
+# /usr/lib/ocf/resource.d/* (agents). /shared is the shared disk (PostgreSQL's data directory).
+set -euo pipefail
+engine=${OCFKIT_RIG_ENGINE:-ocfkit}
+cfg=/etc/ocfkit-rig
+cib_seed=${OCFKIT_RIG_CIB:-$cfg/cib.xml}
+log() { echo "[start-node $(hostname) $engine] $*"; }
+
+# /run is a tmpfs: nothing survives a "reboot" (a state file that did would make the resource
+# look active twice)
+mkdir -p /run/resource-agents /run/crm /var/log/pacemaker /var/log/cluster /run/postgresql
+chmod 1755 /run/resource-agents
+chown postgres:postgres /run/postgresql 2>/dev/null || true
+
+# the shared disk: the first node to get the lock creates the PostgreSQL cluster, once
+if [ -d /shared ] && [ -z "${OCFKIT_RIG_NO_INITDB:-}" ]; then
+  exec 9>/shared/.initdb.lock
+  flock 9
+  if [ ! -f /shared/pgdata/PG_VERSION ]; then
+    log "initdb /shared/pgdata"
+    install -d -o postgres -g postgres -m 0700 /shared/pgdata
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /shared/pgdata -A trust --no-sync >/dev/null
+    echo "listen_addresses = '*'" >> /shared/pgdata/postgresql.conf
+    echo "host all all 0.0.0.0/0 trust" >> /shared/pgdata/pg_hba.conf
+  fi
+  flock -u 9
+  exec 9>&-
+fi
+
+case "$engine" in
+pacemaker)
+  install -m 0400 "$cfg/corosync-authkey" /etc/corosync/authkey
+  install -m 0644 "$cfg/corosync.conf" /etc/corosync/corosync.conf
+  # a loaded machine (CI, shared hosts) needs a longer token than the 1000 ms of the file
+  if [ -n "${OCFKIT_RIG_TOKEN:-}" ]; then
+    case "$OCFKIT_RIG_TOKEN" in *[!0-9]*) log "OCFKIT_RIG_TOKEN must be milliseconds, not '$OCFKIT_RIG_TOKEN'"; exit 2 ;; esac
+    sed -i "s/^\([[:space:]]*token:\).*/\1 $OCFKIT_RIG_TOKEN/" /etc/corosync/corosync.conf
+  fi
+  if [ ! -s /var/lib/pacemaker/cib/cib.xml ] && [ -s "$cib_seed" ]; then
+    install -o hacluster -g haclient -m 0600 "$cib_seed" /var/lib/pacemaker/cib/cib.xml
+    log "seeded the CIB from $cib_seed"
+  fi
+  corosync -f &
+  corosync=$!
+  for _ in $(seq 100); do corosync-cfgtool -s >/dev/null 2>&1 && break; sleep 0.1; done
+  pacemakerd &
+  pacemaker=$!
+  trap 'kill -TERM $pacemaker 2>/dev/null; wait $pacemaker; kill -TERM $corosync 2>/dev/null; wait $corosync; exit 0' TERM INT
+  log "corosync $corosync, pacemakerd $pacemaker"
+  wait -n $corosync $pacemaker || true
+  log "a cluster daemon exited; stopping the node"
+  kill -TERM $pacemaker $corosync 2>/dev/null || true
+  exit 1
+  ;;
+ocfkit)
+  install -d -m 0700 /etc/ocfkit
+  install -m 0644 "$cfg/ha.cf" /etc/ocfkit/ha.cf
+  install -m 0600 "$cfg/authkeys" /etc/ocfkit/authkeys
+  ocfkit=(/usr/local/bin/node /opt/ocfkit/sdk/bin/ocfkit.js)
+  if ! "${ocfkit[@]}" node --help >/dev/null 2>&1; then
+    log "this checkout has no 'ocfkit node' command yet (the node daemon); use OCFKIT_RIG_ENGINE=pacemaker"
+    exit 2
+  fi
+  exec "${ocfkit[@]}" node start --config-dir /etc/ocfkit --cib "$cib_seed"
+  ;;
+*)
+  log "OCFKIT_RIG_ENGINE must be pacemaker or ocfkit, not '$engine'"
+  exit 2
+  ;;
+esac

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ComposeRig } from './compose-rig';
+import type { Rig, RigKind } from './rig';
+
+/** How to make a rig. */
+export interface CreateRigOptions {
+  /** docker-compose.yml (default: the checkout's). */
+  composeFile?: string;
+  /** Name prefix of containers, networks, volumes (default `ocfkit-rig-<kind>`). */
+  project?: string;
+  /** Extra agent providers: provider name → host directory, mounted at /usr/lib/ocf/resource.d/<name>. */
+  providers?: Record<string, string>;
+}
+
+/** The checkout this module runs from (the folder holding docker-compose.yml). */
+export function checkoutRoot(from: string = import.meta.dirname): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'docker-compose.yml')) && existsSync(join(dir, 'conformance'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no docker-compose.yml above ${from}: pass --compose FILE`);
+  }
+}
+
+/**
+ * Why the bundled engine cannot run the rig yet, or undefined when it can: the rig needs
+ * `ocfkit node start` (the node daemon) and the membership layer (ha.cf, several nodes).
+ */
+export function nodeDaemonMissing(root: string): string | undefined {
+  const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', '--help'], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) return `this checkout has no 'ocfkit node start' (the node daemon): ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
+  if (!existsSync(join(root, 'engine', 'src', 'membership')))
+    return "this checkout's node daemon has no membership layer yet (engine/src/membership: ha.cf, several nodes in one cluster)";
+  return undefined;
+}
+
+/**
+ * A rig by name: `pacemaker` (real Pacemaker + Corosync in the docker-compose.yml nodes), `docker`
+ * (ocfkit's node daemon in the same nodes), `local` (node daemons in network namespaces on this
+ * host). The agents under test come from the checkout's build (ocfkit), Debian's resource-agents
+ * in the image (heartbeat), the scenario mutants (mutant) and `providers`.
+ *
+ * @example
+ * const rig = createRig('pacemaker');
+ */
+export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
+  const composeFile = o.composeFile ?? join(checkoutRoot(), 'docker-compose.yml');
+  const root = dirname(resolve(composeFile));
+  const built = join(root, 'agents', 'dist', 'ocf', 'resource.d', 'ocfkit');
+  if (!existsSync(join(built, 'IPaddr'))) throw new Error(`no agents built under ${built}: run npm run build first`);
+  const binds: Record<string, string> = { '/usr/lib/ocf/resource.d/mutant': join(root, 'conformance', 'rigs', 'mutants') };
+  for (const [name, dir] of Object.entries(o.providers ?? {})) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(name)) throw new Error(`provider name ${JSON.stringify(name)} is not a valid OCF provider`);
+    if (!existsSync(dir)) throw new Error(`provider directory ${dir} does not exist`);
+    binds[`/usr/lib/ocf/resource.d/${name}`] = resolve(dir);
+  }
+  const project = o.project ?? `ocfkit-rig-${kind}`;
+  switch (kind) {
+    case 'pacemaker':
+      return new ComposeRig({ kind, composeFile, project, binds });
+    case 'docker': {
+      const missing = nodeDaemonMissing(root);
+      if (missing) throw new Error(`rig docker: ${missing}`);
+      return new ComposeRig({ kind, composeFile, project, binds });
+    }
+    case 'local':
+      throw new Error(
+        "rig local: the namespace rig (node daemons in network namespaces on this host) comes with the membership issue's local rig and 'ocfkit node start'; not in this checkout yet",
+      );
+  }
+}

@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import { type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { createRig } from '../rigs/create-rig';
+import { RIG_KINDS, type RigKind } from '../rigs/rig';
+import { HEARTBEAT_AGENTS, OCFKIT_AGENTS, parseAgents } from './agents-under-test';
+import { scenariosByName } from './catalog';
+import { formatScenarioJson, formatScenarioJunit, formatScenarioText, formatSideBySide, scenarioClosingLine } from './report';
+import { runScenario, type ScenarioResult } from './run-scenario';
+
+export const RIG_HELP = `Usage: ocfkit conformance --rig pacemaker|docker|local [--rig ...] --scenario NAME|all [AGENTS...]
+
+Runs cluster scenarios on multi-node rigs built from docker-compose.yml: the seed configuration
+(grp_pgsql = VIP + PostgreSQL on the shared volume, a diskcheck clone, rule rul_DK_dsc), node kill,
+monitor failure, disk failure, partition, rejoin; throughout, the VIP must answer from one node at
+a time and no row written may be lost. Two --rig options print the rigs side by side.
+AGENTS: [ip=|pgsql=|diskcheck=]ocf:PROVIDER:TYPE (default: ocfkit's; --baseline: Debian's
+heartbeat IPaddr2 + pgsql). Needs dockerd and the rig image (conformance/rigs/image/build-image.sh).
+
+Options:
+      --rig R              pacemaker (real Pacemaker + Corosync), docker (bundled engine), local
+      --scenario S         seed, node-kill, monitor-failure, disk-failure, partition, rejoin, all
+                           (repeatable or comma-separated)
+      --baseline           Debian's ocf:heartbeat:IPaddr2 and ocf:heartbeat:pgsql
+      --provider NAME=DIR  mount DIR at /usr/lib/ocf/resource.d/NAME in the nodes (your agents)
+      --compose FILE       default: the checkout's docker-compose.yml
+      --project NAME       container/network/volume name prefix (default ocfkit-rig-<rig>)
+      --json               print the report as JSON (no progress)
+      --junit FILE         also write a JUnit XML report
+  -q, --quiet              no per-step progress
+`;
+
+/** `ocfkit conformance --rig ... --scenario ...`: the cluster scenarios on one or two rigs. */
+export async function runRigConformance(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    rig: { type: 'string', multiple: true },
+    scenario: { type: 'string', multiple: true },
+    baseline: { type: 'boolean' },
+    provider: { type: 'string', multiple: true },
+    compose: { type: 'string' },
+    project: { type: 'string' },
+    json: { type: 'boolean' },
+    junit: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  });
+  if (values.help) {
+    io.out(RIG_HELP);
+    return 0;
+  }
+  const rigs = (values.rig ?? []) as string[];
+  if (rigs.length === 0 || rigs.length > 2) throw new UsageError('--rig: give one rig, or two for a side-by-side table');
+  for (const r of rigs)
+    if (!RIG_KINDS.includes(r as RigKind)) throw new UsageError(`--rig ${JSON.stringify(r)}: expected ${RIG_KINDS.join(', ')}`);
+  const names = ((values.scenario ?? []) as string[]).flatMap((s) => s.split(',')).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--scenario: name a scenario or all');
+  let scenarios: ReturnType<typeof scenariosByName>;
+  let agents: ReturnType<typeof parseAgents>;
+  const providers: Record<string, string> = {};
+  try {
+    scenarios = scenariosByName(names);
+    agents = parseAgents(positionals, values.baseline ? HEARTBEAT_AGENTS : OCFKIT_AGENTS);
+    for (const p of (values.provider ?? []) as string[]) {
+      const at = p.indexOf('=');
+      if (at <= 0) throw new Error(`--provider ${JSON.stringify(p)} must be NAME=DIR`);
+      providers[p.slice(0, at)] = p.slice(at + 1);
+    }
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const progress = !values.json && !values.quiet;
+  const byRig: ScenarioResult[][] = [];
+  for (const kind of rigs as RigKind[]) {
+    const rig = createRig(kind, {
+      ...(values.compose ? { composeFile: values.compose } : {}),
+      ...(values.project ? { project: rigs.length > 1 ? `${values.project}-${kind}` : values.project } : {}),
+      providers,
+    });
+    const results: ScenarioResult[] = [];
+    for (const s of scenarios) {
+      if (progress) io.out(`== rig ${kind}: ${s.name} — ${s.summary}\n`);
+      results.push(await runScenario(rig, s, { agents, ...(progress ? { progress: (l) => io.out(`${l}\n`) } : {}) }));
+    }
+    byRig.push(results);
+  }
+  const all = byRig.flat();
+  if (values.junit) writeFileSync(values.junit, formatScenarioJunit(all));
+  if (values.json) io.out(formatScenarioJson(all));
+  else {
+    io.out(formatScenarioText(all).replace(/[^\n]*\n$/, ''));
+    if (byRig.length === 2) io.out(formatSideBySide(byRig[0] ?? [], byRig[1] ?? []));
+    io.out(`${scenarioClosingLine(all)}\n`);
+  }
+  return all.some((r) => r.status === 'failed') ? 1 : 0;
+}

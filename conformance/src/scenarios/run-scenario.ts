@@ -1,0 +1,359 @@
+import type { Finding } from '../checks/findings';
+import type { ClusterStatus, Rig } from '../rigs/rig';
+import { type AgentsUnderTest, agentName } from './agents-under-test';
+import type { Action, Expectation, NodeRef, Scenario, Step } from './scenario';
+import { seedCib } from './seed-cib';
+
+export const VIP = '10.217.1.100';
+const GROUP = ['prmIp', 'prmPg'] as const;
+const PSQL = '/usr/lib/postgresql/15/bin/psql';
+const POSTMASTER = '^/usr/lib/postgresql/15/bin/postgres';
+
+/** The verdict on one scenario on one rig. */
+export interface ScenarioResult {
+  scenario: string;
+  summary: string;
+  rig: string;
+  agents: AgentsUnderTest;
+  status: 'passed' | 'failed' | 'skipped';
+  /** What held (ok) and what did not, in order, each naming what was seen. */
+  findings: Finding[];
+  /** Seconds from the fault to what the expectation waited for, by timing label. */
+  timings: Record<string, number>;
+  /** Things worth knowing that are not failures (e.g. an allowed overlap). */
+  notes: string[];
+  durationMs: number;
+}
+
+export interface RunOptions {
+  agents: AgentsUnderTest;
+  progress?: (line: string) => void;
+  /** Multiplies every deadline (a loaded machine); default OCFKIT_RIG_TIME_SCALE or 1. */
+  timeScale?: number;
+  /** Extra seed options (e.g. a faster monitor). */
+  seed?: Parameters<typeof seedCib>[0];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number) => Math.round(ms / 100) / 10;
+
+class Failure extends Error {}
+
+/** Where grp_pgsql runs: the one node both members are active on, or why there is none. */
+export function groupNode(st: ClusterStatus): string | { why: string } {
+  const where = GROUP.map((id) => st.resources.get(id)?.nodes ?? []);
+  const [ip = [], pg = []] = where;
+  if (ip.length === 1 && pg.length === 1 && ip[0] === pg[0]) return ip[0] as string;
+  return {
+    why: GROUP.map(
+      (id, i) => `${id} ${where[i]?.length ? `on ${where[i]?.join('+')}` : 'stopped'}${st.resources.get(id)?.failed ? ' (failed)' : ''}`,
+    ).join(', '),
+  };
+}
+
+/** One line about the cluster for failure reports. */
+export function describe(st: ClusterStatus): string {
+  const res = [...st.resources.values()].map((r) => `${r.id}@${r.nodes.join('+') || '-'}${r.failed ? '(failed)' : ''}`).join(' ');
+  const attrs = [...st.attributes.entries()].map(([n, a]) => `${n}:diskcheck_status=${a.diskcheck_status ?? 'unset'}`).join(' ');
+  const fc = [...st.failCounts.entries()].map(([k, v]) => `${k}=${v}`).join(' ');
+  return `via ${st.via}: online ${st.online.join(',') || 'none'}, DC ${st.dc ?? 'none'}${st.quorate ? '' : ' (no quorum)'}; ${res}; ${attrs}${fc ? `; fail counts ${fc}` : ''}`;
+}
+
+/**
+ * Runs one scenario on a rig: brings the seed configuration up with the agents under test,
+ * interprets the steps, samples the invariants in the background, and tears the rig down.
+ *
+ * @example
+ * const r = await runScenario(rig, SCENARIOS[1], { agents: OCFKIT_AGENTS, progress: console.log });
+ * r.status // 'passed'
+ */
+export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): Promise<ScenarioResult> {
+  const t0 = Date.now();
+  const say = (m: string) =>
+    o.progress?.(
+      `  [${scenario.name} ${secs(Date.now() - t0)
+        .toFixed(1)
+        .padStart(5)}s] ${m}`,
+    );
+  const findings: Finding[] = [];
+  const timings: Record<string, number> = {};
+  const notes: string[] = [];
+  const ok = (message: string) => {
+    findings.push({ ok: true, message });
+    say(`ok   ${message}`);
+  };
+  const ctx = { active: '', victim: '', rows: 0, lastAction: Date.now(), lastStatus: undefined as ClusterStatus | undefined };
+  const violations: string[] = [];
+  const scale = o.timeScale ?? Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
+  if (!(scale > 0)) throw new Error(`time scale ${scale} (OCFKIT_RIG_TIME_SCALE) must be a positive number`);
+  let sampling = true;
+
+  const status = async (via?: string): Promise<ClusterStatus> => {
+    const st = await rig.status(via);
+    ctx.lastStatus = st;
+    return st;
+  };
+
+  const nodeOf = (ref: NodeRef): string => (ref === 'active' ? ctx.active : ctx.victim);
+
+  const sql = async (query: string, timeoutMs = 8000) =>
+    rig.client([PSQL, '-h', VIP, '-U', 'postgres', '-d', 'postgres', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', query], {
+      timeoutMs: timeoutMs * scale,
+    });
+
+  async function fail(message: string, node?: string): Promise<never> {
+    const st = await status().catch(() => undefined);
+    const lines = [message];
+    if (st) lines.push(`cluster: ${describe(st)}`);
+    const who = node || ctx.victim || ctx.active;
+    if (who && (await rig.isUp(who))) {
+      const log = await rig.exec(
+        who,
+        ['sh', '-c', 'grep -hE "prmIp|prmPg|prmDiskd" /var/log/pacemaker/pacemaker.log 2>/dev/null | grep -vE "debug|trace" | tail -12'],
+        {
+          timeoutMs: 10_000,
+        },
+      );
+      if (log.stdout.trim()) lines.push(`${who}'s cluster log (last lines about the resources):\n${log.stdout.trimEnd()}`);
+    }
+    throw new Failure(lines.join('\n'));
+  }
+
+  // invariants, sampled while the scenario runs
+  async function sampleVip(): Promise<void> {
+    while (sampling) {
+      // one request (-i 5 leaves no time for a second within -w 1), up to two answers
+      const r = await rig
+        .client(['arping', '-c', '2', '-w', '1', '-i', '5', '-I', 'eth0', VIP], { timeoutMs: 5000 })
+        .catch(() => undefined);
+      const macs = new Set([...(r?.stdout ?? '').matchAll(/\[([0-9A-Fa-f:]{17})\]/g)].map((m) => m[1]?.toLowerCase()));
+      if (macs.size > 1)
+        violations.push(
+          `${secs(Date.now() - t0)} s: the VIP ${VIP} answered one ARP request from ${macs.size} MACs (${[...macs].join(', ')})`,
+        );
+      await sleep(300);
+    }
+  }
+  async function sampleStatus(): Promise<void> {
+    while (sampling) {
+      const st = await rig.status().catch(() => undefined);
+      if (st)
+        for (const id of GROUP) {
+          const n = st.resources.get(id)?.nodes ?? [];
+          if (n.length > 1) violations.push(`${secs(Date.now() - t0)} s: ${id} active on ${n.join(' and ')} (${st.via}'s view)`);
+        }
+      await sleep(1500);
+    }
+  }
+
+  async function waitFor<T>(label: string, within: number, probe: () => Promise<T | { why: string }>): Promise<T> {
+    const deadline = ctx.lastAction + within * scale * 1000;
+    let why = 'not checked';
+    for (;;) {
+      const r = await probe().catch((e: Error) => ({ why: e.message }));
+      if (!(r !== null && typeof r === 'object' && 'why' in r)) return r as T;
+      why = r.why;
+      if (Date.now() > deadline) return fail(`${label}: not within ${within * scale} s of the last action (last seen: ${why})`);
+      await sleep(400);
+    }
+  }
+
+  async function waitAttr(node: string, name: string, value: string, within: number): Promise<void> {
+    await waitFor(`${name}=${value} on ${node}`, within, async () => {
+      const st = await status();
+      const v = st.attributes.get(node)?.[name];
+      return v === value ? true : { why: `${name}=${v ?? 'unset'} on ${node}` };
+    });
+  }
+
+  async function groupRunning(where: 'same' | 'elsewhere' | 'anywhere'): Promise<string | { why: string }> {
+    const st = await status();
+    const n = groupNode(st);
+    if (typeof n !== 'string') return n;
+    if (where === 'same' && n !== ctx.active) return { why: `grp_pgsql on ${n}, expected it back on ${ctx.active}` };
+    if (where === 'elsewhere' && n === ctx.victim) return { why: `grp_pgsql still on ${n}` };
+    const addr = await rig.exec(n, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
+    if (addr.code !== 0) return { why: `grp_pgsql on ${n}, but listing its addresses failed: ${addr.stderr.trim()}` };
+    if (!addr.stdout.includes(` ${VIP}/`)) return { why: `the cluster says grp_pgsql is on ${n}, but ${VIP} is not on its interfaces` };
+    const q = await sql('select 1', 5000 * scale);
+    if (q.code !== 0 || q.stdout.trim() !== '1')
+      return { why: `grp_pgsql on ${n}, but select 1 through ${VIP} failed: ${q.stderr.trim() || q.stdout.trim()}` };
+    return n;
+  }
+
+  async function leftovers(node: string): Promise<string[]> {
+    if (!(await rig.isUp(node))) return [];
+    const out: string[] = [];
+    const addr = await rig.exec(node, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
+    if (addr.code !== 0) out.push(`listing ${node}'s addresses failed: ${addr.stderr.trim()}`);
+    if (addr.stdout.includes(` ${VIP}/`)) out.push(`${VIP} still on ${node}'s interfaces`);
+    const pm = await rig.exec(node, ['pgrep', '-f', POSTMASTER], { timeoutMs: 5000 * scale });
+    if (pm.code === 0) out.push(`a postmaster still runs on ${node} (pid ${pm.stdout.trim().split('\n').join(', ')})`);
+    return out;
+  }
+
+  async function act(a: Action): Promise<void> {
+    if (a.do === 'write-row') {
+      // idempotent, so a retry after a client-side timeout cannot count a row twice
+      const token = `row-${ctx.rows + 1}`;
+      const insert = `insert into rig_rows(token, at) select '${token}', now()::text where not exists (select 1 from rig_rows where token = '${token}')`;
+      let r = await sql(insert);
+      for (let i = 0; r.code !== 0 && i < 10; i++) {
+        await sleep(1000);
+        r = await sql(insert);
+      }
+      if (r.code !== 0) await fail(`could not write a row through ${VIP}: ${r.stderr.trim()}`);
+      ctx.rows++;
+      say(`wrote ${token}`);
+      return;
+    }
+    const node = nodeOf(a.node);
+    if (!node) await fail(`step ${a.do}: no ${a.node} node known`);
+    if (a.node === 'active') ctx.victim = node;
+    say(`${a.do} ${node}`);
+    ctx.lastAction = Date.now();
+    switch (a.do) {
+      case 'kill-node':
+        await rig.kill(node);
+        break;
+      case 'start-node':
+        await rig.start(node);
+        break;
+      case 'kill-postmaster': {
+        const r = await rig.exec(node, ['sh', '-c', 'kill -9 "$(head -1 /shared/pgdata/postmaster.pid)"'], { timeoutMs: 10_000 });
+        if (r.code !== 0) await fail(`kill -9 of the postmaster on ${node} failed: ${r.stderr.trim()}`, node);
+        break;
+      }
+      case 'disk-readonly': {
+        const r = await rig.exec(node, ['mount', '-o', 'remount,ro,bind', '/shared'], { privileged: true, timeoutMs: 10_000 });
+        if (r.code !== 0) await fail(`remounting /shared read-only on ${node} failed: ${r.stderr.trim()}`, node);
+        break;
+      }
+      case 'isolate':
+        await rig.isolate(node);
+        break;
+      case 'reconnect':
+        await rig.reconnect(node);
+        break;
+    }
+    ctx.lastAction = Date.now();
+  }
+
+  async function expect(e: Expectation): Promise<void> {
+    const started = ctx.lastAction;
+    const timed = (label: string | undefined) => {
+      if (label) timings[label] = secs(Date.now() - started);
+      return label ? ` after ${timings[label]} s` : '';
+    };
+    switch (e.expect) {
+      case 'group-running': {
+        const n = await waitFor(`grp_pgsql running ${e.where === 'anywhere' ? '' : `${e.where} `}with the VIP answering`, e.within, () =>
+          groupRunning(e.where),
+        );
+        const prev = ctx.active;
+        ctx.active = n;
+        ok(`grp_pgsql runs on ${n}${prev && n !== prev ? ` (was ${prev})` : ''}, ${VIP} answers and select 1 works${timed(e.timing)}`);
+        return;
+      }
+      case 'attribute': {
+        const node = nodeOf(e.node);
+        await waitAttr(node, e.name, e.value, e.within);
+        ok(`${e.name}=${e.value} on ${node}${timed(e.timing)}`);
+        return;
+      }
+      case 'stopped-on': {
+        const node = nodeOf(e.node);
+        await waitFor(`nothing of grp_pgsql left on ${node}`, e.within, async () => {
+          const left = await leftovers(node);
+          return left.length === 0 ? true : { why: left.join('; ') };
+        });
+        ok(`nothing of grp_pgsql left on ${node} (no VIP, no postmaster)${timed(e.timing)}`);
+        return;
+      }
+      case 'all-online': {
+        await waitFor('every node a member', e.within, async () => {
+          const st = await status(ctx.active || undefined);
+          const missing = rig.nodes.filter((n) => !st.online.includes(n));
+          return missing.length === 0 ? true : { why: `${missing.join(', ')} not online in ${st.via}'s view` };
+        });
+        ok(`all ${rig.nodes.length} nodes online${timed(e.timing)}`);
+        return;
+      }
+      case 'rows-intact': {
+        const tokens = Array.from({ length: ctx.rows }, (_, i) => `'row-${i + 1}'`).join(',');
+        const r = await sql(`select count(*) from rig_rows where token in (${tokens})`);
+        const n = Number(r.stdout.trim());
+        if (r.code !== 0 || n !== ctx.rows)
+          await fail(`rows lost: ${ctx.rows} written, ${r.code === 0 ? `${n} found` : `count failed: ${r.stderr.trim()}`}`);
+        ok(`all ${ctx.rows} rows written so far are there`);
+        return;
+      }
+      case 'settled': {
+        const end = Date.now() + e.seconds * 1000;
+        while (Date.now() < end) {
+          const running = await Promise.all(rig.nodes.map(async (n) => ((await rig.isUp(n)) ? n : '')));
+          const pms: string[] = [];
+          const vips: string[] = [];
+          for (const n of running.filter(Boolean)) {
+            const left = await leftovers(n);
+            if (left.some((l) => l.includes('postmaster'))) pms.push(n);
+            if (left.some((l) => l.includes(VIP))) vips.push(n);
+          }
+          if (pms.length > 1) await fail(`a postmaster runs on ${pms.join(' and ')} at once (shared data directory!)`);
+          if (vips.length > 1) await fail(`${VIP} is up on ${vips.join(' and ')} at once`);
+          await sleep(500);
+        }
+        ok(`settled for ${e.seconds} s: at most one postmaster and one VIP across the nodes`);
+        return;
+      }
+    }
+  }
+
+  const result = (status: ScenarioResult['status']): ScenarioResult => ({
+    scenario: scenario.name,
+    summary: scenario.summary,
+    rig: rig.kind,
+    agents: o.agents,
+    status,
+    findings,
+    timings,
+    notes,
+    durationMs: Date.now() - t0,
+  });
+
+  let samplers: Promise<void>[] = [];
+  try {
+    say(`seed: ${agentName(o.agents.ip)} + ${agentName(o.agents.pgsql)} in grp_pgsql, ${agentName(o.agents.diskcheck)} clone`);
+    await rig.up(seedCib({ ...o.seed, agents: o.agents, nodes: rig.nodes }), say);
+    ctx.lastAction = Date.now();
+    await expect({ expect: 'group-running', where: 'anywhere', within: 120, timing: 'seed started' });
+    ctx.lastAction = Date.now();
+    for (const n of rig.nodes) await waitAttr(n, 'diskcheck_status', 'normal', 60);
+    ok(`diskcheck_status=normal on ${rig.nodes.join(', ')}`);
+    const mk = await sql('create table if not exists rig_rows(token text primary key, at text)');
+    if (mk.code !== 0) await fail(`could not create the test table through ${VIP}: ${mk.stderr.trim()}`);
+    await act({ do: 'write-row' });
+    samplers = [sampleVip(), sampleStatus()];
+    for (const step of scenario.steps as Step[]) {
+      if ('do' in step) await act(step);
+      else await expect(step);
+      if (violations.length > 0 && !scenario.overlapAllowed) break;
+    }
+    sampling = false;
+    await Promise.all(samplers);
+    if (violations.length > 0) {
+      const head = violations.slice(0, 5).join('\n  ');
+      if (scenario.overlapAllowed) notes.push(`${scenario.overlapAllowed}: ${violations.length} samples, first: ${violations[0]}`);
+      else await fail(`active twice (${violations.length} samples):\n  ${head}`);
+    }
+    return result('passed');
+  } catch (err) {
+    sampling = false;
+    await Promise.all(samplers);
+    findings.push({ ok: false, message: err instanceof Failure ? err.message : `rig error: ${(err as Error).stack ?? err}` });
+    say(`FAIL ${(err as Error).message.split('\n')[0]}`);
+    return result('failed');
+  } finally {
+    await rig.down().catch(() => undefined);
+  }
+}

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { requireTool } from '@ocfkit/sdk/testing';
+import { describe, expect, it } from 'vitest';
+import { createRig } from '../src/rigs/create-rig';
+import { OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
+import { scenariosByName } from '../src/scenarios/catalog';
+import { runScenario } from '../src/scenarios/run-scenario';
+
+// The CI subset of the cluster scenarios (the full set: `ocfkit conformance --rig pacemaker
+// --scenario all`, see conformance/README.md): real Pacemaker + Corosync in three containers.
+// Needs dockerd and the rig image, which .ci/setup-services provides.
+const IMAGE = process.env.OCFKIT_RIG_IMAGE ?? 'ocfkit-rig:latest';
+const PROJECT = process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-rig-test';
+const missing = requireTool(['docker'], () => {
+  if (process.getuid?.() !== 0) return 'needs root (docker, privileged exec for the disk fault)';
+  if (spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status !== 0)
+    return `no rig image ${IMAGE} (conformance/rigs/image/build-image.sh, or .ci/setup-services)`;
+  return undefined;
+});
+const log = (l: string) => process.stderr.write(`${l}\n`);
+
+describe.skipIf(missing)('cluster scenarios on the pacemaker rig (CI subset)', () => {
+  it('node-kill: ocfkit IPaddr + pgsql fail over with no row lost and the VIP on one node', async () => {
+    const [scenario] = scenariosByName(['node-kill']);
+    const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, { agents: OCFKIT_AGENTS, progress: log });
+    expect(r.findings.filter((f) => f.ok === false).map((f) => f.message)).toEqual([]);
+    expect(r.status).toBe('passed');
+    expect(r.timings.failover).toBeGreaterThan(0);
+  }, 900_000);
+
+  it('disk-failure catches a diskcheck that never reports ERROR, naming the node and the attribute', async () => {
+    const [scenario] = scenariosByName(['disk-failure']);
+    const agents = parseAgents(['ocf:mutant:diskcheck']);
+    const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, { agents, progress: log });
+    expect(r.status).toBe('failed');
+    const [failure] = r.findings.filter((f) => f.ok === false);
+    expect(failure?.message).toMatch(
+      /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
+    );
+  }, 900_000);
+});
