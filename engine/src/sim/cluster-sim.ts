@@ -34,6 +34,8 @@ export interface SimOptions {
   trace?: boolean;
   /** Nodes that do not boot at the start (scripted scenarios boot them later). */
   down?: readonly string[];
+  /** Overrides the quorum lease (tests show what a wrong one breaks). */
+  leaseMs?: number;
 }
 
 export const DEFAULT_SIM: Omit<SimOptions, 'seed'> = {
@@ -186,6 +188,7 @@ export function createSim(opts: SimOptions, random = false) {
         resources,
         fencing: opts.fencing,
         noQuorumPolicy: opts.noQuorumPolicy,
+        ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
       },
       n.disk,
       now,

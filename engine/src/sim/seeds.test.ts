@@ -33,3 +33,14 @@ describe('simulated clusters keep their invariants under random faults', () => {
     });
   }
 });
+
+describe('the simulator catches a broken protocol', () => {
+  it('a quorum lease longer than deadtime lets two partitions have quorum at once', () => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 40 && failures.length === 0; seed++) {
+      const r = simulate({ ...DEFAULT_SIM, durationMs: 5 * 60_000, leaseMs: 4 * DEFAULT_SIM.deadtimeMs, seed });
+      if (!r.ok) failures.push(r.failure!);
+    }
+    expect(failures[0]).toMatch(/2 DCs have quorum at once|active on n\d and n\d at once/);
+  });
+});

@@ -3,7 +3,8 @@ import { crc32 } from 'node:zlib';
 import type { AuthKey } from '../config/types';
 import type { Codec, Frame } from '../protocol/messages';
 
-const MAX_FRAME = 65_000;
+/** The largest frame a UDP datagram carries; the daemon drops (and logs) larger ones. */
+export const MAX_FRAME = 65_000;
 
 /**
  * The wire format: `<key index> <method> <hex digest>\n<JSON frame>`, the digest being the HMAC

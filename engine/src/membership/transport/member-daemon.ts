@@ -3,7 +3,7 @@ import { loadClusterConfig } from '../config/load';
 import { MemberNode, type NodeView } from '../protocol/member-node';
 import type { Effect, Persisted } from '../protocol/messages';
 import type { ApplyUpdate, NoQuorumPolicy } from '../protocol/options';
-import { hmacCodec } from './hmac-codec';
+import { hmacCodec, MAX_FRAME } from './hmac-codec';
 import { readPersisted, writeJsonAtomic } from './state-file';
 import { type Link, openLinks } from './udp-links';
 
@@ -60,6 +60,7 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
   let stopped = false;
   let lastStatus = '';
   let lastStatusAt = 0;
+  let lastSendErrorAt = Number.NEGATIVE_INFINITY;
   const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 0;
   const io = { framesSent: 0, bytesSent: 0, framesReceived: 0 };
@@ -69,6 +70,13 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
     for (const e of effects) {
       switch (e.type) {
         case 'send':
+          if ((e.wire as Buffer).length > MAX_FRAME) {
+            log(
+              'error',
+              `dropped a frame of ${(e.wire as Buffer).length} bytes: more than a UDP datagram carries (${MAX_FRAME}); the replicated document is too large`,
+            );
+            break;
+          }
           io.framesSent++;
           io.bytesSent += (e.wire as Buffer).length;
           if (e.link === 'all') for (const l of links) l.send(e.wire as Buffer);
@@ -118,10 +126,19 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
     if (!stopped && node) perform(node.step(ev));
   };
 
-  const links = await openLinks(cfg.media, cfg.udpport, (link, buf) => {
-    io.framesReceived++;
-    step({ type: 'wire', now: clock(), link, wire: buf });
-  });
+  const links = await openLinks(
+    cfg.media,
+    cfg.udpport,
+    (link, buf) => {
+      io.framesReceived++;
+      step({ type: 'wire', now: clock(), link, wire: buf });
+    },
+    (link, err) => {
+      const now = clock();
+      if (now - lastSendErrorAt > 10_000) log('warn', `link ${link}: ${err.message}`);
+      lastSendErrorAt = now;
+    },
+  );
   for (const l of links) log('info', `link ${l.index}: ${l.describe}`);
   node = new MemberNode<C, O>(
     {

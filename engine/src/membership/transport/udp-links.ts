@@ -40,7 +40,12 @@ function bound(sock: Socket, port: number, address: string): Promise<void> {
  * @example
  * const links = await openLinks(config.media, config.udpport, (link, buf) => node.step({ type: 'wire', now: clock(), link, wire: buf }));
  */
-export async function openLinks(media: readonly Medium[], udpport: number, onFrame: (link: number, buf: Buffer) => void): Promise<Link[]> {
+export async function openLinks(
+  media: readonly Medium[],
+  udpport: number,
+  onFrame: (link: number, buf: Buffer) => void,
+  onError: (link: number, err: Error) => void = () => {},
+): Promise<Link[]> {
   const links: Link[] = [];
   const ucast = new Map<string, string[]>();
   for (const m of media) if (m.kind === 'ucast') ucast.set(m.interface, [...(ucast.get(m.interface) ?? []), m.peer]);
@@ -52,15 +57,18 @@ export async function openLinks(media: readonly Medium[], udpport: number, onFra
       const { address, broadcast } = interfaceAddress(m.interface);
       const recv = createSocket({ type: 'udp4', reuseAddr: true });
       recv.on('message', (buf) => onFrame(index, buf));
+      // A send that fails (no route while the link is down, EMSGSIZE) must not kill the daemon.
+      recv.on('error', (err) => onError(index, err));
       if (m.kind === 'bcast') {
         await bound(recv, udpport, broadcast);
         const out = createSocket({ type: 'udp4', reuseAddr: true });
+        out.on('error', (err) => onError(index, err));
         await bound(out, 0, address);
         out.setBroadcast(true);
         links.push({
           index,
           describe: `bcast ${m.interface} ${broadcast}:${udpport}`,
-          send: (b) => out.send(b, udpport, broadcast),
+          send: (b) => out.send(b, udpport, broadcast, (err) => err && onError(index, err)),
           close: () => {
             recv.close();
             out.close();
@@ -73,7 +81,7 @@ export async function openLinks(media: readonly Medium[], udpport: number, onFra
           index,
           describe: `ucast ${m.interface} ${address}:${udpport} → ${peers.join(' ')}`,
           send: (b) => {
-            for (const p of peers) recv.send(b, udpport, p);
+            for (const p of peers) recv.send(b, udpport, p, (err) => err && onError(index, err));
           },
           close: () => recv.close(),
         });
@@ -86,7 +94,7 @@ export async function openLinks(media: readonly Medium[], udpport: number, onFra
         links.push({
           index,
           describe: `mcast ${m.interface} ${m.group}:${m.port}`,
-          send: (b) => recv.send(b, m.port, m.group),
+          send: (b) => recv.send(b, m.port, m.group, (err) => err && onError(index, err)),
           close: () => recv.close(),
         });
       }
