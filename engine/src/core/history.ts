@@ -4,6 +4,8 @@
  * (ignore, demote, restart, block, stop, standby, fence), including hard and fatal errors, masked
  * probe failures and failures expired by `failure-timeout`.
  */
+
+import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import type { LrmOp, NvSet, Op, Primitive } from './cib-model.js';
 import { flattenSets, parseDurationMs } from './nvsets.js';
 import type { Role } from './working-set.js';
@@ -28,22 +30,8 @@ export type HistoryRole = Role | 'Unknown';
 
 const rank: Record<HistoryRole, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
 
-/** Executor status codes as the CIB records them (`op-status`). */
-export const ExecStatus = {
-  pending: -1,
-  done: 0,
-  cancelled: 1,
-  timeout: 2,
-  notSupported: 3,
-  error: 4,
-  errorHard: 5,
-  errorFatal: 6,
-  notInstalled: 7,
-  notConnected: 8,
-  invalid: 9,
-  noFenceDevice: 10,
-  noSecrets: 11,
-} as const;
+/** Executor status codes as the CIB records them (`op-status`): Pacemaker's, from `pcmk/`. */
+export const ExecStatus = EXEC_STATUS;
 
 /** The failure handling of one configured operation. */
 export interface FailurePolicy {
