@@ -136,7 +136,8 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
   ];
   for (const n of s.nodes.filter((x) => x.online && !x.unclean && (x.standby || x.maintenance))) {
     if (n.maintenance) out.push(`  * Node ${n.name}: maintenance`);
-    else out.push(`  * Node ${n.name}: standby${n.standbyOnFail ? ' (on-fail)' : n.resourcesRunning > 0 ? ' (with active resources)' : ''}`);
+    else
+      out.push(`  * Node ${n.name}: standby${n.standbyOnFail ? ' (on-fail)' : n.resourcesRunning > 0 ? ' (with active resources)' : ''}`);
   }
   for (const n of s.nodes.filter((x) => x.unclean)) out.push(`  * Node ${n.name}: UNCLEAN (${n.online ? 'online' : 'offline'})`);
   const online = s.nodes.filter((x) => x.online && !x.standby && !x.maintenance && !x.unclean).map((x) => x.name);
