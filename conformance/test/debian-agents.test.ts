@@ -11,11 +11,13 @@ import { type AgentSweep, sweep } from '../debian/sweep';
  * that must stay found — and a control. The error findings must equal the reviewed ones exactly:
  * a new false positive, or a lost bug, fails here.
  */
+// heartbeat:SendArp is left to the full sweep: its reviewed bug (stop fails once send_arp has
+// exited, e.g. after a killed start) shows only when the kill lands at the right moment — found
+// under load, not on an idle host — so it cannot be an exact expectation here.
 const SUBSET = [
   // false positives before: two instances with the same parameters, exit reasons, orphans, promotion, notify, stub
   'heartbeat:symlink',
   'heartbeat:Filesystem',
-  'heartbeat:SendArp',
   'heartbeat:IPv6addr',
   'heartbeat:IPaddr',
   'heartbeat:portblock',
@@ -83,12 +85,6 @@ describe.skipIf(missing)("Debian's agents: the error findings are exactly the re
       expect(rules(a)).not.toContain('robust.two-instances');
       expect(rules(a)).not.toContain('notify.zero');
     }
-  });
-
-  it('SendArp: two instances with distinct addresses, named in the report, show its real bug (stop fails once send_arp exited)', () => {
-    expect(messages('heartbeat:SendArp', 'robust.two-instances')).toMatch(
-      /stop conformance-a-\w+ \(ip=192\.0\.2\.1\): expected 0, returned 1/,
-    );
   });
 
   it('Squid, rsyslog and syslog-ng: a probe on a node without the software returns 6, which bans the resource everywhere', () => {
