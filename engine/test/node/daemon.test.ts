@@ -333,7 +333,18 @@ describe('ocfkit status --watch', () => {
 describe('ocfkit node start --group', () => {
   test('sockets 0660 and new directories 0750 for the group', async () => {
     const g = join(dir, 'grouped');
-    const d = await startDaemon(['--state-dir', join(g, 'state'), '--run-dir', join(g, 'run'), '--node-name', 'n1', '--group', 'root']);
+    const d = await startDaemon([
+      '--state-dir',
+      join(g, 'state'),
+      '--run-dir',
+      join(g, 'run'),
+      '--node-name',
+      'n1',
+      '--group',
+      'root',
+      '--controller',
+      'none',
+    ]);
     const st = (p: string) => statSync(join(g, p));
     expect(
       [st('state'), st('run'), st('run/admin.sock'), st('run/attrd.sock')].map((x) => `${(x.mode & 0o777).toString(8)}:${x.gid}`),
