@@ -151,7 +151,7 @@ describe.skipIf(missing)('fence_ocfkit_docker against the running dockerd', () =
   });
 
   it("Debian's fence_docker with the same parameters sees the same power state through the same TLS endpoint", async () => {
-    if (spawnSync('python3', ['-c', 'import pycurl']).status !== 0) {
+    if (spawnSync('/usr/bin/python3', ['-c', 'import pycurl']).status !== 0) {
       if (process.env.CI === 'true') throw new Error('python3-pycurl is needed for the fence_docker cross-check');
       return;
     }
