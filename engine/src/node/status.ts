@@ -11,6 +11,7 @@ import { expectedRc } from '../core/history.js';
 import { isTrue } from '../core/nvsets.js';
 import { unpack } from '../core/unpack.js';
 import type { WRsc } from '../core/working-set.js';
+import { execStatusText } from '../pcmk/exec-status.js';
 
 export interface NodeStatus {
   name: string;
@@ -115,22 +116,6 @@ const RC_TEXT: Record<number, string> = {
   191: 'promoted (degraded)',
 };
 
-const EXEC_STATUS_TEXT: Record<number, string> = {
-  [-1]: 'pending',
-  0: 'complete',
-  1: 'Cancelled',
-  2: 'Timed Out',
-  3: 'NOT SUPPORTED',
-  4: 'Error',
-  5: 'Hard error',
-  6: 'Fatal error',
-  7: 'Not installed',
-  8: 'Internal communication failure',
-  9: 'Cannot execute now',
-  10: 'No fence device',
-  11: 'CIB secrets unavailable',
-};
-
 /** The text crm_mon gives an OCF exit code. */
 export function rcText(rc: number): string {
   return RC_TEXT[rc] ?? 'unknown';
@@ -206,7 +191,7 @@ function failures(cib: Cib): FailedAction[] {
           node: state.uname,
           rc: op.rc,
           rcText: rcText(op.rc),
-          status: EXEC_STATUS_TEXT[op.opStatus] ?? 'unknown',
+          status: execStatusText(op.opStatus),
           exitReason: op.attrs['exit-reason'] ?? '',
           call: op.callId,
           ...(num(op.attrs['last-rc-change']) !== undefined ? { lastRcChange: num(op.attrs['last-rc-change']) } : {}),

@@ -40,24 +40,25 @@ export function opStatusOf(status: ExecutorStatus): number {
   }
 }
 
-/** The name crm_mon prints for an `op-status` (`complete`, `Timed Out`, `not installed`...). */
+const EXEC_STATUS_TEXT: Record<number, string> = {
+  [-1]: 'pending',
+  0: 'complete',
+  1: 'Cancelled',
+  2: 'Timed Out',
+  3: 'NOT SUPPORTED',
+  4: 'Error',
+  5: 'Hard error',
+  6: 'Fatal error',
+  7: 'Not installed',
+  8: 'Internal communication failure',
+  9: 'Cannot execute now',
+  10: 'No fence device',
+  11: 'CIB secrets unavailable',
+};
+
+/** The name crm_mon prints for an `op-status` (`complete`, `Timed Out`, `Not installed`...). */
 export function execStatusText(opStatus: number): string {
-  const names: Record<number, string> = {
-    [-1]: 'pending',
-    0: 'complete',
-    1: 'Cancelled',
-    2: 'Timed Out',
-    3: 'NOT SUPPORTED',
-    4: 'Error',
-    5: 'Hard error',
-    6: 'Fatal error',
-    7: 'Not installed',
-    8: 'Not connected',
-    9: 'Cannot execute now',
-    10: 'No fence device',
-    11: 'No secrets',
-  };
-  return names[opStatus] ?? `unknown (${opStatus})`;
+  return EXEC_STATUS_TEXT[opStatus] ?? 'unknown';
 }
 
 /** OCF exit codes (contract §2.1). */
