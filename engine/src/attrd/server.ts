@@ -40,8 +40,8 @@ export interface Attrd {
   close(): Promise<void>;
 }
 
-/** Removes a socket file left by a dead server; refuses when a live one answers on it. */
-async function clearStaleSocket(path: string): Promise<void> {
+/** Removes a socket left by a dead server; refuses when a live `what` answers on it. */
+export async function clearStaleSocket(path: string, what: string): Promise<void> {
   if (!existsSync(path)) return;
   if (!statSync(path).isSocket()) throw new Error(`${path} exists and is not a socket`);
   const alive = await new Promise<boolean>((resolve) => {
@@ -52,7 +52,7 @@ async function clearStaleSocket(path: string): Promise<void> {
     });
     c.on('error', () => resolve(false));
   });
-  if (alive) throw new Error(`another attrd is already listening on ${path}`);
+  if (alive) throw new Error(`another ${what} is already listening on ${path}`);
   rmSync(path, { force: true });
 }
 
@@ -161,7 +161,7 @@ export async function startAttrd(options: AttrdOptions): Promise<Attrd> {
   // Values whose dampening ran out while no attrd was running take effect now.
   tick();
   privateDir(dirname(options.socket));
-  await clearStaleSocket(options.socket);
+  await clearStaleSocket(options.socket, 'attrd');
   const server: Server = createServer(serve);
   // The socket may sit in a shared directory: it is created owner-only, not loosened then fixed.
   const umask = process.umask(0o077);

@@ -1,26 +1,11 @@
 /** The node daemon's admin socket: JSON lines in, JSON lines out (see admin-protocol.ts). */
-import { chmodSync, chownSync, existsSync, rmSync, statSync } from 'node:fs';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { chmodSync, chownSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { clearStaleSocket } from '../attrd/server.js';
 import type { CibStore } from '../cib/store.js';
 import { formatVersion } from '../cib/store-version.js';
 import { type AdminContext, handleAdmin } from './admin-handlers.js';
 import { ADMIN_MAX_LINE, type AdminEvent, type AdminResponse, checkSocketPath, parseAdminRequest } from './admin-protocol.js';
-
-/** Removes a socket left by a dead daemon; refuses when a live one answers on it. */
-export async function clearStaleSocket(path: string, what: string): Promise<void> {
-  if (!existsSync(path)) return;
-  if (!statSync(path).isSocket()) throw new Error(`${path} exists and is not a socket`);
-  const alive = await new Promise<boolean>((resolve) => {
-    const c = createConnection(path);
-    c.on('connect', () => {
-      c.destroy();
-      resolve(true);
-    });
-    c.on('error', () => resolve(false));
-  });
-  if (alive) throw new Error(`another ${what} is already listening on ${path}`);
-  rmSync(path, { force: true });
-}
 
 export interface AdminServerOptions extends AdminContext {
   socket: string;
