@@ -19,6 +19,7 @@ import {
   dropRecurringEntry,
   nodeStateOf,
   recordOps,
+  setLost,
   setMembership,
   setTransientAttrs,
   transientAttr,
@@ -43,6 +44,14 @@ export type ControllerEvent =
   | { type: 'cib-changed'; now: number; cib: Cib }
   | { type: 'attr-changed'; now: number; node: string; name: string; value?: string }
   | { type: 'node-changed'; now: number; node: string; online: boolean }
+  /**
+   * Cluster membership (the DC's view): a node `joined` (its history is erased and re-probed, as
+   * Pacemaker erases a joining node's lrm history) or was `lost` without shutting down (unclean
+   * with fencing, offline without; its actions in flight are lost).
+   */
+  | { type: 'member-changed'; now: number; node: string; state: 'joined' | 'lost' }
+  /** This partition's quorum (`have-quorum`; `no-quorum-policy` applies without it). */
+  | { type: 'quorum-changed'; now: number; quorate: boolean }
   | { type: 'timer'; now: number; name: string }
   | { type: 'shutdown'; now: number }
   | { type: 'poke'; now: number; reason: string };
@@ -140,6 +149,7 @@ export class Controller {
   private effects: ControllerEffect[] = [];
   private configSeen: string;
   private instantRounds = 0;
+  private haveQuorum = true;
 
   constructor(cib: Cib, options: ControllerOptions) {
     this.current = cib;
@@ -158,6 +168,11 @@ export class Controller {
   /** The CIB as the controller knows it (configuration + the status it records). */
   get cib(): Cib {
     return this.current;
+  }
+
+  /** Whether this partition has quorum (always, until told otherwise by `quorum-changed`). */
+  get quorate(): boolean {
+    return this.haveQuorum;
   }
 
   /** Whether a transition is running. */
@@ -196,6 +211,16 @@ export class Controller {
         this.statusChanged = true;
         this.trigger(`node ${ev.node} ${ev.online ? 'up' : 'down'}`);
         break;
+      case 'member-changed':
+        this.onMember(ev.node, ev.state, now);
+        break;
+      case 'quorum-changed':
+        if (ev.quorate !== this.haveQuorum) {
+          this.haveQuorum = ev.quorate;
+          this.statusChanged = true;
+          this.trigger(ev.quorate ? 'quorum gained' : 'quorum lost');
+        }
+        break;
       case 'timer':
         this.onTimer(ev.name, now);
         break;
@@ -230,6 +255,23 @@ export class Controller {
       t.aborted = true;
       this.log('notice', `transition ${t.id} aborted: ${reason}`);
     } else if (!t) this.log('info', `recompute: ${reason}`);
+  }
+
+  private onMember(node: string, state: 'joined' | 'lost', now: number): void {
+    // What was sent to the node's previous incarnation will never report: failed, without history.
+    const t = this.transition;
+    for (const [tag, is] of this.issued) {
+      if (is.action.node !== node) continue;
+      this.issued.delete(tag);
+      if (t && is.transition === t.id && t.state[is.index] === 'running') {
+        this.effects.push({ type: 'clear-timer', name: `action:${tag}` });
+        this.log('warning', `action ${is.action.key} on ${node} lost: the node ${state === 'lost' ? 'left' : 'rejoined'} the membership`);
+        this.confirm(t, is.index, false, now);
+      }
+    }
+    this.current = state === 'joined' ? setMembership(clearNode(this.current, node), node, true) : setLost(this.current, node);
+    this.statusChanged = true;
+    this.trigger(`node ${node} ${state === 'joined' ? 'joined' : 'lost'}`);
   }
 
   private onCibChanged(cib: Cib): void {
@@ -267,7 +309,7 @@ export class Controller {
   }
 
   private input(): Cib {
-    const attrs: Record<string, string> = { ...this.current.attrs, 'have-quorum': '1' };
+    const attrs: Record<string, string> = { ...this.current.attrs, 'have-quorum': this.haveQuorum ? '1' : '0' };
     const node = nodeStateOf(this.current, this.opts.node);
     attrs['dc-uuid'] = node.id;
     let crmConfig = this.current.crmConfig;
