@@ -95,6 +95,8 @@ export interface ControllerOptions {
   clearExpiredFailures?: boolean;
   /** Compute the graph (default: the engine's scheduler). Tests pass Pacemaker's graphs here. */
   scheduler?: (cib: Cib, nowS: number) => ExecGraph;
+  /** Whether the partition has quorum at start (default true: a one-node engine); see `quorum-changed`. */
+  quorate?: boolean;
 }
 
 type ActionState = 'pending' | 'running' | 'done' | 'failed';
@@ -137,7 +139,7 @@ function configKey(cib: Cib): string {
  */
 export class Controller {
   private current: Cib;
-  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler'>> &
+  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate'>> &
     Pick<ControllerOptions, 'batchLimit' | 'scheduler'>;
   private transition?: Transition;
   private transitionCounter = 0;
@@ -162,6 +164,7 @@ export class Controller {
       ...options,
     };
     this.peSeq = this.opts.peInputSeq;
+    this.haveQuorum = options.quorate ?? true;
     this.configSeen = configKey(cib);
   }
 
