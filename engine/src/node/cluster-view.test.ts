@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importCib } from '../cib/import.js';
-import { CibError, parseXml } from '../cib/xml-tree.js';
+import { parseXml } from '../cib/xml-tree.js';
 import { unpack } from '../core/unpack.js';
 import { activeOn, dcStartStatus, isClusterMsg, memberChanges, memberStates, runsController } from './cluster-view.js';
 import { applyClusterWrite, contentOf, isConfigWrite } from './config-writes.js';
