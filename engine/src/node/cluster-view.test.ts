@@ -36,12 +36,20 @@ const view = (o: Partial<Parameters<typeof runsController>[0]> = {}) => ({
 });
 
 describe('what a cluster node derives from its membership view', () => {
-  it('only the DC runs the controller: once its join is complete, or at once without quorum (no-quorum-policy)', () => {
-    expect(runsController(view())).toBe(true);
-    expect(runsController(view({ phase: 'collecting' }))).toBe(false);
-    expect(runsController(view({ phase: 'collecting', quorate: false }))).toBe(true);
-    expect(runsController(view({ role: 'member', dc: 'n2', phase: null }))).toBe(false);
-    expect(runsController(view({ role: 'seeking', dc: null, phase: null, quorate: false }))).toBe(false);
+  it('only the DC runs the controller, once joined and quorate; a DC without quorum for the grace runs it to apply no-quorum-policy', () => {
+    const o = { running: false, dcForMs: 0, graceMs: 1000 };
+    expect(runsController(view(), o)).toBe(true);
+    expect(runsController(view({ phase: 'collecting' }), o)).toBe(false);
+    expect(runsController(view({ quorate: false }), o)).toBe(false);
+    // A DC that already runs it keeps it through a new term's join and a quorum loss.
+    expect(runsController(view({ phase: 'collecting' }), { ...o, running: true })).toBe(true);
+    expect(runsController(view({ quorate: false }), { ...o, running: true })).toBe(true);
+    // A DC without quorum: only after the grace (its members would have joined by then).
+    expect(runsController(view({ phase: 'collecting', quorate: false }), { ...o, dcForMs: 999 })).toBe(false);
+    expect(runsController(view({ phase: 'collecting', quorate: false }), { ...o, dcForMs: 1000 })).toBe(true);
+    // A member follows its DC; a node between two DCs waits for the election.
+    expect(runsController(view({ role: 'member', dc: 'n2', phase: null, quorate: false }), { ...o, dcForMs: 5000 })).toBe(false);
+    expect(runsController(view({ role: 'seeking', dc: null, phase: null, quorate: false }), { ...o, dcForMs: 5000 })).toBe(false);
   });
 
   it('members are joined, the other configured nodes lost; changes are reported once', () => {

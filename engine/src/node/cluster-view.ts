@@ -43,12 +43,20 @@ export function isClusterMsg(body: unknown): body is ClusterMsg {
 }
 
 /**
- * Whether this node's controller runs: on the DC only, once it holds the partition's CIB (the join
- * is complete), or at once when it has no quorum (then the scheduler only applies
- * no-quorum-policy, which needs no newer configuration).
+ * Whether this node's controller runs: only on a DC. It starts once the join is complete and the
+ * partition has quorum, and keeps running while the node stays DC (quorum lost or not: the
+ * scheduler applies `no-quorum-policy`). A DC that gets no quorum within `graceMs` of its
+ * election (a partition too small: members would have joined within a few keepalives) starts it
+ * anyway, so that `no-quorum-policy` applies to what runs on its side. A member or a node
+ * between two DCs never runs one.
+ *
+ * @example
+ * runsController(view, { running: false, dcForMs: 0, graceMs: 1000 })
  */
-export function runsController(v: MembershipView): boolean {
-  return v.role === 'dc' && (v.phase === 'stable' || !v.quorate);
+export function runsController(v: MembershipView, o: { running: boolean; dcForMs: number; graceMs: number }): boolean {
+  if (v.role !== 'dc') return false;
+  // The join completes before quorum (members' acknowledgements grant it): wait for both.
+  return (v.phase === 'stable' && v.quorate) || o.running || (!v.quorate && o.dcForMs >= o.graceMs);
 }
 
 export type MemberState = 'joined' | 'lost';

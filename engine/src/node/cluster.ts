@@ -64,8 +64,10 @@ const SHUTDOWN_WAIT_MS = 120_000;
 export async function startClusterController(ctx: ControllerContext & { configDir: string }): Promise<ClusterController> {
   const { store, executor, attrd, nodeName } = ctx;
   const log = ctx.log.child('cluster');
-  const { nodes, keepaliveMs } = loadClusterConfig(ctx.configDir).config;
+  const { nodes, keepaliveMs, deadtimeMs } = loadClusterConfig(ctx.configDir).config;
   let quorumTimer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  let dcSince: number | null = null;
   let member: MemberDaemon<ClusterContent, ConfigWrite> | undefined;
   let dc: RunningController | undefined;
   let states = new Map<string, MemberState>();
@@ -160,7 +162,19 @@ export async function startClusterController(ctx: ControllerContext & { configDi
         log.error(`the cluster's CIB copy was refused: ${(err as Error).message}`);
       }
     }
-    if (runsController(v)) {
+    if (v.role !== 'dc') {
+      dcSince = null;
+      clearTimeout(graceTimer);
+      graceTimer = undefined;
+    } else if (dcSince === null) {
+      dcSince = performance.now();
+      graceTimer = setTimeout(() => {
+        graceTimer = undefined;
+        reconcile();
+      }, deadtimeMs + 1);
+    }
+    const dcForMs = dcSince === null ? 0 : performance.now() - dcSince;
+    if (runsController(v, { running: dc !== undefined, dcForMs, graceMs: deadtimeMs })) {
       const next = memberStates(v, nodes, nodeName);
       if (!dc) startDc(next, v.quorate);
       else {
@@ -298,6 +312,7 @@ export async function startClusterController(ctx: ControllerContext & { configDi
     closed = true;
     clearTimeout(pushTimer);
     clearTimeout(quorumTimer);
+    clearTimeout(graceTimer);
     offStore();
     executor.off('result', onResult);
     dc?.close();

@@ -198,8 +198,16 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
     host = now;
   });
 
-  it('a node cut off from the others stops its resources (no-quorum-policy=stop); the majority runs them; after the heal one DC and one CIB', async () => {
-    const cut = host;
+  it('a member cut off from the others stops its resources (no-quorum-policy=stop); the majority runs them; after the heal one DC and one CIB', async () => {
+    // The node cut off is a member, not the DC (the harder case: it must notice it is alone,
+    // elect itself and apply the policy); `resource move` from the DC puts the Dummy there.
+    const dc = (await status(host))?.dc as string;
+    let cut = host;
+    if (cut === dc) {
+      cut = NODES.find((n) => n !== dc) as string;
+      expect((await ocfkit('resource', 'move', 'dummy', cut, '--run-dir', run(dc))).rc).toBe(0);
+      await until('the Dummy moved', NODES, (xs) => agreed(NODES)(xs) && dummy(xs[0] ?? null)?.nodes[0] === cut);
+    }
     const majority = NODES.filter((n) => n !== cut);
     sh('ip', ['-n', rig.ns(cut), 'link', 'set', 'eth1', 'down']);
     await until('the cut-off node without quorum, its Dummy stopped', [cut], (xs) => !xs[0]?.quorum && !running().includes(cut));
@@ -224,5 +232,21 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
     expect(new Set(configs.map((c) => c.out)).size).toBe(1);
     const versions = healed.map((s) => s.version.split('.').slice(0, 2).join('.'));
     expect(new Set(versions).size).toBe(1);
+  });
+
+  it('SIGTERM on the node running the Dummy: the DC moves it away first, then the daemon exits 0', async () => {
+    const all = await until('the Dummy placed', NODES, agreed(NODES));
+    const leaving = dummy(all[0] ?? null)?.nodes[0] as string;
+    const stays = NODES.filter((n) => n !== leaving);
+    const proc = rig.procs.get(leaving);
+    const exited = new Promise<number | null>((r) => proc?.once('exit', (code) => r(code)));
+    proc?.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // It left only once nothing ran there any more: its state file is gone, another node runs the Dummy.
+    expect(running()).not.toContain(leaving);
+    await until('the Dummy on a remaining node', stays, (xs) =>
+      xs.every((s) => s.quorum && stays.includes(dummy(s)?.nodes[0] ?? '') && dummy(s)?.nodes.length === 1),
+    );
+    expect(running().length).toBe(1);
   });
 });
