@@ -1,162 +1,44 @@
 /**
  * Three `ocfkit node start` daemons, each in its own network namespace on a bridge (the membership
  * rig's), forming a cluster from ha.cf + authkeys: one DC, a Dummy resource (resource-agents'
- * ocf:heartbeat:Dummy, its state file in the node's own HA_RSCTMP) with a monitor, failover after
- * kill -9, no-quorum-policy=stop in a cut-off node, and the heal. Every step is asserted from
- * `ocfkit status --output-as json` on the nodes and from the agent's real effect (its state file).
+ * ocf:heartbeat:Dummy, its state file in the node's own HA_RSCTMP) with a monitor, an admin write
+ * through the DC, failover after kill -9 (stonith disabled), no-quorum-policy=stop in a cut-off
+ * member, the heal, and SIGTERM. Every step is asserted from `ocfkit status --output-as json` on
+ * the nodes and from the agent's real effect (its state file).
+ * OCFKIT_RIG_LOGS=DIR keeps the daemons' logs.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterStatus, PrimitiveStatus } from '../../src/node/status';
-import { Rig, sh } from '../membership/netns-rig';
+import { sh } from '../membership/netns-rig';
+import { dummyOf as dummy, NodeRig, onlineOf as online } from './cluster-rig';
 import { ocfkit } from './helpers';
 
-const HA_CF = `# rig: keepalive 200 ms, deadtime 1 s
-keepalive 200ms
-warntime 500ms
-deadtime 1
-initdead 2
-udpport 694
-bcast eth1
-node n1 n2 n3
-crm on
-`;
-
-const SEED = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.1">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="opts">
-        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
-        <nvpair id="opt-nqp" name="no-quorum-policy" value="stop"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes>
-      <node id="1" uname="n1"/>
-      <node id="2" uname="n2"/>
-      <node id="3" uname="n3"/>
-    </nodes>
-    <resources>
-      <primitive id="dummy" class="ocf" provider="heartbeat" type="Dummy">
-        <operations>
-          <op id="dummy-monitor-2s" name="monitor" interval="2s" timeout="20s"/>
-        </operations>
-      </primitive>
-    </resources>
-    <constraints/>
-    <rsc_defaults>
-      <meta_attributes id="rsc-defaults">
-        <nvpair id="rsc-stickiness" name="resource-stickiness" value="100"/>
-      </meta_attributes>
-    </rsc_defaults>
-  </configuration>
-  <status/>
-</cib>
-`;
-
 const NODES = ['n1', 'n2', 'n3'];
-const SCRIPT = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 
 describe.skipIf(missing)('three node daemons form a cluster in network namespaces (membership + controller)', () => {
-  let rig: Rig;
-  const run = (n: string) => join(rig.dir, n, 'run');
-  const rsctmp = (n: string) => join(rig.dir, n, 'rsctmp');
-  /** Where the Dummy really runs: its state file exists in that node's HA_RSCTMP. */
-  const running = () => NODES.filter((n) => readdirSync(rsctmp(n)).some((f) => f.startsWith('Dummy-dummy')));
-
-  const start = (n: string) =>
-    rig.spawnIn(
-      n,
-      [
-        process.execPath,
-        '--conditions=source',
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        SCRIPT,
-        'node',
-        'start',
-        '--config-dir',
-        rig.conf(n),
-        '--state-dir',
-        rig.state(n),
-        '--run-dir',
-        run(n),
-        '--cib',
-        join(rig.dir, 'seed.xml'),
-        '--node-name',
-        n,
-      ],
-      { HA_RSCTMP: rsctmp(n) },
-    );
-
-  const status = async (n: string): Promise<ClusterStatus | null> => {
-    const r = await ocfkit('status', '--output-as', 'json', '--run-dir', run(n));
-    return r.rc === 0 ? (JSON.parse(r.out) as ClusterStatus) : null;
-  };
-  const dummy = (s: ClusterStatus | null) => s?.resources.find((r): r is PrimitiveStatus => r.kind === 'primitive' && r.id === 'dummy');
-  const online = (s: ClusterStatus | null) => (s?.nodes ?? []).filter((x) => x.online).map((x) => x.name);
-
-  /** Polls every node in `nodes` until `pred` holds for their statuses; on timeout, says what each showed. */
-  const until = async (what: string, nodes: string[], pred: (all: ClusterStatus[]) => boolean, timeoutMs = 45_000) => {
-    const t0 = performance.now();
-    let last: (ClusterStatus | null)[] = [];
-    for (;;) {
-      last = await Promise.all(nodes.map(status));
-      if (last.every((s) => s !== null) && pred(last as ClusterStatus[])) return last as ClusterStatus[];
-      if (performance.now() - t0 > timeoutMs) {
-        const shown = nodes.map((n, i) => {
-          const s = last[i];
-          return `${n}: dc=${s?.dc} quorum=${s?.quorum} online=${online(s ?? null)} dummy=${JSON.stringify(dummy(s ?? null)?.nodes)}\n${(rig.logs.get(n) ?? '').split('\n').slice(-15).join('\n')}`;
-        });
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; Dummy state files on [${running()}]\n${shown.join('\n')}`);
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  };
-  /** Every node shows the same DC (with quorum), the same online nodes, the Dummy on one node. */
-  const agreed = (nodes: string[]) => (all: ClusterStatus[]) =>
-    all.every(
-      (s) =>
-        s.dc === all[0]?.dc &&
-        s.dc !== undefined &&
-        nodes.includes(s.dc) &&
-        s.quorum &&
-        online(s).join() === nodes.join() &&
-        dummy(s)?.role === 'Started' &&
-        dummy(s)?.nodes.length === 1 &&
-        dummy(s)?.nodes[0] === dummy(all[0] ?? null)?.nodes[0],
-    ) && running().length === 1;
+  let c: NodeRig;
+  const run = (n: string) => c.run(n);
+  const running = () => c.running();
+  const status = (n: string) => c.status(n);
+  const until = (...a: Parameters<NodeRig['until']>) => c.until(...a);
+  const agreed = (nodes: string[]) => c.agreed(nodes);
 
   beforeAll(() => {
-    rig = new Rig({ nodes: NODES, haCf: HA_CF, key: 'cluster-rig-secret' });
-    writeFileSync(join(rig.dir, 'seed.xml'), SEED);
-    for (const n of NODES) mkdirSync(rsctmp(n), { recursive: true });
+    c = new NodeRig(NODES);
   });
-  afterAll(() => {
-    // OCFKIT_RIG_LOGS=DIR keeps each daemon's log (HA format) for a look afterwards.
-    const keep = process.env.OCFKIT_RIG_LOGS;
-    if (keep && rig) {
-      mkdirSync(keep, { recursive: true });
-      for (const [n, text] of rig.logs) writeFileSync(join(keep, `${n}.log`), text);
-    }
-    rig?.close();
-  });
+  afterAll(() => c?.close());
 
   let host = '';
 
   it('forms a cluster: one DC, every node shows the same nodes and placement, the Dummy runs on exactly one node', async () => {
-    for (const n of NODES) start(n);
+    for (const n of NODES) c.start(n);
     // Generous: three daemons start through tsx on a shared machine.
     const all = await until('one DC and the Dummy started', NODES, agreed(NODES), 120_000);
-    host = dummy(all[0] ?? null)?.nodes[0] as string;
+    host = dummy(all[0])?.nodes[0] as string;
     expect(running()).toEqual([host]);
     expect(all.map((s) => s.dc)).toEqual([all[0]?.dc, all[0]?.dc, all[0]?.dc]);
-    // The monitor runs on the host (its history is the DC's, shown by every node).
-    await until('the monitor recorded', NODES, (xs) => xs.every((s) => online(s).length === 3 && dummy(s)?.nodes[0] === host));
+    expect(all.map((s) => online(s))).toEqual([NODES, NODES, NODES]);
   });
 
   it('an admin write on a node that is not the DC goes through the DC and reaches every node', async () => {
@@ -168,12 +50,12 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
     await until('the Dummy stopped everywhere', NODES, (xs) => xs.every((s) => dummy(s)?.role === 'Stopped') && running().length === 0);
     expect((await ocfkit('resource', 'start', 'dummy', '--run-dir', run(other))).rc).toBe(0);
     const all = await until('the Dummy started again', NODES, agreed(NODES));
-    host = dummy(all[0] ?? null)?.nodes[0] as string;
+    host = dummy(all[0])?.nodes[0] as string;
   });
 
   it('kill -9 of the daemon hosting the Dummy: after deadtime it runs on another node (stonith disabled)', async () => {
     const survivors = NODES.filter((n) => n !== host);
-    rig.kill(host);
+    c.rig.kill(host);
     // The killed daemon's Dummy is still "running" on its node (nothing fenced it); the survivors
     // see the node offline and start the Dummy themselves.
     const all = await until('the Dummy on a survivor', survivors, (xs) =>
@@ -187,14 +69,13 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
           dummy(s)?.nodes.length === 1,
       ),
     );
-    const now = dummy(all[0] ?? null)?.nodes[0] as string;
+    const now = dummy(all[0])?.nodes[0] as string;
     expect(running().sort()).toEqual([host, now].sort());
     // The node comes back as after a reboot (HA_RSCTMP is a tmpfs: the stale state file is gone).
-    rmSync(rsctmp(host), { recursive: true, force: true });
-    mkdirSync(rsctmp(host));
-    start(host);
+    c.wipeRsctmp(host);
+    c.start(host);
     const back = await until('the node back, the Dummy where it was', NODES, agreed(NODES), 90_000);
-    expect(dummy(back[0] ?? null)?.nodes).toEqual([now]);
+    expect(dummy(back[0])?.nodes).toEqual([now]);
     host = now;
   });
 
@@ -206,10 +87,10 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
     if (cut === dc) {
       cut = NODES.find((n) => n !== dc) as string;
       expect((await ocfkit('resource', 'move', 'dummy', cut, '--run-dir', run(dc))).rc).toBe(0);
-      await until('the Dummy moved', NODES, (xs) => agreed(NODES)(xs) && dummy(xs[0] ?? null)?.nodes[0] === cut);
+      await until('the Dummy moved', NODES, (xs) => agreed(NODES)(xs) && dummy(xs[0])?.nodes[0] === cut);
     }
     const majority = NODES.filter((n) => n !== cut);
-    sh('ip', ['-n', rig.ns(cut), 'link', 'set', 'eth1', 'down']);
+    sh('ip', ['-n', c.rig.ns(cut), 'link', 'set', 'eth1', 'down']);
     await until('the cut-off node without quorum, its Dummy stopped', [cut], (xs) => !xs[0]?.quorum && !running().includes(cut));
     await until('the majority with quorum, running the Dummy', majority, (xs) =>
       xs.every(
@@ -223,22 +104,21 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
     );
     expect(running().length).toBe(1);
     expect(majority).toContain(running()[0]);
-    sh('ip', ['-n', rig.ns(cut), 'link', 'set', 'eth1', 'up']);
+    sh('ip', ['-n', c.rig.ns(cut), 'link', 'set', 'eth1', 'up']);
     const healed = await until('one DC again, the Dummy once', NODES, agreed(NODES), 60_000);
     expect(new Set(healed.map((s) => s.dc)).size).toBe(1);
     // One CIB: the same configuration and configuration version on every node.
     const configs = await Promise.all(NODES.map((n) => ocfkit('cib', 'query', '--scope', 'configuration', '--run-dir', run(n))));
-    expect(configs.map((c) => c.rc)).toEqual([0, 0, 0]);
-    expect(new Set(configs.map((c) => c.out)).size).toBe(1);
-    const versions = healed.map((s) => s.version.split('.').slice(0, 2).join('.'));
-    expect(new Set(versions).size).toBe(1);
+    expect(configs.map((x) => x.rc)).toEqual([0, 0, 0]);
+    expect(new Set(configs.map((x) => x.out)).size).toBe(1);
+    expect(new Set(healed.map((s) => s.version.split('.').slice(0, 2).join('.'))).size).toBe(1);
   });
 
   it('SIGTERM on the node running the Dummy: the DC moves it away first, then the daemon exits 0', async () => {
     const all = await until('the Dummy placed', NODES, agreed(NODES));
-    const leaving = dummy(all[0] ?? null)?.nodes[0] as string;
+    const leaving = dummy(all[0])?.nodes[0] as string;
     const stays = NODES.filter((n) => n !== leaving);
-    const proc = rig.procs.get(leaving);
+    const proc = c.rig.procs.get(leaving);
     const exited = new Promise<number | null>((r) => proc?.once('exit', (code) => r(code)));
     proc?.kill('SIGTERM');
     expect(await exited).toBe(0);
