@@ -69,7 +69,7 @@ export class NodeRig {
   readonly rig: Rig;
   readonly nodes: string[];
 
-  constructor(nodes = ['n1', 'n2', 'n3'], haCf = HA_CF_FAST, seed = SEED) {
+  constructor(nodes = ['n1', 'n2', 'n3'], haCf = HA_CF_FAST, seed: string = SEED) {
     this.nodes = nodes;
     this.rig = new Rig({ nodes, haCf, key: 'cluster-rig-secret' });
     writeFileSync(join(this.rig.dir, 'seed.xml'), seed);
@@ -89,8 +89,8 @@ export class NodeRig {
     return this.nodes.filter((n) => readdirSync(this.rsctmp(n)).some((f) => f.startsWith('Dummy-dummy')));
   }
 
-  /** `ocfkit node start` in the node's namespace. */
-  start(n: string): void {
+  /** `ocfkit node start` in the node's namespace (`extra`: more options). */
+  start(n: string, extra: readonly string[] = []): void {
     this.rig.spawnIn(
       n,
       [
@@ -113,6 +113,7 @@ export class NodeRig {
         join(this.rig.dir, 'seed.xml'),
         '--node-name',
         n,
+        ...extra,
       ],
       { HA_RSCTMP: this.rsctmp(n) },
     );
