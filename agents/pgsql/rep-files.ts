@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 
-/** Quotes a value for postgresql.conf: single quotes, a quote doubled. */
+/** Quotes a value for postgresql.conf: single quotes, a quote doubled, a backslash doubled (the server unescapes both). */
 export function confQuote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /** Quotes a value for a libpq conninfo string: single quotes, `'` and `\` backslash-escaped. */

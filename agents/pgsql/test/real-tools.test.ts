@@ -94,6 +94,20 @@ describe.skipIf(tools)('pgsql with real tools', () => {
       'socketdir',
       'stop_escalate',
       'rep_mode',
+      'node_list',
+      'restore_command',
+      'archive_cleanup_command',
+      'recovery_end_command',
+      'master_ip',
+      'repuser',
+      'primary_conninfo_opt',
+      'restart_on_promote',
+      'replication_slot_name',
+      'tmpdir',
+      'xlog_check_count',
+      'crm_attr_timeout',
+      'stop_escalate_in_slave',
+      'check_wal_receiver',
     ]);
     // config's default is <pgdata>/postgresql.conf, computed at run time (heartbeat prints it for the default pgdata).
     const shared = Object.keys(mine).filter((k) => k !== 'config');

@@ -37,6 +37,8 @@ export interface ReplicaSet {
   attr(node: string, name: string): string | undefined;
   /** Points master_ip at this node's socket directory. */
   moveVip(node: Node): void;
+  /** Removes master_ip (Pacemaker stops the IP colocated with the promoted instance before a demote). */
+  dropVip(): void;
   /** Sends a notification to every listed node (Pacemaker's notify to all active instances). */
   notify(to: Node[], type: 'pre' | 'post', op: string, lists: Record<string, string[]>): Promise<number[]>;
   destroy(): Promise<void>;
@@ -162,6 +164,7 @@ export async function replicaSet(count: number, mode: 'async' | 'sync', extra: R
       symlinkSync(node.run, tmp);
       renameSync(tmp, vip);
     },
+    dropVip: () => rmSync(vip, { force: true }),
     async notify(to, type, op, lists) {
       const env: Record<string, string> = { OCF_RESKEY_CRM_meta_notify_type: type, OCF_RESKEY_CRM_meta_notify_operation: op };
       for (const [k, v] of Object.entries(lists)) env[`OCF_RESKEY_CRM_meta_notify_${k}`] = v.length ? v.join(' ') : ' ';
