@@ -101,7 +101,7 @@ const CHECKS: Record<string, { test: RegExp; what: string }> = {
  * @example
  * await checkAgents(spec, ['dist/ocf', '/usr/lib/ocf'], diag);
  */
-export async function checkAgents(spec: ClusterSpec, roots: string[], diag: Diagnostics): Promise<void> {
+export async function checkAgents(spec: ClusterSpec, roots: string[], diag: Diagnostics): Promise<Map<string, string>> {
   const cache = new Map<string, Promise<AgentInfo | string>>();
   const load = (provider: string, type: string): Promise<AgentInfo | string> => {
     const key = `${provider}:${type}`;
@@ -122,6 +122,7 @@ export async function checkAgents(spec: ClusterSpec, roots: string[], diag: Diag
   };
   const prims = specPrimitives(spec.resources).filter((p) => p.class === 'ocf' && p.provider !== undefined);
   const infos = await Promise.all(prims.map((p) => load(p.provider as string, p.type)));
+  const found = new Map<string, string>();
   prims.forEach((p, i) => {
     const info = infos[i] as AgentInfo | string;
     const at = spec.origins.get(`primitive:${p.id}`);
@@ -130,6 +131,7 @@ export async function checkAgents(spec: ClusterSpec, roots: string[], diag: Diag
       diag.error(`${p.id}: ${info}`, at);
       return;
     }
+    found.set(agent, info.path);
     const given = new Map(p.params.flatMap((s) => s.pairs));
     const known = new Map(info.params.map((x) => [x.name, x]));
     for (const [name, value] of given) {
@@ -150,4 +152,5 @@ export async function checkAgents(spec: ClusterSpec, roots: string[], diag: Diag
       if (param.required && !given.has(param.name) && (param.default ?? '') === '')
         diag.error(`${p.id}: ${agent} requires the parameter "${param.name}" ("${param.shortdesc}")`, at);
   });
+  return found;
 }

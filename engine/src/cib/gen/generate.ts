@@ -71,9 +71,13 @@ export async function generate(bytes: Uint8Array, file: string, options: Generat
   }
   if (diag.errors === 0 && spec.resources.length === 0 && spec.nodes.length === 0 && spec.properties.length === 0)
     diag.warn(`${file}: no configuration found (no table with data)`);
+  // Agents found outside the system's OCF root: pcs cannot read their meta-data on this machine.
+  const force = new Set<string>();
   if (diag.errors === 0 && options.agentCheck !== false) {
-    const roots = [...(options.ocfRoots ?? []), ...(existsSync('dist/ocf') ? ['dist/ocf'] : []), process.env.OCF_ROOT || '/usr/lib/ocf'];
-    await checkAgents(spec, roots, diag);
+    const system = process.env.OCF_ROOT || '/usr/lib/ocf';
+    const roots = [...(options.ocfRoots ?? []), ...(existsSync('dist/ocf') ? ['dist/ocf'] : []), system];
+    for (const [agent, path] of await checkAgents(spec, roots, diag))
+      if (!path.startsWith(`${system.replace(/\/$/, '')}/`)) force.add(agent);
   }
   // Nodes are numbered in the order written (corosync's nodeids when the cluster is set up that way).
   spec.nodes.forEach((n, i) => {
@@ -84,7 +88,7 @@ export async function generate(bytes: Uint8Array, file: string, options: Generat
     const format = options.format ?? 'xml';
     if (format === 'xml') output = exportCib(specToCib(spec));
     else if (format === 'crm') output = specToCrm(spec);
-    else if (format === 'pcs') output = specToPcs(spec, diag);
+    else if (format === 'pcs') output = specToPcs(spec, diag, { force });
     else output = specToYaml(spec, diag);
     if (diag.errors > 0) output = undefined;
   }
