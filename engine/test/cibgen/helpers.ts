@@ -46,15 +46,32 @@ export function withStatus(xml: string, attrs: Record<string, Record<string, str
 export function configOf(xml: string): unknown {
   const spec = cibToSpec(importCib(xml));
   const { origins: _o, ...rest } = spec;
-  // The constraint ids are chosen by each tool too; rule ids only when set explicitly.
+  // The constraint ids are chosen by each tool too, and so is the order of resources and
+  // constraints in their sections (crm shell writes primitives first).
+  const constraints = rest.constraints
+    .map(({ id: _id, ...c }) => ({ ...c, ...('rules' in c ? { rules: c.rules.map(({ id: _r, ...r }) => r) } : {}) }))
+    // pcs writes the default actions (first-action=start, then-action = first-action) out.
+    .map((c) => {
+      if (c.kind !== 'order') return c;
+      const { firstAction, thenAction, ...o } = c;
+      return {
+        ...o,
+        ...(firstAction !== undefined && firstAction !== 'start' ? { firstAction } : {}),
+        ...(thenAction !== undefined && thenAction !== (firstAction ?? 'start') ? { thenAction } : {}),
+      };
+    })
+    .map((c) => JSON.stringify(c))
+    .sort();
+  // pcs writes parameters in alphabetical order; their order means nothing to Pacemaker.
+  const resources = rest.resources
+    .map((r) =>
+      JSON.stringify(r, (k, v) =>
+        k === 'pairs' && Array.isArray(v) ? [...v].sort((a, b) => String(a[0]).localeCompare(String(b[0]))) : v,
+      ),
+    )
+    .sort();
   return JSON.parse(
-    JSON.stringify({
-      ...rest,
-      constraints: rest.constraints.map(({ id: _id, ...c }) => ({
-        ...c,
-        ...('rules' in c ? { rules: c.rules.map(({ id: _r, ...r }) => r) } : {}),
-      })),
-    }),
+    JSON.stringify({ ...rest, resources: resources.map((r) => JSON.parse(r)), constraints: constraints.map((c) => JSON.parse(c)) }),
   );
 }
 

@@ -540,37 +540,26 @@ class SheetReader {
   /** `[SCORE:] rule [$role=ROLE] [SCORE:] EXPRESSIONS` — crm shell's attribute-set rule. */
   private ruleSet(row: CsvRow, text: string): SpecSet | undefined {
     const col = this.col('rule');
-    let rest = text.trim();
-    let score: string | undefined;
-    const m1 = /^(\S+):\s+rule\b/.exec(rest);
-    if (m1) {
-      score = m1[1];
-      rest = rest.slice(m1[0].length - 4);
-    }
-    if (!/^rule\b/.test(rest)) {
-      this.error(`"${text}" is not a rule (expected "rule [SCORE:] EXPRESSION", e.g. "rule #uname eq srv01")`, row, col);
+    // crm shell: [SET_SCORE:] rule [$role=ROLE] RULE_SCORE: EXPRESSION
+    const m = /^(?:(\S+):\s+)?rule\s+(?:\$role=("?)(\w+)\2\s+)?(\S+):\s+(.*)$/.exec(text.trim());
+    if (!m) {
+      this.error(`"${text}" is not a rule (expected "rule SCORE: EXPRESSION", e.g. "rule 100: #uname eq srv01")`, row, col);
       return undefined;
     }
-    rest = rest.slice(4).trim();
-    let role: string | undefined;
-    const r = /^\$role=("?)(\w+)\1\s+/.exec(rest);
-    if (r) {
-      role = r[2];
-      rest = rest.slice(r[0].length);
-    }
-    const s = /^(\S+):\s+/.exec(rest);
-    if (s) {
-      score = s[1];
-      rest = rest.slice(s[0].length);
-    }
-    const norm = score === undefined ? undefined : normalizeScore(score);
-    if (score !== undefined && norm === undefined) {
-      this.error(`"${score}" is not a score (an integer, INFINITY or -INFINITY)`, row, col);
-      return undefined;
-    }
+    const [, setScore, , role, ruleScore, exprs] = m;
+    const scores = [setScore, ruleScore].map((x) => (x === undefined ? undefined : normalizeScore(x)));
+    for (const [i, x] of [setScore, ruleScore].entries())
+      if (x !== undefined && scores[i] === undefined) {
+        this.error(`"${x}" is not a score (an integer, INFINITY or -INFINITY)`, row, col);
+        return undefined;
+      }
     try {
-      const e = parseExprs(rest);
-      return { ...(norm ? { score: norm } : {}), rule: { ...(role ? { role } : {}), ...e }, pairs: [] };
+      const e = parseExprs(exprs as string);
+      return {
+        ...(scores[0] ? { score: scores[0] } : {}),
+        rule: { score: scores[1] as string, ...(role ? { role } : {}), ...e },
+        pairs: [],
+      };
     } catch (err) {
       this.error((err as Error).message, row, col);
       return undefined;
@@ -641,7 +630,15 @@ class SheetReader {
           key: `${lc.kind} ${a} ${lc.kind === 'diskd' ? '' : lc.value}`,
           rule: { score: '-INFINITY', booleanOp: 'or', exprs: [{ attribute: a, operation: 'not_defined' }, second] },
         });
-        this.shortcutConstraints.push({ row, col, rsc, kind: lc.kind === 'diskd' ? 'diskd' : 'ping', attribute: a });
+        this.shortcutConstraints.push({
+          row,
+          col,
+          rsc,
+          kind: lc.kind === 'diskd' ? 'diskd' : 'ping',
+          attribute: a,
+          // Where pm_crmgen puts them: after the constraints given before this row.
+          at: { colocation: this.colocations.length, order: this.orders.length },
+        });
       }
       for (const { key, rule } of rules) {
         const seen = entry.keys.get(key);
@@ -658,7 +655,14 @@ class SheetReader {
       this.warn(`only the resource "${rsc}" is given: the row adds no rule`, row, this.col('rsc'));
   }
 
-  private readonly shortcutConstraints: { row: CsvRow; col: number; rsc: string; kind: 'ping' | 'diskd'; attribute: string }[] = [];
+  private readonly shortcutConstraints: {
+    row: CsvRow;
+    col: number;
+    rsc: string;
+    kind: 'ping' | 'diskd';
+    attribute: string;
+    at: { colocation: number; order: number };
+  }[] = [];
 
   private expertRow(row: CsvRow): undefined {
     let rsc = this.cell(row, 'rsc');
@@ -762,14 +766,8 @@ class SheetReader {
   }
 
   private addColocation(c: SpecColocation, auto: boolean, row: CsvRow): undefined {
-    const same = this.colocations.find((x) => JSON.stringify(x.c) === JSON.stringify(c));
-    if (same) {
-      if (auto) return;
-      if (same.auto) {
-        // An explicit row replaces the one a Location shortcut column made (pm_crmgen does the same).
-        this.colocations.splice(this.colocations.indexOf(same), 1);
-      } else return this.warn(`the same colocation is already given on line ${same.line}`, row);
-    }
+    const dup = this.colocations.find((x) => same(x.c, c));
+    if (dup) return this.warn(`the same colocation is already given on line ${dup.line}`, row);
     this.colocations.push({ c, auto, line: row.line });
   }
 
@@ -809,12 +807,8 @@ class SheetReader {
   }
 
   private addOrder(o: SpecOrder, auto: boolean, row: CsvRow): undefined {
-    const same = this.orders.find((x) => JSON.stringify(x.o) === JSON.stringify(o));
-    if (same) {
-      if (auto) return;
-      if (same.auto) this.orders.splice(this.orders.indexOf(same), 1);
-      else return this.warn(`the same order is already given on line ${same.line}`, row);
-    }
+    const dup = this.orders.find((x) => same(x.o, o));
+    if (dup) return this.warn(`the same order is already given on line ${dup.line}`, row);
     this.orders.push({ o, auto, line: row.line });
   }
 
@@ -867,6 +861,8 @@ class SheetReader {
       if (!ids.has(r.id)) this.diag.error(`${r.what} "${r.id}" is not in the Resources table`, this.at(r.row, r.col));
     // Location shortcut columns: colocation with and order after the clone that sets the attribute.
     const prims = specPrimitives(this.spec.resources);
+    let insertedC = 0;
+    let insertedO = 0;
     for (const s of this.shortcutConstraints) {
       if (this.options.colocation === false && this.options.order === false) break;
       const setters = prims.filter((p) => {
@@ -883,10 +879,13 @@ class SheetReader {
       }
       const tops = [...new Set(setters.map((p) => this.topOf(p.id)))];
       for (const top of tops) {
-        if (this.options.colocation !== false)
-          this.addColocation({ kind: 'colocation', rsc: s.rsc, withRsc: top, score: 'INFINITY' }, true, s.row);
-        if (this.options.order !== false)
-          this.addOrder({ kind: 'order', first: top, thenRsc: s.rsc, orderKind: 'Optional', symmetrical: false }, true, s.row);
+        const c: SpecColocation = { kind: 'colocation', rsc: s.rsc, withRsc: top, score: 'INFINITY' };
+        const o: SpecOrder = { kind: 'order', first: top, thenRsc: s.rsc, orderKind: 'Optional', symmetrical: false };
+        // An explicit row giving the same constraint wins (pm_crmgen drops the generated one).
+        if (this.options.colocation !== false && !this.colocations.some((x) => same(x.c, c)))
+          this.colocations.splice(s.at.colocation + insertedC++, 0, { c, auto: true, line: s.row.line });
+        if (this.options.order !== false && !this.orders.some((x) => same(x.o, o)))
+          this.orders.splice(s.at.order + insertedO++, 0, { o, auto: true, line: s.row.line });
       }
     }
     this.spec.constraints = [
@@ -905,6 +904,8 @@ class SheetReader {
     return id;
   }
 }
+
+const same = (a: object, b: object): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** An order's score as a kind: 0 → Optional, positive or INFINITY → Mandatory (Pacemaker's reading). */
 export function orderKindOf(score: string): 'Mandatory' | 'Optional' | undefined {

@@ -14,15 +14,18 @@ export function crmQuote(v: string): string {
 
 const pairsText = (ps: Pairs, indent: string): string[] => ps.map(([n, v]) => `${indent}${n}=${crmQuote(v)}`);
 
-function ruleHead(r: SpecRule, score: string | undefined): string {
-  return `rule${r.id ? ` $id=${r.id}` : ''}${r.role ? ` $role=${r.role}` : ''} ${score ?? r.score ?? '0'}: ${exprsText(r)}`;
+function ruleHead(r: SpecRule): string {
+  return `rule${r.id ? ` $id=${r.id}` : ''}${r.role ? ` $role=${r.role}` : ''} ${r.score ?? '0'}: ${exprsText(r)}`;
 }
 
 function setsText(keyword: string, sets: SpecSet[]): string[] {
   const out: string[] = [];
   for (const s of sets) {
     if (s.pairs.length === 0) continue;
-    out.push(s.rule ? `${keyword} ${ruleHead(s.rule, s.score)}` : keyword, ...pairsText(s.pairs, '\t'));
+    out.push(
+      s.rule ? `${keyword} ${s.score !== undefined ? `${s.score}: ` : ''}${ruleHead(s.rule)}` : keyword,
+      ...pairsText(s.pairs, '\t'),
+    );
   }
   return out;
 }
@@ -98,7 +101,7 @@ export function specToCrm(spec: ClusterSpec): string {
     if (c.kind === 'location') {
       const id = c.id ?? `rsc_location-${c.rsc}-${n}`;
       if (c.node !== undefined) locs.push(`location ${id} ${c.rsc} ${c.score}: ${c.node}`);
-      else locs.push([`location ${id} ${c.rsc}`, ...c.rules.map((r) => ruleHead(r, undefined))].join(CONT));
+      else locs.push([`location ${id} ${c.rsc}`, ...c.rules.map((r) => ruleHead(r))].join(CONT));
     } else if (c.kind === 'colocation') {
       const id = c.id ?? `rsc_colocation-${c.rsc}-${c.withRsc}-${n}`;
       const role = (x?: string) => (x ? `:${x}` : '');
