@@ -23,7 +23,7 @@ export function decodeSheet(bytes: Uint8Array, file: string): { text: string; en
   try {
     return { text: new TextDecoder('shift_jis', { fatal: true }).decode(bytes), encoding: 'Shift_JIS' };
   } catch {
-    throw new GenError(`${file}: the file is neither UTF-8 nor Shift_JIS text (save the sheet as "CSV UTF-8" or "CSV")`);
+    throw new GenError('the file is neither UTF-8 nor Shift_JIS text (save the sheet as "CSV UTF-8" or "CSV")', { file, line: 0 });
   }
 }
 
@@ -90,7 +90,7 @@ export function parseCsv(text: string, file: string): CsvRow[] {
     } else cell += c;
     i++;
   }
-  if (quoted) throw new GenError(`${file}:${quoteLine}: a quoted cell is never closed (a '"' is missing)`);
+  if (quoted) throw new GenError(`a quoted cell is never closed (a '"' is missing)`, { file, line: quoteLine });
   if (cell !== '' || cells.length > 0) endRow();
   return rows;
 }

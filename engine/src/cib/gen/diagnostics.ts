@@ -41,10 +41,10 @@ export function columnName(col: number): string {
   return s;
 }
 
-/** `file:line: field: message`, the way compilers print it. */
+/** `file:line: field: level: message`, the way compilers print it (line 0: the whole file). */
 export function formatDiagnostic(d: Diagnostic): string {
   const w = d.where;
-  const head = w ? `${w.file}:${w.line}: ${w.field ? `${w.field}: ` : ''}` : '';
+  const head = w ? `${w.file}${w.line > 0 ? `:${w.line}` : ''}: ${w.field ? `${w.field}: ` : ''}` : '';
   return `${head}${d.level}: ${d.message}`;
 }
 

@@ -153,6 +153,7 @@ class SheetReader {
         this.skipping = true;
         continue;
       }
+      this.nonAscii(row);
       if (this.cols === undefined) {
         this.columnHeader(row);
         continue;
@@ -161,6 +162,15 @@ class SheetReader {
     }
     this.finish();
     return this.spec;
+  }
+
+  /** pm_crmgen warns about full-width (non-ASCII) characters in any cell it reads. */
+  private nonAscii(row: CsvRow): undefined {
+    row.cells.forEach((c, i) => {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII is what is allowed
+      if (i > TB && /[^\x20-\x7e]/.test(c)) this.warn(`"${c}" has full-width or other non-ASCII characters`, row, i);
+    });
+    return undefined;
   }
 
   /** Column B holds a table name (or a Primitive sub-table letter). Returns false to skip the row. */
@@ -184,7 +194,8 @@ class SheetReader {
       this.columnHeader(row);
       return false;
     }
-    if (this.skipping && this.table === 'primitive' && (h === 'p' || h === 'a' || h === 'o')) return false;
+    // Sub-table rows (p, a, o; r in Alert) of a table being skipped are skipped with it.
+    if (this.skipping && /^[paor]$/.test(h)) return false;
     const t = tableOf(head);
     this.expertRule = undefined;
     this.carry = {};
