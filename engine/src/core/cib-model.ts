@@ -62,6 +62,8 @@ export interface Primitive {
   params: NvSet[];
   meta: NvSet[];
   ops: Op[];
+  /** `utilization` sets (what the resource consumes of a node's capacity); kept for round trips. */
+  utilization?: NvSet[];
 }
 
 export interface Group {
