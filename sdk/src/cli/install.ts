@@ -1,6 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Command, parse, UsageError } from './args';
+import { pinCommonJs } from './module-type';
 
 export const installCommand: Command = {
   summary: 'install built agents under $DESTDIR/usr/lib/ocf/resource.d/<provider>/ (fence agents: /usr/sbin/)',
@@ -38,11 +39,14 @@ Options:
     if (!existsSync(root) && !existsSync(sbin)) throw new Error(`nothing built in ${root}: run \`ocfkit build\` first`);
     const providers = values.provider ? [values.provider] : existsSync(root) ? readdirSync(root).sort() : [];
     let count = 0;
-    const dirs: [string, string][] = providers.map((p) => [join(root, p), join(destdir, 'usr', 'lib', 'ocf', 'resource.d', p)]);
-    if (existsSync(sbin) && !values.provider) dirs.push([sbin, join(destdir, 'usr', 'sbin')]);
-    for (const [src, dest] of dirs) {
+    const ocf = join(destdir, 'usr', 'lib', 'ocf');
+    const dirs: [string, string, string][] = providers.map((p) => [join(root, p), join(ocf, 'resource.d', p), ocf]);
+    if (existsSync(sbin) && !values.provider) dirs.push([sbin, join(destdir, 'usr', 'sbin'), join(destdir, 'usr', 'sbin')]);
+    for (const [src, dest, pinAt] of dirs) {
       if (!existsSync(src)) throw new Error(`no agents built for provider "${basename(src)}" in ${src}`);
       mkdirSync(dest, { recursive: true, mode: 0o755 });
+      const pinned = pinCommonJs(dest, pinAt);
+      if (pinned) io.err(`wrote ${pinned}: the staging tree is inside an ESM package, and the agents are CommonJS\n`);
       for (const name of readdirSync(src).sort()) {
         const from = join(src, name);
         if (!statSync(from).isFile() || name.includes('.tmp-') || name === 'package.json') continue;
