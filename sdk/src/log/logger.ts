@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { redact } from '../params/private';
 
 /** Levels as `ocf_log` names them. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'crit';
@@ -38,6 +39,8 @@ export interface LoggerOptions {
   /** True when stdout is a terminal: then logs go to stderr only, as `ocf_log` does. */
   tty?: boolean;
   now?: () => Date;
+  /** Values (private parameters) replaced by `***` in every line written. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -80,7 +83,7 @@ export function createLogger(opts: LoggerOptions): Logger {
 
   const emit = (level: LogLevel, msg: string) => {
     if (level === 'debug' && !debugOn) return;
-    const text = `${PREFIX[level]}: ${msg}`;
+    const text = `${PREFIX[level]}: ${redact(msg, opts.secrets)}`;
     if (opts.tty) {
       opts.writeStderr(`${stamp(now())}${text}\n`);
       return;
@@ -99,7 +102,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     crit: (m) => emit('crit', m),
     trace: (m) => {
       if (!traceOn) return;
-      const line = `+ ${tag} ${m}\n`;
+      const line = `+ ${tag} ${redact(m, opts.secrets)}\n`;
       if (traceFile) append(traceFile, line);
       else opts.writeStderr(line);
     },

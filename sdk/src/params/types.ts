@@ -14,7 +14,11 @@ export interface ParamBase {
   reloadable?: boolean;
   /** Kept for compatibility only; optionally names its replacement. */
   deprecated?: boolean | { replacedWith?: string; desc?: string };
-  /** Pacemaker extension: keep the value out of the "secure" digest and out of logs. */
+  /**
+   * A secret (password, token): its value is written as `***` in logs, traces, exit reasons and
+   * command errors, and its `OCF_RESKEY_<name>` is not passed to the commands the agent runs
+   * (pass it explicitly with `ctx.exec(..., { env: { NAME: ctx.params.x } })` where one needs it).
+   */
   private?: boolean;
 }
 

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../log/logger';
 import { metaData, usage } from '../metadata/metadata';
 import { compileValidator } from '../params/compile';
 import { readParams, withDefaults } from '../params/parse';
+import { privateParams, redact } from '../params/private';
 import type { ParamSpecs, ParamValues } from '../params/types';
 import { describeIssues, type ValidateFn } from '../params/validate';
 import { describeState, type State, stateName } from '../state';
@@ -62,7 +63,10 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
   const { env } = inv;
   const requested = inv.action;
   const prefix = env.OCF_EXIT_REASON_PREFIX || EXIT_REASON_PREFIX;
-  const reasonLine = (reason: string) => inv.stderr(`${prefix}${oneLine(reason).slice(0, EXIT_REASON_MAX)}\n`);
+  // Private parameters' values never reach an exit reason, a log line or a child's environment.
+  const { values, raw } = readParams(agent.params, env);
+  const hidden = privateParams(agent.params, raw);
+  const reasonLine = (reason: string) => inv.stderr(`${prefix}${oneLine(redact(reason, hidden.values)).slice(0, EXIT_REASON_MAX)}\n`);
 
   if (requested === undefined || requested === '') {
     inv.stderr(usage(agent));
@@ -107,6 +111,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
     env,
     tag: `${type}(${instance})[${inv.pid ?? process.pid}]`,
     writeStderr: inv.stderr,
+    secrets: hidden.values,
     ...(inv.tty !== undefined ? { tty: inv.tty } : {}),
   });
   const fileLogging = Boolean(env.HA_LOGFILE || (env.HA_LOGFACILITY && env.HA_LOGFACILITY !== 'none'));
@@ -121,7 +126,6 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
   log.trace(`${action} start (timeout ${meta.timeoutMs} ms${meta.probe ? ', probe' : ''})`);
 
   try {
-    const { values, raw } = readParams(agent.params, env);
     const validate = options.validate ?? (await compileValidator(agent.schema));
     const valid = validate(values);
     const issues = valid ? [] : describeIssues(agent.params, validate, raw);
@@ -139,7 +143,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
       remainingMs: () => Math.max(0, deadline - Date.now()),
       sleep: (ms) => sleep(ms, controller.signal),
       log,
-      exec: createExec({ env, signal: controller.signal, log }),
+      exec: createExec({ env, signal: controller.signal, log, secrets: hidden.values, hiddenEnv: hidden.envNames }),
       haveBinary: (name) => haveBinary(name, env),
       requireBinary: (name) => {
         if (!haveBinary(name, env)) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${name}`);
