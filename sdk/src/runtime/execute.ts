@@ -155,9 +155,12 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
       lastState = await agent.status(ctx);
       return lastState;
     };
-    const waitFor = async (want: (s: State) => boolean): Promise<void> => {
+    /** Polls status() until `want`; towards running, a final failure ends the wait at once. */
+    const waitFor = async (want: (s: State) => boolean, upward = true): Promise<void> => {
       for (const delay of pollDelays()) {
-        if (want(await status())) return;
+        const s = await status();
+        if (want(s)) return;
+        if (upward && typeof s !== 'string' && s.state === 'failed' && s.final) throw new OcfError(OCF.ERR_GENERIC, s.reason);
         await ctx.sleep(delay);
       }
     };
@@ -173,7 +176,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
       }
       if (stateName(s) === 'stopped') return finish(OCF.SUCCESS);
       await agent.actions.stop(ctx);
-      await waitFor((x) => stateName(x) === 'stopped');
+      await waitFor((x) => stateName(x) === 'stopped', false);
       return finish(OCF.SUCCESS);
     };
 
@@ -227,7 +230,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
         case 'stop': {
           if (stateName(await status()) === 'stopped') return finish(OCF.SUCCESS);
           await a.stop(ctx);
-          await waitFor((x) => stateName(x) === 'stopped');
+          await waitFor((x) => stateName(x) === 'stopped', false);
           return finish(OCF.SUCCESS);
         }
         case 'promote': {
