@@ -160,13 +160,20 @@ describe("a user's project built from the tarballs", () => {
     expect(readFileSync(join(project, exe), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 
-  it('npx ocfkit install --destdir stages it (and keeps it CommonJS inside this ESM project)', () => {
+  it("npx ocfkit install --destdir stages it with Node's absolute path (and keeps it CommonJS inside this ESM project)", () => {
+    const node = run('node', ['-p', 'process.execPath']).stdout.trim();
     const r = ocfkit('install', '-p', 'acme', '--destdir', 'root');
     expect([r.status, r.stderr]).toEqual([
       0,
-      `wrote root/usr/lib/ocf/package.json: the staging tree is inside an ESM package, and the agents are CommonJS\ninstalled root/usr/lib/ocf/resource.d/acme/Redisish\n`,
+      [
+        'wrote root/usr/lib/ocf/package.json: the staging tree is inside an ESM package, and the agents are CommonJS',
+        `interpreter: #!${node}`,
+        'installed root/usr/lib/ocf/resource.d/acme/Redisish',
+        '',
+      ].join('\n'),
     ]);
     expect(readdirSync(join(project, 'root/usr/lib/ocf/resource.d/acme'))).toEqual(['Redisish']);
+    expect(readFileSync(join(project, 'root/usr/lib/ocf/resource.d/acme/Redisish'), 'utf8').split('\n')[0]).toBe(`#!${node}`);
   });
 
   it('npx ocfkit meta prints the meta-data', () => {
