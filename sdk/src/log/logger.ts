@@ -6,10 +6,15 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'crit';
 
 /** An agent's logger: `ctx.log.info('started')`. */
 export interface Logger {
+  /** Written only when `HA_debug` is set and not 0. */
   debug(msg: string): void;
+  /** Normal progress (`ocf_log info`). */
   info(msg: string): void;
+  /** Something odd that the agent handled (`ocf_log warn`). */
   warn(msg: string): void;
+  /** A failure (`ocf_log err`); the exit reason is logged this way too when logging to a file or syslog. */
   error(msg: string): void;
+  /** A failure that needs a human now (`ocf_log crit`). */
   crit(msg: string): void;
   /** Writes a trace line when `OCF_TRACE_RA` is true (to `OCF_TRACE_FILE`, else stderr). */
   trace(msg: string): void;

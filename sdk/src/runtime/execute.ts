@@ -16,16 +16,22 @@ import { haveBinary } from './binaries';
 import { deadlineMargin, MAX_TIMER_MS, pollDelays, sleep } from './deadline';
 
 /** One invocation of an agent: the action, the environment, and where output goes. */
+/** One run of an agent as {@link execute} sees it: the action, the environment and where output goes. */
 export interface Invocation {
+  /** The action (argv[2] of the executable); undefined prints usage and returns 3. */
   action: string | undefined;
+  /** The environment (`OCF_RESKEY_*`, `OCF_RESKEY_CRM_meta_*`, `HA_*` ...). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Writes to the agent's stdout (meta-data, usage). */
   stdout(text: string): void;
+  /** Writes to the agent's stderr (logs, the exit-reason line). */
   stderr(text: string): void;
   /** stdout is a terminal (logs then go to stderr only). */
   tty?: boolean;
   pid?: number;
 }
 
+/** Options of {@link execute}. */
 export interface ExecuteOptions {
   /** A precompiled (standalone) validator; compiled from the schema with ajv when absent. */
   validate?: ValidateFn;
