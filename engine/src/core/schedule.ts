@@ -6,6 +6,7 @@ import { addColocation, locationPlacements, unpackConstraints } from './constrai
 import { thresholdReached } from './failcount.js';
 import type { TransitionGraph } from './graph.js';
 import { describeGraph } from './graph-xml.js';
+import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
 import { addScores, INFINITY } from './score.js';
@@ -155,7 +156,12 @@ function finalRoles(ws: WorkingSet): void {
  */
 export function schedule(input: ScheduleInput): ScheduleResult {
   const ws = unpack(input.cib, input.now);
-  ws.warnings.push(...unmodelledFeatures(input.cib));
+  ws.warnings.push(...unmodelledFeatures(input.cib), ...malformedValues(input.cib));
+  for (const r of ws.byId.values())
+    if (r.configuredMax !== undefined)
+      ws.warnings.push(
+        `${r.id}: clone-max=${r.configuredMax} is more than its ${ws.nodes.length} node(s) can run; only ${r.children.length} instance(s) considered`,
+      );
   unpackConstraints(ws);
   applyLocations(ws);
   applyStickiness(ws);
