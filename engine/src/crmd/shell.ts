@@ -9,7 +9,9 @@ import type { XmlElement } from '../cib/xml-tree.js';
 import type { Cib } from '../core/cib-model.js';
 import type { Executor } from '../lrmd/executor.js';
 import type { OpRequest, OpResult } from '../lrmd/types.js';
+import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS, opStatusOf } from '../pcmk/exec-status.js';
+import { agentDigestInfo } from './agent-info.js';
 import { Controller, type ControllerEffect, type ControllerEvent } from './controller.js';
 import type { ExecAction } from './exec-graph.js';
 import { nextPeInputSeq, savePeInput } from './pe-inputs.js';
@@ -153,6 +155,10 @@ export function startController(deps: ControllerDeps): RunningController {
     try {
       const { spec, req } = requestFor(a, tag);
       deps.executor.register(spec);
+      if (spec.class === 'ocf') {
+        agents.set(spec.id, { provider: spec.provider, type: spec.type });
+        void infoFor(spec.id);
+      }
       if (req.intervalMs !== undefined) deps.executor.startRecurring(req);
       else deps.executor.run(req).catch((err: Error) => fail(tag, 1, EXEC_STATUS.error, err.message.slice(0, 128)));
     } catch (err) {
@@ -226,8 +232,34 @@ export function startController(deps: ControllerDeps): RunningController {
     }
   };
 
+  // Each agent's meta-data, read once (the executor caches it) for the digests of its results.
+  const agents = new Map<string, { provider: string; type: string }>();
+  const agentInfo = new Map<string, Promise<AgentDigestInfo | undefined>>();
+  const infoFor = (rsc: string): Promise<AgentDigestInfo | undefined> | undefined => {
+    const a = agents.get(rsc);
+    if (!a) return undefined;
+    const key = `${a.provider}:${a.type}`;
+    let p = agentInfo.get(key);
+    if (!p) {
+      p = deps.executor.metaData(a.provider, a.type).then(
+        (r) => (r.rc === 0 && r.execStatus === 'done' ? agentDigestInfo(r.stdout) : undefined),
+        () => undefined,
+      );
+      agentInfo.set(key, p);
+    }
+    return p;
+  };
   const onResult = (r: OpResult) => {
-    if (r.tag !== undefined) dispatch({ type: 'op-result', now: now(), tag: r.tag, outcome: outcomeOf(r) });
+    const tag = r.tag;
+    if (tag === undefined) return;
+    const info = infoFor(r.rsc);
+    if (!info) {
+      dispatch({ type: 'op-result', now: now(), tag, outcome: outcomeOf(r) });
+      return;
+    }
+    void info.then((agentInfo) =>
+      dispatch({ type: 'op-result', now: now(), tag, outcome: { ...outcomeOf(r), ...(agentInfo ? { agentInfo } : {}) } }),
+    );
   };
   deps.executor.on('result', onResult);
   const unsubscribe = deps.store.subscribe((change) => {
