@@ -8,6 +8,7 @@ import type { Cib, LrmOp } from '../core/cib-model.js';
 import type { ActionAgent } from '../core/graph.js';
 import { schedule } from '../core/schedule.js';
 import { historyName, unpack } from '../core/unpack.js';
+import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import { historyEntry, isFailure } from '../pcmk/history-entry.js';
 import { decodeTransitionKey, encodeTransitionKey } from '../pcmk/transition-key.js';
@@ -37,6 +38,8 @@ export interface OpOutcome {
   startedAtMs?: number;
   execMs?: number;
   queueMs?: number;
+  /** The agent's parameter flags from its meta-data, when known: restart and secure digests. */
+  agentInfo?: AgentDigestInfo;
 }
 
 export type ControllerEvent =
@@ -589,6 +592,7 @@ export class Controller {
       execMs: o.execMs ?? 0,
       queueMs: o.queueMs ?? 0,
       ...(previous ? { previous } : {}),
+      ...(o.agentInfo ? { agentInfo: o.agentInfo } : {}),
     });
     const entries: LrmOp[] = failure ? [main, failure] : [main];
     const stopped = a.task === 'stop' && !failed;

@@ -9,7 +9,9 @@ import type { XmlElement } from '../cib/xml-tree.js';
 import type { Cib } from '../core/cib-model.js';
 import type { Executor } from '../lrmd/executor.js';
 import type { OpRequest, OpResult } from '../lrmd/types.js';
+import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS, opStatusOf } from '../pcmk/exec-status.js';
+import { agentDigestInfo } from './agent-info.js';
 import { Controller, type ControllerEffect, type ControllerEvent } from './controller.js';
 import type { ExecAction } from './exec-graph.js';
 import { nextPeInputSeq, savePeInput } from './pe-inputs.js';
@@ -119,6 +121,8 @@ export function runOnExecutor(
   tag: string,
   a: ExecAction,
   fail: (tag: string, rc: number, opStatus: number, exitReason: string) => void,
+  /** Told of each resource registered with the executor (the controller reads its agent's meta-data for digests). */
+  registered?: (spec: ReturnType<typeof requestFor>['spec']) => void,
 ): void {
   const cls = a.detail?.agent?.class;
   if (cls !== undefined && cls !== 'ocf' && cls !== 'stonith') {
@@ -128,6 +132,7 @@ export function runOnExecutor(
   try {
     const { spec, req } = requestFor(a, tag);
     executor.register(spec);
+    registered?.(spec);
     if (req.intervalMs !== undefined) executor.startRecurring(req);
     else executor.run(req).catch((err: Error) => fail(tag, 1, EXEC_STATUS.error, err.message.slice(0, 128)));
   } catch (err) {
@@ -191,7 +196,12 @@ export function startController(deps: ControllerDeps): RunningController {
 
   const run = (tag: string, a: ExecAction) => {
     if (deps.remote && a.node !== deps.nodeName) deps.remote.run(tag, a);
-    else runOnExecutor(deps.executor, tag, a, fail);
+    else
+      runOnExecutor(deps.executor, tag, a, fail, (spec) => {
+        if (spec.class !== 'ocf') return;
+        agents.set(spec.id, { provider: spec.provider, type: spec.type });
+        void infoFor(spec.id);
+      });
   };
 
   const log = (e: Extract<ControllerEffect, { type: 'log' }>) => {
@@ -271,8 +281,34 @@ export function startController(deps: ControllerDeps): RunningController {
     }
   };
 
+  // Each agent's meta-data, read once (the executor caches it) for the digests of its results.
+  const agents = new Map<string, { provider: string; type: string }>();
+  const agentInfo = new Map<string, Promise<AgentDigestInfo | undefined>>();
+  const infoFor = (rsc: string): Promise<AgentDigestInfo | undefined> | undefined => {
+    const a = agents.get(rsc);
+    if (!a) return undefined;
+    const key = `${a.provider}:${a.type}`;
+    let p = agentInfo.get(key);
+    if (!p) {
+      p = deps.executor.metaData(a.provider, a.type).then(
+        (r) => (r.rc === 0 && r.execStatus === 'done' ? agentDigestInfo(r.stdout) : undefined),
+        () => undefined,
+      );
+      agentInfo.set(key, p);
+    }
+    return p;
+  };
   const onResult = (r: OpResult) => {
-    if (r.tag !== undefined) dispatch({ type: 'op-result', now: now(), tag: r.tag, outcome: outcomeOf(r) });
+    const tag = r.tag;
+    if (tag === undefined) return;
+    const info = infoFor(r.rsc);
+    if (!info) {
+      dispatch({ type: 'op-result', now: now(), tag, outcome: outcomeOf(r) });
+      return;
+    }
+    void info.then((agentInfo) =>
+      dispatch({ type: 'op-result', now: now(), tag, outcome: { ...outcomeOf(r), ...(agentInfo ? { agentInfo } : {}) } }),
+    );
   };
   deps.executor.on('result', onResult);
   const unsubscribe = deps.store.subscribe((change) => {
