@@ -59,10 +59,11 @@ const SHUTDOWN_WAIT_MS = 120_000;
 
 /**
  * Makes the node daemon a cluster member (see the file comment). `ctx.stateDir/membership` holds
- * the membership's state (generation, promised term, the replicated copy; 0600).
+ * the membership's state (generation, promised term, the replicated copy; 0600). `fenceRunner`
+ * runs this node's fence devices (the executor's stonith ops share it).
  *
  * @example
- * const controller = await startClusterController({ ...context, configDir: '/etc/ha.d' });
+ * const controller = await startClusterController({ ...context, configDir: '/etc/ha.d', fenceRunner: new FenceRunner() });
  */
 export async function startClusterController(
   ctx: ControllerContext & { configDir: string; fenceRunner: FenceRunner },
