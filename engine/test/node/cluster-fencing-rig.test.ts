@@ -12,13 +12,13 @@ import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeScriptedAgent } from '../fencing/scripted-agent';
 import { sh } from '../membership/netns-rig';
-import { dummyOf as dummy, HA_CF_FAST, NodeRig, onlineOf as online, SEED } from './cluster-rig';
+import { dummyOf as dummy, HA_CF_TEST, NodeRig, onlineOf as online, SEED } from './cluster-rig';
 
 const NODES = ['n1', 'n2', 'n3'];
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 
 // Every node is waited for at boot (initdead), so none is fenced for joining late.
-const HA_CF = HA_CF_FAST.replace('initdead 2', 'initdead 30');
+const HA_CF = HA_CF_TEST.replace('initdead 6', 'initdead 30');
 const FENCED_SEED = SEED.replace('name="stonith-enabled" value="false"', 'name="stonith-enabled" value="true"').replace(
   '<resources>',
   `<resources>
@@ -29,7 +29,8 @@ const FENCED_SEED = SEED.replace('name="stonith-enabled" value="false"', 'name="
       </primitive>`,
 );
 
-describe.skipIf(missing)('fencing across node daemons (stonith-enabled, a fence device)', () => {
+// Each step waits up to its own limit (a loaded CI host starts three tsx daemons slowly).
+describe.skipIf(missing)('fencing across node daemons (stonith-enabled, a fence device)', { timeout: 240_000 }, () => {
   let c: NodeRig;
   let agents = '';
 
