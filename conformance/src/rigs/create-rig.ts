@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ComposeRig } from './compose-rig';
 import type { Rig, RigKind } from './rig';
@@ -23,20 +23,18 @@ export function checkoutRoot(from: string = import.meta.dirname): string {
 }
 
 /**
- * Why the bundled engine cannot run the rig yet, or undefined when it can: the rig needs
- * `ocfkit node start` (the node daemon) and the membership layer (ha.cf, several nodes).
+ * Why the bundled engine cannot run the rig, or undefined when it can: the rig needs `ocfkit node
+ * start` (the node daemon) joining the cluster of its `--config-dir` (ha.cf + authkeys) and running
+ * agents (the crmd controller). Asks the checkout's own CLI, so an older checkout says what it lacks.
  */
 export function nodeDaemonMissing(root: string): string | undefined {
-  const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', '--help'], { encoding: 'utf8', timeout: 30_000 });
-  if (r.status !== 0) return `this checkout has no 'ocfkit node start' (the node daemon): ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
-  // the daemon must join a cluster (ha.cf) and run agents: until both are wired in, every node
-  // would be a cluster of its own (or run nothing)
-  const daemon = join(root, 'engine', 'src', 'node', 'daemon.ts');
-  const controllers = join(root, 'engine', 'src', 'node', 'controllers.ts');
-  if (existsSync(daemon) && !readFileSync(daemon, 'utf8').includes('membership/'))
-    return "this checkout's node daemon does not use the membership layer yet (ha.cf is read by nothing): every container would be a one-node cluster";
-  if (existsSync(controllers) && /DEFAULT_CONTROLLER = 'none'/.test(readFileSync(controllers, 'utf8')))
-    return "this checkout's node daemon runs no controller by default yet (DEFAULT_CONTROLLER 'none'): it would run no agents";
+  const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', 'start', '--help'], { encoding: 'utf8', timeout: 30_000 });
+  const help = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status !== 0) return `this checkout has no 'ocfkit node start' (the node daemon): ${help.trim().split('\n')[0] ?? `exit ${r.status}`}`;
+  if (!/--config-dir[\s\S]*ha\.cf/.test(help))
+    return "this checkout's 'ocfkit node start --help' does not mention joining a cluster (--config-dir with ha.cf): every container would be a one-node cluster";
+  if (!/--controller[\s\S]*crmd[^\n]*\(default\)/.test(help))
+    return "this checkout's 'ocfkit node start --help' does not name crmd as the default controller: the daemon would run no agents";
   return undefined;
 }
 
