@@ -69,6 +69,8 @@ export function describe(st: ClusterStatus): string {
  */
 export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): Promise<ScenarioResult> {
   const t0 = Date.now();
+  // the seed's VIP (a rig on other subnets passes seed.vip)
+  const vip = o.seed?.vip ?? VIP;
   const say = (m: string) =>
     o.progress?.(
       `  [${scenario.name} ${secs(Date.now() - t0)
@@ -97,7 +99,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   const nodeOf = (ref: NodeRef): string => (ref === 'active' ? ctx.active : ctx.victim);
 
   const sql = async (query: string, timeoutMs = 8000) =>
-    rig.client([PSQL, '-h', VIP, '-U', 'postgres', '-d', 'postgres', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', query], {
+    rig.client([PSQL, '-h', vip, '-U', 'postgres', '-d', 'postgres', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', query], {
       timeoutMs: timeoutMs * scale,
     });
 
@@ -125,12 +127,12 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     while (sampling) {
       // one request (-i 5 leaves no time for a second within -w 1), up to two answers
       const r = await rig
-        .client(['arping', '-c', '2', '-w', '1', '-i', '5', '-I', 'eth0', VIP], { timeoutMs: 5000 })
+        .client(['arping', '-c', '2', '-w', '1', '-i', '5', '-I', 'eth0', vip], { timeoutMs: 5000 })
         .catch(() => undefined);
       const macs = new Set([...(r?.stdout ?? '').matchAll(/\[([0-9A-Fa-f:]{17})\]/g)].map((m) => m[1]?.toLowerCase()));
       if (macs.size > 1)
         violations.push(
-          `${secs(Date.now() - t0)} s: the VIP ${VIP} answered one ARP request from ${macs.size} MACs (${[...macs].join(', ')})`,
+          `${secs(Date.now() - t0)} s: the VIP ${vip} answered one ARP request from ${macs.size} MACs (${[...macs].join(', ')})`,
         );
       await sleep(300);
     }
@@ -175,10 +177,10 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     if (where === 'elsewhere' && n === ctx.victim) return { why: `grp_pgsql still on ${n}` };
     const addr = await rig.exec(n, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
     if (addr.code !== 0) return { why: `grp_pgsql on ${n}, but listing its addresses failed: ${addr.stderr.trim()}` };
-    if (!addr.stdout.includes(` ${VIP}/`)) return { why: `the cluster says grp_pgsql is on ${n}, but ${VIP} is not on its interfaces` };
+    if (!addr.stdout.includes(` ${vip}/`)) return { why: `the cluster says grp_pgsql is on ${n}, but ${vip} is not on its interfaces` };
     const q = await sql('select 1', 5000 * scale);
     if (q.code !== 0 || q.stdout.trim() !== '1')
-      return { why: `grp_pgsql on ${n}, but select 1 through ${VIP} failed: ${q.stderr.trim() || q.stdout.trim()}` };
+      return { why: `grp_pgsql on ${n}, but select 1 through ${vip} failed: ${q.stderr.trim() || q.stdout.trim()}` };
     return n;
   }
 
@@ -187,7 +189,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     const out: string[] = [];
     const addr = await rig.exec(node, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
     if (addr.code !== 0) out.push(`listing ${node}'s addresses failed: ${addr.stderr.trim()}`);
-    if (addr.stdout.includes(` ${VIP}/`)) out.push(`${VIP} still on ${node}'s interfaces`);
+    if (addr.stdout.includes(` ${vip}/`)) out.push(`${vip} still on ${node}'s interfaces`);
     const pm = await rig.exec(node, ['pgrep', '-f', POSTMASTER], { timeoutMs: 5000 * scale });
     if (pm.code === 0) out.push(`a postmaster still runs on ${node} (pid ${pm.stdout.trim().split('\n').join(', ')})`);
     return out;
@@ -203,7 +205,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
         await sleep(1000);
         r = await sql(insert);
       }
-      if (r.code !== 0) await fail(`could not write a row through ${VIP}: ${r.stderr.trim()}`);
+      if (r.code !== 0) await fail(`could not write a row through ${vip}: ${r.stderr.trim()}`);
       ctx.rows++;
       say(`wrote ${token}`);
       return;
@@ -253,7 +255,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
         );
         const prev = ctx.active;
         ctx.active = n;
-        ok(`grp_pgsql runs on ${n}${prev && n !== prev ? ` (was ${prev})` : ''}, ${VIP} answers and select 1 works${timed(e.timing)}`);
+        ok(`grp_pgsql runs on ${n}${prev && n !== prev ? ` (was ${prev})` : ''}, ${vip} answers and select 1 works${timed(e.timing)}`);
         return;
       }
       case 'attribute': {
@@ -298,10 +300,10 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
           for (const n of running.filter(Boolean)) {
             const left = await leftovers(n);
             if (left.some((l) => l.includes('postmaster'))) pms.push(n);
-            if (left.some((l) => l.includes(VIP))) vips.push(n);
+            if (left.some((l) => l.includes(vip))) vips.push(n);
           }
           if (pms.length > 1) await fail(`a postmaster runs on ${pms.join(' and ')} at once (shared data directory!)`);
-          if (vips.length > 1) await fail(`${VIP} is up on ${vips.join(' and ')} at once`);
+          if (vips.length > 1) await fail(`${vip} is up on ${vips.join(' and ')} at once`);
           await sleep(500);
         }
         ok(`settled for ${e.seconds} s: at most one postmaster and one VIP across the nodes`);
@@ -332,7 +334,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     for (const n of rig.nodes) await waitAttr(n, 'diskcheck_status', 'normal', 60);
     ok(`diskcheck_status=normal on ${rig.nodes.join(', ')}`);
     const mk = await sql('create table if not exists rig_rows(token text primary key, at text)');
-    if (mk.code !== 0) await fail(`could not create the test table through ${VIP}: ${mk.stderr.trim()}`);
+    if (mk.code !== 0) await fail(`could not create the test table through ${vip}: ${mk.stderr.trim()}`);
     await act({ do: 'write-row' });
     samplers = [sampleVip(), sampleStatus()];
     for (const step of scenario.steps as Step[]) {
