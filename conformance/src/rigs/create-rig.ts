@@ -28,9 +28,13 @@ export function checkoutRoot(from: string = import.meta.dirname): string {
  * agents (the crmd controller). Asks the checkout's own CLI, so an older checkout says what it lacks.
  */
 export function nodeDaemonMissing(root: string): string | undefined {
-  const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', 'start', '--help'], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', 'start', '--help'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   const help = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status !== 0) return `this checkout has no 'ocfkit node start' (the node daemon): ${help.trim().split('\n')[0] ?? `exit ${r.status}`}`;
+  if (r.status !== 0)
+    return `this checkout has no 'ocfkit node start' (the node daemon): ${help.trim().split('\n')[0] ?? `exit ${r.status}`}`;
   if (!/--config-dir[\s\S]*ha\.cf/.test(help))
     return "this checkout's 'ocfkit node start --help' does not mention joining a cluster (--config-dir with ha.cf): every container would be a one-node cluster";
   if (!/--controller[\s\S]*crmd[^\n]*\(default\)/.test(help))
