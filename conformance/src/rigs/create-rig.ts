@@ -73,7 +73,7 @@ export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
     }
     case 'local':
       throw new Error(
-        "rig local: the membership issue's namespace rig (engine/test/membership/netns-rig.ts) runs `ocfkit member serve` with placeholder resources, not agents; the scenarios need node daemons that run agents and join one cluster",
+        "rig local: not available yet. The node daemons do form a cluster in network namespaces (engine/test/node/cluster-rig.test.ts), but nothing implements this rig's interface there (a client outside the cluster, the shared /shared disk, kill/pause/isolate of a namespace node): use --rig docker for the bundled engine",
       );
   }
 }
