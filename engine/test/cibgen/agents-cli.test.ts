@@ -58,6 +58,23 @@ describe.skipIf(requireTool(['/usr/lib/ocf/resource.d/pacemaker/ping']))('agent 
   });
 });
 
+describe.skipIf(requireTool(['crm_verify']))('crm_verify before writing', () => {
+  it('a cib.xml Pacemaker would refuse is not written; --no-verify skips the check', async () => {
+    const file = join(dir, 'onfail.csv');
+    const rows = [',Resources,,', ',,resourceItem,id', ',,primitive,prmA', ',Primitive,,,', ',p,id,class,provider,type'];
+    writeFileSync(file, [...rows, ',,prmA,ocf,heartbeat,Dummy', ',o,type,interval,on-fail', ',,monitor,10s,explode', ''].join('\n'));
+    const r = await gen(file);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain(
+      `${file}: error: crm_verify rejects the generated cib.xml: Entity: line 8: element op: Relax-NG validity error`,
+    );
+    const unchecked = await gen(file, '--no-verify');
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.out).toContain('on-fail="explode"');
+  });
+});
+
 describe('the command line', () => {
   it('--help describes the tables and the formats; ocfkit cib --help names gen', async () => {
     const r = await gen('--help');
