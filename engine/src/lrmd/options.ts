@@ -1,5 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import { checkSearchPath, DEFAULT_SEARCH_PATH } from './agent-path';
+import { type ExecutorClock, systemClock } from './clock';
 import { inheritedEnv } from './env';
 import type { OpSettings } from './run-op';
 
@@ -21,6 +22,8 @@ export interface ExecutorOptions {
   nodeName?: string;
   /** `OCF_ROOT`. Default `/usr/lib/ocf`. */
   ocfRoot?: string;
+  /** Time and timers (timestamps, timeouts, start delays, intervals). Default: the real clock. */
+  clock?: ExecutorClock;
 }
 
 /** The default number of ops running at once: CPUs × 2. */
@@ -49,6 +52,7 @@ export function resolveSettings(options: ExecutorOptions): OpSettings {
     baseEnv: options.baseEnv ?? inheritedEnv(process.env),
     nodeName: options.nodeName ?? hostname(),
     ocfRoot: options.ocfRoot ?? '/usr/lib/ocf',
+    clock: options.clock ?? systemClock,
     ...(options.termGraceMs !== undefined ? { termGraceMs: options.termGraceMs } : {}),
   };
 }
