@@ -43,7 +43,11 @@ function op(o: Op): XmlElement {
 }
 
 function primitive(p: Primitive): XmlElement {
-  const children = [...p.params.map((s) => nvset('instance_attributes', s)), ...p.meta.map((s) => nvset('meta_attributes', s))];
+  const children = [
+    ...p.params.map((s) => nvset('instance_attributes', s)),
+    ...p.meta.map((s) => nvset('meta_attributes', s)),
+    ...(p.utilization ?? []).map((s) => nvset('utilization', s)),
+  ];
   if (p.ops.length > 0) children.push(el('operations', {}, p.ops.map(op)));
   return el('primitive', { id: p.id, class: p.class, provider: p.provider, type: p.type }, children);
 }

@@ -106,6 +106,7 @@ function primitive(e: XmlElement): Primitive {
     params: kids(e, 'instance_attributes').map(nvset),
     meta: kids(e, 'meta_attributes').map(nvset),
     ops: kids(e, 'operations').flatMap((o) => kids(o, 'op').map(op)),
+    ...(kids(e, 'utilization').length > 0 ? { utilization: kids(e, 'utilization').map(nvset) } : {}),
   };
 }
 

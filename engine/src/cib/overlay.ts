@@ -1,7 +1,7 @@
 /**
  * Export over the source: the element tree built from a typed model is laid over the `<cib>` it
  * was read from, so what the model does not represent comes back unchanged and in place —
- * unknown attributes (`description`...), unknown children (`utilization` of a primitive, a clone's
+ * unknown attributes (`description`...), unknown children (a clone's
  * `instance_attributes`...), bundles, templates, resource sets, tickets. What the model does
  * represent is the model's: an element of a modelled kind that the model no longer has is gone,
  * and a modelled attribute the model dropped is dropped.
@@ -39,7 +39,7 @@ const MODEL: Record<string, Spec> = {
   nodes: { attrs: [], children: ['node'] },
   node: { attrs: ['id', 'uname', 'type'], children: ['instance_attributes', 'utilization'] },
   resources: { attrs: [], children: RESOURCE_KIDS },
-  primitive: { attrs: ['id', 'class', 'provider', 'type'], children: ['instance_attributes', 'meta_attributes', 'operations'] },
+  primitive: { attrs: ['id', 'class', 'provider', 'type'], children: ['instance_attributes', 'meta_attributes', 'operations', 'utilization'] },
   operations: { attrs: [], children: ['op'] },
   op: { attrs: 'all', children: ['instance_attributes', 'meta_attributes'] },
   group: { attrs: ['id'], children: ['primitive', 'meta_attributes'] },

@@ -66,6 +66,8 @@ export interface Primitive {
   readonly params: readonly NvSet[];
   readonly meta: readonly NvSet[];
   readonly ops: readonly Op[];
+  /** `utilization` sets (what the resource consumes of a node's capacity). */
+  readonly utilization?: readonly NvSet[];
 }
 
 export interface Group {
