@@ -75,6 +75,7 @@ export function specToCib(spec: ClusterSpec): Cib {
       attrs: Object.fromEntries(o.attrs),
       meta: [],
     }));
+    const util = sets(`${p.id}-utilization`, p.utilization);
     const out: Primitive = {
       kind: 'primitive',
       id: p.id,
@@ -84,9 +85,8 @@ export function specToCib(spec: ClusterSpec): Cib {
       params: sets(`${p.id}-instance_attributes`, p.params),
       meta: sets(`${p.id}-meta_attributes`, p.meta),
       ops,
+      ...(util.length > 0 ? { utilization: util } : {}),
     };
-    const util = sets(`${p.id}-utilization`, p.utilization);
-    if (util.length > 0) out.utilization = util;
     return out;
   };
   const resource = (r: SpecResource): Resource => {
