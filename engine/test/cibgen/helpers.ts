@@ -23,22 +23,20 @@ export async function gen(...args: string[]): Promise<{ code: number; out: strin
  * written): `{ srv01: { diskcheck_status: 'normal' } }`.
  */
 export function withStatus(xml: string, attrs: Record<string, Record<string, string>>): Cib {
-  const read = importCib(xml);
-  return {
-    ...read,
-    status: read.nodes.map((n) => ({
-      id: n.id,
-      uname: n.uname,
-      attrs: { id: n.id, uname: n.uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' },
-      transient: [
-        {
-          id: `status-${n.id}`,
-          pairs: Object.entries(attrs[n.uname] ?? {}).map(([name, value]) => ({ id: `status-${n.id}-${name}`, name, value })),
-        },
-      ],
-      lrm: [],
-    })),
-  };
+  const cib = importCib(xml);
+  const status = cib.nodes.map((n) => ({
+    id: n.id,
+    uname: n.uname,
+    attrs: { id: n.id, uname: n.uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' },
+    transient: [
+      {
+        id: `status-${n.id}`,
+        pairs: Object.entries(attrs[n.uname] ?? {}).map(([name, value]) => ({ id: `status-${n.id}-${name}`, name, value })),
+      },
+    ],
+    lrm: [],
+  }));
+  return { ...cib, status };
 }
 
 /**

@@ -75,7 +75,6 @@ export function specToCib(spec: ClusterSpec): Cib {
       attrs: Object.fromEntries(o.attrs),
       meta: [],
     }));
-    const util = sets(`${p.id}-utilization`, p.utilization);
     const out: Primitive = {
       kind: 'primitive',
       id: p.id,
@@ -85,9 +84,9 @@ export function specToCib(spec: ClusterSpec): Cib {
       params: sets(`${p.id}-instance_attributes`, p.params),
       meta: sets(`${p.id}-meta_attributes`, p.meta),
       ops,
-      ...(util.length > 0 ? { utilization: util } : {}),
     };
-    return out;
+    const util = sets(`${p.id}-utilization`, p.utilization);
+    return util.length > 0 ? { ...out, utilization: util } : out;
   };
   const resource = (r: SpecResource): Resource => {
     if (r.kind === 'primitive') return primitive(r);
