@@ -118,7 +118,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     return new Promise((resolve) => {
       this.enqueue(rsc, {
         req: { ...req },
-        readyAt: Date.now(),
+        readyAt: this.settings.clock.now(),
         cancelled: false,
         finish: (r) => {
           this.report(rsc, r);
@@ -139,7 +139,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       // A new controller (a new DC) asks again with its own tag: results carry the newest one.
       if (req.tag !== undefined) known.req.tag = req.tag;
       if (known.timer !== undefined) {
-        clearTimeout(known.timer);
+        this.settings.clock.clearTimer(known.timer);
         known.timer = undefined;
         this.enqueueRecurring(rsc, known, false);
       }
@@ -215,9 +215,9 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     rsc.queue.push(op);
     if (startDelayMs > 0) {
       // As in execd, a delayed op keeps its place at the head of the queue while it waits.
-      op.delayTimer = setTimeout(() => {
+      op.delayTimer = this.settings.clock.setTimer(() => {
         op.delayTimer = undefined;
-        op.readyAt = Date.now();
+        op.readyAt = this.settings.clock.now();
         this.pump(rsc);
       }, startDelayMs);
     }
@@ -227,7 +227,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   private enqueueRecurring(rsc: Resource, rec: Recurring, first: boolean): void {
     const op: QueuedOp = {
       req: rec.req,
-      readyAt: Date.now(),
+      readyAt: this.settings.clock.now(),
       cancelled: false,
       recurring: rec,
       finish: (r) => this.recurringDone(rsc, rec, r),
@@ -252,10 +252,10 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       this.report(rsc, tagged);
     }
     if (this.closed) return;
-    rec.timer = setTimeout(() => {
+    rec.timer = this.settings.clock.setTimer(() => {
       rec.timer = undefined;
       this.enqueueRecurring(rsc, rec, false);
-    }, rec.req.intervalMs);
+    }, rec.req.intervalMs ?? 0);
   }
 
   private cancelRecurring(rsc: Resource, rec: Recurring): Promise<void> {
@@ -264,9 +264,9 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     if (rec.cancelled) return reported;
     rec.cancelled = true;
     if (rec.timer !== undefined) {
-      clearTimeout(rec.timer);
+      this.settings.clock.clearTimer(rec.timer);
       rec.timer = undefined;
-      this.recurringDone(rsc, rec, cancelledResult(rec.req, ++this.callId));
+      this.recurringDone(rsc, rec, cancelledResult(rec.req, ++this.callId, this.settings.clock.now()));
     } else if (rec.op) {
       const op = rec.op;
       if (rsc.queue.includes(op)) this.dropQueued(rsc, op);
@@ -282,9 +282,9 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     const at = rsc.queue.indexOf(op);
     if (at < 0) return;
     rsc.queue.splice(at, 1);
-    clearTimeout(op.delayTimer);
+    this.settings.clock.clearTimer(op.delayTimer);
     op.cancelled = true;
-    op.finish(cancelledResult(op.req, ++this.callId));
+    op.finish(cancelledResult(op.req, ++this.callId, this.settings.clock.now()));
     this.pump(rsc);
   }
 
@@ -306,7 +306,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   private async execute(rsc: Resource, op: QueuedOp): Promise<OpResult> {
     const release = await this.slots.acquire();
     try {
-      if (op.cancelled) return cancelledResult(op.req, ++this.callId);
+      if (op.cancelled) return cancelledResult(op.req, ++this.callId, this.settings.clock.now());
       op.running = runOp(this.settings, rsc.spec, op.req, ++this.callId, op.readyAt);
       return await op.running.result;
     } finally {
@@ -318,7 +318,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   private async runAlone(spec: ResourceSpec, req: OpRequest): Promise<OpResult> {
     const release = await this.slots.acquire();
     try {
-      return await runOp(this.settings, spec, req, ++this.callId, Date.now()).result;
+      return await runOp(this.settings, spec, req, ++this.callId, this.settings.clock.now()).result;
     } finally {
       release();
     }

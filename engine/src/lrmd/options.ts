@@ -1,5 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import { checkSearchPath, DEFAULT_SEARCH_PATH } from './agent-path';
+import { type ExecutorClock, systemClock } from './clock';
 import { inheritedEnv } from './env';
 import type { Verdict } from './outcome';
 import type { OpSettings } from './run-op';
@@ -23,6 +24,8 @@ export interface ExecutorOptions {
   nodeName?: string;
   /** `OCF_ROOT`. Default `/usr/lib/ocf`. */
   ocfRoot?: string;
+  /** Time and timers (timestamps, timeouts, start delays, intervals). Default: the real clock. */
+  clock?: ExecutorClock;
   /**
    * Runs the ops of `stonith:` resources (fence devices: start/stop register them, monitor checks
    * the device), as pacemaker-execd hands them to the fencer. Without it they fail "not installed".
@@ -59,6 +62,7 @@ export function resolveSettings(options: ExecutorOptions): OpSettings {
     baseEnv: options.baseEnv ?? inheritedEnv(process.env),
     nodeName: options.nodeName ?? hostname(),
     ocfRoot: options.ocfRoot ?? '/usr/lib/ocf',
+    clock: options.clock ?? systemClock,
     ...(options.termGraceMs !== undefined ? { termGraceMs: options.termGraceMs } : {}),
     ...(options.stonith ? { stonith: options.stonith } : {}),
   };

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { findAgent } from './agent-path';
+import type { ExecutorClock } from './clock';
 import { agentEnv, type EnvContext, reportedEnv } from './env';
 import { type Launched, launch } from './launch';
 import { execErrorVerdict, type Verdict, verdict } from './outcome';
@@ -12,6 +13,7 @@ export interface OpSettings extends EnvContext {
   cwd: string;
   termGraceMs?: number;
   captureBytes: number;
+  clock: ExecutorClock;
   /** Ops of `stonith:` resources (see ExecutorOptions.stonith). */
   stonith?: (spec: ResourceSpec, req: OpRequest) => Promise<Verdict>;
 }
@@ -49,7 +51,7 @@ function locate(settings: OpSettings, spec: ResourceSpec): { file: string } | { 
  * own process group with the timeout, and turn the outcome into an {@link OpResult}.
  *
  * @example
- * const op = runOp(settings, spec, { rsc: 'd1', action: 'monitor' }, 1, Date.now());
+ * const op = runOp(settings, spec, { rsc: 'd1', action: 'monitor' }, 1, settings.clock.now());
  * const r = await op.result;
  */
 export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, callId: number, requestedAt: number): RunningOp {
@@ -64,7 +66,7 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
     env: reportedEnv(env),
   };
   const early = (v: Verdict): RunningOp => {
-    const now = Date.now();
+    const now = settings.clock.now();
     return {
       result: Promise.resolve({
         ...base,
@@ -83,12 +85,12 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
   if (spec.class === 'stonith') {
     if (!settings.stonith)
       return early({ rc: 5, execStatus: 'not-installed', exitReason: 'no fencing helper attached for stonith resources' });
-    const startedAt = Date.now();
+    const startedAt = settings.clock.now();
     const result = settings
       .stonith(spec, req)
       .catch((err: Error): Verdict => ({ rc: 1, execStatus: 'error', exitReason: err.message.slice(0, 128) }))
       .then((v): OpResult => {
-        const finishedAt = Date.now();
+        const finishedAt = settings.clock.now();
         return {
           ...base,
           ...v,
@@ -113,7 +115,7 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       return early({ rc: 1, execStatus: 'error', exitReason: (err as Error).message });
     }
   }
-  const started = Date.now();
+  const started = settings.clock.now();
   let proc: Launched;
   try {
     proc = launch({
@@ -125,6 +127,7 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       timeoutMs,
       ...(settings.termGraceMs !== undefined ? { termGraceMs: settings.termGraceMs } : {}),
       captureBytes: settings.captureBytes,
+      clock: settings.clock,
     });
   } catch (err) {
     // spawn throws synchronously for some errors (EPERM on setuid without privileges, a NUL byte in a value)
