@@ -27,4 +27,12 @@ describe.skipIf(missing)('cluster scenarios on the docker rig (bundled engine)',
     expect(r.status).toBe('passed');
     expect(r.timings['seed started']).toBeGreaterThan(0);
   }, 600_000);
+
+  it('node-kill: docker kill of the active node, grp_pgsql fails over with no row lost and the VIP on one node', async () => {
+    const [scenario] = scenariosByName(['node-kill']);
+    const r = await runScenario(rig(), scenario!, { agents: OCFKIT_AGENTS, progress: log, ...(seed ? { seed } : {}) });
+    expect(r.findings.filter((f) => f.ok === false).map((f) => f.message)).toEqual([]);
+    expect(r.status).toBe('passed');
+    expect(r.timings.failover).toBeGreaterThan(0);
+  }, 900_000);
 });
