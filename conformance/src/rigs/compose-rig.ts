@@ -5,6 +5,7 @@ import { type ComposeFile, loadComposeFile } from './compose-file';
 import { crmMonArgv, parseCrmMon } from './crm-mon';
 import { DockerNodes, type ExecResult } from './docker-nodes';
 import type { ClusterStatus, Rig, RigKind } from './rig';
+import { nthHost } from './subnet';
 
 /** How to run a rig from docker-compose.yml. */
 export interface ComposeRigOptions {
@@ -41,6 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class ComposeRig implements Rig {
   readonly kind: RigKind;
   readonly nodes: readonly string[];
+  readonly vip?: string;
   readonly compose: ComposeFile;
   private readonly docker: DockerNodes;
   private readonly seedDir: string;
@@ -53,6 +55,8 @@ export class ComposeRig implements Rig {
       if (!all.includes(n)) throw new Error(`node ${JSON.stringify(n)} is not a service of ${o.composeFile} (have ${all.join(', ')})`);
     this.nodes = o.nodes ? [...o.nodes] : all;
     if (this.nodes.length === 0) throw new Error(`${o.composeFile} has no cluster node services`);
+    const lan = this.compose.networks.get('lan')?.subnet;
+    if (lan) this.vip = nthHost(lan, 100);
     this.seedDir = mkdtempSync(join(tmpdir(), 'ocfkit-rig-seed-'));
     chmodSync(this.seedDir, 0o755);
     this.docker = new DockerNodes({

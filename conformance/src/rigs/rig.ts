@@ -32,6 +32,8 @@ export interface ClusterStatus {
 export interface Rig {
   readonly kind: RigKind;
   readonly nodes: readonly string[];
+  /** The seed's VIP on the rig's lan (host 100 of its subnet), when the rig knows its lan. */
+  readonly vip?: string;
   /** Creates and starts every node with `cib` as the seed configuration; resolves when all are members. */
   up(cib: string, progress: (line: string) => void): Promise<void>;
   /** The cluster's view from `via` (default: the first node that answers). */

@@ -69,8 +69,8 @@ export function describe(st: ClusterStatus): string {
  */
 export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): Promise<ScenarioResult> {
   const t0 = Date.now();
-  // the seed's VIP (a rig on other subnets passes seed.vip)
-  const vip = o.seed?.vip ?? VIP;
+  // the seed's VIP: given, else on the rig's lan (a copy of the rig on other subnets), else the reference rig's
+  const vip = o.seed?.vip ?? rig.vip ?? VIP;
   const say = (m: string) =>
     o.progress?.(
       `  [${scenario.name} ${secs(Date.now() - t0)
@@ -327,7 +327,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   let samplers: Promise<void>[] = [];
   try {
     say(`seed: ${agentName(o.agents.ip)} + ${agentName(o.agents.pgsql)} in grp_pgsql, ${agentName(o.agents.diskcheck)} clone`);
-    await rig.up(seedCib({ ...o.seed, agents: o.agents, nodes: rig.nodes }), say);
+    await rig.up(seedCib({ ...o.seed, vip, agents: o.agents, nodes: rig.nodes }), say);
     ctx.lastAction = Date.now();
     await expect({ expect: 'group-running', where: 'anywhere', within: 120, timing: 'seed started' });
     ctx.lastAction = Date.now();
