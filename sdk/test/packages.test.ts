@@ -51,7 +51,7 @@ function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(cmd: string, args: string[], timeoutMs = 120_000): { status: number | null; stdout: string; stderr: string } {
+function run(cmd: string, args: string[], timeoutMs = 280_000): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd: project, env: { ...userEnv(), NO_COLOR: '1' }, encoding: 'utf8', timeout: timeoutMs });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -163,7 +163,8 @@ describe('the packed packages', () => {
   });
 });
 
-describe("a user's project built from the tarballs", () => {
+// Each step runs whole programs (npx, the engine, the suite): minutes on a busy machine.
+describe("a user's project built from the tarballs", { timeout: 300_000 }, () => {
   const exe = 'dist/ocf/resource.d/acme/Redisish';
   const state = () => join(work, 'redisish.state');
 
@@ -263,7 +264,7 @@ const redisMissing = requireTool(['redis-server', 'redis-cli', 'ocf-tester', 'cr
  * reached through a wrapper that records its own command line and environment, and the daemon's
  * are read from /proc: the password must be in none of them.
  */
-describe.skipIf(redisMissing)('the Redis example built from the tarballs', () => {
+describe.skipIf(redisMissing)('the Redis example built from the tarballs', { timeout: 300_000 }, () => {
   const provider = 'ocfkit-pack-test';
   const SECRET = 'pw-Zq81-never-shown';
   const exe = () => join(project, 'dist/ocf/resource.d', provider, 'Redis');
@@ -286,7 +287,7 @@ describe.skipIf(redisMissing)('the Redis example built from the tarballs', () =>
       { mode: 0o755 },
     );
     ok(bin('build', '--provider', provider, 'Redis'));
-  });
+  }, 300_000);
   afterAll(() => {
     rmSync(join('/usr/lib/ocf/resource.d', provider), { recursive: true, force: true });
     for (const n of [1, 2, 3, 4]) {
