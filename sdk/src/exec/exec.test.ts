@@ -99,3 +99,18 @@ describe('ctx.exec env', () => {
     expect(readFileSync(out, 'utf8')).toBe('unset|kept|new');
   });
 });
+
+describe('exec with input', () => {
+  it("does not let bash source ~/.bashrc (stdin is a socket) as execd's environment, without SHLVL, would", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { createExec } = await import('./exec');
+    const { createLogger } = await import('../log/logger');
+    // An rc file that prints and swallows a line of stdin, as pyenv's init or a `read` can.
+    writeFileSync(join(dir, '.bashrc'), 'echo RC-SOURCED >&2; read -r swallowed\n');
+    const env = { PATH: process.env.PATH, HOME: dir };
+    const log = createLogger({ env, tag: 't', writeStderr: () => {} });
+    const exec = createExec({ env, signal: new AbortController().signal, log });
+    const r = await exec('cat', [], { input: 'line 1\nline 2\n' });
+    expect([r.stdout, r.stderr]).toEqual(['line 1\nline 2\n', '']);
+  });
+});

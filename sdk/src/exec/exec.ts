@@ -44,6 +44,10 @@ export function createExec(deps: ExecDeps): Exec {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(deps.env)) if (v !== undefined) env[k] = v;
     for (const k of deps.hiddenEnv ?? []) delete env[k];
+    // With `input`, stdin is a socket pair, and bash (zx's shell) run at shell level 1 with a
+    // socket on stdin takes itself for an rshd child and sources ~/.bashrc — which may print,
+    // hang (pyenv's rehash lock) or eat the first lines of the input. Level 2 never does.
+    if (options.input !== undefined && env.SHLVL === undefined) env.SHLVL = '1';
     for (const [k, v] of Object.entries(options.env ?? {})) {
       if (v === undefined) delete env[k];
       else env[k] = v;
