@@ -7,7 +7,7 @@
  * below Pacemaker's. Needs dockerd and the rig image; long, so it runs only when named
  * (`npm run bench failover`) or with OCFKIT_BENCH_FAILOVER=1.
  * OCFKIT_BENCH_FAILOVER_KILLS (default 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat for Debian's
- * IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker.
+ * IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT (name prefix).
  */
 import { checkoutRoot, createRig, nodeDaemonMissing } from '../conformance/src/rigs/create-rig';
 import type { Rig, RigKind } from '../conformance/src/rigs/rig';
@@ -47,7 +47,7 @@ async function activeNode(rig: Rig): Promise<string | undefined> {
 
 async function benchRig(kind: RigKind, kills: number): Promise<number[]> {
   const agents = process.env.OCFKIT_BENCH_FAILOVER_AGENTS === 'heartbeat' ? HEARTBEAT_AGENTS : OCFKIT_AGENTS;
-  const rig = createRig(kind, { project: `ocfkit-bench-failover-${kind}` });
+  const rig = createRig(kind, { project: `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}` });
   const times: number[] = [];
   try {
     await rig.up(seedCib({ agents }), (l) => process.stdout.write(`  ${kind}: ${l}\n`));

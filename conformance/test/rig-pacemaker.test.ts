@@ -1,29 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { requireTool } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { createRig } from '../src/rigs/create-rig';
 import { OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
 import { scenariosByName } from '../src/scenarios/catalog';
 import { runScenario } from '../src/scenarios/run-scenario';
+import { rigLog as log, RIG_PREFIX, rigTestsMissing } from './rig-gate';
 
 // The CI subset of the cluster scenarios (the full set: `ocfkit conformance --rig pacemaker
 // --scenario all`, see conformance/README.md): real Pacemaker + Corosync in three containers.
-// Needs dockerd and the rig image, which .ci/setup-services provides.
-const IMAGE = process.env.OCFKIT_RIG_IMAGE ?? 'ocfkit-rig:latest';
-const PROJECT = process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-rig-test';
-// Opt-in (OCFKIT_RIG_TESTS=1) until it has passed on an idle CI machine: it has not yet passed on
-// the loaded development host (issue 17). When opted in, a missing tool fails under CI=true.
-const optedIn = process.env.OCFKIT_RIG_TESTS === '1';
-if (!optedIn) process.stderr.write('skipping the pacemaker rig scenarios: set OCFKIT_RIG_TESTS=1 to run them\n');
-const missing =
-  !optedIn ||
-  requireTool(['docker'], () => {
-    if (process.getuid?.() !== 0) return 'needs root (docker, privileged exec for the disk fault)';
-    if (spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status !== 0)
-      return `no rig image ${IMAGE} (conformance/rigs/image/build-image.sh, or .ci/setup-services)`;
-    return undefined;
-  });
-const log = (l: string) => process.stderr.write(`${l}\n`);
+// Needs root, dockerd and the rig image, which .ci/setup-services provides; OCFKIT_RIG_TESTS=0
+// skips it (the rigs' fixed subnets allow one rig per dockerd at a time).
+const PROJECT = RIG_PREFIX;
+const missing = rigTestsMissing();
 
 describe.skipIf(missing)('cluster scenarios on the pacemaker rig (CI subset)', () => {
   it('node-kill: ocfkit IPaddr + pgsql fail over with no row lost and the VIP on one node', async () => {

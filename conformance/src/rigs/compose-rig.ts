@@ -16,6 +16,14 @@ export interface ComposeRigOptions {
   /** Host directories bind-mounted read-only, by container path (agents under test, mutants). */
   binds?: Record<string, string>;
   env?: Record<string, string | undefined>;
+  /** The cluster nodes to run (default: every service but the client), e.g. two for a two-node cluster. */
+  nodes?: readonly string[];
+}
+
+/** Hooks of {@link ComposeRig.up}. */
+export interface UpHooks {
+  /** Runs after the networks and containers exist, before any node starts (e.g. a service on the bridge's gateway). */
+  created?: () => Promise<void>;
 }
 
 const CLIENT = 'client';
@@ -40,13 +48,17 @@ export class ComposeRig implements Rig {
   constructor(o: ComposeRigOptions) {
     this.kind = o.kind;
     this.compose = loadComposeFile(o.composeFile, o.env ?? process.env);
-    this.nodes = [...this.compose.services.keys()].filter((s) => s !== CLIENT);
+    const all = [...this.compose.services.keys()].filter((s) => s !== CLIENT);
+    for (const n of o.nodes ?? [])
+      if (!all.includes(n)) throw new Error(`node ${JSON.stringify(n)} is not a service of ${o.composeFile} (have ${all.join(', ')})`);
+    this.nodes = o.nodes ? [...o.nodes] : all;
     if (this.nodes.length === 0) throw new Error(`${o.composeFile} has no cluster node services`);
     this.seedDir = mkdtempSync(join(tmpdir(), 'ocfkit-rig-seed-'));
     chmodSync(this.seedDir, 0o755);
     this.docker = new DockerNodes({
       compose: this.compose,
       project: o.project,
+      services: [...this.nodes, ...(this.compose.services.has(CLIENT) ? [CLIENT] : [])],
       environment: {
         OCFKIT_RIG_ENGINE: o.kind === 'pacemaker' ? 'pacemaker' : 'ocfkit',
         OCFKIT_RIG_CIB: '/etc/ocfkit-rig-seed/cib.xml',
@@ -56,12 +68,24 @@ export class ComposeRig implements Rig {
     });
   }
 
-  async up(cib: string, progress: (line: string) => void): Promise<void> {
+  /** The container of a node (what a fence device's pcmk_host_map names). */
+  containerOf = (node: string): string => this.docker.containerName(node);
+
+  /** The IPv4 gateway of one of the rig's networks (the host's address on that bridge), once created. */
+  async gateway(network: string): Promise<string> {
+    const info = await this.docker.docker.getNetwork(this.docker.networkName(network)).inspect();
+    const gw = (info.IPAM?.Config ?? []).map((c: { Gateway?: string }) => c.Gateway).find(Boolean);
+    if (!gw) throw new Error(`network ${this.docker.networkName(network)} has no IPv4 gateway`);
+    return gw;
+  }
+
+  async up(cib: string, progress: (line: string) => void, hooks: UpHooks = {}): Promise<void> {
     mkdirSync(this.seedDir, { recursive: true, mode: 0o755 });
     writeFileSync(join(this.seedDir, 'cib.xml'), cib, { mode: 0o644 });
     progress(`creating ${this.nodes.length} nodes + client (${this.docker.project})`);
-    await this.docker.create();
-    await this.docker.start(CLIENT);
+    await this.docker.create({ progress });
+    await hooks.created?.();
+    if (this.compose.services.has(CLIENT)) await this.docker.start(CLIENT);
     await Promise.all(this.nodes.map((n) => this.docker.start(n)));
     const t0 = Date.now();
     const limit = 90_000 * Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
@@ -81,15 +105,27 @@ export class ComposeRig implements Rig {
     throw new Error(`the cluster did not form within ${limit / 1000} s (${last}); ${this.nodes[0]}'s log:\n${logs}`);
   }
 
+  /**
+   * The cluster's view from `via`, or else from the first node that answers with quorum (a node cut
+   * off by isolate() is asked last: its minority view says nothing about the cluster).
+   */
   async status(via?: string): Promise<ClusterStatus> {
-    const candidates = via ? [via] : this.nodes;
+    const cut = this.docker.isolated();
+    const candidates = via ? [via] : [...this.nodes.filter((n) => !cut.has(n)), ...this.nodes.filter((n) => cut.has(n))];
     let lastErr = 'no node is running';
+    let minority: ClusterStatus | undefined;
     for (const n of candidates) {
       if (!via && !(await this.docker.isRunning(n))) continue;
       const r = await this.docker.exec(n, crmMonArgv(this.kind), { timeoutMs: 15_000 });
-      if (r.code === 0) return parseCrmMon(r.stdout, n);
+      if (r.code === 0) {
+        const st = parseCrmMon(r.stdout, n);
+        if (via || st.quorate) return st;
+        minority ??= st;
+        continue;
+      }
       lastErr = `${n}: ${r.stderr.trim() || r.stdout.trim()} (exit ${r.code})`;
     }
+    if (minority) return minority;
     throw new Error(`cluster status unavailable: ${lastErr}`);
   }
 

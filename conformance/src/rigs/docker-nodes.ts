@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ComposeFile, ComposeService } from './compose-file';
+import { firstHost } from './subnet';
 
 /** What a command run in a node printed, and how it ended. */
 export interface ExecResult {
@@ -83,23 +84,57 @@ export class DockerNodes {
     }
   }
 
-  /** Creates networks, volumes and containers (not started); removes leftovers of the project first. */
-  async create(): Promise<void> {
+  /**
+   * Creates networks, volumes and containers (not started); removes leftovers of the project first.
+   * The file's subnets are fixed, so one rig of a compose file runs per dockerd at a time: while
+   * another holds a subnet, this waits (up to `waitMs`, default 30 min) and says for whom.
+   */
+  async create(o: { progress?: (line: string) => void; waitMs?: number } = {}): Promise<void> {
     await this.remove();
     await this.requireImage();
     const nets = new Set(this.services.flatMap((s) => s.networks.map((n) => n.name)));
+    const deadline = Date.now() + (o.waitMs ?? 30 * 60_000);
+    let told = '';
     for (const n of nets) {
       const subnet = this.o.compose.networks.get(n)?.subnet;
-      await this.docker.createNetwork({
-        Name: this.networkName(n),
-        Driver: 'bridge',
-        Labels: { 'ocfkit.rig': this.project },
-        ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
-      });
+      for (;;) {
+        try {
+          await this.docker.createNetwork({
+            Name: this.networkName(n),
+            Driver: 'bridge',
+            Labels: { 'ocfkit.rig': this.project },
+            // the gateway Docker would pick anyway, named so that inspect reports it
+            ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: firstHost(subnet) }] } } : {}),
+          });
+          break;
+        } catch (err) {
+          if (!subnet || !/overlap/i.test((err as Error).message)) throw err;
+          const holder = await this.subnetHolder(subnet);
+          if (Date.now() > deadline)
+            throw new Error(
+              `network ${this.networkName(n)}: subnet ${subnet} is still in use by ${holder} (another rig of this compose file?)`,
+            );
+          if (holder !== told) o.progress?.(`waiting: subnet ${subnet} is in use by ${holder} (one rig per subnet at a time)`);
+          told = holder;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
     }
     const vols = new Set(this.services.flatMap((s) => s.mounts.filter((m) => m.kind === 'volume').map((m) => m.source)));
     for (const v of vols) await this.docker.createVolume({ Name: this.volumeName(v), Labels: { 'ocfkit.rig': this.project } });
     for (const s of this.services) await this.createContainer(s);
+  }
+
+  /** The Docker network that holds a subnet (for the wait message). */
+  private async subnetHolder(subnet: string): Promise<string> {
+    for (const net of await this.docker.listNetworks()) {
+      const info = await this.docker
+        .getNetwork(net.Id)
+        .inspect()
+        .catch(() => undefined);
+      if ((info?.IPAM?.Config ?? []).some((c: { Subnet?: string }) => c.Subnet === subnet)) return `network ${info?.Name}`;
+    }
+    return 'an unknown network';
   }
 
   private async createContainer(s: ComposeService): Promise<void> {
@@ -160,6 +195,11 @@ export class DockerNodes {
     for (const n of this.service(name).networks)
       await this.docker.getNetwork(this.networkName(n.name)).disconnect({ Container: this.containerName(name), Force: true });
     this.disconnected.add(name);
+  }
+
+  /** The nodes cut off by disconnect() and not reconnected yet. */
+  isolated(): ReadonlySet<string> {
+    return new Set(this.disconnected);
   }
 
   /** Reconnects a disconnected node with the addresses of the file. */

@@ -1,0 +1,136 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FencingOptions, seedCib } from '../scenarios/seed-cib';
+import { ComposeRig } from './compose-rig';
+import { checkoutRoot } from './create-rig';
+import { type DockerApiTls, makeFencePki, serveDockerApiTls } from './docker-api-tls';
+import { firstHost } from './subnet';
+
+/** Where the fence device's files sit inside the nodes. */
+const PKI_IN_NODE = '/etc/ocfkit-rig-fence';
+export const FENCE_AGENT = 'fence_ocfkit_docker';
+
+/** How to make a Pacemaker rig with fencing. */
+export interface FencedRigOptions {
+  /** Name prefix of containers, networks, volumes. */
+  project: string;
+  /** The cluster nodes (default: all of docker-compose.yml's); two makes a two_node cluster. */
+  nodes?: readonly string[];
+  /** Extra instance attributes of the device (pcmk_delay_max, ...). */
+  deviceParams?: Record<string, string>;
+  /** stonith-action (default off: a fenced node's container stays down, which a test can see). */
+  action?: 'off' | 'reboot';
+  composeFile?: string;
+}
+
+/**
+ * corosync.conf for a subset of the reference rig's nodes: the other nodes' blocks dropped, and
+ * `two_node: 1` in the quorum section when two are left (each half keeps quorum in a split; the
+ * fence race decides, see pcmk_delay_max).
+ */
+export function corosyncFor(conf: string, nodes: readonly string[]): string {
+  const blocks = conf.replace(/\n\s*node \{[^}]*\}/g, (block) => {
+    const name = /\bname:\s*(\S+)/.exec(block)?.[1];
+    return name && nodes.includes(name) ? block : '';
+  });
+  const kept = [...blocks.matchAll(/\bname:\s*(\S+)/g)].map((m) => m[1]);
+  const missing = nodes.filter((n) => !kept.includes(n));
+  if (missing.length) throw new Error(`corosync.conf has no node block for ${missing.join(', ')}`);
+  return nodes.length === 2 ? blocks.replace(/quorum \{([^}]*)\}/, 'quorum {$1    two_node: 1\n}') : blocks;
+}
+
+/**
+ * A `pacemaker` rig whose nodes fence each other with `stonith:fence_ocfkit_docker` (the SDK's
+ * reference fence agent, built by `npm run build`, mounted as /usr/sbin/fence_ocfkit_docker) over
+ * the Docker API on mutual TLS: a throw-away CA, a client certificate for the device, and
+ * {@link serveDockerApiTls} on the lan bridge's gateway, which relays power actions on this rig's
+ * containers only. The seed is the reference configuration plus the device (pcmk_host_map: node
+ * name → container) and stonith-enabled=true.
+ *
+ * @example
+ * const f = createFencedRig({ project: 'h37-fence' });
+ * await f.up(console.log); await f.rig.isolate('node3'); ... await f.down();
+ */
+export function createFencedRig(o: FencedRigOptions) {
+  const root = checkoutRoot();
+  const composeFile = o.composeFile ?? join(root, 'docker-compose.yml');
+  const agentFile = join(root, 'agents', 'dist', 'sbin', FENCE_AGENT);
+  if (!existsSync(agentFile)) throw new Error(`no ${agentFile}: run npm run build first`);
+  const work = mkdtempSync(join(tmpdir(), `${o.project}-`));
+  chmodSync(work, 0o755);
+  const pkiDir = join(work, 'pki');
+  mkdirSync(pkiDir, { mode: 0o700 });
+  const binds: Record<string, string> = {
+    '/usr/lib/ocf/resource.d/mutant': join(root, 'conformance', 'rigs', 'mutants'),
+    [`/usr/sbin/${FENCE_AGENT}`]: agentFile,
+    [PKI_IN_NODE]: pkiDir,
+  };
+  if (o.nodes) {
+    // the nodes' configuration directory, with a corosync.conf for just these nodes
+    const src = join(root, 'conformance', 'rigs', 'config');
+    const cfg = join(work, 'config');
+    mkdirSync(cfg, { mode: 0o755 });
+    for (const f of readdirSync(src)) copyFileSync(join(src, f), join(cfg, f));
+    chmodSync(join(cfg, 'start-node.sh'), 0o755);
+    writeFileSync(join(cfg, 'corosync.conf'), corosyncFor(readFileSync(join(src, 'corosync.conf'), 'utf8'), o.nodes));
+    binds['/etc/ocfkit-rig'] = cfg;
+  }
+  const rig = new ComposeRig({ kind: 'pacemaker', composeFile, project: o.project, binds, ...(o.nodes ? { nodes: o.nodes } : {}) });
+  const subnet = rig.compose.networks.get('lan')?.subnet;
+  if (!subnet) throw new Error(`${composeFile}: network lan has no subnet (the fencing endpoint listens on its gateway)`);
+  const gateway = firstHost(subnet);
+  let api: DockerApiTls | undefined;
+  const fencing: FencingOptions = {
+    agent: FENCE_AGENT,
+    action: o.action ?? 'off',
+    params: {
+      pcmk_host_map: rig.nodes.map((n) => `${n}:${rig.containerOf(n)}`).join(';'),
+      ip: gateway,
+      ipport: '0',
+      ssl_secure: '1',
+      tlscacert: `${PKI_IN_NODE}/ca.pem`,
+      tlscert: `${PKI_IN_NODE}/client.pem`,
+      tlskey: `${PKI_IN_NODE}/client.key`,
+      shell_timeout: '10',
+      ...o.deviceParams,
+    },
+  };
+  return {
+    rig,
+    gateway,
+    /** Requests the fencing endpoint refused (a device asking for something it must not). */
+    refused: (): string[] => api?.refused ?? [],
+    /** Brings the rig up with fencing; the endpoint starts once the bridge exists. */
+    async up(progress: (line: string) => void, seed: Parameters<typeof seedCib>[0] = {}): Promise<void> {
+      // the seed names the port before the bridge (and so the endpoint) exists: one per project
+      const port = 20000 + (hash(o.project) % 20000);
+      fencing.params.ipport = String(port);
+      await rig.up(seedCib({ ...seed, nodes: rig.nodes, fencing }), progress, {
+        created: async () => {
+          const gw = await rig.gateway('lan');
+          if (gw !== gateway) throw new Error(`the lan bridge's gateway is ${gw}, expected ${gateway}`);
+          api = await serveDockerApiTls({
+            pki: makeFencePki(pkiDir, gateway),
+            host: gateway,
+            port,
+            containers: new Set(rig.nodes.map((n) => rig.containerOf(n))),
+          });
+          progress(`Docker API over mutual TLS for the fence device on ${gateway}:${port}`);
+        },
+      });
+    },
+    async down(): Promise<void> {
+      await rig.down().catch(() => undefined);
+      await api?.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small stable hash (FNV-1a) of a string. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (const c of s) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
+}

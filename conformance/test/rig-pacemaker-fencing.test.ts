@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { createFencedRig } from '../src/rigs/fenced-rig';
+import type { Rig } from '../src/rigs/rig';
+import { groupNode } from '../src/scenarios/run-scenario';
+import { RIG_PREFIX, rigLog, rigTestsMissing } from './rig-gate';
+
+// Issue 16's proofs on real Pacemaker 2.1 + Corosync 3 (the pacemaker rig of docker-compose.yml):
+// stonith:fence_ocfkit_docker (the SDK's reference fence agent) as a Pacemaker stonith resource,
+// reaching the Docker API over mutual TLS. stonith-action=off, so a fenced node's container stays
+// down where the test can see it. The two-node race runs OCFKIT_RIG_FENCE_RACES rounds (default 1;
+// the issue's proof: OCFKIT_RIG_FENCE_RACES=20).
+const missing = rigTestsMissing();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const scale = Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
+
+type Why = { why: string };
+const isWhy = (v: unknown): v is Why => typeof v === 'object' && v !== null && 'why' in v;
+
+/** Polls `probe` until it returns something other than `{ why }`, for `seconds` (times OCFKIT_RIG_TIME_SCALE). */
+async function until<T>(what: string, seconds: number, probe: () => Promise<T | Why>): Promise<T> {
+  const end = Date.now() + seconds * scale * 1000;
+  let why = 'not checked';
+  for (;;) {
+    const v = await probe().catch((e: Error) => ({ why: e.message }));
+    if (!isWhy(v)) return v;
+    why = v.why;
+    if (Date.now() > end) throw new Error(`${what}: not within ${seconds * scale} s (last seen: ${why})`);
+    await sleep(500);
+  }
+}
+
+/** One fencing event of `stonith_admin --history NODE --output-as=xml`. */
+interface FenceEvent {
+  action: string;
+  target: string;
+  delegate: string;
+  status: string;
+}
+
+async function fenceHistory(rig: Rig, via: string, target: string): Promise<FenceEvent[]> {
+  const r = await rig.exec(via, ['stonith_admin', '--history', target, '--output-as=xml'], { timeoutMs: 20_000 });
+  if (r.code !== 0) throw new Error(`stonith_admin --history ${target} on ${via}: exit ${r.code} ${r.stderr.trim()}`);
+  return [...r.stdout.matchAll(/<fence_event\b([^>]*)\/?>/g)].map((m) => {
+    const a = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(m[1] ?? '')?.[1] ?? '';
+    return { action: a('action'), target: a('target'), delegate: a('delegate'), status: a('status') };
+  });
+}
+
+/** Waits until `via`'s fencing history has a successful `off` of `target` (recorded just after the kill). */
+async function fencedInHistory(rig: Rig, via: string, target: string): Promise<FenceEvent> {
+  return until(`stonith_admin --history ${target} on ${via} showing a successful off`, 60, async () => {
+    const ev = await fenceHistory(rig, via, target);
+    return ev.find((e) => e.action === 'off' && e.target === target && e.status === 'success') ?? { why: JSON.stringify(ev) };
+  });
+}
+
+async function allOnline(rig: Rig, via: string, nodes: readonly string[]): Promise<true | Why> {
+  const st = await rig.status(via);
+  const off = nodes.filter((n) => !st.online.includes(n));
+  if (off.length) return { why: `${off.join(', ')} not online in ${via}'s view` };
+  if (!st.resources.get('fenceDocker')?.nodes.length) return { why: 'fenceDocker not started' };
+  return true;
+}
+
+describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_docker (issue 16)', () => {
+  it('fences a cut-off node and a node whose stop failed (on-fail=fence); stonith_admin --history shows both', async () => {
+    const f = createFencedRig({ project: `${RIG_PREFIX}-fence` });
+    const { rig } = f;
+    try {
+      await f.up(rigLog);
+      const active = await until('grp_pgsql running', 150, async () => {
+        const n = groupNode(await rig.status());
+        return n;
+      });
+      const survivors = rig.nodes.filter((n) => n !== active);
+      const via = survivors[0] as string;
+      // Pacemaker registered the device and knows it can fence the victim
+      const can = await rig.exec(via, ['stonith_admin', '--list', active], { timeoutMs: 20_000 });
+      expect(can.stdout).toContain('fenceDocker');
+
+      // 1. a node cut off every link: the survivors (2 of 3, quorate) fence it, then recover the group
+      rigLog(`isolating ${active} (grp_pgsql runs there)`);
+      const t0 = Date.now();
+      await rig.isolate(active);
+      await until(`${active}'s container killed by the fence device`, 90, async () =>
+        (await rig.isUp(active)) ? { why: 'still running' } : true,
+      );
+      rigLog(`${active} fenced after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const event = await fencedInHistory(rig, via, active);
+      expect(survivors).toContain(event.delegate);
+      const moved = await until('grp_pgsql recovered on a survivor', 90, async () => {
+        const n = groupNode(await rig.status(via));
+        return n;
+      });
+      expect(survivors).toContain(moved);
+
+      // the fenced node boots again and rejoins
+      await rig.reconnect(active);
+      await rig.start(active);
+      await until('every node online again', 120, () => allOnline(rig, via, rig.nodes));
+
+      // 2. a stop that fails with on-fail=fence: the node is fenced (never "stopped" by assumption)
+      const xml =
+        '<primitive id="prmStopFails" class="ocf" provider="mutant" type="StopFails"><operations>' +
+        '<op id="prmStopFails-monitor-10s" name="monitor" interval="10s" timeout="30s"/>' +
+        '<op id="prmStopFails-stop-0s" name="stop" interval="0s" timeout="30s" on-fail="fence"/>' +
+        '</operations></primitive>';
+      const mk = await rig.exec(via, ['cibadmin', '-C', '-o', 'resources', '-X', xml], { timeoutMs: 30_000 });
+      expect(mk.code, mk.stderr).toBe(0);
+      const where = await until('prmStopFails started', 90, async () => {
+        const n = (await rig.status(via)).resources.get('prmStopFails')?.nodes ?? [];
+        return n.length === 1 ? (n[0] as string) : { why: `prmStopFails on ${n.join('+') || 'no node'}` };
+      });
+      const other = rig.nodes.find((n) => n !== where) as string;
+      rigLog(`prmStopFails runs on ${where}; stopping it (its stop fails)`);
+      const stop = await rig.exec(other, ['crm_resource', '-r', 'prmStopFails', '--meta', '-p', 'target-role', '-v', 'Stopped'], {
+        timeoutMs: 30_000,
+      });
+      expect(stop.code, stop.stderr).toBe(0);
+      await until(`${where} fenced after the failed stop`, 90, async () => ((await rig.isUp(where)) ? { why: 'still running' } : true));
+      const after = await fencedInHistory(rig, other, where);
+      expect(after.delegate).not.toBe(where);
+      expect(f.refused()).toEqual([]);
+    } finally {
+      await f.down();
+    }
+  }, 1_500_000);
+
+  it('two-node cluster with pcmk_delay_max: split both ways, exactly one node survives each time', async () => {
+    const rounds = Number(process.env.OCFKIT_RIG_FENCE_RACES ?? 1);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new Error(`OCFKIT_RIG_FENCE_RACES=${process.env.OCFKIT_RIG_FENCE_RACES} must be a positive integer`);
+    const f = createFencedRig({ project: `${RIG_PREFIX}-race`, nodes: ['node1', 'node2'], deviceParams: { pcmk_delay_max: '15s' } });
+    const { rig } = f;
+    const addrs = (n: string) => (rig.compose.services.get(n)?.networks ?? []).map((x) => x.ipv4 as string);
+    const survivors: string[] = [];
+    try {
+      await f.up(rigLog);
+      for (let i = 1; i <= rounds; i++) {
+        await until(`round ${i}: both nodes online with the device started`, 120, () => allOnline(rig, 'node1', rig.nodes));
+        await until(`round ${i}: both nodes online in node2's view`, 60, () => allOnline(rig, 'node2', rig.nodes));
+        // a symmetric split of both heartbeat links; the fencing endpoint (the lan gateway) stays reachable
+        await Promise.all(
+          rig.nodes.map(async (n) => {
+            const peer = rig.nodes.find((x) => x !== n) as string;
+            for (const a of addrs(peer)) {
+              const r = await rig.exec(n, ['ip', 'route', 'add', 'blackhole', `${a}/32`]);
+              if (r.code !== 0) throw new Error(`ip route add blackhole ${a} on ${n}: ${r.stderr.trim()}`);
+            }
+          }),
+        );
+        const t0 = Date.now();
+        const firstDown = await until(`round ${i}: a node fenced`, 90, async () => {
+          const down = [];
+          for (const n of rig.nodes) if (!(await rig.isUp(n))) down.push(n);
+          return down.length ? down : { why: 'both running' };
+        });
+        const fencedAfter = (Date.now() - t0) / 1000;
+        // a late second kill would come within a few seconds of the first (an in-flight request)
+        await sleep(8000);
+        const up = [];
+        for (const n of rig.nodes) if (await rig.isUp(n)) up.push(n);
+        rigLog(
+          `round ${i}/${rounds}: ${firstDown.join('+')} fenced after ${fencedAfter.toFixed(1)} s; survivor: ${up.join('+') || 'none'}`,
+        );
+        expect(up, `round ${i}: exactly one survivor`).toHaveLength(1);
+        const survivor = up[0] as string;
+        const loser = rig.nodes.find((n) => n !== survivor) as string;
+        survivors.push(survivor);
+        expect((await fencedInHistory(rig, survivor, loser)).delegate).toBe(survivor);
+        for (const a of addrs(loser)) await rig.exec(survivor, ['ip', 'route', 'del', 'blackhole', `${a}/32`]);
+        await rig.start(loser);
+        // both sides raced: each fenced asked for the other with a random delay (their logs say how long)
+        const delays = await Promise.all(
+          [survivor, loser].map(async (n) => {
+            const peer = n === survivor ? loser : survivor;
+            const r = await rig.exec(n, [
+              'sh',
+              '-c',
+              `grep -h "Delaying 'off' action targeting ${peer}" /var/log/pacemaker/pacemaker.log | tail -1`,
+            ]);
+            return `${n}→${peer}: ${/for (\d+s)/.exec(r.stdout)?.[1] ?? 'no delay logged'}`;
+          }),
+        );
+        rigLog(`round ${i}: random delays ${delays.join(', ')}`);
+      }
+      rigLog(`survivors: ${survivors.join(', ')}`);
+      expect(f.refused()).toEqual([]);
+    } finally {
+      await f.down();
+    }
+  }, 3_600_000);
+});
