@@ -15,6 +15,8 @@ export interface OpSettings extends EnvContext {
   cwd: string;
   termGraceMs?: number;
   captureBytes: number;
+  /** Ops of `stonith:` resources (see ExecutorOptions.stonith). */
+  stonith?: (spec: ResourceSpec, req: OpRequest) => Promise<Verdict>;
 }
 
 /** One op being executed: its result, and a way to kill it (reported as cancelled). */
@@ -81,8 +83,29 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       cancel() {},
     };
   };
-  if (spec.class === 'stonith')
-    return early({ rc: 5, execStatus: 'not-installed', exitReason: 'no fencing helper attached for stonith resources' });
+  if (spec.class === 'stonith') {
+    if (!settings.stonith)
+      return early({ rc: 5, execStatus: 'not-installed', exitReason: 'no fencing helper attached for stonith resources' });
+    const startedAt = Date.now();
+    const result = settings
+      .stonith(spec, req)
+      .catch((err: Error): Verdict => ({ rc: 1, execStatus: 'error', exitReason: err.message.slice(0, 128) }))
+      .then((v): OpResult => {
+        const finishedAt = Date.now();
+        return {
+          ...base,
+          ...v,
+          durationMs: finishedAt - startedAt,
+          queueMs: startedAt - requestedAt,
+          stdout: '',
+          stderr: '',
+          truncated: false,
+          startedAt,
+          finishedAt,
+        };
+      });
+    return { result, cancel() {} };
+  }
   const where = locate(settings, spec);
   if ('failed' in where) return early(where.failed);
   let how: ReturnType<typeof launchAs> = { command: where.file, args: [req.action], viaSetpriv: false };
