@@ -6,7 +6,6 @@ import { execErrorVerdict, type Verdict, verdict } from './outcome';
 import type { OpRequest, OpResult, ResourceSpec } from './types';
 import { launchAs, resolveUser } from './user';
 
-
 /** How much `meta-data` output is kept (other actions keep `captureBytes`, 1 MiB by default). */
 const META_DATA_CAPTURE_BYTES = 64 << 20;
 /** Executor-wide settings one op needs. */
