@@ -6,7 +6,7 @@
  * repository reachable: a clean environment, no PATH entry into the repository, real package
  * directories (not workspace links) under the project's node_modules.
  *
- * Network: the third-party dependencies (ajv, esbuild, zx, vitest, ...) come from npm's cache with
+ * Network: the third-party dependencies (ajv, esbuild, vitest, ...) come from npm's cache with
  * `--prefer-offline`; `npm ci` of this repository put the same tarballs there, so on a machine that
  * ran it the install needs the registry at most for package metadata not cached yet.
  *
