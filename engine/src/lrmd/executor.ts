@@ -4,6 +4,7 @@ import { checkAgentName } from './agent-path';
 import { MetaDataCache } from './metadata-cache';
 import { defaultConcurrency, type ExecutorOptions, resolveSettings } from './options';
 import { cancelledResult, opKey, type QueuedOp, type Recurring } from './queued-op';
+import { looksSecret, privateParams, redactResult } from './redact';
 import { type OpSettings, runOp } from './run-op';
 import { Semaphore } from './semaphore';
 import type { OpRequest, OpResult, ResourceSpec } from './types';
@@ -64,6 +65,8 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   private readonly slots: Semaphore;
   private readonly resources = new Map<string, Resource>();
   private readonly meta: MetaDataCache;
+  /** Meta-data the executor reads for itself (private parameters): not calls, so no call id. */
+  private readonly ownMeta: MetaDataCache;
   private callId = 0;
   private closed = false;
 
@@ -72,6 +75,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     this.settings = resolveSettings(options);
     this.slots = new Semaphore(options.concurrency ?? defaultConcurrency());
     this.meta = new MetaDataCache((spec) => this.runAlone(spec, { rsc: spec.id, action: 'meta-data', timeoutMs: 30_000 }));
+    this.ownMeta = new MetaDataCache((spec) => this.runAlone(spec, { rsc: spec.id, action: 'meta-data', timeoutMs: 30_000 }, 0));
   }
 
   /** Registers (or re-registers, updating the parameters of) a resource. */
@@ -308,17 +312,43 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     try {
       if (op.cancelled) return cancelledResult(op.req, ++this.callId, this.settings.clock.now());
       op.running = runOp(this.settings, rsc.spec, op.req, ++this.callId, op.readyAt);
-      return await op.running.result;
+      const result = await op.running.result;
+      release();
+      return await this.redacted(rsc.spec, result);
     } finally {
       release();
     }
   }
 
+  /**
+   * The result with private parameter values hidden — the ones the agent's meta-data marks
+   * `private="1"` and any whose name says password or secret — in its environment, output and
+   * exit reason: results, history, the events the controller records in the CIB and logs, all
+   * come from here. The meta-data is asked for only when the result carries a value to hide.
+   */
+  private async redacted(spec: ResourceSpec, result: OpResult): Promise<OpResult> {
+    const params = spec.params ?? {};
+    const values = Object.values(params).filter((v) => v !== '');
+    const text = `${result.stdout}${result.stderr}${result.exitReason ?? ''}`;
+    if (values.length === 0 || (result.env === undefined && !values.some((v) => text.includes(v)))) return result;
+    const names = new Set(Object.keys(params).filter(looksSecret));
+    if (spec.class !== 'stonith') {
+      const md = await this.ownMeta.get({
+        id: spec.type,
+        provider: spec.provider,
+        type: spec.type,
+        ...(spec.path !== undefined ? { path: spec.path } : {}),
+      });
+      if (md.rc === 0 && md.execStatus === 'done') for (const n of privateParams(md.stdout)) names.add(n);
+    }
+    return redactResult(result, names, params);
+  }
+
   /** Runs an op outside any resource queue (meta-data), still within the concurrency limit. */
-  private async runAlone(spec: ResourceSpec, req: OpRequest): Promise<OpResult> {
+  private async runAlone(spec: ResourceSpec, req: OpRequest, callId = ++this.callId): Promise<OpResult> {
     const release = await this.slots.acquire();
     try {
-      return await runOp(this.settings, spec, req, ++this.callId, this.settings.clock.now()).result;
+      return await runOp(this.settings, spec, req, callId, this.settings.clock.now()).result;
     } finally {
       release();
     }

@@ -7,6 +7,8 @@ import { execErrorVerdict, type Verdict, verdict } from './outcome';
 import type { OpRequest, OpResult, ResourceSpec } from './types';
 import { launchAs, resolveUser } from './user';
 
+/** How much `meta-data` output is kept (other actions keep `captureBytes`, 1 MiB by default). */
+const META_DATA_CAPTURE_BYTES = 64 << 20;
 /** Executor-wide settings one op needs. */
 export interface OpSettings extends EnvContext {
   searchPath: readonly string[];
@@ -126,7 +128,8 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       ...(how.uid !== undefined ? { uid: how.uid, gid: how.gid as number } : {}),
       timeoutMs,
       ...(settings.termGraceMs !== undefined ? { termGraceMs: settings.termGraceMs } : {}),
-      captureBytes: settings.captureBytes,
+      // Meta-data is a document, not a log: big ones (10 MB of options) must arrive whole.
+      captureBytes: req.action === 'meta-data' ? Math.max(settings.captureBytes, META_DATA_CAPTURE_BYTES) : settings.captureBytes,
       clock: settings.clock,
     });
   } catch (err) {
