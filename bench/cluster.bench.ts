@@ -7,6 +7,10 @@
  *    default 20): failure detection to a new DC, and kill to the resource running on a survivor,
  *    median and p99, at keepalive 200 ms / deadtime 1 s; with OCFKIT_BENCH_CLUSTER_SEED=1 also at
  *    the seed's 2 s / 24 s. Frames, bytes and CPU per node idle and during a burst of CIB updates.
+ * 3. Node daemons (root): 3 `ocfkit node start` in the same namespaces, a Dummy with a monitor,
+ *    stonith disabled. Kill -9 of the daemon hosting the Dummy, repeated
+ *    (OCFKIT_BENCH_CLUSTER_NODE_KILLS, default 5; each round restarts the victim): kill to the
+ *    Dummy shown Started on a survivor by `ocfkit status`, median and p99, at 200 ms / 1 s.
  */
 import { readFileSync } from 'node:fs';
 import { clusterSim } from './lib/cluster-sim-speed';
@@ -90,6 +94,41 @@ async function realRig(label: string, haCf: string, kills: number): Promise<void
   }
 }
 
+async function nodeDaemons(kills: number): Promise<void> {
+  const { NodeRig, dummyOf } = await import('../engine/test/node/cluster-rig');
+  const c = new NodeRig();
+  const nodes = c.nodes;
+  try {
+    for (const n of nodes) c.start(n);
+    await c.until('the cluster of node daemons', nodes, c.agreed(nodes), 180_000);
+    const recover: number[] = [];
+    for (let k = 0; k < kills; k++) {
+      const host = dummyOf(await c.status(nodes[0]!))?.nodes[0] as string;
+      const survivors = nodes.filter((n) => n !== host);
+      const t0 = performance.now();
+      c.rig.kill(host);
+      const all = await c.until(
+        'the Dummy on a survivor',
+        survivors,
+        (xs) => xs.every((s) => s.quorum && survivors.includes(dummyOf(s)?.nodes[0] ?? '') && dummyOf(s)?.role === 'Started'),
+        120_000,
+        20,
+      );
+      const ms = performance.now() - t0;
+      recover.push(ms);
+      process.stderr.write(`  kill ${k + 1}/${kills}: ${host} → Dummy on ${dummyOf(all[0])?.nodes[0]} in ${ms.toFixed(0)} ms\n`);
+      c.wipeRsctmp(host);
+      c.start(host);
+      await c.until(`${host} back`, nodes, c.agreed(nodes), 120_000);
+    }
+    process.stdout.write(
+      `node daemons, keepalive 200 ms / deadtime 1 s: kill -9 of the Dummy's host, ${kills} times: Dummy started on a survivor median ${pct(recover, 50).toFixed(0)} ms, p99 ${pct(recover, 99).toFixed(0)} ms\n`,
+    );
+  } finally {
+    c.close();
+  }
+}
+
 export default async function clusterBench(): Promise<{ withinBudget: boolean }> {
   for (const line of clusterSim()) process.stdout.write(`${line}\n`);
   const root = process.getuid?.() === 0;
@@ -103,6 +142,7 @@ export default async function clusterBench(): Promise<{ withinBudget: boolean }>
     'keepalive 200ms\nwarntime 500ms\ndeadtime 1\ninitdead 2\nbcast eth1\nnode n1 n2 n3\n',
     kills,
   );
+  await nodeDaemons(Number(process.env.OCFKIT_BENCH_CLUSTER_NODE_KILLS ?? 5));
   if (process.env.OCFKIT_BENCH_CLUSTER_SEED === '1')
     await realRig(
       'seed timing keepalive 2 s / deadtime 24 s',

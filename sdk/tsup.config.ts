@@ -7,6 +7,7 @@ export default defineConfig({
   platform: 'node',
   clean: true,
   sourcemap: true,
-  dts: false,
+  // Declarations for what agent code and its tests import; the CLI and build entries are tools.
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
   external: ['@ocfkit/engine', '@ocfkit/engine/cli', '@ocfkit/conformance', '@ocfkit/conformance/cli'],
 });

@@ -8,11 +8,12 @@
  * identifies the postmaster instead. A dead postmaster whose server processes still run is "failed" (1); a dead postmaster with nothing left is "stopped" (7), as in the
  * heartbeat agent.
  * Binaries needed: pg_ctl and psql (Debian: /usr/lib/postgresql/<major>/bin/), runuser, getent.
- * Clones: not supported yet (replication as a promotable clone comes later; `rep_mode` other
- * than `none` is refused with 6). Parameters keep the heartbeat names and defaults.
+ * Clones: with rep_mode=async|sync a promotable clone of streaming-replicated servers
+ * (replication.ts; PostgreSQL 12+, pg_controldata too): unpromoted = hot standby, promoted =
+ * primary. Parameters keep the heartbeat names and defaults.
  */
 
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineAgent, fail, failed, OCF, OcfError, type State } from '@ocfkit/sdk';
 import { type Account, lookupAccount } from './account';
@@ -22,6 +23,8 @@ import { type Ctx, owner, ownerEnv, runAs, writableBy } from './owner';
 import { params } from './params';
 import { readLockFile, serverProcesses, shmAttached } from './postmaster';
 import { psqlArgs, psqlEnv, psqlFailure } from './psql';
+import { nodeList, promotable, type Rep, repContext, replicating } from './rep-node';
+import { repDemote, repMonitor, repNotify, repPromote, repStart, repStop, repStopped, serverRole } from './replication';
 import { shutdown } from './shutdown';
 import { configFile, startServer } from './startup';
 
@@ -42,31 +45,53 @@ async function monitorQuery(ctx: Ctx, acct: Account): Promise<string | undefined
   return secret ? why.split(secret).join('***') : why;
 }
 
+/** What the server answers: the monitor query (standalone), or its replication role and then monitor_sql when not the default. */
+async function answer(ctx: Ctx, acct: Account, rep: Rep | undefined): Promise<{ error?: string; state: State }> {
+  if (!rep) {
+    const error = await monitorQuery(ctx, acct);
+    return error === undefined ? { state: 'running' } : { error, state: 'running' };
+  }
+  const role = await serverRole(ctx, acct);
+  if ('error' in role) return { error: `can't get the recovery status: ${role.error}`, state: 'running' };
+  if (ctx.params.monitor_sql !== params.monitor_sql.default) {
+    const error = await monitorQuery(ctx, acct);
+    if (error !== undefined) return { error, state: role.primary ? 'promoted' : 'running' };
+  }
+  if (ctx.action === 'monitor') return { state: await repMonitor(ctx, acct, rep, role) };
+  return { state: role.primary ? 'promoted' : 'running' };
+}
+
 async function status(ctx: Ctx): Promise<State> {
   const acct = await owner(ctx);
   const { pgdata } = ctx.params;
+  const rep = replicating(ctx.params) ? await repContext(ctx) : undefined;
+  // In replication mode the lock marks a primary that has not shut down cleanly: a failure is a promoted one (9).
+  const asPrimary = rep !== undefined && existsSync(rep.paths.lock);
   const pm = await findPostmaster(ctx, acct);
   if (pm.kind === 'gone') {
     const left = serverProcesses(pgdata, acct.uid);
-    if (left.length > 0) return failed(`${pm.why}, yet server processes ${left.join(' ')} still run in ${pgdata}`);
+    if (left.length > 0) return failed(`${pm.why}, yet server processes ${left.join(' ')} still run in ${pgdata}`, { promoted: asPrimary });
     const lock = pm.pid === undefined ? undefined : readLockFile(join(pgdata, 'postmaster.pid'));
     const attached = lock ? shmAttached(lock, acct.uid) : undefined;
-    if (attached) return failed(`${pm.why}, yet ${attached} processes are still attached to its shared memory`);
+    if (attached) return failed(`${pm.why}, yet ${attached} processes are still attached to its shared memory`, { promoted: asPrimary });
+    // The SDK runs a stop's handler only when something runs: every stop ends here, so publish STOP here.
+    if (rep && ctx.action === 'stop') await repStopped(ctx, rep);
     return 'stopped';
   }
   // A stop only needs "gone or not": querying a hung server would eat the stop's time budget.
   if (ctx.action === 'stop') return 'running';
-  const error = await monitorQuery(ctx, acct);
+  const { error, state } = await answer(ctx, acct, rep);
+  const promoted = state === 'promoted' || asPrimary;
   if (pm.kind === 'unsure') {
     // Never "not running" for a live process we cannot identify: heartbeat's and PostgreSQL's own
     // rule (the pid in postmaster.pid answers kill -0) decides, and the query says the rest.
     if (error === undefined) {
       ctx.log.warn(`${pm.why}; taking it for the postmaster (it holds postmaster.pid, and the server answers)`);
-      return 'running';
+      return state;
     }
-    return failed(`${pm.why}; PostgreSQL ${ctx.params.pgdb} isn't answering: ${error}`);
+    return failed(`${pm.why}; PostgreSQL ${ctx.params.pgdb} isn't answering: ${error}`, { promoted });
   }
-  return error === undefined ? 'running' : failed(`PostgreSQL ${ctx.params.pgdb} isn't answering: ${error}`);
+  return error === undefined ? state : failed(`PostgreSQL ${ctx.params.pgdb} isn't answering: ${error}`, { promoted });
 }
 
 function readConfig(file: string): string | undefined {
@@ -94,8 +119,30 @@ async function check(ctx: Ctx): Promise<void> {
   if (!probe && !(await writableBy(ctx, acct, p.pgdata))) fail.perm(`Directory ${p.pgdata} is not writable by ${p.pgdba}`);
   if (p.monitor_user && !p.monitor_password) fail.configured("monitor password can't be empty");
   if (!p.monitor_user && p.monitor_password) fail.configured('monitor_user has to be set if monitor_password is set');
-  if (p.rep_mode !== 'none') fail.configured(`rep_mode=${p.rep_mode} is not supported yet; only none (standalone)`);
+  if (p.rep_mode === 'slave') fail.configured('rep_mode=slave is not supported: use async or sync in a promotable clone');
+  if (p.rep_mode !== 'none' && !replicating(p)) fail.configured(`Invalid rep_mode : ${p.rep_mode} (none, async or sync)`);
+  if (replicating(p)) {
+    const major = Number.parseInt(readText(join(p.pgdata, 'PG_VERSION')) ?? '', 10);
+    if (!probe && !(major >= 12))
+      fail.installed(`rep_mode=${p.rep_mode} needs PostgreSQL 12 or later (${p.pgdata}/PG_VERSION: ${major || 'unreadable'})`);
+    if (!p.master_ip) fail.configured("master_ip can't be empty.");
+    if (!promotable(ctx)) fail.configured(`Replication (rep_mode=${p.rep_mode}) requires a promotable clone`);
+    if (nodeList(p.node_list).length === 0) fail.configured("node_list can't be empty.");
+  }
   runAs(acct); // only root or pgdba can manage the cluster
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replication actions without rep_mode: heartbeat's 6. */
+function notReplicating(): never {
+  return fail.configured('Not in a replication mode.');
 }
 
 export default defineAgent({
@@ -103,7 +150,7 @@ export default defineAgent({
   version: '1.0.0',
   shortdesc: 'Manages a PostgreSQL database instance',
   longdesc:
-    'Starts, stops and monitors one PostgreSQL cluster with pg_ctl and psql, run as the cluster owner. Drop-in for ocf:heartbeat:pgsql without replication: same parameter names and defaults. On Debian set pgctl and psql to /usr/lib/postgresql/<major>/bin/.',
+    'Starts, stops and monitors one PostgreSQL cluster with pg_ctl and psql, run as the cluster owner. Drop-in for ocf:heartbeat:pgsql: same parameter names and defaults. With rep_mode=async or sync (PostgreSQL 12+) a promotable clone of streaming-replicated servers: unpromoted is a hot standby, promoted the primary. On Debian set pgctl and psql to /usr/lib/postgresql/<major>/bin/.',
   metadata: 'portable',
   params,
   status,
@@ -118,19 +165,37 @@ export default defineAgent({
   },
   actions: {
     async start(ctx) {
-      await startServer(ctx, await owner(ctx));
+      const acct = await owner(ctx);
+      if (replicating(ctx.params)) await repStart(ctx, acct, await repContext(ctx));
+      else await startServer(ctx, acct);
     },
     async stop(ctx) {
-      await shutdown(ctx, await owner(ctx));
+      const acct = await owner(ctx);
+      if (replicating(ctx.params)) await repStop(ctx, acct, await repContext(ctx));
+      else await shutdown(ctx, acct);
     },
-    notify() {
+    async promote(ctx) {
+      if (!replicating(ctx.params)) notReplicating();
+      await repPromote(ctx, await owner(ctx), await repContext(ctx));
+    },
+    async demote(ctx) {
+      if (!replicating(ctx.params)) notReplicating();
+      await repDemote(ctx, await owner(ctx), await repContext(ctx));
+    },
+    async notify(ctx) {
+      if (replicating(ctx.params)) await repNotify(ctx, await owner(ctx), await repContext(ctx));
       return OCF.SUCCESS;
     },
   },
   timing: {
     start: { timeout: '120s' },
     stop: { timeout: '120s' },
-    monitor: { timeout: '30s', interval: '30s', depth: 0 },
+    promote: { timeout: '120s' },
+    demote: { timeout: '120s' },
+    monitor: [
+      { timeout: '30s', interval: '30s', depth: 0 },
+      { timeout: '30s', interval: '29s', depth: 0, role: 'Promoted' },
+    ],
     notify: { timeout: '90s' },
     'validate-all': { timeout: '5s' },
     'meta-data': { timeout: '5s' },

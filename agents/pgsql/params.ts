@@ -1,8 +1,7 @@
 /**
  * Parameters of ocf:ocfkit:pgsql: the names and defaults of ocf:heartbeat:pgsql (resource-agents
- * 4.12), so a CIB written for the heartbeat agent works unchanged. Replication parameters come
- * with the promotable-clone mode; `rep_mode` is declared now so a replicated configuration is
- * refused instead of silently run standalone.
+ * 4.12), so a CIB written for the heartbeat agent works unchanged, replication (rep_mode async and
+ * sync, a promotable clone) included.
  */
 const ABSOLUTE = '^/';
 
@@ -123,7 +122,105 @@ export const params = {
   rep_mode: {
     type: 'string',
     shortdesc: 'rep_mode',
-    longdesc: 'Replication mode. Only "none" is supported so far; async, sync and slave are refused with OCF_ERR_CONFIGURED.',
+    longdesc:
+      'Replication mode: "none" (standalone), "async" or "sync" (streaming replication; the resource must be a promotable clone, and node_list and master_ip are required). PostgreSQL 12 or later. heartbeat\'s "slave" is refused with OCF_ERR_CONFIGURED.',
     default: 'none',
+  },
+  node_list: {
+    type: 'string',
+    shortdesc: 'node list',
+    longdesc:
+      'All node names, separated by spaces (required for async and sync). A standby connects with application_name set to its node name (lower case), which is how the primary recognises it in pg_stat_replication.',
+    default: '',
+  },
+  restore_command: {
+    type: 'string',
+    shortdesc: 'restore_command',
+    longdesc: 'restore_command written into the recovery settings the agent owns (<tmpdir>/recovery.conf).',
+    default: '',
+  },
+  archive_cleanup_command: {
+    type: 'string',
+    shortdesc: 'archive_cleanup_command',
+    longdesc: 'archive_cleanup_command for the recovery settings (optional).',
+    default: '',
+  },
+  recovery_end_command: {
+    type: 'string',
+    shortdesc: 'recovery_end_command',
+    longdesc: 'recovery_end_command for the recovery settings (optional).',
+    default: '',
+  },
+  master_ip: {
+    type: 'string',
+    shortdesc: 'master ip',
+    longdesc:
+      "The primary's floating address that standbys connect to (host= of primary_conninfo; libpq also takes a socket directory here). Required for replication.",
+    default: '',
+  },
+  repuser: {
+    type: 'string',
+    shortdesc: 'repuser',
+    longdesc: 'User the standbys connect to the primary as (user= of primary_conninfo).',
+    default: 'postgres',
+  },
+  primary_conninfo_opt: {
+    type: 'string',
+    shortdesc: 'primary_conninfo_opt',
+    longdesc:
+      'Further primary_conninfo options (keyword=value ...) except host, port, user and application_name. Written to <tmpdir>/recovery.conf (mode 0600), never to a command line.',
+    default: '',
+  },
+  restart_on_promote: {
+    type: 'boolean',
+    shortdesc: 'restart_on_promote',
+    longdesc:
+      'Promote by restarting PostgreSQL without standby.signal instead of pg_ctl promote. PostgreSQL 12+ still switches to a new timeline at the end of recovery; this only changes how the switch is made. Slower.',
+    default: false,
+  },
+  replication_slot_name: {
+    type: 'string',
+    shortdesc: 'replication_slot_name',
+    longdesc:
+      'Use physical replication slots: the primary keeps one slot per other node, named <replication_slot_name>_<node> (upper case, "-" and "." in node names become lower case and "_"). Only a-z, 0-9 and _. Slots of a disconnected standby keep WAL on the primary until it returns or the slot is dropped.',
+    default: '',
+    pattern: '^[a-z0-9_]*$',
+  },
+  tmpdir: {
+    type: 'string',
+    shortdesc: 'tmpdir',
+    longdesc:
+      "Directory for the agent's replication state (owned by pgdba, mode 0700): PGSQL.lock, the generated postgresql.conf wrapper, recovery.conf, rep_mode.conf and xlog_note.",
+    default: '/var/lib/pgsql/tmp',
+    pattern: ABSOLUTE,
+  },
+  xlog_check_count: {
+    type: 'integer',
+    shortdesc: 'xlog check count',
+    longdesc:
+      'How many consecutive monitors must see the same WAL positions on every node before a standby, when no primary exists, declares itself the one to promote.',
+    default: 3,
+    min: 1,
+  },
+  crm_attr_timeout: {
+    type: 'integer',
+    shortdesc: 'The timeout of crm_attribute forever update command.',
+    longdesc: 'Accepted for compatibility with ocf:heartbeat:pgsql; attribute updates here are bounded by the action timeout.',
+    default: 5,
+    min: 1,
+  },
+  stop_escalate_in_slave: {
+    type: 'integer',
+    shortdesc: 'stop escalation_in_slave',
+    longdesc: 'Like stop_escalate, for a standby.',
+    default: 90,
+    min: 0,
+  },
+  check_wal_receiver: {
+    type: 'boolean',
+    shortdesc: 'check_wal_receiver',
+    longdesc:
+      'Maintain the node attribute <rsc>-receiver-status ("normal", "normal (master)" or "ERROR"), and report a standby whose WAL receiver is not streaming while a primary exists as degraded (190) with the reason.',
+    default: false,
   },
 } as const;

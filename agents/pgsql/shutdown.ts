@@ -63,14 +63,14 @@ async function pgctlStop(ctx: Ctx, acct: Account, mode: 'fast' | 'immediate', pi
  * postmaster get SIGQUIT (PostgreSQL's immediate-exit signal), then SIGKILL. Ends by removing a
  * stale postmaster.pid. A SIGKILL is a crash from PostgreSQL's point of view (WAL replay on the
  * next start), exactly what immediate mode already implies, and far less than the node fencing a
- * failed stop would cause.
+ * failed stop would cause. `escalateS` replaces stop_escalate (a standby: stop_escalate_in_slave).
  *
  * @example
  * await shutdown(ctx, acct);
  */
-export async function shutdown(ctx: Ctx, acct: Account): Promise<void> {
+export async function shutdown(ctx: Ctx, acct: Account, escalateS: number = ctx.params.stop_escalate): Promise<void> {
   const p = ctx.params;
-  const plan = stopPlan({ stopEscalateS: p.stop_escalate, timeoutMs: ctx.meta.timeoutMs, remainingMs: ctx.remainingMs() });
+  const plan = stopPlan({ stopEscalateS: escalateS, timeoutMs: ctx.meta.timeoutMs, remainingMs: ctx.remainingMs() });
   const pm = await findPostmaster(ctx, acct);
   const lock = readLockFile(join(p.pgdata, 'postmaster.pid'));
   // Until it is verifiably gone, a postmaster we could not identify counts as running.

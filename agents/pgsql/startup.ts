@@ -35,8 +35,11 @@ export function shellQuote(word: string): string {
  * @example
  * serverOptions({ config: '/etc/pg.conf', pgdata: '/d', pghost: '', start_opt: '-c work_mem=8MB' }) // "-c config_file='/etc/pg.conf' -c work_mem=8MB"
  */
-export function serverOptions(p: { config?: string | undefined; pgdata: string; pghost: string; start_opt: string }): string {
-  const parts = [`-c config_file=${shellQuote(configFile(p))}`];
+export function serverOptions(
+  p: { config?: string | undefined; pgdata: string; pghost: string; start_opt: string },
+  config: string = configFile(p),
+): string {
+  const parts = [`-c config_file=${shellQuote(config)}`];
   if (p.pghost) parts.push(`-h ${shellQuote(p.pghost)}`);
   if (p.start_opt.trim()) parts.push(p.start_opt.trim());
   return parts.join(' ');
@@ -171,11 +174,12 @@ function readVersion(pgdata: string): string {
  * Starts the server as the owner with `pg_ctl -w`, after clearing crash leftovers and preparing
  * the log file and socket directory. A postmaster that already runs but does not answer yet
  * (e.g. still in crash recovery) is left alone; the SDK then waits for the monitor to pass.
+ * `config` replaces the `config_file` the server gets (replication: the agent's wrapper).
  *
  * @example
  * await startServer(ctx, acct);
  */
-export async function startServer(ctx: Ctx, acct: Account): Promise<void> {
+export async function startServer(ctx: Ctx, acct: Account, options: { config?: string } = {}): Promise<void> {
   const p = ctx.params;
   const pm = await findPostmaster(ctx, acct);
   if (pm.kind === 'live') {
@@ -197,7 +201,7 @@ export async function startServer(ctx: Ctx, acct: Account): Promise<void> {
     '-l',
     p.logfile,
     '-o',
-    serverOptions(p),
+    serverOptions(p, options.config),
     '-w',
     '-t',
     String(waitS),

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { parseDuration } from '@ocfkit/sdk';
 import { type CheckContext, skipAll } from './checks/context';
 import { Findings, type RuleResult } from './checks/findings';
+import { interpreterCheck } from './checks/interpreter-check';
 import { hiddenBinariesCheck, lifecycleChecks } from './checks/lifecycle-checks';
 import { metaDataChecks } from './checks/metadata-checks';
 import type { MetaData } from './checks/metadata-model';
@@ -110,6 +111,7 @@ export async function runSuite(target: AgentTarget, options: SuiteOptions = {}):
   };
   const made: string[] = [];
   try {
+    interpreterCheck(findings, target.path);
     await metaDataChecks(ctx);
     md = ctx.md;
     const stub = metadataOnlyReason(target.provider, target.type);

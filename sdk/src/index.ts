@@ -4,7 +4,7 @@
  * @example
  * import { defineAgent, fail, failed, OCF } from '@ocfkit/sdk';
  */
-export { attrdCall } from './attributes/attrd-client';
+export { type AttrdCallOptions, attrdCall } from './attributes/attrd-client';
 export { checkAttribute, checkDampen } from './attributes/names';
 export { ocfkitAttributes } from './attributes/ocfkit-backend';
 export { pacemakerAttributes, parseAttrdQuery } from './attributes/pacemaker-backend';
@@ -51,6 +51,7 @@ export type { Logger, LogLevel } from './log/logger';
 export { metaData, usage } from './metadata/metadata';
 export { escapeXml } from './metadata/xml';
 export { formatDuration, parseDuration } from './params/duration';
+export type { ParamsSchema } from './params/schema';
 export type {
   BooleanParam,
   DurationParam,
@@ -62,6 +63,7 @@ export type {
   SelectParam,
   StringParam,
 } from './params/types';
+export type { ValidateFn } from './params/validate';
 export { FALSE_WORDS, parseOcfBoolean, TRUE_WORDS } from './params/words';
 export {
   CLOCK_TICKS,

@@ -3,6 +3,8 @@ export interface FailedState {
   readonly state: 'failed';
   readonly reason: string;
   readonly promoted?: boolean;
+  /** It will not recover by itself: a start (promote, migrate_from) waiting for it fails at once. */
+  readonly final?: boolean;
 }
 
 /** Active but more likely to fail (OCF 1.1: monitor → 190, or 191 when promoted). */
@@ -19,13 +21,18 @@ export interface DegradedState {
 export type State = 'stopped' | 'running' | 'promoted' | FailedState | DegradedState;
 
 /**
- * Builds a failed state.
+ * Builds a failed state. A start waits for `status()` to say running until the action's deadline,
+ * so a daemon that is still coming up may report `failed` meanwhile (a database not answering
+ * yet). When the failure is certain to stay — the process the start launched is gone — say
+ * `final: true`: the start then ends at once with 1 and this reason instead of waiting out the
+ * whole timeout.
  *
  * @example
  * return failed('postmaster pid 4711 is gone');
+ * return failed(`process ${pid} exited`, { final: true });
  */
-export function failed(reason: string, options: { promoted?: boolean } = {}): FailedState {
-  return { state: 'failed', reason, ...(options.promoted ? { promoted: true } : {}) };
+export function failed(reason: string, options: { promoted?: boolean; final?: boolean } = {}): FailedState {
+  return { state: 'failed', reason, ...(options.promoted ? { promoted: true } : {}), ...(options.final ? { final: true } : {}) };
 }
 
 /**

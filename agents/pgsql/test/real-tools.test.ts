@@ -1,12 +1,15 @@
 /**
- * The built executable under the real tools: ocf-tester (resource-agents), the three meta-data
- * grammars, and Pacemaker's crm_resource, against a real cluster.
+ * The built executable under the real tools: ocf-tester (resource-agents, on the replication
+ * mode), the three meta-data grammars, and Pacemaker's crm_resource (standalone), against a
+ * real cluster.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateGrammar } from '@ocfkit/conformance';
+import { startAttrd } from '@ocfkit/engine';
+import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
 import { buildAgent } from '@ocfkit/sdk/build';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,12 +19,37 @@ import { noPtraceWrapper } from './no-ptrace';
 
 const tools = missing ?? requireTool(['ocf-tester', 'xmllint', 'crm_resource', 'setpriv']);
 
-/** Runs a command with an environment free of OCF variables from the test runner. */
-function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+/** The test runner's environment without OCF variables. */
+function cleanEnv(env: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OCF_')) base[k] = v;
   delete base.NODE_EXTRA_CA_CERTS;
-  return spawnSync(cmd, args, { cwd: '/', encoding: 'utf8', env: { ...base, ...env } });
+  return { ...base, ...env };
+}
+
+/** Runs a command with an environment free of OCF variables from the test runner. */
+function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync(cmd, args, { cwd: '/', encoding: 'utf8', env: cleanEnv(env) });
+}
+
+/** {@link run} without blocking the event loop (the in-process attrd must keep answering). */
+function runAsync(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: '/', env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
 }
 
 describe.skipIf(tools)('pgsql with real tools', () => {
@@ -45,17 +73,39 @@ describe.skipIf(tools)('pgsql with real tools', () => {
   });
   afterEach(() => c?.destroy());
 
-  it('passes ocf-tester, run as root without CAP_SYS_PTRACE (as in a container with default capabilities)', () => {
-    // The in-process lifecycle tests cover the host with ptrace access; one ocf-tester run is enough.
-    const wrapped = noPtraceWrapper(agent, join(dir, 'noptrace'));
-    const opts = Object.entries(c.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
-    const r = run('ocf-tester', ['-n', 'pg1', ...opts, wrapped]);
-    expect(r.stderr).not.toContain('Tests failed');
-    expect(r.stdout).toContain(`${wrapped} passed all tests`);
-    expect(r.status).toBe(0);
-    expect(postmasterPid(c.pgdata)).toBeUndefined();
-    // ocf-tester starts and stops the server several times: ~45 s on an idle 2-core host.
-  }, 180_000);
+  it('passes ocf-tester as a one-node promotable clone (rep_mode=async), run as root without CAP_SYS_PTRACE', async () => {
+    // ocf-tester exercises promote/demote whenever they are advertised, and heartbeat's rule
+    // (promote without replication → 6) would fail it: it runs against the replication mode,
+    // with the clone meta Pacemaker sends (-o CRM_meta_promoted_max=1) and the bundled attrd for
+    // the attributes. Its demote → promote → demote cycle makes the server a standby again each
+    // time (a clean shutdown lifts PGSQL.lock). The in-process tests cover the host with ptrace
+    // access; one ocf-tester run is enough.
+    const attrd = await startAttrd({ socket: join(dir, 'attrd', 'attrd.sock') });
+    try {
+      const wrapped = noPtraceWrapper(agent, join(dir, 'noptrace'));
+      const params = {
+        ...c.params,
+        // pg_control of a fresh initdb records max_connections=100; a hot standby may not use fewer.
+        start_opt: '-c max_connections=100',
+        rep_mode: 'async',
+        node_list: hostname(),
+        master_ip: c.socketdir,
+        tmpdir: join(c.dir, 'tmp'),
+        CRM_meta_promoted_max: '1',
+      };
+      const opts = Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
+      const r = await runAsync('ocf-tester', ['-n', 'pg1', ...opts, wrapped], { [ATTRD_SOCKET_ENV]: attrd.socket });
+      expect(r.stderr).not.toContain('Tests failed');
+      expect(r.stdout).toContain(`${wrapped} passed all tests`);
+      expect(r.status).toBe(0);
+      expect(postmasterPid(c.pgdata)).toBeUndefined();
+      expect(existsSync(join(c.dir, 'tmp', 'PGSQL.lock'))).toBe(false);
+      expect(attrd.get('pg1-status', hostname().toLowerCase())?.value).toBe('STOP');
+    } finally {
+      await attrd.close();
+    }
+    // ocf-tester starts, promotes, demotes and stops the server several times: ~60 s on an idle 2-core host.
+  }, 240_000);
 
   it.each(['dtd', 'ra-rng', 'ocf-1.1-rng'] as const)('meta-data validates against the %s grammar', (grammar) => {
     const md = run(agent, ['meta-data']);
@@ -94,6 +144,20 @@ describe.skipIf(tools)('pgsql with real tools', () => {
       'socketdir',
       'stop_escalate',
       'rep_mode',
+      'node_list',
+      'restore_command',
+      'archive_cleanup_command',
+      'recovery_end_command',
+      'master_ip',
+      'repuser',
+      'primary_conninfo_opt',
+      'restart_on_promote',
+      'replication_slot_name',
+      'tmpdir',
+      'xlog_check_count',
+      'crm_attr_timeout',
+      'stop_escalate_in_slave',
+      'check_wal_receiver',
     ]);
     // config's default is <pgdata>/postgresql.conf, computed at run time (heartbeat prints it for the default pgdata).
     const shared = Object.keys(mine).filter((k) => k !== 'config');

@@ -141,9 +141,34 @@ describe.skipIf(missing)('pgsql validation', () => {
     ]);
   });
 
-  it('replication modes are refused until they are implemented: 6', async () => {
-    const r = await act('validate-all', { params: { rep_mode: 'sync' } });
-    expect([r.rc, r.exitReason]).toEqual([6, 'rep_mode=sync is not supported yet; only none (standalone)']);
+  it('replication settings, in heartbeat order: master_ip, a promotable clone, node_list; slave and unknown modes: 6', async () => {
+    const clone = { OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_clone_max: '2' };
+    const rep = { rep_mode: 'sync', master_ip: '10.0.0.9', node_list: 'n1 n2' };
+    const seen: Array<[number, string | undefined]> = [];
+    for (const [params, env] of [
+      [{ ...rep, master_ip: '' }, clone],
+      [rep, {}],
+      [{ ...rep, node_list: ' ' }, clone],
+      [{ rep_mode: 'slave' }, clone],
+      [{ rep_mode: 'semisync' }, clone],
+      [rep, clone],
+    ] as const) {
+      const r = await act('validate-all', { params, env });
+      seen.push([r.rc, r.exitReason]);
+    }
+    expect(seen).toEqual([
+      [6, "master_ip can't be empty."],
+      [6, 'Replication (rep_mode=sync) requires a promotable clone'],
+      [6, "node_list can't be empty."],
+      [6, 'rep_mode=slave is not supported: use async or sync in a promotable clone'],
+      [6, 'Invalid rep_mode : semisync (none, async or sync)'],
+      [0, undefined],
+    ]);
+    // Without replication promote and demote are configuration errors (heartbeat's "Not in a replication mode.").
+    expect((await act('start')).rc).toBe(0);
+    const promote = await act('promote');
+    expect([promote.rc, promote.exitReason]).toEqual([6, 'Not in a replication mode.']);
+    expect((await act('stop')).rc).toBe(0);
   });
 
   it('bad parameter values: 6 naming the parameter', async () => {

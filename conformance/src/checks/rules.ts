@@ -19,6 +19,11 @@ const r = (id: string, severity: Severity, rule: string): Rule => ({ id, rule, s
  * RULES.find((x) => x.id === 'lifecycle.probe-stopped')?.rule
  */
 export const RULES: readonly Rule[] = [
+  r(
+    'agent.interpreter-on-path',
+    'warning',
+    'an agent started with #!/usr/bin/env NAME finds NAME on the PATH pacemaker-execd gives agents',
+  ),
   r('metadata.exit-zero', 'error', 'meta-data exits 0 and prints the XML on stdout'),
   r('metadata.well-formed', 'error', 'meta-data is well-formed XML with a <resource-agent name=...> root'),
   r('metadata.deterministic', 'error', 'meta-data prints the same document every time'),

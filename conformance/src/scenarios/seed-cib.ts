@@ -15,6 +15,8 @@ export interface SeedOptions {
   monitorInterval?: number;
   migrationThreshold?: number;
   stickiness?: number;
+  /** More parameters of prmPg (pgport, socketdir, logfile… of a test's own cluster). */
+  pgsqlParams?: Readonly<Record<string, string>>;
   /** Fencing on: stonith-enabled=true and one `stonith:` device (no fencing when absent). */
   fencing?: FencingOptions;
 }
@@ -82,7 +84,7 @@ export function seedCib(o: SeedOptions = {}): string {
   const pg = primitive(
     'prmPg',
     agents.pgsql,
-    { pgctl: `${pgbin}/pg_ctl`, psql: `${pgbin}/psql`, pgdata: o.pgdata ?? '/shared/pgdata' },
+    { pgctl: `${pgbin}/pg_ctl`, psql: `${pgbin}/psql`, pgdata: o.pgdata ?? '/shared/pgdata', ...o.pgsqlParams },
     op('prmPg', 'start', '0s', '120s') + op('prmPg', 'monitor', mon, '60s', 'restart') + op('prmPg', 'stop', '0s', '120s'),
   );
   const disk = primitive(

@@ -1,5 +1,22 @@
-import type { Cib, Constraint, Expression, LrmResource, NodeState, NvSet, Op, Primitive, Resource, Rule } from '../core/cib-model.js';
+import type {
+  Cib,
+  Constraint,
+  Expression,
+  LrmResource,
+  NodeState,
+  NvSet,
+  Op,
+  OpaqueXml,
+  Primitive,
+  Resource,
+  Rule,
+} from '../core/cib-model.js';
+import { overlaySource } from './overlay.js';
 import { el, serializeXml, type XmlElement } from './xml-tree.js';
+
+function copy(e: OpaqueXml): XmlElement {
+  return { name: e.name, attrs: { ...e.attrs }, children: e.children.map(copy) };
+}
 
 function rule(r: Rule): XmlElement {
   return el(
@@ -26,7 +43,11 @@ function op(o: Op): XmlElement {
 }
 
 function primitive(p: Primitive): XmlElement {
-  const children = [...p.params.map((s) => nvset('instance_attributes', s)), ...p.meta.map((s) => nvset('meta_attributes', s))];
+  const children = [
+    ...p.params.map((s) => nvset('instance_attributes', s)),
+    ...p.meta.map((s) => nvset('meta_attributes', s)),
+    ...(p.utilization ?? []).map((s) => nvset('utilization', s)),
+  ];
   if (p.ops.length > 0) children.push(el('operations', {}, p.ops.map(op)));
   return el('primitive', { id: p.id, class: p.class, provider: p.provider, type: p.type }, children);
 }
@@ -95,7 +116,9 @@ function nodeState(n: NodeState): XmlElement {
 
 /**
  * Builds the XML element tree of a {@link Cib} (canonical order: crm_config, nodes, resources,
- * constraints, rsc_defaults, op_defaults, then any sections kept verbatim; status last).
+ * constraints, rsc_defaults, op_defaults, then any sections kept verbatim; status last). A model
+ * read from XML is laid over its `source` (overlay.ts): what it does not represent comes back
+ * unchanged, in the source's order.
  *
  * @example
  * cibToXmlTree(cib).name // 'cib'
@@ -120,7 +143,8 @@ export function cibToXmlTree(cib: Cib): XmlElement {
     el('resources', {}, cib.resources.map(resource)),
     el('constraints', {}, cib.constraints.map(constraint)),
   ];
-  if (cib.rscDefaults.length > 0)
+  // Over a source, empty sections are written and the overlay keeps the ones the source had.
+  if (cib.rscDefaults.length > 0 || cib.source)
     config.push(
       el(
         'rsc_defaults',
@@ -128,7 +152,7 @@ export function cibToXmlTree(cib: Cib): XmlElement {
         cib.rscDefaults.map((s) => nvset('meta_attributes', s)),
       ),
     );
-  if (cib.opDefaults.length > 0)
+  if (cib.opDefaults.length > 0 || cib.source)
     config.push(
       el(
         'op_defaults',
@@ -136,8 +160,13 @@ export function cibToXmlTree(cib: Cib): XmlElement {
         cib.opDefaults.map((s) => nvset('meta_attributes', s)),
       ),
     );
-  config.push(...cib.other);
-  return { name: 'cib', attrs: { ...cib.attrs }, children: [el('configuration', {}, config), el('status', {}, cib.status.map(nodeState))] };
+  config.push(...cib.other.map(copy));
+  const tree = {
+    name: 'cib',
+    attrs: { ...cib.attrs },
+    children: [el('configuration', {}, config), el('status', {}, cib.status.map(nodeState))],
+  };
+  return cib.source ? overlaySource(tree, cib.source) : tree;
 }
 
 /**

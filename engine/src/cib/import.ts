@@ -16,6 +16,8 @@ import type {
   Resource,
   Rule,
 } from '../core/cib-model.js';
+import { isModelledResource, leftAloneIds, unmodelledConstraint } from '../core/unmodelled-xml.js';
+import { legacyMasterMetaId } from './overlay.js';
 import { CibError, parseXml, type XmlElement } from './xml-tree.js';
 
 function where(e: XmlElement): string {
@@ -89,8 +91,10 @@ function op(e: XmlElement): Op {
   };
 }
 
+// Resources and constraints may carry what the model does not read (utilization, description,
+// unknown children): it is kept by the exporter's overlay (overlay.ts), not refused.
+
 function primitive(e: XmlElement): Primitive {
-  only(e, ['instance_attributes', 'meta_attributes', 'operations', 'utilization']);
   const cls = req(e, 'class');
   if (cls === 'ocf' && e.attrs.provider === undefined) throw new CibError(`${where(e)} has class "ocf" but no provider`);
   return {
@@ -102,37 +106,35 @@ function primitive(e: XmlElement): Primitive {
     params: kids(e, 'instance_attributes').map(nvset),
     meta: kids(e, 'meta_attributes').map(nvset),
     ops: kids(e, 'operations').flatMap((o) => kids(o, 'op').map(op)),
+    ...(kids(e, 'utilization').length > 0 ? { utilization: kids(e, 'utilization').map(nvset) } : {}),
   };
 }
 
 function group(e: XmlElement): Group {
-  only(e, ['primitive', 'meta_attributes', 'instance_attributes']);
   const children = kids(e, 'primitive').map(primitive);
   if (children.length === 0) throw new CibError(`${where(e)} has no members`);
   return { kind: 'group', id: req(e, 'id'), meta: kids(e, 'meta_attributes').map(nvset), children };
 }
 
 function clone(e: XmlElement): Clone {
-  only(e, ['primitive', 'group', 'meta_attributes', 'instance_attributes']);
   const inner = e.children.filter((c) => c.name === 'primitive' || c.name === 'group');
   if (inner.length !== 1 || inner[0] === undefined) throw new CibError(`${where(e)} must contain exactly one primitive or group`);
   const meta = kids(e, 'meta_attributes').map(nvset);
   if (e.name === 'master')
-    meta.push({ id: `${req(e, 'id')}-promotable-legacy`, pairs: [{ id: `${e.attrs.id}-promotable`, name: 'promotable', value: 'true' }] });
+    meta.push({ id: legacyMasterMetaId(req(e, 'id')), pairs: [{ id: `${e.attrs.id}-promotable`, name: 'promotable', value: 'true' }] });
   return { kind: 'clone', id: req(e, 'id'), meta, child: inner[0].name === 'group' ? group(inner[0]) : primitive(inner[0]) };
 }
 
 function resource(e: XmlElement): Resource {
   if (e.name === 'primitive') return primitive(e);
   if (e.name === 'group') return group(e);
-  if (e.name === 'clone') return clone(e);
+  if (e.name === 'clone' || e.name === 'master') return clone(e);
   throw new CibError(`unsupported resource ${where(e)} (supported: primitive, group, clone)`);
 }
 
 function constraint(e: XmlElement): Constraint {
   const id = req(e, 'id');
   if (e.name === 'rsc_location') {
-    only(e, ['rule']);
     const rules = kids(e, 'rule').map(rule);
     if (e.attrs.node !== undefined && e.attrs.score === undefined) throw new CibError(`${where(e)} has a node but no score`);
     if (e.attrs.node === undefined && rules.length === 0) throw new CibError(`${where(e)} needs a node and score, or rules`);
@@ -148,7 +150,6 @@ function constraint(e: XmlElement): Constraint {
     };
   }
   if (e.name === 'rsc_colocation') {
-    only(e, []);
     return {
       kind: 'colocation',
       id,
@@ -162,7 +163,6 @@ function constraint(e: XmlElement): Constraint {
     };
   }
   if (e.name === 'rsc_order') {
-    only(e, []);
     const k = e.attrs.kind;
     if (k !== undefined && k !== 'Mandatory' && k !== 'Optional' && k !== 'Serialize')
       throw new CibError(`${where(e)} has unsupported kind "${k}"`);
@@ -228,7 +228,7 @@ function nodes(e: XmlElement | undefined): CibNode[] {
 }
 
 /** Every resource id in the tree, including group members and clone children. */
-export function allResourceIds(resources: Resource[]): string[] {
+export function allResourceIds(resources: readonly Resource[]): string[] {
   return resources.flatMap((r) =>
     r.kind === 'primitive' ? [r.id] : r.kind === 'group' ? [r.id, ...r.children.map((c) => c.id)] : [r.id, ...allResourceIds([r.child])],
   );
@@ -266,9 +266,12 @@ function checkReferences(cib: Cib): void {
 }
 
 /**
- * Reads a Pacemaker cib.xml into the typed {@link Cib}. Throws a {@link CibError} naming the
- * element and id for malformed XML, unsupported elements, missing attributes or constraints that
- * reference unknown resources.
+ * Reads a Pacemaker cib.xml into the typed {@link Cib}. What the model does not represent —
+ * bundles, templates, resource sets, tickets, utilization, unknown attributes and elements — is
+ * left out of it but kept in `source`, so {@link exportCib} writes it back unchanged (and the
+ * scheduler warns that it leaves it alone). Throws a {@link CibError} naming the element and id for
+ * malformed XML, missing or bad attributes, rules it cannot evaluate in attribute sets, and
+ * constraints that reference unknown resources.
  *
  * @example
  * const cib = importCib(readFileSync('cib.xml', 'utf8'));
@@ -281,16 +284,19 @@ export function importCib(xml: string): Cib {
   if (config === undefined) throw new CibError('<cib> has no <configuration>');
   const section = (name: string) => kids(config, name)[0];
   const known = ['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults'];
+  // Bundles, templates, resource sets, tickets...: left alone (kept in `source`, warned about).
+  const leftAlone = leftAloneIds(config);
   const cib: Cib = {
     attrs: { ...root.attrs },
     crmConfig: (section('crm_config')?.children ?? []).map(nvset),
     nodes: nodes(section('nodes')),
-    resources: (section('resources')?.children ?? []).map(resource),
-    constraints: (section('constraints')?.children ?? []).map(constraint),
+    resources: (section('resources')?.children ?? []).filter(isModelledResource).map(resource),
+    constraints: (section('constraints')?.children ?? []).filter((c) => unmodelledConstraint(c, leftAlone) === undefined).map(constraint),
     rscDefaults: (section('rsc_defaults')?.children ?? []).map(nvset),
     opDefaults: (section('op_defaults')?.children ?? []).map(nvset),
     other: config.children.filter((c) => !known.includes(c.name)),
     status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state').map(nodeState),
+    source: root,
   };
   checkReferences(cib);
   return cib;

@@ -4,23 +4,24 @@
  * since the last configuration change). Versions compare in that order.
  */
 
-/** A CIB version: `admin_epoch.epoch.num_updates`. */
-export interface CibVersion {
-  adminEpoch: number;
-  epoch: number;
-  numUpdates: number;
-}
+import type { CibVersion } from '../core/cib-model.js';
+
+export type { CibVersion };
+
+/** A counter `<cib>` does not carry: older than 0, as Pacemaker reads it (cib_version_details: -1). */
+export const MISSING_COUNTER = -1;
 
 function field(attrs: Readonly<Record<string, string>>, name: string): number {
   const raw = attrs[name];
-  if (raw === undefined || raw === '') return 0;
+  if (raw === undefined || raw === '') return MISSING_COUNTER;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`<cib> has a bad ${name}="${raw}" (expected a non-negative integer)`);
   return n;
 }
 
 /**
- * Reads the version from the attributes of `<cib>` (a missing counter is 0).
+ * Reads the version from the attributes of `<cib>`. A missing counter is -1, as Pacemaker reads
+ * it: older than any written one, and 0 after the next bump of that counter.
  *
  * @example
  * readVersion({ admin_epoch: '0', epoch: '5', num_updates: '2' }) // { adminEpoch: 0, epoch: 5, numUpdates: 2 }
@@ -29,11 +30,11 @@ export function readVersion(attrs: Readonly<Record<string, string>>): CibVersion
   return { adminEpoch: field(attrs, 'admin_epoch'), epoch: field(attrs, 'epoch'), numUpdates: field(attrs, 'num_updates') };
 }
 
-/** Writes the version into the attributes of `<cib>` (in place). */
+/** Writes the version into the attributes of `<cib>` (in place; a missing counter becomes 0). */
 export function writeVersion(attrs: Record<string, string>, v: CibVersion): void {
-  attrs.admin_epoch = String(v.adminEpoch);
-  attrs.epoch = String(v.epoch);
-  attrs.num_updates = String(v.numUpdates);
+  attrs.admin_epoch = String(Math.max(0, v.adminEpoch));
+  attrs.epoch = String(Math.max(0, v.epoch));
+  attrs.num_updates = String(Math.max(0, v.numUpdates));
 }
 
 /**
@@ -47,9 +48,9 @@ export function compareVersions(a: CibVersion, b: CibVersion, withUpdates = true
   return a.adminEpoch - b.adminEpoch || a.epoch - b.epoch || (withUpdates ? a.numUpdates - b.numUpdates : 0);
 }
 
-/** `admin_epoch.epoch.num_updates`, as `cibadmin` prints it. */
+/** `admin_epoch.epoch.num_updates`, as `cibadmin` prints it (a missing counter as 0). */
 export function formatVersion(v: CibVersion): string {
-  return `${v.adminEpoch}.${v.epoch}.${v.numUpdates}`;
+  return `${Math.max(0, v.adminEpoch)}.${Math.max(0, v.epoch)}.${Math.max(0, v.numUpdates)}`;
 }
 
 /** The version after a configuration change: epoch + 1, num_updates reset. */

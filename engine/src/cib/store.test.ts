@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { exportCib } from './export';
 import { importCib } from './import';
 import { CibStore } from './store';
 import { cibDigest, readCibFile, type WriteStep, writeCibFile } from './store-files';
@@ -200,10 +201,45 @@ describe('CibStore.writeStatus', () => {
     expect(s.model().status[0]?.lrm[0]?.id).toBe('d1');
     expect(s.model().attrs.num_updates).toBe('8');
     // The cached model equals what importing the document gives.
-    expect(s.model()).toEqual(importCib(s.xml()));
+    // (Its `source` is the document it was read from before this status: the export is the same.)
+    expect({ ...s.model(), source: undefined }).toEqual({ ...importCib(s.xml()), source: undefined });
+    expect(exportCib(s.model())).toBe(exportCib(importCib(s.xml())));
     expect(s.xml()).toContain('have-quorum="1" dc-uuid="1"');
     expect(s.xml()).toContain('<lrm_resource id="d1" type="Dummy" class="ocf" provider="heartbeat"/>');
     expect(s.writeStatus(next, 'controller')).toBeUndefined();
     expect(readFileSync(join(dir, 'cib.xml'), 'utf8')).toBe(onDisk);
+  });
+});
+
+describe('CibStore.adopt (a cluster member taking its DC copy)', () => {
+  test('configuration and versions come from the copy as they are, the status stays, the disk follows', () => {
+    const dir = fresh();
+    const s = CibStore.open({ dir, seed: SEED });
+    s.updateStatus((status) => {
+      status.children = [el('node_state', { id: '1', uname: 'n1', in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' })];
+    }, 'controller');
+    const copy = SEED.replace('epoch="3" num_updates="7"', 'epoch="9" num_updates="2"').replace(
+      '<primitive id="d1"',
+      '<primitive id="d2" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="d1"',
+    );
+    const seen: string[] = [];
+    s.subscribe((c) => seen.push(`${c.origin} ${formatVersion(c.version)} ${c.configChanged}`));
+    const change = s.adopt(copy, 'cluster');
+    expect(formatVersion(s.version)).toBe('0.9.2');
+    expect(change?.configChanged).toBe(true);
+    expect(seen).toEqual(['cluster 0.9.2 true']);
+    expect(s.model().resources.map((r) => r.id)).toEqual(['d2', 'd1']);
+    expect(s.model().status.map((n) => n.uname)).toEqual(['n1']);
+    // The same copy again changes nothing; a reopened store has it.
+    expect(s.adopt(copy, 'cluster')).toBeUndefined();
+    expect(formatVersion(CibStore.open({ dir }).version)).toBe('0.9.2');
+    // An invalid copy is refused and leaves everything as it was.
+    expect(() =>
+      s.adopt(
+        '<cib admin_epoch="0" epoch="10" num_updates="0"><configuration><resources><primitive id="x"/></resources></configuration></cib>',
+        'cluster',
+      ),
+    ).toThrow();
+    expect(formatVersion(s.version)).toBe('0.9.2');
   });
 });

@@ -236,6 +236,31 @@ export class CibStore {
   }
 
   /**
+   * Takes a configuration as it is, versions included (a cluster member taking its DC's copy):
+   * the `<cib>` attributes and everything but `<status>` come from `xml`, the status section stays
+   * this node's. Validated; written to disk. Returns undefined when nothing changed.
+   */
+  adopt(xml: string, origin: string): CibChange | undefined {
+    const next = parseXml(xml);
+    validate(next);
+    const status = statusOf(this.root);
+    next.children = [...next.children.filter((c) => c.name !== 'status'), status];
+    for (const a of STATUS_ATTRS) {
+      if (this.root.attrs[a] === undefined) delete next.attrs[a];
+      else next.attrs[a] = this.root.attrs[a] as string;
+    }
+    const previous = this.version;
+    const version = readVersion(next.attrs);
+    const key = configKey(next);
+    if (key === this.key && compareVersions(version, previous, false) === 0) return undefined;
+    this.persist(next);
+    this.root = next;
+    const configChanged = key !== this.key;
+    this.key = key;
+    return this.changed({ previous, version, configChanged, origin });
+  }
+
+  /**
    * Changes the document through `change` (given a copy; anything may change, status included).
    * Validated before it is committed; a configuration change bumps epoch and is written to disk,
    * a status-only change bumps num_updates. Returns undefined when nothing changed.

@@ -2,10 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, runDirOf } from '../node/admin-client.js';
 import { RUN_DIR_ENV } from '../node/admin-protocol.js';
+import { cibGen } from './cib-gen.js';
 
 const HELP = `Usage: ocfkit cib query [--scope SECTION] [-O FILE] [--run-dir DIR]
        ocfkit cib replace FILE|- [--scope SECTION] [--run-dir DIR]
        ocfkit cib patch FILE|- [--run-dir DIR]
+       ocfkit cib gen SHEET.csv|cluster.yaml [-o cib.xml] [--format xml|crm|pcs|yaml]
 
 The running node's CIB, as cibadmin reads and writes it. Every change is validated before it is
 committed and refused with a message naming the element; a refused change changes nothing.
@@ -16,6 +18,8 @@ committed and refused with a message naming the element; a refused change change
            epoch) is refused: start from \`ocfkit cib query\`.
   patch    apply a patch set in format 2 — what \`crm_diff -o OLD -n NEW\` writes and
            \`cibadmin --patch\` applies; its source version must match admin_epoch and epoch
+  gen      generate a cib.xml (or crm shell text, pcs commands) from a pm_crmgen sheet or a
+           YAML file, offline: see \`ocfkit cib gen --help\`
 
 Options:
   -o, --scope SECTION  configuration, crm_config, nodes, resources, constraints, rsc_defaults,
@@ -51,6 +55,8 @@ export const cibCommand: Command = {
   summary: "query, replace and patch the node's CIB (like cibadmin)",
   help: HELP,
   async run(argv, io: Io) {
+    // gen works offline and has its own options (-o is its output file there).
+    if (argv[0] === 'gen') return cibGen(argv.slice(1), io);
     const { values, positionals } = parse(argv, OPTIONS);
     if (values.help) {
       io.out(HELP);
@@ -83,7 +89,7 @@ export const cibCommand: Command = {
       }
       default:
         throw new UsageError(
-          sub === undefined ? 'expected a subcommand: query, replace or patch' : `unknown subcommand ${JSON.stringify(sub)}`,
+          sub === undefined ? 'expected a subcommand: query, replace, patch or gen' : `unknown subcommand ${JSON.stringify(sub)}`,
         );
     }
   },

@@ -13,6 +13,10 @@ Runs the bundled engine's policy engine on a Pacemaker cib.xml (a pe-input file 
 prints what it would do, in the style of crm_simulate: current status, transition summary, the
 actions, and the status after the transition.
 
+An ordering cycle (a before b before c before a) is reported as an error naming its actions and
+the exit status is 1; those actions and everything ordered after them are left out of the
+transition (and of the graph it saves), so what remains can run.
+
 Options:
   -s, --scores            also print the allocation score of every resource on every node
   -G, --save-graph FILE   write the transition graph: Pacemaker's transition graph XML (what
@@ -88,10 +92,11 @@ async function simulate(argv: string[], io: Io): Promise<number> {
   if (values.scores) io.out(`Allocation scores:\n${result.scores.map((l) => `  ${l}\n`).join('')}\n`);
   io.out(result.summary);
   for (const w of result.warnings) io.err(`warning: ${w}\n`);
+  for (const e of result.errors) io.err(`error: ${e}\n`);
   if (saveGraph !== undefined)
     writeFileSync(saveGraph, format === 'json' ? `${JSON.stringify(result.graph, null, 2)}\n` : graphToXml(result.graph, { cib, now }));
   if (values['save-output']) writeFileSync(values['save-output'], exportCib(applyTransition(cib, result.graph, now)));
-  return 0;
+  return result.errors.length > 0 ? 1 : 0;
 }
 
 export const engineCommand: Command = {

@@ -1,4 +1,4 @@
-import type { Cib, LrmOp, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
+import type { Cib, LrmOp, LrmResource, NodeState, NvSet, Primitive, Resource, Writable } from './cib-model.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets, isTrue } from './nvsets.js';
 
@@ -8,7 +8,7 @@ function rc(a: GraphAction): number {
   return 0;
 }
 
-function primitivesOf(r: Resource): Primitive[] {
+function primitivesOf(r: Resource): readonly Primitive[] {
   return r.kind === 'primitive' ? [r] : r.kind === 'group' ? r.children : primitivesOf(r.child);
 }
 
@@ -68,8 +68,13 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
     const p = prims.get(base);
     return { class: p?.class ?? 'ocf', provider: p?.provider, type: p?.type ?? 'unknown', history };
   };
-  const status: NodeState[] = cib.status.map((s) => ({ ...s, attrs: { ...s.attrs }, lrm: s.lrm.map((r) => ({ ...r, ops: [...r.ops] })) }));
-  const byUname = (uname: string): NodeState => {
+  const status: Writable<NodeState>[] = cib.status.map((s) => ({
+    ...s,
+    attrs: { ...s.attrs },
+    transient: s.transient as Writable<NvSet>[],
+    lrm: s.lrm.map((r) => ({ ...r, ops: [...r.ops] as Writable<LrmOp>[] })),
+  }));
+  const byUname = (uname: string): Writable<NodeState> => {
     let s = status.find((x) => x.uname === uname);
     if (!s) {
       const n = cib.nodes.find((x) => x.uname === uname);
@@ -102,7 +107,7 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
         ? undefined
         : (s.lrm.find((x) => x.id === a.rsc) ?? s.lrm.find((x) => x.id === info.history || x.id.replace(/:\d+$/, '') === info.history));
     if (existing) info.history = existing.id;
-    let r: LrmResource | undefined = s.lrm.find((x) => x.id === info.history);
+    let r: Writable<LrmResource> | undefined = s.lrm.find((x) => x.id === info.history);
     if (!r) {
       r = { id: info.history, class: info.class, provider: info.provider, type: info.type, ops: [] };
       s.lrm.push(r);

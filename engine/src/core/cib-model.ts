@@ -1,21 +1,25 @@
 /**
  * The typed CIB: the part of Pacemaker's cib.xml the engine understands. Import/export lives in
  * `../cib/`; this module is plain data so the scheduler stays pure.
+ *
+ * Read-only: a model is shared (the store caches one per version, `schedule()` reads it, pe-inputs
+ * are written from it), so nothing may change it in place. Code that derives a new CIB copies what
+ * it changes ({@link Writable} types such a copy).
  */
 
 /** A name/value pair inside an attribute set. */
 export interface NvPair {
-  id: string;
-  name: string;
-  value: string;
+  readonly id: string;
+  readonly name: string;
+  readonly value: string;
 }
 
 /** `cluster_property_set`, `instance_attributes`, `meta_attributes`, node `instance_attributes`... */
 export interface NvSet {
-  id: string;
-  score?: string;
-  rule?: Rule;
-  pairs: NvPair[];
+  readonly id: string;
+  readonly score?: string;
+  readonly rule?: Rule;
+  readonly pairs: readonly NvPair[];
 }
 
 export type ExprOp = 'defined' | 'not_defined' | 'eq' | 'ne' | 'lt' | 'gt' | 'lte' | 'gte';
@@ -23,156 +27,178 @@ export type ExprType = 'string' | 'integer' | 'number' | 'version';
 
 /** A rule `expression` on a node attribute (`#uname`, `#id` and `#kind` are built in). */
 export interface Expression {
-  kind: 'expression';
-  id: string;
-  attribute: string;
-  operation: ExprOp;
-  value?: string;
-  type?: ExprType;
+  readonly kind: 'expression';
+  readonly id: string;
+  readonly attribute: string;
+  readonly operation: ExprOp;
+  readonly value?: string;
+  readonly type?: ExprType;
 }
 
 /** A `rule`: expressions (or nested rules) joined by `boolean-op`. */
 export interface Rule {
-  kind: 'rule';
-  id: string;
-  score?: string;
-  scoreAttribute?: string;
-  booleanOp?: 'and' | 'or';
-  role?: string;
-  terms: (Expression | Rule)[];
+  readonly kind: 'rule';
+  readonly id: string;
+  readonly score?: string;
+  readonly scoreAttribute?: string;
+  readonly booleanOp?: 'and' | 'or';
+  readonly role?: string;
+  readonly terms: readonly (Expression | Rule)[];
 }
 
 /** A resource operation (`op`) as configured. */
 export interface Op {
-  id: string;
-  name: string;
-  interval: string;
-  attrs: Record<string, string>;
-  meta: NvSet[];
+  readonly id: string;
+  readonly name: string;
+  readonly interval: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly meta: readonly NvSet[];
   /** The op's `instance_attributes` (e.g. `OCF_CHECK_LEVEL`), passed to the agent with that operation. */
-  params?: NvSet[];
+  readonly params?: readonly NvSet[];
 }
 
 export interface Primitive {
-  kind: 'primitive';
-  id: string;
-  class: string;
-  provider?: string;
-  type: string;
-  params: NvSet[];
-  meta: NvSet[];
-  ops: Op[];
+  readonly kind: 'primitive';
+  readonly id: string;
+  readonly class: string;
+  readonly provider?: string;
+  readonly type: string;
+  readonly params: readonly NvSet[];
+  readonly meta: readonly NvSet[];
+  readonly ops: readonly Op[];
+  /** `utilization` sets (what the resource consumes of a node's capacity). */
+  readonly utilization?: readonly NvSet[];
 }
 
 export interface Group {
-  kind: 'group';
-  id: string;
-  meta: NvSet[];
-  children: Primitive[];
+  readonly kind: 'group';
+  readonly id: string;
+  readonly meta: readonly NvSet[];
+  readonly children: readonly Primitive[];
 }
 
 /** A clone; `promotable=true` in its meta attributes makes it a promotable clone. */
 export interface Clone {
-  kind: 'clone';
-  id: string;
-  meta: NvSet[];
-  child: Primitive | Group;
+  readonly kind: 'clone';
+  readonly id: string;
+  readonly meta: readonly NvSet[];
+  readonly child: Primitive | Group;
 }
 
 export type Resource = Primitive | Group | Clone;
 
 export interface LocationConstraint {
-  kind: 'location';
-  id: string;
-  rsc: string;
-  node?: string;
-  score?: string;
-  role?: string;
-  resourceDiscovery?: string;
-  rules: Rule[];
+  readonly kind: 'location';
+  readonly id: string;
+  readonly rsc: string;
+  readonly node?: string;
+  readonly score?: string;
+  readonly role?: string;
+  readonly resourceDiscovery?: string;
+  readonly rules: readonly Rule[];
 }
 
 export interface ColocationConstraint {
-  kind: 'colocation';
-  id: string;
-  rsc: string;
-  withRsc: string;
-  score: string;
-  rscRole?: string;
-  withRscRole?: string;
-  nodeAttribute?: string;
-  influence?: string;
+  readonly kind: 'colocation';
+  readonly id: string;
+  readonly rsc: string;
+  readonly withRsc: string;
+  readonly score: string;
+  readonly rscRole?: string;
+  readonly withRscRole?: string;
+  readonly nodeAttribute?: string;
+  readonly influence?: string;
 }
 
 export interface OrderConstraint {
-  kind: 'order';
-  id: string;
-  first: string;
-  thenRsc: string;
-  firstAction?: string;
-  thenAction?: string;
-  orderKind?: 'Mandatory' | 'Optional' | 'Serialize';
-  score?: string;
-  symmetrical?: string;
+  readonly kind: 'order';
+  readonly id: string;
+  readonly first: string;
+  readonly thenRsc: string;
+  readonly firstAction?: string;
+  readonly thenAction?: string;
+  readonly orderKind?: 'Mandatory' | 'Optional' | 'Serialize';
+  readonly score?: string;
+  readonly symmetrical?: string;
   /** `require-all=false`: the deprecated form of `clone-min=1` on the `first` clone. */
-  requireAll?: string;
+  readonly requireAll?: string;
 }
 
 export type Constraint = LocationConstraint | ColocationConstraint | OrderConstraint;
 
 /** A configured cluster node. */
 export interface CibNode {
-  id: string;
-  uname: string;
-  type?: string;
-  attributes: NvSet[];
-  utilization: NvSet[];
+  readonly id: string;
+  readonly uname: string;
+  readonly type?: string;
+  readonly attributes: readonly NvSet[];
+  readonly utilization: readonly NvSet[];
 }
 
 /** One entry of the executor's operation history (`lrm_rsc_op`), all attributes kept. */
 export interface LrmOp {
-  id: string;
-  operation: string;
-  callId: number;
-  rc: number;
-  opStatus: number;
-  intervalMs: number;
-  attrs: Record<string, string>;
+  readonly id: string;
+  readonly operation: string;
+  readonly callId: number;
+  readonly rc: number;
+  readonly opStatus: number;
+  readonly intervalMs: number;
+  readonly attrs: Readonly<Record<string, string>>;
 }
 
 export interface LrmResource {
-  id: string;
-  class: string;
-  provider?: string;
-  type: string;
-  ops: LrmOp[];
+  readonly id: string;
+  readonly class: string;
+  readonly provider?: string;
+  readonly type: string;
+  readonly ops: readonly LrmOp[];
 }
 
 /** `node_state`: membership, transient attributes, and the operation history of one node. */
 export interface NodeState {
-  id: string;
-  uname: string;
-  attrs: Record<string, string>;
-  transient: NvSet[];
-  lrm: LrmResource[];
+  readonly id: string;
+  readonly uname: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly transient: readonly NvSet[];
+  readonly lrm: readonly LrmResource[];
 }
 
 /** Unrecognised configuration sections (alerts, tags, acls...) are kept verbatim for round trips. */
 export interface OpaqueXml {
-  name: string;
-  attrs: Record<string, string>;
-  children: OpaqueXml[];
+  readonly name: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: readonly OpaqueXml[];
+}
+
+/** The CIB version triple, as on `<cib>`; versions compare admin_epoch, then epoch, then num_updates. */
+export interface CibVersion {
+  readonly adminEpoch: number;
+  readonly epoch: number;
+  readonly numUpdates: number;
 }
 
 export interface Cib {
   /** Attributes of the `<cib>` element (epoch, num_updates, admin_epoch, validate-with...). */
-  attrs: Record<string, string>;
-  crmConfig: NvSet[];
-  nodes: CibNode[];
-  resources: Resource[];
-  constraints: Constraint[];
-  rscDefaults: NvSet[];
-  opDefaults: NvSet[];
-  other: OpaqueXml[];
-  status: NodeState[];
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly crmConfig: readonly NvSet[];
+  readonly nodes: readonly CibNode[];
+  readonly resources: readonly Resource[];
+  readonly constraints: readonly Constraint[];
+  readonly rscDefaults: readonly NvSet[];
+  readonly opDefaults: readonly NvSet[];
+  readonly other: readonly OpaqueXml[];
+  readonly status: readonly NodeState[];
+  /**
+   * The `<cib>` element this model was read from. Export lays the model over it, so what the model
+   * does not represent (utilization, resource sets, bundles, tickets, unknown attributes and
+   * elements) is written back where it was, unchanged. Absent on a CIB built in code.
+   */
+  readonly source?: OpaqueXml;
 }
+
+/** The writable form of a model type, for a copy being built (never for a model that is shared). */
+export type Writable<T> = T extends string | number | boolean | undefined
+  ? T
+  : T extends readonly (infer U)[]
+    ? Writable<U>[]
+    : { -readonly [K in keyof T]: Writable<T[K]> };

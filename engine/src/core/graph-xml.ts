@@ -117,7 +117,7 @@ function configuredId(p: WRsc): string {
 function cloneMeta(clone: WRsc, p: WRsc, out: Map<string, string>): void {
   const instance = /:(\d+)$/.exec(p.id)?.[1];
   if (instance !== undefined) out.set(metaName('clone'), instance);
-  const max = clone.children.filter((i) => !i.orphan).length;
+  const max = clone.configuredMax ?? clone.children.filter((i) => !i.orphan).length;
   out.set(metaName('globally-unique'), anonymous(clone) ? 'false' : 'true');
   out.set(metaName('notify'), isTrue(clone.meta.get('notify')) ? 'true' : 'false');
   out.set(metaName('clone-max'), String(max));

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyTransition } from './apply.js';
-import type { Cib, NodeState, Primitive } from './cib-model.js';
+import type { Cib as ModelCib, NodeState as ModelNodeState, Primitive as ModelPrimitive, Writable } from './cib-model.js';
+
+/** Built here and changed while being built: the writable forms of the model's types. */
+type Cib = Writable<ModelCib>;
+type NodeState = Writable<ModelNodeState>;
+type Primitive = Writable<ModelPrimitive>;
+
 import { schedule } from './schedule.js';
 import { unpack } from './unpack.js';
 

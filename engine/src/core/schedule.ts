@@ -6,7 +6,9 @@ import { addColocation, locationPlacements, unpackConstraints } from './constrai
 import { thresholdReached } from './failcount.js';
 import type { TransitionGraph } from './graph.js';
 import { describeGraph } from './graph-xml.js';
+import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
+import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
 import { unmodelledFeatures } from './unmodelled.js';
@@ -38,6 +40,11 @@ export interface ScheduleResult {
   /** Final role and node of every primitive, in configuration order. */
   placements: Placement[];
   warnings: string[];
+  /**
+   * What makes the configuration unrunnable as it stands: ordering cycles. Their actions, and
+   * every action ordered after them, are left out of `graph` (which can therefore run to the end).
+   */
+  errors: string[];
 }
 
 function addScore(r: WRsc, node: string, score: number): void {
@@ -149,7 +156,12 @@ function finalRoles(ws: WorkingSet): void {
  */
 export function schedule(input: ScheduleInput): ScheduleResult {
   const ws = unpack(input.cib, input.now);
-  ws.warnings.push(...unmodelledFeatures(input.cib));
+  ws.warnings.push(...unmodelledFeatures(input.cib), ...malformedValues(input.cib));
+  for (const r of ws.byId.values())
+    if (r.configuredMax !== undefined)
+      ws.warnings.push(
+        `${r.id}: clone-max=${r.configuredMax} is more than its ${ws.nodes.length} node(s) can run; only ${r.children.length} instance(s) considered`,
+      );
   unpackConstraints(ws);
   applyLocations(ws);
   applyStickiness(ws);
@@ -159,7 +171,9 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   finalRoles(ws);
   applyBlocking(ws);
   applyUnrunnableStops(ws);
-  const { graph, changes } = createActions(ws);
+  const created = createActions(ws);
+  const { changes } = created;
+  const { graph, errors } = withoutCycles(created.graph, changes);
   return {
     // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
     // of the same input: scheduling has changed the working set's priorities and roles.
@@ -179,5 +193,39 @@ export function schedule(input: ScheduleInput): ScheduleResult {
         : [],
     })),
     warnings: ws.warnings,
+    errors,
   };
+}
+
+/**
+ * Leaves ordering cycles out of the graph (with everything ordered after them) and makes the
+ * changes say what will really happen: a resource whose start cannot run stays stopped (shown as
+ * a blocked start), one whose stop or demote cannot run stays as it is.
+ */
+function withoutCycles(graph: TransitionGraph, changes: ResourceChange[]): { graph: TransitionGraph; errors: string[] } {
+  const cycles = orderingCycles(graph);
+  if (cycles.length === 0) return { graph, errors: [] };
+  const errors = cycles.map(
+    (c) => `ordering cycle: ${describeCycle(graph, c)} — these actions can never run (check the order constraints between them)`,
+  );
+  const { graph: runnable, dropped } = withoutUnrunnable(graph, new Set(cycles.flat()));
+  const lost = new Map<string, Set<string>>();
+  for (const id of dropped) {
+    const a = graph.actions[id];
+    if (!a?.rsc || a.probe || a.task === 'monitor') continue;
+    lost.set(a.rsc, (lost.get(a.rsc) ?? new Set()).add(a.task));
+  }
+  for (const c of changes) {
+    const tasks = lost.get(c.rsc.id);
+    if (!tasks) continue;
+    if (tasks.has('stop') || tasks.has('demote')) {
+      c.to = c.from[0];
+      c.toRole = c.fromRole;
+    } else if (tasks.has('start')) {
+      if (c.from.length === 0) c.rsc.blockedStartOn = c.to;
+      c.to = undefined;
+      c.toRole = 'Stopped';
+    } else if (tasks.has('promote')) c.toRole = 'Unpromoted';
+  }
+  return { graph: runnable, errors };
 }

@@ -1,7 +1,8 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { flattenSets, isTrue } from './nvsets.js';
+import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
 
-function* allResources(rs: Resource[]): Generator<Resource> {
+function* allResources(rs: readonly Resource[]): Generator<Resource> {
   for (const r of rs) {
     yield r;
     if (r.kind === 'group') yield* allResources(r.children);
@@ -72,6 +73,24 @@ export function unmodelledFeatures(cib: Cib): string[] {
     ['alerts', ''],
   ] as const) {
     if (what && cib.other.some((x) => hasElement(x, element))) out.push(`${what} are not modelled`);
+  }
+  out.push(...leftAlone(cib));
+  return out;
+}
+
+/** What the importer left out of the model (kept in `source` and written back unchanged). */
+function leftAlone(cib: Cib): string[] {
+  const config = cib.source?.children.find((c) => c.name === 'configuration');
+  const section = (name: string) => config?.children.find((c) => c.name === name);
+  const resources = section('resources');
+  const ids = leftAloneIds(config);
+  const out: string[] = [];
+  for (const r of resources?.children ?? [])
+    if (!isModelledResource(r))
+      out.push(`<${r.name} id="${r.attrs.id ?? ''}"> is not modelled: left alone (never started, stopped or monitored by this engine)`);
+  for (const c of section('constraints')?.children ?? []) {
+    const why = unmodelledConstraint(c, ids);
+    if (why !== undefined) out.push(`<${c.name} id="${c.attrs.id ?? ''}"> is ignored: ${why}`);
   }
   return out;
 }

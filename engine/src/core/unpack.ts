@@ -137,11 +137,31 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string
   if (config.kind === 'primitive') r.primitive = config as Primitive;
   else if (config.kind === 'group') r.children = config.children.map((c) => newRsc(c, r, defaults, nodeCount));
   else {
-    const max = Number.parseInt(meta.get('clone-max') ?? '', 10);
-    const count = Number.isNaN(max) ? Math.max(1, nodeCount) : Math.max(0, max);
+    const { count, configured } = cloneInstanceCount(meta, nodeCount, r.unique);
+    if (configured !== undefined) r.configuredMax = configured;
     r.children = Array.from({ length: count }, (_, i) => newRsc(instanceOf(config.child, i), r, defaults, nodeCount));
   }
   return r;
+}
+
+/** Above this many instances, a clone gets only as many as its nodes can run. */
+const MANY_INSTANCES = 10_000;
+
+/**
+ * How many instances a clone gets: `clone-max` (default: the number of nodes). A clone-max of
+ * millions (only a typo means that) would exhaust memory for instances that can never run, so
+ * beyond {@link MANY_INSTANCES} it is bounded by what the nodes can run (one per node, or
+ * `clone-node-max` per node for a globally-unique clone) and `configured` says so.
+ *
+ * @example
+ * cloneInstanceCount(new Map([['clone-max', '100000000']]), 3, false) // { count: 3, configured: 100000000 }
+ */
+export function cloneInstanceCount(meta: Map<string, string>, nodeCount: number, unique: boolean): { count: number; configured?: number } {
+  const max = Number.parseInt(meta.get('clone-max') ?? '', 10);
+  const count = Number.isNaN(max) ? Math.max(1, nodeCount) : Math.max(0, max);
+  if (count <= MANY_INSTANCES) return { count };
+  const perNode = unique ? Math.max(1, Number.parseInt(meta.get('clone-node-max') ?? '1', 10) || 1) : 1;
+  return { count: Math.min(count, Math.max(1, nodeCount) * perNode), configured: count };
 }
 
 /** Every primitive under a resource, depth first. */

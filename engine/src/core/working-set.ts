@@ -77,6 +77,11 @@ export interface WRsc {
    * distinct resource with its own history (`rsc:N`), fail counts and promotion score.
    */
   unique: boolean;
+  /**
+   * A clone's `clone-max` when it asks for more instances than its nodes can ever run and only
+   * those were created (see `cloneInstanceCount`); agents are still told the configured value.
+   */
+  configuredMax?: number;
   /** Allowed nodes and their scores, by uname (absent = not allowed). */
   allowed: Map<string, number>;
   runningOn: WNode[];

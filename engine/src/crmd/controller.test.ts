@@ -139,3 +139,60 @@ describe('controller on the in-memory executor', () => {
     expect(d2.world.ran).toEqual(['ip_monitor_0@node1', 'db_monitor_0@node1', 'ip_monitor_10000@node1', 'db_monitor_10000@node1']);
   });
 });
+
+describe('controller as the DC of a cluster (membership and quorum events)', () => {
+  const three = (extra = '', options = '') =>
+    cibXml({ nodes: ['node1', 'node2', 'node3'], extra: `<rsc_location id="pref" rsc="grp" node="node2" score="100"/>${extra}` }).replace(
+      '<nvpair id="o1" name="stonith-enabled" value="false"/>',
+      `<nvpair id="o1" name="stonith-enabled" value="false"/>${options}`,
+    );
+
+  it('a lost node is offline without fencing: its resources start on a member; its rejoin re-probes it', () => {
+    const d = boot(three());
+    expect(d.world.roleOf('node2', 'db')).toBe('Started');
+    d.world.ran.length = 0;
+    d.send({ type: 'member-changed', now: d.now, node: 'node2', state: 'lost' });
+    const s2 = d.ctl.cib.status.find((s) => s.uname === 'node2');
+    expect(s2?.attrs).toMatchObject({ in_ccm: 'false', crmd: 'offline', expected: 'member' });
+    // Nothing is sent to the lost node; the group starts on a node that is still a member.
+    expect(d.world.ran.filter((r) => r.endsWith('@node2'))).toEqual([]);
+    const target = d.world.ran.find((r) => r.startsWith('ip_start_0@'))?.split('@')[1];
+    expect(['node1', 'node3']).toContain(target);
+    expect(d.world.roleOf(target as string, 'db')).toBe('Started');
+    d.world.ran.length = 0;
+    d.send({ type: 'member-changed', now: d.now, node: 'node2', state: 'joined' });
+    // Its history was erased: probed again (the in-memory world still has the group there: found twice, recovered).
+    expect(d.world.ran.slice(0, 2)).toEqual(['ip_monitor_0@node2', 'db_monitor_0@node2']);
+  });
+
+  it('an action in flight on a node that is lost fails at once (no waiting for its timeout)', () => {
+    const ctl = new Controller(importCib(three()), { node: 'node1' });
+    const effects = ctl.handle({ type: 'start', now: T0 });
+    const onNode2 = effects.filter((e) => e.type === 'run' && e.action.node === 'node2');
+    expect(onNode2.length).toBeGreaterThan(0);
+    const after = ctl.handle({ type: 'member-changed', now: T0 + 10, node: 'node2', state: 'lost' });
+    const lost = after.filter((e) => e.type === 'log' && /lost: the node left the membership/.test(e.message));
+    expect(lost).toHaveLength(onNode2.length);
+  });
+
+  it('no-quorum-policy=stop: losing quorum stops everything, regaining it starts it again; have-quorum follows', () => {
+    const d = boot(three());
+    d.world.ran.length = 0;
+    d.send({ type: 'quorum-changed', now: d.now, quorate: false });
+    expect(d.ctl.quorate).toBe(false);
+    expect(d.world.ran).toEqual(['db_stop_0@node2', 'ip_stop_0@node2']);
+    const input = d.effects.filter((e) => e.type === 'save-pe-input').at(-1);
+    expect(input?.type === 'save-pe-input' && input.cib.attrs['have-quorum']).toBe('0');
+    d.world.ran.length = 0;
+    d.send({ type: 'quorum-changed', now: d.now, quorate: true });
+    expect(d.world.ran).toContain('db_start_0@node2');
+  });
+
+  it('no-quorum-policy=freeze: without quorum what runs keeps running', () => {
+    const d = boot(three('', '<nvpair id="o2" name="no-quorum-policy" value="freeze"/>'));
+    d.world.ran.length = 0;
+    d.send({ type: 'quorum-changed', now: d.now, quorate: false });
+    expect(d.world.ran.filter((r) => r.includes('_stop_'))).toEqual([]);
+    expect(d.world.roleOf('node2', 'db')).toBe('Started');
+  });
+});

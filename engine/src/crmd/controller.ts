@@ -8,6 +8,7 @@ import type { Cib, LrmOp } from '../core/cib-model.js';
 import type { ActionAgent } from '../core/graph.js';
 import { schedule } from '../core/schedule.js';
 import { historyName, unpack } from '../core/unpack.js';
+import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import { historyEntry, isFailure } from '../pcmk/history-entry.js';
 import { decodeTransitionKey, encodeTransitionKey } from '../pcmk/transition-key.js';
@@ -19,6 +20,7 @@ import {
   dropRecurringEntry,
   nodeStateOf,
   recordOps,
+  setLost,
   setMembership,
   setTransientAttrs,
   transientAttr,
@@ -35,6 +37,8 @@ export interface OpOutcome {
   startedAtMs?: number;
   execMs?: number;
   queueMs?: number;
+  /** The agent's parameter flags from its meta-data, when known: restart and secure digests. */
+  agentInfo?: AgentDigestInfo;
 }
 
 export type ControllerEvent =
@@ -43,6 +47,14 @@ export type ControllerEvent =
   | { type: 'cib-changed'; now: number; cib: Cib }
   | { type: 'attr-changed'; now: number; node: string; name: string; value?: string }
   | { type: 'node-changed'; now: number; node: string; online: boolean }
+  /**
+   * Cluster membership (the DC's view): a node `joined` (its history is erased and re-probed, as
+   * Pacemaker erases a joining node's lrm history) or was `lost` without shutting down (unclean
+   * with fencing, offline without; its actions in flight are lost).
+   */
+  | { type: 'member-changed'; now: number; node: string; state: 'joined' | 'lost' }
+  /** This partition's quorum (`have-quorum`; `no-quorum-policy` applies without it). */
+  | { type: 'quorum-changed'; now: number; quorate: boolean }
   | { type: 'timer'; now: number; name: string }
   | { type: 'shutdown'; now: number }
   | { type: 'poke'; now: number; reason: string };
@@ -86,6 +98,8 @@ export interface ControllerOptions {
   clearExpiredFailures?: boolean;
   /** Compute the graph (default: the engine's scheduler). Tests pass Pacemaker's graphs here. */
   scheduler?: (cib: Cib, nowS: number) => ExecGraph;
+  /** Whether the partition has quorum at start (default true: a one-node engine); see `quorum-changed`. */
+  quorate?: boolean;
 }
 
 type ActionState = 'pending' | 'running' | 'done' | 'failed';
@@ -128,7 +142,7 @@ function configKey(cib: Cib): string {
  */
 export class Controller {
   private current: Cib;
-  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler'>> &
+  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate'>> &
     Pick<ControllerOptions, 'batchLimit' | 'scheduler'>;
   private transition?: Transition;
   private transitionCounter = 0;
@@ -140,6 +154,7 @@ export class Controller {
   private effects: ControllerEffect[] = [];
   private configSeen: string;
   private instantRounds = 0;
+  private haveQuorum = true;
 
   constructor(cib: Cib, options: ControllerOptions) {
     this.current = cib;
@@ -152,12 +167,18 @@ export class Controller {
       ...options,
     };
     this.peSeq = this.opts.peInputSeq;
+    this.haveQuorum = options.quorate ?? true;
     this.configSeen = configKey(cib);
   }
 
   /** The CIB as the controller knows it (configuration + the status it records). */
   get cib(): Cib {
     return this.current;
+  }
+
+  /** Whether this partition has quorum (always, until told otherwise by `quorum-changed`). */
+  get quorate(): boolean {
+    return this.haveQuorum;
   }
 
   /** Whether a transition is running. */
@@ -196,6 +217,16 @@ export class Controller {
         this.statusChanged = true;
         this.trigger(`node ${ev.node} ${ev.online ? 'up' : 'down'}`);
         break;
+      case 'member-changed':
+        this.onMember(ev.node, ev.state, now);
+        break;
+      case 'quorum-changed':
+        if (ev.quorate !== this.haveQuorum) {
+          this.haveQuorum = ev.quorate;
+          this.statusChanged = true;
+          this.trigger(ev.quorate ? 'quorum gained' : 'quorum lost');
+        }
+        break;
       case 'timer':
         this.onTimer(ev.name, now);
         break;
@@ -230,6 +261,23 @@ export class Controller {
       t.aborted = true;
       this.log('notice', `transition ${t.id} aborted: ${reason}`);
     } else if (!t) this.log('info', `recompute: ${reason}`);
+  }
+
+  private onMember(node: string, state: 'joined' | 'lost', now: number): void {
+    // What was sent to the node's previous incarnation will never report: failed, without history.
+    const t = this.transition;
+    for (const [tag, is] of this.issued) {
+      if (is.action.node !== node) continue;
+      this.issued.delete(tag);
+      if (t && is.transition === t.id && t.state[is.index] === 'running') {
+        this.effects.push({ type: 'clear-timer', name: `action:${tag}` });
+        this.log('warning', `action ${is.action.key} on ${node} lost: the node ${state === 'lost' ? 'left' : 'rejoined'} the membership`);
+        this.confirm(t, is.index, false, now);
+      }
+    }
+    this.current = state === 'joined' ? setMembership(clearNode(this.current, node), node, true) : setLost(this.current, node);
+    this.statusChanged = true;
+    this.trigger(`node ${node} ${state === 'joined' ? 'joined' : 'lost'}`);
   }
 
   private onCibChanged(cib: Cib): void {
@@ -267,7 +315,7 @@ export class Controller {
   }
 
   private input(): Cib {
-    const attrs: Record<string, string> = { ...this.current.attrs, 'have-quorum': '1' };
+    const attrs: Record<string, string> = { ...this.current.attrs, 'have-quorum': this.haveQuorum ? '1' : '0' };
     const node = nodeStateOf(this.current, this.opts.node);
     attrs['dc-uuid'] = node.id;
     let crmConfig = this.current.crmConfig;
@@ -537,6 +585,7 @@ export class Controller {
       execMs: o.execMs ?? 0,
       queueMs: o.queueMs ?? 0,
       ...(previous ? { previous } : {}),
+      ...(o.agentInfo ? { agentInfo: o.agentInfo } : {}),
     });
     const entries: LrmOp[] = failure ? [main, failure] : [main];
     const stopped = a.task === 'stop' && !failed;

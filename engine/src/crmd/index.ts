@@ -4,4 +4,4 @@ export type { ExecAction, ExecGraph } from './exec-graph.js';
 export { readGraphXml } from './graph-read.js';
 export { MemoryDriver, MemoryExecutor } from './memory-executor.js';
 export { DEFAULT_SERIES_MAX, nextPeInputSeq, savePeInput } from './pe-inputs.js';
-export { type ControllerDeps, type RunningController, requestFor, startController } from './shell.js';
+export { type ControllerDeps, outcomeOf, type RunningController, requestFor, runOnExecutor, startController } from './shell.js';

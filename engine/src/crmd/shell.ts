@@ -9,7 +9,9 @@ import type { XmlElement } from '../cib/xml-tree.js';
 import type { Cib } from '../core/cib-model.js';
 import type { Executor } from '../lrmd/executor.js';
 import type { OpRequest, OpResult } from '../lrmd/types.js';
+import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS, opStatusOf } from '../pcmk/exec-status.js';
+import { agentDigestInfo } from './agent-info.js';
 import { Controller, type ControllerEffect, type ControllerEvent } from './controller.js';
 import type { ExecAction } from './exec-graph.js';
 import { nextPeInputSeq, savePeInput } from './pe-inputs.js';
@@ -45,6 +47,16 @@ export interface ControllerDeps {
   peInputSeriesMax?: number;
   /** Epoch ms (tests). */
   now?: () => number;
+  /**
+   * In a cluster: actions for other nodes go to their executors through this (the DC sends them
+   * over the cluster's authenticated messages); results come back through {@link RunningController.inject}.
+   */
+  /** Quorum at start (default true); later changes come as `quorum-changed` through `inject`. */
+  quorate?: boolean;
+  remote?: {
+    run(tag: string, action: ExecAction): void;
+    cancel(node: string, rsc: string, task: string, intervalMs: number): void;
+  };
 }
 
 /** A running controller, the shape the node daemon's slot expects. */
@@ -55,6 +67,8 @@ export interface RunningController {
   shutdown(): Promise<void>;
   /** Drops timers and subscriptions at once, without stopping anything. */
   close(): void;
+  /** Feeds an event from outside (a cluster: membership, quorum, remote results and attributes). */
+  inject(ev: ControllerEvent): void;
   /** The pure controller (tests, status). */
   readonly controller: Controller;
 }
@@ -95,7 +109,37 @@ export function requestFor(
   };
 }
 
-function outcomeOf(r: OpResult): Extract<ControllerEvent, { type: 'op-result' }>['outcome'] {
+/**
+ * Runs a graph action on this node's executor (one-shot, or recurring when it has an interval);
+ * the result arrives as the executor's `result` event with `tag`; a request the executor cannot
+ * take is reported through `fail`.
+ */
+export function runOnExecutor(
+  executor: Executor,
+  tag: string,
+  a: ExecAction,
+  fail: (tag: string, rc: number, opStatus: number, exitReason: string) => void,
+  /** Told of each resource registered with the executor (the controller reads its agent's meta-data for digests). */
+  registered?: (spec: ReturnType<typeof requestFor>['spec']) => void,
+): void {
+  const cls = a.detail?.agent?.class;
+  if (cls !== undefined && cls !== 'ocf' && cls !== 'stonith') {
+    fail(tag, 5, EXEC_STATUS.notInstalled, `resource class ${cls} is not supported by ocfkit's executor (ocf only)`);
+    return;
+  }
+  try {
+    const { spec, req } = requestFor(a, tag);
+    executor.register(spec);
+    registered?.(spec);
+    if (req.intervalMs !== undefined) executor.startRecurring(req);
+    else executor.run(req).catch((err: Error) => fail(tag, 1, EXEC_STATUS.error, err.message.slice(0, 128)));
+  } catch (err) {
+    fail(tag, 5, EXEC_STATUS.notInstalled, (err as Error).message.slice(0, 128));
+  }
+}
+
+/** An executor result as the controller's op outcome. */
+export function outcomeOf(r: OpResult): Extract<ControllerEvent, { type: 'op-result' }>['outcome'] {
   return {
     rc: r.rc,
     opStatus: opStatusOf(r.execStatus),
@@ -118,7 +162,11 @@ function outcomeOf(r: OpResult): Extract<ControllerEvent, { type: 'op-result' }>
 export function startController(deps: ControllerDeps): RunningController {
   const now = deps.now ?? Date.now;
   const peDir = join(deps.stateDir, 'pengine');
-  const controller = new Controller(deps.store.model(), { node: deps.nodeName, peInputSeq: nextPeInputSeq(peDir) });
+  const controller = new Controller(deps.store.model(), {
+    node: deps.nodeName,
+    peInputSeq: nextPeInputSeq(peDir),
+    ...(deps.quorate !== undefined ? { quorate: deps.quorate } : {}),
+  });
   const timers = new Map<string, NodeJS.Timeout>();
   const queue: ControllerEvent[] = [];
   const synced = new Map<string, string>();
@@ -145,19 +193,13 @@ export function startController(deps: ControllerDeps): RunningController {
     setImmediate(() => dispatch({ type: 'op-result', now: now(), tag, outcome: { rc, opStatus, exitReason } }));
 
   const run = (tag: string, a: ExecAction) => {
-    const cls = a.detail?.agent?.class;
-    if (cls !== undefined && cls !== 'ocf' && cls !== 'stonith') {
-      fail(tag, 5, EXEC_STATUS.notInstalled, `resource class ${cls} is not supported by ocfkit's executor (ocf only)`);
-      return;
-    }
-    try {
-      const { spec, req } = requestFor(a, tag);
-      deps.executor.register(spec);
-      if (req.intervalMs !== undefined) deps.executor.startRecurring(req);
-      else deps.executor.run(req).catch((err: Error) => fail(tag, 1, EXEC_STATUS.error, err.message.slice(0, 128)));
-    } catch (err) {
-      fail(tag, 5, EXEC_STATUS.notInstalled, (err as Error).message.slice(0, 128));
-    }
+    if (deps.remote && a.node !== deps.nodeName) deps.remote.run(tag, a);
+    else
+      runOnExecutor(deps.executor, tag, a, fail, (spec) => {
+        if (spec.class !== 'ocf') return;
+        agents.set(spec.id, { provider: spec.provider, type: spec.type });
+        void infoFor(spec.id);
+      });
   };
 
   const log = (e: Extract<ControllerEffect, { type: 'log' }>) => {
@@ -181,14 +223,15 @@ export function startController(deps: ControllerDeps): RunningController {
         fail(e.tag, 1, EXEC_STATUS.noFenceDevice, 'no fencing on a one-node ocfkit engine');
         break;
       case 'cancel':
-        void deps.executor.cancel(e.rsc, e.task, e.intervalMs);
+        if (deps.remote && e.node !== deps.nodeName) deps.remote.cancel(e.node, e.rsc, e.task, e.intervalMs);
+        else void deps.executor.cancel(e.rsc, e.task, e.intervalMs);
         break;
       case 'write-cib': {
         const status = cibToXmlTree(e.cib).children.find((c) => c.name === 'status');
         const id = e.cib.status.find((s) => s.uname === deps.nodeName)?.id ?? deps.nodeName;
         deps.store.updateStatus((s, attrs) => {
           s.children = status?.children ?? [];
-          attrs['have-quorum'] = '1';
+          attrs['have-quorum'] = controller.quorate ? '1' : '0';
           attrs['dc-uuid'] = id;
         }, ORIGIN);
         break;
@@ -226,8 +269,34 @@ export function startController(deps: ControllerDeps): RunningController {
     }
   };
 
+  // Each agent's meta-data, read once (the executor caches it) for the digests of its results.
+  const agents = new Map<string, { provider: string; type: string }>();
+  const agentInfo = new Map<string, Promise<AgentDigestInfo | undefined>>();
+  const infoFor = (rsc: string): Promise<AgentDigestInfo | undefined> | undefined => {
+    const a = agents.get(rsc);
+    if (!a) return undefined;
+    const key = `${a.provider}:${a.type}`;
+    let p = agentInfo.get(key);
+    if (!p) {
+      p = deps.executor.metaData(a.provider, a.type).then(
+        (r) => (r.rc === 0 && r.execStatus === 'done' ? agentDigestInfo(r.stdout) : undefined),
+        () => undefined,
+      );
+      agentInfo.set(key, p);
+    }
+    return p;
+  };
   const onResult = (r: OpResult) => {
-    if (r.tag !== undefined) dispatch({ type: 'op-result', now: now(), tag: r.tag, outcome: outcomeOf(r) });
+    const tag = r.tag;
+    if (tag === undefined) return;
+    const info = infoFor(r.rsc);
+    if (!info) {
+      dispatch({ type: 'op-result', now: now(), tag, outcome: outcomeOf(r) });
+      return;
+    }
+    void info.then((agentInfo) =>
+      dispatch({ type: 'op-result', now: now(), tag, outcome: { ...outcomeOf(r), ...(agentInfo ? { agentInfo } : {}) } }),
+    );
   };
   deps.executor.on('result', onResult);
   const unsubscribe = deps.store.subscribe((change) => {
@@ -267,6 +336,9 @@ export function startController(deps: ControllerDeps): RunningController {
         stopped = resolve;
         dispatch({ type: 'shutdown', now: now() });
       });
+    },
+    inject(ev) {
+      dispatch({ ...ev, now: now() } as ControllerEvent);
     },
     close() {
       closed = true;

@@ -30,6 +30,16 @@ export function setMembership(cib: Cib, uname: string, online: boolean): Cib {
 }
 
 /**
+ * Membership attributes of a node that left the membership without shutting down (it crashed, or
+ * the network cut it off): still expected up, so with fencing it is unclean until fenced; without
+ * fencing it is simply offline (Pacemaker's determine_online_status_*).
+ */
+export function setLost(cib: Cib, uname: string): Cib {
+  const lost = { in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'member' };
+  return updateNode(cib, uname, (s) => ({ ...s, attrs: { ...s.attrs, ...lost } }));
+}
+
+/**
  * Records history entries for one resource on a node: each entry replaces the one with its id;
  * `dropRecurring` removes the resource's recurring entries first (after a stop, or a cancel).
  */

@@ -128,7 +128,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     });
   }
 
-  /** Starts a recurring op (interval > 0); a duplicate request is merged and, if waiting, run at once. */
+  /** Starts a recurring op (interval > 0); a duplicate request is merged (taking its tag) and, if waiting, run at once. */
   startRecurring(req: OpRequest): void {
     const rsc = this.checkRequest(req);
     const interval = req.intervalMs ?? 0;
@@ -136,6 +136,8 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     const key = opKey(req.rsc, req.action, interval);
     const known = rsc.recurring.get(key);
     if (known) {
+      // A new controller (a new DC) asks again with its own tag: results carry the newest one.
+      if (req.tag !== undefined) known.req.tag = req.tag;
       if (known.timer !== undefined) {
         clearTimeout(known.timer);
         known.timer = undefined;
@@ -242,10 +244,12 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       for (const done of rec.onCancelled.splice(0)) done();
       return;
     }
-    const signature = `${result.rc}/${result.execStatus}`;
+    // Reported when it changes, or when a new controller asked for it under a new tag.
+    const tagged: OpResult = rec.req.tag === undefined ? result : { ...result, tag: rec.req.tag };
+    const signature = `${result.rc}/${result.execStatus}/${rec.req.tag ?? ''}`;
     if (signature !== rec.lastReported) {
       rec.lastReported = signature;
-      this.report(rsc, result);
+      this.report(rsc, tagged);
     }
     if (this.closed) return;
     rec.timer = setTimeout(() => {

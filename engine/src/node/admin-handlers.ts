@@ -6,14 +6,14 @@
 import type { Attrd } from '../attrd/server.js';
 import type { CibStore } from '../cib/store.js';
 import { formatVersion } from '../cib/store-version.js';
-import { CibError, parseXml, serializeXml, type XmlElement } from '../cib/xml-tree.js';
+import { CibError, serializeXml } from '../cib/xml-tree.js';
 import { unpack } from '../core/unpack.js';
 import type { AdminRequest, AdminResponse } from './admin-protocol.js';
 import { applyPatch } from './cib-patch.js';
 import { findResource, primitiveIds, section } from './cib-tree.js';
+import { type ConfigWrite, checkScope, configMutation, isConfigWrite, replaceScope } from './config-writes.js';
 import { cleanupStatus, isFailureAttribute } from './resource-cleanup.js';
-import { banResource, clearResource, moveResource } from './resource-constraints.js';
-import { restoreTargetRole, setStandby, setTargetRole, targetRole } from './resource-state.js';
+import { targetRole } from './resource-state.js';
 
 export interface AdminContext {
   store: CibStore;
@@ -24,12 +24,14 @@ export interface AdminContext {
   poke(reason: string): void;
   /** Epoch ms. */
   now?: () => number;
-}
-
-const SECTIONS = ['configuration', 'crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults', 'status'];
-
-function checkScope(scope: string): void {
-  if (!SECTIONS.includes(scope)) throw new CibError(`unknown scope "${scope}" (one of ${SECTIONS.join(', ')})`);
+  /**
+   * In a cluster: configuration writes go through the DC (resolving once a majority stored them)
+   * and a cleanup is done by the DC, whose controller owns the status section.
+   */
+  cluster?: {
+    write(req: ConfigWrite, messages: string[]): Promise<AdminResponse>;
+    cleanup(req: Extract<AdminRequest, { op: 'resource' }>): Promise<AdminResponse> | undefined;
+  };
 }
 
 function query(store: CibStore, scope?: string): string {
@@ -40,30 +42,13 @@ function query(store: CibStore, scope?: string): string {
   return serializeXml(found ?? { name: scope, attrs: {}, children: [] });
 }
 
-function replaceScope(cib: XmlElement, scope: string, xml: string): void {
-  checkScope(scope);
-  if (scope === 'status')
-    throw new CibError('the status section belongs to the controller; use `ocfkit resource cleanup` to reset history');
-  const given = parseXml(xml);
-  if (given.name !== scope) throw new CibError(`--scope ${scope} needs a <${scope}> element, got <${given.name}>`);
-  if (scope === 'configuration') {
-    const at = cib.children.findIndex((c) => c.name === 'configuration');
-    cib.children[at < 0 ? 0 : at] = given;
-    return;
-  }
-  const config = cib.children.find((c) => c.name === 'configuration');
-  section(cib, scope);
-  if (!config) throw new CibError('the CIB has no <configuration>');
-  config.children = config.children.map((c) => (c.name === scope ? given : c));
-}
-
 /**
  * Handles one admin request (all but `watch`, which the server streams).
  *
  * @example
  * await handleAdmin(ctx, { op: 'resource', action: 'ban', rsc: 'ip', node: 'n2' });
  */
-export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 'watch' }>): AdminResponse {
+export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 'watch' }>): AdminResponse | Promise<AdminResponse> {
   const { store } = ctx;
   const now = ctx.now ?? Date.now;
   const version = () => formatVersion(store.version);
@@ -71,6 +56,16 @@ export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 
     const r = unpack(store.model(), Math.floor(now() / 1000)).byId.get(rsc);
     return r ? [...new Set(r.runningOn.map((n) => n.uname))] : [];
   };
+  if (ctx.cluster && isConfigWrite(req)) {
+    // Checked here first (clear errors without a round trip; the messages for the user), then
+    // applied by the DC to the replicated copy.
+    const messages = req.op === 'replace' || req.op === 'patch' ? [] : configMutation(req, active, ctx.nodeName)(store.snapshot());
+    return ctx.cluster.write(req, messages);
+  }
+  if (ctx.cluster && req.op === 'resource' && req.action === 'cleanup') {
+    const forwarded = ctx.cluster.cleanup(req);
+    if (forwarded) return forwarded;
+  }
   const changedBy = (what: string, change: ReturnType<CibStore['updateConfig']>) => {
     if (change) ctx.poke(what);
     return change !== undefined;
@@ -107,9 +102,7 @@ export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 
         case 'ban':
         case 'clear': {
           const change = store.updateConfig((cib) => {
-            if (req.action === 'move') messages = moveResource(cib, req.rsc, req.node, active, req.force === true);
-            else if (req.action === 'ban') messages = banResource(cib, req.rsc, req.node, active);
-            else messages = clearResource(cib, req.rsc, req.node);
+            messages = configMutation(req as ConfigWrite & { op: 'resource' }, active, ctx.nodeName)(cib);
           }, origin);
           changedBy(`${origin} ${req.rsc}`, change);
           return { ok: true, messages, version: version() };
@@ -117,7 +110,7 @@ export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 
         case 'start':
         case 'stop': {
           const change = store.updateConfig((cib) => {
-            messages = [setTargetRole(cib, req.rsc, req.action === 'start' ? 'Started' : 'Stopped')];
+            messages = configMutation(req as ConfigWrite & { op: 'resource' }, active, ctx.nodeName)(cib);
           }, origin);
           changedBy(`${origin} ${req.rsc}`, change);
           return { ok: true, messages, version: version() };
@@ -125,7 +118,10 @@ export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 
         case 'get-target-role':
           return { ok: true, role: targetRole(store.snapshot(), req.rsc) ?? null, version: version() };
         case 'set-target-role': {
-          const change = store.updateConfig((cib) => restoreTargetRole(cib, req.rsc, req.role ?? undefined), origin);
+          const change = store.updateConfig(
+            (cib) => void configMutation(req as ConfigWrite & { op: 'resource' }, active, ctx.nodeName)(cib),
+            origin,
+          );
           changedBy(`${origin} ${req.rsc}`, change);
           return { ok: true, version: version() };
         }
@@ -151,7 +147,7 @@ export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 
       const node = req.node ?? ctx.nodeName;
       let message = '';
       const change = store.updateConfig((cib) => {
-        message = setStandby(cib, node, req.action === 'standby');
+        [message = ''] = configMutation({ ...req, node }, active, ctx.nodeName)(cib);
       }, `ocfkit node ${req.action}`);
       changedBy(`ocfkit node ${req.action} ${node}`, change);
       return { ok: true, messages: [message], version: version() };

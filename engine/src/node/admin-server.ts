@@ -34,6 +34,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   });
   const serve = (conn: Socket) => {
     let buf = '';
+    // Answers go out in request order, also when one waits (a cluster write waits for the DC).
+    let answered: Promise<void> = Promise.resolve();
+    let waiting = 0;
     conn.setEncoding('utf8');
     conn.on('error', () => conn.destroy());
     conn.on('close', () => watchers.delete(conn));
@@ -42,7 +45,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        let res: AdminResponse;
+        let res: AdminResponse | Promise<AdminResponse>;
         try {
           const req = parseAdminRequest(line);
           if (req.op === 'watch') {
@@ -52,7 +55,17 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         } catch (err) {
           res = { ok: false, error: (err as Error).message };
         }
-        conn.write(`${JSON.stringify(res)}\n`);
+        if (!(res instanceof Promise) && waiting === 0) conn.write(`${JSON.stringify(res)}\n`);
+        else {
+          waiting++;
+          const later = Promise.resolve(res).catch((err: Error): AdminResponse => ({ ok: false, error: err.message }));
+          answered = answered
+            .then(() => later)
+            .then((r) => {
+              waiting--;
+              if (!conn.destroyed) conn.write(`${JSON.stringify(r)}\n`);
+            });
+        }
       }
       if (buf.length > ADMIN_MAX_LINE) {
         conn.end(`${JSON.stringify({ ok: false, error: `request longer than ${ADMIN_MAX_LINE} bytes` })}\n`);

@@ -19,11 +19,15 @@ import { inheritedEnv } from '../lrmd/env.js';
 import { Executor } from '../lrmd/executor.js';
 import { ADMIN_SOCKET, ATTRD_SOCKET, checkSocketPath } from './admin-protocol.js';
 import { type AdminServer, startAdminServer } from './admin-server.js';
+import { clusterConfigured, startClusterController } from './cluster.js';
 import type { Controller, ControllerFactory } from './controller.js';
 import type { HaLog } from './ha-log.js';
 
 export interface NodeOptions {
-  /** `--config-dir` (ha.cf/authkeys come with membership; read by nothing yet). */
+  /**
+   * `--config-dir`: with `ha.cf` + `authkeys` (or `cluster.json`) in it, the daemon is a member of
+   * that cluster (see cluster.ts); without, a one-node engine.
+   */
   configDir: string;
   stateDir: string;
   runDir: string;
@@ -135,15 +139,12 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       baseEnv: { ...inheritedEnv(process.env), [ATTRD_SOCKET_ENV]: attrdSocket },
     });
     undo.push(() => executor.close());
-    const controller = await o.controller.factory({
-      store,
-      executor,
-      attrd,
-      nodeName,
-      stateDir: o.stateDir,
-      runDir: o.runDir,
-      log,
-    });
+    const context = { store, executor, attrd, nodeName, stateDir: o.stateDir, runDir: o.runDir, log };
+    const inCluster = clusterConfigured(o.configDir);
+    if (inCluster && o.controller.name !== 'crmd')
+      throw new Error(`${o.configDir} configures a cluster: its nodes run the crmd controller (got --controller ${o.controller.name})`);
+    const cluster = inCluster ? await startClusterController({ ...context, configDir: o.configDir }) : undefined;
+    const controller = cluster ?? (await o.controller.factory(context));
     undo.push(() => controller.close());
     const offCommit = attrd.onCommit((e) => controller.poke(`attribute ${e.name} on ${e.node} committed: ${e.committed ?? '(deleted)'}`));
     const admin: AdminServer = await startAdminServer({
@@ -152,11 +153,12 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       store,
       attrd,
       nodeName,
-      controller: o.controller.name,
+      controller: cluster ? `${o.controller.name} (cluster member)` : o.controller.name,
       poke: (reason) => controller.poke(reason),
+      ...(cluster ? { cluster: cluster.admin } : {}),
     });
     log.info(
-      `node ${nodeName} up: CIB ${store.version.adminEpoch}.${store.version.epoch}.${store.version.numUpdates}, admin socket ${adminSocket}, controller ${o.controller.name}`,
+      `node ${nodeName} up: CIB ${store.version.adminEpoch}.${store.version.epoch}.${store.version.numUpdates}, admin socket ${adminSocket}, controller ${o.controller.name}${inCluster ? `, cluster member (${o.configDir})` : ''}`,
     );
     let stopping: Promise<void> | undefined;
     return {

@@ -3,6 +3,7 @@
  * §5.7) with Pacemaker's ids and attributes, built from the action the controller ran.
  */
 import type { LrmOp } from '../core/cib-model.js';
+import { type AgentDigestInfo, restartDigest, secureDigest } from './agent-digests.js';
 import { EXEC_STATUS, effectiveRc } from './exec-status.js';
 import { CRM_FEATURE_SET } from './feature-set.js';
 import { opDigest } from './op-digest.js';
@@ -33,6 +34,8 @@ export interface HistoryInput {
   previous?: LrmOp;
   /** `crm-debug-origin`. */
   origin?: string;
+  /** The agent's parameter flags (from its meta-data): adds the restart and secure digests. */
+  agentInfo?: AgentDigestInfo;
 }
 
 /**
@@ -46,6 +49,8 @@ export function isFailure(rc: number, opStatus: number, targetRc: number): boole
   if (opStatus === EXEC_STATUS.cancelled || opStatus === EXEC_STATUS.pending) return false;
   return opStatus !== EXEC_STATUS.done || effectiveRc(rc) !== targetRc;
 }
+
+const DIGESTED_TASKS = ['start', 'monitor', 'promote', 'demote', 'reload', 'reload-agent', 'migrate_to', 'migrate_from', 'notify'];
 
 function entry(id: string, input: HistoryInput, lastRcChange: number): LrmOp {
   const key = opKey(input.rsc, input.task, input.intervalMs);
@@ -68,6 +73,18 @@ function entry(id: string, input: HistoryInput, lastRcChange: number): LrmOp {
     'queue-time': String(Math.max(0, Math.round(input.queueMs))),
     'op-digest': opDigest(input.attributes),
   };
+  // Pacemaker reads the meta-data only for these (`crm_op_needs_metadata`): no digests on a stop.
+  const info = DIGESTED_TASKS.includes(input.task) ? input.agentInfo : undefined;
+  const restart = info && restartDigest(input.attributes, input.intervalMs, info);
+  if (restart) {
+    attrs['op-force-restart'] = restart.list;
+    attrs['op-restart-digest'] = restart.digest;
+  }
+  const secure = info && secureDigest(input.attributes, info);
+  if (secure) {
+    attrs['op-secure-params'] = secure.list;
+    attrs['op-secure-digest'] = secure.digest;
+  }
   return { id, operation: input.task, callId: input.callId, rc: input.rc, opStatus: input.opStatus, intervalMs: input.intervalMs, attrs };
 }
 

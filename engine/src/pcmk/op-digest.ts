@@ -29,7 +29,17 @@ export function digestParams(attributes: Readonly<Record<string, string>>): Reco
  * opDigest({}) // 'f2317cad3d54cec5d7d7aa7d0bf35cf8'
  */
 export function opDigest(attributes: Readonly<Record<string, string>>): string {
-  const params = digestParams(attributes);
+  return parametersDigest(digestParams(attributes));
+}
+
+/**
+ * Pacemaker's `calculate_operation_digest` of a set of parameters as they are (no filtering):
+ * the MD5 of one `<parameters>` element with the attributes sorted by name.
+ *
+ * @example
+ * parametersDigest({}) // 'f2317cad3d54cec5d7d7aa7d0bf35cf8'
+ */
+export function parametersDigest(params: Readonly<Record<string, string>>): string {
   const names = Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let xml = ' <parameters';
   for (const n of names) xml += ` ${n}="${escapeXmlAttr(params[n] as string)}"`;

@@ -114,6 +114,24 @@ export class Rig {
     return p;
   }
 
+  /**
+   * Runs any command inside a node's namespace as a rig process (killed by {@link kill} and
+   * {@link close}, its output in {@link logs}).
+   */
+  spawnIn(dirName: string, argv: readonly string[], env: Record<string, string> = {}): ChildProcess {
+    const p = spawn('ip', ['netns', 'exec', this.ns(dirName), ...argv], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    this.logs.set(dirName, '');
+    const append = (d: Buffer) => this.logs.set(dirName, (this.logs.get(dirName) ?? '') + d.toString());
+    p.stdout!.on('data', append);
+    p.stderr!.on('data', append);
+    this.procs.set(dirName, p);
+    return p;
+  }
+
   /** kill -9 */
   kill(dirName: string): void {
     this.procs.get(dirName)?.kill('SIGKILL');

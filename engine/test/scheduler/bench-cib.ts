@@ -4,7 +4,12 @@
  * twentieth, orders on a twentieth. `steady` gives every resource a current placement in the
  * history (the usual case for a running cluster); otherwise the cluster starts cold.
  */
-import type { Cib, Constraint, NodeState, Primitive, Resource } from '../../src/core/cib-model.js';
+import type { Constraint, Cib as ModelCib, NodeState as ModelNodeState, Primitive, Resource, Writable } from '../../src/core/cib-model.js';
+
+/** Built here and changed while being built: the writable forms of the model's types. */
+
+type NodeState = Writable<ModelNodeState>;
+
 import { prng } from './generator.js';
 
 function prim(id: string): Primitive {
@@ -26,7 +31,7 @@ function prim(id: string): Primitive {
  * @example
  * exportCib(benchCib(16, 1000, { steady: true }));
  */
-export function benchCib(nodeCount: number, resourceCount: number, opts: { steady: boolean; seed?: number }): Cib {
+export function benchCib(nodeCount: number, resourceCount: number, opts: { steady: boolean; seed?: number }): ModelCib {
   const rnd = prng(opts.seed ?? 7);
   const nodes = Array.from({ length: nodeCount }, (_, i) => ({
     id: String(i + 1),

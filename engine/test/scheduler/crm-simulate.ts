@@ -72,11 +72,14 @@ export async function crmVerify(cibXml: string): Promise<string | undefined> {
  * placementOf(outCib, now).get('web') // 'Started@node2'
  */
 export function placementOf(cibXml: string, now: number): Map<string, string> {
-  const cib = importCib(cibXml);
+  const read = importCib(cibXml);
   // crm_simulate records the cancellation of recurring monitors as `cancel` history entries, which
   // a real controller never writes; Pacemaker itself then reads the resource as active again
   // (its own "Revised Cluster Status" shows it on two nodes). They are not part of the decision.
-  for (const s of cib.status) for (const r of s.lrm) r.ops = r.ops.filter((o) => o.operation !== 'cancel');
+  const cib = {
+    ...read,
+    status: read.status.map((s) => ({ ...s, lrm: s.lrm.map((r) => ({ ...r, ops: r.ops.filter((o) => o.operation !== 'cancel') })) })),
+  };
   const ws = unpack(cib, now);
   return aggregate(
     ws.primitives.map((p) => [p.id, p.runningOn.length === 0 ? 'Stopped' : `${p.role}@${p.runningOn.map((n) => n.uname).join(',')}`]),

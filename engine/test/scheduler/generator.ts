@@ -7,7 +7,26 @@
  * their own fail counts and promotion scores), clone-node-max, interleave, promotable. Same
  * seed, same CIB.
  */
-import type { Cib, Constraint, NodeState, NvSet, Op, Primitive, Resource, Rule } from '../../src/core/cib-model.js';
+import type {
+  Constraint,
+  Cib as ModelCib,
+  NodeState as ModelNodeState,
+  NvSet as ModelNvSet,
+  Op as ModelOp,
+  Primitive as ModelPrimitive,
+  Resource as ModelResource,
+  Rule,
+  Writable,
+} from '../../src/core/cib-model.js';
+
+/** Built here and changed while being built: the writable forms of the model's types. */
+
+type NodeState = Writable<ModelNodeState>;
+type NvSet = Writable<ModelNvSet>;
+type Op = Writable<ModelOp>;
+type Primitive = Writable<ModelPrimitive>;
+type Resource = Writable<ModelResource>;
+
 import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
 
 /** A small deterministic PRNG (mulberry32). */
@@ -85,7 +104,7 @@ function longCycle(constraints: Constraint[], a: string, b: string): boolean {
  * @example
  * const cib = generateCib(42, { now: 1_800_000_000 });
  */
-export function generateCib(seed: number, opts: GenOptions): Cib {
+export function generateCib(seed: number, opts: GenOptions): ModelCib {
   const rnd = prng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { exportCib } from '../../src/cib/export.js';
 import { importCib } from '../../src/cib/import.js';
 import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
-import type { Cib } from '../../src/core/cib-model.js';
+import type { Cib, Writable } from '../../src/core/cib-model.js';
 import { escapeXmlAttr, graphToXml } from '../../src/core/graph-xml.js';
 import { schedule } from '../../src/core/schedule.js';
 import { NOW, profileFor } from './differential.js';
@@ -59,7 +59,7 @@ describe('graphToXml', () => {
     const a = input.cib.resources.find((r) => r.id === 'a');
     if (a?.kind !== 'primitive') throw new Error('basic-placement has no primitive a');
     const nasty = `<a href="x">&amp; 'q'\n\ttab\r\u0001\ud800 ✓`;
-    a.params = [{ id: 'a-params', pairs: [{ id: 'a-p', name: 'msg', value: nasty }] }];
+    (a as Writable<typeof a>).params = [{ id: 'a-params', pairs: [{ id: 'a-p', name: 'msg', value: nasty }] }];
     const xml = graphToXml(schedule(input).graph, input);
     expect(xml).toContain('msg="&lt;a href=&quot;x&quot;&gt;&amp;amp; \'q\'&#10;&#9;tab&#13;\ufffd\ufffd ✓"');
     const start = all(parseXml(xml), 'rsc_op').find((e) => e.attrs.operation_key === 'a_start_0');
@@ -125,7 +125,7 @@ describe('graphToXml', () => {
 
   it('fences with the configured stonith-action', () => {
     const input = load('fencing-unclean');
-    input.cib.crmConfig[0]?.pairs.push({ id: 'opt-action', name: 'stonith-action', value: 'poweroff' });
+    (input.cib as Writable<Cib>).crmConfig[0]?.pairs.push({ id: 'opt-action', name: 'stonith-action', value: 'poweroff' });
     const result = schedule(input);
     const root = parseXml(graphToXml(result.graph, input));
     const fence = all(root, 'action_set').flatMap((s) => all(s, 'crm_event'))[0];
@@ -167,7 +167,7 @@ describe('graphToXml', () => {
     const status = input.cib.status[0];
     const last = status?.transient[0]?.pairs.find((p) => p.name === 'last-failure-healed#monitor_10000');
     if (!last) throw new Error('failcount-threshold has no last-failure for healed');
-    last.value = String(NOW - 30);
+    (last as Writable<typeof last>).value = String(NOW - 30);
     const xml = graphToXml(schedule(input).graph, input);
     expect(parseXml(xml).attrs['recheck-by']).toBe(String(NOW + 31));
     expect(parseXml(ourGraph('failcount-threshold')).attrs['recheck-by']).toBeUndefined();

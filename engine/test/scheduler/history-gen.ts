@@ -6,7 +6,11 @@
  * crm_simulate does not restart everything for a "resource definition change").
  */
 import { createHash } from 'node:crypto';
-import type { LrmOp, NodeState, Primitive } from '../../src/core/cib-model.js';
+import type { LrmOp, NodeState as ModelNodeState, Primitive, Writable } from '../../src/core/cib-model.js';
+
+/** Built here and changed while being built: the writable forms of the model's types. */
+type NodeState = Writable<ModelNodeState>;
+
 import { parseDurationMs } from '../../src/core/nvsets.js';
 
 /**

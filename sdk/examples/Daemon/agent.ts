@@ -46,7 +46,8 @@ export default defineAgent({
   status(ctx) {
     const pid = readPid(ctx);
     if (pid === undefined) return 'stopped';
-    return alive(pid) ? 'running' : failed(`process ${pid} from ${pidfile(ctx)} is gone`);
+    // final: a process that is gone does not come back, so a start waiting for it ends now.
+    return alive(pid) ? 'running' : failed(`process ${pid} from ${pidfile(ctx)} is gone`, { final: true });
   },
   actions: {
     async start(ctx) {

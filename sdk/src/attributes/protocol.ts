@@ -24,6 +24,7 @@ export interface AttributeRecord {
   commitAt: number | null;
 }
 
+/** The bundled attrd's answer to one request: the attribute(s) asked for, or an error. */
 export type AttrdResponse =
   | { ok: true; attribute?: AttributeRecord | null; attributes?: AttributeRecord[]; next?: number }
   | { ok: false; error: string };

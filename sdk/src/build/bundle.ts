@@ -27,11 +27,17 @@ export interface BuildOptions {
 
 type Esbuild = typeof import('esbuild');
 
-/** ajv itself stays out of the executable: a built agent always has its standalone validator. */
+/**
+ * ajv itself stays out of the executable: a built agent always has its standalone validator.
+ * That validator may require small ajv runtime helpers (`ajv/dist/runtime/ucs2length` for
+ * `minLength`, `equal` for `const`, ...): those are bundled, resolved from the SDK's own ajv since
+ * the validator is written to a temporary directory with no node_modules above it.
+ */
 const ajvExternal = {
   name: 'ocfkit-ajv-external',
   setup(build: import('esbuild').PluginBuild) {
     build.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', external: true }));
+    build.onResolve({ filter: /^ajv\/dist\/runtime\// }, (args) => ({ path: createRequire(import.meta.url).resolve(args.path) }));
   },
 };
 

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { buildAgent } from '../build/bundle';
 import { discoverAgents } from '../build/discover';
+import { nodeShebang } from '../build/interpreter';
 import { type Command, parse, UsageError } from './args';
 
 export const buildCommand: Command = {
@@ -14,7 +15,8 @@ no dependency on node_modules.
 Options:
   -o, --out DIR         output root (default: dist)
   -p, --provider NAME   OCF provider directory (default: local)
-      --shebang LINE    interpreter line (default: #!/usr/bin/env node)
+      --shebang LINE    interpreter line (default: #!/usr/bin/env node); "auto": the absolute
+                        path of the Node running ocfkit, checked to satisfy >= 20
       --no-minify       keep the output readable
   -h, --help            show this help
 `,
@@ -30,8 +32,9 @@ Options:
       return 0;
     }
     if (!/^[A-Za-z0-9_.-]+$/.test(values.provider)) throw new Error(`invalid provider name ${JSON.stringify(values.provider)}`);
+    if (values.shebang === 'auto') values.shebang = nodeShebang();
     if (values.shebang !== undefined && !/^#![^\r\n\0]+$/.test(values.shebang))
-      throw new UsageError(`--shebang must be one "#!..." line, got ${JSON.stringify(values.shebang)}`);
+      throw new UsageError(`--shebang must be "auto" or one "#!..." line, got ${JSON.stringify(values.shebang)}`);
     const sources = discoverAgents(positionals.length > 0 ? positionals : ['.']);
     for (const [i, source] of sources.entries()) {
       const started = Date.now();

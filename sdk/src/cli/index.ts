@@ -3,6 +3,7 @@ import { buildCommand } from './build';
 import { installCommand } from './install';
 import { metaCommand } from './meta';
 import { newCommand } from './new';
+import { pluginLoadHint } from './plugin-error';
 
 export type { Command, Io } from './args';
 export { parse, UsageError } from './args';
@@ -43,13 +44,7 @@ async function plugin(name: string): Promise<Command | undefined> {
     mod = (await import(p.pkg)) as typeof mod;
   } catch (err) {
     const pkg = p.pkg.replace(/\/cli$/, '');
-    const e = err as NodeJS.ErrnoException;
-    const hint =
-      e.code === 'ERR_MODULE_NOT_FOUND' && /\/dist\/cli\.js/.test(e.message)
-        ? `${pkg} is not built: run \`npm run build\` first`
-        : e.code === 'ERR_MODULE_NOT_FOUND'
-          ? `install ${pkg} (npm install ${pkg})`
-          : e.message;
+    const hint = pluginLoadHint(pkg, err as NodeJS.ErrnoException);
     throw new Error(`command "${name}" needs ${pkg}: ${hint}`);
   }
   const cmd = mod.commands?.[name];

@@ -1,6 +1,8 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { nodeShebang, replaceEnvNode } from '../build/interpreter';
 import { type Command, parse, UsageError } from './args';
+import { pinCommonJs } from './module-type';
 
 export const installCommand: Command = {
   summary: 'install built agents under $DESTDIR/usr/lib/ocf/resource.d/<provider>/ (fence agents: /usr/sbin/)',
@@ -9,11 +11,16 @@ export const installCommand: Command = {
 Copies every executable built by \`ocfkit build\` from <from>/ocf/resource.d/<provider>/ to
 <destdir>/usr/lib/ocf/resource.d/<provider>/, and every fence agent from <from>/sbin/ to
 <destdir>/usr/sbin/ where Pacemaker's fencer looks (mode 0755; each file replaced atomically).
+An agent built with the default \`#!/usr/bin/env node\` gets the absolute path of the Node running
+ocfkit instead (checked to satisfy >= 20): Pacemaker runs agents with execd's PATH, which may not
+hold \`node\`, and then every action fails, probes included.
 
 Options:
       --destdir DIR     staging root (default: $DESTDIR, else /)
   -p, --provider NAME   provider to install (default: every provider that was built)
       --from DIR        build output root (default: dist)
+      --shebang WHAT    auto (default): this Node's absolute path; keep: the built line; or a
+                        "#!..." line of your own for agents built with #!/usr/bin/env node
   -h, --help            show this help
 `,
   async run(argv, io) {
@@ -23,6 +30,7 @@ Options:
         destdir: { type: 'string' },
         provider: { type: 'string', short: 'p' },
         from: { type: 'string', default: 'dist' },
+        shebang: { type: 'string', default: 'auto' },
       },
       false,
     );
@@ -32,22 +40,38 @@ Options:
     }
     if (values.provider !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.provider))
       throw new UsageError(`--provider must be a provider name, got ${JSON.stringify(values.provider)}`);
+    if (values.shebang !== 'auto' && values.shebang !== 'keep' && !/^#![^\r\n\0]+$/.test(values.shebang))
+      throw new UsageError(`--shebang must be auto, keep or one "#!..." line, got ${JSON.stringify(values.shebang)}`);
     const destdir = values.destdir ?? process.env.DESTDIR ?? '/';
+    let shebang: string | undefined;
+    const interpreter = (): string | undefined => {
+      if (values.shebang === 'keep') return undefined;
+      if (shebang === undefined) {
+        shebang = values.shebang === 'auto' ? nodeShebang() : values.shebang;
+        io.err(`interpreter: ${shebang}\n`);
+      }
+      return shebang;
+    };
     const root = join(values.from, 'ocf', 'resource.d');
     const sbin = join(values.from, 'sbin');
     if (!existsSync(root) && !existsSync(sbin)) throw new Error(`nothing built in ${root}: run \`ocfkit build\` first`);
     const providers = values.provider ? [values.provider] : existsSync(root) ? readdirSync(root).sort() : [];
     let count = 0;
-    const dirs: [string, string][] = providers.map((p) => [join(root, p), join(destdir, 'usr', 'lib', 'ocf', 'resource.d', p)]);
-    if (existsSync(sbin) && !values.provider) dirs.push([sbin, join(destdir, 'usr', 'sbin')]);
-    for (const [src, dest] of dirs) {
+    const ocf = join(destdir, 'usr', 'lib', 'ocf');
+    const dirs: [string, string, string][] = providers.map((p) => [join(root, p), join(ocf, 'resource.d', p), ocf]);
+    if (existsSync(sbin) && !values.provider) dirs.push([sbin, join(destdir, 'usr', 'sbin'), join(destdir, 'usr', 'sbin')]);
+    for (const [src, dest, pinAt] of dirs) {
       if (!existsSync(src)) throw new Error(`no agents built for provider "${basename(src)}" in ${src}`);
       mkdirSync(dest, { recursive: true, mode: 0o755 });
+      const pinned = pinCommonJs(dest, pinAt);
+      if (pinned) io.err(`wrote ${pinned}: the staging tree is inside an ESM package, and the agents are CommonJS\n`);
       for (const name of readdirSync(src).sort()) {
         const from = join(src, name);
         if (!statSync(from).isFile() || name.includes('.tmp-') || name === 'package.json') continue;
         const tmp = join(dest, `.${name}.tmp-${process.pid}`);
-        copyFileSync(from, tmp);
+        const text = readFileSync(from, 'latin1');
+        const line = text.startsWith('#!/usr/bin/env node\n') ? interpreter() : undefined;
+        writeFileSync(tmp, line ? replaceEnvNode(text, line) : text, { encoding: 'latin1', mode: 0o755 });
         chmodSync(tmp, 0o755);
         renameSync(tmp, join(dest, name));
         io.err(`installed ${join(dest, name)}\n`);

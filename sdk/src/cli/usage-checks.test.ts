@@ -12,7 +12,7 @@ const io = () => {
 describe('CLI input checks', () => {
   it('ocfkit build refuses a --shebang with a newline', async () => {
     await expect(buildCommand.run(['--shebang', '#!/usr/bin/env node\nrm -rf /', '.'], io().io)).rejects.toThrow(
-      new UsageError('--shebang must be one "#!..." line, got "#!/usr/bin/env node\\nrm -rf /"'),
+      new UsageError('--shebang must be "auto" or one "#!..." line, got "#!/usr/bin/env node\\nrm -rf /"'),
     );
   });
 

@@ -1,6 +1,7 @@
 import { OCF } from '../codes';
 import { OcfError } from '../errors';
 import type { Logger } from '../log/logger';
+import { redact } from '../params/private';
 import { MAX_TIMER_MS } from '../runtime/deadline';
 import { killTree } from './kill-tree';
 import type { Exec, ExecOptions, ExecResult } from './types';
@@ -9,12 +10,10 @@ export interface ExecDeps {
   env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   log: Logger;
-}
-
-function redact(text: string, secrets: readonly string[] | undefined): string {
-  let out = text;
-  for (const s of secrets ?? []) if (s) out = out.split(s).join('***');
-  return out;
+  /** Values redacted in every trace and error, on top of each command's own `redact`. */
+  secrets?: readonly string[];
+  /** Variables of `env` the children do not get (the `OCF_RESKEY_*` of private parameters). */
+  hiddenEnv?: readonly string[];
 }
 
 function lastLine(text: string): string {
@@ -35,7 +34,8 @@ let zx: Promise<ZxCore> | undefined;
 export function createExec(deps: ExecDeps): Exec {
   return async (file, args = [], options: ExecOptions = {}) => {
     const argv = options.user ? ['runuser', '-u', options.user, '--', file, ...args] : [file, ...args];
-    const shown = redact(argv.join(' '), options.redact);
+    const secrets = [...(deps.secrets ?? []), ...(options.redact ?? [])];
+    const shown = redact(argv.join(' '), secrets);
     deps.log.trace(`exec ${shown}`);
     if (deps.signal.aborted) throw new OcfError(OCF.ERR_GENERIC, `deadline passed before running ${file}`);
     zx ??= import('zx/core');
@@ -43,6 +43,7 @@ export function createExec(deps: ExecDeps): Exec {
     const started = Date.now();
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(deps.env)) if (v !== undefined) env[k] = v;
+    for (const k of deps.hiddenEnv ?? []) delete env[k];
     for (const [k, v] of Object.entries(options.env ?? {})) {
       if (v === undefined) delete env[k];
       else env[k] = v;
@@ -98,7 +99,7 @@ export function createExec(deps: ExecDeps): Exec {
     if (result.exitCode === 127) throw new OcfError(OCF.ERR_INSTALLED, `command not found: ${file}`);
     if (result.exitCode === 126) throw new OcfError(OCF.ERR_PERM, `cannot execute ${file}: permission denied`);
     const why = timedOut ? `timed out after ${options.timeoutMs} ms` : `exited ${result.exitCode ?? `on ${result.signal}`}`;
-    const detail = redact(lastLine(result.stderr) || lastLine(result.stdout), options.redact);
+    const detail = redact(lastLine(result.stderr) || lastLine(result.stdout), secrets);
     throw new OcfError(OCF.ERR_GENERIC, `${shown} ${why}${detail ? `: ${detail}` : ''}`);
   };
 }

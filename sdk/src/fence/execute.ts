@@ -11,10 +11,15 @@ export interface FenceInvocation {
   argv: readonly string[];
   /** The whole of stdin; only read when there are no command-line options. */
   stdin: () => string | Promise<string>;
+  /** Writes to the fence agent's stdout (status, list, metadata). */
   stdout: (text: string) => void;
+  /** Writes to the fence agent's stderr (errors, logs). */
   stderr: (text: string) => void;
+  /** Aborts the action (the fencer's timeout). */
   signal?: AbortSignal;
+  /** Waits `ms` (for power_wait and retries); a virtual clock in tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** The current time in ms (a virtual clock in tests). */
   now?: () => number;
 }
 

@@ -1,14 +1,20 @@
 import { appendFileSync } from 'node:fs';
+import { redact } from '../params/private';
 
 /** Levels as `ocf_log` names them. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'crit';
 
 /** An agent's logger: `ctx.log.info('started')`. */
 export interface Logger {
+  /** Written only when `HA_debug` is set and not 0. */
   debug(msg: string): void;
+  /** Normal progress (`ocf_log info`). */
   info(msg: string): void;
+  /** Something odd that the agent handled (`ocf_log warn`). */
   warn(msg: string): void;
+  /** A failure (`ocf_log err`); the exit reason is logged this way too when logging to a file or syslog. */
   error(msg: string): void;
+  /** A failure that needs a human now (`ocf_log crit`). */
   crit(msg: string): void;
   /** Writes a trace line when `OCF_TRACE_RA` is true (to `OCF_TRACE_FILE`, else stderr). */
   trace(msg: string): void;
@@ -38,6 +44,8 @@ export interface LoggerOptions {
   /** True when stdout is a terminal: then logs go to stderr only, as `ocf_log` does. */
   tty?: boolean;
   now?: () => Date;
+  /** Values (private parameters) replaced by `***` in every line written. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -80,7 +88,7 @@ export function createLogger(opts: LoggerOptions): Logger {
 
   const emit = (level: LogLevel, msg: string) => {
     if (level === 'debug' && !debugOn) return;
-    const text = `${PREFIX[level]}: ${msg}`;
+    const text = `${PREFIX[level]}: ${redact(msg, opts.secrets)}`;
     if (opts.tty) {
       opts.writeStderr(`${stamp(now())}${text}\n`);
       return;
@@ -99,7 +107,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     crit: (m) => emit('crit', m),
     trace: (m) => {
       if (!traceOn) return;
-      const line = `+ ${tag} ${m}\n`;
+      const line = `+ ${tag} ${redact(m, opts.secrets)}\n`;
       if (traceFile) append(traceFile, line);
       else opts.writeStderr(line);
     },

@@ -5,7 +5,8 @@ import { parseOcfBoolean } from './words';
 /**
  * Reads the declared parameters from `OCF_RESKEY_<name>` variables and converts each to its kind.
  * A value that cannot be converted is kept as its raw string, so the schema check reports it.
- * Unset and empty variables count as absent (like `${OCF_RESKEY_x:-default}` in shell agents).
+ * Unset and empty variables count as absent (like `${OCF_RESKEY_x:-default}` in shell agents),
+ * except an empty value of a `nonEmpty` string, which is kept so the schema rejects it.
  *
  * @returns `values` (parsed, no defaults yet) and `raw` (the exact strings, for error messages)
  */
@@ -17,7 +18,7 @@ export function readParams(
   const raw: Record<string, string> = {};
   for (const [name, spec] of Object.entries(params)) {
     const text = env[`OCF_RESKEY_${name}`];
-    if (text === undefined || text === '') continue;
+    if (text === undefined || (text === '' && !(spec.type === 'string' && spec.nonEmpty))) continue;
     raw[name] = text;
     values[name] = convert(spec, text);
   }

@@ -14,10 +14,15 @@ export interface ParamBase {
   reloadable?: boolean;
   /** Kept for compatibility only; optionally names its replacement. */
   deprecated?: boolean | { replacedWith?: string; desc?: string };
-  /** Pacemaker extension: keep the value out of the "secure" digest and out of logs. */
+  /**
+   * A secret (password, token): its value is written as `***` in logs, traces, exit reasons and
+   * command errors, and its `OCF_RESKEY_<name>` is not passed to the commands the agent runs
+   * (pass it explicitly with `ctx.exec(..., { env: { NAME: ctx.params.x } })` where one needs it).
+   */
   private?: boolean;
 }
 
+/** A string parameter (`content type="string"`), optionally with a `pattern` and `nonEmpty`. */
 export interface StringParam extends ParamBase {
   type: 'string';
   default?: string;
@@ -27,6 +32,7 @@ export interface StringParam extends ParamBase {
   nonEmpty?: boolean;
 }
 
+/** An integer parameter, optionally bounded by `min` and `max` (inclusive). */
 export interface IntegerParam extends ParamBase {
   type: 'integer';
   default?: number;
@@ -40,6 +46,7 @@ export interface BooleanParam extends ParamBase {
   default?: boolean;
 }
 
+/** One of a fixed list of words (OCF 1.1 `content type="select"`; a string with the list in portable meta-data). */
 export interface SelectParam<O extends string = string> extends ParamBase {
   type: 'select';
   options: readonly O[];
@@ -55,7 +62,9 @@ export interface DurationParam extends ParamBase {
   minMs?: number;
 }
 
+/** The declaration of one parameter: its kind (`type`), descriptions, flags and default. */
 export type ParamSpec = StringParam | IntegerParam | BooleanParam | SelectParam | DurationParam;
+/** An agent's parameter declarations by name (the `params` of `defineAgent`). */
 export type ParamSpecs = Record<string, ParamSpec>;
 
 /** The TypeScript type of one parameter's parsed value. */

@@ -157,6 +157,41 @@ describe('execute: dispatch and exit codes', () => {
     expect(r.exitReason).toBe('start did not complete within 1.5s (CRM_meta_timeout); status: stopped');
   });
 
+  /** An agent whose start goes through the given file contents, one every 150 ms. */
+  function phasedAgent(phases: string[]) {
+    return defineAgent({
+      name: 'Phased',
+      version: '1',
+      shortdesc: 'phases',
+      longdesc: 'phases',
+      params: { file: { type: 'string', shortdesc: 'File', required: true, pattern: '^/' } },
+      status: (ctx) => {
+        const text = existsSync(ctx.params.file) ? readFileSync(ctx.params.file, 'utf8') : '';
+        if (text === 'died') return failed('the daemon exited with status 2', { final: true });
+        if (text === 'not answering') return failed('not answering yet');
+        return text === 'ok' ? 'running' : 'stopped';
+      },
+      actions: {
+        start(ctx) {
+          for (const [i, p] of phases.entries()) setTimeout(() => writeFileSync(ctx.params.file, p), 150 * (i + 1));
+        },
+        stop(ctx) {
+          rmSync(ctx.params.file, { force: true });
+        },
+      },
+    });
+  }
+
+  it('ends a start at once with the reason of a final failure instead of waiting out the timeout', async () => {
+    const r = await runAction(phasedAgent(['died']), 'start', { params: { file: join(dir, 'died') }, timeoutMs: 3_600_000 });
+    expect([r.rc, r.exitReason]).toEqual([1, 'the daemon exited with status 2']);
+  });
+
+  it('keeps waiting through a failure that is not final (a daemon still coming up)', async () => {
+    const r = await runAction(phasedAgent(['not answering', 'ok']), 'start', { params: { file: join(dir, 'slow') }, timeoutMs: 60_000 });
+    expect([r.rc, r.exitReason]).toEqual([0, undefined]);
+  });
+
   it('honours a CRM_meta_timeout beyond Node timer limit (2^32 ms) instead of failing at once', async () => {
     const r = await runAction(fileAgent({ delayMs: 300 }), 'start', { params: { file: join(dir, 'slow') }, timeoutMs: 2 ** 32 });
     expect([r.rc, r.exitReason]).toEqual([0, undefined]);

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../log/logger';
 import { metaData, usage } from '../metadata/metadata';
 import { compileValidator } from '../params/compile';
 import { readParams, withDefaults } from '../params/parse';
+import { privateParams, redact } from '../params/private';
 import type { ParamSpecs, ParamValues } from '../params/types';
 import { describeIssues, type ValidateFn } from '../params/validate';
 import { describeState, type State, stateName } from '../state';
@@ -15,16 +16,22 @@ import { haveBinary } from './binaries';
 import { deadlineMargin, MAX_TIMER_MS, pollDelays, sleep } from './deadline';
 
 /** One invocation of an agent: the action, the environment, and where output goes. */
+/** One run of an agent as {@link execute} sees it: the action, the environment and where output goes. */
 export interface Invocation {
+  /** The action (argv[2] of the executable); undefined prints usage and returns 3. */
   action: string | undefined;
+  /** The environment (`OCF_RESKEY_*`, `OCF_RESKEY_CRM_meta_*`, `HA_*` ...). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Writes to the agent's stdout (meta-data, usage). */
   stdout(text: string): void;
+  /** Writes to the agent's stderr (logs, the exit-reason line). */
   stderr(text: string): void;
   /** stdout is a terminal (logs then go to stderr only). */
   tty?: boolean;
   pid?: number;
 }
 
+/** Options of {@link execute}. */
 export interface ExecuteOptions {
   /** A precompiled (standalone) validator; compiled from the schema with ajv when absent. */
   validate?: ValidateFn;
@@ -62,7 +69,10 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
   const { env } = inv;
   const requested = inv.action;
   const prefix = env.OCF_EXIT_REASON_PREFIX || EXIT_REASON_PREFIX;
-  const reasonLine = (reason: string) => inv.stderr(`${prefix}${oneLine(reason).slice(0, EXIT_REASON_MAX)}\n`);
+  // Private parameters' values never reach an exit reason, a log line or a child's environment.
+  const { values, raw } = readParams(agent.params, env);
+  const hidden = privateParams(agent.params, raw);
+  const reasonLine = (reason: string) => inv.stderr(`${prefix}${oneLine(redact(reason, hidden.values)).slice(0, EXIT_REASON_MAX)}\n`);
 
   if (requested === undefined || requested === '') {
     inv.stderr(usage(agent));
@@ -107,6 +117,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
     env,
     tag: `${type}(${instance})[${inv.pid ?? process.pid}]`,
     writeStderr: inv.stderr,
+    secrets: hidden.values,
     ...(inv.tty !== undefined ? { tty: inv.tty } : {}),
   });
   const fileLogging = Boolean(env.HA_LOGFILE || (env.HA_LOGFACILITY && env.HA_LOGFACILITY !== 'none'));
@@ -121,7 +132,6 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
   log.trace(`${action} start (timeout ${meta.timeoutMs} ms${meta.probe ? ', probe' : ''})`);
 
   try {
-    const { values, raw } = readParams(agent.params, env);
     const validate = options.validate ?? (await compileValidator(agent.schema));
     const valid = validate(values);
     const issues = valid ? [] : describeIssues(agent.params, validate, raw);
@@ -139,7 +149,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
       remainingMs: () => Math.max(0, deadline - Date.now()),
       sleep: (ms) => sleep(ms, controller.signal),
       log,
-      exec: createExec({ env, signal: controller.signal, log }),
+      exec: createExec({ env, signal: controller.signal, log, secrets: hidden.values, hiddenEnv: hidden.envNames }),
       haveBinary: (name) => haveBinary(name, env),
       requireBinary: (name) => {
         if (!haveBinary(name, env)) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${name}`);
@@ -151,9 +161,12 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
       lastState = await agent.status(ctx);
       return lastState;
     };
-    const waitFor = async (want: (s: State) => boolean): Promise<void> => {
+    /** Polls status() until `want`; towards running, a final failure ends the wait at once. */
+    const waitFor = async (want: (s: State) => boolean, upward = true): Promise<void> => {
       for (const delay of pollDelays()) {
-        if (want(await status())) return;
+        const s = await status();
+        if (want(s)) return;
+        if (upward && typeof s !== 'string' && s.state === 'failed' && s.final) throw new OcfError(OCF.ERR_GENERIC, s.reason);
         await ctx.sleep(delay);
       }
     };
@@ -169,7 +182,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
       }
       if (stateName(s) === 'stopped') return finish(OCF.SUCCESS);
       await agent.actions.stop(ctx);
-      await waitFor((x) => stateName(x) === 'stopped');
+      await waitFor((x) => stateName(x) === 'stopped', false);
       return finish(OCF.SUCCESS);
     };
 
@@ -223,7 +236,7 @@ export async function execute<P extends ParamSpecs>(typedAgent: Agent<P>, inv: I
         case 'stop': {
           if (stateName(await status()) === 'stopped') return finish(OCF.SUCCESS);
           await a.stop(ctx);
-          await waitFor((x) => stateName(x) === 'stopped');
+          await waitFor((x) => stateName(x) === 'stopped', false);
           return finish(OCF.SUCCESS);
         }
         case 'promote': {

@@ -16,6 +16,7 @@ export interface ActionResult {
   exitReason: string | undefined;
 }
 
+/** How {@link runAction} and {@link runExecutable} run an action: parameters, environment, timeout. */
 export interface RunActionOptions {
   /** Parameters, set as `OCF_RESKEY_<name>`. */
   params?: Record<string, string>;

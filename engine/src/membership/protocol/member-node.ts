@@ -171,6 +171,9 @@ export class MemberNode<C, O> {
       case 'fenced':
         this.#onFenced(ev.target, ev.ok);
         break;
+      case 'app':
+        this.#sendApp(ev.to, ev.body);
+        break;
     }
     return this.#finish(ev.now);
   }
@@ -370,7 +373,21 @@ export class MemberNode<C, O> {
       case 'release':
         if (this.#role === 'member' && p.name === this.#following) this.#seek(now, `${p.name} stepped down as DC`);
         break;
+      case 'app':
+        // From my DC in the term I joined, or to me as DC from a member of my term.
+        if (fromMyDc || (dc && compareTerm(m.term, dc.term) === 0 && dc.joined.has(p.name)))
+          this.#emit({ type: 'deliver', from: p.name, body: m.body });
+        break;
     }
+  }
+
+  #sendApp(to: string, body: unknown): void {
+    if (to === 'dc') {
+      if (this.#role === 'member' && this.#joinedTerm) this.#send(this.#following!, { t: 'app', term: this.#joinedTerm, body });
+      return;
+    }
+    const dc = this.#dc;
+    if (dc?.joined.has(to)) this.#send(to, { t: 'app', term: dc.term, body });
   }
 
   // ---- roles ----

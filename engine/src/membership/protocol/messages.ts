@@ -35,7 +35,9 @@ export type ProtocolMsg<C, O> =
   | { t: 'updated'; id: string; ok: boolean; error?: string }
   | { t: 'op'; term: Term; rsc: string; action: 'start' | 'stop' }
   | { t: 'status'; term: Term; running: string[] }
-  | { t: 'release'; term: Term };
+  | { t: 'release'; term: Term }
+  /** An application message (the node daemon's controller traffic) between a DC and its members. */
+  | { t: 'app'; term: Term; body: unknown };
 
 /** What travels in a frame: a heartbeat, a channel message, or a channel acknowledgement. */
 export type Body<C, O> =
@@ -68,7 +70,12 @@ export type NodeEvent<O> =
   | { type: 'wake'; now: number }
   | { type: 'update'; now: number; id: string; op: O }
   | { type: 'opDone'; now: number; rsc: string; action: 'start' | 'stop'; ok: boolean }
-  | { type: 'fenced'; now: number; target: string; ok: boolean };
+  | { type: 'fenced'; now: number; target: string; ok: boolean }
+  /**
+   * Sends an application message reliably: from a DC to one of its members, or from a member to
+   * its DC (`to: 'dc'`). Dropped when that relation does not hold (no DC, not a member).
+   */
+  | { type: 'app'; now: number; to: string | 'dc'; body: unknown };
 
 /** What a node persists (synchronously, before the effects after it): survives restarts. */
 export interface Persisted<C> {
@@ -86,4 +93,6 @@ export type Effect<C> =
   | { type: 'updated'; id: string; ok: boolean; error?: string }
   | { type: 'runOp'; rsc: string; action: 'start' | 'stop' }
   | { type: 'fence'; target: string }
-  | { type: 'changed'; what: 'membership' | 'dc' | 'quorum' | 'cib' };
+  | { type: 'changed'; what: 'membership' | 'dc' | 'quorum' | 'cib' }
+  /** An application message arrived: from this node's DC, or (on a DC) from one of its members. */
+  | { type: 'deliver'; from: string; body: unknown };

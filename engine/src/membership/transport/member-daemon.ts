@@ -24,12 +24,20 @@ export interface MemberDaemonOptions<C, O> {
   /** Fences a node (resolves to success). */
   fence?: (target: string) => Promise<boolean>;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** The state of a node that never ran (default: generation 0, an empty copy of `emptyContent`). */
+  fresh?: () => Persisted<C>;
+  /** An application message from this node's DC, or (on a DC) from a member. */
+  onDeliver?: (from: string, body: unknown) => void;
+  /** Called after every batch of effects that changed membership, the DC, quorum or the CIB copy. */
+  onChange?: (what: ReadonlySet<'membership' | 'dc' | 'quorum' | 'cib'>) => void;
 }
 
 /** A running member: its view, CIB updates through the DC, and stop. */
 export interface MemberDaemon<C, O> {
   view(): NodeView<C>;
   update(op: O): Promise<void>;
+  /** Sends an application message: to a member (from a DC), or to the DC (`'dc'`, from a member). */
+  send(to: string | 'dc', body: unknown): void;
   links: Link[];
   stop(): Promise<void>;
 }
@@ -52,7 +60,7 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
     throw new Error(`node name "${o.name}" is not in the configuration's node list (${cfg.nodes.join(', ')})`);
   const stateFile = join(o.stateDir, 'membership.json');
   const statusFile = join(o.stateDir, 'status.json');
-  const persisted: Persisted<C> = readPersisted<C>(stateFile) ?? MemberNode.fresh(o.emptyContent);
+  const persisted: Persisted<C> = readPersisted<C>(stateFile) ?? (o.fresh ? o.fresh() : MemberNode.fresh(o.emptyContent));
   const t0 = performance.now();
   const clock = () => Math.round(performance.now() - t0);
   let node: MemberNode<C, O> | null = null;
@@ -67,6 +75,8 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
   const linksCount = new Set(cfg.media.map((m) => (m.kind === 'ucast' ? `ucast ${m.interface}` : JSON.stringify(m)))).size;
 
   const perform = (effects: Effect<C>[]) => {
+    const changed = new Set<'membership' | 'dc' | 'quorum' | 'cib'>();
+    const delivered: { from: string; body: unknown }[] = [];
     for (const e of effects) {
       switch (e.type) {
         case 'send':
@@ -112,15 +122,23 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
           );
           break;
         case 'changed':
+          changed.add(e.what);
+          break;
+        case 'deliver':
+          delivered.push(e);
           break;
       }
     }
     const status = JSON.stringify(node!.view(clock()));
     if (status !== lastStatus || clock() - lastStatusAt > 1000) {
+      // Quorum also changes with time alone (a lease running out): the view tells.
+      if (status !== lastStatus) changed.add('quorum');
       lastStatus = status;
       lastStatusAt = clock();
       writeJsonAtomic(statusFile, { ...JSON.parse(status), io, pid: process.pid });
     }
+    if (changed.size > 0) o.onChange?.(changed);
+    for (const d of delivered) o.onDeliver?.(d.from, d.body);
   };
   const step = (ev: Parameters<MemberNode<C, O>['step']>[0]) => {
     if (!stopped && node) perform(node.step(ev));
@@ -163,6 +181,7 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
   return {
     links,
     view: () => node!.view(clock()),
+    send: (to, body) => step({ type: 'app', now: clock(), to, body }),
     update: (op) =>
       new Promise<void>((resolve, reject) => {
         const id = `${o.name}-${process.pid}-${++nextId}`;

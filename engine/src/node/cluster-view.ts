@@ -1,0 +1,96 @@
+/**
+ * What a node daemon in a cluster derives from its membership view, as pure functions: whether
+ * its controller runs (only the DC's does), the node states the DC's controller is told
+ * (joined/lost), the status section a new DC starts from, and the application messages the
+ * daemons exchange over the membership's authenticated channel.
+ */
+import type { Cib } from '../core/cib-model.js';
+import { unpack } from '../core/unpack.js';
+import type { OpOutcome } from '../crmd/controller.js';
+import type { ExecAction } from '../crmd/exec-graph.js';
+import { clearNode, setLost, setMembership } from '../crmd/status.js';
+import type { AdminRequest } from './admin-protocol.js';
+
+/** The part of the membership's view these functions read. */
+export interface MembershipView {
+  role: 'seeking' | 'member' | 'dc';
+  dc: string | null;
+  phase: 'collecting' | 'fetching' | 'syncing' | 'stable' | null;
+  quorate: boolean;
+  /** DC only: joined members, self included. */
+  members: string[];
+}
+
+/** Messages between the daemons (carried by the membership, authenticated, in order). */
+export type ClusterMsg =
+  /** DC → member: run an action of the transition on your executor, report with `tag`. */
+  | { k: 'exec'; tag: string; action: ExecAction }
+  /** DC → member: cancel a recurring op. */
+  | { k: 'cancel'; rsc: string; task: string; intervalMs: number }
+  /** DC → member: the DC's status section (lrm history of every node, node states) to show. */
+  | { k: 'status'; xml: string; haveQuorum: string; dcUuid: string }
+  /** member → DC: the result of an action. */
+  | { k: 'result'; tag: string; outcome: OpOutcome }
+  /** member → DC: the node's committed attributes (attrd), the whole set. */
+  | { k: 'attrs'; values: Record<string, string> }
+  /** member → DC: an admin request the DC carries out (cleanup: the status is the DC's). */
+  | { k: 'admin'; req: Extract<AdminRequest, { op: 'resource' }> };
+
+/** Whether `body` looks like a {@link ClusterMsg} (it was authenticated: this guards against version skew, not attacks). */
+export function isClusterMsg(body: unknown): body is ClusterMsg {
+  const k = (body as { k?: unknown } | null)?.k;
+  return typeof k === 'string' && ['exec', 'cancel', 'status', 'result', 'attrs', 'admin'].includes(k);
+}
+
+/**
+ * Whether this node's controller runs: only on a DC. It starts once the join is complete and the
+ * partition has quorum, and keeps running while the node stays DC (quorum lost or not: the
+ * scheduler applies `no-quorum-policy`). A DC that gets no quorum within `graceMs` of its
+ * election (a partition too small: members would have joined within a few keepalives) starts it
+ * anyway, so that `no-quorum-policy` applies to what runs on its side. A member or a node
+ * between two DCs never runs one.
+ *
+ * @example
+ * runsController(view, { running: false, dcForMs: 0, graceMs: 1000 })
+ */
+export function runsController(v: MembershipView, o: { running: boolean; dcForMs: number; graceMs: number }): boolean {
+  if (v.role !== 'dc') return false;
+  // The join completes before quorum (members' acknowledgements grant it): wait for both.
+  return (v.phase === 'stable' && v.quorate) || o.running || (!v.quorate && o.dcForMs >= o.graceMs);
+}
+
+export type MemberState = 'joined' | 'lost';
+
+/** Every configured node but `self`: joined when in the DC's membership, else lost. */
+export function memberStates(v: MembershipView, nodes: readonly string[], self: string): Map<string, MemberState> {
+  const out = new Map<string, MemberState>();
+  for (const n of nodes) if (n !== self) out.set(n, v.members.includes(n) ? 'joined' : 'lost');
+  return out;
+}
+
+/** The nodes whose state changed from `prev` to `next`. */
+export function memberChanges(
+  prev: ReadonlyMap<string, MemberState>,
+  next: ReadonlyMap<string, MemberState>,
+): { node: string; state: MemberState }[] {
+  const out: { node: string; state: MemberState }[] = [];
+  for (const [node, state] of next) if (prev.get(node) !== state) out.push({ node, state });
+  return out;
+}
+
+/**
+ * The status a new DC's controller starts from: the members' history erased (they are probed
+ * again, as Pacemaker erases a joining node's history), the others lost (their history kept: with
+ * fencing it says what may still run there).
+ */
+export function dcStartStatus(cib: Cib, states: ReadonlyMap<string, MemberState>): Cib {
+  let out = cib;
+  for (const [node, state] of states) out = state === 'joined' ? setMembership(clearNode(out, node), node, true) : setLost(out, node);
+  return out;
+}
+
+/** The resources (history names) active on `node` according to `cib`. */
+export function activeOn(cib: Cib, node: string, nowS: number): string[] {
+  const ws = unpack(cib, nowS);
+  return ws.primitives.filter((p) => p.runningOn.some((n) => n.uname === node)).map((p) => p.id);
+}

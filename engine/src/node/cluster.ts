@@ -1,0 +1,369 @@
+/**
+ * The node daemon as a member of a cluster: the thin I/O shell between the membership
+ * (engine/src/membership: heartbeats, DC election, replication of the configuration, quorum) and
+ * the node's CIB store, executor, attrd and controller (engine/src/crmd).
+ *
+ * - Every node runs the membership; the replicated document is the CIB without its status. A
+ *   configuration write on any node goes to the DC, which applies it and replicates it; each node
+ *   takes its DC's copy into its own store (`CibStore.adopt`).
+ * - Only the DC runs the controller (scheduler and transitions). Actions for other nodes travel to
+ *   their executors as authenticated messages; results come back the same way and land in the DC's
+ *   status section, which the DC sends to its members so `ocfkit status` answers the same
+ *   everywhere.
+ * - Membership feeds the DC's controller: node joined/lost (online/offline, unclean with fencing)
+ *   and quorum (`have-quorum`, hence `no-quorum-policy`).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatVersion } from '../cib/store-version.js';
+import { parseXml, serializeXml } from '../cib/xml-tree.js';
+import { unpack } from '../core/unpack.js';
+import type { ControllerEvent } from '../crmd/controller.js';
+import { outcomeOf, type RunningController, runOnExecutor, startController } from '../crmd/shell.js';
+import type { OpResult } from '../lrmd/types.js';
+import { loadClusterConfig } from '../membership/config/load.js';
+import { type MemberDaemon, startMemberDaemon } from '../membership/transport/member-daemon.js';
+import { handleAdmin } from './admin-handlers.js';
+import type { AdminRequest, AdminResponse } from './admin-protocol.js';
+import {
+  activeOn,
+  type ClusterMsg,
+  dcStartStatus,
+  isClusterMsg,
+  type MemberState,
+  memberChanges,
+  memberStates,
+  runsController,
+} from './cluster-view.js';
+import { applyClusterWrite, type ClusterContent, type ConfigWrite, contentOf } from './config-writes.js';
+import type { Controller, ControllerContext } from './controller.js';
+
+/** Whether `configDir` configures a cluster (Heartbeat's ha.cf, or ocfkit's cluster.json). */
+export function clusterConfigured(configDir: string): boolean {
+  return existsSync(join(configDir, 'ha.cf')) || existsSync(join(configDir, 'cluster.json'));
+}
+
+/** The cluster's controller slot, plus what the admin socket needs. */
+export interface ClusterController extends Controller {
+  admin: {
+    write(req: ConfigWrite, messages: string[]): Promise<AdminResponse>;
+    cleanup(req: Extract<AdminRequest, { op: 'resource' }>): Promise<AdminResponse> | undefined;
+  };
+}
+
+/** How long a stopping node waits for the DC to move its resources away. */
+const SHUTDOWN_WAIT_MS = 120_000;
+
+/**
+ * Makes the node daemon a cluster member (see the file comment). `ctx.stateDir/membership` holds
+ * the membership's state (generation, promised term, the replicated copy; 0600).
+ *
+ * @example
+ * const controller = await startClusterController({ ...context, configDir: '/etc/ha.d' });
+ */
+export async function startClusterController(ctx: ControllerContext & { configDir: string }): Promise<ClusterController> {
+  const { store, executor, attrd, nodeName } = ctx;
+  const log = ctx.log.child('cluster');
+  const { nodes, keepaliveMs, deadtimeMs } = loadClusterConfig(ctx.configDir).config;
+  let quorumTimer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  let dcSince: number | null = null;
+  let member: MemberDaemon<ClusterContent, ConfigWrite> | undefined;
+  let dc: RunningController | undefined;
+  let states = new Map<string, MemberState>();
+  let quorate: boolean | undefined;
+  let adopted = '';
+  let lastDc: string | null | undefined;
+  let closed = false;
+  let pushTimer: NodeJS.Timeout | undefined;
+  const remoteAttrs = new Map<string, Record<string, string>>();
+  const injectedAttrs = new Map<string, Record<string, string>>();
+
+  const nowS = () => Math.floor(Date.now() / 1000);
+  const active = (rsc: string): string[] => {
+    const r = unpack(store.model(), nowS()).byId.get(rsc);
+    return r ? [...new Set(r.runningOn.map((n) => n.uname))] : [];
+  };
+  // A shutdown requested before a restart is over (Pacemaker's controller clears it at start too).
+  if (attrd.committed(nodeName).shutdown !== undefined) attrd.update('shutdown', null, { node: nodeName });
+
+  const send = (to: string | 'dc', msg: ClusterMsg) => member?.send(to, msg);
+
+  /** A member's attributes into the DC's controller (only what changed). */
+  const injectAttrs = (node: string) => {
+    if (!dc) return;
+    const now = remoteAttrs.get(node) ?? {};
+    const before = injectedAttrs.get(node) ?? {};
+    for (const [name, value] of Object.entries(now))
+      if (before[name] !== value) dc.inject({ type: 'attr-changed', now: 0, node, name, value });
+    for (const name of Object.keys(before)) if (!(name in now)) dc.inject({ type: 'attr-changed', now: 0, node, name });
+    injectedAttrs.set(node, { ...now });
+  };
+
+  /** The DC's status section to its members (coalesced: at most one message per node per tick). */
+  const pushStatus = () => {
+    if (pushTimer || !dc) return;
+    pushTimer = setTimeout(() => {
+      pushTimer = undefined;
+      if (!dc || !member) return;
+      const root = store.snapshot();
+      const status = root.children.find((c) => c.name === 'status');
+      const msg: ClusterMsg = {
+        k: 'status',
+        xml: serializeXml(status ?? { name: 'status', attrs: {}, children: [] }),
+        haveQuorum: root.attrs['have-quorum'] ?? '0',
+        dcUuid: root.attrs['dc-uuid'] ?? '',
+      };
+      for (const n of member.view().members) if (n !== nodeName) send(n, msg);
+    }, 20);
+  };
+  const offStore = store.subscribe((c) => {
+    if (dc && !c.configChanged) pushStatus();
+  });
+
+  const startDc = (next: Map<string, MemberState>, q: boolean) => {
+    // The controller starts from the members' history erased (re-probed) and the others lost.
+    const start = dcStartStatus(store.model(), next);
+    store.writeStatus({ ...start, attrs: { ...start.attrs, 'have-quorum': q ? '1' : '0' } }, 'cluster');
+    injectedAttrs.clear();
+    dc = startController({
+      store,
+      executor,
+      attrd,
+      nodeName,
+      stateDir: ctx.stateDir,
+      log: ctx.log.child('controller'),
+      quorate: q,
+      remote: {
+        run: (tag, action) => send(action.node, { k: 'exec', tag, action }),
+        cancel: (node, rsc, task, intervalMs) => send(node, { k: 'cancel', rsc, task, intervalMs }),
+      },
+    });
+    states = next;
+    quorate = q;
+    for (const [n, s] of next) if (s === 'joined') injectAttrs(n);
+    log.info(
+      `this node is the DC: controller started (${[...next].map(([n, s]) => `${n} ${s}`).join(', ') || 'no other node'}, ${q ? 'with' : 'WITHOUT'} quorum)`,
+    );
+    pushStatus();
+  };
+
+  const reconcile = () => {
+    if (!member || closed) return;
+    const v = member.view();
+    // The replicated configuration into this node's store.
+    const key = JSON.stringify([v.copy.term, v.copy.version]);
+    if (key !== adopted) {
+      adopted = key;
+      try {
+        const change = store.adopt(v.copy.content.xml, 'cluster');
+        if (change) log.info(`CIB ${formatVersion(change.version)} taken from the cluster`);
+      } catch (err) {
+        log.error(`the cluster's CIB copy was refused: ${(err as Error).message}`);
+      }
+    }
+    if (v.role !== 'dc') {
+      dcSince = null;
+      clearTimeout(graceTimer);
+      graceTimer = undefined;
+    } else if (dcSince === null) {
+      dcSince = performance.now();
+      graceTimer = setTimeout(() => {
+        graceTimer = undefined;
+        reconcile();
+      }, deadtimeMs + 1);
+    }
+    const dcForMs = dcSince === null ? 0 : performance.now() - dcSince;
+    if (runsController(v, { running: dc !== undefined, dcForMs, graceMs: deadtimeMs })) {
+      const next = memberStates(v, nodes, nodeName);
+      if (!dc) startDc(next, v.quorate);
+      else {
+        const running = dc;
+        for (const c of memberChanges(states, next)) {
+          log.info(`node ${c.node} ${c.state === 'joined' ? 'joined' : 'lost'}`);
+          running.inject({ type: 'member-changed', now: 0, node: c.node, state: c.state });
+          injectedAttrs.delete(c.node);
+          if (c.state === 'joined') injectAttrs(c.node);
+        }
+        states = next;
+        if (v.quorate === quorate) {
+          clearTimeout(quorumTimer);
+          quorumTimer = undefined;
+        } else if (v.quorate) setQuorum(true);
+        // A loss is acted on when it lasts a keepalive: a late acknowledgement on a busy host
+        // must not stop resources (the lease leaves 2 keepalives before another DC can exist).
+        else
+          quorumTimer ??= setTimeout(() => {
+            quorumTimer = undefined;
+            if (member && !member.view().quorate) setQuorum(false);
+          }, keepaliveMs);
+      }
+    } else if (dc) {
+      clearTimeout(quorumTimer);
+      quorumTimer = undefined;
+      // Resources keep running where they are; the next DC probes them.
+      dc.close();
+      dc = undefined;
+      log.info(`no longer the DC's controller (role ${v.role}${v.dc ? `, DC ${v.dc}` : ''}): controller stopped, resources left running`);
+    }
+    if (v.dc !== lastDc) {
+      lastDc = v.dc;
+      if (v.role === 'member') sendAttrs();
+      if (v.dc === null)
+        store.updateStatus((_s, attrs) => {
+          attrs['have-quorum'] = '0';
+          delete attrs['dc-uuid'];
+        }, 'cluster');
+    }
+  };
+
+  const setQuorum = (q: boolean) => {
+    clearTimeout(quorumTimer);
+    quorumTimer = undefined;
+    if (!dc || q === quorate) return;
+    quorate = q;
+    log.info(`quorum ${q ? 'gained' : 'lost'}`);
+    dc.inject({ type: 'quorum-changed', now: 0, quorate: q });
+  };
+
+  const sendAttrs = () => send('dc', { k: 'attrs', values: attrd.committed(nodeName) });
+
+  const reportResult = (tag: string, outcome: Extract<ControllerEvent, { type: 'op-result' }>['outcome']) => {
+    if (dc) dc.inject({ type: 'op-result', now: 0, tag, outcome });
+    else send('dc', { k: 'result', tag, outcome });
+  };
+
+  const deliver = (from: string, body: unknown) => {
+    if (closed || !isClusterMsg(body)) return;
+    switch (body.k) {
+      case 'exec':
+        runOnExecutor(executor, body.tag, body.action, (tag, rc, opStatus, exitReason) =>
+          setImmediate(() => reportResult(tag, { rc, opStatus, exitReason })),
+        );
+        break;
+      case 'cancel':
+        void executor.cancel(body.rsc, body.task, body.intervalMs);
+        break;
+      case 'status':
+        if (dc) break;
+        try {
+          const status = parseXml(body.xml);
+          store.updateStatus((s, attrs) => {
+            s.children = status.children;
+            attrs['have-quorum'] = body.haveQuorum;
+            if (body.dcUuid) attrs['dc-uuid'] = body.dcUuid;
+            else delete attrs['dc-uuid'];
+          }, 'cluster');
+        } catch (err) {
+          log.warn(`status from DC ${from} refused: ${(err as Error).message}`);
+        }
+        break;
+      case 'result':
+        dc?.inject({ type: 'op-result', now: 0, tag: body.tag, outcome: body.outcome });
+        break;
+      case 'attrs':
+        remoteAttrs.set(from, body.values);
+        injectAttrs(from);
+        break;
+      case 'admin':
+        if (dc) {
+          try {
+            handleAdmin({ store, attrd, nodeName, controller: 'crmd', poke: (r) => dc?.poke(r) }, body.req);
+          } catch (err) {
+            log.warn(`${body.req.action} ${body.req.rsc} from ${from} failed: ${(err as Error).message}`);
+          }
+        }
+        break;
+    }
+  };
+
+  // Results of the actions this node runs for the DC (the DC's own controller listens itself).
+  const onResult = (r: OpResult) => {
+    if (!dc && r.tag !== undefined) send('dc', { k: 'result', tag: r.tag, outcome: outcomeOf(r) });
+  };
+  executor.on('result', onResult);
+
+  member = await startMemberDaemon<ClusterContent, ConfigWrite>({
+    configDir: ctx.configDir,
+    stateDir: join(ctx.stateDir, 'membership'),
+    name: nodeName,
+    emptyContent: contentOf(store.snapshot()),
+    // A node that never ran offers its own CIB, with its versions: the join picks the newest.
+    fresh: () => {
+      const v = store.version;
+      return {
+        generation: 0,
+        promised: null,
+        copy: { term: null, version: { adminEpoch: v.adminEpoch, epoch: v.epoch, numUpdates: 0 }, content: contentOf(store.snapshot()) },
+      };
+    },
+    apply: (content, req) => {
+      const r = applyClusterWrite(content, req, active, nodeName);
+      return r.ok ? { ok: true, content: r.content } : r;
+    },
+    log: (level, msg) => (level === 'warn' ? log.warn(msg) : level === 'error' ? log.error(msg) : log.info(msg)),
+    onChange: () => reconcile(),
+    onDeliver: deliver,
+  });
+  reconcile();
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(pushTimer);
+    clearTimeout(quorumTimer);
+    clearTimeout(graceTimer);
+    offStore();
+    executor.off('result', onResult);
+    dc?.close();
+    dc = undefined;
+    void member?.stop();
+  };
+
+  return {
+    poke(reason) {
+      if (dc) dc.poke(reason);
+      else if (member?.view().role === 'member') sendAttrs();
+      else log.debug(`not the DC: ${reason}`);
+    },
+    async shutdown() {
+      if (closed) return;
+      // Pacemaker's way: the `shutdown` node attribute; the DC moves this node's resources away.
+      attrd.update('shutdown', String(nowS()), { node: nodeName });
+      const t0 = Date.now();
+      for (;;) {
+        const left = activeOn(store.model(), nodeName, nowS());
+        if (left.length === 0) break;
+        if (!member || member.view().dc === null) {
+          log.warn(`stopping without a DC: ${left.join(', ')} left as they are`);
+          break;
+        }
+        if (Date.now() - t0 > SHUTDOWN_WAIT_MS) {
+          log.warn(`the DC did not stop ${left.join(', ')} within ${SHUTDOWN_WAIT_MS / 1000} s: leaving`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      close();
+    },
+    close,
+    admin: {
+      async write(req, messages) {
+        if (!member) throw new Error('the cluster membership is not running');
+        await member.update(req);
+        return { ok: true, changed: true, messages, version: formatVersion(store.version) };
+      },
+      cleanup(req) {
+        if (dc || !member) return undefined;
+        if (member.view().role !== 'member')
+          return Promise.resolve({ ok: false, error: 'no DC: this node is not a member of a partition' });
+        send('dc', { k: 'admin', req });
+        return Promise.resolve({
+          ok: true,
+          messages: [`Cleanup of ${req.rsc} sent to the DC ${member.view().dc}`],
+          version: formatVersion(store.version),
+        });
+      },
+    },
+  };
+}

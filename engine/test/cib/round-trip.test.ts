@@ -1,0 +1,109 @@
+/**
+ * The CIB model keeps what it does not model: read → write of a cib.xml with utilization,
+ * resource sets, a bundle, a template, a ticket, tags, alerts and unknown attributes gives the
+ * same document back; the scheduler leaves those parts alone and says so. With
+ * OCFKIT_PACEMAKER_SCHEDULER_XML=DIR (e.g. cts/scheduler/xml of Pacemaker 2.1.5) every input of
+ * DIR is round-tripped too: each comes back unchanged or is refused with a reason.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportCib } from '../../src/cib/export.js';
+import { importCib } from '../../src/cib/import.js';
+import { CibError, parseXml } from '../../src/cib/xml-tree.js';
+import { schedule } from '../../src/core/schedule.js';
+import { firstDifference, roundTrip } from './round-trip.js';
+
+const xml = readFileSync(join(import.meta.dirname, 'fixtures/unmodelled.xml'), 'utf8');
+
+describe('the CIB model keeps what it does not model', () => {
+  it('gives the same document back', () => {
+    expect(roundTrip(xml)).toBeUndefined();
+  });
+
+  it('leaves bundles, templates, sets, tickets and tag or date constraints out of the model, and the scheduler says so', () => {
+    const cib = importCib(xml);
+    expect(cib.resources.map((r) => r.id)).toEqual(['web', 'g', 'ms']);
+    expect(cib.constraints.map((c) => c.id)).toEqual(['loc-web', 'ord']);
+    const result = schedule({ cib, now: 1_800_000_000 });
+    expect(result.warnings).toMatchInlineSnapshot(`
+      [
+        "placement-strategy=balanced is not modelled: resources are placed as with "default", utilization ignored",
+        "tags are not modelled",
+        "<template id="tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
+        "<primitive id="from-tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
+        "<bundle id="httpd-bundle"> is not modelled: left alone (never started, stopped or monitored by this engine)",
+        "<rsc_order id="ord-set"> is ignored: resource sets are not modelled",
+        "<rsc_colocation id="col-set"> is ignored: resource sets are not modelled",
+        "<rsc_colocation id="col-bundle"> is ignored: it names httpd-bundle, which is left alone",
+        "<rsc_ticket id="ticket-web"> is ignored: <rsc_ticket> is not modelled",
+        "<rsc_location id="loc-tag"> is ignored: it names webs, which is left alone",
+        "<rsc_location id="loc-date"> is ignored: date and operation expressions are not modelled",
+      ]
+    `);
+    // Nothing is scheduled for what is left alone.
+    expect(result.graph.actions.filter((a) => a.rsc !== undefined && /httpd|tmpl/.test(a.rsc))).toEqual([]);
+  });
+
+  it('a changed model is written over the source: what it changed is its, the rest is the source', () => {
+    const cib = importCib(xml);
+    const web = cib.resources[0];
+    if (web?.kind !== 'primitive') throw new Error('web is not a primitive');
+    const changed = {
+      ...cib,
+      resources: [
+        { ...web, params: [{ id: 'web-ia', pairs: [{ id: 'web-ia-state', name: 'state', value: '/run/web2' }] }] },
+        ...cib.resources.slice(2),
+      ],
+      constraints: cib.constraints.filter((c) => c.id !== 'loc-web'),
+    };
+    const out = parseXml(exportCib(changed));
+    const config = out.children.find((c) => c.name === 'configuration');
+    const section = (name: string) => config?.children.find((c) => c.name === name);
+    // g is gone (the model dropped it); the template and bundle stay; web keeps its description and utilization.
+    expect(section('resources')?.children.map((r) => `${r.name}:${r.attrs.id}`)).toEqual([
+      'primitive:web',
+      'template:tmpl',
+      'primitive:from-tmpl',
+      'master:ms',
+      'bundle:httpd-bundle',
+    ]);
+    const webOut = section('resources')?.children[0];
+    expect(webOut?.attrs.description).toBe('the web server');
+    expect(webOut?.children.map((c) => c.name)).toEqual(['operations', 'utilization', 'instance_attributes']);
+    expect(webOut?.children[2]?.children[0]?.attrs.value).toBe('/run/web2');
+    // loc-web is gone; the constraints the model ignores stay, in place.
+    expect(section('constraints')?.children.map((c) => c.attrs.id)).toEqual([
+      'ord-set',
+      'col-set',
+      'col-bundle',
+      'ticket-web',
+      'loc-tag',
+      'loc-date',
+      'ord',
+    ]);
+    expect(firstDifference(parseXml(xml), out)).toBe(
+      '/cib/configuration/resources/primitive[@id="web"]/instance_attributes[@id="web-ia"]/nvpair[@id="web-ia-state"] @value: "/run/web" became "/run/web2"',
+    );
+  });
+
+  const suite = process.env.OCFKIT_PACEMAKER_SCHEDULER_XML;
+  it.runIf(suite)('round-trips every input of $OCFKIT_PACEMAKER_SCHEDULER_XML or refuses it with a reason', () => {
+    const dir = suite as string;
+    const outcome = { same: 0, refused: [] as string[], differs: [] as string[] };
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.xml'))) {
+      try {
+        const d = roundTrip(readFileSync(join(dir, f), 'utf8'));
+        if (d === undefined) outcome.same++;
+        else outcome.differs.push(`${f}: ${d}`);
+      } catch (err) {
+        if (!(err instanceof CibError)) throw err;
+        outcome.refused.push(`${f}: ${err.message}`);
+      }
+    }
+    process.stderr.write(
+      `round trip of ${dir}: ${outcome.same} unchanged, ${outcome.refused.length} refused\n${outcome.refused.join('\n')}\n`,
+    );
+    expect(outcome.differs).toEqual([]);
+  });
+});
