@@ -125,6 +125,18 @@ function clone(e: XmlElement): Clone {
   return { kind: 'clone', id: req(e, 'id'), meta, child: inner[0].name === 'group' ? group(inner[0]) : primitive(inner[0]) };
 }
 
+/**
+ * A resource the model reads (true), or one it leaves alone (a bundle, a primitive using a
+ * template...: false). A primitive with neither `class` nor `template` is invalid anywhere (the
+ * Pacemaker schema refuses it too): refused, not kept.
+ */
+function modelledOrRefused(e: XmlElement): boolean {
+  for (const p of [e, ...e.children.flatMap((c) => [c, ...c.children])])
+    if (p.name === 'primitive' && p.attrs.class === undefined && p.attrs.template === undefined)
+      throw new CibError(`${where(p)} is missing required attribute "class" (or a "template")`);
+  return isModelledResource(e);
+}
+
 function resource(e: XmlElement): Resource {
   if (e.name === 'primitive') return primitive(e);
   if (e.name === 'group') return group(e);
@@ -290,7 +302,7 @@ export function importCib(xml: string): Cib {
     attrs: { ...root.attrs },
     crmConfig: (section('crm_config')?.children ?? []).map(nvset),
     nodes: nodes(section('nodes')),
-    resources: (section('resources')?.children ?? []).filter(isModelledResource).map(resource),
+    resources: (section('resources')?.children ?? []).filter(modelledOrRefused).map(resource),
     constraints: (section('constraints')?.children ?? []).filter((c) => unmodelledConstraint(c, leftAlone) === undefined).map(constraint),
     rscDefaults: (section('rsc_defaults')?.children ?? []).map(nvset),
     opDefaults: (section('op_defaults')?.children ?? []).map(nvset),

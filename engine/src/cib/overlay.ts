@@ -39,7 +39,10 @@ const MODEL: Record<string, Spec> = {
   nodes: { attrs: [], children: ['node'] },
   node: { attrs: ['id', 'uname', 'type'], children: ['instance_attributes', 'utilization'] },
   resources: { attrs: [], children: RESOURCE_KIDS },
-  primitive: { attrs: ['id', 'class', 'provider', 'type'], children: ['instance_attributes', 'meta_attributes', 'operations', 'utilization'] },
+  primitive: {
+    attrs: ['id', 'class', 'provider', 'type'],
+    children: ['instance_attributes', 'meta_attributes', 'operations', 'utilization'],
+  },
   operations: { attrs: [], children: ['op'] },
   op: { attrs: 'all', children: ['instance_attributes', 'meta_attributes'] },
   group: { attrs: ['id'], children: ['primitive', 'meta_attributes'] },

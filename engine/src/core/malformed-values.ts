@@ -8,7 +8,7 @@ const SCORE_META: Record<string, string> = {
   'migration-threshold': ' (no threshold)',
 };
 
-function* allResources(rs: Resource[]): Generator<Resource> {
+function* allResources(rs: readonly Resource[]): Generator<Resource> {
   for (const r of rs) {
     yield r;
     if (r.kind === 'group') yield* allResources(r.children);
@@ -16,7 +16,7 @@ function* allResources(rs: Resource[]): Generator<Resource> {
   }
 }
 
-function check(sets: NvSet[], where: string, out: string[]): void {
+function check(sets: readonly NvSet[], where: string, out: string[]): void {
   for (const set of sets)
     for (const nv of set.pairs) {
       const meaning = SCORE_META[nv.name];

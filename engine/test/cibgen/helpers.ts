@@ -24,7 +24,7 @@ export async function gen(...args: string[]): Promise<{ code: number; out: strin
  */
 export function withStatus(xml: string, attrs: Record<string, Record<string, string>>): Cib {
   const cib = importCib(xml);
-  cib.status = cib.nodes.map((n) => ({
+  const status = cib.nodes.map((n) => ({
     id: n.id,
     uname: n.uname,
     attrs: { id: n.id, uname: n.uname, in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member' },
@@ -36,7 +36,7 @@ export function withStatus(xml: string, attrs: Record<string, Record<string, str
     ],
     lrm: [],
   }));
-  return cib;
+  return { ...cib, status };
 }
 
 /**

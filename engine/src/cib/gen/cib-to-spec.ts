@@ -7,7 +7,7 @@ import type { Cib, Expression, NvSet, Primitive, Resource, Rule } from '../../co
 import type { ClusterSpec, Pairs, SpecExpr, SpecPrimitive, SpecResource, SpecRule, SpecSet } from './spec.js';
 import { emptySpec } from './spec.js';
 
-const pairs = (sets: NvSet[]): Pairs => sets.flatMap((s) => s.pairs.map((p): [string, string] => [p.name, p.value]));
+const pairs = (sets: readonly NvSet[]): Pairs => sets.flatMap((s) => s.pairs.map((p): [string, string] => [p.name, p.value]));
 
 function rule(r: Rule, keepId: boolean): SpecRule {
   const exprs = r.terms.map((t): SpecExpr => {
@@ -29,7 +29,7 @@ function rule(r: Rule, keepId: boolean): SpecRule {
   };
 }
 
-const sets = (ss: NvSet[]): SpecSet[] =>
+const sets = (ss: readonly NvSet[]): SpecSet[] =>
   ss.map((s) => ({
     ...(s.score !== undefined ? { score: s.score } : {}),
     ...(s.rule ? { rule: rule(s.rule, false) } : {}),

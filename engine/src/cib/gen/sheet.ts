@@ -167,7 +167,6 @@ class SheetReader {
   /** pm_crmgen warns about full-width (non-ASCII) characters in any cell it reads. */
   private nonAscii(row: CsvRow): undefined {
     row.cells.forEach((c, i) => {
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII is what is allowed
       if (i > TB && /[^\x20-\x7e]/.test(c)) this.warn(`"${c}" has full-width or other non-ASCII characters`, row, i);
     });
     return undefined;

@@ -86,8 +86,7 @@ export function specToCib(spec: ClusterSpec): Cib {
       ops,
     };
     const util = sets(`${p.id}-utilization`, p.utilization);
-    if (util.length > 0) out.utilization = util;
-    return out;
+    return util.length > 0 ? { ...out, utilization: util } : out;
   };
   const resource = (r: SpecResource): Resource => {
     if (r.kind === 'primitive') return primitive(r);
