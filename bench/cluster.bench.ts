@@ -95,8 +95,8 @@ async function realRig(label: string, haCf: string, kills: number): Promise<void
 }
 
 async function nodeDaemons(kills: number): Promise<void> {
-  const { NodeRig, dummyOf } = await import('../engine/test/node/cluster-rig');
-  const c = new NodeRig();
+  const { NodeRig, dummyOf, HA_CF_FAST } = await import('../engine/test/node/cluster-rig');
+  const c = new NodeRig(['n1', 'n2', 'n3'], HA_CF_FAST);
   const nodes = c.nodes;
   try {
     for (const n of nodes) c.start(n);

@@ -1,6 +1,6 @@
 /**
  * Read-only `ip` queries on the monitor path. They run through node's own `spawnSync` rather than
- * `ctx.exec`: the SDK's exec loads zx on first use, and async pipes load node's net/stream
+ * `ctx.exec`: its async pipes load node's net/stream
  * machinery; a monitor that only lists addresses must stay within 2x of `node -e 0`
  * (bench/ipaddr.bench.ts). The guarantees are the same for a short command with no children:
  * argv only (no shell), stdin closed, in the agent's process group, SIGKILLed when the action's

@@ -31,9 +31,9 @@ const params = {
     type: 'string',
     shortdesc: 'Name of the virtual machine',
     longdesc:
-      'Domain name. Default: the name= line of xmfile (unless it holds "%" or whitespace), else the resource id. The guest is always created under this name.',
+      'Domain name. Default: the name= line of xmfile (unless it holds "%" or whitespace, or starts with "-"), else the resource id. The guest is always created under this name. It may not start with "-" (xl would read it as an option).',
     unique: true,
-    pattern: '^[^\\s"\'%]+$',
+    pattern: '^[^\\s"\'%-][^\\s"\'%]*$',
   },
   shutdown_timeout: {
     type: 'string',

@@ -1,6 +1,6 @@
 /**
  * The domain name a Xen config file sets with its `name = "..."` line (xl.cfg(5), xmdomain.cfg(5)),
- * or undefined when there is none or it holds a `%` or whitespace — the heartbeat agent then
+ * or undefined when there is none or it holds a `%` or whitespace or starts with `-` — the heartbeat agent then
  * falls back to the resource id, and so do we.
  *
  * @example
@@ -15,7 +15,8 @@ export function nameFromConfig(text: string): string | undefined {
       .replace(/\s+#.*$/, '')
       .replace(/["']/g, '')
       .trim();
-    if (value === '' || /[%\s]/.test(value)) return undefined;
+    // A name xl would take for an option is not used: the resource id names the guest instead.
+    if (value === '' || /[%\s]/.test(value) || value.startsWith('-')) return undefined;
     return value;
   }
   return undefined;

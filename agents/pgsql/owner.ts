@@ -68,5 +68,7 @@ export async function writableBy(ctx: Ctx, acct: Account, path: string): Promise
     }
   }
   const r = await ctx.exec('test', ['-w', path], { ...runAs(acct), cwd: '/', check: false });
+  // 126/127: runuser (or test) could not run at all — an installation problem, not a permission one.
+  if (r.exitCode === 126 || r.exitCode === 127) return fail.installed(`cannot check ${path} as ${acct.name}: ${r.stderr.trim()}`);
   return r.exitCode === 0;
 }

@@ -39,7 +39,7 @@ function runHook(what: string, argv: string[], cfg: AgentConfig, env: Record<str
 export async function runConfiguredAgent(
   target: AgentTarget,
   cfg: AgentConfig,
-  opts: { profile?: ProfileName; onOp?: (rec: OpRecord) => void; extraParams?: Record<string, string> } = {},
+  opts: { profile?: ProfileName; onOp?: (rec: OpRecord) => void; extraParams?: Record<string, string>; budgetMs?: number } = {},
 ): Promise<AgentOutcome> {
   const missing = missingRequirement(cfg);
   if (missing !== undefined) return { skipped: missing, failsUnderCi: cfg.ci !== false };
@@ -65,6 +65,7 @@ export async function runConfiguredAgent(
       ...(opts.profile ? { profile: opts.profile } : {}),
       ...(rig ? { wrapperPath: rig.wrapperPath } : {}),
       ...(opts.onOp ? { onOp: opts.onOp } : {}),
+      ...(opts.budgetMs !== undefined ? { budgetMs: opts.budgetMs } : {}),
     });
     return { report };
   } finally {

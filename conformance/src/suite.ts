@@ -37,7 +37,15 @@ export interface SuiteOptions {
   wrapperPath?: string;
   /** Progress: called after every op. */
   onOp?: (rec: OpRecord) => void;
+  /**
+   * The whole run's time budget in ms (default {@link DEFAULT_BUDGET_MS}): once spent, the checks
+   * not yet run are skipped and `suite.budget` fails, naming them.
+   */
+  budgetMs?: number;
 }
+
+/** Ten minutes: the slowest reference agent needs a fraction of it; hanging actions would need far more. */
+export const DEFAULT_BUDGET_MS = 600_000;
 
 /** The outcome of checking one agent. */
 export interface SuiteReport {
@@ -125,29 +133,54 @@ export async function runSuite(target: AgentTarget, options: SuiteOptions = {}):
       const derived = options.second ? undefined : deriveSecond(md, options.params ?? {});
       const second = options.second ?? (typeof derived === 'object' ? derived.params : undefined);
       if (second) runner.setInstance(B, second);
-      await validateChecks(ctx);
-      await lifecycleChecks(ctx);
-      await hiddenBinariesCheck(ctx);
-      await promotableChecks(ctx);
-      await reloadChecks(ctx);
-      await migrateChecks(ctx);
-      await notifyChecks(ctx);
-      await unknownActionCheck(ctx);
-      await killDuringStartCheck(ctx);
-      for (const dir of typeof derived === 'object' ? derived.mkdirs : [])
-        if (!existsSync(dir)) {
-          mkdirSync(dir, { recursive: true });
-          made.push(dir);
+      const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+      const steps: [string, () => Promise<void>][] = [
+        ['validate', () => validateChecks(ctx)],
+        ['lifecycle', () => lifecycleChecks(ctx)],
+        ['hidden binaries', () => hiddenBinariesCheck(ctx)],
+        ['promotable', () => promotableChecks(ctx)],
+        ['reload', () => reloadChecks(ctx)],
+        ['migrate', () => migrateChecks(ctx)],
+        ['notify', () => notifyChecks(ctx)],
+        ['unknown action', () => unknownActionCheck(ctx)],
+        ['kill during start', () => killDuringStartCheck(ctx)],
+        [
+          'two instances',
+          async () => {
+            for (const dir of typeof derived === 'object' ? derived.mkdirs : [])
+              if (!existsSync(dir)) {
+                mkdirSync(dir, { recursive: true });
+                made.push(dir);
+              }
+            await twoInstancesCheck(
+              ctx,
+              typeof derived === 'string' ? derived : undefined,
+              options.second
+                ? { given: true, changed: [] }
+                : typeof derived === 'object'
+                  ? { given: false, changed: derived.changed }
+                  : undefined,
+            );
+          },
+        ],
+      ];
+      for (const [i, [, step]] of steps.entries()) {
+        const spent = Date.now() - began;
+        if (spent > budgetMs) {
+          const left = steps.slice(i).map(([name]) => name);
+          const reason = `the run's time budget of ${budgetMs / 1000} s was spent after ${Math.round(spent / 1000)} s`;
+          findings.check('suite.budget', false, `${reason}; not run: ${left.join(', ')}`);
+          skipAll(
+            ctx,
+            RULES.map((r) => r.id).filter((id) => !findings.has(id) && id !== 'process.no-orphans'),
+            reason,
+          );
+          break;
         }
-      await twoInstancesCheck(
-        ctx,
-        typeof derived === 'string' ? derived : undefined,
-        options.second
-          ? { given: true, changed: [] }
-          : typeof derived === 'object'
-            ? { given: false, changed: derived.changed }
-            : undefined,
-      );
+        await step();
+      }
+      if (!findings.has('suite.budget'))
+        findings.check('suite.budget', true, `${Math.round((Date.now() - began) / 1000)} s of ${budgetMs / 1000} s`);
     }
     observe(runner.records, md, findings);
   } finally {

@@ -123,7 +123,7 @@ describe.skipIf(missing)('the seed configuration on one node (ocfkit node start,
 
   const ALL_UP = ['clnDiskd/prmDiskd:0 Started node1', 'grp_pgsql/prmIp Started node1', 'grp_pgsql/prmPg Started node1'];
 
-  it('comes up, and recovers from each injected failure as the CIB says', { timeout: 170_000 }, async () => {
+  it('comes up, and recovers from each injected failure as the CIB says', { timeout: 300_000 }, async () => {
     // The agents, built as users build them (provider ocfkit).
     const dist = join(work, 'dist');
     for (const a of ['IPaddr', 'pgsql', 'diskcheck'])

@@ -25,7 +25,7 @@ describe('ocfkit build output', () => {
     expect(text).not.toContain('new Ajv(');
   });
 
-  it('runs commands through the embedded zx without node_modules', async () => {
+  it('runs commands (argv, no shell) without node_modules', async () => {
     const out = join(dir, 'word');
     const word = 'a b; $(id) `id` "q"';
     const r = await runExecutable(exe, 'notify', { params: { word, out } });

@@ -6,7 +6,7 @@
  * repository reachable: a clean environment, no PATH entry into the repository, real package
  * directories (not workspace links) under the project's node_modules.
  *
- * Network: the third-party dependencies (ajv, esbuild, zx, vitest, ...) come from npm's cache with
+ * Network: the third-party dependencies (ajv, esbuild, vitest, ...) come from npm's cache with
  * `--prefer-offline`; `npm ci` of this repository put the same tarballs there, so on a machine that
  * ran it the install needs the registry at most for package metadata not cached yet.
  *
@@ -15,10 +15,22 @@
  * minutes of wall time depending on how busy the machine is.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../src/testing';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const PACKAGES = ['sdk', 'engine', 'conformance', 'agents'];
@@ -39,7 +51,7 @@ function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(cmd: string, args: string[], timeoutMs = 120_000): { status: number | null; stdout: string; stderr: string } {
+function run(cmd: string, args: string[], timeoutMs = 280_000): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd: project, env: { ...userEnv(), NO_COLOR: '1' }, encoding: 'utf8', timeout: timeoutMs });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -90,6 +102,7 @@ beforeAll(() => {
   if (!existsSync(join(REPO, 'agents/dist/ocf/resource.d/ocfkit/Dummy')))
     throw new Error('agents/dist is missing: run `npm run build` first');
   work = mkdtempSync(join(tmpdir(), 'ocfkit-packages-'));
+  chmodSync(work, 0o755); // ocf-tester runs meta-data as nobody
   project = join(work, 'acme-agents');
   mkdirSync(project);
   // --ignore-scripts: prepack scripts (declarations) are for publishing; here the build exists.
@@ -150,7 +163,8 @@ describe('the packed packages', () => {
   });
 });
 
-describe("a user's project built from the tarballs", () => {
+// Each step runs whole programs (npx, the engine, the suite): minutes on a busy machine.
+describe("a user's project built from the tarballs", { timeout: 300_000 }, () => {
   const exe = 'dist/ocf/resource.d/acme/Redisish';
   const state = () => join(work, 'redisish.state');
 
@@ -236,5 +250,88 @@ describe("a user's project built from the tarballs", () => {
     const r = run('npx', ['--no', 'vitest', 'run', '--root', '.']);
     expect(r.stdout).toMatch(/Tests {2}2 passed \(2\)/);
     expect(r.status).toBe(0);
+  });
+});
+
+const redisMissing = requireTool(['redis-server', 'redis-cli', 'ocf-tester', 'crm_resource'], () =>
+  process.getuid?.() === 0 ? undefined : 'ocf-tester and installing into /usr/lib/ocf need root',
+);
+
+/**
+ * The second reference example, sdk/examples/Redis (a real Debian daemon, a command in its monitor,
+ * a private password), as a user would have it: its source in their project, built there by the
+ * packed ocfkit, then checked by ocf-tester, crm_resource and the conformance suite. redis-cli is
+ * reached through a wrapper that records its own command line and environment, and the daemon's
+ * are read from /proc: the password must be in none of them.
+ */
+describe.skipIf(redisMissing)('the Redis example built from the tarballs', { timeout: 300_000 }, () => {
+  const provider = 'ocfkit-pack-test';
+  const SECRET = 'pw-Zq81-never-shown';
+  const exe = () => join(project, 'dist/ocf/resource.d', provider, 'Redis');
+  const seen = () => join(work, 'redis-cli.seen');
+  const wrapper = () => join(work, 'redis-cli');
+  const params = (n: number) => ({
+    dir: join(work, `redis${n}`),
+    port: String(20000 + (process.pid % 10000) * 4 + n),
+    password: SECRET,
+    cli: wrapper(),
+  });
+  const pairs = (p: Record<string, string>, flag: string) => Object.entries(p).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+
+  beforeAll(() => {
+    mkdirSync(join(project, 'Redis'));
+    copyFileSync(join(REPO, 'sdk/examples/Redis/agent.ts'), join(project, 'Redis/agent.ts'));
+    writeFileSync(
+      wrapper(),
+      `#!/bin/sh\n{ tr '\\0' ' ' < /proc/$$/cmdline; echo; tr '\\0' '\\n' < /proc/$$/environ; echo ---; } >> ${seen()}\nexec /usr/bin/redis-cli "$@"\n`,
+      { mode: 0o755 },
+    );
+    ok(bin('build', '--provider', provider, 'Redis'));
+  }, 300_000);
+  afterAll(() => {
+    rmSync(join('/usr/lib/ocf/resource.d', provider), { recursive: true, force: true });
+    for (const n of [1, 2, 3, 4]) {
+      const pidfile = join(params(n).dir, 'redis.pid');
+      if (existsSync(pidfile)) spawnSync('kill', [readFileSync(pidfile, 'utf8').trim()]);
+    }
+  });
+
+  it('passes ocf-tester', () => {
+    const r = spawnSync('ocf-tester', ['-n', 'r1', ...pairs(params(1), '-o'), exe()], { encoding: 'utf8', env: userEnv() });
+    expect(r.stdout).toContain('passed all tests');
+    expect(r.status).toBe(0);
+  });
+
+  it('runs under crm_resource, and the password is on no command line and in no environment it starts', () => {
+    ok(bin('install', '-p', provider, '--destdir', '/'));
+    const crm = (op: string) =>
+      spawnSync('crm_resource', [op, '--class', 'ocf', '--provider', provider, '--agent', 'Redis', ...pairs(params(2), '--option')], {
+        encoding: 'utf8',
+        env: userEnv(),
+      });
+    const started = crm('--force-start');
+    expect([started.status, started.stdout + started.stderr]).toEqual([
+      0,
+      'Operation force-start (ocf:ocfkit-pack-test:Redis) returned 0 (ok)\n',
+    ]);
+    expect(crm('--force-check').status).toBe(0);
+    const pid = readFileSync(join(params(2).dir, 'redis.pid'), 'utf8').trim();
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(SECRET);
+    expect(readFileSync(`/proc/${pid}/environ`, 'utf8')).not.toContain(SECRET);
+    expect(crm('--force-stop').status).toBe(0);
+    // Gone, or a zombie nobody reaps (the daemon was reparented to a PID 1 that does not reap).
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : 'x) Z';
+    expect(stat.slice(stat.lastIndexOf(')') + 2)[0]).toBe('Z');
+    const children = readFileSync(seen(), 'utf8');
+    expect(children).toContain(`/bin/sh ${wrapper()} -h 127.0.0.1 -p ${params(2).port}`);
+    expect(children).not.toContain(SECRET);
+    expect(children).not.toContain('OCF_RESKEY_password');
+  });
+
+  it('passes the conformance suite', () => {
+    const r = bin('conformance', exe(), '-q', ...pairs(params(3), '-p'), ...pairs(params(4), '--second'));
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/);
+    expect(r.status).toBe(0);
+    expect(readFileSync(seen(), 'utf8')).not.toContain(SECRET);
   });
 });

@@ -168,3 +168,34 @@ describe('monitor_scripts', () => {
     expect((await runAction(Xen, 'stop', failing)).rc).toBe(0);
   });
 });
+
+describe('hostile names', () => {
+  it('a name that xl would read as an option is refused (6, naming it), never passed to the toolstack', async () => {
+    xen = sandbox('xl');
+    const xmfile = xen.config('o', 'name = "o1"\nmemory = 128\n');
+    const opts = { params: { xmfile, name: '-h' }, env: xen.env() };
+    const start = await runAction(Xen, 'start', opts);
+    expect([start.rc, start.exitReason]).toEqual([6, expect.stringContaining('parameter "name" must match the pattern')]);
+    // The SDK's rules for an invalid configuration: stop 0 (nothing can run under that name), probe 7.
+    expect((await runAction(Xen, 'stop', opts)).rc).toBe(0);
+    expect((await runAction(Xen, 'monitor', opts)).rc).toBe(7);
+    expect(xen.domains()).toEqual({});
+  });
+
+  it('a name= line starting with "-" in xmfile is not used as the domain name', async () => {
+    xen = sandbox('xl');
+    const xmfile = xen.config('p', 'name = "-v"\nmemory = 128\n');
+    const r = await runAction(Xen, 'start', { params: { xmfile }, env: xen.env(), instance: 'guestp' });
+    expect(r.rc).toBe(0);
+    expect(Object.keys(xen.domains())).toEqual(['guestp']);
+  });
+
+  it('a monitor script named like a shell option is a script that cannot be found, not a success', async () => {
+    xen = sandbox('xl');
+    const params = { xmfile: xen.config('m', 'name = "m1"\nmemory = 128\n') };
+    expect((await runAction(Xen, 'start', { params, env: xen.env() })).rc).toBe(0);
+    const mon = await runAction(Xen, 'monitor', { params: { ...params, monitor_scripts: '-c' }, env: xen.env(), ...recurring });
+    expect(mon.rc).not.toBe(0);
+    expect(mon.stderr).toContain('monitor script -c failed (not found)');
+  });
+});

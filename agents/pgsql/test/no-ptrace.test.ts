@@ -15,7 +15,8 @@ import { buildAgent } from '@ocfkit/sdk/build';
 import { type RunActionOptions, requireTool, runExecutable } from '@ocfkit/sdk/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postmasterPid, serverProcesses } from '../postmaster';
-import { backendOf, type Cluster, eventually, makeCluster, missing, postgresIds } from './cluster';
+import { type Cluster, eventually, makeCluster, missing, postgresIds } from './cluster';
+import { childrenOf, killedPostmaster, orphanedBackend } from './crash-scenarios';
 import { cwdReadable, noPtraceWrapper } from './no-ptrace';
 
 const tools = missing ?? requireTool(['setpriv']);
@@ -41,7 +42,6 @@ describe.skipIf(tools)('pgsql as root without CAP_SYS_PTRACE', () => {
 
   const act = (action: string, opts: RunActionOptions = {}) =>
     runExecutable(agent, action, { ...opts, params: { ...c.params, ...opts.params }, timeoutMs: opts.timeoutMs ?? 20_000 });
-  const monitor = () => act('monitor', { intervalMs: 10_000 });
   const rcOf = async (action: string, opts?: RunActionOptions) => {
     const r = await act(action, opts);
     return [action, r.rc, r.exitReason] as const;
@@ -75,50 +75,10 @@ describe.skipIf(tools)('pgsql as root without CAP_SYS_PTRACE', () => {
     ]);
   });
 
-  it('kill -9 of the postmaster: 1 while server processes linger, then 7; start recovers over the stale pid file', async () => {
-    expect((await act('start')).rc).toBe(0);
-    const pid = postmasterPid(c.pgdata) as number;
-    process.kill(pid, 'SIGKILL');
-    const seen: number[] = [];
-    await eventually(async () => {
-      const r = await monitor();
-      seen.push(r.rc);
-      return r.rc === 7 ? r : undefined;
-    });
-    expect(seen.every((rc) => rc === 1 || rc === 7)).toBe(true);
-    const start = await act('start');
-    expect([start.rc, start.exitReason]).toEqual([0, undefined]);
-    expect(start.stderr).toContain(`removing stale ${join(c.pgdata, 'postmaster.pid')} (postmaster ${pid} is gone`);
-    expect(postmasterPid(c.pgdata)).not.toBe(pid);
-    expect([(await monitor()).rc, c.sql('select 1')]).toEqual([0, '1']);
-    expect((await act('stop')).rc).toBe(0);
-    expect(serverProcesses(c.pgdata, postgresIds().uid)).toEqual([]);
-  });
+  it('kill -9 of the postmaster: 1 while server processes linger, then 7; start recovers over the stale pid file', () =>
+    killedPostmaster({ c, act }));
 
-  it('an orphaned backend of a killed postmaster: monitor 1, start refused, stop kills it', async () => {
-    expect((await act('start')).rc).toBe(0);
-    c.session('select pg_sleep(600) -- orphan');
-    const backend = await backendOf(c, 'pg_sleep(600) -- orphan');
-    const pid = postmasterPid(c.pgdata) as number;
-    process.kill(backend, 'SIGSTOP');
-    process.kill(pid, 'SIGKILL');
-    await eventually(() => (serverProcesses(c.pgdata, postgresIds().uid).join() === String(backend) ? true : undefined));
-    const failed = await monitor();
-    expect([failed.rc, failed.exitReason]).toEqual([
-      1,
-      `postmaster ${pid} is gone, yet server processes ${backend} still run in ${c.pgdata}`,
-    ]);
-    const start = await act('start', { timeoutMs: 20_000 });
-    expect([start.rc, start.exitReason]).toEqual([
-      1,
-      `server processes ${backend} of a dead postmaster still run in ${c.pgdata}; stop the resource first`,
-    ]);
-    const stop = await act('stop');
-    expect(stop.rc).toBe(0);
-    expect(stop.stderr).toContain(`server processes ${backend} outlived the postmaster; sending SIGQUIT`);
-    expect([isAlive(backend), serverProcesses(c.pgdata, postgresIds().uid)]).toEqual([false, []]);
-    expect((await monitor()).rc).toBe(7);
-  });
+  it('an orphaned backend of a killed postmaster: monitor 1, start refused, stop kills it', () => orphanedBackend({ c, act }));
 
   it('a live postgres process holding postmaster.pid that cannot be identified: never 7, its lock file kept, stopped by stop', async () => {
     // A "postgres" (sleep under that name, started later than postmaster.pid says, no -D) of the
@@ -149,11 +109,3 @@ describe.skipIf(tools)('pgsql as root without CAP_SYS_PTRACE', () => {
     }
   });
 });
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}

@@ -201,4 +201,59 @@ describe.skipIf(tools)('pgsql with real tools', () => {
     expect(bad.status).toBe(5);
     expect(`${bad.stdout}${bad.stderr}`).toContain("Setup problem: couldn't find command: /nonexistent/pg_ctl");
   });
+
+  it('replication under crm_resource --force-start/--force-promote/--force-demote/--force-stop: 0, 8 promoted, 0 demoted', async () => {
+    // --force-* runs the installed agent the way Pacemaker's executor library does (the previous
+    // test installed it). Clone meta and the attribute socket travel as they would under the engine.
+    const attrd = await startAttrd({ socket: join(dir, 'attrd2', 'attrd.sock') });
+    try {
+      const params = {
+        ...c.params,
+        start_opt: '-c max_connections=100',
+        rep_mode: 'sync',
+        node_list: `${hostname()} other`,
+        master_ip: join(c.dir, 'vip'),
+        tmpdir: join(c.dir, 'tmp'),
+        CRM_meta_promoted_max: '1',
+      };
+      const base = [
+        '--class',
+        'ocf',
+        '--provider',
+        provider,
+        '--agent',
+        'pgsql',
+        ...Object.entries(params).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
+      ];
+      const steps: Array<[string, number | null]> = [];
+      for (const op of [
+        '--force-start',
+        '--force-check',
+        '--force-promote',
+        '--force-check',
+        '--force-demote',
+        '--force-check',
+        '--force-stop',
+      ]) {
+        steps.push([op, (await runAsync('crm_resource', [op, ...base], { [ATTRD_SOCKET_ENV]: attrd.socket })).status]);
+      }
+      expect(steps).toEqual([
+        ['--force-start', 0],
+        ['--force-check', 0],
+        ['--force-promote', 0],
+        ['--force-check', 8],
+        ['--force-demote', 0],
+        ['--force-check', 0],
+        ['--force-stop', 0],
+      ]);
+      const me = hostname().toLowerCase();
+      // crm_resource names the instance "test". The primary graded the absent node: DISCONNECT,
+      // unpromotable; its own score went back to -INFINITY.
+      expect([attrd.get('test-data-status', 'other')?.value, attrd.get('master-test', 'other')?.value]).toEqual(['DISCONNECT', '-1000000']);
+      expect([attrd.get('test-status', me)?.value, attrd.get('master-test', me)?.value]).toEqual(['STOP', '-1000000']);
+      expect(existsSync(join(c.dir, 'tmp', 'PGSQL.lock'))).toBe(false);
+    } finally {
+      await attrd.close();
+    }
+  }, 120_000);
 });

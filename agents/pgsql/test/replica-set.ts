@@ -37,6 +37,8 @@ export interface ReplicaSet {
   attr(node: string, name: string): string | undefined;
   /** Points master_ip at this node's socket directory. */
   moveVip(node: Node): void;
+  /** Everything every action printed (stdout and stderr: logs, exit reasons), in order. */
+  output: string[];
   /** Removes master_ip (Pacemaker stops the IP colocated with the promoted instance before a demote). */
   dropVip(): void;
   /** Sends a notification to every listed node (Pacemaker's notify to all active instances). */
@@ -75,6 +77,7 @@ export async function replicaSet(count: number, mode: 'async' | 'sync', extra: R
   const vip = join(dir, 'vip');
   const attrd = await startAttrd({ socket: join(dir, 'attrd', 'attrd.sock'), node: 'node1' });
   const names = Array.from({ length: count }, (_, i) => `node${i + 1}`);
+  const output: string[] = [];
   const nodes = names.map((name, i): Node => {
     const nd = join(dir, name);
     mkdirSync(nd);
@@ -139,14 +142,17 @@ export async function replicaSet(count: number, mode: 'async' | 'sync', extra: R
           '-c',
           query,
         ]).trim(),
-      act: (action, o = {}) =>
-        runAction(pgsql, action, {
+      act: async (action, o = {}) => {
+        const r = await runAction(pgsql, action, {
           instance: 'pgsql',
           params,
           env: { ...env, ...o.env },
           timeoutMs: o.timeoutMs ?? 60_000,
           ...(o.intervalMs ? { intervalMs: o.intervalMs } : {}),
-        }),
+        });
+        output.push(r.stdout, r.stderr);
+        return r;
+      },
       monitor: () => node.act('monitor', { intervalMs: 10_000 }),
     };
     return node;
@@ -157,6 +163,7 @@ export async function replicaSet(count: number, mode: 'async' | 'sync', extra: R
     port,
     nodes,
     attrd,
+    output,
     attr: (node, name) => attrd.get(name, node)?.value ?? undefined,
     moveVip(node) {
       const tmp = `${vip}.new`;

@@ -5,26 +5,36 @@
  * and backslashes reach the server intact, check_wal_receiver's attribute, a clean stop of the
  * primary.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, missing } from './cluster';
+import { eventually, missing, postgresIds } from './cluster';
 import { type Node, type ReplicaSet, replicaSet } from './replica-set';
 
 let rs: ReplicaSet | undefined;
 afterAll(async () => rs?.destroy());
 
+const SECRET = 'Secr3t-pw-4711';
 const RESTORE = "test -f '/no\\where/%f' && cp '/no\\where/%f' \"%p\"";
 
 describe.skipIf(missing)('pgsql rep_mode=async, two nodes', () => {
   it('switches over cleanly: demote → standby, promote the other, the old primary follows', async () => {
-    rs = await replicaSet(2, 'async', { restore_command: RESTORE, check_wal_receiver: 'true' });
+    rs = await replicaSet(2, 'async', {
+      restore_command: RESTORE,
+      check_wal_receiver: 'true',
+      primary_conninfo_opt: `password=${SECRET} connect_timeout=5`,
+    });
     const r = rs;
     const [n1, n2] = r.nodes as [Node, Node];
     const lock = (n: Node) => existsSync(join(n.tmpdir, 'PGSQL.lock'));
     for (const n of r.nodes) expect((await n.act('start')).rc).toBe(0);
     expect(n2.sql('show restore_command')).toBe(RESTORE);
-    expect(n2.sql('show primary_conninfo')).toBe(`host='${r.dir}/vip' port=${r.port} user='postgres' application_name='node2'`);
+    expect(n2.sql('show primary_conninfo')).toBe(
+      `host='${r.dir}/vip' port=${r.port} user='postgres' application_name='node2' password=${SECRET} connect_timeout=5`,
+    );
+    // A password in primary_conninfo_opt lives only in the agent's recovery.conf: pgdba's, 0600.
+    const st = statSync(join(n2.tmpdir, 'recovery.conf'));
+    expect([st.mode & 0o777, st.uid]).toEqual([0o600, postgresIds().uid]);
 
     r.moveVip(n1);
     expect((await n1.act('promote')).rc).toBe(0);
@@ -70,5 +80,8 @@ describe.skipIf(missing)('pgsql rep_mode=async, two nodes', () => {
     expect([lock(n1), lock(n2)]).toEqual([false, false]);
     expect([r.attr('node1', 'pgsql-status'), r.attr('node2', 'pgsql-status')]).toEqual(['STOP', 'STOP']);
     expect([r.attr('node1', 'master-pgsql'), r.attr('node2', 'master-pgsql')]).toEqual(['-1000000', '-1000000']);
+    // ... and never in what any action printed (logs, exit reasons).
+    expect(r.output.filter((o) => o.includes(SECRET))).toEqual([]);
+    expect(r.output.join('').length).toBeGreaterThan(1000);
   }, 150_000);
 });

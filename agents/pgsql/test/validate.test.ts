@@ -1,5 +1,6 @@
 /** validate-all codes, and what each action makes of a failed validation (heartbeat's rules). */
-import { chmodSync, chownSync, copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '@ocfkit/sdk';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
@@ -185,5 +186,21 @@ describe.skipIf(missing)('pgsql validation', () => {
     const r = await act('start', { params: { logfile } });
     expect([r.rc, r.exitReason]).toEqual([4, `PostgreSQL can't write to the log file: ${logfile}`]);
     expect((await act('monitor')).rc).toBe(7);
+  });
+});
+
+describe.skipIf(missing)('pgsql without runuser', () => {
+  it('says runuser is missing (5), not that a directory is not writable (4)', async () => {
+    // A PATH with every usual command but runuser.
+    const bin = mkdtempSync(join(tmpdir(), 'ocfkit-norunuser-'));
+    try {
+      for (const dir of ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'])
+        for (const name of existsSync(dir) ? readdirSync(dir) : [])
+          if (name !== 'runuser' && !existsSync(join(bin, name))) symlinkSync(join(dir, name), join(bin, name));
+      const r = await act('validate-all', { env: { PATH: bin } });
+      expect([r.rc, r.exitReason]).toEqual([5, expect.stringMatching(/runuser: command not found|command not found: runuser/)]);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

@@ -49,6 +49,11 @@ export class Findings {
     this.add(id, { ok: 'skip', message: reason });
   }
 
+  /** Whether rule `id` has any finding yet (passed, failed or skipped). */
+  has(id: string): boolean {
+    return (this.byRule.get(id)?.length ?? 0) > 0;
+  }
+
   /** Overrides a rule's severity for this run (the meta-data grammars depend on the claimed version). */
   setSeverity(id: string, severity: Severity): void {
     ruleById(id);

@@ -65,6 +65,11 @@ export const RULES: readonly Rule[] = [
   r('output.stdout-quiet', 'warning', 'nothing is printed on stdout outside meta-data'),
   r('robust.kill-during-start', 'error', 'after a start killed by SIGKILL, stop returns 0 and monitor 7'),
   r('robust.two-instances', 'error', 'two instances with different names and parameters do not interfere'),
+  r(
+    'suite.budget',
+    'error',
+    'the whole run fits in its time budget (--budget, default 600 s): an agent whose actions hang cannot hold the suite',
+  ),
 ];
 
 /** The rule with this id; throws on an unknown id (a typo in a check is a bug). */

@@ -34,6 +34,8 @@ Options:
       --netns ADDR/PREFIX  run the agent inside a private network namespace whose dummy
                            interface (\${NIC} in values) carries this address
       --profile P          environment: execd (default), crm_resource, ocf-tester
+      --budget SECONDS     time budget of each agent's run (default 600): once spent, the
+                           checks not yet run are skipped and suite.budget fails
       --all                every agent built under DIR/dist/ocf/resource.d/ocfkit/, each with
                            DIR/<Name>/conformance.json
       --agents-dir DIR     default: agents
@@ -115,12 +117,16 @@ export const conformanceCommand: Command = {
       junit: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       plug: { type: 'string' },
+      budget: { type: 'string' },
     });
     if (values.help) {
       io.out(HELP);
       return 0;
     }
     const profile = (values.profile ? profileByName(values.profile).name : 'execd') as ProfileName;
+    if (values.budget !== undefined && !/^[1-9]\d{0,6}$/.test(values.budget))
+      throw new UsageError(`--budget ${JSON.stringify(values.budget)}: expected whole seconds, 1 to 9999999`);
+    const budgetMs = values.budget === undefined ? undefined : Number(values.budget) * 1000;
     let jobs: Job[];
     if (values.all) {
       if (positionals.length > 0) throw new UsageError('--all takes no AGENT');
@@ -156,6 +162,7 @@ export const conformanceCommand: Command = {
         io.out(`note: ${name} has no conformance.json params: running it without parameters\n`);
       const out: AgentOutcome = await runConfiguredAgent(job.target, job.cfg, {
         profile,
+        ...(budgetMs !== undefined ? { budgetMs } : {}),
         ...(progress ? { onOp: (rec) => io.out(progressLine(rec)) } : {}),
       });
       if ('error' in out) {

@@ -17,8 +17,9 @@ set to yes adds the rule "-INFINITY: not_defined ATTR or ATTR eq ERROR" (ping: "
 colocation (INFINITY) with the clone that sets ATTR and an order (0, symmetrical=false) after it.
 
 Every agent is looked up (OCF_ROOT, --ocf-root) and its parameters are checked against its
-meta-data. Messages name the file, the line and the cell (C12) or YAML field. Exit status: 0 clean,
-1 on errors (nothing is written), 2 on warnings only (the output is written).
+meta-data; a cib.xml must load in the bundled engine and pass crm_verify (when installed).
+Messages name the file, the line and the cell (C12) or YAML field. Exit status: 0 clean, 1 on
+errors (nothing is written), 2 on warnings only (the output is written).
 
 Options:
   -o, --output FILE      write to FILE (default: standard output)
@@ -30,6 +31,7 @@ Options:
       --ocf-root DIR     also look for agents under DIR/resource.d (repeatable; searched before
                          ./dist/ocf, what ocfkit build writes, and $OCF_ROOT or /usr/lib/ocf)
       --no-agent-check   do not look agents up nor check their parameters
+      --no-verify        do not run crm_verify on the cib.xml (it runs when installed)
   -h, --help             show this help
 `;
 
@@ -40,6 +42,7 @@ const OPTIONS = {
   'no-order': { type: 'boolean' },
   'ocf-root': { type: 'string', multiple: true },
   'no-agent-check': { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
 } as const;
 
 const FORMATS: OutputFormat[] = ['xml', 'crm', 'pcs', 'yaml'];
@@ -71,6 +74,7 @@ export async function cibGen(argv: string[], io: Io): Promise<number> {
     colocation: !values['no-colocation'],
     order: !values['no-order'],
     agentCheck: !values['no-agent-check'],
+    verify: !values['no-verify'],
     ocfRoots: values['ocf-root'] ?? [],
   });
   for (const line of result.messages) io.err(`${line}\n`);

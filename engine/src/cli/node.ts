@@ -8,6 +8,7 @@ import { createHaLog } from '../node/ha-log.js';
 
 const HELP = `Usage: ocfkit node start [--config-dir DIR] [--state-dir DIR] [--run-dir DIR] [--cib FILE]
                          [--node-name NAME] [--group GROUP] [--controller NAME] [--agent-path DIRS]
+                         [--fence-agent-dir DIR]
        ocfkit node standby [NODE] [--run-dir DIR]
        ocfkit node online [NODE] [--run-dir DIR]
 
@@ -18,7 +19,8 @@ const HELP = `Usage: ocfkit node start [--config-dir DIR] [--state-dir DIR] [--r
   online    take NODE out of standby
 
 Options:
-      --config-dir DIR   configuration (ha.cf, authkeys; default ${DEFAULT_CONFIG_DIR})
+      --config-dir DIR   configuration (default ${DEFAULT_CONFIG_DIR}): with ha.cf + authkeys (or
+                         cluster.json) there, the node is a member of that cluster
       --state-dir DIR    persistent state: cib/cib.xml with its digest and backups, pe-inputs
                          (default ${DEFAULT_STATE_DIR}; created 0700)
       --run-dir DIR      sockets (admin.sock, attrd.sock; 0600) and attrd's state (default
@@ -31,6 +33,7 @@ Options:
         .join('\n                         ')}
                          (default ${DEFAULT_CONTROLLER})
       --agent-path DIRS  colon-separated OCF agent directories (default /usr/lib/ocf/resource.d)
+      --fence-agent-dir DIR  where fence agents are, for a cluster member (default /usr/sbin)
   -h, --help             show this help
 
 Logs go to HA_LOGFILE and/or syslog (HA_LOGFACILITY), else stderr, in the agents' HA format.
@@ -45,6 +48,7 @@ const OPTIONS = {
   group: { type: 'string' },
   controller: { type: 'string' },
   'agent-path': { type: 'string' },
+  'fence-agent-dir': { type: 'string' },
 } as const;
 
 /** A group name (from /etc/group) or number as a gid. */
@@ -93,6 +97,7 @@ async function start(values: Record<string, string | boolean | undefined>, io: I
       ...(s('node-name') !== undefined ? { nodeName: s('node-name') } : {}),
       ...(group !== undefined ? { gid: groupId(group) } : {}),
       ...(agentPath !== undefined ? { agentPath: agentPath.split(':').filter(Boolean) } : {}),
+      ...(s('fence-agent-dir') !== undefined ? { fenceAgentDir: s('fence-agent-dir') } : {}),
       controller: { name: controllerName, factory: controller.factory },
       log,
     });
@@ -133,7 +138,7 @@ export const nodeCommand: Command = {
         return start(values, io);
       case 'standby':
       case 'online': {
-        for (const k of ['config-dir', 'state-dir', 'cib', 'node-name', 'group', 'controller', 'agent-path'] as const)
+        for (const k of ['config-dir', 'state-dir', 'cib', 'node-name', 'group', 'controller', 'agent-path', 'fence-agent-dir'] as const)
           if (values[k] !== undefined) throw new UsageError(`--${k} is an option of \`node start\``);
         const r = await adminCall(runDirOf(values['run-dir']), { op: 'node', action: sub, ...(node !== undefined ? { node } : {}) });
         for (const m of r.messages ?? []) io.out(`${m}\n`);

@@ -15,13 +15,14 @@ function* walk(e: OpaqueXml): Generator<OpaqueXml> {
 }
 
 /**
- * Whether a child of `<resources>` (or of a group/clone) is modelled: primitives with a class
- * (not built from a `template`), and groups and clones made only of those. Bundles, templates and
+ * Whether a child of `<resources>` (or of a group/clone) is modelled: primitives not built from a
+ * `template`, and groups and clones made only of those. Bundles, templates and
  * unknown elements are not.
  */
 export function isModelledResource(e: OpaqueXml): boolean {
   if (!RESOURCES.has(e.name)) return false;
-  if (e.name === 'primitive') return e.attrs.class !== undefined && e.attrs.template === undefined;
+  // (One with neither class nor template is modelled: the importer refuses it, naming what is missing.)
+  if (e.name === 'primitive') return e.attrs.template === undefined;
   return e.children.filter((c) => RESOURCES.has(c.name) || c.name === 'bundle' || c.name === 'template').every(isModelledResource);
 }
 

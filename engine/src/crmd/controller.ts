@@ -22,6 +22,7 @@ import {
   recordOps,
   setLost,
   setMembership,
+  setPending,
   setTransientAttrs,
   transientAttr,
 } from './status.js';
@@ -49,10 +50,11 @@ export type ControllerEvent =
   | { type: 'node-changed'; now: number; node: string; online: boolean }
   /**
    * Cluster membership (the DC's view): a node `joined` (its history is erased and re-probed, as
-   * Pacemaker erases a joining node's lrm history) or was `lost` without shutting down (unclean
-   * with fencing, offline without; its actions in flight are lost).
+   * Pacemaker erases a joining node's lrm history), is up but still `pending` (not joined yet:
+   * runs nothing, is not fenced) or was `lost` without shutting down (unclean with fencing,
+   * offline without; its actions in flight are lost).
    */
-  | { type: 'member-changed'; now: number; node: string; state: 'joined' | 'lost' }
+  | { type: 'member-changed'; now: number; node: string; state: 'joined' | 'lost' | 'pending' }
   /** This partition's quorum (`have-quorum`; `no-quorum-policy` applies without it). */
   | { type: 'quorum-changed'; now: number; quorate: boolean }
   | { type: 'timer'; now: number; name: string }
@@ -263,7 +265,7 @@ export class Controller {
     } else if (!t) this.log('info', `recompute: ${reason}`);
   }
 
-  private onMember(node: string, state: 'joined' | 'lost', now: number): void {
+  private onMember(node: string, state: 'joined' | 'lost' | 'pending', now: number): void {
     // What was sent to the node's previous incarnation will never report: failed, without history.
     const t = this.transition;
     for (const [tag, is] of this.issued) {
@@ -271,13 +273,18 @@ export class Controller {
       this.issued.delete(tag);
       if (t && is.transition === t.id && t.state[is.index] === 'running') {
         this.effects.push({ type: 'clear-timer', name: `action:${tag}` });
-        this.log('warning', `action ${is.action.key} on ${node} lost: the node ${state === 'lost' ? 'left' : 'rejoined'} the membership`);
+        this.log('warning', `action ${is.action.key} on ${node} lost: the node ${state === 'joined' ? 'rejoined' : 'left'} the membership`);
         this.confirm(t, is.index, false, now);
       }
     }
-    this.current = state === 'joined' ? setMembership(clearNode(this.current, node), node, true) : setLost(this.current, node);
+    this.current =
+      state === 'joined'
+        ? setMembership(clearNode(this.current, node), node, true)
+        : state === 'pending'
+          ? setPending(this.current, node)
+          : setLost(this.current, node);
     this.statusChanged = true;
-    this.trigger(`node ${node} ${state === 'joined' ? 'joined' : 'lost'}`);
+    this.trigger(`node ${node} ${state}`);
   }
 
   private onCibChanged(cib: Cib): void {

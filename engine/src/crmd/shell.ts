@@ -51,6 +51,8 @@ export interface ControllerDeps {
    * In a cluster: actions for other nodes go to their executors through this (the DC sends them
    * over the cluster's authenticated messages); results come back through {@link RunningController.inject}.
    */
+  /** Fences a node for a `stonith` action (a cluster's DC: the fencer); without it fencing fails. */
+  fence?: (action: ExecAction) => Promise<Extract<ControllerEvent, { type: 'op-result' }>['outcome']>;
   /** Quorum at start (default true); later changes come as `quorum-changed` through `inject`. */
   quorate?: boolean;
   remote?: {
@@ -219,9 +221,19 @@ export function startController(deps: ControllerDeps): RunningController {
       case 'run':
         run(e.tag, e.action);
         break;
-      case 'fence':
-        fail(e.tag, 1, EXEC_STATUS.noFenceDevice, 'no fencing on a one-node ocfkit engine');
+      case 'fence': {
+        if (!deps.fence) {
+          fail(e.tag, 1, EXEC_STATUS.noFenceDevice, 'no fencing on a one-node ocfkit engine');
+          break;
+        }
+        const tag = e.tag;
+        deps.fence(e.action).then(
+          (outcome) => dispatch({ type: 'op-result', now: now(), tag, outcome }),
+          (err: Error) =>
+            dispatch({ type: 'op-result', now: now(), tag, outcome: { rc: 1, opStatus: EXEC_STATUS.error, exitReason: err.message } }),
+        );
         break;
+      }
       case 'cancel':
         if (deps.remote && e.node !== deps.nodeName) deps.remote.cancel(e.node, e.rsc, e.task, e.intervalMs);
         else void deps.executor.cancel(e.rsc, e.task, e.intervalMs);

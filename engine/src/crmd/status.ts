@@ -40,6 +40,15 @@ export function setLost(cib: Cib, uname: string): Cib {
 }
 
 /**
+ * Membership attributes of a node that is up but has not joined the DC yet (Pacemaker's join
+ * `pending`): neither online for resources nor unclean (it is not fenced while it joins).
+ */
+export function setPending(cib: Cib, uname: string): Cib {
+  const pending = { in_ccm: 'true', crmd: 'online', join: 'pending', expected: 'member' };
+  return updateNode(cib, uname, (s) => ({ ...s, attrs: { ...s.attrs, ...pending } }));
+}
+
+/**
  * Records history entries for one resource on a node: each entry replaces the one with its id;
  * `dropRecurring` removes the resource's recurring entries first (after a stop, or a cancel).
  */

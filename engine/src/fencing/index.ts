@@ -18,6 +18,7 @@ export {
   type HostCheck,
   hostCheck,
 } from './device';
+export { stonithDeviceOps } from './device-ops';
 export { type FenceAction, Fencer, type FencerConfig, type FencerEffect, type FencerInput, type HistoryEntry } from './fencer';
 export { fencingStatusText, formatHistory, loadHistory, saveHistory } from './history-file';
 export { type FenceMetadata, type FenceParameter, parseFenceMetadata } from './metadata';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { hideSecrets } from '../lrmd/redact';
 import { fenceArgs, stdinText } from './args';
 import { actionRetries, actionTimeoutMs, agentAction, type FenceDevice, fencingDelayMs, type HostCheck, hostCheck } from './device';
 import { type FenceMetadata, parseFenceMetadata } from './metadata';
@@ -148,7 +149,9 @@ export class FenceRunner {
     }
     const ok = r.execStatus === 'done' && r.rc === 0;
     const detail = r.execStatus === 'done' ? `rc ${r.rc}` : (r.reason ?? r.execStatus);
-    const said = lastLine(r.stderr);
+    // What the agent printed goes into the fencing history and logs: never a password in clear.
+    const hide = hideSecrets(dev.params);
+    const said = hide(lastLine(r.stderr) ?? '');
     const result: DeviceResult = {
       ok,
       device: dev.id,
@@ -162,7 +165,7 @@ export class FenceRunner {
         : {
             reason: `${dev.id} (${dev.agent}) ${agentAction(dev, sent)}${target ? ` ${target}` : ''} failed after ${tries} attempt${tries > 1 ? 's' : ''}: ${detail}${said ? `: ${said}` : ''}`,
           }),
-      stdout: r.stdout,
+      stdout: hide(r.stdout),
       attempts: tries,
       delayMs,
       durationMs: this.now() - started + delayMs,

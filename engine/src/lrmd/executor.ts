@@ -4,6 +4,7 @@ import { checkAgentName } from './agent-path';
 import { MetaDataCache } from './metadata-cache';
 import { defaultConcurrency, type ExecutorOptions, resolveSettings } from './options';
 import { cancelledResult, opKey, type QueuedOp, type Recurring } from './queued-op';
+import { looksSecret, privateParams, redactResult } from './redact';
 import { type OpSettings, runOp } from './run-op';
 import { Semaphore } from './semaphore';
 import type { OpRequest, OpResult, ResourceSpec } from './types';
@@ -64,6 +65,8 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   private readonly slots: Semaphore;
   private readonly resources = new Map<string, Resource>();
   private readonly meta: MetaDataCache;
+  /** Meta-data the executor reads for itself (private parameters): not calls, so no call id. */
+  private readonly ownMeta: MetaDataCache;
   private callId = 0;
   private closed = false;
 
@@ -72,6 +75,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     this.settings = resolveSettings(options);
     this.slots = new Semaphore(options.concurrency ?? defaultConcurrency());
     this.meta = new MetaDataCache((spec) => this.runAlone(spec, { rsc: spec.id, action: 'meta-data', timeoutMs: 30_000 }));
+    this.ownMeta = new MetaDataCache((spec) => this.runAlone(spec, { rsc: spec.id, action: 'meta-data', timeoutMs: 30_000 }, 0));
   }
 
   /** Registers (or re-registers, updating the parameters of) a resource. */
@@ -118,7 +122,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     return new Promise((resolve) => {
       this.enqueue(rsc, {
         req: { ...req },
-        readyAt: Date.now(),
+        readyAt: this.settings.clock.now(),
         cancelled: false,
         finish: (r) => {
           this.report(rsc, r);
@@ -139,7 +143,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       // A new controller (a new DC) asks again with its own tag: results carry the newest one.
       if (req.tag !== undefined) known.req.tag = req.tag;
       if (known.timer !== undefined) {
-        clearTimeout(known.timer);
+        this.settings.clock.clearTimer(known.timer);
         known.timer = undefined;
         this.enqueueRecurring(rsc, known, false);
       }
@@ -215,9 +219,9 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     rsc.queue.push(op);
     if (startDelayMs > 0) {
       // As in execd, a delayed op keeps its place at the head of the queue while it waits.
-      op.delayTimer = setTimeout(() => {
+      op.delayTimer = this.settings.clock.setTimer(() => {
         op.delayTimer = undefined;
-        op.readyAt = Date.now();
+        op.readyAt = this.settings.clock.now();
         this.pump(rsc);
       }, startDelayMs);
     }
@@ -227,7 +231,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   private enqueueRecurring(rsc: Resource, rec: Recurring, first: boolean): void {
     const op: QueuedOp = {
       req: rec.req,
-      readyAt: Date.now(),
+      readyAt: this.settings.clock.now(),
       cancelled: false,
       recurring: rec,
       finish: (r) => this.recurringDone(rsc, rec, r),
@@ -252,10 +256,10 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       this.report(rsc, tagged);
     }
     if (this.closed) return;
-    rec.timer = setTimeout(() => {
+    rec.timer = this.settings.clock.setTimer(() => {
       rec.timer = undefined;
       this.enqueueRecurring(rsc, rec, false);
-    }, rec.req.intervalMs);
+    }, rec.req.intervalMs ?? 0);
   }
 
   private cancelRecurring(rsc: Resource, rec: Recurring): Promise<void> {
@@ -264,9 +268,9 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     if (rec.cancelled) return reported;
     rec.cancelled = true;
     if (rec.timer !== undefined) {
-      clearTimeout(rec.timer);
+      this.settings.clock.clearTimer(rec.timer);
       rec.timer = undefined;
-      this.recurringDone(rsc, rec, cancelledResult(rec.req, ++this.callId));
+      this.recurringDone(rsc, rec, cancelledResult(rec.req, ++this.callId, this.settings.clock.now()));
     } else if (rec.op) {
       const op = rec.op;
       if (rsc.queue.includes(op)) this.dropQueued(rsc, op);
@@ -282,9 +286,9 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     const at = rsc.queue.indexOf(op);
     if (at < 0) return;
     rsc.queue.splice(at, 1);
-    clearTimeout(op.delayTimer);
+    this.settings.clock.clearTimer(op.delayTimer);
     op.cancelled = true;
-    op.finish(cancelledResult(op.req, ++this.callId));
+    op.finish(cancelledResult(op.req, ++this.callId, this.settings.clock.now()));
     this.pump(rsc);
   }
 
@@ -306,19 +310,45 @@ export class Executor extends EventEmitter<ExecutorEvents> {
   private async execute(rsc: Resource, op: QueuedOp): Promise<OpResult> {
     const release = await this.slots.acquire();
     try {
-      if (op.cancelled) return cancelledResult(op.req, ++this.callId);
+      if (op.cancelled) return cancelledResult(op.req, ++this.callId, this.settings.clock.now());
       op.running = runOp(this.settings, rsc.spec, op.req, ++this.callId, op.readyAt);
-      return await op.running.result;
+      const result = await op.running.result;
+      release();
+      return await this.redacted(rsc.spec, result);
     } finally {
       release();
     }
   }
 
+  /**
+   * The result with private parameter values hidden — the ones the agent's meta-data marks
+   * `private="1"` and any whose name says password or secret — in its environment, output and
+   * exit reason: results, history, the events the controller records in the CIB and logs, all
+   * come from here. The meta-data is asked for only when the result carries a value to hide.
+   */
+  private async redacted(spec: ResourceSpec, result: OpResult): Promise<OpResult> {
+    const params = spec.params ?? {};
+    const values = Object.values(params).filter((v) => v !== '');
+    const text = `${result.stdout}${result.stderr}${result.exitReason ?? ''}`;
+    if (values.length === 0 || (result.env === undefined && !values.some((v) => text.includes(v)))) return result;
+    const names = new Set(Object.keys(params).filter(looksSecret));
+    if (spec.class !== 'stonith') {
+      const md = await this.ownMeta.get({
+        id: spec.type,
+        provider: spec.provider,
+        type: spec.type,
+        ...(spec.path !== undefined ? { path: spec.path } : {}),
+      });
+      if (md.rc === 0 && md.execStatus === 'done') for (const n of privateParams(md.stdout)) names.add(n);
+    }
+    return redactResult(result, names, params);
+  }
+
   /** Runs an op outside any resource queue (meta-data), still within the concurrency limit. */
-  private async runAlone(spec: ResourceSpec, req: OpRequest): Promise<OpResult> {
+  private async runAlone(spec: ResourceSpec, req: OpRequest, callId = ++this.callId): Promise<OpResult> {
     const release = await this.slots.acquire();
     try {
-      return await runOp(this.settings, spec, req, ++this.callId, Date.now()).result;
+      return await runOp(this.settings, spec, req, callId, this.settings.clock.now()).result;
     } finally {
       release();
     }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { BoundedCapture } from './capture';
+import { type ExecutorClock, systemClock, type TimerHandle } from './clock';
 
 /** Everything needed to start one agent process. */
 export interface LaunchOptions {
@@ -14,6 +15,8 @@ export interface LaunchOptions {
   /** `undefined`: SIGKILL the group at the timeout (execd). A number: SIGTERM, wait, SIGKILL (Heartbeat lrmd). */
   termGraceMs?: number;
   captureBytes: number;
+  /** Timestamps and the timeout/grace timers (default: the real clock). */
+  clock?: ExecutorClock;
 }
 
 /** How a launched process ended, before any OCF mapping. */
@@ -69,10 +72,11 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 export function launch(opts: LaunchOptions): Launched {
   const out = new BoundedCapture(opts.captureBytes);
   const err = new BoundedCapture(opts.captureBytes);
-  const startedAt = Date.now();
+  const clock = opts.clock ?? systemClock;
+  const startedAt = clock.now();
   let timedOut = false;
   let cancelled = false;
-  let graceTimer: NodeJS.Timeout | undefined;
+  let graceTimer: TimerHandle | undefined;
   const child = spawn(opts.command, opts.args, {
     env: opts.env,
     cwd: opts.cwd,
@@ -84,14 +88,14 @@ export function launch(opts: LaunchOptions): Launched {
   const pid = child.pid;
   child.stdout?.on('data', (b: Buffer) => out.push(b));
   child.stderr?.on('data', (b: Buffer) => err.push(b));
-  const timer = setTimeout(() => {
+  const timer = clock.setTimer(() => {
     timedOut = true;
     if (opts.termGraceMs === undefined) {
       killGroup(pid, 'SIGKILL');
       return;
     }
     killGroup(pid, 'SIGTERM');
-    graceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), opts.termGraceMs);
+    graceTimer = clock.setTimer(() => killGroup(pid, 'SIGKILL'), opts.termGraceMs);
   }, opts.timeoutMs);
 
   const done = new Promise<RawOutcome>((resolve) => {
@@ -99,8 +103,8 @@ export function launch(opts: LaunchOptions): Launched {
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
+      clock.clearTimer(timer);
+      clock.clearTimer(graceTimer);
       const o = out.result();
       const e = err.result();
       resolve({
@@ -114,7 +118,7 @@ export function launch(opts: LaunchOptions): Launched {
         stderrDroppedTail: e.droppedTail,
         truncated: o.truncated || e.truncated,
         startedAt,
-        finishedAt: Date.now(),
+        finishedAt: clock.now(),
       });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
@@ -122,9 +126,10 @@ export function launch(opts: LaunchOptions): Launched {
     });
     child.on('exit', (code, signal) => {
       if (pid === undefined) return; // a spawn failure: reported by 'error'
-      clearTimeout(timer);
+      clock.clearTimer(timer);
       // Heartbeat mode: the agent died of (or after) SIGTERM; its children must not outlive it.
       if (timedOut || cancelled) killGroup(pid, 'SIGKILL');
+      // (A real timer, not the clock's: it waits for pipes, not for the op.)
       // On a loaded host this timer can be due before the loop has read what the agent wrote:
       // give the poll phase one turn (setImmediate runs after it) before dropping the pipes.
       const drain = setTimeout(

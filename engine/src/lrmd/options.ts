@@ -1,7 +1,10 @@
 import { availableParallelism, hostname } from 'node:os';
 import { checkSearchPath, DEFAULT_SEARCH_PATH } from './agent-path';
+import { type ExecutorClock, systemClock } from './clock';
 import { inheritedEnv } from './env';
+import type { Verdict } from './outcome';
 import type { OpSettings } from './run-op';
+import type { OpRequest, ResourceSpec } from './types';
 
 /** Executor settings; every field has execd's default. */
 export interface ExecutorOptions {
@@ -21,7 +24,17 @@ export interface ExecutorOptions {
   nodeName?: string;
   /** `OCF_ROOT`. Default `/usr/lib/ocf`. */
   ocfRoot?: string;
+  /** Time and timers (timestamps, timeouts, start delays, intervals). Default: the real clock. */
+  clock?: ExecutorClock;
+  /**
+   * Runs the ops of `stonith:` resources (fence devices: start/stop register them, monitor checks
+   * the device), as pacemaker-execd hands them to the fencer. Without it they fail "not installed".
+   */
+  stonith?: StonithOps;
 }
+
+/** The fencing helper's side of `stonith:` resource ops. */
+export type StonithOps = (spec: ResourceSpec, req: OpRequest) => Promise<Verdict>;
 
 /** The default number of ops running at once: CPUs × 2. */
 export function defaultConcurrency(): number {
@@ -49,6 +62,8 @@ export function resolveSettings(options: ExecutorOptions): OpSettings {
     baseEnv: options.baseEnv ?? inheritedEnv(process.env),
     nodeName: options.nodeName ?? hostname(),
     ocfRoot: options.ocfRoot ?? '/usr/lib/ocf',
+    clock: options.clock ?? systemClock,
     ...(options.termGraceMs !== undefined ? { termGraceMs: options.termGraceMs } : {}),
+    ...(options.stonith ? { stonith: options.stonith } : {}),
   };
 }

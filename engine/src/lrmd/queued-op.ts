@@ -1,3 +1,4 @@
+import type { TimerHandle } from './clock';
 import type { RunningOp } from './run-op';
 import type { OpRequest, OpResult } from './types';
 
@@ -6,7 +7,7 @@ export interface Recurring {
   key: string;
   req: OpRequest;
   /** Waiting for the next run (fixed delay after the previous one ended). */
-  timer?: NodeJS.Timeout;
+  timer?: TimerHandle;
   /** The run that is queued or in flight. */
   op?: QueuedOp;
   /** `rc/execStatus` of the last reported result: recurring results are reported on change only. */
@@ -21,7 +22,7 @@ export interface QueuedOp {
   req: OpRequest;
   /** When it became eligible to run (after any start delay); `queueMs` counts from here. */
   readyAt: number;
-  delayTimer?: NodeJS.Timeout;
+  delayTimer?: TimerHandle;
   cancelled: boolean;
   running?: RunningOp;
   recurring?: Recurring;
@@ -35,10 +36,9 @@ export { opKey } from '../pcmk/op-key';
  * The result reported for an op cancelled before it ran: rc 0, execution status cancelled.
  *
  * @example
- * emit(cancelledResult(op.req, 12));
+ * emit(cancelledResult(op.req, 12, clock.now()));
  */
-export function cancelledResult(req: OpRequest, callId: number): OpResult {
-  const now = Date.now();
+export function cancelledResult(req: OpRequest, callId: number, now: number): OpResult {
   return {
     rsc: req.rsc,
     ...(req.tag !== undefined ? { tag: req.tag } : {}),

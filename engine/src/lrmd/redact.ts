@@ -30,6 +30,31 @@ export function privateParams(metaDataXml: string): Set<string> {
 }
 
 /**
+ * Whether a parameter's name says it holds a secret (`password`, `passwd`, `monitor_password`,
+ * `secret`, `api_token`...): hidden even when the agent's meta-data does not mark it private.
+ *
+ * @example
+ * looksSecret('monitor_password') // true
+ */
+export function looksSecret(name: string): boolean {
+  return /pass(wd|word)|secret|token|private_?key/i.test(name);
+}
+
+/**
+ * A function replacing the values of secret-named parameters ({@link looksSecret}) in a text
+ * (fence devices: their agents' meta-data marks nothing private, `passwd` is the convention).
+ *
+ * @example
+ * hideSecrets({ passwd: 'pw1', ip: '10.0.0.9' })('login pw1@10.0.0.9') // 'login (private)@10.0.0.9'
+ */
+export function hideSecrets(params: Readonly<Record<string, string>>): (text: string) => string {
+  const secrets = Object.entries(params)
+    .filter(([name, value]) => looksSecret(name) && value !== '')
+    .map(([, value]) => value);
+  return (text) => secrets.reduce((t, s) => t.split(s).join(REDACTED), text);
+}
+
+/**
  * A copy of `r` with the values of private parameters hidden: in the reported environment
  * (`OCF_RESKEY_<name>`) and wherever the agent echoed them (output, exit reason).
  *

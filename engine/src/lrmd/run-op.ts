@@ -1,17 +1,23 @@
 import { statSync } from 'node:fs';
 import { findAgent } from './agent-path';
+import type { ExecutorClock } from './clock';
 import { agentEnv, type EnvContext, reportedEnv } from './env';
 import { type Launched, launch } from './launch';
 import { execErrorVerdict, type Verdict, verdict } from './outcome';
 import type { OpRequest, OpResult, ResourceSpec } from './types';
 import { launchAs, resolveUser } from './user';
 
+/** How much `meta-data` output is kept (other actions keep `captureBytes`, 1 MiB by default). */
+const META_DATA_CAPTURE_BYTES = 64 << 20;
 /** Executor-wide settings one op needs. */
 export interface OpSettings extends EnvContext {
   searchPath: readonly string[];
   cwd: string;
   termGraceMs?: number;
   captureBytes: number;
+  clock: ExecutorClock;
+  /** Ops of `stonith:` resources (see ExecutorOptions.stonith). */
+  stonith?: (spec: ResourceSpec, req: OpRequest) => Promise<Verdict>;
 }
 
 /** One op being executed: its result, and a way to kill it (reported as cancelled). */
@@ -47,7 +53,7 @@ function locate(settings: OpSettings, spec: ResourceSpec): { file: string } | { 
  * own process group with the timeout, and turn the outcome into an {@link OpResult}.
  *
  * @example
- * const op = runOp(settings, spec, { rsc: 'd1', action: 'monitor' }, 1, Date.now());
+ * const op = runOp(settings, spec, { rsc: 'd1', action: 'monitor' }, 1, settings.clock.now());
  * const r = await op.result;
  */
 export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, callId: number, requestedAt: number): RunningOp {
@@ -62,7 +68,7 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
     env: reportedEnv(env),
   };
   const early = (v: Verdict): RunningOp => {
-    const now = Date.now();
+    const now = settings.clock.now();
     return {
       result: Promise.resolve({
         ...base,
@@ -78,8 +84,29 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       cancel() {},
     };
   };
-  if (spec.class === 'stonith')
-    return early({ rc: 5, execStatus: 'not-installed', exitReason: 'no fencing helper attached for stonith resources' });
+  if (spec.class === 'stonith') {
+    if (!settings.stonith)
+      return early({ rc: 5, execStatus: 'not-installed', exitReason: 'no fencing helper attached for stonith resources' });
+    const startedAt = settings.clock.now();
+    const result = settings
+      .stonith(spec, req)
+      .catch((err: Error): Verdict => ({ rc: 1, execStatus: 'error', exitReason: err.message.slice(0, 128) }))
+      .then((v): OpResult => {
+        const finishedAt = settings.clock.now();
+        return {
+          ...base,
+          ...v,
+          durationMs: finishedAt - startedAt,
+          queueMs: startedAt - requestedAt,
+          stdout: '',
+          stderr: '',
+          truncated: false,
+          startedAt,
+          finishedAt,
+        };
+      });
+    return { result, cancel() {} };
+  }
   const where = locate(settings, spec);
   if ('failed' in where) return early(where.failed);
   let how: ReturnType<typeof launchAs> = { command: where.file, args: [req.action], viaSetpriv: false };
@@ -90,7 +117,7 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       return early({ rc: 1, execStatus: 'error', exitReason: (err as Error).message });
     }
   }
-  const started = Date.now();
+  const started = settings.clock.now();
   let proc: Launched;
   try {
     proc = launch({
@@ -101,7 +128,9 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       ...(how.uid !== undefined ? { uid: how.uid, gid: how.gid as number } : {}),
       timeoutMs,
       ...(settings.termGraceMs !== undefined ? { termGraceMs: settings.termGraceMs } : {}),
-      captureBytes: settings.captureBytes,
+      // Meta-data is a document, not a log: big ones (10 MB of options) must arrive whole.
+      captureBytes: req.action === 'meta-data' ? Math.max(settings.captureBytes, META_DATA_CAPTURE_BYTES) : settings.captureBytes,
+      clock: settings.clock,
     });
   } catch (err) {
     // spawn throws synchronously for some errors (EPERM on setuid without privileges, a NUL byte in a value)

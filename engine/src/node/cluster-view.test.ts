@@ -32,6 +32,7 @@ const view = (o: Partial<Parameters<typeof runsController>[0]> = {}) => ({
   phase: 'stable' as const,
   quorate: true,
   members: ['n1', 'n2'],
+  alive: ['n1', 'n2'],
   ...o,
 });
 
@@ -52,13 +53,17 @@ describe('what a cluster node derives from its membership view', () => {
     expect(runsController(view({ role: 'seeking', dc: null, phase: null, quorate: false }), { ...o, dcForMs: 5000 })).toBe(false);
   });
 
-  it('members are joined, the other configured nodes lost; changes are reported once', () => {
+  it('members are joined, nodes heard but not joined pending, the others lost; changes are reported once', () => {
+    expect([...memberStates(view({ alive: ['n1', 'n2', 'n3'] }), ['n1', 'n2', 'n3'], 'n1')]).toEqual([
+      ['n2', 'joined'],
+      ['n3', 'pending'],
+    ]);
     const a = memberStates(view(), ['n1', 'n2', 'n3'], 'n1');
     expect([...a]).toEqual([
       ['n2', 'joined'],
       ['n3', 'lost'],
     ]);
-    const b = memberStates(view({ members: ['n1', 'n3'] }), ['n1', 'n2', 'n3'], 'n1');
+    const b = memberStates(view({ members: ['n1', 'n3'], alive: ['n1', 'n3'] }), ['n1', 'n2', 'n3'], 'n1');
     expect(memberChanges(a, b)).toEqual([
       { node: 'n2', state: 'lost' },
       { node: 'n3', state: 'joined' },
@@ -97,6 +102,9 @@ describe('what a cluster node derives from its membership view', () => {
     );
     expect(unpack(noFencing, 0).nodes.find((n) => n.uname === 'n2')).toMatchObject({ online: false, unclean: false });
     expect(activeOn(noFencing, 'n2', 0)).toEqual([]);
+    // A node still joining is not fenced (not unclean) and runs nothing (standby) — even with fencing.
+    const joining = dcStartStatus(cib, new Map([['n3', 'pending']]));
+    expect(unpack(joining, 0).nodes.find((n) => n.uname === 'n3')).toMatchObject({ unclean: false, standby: true });
   });
 
   it('messages are recognised by kind', () => {

@@ -8,7 +8,8 @@ import type { Cib } from '../core/cib-model.js';
 import { unpack } from '../core/unpack.js';
 import type { OpOutcome } from '../crmd/controller.js';
 import type { ExecAction } from '../crmd/exec-graph.js';
-import { clearNode, setLost, setMembership } from '../crmd/status.js';
+import { clearNode, setLost, setMembership, setPending } from '../crmd/status.js';
+import type { FenceExec, FenceExecResult } from '../fencing/service.js';
 import type { AdminRequest } from './admin-protocol.js';
 
 /** The part of the membership's view these functions read. */
@@ -19,6 +20,8 @@ export interface MembershipView {
   quorate: boolean;
   /** DC only: joined members, self included. */
   members: string[];
+  /** Nodes heard within deadtime, self included. */
+  alive: string[];
 }
 
 /** Messages between the daemons (carried by the membership, authenticated, in order). */
@@ -34,12 +37,16 @@ export type ClusterMsg =
   /** member → DC: the node's committed attributes (attrd), the whole set. */
   | { k: 'attrs'; values: Record<string, string> }
   /** member → DC: an admin request the DC carries out (cleanup: the status is the DC's). */
-  | { k: 'admin'; req: Extract<AdminRequest, { op: 'resource' }> };
+  | { k: 'admin'; req: Extract<AdminRequest, { op: 'resource' }> }
+  /** DC → member: run a fence device here for the DC's fencer. */
+  | { k: 'fence-exec'; exec: FenceExec }
+  /** member → DC: how that went. */
+  | { k: 'fence-result'; result: FenceExecResult };
 
 /** Whether `body` looks like a {@link ClusterMsg} (it was authenticated: this guards against version skew, not attacks). */
 export function isClusterMsg(body: unknown): body is ClusterMsg {
   const k = (body as { k?: unknown } | null)?.k;
-  return typeof k === 'string' && ['exec', 'cancel', 'status', 'result', 'attrs', 'admin'].includes(k);
+  return typeof k === 'string' && ['exec', 'cancel', 'status', 'result', 'attrs', 'admin', 'fence-exec', 'fence-result'].includes(k);
 }
 
 /**
@@ -59,12 +66,15 @@ export function runsController(v: MembershipView, o: { running: boolean; dcForMs
   return (v.phase === 'stable' && v.quorate) || o.running || (!v.quorate && o.dcForMs >= o.graceMs);
 }
 
-export type MemberState = 'joined' | 'lost';
+export type MemberState = 'joined' | 'lost' | 'pending';
 
-/** Every configured node but `self`: joined when in the DC's membership, else lost. */
+/**
+ * Every configured node but `self`: joined when in the DC's membership, pending when heard but not
+ * joined yet (not fenced while it joins, as Pacemaker's join timeout allows), else lost.
+ */
 export function memberStates(v: MembershipView, nodes: readonly string[], self: string): Map<string, MemberState> {
   const out = new Map<string, MemberState>();
-  for (const n of nodes) if (n !== self) out.set(n, v.members.includes(n) ? 'joined' : 'lost');
+  for (const n of nodes) if (n !== self) out.set(n, v.members.includes(n) ? 'joined' : v.alive.includes(n) ? 'pending' : 'lost');
   return out;
 }
 
@@ -80,12 +90,18 @@ export function memberChanges(
 
 /**
  * The status a new DC's controller starts from: the members' history erased (they are probed
- * again, as Pacemaker erases a joining node's history), the others lost (their history kept: with
- * fencing it says what may still run there).
+ * again, as Pacemaker erases a joining node's history), nodes still joining pending, the others
+ * lost (their history kept: with fencing it says what may still run there).
  */
 export function dcStartStatus(cib: Cib, states: ReadonlyMap<string, MemberState>): Cib {
   let out = cib;
-  for (const [node, state] of states) out = state === 'joined' ? setMembership(clearNode(out, node), node, true) : setLost(out, node);
+  for (const [node, state] of states)
+    out =
+      state === 'joined'
+        ? setMembership(clearNode(out, node), node, true)
+        : state === 'pending'
+          ? setPending(out, node)
+          : setLost(out, node);
   return out;
 }
 

@@ -20,6 +20,9 @@ import { parseXml, serializeXml } from '../cib/xml-tree.js';
 import { unpack } from '../core/unpack.js';
 import type { ControllerEvent } from '../crmd/controller.js';
 import { outcomeOf, type RunningController, runOnExecutor, startController } from '../crmd/shell.js';
+import { fenceForController, fencerConfigFromCib } from '../fencing/controller-bridge.js';
+import type { FenceRunner } from '../fencing/runner.js';
+import { FencingService } from '../fencing/service.js';
 import type { OpResult } from '../lrmd/types.js';
 import { loadClusterConfig } from '../membership/config/load.js';
 import { type MemberDaemon, startMemberDaemon } from '../membership/transport/member-daemon.js';
@@ -56,12 +59,15 @@ const SHUTDOWN_WAIT_MS = 120_000;
 
 /**
  * Makes the node daemon a cluster member (see the file comment). `ctx.stateDir/membership` holds
- * the membership's state (generation, promised term, the replicated copy; 0600).
+ * the membership's state (generation, promised term, the replicated copy; 0600). `fenceRunner`
+ * runs this node's fence devices (the executor's stonith ops share it).
  *
  * @example
- * const controller = await startClusterController({ ...context, configDir: '/etc/ha.d' });
+ * const controller = await startClusterController({ ...context, configDir: '/etc/ha.d', fenceRunner: new FenceRunner() });
  */
-export async function startClusterController(ctx: ControllerContext & { configDir: string }): Promise<ClusterController> {
+export async function startClusterController(
+  ctx: ControllerContext & { configDir: string; fenceRunner: FenceRunner },
+): Promise<ClusterController> {
   const { store, executor, attrd, nodeName } = ctx;
   const log = ctx.log.child('cluster');
   const { nodes, keepaliveMs, deadtimeMs } = loadClusterConfig(ctx.configDir).config;
@@ -88,6 +94,34 @@ export async function startClusterController(ctx: ControllerContext & { configDi
   if (attrd.committed(nodeName).shutdown !== undefined) attrd.update('shutdown', null, { node: nodeName });
 
   const send = (to: string | 'dc', msg: ClusterMsg) => member?.send(to, msg);
+
+  // Fencing: the DC's fencer picks a device and a member to run it (itself included); members run
+  // what it sends them and answer.
+  const fencing = new Set<FencingService>();
+  const fencerConfig = () => {
+    const members = member?.view().members ?? [];
+    const { config, errors } = fencerConfigFromCib(store.model(), [], nodeName, members.length > 0 ? members : [nodeName]);
+    for (const e of errors) log.warn(`fencing: ${e}`);
+    return config;
+  };
+  const fence = async (action: Parameters<typeof fenceForController>[1]) => {
+    const service = new FencingService({
+      config: fencerConfig(),
+      runner: ctx.fenceRunner,
+      transport: { send: (node, exec) => send(node, { k: 'fence-exec', exec }) },
+      log: (line) => log.info(`fencing: ${line}`),
+    });
+    fencing.add(service);
+    try {
+      log.warn(`fencing ${action.node} (${action.key})`);
+      const outcome = await fenceForController(service, action, nodeName);
+      log[outcome.rc === 0 ? 'info' : 'error'](`fencing ${action.node}: ${outcome.rc === 0 ? 'done' : (outcome.exitReason ?? 'failed')}`);
+      return outcome;
+    } finally {
+      fencing.delete(service);
+      service.stop();
+    }
+  };
 
   /** A member's attributes into the DC's controller (only what changed). */
   const injectAttrs = (node: string) => {
@@ -134,6 +168,7 @@ export async function startClusterController(ctx: ControllerContext & { configDi
       stateDir: ctx.stateDir,
       log: ctx.log.child('controller'),
       quorate: q,
+      fence,
       remote: {
         run: (tag, action) => send(action.node, { k: 'exec', tag, action }),
         cancel: (node, rsc, task, intervalMs) => send(node, { k: 'cancel', rsc, task, intervalMs }),
@@ -180,7 +215,7 @@ export async function startClusterController(ctx: ControllerContext & { configDi
       else {
         const running = dc;
         for (const c of memberChanges(states, next)) {
-          log.info(`node ${c.node} ${c.state === 'joined' ? 'joined' : 'lost'}`);
+          log.info(`node ${c.node} ${c.state}`);
           running.inject({ type: 'member-changed', now: 0, node: c.node, state: c.state });
           injectedAttrs.delete(c.node);
           if (c.state === 'joined') injectAttrs(c.node);
@@ -265,6 +300,27 @@ export async function startClusterController(ctx: ControllerContext & { configDi
         remoteAttrs.set(from, body.values);
         injectAttrs(from);
         break;
+      case 'fence-exec': {
+        const service = new FencingService({ config: fencerConfig(), runner: ctx.fenceRunner });
+        void service
+          .runExec(body.exec)
+          .catch((err: Error) => ({
+            op: body.exec.op,
+            attempt: body.exec.attempt,
+            from: nodeName,
+            ok: false,
+            eligible: false,
+            reason: err.message,
+          }))
+          .then((result) => {
+            service.stop();
+            send('dc', { k: 'fence-result', result });
+          });
+        break;
+      }
+      case 'fence-result':
+        for (const s of fencing) s.deliver(body.result);
+        break;
       case 'admin':
         if (dc) {
           try {
@@ -317,6 +373,7 @@ export async function startClusterController(ctx: ControllerContext & { configDi
     executor.off('result', onResult);
     dc?.close();
     dc = undefined;
+    for (const s of fencing) s.stop();
     void member?.stop();
   };
 

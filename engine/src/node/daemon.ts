@@ -15,6 +15,8 @@ import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
 import { type Attrd, startAttrd } from '../attrd/server.js';
 import { CibStore } from '../cib/store.js';
 import { ensureDir } from '../cib/store-files.js';
+import { stonithDeviceOps } from '../fencing/device-ops.js';
+import { FenceRunner } from '../fencing/runner.js';
 import { inheritedEnv } from '../lrmd/env.js';
 import { Executor } from '../lrmd/executor.js';
 import { ADMIN_SOCKET, ATTRD_SOCKET, checkSocketPath } from './admin-protocol.js';
@@ -41,6 +43,8 @@ export interface NodeOptions {
   log: HaLog;
   /** The agents' search path (default the executor's: /usr/lib/ocf/resource.d). */
   agentPath?: string[];
+  /** Where fence agents are (a cluster member's fencer; default /usr/sbin). */
+  fenceAgentDir?: string;
 }
 
 /** A running node daemon. */
@@ -132,18 +136,23 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       chownSync(attrdSocket, process.getuid?.() ?? 0, o.gid);
       chmodSync(attrdSocket, 0o660);
     }
+    const inCluster = clusterConfigured(o.configDir);
+    if (inCluster && o.controller.name !== 'crmd')
+      throw new Error(`${o.configDir} configures a cluster: its nodes run the crmd controller (got --controller ${o.controller.name})`);
+    // A cluster member's fence devices: registered by the executor's stonith ops, run by its fencer.
+    const fenceRunner = inCluster
+      ? new FenceRunner({ ...(o.fenceAgentDir !== undefined ? { agentDir: o.fenceAgentDir } : {}), log: (l) => log.info(l) })
+      : undefined;
     const executor = new Executor({
       nodeName,
+      ...(fenceRunner ? { stonith: stonithDeviceOps(fenceRunner) } : {}),
       ...(o.agentPath ? { searchPath: o.agentPath } : {}),
       // Agents reach this node's attrd (the SDK's attribute port reads this variable).
       baseEnv: { ...inheritedEnv(process.env), [ATTRD_SOCKET_ENV]: attrdSocket },
     });
     undo.push(() => executor.close());
     const context = { store, executor, attrd, nodeName, stateDir: o.stateDir, runDir: o.runDir, log };
-    const inCluster = clusterConfigured(o.configDir);
-    if (inCluster && o.controller.name !== 'crmd')
-      throw new Error(`${o.configDir} configures a cluster: its nodes run the crmd controller (got --controller ${o.controller.name})`);
-    const cluster = inCluster ? await startClusterController({ ...context, configDir: o.configDir }) : undefined;
+    const cluster = fenceRunner ? await startClusterController({ ...context, configDir: o.configDir, fenceRunner }) : undefined;
     const controller = cluster ?? (await o.controller.factory(context));
     undo.push(() => controller.close());
     const offCommit = attrd.onCommit((e) => controller.poke(`attribute ${e.name} on ${e.node} committed: ${e.committed ?? '(deleted)'}`));

@@ -88,6 +88,19 @@ describe('scripted fence agents', () => {
     expect(await r2.canFence(strict, 'node2', 5000)).toMatchObject({ can: false, check: 'dynamic-list' });
   });
 
+  it('a failing agent that prints its password: the result and its reason show it hidden', async () => {
+    writeScriptedAgent(dir, 'fence_chatty', {
+      params: ['plug', 'ip', 'passwd'],
+      body: 'pw=$(printf "%s\\n" "$input" | sed -n "s/^passwd=//p"); echo "ipmitool -P $pw: timeout"; echo "login with $pw refused" >&2; exit 1',
+    });
+    const runner = new FenceRunner({ agentDir: dir });
+    const dev = fenceDevice('fc', 'fence_chatty', { ip: '10.0.0.7', passwd: 'hunter2', pcmk_host_check: 'none', pcmk_off_retries: '1' });
+    const r = await runner.fence(dev, 'off', 'node2', 5000);
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+    expect(r.reason).toBe('fc (fence_chatty) off node2 failed after 1 attempt: rc 1: login with (private) refused');
+    expect(r.stdout).toBe('ipmitool -P (private): timeout\n');
+  });
+
   it('a device that cannot reach the target is refused before the agent runs', async () => {
     writeScriptedAgent(dir, 'fence_static', { body: 'echo ran >> "$dir/static.ran"; exit 0' });
     const runner = new FenceRunner({ agentDir: dir });

@@ -41,7 +41,8 @@ describe('cts-exec: timeouts', () => {
     expect(r.env?.OCF_RESKEY_CRM_meta_timeout).toBe('1000');
     expect(s.children()).toHaveLength(3);
     await waitFor(() => s.children().every((pid) => !alive(pid)), 5000, 'children to die');
-    expect(groupMembers(agentPid('start'))).toEqual([]);
+    // SIGKILLed members may take a moment to finish exiting on a loaded host; none may stay.
+    await waitFor(() => groupMembers(agentPid('start')).length === 0, 5000, 'the process group to be empty');
   });
 
   test('with termGraceMs: SIGTERM first, SIGKILL after the grace when the agent ignores it (Heartbeat lrmd)', async () => {
@@ -53,7 +54,8 @@ describe('cts-exec: timeouts', () => {
     expect(r).toMatchObject({ rc: 1, execStatus: 'timeout', signal: 'SIGKILL' });
     expect(r.durationMs).toBeGreaterThanOrEqual(1200);
     await waitFor(() => s.children().every((pid) => !alive(pid)), 5000, 'children to die');
-    expect(groupMembers(agentPid('start'))).toEqual([]);
+    // SIGKILLed members may take a moment to finish exiting on a loaded host; none may stay.
+    await waitFor(() => groupMembers(agentPid('start')).length === 0, 5000, 'the process group to be empty');
   });
 
   test('with termGraceMs: an agent that dies on SIGTERM takes its children with it', async () => {
@@ -65,7 +67,8 @@ describe('cts-exec: timeouts', () => {
     expect(r).toMatchObject({ rc: 1, execStatus: 'timeout', signal: 'SIGTERM' });
     expect(r.durationMs).toBeLessThan(30_000);
     await waitFor(() => s.children().every((pid) => !alive(pid)), 5000, 'children to die');
-    expect(groupMembers(agentPid('start'))).toEqual([]);
+    // SIGKILLed members may take a moment to finish exiting on a loaded host; none may stay.
+    await waitFor(() => groupMembers(agentPid('start')).length === 0, 5000, 'the process group to be empty');
   });
 
   test('the exit reason an agent printed before the timeout is kept', async () => {

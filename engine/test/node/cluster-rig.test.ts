@@ -16,7 +16,8 @@ import { ocfkit } from './helpers';
 const NODES = ['n1', 'n2', 'n3'];
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 
-describe.skipIf(missing)('three node daemons form a cluster in network namespaces (membership + controller)', () => {
+// Each step waits up to its own limit (a loaded CI host starts three tsx daemons slowly).
+describe.skipIf(missing)('three node daemons form a cluster in network namespaces (membership + controller)', { timeout: 240_000 }, () => {
   let c: NodeRig;
   const run = (n: string) => c.run(n);
   const running = () => c.running();

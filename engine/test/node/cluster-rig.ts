@@ -10,11 +10,28 @@ import type { ClusterStatus, PrimitiveStatus } from '../../src/node/status';
 import { Rig } from '../membership/netns-rig';
 import { ocfkit } from './helpers';
 
+/** The benchmark's timing: keepalive 200 ms, deadtime 1 s (an idle host). */
 export const HA_CF_FAST = `# rig: keepalive 200 ms, deadtime 1 s
 keepalive 200ms
 warntime 500ms
 deadtime 1
 initdead 2
+udpport 694
+bcast eth1
+node n1 n2 n3
+crm on
+`;
+
+/**
+ * The tests' timing: keepalive 500 ms, deadtime 3 s. On a loaded CI host heartbeats arrive up to
+ * a second late; at 200 ms / 1 s the DC's quorum lease (deadtime - 2 keepalives) would lapse now
+ * and then, and no-quorum-policy=stop would stop resources each time.
+ */
+export const HA_CF_TEST = `# rig: keepalive 500 ms, deadtime 3 s
+keepalive 500ms
+warntime 1500ms
+deadtime 3
+initdead 6
 udpport 694
 bcast eth1
 node n1 n2 n3
@@ -69,7 +86,7 @@ export class NodeRig {
   readonly rig: Rig;
   readonly nodes: string[];
 
-  constructor(nodes = ['n1', 'n2', 'n3'], haCf = HA_CF_FAST, seed = SEED) {
+  constructor(nodes = ['n1', 'n2', 'n3'], haCf = HA_CF_TEST, seed: string = SEED) {
     this.nodes = nodes;
     this.rig = new Rig({ nodes, haCf, key: 'cluster-rig-secret' });
     writeFileSync(join(this.rig.dir, 'seed.xml'), seed);
@@ -89,8 +106,8 @@ export class NodeRig {
     return this.nodes.filter((n) => readdirSync(this.rsctmp(n)).some((f) => f.startsWith('Dummy-dummy')));
   }
 
-  /** `ocfkit node start` in the node's namespace. */
-  start(n: string): void {
+  /** `ocfkit node start` in the node's namespace (`extra`: more options). */
+  start(n: string, extra: readonly string[] = []): void {
     this.rig.spawnIn(
       n,
       [
@@ -113,6 +130,7 @@ export class NodeRig {
         join(this.rig.dir, 'seed.xml'),
         '--node-name',
         n,
+        ...extra,
       ],
       { HA_RSCTMP: this.rsctmp(n) },
     );

@@ -52,42 +52,6 @@ const nativeExternal = {
   },
 };
 
-let zxSource: Promise<string> | undefined;
-
-/**
- * zx is needed only when an agent runs a command, yet V8 would pre-parse all of its code at every
- * start (~7 ms). So the executable carries zx as a string literal, which is only scanned, and
- * evaluates it on the first `import('zx/core')`.
- */
-function zxLazy(esbuild: Esbuild): import('esbuild').Plugin {
-  return {
-    name: 'ocfkit-zx-lazy',
-    setup(build) {
-      build.onResolve({ filter: /^zx\/core$/ }, () => ({ path: 'zx/core', namespace: 'ocfkit-lazy' }));
-      build.onLoad({ filter: /.*/, namespace: 'ocfkit-lazy' }, async () => {
-        zxSource ??= esbuild
-          .build({
-            entryPoints: [createRequire(import.meta.url).resolve('zx/core')],
-            bundle: true,
-            platform: 'node',
-            target: 'node20',
-            format: 'cjs',
-            minify: true,
-            write: false,
-            legalComments: 'none',
-            logLevel: 'silent',
-          })
-          .then((r) => r.outputFiles[0]?.text ?? '');
-        const code = await zxSource;
-        return {
-          loader: 'js',
-          contents: `const m = { exports: {} };\nnew Function('module', 'exports', 'require', ${JSON.stringify(code)})(m, m.exports, require);\nmodule.exports = m.exports;\n`,
-        };
-      });
-    },
-  };
-}
-
 function commonOptions(source: string): import('esbuild').BuildOptions {
   return {
     entryPoints: [source],
@@ -162,7 +126,7 @@ export async function buildAgent(source: string, options: BuildOptions): Promise
       outfile: tmp,
       minify: options.minify ?? true,
       banner: { js: `${options.shebang ?? '#!/usr/bin/env node'}\n// ${agent.name} ${agent.version}, built by ocfkit` },
-      plugins: [ajvExternal, nativeExternal, zxLazy(esbuild)],
+      plugins: [ajvExternal, nativeExternal],
       metafile: true,
     });
     chmodSync(tmp, 0o755);

@@ -99,3 +99,57 @@ describe('ctx.exec env', () => {
     expect(readFileSync(out, 'utf8')).toBe('unset|kept|new');
   });
 });
+
+describe('exec with input', () => {
+  it("does not let bash source ~/.bashrc (stdin is a socket) as execd's environment, without SHLVL, would", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { createExec } = await import('./exec');
+    const { createLogger } = await import('../log/logger');
+    // An rc file that prints and swallows a line of stdin, as pyenv's init or a `read` can.
+    writeFileSync(join(dir, '.bashrc'), 'echo RC-SOURCED >&2; read -r swallowed\n');
+    const env = { PATH: process.env.PATH, HOME: dir };
+    const log = createLogger({ env, tag: 't', writeStderr: () => {} });
+    const exec = createExec({ env, signal: new AbortController().signal, log });
+    const r = await exec('cat', [], { input: 'line 1\nline 2\n' });
+    expect([r.stdout, r.stderr]).toEqual(['line 1\nline 2\n', '']);
+  });
+});
+
+describe('ctx.exec runs argv directly', () => {
+  const direct = defineAgent({
+    name: 'Direct',
+    version: '1',
+    shortdesc: 's',
+    longdesc: 'l',
+    params: { program: { type: 'string', shortdesc: 'program', default: 'true' } },
+    status: () => 'stopped',
+    actions: {
+      start: () => {},
+      stop: () => {},
+      async notify(ctx) {
+        await ctx.exec(ctx.params.program);
+        return OCF.SUCCESS;
+      },
+      async migrate_to(ctx) {
+        // A daemon-like grandchild keeps the command's stdout open long after the command exits.
+        const r = await ctx.exec('sh', ['-c', 'sleep 30 & echo started']);
+        ctx.log.info(`said ${r.stdout.trim()} in ${r.durationMs < 5000 ? 'time' : `${r.durationMs} ms`}`);
+        return OCF.SUCCESS;
+      },
+    },
+  });
+
+  it('a program named like a shell option is a program that cannot be found, not a no-op success', async () => {
+    // Before: `exec -c` in bash ran nothing and exited 0.
+    for (const program of ['-c', '--', '-']) {
+      const r = await runAction(direct, 'notify', { params: { program } });
+      expect([r.rc, r.exitReason]).toEqual([OCF.ERR_INSTALLED, `command not found: ${program}`]);
+    }
+  });
+
+  it('returns when the command exits, even if a background child still holds its output open', async () => {
+    const r = await runAction(direct, 'migrate_to', { timeoutMs: 20_000 });
+    expect(r.rc).toBe(0);
+    expect(r.stderr).toContain('said started in time');
+  });
+});

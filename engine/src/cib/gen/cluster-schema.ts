@@ -7,7 +7,7 @@
 const scalar = { type: ['string', 'number', 'boolean'] };
 const pairs = { type: 'object', additionalProperties: scalar, description: 'name: value pairs' };
 const score = {
-  description: 'an integer, INFINITY or -INFINITY',
+  description: 'a score (an integer, INFINITY or -INFINITY)',
   anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^([+-]?[0-9]+|[+-]?(INFINITY|inf|infinity|INF))$' }],
 };
 const id = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$', description: "ASCII letters, digits, '_', '-', '.'" };

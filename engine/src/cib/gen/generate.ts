@@ -2,6 +2,7 @@
  * `ocfkit cib gen` without the command line: input bytes (a sheet, a YAML file or a cib.xml) in,
  * the chosen output and the messages out.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { exportCib } from '../export.js';
 import { importCib } from '../import.js';
@@ -25,6 +26,8 @@ export interface GenerateOptions {
   order?: boolean;
   /** Look agents up and check parameters (default true). */
   agentCheck?: boolean;
+  /** Check the cib.xml with Pacemaker's crm_verify when it is installed (default true). */
+  verify?: boolean;
   /** OCF roots searched before the default ones (./dist/ocf when present, then $OCF_ROOT or /usr/lib/ocf). */
   ocfRoots?: string[];
 }
@@ -36,6 +39,24 @@ export interface GenerateResult {
   errors: number;
   warnings: number;
   spec: ClusterSpec;
+}
+
+/**
+ * Checks a generated cib.xml before it is written: the bundled engine must load it, and
+ * Pacemaker's crm_verify (when installed) must find no error.
+ */
+function verifyCib(xml: string, file: string, diag: Diagnostics, crmVerify: boolean): void {
+  try {
+    importCib(xml);
+  } catch (err) {
+    diag.error(`the generated CIB does not load in the bundled engine: ${(err as Error).message}`, { file, line: 0 });
+  }
+  if (!crmVerify) return;
+  const r = spawnSync('crm_verify', ['--xml-pipe'], { input: xml, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) return; // not installed: nothing to ask
+  if (r.status !== 0)
+    for (const line of `${r.stdout}${r.stderr}`.split('\n').filter((l) => /error/i.test(l) && !/Errors found during check/.test(l)))
+      diag.error(`crm_verify rejects the generated cib.xml: ${line.trim()}`, { file, line: 0 });
 }
 
 /** What the input is, from its name (then its first bytes). */
@@ -86,8 +107,10 @@ export async function generate(bytes: Uint8Array, file: string, options: Generat
   let output: string | undefined;
   if (diag.errors === 0) {
     const format = options.format ?? 'xml';
-    if (format === 'xml') output = exportCib(specToCib(spec));
-    else if (format === 'crm') output = specToCrm(spec);
+    if (format === 'xml') {
+      output = exportCib(specToCib(spec));
+      verifyCib(output, file, diag, options.verify !== false);
+    } else if (format === 'crm') output = specToCrm(spec);
     else if (format === 'pcs') output = specToPcs(spec, diag, { force });
     else output = specToYaml(spec, diag);
     if (diag.errors > 0) output = undefined;

@@ -9,7 +9,14 @@ import type { ClusterSpec, Pairs, SpecPrimitive, SpecResource, SpecSet } from '.
 
 type Obj = Record<string, unknown>;
 
-const map = (ps: Pairs): Obj => Object.fromEntries(ps);
+/** A value as the YAML scalar that reads back as the same text: 24 and false rather than "24" and "false". */
+function scalar(v: string): string | number | boolean {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^-?(0|[1-9]\d{0,14})$/.test(v)) return Number(v);
+  return v;
+}
+
+const map = (ps: Pairs): Obj => Object.fromEntries(ps.map(([k, v]) => [k, scalar(v)]));
 
 function one(sets: SpecSet[], what: string, id: string, diag: Diagnostics): Obj | undefined {
   if (sets.some((s) => s.rule !== undefined || s.score !== undefined))
@@ -33,7 +40,7 @@ export function specToYaml(spec: ClusterSpec, diag: Diagnostics): string {
     if (params) o.params = params;
     if (meta) o.meta = meta;
     if (util) o.utilization = util;
-    if (p.ops.length > 0) o.ops = p.ops.map((op) => ({ name: op.name, interval: op.interval, ...map(op.attrs) }));
+    if (p.ops.length > 0) o.ops = p.ops.map((op) => ({ name: op.name, interval: scalar(op.interval), ...map(op.attrs) }));
     return o;
   };
   const res = (r: SpecResource): Obj => {
@@ -44,9 +51,10 @@ export function specToYaml(spec: ClusterSpec, diag: Diagnostics): string {
   };
   const doc: Obj = {};
   if (spec.nodes.length)
-    doc.nodes = spec.nodes.map((n) => ({
+    doc.nodes = spec.nodes.map((n, i) => ({
       name: n.uname,
-      ...(n.id !== undefined ? { id: n.id } : {}),
+      // The default (the position, from 1) is left out.
+      ...(n.id !== undefined && n.id !== String(i + 1) ? { id: scalar(n.id) } : {}),
       ...(n.type ? { type: n.type } : {}),
       ...(n.attributes.length ? { attributes: map(n.attributes) } : {}),
       ...(n.utilization.length ? { utilization: map(n.utilization) } : {}),
@@ -55,18 +63,27 @@ export function specToYaml(spec: ClusterSpec, diag: Diagnostics): string {
   if (spec.rscDefaults.length) doc.rsc_defaults = map(spec.rscDefaults);
   if (spec.opDefaults.length) doc.op_defaults = map(spec.opDefaults);
   if (spec.resources.length) doc.resources = spec.resources.map(res);
+  const count = { location: 0, colocation: 0, order: 0 };
   if (spec.constraints.length)
     doc.constraints = spec.constraints.map((c): Obj => {
-      const id = c.id !== undefined ? { id: c.id } : {};
+      const n = ++count[c.kind];
+      // An id the generator would give anyway is left out.
+      const dflt =
+        c.kind === 'location'
+          ? `rsc_location-${c.rsc}-${n}`
+          : c.kind === 'colocation'
+            ? `rsc_colocation-${c.rsc}-${c.withRsc}-${n}`
+            : `rsc_order-${c.first}-${c.thenRsc}-${n}`;
+      const id = c.id !== undefined && c.id !== dflt ? { id: c.id } : {};
       if (c.kind === 'location')
         return c.node !== undefined
-          ? { location: c.rsc, ...id, node: c.node, score: c.score }
+          ? { location: c.rsc, ...id, node: c.node, score: scalar(c.score ?? 'INFINITY') }
           : {
               location: c.rsc,
               ...id,
               rules: c.rules.map((r) => ({
                 ...(r.id ? { id: r.id } : {}),
-                score: r.score ?? '0',
+                score: scalar(r.score ?? '0'),
                 ...(r.role ? { role: r.role } : {}),
                 expression: exprsText(r),
               })),
@@ -75,7 +92,7 @@ export function specToYaml(spec: ClusterSpec, diag: Diagnostics): string {
         return {
           colocation: c.rsc,
           with: c.withRsc,
-          score: c.score,
+          score: scalar(c.score),
           ...id,
           ...(c.rscRole ? { role: c.rscRole } : {}),
           ...(c.withRscRole ? { 'with-role': c.withRscRole } : {}),

@@ -80,13 +80,17 @@ function schemaCheck(data: Obj, where: (p: Path) => Where, diag: Diagnostics): b
   const resOk = kindCheck(data.resources, ['primitive', 'group', 'clone', 'promotable'], 'resources', where, diag);
   const conOk = kindCheck(data.constraints, ['location', 'colocation', 'order'], 'constraints', where, diag);
   if (!resOk || !conOk) return false;
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(clusterSchema);
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(clusterSchema);
   if (validator(data)) return true;
   const errors = (validator.errors ?? []) as ErrorObject[];
   // oneOf branches each report; the deepest message is the one about what was written.
   const depth = (e: ErrorObject) => e.instancePath.split('/').length;
   const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
   const byPath = new Map<string, ErrorObject>();
+  // A value that matches no alternative of a described anyOf (a score) is named by that description.
+  for (const e of errors)
+    if (e.keyword === 'anyOf' && typeof e.parentSchema?.description === 'string')
+      byPath.set(e.instancePath, { ...e, message: `"${String(e.data)}" is not ${e.parentSchema.description}` });
   for (const e of specific.sort((a, b) => depth(b) - depth(a))) {
     if ([...byPath.keys()].some((k) => k.startsWith(`${e.instancePath}/`))) continue;
     if (!byPath.has(e.instancePath)) byPath.set(e.instancePath, e);
