@@ -54,6 +54,12 @@ async function fencedInHistory(rig: Rig, via: string, target: string): Promise<F
   });
 }
 
+/** pacemaker-fenced's "Delaying 'off' action targeting NODE using DEVICE for Ns" lines on a node, oldest first. */
+async function delayLines(rig: Rig, node: string): Promise<string[]> {
+  const r = await rig.exec(node, ['grep', '-h', "Delaying 'off' action", '/var/log/pacemaker/pacemaker.log'], { timeoutMs: 20_000 });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
 async function allOnline(rig: Rig, via: string, nodes: readonly string[]): Promise<true | Why> {
   const st = await rig.status(via);
   const off = nodes.filter((n) => !st.online.includes(n));
@@ -139,6 +145,8 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
       for (let i = 1; i <= rounds; i++) {
         await until(`round ${i}: both nodes online with the device started`, 120, () => allOnline(rig, 'node1', rig.nodes));
         await until(`round ${i}: both nodes online in node2's view`, 60, () => allOnline(rig, 'node2', rig.nodes));
+        // each node's fence delays logged so far: the round's own come after these
+        const delaysBefore = new Map(await Promise.all(rig.nodes.map(async (n) => [n, (await delayLines(rig, n)).length] as const)));
         // a symmetric split of both heartbeat links; the fencing endpoint (the lan gateway) stays reachable
         await Promise.all(
           rig.nodes.map(async (n) => {
@@ -170,16 +178,13 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
         expect((await fencedInHistory(rig, survivor, loser)).delegate).toBe(survivor);
         for (const a of addrs(loser)) await rig.exec(survivor, ['ip', 'route', 'del', 'blackhole', `${a}/32`]);
         await rig.start(loser);
-        // both sides raced: each fenced asked for the other with a random delay (their logs say how long)
+        // both sides raced: each fenced asked for the other with a random delay (their logs say how
+        // long; a node fenced before its own delay was chosen logged none this round)
         const delays = await Promise.all(
           [survivor, loser].map(async (n) => {
             const peer = n === survivor ? loser : survivor;
-            const r = await rig.exec(n, [
-              'sh',
-              '-c',
-              `grep -h "Delaying 'off' action targeting ${peer}" /var/log/pacemaker/pacemaker.log | tail -1`,
-            ]);
-            return `${n}→${peer}: ${/for (\d+s)/.exec(r.stdout)?.[1] ?? 'no delay logged'}`;
+            const line = (await delayLines(rig, n)).slice(delaysBefore.get(n) ?? 0).find((l) => l.includes(`targeting ${peer}`));
+            return `${n}→${peer}: ${/ for (\d+s)/.exec(line ?? '')?.[1] ?? 'none logged'}`;
           }),
         );
         rigLog(`round ${i}: random delays ${delays.join(', ')}`);
