@@ -51,6 +51,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** SIGKILLs (after SIGCONT: some are stopped) every server process of `pgdata` until none is left (2 s at most). */
+export function killServerProcesses(pgdata: string, uid: number): void {
+  for (let i = 0; i < 20; i++) {
+    const left = serverProcesses(pgdata, uid);
+    if (left.length === 0) return;
+    for (const pid of left) {
+      try {
+        process.kill(pid, 'SIGCONT');
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    spawnSync('sleep', ['0.1']);
+  }
+}
+
 export interface Cluster {
   dir: string;
   pgdata: string;
@@ -150,19 +167,7 @@ export async function makeCluster(): Promise<Cluster> {
     },
     destroy() {
       for (const s of sessions) s.kill('SIGKILL');
-      for (let i = 0; i < 20; i++) {
-        const left = serverProcesses(pgdata, uid);
-        if (left.length === 0) break;
-        for (const pid of left) {
-          try {
-            process.kill(pid, 'SIGCONT');
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // gone
-          }
-        }
-        spawnSync('sleep', ['0.1']);
-      }
+      killServerProcesses(pgdata, uid);
       rmSync(dir, { recursive: true, force: true });
     },
   };

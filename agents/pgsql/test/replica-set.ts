@@ -13,8 +13,8 @@ import { type Attrd, startAttrd } from '@ocfkit/engine';
 import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
 import { type ActionResult, runAction } from '@ocfkit/sdk/testing';
 import pgsql from '../agent';
-import { postmasterPid, serverProcesses } from '../postmaster';
-import { freePort, PGBIN, postgresIds } from './cluster';
+import { postmasterPid } from '../postmaster';
+import { freePort, killServerProcesses, PGBIN, postgresIds } from './cluster';
 
 export interface Node {
   name: string;
@@ -186,19 +186,7 @@ export async function replicaSet(count: number, mode: 'async' | 'sync', extra: R
             cwd: '/',
             stdio: 'ignore',
           });
-        for (let i = 0; i < 20; i++) {
-          const left = serverProcesses(n.pgdata, uid);
-          if (left.length === 0) break;
-          for (const pid of left) {
-            try {
-              process.kill(pid, 'SIGCONT');
-              process.kill(pid, 'SIGKILL');
-            } catch {
-              // gone
-            }
-          }
-          spawnSync('sleep', ['0.1']);
-        }
+        killServerProcesses(n.pgdata, uid);
       }
       await attrd.close();
       rmSync(dir, { recursive: true, force: true });

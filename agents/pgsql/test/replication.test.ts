@@ -124,6 +124,9 @@ describe.skipIf(missing)('pgsql rep_mode=sync, three nodes', () => {
     }, 30_000);
     n2.sql('insert into counter values (1000000)');
     await eventually(() => (n3.sql('select count(*) from counter where i = 1000000') === '1' ? true : undefined));
+    // The promoted server's timeline is in its control file once a checkpoint has run after promotion
+    // (PostgreSQL requests that checkpoint and does not wait for it).
+    n2.sql('checkpoint');
     expect(n3.sql('select received_tli from pg_stat_wal_receiver')).toBe(n2.sql('select timeline_id from pg_control_checkpoint()'));
 
     // The old primary refuses to start: it was not cleanly demoted.

@@ -70,6 +70,9 @@ describe.skipIf(missing)('pgsql rep_mode=async, two nodes', () => {
       return r.attr('node1', 'pgsql-data-status') === 'STREAMING|ASYNC' ? true : undefined;
     }, 30_000);
     await eventually(() => (n1.sql("select string_agg(i::text, ',' order by i) from t") === '1,2' ? true : undefined));
+    // The promoted server's timeline is in its control file once a checkpoint has run after promotion
+    // (PostgreSQL requests that checkpoint and does not wait for it).
+    n2.sql('checkpoint');
     expect(n1.sql('select received_tli from pg_stat_wal_receiver')).toBe(n2.sql('select timeline_id from pg_control_checkpoint()'));
     expect([r.attr('node1', 'pgsql-status'), r.attr('node2', 'pgsql-status')]).toEqual(['HS:async', 'PRI']);
 

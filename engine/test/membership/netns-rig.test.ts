@@ -3,18 +3,8 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rig, sh } from './netns-rig';
+import { HA_CF_FAST as HA_CF, Rig, sh } from './netns-rig';
 
-const HA_CF = `# rig: keepalive 200 ms, deadtime 1 s
-keepalive 200ms
-warntime 500ms
-deadtime 1
-initdead 2
-udpport 694
-bcast eth1
-node n1 n2 n3
-crm on
-`;
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 
 describe.skipIf(missing)('three member daemons in network namespaces on a bridge (real UDP heartbeats)', () => {

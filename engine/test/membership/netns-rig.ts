@@ -24,6 +24,18 @@ process.once('exit', () => {
   for (const ns of live) spawnSync('ip', ['netns', 'del', ns]);
 });
 
+/** The benchmark's timing: keepalive 200 ms, deadtime 1 s (an idle host). */
+export const HA_CF_FAST = `# rig: keepalive 200 ms, deadtime 1 s
+keepalive 200ms
+warntime 500ms
+deadtime 1
+initdead 2
+udpport 694
+bcast eth1
+node n1 n2 n3
+crm on
+`;
+
 export interface RigOptions {
   nodes: string[];
   haCf: string;

@@ -10,17 +10,7 @@ import type { ClusterStatus, PrimitiveStatus } from '../../src/node/status';
 import { Rig } from '../membership/netns-rig';
 import { ocfkit } from './helpers';
 
-/** The benchmark's timing: keepalive 200 ms, deadtime 1 s (an idle host). */
-export const HA_CF_FAST = `# rig: keepalive 200 ms, deadtime 1 s
-keepalive 200ms
-warntime 500ms
-deadtime 1
-initdead 2
-udpport 694
-bcast eth1
-node n1 n2 n3
-crm on
-`;
+export { HA_CF_FAST } from '../membership/netns-rig';
 
 /**
  * The tests' timing: keepalive 500 ms, deadtime 3 s. On a loaded CI host heartbeats arrive up to
