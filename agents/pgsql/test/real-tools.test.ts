@@ -52,6 +52,18 @@ function runAsync(
   });
 }
 
+/** crm_resource's arguments naming ocf:PROVIDER:pgsql with `params` as its options. */
+function crmResourceAgent(provider: string, params: Readonly<Record<string, string>>): string[] {
+  return [
+    '--class',
+    'ocf',
+    '--provider',
+    provider,
+    '--agent',
+    'pgsql',
+    ...Object.entries(params).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
+  ];
+}
 describe.skipIf(tools)('pgsql with real tools', () => {
   let dir: string;
   let agent: string;
@@ -176,15 +188,7 @@ describe.skipIf(tools)('pgsql with real tools', () => {
       provider,
     ]);
     expect(install.status).toBe(0);
-    const base = [
-      '--class',
-      'ocf',
-      '--provider',
-      provider,
-      '--agent',
-      'pgsql',
-      ...Object.entries(c.params).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
-    ];
+    const base = crmResourceAgent(provider, c.params);
     const steps: Array<[string, number]> = [];
     for (const op of ['--validate', '--force-check', '--force-start', '--force-check', '--force-stop', '--force-check']) {
       steps.push([op, run('crm_resource', [op, ...base]).status ?? -1]);
@@ -216,15 +220,7 @@ describe.skipIf(tools)('pgsql with real tools', () => {
         tmpdir: join(c.dir, 'tmp'),
         CRM_meta_promoted_max: '1',
       };
-      const base = [
-        '--class',
-        'ocf',
-        '--provider',
-        provider,
-        '--agent',
-        'pgsql',
-        ...Object.entries(params).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
-      ];
+      const base = crmResourceAgent(provider, params);
       const steps: Array<[string, number | null]> = [];
       for (const op of [
         '--force-start',
