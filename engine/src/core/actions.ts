@@ -1,6 +1,7 @@
 import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
+import { disabled } from './history.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
@@ -89,7 +90,8 @@ function probeInstance(p: WRsc, node: WNode): WRsc {
 
 function recurringOps(p: WRsc, role: string): Op[] {
   return (p.primitive?.ops ?? []).filter((o) => {
-    if (o.name !== 'monitor') return false;
+    // A disabled recurring monitor is not run (Pacemaker schedules only enabled ones).
+    if (o.name !== 'monitor' || disabled(o)) return false;
     const ms = parseDurationMs(o.interval) ?? 0;
     if (ms === 0) return false;
     const opRole = o.attrs.role?.toLowerCase();

@@ -203,6 +203,15 @@ const knownDifferences: Record<string, { pacemakerOnly: string[]; why: string }>
     pacemakerOnly: ['do_shutdown-node2@node2'],
     why: 'the engine stops everything on a node shutting down but writes no do_shutdown event after the stops',
   },
+  'disabled-op-on-fail': {
+    pacemakerOnly: [
+      'ignored_clear_failcount_0@node1',
+      'ignored_monitor_10000@node1',
+      'recovered_clear_failcount_0@node1',
+      'recovered_monitor_10000@node1',
+    ],
+    why: 'Pacemaker cancels a recurring monitor recorded in the history whose op is now disabled, and clears the fail count of its changed definition; the engine does neither',
+  },
   'maintenance-unmanaged': {
     pacemakerOnly: ['a_monitor_10000@node1', 'b_monitor_10000@node2'],
     why: 'Pacemaker cancels the recurring monitors of resources in maintenance (and on nodes in maintenance); the engine leaves them',
