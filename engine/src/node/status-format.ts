@@ -20,10 +20,11 @@ function interval(ms: number): string {
 }
 
 function primitiveState(p: PrimitiveStatus): string {
-  const where = p.nodes.join(' ');
+  // Active on several nodes: "Started [ node2 node3 ]", as crm_mon lists them (no UNCLEAN mark).
+  const where = p.nodes.length > 1 ? `[ ${p.nodes.join(' ')} ]` : p.nodes.join(' ');
   const role = p.role === 'Started' ? '' : `${p.role} `;
   let s = p.failed && p.nodes.length > 0 ? `FAILED ${role}${where}` : p.role === 'Stopped' ? 'Stopped' : `${p.role} ${where}`;
-  if (p.unclean) s += ' (UNCLEAN)';
+  if (p.unclean && p.nodes.length <= 1) s += ' (UNCLEAN)';
   // Flags in one parenthesis, as crm_mon 2.1 prints them: "(disabled, unmanaged)".
   const flags: string[] = [];
   if (p.targetRole?.toLowerCase() === 'stopped') flags.push('disabled');
@@ -52,7 +53,12 @@ function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
   const flags = [...(r.promotable ? ['promotable'] : []), ...(r.unique ? ['unique'] : [])];
   const lines = [`  * Clone Set: ${r.id} [${child}]${flags.length ? ` (${flags.join(', ')})` : ''}:`];
   if (r.unique) {
-    for (const inst of r.instances) lines.push(...(inst.kind === 'group' ? groupLines(inst, '    ') : [primitiveLine(inst, '    ')]));
+    // An instance beyond clone-max is a resource of its own to Pacemaker: crm_mon lists it after
+    // the configured resources (orphanLines), not in the clone.
+    for (const inst of r.instances) {
+      if (inst.kind === 'primitive' && inst.orphaned) continue;
+      lines.push(...(inst.kind === 'group' ? groupLines(inst, '    ') : [primitiveLine(inst, '    ')]));
+    }
     return lines;
   }
   // Anonymous clones: healthy instances summed up by role, anything unusual on its own line.
@@ -85,6 +91,16 @@ function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
   const stopped = allNodes.filter((n) => !used.has(n));
   if (stoppedInstances > 0 && stopped.length > 0) lines.push(`    * Stopped: [ ${stopped.join(' ')} ]`);
   return lines;
+}
+
+/** A globally-unique clone's active orphans, as crm_mon shows them: "ORPHANED Started node1" (stopped ones not at all). */
+function orphanLines(r: ResourceStatus): string[] {
+  if (r.kind !== 'clone' || !r.unique) return [];
+  return r.instances.flatMap((inst) =>
+    inst.kind === 'primitive' && inst.orphaned && inst.nodes.length > 0
+      ? [`  * ${inst.id}\t(${inst.agent}):\t ORPHANED ${primitiveState({ ...inst, orphaned: false })}`]
+      : [],
+  );
 }
 
 function failedLine(f: FailedAction): string {
@@ -148,6 +164,7 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
   if (s.resources.length === 0) out.push('  * No resources');
   const names = s.nodes.map((n) => n.name);
   for (const r of s.resources) out.push(...resourceLines(r, names));
+  for (const r of s.resources) out.push(...orphanLines(r));
   if (o.attributes && s.nodeAttributes.length > 0) {
     out.push('', 'Node Attributes:');
     for (const n of s.nodeAttributes) {
