@@ -11,10 +11,11 @@
  * the suite could not run an agent. Needs root (namespaces, meta-data as nobody).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAgentTable } from './agent-table';
-import { formatSweepReport } from './report';
+import { describeHost, formatSweepReport, type SweepHost } from './report';
 import { compareWithReviewed, loadReviewed } from './reviewed';
 import { type AgentSweep, sweep } from './sweep';
 
@@ -53,9 +54,10 @@ async function main(): Promise<number> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${JSON.stringify(values.jobs)} must be a positive integer`);
   const reviewed = loadReviewed();
   const began = Date.now();
+  const loadAtStart = loadavg()[0] as number;
   let done = 0;
   const earlier = values.from
-    ? (JSON.parse(readFileSync(values.from, 'utf8')) as { elapsedMs: number; jobs: number; results: AgentSweep[] })
+    ? (JSON.parse(readFileSync(values.from, 'utf8')) as { elapsedMs: number; jobs: number; host?: SweepHost; results: AgentSweep[] })
     : undefined;
   const results =
     earlier?.results.filter((s) => entries.some((e) => e.agent === s.agent)) ??
@@ -65,14 +67,19 @@ async function main(): Promise<number> {
       process.stdout.write(`[${done}/${entries.length}] ${s.agent} (${(s.durationMs / 1000).toFixed(1)} s): ${what}\n`);
     }));
   const elapsedMs = earlier?.elapsedMs ?? Date.now() - began;
+  const host: SweepHost | undefined = earlier ? earlier.host : { cpus: cpus().length, load: [loadAtStart, loadavg()[0] as number] };
   const diff = compareWithReviewed(results, reviewed);
   const reportFile = values.report ?? (only ? undefined : join(import.meta.dirname, 'REPORT.md'));
-  if (reportFile) writeFileSync(reportFile, formatSweepReport(results, reviewed, diff, { elapsedMs, jobs: earlier?.jobs ?? jobs }));
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ elapsedMs, jobs, results, diff }, null, 2)}\n`);
+  if (reportFile)
+    writeFileSync(
+      reportFile,
+      formatSweepReport(results, reviewed, diff, { elapsedMs, jobs: earlier?.jobs ?? jobs, ...(host ? { host } : {}) }),
+    );
+  if (values.json) writeFileSync(values.json, `${JSON.stringify({ elapsedMs, jobs, host, results, diff }, null, 2)}\n`);
   const errors = results.reduce((n, s) => n + s.errors.length, 0);
   process.stdout.write(
-    `${entries.length} agents in ${(elapsedMs / 60_000).toFixed(1)} min (${jobs} at a time): ${errors} error findings, ` +
-      `${diff.unreviewed.length} unreviewed, ${diff.vanished.length} no longer found, ${diff.crashed.length} not run${reportFile ? `; report: ${reportFile}` : ''}\n`,
+    `${entries.length} agents in ${(elapsedMs / 60_000).toFixed(1)} min (${jobs} at a time${host ? `, ${describeHost(host)}` : ''}): ${errors} error findings, ` +
+      `${diff.unreviewed.length} unreviewed, ${diff.vanished.length} no longer found, ${diff.notSeen.length} intermittent not shown, ${diff.crashed.length} not run${reportFile ? `; report: ${reportFile}` : ''}\n`,
   );
   for (const k of diff.unreviewed) process.stdout.write(`  unreviewed: ${k}\n`);
   for (const k of diff.vanished) process.stdout.write(`  no longer found: ${k}\n`);
