@@ -111,7 +111,7 @@ function stderrTail(stderr: string): string {
  * killed at its timeout is that failure (timing.within-advertised judges a timeout), not "a
  * different document".
  */
-function deterministic(ctx: CheckContext, again: OpRecord, reference: string): void {
+export function deterministic(ctx: Pick<CheckContext, 'findings'>, again: OpRecord, reference: string): void {
   const rule = 'metadata.deterministic';
   const r = again.result;
   if (r.execStatus === 'timeout')
