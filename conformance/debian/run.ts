@@ -24,7 +24,7 @@ const HELP = `Usage: npm run debian -w @ocfkit/conformance -- [--only A,B] [--jo
 Runs the conformance suite on every agent of conformance/debian/agents.tsv (Debian's resource-agents
 and pacemaker OCF agents) and compares the error findings with conformance/debian/reviewed.json.
   --only A,B      only these provider:type agents
-  --jobs N        agents checked at once (default 3)
+  --jobs N        agents checked at once (default 4: most of an agent's time is waiting)
   --json FILE     also write the raw results as JSON
   --report FILE   the per-agent report (default: conformance/debian/REPORT.md for a full run, none otherwise)
   --from FILE     do not run: compare and report the results of an earlier --json FILE
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   const unknown = (only ?? []).filter((a) => !table.some((e) => e.agent === a));
   if (unknown.length > 0) throw new Error(`--only: not in agents.tsv: ${unknown.join(', ')}`);
   const entries = only ? table.filter((e) => only.includes(e.agent)) : table;
-  const jobs = Number(values.jobs ?? '3');
+  const jobs = Number(values.jobs ?? '4');
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${JSON.stringify(values.jobs)} must be a positive integer`);
   const reviewed = loadReviewed();
   const began = Date.now();
