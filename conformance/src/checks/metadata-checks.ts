@@ -194,8 +194,8 @@ async function unprivileged(ctx: CheckContext, reference: string): Promise<void>
 }
 
 /** A hint when nobody could not even execute the file. */
-function unreachable(r: { execStatus: string; rc: number }): string {
-  return r.execStatus === 'not-installed' || r.rc === 4
+function unreachable(r: { execStatus: string; rc: number; stderr: string }): string {
+  return r.execStatus === 'not-installed' || r.rc === 4 || /setpriv: failed to execute/.test(r.stderr)
     ? ' (can nobody reach the file? every directory on its path must be searchable by others)'
     : '';
 }

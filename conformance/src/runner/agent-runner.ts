@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Executor, type OpResult } from '@ocfkit/engine';
 import type { Profile } from '../profiles/profiles';
-import { CGROUP_VAR, CgroupEntries } from './cgroup-entry';
+import { CGROUP_VAR, CgroupEntries, runAsUser } from './cgroup-entry';
 import { OpCgroups } from './op-cgroup';
 import { describeProcess, findMarked, killAll, type MarkedProcess, settle } from './orphans';
 
@@ -148,8 +148,9 @@ export class AgentRunner {
     const direct = opts.direct === true || opts.path !== undefined || this.options.wrapperPath === undefined;
     const target = opts.path ?? (direct ? this.options.path : (this.options.wrapperPath as string));
     const seq = ++this.seq;
-    // An op run as another user cannot enter a root-owned cgroup: the environment marker tracks it.
-    const cgroup = this.cg && opts.user === undefined ? this.cg.create(`op-${seq}`) : undefined;
+    // An op run as another user enters its cgroup as root, then drops to the user (see CgroupEntries).
+    const as = opts.user !== undefined && this.cg ? runAsUser(opts.user) : undefined;
+    const cgroup = this.cg?.create(`op-${seq}`);
     // ops run one at a time: re-registering the instance points it at this op's executable, and
     // OCF_RESOURCE_INSTANCE stays the instance's own name
     this.ex.register({
@@ -157,7 +158,7 @@ export class AgentRunner {
       provider: this.options.provider,
       type: this.options.type,
       params: opts.params ?? this.paramsOf(instance),
-      path: cgroup ? this.entries.for(target) : target,
+      path: cgroup ? this.entries.for(target, as) : target,
     });
     const intervalMs = opts.intervalMs ?? 0;
     const probe = action === 'monitor' && intervalMs === 0;
@@ -178,7 +179,7 @@ export class AgentRunner {
       timeoutMs: opts.killAfterMs ?? advertised + Math.max(advertised, 10_000),
       ...(opts.meta ? { meta: opts.meta } : {}),
       env,
-      ...(opts.user !== undefined ? { user: opts.user } : {}),
+      ...(opts.user !== undefined && !cgroup ? { user: opts.user } : {}),
     });
     const cpuWaitMs = cgroup ? this.cg?.cpuWaitMs(cgroup) : undefined;
     const service = AgentRunner.mayLeaveProcesses(action);
