@@ -198,7 +198,8 @@ export class OpCgroups {
       } catch {
         // gone
       }
-    for (const dir of [...this.created, this.root].reverse())
+    // children first, the run directory last
+    for (const dir of [this.root, ...this.created].reverse())
       try {
         rmdirSync(dir);
       } catch {
