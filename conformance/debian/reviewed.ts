@@ -60,25 +60,15 @@ export interface ReviewDiff {
 }
 
 /**
- * Rules whose findings depend on the host's load, not only on the agent (an op slower than its
- * advertised timeout on a machine shared by many jobs): compared only when reviewed.
- */
-export const LOAD_SENSITIVE = new Set(['timing.within-advertised']);
-
-/**
- * Compares the error findings of `sweeps` with the reviewed set, restricted to the swept agents
- * (a {@link LOAD_SENSITIVE} finding counts only when it is reviewed).
+ * Compares the error findings of `sweeps` with the reviewed set, restricted to the swept agents.
+ * Timing findings count like any other: the suite takes a busy host's CPU wait out of them.
  *
  * @example
  * compareWithReviewed(await sweep(entries, 3), loadReviewed()) // { unreviewed: [], vanished: [], notSeen: [], crashed: [] }
  */
 export function compareWithReviewed(sweeps: readonly AgentSweep[], reviewed: ReviewedSet): ReviewDiff {
   const agents = new Set(sweeps.map((s) => s.agent));
-  const found = new Set(
-    sweeps
-      .flatMap((s) => s.errors.map((e) => findingKey(s.agent, e.rule)))
-      .filter((k) => k in reviewed || !LOAD_SENSITIVE.has(k.split(' ')[1] as string)),
-  );
+  const found = new Set(sweeps.flatMap((s) => s.errors.map((e) => findingKey(s.agent, e.rule))));
   const expected = Object.keys(reviewed).filter((k) => agents.has(k.split(' ')[0] as string));
   const missing = expected.filter((k) => !found.has(k)).sort();
   return {
