@@ -75,10 +75,10 @@ async function main(): Promise<number> {
       reportFile,
       formatSweepReport(results, reviewed, diff, { elapsedMs, jobs: earlier?.jobs ?? jobs, ...(host ? { host } : {}) }),
     );
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ elapsedMs, jobs, host, results, diff }, null, 2)}\n`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify({ elapsedMs, jobs: earlier?.jobs ?? jobs, host, results, diff }, null, 2)}\n`);
   const errors = results.reduce((n, s) => n + s.errors.length, 0);
   process.stdout.write(
-    `${entries.length} agents in ${(elapsedMs / 60_000).toFixed(1)} min (${jobs} at a time${host ? `, ${describeHost(host)}` : ''}): ${errors} error findings, ` +
+    `${entries.length} agents in ${(elapsedMs / 60_000).toFixed(1)} min (${earlier?.jobs ?? jobs} at a time${host ? `, ${describeHost(host)}` : ''}): ${errors} error findings, ` +
       `${diff.unreviewed.length} unreviewed, ${diff.vanished.length} no longer found, ${diff.notSeen.length} intermittent not shown, ${diff.crashed.length} not run${reportFile ? `; report: ${reportFile}` : ''}\n`,
   );
   for (const k of diff.unreviewed) process.stdout.write(`  unreviewed: ${k}\n`);
