@@ -75,7 +75,8 @@ async function main(): Promise<number> {
       reportFile,
       formatSweepReport(results, reviewed, diff, { elapsedMs, jobs: earlier?.jobs ?? jobs, ...(host ? { host } : {}) }),
     );
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ elapsedMs, jobs: earlier?.jobs ?? jobs, host, results, diff }, null, 2)}\n`);
+  if (values.json)
+    writeFileSync(values.json, `${JSON.stringify({ elapsedMs, jobs: earlier?.jobs ?? jobs, host, results, diff }, null, 2)}\n`);
   const errors = results.reduce((n, s) => n + s.errors.length, 0);
   process.stdout.write(
     `${entries.length} agents in ${(elapsedMs / 60_000).toFixed(1)} min (${earlier?.jobs ?? jobs} at a time${host ? `, ${describeHost(host)}` : ''}): ${errors} error findings, ` +
