@@ -22,9 +22,14 @@ const missing = rigTestsMissing();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const scale = Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
 const composeFile = process.env.OCFKIT_RIG_COMPOSE ? { composeFile: process.env.OCFKIT_RIG_COMPOSE } : {};
-/** The race's favoured node, and how long fencing it waits (the other is fenced at once). */
+/**
+ * The race's favoured node, and how long fencing it waits (the other is fenced at once). The head
+ * start must outlast the favoured side's whole way to a kill (detection, a DC elected in its half,
+ * the scheduler, the fence agent): 15 s on a quiet machine; a run at load 10 with a 5 s token saw
+ * that take more than 15 s once, so it grows with OCFKIT_RIG_TIME_SCALE.
+ */
 const FAVOURED = 'node1';
-const HEAD_START = '15s';
+const HEAD_START_S = 15 * scale;
 
 type Why = { why: string };
 const isWhy = (v: unknown): v is Why => typeof v === 'object' && v !== null && 'why' in v;
@@ -154,7 +159,9 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
       const f = createFencedRig({
         project: `${RIG_PREFIX}-race`,
         nodes: ['node1', 'node2'],
-        deviceParams: { pcmk_delay_base: `${FAVOURED}:${HEAD_START};node2:0s` },
+        deviceParams: { pcmk_delay_base: `${FAVOURED}:${HEAD_START_S}s;node2:0s` },
+        // a static delay counts against stonith-timeout (Pacemaker adds only pcmk_delay_max to it)
+        timeout: `${60 + HEAD_START_S}s`,
         ...composeFile,
       });
       const { rig } = f;
@@ -191,6 +198,16 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
           rigLog(
             `round ${i}/${rounds}: ${firstDown.join('+')} fenced after ${fencedAfter.toFixed(1)} s; survivor: ${up.join('+') || 'none'}`,
           );
+          if (up.length === 1 && up[0] !== FAVOURED) {
+            // what the survivor's fencer did, to tell a slow favoured side from a wrong delay
+            const r = await rig.exec(up[0] as string, [
+              'grep',
+              '-hE',
+              'Requesting fencing|Delaying|Operation .off.|Peer .* was',
+              '/var/log/pacemaker/pacemaker.log',
+            ]);
+            rigLog(r.stdout.split('\n').slice(-12).join('\n'));
+          }
           expect(up, `round ${i}: exactly one survivor, the favoured node`).toEqual([FAVOURED]);
           const survivor = up[0] as string;
           const loser = rig.nodes.find((n) => n !== survivor) as string;

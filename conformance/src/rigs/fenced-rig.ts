@@ -22,6 +22,8 @@ export interface FencedRigOptions {
   deviceParams?: Record<string, string>;
   /** stonith-action (default off: a fenced node's container stays down, which a test can see). */
   action?: 'off' | 'reboot';
+  /** stonith-timeout (default 60s); a static pcmk_delay_base counts against it. */
+  timeout?: string;
   composeFile?: string;
 }
 
@@ -86,6 +88,7 @@ export function createFencedRig(o: FencedRigOptions) {
   const fencing: FencingOptions = {
     agent: FENCE_AGENT,
     action: o.action ?? 'off',
+    ...(o.timeout ? { timeout: o.timeout } : {}),
     params: {
       pcmk_host_map: rig.nodes.map((n) => `${n}:${rig.containerOf(n)}`).join(';'),
       ip: gateway,
