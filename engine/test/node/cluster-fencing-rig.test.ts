@@ -121,6 +121,7 @@ esac`,
     expect(await fileHistory(majority[0] as string)).toBe(`no fencing history for ${host}\n`);
     // the fenced node boots again (fresh HA_RSCTMP, empty state of its own): the DC hands it the history
     c.wipeRsctmp(host);
+    sh('ip', ['-n', c.rig.ns(host), 'link', 'set', 'eth1', 'up']);
     c.start(host, ['--fence-agent-dir', agents]);
     const back = await c.until('every node back', NODES, c.agreed(NODES), 120_000);
     await shows(host, 10_000);
