@@ -67,6 +67,7 @@ export class ComposeRig implements Rig {
         OCFKIT_RIG_ENGINE: o.kind === 'pacemaker' ? 'pacemaker' : 'ocfkit',
         OCFKIT_RIG_CIB: '/etc/ocfkit-rig-seed/cib.xml',
         ...(process.env.OCFKIT_RIG_TOKEN ? { OCFKIT_RIG_TOKEN: process.env.OCFKIT_RIG_TOKEN } : {}),
+        ...(process.env.OCFKIT_RIG_DEADTIME ? { OCFKIT_RIG_DEADTIME: process.env.OCFKIT_RIG_DEADTIME } : {}),
       },
       binds: { '/etc/ocfkit-rig-seed': this.seedDir, ...o.binds },
     });
