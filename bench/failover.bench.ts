@@ -88,6 +88,12 @@ async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
   const agents = process.env.OCFKIT_BENCH_FAILOVER_AGENTS === 'heartbeat' ? HEARTBEAT_AGENTS : OCFKIT_AGENTS;
   const rig = createRig(kind, { project: `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}` });
   const rounds: Round[] = [];
+  // an interrupted run removes its containers, networks and volume too
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stdout.write(`  ${kind}: ${signal}: removing the rig\n`);
+    void rig.down().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     await rig.up(seedCib({ agents, nodes: rig.nodes, ...(rig.vip ? { vip: rig.vip } : {}) }), (l) =>
       process.stdout.write(`  ${kind}: ${l}\n`),
@@ -123,6 +129,7 @@ async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
     }
     return rounds;
   } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await rig.down();
   }
 }
