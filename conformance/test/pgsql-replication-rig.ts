@@ -115,16 +115,17 @@ export function replicationResources(agent: ReplicationAgent, vip: string): { re
           },
         ]
       : [agent, 'pgsql', { ...common, ...rep }];
-  const op = (name: string, interval: string, timeout: string, role?: string) =>
-    `<op id="pg-${name}-${interval}" name="${name}" interval="${interval}" timeout="${timeout}"${role ? ` role="${role}"` : ''}/>`;
+  // timeouts stretched by OCFKIT_RIG_TIME_SCALE: at load 90 on 2 cores a standby's start took 88 s
+  const op = (name: string, interval: string, timeoutS: number, role?: string) =>
+    `<op id="pg-${name}-${interval}" name="${name}" interval="${interval}" timeout="${Math.round(timeoutS * scale)}s"${role ? ` role="${role}"` : ''}/>`;
   const pg = `<primitive id="pg" class="ocf" provider="${provider}" type="${type}"><instance_attributes id="pg-params">${nv('pg', params)}</instance_attributes><operations>${[
-    op('start', '0s', '90s'),
-    op('stop', '0s', '90s'),
-    op('promote', '0s', '90s'),
-    op('demote', '0s', '90s'),
-    op('notify', '0s', '60s'),
-    op('monitor', '3s', '30s', 'Promoted'),
-    op('monitor', '4s', '30s', 'Unpromoted'),
+    op('start', '0s', 90),
+    op('stop', '0s', 90),
+    op('promote', '0s', 90),
+    op('demote', '0s', 90),
+    op('notify', '0s', 60),
+    op('monitor', '3s', 30, 'Promoted'),
+    op('monitor', '4s', 30, 'Unpromoted'),
   ].join('')}</operations></primitive>`;
   const meta = nv('pg-clone', {
     promotable: 'true',
@@ -137,7 +138,7 @@ export function replicationResources(agent: ReplicationAgent, vip: string): { re
   return {
     resources: [
       `<clone id="pg-clone"><meta_attributes id="pg-clone-meta">${meta}</meta_attributes>${pg}</clone>`,
-      `<primitive id="vip" class="ocf" provider="ocfkit" type="IPaddr"><instance_attributes id="vip-params">${nv('vip', { ip: vip, cidr_netmask: '24' })}</instance_attributes><operations><op id="vip-monitor-3s" name="monitor" interval="3s" timeout="30s"/></operations></primitive>`,
+      `<primitive id="vip" class="ocf" provider="ocfkit" type="IPaddr"><instance_attributes id="vip-params">${nv('vip', { ip: vip, cidr_netmask: '24' })}</instance_attributes><operations><op id="vip-monitor-3s" name="monitor" interval="3s" timeout="${Math.round(30 * scale)}s"/></operations></primitive>`,
     ],
     constraints: [
       `<rsc_colocation id="col-vip" rsc="vip" with-rsc="pg-clone" with-rsc-role="Promoted" score="INFINITY"/>`,
