@@ -49,7 +49,7 @@ describe('diskcheck through ocfkit exec beside the bundled attrd', () => {
     const started = await exec('start');
     expect(started.out).toContain('returned 0');
     expect(attrd.get('diskcheck_status')?.value).toBe('normal');
-    attrd.update({ name: 'diskcheck_status', value: 'stale' });
+    attrd.update('diskcheck_status', 'stale');
     const monitor = await exec('monitor', '-i', '10s');
     expect([monitor.rc, monitor.out.split('\n')[0]]).toEqual([0, 'Operation monitor (ocf:ocfkit:diskcheck) returned 0 (OCF_SUCCESS)']);
     expect(attrd.get('diskcheck_status')?.value).toBe('normal');
