@@ -32,7 +32,7 @@ describe.skipIf(missing)('IPaddr with real tools', () => {
     dir = openTempDir('ocfkit-ipaddr-tools-');
     agent = await buildIPaddr(join(dir, 'dist'), provider);
     const r = run(process.execPath, [
-      join(ROOT, 'sdk/bin/ocfkit.js'),
+      join(ROOT, 'conformance/bin/ocfkit.js'),
       'install',
       '--from',
       join(dir, 'dist'),
