@@ -25,7 +25,7 @@ export default async function scores(): Promise<{ withinBudget: boolean }> {
   const [nodes, resources] = (process.env.OCFKIT_BENCH_SCORES ?? '50x500').split('x').map(Number);
   if (!nodes || !resources) throw new Error('OCFKIT_BENCH_SCORES must look like 200x2000');
   const dir = mkdtempSync(join(tmpdir(), 'bench-scores-'));
-  const cli = resolve(import.meta.dirname, '../sdk/bin/ocfkit.js');
+  const cli = resolve(import.meta.dirname, '../conformance/bin/ocfkit.js');
   try {
     const cib = join(dir, 'cib.xml');
     writeFileSync(cib, exportCib(benchCib(nodes, resources, { steady: false })));
