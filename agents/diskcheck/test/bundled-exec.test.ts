@@ -24,7 +24,18 @@ describe('diskcheck through ocfkit exec beside the bundled attrd', () => {
     const params = ['-p', `write_dir=${join(dir, 'disk')}`, '-p', 'oneshot=true', '-p', `pidfile=${join(dir, 'state')}`];
     const env = cleanEnv({ OCFKIT_RUN_DIR: runDir(), HA_RSCTMP: join(dir, 'rsctmp') });
     delete env.OCFKIT_ATTRD_SOCKET;
-    const argv = [join(ROOT, 'conformance/bin/ocfkit.js'), 'exec', 'ocf:ocfkit:diskcheck', action, '-f', agent, '-r', 'disk', ...params, ...extra];
+    const argv = [
+      join(ROOT, 'conformance/bin/ocfkit.js'),
+      'exec',
+      'ocf:ocfkit:diskcheck',
+      action,
+      '-f',
+      agent,
+      '-r',
+      'disk',
+      ...params,
+      ...extra,
+    ];
     return new Promise((resolve) => {
       const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
