@@ -486,7 +486,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     colocations: [],
     orderings: [],
     history,
-    scoreLines: [],
+    onScore: undefined,
     warnings: [],
   };
 }
