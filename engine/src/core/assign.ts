@@ -2,6 +2,7 @@ import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
 import { compatibleInstance, interleavedColocation } from './interleave.js';
+import { currentNode } from './requires-fencing.js';
 import { formatScore, INFINITY } from './score.js';
 import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -57,7 +58,7 @@ export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, fo
 
 export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   if (!rsc.provisional) return rsc.assignedTo !== undefined;
-  const current = rsc.runningOn[0];
+  const current = currentNode(ws, rsc);
   const nodes = sortNodes(ws, [...rsc.allowed], current);
   const best = nodes[0];
   let chosen: [WNode, number] | undefined;
