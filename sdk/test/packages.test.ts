@@ -122,7 +122,7 @@ beforeAll(() => {
       'npm',
       [
         'install',
-        '--prefer-offline',
+        '--offline',
         '--no-audit',
         '--no-fund',
         '--save-dev',
