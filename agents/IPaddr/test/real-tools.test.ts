@@ -90,6 +90,12 @@ describe.skipIf(missing)('IPaddr with real tools', () => {
       'arp_bg',
       'run_arping',
       'flush_routes',
+      'local_start_script',
+      'local_stop_script',
+      'ARP_INTERVAL_MS',
+      'ARP_REPEAT',
+      'ARP_BACKGROUND',
+      'ARP_NETMASK',
     ]);
     expect(r.stdout).toContain('<parameter name="ip" unique="1" required="1">');
   });
