@@ -1,18 +1,4 @@
-/**
- * Cluster benchmarks (issue #15), printed, not budgeted (no baseline runs in the same process):
- * 1. Simulator speed: simulated cluster-minutes per real second (target ≥ 1000), fast timing
- *    (keepalive 1 s / deadtime 5 s) and the seed's (2 s / 24 s), after a warm-up.
- * 2. Real processes (root and `ip` needed; skipped otherwise): 3 member daemons in network
- *    namespaces on a bridge, real UDP. Kill -9 of the DC, repeated (OCFKIT_BENCH_CLUSTER_KILLS,
- *    default 20): failure detection to a new DC, and kill to the resource running on a survivor,
- *    median and p99, at keepalive 200 ms / deadtime 1 s; with OCFKIT_BENCH_CLUSTER_SEED=1 also at
- *    the seed's 2 s / 24 s. Frames, bytes and CPU per node idle and during a burst of CIB updates.
- * 3. Node daemons (root): 3 `ocfkit node start` in the same namespaces, a Dummy with a monitor,
- *    stonith disabled. Kill -9 of the daemon hosting the Dummy, repeated
- *    (OCFKIT_BENCH_CLUSTER_NODE_KILLS, default 5; each round restarts the victim): kill to the
- *    Dummy shown Started on a survivor by `ocfkit status`, median and p99, at 200 ms / 1 s.
- */
-import { readFileSync } from 'node:fs';
+import { readProcStat } from '../sdk/src/process/proc';
 import { clusterSim } from './lib/cluster-sim-speed';
 
 function pct(xs: number[], p: number): number {
@@ -21,8 +7,9 @@ function pct(xs: number[], p: number): number {
 }
 
 function cpuTicks(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(f[11]) + Number(f[12]);
+  const t = readProcStat(pid)?.cpuTicks;
+  if (!t) throw new Error(`process ${pid} is gone: no /proc/${pid}/stat`);
+  return t.user + t.system;
 }
 
 async function realRig(label: string, haCf: string, kills: number): Promise<void> {
