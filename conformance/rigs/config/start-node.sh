@@ -61,7 +61,7 @@ ocfkit)
   install -d -m 0700 /etc/ocfkit
   install -m 0644 "$cfg/ha.cf" /etc/ocfkit/ha.cf
   install -m 0600 "$cfg/authkeys" /etc/ocfkit/authkeys
-  ocfkit=(/usr/local/bin/node /opt/ocfkit/sdk/bin/ocfkit.js)
+  ocfkit=(/usr/local/bin/node /opt/ocfkit/conformance/bin/ocfkit.js)
   if ! "${ocfkit[@]}" node --help >/dev/null 2>&1; then
     log "this checkout has no 'ocfkit node' command yet (the node daemon); use OCFKIT_RIG_ENGINE=pacemaker"
     exit 2
