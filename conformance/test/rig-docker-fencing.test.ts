@@ -15,7 +15,7 @@ const optIn = process.env.OCFKIT_RIG_TESTS === '1';
 const missing = optIn ? rigTestsMissing() : true;
 const composeFile = process.env.OCFKIT_RIG_COMPOSE ? { composeFile: process.env.OCFKIT_RIG_COMPOSE } : {};
 const scale = Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
-const OCFKIT = ['/usr/local/bin/node', '/opt/ocfkit/sdk/bin/ocfkit.js'];
+const OCFKIT = ['/usr/local/bin/node', '/opt/ocfkit/conformance/bin/ocfkit.js'];
 
 async function ocfkit(rig: Rig, node: string, ...argv: string[]): Promise<string> {
   const r = await rig.exec(node, [...OCFKIT, ...argv], { timeoutMs: 30_000 });
