@@ -87,7 +87,8 @@ esac`,
           if (performance.now() - t0 > 60_000) throw new Error(`round ${round}: nobody fenced within 60 s`);
           await new Promise((r) => setTimeout(r, 100));
         }
-        // a second kill would follow within the head start: wait it out
+        process.stderr.write(`round ${round}/${ROUNDS}: a node fenced ${((performance.now() - t0) / 1000).toFixed(1)} s after the split\n`);
+      // a second kill would follow within the head start: wait it out
         await new Promise((r) => setTimeout(r, 8000));
         const fenced = readFileSync(join(agents, 'fenced.log'), 'utf8').split('\n').filter(Boolean).slice(before);
         expect({ round, survivors: NODES.filter(alive), fenced }).toEqual({ round, survivors: ['n1'], fenced: ['reboot n2'] });
