@@ -103,6 +103,11 @@ export interface ControllerOptions {
   scheduler?: (cib: Cib, nowS: number) => ExecGraph;
   /** Whether the partition has quorum at start (default true: a one-node engine); see `quorum-changed`. */
   quorate?: boolean;
+  /**
+   * Keep this node's history at `start` instead of re-probing it: a cluster's new DC whose status
+   * already holds every member's history, taken at the join (default false).
+   */
+  keepHistory?: boolean;
 }
 
 type ActionState = 'pending' | 'running' | 'done' | 'failed';
@@ -147,8 +152,8 @@ function configKey(cib: Cib): string {
  */
 export class Controller {
   private current: Cib;
-  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate'>> &
-    Pick<ControllerOptions, 'batchLimit' | 'scheduler'>;
+  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate' | 'keepHistory'>> &
+    Pick<ControllerOptions, 'batchLimit' | 'scheduler' | 'keepHistory'>;
   private transition?: Transition;
   private transitionCounter = 0;
   private peSeq: number;
@@ -200,8 +205,9 @@ export class Controller {
     switch (ev.type) {
       case 'start':
         // A (re)started controller knows nothing about its node: history is re-probed, as Pacemaker
-        // erases a joining node's lrm history; transient attributes come back from attrd.
-        this.current = setMembership(clearNode(this.current, this.opts.node), this.opts.node, true);
+        // erases a joining node's lrm history; transient attributes come back from attrd. A
+        // cluster's new DC keeps the history it took at the join instead.
+        this.current = setMembership(this.opts.keepHistory ? this.current : clearNode(this.current, this.opts.node), this.opts.node, true);
         this.statusChanged = true;
         this.trigger('controller started');
         break;
