@@ -9,6 +9,7 @@ import { unpack } from '../core/unpack.js';
 import type { OpOutcome } from '../crmd/controller.js';
 import type { ExecAction } from '../crmd/exec-graph.js';
 import { clearNode, setLost, setMembership, setPending, updateNode } from '../crmd/status.js';
+import type { HistoryEntry } from '../fencing/fencer.js';
 import type { FenceExec, FenceExecResult } from '../fencing/service.js';
 import type { AdminRequest } from './admin-protocol.js';
 
@@ -48,13 +49,16 @@ export type ClusterMsg =
   /** DC → member: run a fence device here for the DC's fencer. */
   | { k: 'fence-exec'; exec: FenceExec }
   /** member → DC: how that went. */
-  | { k: 'fence-result'; result: FenceExecResult };
+  | { k: 'fence-result'; result: FenceExecResult }
+  /** Either way: fencing operations to add to the receiver's history (new or changed ones, or a joining node's catch-up). */
+  | { k: 'fence-history'; entries: HistoryEntry[] };
 
 /** Whether `body` looks like a {@link ClusterMsg} (it was authenticated: this guards against version skew, not attacks). */
 export function isClusterMsg(body: unknown): body is ClusterMsg {
   const k = (body as { k?: unknown } | null)?.k;
   return (
-    typeof k === 'string' && ['exec', 'cancel', 'status', 'result', 'history', 'attrs', 'admin', 'fence-exec', 'fence-result'].includes(k)
+    typeof k === 'string' &&
+    ['exec', 'cancel', 'status', 'result', 'history', 'attrs', 'admin', 'fence-exec', 'fence-result', 'fence-history'].includes(k)
   );
 }
 

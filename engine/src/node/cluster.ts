@@ -22,6 +22,8 @@ import { unpack } from '../core/unpack.js';
 import type { ControllerEvent } from '../crmd/controller.js';
 import { outcomeOf, type RunningController, runOnExecutor, startController } from '../crmd/shell.js';
 import { fenceForController, fencerConfigFromCib } from '../fencing/controller-bridge.js';
+import type { HistoryEntry } from '../fencing/fencer.js';
+import { FenceHistoryStore } from '../fencing/history-store.js';
 import type { FenceRunner } from '../fencing/runner.js';
 import { FencingService } from '../fencing/service.js';
 import type { OpResult } from '../lrmd/types.js';
@@ -54,6 +56,11 @@ export interface ClusterController extends Controller {
     cleanup(req: Extract<AdminRequest, { op: 'resource' }>): Promise<AdminResponse> | undefined;
   };
 }
+
+/** The node daemon's fencing history, in its state directory (`ocfkit status` and `ocfkit fence history` read it). */
+export const FENCING_HISTORY_FILE = 'fencing-history.json';
+/** Operations per `fence-history` message (a message must fit one UDP datagram). */
+const HISTORY_CHUNK = 40;
 
 /** How long a stopping node waits for the DC to move its resources away. */
 const SHUTDOWN_WAIT_MS = 120_000;
@@ -103,7 +110,17 @@ export async function startClusterController(
   const send = (to: string | 'dc', msg: ClusterMsg) => member?.send(to, msg);
 
   // Fencing: the DC's fencer picks a device and a member to run it (itself included); members run
-  // what it sends them and answer.
+  // what it sends them and answer. Every node keeps the history on disk (it survives a restart of
+  // the daemon); the DC passes each change to its members, a joining node gets the DC's whole
+  // history, and a member hands its own to a new DC.
+  const fenceHistory = new FenceHistoryStore(join(ctx.stateDir, FENCING_HISTORY_FILE), (l) => log.warn(l));
+  const sendHistory = (to: string | 'dc', entries: readonly HistoryEntry[]) => {
+    for (let i = 0; i < entries.length; i += HISTORY_CHUNK) send(to, { k: 'fence-history', entries: entries.slice(i, i + HISTORY_CHUNK) });
+  };
+  const recordHistory = (entries: readonly HistoryEntry[]) => {
+    const changed = fenceHistory.merge(entries);
+    if (changed.length > 0 && dc && member) for (const n of member.view().members) if (n !== nodeName) sendHistory(n, changed);
+  };
   const fencing = new Set<FencingService>();
   const fencerConfig = () => {
     const members = member?.view().members ?? [];
@@ -117,6 +134,7 @@ export async function startClusterController(
       runner: ctx.fenceRunner,
       transport: { send: (node, exec) => send(node, { k: 'fence-exec', exec }) },
       log: (line) => log.info(`fencing: ${line}`),
+      onHistory: (entry) => recordHistory([entry]),
     });
     fencing.add(service);
     try {
@@ -187,7 +205,11 @@ export async function startClusterController(
     });
     states = next;
     quorate = q;
-    for (const [n, s] of next) if (s === 'joined') injectAttrs(n);
+    for (const [n, s] of next)
+      if (s === 'joined') {
+        injectAttrs(n);
+        if (n !== nodeName) sendHistory(n, fenceHistory.entries());
+      }
     log.info(
       `this node is the DC: controller started (${[...next].map(([n, s]) => `${n} ${s}`).join(', ') || 'no other node'}, ${q ? 'with' : 'WITHOUT'} quorum; history taken from ${[nodeName, ...taken].join(', ')}${probed.length > 0 ? `, ${probed.join(', ')} probed` : ''})`,
     );
@@ -235,7 +257,10 @@ export async function startClusterController(
           log.info(`node ${c.node} ${c.state}`);
           running.inject({ type: 'member-changed', now: 0, node: c.node, state: c.state });
           injectedAttrs.delete(c.node);
-          if (c.state === 'joined') injectAttrs(c.node);
+          if (c.state === 'joined') {
+            injectAttrs(c.node);
+            sendHistory(c.node, fenceHistory.entries());
+          }
         }
         states = next;
         if (v.quorate === quorate) {
@@ -261,8 +286,9 @@ export async function startClusterController(
     if (v.dc !== lastDc) {
       lastDc = v.dc;
       if (v.role === 'member') {
-        sendHistory();
+        sendNodeHistory();
         sendAttrs();
+        sendHistory('dc', fenceHistory.entries());
       }
       if (v.dc === null)
         store.updateStatus((_s, attrs) => {
@@ -299,7 +325,7 @@ export async function startClusterController(
   };
 
   /** To a new DC: this node's own history as its previous DC last recorded it (none after a restart). */
-  const sendHistory = () => {
+  const sendNodeHistory = () => {
     const own = store.model().status.find((s) => s.uname === nodeName);
     send('dc', { k: 'history', state: own && own.lrm.length > 0 ? own : null });
   };
@@ -368,6 +394,9 @@ export async function startClusterController(
       }
       case 'fence-result':
         for (const s of fencing) s.deliver(body.result);
+        break;
+      case 'fence-history':
+        if (Array.isArray(body.entries)) recordHistory(body.entries);
         break;
       case 'admin':
         if (dc) {

@@ -60,7 +60,7 @@ export const SEED = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-wit
 </cib>
 `;
 
-const SCRIPT = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
+const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
 
 /** The Dummy's line in a status, if any. */
 export function dummyOf(s: ClusterStatus | null | undefined): PrimitiveStatus | undefined {
