@@ -20,8 +20,7 @@ const PROJECT = `${RIG_PREFIX}-docker`;
 const rig = () =>
   createRig('docker', { project: PROJECT, ...(process.env.OCFKIT_RIG_COMPOSE ? { composeFile: process.env.OCFKIT_RIG_COMPOSE } : {}) });
 
-const failures = (r: ScenarioResult) =>
-  r.findings.filter((f) => f.ok === false).map((f) => f.message);
+const failures = (r: ScenarioResult) => r.findings.filter((f) => f.ok === false).map((f) => f.message);
 
 describe.skipIf(missing)('cluster scenarios on the docker rig (bundled engine)', () => {
   it('seed: three node daemons form one cluster and run grp_pgsql (ocfkit IPaddr + pgsql) with the VIP answering', async () => {
