@@ -9,5 +9,6 @@ export default defineConfig({
   sourcemap: true,
   // Declarations for what agent code and its tests import; the CLI and build entries are tools.
   dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
-  external: ['@ocfkit/engine', '@ocfkit/engine/cli', '@ocfkit/conformance', '@ocfkit/conformance/cli'],
+  // esbuild is an optional peer: the CLI package (@ocfkit/conformance) brings it.
+  external: ['esbuild'],
 });

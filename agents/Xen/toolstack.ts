@@ -19,6 +19,9 @@ export interface DomainView {
   state: string;
   flags: DomainFlags;
   running: boolean;
+  /** vCPUs and memory (MB) as the toolstack lists them, when it does. */
+  vcpus?: number | undefined;
+  memMB?: number | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -84,12 +87,12 @@ export async function lookupDomain(ctx: AgentContext, ts: Toolstack, name: strin
   if (ts.kind === 'xl') {
     const row = parseListTable(r.stdout).find((x) => x.name === name);
     if (!row) return fail.generic(`xl list ${name} printed no row for ${name}: ${lastLine(r.stdout)}`);
-    return { name, id: row.id, state: row.state, flags: row.flags, running: isRunning(row.flags) };
+    return { name, id: row.id, state: row.state, flags: row.flags, running: isRunning(row.flags), vcpus: row.vcpus, memMB: row.memMB };
   }
   const dom = parseXmLong(r.stdout).find((x) => x.name === name);
   if (!dom) return fail.generic(`xm list --long ${name} printed no (domain ...) for ${name}`);
   const state = dom.state ?? `(status ${dom.status ?? '?'})`;
-  return { name, id: dom.id, state, flags: dom.flags, running: isRunning(dom.flags) };
+  return { name, id: dom.id, state, flags: dom.flags, running: isRunning(dom.flags), vcpus: dom.vcpus, memMB: dom.memMB };
 }
 
 /**

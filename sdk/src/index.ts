@@ -82,5 +82,6 @@ export {
 } from './process/proc';
 export { MAX_TIMER_MS } from './runtime/deadline';
 export { type ExecuteOptions, execute, type Invocation } from './runtime/execute';
+export { HELPER_ACTION, type Helper, type HelperContext, runHelper } from './runtime/helper';
 export { run } from './runtime/run';
 export { type DegradedState, degraded, describeState, type FailedState, failed, type State, stateName } from './state';

@@ -146,10 +146,24 @@ describe('the packed packages', () => {
       expect({ p, private: manifest.private }).toEqual({ p, private: undefined });
     }
     expect(tarballs.sdk?.files).toEqual(
-      expect.arrayContaining(['bin/ocfkit.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/testing.js', 'dist/testing.d.ts']),
+      expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/testing.js', 'dist/testing.d.ts']),
     );
     expect(tarballs.engine?.files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/index.js']));
-    expect(tarballs.conformance?.files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'dist/vitest.js']));
+    // The CLI is the package on top: it carries the `ocfkit` command and the bundler `build` needs.
+    expect(tarballs.conformance?.files).toEqual(
+      expect.arrayContaining(['bin/ocfkit.js', 'dist/cli.js', 'dist/index.js', 'dist/vitest.js']),
+    );
+    expect(tarballs.sdk?.files).not.toContain('bin/ocfkit.js');
+    const manifest = (p: string) =>
+      JSON.parse(readFileSync(join(project, 'node_modules/@ocfkit', p, 'package.json'), 'utf8')) as {
+        bin?: Record<string, string>;
+        dependencies?: Record<string, string>;
+      };
+    expect([manifest('sdk').bin, Object.keys(manifest('sdk').dependencies ?? {})]).toEqual([undefined, ['ajv']]);
+    expect([manifest('conformance').bin, manifest('conformance').dependencies]).toEqual([
+      { ocfkit: 'bin/ocfkit.js' },
+      expect.objectContaining({ '@ocfkit/engine': '0.1.0', '@ocfkit/sdk': '0.1.0', esbuild: expect.any(String) }),
+    ]);
     expect(tarballs.agents?.files).toEqual(expect.arrayContaining(['dist/ocf/resource.d/ocfkit/Dummy', 'dist/ocf/package.json']));
     for (const t of Object.values(tarballs)) expect(t.files.filter((f) => f.startsWith('src/') || f.endsWith('.test.ts'))).toEqual([]);
   });
@@ -160,6 +174,7 @@ describe('the packed packages', () => {
       expect({ p, link: lstatSync(dir).isSymbolicLink() }).toEqual({ p, link: false });
     }
     expect(readFileSync(join(project, 'node_modules/.bin/ocfkit'), 'utf8')).toContain('dist/cli.js');
+    expect(ok(bin('--version'))).toBe('0.1.0\n');
   });
 });
 

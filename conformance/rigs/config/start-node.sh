@@ -88,7 +88,7 @@ ocfkit)
     log "deadtime ${deadtime} ms, keepalive $((deadtime / 4)) ms"
   fi
   install -m 0600 "$cfg/authkeys" /etc/ocfkit/authkeys
-  ocfkit=(/usr/local/bin/node /opt/ocfkit/sdk/bin/ocfkit.js)
+  ocfkit=(/usr/local/bin/node /opt/ocfkit/conformance/bin/ocfkit.js)
   if ! "${ocfkit[@]}" node --help >/dev/null 2>&1; then
     log "this checkout has no 'ocfkit node' command yet (the node daemon); use OCFKIT_RIG_ENGINE=pacemaker"
     exit 2

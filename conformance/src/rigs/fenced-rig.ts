@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FencingOptions, seedCib } from '../scenarios/seed-cib';
+import { loadComposeFile } from './compose-file';
 import { ComposeRig } from './compose-rig';
 import { checkoutRoot } from './create-rig';
 import { type DockerApiTls, makeFencePki, serveDockerApiTls } from './docker-api-tls';
@@ -17,17 +18,19 @@ export interface FencedRigOptions {
   project: string;
   /** The cluster nodes (default: all of docker-compose.yml's); two makes a two_node cluster. */
   nodes?: readonly string[];
-  /** Extra instance attributes of the device (pcmk_delay_max, ...). */
+  /** Extra instance attributes of the device (pcmk_delay_base, ...). */
   deviceParams?: Record<string, string>;
   /** stonith-action (default off: a fenced node's container stays down, which a test can see). */
   action?: 'off' | 'reboot';
+  /** stonith-timeout (default 60s); a static pcmk_delay_base counts against it. */
+  timeout?: string;
   composeFile?: string;
 }
 
 /**
  * corosync.conf for a subset of the reference rig's nodes: the other nodes' blocks dropped, and
  * `two_node: 1` in the quorum section when two are left (each half keeps quorum in a split; the
- * fence race decides, see pcmk_delay_max).
+ * fence race decides: give one node a static head start with pcmk_delay_base, see the race test).
  */
 export function corosyncFor(conf: string, nodes: readonly string[]): string {
   const blocks = conf.replace(/\n\s*node \{[^}]*\}/g, (block) => {
@@ -67,8 +70,9 @@ export function createFencedRig(o: FencedRigOptions) {
     [PKI_IN_NODE]: pkiDir,
   };
   if (o.nodes) {
-    // the nodes' configuration directory, with a corosync.conf for just these nodes
-    const src = join(root, 'conformance', 'rigs', 'config');
+    // the nodes' configuration directory (the compose file's, so a copy on other subnets keeps its
+    // addresses), with a corosync.conf for just these nodes
+    const src = configDirOf(composeFile);
     const cfg = join(work, 'config');
     mkdirSync(cfg, { mode: 0o755 });
     for (const f of readdirSync(src)) copyFileSync(join(src, f), join(cfg, f));
@@ -84,6 +88,7 @@ export function createFencedRig(o: FencedRigOptions) {
   const fencing: FencingOptions = {
     agent: FENCE_AGENT,
     action: o.action ?? 'off',
+    ...(o.timeout ? { timeout: o.timeout } : {}),
     params: {
       pcmk_host_map: rig.nodes.map((n) => `${n}:${rig.containerOf(n)}`).join(';'),
       ip: gateway,
@@ -106,7 +111,7 @@ export function createFencedRig(o: FencedRigOptions) {
       // the seed names the port before the bridge (and so the endpoint) exists: one per project
       const port = 20000 + (hash(o.project) % 20000);
       fencing.params.ipport = String(port);
-      await rig.up(seedCib({ ...seed, nodes: rig.nodes, fencing }), progress, {
+      await rig.up(seedCib({ ...(rig.vip ? { vip: rig.vip } : {}), ...seed, nodes: rig.nodes, fencing }), progress, {
         created: async () => {
           const gw = await rig.gateway('lan');
           if (gw !== gateway) throw new Error(`the lan bridge's gateway is ${gw}, expected ${gateway}`);
@@ -126,6 +131,13 @@ export function createFencedRig(o: FencedRigOptions) {
       rmSync(work, { recursive: true, force: true });
     },
   };
+}
+
+/** The host directory a compose file mounts as the nodes' /etc/ocfkit-rig (corosync.conf, ha.cf...). */
+function configDirOf(composeFile: string): string {
+  for (const svc of loadComposeFile(composeFile, process.env).services.values())
+    for (const m of svc.mounts) if (m.kind === 'bind' && m.target === '/etc/ocfkit-rig') return m.source;
+  throw new Error(`${composeFile}: no service mounts a configuration directory on /etc/ocfkit-rig`);
 }
 
 /** A small stable hash (FNV-1a) of a string. */

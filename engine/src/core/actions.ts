@@ -3,6 +3,7 @@ import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
+import { orphanCleanupNodes } from './orphan-cleanup.js';
 import { historyName, leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -207,6 +208,19 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       g.order(fence, id);
       g.order(demote, id);
       myStops.push(id);
+    }
+    // An orphaned globally-unique instance's history is deleted once it is stopped (stop -> delete).
+    for (const n of orphanCleanupNodes(ws, p)) {
+      const del = g.add({
+        key: opKey(p.id, 'delete', 0),
+        task: 'delete',
+        rsc: p.id,
+        node: n.uname,
+        intervalMs: 0,
+        probe: false,
+        pseudo: false,
+      });
+      for (const s of myStops) g.order(s, del);
     }
     if (to) {
       const restart = !p.runningOn.includes(to) || myStops.length > 0;

@@ -97,7 +97,8 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
     a.probe ? 0 : (({ demote: 1, stop: 2, start: 3, promote: 4, monitor: 5 } as Record<string, number>)[a.task] ?? 6);
   const ordered = graph.actions.map((a, i) => ({ a, i })).sort((x, y) => phase(x.a) - phase(y.a) || x.i - y.i);
   for (const { a } of ordered) {
-    if (a.task === 'stonith' || a.pseudo || !a.rsc) continue;
+    // Like crm_simulate, a clean-up (`delete`) is not simulated: the history stays (a controller erases it).
+    if (a.task === 'stonith' || a.task === 'delete' || a.pseudo || !a.rsc) continue;
     const info = resourceInfo(a.rsc);
     const s = byUname(a.node);
     // An anonymous instance's history may already be kept under a numbered id (`rsc:0`, as older

@@ -257,7 +257,8 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
     if (!attrs.has(name)) attrs.set(name, v);
   }
   const clone = rsc && cloneOf(rsc);
-  if (rsc && clone) cloneMeta(clone, rsc, attrs);
+  // A globally-unique clone's orphan is a resource of its own to Pacemaker (no clone meta).
+  if (rsc && clone && !(rsc.orphan && !anonymous(clone))) cloneMeta(clone, rsc, attrs);
   return { attrs, params };
 }
 

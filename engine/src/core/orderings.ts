@@ -282,7 +282,8 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
   const real = new Map<string, number[]>();
   const probes = new Map<string, number[]>();
   for (const a of g.actions) {
-    if (a.rsc === undefined) continue;
+    // A clean-up (`delete`) is ordered only after its resource's stops (createActions does that).
+    if (a.rsc === undefined || a.task === 'delete') continue;
     const r = ws.byId.get(a.rsc);
     if (!r) continue;
     const into = a.probe ? probes : real;
