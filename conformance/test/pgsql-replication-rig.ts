@@ -200,12 +200,15 @@ function standbyScore(xml: string, primary: string): number {
   return best;
 }
 
-/** The failed operations of `pg` on a node, with their exit reasons, from crm_mon's XML. */
-function failures(xml: string, node: string): string[] {
+/** The failed operations of `pg` on a node since `since` (epoch ms), with their exit reasons, from crm_mon's XML. */
+function failures(xml: string, node: string, since: number): string[] {
   const out: string[] = [];
   for (const m of xml.matchAll(/<failure ([^>]*)\/>/g)) {
     const a = m[1] as string;
     const get = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(a)?.[1] ?? '';
+    // failures from before the node's return (a monitor that timed out under load) are history
+    const at = Date.parse(get('last-rc-change'));
+    if (!Number.isNaN(at) && at < since - 2000) continue;
     if (get('node') === node && get('op_key').startsWith('pg_'))
       out.push(`${get('op_key')}: ${get('exitstatus')} ${get('exitreason')}`.trim());
   }
@@ -339,13 +342,14 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         log(`${agent}: ${promoted || 'nothing'} promoted; ${acks.length} writes acknowledged, ${lost} of them missing on the new primary`);
 
         // The old primary's node comes back.
+        const restartedAt = Date.now();
         await rig.start(primary);
         let oldPrimary = 'not seen';
         const until = Date.now() + 60_000 * scale;
         while (Date.now() < until) {
           const xml = await crmMon().catch(() => '');
           const role = roles(xml).get(primary);
-          const failed = failures(xml, primary);
+          const failed = failures(xml, primary, restartedAt);
           if (failed.length > 0) {
             oldPrimary = `${role ?? 'Stopped'}; ${failed.join('; ')}`;
             break;
