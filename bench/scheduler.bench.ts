@@ -43,7 +43,7 @@ const fmt = (ms: number) => (Number.isNaN(ms) ? '—' : ms >= 10_000 ? `${(ms / 
 
 export default async (): Promise<{ withinBudget: boolean }> => {
   const haveCrm = spawnSync('sh', ['-c', 'command -v crm_simulate'], { stdio: 'ignore' }).status === 0;
-  const cli = join(root, 'sdk/bin/ocfkit.js');
+  const cli = join(root, 'conformance/bin/ocfkit.js');
   const work = mkdtempSync(join(tmpdir(), 'ocfkit-bench-sched-'));
   // On demand: crm_simulate at 32×5000 (~29 min, 1.7 GB) and crm_simulate -S (every action simulated, ~150× -R).
   const large = process.env.OCFKIT_BENCH_CRM_LARGE === '1';

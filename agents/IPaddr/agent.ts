@@ -16,6 +16,7 @@
  */
 import { defineAgent, fail } from '@ocfkit/sdk';
 import { addressInUse, arpCapable, sendGratuitousArp, stopSender } from './garp';
+import { checkLocalScripts, runLocalScript } from './local-scripts';
 import { type Ctx, params } from './params';
 import { checkedConfig, forgetAddrs, listAddrs, resolveTarget, type Target } from './target';
 
@@ -67,7 +68,10 @@ export default defineAgent({
     if (ctx.action === 'stop') await stopSender(ctx);
     checkedConfig(ctx);
     ctx.requireBinary('ip');
-    if (ctx.action === 'start' || ctx.action === 'validate-all') ctx.requireBinary('arping');
+    if (ctx.action === 'start' || ctx.action === 'validate-all') {
+      ctx.requireBinary('arping');
+      checkLocalScripts(ctx);
+    }
     if ((ctx.meta.cloneMax ?? 1) > 1) fail.configured('IPaddr cannot be cloned: one address belongs on one node');
     await target(ctx);
   },
@@ -87,6 +91,7 @@ export default defineAgent({
       if (ctx.params.run_arping && arp && (await addressInUse(ctx, t.nic))) {
         fail.generic(`another host already answers ARP for ${ip} on ${t.nic} (run_arping): refusing to start`);
       }
+      await runLocalScript(ctx, 'local_start_script', t.nic);
       const args = ['-4', 'addr', 'add', `${ip}/${t.prefix ?? 32}`];
       if (t.broadcast !== undefined) args.push('brd', t.broadcast);
       args.push('dev', t.nic);
@@ -105,6 +110,7 @@ export default defineAgent({
       } catch {}
       for (const a of await carriers(ctx)) {
         if (nic !== undefined && a.ifname !== nic) continue;
+        await runLocalScript(ctx, 'local_stop_script', a.ifname);
         await ctx.exec('ip', ['-4', 'addr', 'del', `${a.local}/${a.prefix}`, 'dev', a.ifname]);
         ctx.log.info(`removed ${a.local}/${a.prefix} from ${a.ifname}`);
       }

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { procCmdline, processLiveness } from '@ocfkit/sdk';
+import { type ArpSettings, arpSettings } from './aliases';
 import { readIp } from './ip-read';
 import type { Ctx } from './params';
 
@@ -57,10 +58,12 @@ function seconds(ms: number): string {
  * await sendGratuitousArp(ctx, 'eth0');
  */
 export async function sendGratuitousArp(ctx: Ctx, nic: string): Promise<void> {
-  const { ip, arp_count: count, arp_interval: interval, arp_bg: background } = ctx.params;
+  const { ip } = ctx.params;
+  const arp = arpSettings(ctx);
+  const { count, intervalMs: interval } = arp;
   await stopSender(ctx);
-  if (background) {
-    startSender(ctx, nic);
+  if (arp.background) {
+    startSender(ctx, nic, arp);
     return;
   }
   const runs: Promise<unknown>[] = [];
@@ -72,8 +75,8 @@ export async function sendGratuitousArp(ctx: Ctx, nic: string): Promise<void> {
   ctx.log.info(`sent ${count} gratuitous ARPs for ${ip} on ${nic}`);
 }
 
-function startSender(ctx: Ctx, nic: string): void {
-  const { ip, arp_count: count, arp_interval: interval } = ctx.params;
+function startSender(ctx: Ctx, nic: string, { count, intervalMs: interval }: ArpSettings): void {
+  const { ip } = ctx.params;
   const file = senderPidFile(ctx);
   mkdirSync(join(file, '..'), { recursive: true, mode: 0o755 });
   const env: Record<string, string> = {};

@@ -79,6 +79,49 @@ export const params = {
     longdesc: 'Run "ip route flush cache" after removing the address.',
     default: false,
   },
+  // ocf:heartbeat:IPaddr's own names, so a CIB written for it keeps its settings (see aliases.ts).
+  local_start_script: {
+    type: 'string',
+    shortdesc: 'Program run before the address is added',
+    longdesc:
+      'Absolute path of an executable file run on start just before the address is added, with the arguments ip and nic (never through a shell). Its exit status is logged and does not fail the start, as in heartbeat IPaddr.',
+  },
+  local_stop_script: {
+    type: 'string',
+    shortdesc: 'Program run before the address is released',
+    longdesc:
+      'Absolute path of an executable file run on stop just before the address is removed, with the arguments ip and nic (never through a shell). Its exit status is logged and does not fail the stop.',
+  },
+  ARP_INTERVAL_MS: {
+    type: 'integer',
+    shortdesc: 'milliseconds between gratuitous ARPs',
+    longdesc: 'heartbeat IPaddr name of arp_interval; used when arp_interval is not set.',
+    deprecated: { replacedWith: 'arp_interval' },
+    min: 1,
+    max: 60000,
+  },
+  ARP_REPEAT: {
+    type: 'integer',
+    shortdesc: 'repeat count',
+    longdesc: 'heartbeat IPaddr name of arp_count; used when arp_count is not set.',
+    deprecated: { replacedWith: 'arp_count' },
+    min: 1,
+    max: 1000,
+  },
+  ARP_BACKGROUND: {
+    type: 'boolean',
+    shortdesc: 'run in background',
+    longdesc: 'heartbeat IPaddr name of arp_bg; used when arp_bg is not set.',
+    deprecated: { replacedWith: 'arp_bg' },
+  },
+  ARP_NETMASK: {
+    type: 'string',
+    shortdesc: 'netmask for ARP',
+    longdesc:
+      'heartbeat IPaddr send_arp target hardware address, twelve hex digits. Gratuitous ARP requests always go to the broadcast MAC (ffffffffffff, the default); another value is logged and ignored.',
+    deprecated: true,
+    pattern: '^[0-9A-Fa-f]{12}$',
+  },
 } as const;
 
 /** The context every IPaddr module works with. */

@@ -4,7 +4,7 @@
  */
 import { fail } from '@ocfkit/sdk';
 import { fullLabel, type StaticConfig, staticConfig } from './config';
-import { type AddrEntry, longestPrefix, parseAddrs, parseRoutes } from './ip-output';
+import { type AddrEntry, longestPrefix, parseAddrs, parseRoutes, type RouteEntry } from './ip-output';
 import { readIp } from './ip-read';
 import type { Ctx } from './params';
 
@@ -81,6 +81,17 @@ async function connectedRoutes(ctx: Ctx, ip: string) {
 }
 
 /**
+ * The routes findif would consider: without a configured nic, a configured prefix must lie inside
+ * the route's network (`ip route list match IP/PREFIX`), so a /16 is not put on a /24 interface.
+ * Loopback addresses come from the local table, where findif does not apply the prefix.
+ */
+function routesFitting(routes: readonly RouteEntry[], cfg: StaticConfig): readonly RouteEntry[] {
+  if (cfg.nic !== undefined || cfg.prefix === undefined || cfg.ip.startsWith('127.')) return routes;
+  const prefix = cfg.prefix;
+  return routes.filter((r) => r.prefix <= prefix);
+}
+
+/**
  * Finds where the address belongs. `needPrefix` (start, validate-all) also determines the prefix
  * length. A configured interface that does not exist is `OCF_ERR_CONFIGURED` when `missingNic`
  * says so (start, validate-all) and a generic error otherwise (a recurring monitor: the
@@ -109,8 +120,17 @@ export async function resolveTarget(
     if (carriers.length === 1 && !options.needPrefix) nic = carriers[0];
   }
   if (nic === undefined || (prefix === undefined && options.needPrefix)) {
-    const route = longestPrefix(await connectedRoutes(ctx, cfg.ip), nic);
+    const routes = await connectedRoutes(ctx, cfg.ip);
+    const route = longestPrefix(routesFitting(routes, cfg), nic);
     if (route === undefined) {
+      const wider = nic === undefined && cfg.prefix !== undefined ? longestPrefix(routes) : undefined;
+      if (wider !== undefined) {
+        // findif (IPaddr2's findif.sh) looks for a connected network containing ip/cidr_netmask
+        // and refuses to guess when the configured prefix is wider than every such network.
+        return fail.generic(
+          `cidr_netmask=${cfg.prefix} is wider than ${wider.dst}/${wider.prefix} on ${wider.dev} and nic is unset: set nic or cidr_netmask>=${wider.prefix}`,
+        );
+      }
       if (nic === undefined) {
         return fail.generic(
           `no connected route matches ${cfg.ip} and nic is not set: cannot choose an interface (set nic and cidr_netmask)`,

@@ -6,8 +6,8 @@
  * d (dying). Binaries: `xl`, else `xm` (PATH, then /usr/sbin); `crm_attribute` only with
  * `node_ip_attribute`. Clones: no (a domain runs once). Not promotable. Live migration: yes
  * (`allow-migrate=true`). Drop-in for ocf:heartbeat:Xen for the parameters xmfile, name,
- * shutdown_timeout, shutdown_acpi, allow_mem_management, reserved_Dom0_memory, monitor_scripts
- * and node_ip_attribute (not autoset_utilization_*).
+ * shutdown_timeout, shutdown_acpi, allow_mem_management, reserved_Dom0_memory, monitor_scripts,
+ * node_ip_attribute and autoset_utilization_cpu / autoset_utilization_hv_memory.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { type AgentContext, defineAgent, fail, failed, OCF, type State } from '@ocfkit/sdk';
@@ -16,6 +16,7 @@ import { runMonitorScripts } from './monitor-scripts';
 import { nodeAddress } from './node-address';
 import { describeFlags } from './state-letters';
 import { commands, type DomainView, lookupDomain, requireToolstack, type Toolstack } from './toolstack';
+import { updateUtilization, utilizationOf } from './utilization';
 import { nameFromConfig } from './xmfile';
 
 const params = {
@@ -68,6 +69,20 @@ const params = {
     shortdesc: 'list of space separated monitor scripts',
     longdesc:
       'Commands run (no arguments, OCF_RESKEY_name = the domain) by monitor once the domain runs, e.g. a ping of the guest or a service check. Any non-zero exit fails the monitor (1) naming the script; start and migrate_from wait until they pass.',
+  },
+  autoset_utilization_cpu: {
+    type: 'boolean',
+    shortdesc: 'Enable auto-setting the CPU utilization of the resource',
+    longdesc:
+      "A monitor that finds the domain running puts its number of vCPUs into the resource's cpu utilization (crm_resource -z). Set node utilization too, or the resource may not be able to start anywhere.",
+    default: false,
+  },
+  autoset_utilization_hv_memory: {
+    type: 'boolean',
+    shortdesc: 'Enable auto-setting the hv_memory utilization of the resource',
+    longdesc:
+      "A monitor that finds the domain running puts its memory in MB into the resource's hv_memory utilization (crm_resource -z). Set node utilization too, or the resource may not be able to start anywhere.",
+    default: false,
   },
   node_ip_attribute: {
     type: 'string',
@@ -138,6 +153,10 @@ export default defineAgent({
       if (view) ctx.log.warn(`domain ${name} is ${describeFlags(view.flags)} (state ${view.state}): not running`);
       else if (recurringMonitor(ctx)) ctx.log.error(`Xen domain ${name} stopped`);
       return 'stopped';
+    }
+    if (ctx.action === 'monitor') {
+      const enabled = { cpu: ctx.params.autoset_utilization_cpu, hvMemory: ctx.params.autoset_utilization_hv_memory };
+      await updateUtilization(ctx, utilizationOf(view, enabled));
     }
     if (['monitor', 'start', 'migrate_from'].includes(ctx.action)) {
       const problem = await runMonitorScripts(ctx, ctx.params.monitor_scripts, name);

@@ -1,6 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { type AgentContext, fail } from '@ocfkit/sdk';
+import { type AgentContext, fail, isExecutableFile } from '@ocfkit/sdk';
 import { type DomainFlags, isRunning } from './state-letters';
 import { type DomainRow, parseListTable } from './xl-list';
 import { parseXmLong } from './xm-long';
@@ -19,21 +18,15 @@ export interface DomainView {
   state: string;
   flags: DomainFlags;
   running: boolean;
+  /** vCPUs and memory (MB) as the toolstack lists them, when it does. */
+  vcpus?: number | undefined;
+  memMB?: number | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 // Xen installs its tools in /usr/sbin, which Pacemaker's PATH may lack.
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Finds `xl` (Xen ≥ 4.1), else `xm` (Xen 3.x and xend hosts): first on PATH, then in /usr/sbin.
@@ -47,7 +40,7 @@ export function findToolstack(env: Env): Toolstack | undefined {
   for (const kind of ['xl', 'xm'] as const) {
     for (const d of dirs) {
       const path = join(d, kind);
-      if (executable(path)) return { kind, path };
+      if (isExecutableFile(path)) return { kind, path };
     }
   }
   return undefined;
@@ -84,12 +77,12 @@ export async function lookupDomain(ctx: AgentContext, ts: Toolstack, name: strin
   if (ts.kind === 'xl') {
     const row = parseListTable(r.stdout).find((x) => x.name === name);
     if (!row) return fail.generic(`xl list ${name} printed no row for ${name}: ${lastLine(r.stdout)}`);
-    return { name, id: row.id, state: row.state, flags: row.flags, running: isRunning(row.flags) };
+    return { name, id: row.id, state: row.state, flags: row.flags, running: isRunning(row.flags), vcpus: row.vcpus, memMB: row.memMB };
   }
   const dom = parseXmLong(r.stdout).find((x) => x.name === name);
   if (!dom) return fail.generic(`xm list --long ${name} printed no (domain ...) for ${name}`);
   const state = dom.state ?? `(status ${dom.status ?? '?'})`;
-  return { name, id: dom.id, state, flags: dom.flags, running: isRunning(dom.flags) };
+  return { name, id: dom.id, state, flags: dom.flags, running: isRunning(dom.flags), vcpus: dom.vcpus, memMB: dom.memMB };
 }
 
 /**

@@ -7,20 +7,20 @@
  * return within `timeout` (a hung disk) counts as ERROR; the agent never waits for it.
  * Cluster rules then keep services off a node with a bad disk:
  * `rule -INFINITY: not_defined diskcheck_status or diskcheck_status eq ERROR`.
- * Daemon mode (default): start launches the checker (every `interval`); monitor says whether it
- * runs. Oneshot mode: no checker; every recurring monitor checks once.
+ * Daemon mode (default): start launches the checker (every `interval`): the agent's own
+ * executable as a long-lived helper process that checks in-process, spawning only `dd`/`rm` and
+ * the attribute writer; monitor says whether it runs. Oneshot mode: no checker; every recurring monitor checks once.
  * Attributes go to Pacemaker's attrd (attrd_updater) or, under the bundled engine, to its attrd.
  * Binaries needed: dd, rm (coreutils); attrd_updater under Pacemaker.
  * Clones: meant to run as an anonymous clone on every node. Not promotable.
  * Drop-in for ocf:pacemaker:diskd for `name`, `device`, `write_dir`, `interval`, `dampen`,
  * `oneshot` and `pidfile` (diskd's `options` flags become `timeout` and `retries`).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type AgentContext, defineAgent, fail, failed, nodeAttributes } from '@ocfkit/sdk';
-import { checkDisk } from './check';
-import { CHECK_ROLE_ENV, checkerAlive, recordedPid, startChecker, stopChecker } from './checker';
+import { CHECKER_HELPER, checker, checkerAlive, recordedPid, startChecker, stopChecker } from './checker';
+import { type CheckSettings, checkAndRecord, RETRY_DELAY_MS, readStatus } from './record';
 
 const params = {
   device: {
@@ -88,62 +88,32 @@ const params = {
 
 type Ctx = AgentContext<typeof params>;
 
-const RETRY_DELAY_MS = 1000;
-
 function stateDir(ctx: Ctx): string {
   return ctx.env.HA_RSCTMP || '/run/resource-agents';
 }
 function pidfile(ctx: Ctx): string {
   return ctx.params.pidfile ?? `${stateDir(ctx)}/diskcheck-${ctx.instance.replace(/[^A-Za-z0-9_.:-]/g, '_')}.pid`;
 }
-/** The longest one check can take: every attempt timing out, the pauses, and starting node. */
+/** The longest one check can take: every attempt timing out, the pauses, and the attribute write. */
 function checkBudgetMs(ctx: Ctx): number {
   return ctx.params.timeout * (ctx.params.retries + 1) + RETRY_DELAY_MS * ctx.params.retries + 5000;
 }
-
-/**
- * One check, then the attribute; logs when the status changes (as diskd does). Records the
- * result in `<pidfile>.status` (the value, then why the attribute could not be written, if so)
- * and throws when the attribute could not be written.
- */
-async function checkOnce(ctx: Ctx): Promise<void> {
-  const base = pidfile(ctx);
-  const r = await checkDisk({
-    device: ctx.params.device,
-    writeDir: ctx.params.write_dir,
-    timeoutMs: ctx.params.timeout,
-    retries: ctx.params.retries,
-    retryDelayMs: RETRY_DELAY_MS,
-    // Keep a second to write the attribute before the action's deadline.
-    budgetMs: Math.max(100, ctx.remainingMs() - 1000),
-    stuckFile: `${base}.blocked`,
-    node: hostname(),
-  });
-  const value = r.healthy ? 'normal' : 'ERROR';
-  const last = `${base}.status`;
-  const previous = readStatus(ctx)?.value;
-  if (previous !== value) {
-    const text = `disk status is changed, attr_name=${ctx.params.name}, target=${ctx.params.device ?? ctx.params.write_dir}, new_status=${value}`;
-    if (r.healthy) ctx.log.info(text);
-    else ctx.log.error(`${text} (${r.detail})`);
-  } else ctx.log.debug(r.detail);
-  let attrError: string | undefined;
-  try {
-    await nodeAttributes(ctx).set(ctx.params.name, value, { dampenMs: ctx.params.dampen });
-  } catch (err) {
-    attrError = (err as Error).message.replace(/\s+/g, ' ');
-  }
-  mkdirSync(dirname(last), { recursive: true, mode: 0o755 });
-  writeFileSync(last, `${value}\n${attrError ?? ''}\n`, { mode: 0o644 });
-  if (attrError !== undefined) throw new Error(`cannot set ${ctx.params.name}=${value}: ${attrError}`);
+function settings(ctx: Ctx): CheckSettings {
+  const p = ctx.params;
+  return {
+    device: p.device,
+    writeDir: p.write_dir,
+    name: p.name,
+    timeoutMs: p.timeout,
+    retries: p.retries,
+    dampenMs: p.dampen,
+    pidfile: pidfile(ctx),
+  };
 }
 
-/** The last check's result: the disk's value and, when it failed, why the attribute was not written. */
-function readStatus(ctx: Ctx): { value: string; attrError: string | undefined } | undefined {
-  const file = `${pidfile(ctx)}.status`;
-  if (!existsSync(file)) return undefined;
-  const [value = '', attrError = ''] = readFileSync(file, 'utf8').split('\n');
-  return { value, attrError: attrError || undefined };
+/** One check from an action (oneshot mode): keep a second to write the attribute before the deadline. */
+function checkOnce(ctx: Ctx): Promise<void> {
+  return checkAndRecord(ctx, settings(ctx), Math.max(100, ctx.remainingMs() - 1000));
 }
 
 async function deleteAttribute(ctx: Ctx): Promise<void> {
@@ -166,10 +136,6 @@ export default defineAgent({
   params,
   async status(ctx) {
     const file = pidfile(ctx);
-    if (ctx.env[CHECK_ROLE_ENV] === 'check') {
-      await checkOnce(ctx);
-      return 'running';
-    }
     if (ctx.params.oneshot) {
       if (!existsSync(file)) return 'stopped';
       if (ctx.action === 'monitor' && !ctx.meta.probe) await checkOnce(ctx);
@@ -202,11 +168,17 @@ export default defineAgent({
       rmSync(`${file}.status`, { force: true });
       const agent = process.argv[1];
       if (!agent || !existsSync(agent)) return fail.installed(`cannot find the agent's own executable (${agent}) to run the checker`);
-      const pid = startChecker({ pidfile: file, agent, intervalMs: ctx.params.interval, budgetMs: checkBudgetMs(ctx), env: ctx.env });
+      const pid = startChecker({
+        agent,
+        intervalMs: ctx.params.interval,
+        budgetMs: checkBudgetMs(ctx),
+        settings: settings(ctx),
+        env: ctx.env,
+      });
       ctx.log.info(`checker started (pid ${pid}): ${ctx.params.device ?? ctx.params.write_dir} every ${ctx.params.interval} ms`);
       // Wait (within the start timeout) for the first result, so rules see the attribute at once.
       while (ctx.remainingMs() > 1500 && checkerAlive(pid, file)) {
-        const first = readStatus(ctx);
+        const first = readStatus(file);
         if (first?.attrError !== undefined) {
           // Not a start failure: without the attribute, rules already keep services away, and the
           // checker sets it as soon as attrd answers.
@@ -227,6 +199,7 @@ export default defineAgent({
       await deleteAttribute(ctx);
     },
   },
+  helpers: { [CHECKER_HELPER]: checker },
   timing: {
     start: { timeout: '60s' },
     stop: { timeout: '60s' },

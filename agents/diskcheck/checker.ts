@@ -1,78 +1,85 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { procCmdline, processLiveness, readSmallFile } from '@ocfkit/sdk';
+import { type ExecOptions, HELPER_ACTION, type Helper, procCmdline, processLiveness, readSmallFile } from '@ocfkit/sdk';
+import { type CheckSettings, checkAndRecord } from './record';
 
 /** Marks the checker in its command line, so a recycled pid is never mistaken for it. */
 export const CHECKER_MARK = 'ocfkit-diskcheck-checker';
 
-/** The environment variable that makes the agent run one check (the checker's children). */
-export const CHECK_ROLE_ENV = 'OCFKIT_DISKCHECK_ROLE';
+/** The agent helper that is the checker (`<agent> ocfkit-helper checker ...`). */
+export const CHECKER_HELPER = 'checker';
 
-/**
- * The checker: a small loop (run with `node -e`, so the single-file agent needs no second file)
- * that starts `<agent> monitor` with `OCFKIT_DISKCHECK_ROLE=check` every interval, counted from
- * the start of the previous check. Each such child does one check with its own I/O timeout and
- * writes the attribute. A child that outlives its budget is killed; SIGTERM ends the loop and
- * the running check. argv: mark, pidfile, agent, interval ms, budget ms.
- */
-const LOOP = `'use strict';
-const { spawn } = require('node:child_process');
-const [, , , agent, intervalText, budgetText] = process.argv;
-const interval = Number(intervalText), budget = Number(budgetText);
-let child = null, timer = null;
-function check() {
-  const started = Date.now();
-  if (child === null) {
-    const c = spawn(process.execPath, [agent, 'monitor'], { stdio: 'ignore', env: process.env });
-    child = c;
-    const kill = setTimeout(() => c.kill('SIGKILL'), budget + 5000);
-    const done = () => { clearTimeout(kill); if (child === c) child = null; };
-    c.on('exit', done);
-    c.on('error', done);
-  }
-  timer = setTimeout(check, Math.max(0, started + interval - Date.now()));
-}
-process.on('SIGTERM', () => { clearTimeout(timer); if (child) child.kill('SIGKILL'); process.exit(0); });
-check();
-`;
+/** A write of the attribute (attrd_updater) that has not returned after this long is given up. */
+const ATTR_WRITE_TIMEOUT_MS = 10_000;
 
 export interface CheckerSpec {
-  pidfile: string;
-  /** The agent executable (its own path). */
+  /** The agent executable (its own path): the checker is the agent, run as its helper. */
   agent: string;
   intervalMs: number;
-  /** Time one check may take: the checks' `CRM_meta_timeout`. */
+  /** Time one check may take, attribute write included. */
   budgetMs: number;
-  /** The agent's environment (parameters included), passed on to every check. */
+  settings: CheckSettings;
+  /** The agent's environment (log settings, the attrd socket), passed on to the checker. */
   env: Readonly<Record<string, string | undefined>>;
 }
 
 /**
  * Starts the checker in its own session (so the start operation's process group, which
- * Pacemaker kills on timeout, does not include it) and records its pid.
+ * Pacemaker kills on timeout, does not include it) and records its pid. argv: agent,
+ * `ocfkit-helper checker`, mark, pidfile, interval ms, budget ms, settings JSON.
  *
  * @example
- * const pid = startChecker({ pidfile, agent: process.argv[1], intervalMs: 30_000, budgetMs: 25_000, env: ctx.env });
+ * const pid = startChecker({ agent: process.argv[1], intervalMs: 30_000, budgetMs: 25_000, settings, env: ctx.env });
  */
 export function startChecker(spec: CheckerSpec): number {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.env)) if (v !== undefined) env[k] = v;
-  env[CHECK_ROLE_ENV] = 'check';
-  // The checks' stderr goes nowhere: without a configured log, their status changes go to syslog.
+  // The checker's stderr goes nowhere: without a configured log, its status changes go to syslog.
   if (!env.HA_LOGFILE && !env.HA_LOGFACILITY) env.HA_LOGFACILITY = 'daemon';
-  env.OCF_RESKEY_CRM_meta_timeout = String(spec.budgetMs);
-  env.OCF_RESKEY_CRM_meta_interval = String(spec.intervalMs);
-  const child = spawn(
-    process.execPath,
-    ['-e', LOOP, CHECKER_MARK, spec.pidfile, spec.agent, String(spec.intervalMs), String(spec.budgetMs)],
-    { detached: true, stdio: 'ignore', env, cwd: '/' },
-  );
+  const { pidfile } = spec.settings;
+  const argv = [spec.agent, HELPER_ACTION, CHECKER_HELPER, CHECKER_MARK, pidfile, String(spec.intervalMs), String(spec.budgetMs)];
+  const child = spawn(process.execPath, [...argv, JSON.stringify(spec.settings)], { detached: true, stdio: 'ignore', env, cwd: '/' });
   child.unref();
   if (child.pid === undefined) throw new Error(`cannot start the checker with ${process.execPath}`);
-  mkdirSync(dirname(spec.pidfile), { recursive: true, mode: 0o755 });
-  writeFileSync(spec.pidfile, `${child.pid}\n`, { mode: 0o644 });
+  mkdirSync(dirname(pidfile), { recursive: true, mode: 0o755 });
+  writeFileSync(pidfile, `${child.pid}\n`, { mode: 0o644 });
   return child.pid;
+}
+
+/**
+ * The checker: one check every interval, counted from the start of the previous one (a check
+ * that runs longer delays the next, never overlaps it), inside this long-lived process — only
+ * `dd`/`rm` and the attribute writer are spawned. Ends when SIGTERM aborts its signal.
+ */
+export const checker: Helper = async ({ args, env, log, exec, signal }) => {
+  const [mark, pidfile, intervalText, budgetText, json] = args;
+  const intervalMs = Number(intervalText);
+  const budgetMs = Number(budgetText);
+  const settings = JSON.parse(json ?? 'null') as CheckSettings | null;
+  if (settings === null || mark !== CHECKER_MARK || settings.pidfile !== pidfile || !(intervalMs > 0) || !(budgetMs > 0)) {
+    throw new Error(`bad checker arguments: ${JSON.stringify(args)}`);
+  }
+  const boundedExec: typeof exec = (file, argv, options: ExecOptions = {}) =>
+    exec(file, argv, { timeoutMs: ATTR_WRITE_TIMEOUT_MS, ...options });
+  const host = { env, exec: boundedExec, signal, log };
+  while (!signal.aborted) {
+    const started = Date.now();
+    await checkAndRecord(host, settings, budgetMs).catch((err: Error) => log.warn(err.message));
+    await pause(Math.max(0, started + intervalMs - Date.now()), signal);
+  }
+};
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The pid recorded in the pidfile, or undefined when there is none. */

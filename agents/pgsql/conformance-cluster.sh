@@ -4,13 +4,16 @@
 # per-run directory $CONFORMANCE_TMP: a/ and b/, each initdb'd as postgres with sockets only
 # (in <cluster>/run, no TCP listener), and bin/pg_ctl, bin/psql linking the newest
 # /usr/lib/postgresql/<major>/bin. Nothing touches a system cluster.
-# Usage: conformance-cluster.sh setup|teardown
+# setup-replica (conformance-replication.json) also starts and stops each cluster once, so its
+# control file records the settings above (max_connections…): a hot standby refuses to start
+# with lower ones than its control file holds, and initdb records its own defaults.
+# Usage: conformance-cluster.sh setup|setup-replica|teardown
 set -eu
 tmp=${CONFORMANCE_TMP:?CONFORMANCE_TMP is not set}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 case "${1:-}" in
-setup)
+setup | setup-replica)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     echo "no PostgreSQL server under /usr/lib/postgresql/<major>/bin (Debian package postgresql)" >&2
     exit 1
@@ -24,6 +27,11 @@ setup)
     (cd / && runuser -u postgres -- "$bin/initdb" -N -A trust -U postgres -D "$tmp/$c/data" >/dev/null)
     printf "unix_socket_directories = '%s'\nlisten_addresses = ''\nfsync = off\nmax_connections = 20\nshared_buffers = 16MB\n" \
       "$tmp/$c/run" >>"$tmp/$c/data/postgresql.conf"
+    if [ "$1" = setup-replica ]; then
+      install -d -o postgres -g postgres -m 0700 "$tmp/$c/run"
+      (cd / && runuser -u postgres -- "$bin/pg_ctl" -D "$tmp/$c/data" -l "$tmp/$c/server.log" -w start >/dev/null &&
+        runuser -u postgres -- "$bin/pg_ctl" -D "$tmp/$c/data" -m fast -w stop >/dev/null)
+    fi
   done
   ;;
 teardown)
@@ -34,7 +42,7 @@ teardown)
   done
   ;;
 *)
-  echo "usage: $0 setup|teardown" >&2
+  echo "usage: $0 setup|setup-replica|teardown" >&2
   exit 2
   ;;
 esac

@@ -16,7 +16,7 @@ export interface Rep {
   mode: 'async' | 'sync';
   /** The resource id without `:N`. */
   rsc: string;
-  attr: { status: string; dataStatus: string; xlogLoc: string; baseline: string; receiver: string };
+  attr: { status: string; dataStatus: string; xlogLoc: string; baseline: string; receiver: string; timeline: string };
   paths: ReturnType<typeof repPaths>;
   attrs: NodeAttributes;
 }
@@ -66,6 +66,7 @@ export async function repContext(ctx: Ctx): Promise<Rep> {
       xlogLoc: `${rsc}-xlog-loc`,
       baseline: `${rsc}-master-baseline`,
       receiver: `${rsc}-receiver-status`,
+      timeline: `${rsc}-timeline`,
     },
     paths: repPaths(ctx.params.tmpdir),
     attrs: nodeAttributes(ctx),

@@ -15,11 +15,14 @@ import { newestLsn } from './lsn';
 import { type Ctx, ownerEnv, runAs } from './owner';
 import { repModeConf, slotName, syncNodeOf } from './rep-files';
 import { grade, mayClaim, SCORE, type XlogNote, xlogRound } from './rep-grade';
+import { promoteRefusal } from './rep-guard';
 import { deleteAttr, primaryNode, type Rep, setAttr, setScore } from './rep-node';
 import { prepareStandby, readText, writeOwned } from './rep-prepare';
 import { clusterState, ownerSql, type ServerRole, serverRole } from './rep-sql';
+import { banFromNode } from './self-ban';
 import { shutdown } from './shutdown';
 import { startServer } from './startup';
+import { walTimeline } from './wal-timeline';
 
 /** The exit reason of a start refused by the lock. */
 export function lockReason(lock: string): string {
@@ -46,6 +49,37 @@ async function myLocation(ctx: Ctx, acct: Account): Promise<string | undefined> 
   return newestLsn(role.written, role.replayed);
 }
 
+/** Publishes `<rsc>-timeline`: the latest timeline this node's WAL knows. */
+async function publishTimeline(ctx: Ctx, rep: Rep): Promise<number | undefined> {
+  const tli = walTimeline(ctx.params.pgdata);
+  if (tli !== undefined) await setAttr(ctx, rep, rep.attr.timeline, String(tli));
+  return tli;
+}
+
+/** A node attribute as a timeline number; undefined when unset or not a number. */
+async function timelineOf(rep: Rep, node: string): Promise<number | undefined> {
+  const n = Number.parseInt((await rep.attrs.get(rep.attr.timeline, { node })) ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Why this node must not be promoted (rep-guard.ts's rules on what the nodes published); undefined: it may. */
+async function refusePromotion(ctx: Ctx, acct: Account, rep: Rep): Promise<string | undefined> {
+  const others = [];
+  for (const node of rep.nodes) {
+    if (node === rep.me) continue;
+    others.push({ node, timeline: await timelineOf(rep, node), loc: await rep.attrs.get(rep.attr.xlogLoc, { node }) });
+  }
+  return promoteRefusal({
+    me: rep.me,
+    mode: rep.mode,
+    rsc: rep.rsc,
+    dataStatus: await rep.attrs.get(rep.attr.dataStatus, { node: rep.me }),
+    timeline: walTimeline(ctx.params.pgdata),
+    loc: await myLocation(ctx, acct),
+    others,
+  });
+}
+
 /** start: the node's attributes reset, the lock checked, then a hot standby. */
 export async function repStart(ctx: Ctx, acct: Account, rep: Rep): Promise<void> {
   await setAttr(ctx, rep, rep.attr.status, 'STOP');
@@ -62,6 +96,7 @@ export async function repStart(ctx: Ctx, acct: Account, rep: Rep): Promise<void>
       `synchronous_standby_names is set (${names.rows[0]?.[0]}); with rep_mode the agent manages it: remove it from the configuration`,
     );
   }
+  await publishTimeline(ctx, rep);
   await setAttr(ctx, rep, rep.attr.status, 'HS:alone');
 }
 
@@ -95,6 +130,13 @@ export async function repStopped(ctx: Ctx, rep: Rep): Promise<void> {
 /** promote: the others marked DISCONNECT, the lock taken, `pg_ctl promote` (or a restart). */
 export async function repPromote(ctx: Ctx, acct: Account, rep: Rep): Promise<void> {
   const p = ctx.params;
+  const refusal = await refusePromotion(ctx, acct, rep);
+  if (refusal) {
+    // Pacemaker then picks another node: this one no longer asks for promotion.
+    await setScore(ctx, rep, SCORE.cannot);
+    ctx.log.error(`refusing to promote: ${refusal}`);
+    fail.generic(refusal);
+  }
   for (const node of rep.nodes) {
     if (node === rep.me) continue;
     await setAttr(ctx, rep, rep.attr.dataStatus, 'DISCONNECT', node);
@@ -119,6 +161,7 @@ export async function repPromote(ctx: Ctx, acct: Account, rep: Rep): Promise<voi
   if (p.replication_slot_name) await createSlots(ctx, acct, rep);
   await setAttr(ctx, rep, rep.attr.dataStatus, 'LATEST');
   await setScore(ctx, rep, SCORE.promoteMe);
+  await publishTimeline(ctx, rep);
   await setAttr(ctx, rep, rep.attr.status, 'PRI');
 }
 
@@ -228,6 +271,7 @@ async function claimIfNewest(ctx: Ctx, acct: Account, rep: Rep, role: ServerRole
  */
 export async function repMonitor(ctx: Ctx, acct: Account, rep: Rep, role: ServerRole): Promise<State> {
   const p = ctx.params;
+  const mine = await publishTimeline(ctx, rep);
   if (role.primary) {
     await setAttr(ctx, rep, rep.attr.dataStatus, 'LATEST');
     await setAttr(ctx, rep, rep.attr.status, 'PRI');
@@ -247,13 +291,30 @@ export async function repMonitor(ctx: Ctx, acct: Account, rep: Rep, role: Server
   if (p.check_wal_receiver) {
     const streaming = role.receiver === 'streaming';
     await setAttr(ctx, rep, rep.attr.receiver, streaming ? 'normal' : 'ERROR');
-    if (!streaming && primary) {
-      return degraded(
-        `WAL receiver ${role.receiver || 'not running'}: not streaming from ${p.master_ip} (primary ${primary}; timeline ${role.timeline}, replayed ${role.replayed || '-'})`,
-      );
-    }
+    if (!streaming && primary) return degraded(await notStreaming(rep, role, primary, mine, p.master_ip));
   }
   return 'running';
+}
+
+/** The monitor's reason for a standby that does not stream while `primary` runs: a newer timeline there, or the positions. */
+async function notStreaming(rep: Rep, role: ServerRole, primary: string, mine: number | undefined, masterIp: string): Promise<string> {
+  const receiver = role.receiver || 'down';
+  const theirs = await timelineOf(rep, primary);
+  if (theirs !== undefined && mine !== undefined && theirs > mine)
+    return `not following ${primary}: it is on timeline ${theirs}, my WAL on ${mine} (WAL receiver ${receiver}); if it stays so, pg_rewind me (README)`;
+  return `WAL receiver ${receiver}: not streaming from ${primary} at ${masterIp} (timeline ${mine ?? '?'}, replayed ${role.replayed || '-'})`;
+}
+
+/**
+ * heartbeat's pre-promote self-ban: a standby whose data is newer than the node being promoted
+ * cannot follow it (its WAL has records the new timeline lacks), so it takes itself out: no
+ * promotion score, and under Pacemaker a ban of the clone from this node (self-ban.ts; the
+ * bundled engine has no ban an agent can reach: there the failed notify and the score do it).
+ */
+async function banMyself(ctx: Ctx, rep: Rep): Promise<void> {
+  await setScore(ctx, rep, SCORE.cannot);
+  if (rep.attrs.backend !== 'pacemaker') return;
+  ctx.log.warn(await banFromNode(ctx, rep.rsc, rep.me));
 }
 
 /** notify: heartbeat's pre-promote check (sync, 3+ nodes), post-promote/-demote bookkeeping, re-grading on post-start/-stop. */
@@ -269,6 +330,7 @@ export async function repNotify(ctx: Ctx, acct: Account, rep: Rep): Promise<void
       const theirs = await rep.attrs.get(rep.attr.baseline, { node: target });
       const mine = await rep.attrs.get(rep.attr.baseline, { node: rep.me });
       if (theirs !== undefined && mine !== undefined && mine > theirs) {
+        await banMyself(ctx, rep);
         fail.generic(`My data is newer than new master's one. New master's location : ${theirs}`);
       }
     }

@@ -3,33 +3,34 @@ import { createFencedRig } from '../src/rigs/fenced-rig';
 import type { Rig } from '../src/rigs/rig';
 import { groupNode } from '../src/scenarios/run-scenario';
 import { RIG_PREFIX, rigLog, rigTestsMissing } from './rig-gate';
+import { until, type Why } from './rig-until';
 
 // Issue 16's proofs on real Pacemaker 2.1 + Corosync 3 (the pacemaker rig of docker-compose.yml):
 // stonith:fence_ocfkit_docker (the SDK's reference fence agent) as a Pacemaker stonith resource,
 // reaching the Docker API over mutual TLS. stonith-action=off, so a fenced node's container stays
-// down where the test can see it. The two-node race runs on demand: OCFKIT_RIG_FENCE_RACES rounds
-// (the issue's proof: OCFKIT_RIG_FENCE_RACES=20). It is not in CI: pcmk_delay_max draws a random
-// delay on each side, and a CI run once saw both nodes fenced 5.1 s after the split (the two
-// delays closer than the time a fencing takes) — an outcome to investigate, not to retry away.
+// down where the test can see it. OCFKIT_RIG_COMPOSE (a copy of docker-compose.yml and its config
+// on other subnets) runs these beside another rig.
+//
+// The two-node race runs on demand: OCFKIT_RIG_FENCE_RACES rounds (the issue's proof: 20). Its
+// device gives node1 a *static* head start (pcmk_delay_base=node1:15s;node2:0s): fencing node2
+// starts at once, fencing node1 only after 15 s, by which time node1 has killed node2. A random
+// delay alone (pcmk_delay_max=15s, as this test had before) is not safe: a CI run saw both nodes
+// fenced 5.1 s after the split — the two draws were closer than the time one fencing takes, so
+// both requests were already running when the first kill landed. pcmk_delay_max cannot fix that
+// on one device either (it is per device, not per target, and caps the base). Pacemaker's other
+// answer is priority-fencing-delay (the node running the higher-priority resources wins).
 const missing = rigTestsMissing();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const scale = Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
-
-type Why = { why: string };
-const isWhy = (v: unknown): v is Why => typeof v === 'object' && v !== null && 'why' in v;
-
-/** Polls `probe` until it returns something other than `{ why }`, for `seconds` (times OCFKIT_RIG_TIME_SCALE). */
-async function until<T>(what: string, seconds: number, probe: () => Promise<T | Why>): Promise<T> {
-  const end = Date.now() + seconds * scale * 1000;
-  let why = 'not checked';
-  for (;;) {
-    const v = await probe().catch((e: Error) => ({ why: e.message }));
-    if (!isWhy(v)) return v;
-    why = v.why;
-    if (Date.now() > end) throw new Error(`${what}: not within ${seconds * scale} s (last seen: ${why})`);
-    await sleep(500);
-  }
-}
+const composeFile = process.env.OCFKIT_RIG_COMPOSE ? { composeFile: process.env.OCFKIT_RIG_COMPOSE } : {};
+/**
+ * The race's favoured node, and how long fencing it waits (the other is fenced at once). The head
+ * start must outlast the favoured side's whole way to a kill (detection, a DC elected in its half,
+ * the scheduler, the fence agent): 15 s on a quiet machine; a run at load 10 with a 5 s token saw
+ * that take more than 15 s once, so it grows with OCFKIT_RIG_TIME_SCALE.
+ */
+const FAVOURED = 'node1';
+const HEAD_START_S = 15 * scale;
 
 /** One fencing event of `stonith_admin --history NODE --output-as=xml`. */
 interface FenceEvent {
@@ -72,7 +73,7 @@ async function allOnline(rig: Rig, via: string, nodes: readonly string[]): Promi
 
 describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_docker (issue 16)', () => {
   it('fences a cut-off node and a node whose stop failed (on-fail=fence); stonith_admin --history shows both', async () => {
-    const f = createFencedRig({ project: `${RIG_PREFIX}-fence` });
+    const f = createFencedRig({ project: `${RIG_PREFIX}-fence`, ...composeFile });
     const { rig } = f;
     try {
       await f.up(rigLog);
@@ -135,12 +136,19 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
   }, 1_500_000);
 
   it.skipIf(process.env.OCFKIT_RIG_FENCE_RACES === undefined)(
-    'two-node cluster with pcmk_delay_max: split both ways, exactly one node survives each time',
+    'two-node cluster with a pcmk_delay_base head start: split both ways, exactly one node (the favoured one) survives each time',
     async () => {
       const rounds = Number(process.env.OCFKIT_RIG_FENCE_RACES);
       if (!Number.isInteger(rounds) || rounds < 1)
         throw new Error(`OCFKIT_RIG_FENCE_RACES=${process.env.OCFKIT_RIG_FENCE_RACES} must be a positive integer`);
-      const f = createFencedRig({ project: `${RIG_PREFIX}-race`, nodes: ['node1', 'node2'], deviceParams: { pcmk_delay_max: '15s' } });
+      const f = createFencedRig({
+        project: `${RIG_PREFIX}-race`,
+        nodes: ['node1', 'node2'],
+        deviceParams: { pcmk_delay_base: `${FAVOURED}:${HEAD_START_S}s;node2:0s` },
+        // a static delay counts against stonith-timeout (Pacemaker adds only pcmk_delay_max to it)
+        timeout: `${60 + HEAD_START_S}s`,
+        ...composeFile,
+      });
       const { rig } = f;
       const addrs = (n: string) => (rig.compose.services.get(n)?.networks ?? []).map((x) => x.ipv4 as string);
       const survivors: string[] = [];
@@ -175,15 +183,25 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
           rigLog(
             `round ${i}/${rounds}: ${firstDown.join('+')} fenced after ${fencedAfter.toFixed(1)} s; survivor: ${up.join('+') || 'none'}`,
           );
-          expect(up, `round ${i}: exactly one survivor`).toHaveLength(1);
+          if (up.length === 1 && up[0] !== FAVOURED) {
+            // what the survivor's fencer did, to tell a slow favoured side from a wrong delay
+            const r = await rig.exec(up[0] as string, [
+              'grep',
+              '-hE',
+              'Requesting fencing|Delaying|Operation .off.|Peer .* was',
+              '/var/log/pacemaker/pacemaker.log',
+            ]);
+            rigLog(r.stdout.split('\n').slice(-12).join('\n'));
+          }
+          expect(up, `round ${i}: exactly one survivor, the favoured node`).toEqual([FAVOURED]);
           const survivor = up[0] as string;
           const loser = rig.nodes.find((n) => n !== survivor) as string;
           survivors.push(survivor);
           expect((await fencedInHistory(rig, survivor, loser)).delegate).toBe(survivor);
           for (const a of addrs(loser)) await rig.exec(survivor, ['ip', 'route', 'del', 'blackhole', `${a}/32`]);
           await rig.start(loser);
-          // both sides raced: each fenced asked for the other with a random delay (their logs say how
-          // long; a node fenced before its own delay was chosen logged none this round)
+          // both sides raced: the loser asked to fence the favoured node with the head start (its log
+          // says so, unless it was fenced before it decided); the favoured node's request had no delay
           const delays = await Promise.all(
             [survivor, loser].map(async (n) => {
               const peer = n === survivor ? loser : survivor;
@@ -191,7 +209,7 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
               return `${n}→${peer}: ${/ for (\d+s)/.exec(line ?? '')?.[1] ?? 'none logged'}`;
             }),
           );
-          rigLog(`round ${i}: random delays ${delays.join(', ')}`);
+          rigLog(`round ${i}: delays ${delays.join(', ')}`);
         }
         rigLog(`survivors: ${survivors.join(', ')}`);
         expect(f.refused()).toEqual([]);

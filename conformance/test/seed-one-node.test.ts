@@ -24,8 +24,8 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { main } from '@ocfkit/conformance/cli';
 import { buildAgent } from '@ocfkit/sdk/build';
-import { main } from '@ocfkit/sdk/cli';
 import { openTempDir } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFaultyfs, type FaultyDisk, faultyDisk, faultyDiskMissing } from '../../agents/diskcheck/test/faulty-disk';
@@ -36,7 +36,7 @@ import { seedCib } from '../src/scenarios/seed-cib';
 const ROOT = resolve(import.meta.dirname, '../..');
 const missing = pgMissing ?? missingNetTools() ?? faultyDiskMissing();
 const VIP = '10.217.1.100';
-const SCRIPT = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
+const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
 
 interface Member {
   id: string;

@@ -2,6 +2,7 @@ import type { OCF } from './codes';
 import type { AgentContext } from './context';
 import { type ParamsSchema, paramsSchema } from './params/schema';
 import type { ParamSpecs } from './params/types';
+import type { Helper } from './runtime/helper';
 import type { State } from './state';
 
 type Awaitable<T> = T | Promise<T>;
@@ -67,6 +68,12 @@ export interface AgentSpec<P extends ParamSpecs> {
    */
   validate?(ctx: AgentContext<P>): Awaitable<void>;
   actions: AgentActions<P>;
+  /**
+   * Long-lived helper processes started from the agent's own executable (`<agent> ocfkit-helper
+   * NAME ARGS...`, see `HELPER_ACTION`): a built agent is one file, so a daemon it needs (a
+   * checker loop) is the agent itself, with its code and dependencies already bundled.
+   */
+  helpers?: Readonly<Record<string, Helper>>;
   /** Advertised timings; monitor may list several entries (e.g. one per role). */
   timing?: Partial<Record<Exclude<keyof AgentActions<P>, 'monitor'> | 'validate-all' | 'meta-data', ActionTiming>> & {
     monitor?: ActionTiming | readonly ActionTiming[];

@@ -46,6 +46,7 @@ export {
   type PowerState,
   runFenceAgent,
 } from './fence/index';
+export { findExecutable, isExecutableFile } from './fs/executable';
 export { readSmallFile, SMALL_FILE_MAX_BYTES } from './fs/read-small-file';
 export type { Logger, LogLevel } from './log/logger';
 export { metaData, usage } from './metadata/metadata';
@@ -82,5 +83,6 @@ export {
 } from './process/proc';
 export { MAX_TIMER_MS } from './runtime/deadline';
 export { type ExecuteOptions, execute, type Invocation } from './runtime/execute';
+export { HELPER_ACTION, type Helper, type HelperContext, runHelper } from './runtime/helper';
 export { run } from './runtime/run';
 export { type DegradedState, degraded, describeState, type FailedState, failed, type State, stateName } from './state';

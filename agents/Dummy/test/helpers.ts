@@ -7,7 +7,7 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** The `ocfkit` CLI as a user runs it. */
 export function ocfkit(args: string[], cwd = ROOT) {
-  return spawnSync(process.execPath, [join(ROOT, 'sdk/bin/ocfkit.js'), ...args], { cwd, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(ROOT, 'conformance/bin/ocfkit.js'), ...args], { cwd, encoding: 'utf8' });
 }
 
 /** Builds the Dummy agent into `out` and returns the executable's path. */

@@ -32,7 +32,7 @@ describe.skipIf(missing)('IPaddr with real tools', () => {
     dir = openTempDir('ocfkit-ipaddr-tools-');
     agent = await buildIPaddr(join(dir, 'dist'), provider);
     const r = run(process.execPath, [
-      join(ROOT, 'sdk/bin/ocfkit.js'),
+      join(ROOT, 'conformance/bin/ocfkit.js'),
       'install',
       '--from',
       join(dir, 'dist'),
@@ -90,6 +90,12 @@ describe.skipIf(missing)('IPaddr with real tools', () => {
       'arp_bg',
       'run_arping',
       'flush_routes',
+      'local_start_script',
+      'local_stop_script',
+      'ARP_INTERVAL_MS',
+      'ARP_REPEAT',
+      'ARP_BACKGROUND',
+      'ARP_NETMASK',
     ]);
     expect(r.stdout).toContain('<parameter name="ip" unique="1" required="1">');
   });

@@ -11,7 +11,7 @@ import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const CLI = join(ROOT, 'sdk/bin/ocfkit.js');
+const CLI = join(ROOT, 'conformance/bin/ocfkit.js');
 const missing = requireTool(['xmllint'], () =>
   existsSync(join(ROOT, 'conformance/dist/cli.js')) && existsSync(join(ROOT, 'engine/dist/index.js'))
     ? undefined

@@ -77,19 +77,12 @@ describe.skipIf(missing)('Xen (built) with real tools against the toolstack doub
     expect(validateGrammar(md.stdout, grammar)).toEqual({ valid: true });
   });
 
-  it('keeps the heartbeat parameter names', () => {
-    const md = run(agent, ['meta-data']).stdout;
-    const names = [...md.matchAll(/<parameter name="([^"]+)"/g)].map((m) => m[1]);
-    expect(names).toEqual([
-      'xmfile',
-      'name',
-      'shutdown_timeout',
-      'shutdown_acpi',
-      'allow_mem_management',
-      'reserved_Dom0_memory',
-      'monitor_scripts',
-      'node_ip_attribute',
-    ]);
+  it('keeps the heartbeat parameter names: every parameter of the installed ocf:heartbeat:Xen', () => {
+    const names = (xml: string) => [...xml.matchAll(/<parameter name="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const ours = names(run(agent, ['meta-data']).stdout);
+    const theirs = names(run('/usr/lib/ocf/resource.d/heartbeat/Xen', ['meta-data'], { OCF_ROOT: '/usr/lib/ocf' }).stdout);
+    expect(theirs).toContain('autoset_utilization_hv_memory');
+    expect([...ours].sort()).toEqual([...theirs].sort());
   });
 
   it('runs under crm_resource --force-check/--force-start/--force-stop', { timeout: 120_000 }, () => {

@@ -51,7 +51,7 @@ describe.skipIf(missing)('diskcheck with a real Pacemaker node', () => {
     agent = await buildDiskcheck(join(dir, 'dist'), provider);
     const installed = await runAsync(
       process.execPath,
-      [join(ROOT, 'sdk/bin/ocfkit.js'), 'install', '--from', join(dir, 'dist'), '--destdir', '/', '--provider', provider],
+      [join(ROOT, 'conformance/bin/ocfkit.js'), 'install', '--from', join(dir, 'dist'), '--destdir', '/', '--provider', provider],
       cleanEnv(),
     );
     expect(installed.status).toBe(0);

@@ -32,7 +32,7 @@ describe.skipIf(missing)('diskcheck with real tools', () => {
     attrd = await startAttrd({ socket: join(dir, 'attrd', 'attrd.sock'), node: 'node1' });
     const r = spawnSync(
       process.execPath,
-      [join(ROOT, 'sdk/bin/ocfkit.js'), 'install', '--from', join(dir, 'dist'), '--destdir', '/', '--provider', provider],
+      [join(ROOT, 'conformance/bin/ocfkit.js'), 'install', '--from', join(dir, 'dist'), '--destdir', '/', '--provider', provider],
       {
         encoding: 'utf8',
       },

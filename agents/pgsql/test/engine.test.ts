@@ -14,7 +14,7 @@ import { postmasterPid } from '../postmaster';
 import { type Cluster, eventually, makeCluster, missing } from './cluster';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const SCRIPT = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
+const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 let c: Cluster | undefined;

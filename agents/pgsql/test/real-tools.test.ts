@@ -178,7 +178,7 @@ describe.skipIf(tools)('pgsql with real tools', () => {
 
   it('runs under crm_resource --validate/--force-check/--force-start/--force-stop', () => {
     const install = run(process.execPath, [
-      resolve(import.meta.dirname, '../../../sdk/bin/ocfkit.js'),
+      resolve(import.meta.dirname, '../../../conformance/bin/ocfkit.js'),
       'install',
       '--from',
       join(dir, 'dist'),

@@ -63,5 +63,5 @@ export function parseCrmMon(xml: string, via: string): ClusterStatus {
 /** The status command of a rig's stack, run inside a node. */
 export function crmMonArgv(kind: string): string[] {
   if (kind === 'pacemaker') return ['crm_mon', '-1', '-r', '-A', '-f', '--output-as=xml'];
-  return ['/usr/local/bin/node', '/opt/ocfkit/sdk/bin/ocfkit.js', 'status', '--output-as', 'xml'];
+  return ['/usr/local/bin/node', '/opt/ocfkit/conformance/bin/ocfkit.js', 'status', '--output-as', 'xml'];
 }

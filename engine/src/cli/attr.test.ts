@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '@ocfkit/sdk/cli';
+import { main } from '@ocfkit/conformance/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -16,7 +16,7 @@ async function ocfkit(...argv: string[]): Promise<{ rc: number; out: string; err
 
 /** `ocfkit attr serve` as its own process (from source), resolved once it listens. */
 function serve(socket: string, state: string): Promise<ChildProcess> {
-  const script = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
+  const script = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
   const child = spawn(
     process.execPath,
     [

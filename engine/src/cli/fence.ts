@@ -5,12 +5,14 @@ import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { flattenSets, parseDurationMs } from '../core/nvsets.js';
 import { fenceDevicesFromCib } from '../fencing/cib-devices';
-import type { FenceAction } from '../fencing/fencer';
+import type { FenceAction, HistoryEntry } from '../fencing/fencer';
 import { formatHistory, loadHistory, saveHistory } from '../fencing/history-file';
+import { mergeHistoryEntries } from '../fencing/history-store';
 import { recordFenced } from '../fencing/record';
 import { FenceRunner } from '../fencing/runner';
 import { FencingService } from '../fencing/service';
 import { readTopology } from '../fencing/topology';
+import { adminCall, runDirOf } from '../node/admin-client.js';
 
 /** Where `ocfkit fence` keeps the fencing history unless `--history` says otherwise. */
 export const DEFAULT_HISTORY = '/var/lib/ocfkit/fencing-history.json';
@@ -25,7 +27,9 @@ pcmk_*_action, pcmk_*_timeout, pcmk_*_retries and pcmk_delay_base/pcmk_delay_max
 host runs the devices itself (as --node). Prints each attempt and the result; exits 0 only when
 NODE was fenced. Every operation is recorded in the fencing history.
 
-\`history\` prints that history, newest first (like stonith_admin --history).
+\`history\` prints that history, newest first (like stonith_admin --history), together with the
+running node daemon's (its cluster's fencing operations, kept across restarts) unless --history
+names a file.
 
 Options:
       --reboot            reboot NODE (the default; stonith-action in the CIB is not consulted)
@@ -38,6 +42,7 @@ Options:
       --agent-dir DIR     where fence agents live (default: /usr/sbin)
       --record            on success, mark NODE down in FILE with its resources stopped
       --history FILE      the fencing history (default: ${DEFAULT_HISTORY})
+      --run-dir DIR       history: the node daemon to ask (default $OCFKIT_RUN_DIR, else /run/ocfkit)
       --json              history: print JSON
   -h, --help              show this help
 `;
@@ -53,6 +58,7 @@ const OPTIONS = {
   record: { type: 'boolean' },
   history: { type: 'string' },
   json: { type: 'boolean' },
+  'run-dir': { type: 'string' },
 } as const;
 
 function readCib(file: string) {
@@ -120,9 +126,22 @@ async function fence(target: string, values: Record<string, string | boolean | u
   return 0;
 }
 
-function showHistory(node: string | undefined, values: Record<string, string | boolean | undefined>, io: Io): number {
-  const file = typeof values.history === 'string' ? values.history : DEFAULT_HISTORY;
-  const entries = loadHistory(file).filter((e) => node === undefined || e.target.toLowerCase() === node.toLowerCase());
+async function showHistory(node: string | undefined, values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+  let all: HistoryEntry[];
+  if (typeof values.history === 'string') all = loadHistory(values.history);
+  else {
+    // the daemon's history (a cluster's operations), with this host's own `ocfkit fence` runs
+    const runDir = runDirOf(typeof values['run-dir'] === 'string' ? values['run-dir'] : undefined);
+    const fromDaemon = await adminCall(runDir, { op: 'fence-history' }).then(
+      (r) => r.history ?? [],
+      (err: Error) => {
+        if (!/no node daemon is running/.test(err.message)) io.err(`warning: ${err.message}\n`);
+        return [];
+      },
+    );
+    all = mergeHistoryEntries(loadHistory(DEFAULT_HISTORY), fromDaemon).merged;
+  }
+  const entries = all.filter((e) => node === undefined || e.target.toLowerCase() === node.toLowerCase());
   if (values.json) io.out(`${JSON.stringify(entries, null, 2)}\n`);
   else if (entries.length === 0) io.out(`no fencing history${node ? ` for ${node}` : ''}\n`);
   else io.out(`${formatHistory(entries).join('\n')}\n`);

@@ -1,6 +1,7 @@
 import { parseDuration } from '@ocfkit/sdk';
 import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { importCib } from '../cib/import.js';
+import type { HistoryEntry } from '../fencing/fencer';
 import { fencingStatusText, loadHistory } from '../fencing/history-file';
 import { adminCall, adminWatch, runDirOf } from '../node/admin-client.js';
 import { RUN_DIR_ENV } from '../node/admin-protocol.js';
@@ -23,7 +24,8 @@ Options:
   -1, --one-shot              print once and exit (the default without --watch; crm_mon's habit)
       --run-dir DIR           the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
   -m, --fence-history         show the whole fencing history (failed and pending ones are always shown)
-      --fencing-history FILE  the fencing history (default ${DEFAULT_HISTORY})
+      --fencing-history FILE  read the fencing history from FILE (default: the daemon's, which
+                              keeps its cluster's fencing operations across restarts)
   -h, --help                  show this help
 `;
 
@@ -37,6 +39,19 @@ const OPTIONS = {
   'fence-history': { type: 'boolean', short: 'm' },
   'fencing-history': { type: 'string' },
 } as const;
+
+/**
+ * The fencing history of the daemon at `runDir` (its cluster's operations and `ocfkit fence` runs
+ * on its host); a daemon too old to answer: the default history file.
+ */
+export async function daemonFencingHistory(runDir: string): Promise<HistoryEntry[]> {
+  try {
+    return (await adminCall(runDir, { op: 'fence-history' })).history ?? [];
+  } catch (err) {
+    if (/unknown op/.test((err as Error).message)) return loadHistory(DEFAULT_HISTORY);
+    throw err;
+  }
+}
 
 /** The status of the daemon at `runDir`, with the controller's name. */
 export async function fetchStatus(runDir: string, now: () => number = Date.now): Promise<{ status: ClusterStatus; controller?: string }> {
@@ -81,7 +96,8 @@ export const statusCommand: Command = {
       const { status, controller } = await fetchStatus(runDir);
       const text = render(format, status, controller, values['show-node-attributes'] === true);
       if (format !== 'text') return text;
-      const fencing = loadHistory(values['fencing-history'] ?? DEFAULT_HISTORY);
+      const file = values['fencing-history'];
+      const fencing = file !== undefined ? loadHistory(file) : await daemonFencingHistory(runDir);
       return text + fencingStatusText(fencing, values['fence-history'] === true);
     };
     if (!values.watch) {

@@ -34,9 +34,10 @@ export function sortNodes(ws: WorkingSet, entries: [string, number][], active: W
 }
 
 export function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
-  if (rsc.orphan) return; // Pacemaker shows no scores for orphans
+  const onScore = ws.onScore;
+  if (!onScore || rsc.orphan) return; // Pacemaker shows no scores for orphans
   const names = [...table.keys()].sort(strcmp);
-  for (const n of names) ws.scoreLines.push(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
+  for (const n of names) onScore(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
 }
 
 export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: boolean): boolean {

@@ -13,6 +13,7 @@ import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import { historyEntry, isFailure } from '../pcmk/history-entry.js';
 import { decodeTransitionKey, encodeTransitionKey } from '../pcmk/transition-key.js';
 import type { ExecAction, ExecGraph } from './exec-graph.js';
+import { FenceFailures, stonithMaxAttempts } from './fence-failures.js';
 import {
   clearNode,
   deleteResourceHistory,
@@ -102,6 +103,11 @@ export interface ControllerOptions {
   scheduler?: (cib: Cib, nowS: number) => ExecGraph;
   /** Whether the partition has quorum at start (default true: a one-node engine); see `quorum-changed`. */
   quorate?: boolean;
+  /**
+   * Keep this node's history at `start` instead of re-probing it: a cluster's new DC whose status
+   * already holds every member's history, taken at the join (default false).
+   */
+  keepHistory?: boolean;
 }
 
 type ActionState = 'pending' | 'running' | 'done' | 'failed';
@@ -115,6 +121,8 @@ interface Transition {
   inflight: Set<number>;
   ready: number[];
   aborted: boolean;
+  /** Aborted for a fencing failure that gives up for now (stonith-max-attempts): no new transition follows by itself. */
+  wait?: boolean;
   batchLimit: number;
 }
 
@@ -144,8 +152,8 @@ function configKey(cib: Cib): string {
  */
 export class Controller {
   private current: Cib;
-  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate'>> &
-    Pick<ControllerOptions, 'batchLimit' | 'scheduler'>;
+  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate' | 'keepHistory'>> &
+    Pick<ControllerOptions, 'batchLimit' | 'scheduler' | 'keepHistory'>;
   private transition?: Transition;
   private transitionCounter = 0;
   private peSeq: number;
@@ -157,6 +165,9 @@ export class Controller {
   private configSeen: string;
   private instantRounds = 0;
   private haveQuorum = true;
+  /** Whether this controller ever had quorum (no-quorum-policy=suicide fences only then). */
+  private everQuorate = false;
+  private readonly fenceFailures = new FenceFailures();
 
   constructor(cib: Cib, options: ControllerOptions) {
     this.current = cib;
@@ -170,6 +181,7 @@ export class Controller {
     };
     this.peSeq = this.opts.peInputSeq;
     this.haveQuorum = options.quorate ?? true;
+    this.everQuorate = this.haveQuorum;
     this.configSeen = configKey(cib);
   }
 
@@ -196,8 +208,9 @@ export class Controller {
     switch (ev.type) {
       case 'start':
         // A (re)started controller knows nothing about its node: history is re-probed, as Pacemaker
-        // erases a joining node's lrm history; transient attributes come back from attrd.
-        this.current = setMembership(clearNode(this.current, this.opts.node), this.opts.node, true);
+        // erases a joining node's lrm history; transient attributes come back from attrd. A
+        // cluster's new DC keeps the history it took at the join instead.
+        this.current = setMembership(this.opts.keepHistory ? this.current : clearNode(this.current, this.opts.node), this.opts.node, true);
         this.statusChanged = true;
         this.trigger('controller started');
         break;
@@ -225,6 +238,7 @@ export class Controller {
       case 'quorum-changed':
         if (ev.quorate !== this.haveQuorum) {
           this.haveQuorum = ev.quorate;
+          if (ev.quorate) this.everQuorate = true;
           this.statusChanged = true;
           this.trigger(ev.quorate ? 'quorum gained' : 'quorum lost');
         }
@@ -315,14 +329,21 @@ export class Controller {
     const complete = !t.aborted && done === t.state.length;
     this.log('notice', `transition ${t.id} ${complete ? 'complete' : 'stopped'}: ${done} of ${t.state.length} actions done`);
     this.transition = undefined;
-    // Level-triggered: whatever happened, look again; an empty graph means idle.
-    if (t.state.length > 0 || t.aborted) this.dirty = true;
+    // Level-triggered: whatever happened, look again; an empty graph means idle. A fencing that
+    // gave up (stonith-max-attempts) waits for the next event instead.
+    if (t.wait) {
+      if (!this.dirty) this.effects.push({ type: 'idle', transition: t.id, stopped: false });
+    } else if (t.state.length > 0 || t.aborted) this.dirty = true;
     else this.effects.push({ type: 'idle', transition: t.id, stopped: this.stopping });
     void now;
   }
 
   private input(): Cib {
     const attrs: Record<string, string> = { ...this.current.attrs, 'have-quorum': this.haveQuorum ? '1' : '0' };
+    // As Pacemaker's controller: a partition that had quorum and lost it may panic
+    // (no-quorum-policy=suicide fences its nodes); one that never had it does not.
+    if (!this.haveQuorum && this.everQuorate) attrs['no-quorum-panic'] = '1';
+    else delete attrs['no-quorum-panic'];
     const node = nodeStateOf(this.current, this.opts.node);
     attrs['dc-uuid'] = node.id;
     let crmConfig = this.current.crmConfig;
@@ -479,7 +500,7 @@ export class Controller {
     this.effects.push(a.task === 'stonith' ? { type: 'fence', tag, action: a } : { type: 'run', tag, action: a });
   }
 
-  private confirm(t: Transition, i: number, ok: boolean, now: number): void {
+  private confirm(t: Transition, i: number, ok: boolean, now: number, wait = false): void {
     t.inflight.delete(i);
     t.state[i] = ok ? 'done' : 'failed';
     if (!ok) {
@@ -487,7 +508,9 @@ export class Controller {
         t.aborted = true;
         this.log('notice', `transition ${t.id} aborted: action ${t.graph.actions[i]?.key} failed`);
       }
-      this.dirty = true;
+      // A fencing that gave up waits for the next event (`trigger`), as Pacemaker's "stop" completion.
+      if (wait) t.wait = true;
+      else this.dirty = true;
       return;
     }
     for (const j of t.after[i] ?? []) {
@@ -558,15 +581,39 @@ export class Controller {
     }
     const targetRc = decodeTransitionKey(tag)?.targetRc ?? a.detail?.targetRc ?? 0;
     const failed = isFailure(o.rc, o.opStatus, targetRc);
+    let wait = false;
     if (a.task === 'stonith') {
       if (!failed) {
+        this.fenceFailures.succeeded(a.node);
         this.current = setMembership(clearNode(this.current, a.node), a.node, false);
         this.statusChanged = true;
         this.log('notice', `node ${a.node} fenced`);
-      } else this.log('error', `fencing of ${a.node} failed: ${o.exitReason ?? `rc ${o.rc}`}`);
+      } else {
+        this.log('error', `fencing of ${a.node} failed: ${o.exitReason ?? `rc ${o.rc}`}`);
+        wait = this.fencingGivesUp(a.node, o);
+      }
     } else if (a.task !== 'notify') this.record(a, tag, o, targetRc, failed, now);
-    if (inThisGraph && t) this.confirm(t, issued.index, !failed, now);
-    else if (failed) this.trigger(`${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc})`);
+    if (inThisGraph && t) this.confirm(t, issued.index, !failed, now, wait);
+    else if (failed && !wait) this.trigger(`${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc})`);
+  }
+
+  /**
+   * Counts a failed fencing of `target`; true when no new transition should follow it
+   * (stonith-max-attempts reached, or no device can fence the target), as Pacemaker's controller.
+   */
+  private fencingGivesUp(target: string, o: OpOutcome): boolean {
+    const max = stonithMaxAttempts(this.current);
+    const { count, giveUp } = this.fenceFailures.failed(target, max);
+    if (o.opStatus === EXEC_STATUS.noFenceDevice) {
+      this.log('warning', `no fence device can fence ${target}: giving up for now (until the next change)`);
+      return true;
+    }
+    if (giveUp)
+      this.log(
+        'warning',
+        `too many failures (${count}) to fence ${target} (stonith-max-attempts=${max}): giving up until the next change or cluster-recheck-interval`,
+      );
+    return giveUp;
   }
 
   private record(a: ExecAction, tag: string, o: OpOutcome, targetRc: number, failed: boolean, now: number): void {

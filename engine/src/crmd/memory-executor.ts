@@ -87,12 +87,14 @@ export class MemoryExecutor {
   run(tag: string, a: ExecAction, now: number): OpOutcome {
     this.ran.push(`${a.detail?.operationKey ?? a.key}@${a.node}`);
     const k = key(a.node, rscOf(a));
+    const injected = this.failures.map((f) => f(a)).find((o) => o !== undefined);
     if (a.task === 'stonith') {
+      // a failed fencing leaves the target as it was
+      if (injected) return { ...this.outcome(a, injected.rc, now), ...injected };
       for (const name of [...this.active.keys()]) if (name.startsWith(`${a.node}\0`)) this.active.delete(name);
       for (const name of [...this.recurring.keys()]) if (name.startsWith(`${a.node}\0`)) this.recurring.delete(name);
       return this.outcome(a, OCF.success, now);
     }
-    const injected = this.failures.map((f) => f(a)).find((o) => o !== undefined);
     if (a.task === 'monitor' && a.intervalMs > 0) {
       const list = (this.recurring.get(k) ?? []).filter((r) => r.action.intervalMs !== a.intervalMs);
       this.recurring.set(k, [...list, { tag, action: a }]);

@@ -5,11 +5,13 @@ import type { OpResult } from './types';
 export const REDACTED = '(private)';
 
 /**
- * The parameters an agent's meta-data marks `private="1"` (passwords and the like, as
- * Pacemaker's own `crm_resource` hides them). Unreadable meta-data yields none.
+ * The parameters an agent's meta-data marks `private="1"` (passwords and the like): on the
+ * `<parameter>` itself, as Pacemaker reads it, or in `<special tag="ocfkit">`, where agents built
+ * with ocfkit say it so that pcs still accepts their meta-data. Unreadable meta-data yields none.
  *
  * @example
  * privateParams('<resource-agent><parameters><parameter name="pw" private="1"/></parameters></resource-agent>') // Set { 'pw' }
+ * privateParams('<resource-agent><special tag="ocfkit"><parameter name="dsn" private="1"/></special></resource-agent>') // Set { 'dsn' }
  */
 export function privateParams(metaDataXml: string): Set<string> {
   const names = new Set<string>();
@@ -20,7 +22,10 @@ export function privateParams(metaDataXml: string): Set<string> {
     return names;
   }
   for (const section of root.children) {
-    if (section.name !== 'parameters') continue;
+    // Pacemaker's marker on <parameters>; ocfkit's SDK writes it into <special tag="ocfkit">,
+    // the one place pcs's grammars accept it (see the SDK's metaData).
+    const ours = section.name === 'special' && section.attrs.tag === 'ocfkit';
+    if (section.name !== 'parameters' && !ours) continue;
     for (const p of section.children) {
       const flag = p.attrs.private;
       if (p.name === 'parameter' && p.attrs.name && (flag === '1' || flag === 'true' || flag === 'yes')) names.add(p.attrs.name);

@@ -8,6 +8,7 @@ import type { CibStore } from '../cib/store.js';
 import { formatVersion } from '../cib/store-version.js';
 import { CibError, serializeXml } from '../cib/xml-tree.js';
 import { unpack } from '../core/unpack.js';
+import type { HistoryEntry } from '../fencing/fencer.js';
 import type { AdminRequest, AdminResponse } from './admin-protocol.js';
 import { applyPatch } from './cib-patch.js';
 import { findResource, primitiveIds, section } from './cib-tree.js';
@@ -24,6 +25,8 @@ export interface AdminContext {
   poke(reason: string): void;
   /** Epoch ms. */
   now?: () => number;
+  /** This node's fencing history (the node daemon's file; empty without one). */
+  fencingHistory?: () => HistoryEntry[];
   /**
    * In a cluster: configuration writes go through the DC (resolving once a majority stored them)
    * and a cleanup is done by the DC, whose controller owns the status section.
@@ -73,6 +76,8 @@ export function handleAdmin(ctx: AdminContext, req: Exclude<AdminRequest, { op: 
   switch (req.op) {
     case 'ping':
       return { ok: true, node: ctx.nodeName, pid: process.pid, controller: ctx.controller, version: version() };
+    case 'fence-history':
+      return { ok: true, history: ctx.fencingHistory?.() ?? [] };
     case 'query':
       return { ok: true, xml: query(store, req.scope), version: version() };
     case 'replace': {

@@ -12,6 +12,7 @@
  * {"op":"resource","action":"move","rsc":"ip","node":"n2"} → {"ok":true,"messages":[...],"version":"0.7.0"}
  * {"op":"node","action":"standby","node":"n1"}           → {"ok":true,"messages":[...]}
  * {"op":"watch"}                                         → {"ok":true,...} then one {"event":"change",...} per change
+ * {"op":"fence-history"}                                 → {"ok":true,"history":[{"target":"n2","action":"reboot","state":"success",...}]}
  * ```
  */
 
@@ -28,6 +29,8 @@ export const DEFAULT_RUN_DIR = '/run/ocfkit';
 export const DEFAULT_STATE_DIR = '/var/lib/ocfkit';
 export const DEFAULT_CONFIG_DIR = '/etc/ocfkit';
 
+import type { HistoryEntry } from '../fencing/fencer.js';
+
 export type ResourceAction = 'move' | 'ban' | 'clear' | 'start' | 'stop' | 'cleanup' | 'get-target-role' | 'set-target-role';
 
 export type AdminRequest =
@@ -37,7 +40,8 @@ export type AdminRequest =
   | { op: 'patch'; xml: string; origin?: string }
   | { op: 'resource'; action: ResourceAction; rsc: string; node?: string; force?: boolean; role?: string | null }
   | { op: 'node'; action: 'standby' | 'online'; node?: string }
-  | { op: 'watch' };
+  | { op: 'watch' }
+  | { op: 'fence-history' };
 
 export interface AdminResponse {
   ok: boolean;
@@ -50,6 +54,8 @@ export interface AdminResponse {
   changed?: boolean;
   messages?: string[];
   role?: string | null;
+  /** `fence-history`: this node's fencing operations, oldest first. */
+  history?: HistoryEntry[];
 }
 
 /** A change notification on a watch connection. */
@@ -80,6 +86,7 @@ export function parseAdminRequest(line: string): AdminRequest {
   switch (r.op) {
     case 'ping':
     case 'watch':
+    case 'fence-history':
       return { op: r.op };
     case 'query':
       if (!optStr(r.scope)) throw new Error('query: "scope" must be a string');

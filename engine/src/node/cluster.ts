@@ -17,10 +17,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatVersion } from '../cib/store-version.js';
 import { parseXml, serializeXml } from '../cib/xml-tree.js';
+import type { NodeState } from '../core/cib-model.js';
 import { unpack } from '../core/unpack.js';
 import type { ControllerEvent } from '../crmd/controller.js';
 import { outcomeOf, type RunningController, runOnExecutor, startController } from '../crmd/shell.js';
 import { fenceForController, fencerConfigFromCib } from '../fencing/controller-bridge.js';
+import type { HistoryEntry } from '../fencing/fencer.js';
+import { FenceHistoryStore } from '../fencing/history-store.js';
 import type { FenceRunner } from '../fencing/runner.js';
 import { FencingService } from '../fencing/service.js';
 import type { OpResult } from '../lrmd/types.js';
@@ -54,6 +57,11 @@ export interface ClusterController extends Controller {
   };
 }
 
+/** The node daemon's fencing history, in its state directory (`ocfkit status` and `ocfkit fence history` read it). */
+export const FENCING_HISTORY_FILE = 'fencing-history.json';
+/** Operations per `fence-history` message (a message must fit one UDP datagram). */
+const HISTORY_CHUNK = 40;
+
 /** How long a stopping node waits for the DC to move its resources away. */
 const SHUTDOWN_WAIT_MS = 120_000;
 
@@ -83,6 +91,12 @@ export async function startClusterController(
   let closed = false;
   let pushTimer: NodeJS.Timeout | undefined;
   const remoteAttrs = new Map<string, Record<string, string>>();
+  // DC: the members' own histories, sent as they joined (see dcStartStatus); waited for at most
+  // HISTORY_WAIT_MS from the moment the controller could start.
+  const histories = new Map<string, NodeState | null>();
+  let historyWaitSince: number | null = null;
+  let historyTimer: NodeJS.Timeout | undefined;
+  const historyWaitMs = Math.max(2 * keepaliveMs, Math.floor(deadtimeMs / 2));
   const injectedAttrs = new Map<string, Record<string, string>>();
 
   const nowS = () => Math.floor(Date.now() / 1000);
@@ -96,7 +110,17 @@ export async function startClusterController(
   const send = (to: string | 'dc', msg: ClusterMsg) => member?.send(to, msg);
 
   // Fencing: the DC's fencer picks a device and a member to run it (itself included); members run
-  // what it sends them and answer.
+  // what it sends them and answer. Every node keeps the history on disk (it survives a restart of
+  // the daemon); the DC passes each change to its members, a joining node gets the DC's whole
+  // history, and a member hands its own to a new DC.
+  const fenceHistory = new FenceHistoryStore(join(ctx.stateDir, FENCING_HISTORY_FILE), (l) => log.warn(l));
+  const sendHistory = (to: string | 'dc', entries: readonly HistoryEntry[]) => {
+    for (let i = 0; i < entries.length; i += HISTORY_CHUNK) send(to, { k: 'fence-history', entries: entries.slice(i, i + HISTORY_CHUNK) });
+  };
+  const recordHistory = (entries: readonly HistoryEntry[]) => {
+    const changed = fenceHistory.merge(entries);
+    if (changed.length > 0 && dc && member) for (const n of member.view().members) if (n !== nodeName) sendHistory(n, changed);
+  };
   const fencing = new Set<FencingService>();
   const fencerConfig = () => {
     const members = member?.view().members ?? [];
@@ -110,6 +134,7 @@ export async function startClusterController(
       runner: ctx.fenceRunner,
       transport: { send: (node, exec) => send(node, { k: 'fence-exec', exec }) },
       log: (line) => log.info(`fencing: ${line}`),
+      onHistory: (entry) => recordHistory([entry]),
     });
     fencing.add(service);
     try {
@@ -156,8 +181,11 @@ export async function startClusterController(
   });
 
   const startDc = (next: Map<string, MemberState>, q: boolean) => {
-    // The controller starts from the members' history erased (re-probed) and the others lost.
-    const start = dcStartStatus(store.model(), next);
+    // The controller starts from the members' histories as they sent them at the join (nothing
+    // restarted, nothing probed again), a member that sent none re-probed, the others lost.
+    const start = dcStartStatus(store.model(), next, histories, nodeName);
+    const taken = [...next].filter(([n, s]) => s === 'joined' && histories.get(n)).map(([n]) => n);
+    const probed = [...next].filter(([n, s]) => s === 'joined' && !histories.get(n)).map(([n]) => n);
     store.writeStatus({ ...start, attrs: { ...start.attrs, 'have-quorum': q ? '1' : '0' } }, 'cluster');
     injectedAttrs.clear();
     dc = startController({
@@ -168,6 +196,7 @@ export async function startClusterController(
       stateDir: ctx.stateDir,
       log: ctx.log.child('controller'),
       quorate: q,
+      keepHistory: true,
       fence,
       remote: {
         run: (tag, action) => send(action.node, { k: 'exec', tag, action }),
@@ -176,9 +205,13 @@ export async function startClusterController(
     });
     states = next;
     quorate = q;
-    for (const [n, s] of next) if (s === 'joined') injectAttrs(n);
+    for (const [n, s] of next)
+      if (s === 'joined') {
+        injectAttrs(n);
+        if (n !== nodeName) sendHistory(n, fenceHistory.entries());
+      }
     log.info(
-      `this node is the DC: controller started (${[...next].map(([n, s]) => `${n} ${s}`).join(', ') || 'no other node'}, ${q ? 'with' : 'WITHOUT'} quorum)`,
+      `this node is the DC: controller started (${[...next].map(([n, s]) => `${n} ${s}`).join(', ') || 'no other node'}, ${q ? 'with' : 'WITHOUT'} quorum; history taken from ${[nodeName, ...taken].join(', ')}${probed.length > 0 ? `, ${probed.join(', ')} probed` : ''})`,
     );
     pushStatus();
   };
@@ -199,6 +232,10 @@ export async function startClusterController(
     }
     if (v.role !== 'dc') {
       dcSince = null;
+      histories.clear();
+      historyWaitSince = null;
+      clearTimeout(historyTimer);
+      historyTimer = undefined;
       clearTimeout(graceTimer);
       graceTimer = undefined;
     } else if (dcSince === null) {
@@ -211,14 +248,19 @@ export async function startClusterController(
     const dcForMs = dcSince === null ? 0 : performance.now() - dcSince;
     if (runsController(v, { running: dc !== undefined, dcForMs, graceMs: deadtimeMs })) {
       const next = memberStates(v, nodes, nodeName);
-      if (!dc) startDc(next, v.quorate);
-      else {
+      if (!dc) {
+        // A member's history may still be on its way (it sends it as it joins): wait for it.
+        if (historiesReady(next)) startDc(next, v.quorate);
+      } else {
         const running = dc;
         for (const c of memberChanges(states, next)) {
           log.info(`node ${c.node} ${c.state}`);
           running.inject({ type: 'member-changed', now: 0, node: c.node, state: c.state });
           injectedAttrs.delete(c.node);
-          if (c.state === 'joined') injectAttrs(c.node);
+          if (c.state === 'joined') {
+            injectAttrs(c.node);
+            sendHistory(c.node, fenceHistory.entries());
+          }
         }
         states = next;
         if (v.quorate === quorate) {
@@ -243,7 +285,11 @@ export async function startClusterController(
     }
     if (v.dc !== lastDc) {
       lastDc = v.dc;
-      if (v.role === 'member') sendAttrs();
+      if (v.role === 'member') {
+        sendNodeHistory();
+        sendAttrs();
+        sendHistory('dc', fenceHistory.entries());
+      }
       if (v.dc === null)
         store.updateStatus((_s, attrs) => {
           attrs['have-quorum'] = '0';
@@ -259,6 +305,29 @@ export async function startClusterController(
     quorate = q;
     log.info(`quorum ${q ? 'gained' : 'lost'}`);
     dc.inject({ type: 'quorum-changed', now: 0, quorate: q });
+  };
+
+  /** Whether every joined member's history is here, or the wait for the others is over. */
+  const historiesReady = (next: Map<string, MemberState>): boolean => {
+    const missing = [...next].filter(([n, s]) => s === 'joined' && !histories.has(n)).map(([n]) => n);
+    if (missing.length === 0) return true;
+    historyWaitSince ??= performance.now();
+    const left = historyWaitSince + historyWaitMs - performance.now();
+    if (left <= 0) {
+      log.warn(`no history from ${missing.join(', ')} within ${historyWaitMs} ms: probing them`);
+      return true;
+    }
+    historyTimer ??= setTimeout(() => {
+      historyTimer = undefined;
+      reconcile();
+    }, left + 1);
+    return false;
+  };
+
+  /** To a new DC: this node's own history as its previous DC last recorded it (none after a restart). */
+  const sendNodeHistory = () => {
+    const own = store.model().status.find((s) => s.uname === nodeName);
+    send('dc', { k: 'history', state: own && own.lrm.length > 0 ? own : null });
   };
 
   const sendAttrs = () => send('dc', { k: 'attrs', values: attrd.committed(nodeName) });
@@ -296,6 +365,11 @@ export async function startClusterController(
       case 'result':
         dc?.inject({ type: 'op-result', now: 0, tag: body.tag, outcome: body.outcome });
         break;
+      case 'history':
+        if (member?.view().role !== 'dc' || dc) break;
+        histories.set(from, body.state);
+        reconcile();
+        break;
       case 'attrs':
         remoteAttrs.set(from, body.values);
         injectAttrs(from);
@@ -320,6 +394,9 @@ export async function startClusterController(
       }
       case 'fence-result':
         for (const s of fencing) s.deliver(body.result);
+        break;
+      case 'fence-history':
+        if (Array.isArray(body.entries)) recordHistory(body.entries);
         break;
       case 'admin':
         if (dc) {
@@ -369,6 +446,7 @@ export async function startClusterController(
     clearTimeout(pushTimer);
     clearTimeout(quorumTimer);
     clearTimeout(graceTimer);
+    clearTimeout(historyTimer);
     offStore();
     executor.off('result', onResult);
     dc?.close();

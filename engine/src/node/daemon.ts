@@ -6,6 +6,7 @@
  * - `<state-dir>/cib/`  cib.xml, cib.xml.sig, cib-N.raw backups (see cib/store-files.ts)
  * - `<state-dir>/pengine/` left to the controller (pe-input-N)
  * - `<state-dir>/ocfkit-node.pid` one daemon per state directory
+ * - `<state-dir>/fencing-history.json` the fencing history (0600; a cluster member keeps it across restarts)
  * - `<run-dir>/admin.sock`, `<run-dir>/attrd.sock` (0600, or 0660 with `--group`), `<run-dir>/attrd.json`
  */
 import { chmodSync, chownSync, closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -16,12 +17,13 @@ import { type Attrd, startAttrd } from '../attrd/server.js';
 import { CibStore } from '../cib/store.js';
 import { ensureDir } from '../cib/store-files.js';
 import { stonithDeviceOps } from '../fencing/device-ops.js';
+import { loadHistory } from '../fencing/history-file.js';
 import { FenceRunner } from '../fencing/runner.js';
 import { inheritedEnv } from '../lrmd/env.js';
 import { Executor } from '../lrmd/executor.js';
 import { ADMIN_SOCKET, ATTRD_SOCKET, checkSocketPath } from './admin-protocol.js';
 import { type AdminServer, startAdminServer } from './admin-server.js';
-import { clusterConfigured, startClusterController } from './cluster.js';
+import { clusterConfigured, FENCING_HISTORY_FILE, startClusterController } from './cluster.js';
 import type { Controller, ControllerFactory } from './controller.js';
 import type { HaLog } from './ha-log.js';
 
@@ -164,6 +166,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       nodeName,
       controller: cluster ? `${o.controller.name} (cluster member)` : o.controller.name,
       poke: (reason) => controller.poke(reason),
+      fencingHistory: () => loadHistory(join(o.stateDir, FENCING_HISTORY_FILE)),
       ...(cluster ? { cluster: cluster.admin } : {}),
     });
     log.info(

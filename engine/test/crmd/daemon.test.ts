@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const SCRIPT = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
+const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
 const cli = (args: string[]) =>
   [process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', SCRIPT, ...args]] as const;
 

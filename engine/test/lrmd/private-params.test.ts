@@ -3,11 +3,16 @@
  * in clear: not in results, history or result events — what the controller writes into the CIB
  * status (exit reasons) and logs all comes from these.
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { buildAgent } from '@ocfkit/sdk/build';
+import { requireTool } from '@ocfkit/sdk/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execCommand } from '../../src/cli/exec';
 import { Executor } from '../../src/lrmd/executor';
+import { privateParams } from '../../src/lrmd/redact';
 import type { OpResult } from '../../src/lrmd/types';
 
 const AGENT = `#!/bin/sh
@@ -67,4 +72,58 @@ test('the executor hides private values in results, history and events', async (
     await ex.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/**
+ * The same for an agent built with the SDK, whose private parameter has a plain name: the engine
+ * learns it only from the meta-data (`<special tag="ocfkit">`), which still passes pcs's grammar.
+ */
+describe('an SDK agent with private: true on a plainly named parameter', () => {
+  const SECRET = 'postgres://app:Zq81@db/app';
+  let dir: string;
+  let exe: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ocfkit-private-sdk-'));
+    exe = (await buildAgent(join(import.meta.dirname, '../fixtures/sdk/Vault/agent.ts'), { out: dir, provider: 'ocfkit-test' })).output;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const params = () => ({ state: join(dir, 'vault.state'), dsn: SECRET, user: 'alice' });
+
+  test.skipIf(requireTool(['xmllint']))("marks it in meta-data that pcs's OCF 1.1 RelaxNG accepts", () => {
+    const md = spawnSync(exe, ['meta-data'], { encoding: 'utf8' }).stdout;
+    expect(md).toContain('<special tag="ocfkit">\n<parameter name="dsn" private="1"/>\n</special>');
+    expect(privateParams(md)).toEqual(new Set(['dsn']));
+    const rng = spawnSync('xmllint', ['--noout', '--relaxng', '/usr/share/pcs/data/ocf-1.1.rng', '-'], { input: md, encoding: 'utf8' });
+    expect([rng.status, rng.stderr.trim()]).toEqual([0, '- validates']);
+  });
+
+  test('the executor hides it in results, history and events', async () => {
+    const ex = new Executor();
+    try {
+      ex.register({ id: 'v1', provider: 'ocfkit-test', type: 'Vault', path: exe, params: params() });
+      const events: OpResult[] = [];
+      ex.on('result', (r) => events.push(r));
+      const r = await ex.run({ rsc: 'v1', action: 'start' });
+      expect(r.rc).toBe(0);
+      expect(r.stdout).toBe('echoed: (private) as alice\n');
+      expect(r.env).toMatchObject({ OCF_RESKEY_dsn: '(private)', OCF_RESKEY_user: 'alice' });
+      for (const seen of [r, ...ex.history('v1'), ...events]) expect(JSON.stringify(seen)).not.toContain(SECRET);
+      expect(events).toHaveLength(1);
+      await ex.run({ rsc: 'v1', action: 'stop' });
+    } finally {
+      await ex.close();
+    }
+  });
+
+  test('ocfkit exec prints it neither as text (agent output, its log lines) nor as JSON', async () => {
+    let text = '';
+    const args = ['ocf:ocfkit-test:Vault', 'start', '-f', exe, ...Object.entries(params()).flatMap(([k, v]) => ['-p', `${k}=${v}`])];
+    expect(await execCommand.run(args, { out: (t) => (text += t), err: (t) => (text += t) })).toBe(0);
+    expect(text).toContain('echoed: (private) as alice');
+    expect(text).toContain('logged: connecting to ***');
+    let json = '';
+    await execCommand.run([...args, '-o', 'json'], { out: (t) => (json += t), err: (t) => (json += t) });
+    expect(JSON.parse(json).env).toMatchObject({ OCF_RESKEY_dsn: '(private)' });
+    for (const out of [text, json]) expect(out).not.toContain(SECRET);
+  });
 });

@@ -6,13 +6,15 @@
  * starts the Dummy only once the node is fenced — at no moment does the Dummy run on two nodes.
  * OCFKIT_RIG_LOGS=DIR keeps the daemons' logs.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCall } from '../../src/node/admin-client';
 import { writeScriptedAgent } from '../fencing/scripted-agent';
 import { sh } from '../membership/netns-rig';
 import { dummyOf as dummy, HA_CF_TEST, NodeRig, onlineOf as online, SEED } from './cluster-rig';
+import { ocfkit } from './helpers';
 
 const NODES = ['n1', 'n2', 'n3'];
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
@@ -90,5 +92,54 @@ esac`,
     expect(readFileSync(join(agents, 'fenced.log'), 'utf8')).toMatch(new RegExp(`^(reboot|off) ${host}$`, 'm'));
     expect(twice).toBe(false);
     expect(c.running()).toEqual([dummy(await c.status(majority[0] as string))?.nodes[0]]);
+
+    // The fencing history: on every member (the DC passes it on), in `ocfkit status -m` and
+    // `ocfkit fence history`, kept on disk (0600) so that it survives a restart of the daemon.
+    const fenced = new RegExp(`^reboot of ${host} successful: delegate=n\\d, devices=fence-rig, origin=n\\d`, 'm');
+    const fileHistory = async (n: string) =>
+      (await ocfkit('fence', 'history', host, '--run-dir', c.run(n), '--history', join(c.rig.dir, 'none.json'))).out;
+    const daemonHistory = async (n: string) => (await ocfkit('fence', 'history', host, '--run-dir', c.run(n))).out;
+    /** Polls until `n`'s daemon shows the fencing of `host` (the DC sends it on as it finishes). */
+    const shows = async (n: string, limitMs: number) => {
+      const t0 = performance.now();
+      for (;;) {
+        const last = await daemonHistory(n).catch((e: Error) => e.message);
+        if (fenced.test(last)) return;
+        if (performance.now() - t0 > limitMs) throw new Error(`${n}'s fencing history does not show ${host} fenced: ${last}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    for (const n of majority) {
+      await shows(n, 10_000);
+      const st = await ocfkit('status', '-m', '--run-dir', c.run(n));
+      expect(st.out).toMatch(
+        new RegExp(`^Fencing History:\\n  \\* reboot of ${host} successful: delegate=n\\d, origin=n\\d, completed=`, 'm'),
+      );
+      expect(statSync(join(c.rig.state(n), 'fencing-history.json')).mode & 0o777).toBe(0o600);
+    }
+    // --history FILE reads only that file
+    expect(await fileHistory(majority[0] as string)).toBe(`no fencing history for ${host}\n`);
+    // the fenced node boots again (fresh HA_RSCTMP, empty state of its own): the DC hands it the history
+    c.wipeRsctmp(host);
+    sh('ip', ['-n', c.rig.ns(host), 'link', 'set', 'eth1', 'up']);
+    c.start(host, ['--fence-agent-dir', agents]);
+    const back = await c.until('every node back', NODES, c.agreed(NODES), 120_000);
+    await shows(host, 10_000);
+    // a member's daemon stopped and started again: its history is there as soon as it answers (from its file)
+    const member = NODES.find((n) => n !== back[0]?.dc && n !== host) as string;
+    const stopped = new Promise((r) => c.rig.procs.get(member)?.once('exit', r));
+    c.rig.procs.get(member)?.kill('SIGTERM');
+    await stopped;
+    c.start(member, ['--fence-agent-dir', agents]);
+    const t0 = performance.now();
+    for (;;) {
+      const r = await adminCall(c.run(member), { op: 'fence-history' }).catch((e: Error) => e);
+      if (!(r instanceof Error)) {
+        expect(r.history?.map((e) => `${e.action} ${e.target} ${e.state}`)).toEqual([`reboot ${host} success`]);
+        break;
+      }
+      if (performance.now() - t0 > 60_000) throw new Error(`${member}'s daemon did not answer after its restart: ${r.message}`);
+      await new Promise((r2) => setTimeout(r2, 100));
+    }
   });
 });

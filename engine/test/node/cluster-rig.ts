@@ -60,7 +60,7 @@ export const SEED = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-wit
 </cib>
 `;
 
-const SCRIPT = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
+const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
 
 /** The Dummy's line in a status, if any. */
 export function dummyOf(s: ClusterStatus | null | undefined): PrimitiveStatus | undefined {
@@ -94,6 +94,13 @@ export class NodeRig {
   /** Where the Dummy really runs: its state file exists in that node's HA_RSCTMP. */
   running(): string[] {
     return this.nodes.filter((n) => readdirSync(this.rsctmp(n)).some((f) => f.startsWith('Dummy-dummy')));
+  }
+
+  /** The Dummy's state file on node `n` (throws when it does not run there). */
+  dummyStateFile(n: string): string {
+    const f = readdirSync(this.rsctmp(n)).find((x) => x.startsWith('Dummy-dummy'));
+    if (!f) throw new Error(`the Dummy has no state file on ${n}`);
+    return join(this.rsctmp(n), f);
   }
 
   /** `ocfkit node start` in the node's namespace (`extra`: more options). */

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { main } from '@ocfkit/sdk/cli';
+import { main } from '@ocfkit/conformance/cli';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
-const SCRIPT = "const { main } = await import('@ocfkit/sdk/cli'); process.exitCode = await main(process.argv.slice(1));";
+const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
 
 /** `ocfkit …` in this process (the CLI as users run it, minus the process start). */
 export async function ocfkit(...argv: string[]): Promise<{ rc: number; out: string; err: string }> {

@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool } from '@ocfkit/sdk/testing';
+import { escapeXml } from '@ocfkit/sdk/xml';
 import { describe, expect, it } from 'vitest';
 import { exportCib } from '../../src/cib/export.js';
 import { importCib } from '../../src/cib/import.js';
 import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
 import type { Cib, Writable } from '../../src/core/cib-model.js';
-import { escapeXmlAttr, graphToXml } from '../../src/core/graph-xml.js';
+import { graphToXml } from '../../src/core/graph-xml.js';
 import { schedule } from '../../src/core/schedule.js';
 import { NOW, profileFor } from './differential.js';
 import { generateCib } from './generator.js';
@@ -65,7 +66,7 @@ describe('graphToXml', () => {
     const start = all(parseXml(xml), 'rsc_op').find((e) => e.attrs.operation_key === 'a_start_0');
     expect(start?.children.find((c) => c.name === 'attributes')?.attrs.msg).toBe(`<a href="x">&amp; 'q'\n\ttab\r\ufffd\ufffd ✓`);
     if (!noXmllint) xmllint(xml);
-    expect(escapeXmlAttr('a<b & "c"')).toBe('a&lt;b &amp; &quot;c&quot;');
+    expect(escapeXml('a<b & "c"', { attribute: true })).toBe('a&lt;b &amp; &quot;c&quot;');
   });
 
   it('is deterministic: the same input gives the same bytes, also after the CIB is re-exported', () => {

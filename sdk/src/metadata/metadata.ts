@@ -93,6 +93,32 @@ function parameterXml(name: string, spec: ParamSpec, portable: boolean): string 
 }
 
 /**
+ * Where an `ocf-1.1` agent says which parameters are private: `<special tag="ocfkit">` holding a
+ * `<parameter name=".." private="1"/>` for each. Pacemaker's own marker, `private="1"` on the
+ * `<parameter>` itself, is in no grammar: pcs validates every agent against its OCF 1.0/1.1 RelaxNG
+ * and refuses one that carries it, while both grammars accept any content in `<special>`. The
+ * bundled engine reads both places. `portable` meta-data can carry neither (ra-api-1.dtd has no
+ * `<special>` and no `private`): there the engine only hides parameters named like a secret.
+ */
+function privateSection(agent: Agent<ParamSpecs>, portable: boolean): string[] {
+  const names = Object.entries(agent.params)
+    .filter(([, spec]) => spec.private)
+    .map(([name]) => name);
+  if (portable || names.length === 0) return [];
+  return [
+    '<special tag="ocfkit">',
+    ...names.map(
+      (name) =>
+        `<parameter${attrs([
+          ['name', name],
+          ['private', 1],
+        ])}/>`,
+    ),
+    '</special>',
+  ];
+}
+
+/**
  * Renders an agent's meta-data. Deterministic byte for byte; needs no parameters, no root and no
  * binaries. `portable` meta-data passes ra-api-1.dtd (ocf-tester), resource-agents' metadata.rng
  * and the OCF 1.1 RelaxNG; `ocf-1.1` uses the 1.1 vocabulary (reload-agent, reloadable,
@@ -134,6 +160,7 @@ export function metaData(agent: Agent<ParamSpecs>): string {
     }
   }
   out.push('</actions>');
+  out.push(...privateSection(agent, portable));
   out.push('</resource-agent>');
   return `${out.join('\n')}\n`;
 }

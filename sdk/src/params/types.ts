@@ -18,6 +18,8 @@ export interface ParamBase {
    * A secret (password, token): its value is written as `***` in logs, traces, exit reasons and
    * command errors, and its `OCF_RESKEY_<name>` is not passed to the commands the agent runs
    * (pass it explicitly with `ctx.exec(..., { env: { NAME: ctx.params.x } })` where one needs it).
+   * `ocf-1.1` meta-data lists it in `<special tag="ocfkit">` so the bundled engine hides it too;
+   * `portable` meta-data cannot (ra-api-1.dtd allows no marker).
    */
   private?: boolean;
 }

@@ -2,6 +2,7 @@ import { fstatSync, writeSync } from 'node:fs';
 import type { Agent } from '../define-agent';
 import type { ParamSpecs } from '../params/types';
 import { type ExecuteOptions, execute } from './execute';
+import { HELPER_ACTION, runHelper } from './helper';
 
 /**
  * Writes straight to a file descriptor. `process.stdout`/`stderr` would build stream objects on
@@ -46,6 +47,10 @@ export function isTerminal(fd: number): boolean {
 export function run<P extends ParamSpecs>(agent: Agent<P>, options: ExecuteOptions = {}): void {
   // Should the event loop ever empty before a verdict, Node must not exit 0 ("running").
   process.exitCode = 1;
+  if (process.argv[2] === HELPER_ACTION) {
+    void runHelper(agent, process.argv[3], process.argv.slice(4), process.env, (t) => writeFd(2, t)).then((rc) => process.exit(rc));
+    return;
+  }
   execute(
     agent,
     {
