@@ -32,6 +32,8 @@ export interface FencingOptions {
   action?: 'reboot' | 'off';
   /** stonith-timeout (default 60s). */
   timeout?: string;
+  /** stonith-max-attempts (Pacemaker's default 10 when absent). */
+  maxAttempts?: number;
 }
 
 const esc = (v: string): string => escapeXml(v, { attribute: true });
@@ -106,7 +108,12 @@ export function seedCib(o: SeedOptions = {}): string {
         <nvpair id="opt-stonith-enabled" name="stonith-enabled" value="${f ? 'true' : 'false'}"/>${
           f
             ? `\n        <nvpair id="opt-stonith-action" name="stonith-action" value="${f.action ?? 'reboot'}"/>` +
-              `\n        <nvpair id="opt-stonith-timeout" name="stonith-timeout" value="${esc(f.timeout ?? '60s')}"/>`
+              `\n        <nvpair id="opt-stonith-timeout" name="stonith-timeout" value="${esc(f.timeout ?? '60s')}"/>` +
+              (
+                f.maxAttempts === undefined
+                  ? ''
+                  : `\n        <nvpair id="opt-stonith-max-attempts" name="stonith-max-attempts" value="${f.maxAttempts}"/>`
+              )
             : ''
         }
         <nvpair id="opt-no-quorum-policy" name="no-quorum-policy" value="stop"/>
