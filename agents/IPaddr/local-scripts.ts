@@ -1,11 +1,5 @@
-/**
- * heartbeat IPaddr's local_start_script / local_stop_script: a program run just before the address
- * is added (start) or removed (stop), with ip and nic as arguments. It runs as argv through the
- * deadline-aware exec (never a shell string); its exit status is logged, as heartbeat ignores it.
- */
-import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { fail } from '@ocfkit/sdk';
+import { fail, isExecutableFile } from '@ocfkit/sdk';
 import type { Ctx } from './params';
 
 type Which = 'local_start_script' | 'local_stop_script';
@@ -17,16 +11,6 @@ function problem(ctx: Ctx, which: Which): string | undefined {
   if (!isAbsolute(path)) return `parameter "${which}" must be an absolute path, got ${JSON.stringify(path)}`;
   if (!isExecutableFile(path)) return `parameter "${which}": ${JSON.stringify(path)} is not an executable file`;
   return undefined;
-}
-
-/** A regular file this process may execute (the path is used whole: it may contain spaces). */
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -123,7 +123,7 @@ beforeAll(() => {
       'npm',
       [
         'install',
-        '--offline',
+        '--prefer-offline',
         '--no-audit',
         '--no-fund',
         '--save-dev',

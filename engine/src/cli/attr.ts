@@ -1,6 +1,7 @@
 import { ATTRD_SOCKET_ENV, type AttributeRecord, attrdCall, DEFAULT_ATTRD_SOCKET, parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { startAttrd } from '../attrd/server';
+import { untilTerminated } from './until-terminated';
 
 const HELP = `Usage: ocfkit attr set NAME VALUE [--node NODE] [--dampen DURATION]
        ocfkit attr get NAME [--node NODE] [--committed]
@@ -57,15 +58,7 @@ async function serve(socket: string, state: string | undefined, node: string | u
   const attrd = await startAttrd({ socket, ...(state !== undefined ? { stateFile: state } : {}), ...(node !== undefined ? { node } : {}) });
   io.out(`attrd for node ${attrd.node} listening on ${socket}\n`);
   attrd.onCommit((e) => io.out(`${e.node} ${e.name}: ${show(e.previous)} -> ${show(e.committed)}\n`));
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilTerminated();
   await attrd.close();
   return 0;
 }
@@ -80,11 +73,9 @@ export const attrCommand: Command = {
   summary: 'node attributes in the bundled attrd',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     const [sub, name, value] = positionals;
     const socket = values.socket ?? process.env[ATTRD_SOCKET_ENV] ?? DEFAULT_ATTRD_SOCKET;
     const node = values.node !== undefined ? { node: values.node } : {};

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, runDirOf } from '../node/admin-client.js';
 import { RUN_DIR_ENV } from '../node/admin-protocol.js';
 import { cibGen } from './cib-gen.js';
@@ -57,11 +57,9 @@ export const cibCommand: Command = {
   async run(argv, io: Io) {
     // gen works offline and has its own options (-o is its output file there).
     if (argv[0] === 'gen') return cibGen(argv.slice(1), io);
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     const [sub, file, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const runDir = runDirOf(values['run-dir']);

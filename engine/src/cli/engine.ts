@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { applyTransition } from '../core/apply.js';
@@ -71,11 +71,9 @@ export function graphFormat(file: string, format: string | undefined): 'xml' | '
 const SCORE_CHUNK = 64 * 1024;
 
 async function simulate(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, OPTIONS);
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
+  const args = parseCommand(argv, OPTIONS, HELP, io);
+  if (!args) return 0;
+  const { values, positionals } = args;
   if (positionals.length !== 1) throw new UsageError('expected exactly one CIB file (see ocfkit engine simulate --help)');
   const file = positionals[0] as string;
   let text: string;

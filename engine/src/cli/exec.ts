@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ATTRD_SOCKET_ENV, MAX_TIMER_MS, ocfCodeName, parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { DEFAULT_SEARCH_PATH } from '../lrmd/agent-path';
 import { inheritedEnv } from '../lrmd/env';
 import { Executor } from '../lrmd/executor';
@@ -104,11 +104,9 @@ export const execCommand: Command = {
   summary: 'run one agent action through the executor (like crm_resource --force-*)',
   help: HELP,
   async run(argv: string[], io: Io): Promise<number> {
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     if (positionals.length !== 2) throw new UsageError('expected ocf:PROVIDER:TYPE and ACTION');
     const [agentText, action] = positionals as [string, string];
     const { provider, type } = agentSpec(agentText);

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { flattenSets, parseDurationMs } from '../core/nvsets.js';
@@ -152,11 +152,9 @@ export const fenceCommand: Command = {
   summary: 'fence a node with the fence devices of a CIB; show the fencing history',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     const [first, ...rest] = positionals;
     if (first === undefined) throw new UsageError('expected NODE or "history" (see ocfkit fence --help)');
     if (first === 'history') {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { controlCall, serveControl } from '../membership/transport/control-socket';
 import { startMemberDaemon } from '../membership/transport/member-daemon';
+import { untilTerminated } from './until-terminated';
 
 const HELP = `Usage: ocfkit member serve --name NODE [--config-dir DIR] [--state-dir DIR] [--resource NAME]...
        ocfkit member status [--state-dir DIR] [--json]
@@ -66,15 +67,7 @@ async function serve(name: string, configDir: string, stateDir: string, resource
     return { ok: false, error: 'unknown op' };
   });
   io.out(`member ${name} running (state in ${stateDir})\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilTerminated();
   server.close();
   await d.stop();
   return 0;
@@ -90,11 +83,9 @@ export const memberCommand: Command = {
   summary: 'Heartbeat-style cluster membership: serve, status, set, get',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     const stateDir = values['state-dir'] ?? '/var/lib/ocfkit/member';
     const [sub, key, value] = positionals;
     switch (sub) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, runDirOf } from '../node/admin-client.js';
 import { DEFAULT_CONFIG_DIR, DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, RUN_DIR_ENV } from '../node/admin-protocol.js';
 import { CONTROLLERS, DEFAULT_CONTROLLER } from '../node/controllers.js';
@@ -125,11 +125,9 @@ export const nodeCommand: Command = {
   summary: 'the node daemon (start) and node standby/online',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     const [sub, node, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     switch (sub) {

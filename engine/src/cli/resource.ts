@@ -1,5 +1,5 @@
 import { parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, adminWatch, runDirOf } from '../node/admin-client.js';
 import { type ResourceAction, RUN_DIR_ENV } from '../node/admin-protocol.js';
 import { type ClusterStatus, primitivesOf, type ResourceStatus } from '../node/status.js';
@@ -101,11 +101,9 @@ export const resourceCommand: Command = {
   summary: 'move, ban, clear, start, stop, restart, clean up resources (like crm_resource)',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     const [sub, rsc, nodeArg, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const actions = ['move', 'ban', 'clear', 'start', 'stop', 'restart', 'cleanup'];

@@ -1,5 +1,5 @@
 import { parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { importCib } from '../cib/import.js';
 import type { HistoryEntry } from '../fencing/fencer';
 import { fencingStatusText, loadHistory } from '../fencing/history-file';
@@ -80,11 +80,9 @@ export const statusCommand: Command = {
   summary: 'cluster status of the running node (like crm_mon)',
   help: HELP,
   async run(argv, io: Io) {
-    const { values, positionals } = parse(argv, OPTIONS);
-    if (values.help) {
-      io.out(HELP);
-      return 0;
-    }
+    const args = parseCommand(argv, OPTIONS, HELP, io);
+    if (!args) return 0;
+    const { values, positionals } = args;
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const format = values['output-as'] ?? 'text';
     if (!['text', 'xml', 'json'].includes(format)) throw new UsageError(`--output-as ${JSON.stringify(format)}: one of text, xml, json`);

@@ -29,3 +29,20 @@ export interface Command {
   help: string;
   run(argv: string[], io: Io): Promise<number>;
 }
+
+/**
+ * A command's preamble: {@link parse} its argv and, for `--help`, print its help and return
+ * undefined (the command then exits 0).
+ *
+ * @example
+ * const args = parseCommand(argv, OPTIONS, HELP, io);
+ * if (!args) return 0;
+ */
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, help: string, io: Io) {
+  const args = parse(argv, options);
+  if ((args.values as { help?: boolean }).help) {
+    io.out(help);
+    return undefined;
+  }
+  return args;
+}

@@ -5,7 +5,7 @@ import { metaCommand } from './meta';
 import { newCommand } from './new';
 
 export type { Command, Io } from './args';
-export { parse, processIo, UsageError } from './args';
+export { parse, parseCommand, processIo, UsageError } from './args';
 export { type CliSpec, runCli } from './run-cli';
 
 /**
