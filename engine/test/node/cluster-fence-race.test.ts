@@ -88,7 +88,7 @@ esac`,
           await new Promise((r) => setTimeout(r, 100));
         }
         process.stderr.write(`round ${round}/${ROUNDS}: a node fenced ${((performance.now() - t0) / 1000).toFixed(1)} s after the split\n`);
-      // a second kill would follow within the head start: wait it out
+        // a second kill would follow within the head start: wait it out
         await new Promise((r) => setTimeout(r, 8000));
         const fenced = readFileSync(join(agents, 'fenced.log'), 'utf8').split('\n').filter(Boolean).slice(before);
         expect({ round, survivors: NODES.filter(alive), fenced }).toEqual({ round, survivors: ['n1'], fenced: ['reboot n2'] });
