@@ -19,6 +19,7 @@ import { promoteRefusal } from './rep-guard';
 import { deleteAttr, primaryNode, type Rep, setAttr, setScore } from './rep-node';
 import { prepareStandby, readText, writeOwned } from './rep-prepare';
 import { clusterState, ownerSql, type ServerRole, serverRole } from './rep-sql';
+import { banFromNode } from './self-ban';
 import { shutdown } from './shutdown';
 import { startServer } from './startup';
 import { walTimeline } from './wal-timeline';
@@ -307,18 +308,13 @@ async function notStreaming(rep: Rep, role: ServerRole, primary: string, mine: n
 /**
  * heartbeat's pre-promote self-ban: a standby whose data is newer than the node being promoted
  * cannot follow it (its WAL has records the new timeline lacks), so it takes itself out: no
- * promotion score, and under Pacemaker `crm_resource --ban` of the resource on this node (the
+ * promotion score, and under Pacemaker a ban of the clone from this node (self-ban.ts; the
  * bundled engine has no ban an agent can reach: there the failed notify and the score do it).
  */
 async function banMyself(ctx: Ctx, rep: Rep): Promise<void> {
   await setScore(ctx, rep, SCORE.cannot);
-  if (rep.attrs.backend !== 'pacemaker' || !ctx.haveBinary('crm_resource')) return;
-  const r = await ctx.exec('crm_resource', ['--ban', '--resource', rep.rsc, '--node', rep.me, '--quiet'], {
-    check: false,
-    timeoutMs: Math.max(1000, Math.min(15_000, ctx.remainingMs() - 500)),
-  });
-  if (r.exitCode === 0) ctx.log.warn(`banned ${rep.rsc} from ${rep.me}: clear it (crm_resource --clear) once this node is rewound`);
-  else ctx.log.error(`crm_resource --ban ${rep.rsc} on ${rep.me} failed (rc ${r.exitCode}): ${r.stderr.trim()}`);
+  if (rep.attrs.backend !== 'pacemaker') return;
+  ctx.log.warn(await banFromNode(ctx, rep.rsc, rep.me));
 }
 
 /** notify: heartbeat's pre-promote check (sync, 3+ nodes), post-promote/-demote bookkeeping, re-grading on post-start/-stop. */

@@ -189,12 +189,26 @@ function roles(xml: string): Map<string, string> {
   return out;
 }
 
-/** The failed operations of `pg` on a node, with their exit reasons, from crm_mon's XML. */
-function failures(xml: string, node: string): string[] {
+/** The highest promotion score (`master-pg`) of a node other than `primary`, from crm_mon -A's XML. */
+function standbyScore(xml: string, primary: string): number {
+  let best = Number.NEGATIVE_INFINITY;
+  for (const m of xml.matchAll(/<node name="(\w+)">([\s\S]*?)<\/node>/g)) {
+    if (m[1] === primary) continue;
+    const v = /<attribute name="master-pg" value="(-?\d+)"/.exec(m[2] as string)?.[1];
+    if (v !== undefined) best = Math.max(best, Number(v));
+  }
+  return best;
+}
+
+/** The failed operations of `pg` on a node since `since` (epoch ms), with their exit reasons, from crm_mon's XML. */
+function failures(xml: string, node: string, since: number): string[] {
   const out: string[] = [];
   for (const m of xml.matchAll(/<failure ([^>]*)\/>/g)) {
     const a = m[1] as string;
     const get = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(a)?.[1] ?? '';
+    // failures from before the node's return (a monitor that timed out under load) are history
+    const at = Date.parse(get('last-rc-change'));
+    if (!Number.isNaN(at) && at < since - 2000) continue;
     if (get('node') === node && get('op_key').startsWith('pg_'))
       out.push(`${get('op_key')}: ${get('exitstatus')} ${get('exitreason')}`.trim());
   }
@@ -228,6 +242,7 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
     binds[`/usr/lib/ocf/lib/heartbeat/${pm}`] = join(paf, 'usr/lib/ocf/lib/heartbeat', pm);
   const vip = `${net}.1.100`;
   const log = o.progress;
+  const rigs: ComposeRig[] = [];
 
   return {
     vip,
@@ -238,15 +253,16 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         project: `${o.project}-${agent}`,
         binds,
       });
+      rigs.push(rig);
       const exec = async (node: string, argv: string[], timeoutMs = 60_000) => {
         const r = await rig.exec(node, argv, { timeoutMs });
         if (r.code !== 0)
           throw new Error(`${node}: ${argv.slice(0, 3).join(' ')}… exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
         return r.stdout;
       };
-      const crmMon = () => rig.exec('node2', ['crm_mon', '-1', '-r', '--output-as=xml'], { timeoutMs: 15_000 }).then((r) => r.stdout);
+      const crmMon = () => rig.exec('node2', ['crm_mon', '-1', '-r', '-A', '--output-as=xml'], { timeoutMs: 15_000 }).then((r) => r.stdout);
       const client = (sql: string) =>
-        rig.client(['psql', '-h', vip, '-U', 'postgres', '-d', 'postgres', '-qAtX', '-c', sql], { timeoutMs: 15_000 });
+        rig.client([`${BIN}/psql`, '-h', vip, '-U', 'postgres', '-d', 'postgres', '-qAtX', '-c', sql], { timeoutMs: 15_000 });
       try {
         await rig.up(seed(), log);
         const primaryIp = `${net}.1.11`;
@@ -264,12 +280,14 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         let primary = '';
         const limit = Date.now() + 180_000 * scale;
         for (;;) {
-          const r = roles(await crmMon());
+          const xml = await crmMon();
+          const r = roles(xml);
           const p = [...r].find(([, role]) => role === 'Promoted')?.[0];
           const standbys = [...r].filter(([, role]) => role === 'Unpromoted').length;
           if (p && standbys === 2) {
+            // a synchronous standby, and one the agent made promotable (its score is set by a monitor)
             const sync = await client("select count(*) from pg_stat_replication where sync_state in ('sync', 'quorum')");
-            if (sync.code === 0 && Number(sync.stdout.trim()) >= 1) {
+            if (sync.code === 0 && Number(sync.stdout.trim()) >= 1 && standbyScore(xml, p) > 0) {
               primary = p;
               break;
             }
@@ -284,17 +302,20 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
           await client('create table if not exists t (i int primary key)');
         log(`${agent}: ${primary} promoted, standbys streaming; writing through ${vip} and killing ${primary}`);
 
-        // The client writes one row per transaction, each with its own psql (3 s at most), and
-        // prints what was acknowledged with the time.
+        // The client writes one row per transaction, each with its own psql (3 s at most, scaled;
+        // not Debian's pg_wrapper, a Perl script slow to start on a loaded host), and prints what
+        // was acknowledged with the time.
         const seconds = Math.round(45 * scale);
         const writer = rig.client(
           [
             'bash',
             '-c',
-            'end=$((SECONDS+$1)); i=0; while [ $SECONDS -lt $end ]; do i=$((i+1)); if timeout 3 psql -h "$2" -U postgres -d postgres -qAtX -c "insert into t values ($i)" >/dev/null 2>&1; then echo "ok $i $(date +%s.%N)"; fi; done',
+            'end=$((SECONDS+$1)); i=0; while [ $SECONDS -lt $end ]; do i=$((i+1)); if timeout $3 $4/psql -h "$2" -U postgres -d postgres -qAtX -c "insert into t values ($i)" >/dev/null 2>&1; then echo "ok $i $(date +%s.%N)"; fi; done',
             'writer',
             String(seconds),
             vip,
+            String(Math.round(3 * scale)),
+            BIN,
           ],
           { timeoutMs: (seconds + 30) * 1000 },
         );
@@ -321,13 +342,14 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         log(`${agent}: ${promoted || 'nothing'} promoted; ${acks.length} writes acknowledged, ${lost} of them missing on the new primary`);
 
         // The old primary's node comes back.
+        const restartedAt = Date.now();
         await rig.start(primary);
         let oldPrimary = 'not seen';
         const until = Date.now() + 60_000 * scale;
         while (Date.now() < until) {
           const xml = await crmMon().catch(() => '');
           const role = roles(xml).get(primary);
-          const failed = failures(xml, primary);
+          const failed = failures(xml, primary, restartedAt);
           if (failed.length > 0) {
             oldPrimary = `${role ?? 'Stopped'}; ${failed.join('; ')}`;
             break;
@@ -360,7 +382,9 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         await rig.down().catch(() => undefined);
       }
     },
-    cleanup(): void {
+    /** Removes every rig's containers (also after a test timed out mid-run) and the work directory. */
+    async cleanup(): Promise<void> {
+      for (const r of rigs) await r.down().catch(() => undefined);
       if (existsSync(work)) rmSync(work, { recursive: true, force: true });
     },
   };

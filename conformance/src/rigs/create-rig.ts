@@ -41,7 +41,7 @@ export function checkoutRoot(from: string = import.meta.dirname): string {
  * agents (the crmd controller). Asks the checkout's own CLI, so an older checkout says what it lacks.
  */
 export function nodeDaemonMissing(root: string): string | undefined {
-  const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', 'start', '--help'], {
+  const r = spawnSync(process.execPath, [join(root, 'conformance', 'bin', 'ocfkit.js'), 'node', 'start', '--help'], {
     encoding: 'utf8',
     timeout: 30_000,
   });

@@ -1,3 +1,4 @@
+import { escapeXml } from '@ocfkit/sdk/xml';
 import { type AgentsUnderTest, OCFKIT_AGENTS } from './agents-under-test';
 
 /** What the seed configuration is made of; every field has the rig's default. */
@@ -35,7 +36,7 @@ export interface FencingOptions {
   maxAttempts?: number;
 }
 
-const esc = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const esc = (v: string): string => escapeXml(v, { attribute: true });
 
 export function primitive(
   id: string,

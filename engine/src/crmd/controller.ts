@@ -165,6 +165,8 @@ export class Controller {
   private configSeen: string;
   private instantRounds = 0;
   private haveQuorum = true;
+  /** Whether this controller ever had quorum (no-quorum-policy=suicide fences only then). */
+  private everQuorate = false;
   private readonly fenceFailures = new FenceFailures();
 
   constructor(cib: Cib, options: ControllerOptions) {
@@ -179,6 +181,7 @@ export class Controller {
     };
     this.peSeq = this.opts.peInputSeq;
     this.haveQuorum = options.quorate ?? true;
+    this.everQuorate = this.haveQuorum;
     this.configSeen = configKey(cib);
   }
 
@@ -235,6 +238,7 @@ export class Controller {
       case 'quorum-changed':
         if (ev.quorate !== this.haveQuorum) {
           this.haveQuorum = ev.quorate;
+          if (ev.quorate) this.everQuorate = true;
           this.statusChanged = true;
           this.trigger(ev.quorate ? 'quorum gained' : 'quorum lost');
         }
@@ -336,6 +340,10 @@ export class Controller {
 
   private input(): Cib {
     const attrs: Record<string, string> = { ...this.current.attrs, 'have-quorum': this.haveQuorum ? '1' : '0' };
+    // As Pacemaker's controller: a partition that had quorum and lost it may panic
+    // (no-quorum-policy=suicide fences its nodes); one that never had it does not.
+    if (!this.haveQuorum && this.everQuorate) attrs['no-quorum-panic'] = '1';
+    else delete attrs['no-quorum-panic'];
     const node = nodeStateOf(this.current, this.opts.node);
     attrs['dc-uuid'] = node.id;
     let crmConfig = this.current.crmConfig;
