@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAttrd } from '../engine/src/attrd/server';
+import { readProcStat } from '../sdk/src/process/proc';
 import { cleanEnv } from './lib/cold-start';
 
 const CPU_BUDGET = 0.25;
@@ -26,14 +27,10 @@ const TICK_MS = 1000 / 100; // USER_HZ
 
 /** utime+stime (+cutime+cstime with `children`) of a process, in ms. */
 function cpuMs(pid: number | 'self', children: boolean): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat
-    .slice(stat.lastIndexOf(')') + 2)
-    .split(' ')
-    .map(Number);
-  // fields after the comm: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
-  const own = (f[11] ?? 0) + (f[12] ?? 0);
-  return (children ? own + (f[13] ?? 0) + (f[14] ?? 0) : own) * TICK_MS;
+  const t = readProcStat(pid === 'self' ? process.pid : pid)?.cpuTicks;
+  if (!t) throw new Error(`process ${pid} is gone: no /proc/${pid}/stat`);
+  const own = t.user + t.system;
+  return (children ? own + t.childrenUser + t.childrenSystem : own) * TICK_MS;
 }
 
 function rssKb(pid: number): number {

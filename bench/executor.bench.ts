@@ -10,10 +10,11 @@
  *    and how late each run starts after its due time (p50/p99).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentEnv, Executor, inheritedEnv, type OpResult } from '../engine/src/lrmd/index';
+import { readProcStat } from '../sdk/src/process/proc';
 
 const BUDGET = 1.2;
 const SHELL_DUMMY = '/usr/lib/ocf/resource.d/heartbeat/Dummy';
@@ -95,10 +96,9 @@ async function overhead(label: string, file: string, provider: string, runs: num
 
 /** The CPU (ms) used by this process's reaped children so far, from /proc/self/stat. */
 function childrenCpuMs(): number {
-  const s = readFileSync('/proc/self/stat', 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  // fields 16 and 17 of stat(5) (cutime, cstime) are at 13 and 14 after the command name
-  return ((Number(f[13]) + Number(f[14])) * 1000) / 100;
+  const t = readProcStat(process.pid)?.cpuTicks;
+  if (!t) throw new Error('/proc/self/stat is unreadable');
+  return ((t.childrenUser + t.childrenSystem) * 1000) / 100;
 }
 
 async function load(resources: number, seconds: number): Promise<void> {

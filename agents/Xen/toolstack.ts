@@ -1,6 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { type AgentContext, fail } from '@ocfkit/sdk';
+import { type AgentContext, fail, isExecutableFile } from '@ocfkit/sdk';
 import { type DomainFlags, isRunning } from './state-letters';
 import { type DomainRow, parseListTable } from './xl-list';
 import { parseXmLong } from './xm-long';
@@ -29,15 +28,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 // Xen installs its tools in /usr/sbin, which Pacemaker's PATH may lack.
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Finds `xl` (Xen ≥ 4.1), else `xm` (Xen 3.x and xend hosts): first on PATH, then in /usr/sbin.
  *
@@ -50,7 +40,7 @@ export function findToolstack(env: Env): Toolstack | undefined {
   for (const kind of ['xl', 'xm'] as const) {
     for (const d of dirs) {
       const path = join(d, kind);
-      if (executable(path)) return { kind, path };
+      if (isExecutableFile(path)) return { kind, path };
     }
   }
   return undefined;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processStartMs } from '@ocfkit/sdk';
+import { processStartMs, readProcStat } from '@ocfkit/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataDirArg, identifyPid, identifyPostmaster, parseLockFile, postmasterPid, serverProcesses } from './postmaster';
 
@@ -96,7 +96,7 @@ describe('identifyPostmaster (with ptrace access: the working directory decides)
     let zombie: number | undefined;
     for (let i = 0; i < 50 && zombie === undefined; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      zombie = childrenOf(c.pid as number).find((k) => readFileSync(`/proc/${k}/stat`, 'utf8').includes(') Z '));
+      zombie = childrenOf(c.pid as number).find((k) => readProcStat(k)?.state === 'Z');
     }
     expect(zombie).toBeDefined();
     expect(identifyPid({ pid: zombie as number }, dir, uid, SLEEP)).toMatchObject({ kind: 'gone', zombie: true });

@@ -1,6 +1,16 @@
 import type { ReviewDiff, ReviewedSet } from './reviewed';
 import { type AgentSweep, findingKey } from './sweep';
 
+/** The machine a sweep ran on: CPUs, and the 1-minute load average when it began and ended. */
+export interface SweepHost {
+  cpus: number;
+  load: [number, number];
+}
+
+/** `2 CPUs, load average 11.3 at the start, 20.3 at the end`. */
+export const describeHost = (h: SweepHost): string =>
+  `${h.cpus} CPUs, load average ${h.load[0].toFixed(1)} at the start, ${h.load[1].toFixed(1)} at the end`;
+
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 /**
@@ -14,7 +24,7 @@ export function formatSweepReport(
   results: readonly AgentSweep[],
   reviewed: ReviewedSet,
   diff: ReviewDiff,
-  run: { elapsedMs: number; jobs: number },
+  run: { elapsedMs: number; jobs: number; host?: SweepHost },
 ): string {
   const withErrors = results.filter((s) => s.errors.length > 0);
   const clean = results.filter((s) => s.errors.length === 0 && s.crashed === undefined);
@@ -27,8 +37,13 @@ export function formatSweepReport(
     '`conformance/test/debian-agents.test.ts` fails when the suite reports a finding nobody reviewed.',
     '',
     `- agents run: ${results.length}, with error findings: ${withErrors.length}, without: ${clean.length}, not run: ${diff.crashed.length}`,
-    `- error findings: ${findings}; unreviewed: ${diff.unreviewed.length}; reviewed but no longer found: ${diff.vanished.length}`,
-    `- run time: ${(run.elapsedMs / 60_000).toFixed(1)} min, ${run.jobs} agents at a time`,
+    `- error findings: ${findings}; unreviewed: ${diff.unreviewed.length}; reviewed but no longer found: ${diff.vanished.length}; intermittent, not shown this run: ${diff.notSeen.length}`,
+    `- run time: ${(run.elapsedMs / 60_000).toFixed(1)} min, ${run.jobs} agents at a time${run.host ? ` (${describeHost(run.host)})` : ''}; the agents' own times add up to ${(results.reduce((n, s) => n + s.durationMs, 0) / 60_000).toFixed(1)} min`,
+    `- where the time goes (slowest agents): ${[...results]
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 10)
+      .map((s) => `${s.agent} ${(s.durationMs / 1000).toFixed(0)} s`)
+      .join(', ')}`,
     '',
     '## Error findings',
     '',
@@ -39,9 +54,17 @@ export function formatSweepReport(
     for (const e of s.errors) {
       const r = reviewed[findingKey(s.agent, e.rule)];
       const seen = e.messages.slice(0, 2).join('; ') + (e.messages.length > 2 ? ` (+${e.messages.length - 2} more)` : '');
-      lines.push(`| ${s.agent} | ${e.rule} | ${r ? r.verdict : '**unreviewed**'} | ${cell(seen.slice(0, 400))} | ${cell(r?.note ?? '')} |`);
+      const why = r ? `${r.note}${r.intermittent ? ` (intermittent: ${r.intermittent})` : ''}` : '';
+      lines.push(`| ${s.agent} | ${e.rule} | ${r ? r.verdict : '**unreviewed**'} | ${cell(seen.slice(0, 400))} | ${cell(why)} |`);
     }
   if (diff.vanished.length > 0) lines.push('', '## Reviewed findings no longer reported', '', ...diff.vanished.map((k) => `- ${k}`));
+  if (diff.notSeen.length > 0)
+    lines.push(
+      '',
+      '## Intermittent findings this run did not show',
+      '',
+      ...diff.notSeen.map((k) => `- ${k}: ${reviewed[k]?.verdict}, ${reviewed[k]?.intermittent}`),
+    );
   if (diff.crashed.length > 0) lines.push('', '## Agents the suite could not run', '', ...diff.crashed.map((k) => `- ${k}`));
   lines.push('', '## Agents without error findings', '', clean.map((s) => s.agent).join(', '), '');
   return lines.join('\n');

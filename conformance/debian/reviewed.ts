@@ -15,6 +15,12 @@ export interface Review {
   verdict: (typeof VERDICTS)[number];
   /** Why, in one or two sentences (what Pacemaker does with it). */
   note: string;
+  /**
+   * When the finding shows only in some runs, what it depends on (where a SIGKILL lands in a
+   * start, how long a helper the agent started lives): found, it is this reviewed bug; not found,
+   * it is not "no longer found".
+   */
+  intermittent?: string;
 }
 
 /** The reviewed error findings, keyed `provider:type rule` (see {@link findingKey}). */
@@ -27,11 +33,16 @@ export function loadReviewed(file = join(import.meta.dirname, 'reviewed.json')):
   for (const [key, v] of Object.entries(raw)) {
     if (key === '$comment') continue;
     const r = v as Partial<Review>;
-    if (!VERDICTS.includes(r.verdict as Review['verdict']) || typeof r.note !== 'string' || r.note === '')
+    if (
+      !VERDICTS.includes(r.verdict as Review['verdict']) ||
+      typeof r.note !== 'string' ||
+      r.note === '' ||
+      (r.intermittent !== undefined && (typeof r.intermittent !== 'string' || r.intermittent === ''))
+    )
       throw new Error(
-        `reviewed.json: ${key} needs {"verdict": ${VERDICTS.map((x) => `"${x}"`).join(' or ')}, "note": "..."}, got ${JSON.stringify(v)}`,
+        `reviewed.json: ${key} needs {"verdict": ${VERDICTS.map((x) => `"${x}"`).join(' or ')}, "note": "...", optionally "intermittent": "when it shows"}, got ${JSON.stringify(v)}`,
       );
-    out[key] = { verdict: r.verdict as Review['verdict'], note: r.note };
+    out[key] = { verdict: r.verdict as Review['verdict'], note: r.note, ...(r.intermittent ? { intermittent: r.intermittent } : {}) };
   }
   return out;
 }
@@ -42,34 +53,28 @@ export interface ReviewDiff {
   unreviewed: string[];
   /** Reviewed findings the suite no longer reports: a miss, or a fixed agent. */
   vanished: string[];
+  /** Reviewed intermittent findings this run did not show (not a miss: see {@link Review.intermittent}). */
+  notSeen: string[];
   /** Agents the suite could not run. */
   crashed: string[];
 }
 
 /**
- * Rules whose findings depend on the host's load, not only on the agent (an op slower than its
- * advertised timeout on a machine shared by many jobs): compared only when reviewed.
- */
-export const LOAD_SENSITIVE = new Set(['timing.within-advertised']);
-
-/**
- * Compares the error findings of `sweeps` with the reviewed set, restricted to the swept agents
- * (a {@link LOAD_SENSITIVE} finding counts only when it is reviewed).
+ * Compares the error findings of `sweeps` with the reviewed set, restricted to the swept agents.
+ * Timing findings count like any other: the suite takes a busy host's CPU wait out of them.
  *
  * @example
- * compareWithReviewed(await sweep(entries, 3), loadReviewed()) // { unreviewed: [], vanished: [], crashed: [] }
+ * compareWithReviewed(await sweep(entries, 3), loadReviewed()) // { unreviewed: [], vanished: [], notSeen: [], crashed: [] }
  */
 export function compareWithReviewed(sweeps: readonly AgentSweep[], reviewed: ReviewedSet): ReviewDiff {
   const agents = new Set(sweeps.map((s) => s.agent));
-  const found = new Set(
-    sweeps
-      .flatMap((s) => s.errors.map((e) => findingKey(s.agent, e.rule)))
-      .filter((k) => k in reviewed || !LOAD_SENSITIVE.has(k.split(' ')[1] as string)),
-  );
+  const found = new Set(sweeps.flatMap((s) => s.errors.map((e) => findingKey(s.agent, e.rule))));
   const expected = Object.keys(reviewed).filter((k) => agents.has(k.split(' ')[0] as string));
+  const missing = expected.filter((k) => !found.has(k)).sort();
   return {
     unreviewed: [...found].filter((k) => !(k in reviewed)).sort(),
-    vanished: expected.filter((k) => !found.has(k)).sort(),
+    vanished: missing.filter((k) => reviewed[k]?.intermittent === undefined),
+    notSeen: missing.filter((k) => reviewed[k]?.intermittent !== undefined),
     crashed: sweeps.filter((s) => s.crashed !== undefined).map((s) => `${s.agent}: ${s.crashed}`),
   };
 }

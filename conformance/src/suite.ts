@@ -104,7 +104,8 @@ export async function runSuite(target: AgentTarget, options: SuiteOptions = {}):
     ...(options.wrapperPath !== undefined ? { wrapperPath: options.wrapperPath } : {}),
     instances: { [A]: options.params ?? {} },
     profile,
-    timeoutFor: (action) => timeoutOf(md, action),
+    // the agent's own timeouts as soon as its meta-data is parsed
+    timeoutFor: (action) => timeoutOf(ctx.md, action),
   });
   if (options.onOp) runner.onOp = options.onOp;
   const ctx: CheckContext = {

@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { isExecutableFile } from '@ocfkit/sdk';
 
 /** An agent to check: where the file is and the provider/type it runs as. */
 export interface AgentTarget {
@@ -24,24 +24,14 @@ export function resolveTarget(spec: string, searchPath: readonly string[] = ['/u
     if (!NAME.test(provider) || !NAME.test(type)) throw new Error(`invalid agent name ${JSON.stringify(spec)}`);
     for (const dir of searchPath) {
       const path = `${dir}/${provider}/${type}`;
-      if (isExecutable(path)) return { path, provider, type };
+      if (isExecutableFile(path)) return { path, provider, type };
     }
     throw new Error(`agent ${spec} not found in ${searchPath.join(':')}`);
   }
   const path = resolve(spec);
-  if (!isExecutable(path)) throw new Error(`${spec} is not an executable file`);
+  if (!isExecutableFile(path)) throw new Error(`${spec} is not an executable file`);
   const type = basename(path);
   if (!NAME.test(type)) throw new Error(`agent file name ${JSON.stringify(type)} is not a valid OCF type name`);
   const folder = basename(dirname(path));
   return { path, provider: NAME.test(folder) ? folder : 'local', type };
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -104,7 +104,7 @@ describe('ocfkit conformance', () => {
       expect(r.out).toMatch(/\n\d+ passed, 1 failed, \d+ skipped\n$/);
       const xml = readFileSync(junit, 'utf8');
       expect(xml).toMatch(/<testsuite name="ocf:mutants:unknown-action-0.sh" tests="\d+" failures="1"/);
-      expect(xml).toContain(`<failure message="an unknown action returns 3 (LSB&apos;s 2: a warning)">`);
+      expect(xml).toContain(`<failure message="an unknown action returns 3 (LSB's 2: a warning)">`);
     }, 120_000);
 
     it('--json prints only the report; a good agent exits 0', async () => {

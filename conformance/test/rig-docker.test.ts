@@ -1,28 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { createRig } from '../src/rigs/create-rig';
-import { OCFKIT_AGENTS } from '../src/scenarios/agents-under-test';
+import { OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
 import { scenariosByName } from '../src/scenarios/catalog';
-import { runScenario } from '../src/scenarios/run-scenario';
+import { runScenario, type ScenarioResult } from '../src/scenarios/run-scenario';
 import { rigLog as log, RIG_PREFIX, rigTestsMissing } from './rig-gate';
 
 // The cluster scenarios on the docker rig: ocfkit's bundled engine (`ocfkit node start` with the
 // rig's ha.cf + authkeys) in the three containers of docker-compose.yml. Opt-in with
-// OCFKIT_RIG_TESTS=1, and run alone: the reference rig's fixed subnets allow one rig per dockerd,
-// and the pacemaker rig test uses them too.
+// OCFKIT_RIG_TESTS=1 (seed and node-kill, ~5 min), and run alone:
 //   OCFKIT_RIG_TESTS=1 npx vitest run conformance/test/rig-docker.test.ts
-// OCFKIT_RIG_COMPOSE (a copy of docker-compose.yml and its config on other subnets; the VIP is host
-// 100 of its lan) runs it beside another rig.
+// OCFKIT_RIG_DOCKER_ALL=1 adds the other four scenarios and the three mutants they must catch
+// (~40 min on a quiet machine). OCFKIT_RIG_NET (e.g. 10.246) puts the rig on other subnets, beside
+// another rig; OCFKIT_RIG_COMPOSE names a copy of docker-compose.yml. On a loaded machine:
+// OCFKIT_RIG_TIME_SCALE=3 and OCFKIT_RIG_DEADTIME=6000 (conformance/README.md).
 const optIn = process.env.OCFKIT_RIG_TESTS === '1';
+const all = process.env.OCFKIT_RIG_DOCKER_ALL === '1';
 const missing = optIn ? rigTestsMissing() : true;
 const PROJECT = `${RIG_PREFIX}-docker`;
 const rig = () =>
   createRig('docker', { project: PROJECT, ...(process.env.OCFKIT_RIG_COMPOSE ? { composeFile: process.env.OCFKIT_RIG_COMPOSE } : {}) });
 
+const failures = (r: ScenarioResult) => r.findings.filter((f) => f.ok === false).map((f) => f.message);
+
 describe.skipIf(missing)('cluster scenarios on the docker rig (bundled engine)', () => {
   it('seed: three node daemons form one cluster and run grp_pgsql (ocfkit IPaddr + pgsql) with the VIP answering', async () => {
     const [scenario] = scenariosByName(['seed']);
     const r = await runScenario(rig(), scenario!, { agents: OCFKIT_AGENTS, progress: log });
-    expect(r.findings.filter((f) => f.ok === false).map((f) => f.message)).toEqual([]);
+    expect(failures(r)).toEqual([]);
     expect(r.status).toBe('passed');
     expect(r.timings['seed started']).toBeGreaterThan(0);
   }, 600_000);
@@ -30,8 +34,48 @@ describe.skipIf(missing)('cluster scenarios on the docker rig (bundled engine)',
   it('node-kill: docker kill of the active node, grp_pgsql fails over with no row lost and the VIP on one node', async () => {
     const [scenario] = scenariosByName(['node-kill']);
     const r = await runScenario(rig(), scenario!, { agents: OCFKIT_AGENTS, progress: log });
-    expect(r.findings.filter((f) => f.ok === false).map((f) => f.message)).toEqual([]);
+    expect(failures(r)).toEqual([]);
     expect(r.status).toBe('passed');
     expect(r.timings.failover).toBeGreaterThan(0);
   }, 900_000);
+
+  describe.skipIf(!all)('the other scenarios, and the mutants they catch (OCFKIT_RIG_DOCKER_ALL=1)', () => {
+    const timings: Record<string, string[]> = {
+      'monitor-failure': ['restart in place', 'move after threshold'],
+      'disk-failure': ['disk ERROR', 'moved off the disk'],
+      partition: ['majority took over', 'minority stopped', 'healed'],
+      rejoin: ['failover', 'rejoined'],
+    };
+    for (const [name, labels] of Object.entries(timings))
+      it(`${name} passes with ocfkit's agents`, async () => {
+        const [scenario] = scenariosByName([name]);
+        const r = await runScenario(rig(), scenario!, { agents: OCFKIT_AGENTS, progress: log });
+        expect(failures(r)).toEqual([]);
+        expect(r.status).toBe('passed');
+        for (const l of labels) expect(r.timings[l], l).toBeGreaterThan(0);
+      }, 1_800_000);
+
+    const mutants: [string, string, RegExp][] = [
+      // stop leaves the address up: after the move the VIP is on the old node too
+      [
+        'monitor-failure',
+        'ocf:mutant:IPaddr',
+        /still on node\d's interfaces|answered one ARP request from 2 MACs|is up on node\d and node\d/,
+      ],
+      // monitor says running with the server gone: never restarted
+      ['monitor-failure', 'ocf:mutant:pgsql', /^grp_pgsql running same with the VIP answering: not within \d+ s/],
+      [
+        'disk-failure',
+        'ocf:mutant:diskcheck',
+        /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
+      ],
+    ];
+    for (const [name, agent, expected] of mutants)
+      it(`${name} catches ${agent}`, async () => {
+        const [scenario] = scenariosByName([name]);
+        const r = await runScenario(rig(), scenario!, { agents: parseAgents([agent]), progress: log });
+        expect(r.status).toBe('failed');
+        expect(failures(r)[0]).toMatch(expected);
+      }, 1_800_000);
+  });
 });

@@ -3,6 +3,7 @@ import { createFencedRig } from '../src/rigs/fenced-rig';
 import type { Rig } from '../src/rigs/rig';
 import { groupNode } from '../src/scenarios/run-scenario';
 import { RIG_PREFIX, rigLog, rigTestsMissing } from './rig-gate';
+import { until, type Why } from './rig-until';
 
 // Issue 16's proofs on real Pacemaker 2.1 + Corosync 3 (the pacemaker rig of docker-compose.yml):
 // stonith:fence_ocfkit_docker (the SDK's reference fence agent) as a Pacemaker stonith resource,
@@ -30,22 +31,6 @@ const composeFile = process.env.OCFKIT_RIG_COMPOSE ? { composeFile: process.env.
  */
 const FAVOURED = 'node1';
 const HEAD_START_S = 15 * scale;
-
-type Why = { why: string };
-const isWhy = (v: unknown): v is Why => typeof v === 'object' && v !== null && 'why' in v;
-
-/** Polls `probe` until it returns something other than `{ why }`, for `seconds` (times OCFKIT_RIG_TIME_SCALE). */
-async function until<T>(what: string, seconds: number, probe: () => Promise<T | Why>): Promise<T> {
-  const end = Date.now() + seconds * scale * 1000;
-  let why = 'not checked';
-  for (;;) {
-    const v = await probe().catch((e: Error) => ({ why: e.message }));
-    if (!isWhy(v)) return v;
-    why = v.why;
-    if (Date.now() > end) throw new Error(`${what}: not within ${seconds * scale} s (last seen: ${why})`);
-    await sleep(500);
-  }
-}
 
 /** One fencing event of `stonith_admin --history NODE --output-as=xml`. */
 interface FenceEvent {

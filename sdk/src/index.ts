@@ -46,6 +46,7 @@ export {
   type PowerState,
   runFenceAgent,
 } from './fence/index';
+export { findExecutable, isExecutableFile } from './fs/executable';
 export { readSmallFile, SMALL_FILE_MAX_BYTES } from './fs/read-small-file';
 export type { Logger, LogLevel } from './log/logger';
 export { metaData, usage } from './metadata/metadata';

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { processLiveness } from '@ocfkit/sdk';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AgentRun, buildIPaddr, missingNetTools, NetLab, openTempDir, removeDir, runInNs } from './netlab';
 
@@ -262,12 +263,7 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
 /** True once `pid` has exited (polls for up to 5 s; the sender is reaped by init). */
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 50; i++) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (/^\d+ \(.*\) Z/.test(stat)) return true;
-    } catch {
-      return true;
-    }
+    if (processLiveness(pid) !== 'alive') return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;

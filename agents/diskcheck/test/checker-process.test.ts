@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Attrd, startAttrd } from '@ocfkit/engine';
+import { readProcStat } from '@ocfkit/sdk';
 import { runExecutable } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedPid } from '../checker';
@@ -20,9 +21,7 @@ function childrenOf(pid: number, own: string): string[] {
   for (const p of readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== pid) continue;
+      if (readProcStat(Number(p))?.ppid !== pid) continue;
       const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
       if (cmdline === own || cmdline === '') continue;
       out.push(cmdline.split('\0').slice(0, 3).join(' '));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readProcStat } from '@ocfkit/sdk';
 import { buildAgent } from '@ocfkit/sdk/build';
 
 /** Repository root (agents/diskcheck/test → ../../..). */
@@ -48,8 +49,8 @@ export function processes(...words: string[]): { pid: number; state: string }[] 
     try {
       const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
       if (!words.every((w) => argv.some((a) => a.includes(w)))) continue;
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      out.push({ pid: Number(p), state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) });
+      const stat = readProcStat(Number(p));
+      if (stat) out.push({ pid: stat.pid, state: stat.state });
     } catch {
       // gone meanwhile
     }

@@ -11,6 +11,15 @@ cfg=/etc/ocfkit-rig
 cib_seed=${OCFKIT_RIG_CIB:-$cfg/cib.xml}
 log() { echo "[start-node $(hostname) $engine] $*"; }
 
+# OCFKIT_RIG_NET=A.B: the rig's bridges are A.B.1.0/24 and A.B.2.0/24 (docker-compose.yml), so the
+# node addresses of ha.cf and corosync.conf (written for 10.217) are rewritten to match
+net=${OCFKIT_RIG_NET:-10.217}
+if ! [[ $net =~ ^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$ ]]; then
+  log "OCFKIT_RIG_NET must be the first two octets of the rig's subnets (e.g. 10.230), not '$net'"
+  exit 2
+fi
+addresses() { sed -i "s/\b10\.217\.\([12]\)\./$net.\1./g" "$1"; }
+
 # /run is a tmpfs: nothing survives a "reboot" (a state file that did would make the resource
 # look active twice)
 mkdir -p /run/resource-agents /run/crm /var/log/pacemaker /var/log/cluster /run/postgresql
@@ -36,6 +45,7 @@ case "$engine" in
 pacemaker)
   install -m 0400 "$cfg/corosync-authkey" /etc/corosync/authkey
   install -m 0644 "$cfg/corosync.conf" /etc/corosync/corosync.conf
+  addresses /etc/corosync/corosync.conf
   # a loaded machine (CI, shared hosts) needs a longer token than the 1000 ms of the file
   if [ -n "${OCFKIT_RIG_TOKEN:-}" ]; then
     case "$OCFKIT_RIG_TOKEN" in *[!0-9]*) log "OCFKIT_RIG_TOKEN must be milliseconds, not '$OCFKIT_RIG_TOKEN'"; exit 2 ;; esac
@@ -60,6 +70,23 @@ pacemaker)
 ocfkit)
   install -d -m 0700 /etc/ocfkit
   install -m 0644 "$cfg/ha.cf" /etc/ocfkit/ha.cf
+  addresses /etc/ocfkit/ha.cf
+  # The detection budget: OCFKIT_RIG_DEADTIME (ms), else the one Corosync has with OCFKIT_RIG_TOKEN
+  # (a 3-node membership change takes token + 650 ms of token_coefficient, then consensus = 1.2 x
+  # that: about 2.2 x (token + 650) ms), else ha.cf's own (deadtime 2 s). A loaded machine needs a
+  # longer one on both rigs: the daemons are not scheduled for seconds and membership flaps.
+  deadtime=${OCFKIT_RIG_DEADTIME:-}
+  if [ -z "$deadtime" ] && [ -n "${OCFKIT_RIG_TOKEN:-}" ]; then
+    case "$OCFKIT_RIG_TOKEN" in *[!0-9]*) log "OCFKIT_RIG_TOKEN must be milliseconds, not '$OCFKIT_RIG_TOKEN'"; exit 2 ;; esac
+    deadtime=$(((OCFKIT_RIG_TOKEN + 650) * 22 / 10))
+  fi
+  if [ -n "$deadtime" ]; then
+    case "$deadtime" in '' | *[!0-9]*) log "OCFKIT_RIG_DEADTIME must be milliseconds, not '$deadtime'"; exit 2 ;; esac
+    if [ "$deadtime" -lt 400 ]; then log "OCFKIT_RIG_DEADTIME must be at least 400 ms, not $deadtime"; exit 2; fi
+    sed -i -e "s/^keepalive .*/keepalive $((deadtime / 4))ms/" -e "s/^warntime .*/warntime $((deadtime / 2))ms/" \
+      -e "s/^deadtime .*/deadtime ${deadtime}ms/" -e "s/^initdead .*/initdead $((deadtime > 5000 ? deadtime * 2 : 10000))ms/" /etc/ocfkit/ha.cf
+    log "deadtime ${deadtime} ms, keepalive $((deadtime / 4)) ms"
+  fi
   install -m 0600 "$cfg/authkeys" /etc/ocfkit/authkeys
   ocfkit=(/usr/local/bin/node /opt/ocfkit/conformance/bin/ocfkit.js)
   if ! "${ocfkit[@]}" node --help >/dev/null 2>&1; then

@@ -1,5 +1,4 @@
-import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { findExecutable } from '@ocfkit/sdk';
 import { envInterpreter } from '../runner/sandbox-path';
 import type { Findings } from './findings';
 
@@ -10,16 +9,7 @@ import type { Findings } from './findings';
 export const EXECD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function executableIn(dirs: string, name: string): string | undefined {
-  for (const dir of dirs.split(':')) {
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findExecutable(name, dirs.split(':'));
 }
 
 /**

@@ -5,6 +5,7 @@ import { reachableCopy } from '../runner/reachable-copy';
 import { type CheckContext, describeResult, skipAll } from './context';
 import { GRAMMAR_USERS, validateGrammar } from './grammars';
 import { advertises, parseMetaData } from './metadata-model';
+import { timeoutOf } from './observers';
 import { type Grammar, grammarSeverity } from './rules';
 
 const MANDATORY = ['start', 'stop', 'monitor', 'meta-data'];
@@ -25,8 +26,8 @@ export async function metaDataChecks(ctx: CheckContext): Promise<void> {
   const r = first.result;
   const okExit = f.check(
     'metadata.exit-zero',
-    r.rc === 0 && r.execStatus === 'done' && r.stdout.trim() !== '',
-    `meta-data ${describeResult(first)} with ${r.stdout.length} bytes on stdout`,
+    succeeded(first),
+    `meta-data ${describeResult(first)} with ${r.stdout.length} bytes on stdout${r.stdout.trim() === '' ? stderrTail(r.stderr) : ''}`,
   );
   const later = ['metadata.well-formed', 'metadata.deterministic', ...Object.values(RULE_OF), 'metadata.actions', 'reload.version'];
   if (!okExit) {
@@ -42,14 +43,10 @@ export async function metaDataChecks(ctx: CheckContext): Promise<void> {
     ctx.md = md;
     ctx.mdXml = r.stdout;
   }
+  // the first run was judged against the controller's 30 s; now the agent's own timeout is known
+  if (!('error' in md)) await ctx.runner.againIfSlow(first, timeoutOf(md, 'meta-data'), { label: 'meta-data', direct: true });
   const again = await metaData(ctx, { label: 'meta-data again', direct: true });
-  f.check(
-    'metadata.deterministic',
-    again.result.stdout === r.stdout,
-    again.result.stdout === r.stdout
-      ? 'two runs printed the same document'
-      : `a second run printed a different document (${again.result.stdout.length} vs ${r.stdout.length} bytes)`,
-  );
+  deterministic(ctx, again, r.stdout);
   await unprivileged(ctx, r.stdout);
   if ('error' in md) return;
   for (const g of GRAMMARS) {
@@ -98,6 +95,53 @@ function versionNote(g: Grammar, version: string | undefined): string {
   return '';
 }
 
+/** rc 0, ran to completion, and printed something. */
+function succeeded(rec: OpRecord): boolean {
+  return rec.result.rc === 0 && rec.result.execStatus === 'done' && rec.result.stdout.trim() !== '';
+}
+
+/** ` (stderr: ...)`: what an agent that printed no document said instead. */
+function stderrTail(stderr: string): string {
+  const t = stderr.trim();
+  return t === '' ? ' and nothing on stderr' : ` (stderr: ${JSON.stringify(t.slice(-200))})`;
+}
+
+/**
+ * The same document twice. Only successful runs are compared: a second run that failed or was
+ * killed at its timeout is that failure (timing.within-advertised judges a timeout), not "a
+ * different document".
+ */
+export function deterministic(ctx: Pick<CheckContext, 'findings'>, again: OpRecord, reference: string): void {
+  const rule = 'metadata.deterministic';
+  const r = again.result;
+  if (r.execStatus === 'timeout')
+    ctx.findings.skip(rule, `meta-data again ${describeResult(again)}: nothing to compare (timing.within-advertised judges the timeout)`);
+  else if (!succeeded(again))
+    ctx.findings.check(
+      rule,
+      false,
+      `meta-data again ${describeResult(again)} with ${r.stdout.length} bytes on stdout${r.stdout.trim() === '' ? stderrTail(r.stderr) : ''}; the first run printed the document`,
+    );
+  else
+    ctx.findings.check(
+      rule,
+      r.stdout === reference,
+      r.stdout === reference
+        ? 'two runs printed the same document'
+        : `a second run printed a different document (${r.stdout.length} vs ${reference.length} bytes)${firstDifference(reference, r.stdout)}`,
+    );
+}
+
+/** `; first difference at line N: "..." vs "..."`. */
+export function firstDifference(a: string, b: string): string {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++)
+    if (la[i] !== lb[i])
+      return `; first difference at line ${i + 1}: ${JSON.stringify((la[i] ?? '(end)').trim().slice(0, 100))} vs ${JSON.stringify((lb[i] ?? '(end)').trim().slice(0, 100))}`;
+  return '';
+}
+
 /**
  * Runs meta-data; an empty document with rc 0 is read once more before it counts (on a heavily
  * loaded host the executor has been seen to lose a short output; an agent that really prints
@@ -132,20 +176,26 @@ async function unprivileged(ctx: CheckContext, reference: string): Promise<void>
     if (copy) rmSync(dirname(copy.path), { recursive: true, force: true });
   }
   const r = rec.result;
-  if (r.rc !== 0 || r.execStatus !== 'done') {
+  if (r.execStatus === 'timeout')
+    ctx.findings.skip(rule, `meta-data as nobody ${describeResult(rec)}: nothing to compare (timing.within-advertised judges the timeout)`);
+  else if (r.rc !== 0 || r.execStatus !== 'done') {
     ctx.findings.check(
       rule,
       false,
       `meta-data as nobody with PATH=${ctx.sandboxPath} and OCF_TESTER_FAIL_HAVE_BINARY=1 ${describeResult(rec)}${unreachable(r)}`,
     );
   } else if (r.stdout !== reference) {
-    ctx.findings.check(rule, false, 'meta-data as nobody with binaries hidden printed a different document than as root');
+    ctx.findings.check(
+      rule,
+      false,
+      `meta-data as nobody with binaries hidden printed a different document than as root (${r.stdout.length} vs ${reference.length} bytes)${firstDifference(reference, r.stdout)}`,
+    );
   } else ctx.findings.check(rule, true, 'meta-data works as nobody, without parameters, with binaries hidden');
 }
 
 /** A hint when nobody could not even execute the file. */
-function unreachable(r: { execStatus: string; rc: number }): string {
-  return r.execStatus === 'not-installed' || r.rc === 4
+function unreachable(r: { execStatus: string; rc: number; stderr: string }): string {
+  return r.execStatus === 'not-installed' || r.rc === 4 || /setpriv: failed to execute/.test(r.stderr)
     ? ' (can nobody reach the file? every directory on its path must be searchable by others)'
     : '';
 }

@@ -1,5 +1,6 @@
 import { type CheckContext, describeResult, judge, settle, startBlocker, step } from './context';
 import { advertises } from './metadata-model';
+import { VALIDATE_LABEL } from './validate-checks';
 
 /** An action name no agent implements (valid for the executor's action grammar). */
 export const UNKNOWN_ACTION = 'ocfkit-no-such-action';
@@ -157,10 +158,26 @@ export async function unknownActionCheck(ctx: CheckContext): Promise<void> {
   const label = `unknown action "${UNKNOWN_ACTION}"`;
   const rec = await ctx.runner.run(UNKNOWN_ACTION, { label });
   const { rc, execStatus } = rec.result;
-  // without validate-all, the first probe tells the same: 5 there and here = checked before dispatch
+  // The same failure validate-all gave (any code but 0, even 7: no validate result) = checked
+  // before dispatch. Without validate-all the first probe tells the same, except for its 7 (the
+  // ordinary "not running", which an unknown action must not answer).
   const firstProbe = ctx.runner.records.find((r) => r.probe && r.instance === ctx.runner.instances[0]);
-  const before = ctx.validateRc ?? (firstProbe?.result.execStatus === 'done' ? firstProbe.result.rc : undefined);
-  if (execStatus === 'done' && rc !== 3 && rc !== 0 && before !== undefined && before !== 0 && before !== 7 && rc === before)
+  const validate = ctx.runner.records.find((r) => r.label.startsWith(VALIDATE_LABEL) && r.result.execStatus === 'done' && !r.ranAgain);
+  const probe = firstProbe?.result.execStatus === 'done' ? firstProbe : undefined;
+  const before = ctx.validateRc !== undefined ? validate : probe?.result.rc === 7 ? undefined : probe;
+  // (an exit reason naming the action names the other one; both are cut at 128 characters)
+  const theirs = before?.result.exitReason;
+  const ours = rec.result.exitReason?.replace(UNKNOWN_ACTION, before?.action ?? '');
+  const sameReason = theirs === undefined || (ours !== undefined && (theirs.startsWith(ours) || ours.startsWith(theirs)));
+  if (
+    execStatus === 'done' &&
+    rc !== 3 &&
+    rc !== 0 &&
+    before !== undefined &&
+    before.result.rc !== 0 &&
+    rc === before.result.rc &&
+    sameReason
+  )
     return ctx.findings.skip(
       'action.unknown',
       `${label} ${describeResult(rec)}, as ${ctx.validateRc !== undefined ? 'validate-all' : 'the first probe'} did: the agent checks its configuration or host before the action, so nothing can be told here`,

@@ -54,7 +54,11 @@ export const RULES: readonly Rule[] = [
   r('migrate.cycle', 'error', 'migrate_to and migrate_from, when advertised, return 0 and leave the resource running'),
   r('notify.zero', 'error', 'notify returns 0 when advertised or run as a clone (3 tolerated when not advertised)'),
   r('action.unknown', 'error', "an unknown action returns 3 (LSB's 2: a warning)"),
-  r('timing.within-advertised', 'error', 'every action finishes inside the timeout its own meta-data advertises'),
+  r(
+    'timing.within-advertised',
+    'error',
+    'every action finishes inside the timeout its own meta-data advertises (not counting time spent waiting for a CPU on a busy host)',
+  ),
   r(
     'exit-reason.present',
     'warning',

@@ -1,6 +1,9 @@
 import { type CheckContext, describeResult, judge, skipAll, step, type Tolerated } from './context';
 import { advertises, type MdParam } from './metadata-model';
 
+/** The label of validate-all with the given parameters (action.unknown compares with it). */
+export const VALIDATE_LABEL = 'validate-all with the given parameters';
+
 const RULES = ['validate.good', 'validate.missing-required', 'validate.invalid-value', 'validate.typed-value'];
 
 /** OCF 1.0's code for bad arguments, accepted with a warning where 1.1 recommends 6. */
@@ -48,7 +51,7 @@ export async function validateChecks(ctx: CheckContext): Promise<void> {
     return;
   }
   const good = ctx.runner.paramsOf();
-  const label = 'validate-all with the given parameters';
+  const label = VALIDATE_LABEL;
   const rec = await ctx.runner.run('validate-all', { label });
   const { rc, execStatus } = rec.result;
   const done = execStatus === 'done';

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isExecutableFile } from '@ocfkit/sdk';
 import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { type AgentConfig, loadAgentConfig } from '../config/agent-config';
 import { type ProfileName, profileByName } from '../profiles/profiles';
@@ -74,14 +75,6 @@ function paramsFile(file: string): AgentConfig {
   return flat ? { params: raw as Record<string, string> } : loadAgentConfig(file);
 }
 
-function isAgentFile(path: string): boolean {
-  try {
-    return statSync(path).isFile() && (statSync(path).mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
 interface Job {
   target: AgentTarget;
   cfg: AgentConfig;
@@ -92,7 +85,7 @@ function allJobs(agentsDir: string): Job[] {
   if (!existsSync(built)) throw new Error(`no agents built under ${built} (run npm run build first)`);
   return readdirSync(built)
     .sort()
-    .filter((name) => isAgentFile(join(built, name)))
+    .filter((name) => isExecutableFile(join(built, name)))
     .map((name) => ({ target: resolveTarget(join(built, name)), cfg: loadAgentConfig(join(agentsDir, name, 'conformance.json')) }));
 }
 

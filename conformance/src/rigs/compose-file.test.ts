@@ -23,10 +23,18 @@ describe('docker-compose.yml as rigs read it', () => {
     ]);
   });
 
+  it('moves both bridges and every address to OCFKIT_RIG_NET, and tells the nodes (start-node.sh rewrites ha.cf/corosync.conf)', () => {
+    const c = loadComposeFile(FILE, { OCFKIT_RIG_NET: '10.230' });
+    expect([...c.networks.values()].map((n) => n.subnet)).toEqual(['10.230.1.0/24', '10.230.2.0/24']);
+    expect(c.services.get('node3')?.networks.map((n) => n.ipv4)).toEqual(['10.230.1.13', '10.230.2.13']);
+    expect(c.services.get('client')?.networks.map((n) => n.ipv4)).toEqual(['10.230.1.50']);
+    expect(c.services.get('node1')?.environment.OCFKIT_RIG_NET).toBe('10.230');
+  });
+
   it('gives nodes NET_ADMIN/NET_RAW only, tmpfs /run, read-only config and agents, the shared volume', () => {
     const n = loadComposeFile(FILE, { OCFKIT_RIG_ENGINE: 'pacemaker', OCFKIT_RIG_IMAGE: 'img:1' }).services.get('node1');
     expect(n?.image).toBe('img:1');
-    expect(n?.environment).toEqual({ OCFKIT_RIG_ENGINE: 'pacemaker' });
+    expect(n?.environment).toEqual({ OCFKIT_RIG_ENGINE: 'pacemaker', OCFKIT_RIG_NET: '10.217' });
     expect(n?.capAdd).toEqual(['NET_ADMIN', 'NET_RAW']);
     expect(n?.tmpfs).toEqual(['/run', '/tmp']);
     expect(n?.entrypoint).toEqual(['/usr/bin/tini', '--']);

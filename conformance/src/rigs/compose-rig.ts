@@ -67,6 +67,7 @@ export class ComposeRig implements Rig {
         OCFKIT_RIG_ENGINE: o.kind === 'pacemaker' ? 'pacemaker' : 'ocfkit',
         OCFKIT_RIG_CIB: '/etc/ocfkit-rig-seed/cib.xml',
         ...(process.env.OCFKIT_RIG_TOKEN ? { OCFKIT_RIG_TOKEN: process.env.OCFKIT_RIG_TOKEN } : {}),
+        ...(process.env.OCFKIT_RIG_DEADTIME ? { OCFKIT_RIG_DEADTIME: process.env.OCFKIT_RIG_DEADTIME } : {}),
       },
       binds: { '/etc/ocfkit-rig-seed': this.seedDir, ...o.binds },
     });
@@ -120,7 +121,8 @@ export class ComposeRig implements Rig {
     let minority: ClusterStatus | undefined;
     for (const n of candidates) {
       if (!via && !(await this.docker.isRunning(n))) continue;
-      const r = await this.docker.exec(n, crmMonArgv(this.kind), { timeoutMs: 15_000 });
+      // a loaded machine starts a CLI slowly (ocfkit status took over 15 s at load 50 on 2 cores)
+      const r = await this.docker.exec(n, crmMonArgv(this.kind), { timeoutMs: 15_000 * Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1) });
       if (r.code === 0) {
         const st = parseCrmMon(r.stdout, n);
         if (via || st.quorate) return st;

@@ -12,6 +12,19 @@ export interface CreateRigOptions {
   project?: string;
   /** Extra agent providers: provider name → host directory, mounted at /usr/lib/ocf/resource.d/<name>. */
   providers?: Record<string, string>;
+  /**
+   * The first two octets of the rig's subnets (docker-compose.yml's OCFKIT_RIG_NET, default
+   * 10.217: lan 10.217.1.0/24, hb 10.217.2.0/24): two rigs with different nets run at once.
+   */
+  net?: string;
+}
+
+/** Checks an OCFKIT_RIG_NET value: two octets, e.g. `10.230`. */
+export function rigNet(net: string): string {
+  const octet = '(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])';
+  if (!new RegExp(`^${octet}\\.${octet}$`).test(net))
+    throw new Error(`rig net ${JSON.stringify(net)} must be the first two octets of the rig's subnets, e.g. 10.230`);
+  return net;
 }
 
 /** The checkout this module runs from (the folder holding docker-compose.yml). */
@@ -28,7 +41,7 @@ export function checkoutRoot(from: string = import.meta.dirname): string {
  * agents (the crmd controller). Asks the checkout's own CLI, so an older checkout says what it lacks.
  */
 export function nodeDaemonMissing(root: string): string | undefined {
-  const r = spawnSync(process.execPath, [join(root, 'sdk', 'bin', 'ocfkit.js'), 'node', 'start', '--help'], {
+  const r = spawnSync(process.execPath, [join(root, 'conformance', 'bin', 'ocfkit.js'), 'node', 'start', '--help'], {
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -63,13 +76,15 @@ export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
     binds[`/usr/lib/ocf/resource.d/${name}`] = resolve(dir);
   }
   const project = o.project ?? `ocfkit-rig-${kind}`;
+  const net = o.net ?? process.env.OCFKIT_RIG_NET;
+  const env = net ? { ...process.env, OCFKIT_RIG_NET: rigNet(net) } : process.env;
   switch (kind) {
     case 'pacemaker':
-      return new ComposeRig({ kind, composeFile, project, binds });
+      return new ComposeRig({ kind, composeFile, project, binds, env });
     case 'docker': {
       const missing = nodeDaemonMissing(root);
       if (missing) throw new Error(`rig docker: ${missing}`);
-      return new ComposeRig({ kind, composeFile, project, binds });
+      return new ComposeRig({ kind, composeFile, project, binds, env });
     }
     case 'local':
       throw new Error(

@@ -6,10 +6,11 @@ import { openTempDir, requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedCib } from '../scenarios/seed-cib';
 import { allowedRequest, makeFencePki, serveDockerApiTls } from './docker-api-tls';
-import { corosyncFor } from './fenced-rig';
+import { corosyncFor, haCfFor } from './fenced-rig';
 import { firstHost } from './subnet';
 
 const CONF = readFileSync(join(import.meta.dirname, '..', '..', 'rigs', 'config', 'corosync.conf'), 'utf8');
+const HA_CF = readFileSync(join(import.meta.dirname, '..', '..', 'rigs', 'config', 'ha.cf'), 'utf8');
 
 describe('the fenced rig', () => {
   it('listens on the first host of the lan subnet (Docker gives it to the bridge)', () => {
@@ -25,6 +26,21 @@ describe('the fenced rig', () => {
     expect(two).toMatch(/quorum \{\s*provider: corosync_votequorum\s*two_node: 1\s*\}/);
     expect(corosyncFor(CONF, ['node1', 'node2', 'node3'])).toBe(CONF);
     expect(() => corosyncFor(CONF, ['node1', 'node9'])).toThrow('corosync.conf has no node block for node9');
+  });
+
+  it('writes a two-node ha.cf for the bundled engine: the third node and its addresses dropped, two_node on', () => {
+    const two = haCfFor(HA_CF, ['node1', 'node2'], ['10.217.1.13', '10.217.2.13', '10.217.1.50']);
+    expect(two.split('\n').filter((l) => /^(ucast|node|two_node)/.test(l))).toEqual([
+      'ucast eth0 10.217.1.11',
+      'ucast eth0 10.217.1.12',
+      'ucast eth1 10.217.2.11',
+      'ucast eth1 10.217.2.12',
+      'node node1',
+      'node node2',
+      'two_node on',
+    ]);
+    expect(haCfFor(HA_CF, ['node1', 'node2', 'node3'], [])).toBe(HA_CF);
+    expect(() => haCfFor(HA_CF, ['node1', 'node9'], [])).toThrow('ha.cf has no node line for node9');
   });
 
   it('lets a fence device ping, list and power-cycle the rig containers only', () => {

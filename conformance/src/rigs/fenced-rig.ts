@@ -16,6 +16,8 @@ export const FENCE_AGENT = 'fence_ocfkit_docker';
 export interface FencedRigOptions {
   /** Name prefix of containers, networks, volumes. */
   project: string;
+  /** Real Pacemaker + Corosync (default), or ocfkit's bundled engine (`ocfkit node start`, ha.cf). */
+  kind?: 'pacemaker' | 'docker';
   /** The cluster nodes (default: all of docker-compose.yml's); two makes a two_node cluster. */
   nodes?: readonly string[];
   /** Extra instance attributes of the device (pcmk_delay_base, ...). */
@@ -24,6 +26,8 @@ export interface FencedRigOptions {
   action?: 'off' | 'reboot';
   /** stonith-timeout (default 60s); a static pcmk_delay_base counts against it. */
   timeout?: string;
+  /** stonith-max-attempts (default: the cluster's, 10). */
+  maxAttempts?: number;
   composeFile?: string;
 }
 
@@ -44,7 +48,28 @@ export function corosyncFor(conf: string, nodes: readonly string[]): string {
 }
 
 /**
- * A `pacemaker` rig whose nodes fence each other with `stonith:fence_ocfkit_docker` (the SDK's
+ * ha.cf for a subset of the reference rig's nodes: the other nodes' `node` names and `ucast`
+ * addresses dropped, and `two_node on` when two are left (as corosyncFor does for Corosync).
+ */
+export function haCfFor(conf: string, nodes: readonly string[], droppedAddresses: readonly string[]): string {
+  const lines = conf.split('\n').flatMap((line) => {
+    const node = /^\s*node\s+(.*)$/.exec(line);
+    if (node) {
+      const kept = (node[1] ?? '').split(/\s+/).filter((n) => nodes.includes(n));
+      return kept.length ? [`node ${kept.join(' ')}`] : [];
+    }
+    const ucast = /^\s*ucast\s+\S+\s+(\S+)/.exec(line);
+    return ucast && droppedAddresses.includes(ucast[1] as string) ? [] : [line];
+  });
+  const listed = lines.flatMap((l) => /^node\s+(.*)$/.exec(l)?.[1]?.split(/\s+/) ?? []);
+  const missing = nodes.filter((n) => !listed.includes(n));
+  if (missing.length) throw new Error(`ha.cf has no node line for ${missing.join(', ')}`);
+  const out = lines.join('\n');
+  return nodes.length === 2 ? `${out.replace(/\n*$/, '')}\ntwo_node on\n` : out;
+}
+
+/**
+ * A `pacemaker` (or bundled-engine `docker`) rig whose nodes fence each other with `stonith:fence_ocfkit_docker` (the SDK's
  * reference fence agent, built by `npm run build`, mounted as /usr/sbin/fence_ocfkit_docker) over
  * the Docker API on mutual TLS: a throw-away CA, a client certificate for the device, and
  * {@link serveDockerApiTls} on the lan bridge's gateway, which relays power actions on this rig's
@@ -78,17 +103,40 @@ export function createFencedRig(o: FencedRigOptions) {
     for (const f of readdirSync(src)) copyFileSync(join(src, f), join(cfg, f));
     chmodSync(join(cfg, 'start-node.sh'), 0o755);
     writeFileSync(join(cfg, 'corosync.conf'), corosyncFor(readFileSync(join(src, 'corosync.conf'), 'utf8'), o.nodes));
+    const compose = loadComposeFile(composeFile, process.env);
+    const dropped = [...compose.services.values()]
+      .filter((svc) => !o.nodes?.includes(svc.name))
+      .flatMap((svc) => svc.networks.flatMap((net) => (net.ipv4 ? [net.ipv4] : [])));
+    writeFileSync(join(cfg, 'ha.cf'), haCfFor(readFileSync(join(src, 'ha.cf'), 'utf8'), o.nodes, dropped));
     binds['/etc/ocfkit-rig'] = cfg;
   }
-  const rig = new ComposeRig({ kind: 'pacemaker', composeFile, project: o.project, binds, ...(o.nodes ? { nodes: o.nodes } : {}) });
+  const rig = new ComposeRig({
+    kind: o.kind ?? 'pacemaker',
+    composeFile,
+    project: o.project,
+    binds,
+    ...(o.nodes ? { nodes: o.nodes } : {}),
+  });
   const subnet = rig.compose.networks.get('lan')?.subnet;
   if (!subnet) throw new Error(`${composeFile}: network lan has no subnet (the fencing endpoint listens on its gateway)`);
   const gateway = firstHost(subnet);
   let api: DockerApiTls | undefined;
+  let pki: ReturnType<typeof makeFencePki> | undefined;
+  const earlierRefused: string[] = [];
+  const serveApi = () => {
+    if (!pki) throw new Error('the fencing endpoint starts once the rig is up');
+    return serveDockerApiTls({
+      pki,
+      host: gateway,
+      port: Number(fencing.params.ipport),
+      containers: new Set(rig.nodes.map((n) => rig.containerOf(n))),
+    });
+  };
   const fencing: FencingOptions = {
     agent: FENCE_AGENT,
     action: o.action ?? 'off',
     ...(o.timeout ? { timeout: o.timeout } : {}),
+    ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
     params: {
       pcmk_host_map: rig.nodes.map((n) => `${n}:${rig.containerOf(n)}`).join(';'),
       ip: gateway,
@@ -104,8 +152,16 @@ export function createFencedRig(o: FencedRigOptions) {
   return {
     rig,
     gateway,
+    /** Stops the fencing endpoint (the device fails: connection refused) or starts it again on the same port. */
+    async endpoint(on: boolean): Promise<void> {
+      if (!on) {
+        earlierRefused.push(...(api?.refused ?? []));
+        await api?.close();
+        api = undefined;
+      } else if (!api) api = await serveApi();
+    },
     /** Requests the fencing endpoint refused (a device asking for something it must not). */
-    refused: (): string[] => api?.refused ?? [],
+    refused: (): string[] => [...earlierRefused, ...(api?.refused ?? [])],
     /** Brings the rig up with fencing; the endpoint starts once the bridge exists. */
     async up(progress: (line: string) => void, seed: Parameters<typeof seedCib>[0] = {}): Promise<void> {
       // the seed names the port before the bridge (and so the endpoint) exists: one per project
@@ -115,12 +171,8 @@ export function createFencedRig(o: FencedRigOptions) {
         created: async () => {
           const gw = await rig.gateway('lan');
           if (gw !== gateway) throw new Error(`the lan bridge's gateway is ${gw}, expected ${gateway}`);
-          api = await serveDockerApiTls({
-            pki: makeFencePki(pkiDir, gateway),
-            host: gateway,
-            port,
-            containers: new Set(rig.nodes.map((n) => rig.containerOf(n))),
-          });
+          pki = makeFencePki(pkiDir, gateway);
+          api = await serveApi();
           progress(`Docker API over mutual TLS for the fence device on ${gateway}:${port}`);
         },
       });

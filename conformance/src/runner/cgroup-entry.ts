@@ -1,9 +1,41 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The variable naming the cgroup directory an op's process enters before the agent runs. */
 export const CGROUP_VAR = 'OCFKIT_CONFORMANCE_CGROUP';
+
+/** A user an op runs as: numeric ids, as `id` reports them. */
+export interface RunAs {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? 'setpriv';
+const users = new Map<string, RunAs>();
+
+/**
+ * The ids of `user` (cached), or an error naming it.
+ *
+ * @example
+ * runAsUser('nobody') // { name: 'nobody', uid: 65534, gid: 65534 }
+ */
+export function runAsUser(user: string): RunAs {
+  const known = users.get(user);
+  if (known) return known;
+  const id = (flag: string) => {
+    try {
+      return Number(execFileSync('id', [flag, '--', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+    } catch {
+      throw new Error(`unknown user ${JSON.stringify(user)} (id ${flag} failed)`);
+    }
+  };
+  const ids = { name: user, uid: id('-u'), gid: id('-g') };
+  users.set(user, ids);
+  return ids;
+}
 
 /** `'...'` quoting for a POSIX shell word. */
 function shellQuote(s: string): string {
@@ -24,9 +56,14 @@ export class CgroupEntries {
   private dir: string | undefined;
   private readonly files = new Map<string, string>();
 
-  /** The entry script for `target` (created on first use). */
-  for(target: string): string {
-    const known = this.files.get(target);
+  /**
+   * The entry script for `target` (created on first use). With `as`, the script enters the cgroup
+   * as root and then becomes that user (`setpriv`, no supplementary groups — what execd's switch
+   * to an unprivileged user gives), so an op run as `nobody` is tracked and measured like any other.
+   */
+  for(target: string, as?: RunAs): string {
+    const key = as ? `${as.uid}:${as.gid}:${target}` : target;
+    const known = this.files.get(key);
     if (known) return known;
     if (this.dir === undefined) {
       this.dir = mkdtempSync(join(tmpdir(), 'ocfkit-conformance-cg-'));
@@ -40,11 +77,13 @@ export class CgroupEntries {
       `  echo $$ 2>/dev/null >"\${${CGROUP_VAR}}/cgroup.procs" || echo "ocfkit conformance: could not enter cgroup \${${CGROUP_VAR}}" >&2`,
       'fi',
       `unset ${CGROUP_VAR}`,
-      `exec ${shellQuote(target)} "$@"`,
+      as
+        ? `exec ${shellQuote(SETPRIV)} --reuid=${as.uid} --regid=${as.gid} --clear-groups -- ${shellQuote(target)} "$@"`
+        : `exec ${shellQuote(target)} "$@"`,
       '',
     ].join('\n');
     writeFileSync(file, script, { mode: 0o755 });
-    this.files.set(target, file);
+    this.files.set(key, file);
     return file;
   }
 

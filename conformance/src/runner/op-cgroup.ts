@@ -121,6 +121,23 @@ export class OpCgroups {
     return out;
   }
 
+  /**
+   * How long the processes of cgroup `dir` waited for a CPU while runnable (cgroup2's PSI
+   * `cpu.pressure` "some" total), in ms — the part of an op's duration that a busy host, not the
+   * agent, spent. `undefined` where the host cannot tell (cgroup v1, PSI off).
+   *
+   * @example
+   * cg.cpuWaitMs(dir) // 2140.5: of a 7.3 s meta-data, 2.1 s were spent waiting for a CPU
+   */
+  cpuWaitMs(dir: string): number | undefined {
+    if (this.mount.kind !== 'cgroup2') return undefined;
+    try {
+      return parseCpuWaitMs(readFileSync(join(dir, 'cpu.pressure'), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** SIGKILLs everything in `dir` (and below) until it is empty or ~2 s have passed; true if empty. */
   async kill(dir: string): Promise<boolean> {
     for (let i = 0; i < 40; i++) {
@@ -181,13 +198,25 @@ export class OpCgroups {
       } catch {
         // gone
       }
-    for (const dir of [...this.created, this.root].reverse())
+    // children first, the run directory last
+    for (const dir of [this.root, ...this.created].reverse())
       try {
         rmdirSync(dir);
       } catch {
         // still emptying: the kernel removes nothing by itself, but the processes are dead
       }
   }
+}
+
+/**
+ * The "some" stall total of a PSI pressure file (`some avg10=... total=<usec>`), in ms.
+ *
+ * @example
+ * parseCpuWaitMs('some avg10=0.00 avg60=0.00 avg300=0.00 total=662826\nfull ...') // 662.826
+ */
+export function parseCpuWaitMs(text: string): number | undefined {
+  const m = /^some\b.*\btotal=(\d+)/m.exec(text);
+  return m ? Number(m[1]) / 1000 : undefined;
 }
 
 /** The run cgroups not closed yet: an interrupted run (Ctrl-C, a failed test) leaves no agent behind. */

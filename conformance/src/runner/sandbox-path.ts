@@ -1,6 +1,7 @@
-import { accessSync, chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable } from '@ocfkit/sdk';
 
 /**
  * The interpreter `#!/usr/bin/env NAME` asks for, if the agent starts that way.
@@ -28,16 +29,7 @@ export function envInterpreter(agentPath: string): string | undefined {
 
 /** Where a command is on the current PATH. */
 function which(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const file = join(dir || '.', name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findExecutable(name, (process.env.PATH ?? '').split(':'));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { type Io, parse, UsageError } from '@ocfkit/sdk/cli';
-import { createRig } from '../rigs/create-rig';
+import { createRig, rigNet } from '../rigs/create-rig';
 import { RIG_KINDS, type RigKind } from '../rigs/rig';
 import { HEARTBEAT_AGENTS, OCFKIT_AGENTS, parseAgents } from './agents-under-test';
 import { scenariosByName } from './catalog';
@@ -18,12 +18,15 @@ heartbeat IPaddr2 + pgsql). Needs dockerd and the rig image (conformance/rigs/im
 
 Options:
       --rig R              pacemaker (real Pacemaker + Corosync), docker (bundled engine), local
+                           (two: repeat or comma-separate, e.g. --rig docker,pacemaker)
       --scenario S         seed, node-kill, monitor-failure, disk-failure, partition, rejoin, all
                            (repeatable or comma-separated)
       --baseline           Debian's ocf:heartbeat:IPaddr2 and ocf:heartbeat:pgsql
       --provider NAME=DIR  mount DIR at /usr/lib/ocf/resource.d/NAME in the nodes (your agents)
       --compose FILE       default: the checkout's docker-compose.yml
       --project NAME       container/network/volume name prefix (default ocfkit-rig-<rig>)
+      --net A.B            the rig's subnets: A.B.1.0/24 (lan, VIP A.B.1.100) and A.B.2.0/24
+                           (default $OCFKIT_RIG_NET, else 10.217): two rigs on one dockerd at once
       --json               print the report as JSON (no progress)
       --junit FILE         also write a JUnit XML report
   -q, --quiet              no per-step progress
@@ -38,6 +41,7 @@ export async function runRigConformance(argv: string[], io: Io): Promise<number>
     provider: { type: 'string', multiple: true },
     compose: { type: 'string' },
     project: { type: 'string' },
+    net: { type: 'string' },
     json: { type: 'boolean' },
     junit: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
@@ -46,7 +50,7 @@ export async function runRigConformance(argv: string[], io: Io): Promise<number>
     io.out(RIG_HELP);
     return 0;
   }
-  const rigs = (values.rig ?? []) as string[];
+  const rigs = ((values.rig ?? []) as string[]).flatMap((r) => r.split(',')).filter(Boolean);
   if (rigs.length === 0 || rigs.length > 2) throw new UsageError('--rig: give one rig, or two for a side-by-side table');
   for (const r of rigs)
     if (!RIG_KINDS.includes(r as RigKind)) throw new UsageError(`--rig ${JSON.stringify(r)}: expected ${RIG_KINDS.join(', ')}`);
@@ -56,6 +60,7 @@ export async function runRigConformance(argv: string[], io: Io): Promise<number>
   let agents: ReturnType<typeof parseAgents>;
   const providers: Record<string, string> = {};
   try {
+    if (values.net) rigNet(values.net as string);
     scenarios = scenariosByName(names);
     agents = parseAgents(positionals, values.baseline ? HEARTBEAT_AGENTS : OCFKIT_AGENTS);
     for (const p of (values.provider ?? []) as string[]) {
@@ -71,6 +76,7 @@ export async function runRigConformance(argv: string[], io: Io): Promise<number>
   for (const kind of rigs as RigKind[]) {
     const rig = createRig(kind, {
       ...(values.compose ? { composeFile: values.compose } : {}),
+      ...(values.net ? { net: values.net as string } : {}),
       ...(values.project ? { project: rigs.length > 1 ? `${values.project}-${kind}` : values.project } : {}),
       providers,
     });

@@ -41,6 +41,15 @@ describe('scenario reports', () => {
     `);
   });
 
+  it('side by side: a failure on one rig says what failed there and which timings only the other reached', () => {
+    const table = formatSideBySide(
+      [result('pacemaker', 'passed', { failover: 6.3, healed: 4 })],
+      [result('docker', 'failed', { failover: 9.1 }, 'every node a member: not within 60 s of the last action\ncluster: via node2')],
+    );
+    expect(table).toContain('pacemaker passed, docker failed; docker: every node a member: not within 60 s of the last action;');
+    expect(table).toContain('failover: docker 2.8 s slower; healed: reached on pacemaker only');
+  });
+
   it('JUnit: a failure carries its first line as the message', () => {
     const xml = formatScenarioJunit([result('pacemaker', 'failed', {}, 'rows lost: 2 written, 1 found\nmore')]);
     expect(xml).toContain('<failure message="rows lost: 2 written, 1 found">rows lost: 2 written, 1 found\nmore</failure>');

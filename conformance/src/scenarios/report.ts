@@ -84,6 +84,12 @@ export function formatScenarioJunit(results: readonly ScenarioResult[]): string 
   return `${out.join('\n')}\n`;
 }
 
+/** The first line of a result's first failed finding, shortened for a table cell. */
+function firstFailure(r: ScenarioResult): string {
+  const line = r.findings.find((f) => f.ok === false)?.message.split('\n')[0] ?? 'failed';
+  return line.length > 110 ? `${line.slice(0, 107)}...` : line;
+}
+
 /**
  * Two rigs side by side: each scenario's outcome and timings on both, and where they differ.
  *
@@ -100,12 +106,18 @@ export function formatSideBySide(a: readonly ScenarioResult[], b: readonly Scena
     const x = a.find((r) => r.scenario === n);
     const y = b.find((r) => r.scenario === n);
     const diff: string[] = [];
-    if (x && y && x.status !== y.status) diff.push(`${ra} ${x.status}, ${rb} ${y.status}`);
+    if (x && y && x.status !== y.status) {
+      diff.push(`${ra} ${x.status}, ${rb} ${y.status}`);
+      const failed = x.status === 'failed' ? [ra, x] : y.status === 'failed' ? [rb, y] : undefined;
+      if (failed) diff.push(`${failed[0]}: ${firstFailure(failed[1] as ScenarioResult)}`);
+    } else if (x?.status === 'failed' && y?.status === 'failed' && firstFailure(x) !== firstFailure(y))
+      diff.push(`${ra}: ${firstFailure(x)}`, `${rb}: ${firstFailure(y)}`);
     for (const k of Object.keys({ ...x?.timings, ...y?.timings })) {
       const p = x?.timings[k];
       const q = y?.timings[k];
       if (p !== undefined && q !== undefined && Math.abs(p - q) >= 1)
         diff.push(`${k}: ${rb} ${q < p ? `${(p - q).toFixed(1)} s faster` : `${(q - p).toFixed(1)} s slower`}`);
+      else if (x && y && (p === undefined) !== (q === undefined)) diff.push(`${k}: reached on ${p === undefined ? rb : ra} only`);
     }
     return [n, cell(x), cell(y), diff.join('; ') || 'same'];
   });

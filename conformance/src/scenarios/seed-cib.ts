@@ -1,3 +1,4 @@
+import { escapeXml } from '@ocfkit/sdk/xml';
 import { type AgentsUnderTest, OCFKIT_AGENTS } from './agents-under-test';
 
 /** What the seed configuration is made of; every field has the rig's default. */
@@ -31,9 +32,11 @@ export interface FencingOptions {
   action?: 'reboot' | 'off';
   /** stonith-timeout (default 60s). */
   timeout?: string;
+  /** stonith-max-attempts (Pacemaker's default 10 when absent). */
+  maxAttempts?: number;
 }
 
-const esc = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const esc = (v: string): string => escapeXml(v, { attribute: true });
 
 export function primitive(
   id: string,
@@ -105,7 +108,12 @@ export function seedCib(o: SeedOptions = {}): string {
         <nvpair id="opt-stonith-enabled" name="stonith-enabled" value="${f ? 'true' : 'false'}"/>${
           f
             ? `\n        <nvpair id="opt-stonith-action" name="stonith-action" value="${f.action ?? 'reboot'}"/>` +
-              `\n        <nvpair id="opt-stonith-timeout" name="stonith-timeout" value="${esc(f.timeout ?? '60s')}"/>`
+              `\n        <nvpair id="opt-stonith-timeout" name="stonith-timeout" value="${esc(f.timeout ?? '60s')}"/>` +
+              (
+                f.maxAttempts === undefined
+                  ? ''
+                  : `\n        <nvpair id="opt-stonith-max-attempts" name="stonith-max-attempts" value="${f.maxAttempts}"/>`
+              )
             : ''
         }
         <nvpair id="opt-no-quorum-policy" name="no-quorum-policy" value="stop"/>

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exportCib } from './export.js';
@@ -53,6 +54,20 @@ describe('importCib', () => {
     expect(op?.params?.[0]?.pairs).toEqual([{ id: 'vip-mon-depth', name: 'OCF_CHECK_LEVEL', value: '10' }]);
     const again = importCib(exportCib(cib));
     expect(again.resources[0]?.kind === 'primitive' && again.resources[0].ops[0]).toEqual(op);
+  });
+
+  it('writes a well-formed document whatever the values hold: characters XML 1.0 cannot carry become U+FFFD', () => {
+    const cib = importCib(seed);
+    const vip = cib.resources[0];
+    if (vip?.kind !== 'primitive') throw new Error('sample-cib.xml changed: vip is not a primitive');
+    const hostile = `a\x01b\x1b[2J\x00 \ud800 \uffff "q" <t> & it's\r\n\tx`;
+    const params = [...vip.params, { id: 'vip-hostile', pairs: [{ id: 'vip-hostile-v', name: 'note', value: hostile }] }];
+    const xml = exportCib({ ...cib, resources: [{ ...vip, params }, ...cib.resources.slice(1)] });
+    const lint = spawnSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8' });
+    expect([lint.status, lint.stderr]).toEqual([0, '']);
+    const back = importCib(xml).resources[0];
+    const note = back?.kind === 'primitive' ? back.params.find((s) => s.id === 'vip-hostile')?.pairs[0]?.value : undefined;
+    expect(note).toBe(`a\ufffdb\ufffd[2J\ufffd \ufffd \ufffd "q" <t> & it's\r\n\tx`);
   });
 
   it('keeps unknown configuration sections verbatim', () => {

@@ -1,3 +1,4 @@
+import { escapeXml } from '@ocfkit/sdk/xml';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** One XML element: its name, attributes in document order, and child elements (text is dropped). */
@@ -50,22 +51,6 @@ export function parseXml(text: string): XmlElement {
   return roots[0];
 }
 
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-  '\n': '&#10;',
-  '\r': '&#13;',
-  '\t': '&#9;',
-};
-
-/** Escapes a string for use inside a double-quoted XML attribute. */
-export function escapeAttr(value: string): string {
-  return value.replace(/[&<>"'\n\r\t]/g, (c) => escapes[c] ?? c);
-}
-
 /**
  * Serializes an element tree with two-space indentation, one element per line, attributes in
  * insertion order (so output is stable: serialize(parse(serialize(t))) === serialize(t)).
@@ -75,7 +60,7 @@ export function escapeAttr(value: string): string {
  */
 export function serializeXml(el: XmlElement, indent = ''): string {
   const attrs = Object.entries(el.attrs)
-    .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+    .map(([k, v]) => ` ${k}="${escapeXml(v, { attribute: true })}"`)
     .join('');
   if (el.children.length === 0) return `${indent}<${el.name}${attrs}/>\n`;
   const inner = el.children.map((c) => serializeXml(c, `${indent}  `)).join('');

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { benchCib } from '../../test/scheduler/bench-cib.js';
+import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { schedule } from '../core/schedule.js';
 import { engineCommand, graphFormat, parseNow } from './engine.js';
@@ -35,6 +37,31 @@ describe('ocfkit engine simulate', () => {
       expect(JSON.parse(readFileSync(graph, 'utf8')).actions.length).toBeGreaterThan(0);
       // Nothing is left to do once the transition has been applied.
       expect(schedule({ cib: importCib(readFileSync(output, 'utf8')), now: 1_800_000_000 }).graph.actions).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--scores streams the score lines in bounded pieces while scheduling, before the summary (issue 21 item 4)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocfkit-engine-cli-'));
+    try {
+      const file = join(dir, 'cib.xml');
+      writeFileSync(file, exportCib(benchCib(20, 300, { steady: false })));
+      const c = capture();
+      expect(await engineCommand.run(['simulate', file, '--scores', '--now', '1800000000'], c.io)).toBe(0);
+      const text = c.out.join('');
+      const lines = text.split('\n').filter((l) => / allocation score on /.test(l));
+      expect(lines.length).toBeGreaterThanOrEqual(20 * 300);
+      expect(text.indexOf('Allocation scores:')).toBe(0);
+      expect(text.lastIndexOf(' allocation score on ')).toBeLessThan(text.indexOf('Transition Summary:'));
+      // Many writes of at most ~64 KiB each, not one string holding every line.
+      const scoreWrites = c.out.filter((t) => t.includes(' allocation score on '));
+      expect(scoreWrites.length).toBeGreaterThan(3);
+      expect(Math.max(...scoreWrites.map((t) => t.length))).toBeLessThan(70 * 1024);
+      // schedule() hands over each line as it computes it: as many calls as lines printed.
+      let calls = 0;
+      schedule({ cib: importCib(readFileSync(file, 'utf8')), now: 1_800_000_000, onScore: () => calls++ });
+      expect(calls).toBe(lines.length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

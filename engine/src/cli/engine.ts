@@ -67,6 +67,9 @@ export function graphFormat(file: string, format: string | undefined): 'xml' | '
   throw new UsageError(`--graph-format: "${format}" is not a graph format (expected xml or json)`);
 }
 
+/** Score output is written in pieces of about this many characters. */
+const SCORE_CHUNK = 64 * 1024;
+
 async function simulate(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS);
   if (values.help) {
@@ -88,8 +91,22 @@ async function simulate(argv: string[], io: Io): Promise<number> {
   const cib = importCib(text);
   // A saved pe-input carries the scheduler's "now" as execution-date (Pacemaker's habit): replay at that time.
   const now = parseNow(values.now ?? cib.attrs['execution-date']);
-  const result = schedule({ cib, now });
-  if (values.scores) io.out(`Allocation scores:\n${result.scores.map((l) => `  ${l}\n`).join('')}\n`);
+  // Score lines go out as they are computed, in chunks: never one string or array of them all.
+  let pending = '';
+  const flush = () => {
+    if (pending !== '') io.out(pending);
+    pending = '';
+  };
+  const onScore = (line: string) => {
+    pending += `  ${line}\n`;
+    if (pending.length >= SCORE_CHUNK) flush();
+  };
+  if (values.scores) io.out('Allocation scores:\n');
+  const result = schedule({ cib, now, ...(values.scores ? { onScore } : {}) });
+  if (values.scores) {
+    pending += '\n';
+    flush();
+  }
   io.out(result.summary);
   for (const w of result.warnings) io.err(`warning: ${w}\n`);
   for (const e of result.errors) io.err(`error: ${e}\n`);

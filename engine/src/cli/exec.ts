@@ -1,8 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
-import { MAX_TIMER_MS, ocfCodeName, parseDuration } from '@ocfkit/sdk';
+import { ATTRD_SOCKET_ENV, MAX_TIMER_MS, ocfCodeName, parseDuration } from '@ocfkit/sdk';
 import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
 import { DEFAULT_SEARCH_PATH } from '../lrmd/agent-path';
+import { inheritedEnv } from '../lrmd/env';
 import { Executor } from '../lrmd/executor';
+import { localAttrdSocket } from '../lrmd/local-attrd';
 import { escapeControls, privateParams, redactResult } from '../lrmd/redact';
 import type { OpRequest, OpResult } from '../lrmd/types';
 
@@ -27,6 +29,10 @@ Options:
       --term-grace DURATION  at the timeout send SIGTERM, wait, then SIGKILL (Heartbeat lrmd);
                            default: SIGKILL the process group at once (pacemaker-execd)
       --node NAME          CRM_meta_on_node (default this host's name)
+      --attrd-socket PATH  node attributes go to the bundled attrd at PATH (OCFKIT_ATTRD_SOCKET);
+                           default: $OCFKIT_ATTRD_SOCKET, else the bundled attrd running on this
+                           host (<run-dir>/attrd.sock, run dir $OCFKIT_RUN_DIR or /run/ocfkit)
+                           when it answers, else Pacemaker's attrd_updater
   -o, --output FORMAT      text (default) or json (the whole result record)
   -h, --help               show this help
 
@@ -48,6 +54,7 @@ const OPTIONS = {
   'agent-file': { type: 'string', short: 'f' },
   'term-grace': { type: 'string' },
   node: { type: 'string' },
+  'attrd-socket': { type: 'string' },
   output: { type: 'string', short: 'o' },
 } as const;
 
@@ -113,7 +120,9 @@ export const execCommand: Command = {
     const agentFile = values['agent-file'] !== undefined ? resolve(values['agent-file']) : undefined;
     const extra = (values['agent-path'] ?? []).map((d) => (isAbsolute(d) ? d : resolve(d)));
     const termGraceMs = duration(values['term-grace'], 'term-grace');
+    const attrdSocket = values['attrd-socket'] ?? (await localAttrdSocket(process.env));
     const ex = new Executor({
+      baseEnv: { ...inheritedEnv(process.env), ...(attrdSocket !== undefined ? { [ATTRD_SOCKET_ENV]: attrdSocket } : {}) },
       searchPath: [...extra, ...DEFAULT_SEARCH_PATH],
       ...(termGraceMs !== undefined ? { termGraceMs } : {}),
       ...(values.node !== undefined ? { nodeName: values.node } : {}),

@@ -1,9 +1,11 @@
 import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
+import { disabled } from './history.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
+import { needsFencing } from './requires-fencing.js';
 import { historyName, leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -89,7 +91,8 @@ function probeInstance(p: WRsc, node: WNode): WRsc {
 
 function recurringOps(p: WRsc, role: string): Op[] {
   return (p.primitive?.ops ?? []).filter((o) => {
-    if (o.name !== 'monitor') return false;
+    // A disabled recurring monitor is not run (Pacemaker schedules only enabled ones).
+    if (o.name !== 'monitor' || disabled(o)) return false;
     const ms = parseDurationMs(o.interval) ?? 0;
     if (ms === 0) return false;
     const opRole = o.attrs.role?.toLowerCase();
@@ -174,10 +177,18 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       probed.set(probeKey, probe);
     }
     const myStops: number[] = [];
+    // A resource that does not need fencing (a fence device, requires=quorum|nothing, no
+    // fencing) is multiply active only on several online, clean nodes: a stop on an unclean node
+    // (implied by its fencing, or unable to run) then restarts nothing (pe__find_active_on).
+    const countClean = !needsFencing(ws, p);
+    let cleanStops = 0;
+    const cleanActive = p.runningOn.filter((n) => n.online && !n.unclean).length;
     // Nothing is done to an unmanaged (or blocked) resource: it stays wherever it is active.
     const managed = isManaged(ws, p) && !p.stopBlocked;
     for (const n of managed ? p.runningOn : []) {
-      const keep = to === n && p.runningOn.length === 1 && !p.failedOn.includes(n) && !restarts.has(p);
+      const clean = !countClean || (n.online && !n.unclean);
+      const single = countClean && clean ? cleanActive === 1 : p.runningOn.length === 1;
+      const keep = to === n && single && !p.failedOn.includes(n) && !restarts.has(p);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;
       // on-fail=demote: the failed promoted instance is demoted (and promoted again if it stays promoted).
@@ -208,6 +219,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       g.order(fence, id);
       g.order(demote, id);
       myStops.push(id);
+      if (clean) cleanStops++;
     }
     // An orphaned globally-unique instance's history is deleted once it is stopped (stop -> delete).
     for (const n of orphanCleanupNodes(ws, p)) {
@@ -223,7 +235,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       for (const s of myStops) g.order(s, del);
     }
     if (to) {
-      const restart = !p.runningOn.includes(to) || myStops.length > 0;
+      const restart = !p.runningOn.includes(to) || cleanStops > 0;
       if (restart) {
         const start = g.add({
           key: opKey(p.id, 'start', 0),

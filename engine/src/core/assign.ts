@@ -2,6 +2,7 @@ import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
 import { compatibleInstance, interleavedColocation } from './interleave.js';
+import { currentNode } from './requires-fencing.js';
 import { formatScore, INFINITY } from './score.js';
 import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -33,9 +34,10 @@ export function sortNodes(ws: WorkingSet, entries: [string, number][], active: W
 }
 
 export function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
-  if (rsc.orphan) return; // Pacemaker shows no scores for orphans
+  const onScore = ws.onScore;
+  if (!onScore || rsc.orphan) return; // Pacemaker shows no scores for orphans
   const names = [...table.keys()].sort(strcmp);
-  for (const n of names) ws.scoreLines.push(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
+  for (const n of names) onScore(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
 }
 
 export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: boolean): boolean {
@@ -56,7 +58,7 @@ export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, fo
 
 export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   if (!rsc.provisional) return rsc.assignedTo !== undefined;
-  const current = rsc.runningOn[0];
+  const current = currentNode(ws, rsc);
   const nodes = sortNodes(ws, [...rsc.allowed], current);
   const best = nodes[0];
   let chosen: [WNode, number] | undefined;

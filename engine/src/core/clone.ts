@@ -40,9 +40,10 @@ export function copiesPerNode(r: WRsc): number {
 
 /** The clone's scores and, recursively, its instances' (orphans are not shown), as crm_simulate prints them. */
 function showCloneScores(ws: WorkingSet, r: WRsc): void {
-  if (r.orphan) return;
+  const onScore = ws.onScore;
+  if (!onScore || r.orphan) return;
   for (const n of [...r.allowed.keys()].sort())
-    ws.scoreLines.push(`pcmk__clone_allocate: ${r.id} allocation score on ${n}: ${formatScore(r.allowed.get(n) ?? 0)}`);
+    onScore(`pcmk__clone_allocate: ${r.id} allocation score on ${n}: ${formatScore(r.allowed.get(n) ?? 0)}`);
   for (const c of r.children) showCloneScores(ws, c);
 }
 

@@ -3,8 +3,9 @@
  * controller executes): `<transition_graph>` with one `<synapse>` per action, the action in
  * `<action_set>` and the actions it waits for in `<inputs>`. Pure: no I/O, no clock.
  */
+
+import { escapeXml } from '@ocfkit/sdk/xml';
 import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
-import { escapeXmlAttr } from '../pcmk/xml-escape.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
 import { failCount } from './failcount.js';
 import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
@@ -13,7 +14,7 @@ import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
-export { CRM_FEATURE_SET, escapeXmlAttr };
+export { CRM_FEATURE_SET };
 
 /** Pacemaker's default operation timeout, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -27,7 +28,7 @@ export interface GraphXmlOptions {
 /** ` name="value"` for each attribute with a value. */
 function attrText(attrs: readonly (readonly [string, string | undefined])[]): string {
   let out = '';
-  for (const [k, v] of attrs) if (v !== undefined) out += ` ${k}="${escapeXmlAttr(v)}"`;
+  for (const [k, v] of attrs) if (v !== undefined) out += ` ${k}="${escapeXml(v, { attribute: true })}"`;
   return out;
 }
 

@@ -40,9 +40,11 @@ describe('failurePolicy (on-fail)', () => {
     expect(failurePolicy(prim([]), 'monitor', 10000, defaults).onFail).toBe('ignore');
   });
 
-  it('matches the configured op by name and interval, skipping disabled ones', () => {
+  it('matches the configured op by name and interval, the first one even when disabled', () => {
+    // As Pacemaker reads a failed action's settings (custom_action includes disabled ops):
+    // crm_simulate stops the resource here (on-fail=stop), it does not put the node in standby.
     const p = prim([op('monitor', '10s', { 'on-fail': 'stop', enabled: 'false' }), op('monitor', '10s', { 'on-fail': 'standby' })]);
-    expect(failurePolicy(p, 'monitor', 10000, noFencing).onFail).toBe('standby');
+    expect(failurePolicy(p, 'monitor', 10000, noFencing).onFail).toBe('stop');
     expect(failurePolicy(p, 'monitor', 20000, noFencing).onFail).toBe('restart');
   });
 

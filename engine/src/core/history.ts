@@ -44,14 +44,19 @@ function opIntervalMs(op: Op): number {
   return parseDurationMs(op.interval) ?? 0;
 }
 
-function disabled(op: Op): boolean {
+/** `enabled="false"` (or another false value) on an `op`. */
+export function disabled(op: Op): boolean {
   const v = op.attrs.enabled?.trim().toLowerCase();
   return v !== undefined && ['false', 'off', 'no', 'n', '0'].includes(v);
 }
 
-/** The configured `op` for a task and interval (the first enabled one), if any. */
-export function configuredOp(prim: Primitive | undefined, task: string, intervalMs: number): Op | undefined {
-  return prim?.ops.find((o) => !disabled(o) && o.name === task && opIntervalMs(o) === intervalMs);
+/**
+ * The configured `op` for a task and interval (the first enabled one), if any. With
+ * `includeDisabled`, the first one whatever its `enabled`: Pacemaker reads an action's settings
+ * (`on-fail` of a failure in the history included) from a disabled op too.
+ */
+export function configuredOp(prim: Primitive | undefined, task: string, intervalMs: number, includeDisabled = false): Op | undefined {
+  return prim?.ops.find((o) => (includeDisabled || !disabled(o)) && o.name === task && opIntervalMs(o) === intervalMs);
 }
 
 function isPromotedRole(role: string | undefined): boolean {
@@ -74,7 +79,8 @@ export function failurePolicy(
   intervalMs: number,
   opts: { stonithEnabled: boolean; opDefaults: readonly NvSet[] },
 ): FailurePolicy {
-  const conf = configuredOp(prim, task, intervalMs);
+  // The failed action's op entry, a disabled one included (Pacemaker's custom_action).
+  const conf = configuredOp(prim, task, intervalMs, true);
   const meta = flattenSets(opts.opDefaults);
   if (conf) {
     for (const [k, v] of flattenSets(conf.meta)) meta.set(k, v);

@@ -2,7 +2,7 @@
 export { applyTransition } from './apply.js';
 export type * from './cib-model.js';
 export type { ActionAgent, ActionDetail, GraphAction, GraphEdge, TransitionGraph } from './graph.js';
-export { describeGraph, escapeXmlAttr, type GraphXmlOptions, graphToXml } from './graph-xml.js';
+export { describeGraph, type GraphXmlOptions, graphToXml } from './graph-xml.js';
 export { evaluateExpression, evaluateRule } from './rules.js';
 export { type Placement, type ScheduleInput, type ScheduleResult, schedule } from './schedule.js';
 export { addScores, formatScore, INFINITY, parseScore } from './score.js';

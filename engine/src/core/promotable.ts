@@ -115,8 +115,10 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
   });
   // Like Pacemaker, keep the instances in promotion order (later colocations walk them in it).
   clone.children = order;
-  for (const inst of order)
-    ws.scoreLines.push(`${inst.id} promotion score on ${placed(inst)?.uname ?? 'none'}: ${formatScore(sortIndex.get(inst) ?? 0)}`);
+  const onScore = ws.onScore;
+  if (onScore)
+    for (const inst of order)
+      onScore(`${inst.id} promotion score on ${placed(inst)?.uname ?? 'none'}: ${formatScore(sortIndex.get(inst) ?? 0)}`);
   const { max, nodeMax } = limits(clone);
   const perNode = new Map<string, number>();
   let promoted = 0;

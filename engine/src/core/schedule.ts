@@ -19,6 +19,11 @@ import type { WorkingSet, WRsc } from './working-set.js';
 export interface ScheduleInput {
   cib: Cib;
   now: number;
+  /**
+   * Called with each allocation and promotion score line (crm_simulate `-s` format) as it is
+   * computed, so a caller can stream them; without it no score line is formatted or kept.
+   */
+  onScore?: (line: string) => void;
 }
 
 /** Where one resource ends up after the transition. */
@@ -33,8 +38,6 @@ export interface Placement {
 /** Output of {@link schedule}. */
 export interface ScheduleResult {
   graph: TransitionGraph;
-  /** Allocation scores, one line per resource and node, in crm_simulate's `-s` format. */
-  scores: string[];
   /** A crm_simulate-style human summary. */
   summary: string;
   /** Final role and node of every primitive, in configuration order. */
@@ -152,10 +155,11 @@ function finalRoles(ws: WorkingSet): void {
  * resource runs and which actions get there. No I/O, no clock, no randomness.
  *
  * @example
- * const { graph, scores, summary } = schedule({ cib: importCib(xml), now: 1_700_000_000 });
+ * const { graph, summary } = schedule({ cib: importCib(xml), now: 1_700_000_000, onScore: (line) => print(line) });
  */
 export function schedule(input: ScheduleInput): ScheduleResult {
   const ws = unpack(input.cib, input.now);
+  ws.onScore = input.onScore;
   ws.warnings.push(...unmodelledFeatures(input.cib), ...malformedValues(input.cib));
   for (const r of ws.byId.values())
     if (r.configuredMax !== undefined)
@@ -178,7 +182,6 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
     // of the same input: scheduling has changed the working set's priorities and roles.
     graph: describeGraph(graph, input),
-    scores: ws.scoreLines,
     summary: summarize(ws, graph, changes),
     placements: changes.map((c: ResourceChange) => ({
       rsc: c.rsc.id,

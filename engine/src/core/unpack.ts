@@ -415,7 +415,16 @@ export function unpack(cib: Cib, now: number): WorkingSet {
   // Operation history: nodes that are online, or (with fencing) any node we know about.
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const haveQuorum = cib.attrs['have-quorum'] === undefined ? false : isTrue(cib.attrs['have-quorum']);
-  const noQuorumPolicy = options.get('no-quorum-policy') ?? 'stop';
+  const unpackWarnings: string[] = [];
+  let noQuorumPolicy = options.get('no-quorum-policy') ?? 'stop';
+  // Pacemaker's unpack_config: suicide needs fencing, and a partition that had quorum once (the
+  // controller then sets no-quorum-panic); otherwise it is stop.
+  if (noQuorumPolicy === 'suicide' && !stonithEnabled) {
+    unpackWarnings.push("Resetting no-quorum-policy to 'stop' because fencing is disabled");
+    noQuorumPolicy = 'stop';
+  } else if (noQuorumPolicy === 'suicide' && !haveQuorum && !isTrue(cib.attrs['no-quorum-panic'])) noQuorumPolicy = 'stop';
+  // unpack_node_state: without quorum, suicide fences every node of the partition (UNCLEAN (online)).
+  if (noQuorumPolicy === 'suicide' && !haveQuorum) for (const n of nodes) if (n.online) n.unclean = true;
   const historyNext = new Map<WRsc, HistoryRole>();
   resetBlockedFailureTimeouts(cib, primitives, nodeById, nodeByName, now);
   for (const state of cib.status) {
@@ -486,7 +495,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
     colocations: [],
     orderings: [],
     history,
-    scoreLines: [],
-    warnings: [],
+    onScore: undefined,
+    warnings: unpackWarnings,
   };
 }

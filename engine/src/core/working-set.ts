@@ -146,8 +146,11 @@ export interface WorkingSet {
   orderings: Ordering[];
   /** Operation history by node uname, then by history name (anonymous clone instances under their base id). */
   history: Map<string, Map<string, LrmResource>>;
-  /** Scores as crm_simulate prints them, in the order they were computed. */
-  scoreLines: string[];
+  /**
+   * Receives each score line as crm_simulate prints it, in the order computed; undefined when
+   * nobody asked (then no line is even formatted).
+   */
+  onScore: ((line: string) => void) | undefined;
   warnings: string[];
 }
 

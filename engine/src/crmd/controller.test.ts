@@ -188,6 +188,22 @@ describe('controller as the DC of a cluster (membership and quorum events)', () 
     expect(d.world.ran).toContain('db_start_0@node2');
   });
 
+  it('no-quorum-policy=suicide: the scheduler input says the partition lost a quorum it had (no-quorum-panic); without fencing it stops, as Pacemaker resets it to stop', () => {
+    const d = boot(three('', '<nvpair id="o2" name="no-quorum-policy" value="suicide"/>'));
+    d.world.ran.length = 0;
+    d.send({ type: 'quorum-changed', now: d.now, quorate: false });
+    expect(d.world.ran).toEqual(['db_stop_0@node2', 'ip_stop_0@node2']);
+    const input = d.effects.filter((e) => e.type === 'save-pe-input').at(-1);
+    expect(input?.type === 'save-pe-input' && input.cib.attrs['no-quorum-panic']).toBe('1');
+    // A controller that never had quorum does not panic.
+    const never = new Controller(importCib(three('', '<nvpair id="o2" name="no-quorum-policy" value="suicide"/>')), {
+      node: 'node1',
+      quorate: false,
+    });
+    const first = never.handle({ type: 'start', now: T0 }).find((e) => e.type === 'save-pe-input');
+    expect(first?.type === 'save-pe-input' && first.cib.attrs['no-quorum-panic']).toBeUndefined();
+  });
+
   it('no-quorum-policy=freeze: without quorum what runs keeps running', () => {
     const d = boot(three('', '<nvpair id="o2" name="no-quorum-policy" value="freeze"/>'));
     d.world.ran.length = 0;

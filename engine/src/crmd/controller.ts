@@ -103,6 +103,11 @@ export interface ControllerOptions {
   scheduler?: (cib: Cib, nowS: number) => ExecGraph;
   /** Whether the partition has quorum at start (default true: a one-node engine); see `quorum-changed`. */
   quorate?: boolean;
+  /**
+   * Keep this node's history at `start` instead of re-probing it: a cluster's new DC whose status
+   * already holds every member's history, taken at the join (default false).
+   */
+  keepHistory?: boolean;
 }
 
 type ActionState = 'pending' | 'running' | 'done' | 'failed';
@@ -147,8 +152,8 @@ function configKey(cib: Cib): string {
  */
 export class Controller {
   private current: Cib;
-  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate'>> &
-    Pick<ControllerOptions, 'batchLimit' | 'scheduler'>;
+  private readonly opts: Required<Omit<ControllerOptions, 'batchLimit' | 'scheduler' | 'quorate' | 'keepHistory'>> &
+    Pick<ControllerOptions, 'batchLimit' | 'scheduler' | 'keepHistory'>;
   private transition?: Transition;
   private transitionCounter = 0;
   private peSeq: number;
@@ -160,6 +165,8 @@ export class Controller {
   private configSeen: string;
   private instantRounds = 0;
   private haveQuorum = true;
+  /** Whether this controller ever had quorum (no-quorum-policy=suicide fences only then). */
+  private everQuorate = false;
   private readonly fenceFailures = new FenceFailures();
 
   constructor(cib: Cib, options: ControllerOptions) {
@@ -174,6 +181,7 @@ export class Controller {
     };
     this.peSeq = this.opts.peInputSeq;
     this.haveQuorum = options.quorate ?? true;
+    this.everQuorate = this.haveQuorum;
     this.configSeen = configKey(cib);
   }
 
@@ -200,8 +208,9 @@ export class Controller {
     switch (ev.type) {
       case 'start':
         // A (re)started controller knows nothing about its node: history is re-probed, as Pacemaker
-        // erases a joining node's lrm history; transient attributes come back from attrd.
-        this.current = setMembership(clearNode(this.current, this.opts.node), this.opts.node, true);
+        // erases a joining node's lrm history; transient attributes come back from attrd. A
+        // cluster's new DC keeps the history it took at the join instead.
+        this.current = setMembership(this.opts.keepHistory ? this.current : clearNode(this.current, this.opts.node), this.opts.node, true);
         this.statusChanged = true;
         this.trigger('controller started');
         break;
@@ -229,6 +238,7 @@ export class Controller {
       case 'quorum-changed':
         if (ev.quorate !== this.haveQuorum) {
           this.haveQuorum = ev.quorate;
+          if (ev.quorate) this.everQuorate = true;
           this.statusChanged = true;
           this.trigger(ev.quorate ? 'quorum gained' : 'quorum lost');
         }
@@ -330,6 +340,10 @@ export class Controller {
 
   private input(): Cib {
     const attrs: Record<string, string> = { ...this.current.attrs, 'have-quorum': this.haveQuorum ? '1' : '0' };
+    // As Pacemaker's controller: a partition that had quorum and lost it may panic
+    // (no-quorum-policy=suicide fences its nodes); one that never had it does not.
+    if (!this.haveQuorum && this.everQuorate) attrs['no-quorum-panic'] = '1';
+    else delete attrs['no-quorum-panic'];
     const node = nodeStateOf(this.current, this.opts.node);
     attrs['dc-uuid'] = node.id;
     let crmConfig = this.current.crmConfig;

@@ -55,6 +55,8 @@ export interface ControllerDeps {
   fence?: (action: ExecAction) => Promise<Extract<ControllerEvent, { type: 'op-result' }>['outcome']>;
   /** Quorum at start (default true); later changes come as `quorum-changed` through `inject`. */
   quorate?: boolean;
+  /** Keep this node's history in the store's status at start instead of re-probing (a cluster's new DC). */
+  keepHistory?: boolean;
   remote?: {
     run(tag: string, action: ExecAction): void;
     cancel(node: string, rsc: string, task: string, intervalMs: number): void;
@@ -168,6 +170,7 @@ export function startController(deps: ControllerDeps): RunningController {
     node: deps.nodeName,
     peInputSeq: nextPeInputSeq(peDir),
     ...(deps.quorate !== undefined ? { quorate: deps.quorate } : {}),
+    ...(deps.keepHistory ? { keepHistory: true } : {}),
   });
   const timers = new Map<string, NodeJS.Timeout>();
   const queue: ControllerEvent[] = [];

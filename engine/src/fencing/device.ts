@@ -128,7 +128,9 @@ export function isFencingAction(action: string): boolean {
 /**
  * The delay before a fencing action on this device, as pacemaker-fenced computes it: the base
  * (for this target) plus a random part up to `pcmk_delay_max`; `random` is a number in [0, 1).
- * A max below the base is raised to it. Only `off`/`reboot` (not `on`) are delayed.
+ * `pcmk_delay_max` is per device, not per target, and a base above it is capped to it (as
+ * pacemaker-fenced does, with a warning): for a two-node race give one target a static head start
+ * with a `pcmk_delay_base` map and leave `pcmk_delay_max` unset. Only `off`/`reboot` (not `on`) are delayed.
  *
  * @example
  * fencingDelayMs(fenceDevice('d', 'fence_dummy', { pcmk_delay_max: '10s' }), 'reboot', 'node1', 0.5) // 5000

@@ -107,6 +107,37 @@ describe('what a cluster node derives from its membership view', () => {
     expect(unpack(joining, 0).nodes.find((n) => n.uname === 'n3')).toMatchObject({ unclean: false, standby: true });
   });
 
+  it('a new DC keeps the history each joined member sent at the join (no restart, no probe), without recurring entries so the monitors are asked for again', () => {
+    const withMonitor = CIB.replace(
+      '<lrm_rsc_op id="d_last_0" operation_key="d_start_0"',
+      '<lrm_rsc_op id="d_monitor_10000" operation_key="d_monitor_10000" operation="monitor" transition-key="2:1:0:x" transition-magic="0:0;2:1:0:x" call-id="3" rc-code="0" op-status="0" interval="10000"/>\n<lrm_rsc_op id="d_last_0" operation_key="d_start_0"',
+    );
+    const cib = importCib(withMonitor);
+    const n2History = cib.status.find((s) => s.uname === 'n2') ?? null;
+    // The DC's own copy of n2 is stale (a probe that found nothing); n2's own report wins.
+    const stale = importCib(CIB);
+    const staleCib = { ...stale, status: stale.status.map((s) => (s.uname === 'n2' ? { ...s, lrm: [] } : s)) };
+    const start = dcStartStatus(
+      staleCib,
+      new Map([
+        ['n2', 'joined'],
+        ['n3', 'joined'],
+      ]),
+      new Map([['n2', n2History]]),
+      'n1',
+    );
+    expect(activeOn(start, 'n2', 0)).toEqual(['d']);
+    const ops = start.status.find((s) => s.uname === 'n2')?.lrm[0]?.ops.map((o) => o.id);
+    expect(ops).toEqual(['d_last_0']);
+    expect(start.status.find((s) => s.uname === 'n2')?.attrs).toMatchObject({ in_ccm: 'true', crmd: 'online', join: 'member' });
+    // n3 sent nothing (no answer in time): probed again, as before.
+    expect(start.status.find((s) => s.uname === 'n3')?.lrm).toEqual([]);
+    // A history of null (a restarted node) is probed too.
+    const restarted = dcStartStatus(cib, new Map([['n2', 'joined']]), new Map([['n2', null]]));
+    expect(restarted.status.find((s) => s.uname === 'n2')?.lrm).toEqual([]);
+    expect(isClusterMsg({ k: 'history', state: null })).toBe(true);
+  });
+
   it('messages are recognised by kind', () => {
     expect(isClusterMsg({ k: 'result', tag: 't', outcome: { rc: 0, opStatus: 0 } })).toBe(true);
     expect(isClusterMsg({ k: 'nonsense' })).toBe(false);

@@ -4,11 +4,11 @@
  * (joined/lost), the status section a new DC starts from, and the application messages the
  * daemons exchange over the membership's authenticated channel.
  */
-import type { Cib } from '../core/cib-model.js';
+import type { Cib, NodeState } from '../core/cib-model.js';
 import { unpack } from '../core/unpack.js';
 import type { OpOutcome } from '../crmd/controller.js';
 import type { ExecAction } from '../crmd/exec-graph.js';
-import { clearNode, setLost, setMembership, setPending } from '../crmd/status.js';
+import { clearNode, setLost, setMembership, setPending, updateNode } from '../crmd/status.js';
 import type { HistoryEntry } from '../fencing/fencer.js';
 import type { FenceExec, FenceExecResult } from '../fencing/service.js';
 import type { AdminRequest } from './admin-protocol.js';
@@ -35,6 +35,13 @@ export type ClusterMsg =
   | { k: 'status'; xml: string; haveQuorum: string; dcUuid: string }
   /** member → DC: the result of an action. */
   | { k: 'result'; tag: string; outcome: OpOutcome }
+  /**
+   * member → DC, on joining a new DC: the node's own `node_state` (its operation history and
+   * transient attributes) as its previous DC last recorded it, null when it has none. A new DC
+   * starts from these instead of probing every member again (Pacemaker's join asks each node for
+   * its lrm state).
+   */
+  | { k: 'history'; state: NodeState | null }
   /** member → DC: the node's committed attributes (attrd), the whole set. */
   | { k: 'attrs'; values: Record<string, string> }
   /** member → DC: an admin request the DC carries out (cleanup: the status is the DC's). */
@@ -51,7 +58,7 @@ export function isClusterMsg(body: unknown): body is ClusterMsg {
   const k = (body as { k?: unknown } | null)?.k;
   return (
     typeof k === 'string' &&
-    ['exec', 'cancel', 'status', 'result', 'attrs', 'admin', 'fence-exec', 'fence-result', 'fence-history'].includes(k)
+    ['exec', 'cancel', 'status', 'result', 'history', 'attrs', 'admin', 'fence-exec', 'fence-result', 'fence-history'].includes(k)
   );
 }
 
@@ -95,20 +102,42 @@ export function memberChanges(
 }
 
 /**
- * The status a new DC's controller starts from: the members' history erased (they are probed
- * again, as Pacemaker erases a joining node's history), nodes still joining pending, the others
- * lost (their history kept: with fencing it says what may still run there).
+ * The status a new DC's controller starts from. A joined member's history is the one it sent at
+ * the join (`histories`): what runs there keeps running, nothing is probed again; a joined member
+ * that sent none (it has no history, or it did not answer in time) is probed, as Pacemaker erases a
+ * joining node's history. Nodes still joining are pending; the others lost (their history kept:
+ * with fencing it says what may still run there). Recurring entries are dropped from every kept
+ * history, the DC's own included, so the scheduler asks for the monitors again: the executors keep
+ * running them and report under the new DC's tags from then on.
  */
-export function dcStartStatus(cib: Cib, states: ReadonlyMap<string, MemberState>): Cib {
-  let out = cib;
-  for (const [node, state] of states)
-    out =
-      state === 'joined'
-        ? setMembership(clearNode(out, node), node, true)
-        : state === 'pending'
-          ? setPending(out, node)
-          : setLost(out, node);
+export function dcStartStatus(
+  cib: Cib,
+  states: ReadonlyMap<string, MemberState>,
+  histories: ReadonlyMap<string, NodeState | null> = new Map(),
+  self?: string,
+): Cib {
+  let out = self === undefined ? cib : withoutRecurring(cib, self);
+  for (const [node, state] of states) {
+    const history = histories.get(node);
+    if (state === 'joined') {
+      const taken = history
+        ? withoutRecurring(
+            updateNode(out, node, (s) => ({ ...s, lrm: history.lrm, transient: history.transient })),
+            node,
+          )
+        : clearNode(out, node);
+      out = setMembership(taken, node, true);
+    } else out = state === 'pending' ? setPending(out, node) : setLost(out, node);
+  }
   return out;
+}
+
+/** A node's history without its recurring entries (`<rsc>_last_failure_0` stays, as after a stop). */
+export function withoutRecurring(cib: Cib, node: string): Cib {
+  return updateNode(cib, node, (s) => ({
+    ...s,
+    lrm: s.lrm.map((r) => ({ ...r, ops: r.ops.filter((o) => o.intervalMs === 0 || o.id.endsWith('_last_failure_0')) })),
+  }));
 }
 
 /** The resources (history names) active on `node` according to `cib`. */

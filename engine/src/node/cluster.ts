@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatVersion } from '../cib/store-version.js';
 import { parseXml, serializeXml } from '../cib/xml-tree.js';
+import type { NodeState } from '../core/cib-model.js';
 import { unpack } from '../core/unpack.js';
 import type { ControllerEvent } from '../crmd/controller.js';
 import { outcomeOf, type RunningController, runOnExecutor, startController } from '../crmd/shell.js';
@@ -90,6 +91,12 @@ export async function startClusterController(
   let closed = false;
   let pushTimer: NodeJS.Timeout | undefined;
   const remoteAttrs = new Map<string, Record<string, string>>();
+  // DC: the members' own histories, sent as they joined (see dcStartStatus); waited for at most
+  // HISTORY_WAIT_MS from the moment the controller could start.
+  const histories = new Map<string, NodeState | null>();
+  let historyWaitSince: number | null = null;
+  let historyTimer: NodeJS.Timeout | undefined;
+  const historyWaitMs = Math.max(2 * keepaliveMs, Math.floor(deadtimeMs / 2));
   const injectedAttrs = new Map<string, Record<string, string>>();
 
   const nowS = () => Math.floor(Date.now() / 1000);
@@ -174,8 +181,11 @@ export async function startClusterController(
   });
 
   const startDc = (next: Map<string, MemberState>, q: boolean) => {
-    // The controller starts from the members' history erased (re-probed) and the others lost.
-    const start = dcStartStatus(store.model(), next);
+    // The controller starts from the members' histories as they sent them at the join (nothing
+    // restarted, nothing probed again), a member that sent none re-probed, the others lost.
+    const start = dcStartStatus(store.model(), next, histories, nodeName);
+    const taken = [...next].filter(([n, s]) => s === 'joined' && histories.get(n)).map(([n]) => n);
+    const probed = [...next].filter(([n, s]) => s === 'joined' && !histories.get(n)).map(([n]) => n);
     store.writeStatus({ ...start, attrs: { ...start.attrs, 'have-quorum': q ? '1' : '0' } }, 'cluster');
     injectedAttrs.clear();
     dc = startController({
@@ -186,6 +196,7 @@ export async function startClusterController(
       stateDir: ctx.stateDir,
       log: ctx.log.child('controller'),
       quorate: q,
+      keepHistory: true,
       fence,
       remote: {
         run: (tag, action) => send(action.node, { k: 'exec', tag, action }),
@@ -200,7 +211,7 @@ export async function startClusterController(
         if (n !== nodeName) sendHistory(n, fenceHistory.entries());
       }
     log.info(
-      `this node is the DC: controller started (${[...next].map(([n, s]) => `${n} ${s}`).join(', ') || 'no other node'}, ${q ? 'with' : 'WITHOUT'} quorum)`,
+      `this node is the DC: controller started (${[...next].map(([n, s]) => `${n} ${s}`).join(', ') || 'no other node'}, ${q ? 'with' : 'WITHOUT'} quorum; history taken from ${[nodeName, ...taken].join(', ')}${probed.length > 0 ? `, ${probed.join(', ')} probed` : ''})`,
     );
     pushStatus();
   };
@@ -221,6 +232,10 @@ export async function startClusterController(
     }
     if (v.role !== 'dc') {
       dcSince = null;
+      histories.clear();
+      historyWaitSince = null;
+      clearTimeout(historyTimer);
+      historyTimer = undefined;
       clearTimeout(graceTimer);
       graceTimer = undefined;
     } else if (dcSince === null) {
@@ -233,8 +248,10 @@ export async function startClusterController(
     const dcForMs = dcSince === null ? 0 : performance.now() - dcSince;
     if (runsController(v, { running: dc !== undefined, dcForMs, graceMs: deadtimeMs })) {
       const next = memberStates(v, nodes, nodeName);
-      if (!dc) startDc(next, v.quorate);
-      else {
+      if (!dc) {
+        // A member's history may still be on its way (it sends it as it joins): wait for it.
+        if (historiesReady(next)) startDc(next, v.quorate);
+      } else {
         const running = dc;
         for (const c of memberChanges(states, next)) {
           log.info(`node ${c.node} ${c.state}`);
@@ -269,6 +286,7 @@ export async function startClusterController(
     if (v.dc !== lastDc) {
       lastDc = v.dc;
       if (v.role === 'member') {
+        sendNodeHistory();
         sendAttrs();
         sendHistory('dc', fenceHistory.entries());
       }
@@ -287,6 +305,29 @@ export async function startClusterController(
     quorate = q;
     log.info(`quorum ${q ? 'gained' : 'lost'}`);
     dc.inject({ type: 'quorum-changed', now: 0, quorate: q });
+  };
+
+  /** Whether every joined member's history is here, or the wait for the others is over. */
+  const historiesReady = (next: Map<string, MemberState>): boolean => {
+    const missing = [...next].filter(([n, s]) => s === 'joined' && !histories.has(n)).map(([n]) => n);
+    if (missing.length === 0) return true;
+    historyWaitSince ??= performance.now();
+    const left = historyWaitSince + historyWaitMs - performance.now();
+    if (left <= 0) {
+      log.warn(`no history from ${missing.join(', ')} within ${historyWaitMs} ms: probing them`);
+      return true;
+    }
+    historyTimer ??= setTimeout(() => {
+      historyTimer = undefined;
+      reconcile();
+    }, left + 1);
+    return false;
+  };
+
+  /** To a new DC: this node's own history as its previous DC last recorded it (none after a restart). */
+  const sendNodeHistory = () => {
+    const own = store.model().status.find((s) => s.uname === nodeName);
+    send('dc', { k: 'history', state: own && own.lrm.length > 0 ? own : null });
   };
 
   const sendAttrs = () => send('dc', { k: 'attrs', values: attrd.committed(nodeName) });
@@ -323,6 +364,11 @@ export async function startClusterController(
         break;
       case 'result':
         dc?.inject({ type: 'op-result', now: 0, tag: body.tag, outcome: body.outcome });
+        break;
+      case 'history':
+        if (member?.view().role !== 'dc' || dc) break;
+        histories.set(from, body.state);
+        reconcile();
         break;
       case 'attrs':
         remoteAttrs.set(from, body.values);
@@ -400,6 +446,7 @@ export async function startClusterController(
     clearTimeout(pushTimer);
     clearTimeout(quorumTimer);
     clearTimeout(graceTimer);
+    clearTimeout(historyTimer);
     offStore();
     executor.off('result', onResult);
     dc?.close();

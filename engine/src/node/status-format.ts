@@ -2,8 +2,9 @@
  * `ocfkit status` output: crm_mon's text layout and its `--output-as xml` document (the element
  * and attribute names of Pacemaker 2.1's crm_mon API), from a {@link ClusterStatus}.
  */
+
+import { escapeXml } from '@ocfkit/sdk/xml';
 import { ctimeUtc } from '../cib/store.js';
-import { escapeAttr } from '../cib/xml-tree.js';
 import type { ClusterStatus, FailedAction, GroupStatus, PrimitiveStatus, ResourceStatus } from './status.js';
 
 /** crm_mon's XML date: `2027-01-15 07:58:20Z`. */
@@ -172,7 +173,7 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
 function attrs(a: Record<string, string | number | boolean | undefined>): string {
   return Object.entries(a)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escapeAttr(String(v))}"`)
+    .map(([k, v]) => ` ${k}="${escapeXml(String(v), { attribute: true })}"`)
     .join('');
 }
 

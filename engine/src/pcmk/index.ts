@@ -16,4 +16,3 @@ export {
   type TransitionKey,
   type TransitionMagic,
 } from './transition-key.js';
-export { escapeXmlAttr } from './xml-escape.js';

@@ -1,5 +1,5 @@
+import { escapeXml } from '@ocfkit/sdk/xml';
 import { md5Hex } from './md5.js';
-import { escapeXmlAttr } from './xml-escape.js';
 
 /** Attributes the digest never covers besides `CRM_meta_*` (Pacemaker's `pcmk__filter_op_for_digest`). */
 const FILTERED = new Set(['id', 'crm_feature_set', 'op-digest', 'on_node', 'on_node_uuid', 'pcmk_external_ip']);
@@ -42,6 +42,6 @@ export function opDigest(attributes: Readonly<Record<string, string>>): string {
 export function parametersDigest(params: Readonly<Record<string, string>>): string {
   const names = Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let xml = ' <parameters';
-  for (const n of names) xml += ` ${n}="${escapeXmlAttr(params[n] as string)}"`;
+  for (const n of names) xml += ` ${n}="${escapeXml(params[n] as string, { attribute: true })}"`;
   return md5Hex(`${xml}/>\n`);
 }

@@ -36,6 +36,8 @@ export interface SimOptions {
   down?: readonly string[];
   /** Overrides the quorum lease (tests show what a wrong one breaks). */
   leaseMs?: number;
+  /** Cut channel messages larger than this into parts (the real limit is a datagram; small values exercise the parts under faults). */
+  maxMessageBytes?: number;
 }
 
 export const DEFAULT_SIM: Omit<SimOptions, 'seed'> = {
@@ -70,6 +72,8 @@ export interface SimResult {
     faults: number;
     forgedDropped: number;
     replayDropped: number;
+    /** Frames carrying a part of a cut message. */
+    fragments: number;
   };
 }
 
@@ -152,6 +156,7 @@ export function createSim(opts: SimOptions, random = false) {
     dcChanges: 0,
     faults: 0,
     forgedDropped: 0,
+    fragments: 0,
     replayDropped: 0,
   };
   const nodes = new Map<string, SimNode>(
@@ -189,6 +194,7 @@ export function createSim(opts: SimOptions, random = false) {
         fencing: opts.fencing,
         noQuorumPolicy: opts.noQuorumPolicy,
         ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
+        ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
       },
       n.disk,
       now,
@@ -214,6 +220,10 @@ export function createSim(opts: SimOptions, random = false) {
     for (let i = 0; i < copies; i++) {
       push({ at: now + rng.int(opts.delayMs[0], opts.delayMs[1]), kind: 'wire', node: to, gen: target.gen, link, wire, desc });
       stats.frames++;
+    }
+    if (opts.maxMessageBytes !== undefined) {
+      const body = (wire as { f: Frame<Content, Op> }).f.body;
+      if (body.t === 'data' && body.msg.t === 'frag') stats.fragments++;
     }
     if (captured.length < 64 || rng.chance(0.01)) captured[captured.length < 64 ? captured.length : rng.int(0, 63)] = { link, to, wire };
   };

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processLiveness } from '@ocfkit/sdk';
 import { openTempDir, requireTool } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { fenceDevice } from '../../src/fencing/device';
@@ -10,11 +11,7 @@ const missing = requireTool(['fence_dummy']);
 
 /** Whether a process still runs (a zombie waiting for its new parent to reap it does not). */
 function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
+  return processLiveness(pid) === 'alive';
 }
 
 describe.skipIf(missing)("Debian's fence_dummy through the runner", () => {

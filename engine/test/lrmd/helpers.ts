@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readProcStat } from '@ocfkit/sdk';
 import type { OpResult } from '../../src/lrmd/types';
 
 /** The fixture agents' search-path entry; provider `ocfkit-test` holds `scripted` and `envdump`. */
@@ -58,22 +59,6 @@ export function scriptedDir(): ScriptedDir {
   };
 }
 
-interface ProcStat {
-  pid: number;
-  state: string;
-  pgrp: number;
-}
-
-function procStat(pid: number): ProcStat | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { pid, state: rest[0] as string, pgrp: Number(rest[2]) };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Live (non-zombie) processes whose process group is `pgid`, from a /proc scan.
  *
@@ -84,7 +69,7 @@ export function groupMembers(pgid: number): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const st = procStat(Number(name));
+    const st = readProcStat(Number(name));
     if (st && st.pgrp === pgid && st.state !== 'Z') out.push(st.pid);
   }
   return out;
@@ -92,7 +77,7 @@ export function groupMembers(pgid: number): number[] {
 
 /** True while `pid` exists and is not a zombie. */
 export function alive(pid: number): boolean {
-  const st = procStat(pid);
+  const st = readProcStat(pid);
   return st !== undefined && st.state !== 'Z';
 }
 

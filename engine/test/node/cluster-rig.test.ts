@@ -7,6 +7,7 @@
  * the nodes and from the agent's real effect (its state file).
  * OCFKIT_RIG_LOGS=DIR keeps the daemons' logs.
  */
+import { statSync } from 'node:fs';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sh } from '../membership/netns-rig';
@@ -52,6 +53,55 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
     expect((await ocfkit('resource', 'start', 'dummy', '--run-dir', run(other))).rc).toBe(0);
     const all = await until('the Dummy started again', NODES, agreed(NODES));
     host = dummy(all[0])?.nodes[0] as string;
+  });
+
+  it("kill -9 of the DC: the new DC takes the members' history at the join, the Dummy on a survivor is neither restarted nor probed", async () => {
+    let dc = (await status(host))?.dc as string;
+    if (dc === host) {
+      // The Dummy must run on a survivor: move it off the DC.
+      const to = NODES.find((n) => n !== dc) as string;
+      expect((await ocfkit('resource', 'move', 'dummy', to, '--run-dir', run(dc))).rc).toBe(0);
+      await until('the Dummy moved off the DC', NODES, (xs) => agreed(NODES)(xs) && dummy(xs[0])?.nodes[0] === to);
+      // No preference left behind (stickiness keeps it there).
+      expect((await ocfkit('resource', 'clear', 'dummy', '--run-dir', run(dc))).rc).toBe(0);
+      host = to;
+      dc = (await status(host))?.dc as string;
+    }
+    const stateFile = c.dummyStateFile(host);
+    const before = statSync(stateFile);
+    const survivors = NODES.filter((n) => n !== dc);
+    const logFrom = new Map(survivors.map((n) => [n, (c.rig.logs.get(n) ?? '').length]));
+    c.rig.kill(dc);
+    const after = await until('a new DC among the survivors, the Dummy where it was', survivors, (xs) =>
+      xs.every(
+        (s) =>
+          s.quorum &&
+          survivors.includes(s.dc ?? '') &&
+          s.dc === xs[0]?.dc &&
+          online(s).join() === survivors.join() &&
+          dummy(s)?.role === 'Started' &&
+          dummy(s)?.nodes.join() === host,
+      ),
+    );
+    const newDc = after[0]?.dc as string;
+    // Let the new DC's first transitions (the monitor asked for again) run before looking.
+    await new Promise((r) => setTimeout(r, 3000));
+    const since = (n: string) => (c.rig.logs.get(n) ?? '').slice(logFrom.get(n));
+    expect(since(newDc)).toMatch(/this node is the DC: controller started .*history taken from/);
+    // Not restarted: the same state file (Dummy's start touches it, its stop removes it).
+    const now = statSync(stateFile);
+    expect([now.ino, now.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(running()).toEqual([host]);
+    // Neither stopped, started nor probed on the survivors; only its monitor is asked for again.
+    const initiated = since(newDc)
+      .split('\n')
+      .filter((l) => /initiating dummy_/.test(l) && survivors.some((n) => l.includes(` on ${n} `)));
+    expect(initiated.filter((l) => !/initiating dummy_monitor_2000 /.test(l))).toEqual([]);
+    // The killed node comes back (nothing ran there) and joins without taking the DC role.
+    c.start(dc);
+    const back = await until('the killed DC back as a member', NODES, agreed(NODES), 90_000);
+    expect(back[0]?.dc).toBe(newDc);
+    expect(dummy(back[0])?.nodes).toEqual([host]);
   });
 
   it('kill -9 of the daemon hosting the Dummy: after deadtime it runs on another node (stonith disabled)', async () => {

@@ -96,6 +96,13 @@ export class NodeRig {
     return this.nodes.filter((n) => readdirSync(this.rsctmp(n)).some((f) => f.startsWith('Dummy-dummy')));
   }
 
+  /** The Dummy's state file on node `n` (throws when it does not run there). */
+  dummyStateFile(n: string): string {
+    const f = readdirSync(this.rsctmp(n)).find((x) => x.startsWith('Dummy-dummy'));
+    if (!f) throw new Error(`the Dummy has no state file on ${n}`);
+    return join(this.rsctmp(n), f);
+  }
+
   /** `ocfkit node start` in the node's namespace (`extra`: more options). */
   start(n: string, extra: readonly string[] = []): void {
     this.rig.spawnIn(

@@ -3,7 +3,7 @@
  * Binaries: start-stop-daemon (Debian's dpkg) and the program itself. Clones: anonymous.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { type AgentContext, defineAgent, fail, failed } from '@ocfkit/sdk';
+import { type AgentContext, defineAgent, fail, failed, processLiveness } from '@ocfkit/sdk';
 
 const params = {
   binary: { type: 'string', shortdesc: 'Program to run', required: true, pattern: '^/' },
@@ -24,12 +24,7 @@ function readPid(ctx: Ctx): number | undefined {
 
 /** Alive and not a zombie (an exited process nobody has reaped yet still answers kill 0). */
 function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  return processLiveness(pid) === 'alive';
 }
 
 export default defineAgent({

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AgentContext, defineAgent, fail, failed } from '@ocfkit/sdk';
+import { type AgentContext, defineAgent, fail, failed, processLiveness } from '@ocfkit/sdk';
 
 const params = {
   dir: {
@@ -45,12 +45,7 @@ function readPid(ctx: Ctx): number | undefined {
 
 /** Alive and not a zombie. */
 function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  return processLiveness(pid) === 'alive';
 }
 
 /** Runs one Redis command through redis-cli; the password goes on stdin, never on argv. */

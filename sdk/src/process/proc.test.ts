@@ -4,7 +4,7 @@ import { isAlive, listPids, parseProcStat, procCmdline, processLiveness, process
 
 describe('parseProcStat', () => {
   it('reads the fields after a comm holding spaces and parentheses', () => {
-    expect(parseProcStat('42 (my (odd) name) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0')).toEqual({
+    expect(parseProcStat('42 (my (odd) name) S 1 42 42 0 -1 4194560 0 0 0 0 11 12 13 14 20 0 1 0 777 0 0')).toEqual({
       pid: 42,
       comm: 'my (odd) name',
       state: 'S',
@@ -12,6 +12,7 @@ describe('parseProcStat', () => {
       pgrp: 42,
       session: 42,
       startTicks: 777,
+      cpuTicks: { user: 11, system: 12, childrenUser: 13, childrenSystem: 14 },
     });
   });
 

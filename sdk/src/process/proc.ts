@@ -22,6 +22,8 @@ export interface ProcStat {
   session: number;
   /** Start time in clock ticks since boot (field 22). */
   startTicks: number;
+  /** CPU time in clock ticks (fields 14–17): user and system, and of its reaped children. */
+  cpuTicks: { user: number; system: number; childrenUser: number; childrenSystem: number };
 }
 
 /**
@@ -30,7 +32,8 @@ export interface ProcStat {
  *
  * @example
  * parseProcStat('42 (my (odd) name) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0')
- * // { pid: 42, comm: 'my (odd) name', state: 'S', ppid: 1, pgrp: 42, session: 42, startTicks: 777 }
+ * // { pid: 42, comm: 'my (odd) name', state: 'S', ppid: 1, pgrp: 42, session: 42, startTicks: 777,
+ * //   cpuTicks: { user: 0, system: 0, childrenUser: 0, childrenSystem: 0 } }
  */
 export function parseProcStat(line: string): ProcStat | undefined {
   const open = line.indexOf('(');
@@ -49,6 +52,7 @@ export function parseProcStat(line: string): ProcStat | undefined {
     pgrp: num(2),
     session: num(3),
     startTicks: num(19),
+    cpuTicks: { user: num(11), system: num(12), childrenUser: num(13), childrenSystem: num(14) },
   };
   return Number.isInteger(stat.pid) && stat.state !== '' && Number.isFinite(stat.startTicks) ? stat : undefined;
 }

@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { isExecutableFile } from '../fs/executable';
 
 /**
  * `which`: true when `name` (a path, or a command on `PATH`) is an executable file. Always false
@@ -18,14 +18,4 @@ function pathDirs(env: Readonly<Record<string, string | undefined>>): string[] {
   const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
   for (const d of ['/sbin', '/bin', '/usr/sbin', '/usr/bin']) if (!dirs.includes(d)) dirs.push(d);
   return dirs;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -5,8 +5,9 @@
  * agent's own description of the parameter.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isExecutableFile } from '@ocfkit/sdk';
 import { XMLParser } from 'fast-xml-parser';
 import type { Diagnostics } from './diagnostics.js';
 import { type ClusterSpec, specPrimitives } from './spec.js';
@@ -67,15 +68,6 @@ function runMetaData(path: string, ocfRoot: string, type: string): Promise<strin
   });
 }
 
-function executable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Finds an OCF agent under the roots, in order.
  *
@@ -85,7 +77,7 @@ function executable(p: string): boolean {
 export function findAgent(roots: string[], provider: string, type: string): { path: string; root: string } | undefined {
   for (const root of roots) {
     const p = join(root, 'resource.d', provider, type);
-    if (existsSync(p) && executable(p)) return { path: p, root };
+    if (isExecutableFile(p)) return { path: p, root };
   }
   return undefined;
 }

@@ -1,10 +1,17 @@
 import { InChannel, OutChannel } from './channel';
+import { jsonStringBytes, Reassembly, splitText } from './fragment';
 import type { Body, Effect, Frame, Heartbeat, NodeEvent, Persisted, ProtocolMsg, Role } from './messages';
 import { leaseMs, type NodeOptions, quorumThreshold } from './options';
 import { ReplayGuard } from './replay-guard';
 import { type Copy, type CopyKey, compareKey, compareTerm, formatKey, type Term } from './term';
 
 type Msg<C, O> = ProtocolMsg<C, O>;
+
+/** How often the peers' replay marks are written when nothing else is (the frames a restarted node could be fooled by once). */
+const PEER_MARKS_MS = 30_000;
+
+/** Unacknowledged channel messages resent per peer and round (the oldest first). */
+const RETRANSMIT_WINDOW = 8;
 
 interface Peer<C, O> {
   name: string;
@@ -22,6 +29,8 @@ interface Peer<C, O> {
   curSeq: number;
   out: OutChannel<Msg<C, O>> | null;
   in: InChannel<Msg<C, O>> | null;
+  /** The parts of a cut message received so far (reset with the incoming channel). */
+  frags: Reassembly;
 }
 
 interface Joined {
@@ -93,6 +102,8 @@ export class MemberNode<C, O> {
   readonly o: NodeOptions<C, O>;
   #persisted: Persisted<C>;
   #bootAt: number;
+  #lastNow: number;
+  #marksAt: number;
   #seq = 0;
   #peers = new Map<string, Peer<C, O>>();
   #role: Role = 'seeking';
@@ -124,12 +135,15 @@ export class MemberNode<C, O> {
     this.o = options;
     this.#persisted = { ...persisted, generation: persisted.generation + 1 };
     this.#bootAt = now;
+    this.#lastNow = now;
+    this.#marksAt = now;
     this.#nextBeat = now;
     this.#seekingSince = now;
     this.#threshold = quorumThreshold(options.nodes, options.quorum);
     this.#lease = leaseMs(options);
     for (const n of options.nodes) {
       if (n === options.name) continue;
+      const mark = persisted.peers?.[n];
       this.#peers.set(n, {
         name: n,
         gen: -1,
@@ -144,7 +158,9 @@ export class MemberNode<C, O> {
         curSeq: 0,
         out: null,
         in: null,
+        frags: new Reassembly(),
       });
+      if (mark) this.#peers.get(n)!.guard.restore(mark.gen, mark.seq);
     }
   }
 
@@ -239,7 +255,11 @@ export class MemberNode<C, O> {
       else this.drops.staleGeneration++;
       return;
     }
-    if (f.gen !== p.gen) this.#peerRestarted(now, p, f.gen);
+    if (f.gen !== p.gen) {
+      this.#peerRestarted(now, p, f.gen);
+      // A generation never seen before: written at once, so a restart of ours keeps rejecting the older ones.
+      if (f.gen !== this.#persisted.peers?.[p.name]?.gen) this.#persist({});
+    }
     p.curSeq = f.seq;
     const late = now - p.lastHeard[link]!;
     if (f.body.t === 'hb' && p.linkUp[link] && late > this.o.warntimeMs) {
@@ -268,10 +288,27 @@ export class MemberNode<C, O> {
     } else if (b.t === 'ack') {
       if (b.toGen === this.#persisted.generation && b.ep === p.out?.epoch) p.out.ack(b.upTo);
     } else if (b.toGen === this.#persisted.generation && p.in && b.ep >= p.in.epoch) {
-      if (b.ep > p.in.epoch) p.in = new InChannel(p.gen, b.ep);
+      if (b.ep > p.in.epoch) {
+        p.in = new InChannel(p.gen, b.ep);
+        p.frags = new Reassembly();
+      }
       const ready = p.in.receive(b.cseq, b.msg);
       this.#frame(f.from, link, { t: 'ack', toGen: p.gen, ep: b.ep, upTo: p.in.ackUpTo });
-      for (const m of ready) this.#onMsg(now, p, m);
+      for (const m of ready) {
+        if (m.t !== 'frag') this.#onMsg(now, p, m);
+        else {
+          const text = p.frags.add(m.i, m.n, m.part);
+          if (text === null) continue;
+          let whole: Msg<C, O>;
+          try {
+            whole = JSON.parse(text) as Msg<C, O>;
+          } catch {
+            this.#log('warn', `${this.o.name}: a message of ${m.n} parts from ${p.name} does not parse: dropped`);
+            continue;
+          }
+          this.#onMsg(now, p, whole);
+        }
+      }
     }
   }
 
@@ -280,6 +317,7 @@ export class MemberNode<C, O> {
     p.gen = gen;
     p.out = new OutChannel(gen);
     p.in = new InChannel(gen);
+    p.frags = new Reassembly();
     p.hb = null;
     p.hbSeq = 0;
     if (!wasKnown) return;
@@ -309,9 +347,23 @@ export class MemberNode<C, O> {
   #send(to: string, msg: Msg<C, O>): void {
     const p = this.#peers.get(to);
     if (!p?.out) return;
-    const cseq = p.out.push(msg);
-    for (let l = 0; l < this.o.links; l++) this.#frame(to, l, { t: 'data', toGen: p.gen, ep: p.out.epoch, cseq, msg });
+    for (const m of this.#cut(msg)) {
+      const cseq = p.out.push(m);
+      for (let l = 0; l < this.o.links; l++) this.#frame(to, l, { t: 'data', toGen: p.gen, ep: p.out.epoch, cseq, msg: m });
+    }
     if (this.#nextRetransmit === Number.POSITIVE_INFINITY) this.#nextRetransmit = Number.NaN;
+  }
+
+  /** `msg` as it goes on the channel: whole, or cut into parts when its JSON text is too large for one datagram. */
+  #cut(msg: Msg<C, O>): Msg<C, O>[] {
+    // Only these carry documents of unbounded size; the others are a few hundred bytes.
+    if (msg.t !== 'sync' && msg.t !== 'copy' && msg.t !== 'app' && msg.t !== 'update' && msg.t !== 'join') return [msg];
+    const max = this.o.maxMessageBytes ?? 48_000;
+    const text = JSON.stringify(msg);
+    // A quick bound first: a text shorter than max / 6 fits whatever it holds.
+    if (text.length * 6 <= max || jsonStringBytes(text) <= max) return [msg];
+    const parts = splitText(text, max);
+    return parts.map((part, i) => ({ t: 'frag', i, n: parts.length, part }));
   }
 
   #frame(to: string | null, link: number, body: Body<C, O>): void {
@@ -559,6 +611,8 @@ export class MemberNode<C, O> {
   // ---- the periodic evaluation after every event ----
 
   #finish(now: number): Effect<C>[] {
+    this.#lastNow = now;
+    if (now - this.#marksAt >= PEER_MARKS_MS) this.#persist({});
     this.#liveness(now);
     if (!this.#seenAll && [...this.#peers.values()].every((p) => p.alive)) this.#seenAll = true;
     if (!this.o.quorum.waitForAll) this.#seenAll = true;
@@ -900,8 +954,14 @@ export class MemberNode<C, O> {
       }
       any = true;
       const ep = p.out.epoch;
-      for (const [cseq, msg] of p.out.unacked)
+      // The oldest few only: the receiver acknowledges cumulatively, and a long queue (the parts
+      // of a large message, a backlog after a partition) resent whole every round would flood a
+      // slow receiver with what it already holds.
+      let budget = RETRANSMIT_WINDOW;
+      for (const [cseq, msg] of p.out.unacked) {
+        if (budget-- <= 0) break;
         for (let l = 0; l < this.o.links; l++) this.#frame(p.name, l, { t: 'data', toGen: p.gen, ep, cseq, msg });
+      }
     }
     this.#nextRetransmit = any ? now + (this.o.retransmitMs ?? Math.max(1, this.o.keepaliveMs / 2)) : Number.POSITIVE_INFINITY;
   }
@@ -929,7 +989,11 @@ export class MemberNode<C, O> {
   }
 
   #persist(patch: Partial<Persisted<C>>): void {
-    this.#persisted = { ...this.#persisted, ...patch };
+    // The peers' marks ride along every write (and are written at least every PEER_MARKS_MS).
+    const peers: Record<string, { gen: number; seq: number }> = { ...this.#persisted.peers };
+    for (const p of this.#peers.values()) if (p.guard.gen >= 0) peers[p.name] = { gen: p.guard.gen, seq: p.guard.max };
+    this.#marksAt = this.#lastNow;
+    this.#persisted = { ...this.#persisted, ...patch, peers };
     this.#emit({ type: 'persist', state: this.#persisted });
   }
 

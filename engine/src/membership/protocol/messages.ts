@@ -37,7 +37,12 @@ export type ProtocolMsg<C, O> =
   | { t: 'status'; term: Term; running: string[] }
   | { t: 'release'; term: Term }
   /** An application message (the node daemon's controller traffic) between a DC and its members. */
-  | { t: 'app'; term: Term; body: unknown };
+  | { t: 'app'; term: Term; body: unknown }
+  /**
+   * Part `i` of `n` of a message too large for one datagram: its JSON text, cut (fragment.ts). The
+   * channel delivers the parts in a row; the receiver handles the message once the last is in.
+   */
+  | { t: 'frag'; i: number; n: number; part: string };
 
 /** What travels in a frame: a heartbeat, a channel message, or a channel acknowledgement. */
 export type Body<C, O> =
@@ -82,6 +87,12 @@ export interface Persisted<C> {
   generation: number;
   promised: Term | null;
   copy: Copy<C>;
+  /**
+   * What this node saw of each peer: its boot generation and the highest frame sequence number
+   * (as of the last write). After a restart, frames of an older generation stay stale and those of
+   * that generation up to `seq` stay replays: replay protection survives the restart.
+   */
+  peers?: Record<string, { gen: number; seq: number }>;
 }
 
 /** Effects the shell performs, in order. */

@@ -26,6 +26,12 @@ export interface NodeOptions<C, O> {
   /** Fence lost nodes before their resources start elsewhere (stonith-enabled). */
   fencing?: boolean;
   noQuorumPolicy?: NoQuorumPolicy;
+  /**
+   * The largest channel message sent whole, in bytes of its JSON text; a larger one (a big CIB, a
+   * node's status) is cut into parts of this size (default 48000: a part with its frame and HMAC
+   * header fits a UDP datagram).
+   */
+  maxMessageBytes?: number;
   /** Retransmission interval of the reliable channel (default keepalive / 2). */
   retransmitMs?: number;
   /**

@@ -17,16 +17,34 @@ const WINDOW = 1024;
 export class ReplayGuard {
   gen = -1;
   #max = 0;
+  #floor = 0;
   #seen = new Set<number>();
+
+  /**
+   * Starts from what a previous run of this node saw of the sender (persisted): frames of an older
+   * generation are stale, and of that generation only sequence numbers above `seq` are accepted.
+   */
+  restore(gen: number, seq: number): void {
+    this.gen = gen;
+    this.#max = seq;
+    this.#floor = seq;
+    this.#seen.clear();
+  }
+
+  /** The highest sequence number accepted in the current generation. */
+  get max(): number {
+    return this.#max;
+  }
 
   check(gen: number, seq: number): 'replayed' | 'stale-generation' | undefined {
     if (gen < this.gen) return 'stale-generation';
     if (gen > this.gen) {
       this.gen = gen;
       this.#max = 0;
+      this.#floor = 0;
       this.#seen.clear();
     }
-    if (seq <= this.#max - WINDOW || this.#seen.has(seq)) return 'replayed';
+    if (seq <= this.#floor || seq <= this.#max - WINDOW || this.#seen.has(seq)) return 'replayed';
     this.#seen.add(seq);
     if (seq > this.#max) {
       this.#max = seq;

@@ -67,6 +67,7 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let lastStatus = '';
+  let lastCopy: unknown;
   let lastStatusAt = 0;
   let lastSendErrorAt = Number.NEGATIVE_INFINITY;
   const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -129,13 +130,19 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
           break;
       }
     }
-    const status = JSON.stringify(node!.view(clock()));
-    if (status !== lastStatus || clock() - lastStatusAt > 1000) {
+    // Compared without the copy (which may be large, and changes only with a new object) and the
+    // drop counters (a flood of forged frames must not turn into a flood of writes: they are
+    // written with the next change, or within a second).
+    const { copy, ...view } = node!.view(clock());
+    const { drops: _drops, ...rest } = view;
+    const status = JSON.stringify(rest);
+    if (status !== lastStatus || copy !== lastCopy || clock() - lastStatusAt > 1000) {
       // Quorum also changes with time alone (a lease running out): the view tells.
       if (status !== lastStatus) changed.add('quorum');
       lastStatus = status;
+      lastCopy = copy;
       lastStatusAt = clock();
-      writeJsonAtomic(statusFile, { ...JSON.parse(status), io, pid: process.pid });
+      writeJsonAtomic(statusFile, { ...view, copy, io, pid: process.pid });
     }
     if (changed.size > 0) o.onChange?.(changed);
     for (const d of delivered) o.onDeliver?.(d.from, d.body);
