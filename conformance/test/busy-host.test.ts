@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,12 +64,15 @@ const noRootCgroup2 = requireTool(['taskset'], () => {
 });
 
 describe.skipIf(noRootCgroup2)('timing on a busy host: CPU wait is the host, not the agent', () => {
-  it('a monitor that needs 0.8 s of CPU but shares its CPU with four busy loops is within its 1 s timeout', async () => {
+  it('a monitor that needs 0.7 s of CPU but shares its CPU with four busy loops is within its 1 s timeout', async () => {
+    // The loop's length is calibrated on this host first (CPU speed and steal vary): 0.7 s of CPU.
+    const loop = (n: number) => `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); done`;
+    const t0 = process.hrtime.bigint();
+    spawnSync('taskset', ['-c', '0', 'sh', '-c', loop(200_000)]);
+    const perIteration = Number(process.hrtime.bigint() - t0) / 1e6 / 200_000;
+    const iterations = Math.round(700 / perIteration);
     // the agent pins itself to CPU 0, where four busy loops compete: it waits for the CPU most of the time
-    const path = agent(
-      'cpu-bound',
-      '[ -z "$PINNED" ] && PINNED=1 exec taskset -c 0 "$0" "$@"\ni=0; while [ $i -lt 800000 ]; do i=$((i+1)); done',
-    );
+    const path = agent('cpu-bound', `[ -z "$PINNED" ] && PINNED=1 exec taskset -c 0 "$0" "$@"\n${loop(iterations)}`);
     const hogs: ChildProcess[] = Array.from({ length: 4 }, () =>
       spawn('taskset', ['-c', '0', 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }),
     );
