@@ -5,8 +5,10 @@
  * crm_attribute can name them) through attrd_updater, crm_attribute, cibadmin and crm_resource
  * wrappers that log each call and then run the real tool inside the node. Once the primary's
  * grading has settled, a monitor must read each attribute once for every node and write nothing.
- * Before the batching a steady-state monitor spawned 13 processes (one attrd_updater -Q per node
- * and name, crm_attribute -G per node); at load 50 that took more than 90 s.
+ * Measured here before the batching, the same monitor spawned 14: 12 reads (attrd_updater -Q per
+ * node and name, status twice per standby, crm_attribute -G per node) and 2 score writes again
+ * (crm_attribute -G reads the CIB, where this one-node cluster never writes node2's and node3's
+ * values); on the rig such monitors exceeded 90 s at load 50.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
