@@ -226,10 +226,10 @@ function failures(xml: string, node: string, since: number): string[] {
 /**
  * heartbeat pgsql 4.12's start under Pacemaker 2.1.5: its `crm_attribute -p <rsc> -v -INFINITY`
  * (crm_master) is parsed as options ("-I -N FINITY"), so crm_attribute fails with "Could not map
- * name=FINITY to a UUID" (rc 105) and the start retries it until its timeout. The line as
- * pacemaker-execd logged the agent's output, or undefined.
+ * name=FINITY to a UUID" (rc 105) and the start retries it until its timeout ("Retrying(remain
+ * 86400)"). Either line, as the node's logs have it.
  */
-const CANNOT_START = /Could not map name=\S+ to a UUID/;
+const CANNOT_START = /Could not map name=\S+ to a UUID|Retrying\(remain [0-9]+\).*crm_attribute/;
 
 /** The first line of a node's logs matching `re`, trimmed to what follows the daemon's prefix. */
 function evidenceLine(log: string, re: RegExp): string | undefined {
