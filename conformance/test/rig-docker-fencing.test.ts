@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createFencedRig } from '../src/rigs/fenced-rig';
 import type { Rig } from '../src/rigs/rig';
 import { groupNode } from '../src/scenarios/run-scenario';
+import { createFencedRig } from './fenced-rig';
 import { RIG_PREFIX, rigLog, rigTestsMissing } from './rig-gate';
 import { until } from './rig-until';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { requireTool } from '@ocfkit/sdk/testing';
 
 /** The rig image the rig tests run (build-image.sh tags it; .ci/setup-services builds or loads it). */
-export const RIG_IMAGE = process.env.OCFKIT_RIG_IMAGE ?? 'ocfkit-rig:latest';
+const RIG_IMAGE = process.env.OCFKIT_RIG_IMAGE ?? 'ocfkit-rig:latest';
 /** Prefix of every container, network and volume the rig tests create. */
 export const RIG_PREFIX = process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-rig-test';
 

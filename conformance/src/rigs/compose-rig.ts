@@ -8,7 +8,7 @@ import type { ClusterStatus, Rig, RigKind } from './rig';
 import { nthHost } from './subnet';
 
 /** How to run a rig from docker-compose.yml. */
-export interface ComposeRigOptions {
+interface ComposeRigOptions {
   kind: 'pacemaker' | 'docker';
   /** docker-compose.yml (default: the one at the top of this checkout). */
   composeFile: string;
@@ -22,7 +22,7 @@ export interface ComposeRigOptions {
 }
 
 /** Hooks of {@link ComposeRig.up}. */
-export interface UpHooks {
+interface UpHooks {
   /** Runs after the networks and containers exist, before any node starts (e.g. a service on the bridge's gateway). */
   created?: () => Promise<void>;
 }

@@ -95,7 +95,7 @@ function agentSpec(text: string): { provider: string; type: string } {
  * @example
  * io.out(formatResult('ocf:heartbeat:Dummy', r));
  */
-export function formatResult(agent: string, r: OpResult): string {
+function formatResult(agent: string, r: OpResult): string {
   const reason = r.exitReason !== undefined ? `: ${r.exitReason}` : '';
   const lines = [
     `Operation ${r.action} (${agent}) returned ${r.rc} (${ocfCodeName(r.rc)}${escapeControls(reason)})`,

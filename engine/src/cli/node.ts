@@ -67,7 +67,7 @@ const HELP = commandHelp(
 );
 
 /** A group name (from /etc/group) or number as a gid. */
-export function groupId(group: string, groupFile = '/etc/group'): number {
+function groupId(group: string, groupFile = '/etc/group'): number {
   if (/^\d+$/.test(group)) return Number(group);
   const line = readFileSync(groupFile, 'utf8')
     .split('\n')

@@ -52,7 +52,7 @@ the CIB (configuration and status section) with the scheduler's reading of the h
  * The fencing history of the daemon at `runDir` (its cluster's operations and `ocfkit fence` runs
  * on its host); a daemon too old to answer: the default history file.
  */
-export async function daemonFencingHistory(runDir: string): Promise<HistoryEntry[]> {
+async function daemonFencingHistory(runDir: string): Promise<HistoryEntry[]> {
   try {
     return (await adminCall(runDir, { op: 'fence-history' })).history ?? [];
   } catch (err) {

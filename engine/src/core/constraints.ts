@@ -1,7 +1,7 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
 import { isTrue } from './nvsets.js';
 import { evaluateRule } from './rules.js';
-import { INFINITY, parseScore } from './score.js';
+import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
 import { variantRank } from './working-set.js';
 
@@ -122,7 +122,7 @@ function minimumFirstInstances(first: WRsc, requireAll: string | undefined): num
 }
 
 /** One node and the score a location constraint gives it. */
-export interface Placement {
+interface Placement {
   node: WNode;
   score: number;
 }
@@ -154,6 +154,3 @@ export function locationPlacements(ws: WorkingSet, c: LocationConstraint): Place
   }
   return out;
 }
-
-/** Clamp helper for callers that accumulate scores. */
-export const MAX_SCORE = INFINITY;

@@ -120,11 +120,6 @@ export function actionRetries(dev: FenceDevice, action: string): number {
   return t === undefined ? 2 : Number.parseInt(t, 10);
 }
 
-/** Whether `action` is one that powers a target down or up (delays apply only to these). */
-export function isFencingAction(action: string): boolean {
-  return action === 'reboot' || action === 'off' || action === 'on';
-}
-
 /**
  * The delay before a fencing action on this device, as pacemaker-fenced computes it: the base
  * (for this target) plus a random part up to `pcmk_delay_max`; `random` is a number in [0, 1).

@@ -50,7 +50,7 @@ export function clusterConfigured(configDir: string): boolean {
 }
 
 /** The cluster's controller slot, plus what the admin socket needs. */
-export interface ClusterController extends Controller {
+interface ClusterController extends Controller {
   admin: {
     write(req: ConfigWrite, messages: string[]): Promise<AdminResponse>;
     cleanup(req: Extract<AdminRequest, { op: 'resource' }>): Promise<AdminResponse> | undefined;

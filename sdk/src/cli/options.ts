@@ -44,7 +44,7 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** The left column of an option's help line: `-o, --out DIR` or `    --json`. */
-export function optionLabel(name: string, spec: Readonly<OptionSpec>): string {
+function optionLabel(name: string, spec: Readonly<OptionSpec>): string {
   const value = spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : '';
   return `${spec.short ? `-${spec.short}, ` : '    '}--${name}${value}`;
 }
@@ -56,7 +56,7 @@ export function optionLabel(name: string, spec: Readonly<OptionSpec>): string {
  * optionsHelp({ out: { type: 'string', short: 'o', value: 'DIR', default: 'dist', description: 'output root' } })
  * // '  -o, --out DIR  output root (default: dist)\n  -h, --help     show this help\n'
  */
-export function optionsHelp(options: OptionSpecs): string {
+function optionsHelp(options: OptionSpecs): string {
   const all: OptionSpecs = { ...options, help: HELP_OPTION };
   const rows = Object.entries(all).map(([name, spec]) => {
     const dflt = spec.default ?? spec.defaultText;
