@@ -17,7 +17,9 @@ describe('dead code check (exports nothing imports, files nothing imports)', () 
     try {
       const files: Record<string, string> = {
         'package.json': JSON.stringify({ private: true, type: 'module', workspaces: ['pkg'], scripts: { tool: 'tsx pkg/tool.ts' } }),
-        'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', customConditions: ['source'] } }),
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', customConditions: ['source'] },
+        }),
         'pkg/package.json': JSON.stringify({ name: 'pkg', exports: { '.': { source: './src/index.ts' } } }),
         // Public API: what the exports map names, and what it re-exports, are used by definition.
         'pkg/src/index.ts': "export { api } from './a';\nexport * from './star';\n",

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isExecutableFile } from '@ocfkit/sdk';
+import { isExecutableFile, readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parse, UsageError } from '@ocfkit/sdk/cli';
 import { type AgentConfig, loadAgentConfig } from '../config/agent-config';
 import { type ProfileName, profileByName } from '../profiles/profiles';
@@ -85,7 +85,7 @@ function pairs(list: string[] | undefined, what: string): Record<string, string>
 function paramsFile(file: string): AgentConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularFile(file).toString('utf8'));
   } catch (err) {
     throw new UsageError(`--params ${file}: ${(err as Error).message}`);
   }

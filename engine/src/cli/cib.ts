@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, runDirOf } from '../node/admin-client.js';
 import { RUN_DIR_ENV } from '../node/admin-protocol.js';
@@ -37,7 +38,7 @@ committed and refused with a message naming the element; a refused change change
 
 function readInput(file: string): string {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return file === '-' ? readFileSync(0, 'utf8') : readRegularFile(file).toString('utf8');
   } catch (err) {
     throw new Error(
       `cannot read ${file === '-' ? 'standard input' : file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,

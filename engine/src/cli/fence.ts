@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
@@ -67,7 +68,7 @@ names a file.`,
 function readCib(file: string) {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file).toString('utf8');
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
