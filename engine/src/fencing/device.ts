@@ -111,7 +111,7 @@ export function fenceDevice(id: string, agent: string, params: Record<string, st
   } catch (err) {
     throw new Error(`device ${id}: ${(err as Error).message}`);
   }
-  let base: number | Map<string, number>;
+  let base: number | [string, number][];
   let max: number;
   try {
     base = delayBase(params);

@@ -62,7 +62,7 @@ describe('device options', () => {
     expect([delayBaseFor(longestFirst, 'node10'), delayBaseFor(longestFirst, 'node1')]).toEqual([5000, 15000]);
   });
 
-  it('warns when a pcmk_delay_base map gives a node another name\'s delay', () => {
+  it("warns when a pcmk_delay_base map gives a node another name's delay", () => {
     const shadowed = fenceDevice('fenceA', 'fence_x', { pcmk_delay_base: 'node1:15s;node10:5s' });
     expect(delayBaseWarnings(shadowed, ['node1', 'node2', 'node10'])).toEqual([
       'device fenceA: pcmk_delay_base entry "node1" (15000 ms) also applies to node10: names match by prefix, the first entry wins (its own entry, 5000 ms, is never used: put it first)',
