@@ -177,7 +177,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     const st = await status();
     const n = groupNode(st);
     if (typeof n !== 'string') return n;
-    if (where === 'same' && n !== ctx.active) return { why: `grp_pgsql on ${n}, expected it back on ${ctx.active}` };
+    if (where === 'same' && n !== ctx.active) return { why: `grp_pgsql on ${n}, expected it where it was, on ${ctx.active}` };
     if (where === 'elsewhere' && n === ctx.victim) return { why: `grp_pgsql still on ${n}` };
     const addr = await rig.exec(n, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
     if (addr.code !== 0) return { why: `grp_pgsql on ${n}, but listing its addresses failed: ${addr.stderr.trim()}` };
