@@ -109,14 +109,15 @@ export async function runRigConformance(argv: string[], io: Io): Promise<number>
  * before the process exits 130/143: an interrupted run must not leave a rig holding the subnets.
  * A second signal during the removal exits at once.
  */
-export function removeOnSignal(io: Io): { current: Rig | undefined; off(): void } {
+export function removeOnSignal(io: Io, exit: (code: number) => void = process.exit): { current: Rig | undefined; off(): void } {
   const state: { current: Rig | undefined; off(): void } = { current: undefined, off: () => undefined };
   let removing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     const code = signal === 'SIGINT' ? 130 : 143;
     if (removing) {
       io.err(`${signal} again: exiting without waiting for the rig's removal\n`);
-      process.exit(code);
+      exit(code);
+      return;
     }
     removing = true;
     const rig = state.current;
@@ -126,7 +127,7 @@ export function removeOnSignal(io: Io): { current: Rig | undefined; off(): void 
         () => io.err('rig removed\n'),
         (err: Error) => io.err(`removing the rig failed: ${err.message}\n`),
       )
-      .finally(() => process.exit(code));
+      .finally(() => exit(code));
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   state.off = () => {
