@@ -71,6 +71,17 @@ ocfkit)
   install -d -m 0700 /etc/ocfkit
   install -m 0644 "$cfg/ha.cf" /etc/ocfkit/ha.cf
   addresses /etc/ocfkit/ha.cf
+  # Docker names a container's interfaces in its own order (eth0 was the hb bridge here), and a
+  # ucast link sends from its interface's address to the peers, routed by their subnet: with the
+  # names of the file both links crossed both bridges. Each ucast line gets the interface holding
+  # this node's address on the peer's subnet, so link 0 is the lan and link 1 the hb bridge.
+  for sub in 1 2; do
+    ifc=$(ip -o -4 addr show | awk -v p="$net.$sub." 'index($4, p) == 1 { print $2; exit }')
+    if [ -n "$ifc" ]; then
+      sed -i "s/^ucast [^ ]* \(${net//./\\.}\.$sub\.\)/ucast $ifc \1/" /etc/ocfkit/ha.cf
+      log "heartbeat link on $net.$sub.0/24: $ifc"
+    fi
+  done
   # The detection budget: OCFKIT_RIG_DEADTIME (ms), else the one Corosync has with OCFKIT_RIG_TOKEN
   # (a 3-node membership change takes token + 650 ms of token_coefficient, then consensus = 1.2 x
   # that: about 2.2 x (token + 650) ms), else ha.cf's own (deadtime 2 s). A loaded machine needs a

@@ -161,4 +161,9 @@ export class ComposeRig implements Rig {
     await this.docker.remove();
     rmSync(this.seedDir, { recursive: true, force: true });
   }
+
+  async abort(): Promise<void> {
+    await this.docker.abort();
+    rmSync(this.seedDir, { recursive: true, force: true });
+  }
 }
