@@ -127,6 +127,8 @@ export class MemberNode<C, O> {
   readonly #leaseTimes: number[] = [];
   readonly #leaseVotes: number[] = [];
   readonly drops: DropCounters = { forged: 0, replayed: 0, unknownSender: 0, staleGeneration: 0 };
+  /** Heartbeats received on a live link: how many came later than warntime after the previous one, and the longest gap (ms). */
+  readonly heartbeats = { received: 0, late: 0, maxGapMs: 0 };
 
   /** The persisted state of a node that never ran: generation 0, an empty copy. */
   static fresh<C>(content: C): Persisted<C> {
@@ -217,6 +219,11 @@ export class MemberNode<C, O> {
     return this.#dc?.phase === 'stable';
   }
 
+  /** Messages to `to` not yet acknowledged (the parts of a cut message count one each): a sender's flow control. */
+  backlog(to: string): number {
+    return this.#peers.get(to)?.out?.unacked.size ?? 0;
+  }
+
   /** This node's CIB copy. */
   get copy(): Copy<C> {
     return this.#persisted.copy;
@@ -279,7 +286,12 @@ export class MemberNode<C, O> {
     }
     p.curSeq = f.seq;
     const late = now - p.lastHeard[link]!;
+    if (f.body.t === 'hb' && p.linkUp[link]) {
+      this.heartbeats.received++;
+      if (late > this.heartbeats.maxGapMs) this.heartbeats.maxGapMs = late;
+    }
     if (f.body.t === 'hb' && p.linkUp[link] && late > this.o.warntimeMs) {
+      this.heartbeats.late++;
       this.#log(
         'warn',
         `${this.o.name}: late heartbeat from ${p.name} on link ${link}: ${late} ms after the previous one (warntime ${this.o.warntimeMs} ms)`,
@@ -918,7 +930,8 @@ export class MemberNode<C, O> {
       for (const j of dc.joined.values()) if (j.running.has(rsc)) count++;
       if (count === 1) continue;
       members ??= [this.o.name, ...dc.joined.keys()].sort();
-      const holders = members.filter((n) => (n === this.o.name ? this.#running : dc.joined.get(n)!.running).has(rsc));
+      const all = members;
+      const holders = all.filter((n) => (n === this.o.name ? this.#running : dc.joined.get(n)!.running).has(rsc));
       if (holders.length > 1) {
         this.#log('error', `${this.o.name}: ${rsc} is active on ${holders.join(', ')}; stopping it on all but ${holders[0]}`);
         for (const n of holders.slice(1)) this.#order(now, n, rsc, 'stop');
@@ -926,7 +939,7 @@ export class MemberNode<C, O> {
       }
       if (holders.length === 1) continue;
       if (this.o.fencing) {
-        const unknown = this.o.nodes.filter((n) => !members.includes(n) && !dc.cleanDown.has(n));
+        const unknown = this.o.nodes.filter((n) => !all.includes(n) && !dc.cleanDown.has(n));
         for (const n of unknown) {
           // An alive node gets a deadtime to join first (Pacemaker's join timeout); a dead one is fenced at once.
           if (dc.fencing.has(n) || (this.#peers.get(n)?.alive && now < dc.stableAt + this.o.deadtimeMs)) continue;
@@ -936,7 +949,7 @@ export class MemberNode<C, O> {
         }
         if (unknown.length > 0) continue;
       }
-      this.#order(now, members[0]!, rsc, 'start');
+      this.#order(now, all[0]!, rsc, 'start');
     }
   }
 
