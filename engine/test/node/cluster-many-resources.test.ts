@@ -9,7 +9,7 @@
  * resources probed on three nodes are 900 agent runs, which bash and ocf-shellfuncs would make
  * the slowest part of the test. OCFKIT_RIG_LOGS=DIR keeps the daemons' logs.
  */
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,13 @@ describe.skipIf(missing)(
       expect(Buffer.byteLength(q.out)).toBeGreaterThan(3 * 65_536);
       for (const n of NODES) expect((q.out.match(new RegExp(`<node_state [^>]*uname="${n}"`, 'g')) ?? []).length).toBe(1);
       expect((q.out.match(/<lrm_resource /g) ?? []).length).toBe(COUNT * NODES.length);
+      // For the record (not asserted: timing): how long each event loop was blocked, how late heartbeats came.
+      for (const n of NODES) {
+        const m = JSON.parse(readFileSync(join(c.rig.state(n), 'membership', 'status.json'), 'utf8'));
+        process.stdout.write(
+          `${n}: event loop delay ${JSON.stringify(m.loop)}, heartbeats ${JSON.stringify(m.heartbeats)}, sent ${m.io.bytesSent} bytes\n`,
+        );
+      }
     });
 
     it("kill -9 of the DC: the new DC takes each member's history (over 64 KB) and probes nothing again", async () => {

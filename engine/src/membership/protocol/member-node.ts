@@ -18,6 +18,8 @@ interface Peer<C, O> {
   gen: number;
   guard: ReplayGuard;
   lastHeard: number[];
+  /** When the last heartbeat came on each link (other frames do not count: warntime is about heartbeats). */
+  lastBeat: number[];
   lastAny: number;
   alive: boolean;
   linkUp: boolean[];
@@ -153,6 +155,7 @@ export class MemberNode<C, O> {
         gen: -1,
         guard: new ReplayGuard(),
         lastHeard: Array.from({ length: options.links }, () => Number.NEGATIVE_INFINITY),
+        lastBeat: Array.from({ length: options.links }, () => Number.NEGATIVE_INFINITY),
         lastAny: Number.NEGATIVE_INFINITY,
         alive: false,
         linkUp: Array.from({ length: options.links }, () => false),
@@ -285,17 +288,20 @@ export class MemberNode<C, O> {
       if (f.gen !== this.#persisted.peers?.[p.name]?.gen) this.#persist({});
     }
     p.curSeq = f.seq;
-    const late = now - p.lastHeard[link]!;
-    if (f.body.t === 'hb' && p.linkUp[link]) {
-      this.heartbeats.received++;
-      if (late > this.heartbeats.maxGapMs) this.heartbeats.maxGapMs = late;
-    }
-    if (f.body.t === 'hb' && p.linkUp[link] && late > this.o.warntimeMs) {
-      this.heartbeats.late++;
-      this.#log(
-        'warn',
-        `${this.o.name}: late heartbeat from ${p.name} on link ${link}: ${late} ms after the previous one (warntime ${this.o.warntimeMs} ms)`,
-      );
+    if (f.body.t === 'hb') {
+      const late = now - p.lastBeat[link]!;
+      if (p.linkUp[link] && late < Number.POSITIVE_INFINITY) {
+        this.heartbeats.received++;
+        if (late > this.heartbeats.maxGapMs) this.heartbeats.maxGapMs = late;
+        if (late > this.o.warntimeMs) {
+          this.heartbeats.late++;
+          this.#log(
+            'warn',
+            `${this.o.name}: late heartbeat from ${p.name} on link ${link}: ${late} ms after the previous one (warntime ${this.o.warntimeMs} ms)`,
+          );
+        }
+      }
+      p.lastBeat[link] = now;
     }
     p.lastHeard[link] = now;
     p.lastAny = now;
