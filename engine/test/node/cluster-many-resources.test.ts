@@ -8,7 +8,12 @@
  * The agent is a few lines of /bin/sh (a state file per instance in the node's HA_RSCTMP): 300
  * resources probed on three nodes are 900 agent runs, which bash and ocf-shellfuncs would make
  * the slowest part of the test. OCFKIT_RIG_LOGS=DIR keeps the daemons' logs.
+ *
+ * Each node's event-loop delay and heartbeat gaps are printed after the first step (not asserted:
+ * timing). OCFKIT_RIG_HOGS=N runs N CPU hogs (`yes > /dev/null`, in this test's cgroup) for the
+ * whole test, to measure how late heartbeats come under CPU starvation.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
@@ -105,13 +110,19 @@ describe.skipIf(missing)(
     const allStarted = (nodes: string[]) => (xs: ClusterStatus[]) =>
       xs.every((s) => s.quorum && s.dc === xs[0]?.dc && onlineOf(s).join() === nodes.join() && placement(s).size === COUNT);
 
+    const hogs: ChildProcess[] = [];
     beforeAll(() => {
+      for (let i = 0; i < Number(process.env.OCFKIT_RIG_HOGS ?? 0); i++)
+        hogs.push(spawn('yes', [], { stdio: ['ignore', 'ignore', 'ignore'] }));
       c = new NodeRig(NODES, undefined, seed(), `h55m${process.pid % 100000}`);
       mkdirSync(join(agents(), 'ocfkit-test'), { recursive: true });
       writeFileSync(join(agents(), 'ocfkit-test', 'Lite'), AGENT);
       chmodSync(join(agents(), 'ocfkit-test', 'Lite'), 0o755);
     });
-    afterAll(() => c?.close());
+    afterAll(() => {
+      for (const h of hogs) h.kill('SIGKILL');
+      c?.close();
+    });
 
     it('the DC sees every resource started, and every member shows the same placement, from status sections over 64 KB', async () => {
       for (const n of NODES) startNode(n);
