@@ -9,6 +9,7 @@ import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
+import { needsQuorum } from './requires-fencing.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
 import { unmodelledFeatures } from './unmodelled.js';
@@ -141,7 +142,11 @@ function finalRoles(ws: WorkingSet): void {
     }
     // no-quorum-policy=freeze only keeps stopped resources from starting (see assignPrimitive); an
     // active resource may still move.
-    if (stopAll) p.nextRole = 'Stopped';
+    if (stopAll && needsQuorum(p)) {
+      // Its start cannot run: a stopped resource stays stopped ("Start ... due to no quorum (blocked)").
+      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
+      p.nextRole = 'Stopped';
+    }
     if (p.nextRole === 'Stopped' || !p.assignedTo) {
       p.nextRole = 'Stopped';
       continue;
