@@ -12,6 +12,7 @@ import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles
 import { needsQuorum } from './requires-fencing.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
+import { applyTickets } from './tickets.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { WorkingSet, WRsc } from './working-set.js';
@@ -172,6 +173,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
         `${r.id}: clone-max=${r.configuredMax} is more than its ${ws.nodes.length} node(s) can run; only ${r.children.length} instance(s) considered`,
       );
   unpackConstraints(ws);
+  applyTickets(ws);
   applyLocations(ws);
   applyStickiness(ws);
   applyFailureThresholds(ws);

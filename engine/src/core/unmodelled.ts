@@ -1,5 +1,6 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { flattenSets, isTrue } from './nvsets.js';
+import { isModelledTicket } from './tickets.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
 
 function* allResources(rs: readonly Resource[]): Generator<Resource> {
@@ -89,6 +90,7 @@ function leftAlone(cib: Cib): string[] {
     if (!isModelledResource(r))
       out.push(`<${r.name} id="${r.attrs.id ?? ''}"> is not modelled: left alone (never started, stopped or monitored by this engine)`);
   for (const c of section('constraints')?.children ?? []) {
+    if (isModelledTicket(c) && !ids.has(c.attrs.rsc ?? '')) continue;
     const why = unmodelledConstraint(c, ids);
     if (why !== undefined) out.push(`<${c.name} id="${c.attrs.id ?? ''}"> is ignored: ${why}`);
   }
