@@ -81,9 +81,8 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
         : (promotionScore(ws, clone, inst, chosen) ?? -1);
     for (const c of ws.cib.constraints) {
       if (c.kind !== 'location' || c.rsc !== clone.id) continue;
-      const role = c.role?.toLowerCase();
-      if (role !== 'promoted' && role !== 'master') continue;
-      for (const p of locationPlacements(ws, c)) if (p.node === chosen) priority = addScores(priority, p.score);
+      for (const p of locationPlacements(ws, c, (role) => role === 'promoted'))
+        if (p.node === chosen) priority = addScores(priority, p.score);
     }
     inst.priority = priority; // Pacemaker overwrites the instance priority, which later breaks ties.
     // An unmanaged (or blocked) instance that is promoted stays promoted, and sorts first.

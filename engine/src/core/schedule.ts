@@ -61,9 +61,8 @@ function applyLocations(ws: WorkingSet): void {
     if (c.kind !== 'location') continue;
     const rsc = ws.byId.get(c.rsc);
     if (!rsc) continue;
-    const role = c.role?.toLowerCase();
-    if (role !== undefined && role !== 'started' && role !== (rsc.nextRole ?? '').toLowerCase()) continue;
-    const placements = locationPlacements(ws, c);
+    const next = rsc.nextRole?.toLowerCase();
+    const placements = locationPlacements(ws, c, (role) => role === undefined || role === next);
     if (placements.length === 0) continue;
     const apply = (r: WRsc, reset: boolean) => {
       for (const p of placements) {
