@@ -197,7 +197,7 @@ export async function repDemote(ctx: Ctx, acct: Account, rep: Rep): Promise<void
 }
 
 /** The primary's monitor: itself LATEST/PRI/1000, every other node graded from pg_stat_replication. */
-export async function controlStandbys(ctx: Ctx, acct: Account, rep: Rep, again = true): Promise<string | undefined> {
+async function controlStandbys(ctx: Ctx, acct: Account, rep: Rep, again = true): Promise<string | undefined> {
   const r = await ownerSql(ctx, acct, 'select application_name, upper(state), upper(sync_state) from pg_stat_replication');
   if ('error' in r) return `Can't get PostgreSQL replication status: ${r.error}`;
   const rows = r.rows.map(([name = '', state = '', syncState = '']) => ({ name: name.toLowerCase(), state, syncState }));

@@ -99,7 +99,7 @@ const nv = (rsc: string, params: Record<string, string>) =>
     .join('');
 
 /** The promotable clone `pg-clone` of primitive `pg`, the VIP and their constraints. */
-export function replicationResources(agent: ReplicationAgent, vip: string): { resources: string[]; constraints: string[] } {
+function replicationResources(agent: ReplicationAgent, vip: string): { resources: string[]; constraints: string[] } {
   const common = { pgctl: `${BIN}/pg_ctl`, psql: `${BIN}/psql`, pgdata: DATA };
   const rep = {
     rep_mode: 'sync',

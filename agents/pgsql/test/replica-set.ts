@@ -13,8 +13,8 @@ import { type Attrd, startAttrd } from '@ocfkit/engine';
 import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
 import { type ActionResult, runAction } from '@ocfkit/sdk/testing';
 import pgsql from '../agent';
-import { postmasterPid } from '../postmaster';
 import { freePort, killServerProcesses, PGBIN, postgresIds } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 
 export interface Node {
   name: string;
