@@ -57,7 +57,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'partition',
-    summary: 'the active node is cut off: the minority stops grp_pgsql (no quorum), the majority runs it',
+    summary: 'the active node is cut off: the minority stops grp_pgsql (no quorum), the majority runs it and keeps it after the heal',
     exercises: ['ip', 'pgsql'],
     overlapAllowed: 'without fencing, the minority and the majority run PostgreSQL side by side until the minority has stopped',
     steps: [
@@ -69,6 +69,8 @@ const SCENARIOS: readonly Scenario[] = [
       { do: 'reconnect', node: 'victim' },
       { expect: 'all-online', within: 60, timing: 'healed' },
       { expect: 'settled', seconds: 5 },
+      // stickiness: the heal does not move the group off the majority's node
+      { expect: 'group-running', where: 'same', within: 10 },
       { expect: 'rows-intact' },
     ],
   },
@@ -83,7 +85,7 @@ const SCENARIOS: readonly Scenario[] = [
       { do: 'start-node', node: 'victim' },
       { expect: 'all-online', within: 60, timing: 'rejoined' },
       { expect: 'settled', seconds: 8 },
-      { expect: 'group-running', where: 'anywhere', within: 10 },
+      { expect: 'group-running', where: 'same', within: 10 },
       { expect: 'rows-intact' },
     ],
   },

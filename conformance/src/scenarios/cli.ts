@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { commandHelp, type Io, type OptionSpecs, parse, UsageError } from '@ocfkit/sdk/cli';
 import { createRig, rigNet } from '../rigs/create-rig';
-import { RIG_KINDS, type RigKind } from '../rigs/rig';
+import { RIG_KINDS, type Rig, type RigKind } from '../rigs/rig';
 import { HEARTBEAT_AGENTS, OCFKIT_AGENTS, parseAgents } from './agents-under-test';
 import { scenariosByName } from './catalog';
 import { formatScenarioJson, formatScenarioJunit, formatScenarioText, formatSideBySide, scenarioClosingLine } from './report';
@@ -89,19 +89,25 @@ export async function runRigConformance(argv: string[], io: Io): Promise<number>
   }
   const progress = !values.json && !values.quiet;
   const byRig: ScenarioResult[][] = [];
-  for (const kind of rigs as RigKind[]) {
-    const rig = createRig(kind, {
-      ...(values.compose ? { composeFile: values.compose } : {}),
-      ...(values.net ? { net: values.net as string } : {}),
-      ...(values.project ? { project: rigs.length > 1 ? `${values.project}-${kind}` : values.project } : {}),
-      providers,
-    });
-    const results: ScenarioResult[] = [];
-    for (const s of scenarios) {
-      if (progress) io.out(`== rig ${kind}: ${s.name} — ${s.summary}\n`);
-      results.push(await runScenario(rig, s, { agents, ...(progress ? { progress: (l) => io.out(`${l}\n`) } : {}) }));
+  const cleanup = removeOnSignal(io);
+  try {
+    for (const kind of rigs as RigKind[]) {
+      const rig = createRig(kind, {
+        ...(values.compose ? { composeFile: values.compose } : {}),
+        ...(values.net ? { net: values.net as string } : {}),
+        ...(values.project ? { project: rigs.length > 1 ? `${values.project}-${kind}` : values.project } : {}),
+        providers,
+      });
+      cleanup.current = rig;
+      const results: ScenarioResult[] = [];
+      for (const s of scenarios) {
+        if (progress) io.out(`== rig ${kind}: ${s.name} — ${s.summary}\n`);
+        results.push(await runScenario(rig, s, { agents, ...(progress ? { progress: (l) => io.out(`${l}\n`) } : {}) }));
+      }
+      byRig.push(results);
     }
-    byRig.push(results);
+  } finally {
+    cleanup.off();
   }
   const all = byRig.flat();
   if (values.junit) writeFileSync(values.junit, formatScenarioJunit(all));
@@ -112,4 +118,36 @@ export async function runRigConformance(argv: string[], io: Io): Promise<number>
     io.out(`${scenarioClosingLine(all)}\n`);
   }
   return all.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/**
+ * While a rig runs, SIGINT/SIGTERM remove it (its containers, networks, volume and seed directory)
+ * before the process exits 130/143: an interrupted run must not leave a rig holding the subnets.
+ * A second signal during the removal exits at once.
+ */
+export function removeOnSignal(io: Io, exit: (code: number) => void = process.exit): { current: Rig | undefined; off(): void } {
+  const state: { current: Rig | undefined; off(): void } = { current: undefined, off: () => undefined };
+  let removing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (removing) {
+      io.err(`${signal} again: exiting without waiting for the rig's removal\n`);
+      exit(code);
+      return;
+    }
+    removing = true;
+    const rig = state.current;
+    io.err(`${signal}: removing the ${rig ? `${rig.kind} ` : ''}rig (containers, networks, volume)...\n`);
+    void (rig ? rig.abort() : Promise.resolve())
+      .then(
+        () => io.err('rig removed\n'),
+        (err: Error) => io.err(`removing the rig failed: ${err.message}\n`),
+      )
+      .finally(() => exit(code));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  state.off = () => {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  };
+  return state;
 }

@@ -6,6 +6,7 @@ import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { flattenSets, parseDurationMs } from '../core/nvsets.js';
 import { fenceDevicesFromCib } from '../fencing/cib-devices';
+import { delayBaseWarnings } from '../fencing/device';
 import type { FenceAction, HistoryEntry } from '../fencing/fencer';
 import { formatHistory, loadHistory, saveHistory } from '../fencing/history-file';
 import { mergeHistoryEntries } from '../fencing/history-store';
@@ -96,6 +97,8 @@ async function fence(target: string, values: Record<string, string | boolean | u
     ),
   );
   for (const e of errors) io.err(`warning: ${e}\n`);
+  const names = [...new Set([...cib.nodes.map((n) => n.uname), target])];
+  for (const r of registrations) for (const w of delayBaseWarnings(r.device, names)) io.err(`warning: ${w}\n`);
   const historyFile = typeof values.history === 'string' ? values.history : DEFAULT_HISTORY;
   const history = loadHistory(historyFile);
   const runner = new FenceRunner({

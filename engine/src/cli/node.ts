@@ -59,7 +59,9 @@ const HELP = commandHelp(
 
   start     run this node's daemon in the foreground (for systemd, or PID 1 under tini): the CIB,
             the executor, attrd and the controller, with the admin socket the other commands use.
-            SIGTERM stops every resource in order, then exits 0.
+            SIGTERM stops every resource in order, then exits 0. A member told by the fencing
+            history that it was fenced while running stops its resources and exits 100
+            (Pacemaker's CRM_EX_FATAL: do not respawn it).
   standby   put NODE (default: the daemon's own node) in standby: its resources move away
   online    take NODE out of standby`,
   OPTIONS,
@@ -117,13 +119,17 @@ async function start(values: Record<string, string | boolean | undefined>, io: I
       log,
     });
     io.out(`ocfkit node ${node.nodeName}: running (run dir ${runDir}, controller ${controllerName})\n`);
+    let code: number | undefined;
     if (signalled === undefined)
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    await node.stop();
+      code = await Promise.race([
+        new Promise<undefined>((resolve) => {
+          wake = () => resolve(undefined);
+        }),
+        node.ended,
+      ]);
+    if (code === undefined) await node.stop();
     await log.close();
-    return 0;
+    return code ?? 0;
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);

@@ -2,7 +2,7 @@ import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
 import { compatibleInstance, interleavedColocation } from './interleave.js';
-import { currentNode } from './requires-fencing.js';
+import { currentNode, needsQuorum } from './requires-fencing.js';
 import { formatScore, INFINITY } from './score.js';
 import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -145,7 +145,7 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   for (const c of [...rsc.withThis]) applyWithThis(ws, rsc, c);
   if (rsc.nextRole === 'Stopped') {
     for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
-  } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped') {
+  } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped' && needsQuorum(rsc)) {
     // Assigned as usual, but its start cannot run ("due to quorum freeze (blocked)").
     rsc.nextRole = 'Stopped';
     rsc.frozen = true;

@@ -140,17 +140,48 @@ function ruleScore(rule: Rule, node: WNode): number {
  * @example
  * locationPlacements(ws, { kind: 'location', id: 'l', rsc: 'r', node: 'n1', score: '50', rules: [] }) // [{ node: n1, score: 50 }]
  */
-export function locationPlacements(ws: WorkingSet, c: LocationConstraint): Placement[] {
+export function locationPlacements(
+  ws: WorkingSet,
+  c: LocationConstraint,
+  roleApplies: (filter: RoleFilter) => boolean = () => true,
+): Placement[] {
   if (c.node !== undefined) {
     const node = ws.nodeByName.get(c.node);
     const score = parseScore(c.score);
-    return node && score !== undefined ? [{ node, score }] : [];
+    return node && score !== undefined && roleApplies(roleFilter(c.role, false)) ? [{ node, score }] : [];
   }
   const out: Placement[] = [];
   for (const rule of c.rules) {
+    // A rule's own role is its filter (the constraint's role attribute counts only without rules).
+    if (!roleApplies(roleFilter(rule.role, true))) continue;
     for (const node of ws.nodes) {
       if (evaluateRule(rule, node.attrs)) out.push({ node, score: ruleScore(rule, node) });
     }
   }
   return out;
+}
+
+/** The role a location applies to: undefined for every role. */
+export type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | undefined;
+
+/**
+ * A location's role filter as Pacemaker reads it (`unpack_rsc_location`, `generate_location_rule`):
+ * Unpromoted applies to every role (an instance is unpromoted before it is promoted), and so does
+ * Started on the constraint itself, but not on a rule.
+ *
+ * @example
+ * roleFilter('Master', false) // 'promoted'
+ */
+export function roleFilter(role: string | undefined, inRule: boolean): RoleFilter {
+  switch (role?.toLowerCase()) {
+    case 'promoted':
+    case 'master':
+      return 'promoted';
+    case 'started':
+      return inRule ? 'started' : undefined;
+    case 'stopped':
+      return 'stopped';
+    default:
+      return undefined;
+  }
 }

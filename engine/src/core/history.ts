@@ -8,6 +8,7 @@
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import type { LrmOp, NvSet, Op, Primitive } from './cib-model.js';
 import { flattenSets, parseDurationMs } from './nvsets.js';
+import { compareOps } from './op-order.js';
 import type { Role } from './working-set.js';
 
 /** What to do when an operation fails, as `on-fail` names it (`restart` is the usual default). */
@@ -275,7 +276,7 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
   const policyOf = (op: LrmOp) =>
     failurePolicy(ctx.prim, op.operation, op.intervalMs, { stonithEnabled: ctx.stonithEnabled, opDefaults: ctx.opDefaults });
 
-  for (const op of [...ops].sort((a, b) => a.callId - b.callId)) {
+  for (const op of [...ops].sort(compareOps)) {
     const task = op.operation;
     if (task === 'notify' || task === 'meta-data') continue;
     const target = expectedRc(op);

@@ -1,4 +1,5 @@
 import type { Cib, LrmResource, Primitive, Resource } from './cib-model.js';
+import type { TicketDependency, TicketState } from './tickets.js';
 
 /** A resource's role, as Pacemaker names them. */
 export type Role = 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
@@ -134,6 +135,9 @@ export interface WorkingSet {
   haveQuorum: boolean;
   noQuorumPolicy: string;
   stopAll: boolean;
+  /** Ticket states and the dependencies on them (tickets.ts; set by applyTickets). */
+  ticketStates?: Map<string, TicketState>;
+  ticketDependencies?: TicketDependency[];
   maintenanceMode: boolean;
   haveStonithResource: boolean;
   nodes: WNode[];

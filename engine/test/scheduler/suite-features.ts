@@ -76,7 +76,7 @@ const role = (v: string) => !/^(started)?$/i.test(v);
 /** Features in the order they are reported; the first not modelled is a case's headline. */
 const FEATURES: Feature[] = [
   { name: 'bundles', modelled: false, uses: (f) => f.elements.has('bundle') },
-  { name: 'tickets', modelled: false, uses: (f) => f.elements.has('rsc_ticket') || f.elements.has('tickets') },
+  { name: 'tickets', modelled: true, uses: (f) => f.elements.has('rsc_ticket') || f.elements.has('tickets') },
   {
     name: 'remote/guest nodes',
     modelled: false,
