@@ -120,7 +120,7 @@ export async function deleteAttr(rep: Rep, name: string, node = rep.me): Promise
 }
 
 /** The promotion score of the resource on a node (default: this one), as this invocation knows it. */
-export async function readScore(rep: Rep, node = rep.me): Promise<number | undefined> {
+async function readScore(rep: Rep, node = rep.me): Promise<number | undefined> {
   const v = await readAttr(rep, promotionAttribute(rep.rsc), node);
   const n = v === undefined ? Number.NaN : Number.parseInt(v, 10);
   return Number.isNaN(n) ? undefined : n;

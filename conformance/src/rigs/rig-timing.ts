@@ -1,5 +1,5 @@
 /** Corosync's token in the rig's corosync.conf (ms). */
-export const RIG_TOKEN_MS = 1000;
+const RIG_TOKEN_MS = 1000;
 
 /**
  * The membership timing handed to the rig's nodes (start-node.sh applies it): OCFKIT_RIG_TOKEN

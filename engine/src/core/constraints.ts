@@ -162,7 +162,7 @@ export function locationPlacements(
 }
 
 /** The role a location applies to: undefined for every role. */
-export type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | undefined;
+type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | undefined;
 
 /**
  * A location's role filter as Pacemaker reads it (`unpack_rsc_location`, `generate_location_rule`):
@@ -172,7 +172,7 @@ export type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | und
  * @example
  * roleFilter('Master', false) // 'promoted'
  */
-export function roleFilter(role: string | undefined, inRule: boolean): RoleFilter {
+function roleFilter(role: string | undefined, inRule: boolean): RoleFilter {
   switch (role?.toLowerCase()) {
     case 'promoted':
     case 'master':

@@ -12,10 +12,10 @@ import { writeScriptedAgent } from '../fencing/scripted-agent';
 import { HA_CF_TEST, NodeRig, SEED } from './cluster-rig';
 
 /** What the rig's fence device is configured with, besides `pcmk_host_list` (e.g. `pcmk_delay_base`). */
-export type DeviceParams = Record<string, string>;
+type DeviceParams = Record<string, string>;
 
 /** The seed with stonith-enabled=true, only `nodes`, and the device `fence-rig` for them. */
-export function fencedSeed(nodes: readonly string[], deviceParams: DeviceParams = {}): string {
+function fencedSeed(nodes: readonly string[], deviceParams: DeviceParams = {}): string {
   const params = { pcmk_host_list: nodes.join(' '), ...deviceParams };
   const nvpairs = Object.entries(params).map(([k, v]) => `          <nvpair id="fence-rig-${k}" name="${k}" value="${v}"/>`);
   return SEED.replace('name="stonith-enabled" value="false"', 'name="stonith-enabled" value="true"')
@@ -32,7 +32,7 @@ ${nvpairs.join('\n')}
 }
 
 /** ha.cf for `nodes` (two: `two_node on`); every node is waited for at boot, so none is fenced for joining late. */
-export function fencedHaCf(nodes: readonly string[]): string {
+function fencedHaCf(nodes: readonly string[]): string {
   const two = nodes.length === 2 ? '\ntwo_node on' : '';
   return HA_CF_TEST.replace('node n1 n2 n3', `node ${nodes.join(' ')}${two}`).replace('initdead 6', 'initdead 30');
 }
