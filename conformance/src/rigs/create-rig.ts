@@ -5,7 +5,7 @@ import { ComposeRig } from './compose-rig';
 import type { Rig, RigKind } from './rig';
 
 /** How to make a rig. */
-export interface CreateRigOptions {
+interface CreateRigOptions {
   /** docker-compose.yml (default: the checkout's). */
   composeFile?: string;
   /** Name prefix of containers, networks, volumes (default `ocfkit-rig-<kind>`). */

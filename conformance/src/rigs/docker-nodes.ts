@@ -12,7 +12,7 @@ export interface ExecResult {
 }
 
 /** How to bring a compose file's services up through the Docker API. */
-export interface DockerNodesOptions {
+interface DockerNodesOptions {
   compose: ComposeFile;
   /** Prefix of every container, network and volume name (like docker-compose's project). */
   project: string;

@@ -5,7 +5,7 @@ import type { Scenario } from './scenario';
  * diskcheck_status=normal everywhere, a row written) and, throughout, samples the VIP by ARP from
  * the client (never two answers to one request) and the cluster status (no primitive active twice).
  */
-export const SCENARIOS: readonly Scenario[] = [
+const SCENARIOS: readonly Scenario[] = [
   {
     name: 'seed',
     summary: 'the seed configuration starts: grp_pgsql on one node, the diskcheck clone on every node, the VIP answers',

@@ -27,7 +27,7 @@ export interface ScenarioResult {
   durationMs: number;
 }
 
-export interface RunOptions {
+interface RunOptions {
   agents: AgentsUnderTest;
   progress?: (line: string) => void;
   /** Multiplies every deadline (a loaded machine); default OCFKIT_RIG_TIME_SCALE or 1. */
@@ -56,7 +56,7 @@ export function groupNode(st: ClusterStatus): string | { why: string } {
 }
 
 /** One line about the cluster for failure reports. */
-export function describe(st: ClusterStatus): string {
+function describe(st: ClusterStatus): string {
   const res = [...st.resources.values()].map((r) => `${r.id}@${r.nodes.join('+') || '-'}${r.failed ? '(failed)' : ''}`).join(' ');
   const attrs = [...st.attributes.entries()].map(([n, a]) => `${n}:diskcheck_status=${a.diskcheck_status ?? 'unset'}`).join(' ');
   const fc = [...st.failCounts.entries()].map(([k, v]) => `${k}=${v}`).join(' ');
