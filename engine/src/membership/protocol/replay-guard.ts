@@ -52,7 +52,8 @@ export class ReplayGuard {
     if (!Number.isSafeInteger(seq)) return 'replayed';
     const slot = seq % WINDOW;
     // Allocated with the first frame (a node boots with a guard per configured peer, heard or not).
-    const seen = (this.#seen ??= new Float64Array(WINDOW));
+    this.#seen ??= new Float64Array(WINDOW);
+    const seen = this.#seen;
     if (seq <= this.#floor || seq <= this.#max - WINDOW || seen[slot] === seq) return 'replayed';
     seen[slot] = seq;
     if (seq > this.#max) this.#max = seq;
