@@ -141,6 +141,9 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   for (const f of concurrent ? otherFences : otherFences.slice(-1)) g.order(f, dcFence);
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();
+  // Stops implied by fencing, per top-level resource: see orderStopsAfterFencing.
+  const stopsOf = new Map<WRsc, number[]>();
+  const implied = new Map<WRsc, Set<number>>();
   const restarts = impliedRestarts(ws, {
     starts: new Set(ws.primitives.filter(startsAnyway)),
     promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
@@ -220,7 +223,13 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       g.order(demote, id);
       myStops.push(id);
       if (clean) cleanStops++;
+      if (fence !== undefined && needsFencing(ws, p)) {
+        const top = topOf(p);
+        implied.set(top, (implied.get(top) ?? new Set()).add(fence));
+      }
     }
+    const top = topOf(p);
+    stopsOf.set(top, [...(stopsOf.get(top) ?? []), ...myStops]);
     // An orphaned globally-unique instance's history is deleted once it is stopped (stop -> delete).
     for (const n of orphanCleanupNodes(ws, p)) {
       const del = g.add({
@@ -292,6 +301,31 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       }
     }
   }
+  orderStopsAfterFencing(g, implied, stopsOf);
   addResourceOrderings(ws, g);
   return { graph: g.build(), changes };
+}
+
+function topOf(p: WRsc): WRsc {
+  let r = p;
+  while (r.parent) r = r.parent;
+  return r;
+}
+
+/**
+ * A stop implied by fencing a node (of a resource that needs fencing) comes after the fencing,
+ * and so does the first stop of its top-level resource, wherever it is: Pacemaker orders the
+ * fencing before the top resource's first stop action (`order_stop_vs_fencing`), which for a
+ * group or clone is its `stop` pseudo action, before every member's and instance's stop, and
+ * for a primitive active on several nodes the stop it finds first (the last one created). A resource active
+ * on an unclean node and elsewhere is so stopped elsewhere only once the unclean node is fenced.
+ */
+function orderStopsAfterFencing(g: GraphBuilder, implied: Map<WRsc, Set<number>>, stopsOf: Map<WRsc, number[]>): void {
+  for (const [top, fences] of implied) {
+    const stops = stopsOf.get(top) ?? [];
+    // Pacemaker keeps a resource's actions newest first: a primitive's "first" stop is the one
+    // created last, on the last node it is active on.
+    const after = top.variant === 'primitive' ? stops.slice(-1) : stops;
+    for (const f of fences) for (const s of after) g.order(f, s);
+  }
 }

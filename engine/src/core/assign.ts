@@ -2,7 +2,7 @@ import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
 import { compatibleInstance, interleavedColocation } from './interleave.js';
-import { currentNode } from './requires-fencing.js';
+import { currentNode, needsQuorum } from './requires-fencing.js';
 import { formatScore, INFINITY } from './score.js';
 import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -33,14 +33,14 @@ export function sortNodes(ws: WorkingSet, entries: [string, number][], active: W
   });
 }
 
-export function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
+function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
   const onScore = ws.onScore;
   if (!onScore || rsc.orphan) return; // Pacemaker shows no scores for orphans
   const names = [...table.keys()].sort(strcmp);
   for (const n of names) onScore(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
 }
 
-export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: boolean): boolean {
+function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: boolean): boolean {
   if (!force && chosen && (score < 0 || !nodeAvailable(chosen, score, true))) {
     rsc.nextRole = 'Stopped';
     chosen = undefined;
@@ -56,7 +56,7 @@ export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, fo
   return true;
 }
 
-export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
+function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   if (!rsc.provisional) return rsc.assignedTo !== undefined;
   const current = currentNode(ws, rsc);
   const nodes = sortNodes(ws, [...rsc.allowed], current);
@@ -145,7 +145,7 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   for (const c of [...rsc.withThis]) applyWithThis(ws, rsc, c);
   if (rsc.nextRole === 'Stopped') {
     for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
-  } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped') {
+  } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped' && needsQuorum(rsc)) {
     // Assigned as usual, but its start cannot run ("due to quorum freeze (blocked)").
     rsc.nextRole = 'Stopped';
     rsc.frozen = true;

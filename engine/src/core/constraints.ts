@@ -1,7 +1,7 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
 import { isTrue } from './nvsets.js';
 import { evaluateRule } from './rules.js';
-import { INFINITY, parseScore } from './score.js';
+import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
 import { variantRank } from './working-set.js';
 
@@ -122,7 +122,7 @@ function minimumFirstInstances(first: WRsc, requireAll: string | undefined): num
 }
 
 /** One node and the score a location constraint gives it. */
-export interface Placement {
+interface Placement {
   node: WNode;
   score: number;
 }
@@ -140,14 +140,20 @@ function ruleScore(rule: Rule, node: WNode): number {
  * @example
  * locationPlacements(ws, { kind: 'location', id: 'l', rsc: 'r', node: 'n1', score: '50', rules: [] }) // [{ node: n1, score: 50 }]
  */
-export function locationPlacements(ws: WorkingSet, c: LocationConstraint): Placement[] {
+export function locationPlacements(
+  ws: WorkingSet,
+  c: LocationConstraint,
+  roleApplies: (filter: RoleFilter) => boolean = () => true,
+): Placement[] {
   if (c.node !== undefined) {
     const node = ws.nodeByName.get(c.node);
     const score = parseScore(c.score);
-    return node && score !== undefined ? [{ node, score }] : [];
+    return node && score !== undefined && roleApplies(roleFilter(c.role, false)) ? [{ node, score }] : [];
   }
   const out: Placement[] = [];
   for (const rule of c.rules) {
+    // A rule's own role is its filter (the constraint's role attribute counts only without rules).
+    if (!roleApplies(roleFilter(rule.role, true))) continue;
     for (const node of ws.nodes) {
       if (evaluateRule(rule, node.attrs)) out.push({ node, score: ruleScore(rule, node) });
     }
@@ -155,5 +161,27 @@ export function locationPlacements(ws: WorkingSet, c: LocationConstraint): Place
   return out;
 }
 
-/** Clamp helper for callers that accumulate scores. */
-export const MAX_SCORE = INFINITY;
+/** The role a location applies to: undefined for every role. */
+type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | undefined;
+
+/**
+ * A location's role filter as Pacemaker reads it (`unpack_rsc_location`, `generate_location_rule`):
+ * Unpromoted applies to every role (an instance is unpromoted before it is promoted), and so does
+ * Started on the constraint itself, but not on a rule.
+ *
+ * @example
+ * roleFilter('Master', false) // 'promoted'
+ */
+function roleFilter(role: string | undefined, inRule: boolean): RoleFilter {
+  switch (role?.toLowerCase()) {
+    case 'promoted':
+    case 'master':
+      return 'promoted';
+    case 'started':
+      return inRule ? 'started' : undefined;
+    case 'stopped':
+      return 'stopped';
+    default:
+      return undefined;
+  }
+}

@@ -207,11 +207,20 @@ export function impliedRestarts(
   const promotes = new Set(plan.promotes);
   const restarts = new Set<WRsc>();
   // A clone's running (promoted) action is required for a `then` on node N when an instance
-  // starts (promotes) on N; for a group or clone `then`, when any instance does (Pacemaker
-  // computes a clone's flags from its instances on the `then` action's node).
+  // starts (promotes) on N, N being where a primitive `then` is assigned, or a group `then` when
+  // all its members are on one node; for a clone `then` (or a group spread out), when any
+  // instance does (Pacemaker computes a clone's flags from its instances on the `then` action's
+  // node: the group's location for a group's start).
+  const thenNode = (then: WRsc): WRsc['assignedTo'] | null => {
+    if (then.variant === 'primitive') return then.assignedTo;
+    if (then.variant !== 'group') return null;
+    const nodes = new Set(leaves(then).flatMap((m) => (m.assignedTo ? [m.assignedTo] : [])));
+    return nodes.size === 1 ? ([...nodes][0] as WRsc['assignedTo']) : null;
+  };
   const cloneRequires = (clone: WRsc, t: Task, then: WRsc): boolean => {
     const required = t === 'running' ? starts : promotes;
-    return leaves(clone).some((l) => required.has(l) && (isCollective(then) || l.assignedTo === then.assignedTo));
+    const node = thenNode(then);
+    return leaves(clone).some((l) => required.has(l) && (node === null || l.assignedTo === node));
   };
   for (let changed = true; changed; ) {
     changed = false;

@@ -2,6 +2,7 @@ import { isManaged } from './assign.js';
 import { nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { addScores, formatScore, INFINITY, parseScore } from './score.js';
+import { promotionTicketMissing } from './tickets.js';
 import { roleRank, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 function baseId(r: WRsc): string {
@@ -80,9 +81,8 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
         : (promotionScore(ws, clone, inst, chosen) ?? -1);
     for (const c of ws.cib.constraints) {
       if (c.kind !== 'location' || c.rsc !== clone.id) continue;
-      const role = c.role?.toLowerCase();
-      if (role !== 'promoted' && role !== 'master') continue;
-      for (const p of locationPlacements(ws, c)) if (p.node === chosen) priority = addScores(priority, p.score);
+      for (const p of locationPlacements(ws, c, (role) => role === 'promoted'))
+        if (p.node === chosen) priority = addScores(priority, p.score);
     }
     inst.priority = priority; // Pacemaker overwrites the instance priority, which later breaks ties.
     // An unmanaged (or blocked) instance that is promoted stays promoted, and sorts first.
@@ -97,6 +97,8 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
     if (idx < 0 || !node) continue;
     weights.set(node.uname, addScores(idx, weights.get(node.uname) ?? 0));
   }
+  // A ticket the clone needs for the Promoted role is missing: no instance is promoted.
+  if (promotionTicketMissing(ws, clone)) for (const [n, w] of weights) weights.set(n, addScores(w, -INFINITY));
   for (const [inst, idx] of sortIndex) {
     const node = placed(inst);
     // An unmanaged promoted instance stays first; the others take their node's merged score.

@@ -34,3 +34,15 @@ export function currentNode(ws: WorkingSet, p: WRsc): WNode | undefined {
   }
   return p.runningOn[0];
 }
+
+/**
+ * True when the primitive's start and promote need quorum or fencing, as nearly every one's do:
+ * only `requires=nothing` frees them (Pacemaker's `rsc_req_nothing`), and then
+ * no-quorum-policy=stop or freeze neither stops nor holds the resource.
+ *
+ * @example
+ * needsQuorum(fenceDeviceWithRequiresNothing) // false: it keeps running without quorum
+ */
+export function needsQuorum(p: WRsc): boolean {
+  return p.meta.get('requires')?.trim().toLowerCase() !== 'nothing';
+}

@@ -9,8 +9,10 @@ import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
+import { needsQuorum } from './requires-fencing.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
+import { applyTickets } from './tickets.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { WorkingSet, WRsc } from './working-set.js';
@@ -59,9 +61,8 @@ function applyLocations(ws: WorkingSet): void {
     if (c.kind !== 'location') continue;
     const rsc = ws.byId.get(c.rsc);
     if (!rsc) continue;
-    const role = c.role?.toLowerCase();
-    if (role !== undefined && role !== 'started' && role !== (rsc.nextRole ?? '').toLowerCase()) continue;
-    const placements = locationPlacements(ws, c);
+    const next = rsc.nextRole?.toLowerCase();
+    const placements = locationPlacements(ws, c, (role) => role === undefined || role === next);
     if (placements.length === 0) continue;
     const apply = (r: WRsc, reset: boolean) => {
       for (const p of placements) {
@@ -141,7 +142,11 @@ function finalRoles(ws: WorkingSet): void {
     }
     // no-quorum-policy=freeze only keeps stopped resources from starting (see assignPrimitive); an
     // active resource may still move.
-    if (stopAll) p.nextRole = 'Stopped';
+    if (stopAll && needsQuorum(p)) {
+      // Its start cannot run: a stopped resource stays stopped ("Start ... due to no quorum (blocked)").
+      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
+      p.nextRole = 'Stopped';
+    }
     if (p.nextRole === 'Stopped' || !p.assignedTo) {
       p.nextRole = 'Stopped';
       continue;
@@ -167,6 +172,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
         `${r.id}: clone-max=${r.configuredMax} is more than its ${ws.nodes.length} node(s) can run; only ${r.children.length} instance(s) considered`,
       );
   unpackConstraints(ws);
+  applyTickets(ws);
   applyLocations(ws);
   applyStickiness(ws);
   applyFailureThresholds(ws);

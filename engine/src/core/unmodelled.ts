@@ -1,5 +1,6 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { flattenSets, isTrue } from './nvsets.js';
+import { isModelledTicket } from './tickets.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
 
 function* allResources(rs: readonly Resource[]): Generator<Resource> {
@@ -61,6 +62,15 @@ export function unmodelledFeatures(cib: Cib): string[] {
     .map((r) => r.id);
   if (remote.length)
     out.push(`${named('remote and guest nodes', remote)} are not modelled: their connections are scheduled as ordinary resources`);
+  const unfencing = withMeta('provides', (v) => v.toLowerCase() === 'unfencing').concat(
+    withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
+  );
+  if (unfencing.length) out.push(`${named('unfencing', unfencing)} is not modelled: no node is unfenced before resources start`);
+  const discovery = cib.constraints
+    .filter((c) => c.kind === 'location' && c.resourceDiscovery !== undefined && c.resourceDiscovery.toLowerCase() !== 'always')
+    .map((c) => c.id);
+  if (discovery.length)
+    out.push(`${named('resource-discovery', discovery)} is not modelled: resources are probed on every node, and placed as if always`);
   const roleColocs = cib.constraints
     .filter((c) => c.kind === 'colocation' && [c.rscRole, c.withRscRole].some((r) => r !== undefined && r.toLowerCase() !== 'started'))
     .map((c) => c.id);
@@ -89,7 +99,12 @@ function leftAlone(cib: Cib): string[] {
     if (!isModelledResource(r))
       out.push(`<${r.name} id="${r.attrs.id ?? ''}"> is not modelled: left alone (never started, stopped or monitored by this engine)`);
   for (const c of section('constraints')?.children ?? []) {
-    const why = unmodelledConstraint(c, ids);
+    // Tickets are modelled (read from the source by tickets.ts), except with resource sets.
+    if (isModelledTicket(c) && !ids.has(c.attrs.rsc ?? '')) continue;
+    const why =
+      c.name === 'rsc_ticket' && c.children.some((x) => x.name === 'resource_set')
+        ? 'resource sets are not modelled'
+        : unmodelledConstraint(c, ids);
     if (why !== undefined) out.push(`<${c.name} id="${c.attrs.id ?? ''}"> is ignored: ${why}`);
   }
   return out;

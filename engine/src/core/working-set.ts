@@ -1,4 +1,5 @@
 import type { Cib, LrmResource, Primitive, Resource } from './cib-model.js';
+import type { TicketDependency, TicketState } from './tickets.js';
 
 /** A resource's role, as Pacemaker names them. */
 export type Role = 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
@@ -52,7 +53,7 @@ export interface Ordering {
   minFirst: number;
 }
 
-export type Variant = 'primitive' | 'group' | 'clone';
+type Variant = 'primitive' | 'group' | 'clone';
 
 /** Pacemaker's variant order: clones are processed before groups before primitives. */
 export const variantRank: Record<Variant, number> = { primitive: 0, group: 1, clone: 2 };
@@ -134,6 +135,9 @@ export interface WorkingSet {
   haveQuorum: boolean;
   noQuorumPolicy: string;
   stopAll: boolean;
+  /** Ticket states and the dependencies on them (tickets.ts; set by applyTickets). */
+  ticketStates?: Map<string, TicketState>;
+  ticketDependencies?: TicketDependency[];
   maintenanceMode: boolean;
   haveStonithResource: boolean;
   nodes: WNode[];

@@ -43,6 +43,7 @@ import {
 } from './cluster-view.js';
 import { applyClusterWrite, type ClusterContent, type ConfigWrite, contentOf } from './config-writes.js';
 import type { Controller, ControllerContext } from './controller.js';
+import { fencedNotice, fencedWhileRunning } from './fenced-notice.js';
 
 /** Whether `configDir` configures a cluster (Heartbeat's ha.cf, or ocfkit's cluster.json). */
 export function clusterConfigured(configDir: string): boolean {
@@ -50,7 +51,7 @@ export function clusterConfigured(configDir: string): boolean {
 }
 
 /** The cluster's controller slot, plus what the admin socket needs. */
-export interface ClusterController extends Controller {
+interface ClusterController extends Controller {
   admin: {
     write(req: ConfigWrite, messages: string[]): Promise<AdminResponse>;
     cleanup(req: Extract<AdminRequest, { op: 'resource' }>): Promise<AdminResponse> | undefined;
@@ -80,9 +81,18 @@ const SHUTDOWN_WAIT_MS = 120_000;
  * const controller = await startClusterController({ ...context, configDir: '/etc/ha.d', fenceRunner: new FenceRunner() });
  */
 export async function startClusterController(
-  ctx: ControllerContext & { configDir: string; fenceRunner: FenceRunner },
+  ctx: ControllerContext & {
+    configDir: string;
+    fenceRunner: FenceRunner;
+    /**
+     * The fencing history says this node was fenced while this daemon ran (see fenced-notice.ts):
+     * the cluster part has already closed itself (no heartbeats, no votes, no controller).
+     */
+    onFenced?: (entry: HistoryEntry) => void;
+  },
 ): Promise<ClusterController> {
   const { store, executor, attrd, nodeName } = ctx;
+  const startedAt = Date.now();
   const log = ctx.log.child('cluster');
   const { nodes, keepaliveMs, deadtimeMs } = loadClusterConfig(ctx.configDir).config;
   let quorumTimer: NodeJS.Timeout | undefined;
@@ -126,6 +136,13 @@ export async function startClusterController(
   const recordHistory = (entries: readonly HistoryEntry[]) => {
     const changed = fenceHistory.merge(entries);
     if (changed.length > 0 && dc && member) for (const n of member.view().members) if (n !== nodeName) sendHistory(n, changed);
+    const self = changed.find((e) => fencedWhileRunning(e, nodeName, startedAt));
+    if (self && !closed) {
+      // fence-reaction=stop: out of the cluster at once, then the daemon stops what runs here and exits
+      log.crit(fencedNotice(self));
+      close();
+      ctx.onFenced?.(self);
+    }
   };
   const fencing = new Set<FencingService>();
   const fencerConfig = () => {
@@ -464,9 +481,12 @@ export async function startClusterController(
     onChange: () => reconcile(),
     onDeliver: deliver,
   });
+  // told it was fenced while the membership was starting (close() found no member to stop)
+  if (closed) void member.stop();
   reconcile();
 
-  const close = () => {
+  // a declaration: recordHistory() may close the cluster part before this line is reached
+  function close() {
     if (closed) return;
     closed = true;
     clearTimeout(pushTimer);
@@ -479,7 +499,7 @@ export async function startClusterController(
     dc = undefined;
     for (const s of fencing) s.stop();
     void member?.stop();
-  };
+  }
 
   return {
     poke(reason) {

@@ -58,7 +58,7 @@ export const DEFAULT_SIM: Omit<SimOptions, 'seed'> = {
   resources: 2,
 };
 
-export interface SimResult {
+interface SimResult {
   seed: number;
   ok: boolean;
   failure?: string;
@@ -126,9 +126,6 @@ export function simulate(opts: SimOptions): SimResult {
   if (!sim.failure) sim.checkConverged();
   return sim.result();
 }
-
-/** A simulated cluster driven step by step: what {@link simulate} runs with random faults, and scenario tests script. */
-export type Sim = ReturnType<typeof createSim>;
 
 /**
  * Creates a simulated cluster; with `random` it injects faults and client updates from the seed

@@ -108,11 +108,12 @@ export class NodeRig {
     return join(this.rsctmp(n), f);
   }
 
-  /** `ocfkit node start` in the node's namespace (`extra`: more options). */
-  start(n: string, extra: readonly string[] = []): void {
+  /** `ocfkit node start` in the node's namespace (`extra`: more options; `wrap`: a command it runs under, e.g. chrt). */
+  start(n: string, extra: readonly string[] = [], wrap: readonly string[] = []): void {
     this.rig.spawnIn(
       n,
       [
+        ...wrap,
         process.execPath,
         '--conditions=source',
         '--import',

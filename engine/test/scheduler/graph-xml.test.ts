@@ -214,11 +214,6 @@ const knownDifferences: Record<string, { pacemakerOnly: string[]; orders?: strin
     ],
     why: 'Pacemaker cancels a recurring monitor recorded in the history whose op is now disabled, and clears the fail count of its changed definition; the engine does neither',
   },
-  'multiply-active-unclean': {
-    pacemakerOnly: [],
-    orders: ['stonith-node2-reboot@node2 -> web_stop_0@node3'],
-    why: 'Pacemaker orders the stop on another node of a resource that needs fencing after the fencing of the unclean node it is also active on; the engine does not',
-  },
   'maintenance-unmanaged': {
     pacemakerOnly: ['a_monitor_10000@node1', 'b_monitor_10000@node2'],
     why: 'Pacemaker cancels the recurring monitors of resources in maintenance (and on nodes in maintenance); the engine leaves them',

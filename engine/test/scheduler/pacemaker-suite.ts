@@ -25,6 +25,7 @@ import { importCib } from '../../src/cib/import.js';
 import { CibError } from '../../src/cib/xml-tree.js';
 import { applyTransition } from '../../src/core/apply.js';
 import { schedule } from '../../src/core/schedule.js';
+import { unmodelledFeatures } from '../../src/core/unmodelled.js';
 import { isoTime } from './crm-simulate.js';
 import { crmMonPlacement, multisetDiff, transitionSet } from './suite-compare.js';
 import { featuresOf } from './suite-features.js';
@@ -59,6 +60,11 @@ export interface CaseResult {
   detail: string[];
   /** The engine fences, stops, moves, restarts or demotes something Pacemaker leaves alone. */
   unsafe: boolean;
+  /**
+   * The engine's warnings name a feature it does not model (`unmodelledFeatures`): its decision
+   * was not quiet. An unsafe case without such a warning is a scheduler bug.
+   */
+  warned: boolean;
 }
 
 interface PacemakerSide {
@@ -132,24 +138,26 @@ export async function runCase(name: string, xml: string, opts: { now: number; ca
   const now = nowOf(xml, opts.now);
   const pm = await pacemakerSide(xml, now, opts.cacheDir);
   if (pm.error || !pm.transitions || !pm.placement)
-    return { ...base, verdict: 'skipped', detail: [pm.error ?? 'no result'], unsafe: false };
+    return { ...base, verdict: 'skipped', detail: [pm.error ?? 'no result'], unsafe: false, warned: false };
   let cib: ReturnType<typeof importCib>;
   try {
     cib = importCib(xml);
   } catch (e) {
-    if (e instanceof CibError) return { ...base, verdict: 'refused', detail: [e.message], unsafe: false };
-    return { ...base, verdict: 'crash', detail: [`import: ${(e as Error).stack ?? e}`], unsafe: false };
+    if (e instanceof CibError) return { ...base, verdict: 'refused', detail: [e.message], unsafe: false, warned: false };
+    return { ...base, verdict: 'crash', detail: [`import: ${(e as Error).stack ?? e}`], unsafe: false, warned: false };
   }
   let transitions: string[];
   let outXml: string;
   let warnings: string[];
+  let warned: boolean;
   try {
     const result = schedule({ cib, now });
     warnings = result.warnings;
+    warned = unmodelledFeatures(cib).some((w) => result.warnings.includes(w));
     transitions = transitionSet(result.summary);
     outXml = exportCib(applyTransition(cib, result.graph, now));
   } catch (e) {
-    return { ...base, verdict: 'crash', detail: [(e as Error).stack ?? String(e)], unsafe: false };
+    return { ...base, verdict: 'crash', detail: [(e as Error).stack ?? String(e)], unsafe: false, warned: false };
   }
   const detail: string[] = [];
   const tdiff = multisetDiff(pm.transitions, transitions);
@@ -163,7 +171,7 @@ export async function runCase(name: string, xml: string, opts: { now: number; ca
   const unsafe = unsafeLines(pm.transitions, transitions);
   if (unsafe.length) detail.push('unsafe (Pacemaker leaves alone):', ...unsafe.map((l) => `  ${l}`));
   if (detail.length && warnings.length) detail.push('engine warnings:', ...warnings.map((w) => `  ${w}`));
-  return { ...base, verdict: detail.length ? 'differs' : 'equal', detail, unsafe: unsafe.length > 0 };
+  return { ...base, verdict: detail.length ? 'differs' : 'equal', detail, unsafe: unsafe.length > 0, warned };
 }
 
 /** The cases of a directory: `*.xml` files, or folders with an `input.xml`. */
@@ -184,10 +192,12 @@ export function totals(results: CaseResult[]): string[] {
   const line = (label: string, rs: CaseResult[]) =>
     `${label}: ${rs.length} cases — equal ${count(rs, 'equal')}, differs ${count(rs, 'differs')}, refused ${count(rs, 'refused')}, crash ${count(rs, 'crash')}, skipped ${count(rs, 'skipped')}`;
   const plain = results.filter((r) => r.unmodelled.length === 0);
+  const quiet = results.filter((r) => r.unsafe && !r.warned);
   const out = [
     line('all', results),
     line('only modelled features', plain),
     `unsafe (engine disrupts what Pacemaker leaves alone): ${results.filter((r) => r.unsafe).length}`,
+    `unsafe without a warning naming an unmodelled feature: ${quiet.length}${quiet.length ? ` (${quiet.map((r) => r.name).join(', ')})` : ''}`,
   ];
   const byFeature = new Map<string, { n: number; equal: number; differs: number; refused: number; crash: number }>();
   for (const r of results)
@@ -264,7 +274,7 @@ async function main(argv: string[]): Promise<number> {
       const why =
         r.verdict === 'refused' || r.verdict === 'crash' || r.verdict === 'skipped' ? `: ${(r.detail[0] ?? '').split('\n')[0]}` : '';
       process.stdout.write(
-        `${String(done).padStart(4)}/${cases.length} ${r.verdict.padEnd(7)} ${r.unsafe ? 'UNSAFE ' : ''}${c.name}${tag}${why}\n`,
+        `${String(done).padStart(4)}/${cases.length} ${r.verdict.padEnd(7)} ${r.unsafe ? (r.warned ? 'UNSAFE (warned) ' : 'UNSAFE ') : ''}${c.name}${tag}${why}\n`,
       );
       if (values.verbose && r.verdict === 'differs') process.stdout.write(`${r.detail.map((l) => `        ${l}`).join('\n')}\n`);
     }

@@ -1,6 +1,3 @@
-/** Why a frame was dropped before the protocol saw it. */
-export type DropReason = 'forged' | 'replayed' | 'unknown-sender' | 'stale-generation';
-
 const WINDOW = 1024;
 
 /**
