@@ -52,6 +52,7 @@ export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, fo
     return false;
   }
   rsc.assignedTo = chosen;
+  rsc.assignedScore = score;
   chosen.numResources++;
   return true;
 }
