@@ -23,7 +23,7 @@ export interface StaticConfig {
 }
 
 /** The raw parameter values this module reads. */
-export interface RawParams {
+interface RawParams {
   ip: string;
   nic?: string | undefined;
   cidr_netmask?: string | undefined;

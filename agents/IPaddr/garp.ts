@@ -29,7 +29,7 @@ const SENDER_SCRIPT =
  * @example
  * senderPidFile(ctx) // '/run/resource-agents/ocfkit-IPaddr-garp-10.0.0.5.pid'
  */
-export function senderPidFile(ctx: Ctx): string {
+function senderPidFile(ctx: Ctx): string {
   return join(ctx.env.HA_RSCTMP || '/run/resource-agents', `ocfkit-IPaddr-garp-${ctx.params.ip}.pid`);
 }
 

@@ -11,7 +11,7 @@ import { OCF, OcfError } from '@ocfkit/sdk';
 import type { Ctx } from './params';
 
 /** What a finished read returned. */
-export interface ReadResult {
+interface ReadResult {
   exitCode: number;
   stdout: string;
   stderr: string;

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, inPrefix, maskOf, parseBroadcast, parseIpv4, parsePrefix, parseVirtualIp } from './ipv4';
+import { maskOf, parseBroadcast, parseIpv4, parsePrefix, parseVirtualIp } from './ipv4';
 
 describe('ipv4', () => {
-  it('parses strict dotted quads and formats them back', () => {
+  it('parses strict dotted quads', () => {
     expect(parseIpv4('10.0.0.1')).toBe(167772161);
-    expect(formatIpv4(167772161)).toBe('10.0.0.1');
-    expect(formatIpv4(parseIpv4('255.255.255.255') ?? 0)).toBe('255.255.255.255');
+    expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
     for (const bad of ['10.0.0', '10.0.0.1.2', '256.0.0.1', '010.0.0.1', '10.0.0.-1', '10..0.1', ' 10.0.0.1', 'a.b.c.d', '']) {
       expect(parseIpv4(bad), bad).toBeUndefined();
     }
@@ -43,13 +42,9 @@ describe('ipv4', () => {
     expect(parseBroadcast('all')).toEqual({ ok: false, error: 'parameter "broadcast" must be an IPv4 address, "+" or "-", got "all"' });
   });
 
-  it('computes masks and prefix membership', () => {
+  it('computes masks', () => {
     expect(maskOf(0)).toBe(0);
     expect(maskOf(24)).toBe(0xffffff00);
     expect(maskOf(32)).toBe(0xffffffff);
-    const ip = parseIpv4('10.1.2.3') ?? 0;
-    expect(inPrefix(ip, parseIpv4('10.1.0.0') ?? 0, 16)).toBe(true);
-    expect(inPrefix(ip, parseIpv4('10.2.0.0') ?? 0, 16)).toBe(false);
-    expect(inPrefix(ip, 0, 0)).toBe(true);
   });
 });

@@ -30,16 +30,6 @@ export function parseIpv4(text: string): number | undefined {
 }
 
 /**
- * Formats a 32-bit unsigned number as a dotted quad.
- *
- * @example
- * formatIpv4(167772161) // '10.0.0.1'
- */
-export function formatIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-/**
  * The network mask of a prefix length as a 32-bit unsigned number.
  *
  * @example
@@ -103,15 +93,4 @@ export function parsePrefix(text: string): Parsed<number> {
 export function parseBroadcast(text: string): Parsed<string> {
   if (text === '+' || text === '-' || parseIpv4(text) !== undefined) return { ok: true, value: text };
   return { ok: false, error: `parameter "broadcast" must be an IPv4 address, "+" or "-", got ${JSON.stringify(text)}` };
-}
-
-/**
- * True when `ip` lies in `net`/`bits`.
- *
- * @example
- * inPrefix(parseIpv4('10.1.2.3')!, parseIpv4('10.1.0.0')!, 16) // true
- */
-export function inPrefix(ip: number, net: number, bits: number): boolean {
-  const m = maskOf(bits);
-  return (ip & m) >>> 0 === (net & m) >>> 0;
 }

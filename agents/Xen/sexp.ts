@@ -1,5 +1,5 @@
 /** An s-expression as xend prints it: atoms are strings, lists are arrays. */
-export type Sexp = string | Sexp[];
+type Sexp = string | Sexp[];
 
 /**
  * Parses xend's s-expressions (`xm list --long`, xen/xend/sxp.py): parenthesised lists of

@@ -2,7 +2,7 @@ import { childValue, parseSexp } from './sexp';
 import { type DomainFlags, parseStateLetters } from './state-letters';
 
 /** What `xm list --long <dom>` says about one domain. */
-export interface XmDomain {
+interface XmDomain {
   name: string;
   id: number | undefined;
   /** The `(state -b----)` letters, when xend printed them. */

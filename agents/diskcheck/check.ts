@@ -4,7 +4,7 @@ import { procCmdline, processLiveness, readSmallFile } from '@ocfkit/sdk';
 import { directReadArgs, type IoOutcome, runIo, syncWriteArgs } from './io';
 
 /** What one health check looks at, and how long it may take. */
-export interface CheckSpec {
+interface CheckSpec {
   /** Block device for the direct read check. */
   device?: string | undefined;
   /** Directory for the synchronous write check. */
@@ -22,7 +22,7 @@ export interface CheckSpec {
   node: string;
 }
 
-export interface CheckResult {
+interface CheckResult {
   healthy: boolean;
   /** What was checked and how it went, for logs and exit reasons. */
   detail: string;

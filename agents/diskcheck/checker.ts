@@ -13,7 +13,7 @@ export const CHECKER_HELPER = 'checker';
 /** A write of the attribute (attrd_updater) that has not returned after this long is given up. */
 const ATTR_WRITE_TIMEOUT_MS = 10_000;
 
-export interface CheckerSpec {
+interface CheckerSpec {
   /** The agent executable (its own path): the checker is the agent, run as its helper. */
   agent: string;
   intervalMs: number;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processStartMs, readProcStat } from '@ocfkit/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataDirArg, identifyPid, identifyPostmaster, parseLockFile, postmasterPid, serverProcesses } from './postmaster';
+import { dataDirArg, identifyPid, identifyPostmaster, parseLockFile, serverProcesses } from './postmaster';
+import { postmasterPid } from './test/postmaster-pid';
 
 let dir: string;
 const children: ChildProcess[] = [];

@@ -7,7 +7,7 @@ import { listPids, procCmdline, processLiveness, processStartMs, procLink, procU
  * (epoch seconds), port, first socket directory, first listen address, shared memory key and id,
  * status. Only the pid is always there; the rest is filled in while the postmaster starts.
  */
-export interface LockFile {
+interface LockFile {
   pid: number;
   dataDir?: string;
   /** Start time of the postmaster, seconds since the epoch. */
@@ -61,19 +61,8 @@ export function readLockFile(path: string): LockFile | undefined {
   return parseLockFile(text);
 }
 
-/**
- * The postmaster pid recorded in `<pgdata>/postmaster.pid` (its first line); undefined when the
- * file is absent or does not start with a pid.
- *
- * @example
- * postmasterPid('/var/lib/postgresql/15/main') // 4711
- */
-export function postmasterPid(pgdata: string): number | undefined {
-  return readLockFile(join(pgdata, 'postmaster.pid'))?.pid;
-}
-
 /** Command names PostgreSQL server processes carry. */
-export const SERVER_NAMES = /^(postgres|postmaster)$/;
+const SERVER_NAMES = /^(postgres|postmaster)$/;
 
 /** What the pid in postmaster.pid is, as far as this host lets us see. */
 export type Postmaster =

@@ -12,7 +12,7 @@ export function confQuote(value: string): string {
 }
 
 /** Quotes a value for a libpq conninfo string: single quotes, `'` and `\` backslash-escaped. */
-export function conninfoQuote(value: string): string {
+function conninfoQuote(value: string): string {
   return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
@@ -38,7 +38,7 @@ export function slotName(base: string, node: string): string {
   return `${base}_${node.toLowerCase().replace(/[-.]/g, '_')}`;
 }
 
-export interface RecoverySettings {
+interface RecoverySettings {
   masterIp: string;
   pgport: number;
   repuser: string;

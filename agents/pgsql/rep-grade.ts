@@ -7,14 +7,14 @@
 export const SCORE = { cannot: -1_000_000, can: 100, promoteMe: 1000 } as const;
 
 /** One row of `select application_name, upper(state), upper(sync_state) from pg_stat_replication`. */
-export interface ReplicationRow {
+interface ReplicationRow {
   name: string;
   state: string;
   syncState: string;
 }
 
 /** What the primary publishes for one other node. */
-export interface Grade {
+interface Grade {
   node: string;
   /** `<rsc>-data-status`: `STREAMING|SYNC`, `STREAMING|ASYNC`, …, `DISCONNECT`. */
   dataStatus: string;
@@ -23,7 +23,7 @@ export interface Grade {
   status?: string;
 }
 
-export interface Grading {
+interface Grading {
   grades: Grade[];
   /** The synchronous standby rep_mode.conf must name now (sync mode); undefined: no change. */
   syncNode?: string | null;

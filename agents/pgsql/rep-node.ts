@@ -4,7 +4,7 @@
  * (Pacemaker's attrd_updater/crm_attribute, or the bundled engine's attrd).
  */
 import { hostname } from 'node:os';
-import { type NodeAttributes, nodeAttributes } from '@ocfkit/sdk';
+import { type NodeAttributes, nodeAttributes, promotionAttribute } from '@ocfkit/sdk';
 import type { Ctx } from './owner';
 import { repPaths } from './rep-files';
 
@@ -19,6 +19,13 @@ export interface Rep {
   attr: { status: string; dataStatus: string; xlogLoc: string; baseline: string; receiver: string; timeline: string };
   paths: ReturnType<typeof repPaths>;
   attrs: NodeAttributes;
+  /**
+   * What this invocation knows of the attributes: name → node → value, each name read once for
+   * every node (`getAll`: on Pacemaker one attrd_updater per name, not one per node and name), then
+   * kept up to date by this invocation's own writes. A promoted monitor in a steady state thus
+   * spawns one read per attribute name and no writes.
+   */
+  seen: Map<string, Map<string, string>>;
 }
 
 /** rep_mode async or sync. */
@@ -70,34 +77,68 @@ export async function repContext(ctx: Ctx): Promise<Rep> {
     },
     paths: repPaths(ctx.params.tmpdir),
     attrs: nodeAttributes(ctx),
+    seen: new Map(),
   };
+}
+
+/** A node attribute (default: this node's) as this invocation knows it; the first read of a name reads it for every node. */
+export async function readAttr(rep: Rep, name: string, node = rep.me): Promise<string | undefined> {
+  let byNode = rep.seen.get(name);
+  if (!byNode) {
+    byNode = new Map([...((await rep.attrs.getAll([name])).get(name) ?? [])].map(([n, v]) => [n.toLowerCase(), v]));
+    rep.seen.set(name, byNode);
+  }
+  return byNode.get(node);
+}
+
+/** Forgets what was read: the next reads ask attrd again (after a wait in which other nodes may have written). */
+export function forgetAttrs(rep: Rep): void {
+  rep.seen.clear();
+}
+
+function remember(rep: Rep, name: string, node: string, value: string | undefined): void {
+  const byNode = rep.seen.get(name);
+  if (!byNode) return;
+  if (value === undefined) byNode.delete(node);
+  else byNode.set(node, value);
 }
 
 /** Sets a node attribute (default: on this node) when its value differs; logs the change. */
 export async function setAttr(ctx: Ctx, rep: Rep, name: string, value: string, node = rep.me): Promise<void> {
-  const now = await rep.attrs.get(name, { node });
+  const now = await readAttr(rep, name, node);
   if (now === value) return;
   ctx.log.info(`Changing ${name} on ${node} : ${now ?? ''}->${value}`);
   await rep.attrs.set(name, value, { node });
+  remember(rep, name, node, value);
 }
 
 /** Removes a node attribute (default: on this node) when it is set. */
 export async function deleteAttr(rep: Rep, name: string, node = rep.me): Promise<void> {
-  if ((await rep.attrs.get(name, { node })) !== undefined) await rep.attrs.delete(name, { node });
+  if ((await readAttr(rep, name, node)) === undefined) return;
+  await rep.attrs.delete(name, { node });
+  remember(rep, name, node, undefined);
+}
+
+/** The promotion score of the resource on a node (default: this one), as this invocation knows it. */
+async function readScore(rep: Rep, node = rep.me): Promise<number | undefined> {
+  const v = await readAttr(rep, promotionAttribute(rep.rsc), node);
+  const n = v === undefined ? Number.NaN : Number.parseInt(v, 10);
+  return Number.isNaN(n) ? undefined : n;
 }
 
 /** Sets the promotion score of the resource on a node (default: this one) when it differs. */
 export async function setScore(ctx: Ctx, rep: Rep, score: number, node = rep.me): Promise<void> {
-  const now = await rep.attrs.getPromotionScore(rep.rsc, { node });
+  const now = await readScore(rep, node);
   if (now === score) return;
   ctx.log.info(`Changing ${rep.rsc} promotion score on ${node} : ${now ?? ''}->${score}`);
   await rep.attrs.setPromotionScore(rep.rsc, score, { node });
+  remember(rep, promotionAttribute(rep.rsc), node, String(score));
 }
 
 /** The first other node of node_list whose `<rsc>-status` says PRI. */
 export async function primaryNode(rep: Rep): Promise<string | undefined> {
   for (const node of rep.nodes) {
-    if (node !== rep.me && (await rep.attrs.get(rep.attr.status, { node })) === 'PRI') return node;
+    if (node !== rep.me && (await readAttr(rep, rep.attr.status, node)) === 'PRI') return node;
   }
   return undefined;
 }

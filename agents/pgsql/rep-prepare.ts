@@ -27,7 +27,7 @@ export function readText(path: string): string | undefined {
 }
 
 /** Creates tmpdir for the owner, mode 0700 (heartbeat's mkdir -p, chown, chmod 700). */
-export function prepareTmpdir(ctx: Ctx, acct: Account): void {
+function prepareTmpdir(ctx: Ctx, acct: Account): void {
   const dir = ctx.params.tmpdir;
   try {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });

@@ -63,7 +63,7 @@ export async function serverRole(ctx: Ctx, acct: Account): Promise<ServerRole | 
 }
 
 /** `pg_ctl`'s sibling binary (pg_controldata, …): next to the real pg_ctl, else on PATH. */
-export function pgBinary(pgctl: string, name: string): string {
+function pgBinary(pgctl: string, name: string): string {
   if (!pgctl.includes('/')) return name;
   try {
     return join(dirname(realpathSync(pgctl)), name);

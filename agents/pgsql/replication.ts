@@ -16,7 +16,7 @@ import { type Ctx, ownerEnv, runAs } from './owner';
 import { repModeConf, slotName, syncNodeOf } from './rep-files';
 import { grade, mayClaim, SCORE, type XlogNote, xlogRound } from './rep-grade';
 import { promoteRefusal } from './rep-guard';
-import { deleteAttr, primaryNode, type Rep, setAttr, setScore } from './rep-node';
+import { deleteAttr, forgetAttrs, primaryNode, type Rep, readAttr, setAttr, setScore } from './rep-node';
 import { prepareStandby, readText, writeOwned } from './rep-prepare';
 import { clusterState, ownerSql, type ServerRole, serverRole } from './rep-sql';
 import { banFromNode } from './self-ban';
@@ -58,7 +58,7 @@ async function publishTimeline(ctx: Ctx, rep: Rep): Promise<number | undefined> 
 
 /** A node attribute as a timeline number; undefined when unset or not a number. */
 async function timelineOf(rep: Rep, node: string): Promise<number | undefined> {
-  const n = Number.parseInt((await rep.attrs.get(rep.attr.timeline, { node })) ?? '', 10);
+  const n = Number.parseInt((await readAttr(rep, rep.attr.timeline, node)) ?? '', 10);
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
@@ -67,13 +67,13 @@ async function refusePromotion(ctx: Ctx, acct: Account, rep: Rep): Promise<strin
   const others = [];
   for (const node of rep.nodes) {
     if (node === rep.me) continue;
-    others.push({ node, timeline: await timelineOf(rep, node), loc: await rep.attrs.get(rep.attr.xlogLoc, { node }) });
+    others.push({ node, timeline: await timelineOf(rep, node), loc: await readAttr(rep, rep.attr.xlogLoc, node) });
   }
   return promoteRefusal({
     me: rep.me,
     mode: rep.mode,
     rsc: rep.rsc,
-    dataStatus: await rep.attrs.get(rep.attr.dataStatus, { node: rep.me }),
+    dataStatus: await readAttr(rep, rep.attr.dataStatus, rep.me),
     timeline: walTimeline(ctx.params.pgdata),
     loc: await myLocation(ctx, acct),
     others,
@@ -197,7 +197,7 @@ export async function repDemote(ctx: Ctx, acct: Account, rep: Rep): Promise<void
 }
 
 /** The primary's monitor: itself LATEST/PRI/1000, every other node graded from pg_stat_replication. */
-export async function controlStandbys(ctx: Ctx, acct: Account, rep: Rep, again = true): Promise<string | undefined> {
+async function controlStandbys(ctx: Ctx, acct: Account, rep: Rep, again = true): Promise<string | undefined> {
   const r = await ownerSql(ctx, acct, 'select application_name, upper(state), upper(sync_state) from pg_stat_replication');
   if ('error' in r) return `Can't get PostgreSQL replication status: ${r.error}`;
   const rows = r.rows.map(([name = '', state = '', syncState = '']) => ({ name: name.toLowerCase(), state, syncState }));
@@ -208,7 +208,7 @@ export async function controlStandbys(ctx: Ctx, acct: Account, rep: Rep, again =
     await setScore(ctx, rep, x.score, x.node);
     if (x.status) {
       // A node that says it is stopped (or unknown) keeps saying so: its own agent knows better.
-      const now = await rep.attrs.get(rep.attr.status, { node: x.node });
+      const now = await readAttr(rep, rep.attr.status, x.node);
       if (now === 'STOP' || now === 'UNKNOWN')
         ctx.log.warn(`Changing ${rep.attr.status} on ${x.node} : ${now}->${x.status} by ${rep.me} is prohibited`);
       else await setAttr(ctx, rep, rep.attr.status, x.status, x.node);
@@ -221,6 +221,7 @@ export async function controlStandbys(ctx: Ctx, acct: Account, rep: Rep, again =
     if (!reload.ok) return `Can't reload configuration file: ${reload.out}`;
     if (g.syncNode && again) {
       await ctx.sleep(Math.min(1000, ctx.remainingMs() / 4));
+      forgetAttrs(rep);
       return controlStandbys(ctx, acct, rep, false);
     }
   }
@@ -238,7 +239,7 @@ function readNote(path: string): XlogNote | undefined {
 
 /** heartbeat's have_master_right: with no primary, the standby with the newest WAL (stable for xlog_check_count rounds) asks for promotion. */
 async function claimIfNewest(ctx: Ctx, acct: Account, rep: Rep, role: ServerRole): Promise<void> {
-  const ds = await rep.attrs.get(rep.attr.dataStatus, { node: rep.me });
+  const ds = await readAttr(rep, rep.attr.dataStatus, rep.me);
   if (!mayClaim(rep.mode, ds)) {
     ctx.log.warn(`My data is out-of-date. status=${ds}`);
     return;
@@ -248,7 +249,7 @@ async function claimIfNewest(ctx: Ctx, acct: Account, rep: Rep, role: ServerRole
   await setAttr(ctx, rep, rep.attr.xlogLoc, loc);
   const round: Record<string, string> = {};
   for (const node of rep.nodes) {
-    const v = await rep.attrs.get(rep.attr.xlogLoc, { node });
+    const v = await readAttr(rep, rep.attr.xlogLoc, node);
     if (v !== undefined) round[node] = v;
   }
   const { note, verdict } = xlogRound(readNote(rep.paths.xlogNote), round, rep.me, ctx.params.xlog_check_count);
@@ -283,7 +284,7 @@ export async function repMonitor(ctx: Ctx, acct: Account, rep: Rep, role: Server
   if (ctx.meta.probe) await setScore(ctx, rep, SCORE.cannot);
   const primary = await primaryNode(rep);
   if (primary) {
-    if ((await rep.attrs.get(rep.attr.dataStatus, { node: rep.me })) === 'DISCONNECT') await setAttr(ctx, rep, rep.attr.status, 'HS:alone');
+    if ((await readAttr(rep, rep.attr.dataStatus, rep.me)) === 'DISCONNECT') await setAttr(ctx, rep, rep.attr.status, 'HS:alone');
   } else {
     await setAttr(ctx, rep, rep.attr.status, 'HS:alone');
     await claimIfNewest(ctx, acct, rep, role);
@@ -327,8 +328,8 @@ export async function repNotify(ctx: Ctx, acct: Account, rep: Rep): Promise<void
   if (n.type === 'pre' && n.operation === 'promote') {
     const target = first('promote_uname');
     if (rep.mode === 'sync' && rep.nodes.length >= 3 && target && target !== rep.me) {
-      const theirs = await rep.attrs.get(rep.attr.baseline, { node: target });
-      const mine = await rep.attrs.get(rep.attr.baseline, { node: rep.me });
+      const theirs = await readAttr(rep, rep.attr.baseline, target);
+      const mine = await readAttr(rep, rep.attr.baseline, rep.me);
       if (theirs !== undefined && mine !== undefined && mine > theirs) {
         await banMyself(ctx, rep);
         fail.generic(`My data is newer than new master's one. New master's location : ${theirs}`);

@@ -1,5 +1,5 @@
 /** How a stop spends its time: fast shutdown, then immediate, then SIGKILL just before the deadline. */
-export interface StopPlan {
+interface StopPlan {
   /** How long to wait for a fast shutdown before asking for an immediate one (0: go straight to immediate). */
   fastMs: number;
   /** When only this much time is left, the remaining server processes are SIGKILLed. */

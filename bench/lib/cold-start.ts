@@ -7,7 +7,7 @@ export interface Subject {
   env?: Record<string, string>;
 }
 
-export interface ColdStartRow {
+interface ColdStartRow {
   label: string;
   medianMs: number;
   p90Ms: number;

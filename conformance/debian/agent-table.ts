@@ -3,7 +3,7 @@ import { chmodSync, closeSync, ftruncateSync, mkdirSync, openSync, readFileSync 
 import { join } from 'node:path';
 
 /** What a row asks the sweep to create under the scratch directory. */
-export type CreateKind = 'dir' | 'wdir' | 'file' | 'img' | 'sfex';
+type CreateKind = 'dir' | 'wdir' | 'file' | 'img' | 'sfex';
 
 /** One row of `agents.tsv`: an installed agent and how to run it plausibly. */
 export interface TableEntry {
@@ -29,7 +29,7 @@ const RELATIVE = /^[A-Za-z0-9_.-]+$/;
  * parseAgentTable('heartbeat:symlink\tfile=target\tlink=X/link\ttarget=X/target\n')
  * // [{ agent: 'heartbeat:symlink', netns: false, create: [{ kind: 'file', path: 'target' }], params: {...} }]
  */
-export function parseAgentTable(text: string): TableEntry[] {
+function parseAgentTable(text: string): TableEntry[] {
   const out: TableEntry[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;

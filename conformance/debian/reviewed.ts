@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { type AgentSweep, findingKey } from './sweep';
 
 /** The verdicts a reviewed finding may carry; "suite wrong" is not one: such a finding is fixed in the suite. */
-export const VERDICTS = ['agent bug', 'environment'] as const;
+const VERDICTS = ['agent bug', 'environment'] as const;
 
 /** How a reviewer classed one error finding on a Debian agent. */
-export interface Review {
+interface Review {
   /**
    * `agent bug`: the agent breaks the contract (what Pacemaker would do is in the note);
    * `environment`: the finding is true on this host but comes from what it lacks (no cluster

@@ -7,7 +7,7 @@ import { resolveTarget } from '../src/target';
 import { prepare, type TableEntry } from './agent-table';
 
 /** One error-level rule an agent failed, with what the suite saw. */
-export interface ErrorFinding {
+interface ErrorFinding {
   rule: string;
   messages: string[];
 }
@@ -35,7 +35,7 @@ export const findingKey = (agent: string, rule: string): string => `${agent} ${r
  * const s = await sweepAgent(loadAgentTable().find((e) => e.agent === 'heartbeat:Squid')!);
  * s.errors.map((e) => e.rule) // ['probe.binaries-hidden']
  */
-export async function sweepAgent(entry: TableEntry): Promise<AgentSweep> {
+async function sweepAgent(entry: TableEntry): Promise<AgentSweep> {
   const began = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), `ocfkit-debian-${entry.agent.replace(':', '-')}-`));
   chmodSync(scratch, 0o755);

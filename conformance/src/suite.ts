@@ -45,7 +45,7 @@ export interface SuiteOptions {
 }
 
 /** Ten minutes: the slowest reference agent needs a fraction of it; hanging actions would need far more. */
-export const DEFAULT_BUDGET_MS = 600_000;
+const DEFAULT_BUDGET_MS = 600_000;
 
 /** The outcome of checking one agent. */
 export interface SuiteReport {

@@ -35,6 +35,14 @@ export interface FailoverOutcome {
   lost: number;
   /** What became of the killed node's instance once the node was back (for 60 s at most). */
   oldPrimary: string;
+  /**
+   * After the operator step of agents/pgsql/README.md (pg_rewind from the new primary, the lock
+   * removed, `crm_resource --cleanup`): what the old primary became; empty when not tried (a
+   * baseline, or nothing refused it).
+   */
+  rejoined: string;
+  /** Set when the agent never ran the set up (no promoted instance with two standbys): the evidence why. */
+  cannotStart?: string;
 }
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -91,7 +99,7 @@ const nv = (rsc: string, params: Record<string, string>) =>
     .join('');
 
 /** The promotable clone `pg-clone` of primitive `pg`, the VIP and their constraints. */
-export function replicationResources(agent: ReplicationAgent, vip: string): { resources: string[]; constraints: string[] } {
+function replicationResources(agent: ReplicationAgent, vip: string): { resources: string[]; constraints: string[] } {
   const common = { pgctl: `${BIN}/pg_ctl`, psql: `${BIN}/psql`, pgdata: DATA };
   const rep = {
     rep_mode: 'sync',
@@ -215,6 +223,20 @@ function failures(xml: string, node: string, since: number): string[] {
   return out;
 }
 
+/**
+ * heartbeat pgsql 4.12's start under Pacemaker 2.1.5: its `crm_attribute -p <rsc> -v -INFINITY`
+ * (crm_master) is parsed as options ("-I -N FINITY"), so crm_attribute fails with "Could not map
+ * name=FINITY to a UUID" (rc 105) and the start retries it until its timeout ("Retrying(remain
+ * 86400)"). Either line, as the node's logs have it.
+ */
+const CANNOT_START = /Could not map name=\S+ to a UUID|Retrying\(remain [0-9]+\).*crm_attribute/;
+
+/** The first line of a node's logs matching `re`, trimmed to what follows the daemon's prefix. */
+function evidenceLine(log: string, re: RegExp): string | undefined {
+  const line = log.split('\n').find((l) => re.test(l));
+  return line?.replace(/^.*?(pgsql|crm_attribute|pacemaker-execd)/, '$1').trim();
+}
+
 /** A rig for the replication comparison; `run(agent)` does one full failover with it. */
 export function pgsqlReplicationRig(o: { project: string; progress: (line: string) => void }) {
   const root = checkoutRoot();
@@ -252,6 +274,10 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         composeFile: join(work, 'docker-compose.yml'),
         project: `${o.project}-${agent}`,
         binds,
+        // docker-compose.yml takes its subnets from OCFKIT_RIG_NET (start-node.sh rewrites the
+        // addresses of corosync.conf to match): without it the nodes sat on 10.217 while
+        // corosync.conf named 10.247, and knet found no links ("host: 2 has no active links")
+        env: { ...process.env, OCFKIT_RIG_NET: net },
       });
       rigs.push(rig);
       const exec = async (node: string, argv: string[], timeoutMs = 60_000) => {
@@ -261,6 +287,15 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         return r.stdout;
       };
       const crmMon = () => rig.exec('node2', ['crm_mon', '-1', '-r', '-A', '--output-as=xml'], { timeoutMs: 15_000 }).then((r) => r.stdout);
+      /** The first line of any node's logs (/var/log: pacemaker.log, where execd logs the agents' output) matching `re`. */
+      const pacemakerLogEvidence = async (re: RegExp): Promise<string | undefined> => {
+        for (const n of NODES) {
+          const r = await rig.exec(n, ['grep', '-r', '-h', '-m', '1', '-E', re.source, '/var/log'], { timeoutMs: 15_000 });
+          const line = r.code === 0 ? evidenceLine(r.stdout, re) : undefined;
+          if (line) return `${n}: ${line}`;
+        }
+        return undefined;
+      };
       const client = (sql: string) =>
         rig.client([`${BIN}/psql`, '-h', vip, '-U', 'postgres', '-d', 'postgres', '-qAtX', '-c', sql], { timeoutMs: 15_000 });
       try {
@@ -292,10 +327,15 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
               break;
             }
           }
-          if (Date.now() > limit) {
+          // heartbeat's known failure (see CANNOT_START): once execd logged it and nothing started,
+          // waiting for the start timeouts proves nothing more
+          const evidence = agent === 'heartbeat' && !p && standbys === 0 ? await pacemakerLogEvidence(CANNOT_START) : undefined;
+          if (evidence || Date.now() > limit) {
             // a baseline that never gets this far is an outcome of the comparison, not a harness error
             const failed = NODES.flatMap((n) => failures(xml, n, 0).map((f) => `${n} ${f}`));
-            const why = `never had a promoted instance with two streaming standbys within ${Math.round((180 * scale) / 60)} min (${JSON.stringify([...r])}${failed.length ? `; ${failed.join('; ')}` : ''})`;
+            const why = evidence
+              ? `baseline cannot start: ${evidence}`
+              : `never had a promoted instance with two streaming standbys within ${Math.round((180 * scale) / 60)} min (${JSON.stringify([...r])}${failed.length ? `; ${failed.join('; ')}` : ''})`;
             log(`${agent}: ${why}`);
             return {
               agent,
@@ -305,7 +345,9 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
               writableAfterS: Number.NaN,
               acked: 0,
               lost: 0,
-              oldPrimary: why,
+              oldPrimary: '',
+              rejoined: '',
+              cannotStart: why,
             };
           }
           await sleep(1000);
@@ -377,6 +419,55 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
           await sleep(1000);
         }
         log(`${agent}: old primary ${primary} after its return: ${oldPrimary}`);
+
+        // The operator step of agents/pgsql/README.md for a refused old primary: pg_rewind from the
+        // new primary, the lock removed, the failure cleaned up; it must come back as a standby.
+        let rejoined = '';
+        if (agent === 'ocfkit' && promoted && /former primary not cleanly demoted/.test(oldPrimary)) {
+          const newIp = `${net}.1.${11 + NODES.indexOf(promoted as (typeof NODES)[number])}`;
+          const rewind = await rig.exec(
+            primary,
+            [
+              'runuser',
+              '-u',
+              'postgres',
+              '--',
+              `${BIN}/pg_rewind`,
+              '-D',
+              DATA,
+              `--source-server=host=${newIp} user=postgres dbname=postgres`,
+            ],
+            { timeoutMs: 180_000 * scale },
+          );
+          log(
+            `${agent}: pg_rewind on ${primary} from ${promoted}: exit ${rewind.code} ${(rewind.stdout + rewind.stderr).trim().split('\n').pop()}`,
+          );
+          if (rewind.code !== 0) rejoined = `pg_rewind failed (${rewind.code}): ${rewind.stderr.trim()}`;
+          else {
+            await exec(primary, ['rm', '/var/lib/pgrep/tmp/PGSQL.lock']);
+            await exec(primary, ['crm_resource', '--cleanup', '--resource', 'pg-clone', '--node', primary]);
+            const stepAt = Date.now();
+            rejoined = 'not a standby within the wait';
+            while (Date.now() - stepAt < 120_000 * scale) {
+              const xml = await crmMon().catch(() => '');
+              const role = roles(xml).get(primary);
+              const failed = failures(xml, primary, stepAt);
+              if (failed.length > 0) {
+                rejoined = `${role ?? 'Stopped'}; ${failed.join('; ')}`;
+                break;
+              }
+              if (role === 'Unpromoted') {
+                const streaming = await client(`select state from pg_stat_replication where application_name = '${primary}'`);
+                if (streaming.stdout.trim() === 'streaming') {
+                  rejoined = `Unpromoted, streaming from ${promoted} ${((Date.now() - stepAt) / 1000).toFixed(0)} s after the step`;
+                  break;
+                }
+              }
+              await sleep(1000);
+            }
+          }
+          log(`${agent}: old primary ${primary} after the operator step: ${rejoined}`);
+        }
         return {
           agent,
           killed: primary,
@@ -386,6 +477,7 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
           acked: acks.length,
           lost,
           oldPrimary,
+          rejoined,
         };
       } catch (err) {
         for (const n of NODES) log(`--- ${n}\n${await rig.logs(n, 30).catch(() => '')}`);
@@ -406,11 +498,12 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
 export function outcomeTable(rows: readonly FailoverOutcome[]): string {
   const f = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(1));
   return [
-    '| agent | killed → promoted | promoted after (s) | writable after (s) | acked writes | lost | old primary back |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.agent} | ${r.killed} → ${r.promoted || '—'} | ${f(r.promotedAfterS)} | ${f(r.writableAfterS)} | ${r.acked} | ${r.lost} | ${r.oldPrimary.replaceAll('|', '/')} |`,
+    '| agent | killed → promoted | promoted after (s) | writable after (s) | acked writes | lost | old primary back | after the operator step |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) =>
+      r.cannotStart !== undefined
+        ? `| ${r.agent} | baseline cannot start | — | — | — | — | ${r.cannotStart.replaceAll('|', '/')} | |`
+        : `| ${r.agent} | ${r.killed} → ${r.promoted || '—'} | ${f(r.promotedAfterS)} | ${f(r.writableAfterS)} | ${r.acked} | ${r.lost} | ${r.oldPrimary.replaceAll('|', '/')} | ${r.rejoined.replaceAll('|', '/')} |`,
     ),
   ].join('\n');
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createFencedRig } from '../src/rigs/fenced-rig';
 import type { Rig } from '../src/rigs/rig';
 import { groupNode } from '../src/scenarios/run-scenario';
-import { RIG_PREFIX, rigLog, rigTestsMissing } from './rig-gate';
+import { createFencedRig } from './fenced-rig';
+import { healPair, RIG_PREFIX, raceRounds, rigLog, rigTestsMissing, splitPair, untilFenced } from './rig-gate';
 import { until } from './rig-until';
 
 // Issue 16's proofs on ocfkit's bundled engine: the docker rig (`ocfkit node start` in the
@@ -107,12 +107,10 @@ describe.skipIf(missing)('fencing on the bundled engine: stonith:fence_ocfkit_do
     }
   }, 1_800_000);
 
-  it.skipIf(process.env.OCFKIT_RIG_FENCE_RACES === undefined)(
+  it.skipIf(raceRounds() === undefined)(
     'two-node cluster with a pcmk_delay_base head start: split both ways, exactly one node (the favoured one) survives each time',
     async () => {
-      const rounds = Number(process.env.OCFKIT_RIG_FENCE_RACES);
-      if (!Number.isInteger(rounds) || rounds < 1)
-        throw new Error(`OCFKIT_RIG_FENCE_RACES=${process.env.OCFKIT_RIG_FENCE_RACES} must be a positive integer`);
+      const rounds = raceRounds() as number;
       const head = 15 * scale;
       const f = createFencedRig({
         project: `${RIG_PREFIX}-drace`,
@@ -123,7 +121,6 @@ describe.skipIf(missing)('fencing on the bundled engine: stonith:fence_ocfkit_do
         ...composeFile,
       });
       const { rig } = f;
-      const addrs = (n: string) => (rig.compose.services.get(n)?.networks ?? []).map((x) => x.ipv4 as string);
       try {
         await f.up(rigLog);
         for (let i = 1; i <= rounds; i++) {
@@ -132,27 +129,16 @@ describe.skipIf(missing)('fencing on the bundled engine: stonith:fence_ocfkit_do
               const st = await rig.status(via);
               return st.online.length === 2 ? true : { why: `online: ${st.online.join(', ')}` };
             });
-          await Promise.all(
-            rig.nodes.map(async (n) => {
-              const peer = rig.nodes.find((x) => x !== n) as string;
-              for (const a of addrs(peer)) {
-                const r = await rig.exec(n, ['ip', 'route', 'add', 'blackhole', `${a}/32`]);
-                if (r.code !== 0) throw new Error(`ip route add blackhole ${a} on ${n}: ${r.stderr.trim()}`);
-              }
-            }),
-          );
+          await splitPair(rig);
           const t0 = Date.now();
-          await until(`round ${i}: a node fenced`, 120, async () => {
-            for (const n of rig.nodes) if (!(await rig.isUp(n))) return true;
-            return { why: 'both running' };
-          });
+          await untilFenced(rig, `round ${i}: a node fenced`, 120);
           const fencedAfter = (Date.now() - t0) / 1000;
           await new Promise((r) => setTimeout(r, 8000));
           const up = [];
           for (const n of rig.nodes) if (await rig.isUp(n)) up.push(n);
           rigLog(`round ${i}/${rounds}: fenced after ${fencedAfter.toFixed(1)} s; survivor: ${up.join('+') || 'none'}`);
           expect(up, `round ${i}: exactly one survivor, node1`).toEqual(['node1']);
-          for (const a of addrs('node2')) await rig.exec('node1', ['ip', 'route', 'del', 'blackhole', `${a}/32`]);
+          await healPair(rig, 'node1', 'node2');
           await rig.start('node2');
         }
         expect(f.refused()).toEqual([]);

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { requireTool } from '@ocfkit/sdk/testing';
+import type { ComposeRig } from '../src/rigs/compose-rig';
+import type { Rig } from '../src/rigs/rig';
+import { until } from './rig-until';
 
 /** The rig image the rig tests run (build-image.sh tags it; .ci/setup-services builds or loads it). */
-export const RIG_IMAGE = process.env.OCFKIT_RIG_IMAGE ?? 'ocfkit-rig:latest';
+const RIG_IMAGE = process.env.OCFKIT_RIG_IMAGE ?? 'ocfkit-rig:latest';
 /** Prefix of every container, network and volume the rig tests create. */
 export const RIG_PREFIX = process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-rig-test';
 
@@ -29,3 +32,49 @@ export function rigTestsMissing(): string | true | undefined {
 export const rigLog = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
+
+/**
+ * OCFKIT_RIG_FENCE_RACES: the rounds of a two-node fence race test (the issue's proof is 20), or
+ * undefined when the race is not asked for; anything but a positive integer throws.
+ */
+export function raceRounds(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env.OCFKIT_RIG_FENCE_RACES;
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`OCFKIT_RIG_FENCE_RACES=${text} must be a positive integer`);
+  return n;
+}
+
+/** The addresses of a rig node on its networks (both heartbeat links). */
+const addressesOf = (rig: ComposeRig, node: string): string[] =>
+  (rig.compose.services.get(node)?.networks ?? []).flatMap((x) => (x.ipv4 ? [x.ipv4] : []));
+
+/**
+ * Splits a two-node rig symmetrically: each node gets blackhole routes to the other's addresses
+ * on both links, at once (the fencing endpoint on the lan gateway stays reachable).
+ */
+export async function splitPair(rig: ComposeRig): Promise<void> {
+  await Promise.all(
+    rig.nodes.map(async (n) => {
+      const peer = rig.nodes.find((x) => x !== n) as string;
+      for (const a of addressesOf(rig, peer)) {
+        const r = await rig.exec(n, ['ip', 'route', 'add', 'blackhole', `${a}/32`]);
+        if (r.code !== 0) throw new Error(`ip route add blackhole ${a} on ${n}: ${r.stderr.trim()}`);
+      }
+    }),
+  );
+}
+
+/** Heals {@link splitPair} on the survivor (the loser's routes went with its container). */
+export async function healPair(rig: ComposeRig, survivor: string, loser: string): Promise<void> {
+  for (const a of addressesOf(rig, loser)) await rig.exec(survivor, ['ip', 'route', 'del', 'blackhole', `${a}/32`]);
+}
+
+/** Polls until at least one node of the rig is down (a fencing landed); resolves with those down. */
+export function untilFenced(rig: Rig, what: string, seconds: number): Promise<string[]> {
+  return until(what, seconds, async () => {
+    const down = [];
+    for (const n of rig.nodes) if (!(await rig.isUp(n))) down.push(n);
+    return down.length ? down : { why: 'every node running' };
+  });
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createFencedRig } from '../src/rigs/fenced-rig';
 import type { Rig } from '../src/rigs/rig';
 import { groupNode } from '../src/scenarios/run-scenario';
-import { RIG_PREFIX, rigLog, rigTestsMissing } from './rig-gate';
+import { createFencedRig } from './fenced-rig';
+import { healPair, RIG_PREFIX, raceRounds, rigLog, rigTestsMissing, splitPair, untilFenced } from './rig-gate';
 import { until, type Why } from './rig-until';
 
 // Issue 16's proofs on real Pacemaker 2.1 + Corosync 3 (the pacemaker rig of docker-compose.yml):
@@ -135,12 +135,10 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
     }
   }, 1_500_000);
 
-  it.skipIf(process.env.OCFKIT_RIG_FENCE_RACES === undefined)(
+  it.skipIf(raceRounds() === undefined)(
     'two-node cluster with a pcmk_delay_base head start: split both ways, exactly one node (the favoured one) survives each time',
     async () => {
-      const rounds = Number(process.env.OCFKIT_RIG_FENCE_RACES);
-      if (!Number.isInteger(rounds) || rounds < 1)
-        throw new Error(`OCFKIT_RIG_FENCE_RACES=${process.env.OCFKIT_RIG_FENCE_RACES} must be a positive integer`);
+      const rounds = raceRounds() as number;
       const f = createFencedRig({
         project: `${RIG_PREFIX}-race`,
         nodes: ['node1', 'node2'],
@@ -150,7 +148,6 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
         ...composeFile,
       });
       const { rig } = f;
-      const addrs = (n: string) => (rig.compose.services.get(n)?.networks ?? []).map((x) => x.ipv4 as string);
       const survivors: string[] = [];
       try {
         await f.up(rigLog);
@@ -160,21 +157,9 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
           // each node's fence delays logged so far: the round's own come after these
           const delaysBefore = new Map(await Promise.all(rig.nodes.map(async (n) => [n, (await delayLines(rig, n)).length] as const)));
           // a symmetric split of both heartbeat links; the fencing endpoint (the lan gateway) stays reachable
-          await Promise.all(
-            rig.nodes.map(async (n) => {
-              const peer = rig.nodes.find((x) => x !== n) as string;
-              for (const a of addrs(peer)) {
-                const r = await rig.exec(n, ['ip', 'route', 'add', 'blackhole', `${a}/32`]);
-                if (r.code !== 0) throw new Error(`ip route add blackhole ${a} on ${n}: ${r.stderr.trim()}`);
-              }
-            }),
-          );
+          await splitPair(rig);
           const t0 = Date.now();
-          const firstDown = await until(`round ${i}: a node fenced`, 90, async () => {
-            const down = [];
-            for (const n of rig.nodes) if (!(await rig.isUp(n))) down.push(n);
-            return down.length ? down : { why: 'both running' };
-          });
+          const firstDown = await untilFenced(rig, `round ${i}: a node fenced`, 90);
           const fencedAfter = (Date.now() - t0) / 1000;
           // a late second kill would come within a few seconds of the first (an in-flight request)
           await sleep(8000);
@@ -198,7 +183,7 @@ describe.skipIf(missing)('fencing on the pacemaker rig: stonith:fence_ocfkit_doc
           const loser = rig.nodes.find((n) => n !== survivor) as string;
           survivors.push(survivor);
           expect((await fencedInHistory(rig, survivor, loser)).delegate).toBe(survivor);
-          for (const a of addrs(loser)) await rig.exec(survivor, ['ip', 'route', 'del', 'blackhole', `${a}/32`]);
+          await healPair(rig, survivor, loser);
           await rig.start(loser);
           // both sides raced: the loser asked to fence the favoured node with the head start (its log
           // says so, unless it was fenced before it decided); the favoured node's request had no delay

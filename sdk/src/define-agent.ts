@@ -90,7 +90,7 @@ export interface Agent<P extends ParamSpecs = ParamSpecs> extends AgentSpec<P> {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Every action name the dispatcher knows, in meta-data order. */
-export function supportedActions(spec: AgentSpec<ParamSpecs>): string[] {
+function supportedActions(spec: AgentSpec<ParamSpecs>): string[] {
   const a = spec.actions;
   const list = ['start', 'stop', 'monitor'];
   if (a.promote) list.push('promote');

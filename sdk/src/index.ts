@@ -7,7 +7,7 @@
 export { type AttrdCallOptions, attrdCall } from './attributes/attrd-client';
 export { checkAttribute, checkDampen } from './attributes/names';
 export { ocfkitAttributes } from './attributes/ocfkit-backend';
-export { pacemakerAttributes, parseAttrdQuery } from './attributes/pacemaker-backend';
+export { pacemakerAttributes, parseAttrdQuery, parseAttrdQueryAll } from './attributes/pacemaker-backend';
 export {
   ATTRD_LIST_PAGE_BYTES,
   ATTRD_MAX_LINE,
@@ -22,6 +22,7 @@ export { type AttributeHost, nodeAttributes } from './attributes/select';
 export {
   type AttributeBackend,
   type AttributeOptions,
+  type AttributeTable,
   type NodeAttributes,
   promotionAttribute,
   type QueryOptions,
@@ -48,6 +49,7 @@ export {
 } from './fence/index';
 export { findExecutable, isExecutableFile } from './fs/executable';
 export { readSmallFile, SMALL_FILE_MAX_BYTES } from './fs/read-small-file';
+export { readRegularFile } from './fs/regular-file';
 export type { Logger, LogLevel } from './log/logger';
 export { metaData, usage } from './metadata/metadata';
 export { escapeXml } from './metadata/xml';

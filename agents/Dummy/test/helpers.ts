@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { buildAgent } from '@ocfkit/sdk/build';
 
 /** Repository root (agents/Dummy/test → ../../..). */
-export const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** The `ocfkit` CLI as a user runs it. */
 export function ocfkit(args: string[], cwd = ROOT) {

@@ -25,7 +25,7 @@ export function missingNetTools(extra: readonly string[] = []): string | undefin
 }
 
 /** A command's outcome. */
-export interface Ran {
+interface Ran {
   status: number | null;
   stdout: string;
   stderr: string;
@@ -167,7 +167,7 @@ export interface AgentRun {
 }
 
 /** The outcome of an agent action. */
-export interface AgentRan extends Ran {
+interface AgentRan extends Ran {
   rc: number | null;
   reason: string | undefined;
 }

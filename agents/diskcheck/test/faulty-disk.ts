@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 
-export type DiskMode = 'ok' | 'eio' | 'hang';
+type DiskMode = 'ok' | 'eio' | 'hang';
 
 export interface FaultyDisk {
   /** The loop device (`/dev/loopN`). */

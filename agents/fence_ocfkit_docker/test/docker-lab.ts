@@ -15,7 +15,7 @@ export function dockerProblem(): string | undefined {
   return r.status === 0 ? undefined : `docker info failed: ${r.stderr.trim()}`;
 }
 
-export const IMAGE = 'h16-fence-sleeper:latest';
+const IMAGE = 'h16-fence-sleeper:latest';
 
 /**
  * A tiny image without any registry: /bin/sleep and the C library, imported with `docker import`.

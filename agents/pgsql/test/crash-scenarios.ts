@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { isAlive } from '@ocfkit/sdk';
 import type { RunActionOptions } from '@ocfkit/sdk/testing';
 import { expect } from 'vitest';
-import { postmasterPid, serverProcesses } from '../postmaster';
+import { serverProcesses } from '../postmaster';
 import { backendOf, type Cluster, eventually, postgresIds } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 
 /** How a scenario runs the agent against a cluster. */
-export interface Harness {
+interface Harness {
   c: Cluster;
   act: (action: string, opts?: RunActionOptions) => Promise<{ rc: number; exitReason?: string | undefined; stderr: string }>;
 }

@@ -6,9 +6,9 @@ import { procUid, readProcStat } from '@ocfkit/sdk';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
-import { postmasterPid } from '../postmaster';
 import { type Cluster, eventually, makeCluster, missing, postgresIds } from './cluster';
 import { childrenOf, killedPostmaster, orphanedBackend } from './crash-scenarios';
+import { postmasterPid } from './postmaster-pid';
 
 let c: Cluster;
 beforeEach(async () => {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
-import { postmasterPid } from '../postmaster';
 import { type Cluster, makeCluster, missing } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 
 let c: Cluster;
 beforeEach(async () => {

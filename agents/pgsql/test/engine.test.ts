@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildAgent } from '@ocfkit/sdk/build';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postmasterPid } from '../postmaster';
 import { type Cluster, eventually, makeCluster, missing } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";

@@ -14,10 +14,11 @@ import { isAlive } from '@ocfkit/sdk';
 import { buildAgent } from '@ocfkit/sdk/build';
 import { type RunActionOptions, requireTool, runExecutable } from '@ocfkit/sdk/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postmasterPid, serverProcesses } from '../postmaster';
+import { serverProcesses } from '../postmaster';
 import { type Cluster, eventually, makeCluster, missing, postgresIds } from './cluster';
 import { childrenOf, killedPostmaster, orphanedBackend } from './crash-scenarios';
 import { cwdReadable, noPtraceWrapper } from './no-ptrace';
+import { postmasterPid } from './postmaster-pid';
 
 const tools = missing ?? requireTool(['setpriv']);
 

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** setpriv arguments that drop CAP_SYS_PTRACE from the bounding and inheritable sets for what it runs. */
-export const DROP_PTRACE = ['--bounding-set=-sys_ptrace', '--inh-caps=-sys_ptrace'];
+const DROP_PTRACE = ['--bounding-set=-sys_ptrace', '--inh-caps=-sys_ptrace'];
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postmasterPid } from '../postmaster';
 import { eventually, missing } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 import { type Node, type ReplicaSet, replicaSet } from './replica-set';
 
 let rs: ReplicaSet | undefined;

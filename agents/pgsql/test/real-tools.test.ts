@@ -13,9 +13,9 @@ import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
 import { buildAgent } from '@ocfkit/sdk/build';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postmasterPid } from '../postmaster';
 import { type Cluster, makeCluster, missing } from './cluster';
 import { noPtraceWrapper } from './no-ptrace';
+import { postmasterPid } from './postmaster-pid';
 
 const tools = missing ?? requireTool(['ocf-tester', 'xmllint', 'crm_resource', 'setpriv']);
 

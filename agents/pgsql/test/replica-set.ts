@@ -13,8 +13,8 @@ import { type Attrd, startAttrd } from '@ocfkit/engine';
 import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
 import { type ActionResult, runAction } from '@ocfkit/sdk/testing';
 import pgsql from '../agent';
-import { postmasterPid } from '../postmaster';
 import { freePort, killServerProcesses, PGBIN, postgresIds } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 
 export interface Node {
   name: string;
@@ -49,12 +49,19 @@ export interface ReplicaSet {
 const sh = (argv: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', ...argv], { cwd: '/', encoding: 'utf8' });
 
 /**
- * Makes `count` nodes named node1..nodeN with rep_mode `mode`.
+ * Makes `count` nodes named node1..nodeN with rep_mode `mode`. `env` goes over every action's
+ * environment (e.g. `OCFKIT_ATTRD_SOCKET: undefined` and a PATH that reaches a real Pacemaker's
+ * attrd instead of the bundled one).
  *
  * @example
  * const rs = await replicaSet(3, 'sync');
  */
-export async function replicaSet(count: number, mode: 'async' | 'sync', extra: Record<string, string> = {}): Promise<ReplicaSet> {
+export async function replicaSet(
+  count: number,
+  mode: 'async' | 'sync',
+  extra: Record<string, string> = {},
+  actionEnv: Record<string, string | undefined> = {},
+): Promise<ReplicaSet> {
   const { uid, gid } = postgresIds();
   const dir = mkdtempSync('/tmp/ocfkit-pgrep-');
   chmodSync(dir, 0o755);
@@ -118,6 +125,7 @@ export async function replicaSet(count: number, mode: 'async' | 'sync', extra: R
       OCF_RESKEY_CRM_meta_master_node_max: '1',
       OCF_RESKEY_CRM_meta_notify: 'true',
       OCF_RESKEY_CRM_meta_globally_unique: 'false',
+      ...actionEnv,
     };
     const node: Node = {
       name,

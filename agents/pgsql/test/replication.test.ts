@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postmasterPid } from '../postmaster';
 import { lockReason } from '../replication';
 import { eventually, missing, PGBIN } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 import { type Node, type ReplicaSet, replicaSet } from './replica-set';
 
 let rs: ReplicaSet | undefined;

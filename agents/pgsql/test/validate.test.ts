@@ -6,8 +6,8 @@ import { isAlive } from '@ocfkit/sdk';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
-import { postmasterPid } from '../postmaster';
 import { type Cluster, makeCluster, missing, postgresIds } from './cluster';
+import { postmasterPid } from './postmaster-pid';
 
 let c: Cluster;
 beforeEach(async () => {

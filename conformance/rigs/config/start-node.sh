@@ -71,6 +71,17 @@ ocfkit)
   install -d -m 0700 /etc/ocfkit
   install -m 0644 "$cfg/ha.cf" /etc/ocfkit/ha.cf
   addresses /etc/ocfkit/ha.cf
+  # Docker names a container's interfaces in its own order (eth0 was the hb bridge here), and a
+  # ucast link sends from its interface's address to the peers, routed by their subnet: with the
+  # names of the file both links crossed both bridges. Each ucast line gets the interface holding
+  # this node's address on the peer's subnet, so link 0 is the lan and link 1 the hb bridge.
+  for sub in 1 2; do
+    ifc=$(ip -o -4 addr show | awk -v p="$net.$sub." 'index($4, p) == 1 { print $2; exit }')
+    if [ -n "$ifc" ]; then
+      sed -i "s/^ucast [^ ]* \(${net//./\\.}\.$sub\.\)/ucast $ifc \1/" /etc/ocfkit/ha.cf
+      log "heartbeat link on $net.$sub.0/24: $ifc"
+    fi
+  done
   # The detection budget: OCFKIT_RIG_DEADTIME (ms), else the one Corosync has with OCFKIT_RIG_TOKEN
   # (a 3-node membership change takes token + 650 ms of token_coefficient, then consensus = 1.2 x
   # that: about 2.2 x (token + 650) ms), else ha.cf's own (deadtime 2 s). A loaded machine needs a
@@ -93,7 +104,18 @@ ocfkit)
     log "this checkout has no 'ocfkit node' command yet (the node daemon); use OCFKIT_RIG_ENGINE=pacemaker"
     exit 2
   fi
-  exec "${ocfkit[@]}" node start --config-dir /etc/ocfkit --cib "$cib_seed"
+  # Heartbeats must go out on time on a loaded host (Corosync runs SCHED_RR for this): real-time
+  # when the container may (CAP_SYS_NICE and a real-time budget, dockerd --cpu-rt-runtime), else
+  # nice -10. --reset-on-fork: the agents it starts run SCHED_OTHER at nice 0 all the same.
+  # Measured with bench/heartbeat-priority.bench.ts; see engine/src/node/README.md.
+  prio=()
+  if chrt --reset-on-fork --rr 10 true 2>/dev/null; then
+    prio=(chrt --reset-on-fork --rr 10)
+  elif nice -n -10 chrt --reset-on-fork --other 0 true 2>/dev/null; then
+    prio=(nice -n -10 chrt --reset-on-fork --other 0)
+  fi
+  log "node daemon scheduling: ${prio[*]:-default (no CAP_SYS_NICE)}"
+  exec "${prio[@]}" "${ocfkit[@]}" node start --config-dir /etc/ocfkit --cib "$cib_seed"
   ;;
 *)
   log "OCFKIT_RIG_ENGINE must be pacemaker or ocfkit, not '$engine'"

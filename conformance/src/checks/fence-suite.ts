@@ -6,7 +6,7 @@ import { FENCE_RULES, fenceRule } from './fence-rules';
 import type { Finding, RuleResult } from './findings';
 
 /** The grammar pcs checks stonith agents' meta-data against (fence-agents print OCF 1.0 shapes). */
-export const PCS_OCF_1_0_RNG = '/usr/share/pcs/data/ocf-1.0.rng';
+const PCS_OCF_1_0_RNG = '/usr/share/pcs/data/ocf-1.0.rng';
 
 function validateRng(xml: string, rng: string): { valid: true } | { valid: false; errors: string } | { unavailable: string } {
   if (!existsSync(rng)) return { unavailable: `${rng} is not installed (Debian package pcs)` };
@@ -22,7 +22,7 @@ function validateRng(xml: string, rng: string): { valid: true } | { valid: false
 }
 
 /** How to check one fence agent. */
-export interface FenceSuiteOptions {
+interface FenceSuiteOptions {
   /** Device parameters (`ip`, `status_file`, ...), as in the stonith: primitive. */
   params?: Record<string, string>;
   /** The target's plug (a plug-based agent needs one it may power off and on). */
@@ -33,7 +33,7 @@ export interface FenceSuiteOptions {
   onRun?: (label: string, run: AgentRun) => void;
 }
 
-export interface FenceSuiteReport {
+interface FenceSuiteReport {
   agent: { path: string; name: string };
   results: RuleResult[];
   counts: { passed: number; failed: number; warnings: number; skipped: number };

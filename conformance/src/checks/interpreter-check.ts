@@ -6,7 +6,7 @@ import type { Findings } from './findings';
  * The PATH pacemaker-execd runs agents with: it passes on its own, and pacemaker.service sets
  * none, so it is systemd's default for services (Debian bookworm, systemd 252).
  */
-export const EXECD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const EXECD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function executableIn(dirs: string, name: string): string | undefined {
   return findExecutable(name, dirs.split(':'));

@@ -2,7 +2,7 @@ import { parseDuration } from '@ocfkit/sdk';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** One `<action>` of the meta-data. */
-export interface MdAction {
+interface MdAction {
   name: string;
   timeout?: string;
   timeoutMs?: number;

@@ -29,7 +29,7 @@ export async function killDuringStartCheck(ctx: CheckContext): Promise<void> {
 }
 
 /** How the second instance's parameters came about, for the report. */
-export interface SecondOrigin {
+interface SecondOrigin {
   /** Given by the user (`--second`, conformance.json) or derived by the suite. */
   given: boolean;
   /** The parameters that differ between the instances. */

@@ -7,7 +7,7 @@ export const VALIDATE_LABEL = 'validate-all with the given parameters';
 const RULES = ['validate.good', 'validate.missing-required', 'validate.invalid-value', 'validate.typed-value'];
 
 /** OCF 1.0's code for bad arguments, accepted with a warning where 1.1 recommends 6. */
-export const RC2_FOR_CONFIG: Tolerated = {
+const RC2_FOR_CONFIG: Tolerated = {
   2: "OCF 1.0's code for invalid arguments; OCF 1.1 recommends 6 (OCF_ERR_CONFIGURED), which Pacemaker treats as fatal everywhere rather than on this node only",
 };
 
@@ -24,7 +24,7 @@ export const HOST_CODES = new Set([2, 4, 5]);
  * @example
  * invalidValueFor({ name: 'port', type: 'integer', ... }) // 'not-a-number'
  */
-export function invalidValueFor(p: MdParam): string | undefined {
+function invalidValueFor(p: MdParam): string | undefined {
   if (p.type === 'integer') return 'not-a-number';
   if (p.type === 'boolean') return 'neither-true-nor-false';
   if (p.type === 'select' && p.options.length > 0) return `${p.options[0]}-not-an-option`;

@@ -1,19 +1,61 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isExecutableFile } from '@ocfkit/sdk';
-import { type Command, type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { isExecutableFile, readRegularFile } from '@ocfkit/sdk';
+import { type Command, commandHelp, type Io, type OptionSpecs, parse, UsageError } from '@ocfkit/sdk/cli';
 import { type AgentConfig, loadAgentConfig } from '../config/agent-config';
 import { type ProfileName, profileByName } from '../profiles/profiles';
 import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
 import { closingLine, formatText, progressLine } from '../report/text';
 import { type AgentOutcome, runConfiguredAgent } from '../run-agent';
-import { RIG_HELP, runRigConformance } from '../scenarios/cli';
+import { RIG_HELP, RIG_OPTIONS, runRigConformance } from '../scenarios/cli';
 import type { SuiteReport } from '../suite';
 import { type AgentTarget, resolveTarget } from '../target';
 import { fenceConformance, isFenceTarget } from './fence-conformance';
 
-const HELP = `Usage: ocfkit conformance <AGENT | ocf:PROVIDER:TYPE> [options]
+const OPTIONS = {
+  param: { type: 'string', short: 'p', multiple: true, value: 'NAME=VALUE', description: 'instance parameter' },
+  params: {
+    type: 'string',
+    value: 'FILE',
+    description: 'JSON: {"name": "value", ...} or a conformance.json (params, second, invalid, requires, netns; see conformance/README.md)',
+  },
+  second: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=VALUE',
+    defaultText: 'derived',
+    description: 'parameter of the second instance',
+  },
+  invalid: { type: 'string', multiple: true, value: 'NAME=VALUE', description: 'a value validate-all must reject' },
+  promotable: { type: 'boolean', description: 'run it as a promotable clone (promotable.cycle; Pacemaker promotes nothing else)' },
+  clone: { type: 'boolean', description: 'run it as a clone (notifications with clone meta)' },
+  netns: {
+    type: 'string',
+    value: 'ADDR/PREFIX',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NIC} is what users write in values
+    description: 'run the agent inside a private network namespace whose dummy interface (${NIC} in values) carries this address',
+  },
+  profile: { type: 'string', value: 'P', default: 'execd', description: 'environment: execd, crm_resource, ocf-tester' },
+  budget: {
+    type: 'string',
+    value: 'SECONDS',
+    defaultText: '600',
+    description: "time budget of each agent's run: once spent, the checks not yet run are skipped and suite.budget fails",
+  },
+  all: {
+    type: 'boolean',
+    description: 'every agent built under DIR/dist/ocf/resource.d/ocfkit/, each with DIR/<Name>/conformance.json',
+  },
+  'agents-dir': { type: 'string', value: 'DIR', default: 'agents', description: 'where --all looks' },
+  json: { type: 'boolean', description: 'print the report as JSON (no progress)' },
+  junit: { type: 'string', value: 'FILE', description: 'also write a JUnit XML report' },
+  quiet: { type: 'boolean', short: 'q', description: 'no per-op progress' },
+  plug: { type: 'string', value: 'PLUG', description: 'fence agents: the target to power off and on (a test machine!)' },
+} as const satisfies OptionSpecs;
+
+const HELP = `${commandHelp(
+  `Usage: ocfkit conformance <AGENT | ocf:PROVIDER:TYPE> [options]
        ocfkit conformance <stonith:fence_NAME | path/to/fence_NAME> [-p NAME=VALUE]... [--plug PLUG]
        ocfkit conformance --all [--agents-dir DIR] [options]
 
@@ -21,36 +63,12 @@ Runs the single-agent OCF contract checks (meta-data and its three grammars, val
 lifecycle from stopped, probes with binaries hidden, promote/demote, reload-agent, migration,
 notify, unknown actions, timeouts, exit reasons, orphaned processes, SIGKILL during start, two
 instances) through ocfkit's executor, which runs agents the way pacemaker-execd does. Works on
-any OCF agent, shell or ocfkit-built. Exit status 1 when an error-level rule fails.
-
-Options:
-  -p, --param NAME=VALUE   instance parameter (repeatable)
-      --params FILE        JSON: {"name": "value", ...} or a conformance.json (params, second,
-                           invalid, requires, netns; see conformance/README.md)
-      --second NAME=VALUE  parameter of the second instance (repeatable; default: derived)
-      --invalid NAME=VALUE a value validate-all must reject (repeatable)
-      --promotable         run it as a promotable clone (promotable.cycle; Pacemaker promotes
-                           nothing else)
-      --clone              run it as a clone (notifications with clone meta)
-      --netns ADDR/PREFIX  run the agent inside a private network namespace whose dummy
-                           interface (\${NIC} in values) carries this address
-      --profile P          environment: execd (default), crm_resource, ocf-tester
-      --budget SECONDS     time budget of each agent's run (default 600): once spent, the
-                           checks not yet run are skipped and suite.budget fails
-      --all                every agent built under DIR/dist/ocf/resource.d/ocfkit/, each with
-                           DIR/<Name>/conformance.json
-      --agents-dir DIR     default: agents
-      --json               print the report as JSON (no progress)
-      --junit FILE         also write a JUnit XML report
-  -q, --quiet              no per-op progress
-      --plug PLUG          fence agents: the target to power off and on (a test machine!)
-
-A fence agent (stonith:fence_*, or a file named fence_*) gets the fence-agents checks instead:
+any OCF agent, shell or ocfkit-built. Exit status 1 when an error-level rule fails.`,
+  OPTIONS,
+  `A fence agent (stonith:fence_*, or a file named fence_*) gets the fence-agents checks instead:
 meta-data (pcs's ocf-1.0.rng, stonith_admin --metadata), monitor/list/status codes, off verified
-by status afterwards, on, reboot, the command line against stdin, unknown actions, timeouts.
-
-  -h, --help               show this help
-
+by status afterwards, on, reboot, the command line against stdin, unknown actions, timeouts.`,
+)}
 ${RIG_HELP}`;
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> | undefined {
@@ -67,7 +85,7 @@ function pairs(list: string[] | undefined, what: string): Record<string, string>
 function paramsFile(file: string): AgentConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularFile(file).toString('utf8'));
   } catch (err) {
     throw new UsageError(`--params ${file}: ${(err as Error).message}`);
   }
@@ -93,37 +111,25 @@ function allJobs(agentsDir: string): Job[] {
 export const conformanceCommand: Command = {
   summary: 'check agents against the OCF contract',
   help: HELP,
+  optionSets: [
+    { after: [], options: OPTIONS },
+    { after: ['--rig', 'docker'], options: RIG_OPTIONS },
+  ],
   async run(argv: string[], io: Io): Promise<number> {
     if (argv.some((a) => /^--(rig|scenario)(=|$)/.test(a))) return runRigConformance(argv, io);
-    const { values, positionals } = parse(argv, {
-      param: { type: 'string', short: 'p', multiple: true },
-      params: { type: 'string' },
-      second: { type: 'string', multiple: true },
-      invalid: { type: 'string', multiple: true },
-      promotable: { type: 'boolean' },
-      clone: { type: 'boolean' },
-      netns: { type: 'string' },
-      profile: { type: 'string' },
-      all: { type: 'boolean' },
-      'agents-dir': { type: 'string' },
-      json: { type: 'boolean' },
-      junit: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      plug: { type: 'string' },
-      budget: { type: 'string' },
-    });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (values.help) {
       io.out(HELP);
       return 0;
     }
-    const profile = (values.profile ? profileByName(values.profile).name : 'execd') as ProfileName;
+    const profile = profileByName(values.profile).name as ProfileName;
     if (values.budget !== undefined && !/^[1-9]\d{0,6}$/.test(values.budget))
       throw new UsageError(`--budget ${JSON.stringify(values.budget)}: expected whole seconds, 1 to 9999999`);
     const budgetMs = values.budget === undefined ? undefined : Number(values.budget) * 1000;
     let jobs: Job[];
     if (values.all) {
       if (positionals.length > 0) throw new UsageError('--all takes no AGENT');
-      jobs = allJobs(resolve(values['agents-dir'] ?? 'agents'));
+      jobs = allJobs(resolve(values['agents-dir']));
     } else {
       if (positionals.length !== 1) throw new UsageError('expected exactly one AGENT (a path or ocf:PROVIDER:TYPE), or --all');
       if (isFenceTarget(positionals[0] as string)) {

@@ -9,7 +9,7 @@ export function isFenceTarget(spec: string): boolean {
 }
 
 /** Where a fence agent argument points: `stonith:fence_x` is /usr/sbin/fence_x, as Pacemaker looks. */
-export function fenceAgentPath(spec: string): string {
+function fenceAgentPath(spec: string): string {
   const path = spec.startsWith('stonith:') ? join('/usr/sbin', spec.slice('stonith:'.length)) : resolve(spec);
   if (!/^fence_[A-Za-z0-9_.-]+$/.test(basename(path))) throw new Error(`${spec}: a fence agent is named fence_*`);
   if (!existsSync(path)) throw new Error(`fence agent ${spec} not found (${path})`);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readRegularFile } from '@ocfkit/sdk';
 
 /**
  * An agent folder's `conformance.json` (see conformance/README.md): the parameters the suite runs
@@ -52,7 +53,7 @@ export function loadAgentConfig(file: string): AgentConfig {
   if (!existsSync(file)) return {};
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularFile(file).toString('utf8'));
   } catch (err) {
     throw new Error(`${file}: not valid JSON: ${(err as Error).message}`);
   }

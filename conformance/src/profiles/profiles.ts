@@ -1,5 +1,5 @@
 /** What a profile needs to know about one invocation. */
-export interface InvocationInfo {
+interface InvocationInfo {
   action: string;
   /** A monitor with no interval. */
   probe: boolean;

@@ -31,11 +31,11 @@ describe('docker-compose.yml as rigs read it', () => {
     expect(c.services.get('node1')?.environment.OCFKIT_RIG_NET).toBe('10.230');
   });
 
-  it('gives nodes NET_ADMIN/NET_RAW only, tmpfs /run, read-only config and agents, the shared volume', () => {
+  it('gives nodes NET_ADMIN/NET_RAW/SYS_NICE only, tmpfs /run, read-only config and agents, the shared volume', () => {
     const n = loadComposeFile(FILE, { OCFKIT_RIG_ENGINE: 'pacemaker', OCFKIT_RIG_IMAGE: 'img:1' }).services.get('node1');
     expect(n?.image).toBe('img:1');
     expect(n?.environment).toEqual({ OCFKIT_RIG_ENGINE: 'pacemaker', OCFKIT_RIG_NET: '10.217' });
-    expect(n?.capAdd).toEqual(['NET_ADMIN', 'NET_RAW']);
+    expect(n?.capAdd).toEqual(['NET_ADMIN', 'NET_RAW', 'SYS_NICE']);
     expect(n?.tmpfs).toEqual(['/run', '/tmp']);
     expect(n?.entrypoint).toEqual(['/usr/bin/tini', '--']);
     expect(n?.mounts.map((m) => `${m.kind} ${m.target}${m.readOnly ? ' ro' : ''}`)).toEqual([

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 /** A mount of a service: a host directory (bind) or a named volume of the file. */
-export interface ComposeMount {
+interface ComposeMount {
   kind: 'bind' | 'volume';
   /** Absolute host path (bind) or the volume's name in the file (volume). */
   source: string;

@@ -5,10 +5,11 @@ import { type ComposeFile, loadComposeFile } from './compose-file';
 import { crmMonArgv, parseCrmMon } from './crm-mon';
 import { DockerNodes, type ExecResult } from './docker-nodes';
 import type { ClusterStatus, Rig, RigKind } from './rig';
+import { rigTimingEnv } from './rig-timing';
 import { nthHost } from './subnet';
 
 /** How to run a rig from docker-compose.yml. */
-export interface ComposeRigOptions {
+interface ComposeRigOptions {
   kind: 'pacemaker' | 'docker';
   /** docker-compose.yml (default: the one at the top of this checkout). */
   composeFile: string;
@@ -22,7 +23,7 @@ export interface ComposeRigOptions {
 }
 
 /** Hooks of {@link ComposeRig.up}. */
-export interface UpHooks {
+interface UpHooks {
   /** Runs after the networks and containers exist, before any node starts (e.g. a service on the bridge's gateway). */
   created?: () => Promise<void>;
 }
@@ -66,8 +67,8 @@ export class ComposeRig implements Rig {
       environment: {
         OCFKIT_RIG_ENGINE: o.kind === 'pacemaker' ? 'pacemaker' : 'ocfkit',
         OCFKIT_RIG_CIB: '/etc/ocfkit-rig-seed/cib.xml',
-        ...(process.env.OCFKIT_RIG_TOKEN ? { OCFKIT_RIG_TOKEN: process.env.OCFKIT_RIG_TOKEN } : {}),
-        ...(process.env.OCFKIT_RIG_DEADTIME ? { OCFKIT_RIG_DEADTIME: process.env.OCFKIT_RIG_DEADTIME } : {}),
+        // Corosync's token / ha.cf's deadtime, stretched on a loaded machine (OCFKIT_RIG_TIME_SCALE)
+        ...rigTimingEnv(process.env),
       },
       binds: { '/etc/ocfkit-rig-seed': this.seedDir, ...o.binds },
     });
@@ -158,6 +159,11 @@ export class ComposeRig implements Rig {
 
   async down(): Promise<void> {
     await this.docker.remove();
+    rmSync(this.seedDir, { recursive: true, force: true });
+  }
+
+  async abort(): Promise<void> {
+    await this.docker.abort();
     rmSync(this.seedDir, { recursive: true, force: true });
   }
 }

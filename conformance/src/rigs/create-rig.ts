@@ -5,7 +5,7 @@ import { ComposeRig } from './compose-rig';
 import type { Rig, RigKind } from './rig';
 
 /** How to make a rig. */
-export interface CreateRigOptions {
+interface CreateRigOptions {
   /** docker-compose.yml (default: the checkout's). */
   composeFile?: string;
   /** Name prefix of containers, networks, volumes (default `ocfkit-rig-<kind>`). */
@@ -88,7 +88,7 @@ export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
     }
     case 'local':
       throw new Error(
-        "rig local: not available yet. The node daemons do form a cluster in network namespaces (engine/test/node/cluster-rig.test.ts), but nothing implements this rig's interface there (a client outside the cluster, the shared /shared disk, kill/pause/isolate of a namespace node): use --rig docker for the bundled engine",
+        "rig local: not available yet. The node daemons do form a cluster in network namespaces (engine/test/node/cluster-rig.test.ts), but every scenario runs grp_pgsql, and network namespaces alone share the host's PIDs, mounts and /run: each node's postmaster (pgrep) and /run/postgresql would be shared by every node (the 'one postmaster' check cannot tell them apart) and a read-only /shared could not be made for one node. It needs a PID + mount namespace per node (unshare -p -m, private /run and /tmp, /shared and the state directory bind-mounted) and a client namespace on the bridge: use --rig docker for the bundled engine",
       );
   }
 }

@@ -12,7 +12,7 @@ export interface ExecResult {
 }
 
 /** How to bring a compose file's services up through the Docker API. */
-export interface DockerNodesOptions {
+interface DockerNodesOptions {
   compose: ComposeFile;
   /** Prefix of every container, network and volume name (like docker-compose's project). */
   project: string;
@@ -44,6 +44,9 @@ export class DockerNodes {
   readonly services: ComposeService[];
   private readonly o: DockerNodesOptions;
   private readonly disconnected = new Set<string>();
+  /** Set by abort(): nothing is created any more. */
+  private aborted = false;
+  private creating: Promise<void> | undefined;
 
   constructor(o: DockerNodesOptions) {
     this.o = o;
@@ -90,6 +93,30 @@ export class DockerNodes {
    * another holds a subnet, this waits (up to `waitMs`, default 30 min) and says for whom.
    */
   async create(o: { progress?: (line: string) => void; waitMs?: number } = {}): Promise<void> {
+    this.creating = this.createAll(o);
+    try {
+      await this.creating;
+    } finally {
+      this.creating = undefined;
+    }
+  }
+
+  /**
+   * Removes everything of the project for good (an interrupted run): a create() in flight stops
+   * at its next step and what it made is removed too; later ones fail.
+   */
+  async abort(): Promise<void> {
+    this.aborted = true;
+    await this.creating?.catch(() => undefined);
+    await this.remove();
+  }
+
+  private notAborted(): void {
+    if (this.aborted) throw new Error(`rig ${this.project} was removed (interrupted): not creating anything more`);
+  }
+
+  private async createAll(o: { progress?: (line: string) => void; waitMs?: number }): Promise<void> {
+    this.notAborted();
     await this.remove();
     await this.requireImage();
     const nets = new Set(this.services.flatMap((s) => s.networks.map((n) => n.name)));
@@ -98,6 +125,7 @@ export class DockerNodes {
     for (const n of nets) {
       const subnet = this.o.compose.networks.get(n)?.subnet;
       for (;;) {
+        this.notAborted();
         try {
           await this.docker.createNetwork({
             Name: this.networkName(n),
@@ -121,8 +149,14 @@ export class DockerNodes {
       }
     }
     const vols = new Set(this.services.flatMap((s) => s.mounts.filter((m) => m.kind === 'volume').map((m) => m.source)));
-    for (const v of vols) await this.docker.createVolume({ Name: this.volumeName(v), Labels: { 'ocfkit.rig': this.project } });
-    for (const s of this.services) await this.createContainer(s);
+    for (const v of vols) {
+      this.notAborted();
+      await this.docker.createVolume({ Name: this.volumeName(v), Labels: { 'ocfkit.rig': this.project } });
+    }
+    for (const s of this.services) {
+      this.notAborted();
+      await this.createContainer(s);
+    }
   }
 
   /** The Docker network that holds a subnet (for the wait message). */

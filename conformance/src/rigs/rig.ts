@@ -58,4 +58,6 @@ export interface Rig {
   /** The node's cluster logs (for failure reports). */
   logs(node: string, lines?: number): Promise<string>;
   down(): Promise<void>;
+  /** Removes the rig for good (an interrupted run): what is being created goes too, nothing is created afterwards. */
+  abort(): Promise<void>;
 }

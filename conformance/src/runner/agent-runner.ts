@@ -7,9 +7,9 @@ import { OpCgroups } from './op-cgroup';
 import { describeProcess, findMarked, killAll, type MarkedProcess, settle } from './orphans';
 
 /** Marks every process of one op; anything still carrying it afterwards was left behind. */
-export const OP_MARKER = 'OCFKIT_CONFORMANCE_OP';
+const OP_MARKER = 'OCFKIT_CONFORMANCE_OP';
 /** Marks every process started for one resource instance during a run. */
-export const RSC_MARKER = 'OCFKIT_CONFORMANCE_RSC';
+const RSC_MARKER = 'OCFKIT_CONFORMANCE_RSC';
 
 /** Actions that only read the state (run again when slow, see {@link AgentRunner.run}). */
 const READ_ONLY_ACTIONS = new Set(['meta-data', 'validate-all', 'monitor']);
@@ -68,7 +68,7 @@ export interface OpRecord {
 }
 
 /** How the runner reaches the agent. */
-export interface RunnerOptions {
+interface RunnerOptions {
   /** The agent executable. */
   path: string;
   /** What the executor runs instead (e.g. an `ip netns exec` wrapper); meta-data `direct` ops use `path`. */

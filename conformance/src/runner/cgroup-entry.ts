@@ -7,7 +7,7 @@ import { join } from 'node:path';
 export const CGROUP_VAR = 'OCFKIT_CONFORMANCE_CGROUP';
 
 /** A user an op runs as: numeric ids, as `id` reports them. */
-export interface RunAs {
+interface RunAs {
   name: string;
   uid: number;
   gid: number;

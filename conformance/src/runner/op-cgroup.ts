@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { processLiveness } from '@ocfkit/sdk';
 
 /** Which cgroup hierarchy tracks the ops: the unified one (v2) or a controller-less use of a v1 one. */
-export type CgroupKind = 'cgroup2' | 'cgroup1';
+type CgroupKind = 'cgroup2' | 'cgroup1';
 
 /** A mounted hierarchy the suite may create cgroups in. */
-export interface CgroupMount {
+interface CgroupMount {
   kind: CgroupKind;
   /** Where it is mounted, e.g. `/sys/fs/cgroup/unified` or `/sys/fs/cgroup/pids`. */
   path: string;
@@ -26,7 +26,7 @@ const HARMLESS_V1 = ['pids', 'freezer', 'name=systemd'];
  * @example
  * cgroupMounts() // [{ kind: 'cgroup2', path: '/sys/fs/cgroup/unified' }, { kind: 'cgroup1', path: '/sys/fs/cgroup/pids' }]
  */
-export function cgroupMounts(mountinfo = '/proc/self/mountinfo'): CgroupMount[] {
+function cgroupMounts(mountinfo = '/proc/self/mountinfo'): CgroupMount[] {
   let text: string;
   try {
     text = readFileSync(mountinfo, 'utf8');
@@ -214,7 +214,7 @@ export class OpCgroups {
  * @example
  * parseCpuWaitMs('some avg10=0.00 avg60=0.00 avg300=0.00 total=662826\nfull ...') // 662.826
  */
-export function parseCpuWaitMs(text: string): number | undefined {
+function parseCpuWaitMs(text: string): number | undefined {
   const m = /^some\b.*\btotal=(\d+)/m.exec(text);
   return m ? Number(m[1]) / 1000 : undefined;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /** The first directory above `path` that other users cannot search, if any. */
-export function blockingDirectory(path: string): string | undefined {
+function blockingDirectory(path: string): string | undefined {
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) return dir;
     if (dirname(dir) === dir) return undefined;

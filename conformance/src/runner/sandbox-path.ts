@@ -37,7 +37,7 @@ function which(name: string): string | undefined {
  * sed, awk, findutils, procps, util-linux basics): a shell agent may use them anywhere, also in
  * meta-data (`$(basename $0)`), so hiding them would judge the sandbox, not the agent.
  */
-export const BASE_UTILITIES = [
+const BASE_UTILITIES = [
   'sh', 'bash', 'dash', 'cat', 'basename', 'dirname', 'echo', 'printf', 'sed', 'grep', 'egrep', 'fgrep', 'awk', 'mawk', 'gawk',
   'tr', 'cut', 'head', 'tail', 'sort', 'uniq', 'wc', 'expr', 'test', '[', 'true', 'false', 'sleep', 'date', 'id', 'whoami',
   'hostname', 'uname', 'mkdir', 'rmdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'chgrp', 'ls', 'touch', 'readlink',

@@ -1,5 +1,5 @@
 /** An OCF agent as a CIB names it. */
-export interface AgentRef {
+interface AgentRef {
   provider: string;
   type: string;
 }

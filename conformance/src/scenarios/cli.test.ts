@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runRigConformance } from './cli';
+import type { Rig } from '../rigs/rig';
+import { removeOnSignal, runRigConformance } from './cli';
 
 const io = { out: () => undefined, err: () => undefined };
 
@@ -24,5 +25,41 @@ describe('ocfkit conformance --rig (arguments, before any rig is made)', () => {
     await runRigConformance(['--help'], { out: (t) => (out += t), err: () => undefined });
     expect(out).toContain('--net A.B');
     expect(out).toContain('--rig docker,pacemaker');
+  });
+});
+
+describe('an interrupted rig run', () => {
+  it('SIGINT aborts the current rig (removal) and exits 130 once it is gone; a second SIGINT exits at once', async () => {
+    let release: () => void = () => undefined;
+    const aborted = new Promise<void>((r) => {
+      release = r;
+    });
+    const calls: string[] = [];
+    const abort = () => {
+      calls.push('abort');
+      return aborted;
+    };
+    const rig = { kind: 'docker', abort } as unknown as Rig;
+    let err = '';
+    const exits: number[] = [];
+    const listeners = process.listenerCount('SIGINT');
+    const cleanup = removeOnSignal({ out: () => undefined, err: (t) => (err += t) }, (code) => exits.push(code));
+    cleanup.current = rig;
+    try {
+      process.emit('SIGINT', 'SIGINT');
+      expect(calls).toEqual(['abort']);
+      expect(err).toContain('SIGINT: removing the docker rig');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(exits).toEqual([]); // still removing
+      process.emit('SIGINT', 'SIGINT');
+      expect(exits).toEqual([130]);
+      release();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(err).toContain('rig removed');
+      expect(exits).toEqual([130, 130]);
+    } finally {
+      cleanup.off();
+    }
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
   });
 });

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Finding } from '../checks/findings';
 import type { ClusterStatus, Rig } from '../rigs/rig';
 import { type AgentsUnderTest, agentName } from './agents-under-test';
@@ -25,13 +27,15 @@ export interface ScenarioResult {
   durationMs: number;
 }
 
-export interface RunOptions {
+interface RunOptions {
   agents: AgentsUnderTest;
   progress?: (line: string) => void;
   /** Multiplies every deadline (a loaded machine); default OCFKIT_RIG_TIME_SCALE or 1. */
   timeScale?: number;
   /** Extra seed options (e.g. a faster monitor). */
   seed?: Parameters<typeof seedCib>[0];
+  /** Keep every node's log here when the scenario ends (default OCFKIT_RIG_LOGS). */
+  logsDir?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +56,7 @@ export function groupNode(st: ClusterStatus): string | { why: string } {
 }
 
 /** One line about the cluster for failure reports. */
-export function describe(st: ClusterStatus): string {
+function describe(st: ClusterStatus): string {
   const res = [...st.resources.values()].map((r) => `${r.id}@${r.nodes.join('+') || '-'}${r.failed ? '(failed)' : ''}`).join(' ');
   const attrs = [...st.attributes.entries()].map(([n, a]) => `${n}:diskcheck_status=${a.diskcheck_status ?? 'unset'}`).join(' ');
   const fc = [...st.failCounts.entries()].map(([k, v]) => `${k}=${v}`).join(' ');
@@ -173,7 +177,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     const st = await status();
     const n = groupNode(st);
     if (typeof n !== 'string') return n;
-    if (where === 'same' && n !== ctx.active) return { why: `grp_pgsql on ${n}, expected it back on ${ctx.active}` };
+    if (where === 'same' && n !== ctx.active) return { why: `grp_pgsql on ${n}, expected it where it was, on ${ctx.active}` };
     if (where === 'elsewhere' && n === ctx.victim) return { why: `grp_pgsql still on ${n}` };
     const addr = await rig.exec(n, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 5000 * scale });
     if (addr.code !== 0) return { why: `grp_pgsql on ${n}, but listing its addresses failed: ${addr.stderr.trim()}` };
@@ -357,6 +361,16 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     say(`FAIL ${(err as Error).message.split('\n')[0]}`);
     return result('failed');
   } finally {
+    await keepLogs(rig, scenario.name, o.logsDir ?? process.env.OCFKIT_RIG_LOGS).catch((err: Error) =>
+      say(`could not keep the node logs: ${err.message}`),
+    );
     await rig.down().catch(() => undefined);
   }
+}
+
+/** Writes every node's log to `<dir>/<scenario>-<rig>-<node>.log` before the rig goes (for a post-mortem). */
+async function keepLogs(rig: Rig, scenario: string, dir: string | undefined): Promise<void> {
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  for (const n of rig.nodes) writeFileSync(join(dir, `${scenario}-${rig.kind}-${n}.log`), await rig.logs(n, 100_000));
 }

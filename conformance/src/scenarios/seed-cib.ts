@@ -2,7 +2,7 @@ import { escapeXml } from '@ocfkit/sdk/xml';
 import { type AgentsUnderTest, OCFKIT_AGENTS } from './agents-under-test';
 
 /** What the seed configuration is made of; every field has the rig's default. */
-export interface SeedOptions {
+interface SeedOptions {
   agents?: AgentsUnderTest;
   nodes?: readonly string[];
   /** The VIP of grp_pgsql (on the rig's lan). */
@@ -38,7 +38,7 @@ export interface FencingOptions {
 
 const esc = (v: string): string => escapeXml(v, { attribute: true });
 
-export function primitive(
+function primitive(
   id: string,
   agent: { provider?: string; type: string; class?: string },
   params: Record<string, string>,
@@ -57,7 +57,7 @@ export function primitive(
   ].join('\n          ');
 }
 
-export const op = (id: string, name: string, interval: string, timeout: string, onFail?: string): string =>
+const op = (id: string, name: string, interval: string, timeout: string, onFail?: string): string =>
   `<op id="${id}-${name}-${interval}" name="${name}" interval="${interval}" timeout="${timeout}"${onFail ? ` on-fail="${onFail}"` : ''}/>`;
 
 /**

@@ -4,7 +4,7 @@
  * another step and may fail with it (a monitor that lies about a stopped resource is also what
  * the stop and two-instance checks look at). No other error rule may fail.
  */
-export interface Mutant {
+interface Mutant {
   /** A shell file in this folder, or `ts/<Name>` (built with ocfkit build). */
   agent: string;
   breaks: string;

@@ -43,6 +43,24 @@ describe('bundled attrd server', () => {
     expect(a.committed()).toEqual({});
   });
 
+  it("getAll: every node's values of the names asked for in one list, deleted ones absent", async () => {
+    const a = await attrd();
+    const attrs = ocfkitAttributes(a.socket);
+    await attrs.set('pgsql-status', 'PRI');
+    await attrs.set('pgsql-status', 'HS:sync', { node: 'node2' });
+    await attrs.set('pgsql-status', 'gone', { node: 'node3' });
+    await attrs.delete('pgsql-status', { node: 'node3' });
+    await attrs.setPromotionScore('pgsql', 100, { node: 'node2' });
+    await attrs.set('unrelated', 'x');
+    const t = await attrs.getAll(['pgsql-status', 'master-pgsql', 'never-set']);
+    expect(Object.fromEntries([...t].map(([k, v]) => [k, Object.fromEntries(v)]))).toEqual({
+      'pgsql-status': { node1: 'PRI', node2: 'HS:sync' },
+      'master-pgsql': { node2: '100' },
+      'never-set': {},
+    });
+    await expect(attrs.getAll(['bad name'])).rejects.toThrow(/attribute name "bad name"/);
+  });
+
   it('applies dampening with real timers and tells subscribers when the committed value changes', async () => {
     const a = await attrd();
     const events: CommitEvent[] = [];

@@ -240,7 +240,7 @@ function nodes(e: XmlElement | undefined): CibNode[] {
 }
 
 /** Every resource id in the tree, including group members and clone children. */
-export function allResourceIds(resources: readonly Resource[]): string[] {
+function allResourceIds(resources: readonly Resource[]): string[] {
   return resources.flatMap((r) =>
     r.kind === 'primitive' ? [r.id] : r.kind === 'group' ? [r.id, ...r.children.map((c) => c.id)] : [r.id, ...allResourceIds([r.child])],
   );

@@ -42,7 +42,7 @@ export interface CibFileOptions {
 }
 
 /** What {@link readCibFile} found. */
-export interface LoadedCib {
+interface LoadedCib {
   xml: string;
   /** `cib.xml`, `cib.xml (rolled forward)` or the backup used. */
   source: string;
@@ -105,7 +105,7 @@ function readIfExists(path: string): string | undefined {
 }
 
 /** Backup numbers present in `dir`, ascending. */
-export function backupNumbers(dir: string): number[] {
+function backupNumbers(dir: string): number[] {
   return readdirSync(dir)
     .map((f) => BACKUP.exec(f)?.[1])
     .filter((n): n is string => n !== undefined)

@@ -9,7 +9,7 @@ import type { CibVersion } from '../core/cib-model.js';
 export type { CibVersion };
 
 /** A counter `<cib>` does not carry: older than 0, as Pacemaker reads it (cib_version_details: -1). */
-export const MISSING_COUNTER = -1;
+const MISSING_COUNTER = -1;
 
 function field(attrs: Readonly<Record<string, string>>, name: string): number {
   const raw = attrs[name];

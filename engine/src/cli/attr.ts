@@ -1,9 +1,25 @@
 import { ATTRD_SOCKET_ENV, type AttributeRecord, attrdCall, DEFAULT_ATTRD_SOCKET, parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { startAttrd } from '../attrd/server';
 import { untilTerminated } from './until-terminated';
 
-const HELP = `Usage: ocfkit attr set NAME VALUE [--node NODE] [--dampen DURATION]
+const OPTIONS = {
+  socket: {
+    type: 'string',
+    short: 'S',
+    value: 'PATH',
+    defaultText: `$${ATTRD_SOCKET_ENV}, else ${DEFAULT_ATTRD_SOCKET}`,
+    description: 'the attrd socket',
+  },
+  node: { type: 'string', short: 'N', value: 'NODE', defaultText: "the attrd's own node", description: 'the node' },
+  dampen: { type: 'string', short: 'd', value: 'DURATION', description: 'dampening: 5s, 500ms, 2min or bare seconds' },
+  committed: { type: 'boolean', description: 'get: print the committed value instead of the latest' },
+  json: { type: 'boolean', description: 'list: print JSON' },
+  state: { type: 'string', value: 'FILE', defaultText: 'memory only', description: 'serve: persist attributes in FILE (mode 0600)' },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit attr set NAME VALUE [--node NODE] [--dampen DURATION]
        ocfkit attr get NAME [--node NODE] [--committed]
        ocfkit attr delete NAME [--node NODE] [--dampen DURATION]
        ocfkit attr list [--node NODE] [--json]
@@ -17,26 +33,9 @@ has stayed unchanged that long.
   get      print the latest value (or, with --committed, the committed one); exit 1 when unset
   delete   remove NAME
   list     one line per attribute: node, name, value, committed value, dampening, pending commit
-  serve    run an attrd in the foreground until SIGTERM/SIGINT
-
-Options:
-  -S, --socket PATH      the attrd socket (default $${ATTRD_SOCKET_ENV}, else ${DEFAULT_ATTRD_SOCKET})
-  -N, --node NODE        the node (default the attrd's own node)
-  -d, --dampen DURATION  dampening: 5s, 500ms, 2min or bare seconds
-      --committed        get: print the committed value instead of the latest
-      --json             list: print JSON
-      --state FILE       serve: persist attributes in FILE (mode 0600; default: memory only)
-  -h, --help             show this help
-`;
-
-const OPTIONS = {
-  socket: { type: 'string', short: 'S' },
-  node: { type: 'string', short: 'N' },
-  dampen: { type: 'string', short: 'd' },
-  committed: { type: 'boolean' },
-  json: { type: 'boolean' },
-  state: { type: 'string' },
-} as const;
+  serve    run an attrd in the foreground until SIGTERM/SIGINT`,
+  OPTIONS,
+);
 
 function dampenMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -72,6 +71,7 @@ async function serve(socket: string, state: string | undefined, node: string | u
 export const attrCommand: Command = {
   summary: 'node attributes in the bundled attrd',
   help: HELP,
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
     const args = parseCommand(argv, OPTIONS, HELP, io);
     if (!args) return 0;

@@ -1,9 +1,34 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type Io, parse, UsageError } from '@ocfkit/sdk/cli';
+import { readRegularFile } from '@ocfkit/sdk';
+import { commandHelp, type Io, type OptionSpecs, parse, UsageError } from '@ocfkit/sdk/cli';
 import { generate, type OutputFormat } from '../cib/gen/generate.js';
 
-export const CIB_GEN_HELP = `Usage: ocfkit cib gen SHEET.csv|cluster.yaml|cib.xml [-o FILE] [--format xml|crm|pcs|yaml]
+/** The options of `ocfkit cib gen`. */
+export const CIB_GEN_OPTIONS = {
+  output: { type: 'string', short: 'o', value: 'FILE', defaultText: 'standard output', description: 'write to FILE' },
+  format: {
+    type: 'string',
+    short: 'f',
+    value: 'FORMAT',
+    description:
+      "xml (a complete cib.xml, the default), crm (crm shell text, like pm_crmgen), pcs (pcs commands; run them with pcs -f FILE to fill a CIB file), yaml (this tool's YAML)",
+  },
+  'no-colocation': { type: 'boolean', description: 'do not add the colocation a ping/diskd Location column implies (pm_crmgen -C)' },
+  'no-order': { type: 'boolean', description: 'do not add the order a ping/diskd Location column implies (pm_crmgen -O)' },
+  'ocf-root': {
+    type: 'string',
+    multiple: true,
+    value: 'DIR',
+    description:
+      'also look for agents under DIR/resource.d (searched before ./dist/ocf, what ocfkit build writes, and $OCF_ROOT or /usr/lib/ocf)',
+  },
+  'no-agent-check': { type: 'boolean', description: 'do not look agents up nor check their parameters' },
+  'no-verify': { type: 'boolean', description: 'do not run crm_verify on the cib.xml (it runs when installed)' },
+} as const satisfies OptionSpecs;
+
+const CIB_GEN_HELP = commandHelp(
+  `Usage: ocfkit cib gen SHEET.csv|cluster.yaml|cib.xml [-o FILE] [--format xml|crm|pcs|yaml]
 
 Generates a cluster configuration from a spreadsheet in pm_crmgen's layout (saved as CSV, UTF-8
 or Shift_JIS), from a YAML file (see engine/src/cib/gen/cluster.schema.json), or from a cib.xml
@@ -19,31 +44,9 @@ colocation (INFINITY) with the clone that sets ATTR and an order (0, symmetrical
 Every agent is looked up (OCF_ROOT, --ocf-root) and its parameters are checked against its
 meta-data; a cib.xml must load in the bundled engine and pass crm_verify (when installed).
 Messages name the file, the line and the cell (C12) or YAML field. Exit status: 0 clean, 1 on
-errors (nothing is written), 2 on warnings only (the output is written).
-
-Options:
-  -o, --output FILE      write to FILE (default: standard output)
-  -f, --format FORMAT    xml (a complete cib.xml, the default), crm (crm shell text, like
-                         pm_crmgen), pcs (pcs commands; run them with pcs -f FILE to fill a CIB
-                         file), yaml (this tool's YAML)
-      --no-colocation    do not add the colocation a ping/diskd Location column implies (pm_crmgen -C)
-      --no-order         do not add the order a ping/diskd Location column implies (pm_crmgen -O)
-      --ocf-root DIR     also look for agents under DIR/resource.d (repeatable; searched before
-                         ./dist/ocf, what ocfkit build writes, and $OCF_ROOT or /usr/lib/ocf)
-      --no-agent-check   do not look agents up nor check their parameters
-      --no-verify        do not run crm_verify on the cib.xml (it runs when installed)
-  -h, --help             show this help
-`;
-
-const OPTIONS = {
-  output: { type: 'string', short: 'o' },
-  format: { type: 'string', short: 'f' },
-  'no-colocation': { type: 'boolean' },
-  'no-order': { type: 'boolean' },
-  'ocf-root': { type: 'string', multiple: true },
-  'no-agent-check': { type: 'boolean' },
-  'no-verify': { type: 'boolean' },
-} as const;
+errors (nothing is written), 2 on warnings only (the output is written).`,
+  CIB_GEN_OPTIONS,
+);
 
 const FORMATS: OutputFormat[] = ['xml', 'crm', 'pcs', 'yaml'];
 
@@ -54,7 +57,7 @@ const FORMATS: OutputFormat[] = ['xml', 'crm', 'pcs', 'yaml'];
  * await cibGen(['cluster.csv', '-o', 'cib.xml'], processIo);
  */
 export async function cibGen(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, OPTIONS);
+  const { values, positionals } = parse(argv, CIB_GEN_OPTIONS);
   if (values.help) {
     io.out(CIB_GEN_HELP);
     return 0;
@@ -65,7 +68,7 @@ export async function cibGen(argv: string[], io: Io): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format: "${values.format}" is not one of ${FORMATS.join(', ')}`);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readRegularFile(file);
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

@@ -1,10 +1,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { readRegularFile } from '@ocfkit/sdk';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, runDirOf } from '../node/admin-client.js';
 import { RUN_DIR_ENV } from '../node/admin-protocol.js';
-import { cibGen } from './cib-gen.js';
+import { CIB_GEN_OPTIONS, cibGen } from './cib-gen.js';
 
-const HELP = `Usage: ocfkit cib query [--scope SECTION] [-O FILE] [--run-dir DIR]
+const OPTIONS = {
+  scope: {
+    type: 'string',
+    short: 'o',
+    value: 'SECTION',
+    description: 'configuration, crm_config, nodes, resources, constraints, rsc_defaults, op_defaults (and status, for query)',
+  },
+  output: { type: 'string', short: 'O', value: 'FILE', description: 'query: write to FILE instead of standard output' },
+  'run-dir': { type: 'string', value: 'DIR', defaultText: `$${RUN_DIR_ENV}, else /run/ocfkit`, description: "the daemon's run directory" },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit cib query [--scope SECTION] [-O FILE] [--run-dir DIR]
        ocfkit cib replace FILE|- [--scope SECTION] [--run-dir DIR]
        ocfkit cib patch FILE|- [--run-dir DIR]
        ocfkit cib gen SHEET.csv|cluster.yaml [-o cib.xml] [--format xml|crm|pcs|yaml]
@@ -19,25 +32,13 @@ committed and refused with a message naming the element; a refused change change
   patch    apply a patch set in format 2 — what \`crm_diff -o OLD -n NEW\` writes and
            \`cibadmin --patch\` applies; its source version must match admin_epoch and epoch
   gen      generate a cib.xml (or crm shell text, pcs commands) from a pm_crmgen sheet or a
-           YAML file, offline: see \`ocfkit cib gen --help\`
-
-Options:
-  -o, --scope SECTION  configuration, crm_config, nodes, resources, constraints, rsc_defaults,
-                       op_defaults (and status, for query)
-  -O, --output FILE    query: write to FILE instead of standard output
-      --run-dir DIR    the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
-  -h, --help           show this help
-`;
-
-const OPTIONS = {
-  scope: { type: 'string', short: 'o' },
-  output: { type: 'string', short: 'O' },
-  'run-dir': { type: 'string' },
-} as const;
+           YAML file, offline: see \`ocfkit cib gen --help\``,
+  OPTIONS,
+);
 
 function readInput(file: string): string {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return file === '-' ? readFileSync(0, 'utf8') : readRegularFile(file).toString('utf8');
   } catch (err) {
     throw new Error(
       `cannot read ${file === '-' ? 'standard input' : file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
@@ -54,6 +55,10 @@ function readInput(file: string): string {
 export const cibCommand: Command = {
   summary: "query, replace and patch the node's CIB (like cibadmin)",
   help: HELP,
+  optionSets: [
+    { after: [], options: OPTIONS },
+    { after: ['gen'], options: CIB_GEN_OPTIONS },
+  ],
   async run(argv, io: Io) {
     // gen works offline and has its own options (-o is its output file there).
     if (argv[0] === 'gen') return cibGen(argv.slice(1), io);

@@ -1,12 +1,40 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { writeFileSync } from 'node:fs';
+import { readRegularFile } from '@ocfkit/sdk';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { applyTransition } from '../core/apply.js';
 import { graphToXml } from '../core/graph-xml.js';
 import { schedule } from '../core/schedule.js';
 
-const HELP = `Usage: ocfkit engine simulate CIB.xml [--scores] [--save-graph FILE [--graph-format xml|json]]
+const OPTIONS = {
+  scores: { type: 'boolean', short: 's', description: 'also print the allocation score of every resource on every node' },
+  'save-graph': {
+    type: 'string',
+    short: 'G',
+    value: 'FILE',
+    description:
+      "write the transition graph: Pacemaker's transition graph XML (what crm_simulate --save-graph writes) unless FILE ends in .json, which gets the engine's own JSON (actions and orderings)",
+  },
+  'graph-format': { type: 'string', value: 'FMT', description: 'write the graph as "xml" or "json" whatever FILE is called' },
+  'save-output': {
+    type: 'string',
+    short: 'O',
+    value: 'FILE',
+    description:
+      'write the CIB as it would be after the transition completes (like crm_simulate -S -O), so any script can compare placements',
+  },
+  now: {
+    type: 'string',
+    short: 't',
+    value: 'TIME',
+    defaultText: "the input's execution-date, as pe-input files hold it, else the current time",
+    description: 'the scheduler\'s "now": seconds since the epoch or an ISO 8601 date; failure-timeout is judged against it',
+  },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit engine simulate CIB.xml [--scores] [--save-graph FILE [--graph-format xml|json]]
                                 [--save-output FILE] [--now TIME]
 
 Runs the bundled engine's policy engine on a Pacemaker cib.xml (a pe-input file works too) and
@@ -15,29 +43,9 @@ actions, and the status after the transition.
 
 An ordering cycle (a before b before c before a) is reported as an error naming its actions and
 the exit status is 1; those actions and everything ordered after them are left out of the
-transition (and of the graph it saves), so what remains can run.
-
-Options:
-  -s, --scores            also print the allocation score of every resource on every node
-  -G, --save-graph FILE   write the transition graph: Pacemaker's transition graph XML (what
-                          crm_simulate --save-graph writes) unless FILE ends in .json, which
-                          gets the engine's own JSON (actions and orderings)
-      --graph-format FMT  write the graph as "xml" or "json" whatever FILE is called
-  -O, --save-output FILE  write the CIB as it would be after the transition completes
-                          (like crm_simulate -S -O), so any script can compare placements
-  -t, --now TIME          the scheduler's "now": seconds since the epoch or an ISO 8601 date
-                          (default: the input's execution-date, as pe-input files hold it, else
-                          the current time); failure-timeout is judged against it
-  -h, --help              show this help
-`;
-
-const OPTIONS = {
-  scores: { type: 'boolean', short: 's' },
-  'save-graph': { type: 'string', short: 'G' },
-  'graph-format': { type: 'string' },
-  'save-output': { type: 'string', short: 'O' },
-  now: { type: 'string', short: 't' },
-} as const;
+transition (and of the graph it saves), so what remains can run.`,
+  OPTIONS,
+);
 
 /**
  * Parses `--now`: integer seconds since the epoch, or an ISO 8601 date.
@@ -78,7 +86,7 @@ async function simulate(argv: string[], io: Io): Promise<number> {
   const file = positionals[0] as string;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file).toString('utf8');
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
@@ -117,6 +125,7 @@ async function simulate(argv: string[], io: Io): Promise<number> {
 export const engineCommand: Command = {
   summary: 'the bundled engine: simulate the policy engine on a cib.xml',
   help: HELP,
+  optionSets: [{ after: ['simulate'], options: OPTIONS }],
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '-h' || sub === '--help') {

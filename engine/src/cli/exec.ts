@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ATTRD_SOCKET_ENV, MAX_TIMER_MS, ocfCodeName, parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { DEFAULT_SEARCH_PATH } from '../lrmd/agent-path';
 import { inheritedEnv } from '../lrmd/env';
 import { Executor } from '../lrmd/executor';
@@ -8,55 +8,62 @@ import { localAttrdSocket } from '../lrmd/local-attrd';
 import { escapeControls, privateParams, redactResult } from '../lrmd/redact';
 import type { OpRequest, OpResult } from '../lrmd/types';
 
-const HELP = `Usage: ocfkit exec ocf:PROVIDER:TYPE ACTION [options]
+const OPTIONS = {
+  param: { type: 'string', short: 'p', multiple: true, value: 'NAME=VALUE', description: 'an instance parameter (OCF_RESKEY_NAME)' },
+  meta: { type: 'string', multiple: true, value: 'NAME=VALUE', description: 'an extra CRM_meta_NAME value (e.g. clone_max=2)' },
+  interval: {
+    type: 'string',
+    short: 'i',
+    value: 'DURATION',
+    description: 'run as one run of a recurring op (sets CRM_meta_interval); e.g. 10s',
+  },
+  timeout: { type: 'string', short: 't', value: 'DURATION', defaultText: '20s', description: 'CRM_meta_timeout and the kill deadline' },
+  'check-level': { type: 'string', short: 'L', value: 'N', description: 'OCF_CHECK_LEVEL (0, 10, 20)' },
+  resource: {
+    type: 'string',
+    short: 'r',
+    value: 'ID',
+    defaultText: '"test", as crm_resource without -r',
+    description: 'OCF_RESOURCE_INSTANCE',
+  },
+  user: { type: 'string', short: 'u', value: 'USER', description: 'run the agent as USER' },
+  'agent-path': {
+    type: 'string',
+    short: 'A',
+    multiple: true,
+    value: 'DIR',
+    description: `look for agents in DIR/PROVIDER/TYPE first (then ${DEFAULT_SEARCH_PATH.join(':')})`,
+  },
+  'agent-file': { type: 'string', short: 'f', value: 'FILE', description: 'run FILE as the agent instead of searching' },
+  'term-grace': {
+    type: 'string',
+    value: 'DURATION',
+    description:
+      'at the timeout send SIGTERM, wait, then SIGKILL (Heartbeat lrmd); default: SIGKILL the process group at once (pacemaker-execd)',
+  },
+  node: { type: 'string', value: 'NAME', defaultText: "this host's name", description: 'CRM_meta_on_node' },
+  'attrd-socket': {
+    type: 'string',
+    value: 'PATH',
+    description:
+      "node attributes go to the bundled attrd at PATH (OCFKIT_ATTRD_SOCKET); default: $OCFKIT_ATTRD_SOCKET, else the bundled attrd running on this host (<run-dir>/attrd.sock, run dir $OCFKIT_RUN_DIR or /run/ocfkit) when it answers, else Pacemaker's attrd_updater",
+  },
+  output: { type: 'string', short: 'o', value: 'FORMAT', description: 'text (default) or json (the whole result record)' },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit exec ocf:PROVIDER:TYPE ACTION [options]
 
 Runs one action of an OCF agent through the bundled executor, with the environment, process
 group, timeout and result mapping of pacemaker-execd — the equivalent of
 \`crm_resource --force-start|--force-check|--force-stop|--validate\`, outside any cluster.
-Prints the rc, the execution status, the exit reason and the agent's output; exits with the rc.
-
-Options:
-  -p, --param NAME=VALUE   an instance parameter (OCF_RESKEY_NAME); repeatable
-      --meta NAME=VALUE    an extra CRM_meta_NAME value (e.g. clone_max=2); repeatable
-  -i, --interval DURATION  run as one run of a recurring op (sets CRM_meta_interval); e.g. 10s
-  -t, --timeout DURATION   CRM_meta_timeout and the kill deadline (default 20s)
-  -L, --check-level N      OCF_CHECK_LEVEL (0, 10, 20)
-  -r, --resource ID        OCF_RESOURCE_INSTANCE (default "test", as crm_resource without -r)
-  -u, --user USER          run the agent as USER
-  -A, --agent-path DIR     look for agents in DIR/PROVIDER/TYPE first; repeatable
-                           (then ${DEFAULT_SEARCH_PATH.join(':')})
-  -f, --agent-file FILE    run FILE as the agent instead of searching
-      --term-grace DURATION  at the timeout send SIGTERM, wait, then SIGKILL (Heartbeat lrmd);
-                           default: SIGKILL the process group at once (pacemaker-execd)
-      --node NAME          CRM_meta_on_node (default this host's name)
-      --attrd-socket PATH  node attributes go to the bundled attrd at PATH (OCFKIT_ATTRD_SOCKET);
-                           default: $OCFKIT_ATTRD_SOCKET, else the bundled attrd running on this
-                           host (<run-dir>/attrd.sock, run dir $OCFKIT_RUN_DIR or /run/ocfkit)
-                           when it answers, else Pacemaker's attrd_updater
-  -o, --output FORMAT      text (default) or json (the whole result record)
-  -h, --help               show this help
-
-Durations: 20s, 500ms, 2min or bare seconds.
+Prints the rc, the execution status, the exit reason and the agent's output; exits with the rc.`,
+  OPTIONS,
+  `Durations: 20s, 500ms, 2min or bare seconds.
 
 Example:
-  ocfkit exec ocf:heartbeat:Dummy start -p state=/run/dummy.state -t 20s
-`;
-
-const OPTIONS = {
-  param: { type: 'string', short: 'p', multiple: true },
-  meta: { type: 'string', multiple: true },
-  interval: { type: 'string', short: 'i' },
-  timeout: { type: 'string', short: 't' },
-  'check-level': { type: 'string', short: 'L' },
-  resource: { type: 'string', short: 'r' },
-  user: { type: 'string', short: 'u' },
-  'agent-path': { type: 'string', short: 'A', multiple: true },
-  'agent-file': { type: 'string', short: 'f' },
-  'term-grace': { type: 'string' },
-  node: { type: 'string' },
-  'attrd-socket': { type: 'string' },
-  output: { type: 'string', short: 'o' },
-} as const;
+  ocfkit exec ocf:heartbeat:Dummy start -p state=/run/dummy.state -t 20s`,
+);
 
 function pairs(list: string[] | undefined, option: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,7 +95,7 @@ function agentSpec(text: string): { provider: string; type: string } {
  * @example
  * io.out(formatResult('ocf:heartbeat:Dummy', r));
  */
-export function formatResult(agent: string, r: OpResult): string {
+function formatResult(agent: string, r: OpResult): string {
   const reason = r.exitReason !== undefined ? `: ${r.exitReason}` : '';
   const lines = [
     `Operation ${r.action} (${agent}) returned ${r.rc} (${ocfCodeName(r.rc)}${escapeControls(reason)})`,
@@ -103,6 +110,7 @@ export function formatResult(agent: string, r: OpResult): string {
 export const execCommand: Command = {
   summary: 'run one agent action through the executor (like crm_resource --force-*)',
   help: HELP,
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv: string[], io: Io): Promise<number> {
     const args = parseCommand(argv, OPTIONS, HELP, io);
     if (!args) return 0;

@@ -42,6 +42,19 @@ async function run(...argv: string[]): Promise<{ rc: number; out: string; err: s
 }
 
 describe.skipIf(missing)('ocfkit fence with fence_dummy', () => {
+  test('a pcmk_delay_base map matches node names by prefix, as Pacemaker 2.1.5 does, with a warning', async () => {
+    const status = join(dir, 'prefix.status');
+    writeFileSync(status, 'on');
+    const cibFile = join(dir, 'prefix-cib.xml');
+    writeFileSync(cibFile, cibXml(device('d', { status_file: status, pcmk_host_list: 'node2', pcmk_delay_base: 'node:1s;node2:0s' })));
+    const r = await run('node2', '--off', '--cib', cibFile, '--node', 'node1', '--history', join(dir, 'prefix-history.json'));
+    expect(r.rc, r.err).toBe(0);
+    expect(r.err).toContain(
+      'warning: device d: pcmk_delay_base entry "node" (1000 ms) also applies to node2: names match by prefix, the first entry wins (its own entry, 0 ms, is never used: put it first)\n',
+    );
+    expect(r.err).toContain('d: delaying off of node2 by 1000 ms');
+  });
+
   test('level 1 fails → level 2 fences; the history shows it; --record marks the node down with its resources stopped', async () => {
     const status = join(dir, 'node2.status');
     writeFileSync(status, 'on');

@@ -1,10 +1,12 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { readRegularFile } from '@ocfkit/sdk';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
 import { flattenSets, parseDurationMs } from '../core/nvsets.js';
 import { fenceDevicesFromCib } from '../fencing/cib-devices';
+import { delayBaseWarnings } from '../fencing/device';
 import type { FenceAction, HistoryEntry } from '../fencing/fencer';
 import { formatHistory, loadHistory, saveHistory } from '../fencing/history-file';
 import { mergeHistoryEntries } from '../fencing/history-store';
@@ -17,7 +19,38 @@ import { adminCall, runDirOf } from '../node/admin-client.js';
 /** Where `ocfkit fence` keeps the fencing history unless `--history` says otherwise. */
 export const DEFAULT_HISTORY = '/var/lib/ocfkit/fencing-history.json';
 
-const HELP = `Usage: ocfkit fence NODE [--reboot | --off | --on] --cib FILE [options]
+const OPTIONS = {
+  reboot: { type: 'boolean', description: 'reboot NODE (the default; stonith-action in the CIB is not consulted)' },
+  off: { type: 'boolean', description: 'power NODE off' },
+  on: { type: 'boolean', description: 'power NODE on (unfencing)' },
+  cib: { type: 'string', short: 'c', value: 'FILE', description: 'the cib.xml with the fence devices (and fencing-topology)' },
+  node: {
+    type: 'string',
+    short: 'N',
+    value: 'NAME',
+    defaultText: 'the host name',
+    description: "this node's name, never chosen to fence itself unless it must",
+  },
+  timeout: {
+    type: 'string',
+    value: 'DURATION',
+    defaultText: 'stonith-timeout from the CIB, else 60s',
+    description: 'per-device timeout',
+  },
+  'agent-dir': { type: 'string', value: 'DIR', defaultText: '/usr/sbin', description: 'where fence agents live' },
+  record: { type: 'boolean', description: 'on success, mark NODE down in FILE with its resources stopped' },
+  history: { type: 'string', value: 'FILE', defaultText: DEFAULT_HISTORY, description: 'the fencing history' },
+  'run-dir': {
+    type: 'string',
+    value: 'DIR',
+    defaultText: '$OCFKIT_RUN_DIR, else /run/ocfkit',
+    description: 'history: the node daemon to ask',
+  },
+  json: { type: 'boolean', description: 'history: print JSON' },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit fence NODE [--reboot | --off | --on] --cib FILE [options]
        ocfkit fence history [NODE] [--history FILE] [--json]
 
 Fences NODE with the fence devices (stonith: primitives) of a cib.xml, the way pacemaker-fenced
@@ -29,42 +62,14 @@ NODE was fenced. Every operation is recorded in the fencing history.
 
 \`history\` prints that history, newest first (like stonith_admin --history), together with the
 running node daemon's (its cluster's fencing operations, kept across restarts) unless --history
-names a file.
-
-Options:
-      --reboot            reboot NODE (the default; stonith-action in the CIB is not consulted)
-      --off               power NODE off
-      --on                power NODE on (unfencing)
-  -c, --cib FILE          the cib.xml with the fence devices (and fencing-topology)
-  -N, --node NAME         this node's name, never chosen to fence itself unless it must
-                          (default: the host name)
-      --timeout DURATION  per-device timeout (default: stonith-timeout from the CIB, else 60s)
-      --agent-dir DIR     where fence agents live (default: /usr/sbin)
-      --record            on success, mark NODE down in FILE with its resources stopped
-      --history FILE      the fencing history (default: ${DEFAULT_HISTORY})
-      --run-dir DIR       history: the node daemon to ask (default $OCFKIT_RUN_DIR, else /run/ocfkit)
-      --json              history: print JSON
-  -h, --help              show this help
-`;
-
-const OPTIONS = {
-  reboot: { type: 'boolean' },
-  off: { type: 'boolean' },
-  on: { type: 'boolean' },
-  cib: { type: 'string', short: 'c' },
-  node: { type: 'string', short: 'N' },
-  timeout: { type: 'string' },
-  'agent-dir': { type: 'string' },
-  record: { type: 'boolean' },
-  history: { type: 'string' },
-  json: { type: 'boolean' },
-  'run-dir': { type: 'string' },
-} as const;
+names a file.`,
+  OPTIONS,
+);
 
 function readCib(file: string) {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file).toString('utf8');
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
@@ -92,6 +97,8 @@ async function fence(target: string, values: Record<string, string | boolean | u
     ),
   );
   for (const e of errors) io.err(`warning: ${e}\n`);
+  const names = [...new Set([...cib.nodes.map((n) => n.uname), target])];
+  for (const r of registrations) for (const w of delayBaseWarnings(r.device, names)) io.err(`warning: ${w}\n`);
   const historyFile = typeof values.history === 'string' ? values.history : DEFAULT_HISTORY;
   const history = loadHistory(historyFile);
   const runner = new FenceRunner({
@@ -151,6 +158,7 @@ async function showHistory(node: string | undefined, values: Record<string, stri
 export const fenceCommand: Command = {
   summary: 'fence a node with the fence devices of a CIB; show the fencing history',
   help: HELP,
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
     const args = parseCommand(argv, OPTIONS, HELP, io);
     if (!args) return 0;

@@ -1,11 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { controlCall, serveControl } from '../membership/transport/control-socket';
 import { startMemberDaemon } from '../membership/transport/member-daemon';
 import { untilTerminated } from './until-terminated';
 
-const HELP = `Usage: ocfkit member serve --name NODE [--config-dir DIR] [--state-dir DIR] [--resource NAME]...
+const OPTIONS = {
+  name: { type: 'string', short: 'n', value: 'NODE', description: "this node's name in ha.cf's node lines" },
+  'config-dir': { type: 'string', short: 'c', value: 'DIR', default: '/etc/ha.d', description: 'ha.cf + authkeys, or cluster.json' },
+  'state-dir': {
+    type: 'string',
+    short: 's',
+    value: 'DIR',
+    defaultText: '/var/lib/ocfkit/member',
+    description: 'membership.json, status.json and member.sock',
+  },
+  resource: {
+    type: 'string',
+    short: 'r',
+    multiple: true,
+    value: 'NAME',
+    description:
+      'serve: a placeholder resource for the built-in placement (one instance, on the first member by name, sticky, stopped without quorum); its start and stop do nothing but are reported like real ops (a real controller replaces this)',
+  },
+  json: { type: 'boolean', description: 'status: print JSON' },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit member serve --name NODE [--config-dir DIR] [--state-dir DIR] [--resource NAME]...
        ocfkit member status [--state-dir DIR] [--json]
        ocfkit member set NAME VALUE [--state-dir DIR]
        ocfkit member get NAME [--state-dir DIR]
@@ -17,26 +39,9 @@ properties (name=value): updates go through the DC and are committed on a majori
   serve    run a member in the foreground (reads ha.cf + authkeys, or cluster.json, from --config-dir)
   status   this node's view: role, DC, term, quorum, alive nodes, members, CIB version, drop counters
   set      set a property through the DC (fails without quorum)
-  get      a property from this node's copy
-
-Options:
-  -n, --name NODE        this node's name in ha.cf's node lines
-  -c, --config-dir DIR   default /etc/ha.d
-  -s, --state-dir DIR    membership.json, status.json and member.sock (default /var/lib/ocfkit/member)
-  -r, --resource NAME    serve: a placeholder resource for the built-in placement (one instance, on the
-                         first member by name, sticky, stopped without quorum); its start and stop do
-                         nothing but are reported like real ops (a real controller replaces this)
-      --json             status: print JSON
-  -h, --help             show this help
-`;
-
-const OPTIONS = {
-  name: { type: 'string', short: 'n' },
-  'config-dir': { type: 'string', short: 'c' },
-  'state-dir': { type: 'string', short: 's' },
-  json: { type: 'boolean' },
-  resource: { type: 'string', short: 'r', multiple: true },
-} as const;
+  get      a property from this node's copy`,
+  OPTIONS,
+);
 
 type Props = Record<string, string>;
 
@@ -82,6 +87,7 @@ async function serve(name: string, configDir: string, stateDir: string, resource
 export const memberCommand: Command = {
   summary: 'Heartbeat-style cluster membership: serve, status, set, get',
   help: HELP,
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
     const args = parseCommand(argv, OPTIONS, HELP, io);
     if (!args) return 0;
@@ -91,7 +97,7 @@ export const memberCommand: Command = {
     switch (sub) {
       case 'serve':
         if (!values.name) throw new UsageError('serve needs --name NODE (this node as ha.cf names it)');
-        return serve(values.name, values['config-dir'] ?? '/etc/ha.d', stateDir, values.resource ?? [], io);
+        return serve(values.name, values['config-dir'], stateDir, values.resource ?? [], io);
       case 'status': {
         const v = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8'));
         if (values.json) io.out(`${JSON.stringify(v, null, 2)}\n`);

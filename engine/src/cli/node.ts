@@ -1,12 +1,57 @@
 import { readFileSync } from 'node:fs';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, runDirOf } from '../node/admin-client.js';
 import { DEFAULT_CONFIG_DIR, DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, RUN_DIR_ENV } from '../node/admin-protocol.js';
 import { CONTROLLERS, DEFAULT_CONTROLLER } from '../node/controllers.js';
 import { startNode } from '../node/daemon.js';
 import { createHaLog } from '../node/ha-log.js';
 
-const HELP = `Usage: ocfkit node start [--config-dir DIR] [--state-dir DIR] [--run-dir DIR] [--cib FILE]
+const OPTIONS = {
+  'config-dir': {
+    type: 'string',
+    value: 'DIR',
+    defaultText: DEFAULT_CONFIG_DIR,
+    description: 'configuration: with ha.cf + authkeys (or cluster.json) there, the node is a member of that cluster',
+  },
+  'state-dir': {
+    type: 'string',
+    value: 'DIR',
+    defaultText: DEFAULT_STATE_DIR,
+    description: 'persistent state: cib/cib.xml with its digest and backups, pe-inputs (created 0700)',
+  },
+  'run-dir': {
+    type: 'string',
+    value: 'DIR',
+    defaultText: `$${RUN_DIR_ENV}, else ${DEFAULT_RUN_DIR}`,
+    description: "sockets (admin.sock, attrd.sock; 0600) and attrd's state; the other commands find the daemon here",
+  },
+  cib: { type: 'string', value: 'FILE', description: 'seed CIB, taken on the first start only (an existing CIB is kept)' },
+  'node-name': { type: 'string', value: 'NAME', defaultText: 'the host name', description: "this node's name" },
+  group: { type: 'string', value: 'GROUP', description: 'let GROUP use the sockets (0660) and read the directories made (0750)' },
+  controller: {
+    type: 'string',
+    value: 'NAME',
+    defaultText: DEFAULT_CONTROLLER,
+    description: Object.entries(CONTROLLERS)
+      .map(([k, v]) => `${k}: ${v.summary}`)
+      .join('\n'),
+  },
+  'agent-path': {
+    type: 'string',
+    value: 'DIRS',
+    defaultText: '/usr/lib/ocf/resource.d',
+    description: 'colon-separated OCF agent directories',
+  },
+  'fence-agent-dir': {
+    type: 'string',
+    value: 'DIR',
+    defaultText: '/usr/sbin',
+    description: 'where fence agents are, for a cluster member',
+  },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit node start [--config-dir DIR] [--state-dir DIR] [--run-dir DIR] [--cib FILE]
                          [--node-name NAME] [--group GROUP] [--controller NAME] [--agent-path DIRS]
                          [--fence-agent-dir DIR]
        ocfkit node standby [NODE] [--run-dir DIR]
@@ -14,45 +59,17 @@ const HELP = `Usage: ocfkit node start [--config-dir DIR] [--state-dir DIR] [--r
 
   start     run this node's daemon in the foreground (for systemd, or PID 1 under tini): the CIB,
             the executor, attrd and the controller, with the admin socket the other commands use.
-            SIGTERM stops every resource in order, then exits 0.
+            SIGTERM stops every resource in order, then exits 0. A member told by the fencing
+            history that it was fenced while running stops its resources and exits 100
+            (Pacemaker's CRM_EX_FATAL: do not respawn it).
   standby   put NODE (default: the daemon's own node) in standby: its resources move away
-  online    take NODE out of standby
-
-Options:
-      --config-dir DIR   configuration (default ${DEFAULT_CONFIG_DIR}): with ha.cf + authkeys (or
-                         cluster.json) there, the node is a member of that cluster
-      --state-dir DIR    persistent state: cib/cib.xml with its digest and backups, pe-inputs
-                         (default ${DEFAULT_STATE_DIR}; created 0700)
-      --run-dir DIR      sockets (admin.sock, attrd.sock; 0600) and attrd's state (default
-                         $${RUN_DIR_ENV}, else ${DEFAULT_RUN_DIR}); the other commands find the daemon here
-      --cib FILE         seed CIB, taken on the first start only (an existing CIB is kept)
-      --node-name NAME   this node's name (default: the host name)
-      --group GROUP      let GROUP use the sockets (0660) and read the directories made (0750)
-      --controller NAME  ${Object.entries(CONTROLLERS)
-        .map(([k, v]) => `${k}: ${v.summary}`)
-        .join('\n                         ')}
-                         (default ${DEFAULT_CONTROLLER})
-      --agent-path DIRS  colon-separated OCF agent directories (default /usr/lib/ocf/resource.d)
-      --fence-agent-dir DIR  where fence agents are, for a cluster member (default /usr/sbin)
-  -h, --help             show this help
-
-Logs go to HA_LOGFILE and/or syslog (HA_LOGFACILITY), else stderr, in the agents' HA format.
-`;
-
-const OPTIONS = {
-  'config-dir': { type: 'string' },
-  'state-dir': { type: 'string' },
-  'run-dir': { type: 'string' },
-  cib: { type: 'string' },
-  'node-name': { type: 'string' },
-  group: { type: 'string' },
-  controller: { type: 'string' },
-  'agent-path': { type: 'string' },
-  'fence-agent-dir': { type: 'string' },
-} as const;
+  online    take NODE out of standby`,
+  OPTIONS,
+  "Logs go to HA_LOGFILE and/or syslog (HA_LOGFACILITY), else stderr, in the agents' HA format.",
+);
 
 /** A group name (from /etc/group) or number as a gid. */
-export function groupId(group: string, groupFile = '/etc/group'): number {
+function groupId(group: string, groupFile = '/etc/group'): number {
   if (/^\d+$/.test(group)) return Number(group);
   const line = readFileSync(groupFile, 'utf8')
     .split('\n')
@@ -102,13 +119,17 @@ async function start(values: Record<string, string | boolean | undefined>, io: I
       log,
     });
     io.out(`ocfkit node ${node.nodeName}: running (run dir ${runDir}, controller ${controllerName})\n`);
+    let code: number | undefined;
     if (signalled === undefined)
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    await node.stop();
+      code = await Promise.race([
+        new Promise<undefined>((resolve) => {
+          wake = () => resolve(undefined);
+        }),
+        node.ended,
+      ]);
+    if (code === undefined) await node.stop();
     await log.close();
-    return 0;
+    return code ?? 0;
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
@@ -124,6 +145,7 @@ async function start(values: Record<string, string | boolean | undefined>, io: I
 export const nodeCommand: Command = {
   summary: 'the node daemon (start) and node standby/online',
   help: HELP,
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
     const args = parseCommand(argv, OPTIONS, HELP, io);
     if (!args) return 0;

@@ -1,11 +1,20 @@
 import { parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, adminWatch, runDirOf } from '../node/admin-client.js';
 import { type ResourceAction, RUN_DIR_ENV } from '../node/admin-protocol.js';
 import { type ClusterStatus, primitivesOf, type ResourceStatus } from '../node/status.js';
 import { fetchStatus } from './status.js';
 
-const HELP = `Usage: ocfkit resource move RSC [NODE] [--force]
+const OPTIONS = {
+  node: { type: 'string', short: 'N', value: 'NODE', description: 'the node' },
+  force: { type: 'boolean', short: 'f', description: 'move: also ban the resource from its current node' },
+  wait: { type: 'boolean', description: 'start/stop: wait until the resource is there' },
+  timeout: { type: 'string', short: 'T', value: 'DURATION', defaultText: '2min', description: 'how long --wait and restart wait' },
+  'run-dir': { type: 'string', value: 'DIR', defaultText: `$${RUN_DIR_ENV}, else /run/ocfkit`, description: "the daemon's run directory" },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit resource move RSC [NODE] [--force]
        ocfkit resource ban RSC [NODE]
        ocfkit resource clear RSC [NODE]
        ocfkit resource start|stop RSC [--wait] [--timeout DURATION]
@@ -24,24 +33,9 @@ Resource commands of the running node, as crm_resource does them:
   stop     set target-role to Stopped (--wait: until it is stopped everywhere)
   restart  stop RSC, wait until it is stopped, restore its target-role, wait until it is active
   cleanup  forget RSC's operation history and fail counts (on NODE, or everywhere), so the
-           controller probes it again and recomputes
-
-Options:
-  -N, --node NODE         the node
-  -f, --force             move: also ban the resource from its current node
-      --wait              start/stop: wait until the resource is there
-  -T, --timeout DURATION  how long --wait and restart wait (default 2min)
-      --run-dir DIR       the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
-  -h, --help              show this help
-`;
-
-const OPTIONS = {
-  node: { type: 'string', short: 'N' },
-  force: { type: 'boolean', short: 'f' },
-  wait: { type: 'boolean' },
-  timeout: { type: 'string', short: 'T' },
-  'run-dir': { type: 'string' },
-} as const;
+           controller probes it again and recomputes`,
+  OPTIONS,
+);
 
 function find(resources: ResourceStatus[], id: string): ResourceStatus | undefined {
   for (const r of resources) {
@@ -100,6 +94,7 @@ async function waitFor(runDir: string, rsc: string, want: 'stopped' | 'active', 
 export const resourceCommand: Command = {
   summary: 'move, ban, clear, start, stop, restart, clean up resources (like crm_resource)',
   help: HELP,
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
     const args = parseCommand(argv, OPTIONS, HELP, io);
     if (!args) return 0;

@@ -1,5 +1,5 @@
 import { parseDuration } from '@ocfkit/sdk';
-import { type Command, type Io, parseCommand, UsageError } from '@ocfkit/sdk/cli';
+import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { importCib } from '../cib/import.js';
 import type { HistoryEntry } from '../fencing/fencer';
 import { fencingStatusText, loadHistory } from '../fencing/history-file';
@@ -9,42 +9,50 @@ import { type ClusterStatus, clusterStatus } from '../node/status.js';
 import { statusText, statusXml } from '../node/status-format.js';
 import { DEFAULT_HISTORY } from './fence';
 
-const HELP = `Usage: ocfkit status [-A] [--output-as text|xml|json] [--watch [--interval DURATION]] [--run-dir DIR]
+const OPTIONS = {
+  'show-node-attributes': { type: 'boolean', short: 'A', description: 'also show node attributes' },
+  'output-as': { type: 'string', value: 'FORMAT', description: "text (default), xml (crm_mon's XML) or json" },
+  watch: {
+    type: 'boolean',
+    short: 'w',
+    description: 'keep showing the status, refreshed on every CIB change and every --interval; ends with Ctrl-C',
+  },
+  interval: {
+    type: 'string',
+    short: 'i',
+    value: 'DURATION',
+    defaultText: '5s',
+    description: 'refresh period with --watch (5s, 500ms, 1min)',
+  },
+  'one-shot': { type: 'boolean', short: '1', description: "print once and exit (the default without --watch; crm_mon's habit)" },
+  'run-dir': { type: 'string', value: 'DIR', defaultText: `$${RUN_DIR_ENV}, else /run/ocfkit`, description: "the daemon's run directory" },
+  'fence-history': {
+    type: 'boolean',
+    short: 'm',
+    description: 'show the whole fencing history (failed and pending ones are always shown)',
+  },
+  'fencing-history': {
+    type: 'string',
+    value: 'FILE',
+    defaultText: "the daemon's, which keeps its cluster's fencing operations across restarts",
+    description: 'read the fencing history from FILE',
+  },
+} as const satisfies OptionSpecs;
+
+const HELP = commandHelp(
+  `Usage: ocfkit status [-A] [--output-as text|xml|json] [--watch [--interval DURATION]] [--run-dir DIR]
 
 The running node's cluster status, as crm_mon shows it: nodes, resources with their roles and
 nodes, fail counts (migration summary) and failed actions with their exit reasons. Computed from
-the CIB (configuration and status section) with the scheduler's reading of the history.
-
-Options:
-  -A, --show-node-attributes  also show node attributes
-      --output-as FORMAT      text (default), xml (crm_mon's XML) or json
-  -w, --watch                 keep showing the status, refreshed on every CIB change and every
-                              --interval (default 5s); ends with Ctrl-C
-  -i, --interval DURATION     refresh period with --watch (5s, 500ms, 1min)
-  -1, --one-shot              print once and exit (the default without --watch; crm_mon's habit)
-      --run-dir DIR           the daemon's run directory (default $${RUN_DIR_ENV}, else /run/ocfkit)
-  -m, --fence-history         show the whole fencing history (failed and pending ones are always shown)
-      --fencing-history FILE  read the fencing history from FILE (default: the daemon's, which
-                              keeps its cluster's fencing operations across restarts)
-  -h, --help                  show this help
-`;
-
-const OPTIONS = {
-  'show-node-attributes': { type: 'boolean', short: 'A' },
-  'output-as': { type: 'string' },
-  watch: { type: 'boolean', short: 'w' },
-  interval: { type: 'string', short: 'i' },
-  'run-dir': { type: 'string' },
-  'one-shot': { type: 'boolean', short: '1' },
-  'fence-history': { type: 'boolean', short: 'm' },
-  'fencing-history': { type: 'string' },
-} as const;
+the CIB (configuration and status section) with the scheduler's reading of the history.`,
+  OPTIONS,
+);
 
 /**
  * The fencing history of the daemon at `runDir` (its cluster's operations and `ocfkit fence` runs
  * on its host); a daemon too old to answer: the default history file.
  */
-export async function daemonFencingHistory(runDir: string): Promise<HistoryEntry[]> {
+async function daemonFencingHistory(runDir: string): Promise<HistoryEntry[]> {
   try {
     return (await adminCall(runDir, { op: 'fence-history' })).history ?? [];
   } catch (err) {
@@ -79,6 +87,7 @@ function render(format: string, s: ClusterStatus, controller: string | undefined
 export const statusCommand: Command = {
   summary: 'cluster status of the running node (like crm_mon)',
   help: HELP,
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io: Io) {
     const args = parseCommand(argv, OPTIONS, HELP, io);
     if (!args) return 0;

@@ -33,14 +33,14 @@ export function sortNodes(ws: WorkingSet, entries: [string, number][], active: W
   });
 }
 
-export function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
+function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
   const onScore = ws.onScore;
   if (!onScore || rsc.orphan) return; // Pacemaker shows no scores for orphans
   const names = [...table.keys()].sort(strcmp);
   for (const n of names) onScore(`${fn}: ${rsc.id} allocation score on ${n}: ${formatScore(table.get(n) ?? 0)}`);
 }
 
-export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: boolean): boolean {
+function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: boolean): boolean {
   if (!force && chosen && (score < 0 || !nodeAvailable(chosen, score, true))) {
     rsc.nextRole = 'Stopped';
     chosen = undefined;
@@ -57,7 +57,7 @@ export function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, fo
   return true;
 }
 
-export function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
+function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   if (!rsc.provisional) return rsc.assignedTo !== undefined;
   const current = currentNode(ws, rsc);
   const nodes = sortNodes(ws, [...rsc.allowed], current);

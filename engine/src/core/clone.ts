@@ -19,7 +19,7 @@ function scanMinInt(text: string, min: number): number {
  * @example
  * cloneLimits(ws.byId.get('ip-clone')!) // { max: 4, nodeMax: 2 }
  */
-export function cloneLimits(clone: WRsc): { max: number; nodeMax: number } {
+function cloneLimits(clone: WRsc): { max: number; nodeMax: number } {
   const configured = clone.meta.get('clone-node-max');
   const nodeMax = clone.unique && configured !== undefined ? scanMinInt(configured, 0) : 1;
   return { max: clone.children.filter((i) => !i.orphan).length, nodeMax };

@@ -2,7 +2,7 @@ import { addScores, INFINITY } from './score.js';
 import { type Coloc, isBlocked, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 /** Marks a node as temporarily unusable while merging colocated scores (Pacemaker's trick). */
-export const INFINITY_HACK = INFINITY * -100;
+const INFINITY_HACK = INFINITY * -100;
 
 /**
  * Whether a node can run resources (online, not standby/unclean/maintenance) and, when
@@ -80,7 +80,7 @@ function addScoresMatchingAttr(
 }
 
 /** Flags for {@link addColocatedNodeScores}, as in Pacemaker. */
-export interface MergeFlags {
+interface MergeFlags {
   thisWith?: boolean;
   nonnegative?: boolean;
   active?: boolean;

@@ -1,7 +1,7 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
 import { isTrue } from './nvsets.js';
 import { evaluateRule } from './rules.js';
-import { INFINITY, parseScore } from './score.js';
+import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
 import { variantRank } from './working-set.js';
 
@@ -122,7 +122,7 @@ function minimumFirstInstances(first: WRsc, requireAll: string | undefined): num
 }
 
 /** One node and the score a location constraint gives it. */
-export interface Placement {
+interface Placement {
   node: WNode;
   score: number;
 }
@@ -162,7 +162,7 @@ export function locationPlacements(
 }
 
 /** The role a location applies to: undefined for every role. */
-export type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | undefined;
+type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | undefined;
 
 /**
  * A location's role filter as Pacemaker reads it (`unpack_rsc_location`, `generate_location_rule`):
@@ -172,7 +172,7 @@ export type RoleFilter = 'started' | 'unpromoted' | 'promoted' | 'stopped' | und
  * @example
  * roleFilter('Master', false) // 'promoted'
  */
-export function roleFilter(role: string | undefined, inRule: boolean): RoleFilter {
+function roleFilter(role: string | undefined, inRule: boolean): RoleFilter {
   switch (role?.toLowerCase()) {
     case 'promoted':
     case 'master':
@@ -185,6 +185,3 @@ export function roleFilter(role: string | undefined, inRule: boolean): RoleFilte
       return undefined;
   }
 }
-
-/** Clamp helper for callers that accumulate scores. */
-export const MAX_SCORE = INFINITY;

@@ -14,8 +14,6 @@ import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
-export { CRM_FEATURE_SET };
-
 /** Pacemaker's default operation timeout, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 20_000;
 

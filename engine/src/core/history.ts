@@ -12,10 +12,10 @@ import { compareOps } from './op-order.js';
 import type { Role } from './working-set.js';
 
 /** What to do when an operation fails, as `on-fail` names it (`restart` is the usual default). */
-export type OnFail = 'ignore' | 'demote' | 'restart' | 'migrate' | 'block' | 'stop' | 'standby' | 'fence';
+type OnFail = 'ignore' | 'demote' | 'restart' | 'migrate' | 'block' | 'stop' | 'standby' | 'fence';
 
 /** How bad each response is: a resource with several failures gets the worst one. */
-export const onFailSeverity: Record<OnFail, number> = {
+const onFailSeverity: Record<OnFail, number> = {
   ignore: 10,
   demote: 20,
   restart: 30,
@@ -32,10 +32,10 @@ export type HistoryRole = Role | 'Unknown';
 const rank: Record<HistoryRole, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
 
 /** Executor status codes as the CIB records them (`op-status`): Pacemaker's, from `pcmk/`. */
-export const ExecStatus = EXEC_STATUS;
+const ExecStatus = EXEC_STATUS;
 
 /** The failure handling of one configured operation. */
-export interface FailurePolicy {
+interface FailurePolicy {
   onFail: OnFail;
   /** The role the resource may have after the failure (`Started` = no limit). */
   failRole: Role;
@@ -56,7 +56,7 @@ export function disabled(op: Op): boolean {
  * `includeDisabled`, the first one whatever its `enabled`: Pacemaker reads an action's settings
  * (`on-fail` of a failure in the history included) from a disabled op too.
  */
-export function configuredOp(prim: Primitive | undefined, task: string, intervalMs: number, includeDisabled = false): Op | undefined {
+function configuredOp(prim: Primitive | undefined, task: string, intervalMs: number, includeDisabled = false): Op | undefined {
   return prim?.ops.find((o) => (includeDisabled || !disabled(o)) && o.name === task && opIntervalMs(o) === intervalMs);
 }
 
@@ -397,9 +397,4 @@ function isExpired(op: LrmOp, rc: number, ctx: HistoryContext): boolean {
   if (expired && ctx.failCount(false) > 0 && ctx.failCount(true) !== 0) expired = false;
   if (expired && isProbe(op) && [0, 7, 8, 190, 191].includes(rc)) expired = false;
   return expired;
-}
-
-/** Whether `a` ranks above `b` (Unknown < Stopped < Started < Unpromoted < Promoted). */
-export function roleAbove(a: HistoryRole, b: HistoryRole): boolean {
-  return rank[a] > rank[b];
 }

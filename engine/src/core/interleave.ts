@@ -41,7 +41,7 @@ export function interleavedOrdering(o: Ordering): boolean {
  * @example
  * instanceLocation(ws.byId.get('A:0')!, false)?.uname // 'node1'
  */
-export function instanceLocation(r: WRsc, current: boolean): WNode | undefined {
+function instanceLocation(r: WRsc, current: boolean): WNode | undefined {
   const nodes = new Set<WNode>();
   for (const p of r.variant === 'primitive' ? [r] : r.children) {
     if (p.variant !== 'primitive') continue;

@@ -156,7 +156,7 @@ const MANY_INSTANCES = 10_000;
  * @example
  * cloneInstanceCount(new Map([['clone-max', '100000000']]), 3, false) // { count: 3, configured: 100000000 }
  */
-export function cloneInstanceCount(meta: Map<string, string>, nodeCount: number, unique: boolean): { count: number; configured?: number } {
+function cloneInstanceCount(meta: Map<string, string>, nodeCount: number, unique: boolean): { count: number; configured?: number } {
   const max = Number.parseInt(meta.get('clone-max') ?? '', 10);
   const count = Number.isNaN(max) ? Math.max(1, nodeCount) : Math.max(0, max);
   if (count <= MANY_INSTANCES) return { count };

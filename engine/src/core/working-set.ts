@@ -53,7 +53,7 @@ export interface Ordering {
   minFirst: number;
 }
 
-export type Variant = 'primitive' | 'group' | 'clone';
+type Variant = 'primitive' | 'group' | 'clone';
 
 /** Pacemaker's variant order: clones are processed before groups before primitives. */
 export const variantRank: Record<Variant, number> = { primitive: 0, group: 1, clone: 2 };

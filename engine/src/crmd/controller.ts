@@ -62,7 +62,7 @@ export type ControllerEvent =
   | { type: 'shutdown'; now: number }
   | { type: 'poke'; now: number; reason: string };
 
-export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
+type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
 
 export type ControllerEffect =
   /** Run an agent action (one-shot, or recurring when `action.intervalMs > 0`); report with `tag`. */
@@ -81,7 +81,7 @@ export type ControllerEffect =
   /** Nothing left to do (after a shutdown: every resource is stopped). */
   | { type: 'idle'; transition: number; stopped: boolean };
 
-export interface ControllerOptions {
+interface ControllerOptions {
   /** This node's name (the DC of a one-node cluster). */
   node: string;
   /** Identifies this controller instance in transition keys. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lostNodeCib } from '../../test/fencing/lost-node-cib.js';
 import { importCib } from '../cib/import.js';
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import { Controller } from './controller.js';
@@ -8,31 +9,8 @@ import { MemoryDriver, MemoryExecutor } from './memory-executor.js';
 const T0 = 1_800_000_000_000;
 
 /** node1 (the DC) and node3 up; node2 lost while expected up, with web active on it: it must be fenced. */
-function cibXml(maxAttempts?: string): string {
-  const opt = maxAttempts === undefined ? '' : `<nvpair id="o3" name="stonith-max-attempts" value="${maxAttempts}"/>`;
-  const member = (id: string, uname: string) =>
-    `<node_state id="${id}" uname="${uname}" in_ccm="true" crmd="online" join="member" expected="member"/>`;
-  return `<cib have-quorum="1" epoch="1" num_updates="0" admin_epoch="0" validate-with="pacemaker-3.9">
-  <configuration>
-    <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="true"/><nvpair id="o2" name="stonith-timeout" value="20s"/>${opt}</cluster_property_set></crm_config>
-    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/><node id="3" uname="node3"/></nodes>
-    <resources>
-      <primitive id="fd" class="stonith" type="fence_dummy"/>
-      <primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/>
-    </resources>
-    <constraints/>
-  </configuration>
-  <status>
-    ${member('1', 'node1')}
-    <node_state id="2" uname="node2" in_ccm="false" crmd="offline" join="down" expected="member">
-      <lrm id="2"><lrm_resources><lrm_resource id="web" class="ocf" provider="heartbeat" type="Dummy">
-        <lrm_rsc_op id="web_last_0" operation_key="web_start_0" operation="start" call-id="3" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:00000000-0000-0000-0000-000000000000" on_node="node2"/>
-      </lrm_resource></lrm_resources></lrm>
-    </node_state>
-    ${member('3', 'node3')}
-  </status>
-</cib>`;
-}
+const cibXml = (maxAttempts?: string): string =>
+  lostNodeCib(maxAttempts === undefined ? {} : { options: { 'stonith-max-attempts': maxAttempts } });
 
 /** The controller of node1 with the world in memory, fencing of node2 failing with `opStatus`. */
 function boot(maxAttempts: string | undefined, opStatus: number = EXEC_STATUS.error) {

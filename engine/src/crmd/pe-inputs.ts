@@ -12,7 +12,7 @@ import type { Cib } from '../core/cib-model.js';
 const NAME = /^pe-input-(\d+)\.xml$/;
 
 /** Pacemaker's default `pe-input-series-max`. */
-export const DEFAULT_SERIES_MAX = 4000;
+const DEFAULT_SERIES_MAX = 4000;
 
 /** The number the next pe-input takes in `dir` (0 when none exist). */
 export function nextPeInputSeq(dir: string): number {

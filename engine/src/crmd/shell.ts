@@ -24,7 +24,7 @@ export interface ControllerStore {
 }
 
 /** The HA log as the controller uses it (engine/src/node/ha-log.ts). */
-export interface ControllerLog {
+interface ControllerLog {
   debug(msg: string): void;
   info(msg: string): void;
   warn(msg: string): void;
@@ -34,7 +34,7 @@ export interface ControllerLog {
 }
 
 /** What {@link startController} needs from the node daemon. */
-export interface ControllerDeps {
+interface ControllerDeps {
   store: ControllerStore;
   executor: Executor;
   /** The bundled attrd: its committed values become transient node attributes. */
@@ -80,7 +80,7 @@ export interface RunningController {
 const ORIGIN = 'controller';
 
 /** The executor request for a graph action: parameters and `CRM_meta_*` split as execd does. */
-export function requestFor(
+function requestFor(
   a: ExecAction,
   tag: string,
 ): { spec: { id: string; class: 'ocf' | 'stonith'; provider: string; type: string; params: Record<string, string> }; req: OpRequest } {

@@ -5,6 +5,7 @@ import type { OpOutcome } from '../crmd/controller';
 import type { ExecAction } from '../crmd/exec-graph';
 import { EXEC_STATUS } from '../pcmk/exec-status';
 import { fenceDevicesFromCib } from './cib-devices';
+import { delayBaseWarnings } from './device';
 import type { FenceAction, FencerConfig } from './fencer';
 import type { FencingService } from './service';
 import { readTopology } from './topology';
@@ -12,7 +13,8 @@ import { readTopology } from './topology';
 /**
  * The fencer's view of a CIB: its `stonith:` devices, registered on every member (where the
  * scheduler places them first), `fencing-topology`, `stonith-timeout` (default 60 s), for this node and the current members.
- * Devices with bad options are returned as `errors` (to log), not registered.
+ * Devices with bad options are returned as `errors` (to log), not registered; so are warnings
+ * about a `pcmk_delay_base` map that gives a member another name's delay (prefix matching).
  *
  * @example
  * const { config } = fencerConfigFromCib(cib, schedule({ cib, now }).placements, 'node1', ['node1', 'node2']);
@@ -28,6 +30,8 @@ export function fencerConfigFromCib(
   // As in Pacemaker, a device is usable from any member, not only where it runs (the scheduler
   // leaves it stopped until its probes are in). Location bans on devices are not honoured yet.
   const registrations = found.registrations.map((r) => ({ ...r, nodes: [...new Set([...r.nodes, ...members])] }));
+  const names = [...new Set([...cib.nodes.map((n) => n.uname), ...members])];
+  for (const r of registrations) errors.push(...delayBaseWarnings(r.device, names));
   const timeout = parseDurationMs(flattenSets(cib.crmConfig).get('stonith-timeout')) ?? 60_000;
   let levels: FencerConfig['levels'] = [];
   try {

@@ -21,8 +21,11 @@ export interface FenceDevice {
   /** `pcmk_host_argument` when configured (`none` passes no target). */
   hostArgument?: string;
   delayMaxMs: number;
-  /** `pcmk_delay_base`: one delay, or per target (lower-cased names). */
-  delayBaseMs: number | ReadonlyMap<string, number>;
+  /**
+   * `pcmk_delay_base`: one delay, or a map in its configured order: `[name, ms]` with the name
+   * lower-cased, matched as a prefix of the target (see {@link delayBaseFor}).
+   */
+  delayBaseMs: number | readonly (readonly [string, number])[];
 }
 
 function duration(params: Record<string, string>, name: string): number {
@@ -33,17 +36,59 @@ function duration(params: Record<string, string>, name: string): number {
   return ms;
 }
 
-function delayBase(params: Record<string, string>): number | Map<string, number> {
+function delayBase(params: Record<string, string>): number | [string, number][] {
   const text = params.pcmk_delay_base?.trim();
   if (!text?.includes(':')) return duration(params, 'pcmk_delay_base');
-  const map = new Map<string, number>();
+  const map: [string, number][] = [];
   for (const item of text.split(/[;\s]+/).filter(Boolean)) {
     const [node, value] = item.split(':', 2);
     const ms = value === undefined ? undefined : parseDuration(value);
     if (!node || ms === undefined) throw new Error(`pcmk_delay_base: malformed entry ${JSON.stringify(item)} (expected node:duration)`);
-    map.set(node.toLowerCase(), ms);
+    map.push([node.toLowerCase(), ms]);
   }
   return map;
+}
+
+/**
+ * The `pcmk_delay_base` of one target, as pacemaker-fenced 2.1.5 finds it
+ * (`get_action_delay_base` in fenced_commands.c): the first entry of the map whose name is a
+ * prefix of the target, ignoring case — so `node1:15s` also applies to `node10` and `NODE1a`
+ * (see {@link delayBaseWarnings}); no matching entry means no base delay.
+ *
+ * @example
+ * delayBaseFor(fenceDevice('d', 'fence_x', { pcmk_delay_base: 'node1:15s;node2:0s' }), 'node10') // 15000
+ */
+export function delayBaseFor(dev: FenceDevice, target: string): number {
+  if (typeof dev.delayBaseMs === 'number') return dev.delayBaseMs;
+  const t = target.toLowerCase();
+  return dev.delayBaseMs.find(([name]) => t.startsWith(name))?.[1] ?? 0;
+}
+
+/**
+ * Warnings for a `pcmk_delay_base` map whose prefix matching (see {@link delayBaseFor}) gives a
+ * node another name's delay: the first entry matching the node is not its own name. Pacemaker applies such maps silently; the bundled engine applies them the same way
+ * (a CIB works on both) and says so.
+ *
+ * @example
+ * delayBaseWarnings(fenceDevice('d', 'fence_x', { pcmk_delay_base: 'node1:15s;node10:0s' }), ['node1', 'node10'])
+ * // ['device d: pcmk_delay_base entry "node1" (15000 ms) also applies to node10 ...']
+ */
+export function delayBaseWarnings(dev: FenceDevice, nodes: readonly string[]): string[] {
+  if (typeof dev.delayBaseMs === 'number') return [];
+  const map = dev.delayBaseMs;
+  const warnings: string[] = [];
+  for (const node of nodes) {
+    const n = node.toLowerCase();
+    const hits = map.filter(([name]) => n.startsWith(name));
+    const [first] = hits;
+    if (!first || first[0] === n) continue;
+    const own = map.find(([name]) => name === n);
+    warnings.push(
+      `device ${dev.id}: pcmk_delay_base entry ${JSON.stringify(first[0])} (${first[1]} ms) also applies to ${node}: names match by prefix, the first entry wins` +
+        (own && own !== first ? ` (its own entry, ${own[1]} ms, is never used: put it first)` : ''),
+    );
+  }
+  return warnings;
 }
 
 /**
@@ -66,7 +111,7 @@ export function fenceDevice(id: string, agent: string, params: Record<string, st
   } catch (err) {
     throw new Error(`device ${id}: ${(err as Error).message}`);
   }
-  let base: number | Map<string, number>;
+  let base: number | [string, number][];
   let max: number;
   try {
     base = delayBase(params);
@@ -120,11 +165,6 @@ export function actionRetries(dev: FenceDevice, action: string): number {
   return t === undefined ? 2 : Number.parseInt(t, 10);
 }
 
-/** Whether `action` is one that powers a target down or up (delays apply only to these). */
-export function isFencingAction(action: string): boolean {
-  return action === 'reboot' || action === 'off' || action === 'on';
-}
-
 /**
  * The delay before a fencing action on this device, as pacemaker-fenced computes it: the base
  * (for this target) plus a random part up to `pcmk_delay_max`; `random` is a number in [0, 1).
@@ -137,7 +177,7 @@ export function isFencingAction(action: string): boolean {
  */
 export function fencingDelayMs(dev: FenceDevice, action: string, target: string, random: number): number {
   if (action !== 'reboot' && action !== 'off') return 0;
-  const base = typeof dev.delayBaseMs === 'number' ? dev.delayBaseMs : (dev.delayBaseMs.get(target.toLowerCase()) ?? 0);
+  const base = delayBaseFor(dev, target);
   let max = dev.delayMaxMs;
   if (max === 0) max = base;
   const lo = Math.min(base, max);

@@ -1,5 +1,5 @@
 import type { DeviceRegistration } from './cib-devices';
-import { actionTimeoutMs, type FenceDevice } from './device';
+import { actionTimeoutMs, delayBaseFor, type FenceDevice } from './device';
 import { includesTarget } from './targets';
 import { type FencingLevel, levelsFor } from './topology';
 
@@ -210,7 +210,7 @@ export class Fencer {
       op.entry.delegate = node;
       const reg = this.config.devices.find((r) => r.device.id === step.device);
       const agentTimeout = reg ? actionTimeoutMs(reg.device, op.entry.action, this.config.stonithTimeoutMs) : this.config.stonithTimeoutMs;
-      const delay = reg ? Math.max(reg.device.delayMaxMs, typeof reg.device.delayBaseMs === 'number' ? reg.device.delayBaseMs : 0) : 0;
+      const delay = reg ? Math.max(reg.device.delayMaxMs, delayBaseFor(reg.device, op.entry.target)) : 0;
       // The agent's own timeout is enforced where it runs; this one covers a lost peer or message.
       const timerMs = Math.ceil((agentTimeout + delay) * 1.2) + 2000;
       return [

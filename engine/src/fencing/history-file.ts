@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readRegularFile } from '@ocfkit/sdk';
 import type { HistoryEntry } from './fencer';
 
 /**
@@ -9,7 +10,7 @@ import type { HistoryEntry } from './fencer';
 export function loadHistory(path: string): HistoryEntry[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

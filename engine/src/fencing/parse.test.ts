@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fenceArgs, stdinText } from './args';
-import { fenceDevice, fencingDelayMs, hostCheck } from './device';
+import { delayBaseFor, delayBaseWarnings, fenceDevice, fencingDelayMs, hostCheck } from './device';
 import { parseFenceMetadata } from './metadata';
 import { parseHostMap, parseTargets } from './targets';
 import { levelsFor, readTopology } from './topology';
@@ -48,6 +48,31 @@ describe('device options', () => {
     expect(fencingDelayMs(d, 'on', 'n', 0.5)).toBe(0);
     const per = fenceDevice('d', 'fence_x', { pcmk_delay_base: 'node1:5s node2:0s' });
     expect([fencingDelayMs(per, 'reboot', 'NODE1', 0.3), fencingDelayMs(per, 'reboot', 'node2', 0.3)]).toEqual([5000, 0]);
+  });
+
+  it('pcmk_delay_base maps match names by prefix, first entry first, as pacemaker-fenced 2.1.5 does', () => {
+    // get_action_delay_base: strncasecmp(target, name, strlen(name)) over the entries in order
+    const d = fenceDevice('d', 'fence_x', { pcmk_delay_base: 'node1:15s;node2:0s' });
+    expect(['node1', 'node10', 'Node1a', 'node2', 'node20', 'node', 'node3'].map((t) => delayBaseFor(d, t))).toEqual([
+      15000, 15000, 15000, 0, 0, 0, 0,
+    ]);
+    const shadowed = fenceDevice('d', 'fence_x', { pcmk_delay_base: 'node1:15s node10:5s' });
+    expect(fencingDelayMs(shadowed, 'off', 'node10', 0)).toBe(15000);
+    const longestFirst = fenceDevice('d', 'fence_x', { pcmk_delay_base: 'node10:5s;node1:15s' });
+    expect([delayBaseFor(longestFirst, 'node10'), delayBaseFor(longestFirst, 'node1')]).toEqual([5000, 15000]);
+  });
+
+  it("warns when a pcmk_delay_base map gives a node another name's delay", () => {
+    const shadowed = fenceDevice('fenceA', 'fence_x', { pcmk_delay_base: 'node1:15s;node10:5s' });
+    expect(delayBaseWarnings(shadowed, ['node1', 'node2', 'node10'])).toEqual([
+      'device fenceA: pcmk_delay_base entry "node1" (15000 ms) also applies to node10: names match by prefix, the first entry wins (its own entry, 5000 ms, is never used: put it first)',
+    ]);
+    const unlisted = fenceDevice('fenceA', 'fence_x', { pcmk_delay_base: 'node1:15s;node2:0s' });
+    expect(delayBaseWarnings(unlisted, ['node1', 'node2', 'node11'])).toEqual([
+      'device fenceA: pcmk_delay_base entry "node1" (15000 ms) also applies to node11: names match by prefix, the first entry wins',
+    ]);
+    expect(delayBaseWarnings(fenceDevice('d', 'fence_x', { pcmk_delay_base: 'node10:5s;node1:15s' }), ['node1', 'node10'])).toEqual([]);
+    expect(delayBaseWarnings(fenceDevice('d', 'fence_x', { pcmk_delay_base: '5s' }), ['node1', 'node10'])).toEqual([]);
   });
 });
 

@@ -2,8 +2,6 @@
 import { CRM_FEATURE_SET } from '../pcmk/feature-set';
 import type { OpRequest, ResourceSpec } from './types';
 
-export { CRM_FEATURE_SET };
-
 /** What {@link agentEnv} needs besides the resource and the op. */
 export interface EnvContext {
   /** The inherited environment (already stripped of OCF_* and __OCF_ACTION). */
@@ -13,7 +11,7 @@ export interface EnvContext {
 }
 
 /** True for the variables an OpResult reports back (`OCF_*`, `HA_*`, `PCMK_*`). */
-export function isReportedVariable(name: string): boolean {
+function isReportedVariable(name: string): boolean {
   return name.startsWith('OCF_') || name.startsWith('HA_') || name.startsWith('PCMK_');
 }
 

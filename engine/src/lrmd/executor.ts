@@ -91,6 +91,11 @@ export class Executor extends EventEmitter<ExecutorEvents> {
     else this.resources.set(spec.id, { spec: copy, queue: [], recurring: new Map(), history: [] });
   }
 
+  /** The registered resources (a copy of each spec), in the order they were first registered. */
+  registered(): ResourceSpec[] {
+    return [...this.resources.values()].map((r) => ({ ...r.spec, params: { ...r.spec.params } }));
+  }
+
   /** Whether a resource is registered. */
   has(id: string): boolean {
     return this.resources.has(id);

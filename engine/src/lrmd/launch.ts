@@ -3,7 +3,7 @@ import { BoundedCapture } from './capture';
 import { type ExecutorClock, systemClock, type TimerHandle } from './clock';
 
 /** Everything needed to start one agent process. */
-export interface LaunchOptions {
+interface LaunchOptions {
   command: string;
   args: string[];
   env: Record<string, string>;

@@ -34,7 +34,7 @@ export interface ExecutorOptions {
 }
 
 /** The fencing helper's side of `stonith:` resource ops. */
-export type StonithOps = (spec: ResourceSpec, req: OpRequest) => Promise<Verdict>;
+type StonithOps = (spec: ResourceSpec, req: OpRequest) => Promise<Verdict>;
 
 /** The default number of ops running at once: CPUs × 2. */
 export function defaultConcurrency(): number {

@@ -2,7 +2,7 @@ import { parseXml } from '../cib/xml-tree';
 import type { OpResult } from './types';
 
 /** What a private parameter's value is replaced with wherever the engine prints it. */
-export const REDACTED = '(private)';
+const REDACTED = '(private)';
 
 /**
  * The parameters an agent's meta-data marks `private="1"` (passwords and the like): on the

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** The credentials an agent runs with when an op names a user. */
-export interface UserIds {
+interface UserIds {
   name: string;
   uid: number;
   gid: number;

@@ -7,7 +7,7 @@ import { formatVersion } from '../cib/store-version.js';
 import { type AdminContext, handleAdmin } from './admin-handlers.js';
 import { ADMIN_MAX_LINE, type AdminEvent, type AdminResponse, checkSocketPath, parseAdminRequest } from './admin-protocol.js';
 
-export interface AdminServerOptions extends AdminContext {
+interface AdminServerOptions extends AdminContext {
   socket: string;
   /** With a group: the socket is 0660 and owned by it; else 0600. */
   gid?: number;

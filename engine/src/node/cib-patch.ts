@@ -54,7 +54,7 @@ function position(change: XmlElement): number {
 }
 
 /** What the patch set says it applies to: admin_epoch and epoch of its source. */
-export interface PatchSource {
+interface PatchSource {
   adminEpoch: number;
   epoch: number;
 }

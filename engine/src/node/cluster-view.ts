@@ -14,7 +14,7 @@ import type { FenceExec, FenceExecResult } from '../fencing/service.js';
 import type { AdminRequest } from './admin-protocol.js';
 
 /** The part of the membership's view these functions read. */
-export interface MembershipView {
+interface MembershipView {
   role: 'seeking' | 'member' | 'dc';
   dc: string | null;
   phase: 'collecting' | 'fetching' | 'syncing' | 'stable' | null;
@@ -133,7 +133,7 @@ export function dcStartStatus(
 }
 
 /** A node's history without its recurring entries (`<rsc>_last_failure_0` stays, as after a stop). */
-export function withoutRecurring(cib: Cib, node: string): Cib {
+function withoutRecurring(cib: Cib, node: string): Cib {
   return updateNode(cib, node, (s) => ({
     ...s,
     lrm: s.lrm.map((r) => ({ ...r, ops: r.ops.filter((o) => o.intervalMs === 0 || o.id.endsWith('_last_failure_0')) })),

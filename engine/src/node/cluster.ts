@@ -43,6 +43,7 @@ import {
 } from './cluster-view.js';
 import { applyClusterWrite, type ClusterContent, type ConfigWrite, contentOf } from './config-writes.js';
 import type { Controller, ControllerContext } from './controller.js';
+import { fencedNotice, fencedWhileRunning } from './fenced-notice.js';
 
 /** Whether `configDir` configures a cluster (Heartbeat's ha.cf, or ocfkit's cluster.json). */
 export function clusterConfigured(configDir: string): boolean {
@@ -50,7 +51,7 @@ export function clusterConfigured(configDir: string): boolean {
 }
 
 /** The cluster's controller slot, plus what the admin socket needs. */
-export interface ClusterController extends Controller {
+interface ClusterController extends Controller {
   admin: {
     write(req: ConfigWrite, messages: string[]): Promise<AdminResponse>;
     cleanup(req: Extract<AdminRequest, { op: 'resource' }>): Promise<AdminResponse> | undefined;
@@ -61,6 +62,12 @@ export interface ClusterController extends Controller {
 export const FENCING_HISTORY_FILE = 'fencing-history.json';
 /** Operations per `fence-history` message (a message must fit one UDP datagram). */
 const HISTORY_CHUNK = 40;
+
+/** A status section larger than this (several datagrams) goes to a member at most every LARGE_STATUS_GAP_MS. */
+const LARGE_STATUS_BYTES = 64 * 1024;
+const LARGE_STATUS_GAP_MS = 500;
+/** How soon a status owed to a member with unacknowledged messages is tried again. */
+const STATUS_RETRY_MS = 50;
 
 /** How long a stopping node waits for the DC to move its resources away. */
 const SHUTDOWN_WAIT_MS = 120_000;
@@ -74,9 +81,18 @@ const SHUTDOWN_WAIT_MS = 120_000;
  * const controller = await startClusterController({ ...context, configDir: '/etc/ha.d', fenceRunner: new FenceRunner() });
  */
 export async function startClusterController(
-  ctx: ControllerContext & { configDir: string; fenceRunner: FenceRunner },
+  ctx: ControllerContext & {
+    configDir: string;
+    fenceRunner: FenceRunner;
+    /**
+     * The fencing history says this node was fenced while this daemon ran (see fenced-notice.ts):
+     * the cluster part has already closed itself (no heartbeats, no votes, no controller).
+     */
+    onFenced?: (entry: HistoryEntry) => void;
+  },
 ): Promise<ClusterController> {
   const { store, executor, attrd, nodeName } = ctx;
+  const startedAt = Date.now();
   const log = ctx.log.child('cluster');
   const { nodes, keepaliveMs, deadtimeMs } = loadClusterConfig(ctx.configDir).config;
   let quorumTimer: NodeJS.Timeout | undefined;
@@ -120,6 +136,13 @@ export async function startClusterController(
   const recordHistory = (entries: readonly HistoryEntry[]) => {
     const changed = fenceHistory.merge(entries);
     if (changed.length > 0 && dc && member) for (const n of member.view().members) if (n !== nodeName) sendHistory(n, changed);
+    const self = changed.find((e) => fencedWhileRunning(e, nodeName, startedAt));
+    if (self && !closed) {
+      // fence-reaction=stop: out of the cluster at once, then the daemon stops what runs here and exits
+      log.crit(fencedNotice(self));
+      close();
+      ctx.onFenced?.(self);
+    }
   };
   const fencing = new Set<FencingService>();
   const fencerConfig = () => {
@@ -159,22 +182,42 @@ export async function startClusterController(
     injectedAttrs.set(node, { ...now });
   };
 
-  /** The DC's status section to its members (coalesced: at most one message per node per tick). */
-  const pushStatus = () => {
-    if (pushTimer || !dc) return;
-    pushTimer = setTimeout(() => {
-      pushTimer = undefined;
-      if (!dc || !member) return;
-      const root = store.snapshot();
-      const status = root.children.find((c) => c.name === 'status');
-      const msg: ClusterMsg = {
-        k: 'status',
-        xml: serializeXml(status ?? { name: 'status', attrs: {}, children: [] }),
-        haveQuorum: root.attrs['have-quorum'] ?? '0',
-        dcUuid: root.attrs['dc-uuid'] ?? '',
-      };
-      for (const n of member.view().members) if (n !== nodeName) send(n, msg);
-    }, 20);
+  /**
+   * The DC's status section to its members: coalesced (at most one message per tick), and flow
+   * controlled, because with hundreds of resources it is hundreds of KB cut into many parts. A
+   * member gets the latest status once everything sent to it before was acknowledged, and a large
+   * one at most every LARGE_STATUS_GAP_MS: pushed on every result, it flooded the links (~500 MB in
+   * 4 minutes at 300 resources) and kept the members parsing instead of answering.
+   */
+  const owed = new Set<string>();
+  const lastPush = new Map<string, number>();
+  const pushStatus = (retry = false) => {
+    if (!dc || !member) return;
+    if (!retry) for (const n of member.view().members) if (n !== nodeName) owed.add(n);
+    if (pushTimer || owed.size === 0) return;
+    pushTimer = setTimeout(
+      () => {
+        pushTimer = undefined;
+        if (!dc || !member) return;
+        const members = new Set(member.view().members);
+        const root = store.snapshot();
+        const status = root.children.find((c) => c.name === 'status');
+        const xml = serializeXml(status ?? { name: 'status', attrs: {}, children: [] });
+        const gap = xml.length > LARGE_STATUS_BYTES ? LARGE_STATUS_GAP_MS : 0;
+        const now = performance.now();
+        const msg: ClusterMsg = { k: 'status', xml, haveQuorum: root.attrs['have-quorum'] ?? '0', dcUuid: root.attrs['dc-uuid'] ?? '' };
+        for (const n of [...owed]) {
+          if (!members.has(n)) owed.delete(n);
+          else if (member.backlog(n) === 0 && now - (lastPush.get(n) ?? Number.NEGATIVE_INFINITY) >= gap) {
+            owed.delete(n);
+            lastPush.set(n, now);
+            send(n, msg);
+          }
+        }
+        if (owed.size > 0) pushStatus(true);
+      },
+      retry ? STATUS_RETRY_MS : 20,
+    );
   };
   const offStore = store.subscribe((c) => {
     if (dc && !c.configChanged) pushStatus();
@@ -438,9 +481,12 @@ export async function startClusterController(
     onChange: () => reconcile(),
     onDeliver: deliver,
   });
+  // told it was fenced while the membership was starting (close() found no member to stop)
+  if (closed) void member.stop();
   reconcile();
 
-  const close = () => {
+  // a declaration: recordHistory() may close the cluster part before this line is reached
+  function close() {
     if (closed) return;
     closed = true;
     clearTimeout(pushTimer);
@@ -453,7 +499,7 @@ export async function startClusterController(
     dc = undefined;
     for (const s of fencing) s.stop();
     void member?.stop();
-  };
+  }
 
   return {
     poke(reason) {

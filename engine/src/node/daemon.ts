@@ -25,6 +25,7 @@ import { ADMIN_SOCKET, ATTRD_SOCKET, checkSocketPath } from './admin-protocol.js
 import { type AdminServer, startAdminServer } from './admin-server.js';
 import { clusterConfigured, FENCING_HISTORY_FILE, startClusterController } from './cluster.js';
 import type { Controller, ControllerFactory } from './controller.js';
+import { EXIT_FENCED, stopLocalResources } from './fenced-notice.js';
 import type { HaLog } from './ha-log.js';
 
 export interface NodeOptions {
@@ -58,6 +59,11 @@ export interface RunningNode {
   readonly controller: Controller;
   /** SIGTERM: the controller stops the resources, then everything closes. */
   stop(): Promise<void>;
+  /**
+   * Settles when the daemon ended by itself: told it was fenced (fenced-notice.ts), it stopped its
+   * resources and closed; the process should exit with the code ({@link EXIT_FENCED}).
+   */
+  readonly ended: Promise<number>;
 }
 
 function pidAlive(pid: number): boolean {
@@ -154,7 +160,18 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     });
     undo.push(() => executor.close());
     const context = { store, executor, attrd, nodeName, stateDir: o.stateDir, runDir: o.runDir, log };
-    const cluster = fenceRunner ? await startClusterController({ ...context, configDir: o.configDir, fenceRunner }) : undefined;
+    let end: (code: number) => void = () => {};
+    const ended = new Promise<number>((resolve) => {
+      end = resolve;
+    });
+    // Set once the daemon is up; a notice during start-up waits for it.
+    let fenced: (() => Promise<void>) | undefined;
+    let fencedEarly = false;
+    const onFenced = () => {
+      if (fenced) void fenced();
+      else fencedEarly = true;
+    };
+    const cluster = fenceRunner ? await startClusterController({ ...context, configDir: o.configDir, fenceRunner, onFenced }) : undefined;
     const controller = cluster ?? (await o.controller.factory(context));
     undo.push(() => controller.close());
     const offCommit = attrd.onCommit((e) => controller.poke(`attribute ${e.name} on ${e.node} committed: ${e.committed ?? '(deleted)'}`));
@@ -173,22 +190,39 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       `node ${nodeName} up: CIB ${store.version.adminEpoch}.${store.version.epoch}.${store.version.numUpdates}, admin socket ${adminSocket}, controller ${o.controller.name}${inCluster ? `, cluster member (${o.configDir})` : ''}`,
     );
     let stopping: Promise<void> | undefined;
+    const closeAll = async () => {
+      offCommit();
+      controller.close();
+      await admin.close();
+      await executor.close();
+      await attrd.close();
+      unlock();
+    };
+    // fence-reaction=stop: the cluster part has closed itself; stop what runs here, then end
+    fenced = () => {
+      stopping ??= (async () => {
+        const left = await stopLocalResources(executor, store.model(), log);
+        await closeAll();
+        log.crit(
+          `stopped after being fenced${left.length > 0 ? `; still running: ${left.join(', ')}` : ''}: not rejoining (exit ${EXIT_FENCED})`,
+        );
+        end(EXIT_FENCED);
+      })();
+      return stopping;
+    };
+    if (fencedEarly) void fenced();
     return {
       nodeName,
       store,
       attrd,
       executor,
       controller,
+      ended,
       stop() {
         stopping ??= (async () => {
           log.info('shutting down: stopping resources');
           await controller.shutdown();
-          offCommit();
-          controller.close();
-          await admin.close();
-          await executor.close();
-          await attrd.close();
-          unlock();
+          await closeAll();
           log.info('shutdown complete');
         })();
         return stopping;

@@ -18,7 +18,7 @@ export function isFailureAttribute(name: string, id: string): boolean {
 }
 
 /** What a cleanup removed, per node. */
-export interface CleanupResult {
+interface CleanupResult {
   node: string;
   history: string[];
   attributes: string[];

@@ -6,8 +6,8 @@
 import { CibError, el, type XmlElement } from '../cib/xml-tree.js';
 import { findNode, findResource, section } from './cib-tree.js';
 
-export const preferId = (rsc: string) => `cli-prefer-${rsc}`;
-export const banId = (rsc: string, node: string) => `cli-ban-${rsc}-on-${node}`;
+const preferId = (rsc: string) => `cli-prefer-${rsc}`;
+const banId = (rsc: string, node: string) => `cli-ban-${rsc}-on-${node}`;
 
 function putLocation(cib: XmlElement, id: string, rsc: string, node: string, score: string): void {
   const constraints = section(cib, 'constraints');
@@ -25,7 +25,7 @@ function removeIds(cib: XmlElement, keep: (c: XmlElement) => boolean): string[] 
 }
 
 /** Where a resource is active now (from the status), to default `--node` of ban and move. */
-export type ActiveNodes = (rsc: string) => string[];
+type ActiveNodes = (rsc: string) => string[];
 
 function checkTarget(cib: XmlElement, rsc: string): XmlElement {
   const r = findResource(cib, rsc);

@@ -112,7 +112,7 @@ function failedLine(f: FailedAction): string {
 }
 
 /** Options of the text layout. */
-export interface TextOptions {
+interface TextOptions {
   /** `-A`: show node attributes. */
   attributes?: boolean;
   /** Seconds since the epoch for "Last updated". */

@@ -13,7 +13,7 @@ import { unpack } from '../core/unpack.js';
 import type { WRsc } from '../core/working-set.js';
 import { execStatusText } from '../pcmk/exec-status.js';
 
-export interface NodeStatus {
+interface NodeStatus {
   name: string;
   id: string;
   online: boolean;
@@ -49,7 +49,7 @@ export interface GroupStatus {
   members: PrimitiveStatus[];
 }
 
-export interface CloneStatus {
+interface CloneStatus {
   kind: 'clone';
   id: string;
   promotable: boolean;
@@ -60,7 +60,7 @@ export interface CloneStatus {
 export type ResourceStatus = PrimitiveStatus | GroupStatus | CloneStatus;
 
 /** One line of the migration summary: a resource's fail count on a node. */
-export interface FailCountStatus {
+interface FailCountStatus {
   node: string;
   rsc: string;
   failCount: number;
@@ -117,7 +117,7 @@ const RC_TEXT: Record<number, string> = {
 };
 
 /** The text crm_mon gives an OCF exit code. */
-export function rcText(rc: number): string {
+function rcText(rc: number): string {
   return RC_TEXT[rc] ?? 'unknown';
 }
 

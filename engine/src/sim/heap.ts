@@ -16,10 +16,12 @@ export class EventHeap<T extends { at: number; seq: number }> {
     let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
+      const ap = a[p]!;
+      if (!less(x, ap)) break;
+      a[i] = ap;
       i = p;
     }
+    a[i] = x;
   }
 
   pop(): T | undefined {
@@ -36,7 +38,9 @@ export class EventHeap<T extends { at: number; seq: number }> {
         if (l < a.length && less(a[l]!, a[m]!)) m = l;
         if (r < a.length && less(a[r]!, a[m]!)) m = r;
         if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
+        const am = a[m]!;
+        a[m] = a[i]!;
+        a[i] = am;
         i = m;
       }
     }

@@ -8,15 +8,15 @@ import type { Cib } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { Controller } from '../../src/crmd/controller.js';
 import type { ExecGraph } from '../../src/crmd/exec-graph.js';
-import { readGraphXml } from '../../src/crmd/graph-read.js';
 import { MemoryDriver, MemoryExecutor } from '../../src/crmd/memory-executor.js';
 import { deleteResourceHistory } from '../../src/crmd/status.js';
 import { crmSimulate, placementOf } from '../scheduler/crm-simulate.js';
 import { diffPlacements } from '../scheduler/differential.js';
 import { crmSimulateGraph } from '../scheduler/graph-compare.js';
+import { readGraphXml } from './graph-read.js';
 
 /** Runs `graph` once through a controller on `cib` (then the scheduler finds nothing to do) and returns the recorded CIB. */
-export function executeOnce(cib: Cib, graph: ExecGraph, now: number): { cib: Cib; ran: string[] } {
+function executeOnce(cib: Cib, graph: ExecGraph, now: number): { cib: Cib; ran: string[] } {
   let first = true;
   const ctl = new Controller(cib, {
     node: cib.nodes[0]?.uname ?? 'node1',
@@ -40,7 +40,7 @@ export function executeOnce(cib: Cib, graph: ExecGraph, now: number): { cib: Cib
  * `ip:3_delete_0`) and keeps the history they erase, where the controller (`do_lrm_delete`, and
  * ocfkit's) removes that `lrm_resource` from the status section.
  */
-export function withGraphDeletes(outCibXml: string, graph: ExecGraph): string {
+function withGraphDeletes(outCibXml: string, graph: ExecGraph): string {
   let out = importCib(outCibXml);
   for (const a of graph.actions)
     if (a.task === 'delete' && !a.pseudo) out = deleteResourceHistory(out, a.node, a.detail?.agent?.id ?? a.rsc ?? '');

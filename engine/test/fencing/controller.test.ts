@@ -9,37 +9,12 @@ import { MemoryExecutor } from '../../src/crmd/memory-executor';
 import { fenceForController, fencerConfigFromCib } from '../../src/fencing/controller-bridge';
 import { FenceRunner } from '../../src/fencing/runner';
 import { FencingService } from '../../src/fencing/service';
+import { lostNodeCib } from './lost-node-cib';
 
 const missing = requireTool(['fence_dummy']);
 
 /** Three nodes; node2 has left the membership while it was expected up, with web active on it. */
-function cib(deviceParams: Record<string, string>): string {
-  const nv = Object.entries(deviceParams)
-    .map(([k, v], i) => `<nvpair id="fd-p${i}" name="${k}" value="${v}"/>`)
-    .join('');
-  const member = (id: string, uname: string) =>
-    `<node_state id="${id}" uname="${uname}" in_ccm="true" crmd="online" join="member" expected="member"/>`;
-  return `<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
-  <configuration>
-    <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="true"/><nvpair id="o2" name="stonith-timeout" value="20s"/></cluster_property_set></crm_config>
-    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/><node id="3" uname="node3"/></nodes>
-    <resources>
-      <primitive id="fd" class="stonith" type="fence_dummy"><instance_attributes id="fd-ia">${nv}</instance_attributes></primitive>
-      <primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/>
-    </resources>
-    <constraints/>
-  </configuration>
-  <status>
-    ${member('1', 'node1')}
-    <node_state id="2" uname="node2" in_ccm="false" crmd="offline" join="down" expected="member">
-      <lrm id="2"><lrm_resources><lrm_resource id="web" class="ocf" provider="heartbeat" type="Dummy">
-        <lrm_rsc_op id="web_last_0" operation_key="web_start_0" operation="start" call-id="3" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:00000000-0000-0000-0000-000000000000" on_node="node2"/>
-      </lrm_resource></lrm_resources></lrm>
-    </node_state>
-    ${member('3', 'node3')}
-  </status>
-</cib>`;
-}
+const cib = (device: Record<string, string>): string => lostNodeCib({ device });
 
 /**
  * The controller of node1 (the DC) with resources "run" in memory and fencing done for real by

@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface ScriptedAgent {
+interface ScriptedAgent {
   /** Actions advertised in the meta-data. */
   actions?: readonly string[];
   /** Parameters advertised besides `action` (e.g. `plug`, `ip`). */

@@ -9,7 +9,7 @@ import type { OpResult } from '../../src/lrmd/types';
 export const FIXTURE_RA_DIR = resolve(import.meta.dirname, '../fixtures/ocf/resource.d');
 
 /** One begin/end line of the `scripted` agent's log. */
-export interface LogLine {
+interface LogLine {
   phase: 'begin' | 'end';
   action: string;
   pid: number;

@@ -40,17 +40,20 @@ export interface RigOptions {
   nodes: string[];
   haCf: string;
   key: string;
+  /** Prefix of the namespaces' names (default `h15m<pid>`); a test names its own so leftovers say whose they are. */
+  tag?: string;
 }
 
 /** The rig: namespaces `<tag>-<node>`, addresses 10.215.0.<i+1>/24 on eth1, one config and state directory per node. */
 export class Rig {
-  readonly tag = `h15m${process.pid % 100000}`;
+  readonly tag: string;
   readonly dir = mkdtempSync(join(tmpdir(), 'ocfkit-member-rig-'));
   readonly procs = new Map<string, ChildProcess>();
   readonly logs = new Map<string, string>();
   readonly #sw: string;
 
   constructor(readonly o: RigOptions) {
+    this.tag = o.tag ?? `h15m${process.pid % 100000}`;
     this.#sw = this.#ns('sw');
     sh('ip', ['-n', this.#sw, 'link', 'add', 'br0', 'type', 'bridge']);
     sh('ip', ['-n', this.#sw, 'link', 'set', 'br0', 'up']);

@@ -7,67 +7,34 @@
  * `pcmk_delay_max` alone lets both die when the draws are close; see engine/src/fencing/README.md.)
  * One round by default; OCFKIT_RIG_FENCE_RACES=N runs N. OCFKIT_RIG_LOGS=DIR keeps the logs.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeScriptedAgent } from '../fencing/scripted-agent';
 import { sh } from '../membership/netns-rig';
-import { HA_CF_TEST, NodeRig, onlineOf as online, SEED } from './cluster-rig';
+import { onlineOf as online } from './cluster-rig';
+import { FencedNodeRig } from './fenced-node-rig';
 import { ocfkit } from './helpers';
 
 const NODES = ['n1', 'n2'];
 const ROUNDS = Number(process.env.OCFKIT_RIG_FENCE_RACES ?? 1);
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 
-const HA_CF = HA_CF_TEST.replace('node n1 n2 n3', 'node n1 n2\ntwo_node on').replace('initdead 6', 'initdead 30');
-const RACE_SEED = SEED.replace('name="stonith-enabled" value="false"', 'name="stonith-enabled" value="true"')
-  .replace('<node id="3" uname="n3"/>', '')
-  .replace(
-    '<resources>',
-    `<resources>
-      <primitive id="fence-rig" class="stonith" type="fence_rig">
-        <instance_attributes id="fence-rig-ia">
-          <nvpair id="fence-rig-hosts" name="pcmk_host_list" value="n1 n2"/>
-          <nvpair id="fence-rig-delay" name="pcmk_delay_base" value="n1:15s;n2:0s"/>
-        </instance_attributes>
-      </primitive>`,
-  );
-
 describe.skipIf(missing)(
   'the two-node fence race on the bundled engine (pcmk_delay_base head start)',
   { timeout: 240_000 * ROUNDS },
   () => {
-    let c: NodeRig;
-    let agents = '';
+    let f: FencedNodeRig;
 
     beforeAll(() => {
       if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
         throw new Error(`OCFKIT_RIG_FENCE_RACES=${process.env.OCFKIT_RIG_FENCE_RACES} must be a positive integer`);
-      c = new NodeRig(NODES, HA_CF, RACE_SEED);
-      agents = join(c.rig.dir, 'fence-agents');
-      mkdirSync(agents);
-      writeFileSync(join(agents, 'fenced.log'), '');
-      writeScriptedAgent(agents, 'fence_rig', {
-        body: `root=${JSON.stringify(c.rig.dir)}
-target=\${plug:-$port}
-case "$action" in
-  reboot|off)
-    case "$target" in n1|n2) ;; *) echo "unknown target $target" >&2; exit 1 ;; esac
-    pid=$(cat "$root/$target/state/ocfkit-node.pid" 2>/dev/null)
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-    rm -f "$root/$target/rsctmp/"*
-    echo "$action $target" >> "$dir/fenced.log"
-    exit 0 ;;
-  *) exit 0 ;;
-esac`,
-      });
+      f = new FencedNodeRig(NODES, { pcmk_delay_base: 'n1:15s;n2:0s' });
     });
-    afterAll(() => c?.close());
+    afterAll(() => f?.close());
 
     it(`split both ways ${ROUNDS} time(s): exactly one node survives, n1`, async () => {
+      const { c } = f;
       const alive = (n: string) => c.rig.procs.get(n)?.exitCode === null && c.rig.procs.get(n)?.signalCode === null;
-      for (const n of NODES) c.start(n, ['--fence-agent-dir', agents]);
+      for (const n of NODES) f.start(n);
       for (let round = 1; round <= ROUNDS; round++) {
         await c.until(
           `round ${round}: both nodes online with the device started`,
@@ -80,7 +47,7 @@ esac`,
             ),
           120_000,
         );
-        const before = readFileSync(join(agents, 'fenced.log'), 'utf8').split('\n').filter(Boolean).length;
+        const before = f.fenced().length;
         for (const n of NODES) sh('ip', ['-n', c.rig.ns(n), 'link', 'set', 'eth1', 'down']);
         const t0 = performance.now();
         while (NODES.every(alive)) {
@@ -90,7 +57,7 @@ esac`,
         process.stderr.write(`round ${round}/${ROUNDS}: a node fenced ${((performance.now() - t0) / 1000).toFixed(1)} s after the split\n`);
         // a second kill would follow within the head start: wait it out
         await new Promise((r) => setTimeout(r, 8000));
-        const fenced = readFileSync(join(agents, 'fenced.log'), 'utf8').split('\n').filter(Boolean).slice(before);
+        const fenced = f.fenced().slice(before);
         expect({ round, survivors: NODES.filter(alive), fenced }).toEqual({ round, survivors: ['n1'], fenced: ['reboot n2'] });
         // n1's fencer ran the device (n2's request was still waiting out its head start)
         const history = (await ocfkit('fence', 'history', 'n2', '--run-dir', c.run('n1'))).out;
@@ -98,7 +65,7 @@ esac`,
         // n2 boots again
         for (const n of NODES) sh('ip', ['-n', c.rig.ns(n), 'link', 'set', 'eth1', 'up']);
         c.wipeRsctmp('n2');
-        c.start('n2', ['--fence-agent-dir', agents]);
+        f.start('n2');
       }
     });
   },

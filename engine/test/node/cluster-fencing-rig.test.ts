@@ -6,59 +6,32 @@
  * starts the Dummy only once the node is fenced — at no moment does the Dummy run on two nodes.
  * OCFKIT_RIG_LOGS=DIR keeps the daemons' logs.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCall } from '../../src/node/admin-client';
-import { writeScriptedAgent } from '../fencing/scripted-agent';
 import { sh } from '../membership/netns-rig';
-import { dummyOf as dummy, HA_CF_TEST, NodeRig, onlineOf as online, SEED } from './cluster-rig';
+import { dummyOf as dummy, onlineOf as online } from './cluster-rig';
+import { FencedNodeRig } from './fenced-node-rig';
 import { ocfkit } from './helpers';
 
 const NODES = ['n1', 'n2', 'n3'];
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 
-// Every node is waited for at boot (initdead), so none is fenced for joining late.
-const HA_CF = HA_CF_TEST.replace('initdead 6', 'initdead 30');
-const FENCED_SEED = SEED.replace('name="stonith-enabled" value="false"', 'name="stonith-enabled" value="true"').replace(
-  '<resources>',
-  `<resources>
-      <primitive id="fence-rig" class="stonith" type="fence_rig">
-        <instance_attributes id="fence-rig-ia">
-          <nvpair id="fence-rig-hosts" name="pcmk_host_list" value="n1 n2 n3"/>
-        </instance_attributes>
-      </primitive>`,
-);
-
 // Each step waits up to its own limit (a loaded CI host starts three tsx daemons slowly).
 describe.skipIf(missing)('fencing across node daemons (stonith-enabled, a fence device)', { timeout: 240_000 }, () => {
-  let c: NodeRig;
-  let agents = '';
+  let f: FencedNodeRig;
+  let c: FencedNodeRig['c'];
 
   beforeAll(() => {
-    c = new NodeRig(NODES, HA_CF, FENCED_SEED);
-    agents = join(c.rig.dir, 'fence-agents');
-    mkdirSync(agents);
-    writeScriptedAgent(agents, 'fence_rig', {
-      body: `root=${JSON.stringify(c.rig.dir)}
-target=\${plug:-$port}
-case "$action" in
-  reboot|off)
-    case "$target" in n1|n2|n3) ;; *) echo "unknown target $target" >&2; exit 1 ;; esac
-    pid=$(cat "$root/$target/state/ocfkit-node.pid" 2>/dev/null)
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-    rm -f "$root/$target/rsctmp/"*
-    echo "$action $target" >> "$dir/fenced.log"
-    exit 0 ;;
-  *) exit 0 ;;
-esac`,
-    });
+    f = new FencedNodeRig(NODES);
+    c = f.c;
   });
-  afterAll(() => c?.close());
+  afterAll(() => f?.close());
 
   it('a node cut off is fenced by the majority before its Dummy starts elsewhere', async () => {
-    for (const n of NODES) c.start(n, ['--fence-agent-dir', agents]);
+    for (const n of NODES) f.start(n);
     const all = await c.until(
       'the cluster, the fence device and the Dummy started',
       NODES,
@@ -89,7 +62,7 @@ esac`,
       100,
     );
     await exited;
-    expect(readFileSync(join(agents, 'fenced.log'), 'utf8')).toMatch(new RegExp(`^(reboot|off) ${host}$`, 'm'));
+    expect(f.fenced()).toContain(`reboot ${host}`);
     expect(twice).toBe(false);
     expect(c.running()).toEqual([dummy(await c.status(majority[0] as string))?.nodes[0]]);
 
@@ -122,7 +95,7 @@ esac`,
     // the fenced node boots again (fresh HA_RSCTMP, empty state of its own): the DC hands it the history
     c.wipeRsctmp(host);
     sh('ip', ['-n', c.rig.ns(host), 'link', 'set', 'eth1', 'up']);
-    c.start(host, ['--fence-agent-dir', agents]);
+    f.start(host);
     const back = await c.until('every node back', NODES, c.agreed(NODES), 120_000);
     await shows(host, 10_000);
     // a member's daemon stopped and started again: its history is there as soon as it answers (from its file)
@@ -130,7 +103,7 @@ esac`,
     const stopped = new Promise((r) => c.rig.procs.get(member)?.once('exit', r));
     c.rig.procs.get(member)?.kill('SIGTERM');
     await stopped;
-    c.start(member, ['--fence-agent-dir', agents]);
+    f.start(member);
     const t0 = performance.now();
     for (;;) {
       const r = await adminCall(c.run(member), { op: 'fence-history' }).catch((e: Error) => e);
@@ -141,5 +114,69 @@ esac`,
       if (performance.now() - t0 > 60_000) throw new Error(`${member}'s daemon did not answer after its restart: ${r.message}`);
       await new Promise((r2) => setTimeout(r2, 100));
     }
+  });
+
+  it('a node told it was fenced while it still runs (fabric fencing) stops its resources and exits 100, as fence-reaction=stop', async () => {
+    const all = await c.until('every node back, the Dummy started once', NODES, c.agreed(NODES), 120_000);
+    const host = dummy(all[0])?.nodes[0] as string;
+    const majority = NODES.filter((n) => n !== host);
+    // no-quorum-policy=freeze: the cut-off node keeps its Dummy (under =stop it would stop it itself)
+    const crm = (await ocfkit('cib', 'query', '--scope', 'crm_config', '--run-dir', c.run(majority[0] as string))).out;
+    const freeze = join(c.rig.dir, 'crm-freeze.xml');
+    writeFileSync(freeze, crm.replace('name="no-quorum-policy" value="stop"', 'name="no-quorum-policy" value="freeze"'));
+    expect(readFileSync(freeze, 'utf8')).toContain('value="freeze"');
+    const replaced = await ocfkit('cib', 'replace', freeze, '--scope', 'crm_config', '--run-dir', c.run(majority[0] as string));
+    expect(replaced.rc, replaced.err).toBe(0);
+    for (const t0 = performance.now(); ; ) {
+      const there = (await ocfkit('cib', 'query', '--scope', 'crm_config', '--run-dir', c.run(host))).out;
+      if (there.includes('value="freeze"')) break;
+      if (performance.now() - t0 > 20_000) throw new Error(`no-quorum-policy=freeze did not reach ${host}: ${there}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // the device now reports success and leaves the node running
+    f.fabric(true);
+    const before = f.fenced().length;
+    const exited = new Promise<number | null>((r) => c.rig.procs.get(host)?.once('exit', (code) => r(code)));
+    sh('ip', ['-n', c.rig.ns(host), 'link', 'set', 'eth1', 'down']);
+    const fenced = await c.until(
+      'the host fenced (the device said so) and the Dummy started on the majority',
+      majority,
+      (xs) =>
+        xs.every(
+          (s) =>
+            s.quorum &&
+            majority.includes(dummy(s)?.nodes[0] ?? '') &&
+            !online(s).includes(host) &&
+            s.nodes.find((x) => x.name === host)?.unclean === false,
+        ),
+      60_000,
+    );
+    expect(f.fenced().slice(before)).toEqual([`reboot ${host} (fabric)`]);
+    // what a fence that does not cut the node off leaves: the node and its Dummy still running
+    const moved = dummy(fenced[0])?.nodes[0] as string;
+    expect(c.running().sort()).toEqual([host, moved].sort());
+    expect(c.rig.procs.get(host)?.exitCode).toBe(null);
+
+    // the partition heals: the DC's fencing history tells the node; it stops its Dummy and exits
+    sh('ip', ['-n', c.rig.ns(host), 'link', 'set', 'eth1', 'up']);
+    const t0 = performance.now();
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running after 60 s'), 60_000))]);
+    expect(code).toBe(100);
+    process.stderr.write(`${host} exited ${((performance.now() - t0) / 1000).toFixed(1)} s after the heal\n`);
+    const log = c.rig.logs.get(host) ?? '';
+    expect(log).toMatch(/CRIT: We were allegedly just fenced by n\d for n\d \(reboot with fence-rig\)/);
+    // its Dummy is stopped (its state file gone: nothing else touches this node's HA_RSCTMP now)
+    expect(c.running()).not.toContain(host);
+    await c.until(
+      'the Dummy on one majority node only, the fenced node offline',
+      majority,
+      (xs) =>
+        xs.every(
+          (s) => online(s).join() === majority.join() && dummy(s)?.nodes.length === 1 && majority.includes(dummy(s)?.nodes[0] ?? ''),
+        ) &&
+        c.running().length === 1 &&
+        majority.includes(c.running()[0] as string),
+      60_000,
+    );
   });
 });

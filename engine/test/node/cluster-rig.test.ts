@@ -155,9 +155,18 @@ describe.skipIf(missing)('three node daemons form a cluster in network namespace
     );
     expect(running().length).toBe(1);
     expect(majority).toContain(running()[0]);
+    const kept = running()[0] as string;
+    const before = statSync(c.dummyStateFile(kept));
     sh('ip', ['-n', c.rig.ns(cut), 'link', 'set', 'eth1', 'up']);
     const healed = await until('one DC again, the Dummy once', NODES, agreed(NODES), 60_000);
     expect(new Set(healed.map((s) => s.dc)).size).toBe(1);
+    // Stickiness keeps the Dummy where the majority put it: the heal neither moves nor restarts it
+    // (the rejoined node's probe finds nothing), also a few keepalives later.
+    expect(dummy(healed[0])?.nodes).toEqual([kept]);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(running()).toEqual([kept]);
+    const now = statSync(c.dummyStateFile(kept));
+    expect([now.ino, now.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
     // One CIB: the same configuration and configuration version on every node.
     const configs = await Promise.all(NODES.map((n) => ocfkit('cib', 'query', '--scope', 'configuration', '--run-dir', run(n))));
     expect(configs.map((x) => x.rc)).toEqual([0, 0, 0]);

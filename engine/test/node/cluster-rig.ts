@@ -76,9 +76,9 @@ export class NodeRig {
   readonly rig: Rig;
   readonly nodes: string[];
 
-  constructor(nodes = ['n1', 'n2', 'n3'], haCf = HA_CF_TEST, seed: string = SEED) {
+  constructor(nodes = ['n1', 'n2', 'n3'], haCf = HA_CF_TEST, seed: string = SEED, tag?: string) {
     this.nodes = nodes;
-    this.rig = new Rig({ nodes, haCf, key: 'cluster-rig-secret' });
+    this.rig = new Rig({ nodes, haCf, key: 'cluster-rig-secret', ...(tag ? { tag } : {}) });
     writeFileSync(join(this.rig.dir, 'seed.xml'), seed);
     for (const n of nodes) mkdirSync(this.rsctmp(n), { recursive: true });
   }
@@ -103,11 +103,12 @@ export class NodeRig {
     return join(this.rsctmp(n), f);
   }
 
-  /** `ocfkit node start` in the node's namespace (`extra`: more options). */
-  start(n: string, extra: readonly string[] = []): void {
+  /** `ocfkit node start` in the node's namespace (`extra`: more options; `wrap`: a command it runs under, e.g. chrt). */
+  start(n: string, extra: readonly string[] = [], wrap: readonly string[] = []): void {
     this.rig.spawnIn(
       n,
       [
+        ...wrap,
         process.execPath,
         '--conditions=source',
         '--import',

@@ -104,7 +104,7 @@ export async function shrink(cib: Cib, now = NOW): Promise<Cib> {
   return current;
 }
 
-export interface CaseResult {
+interface CaseResult {
   seed: number;
   cib: Cib;
   diffs: string[];

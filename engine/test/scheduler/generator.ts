@@ -41,7 +41,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-export interface GenOptions {
+interface GenOptions {
   /** The scheduler's notion of now (seconds); fail timestamps are placed around it. */
   now: number;
   maxNodes?: number;

@@ -24,7 +24,7 @@ const scenarios = readdirSync(here, { withFileTypes: true })
   .sort();
 
 /** The graph as reviewable text: one action per line, then one ordering per line. */
-export function graphText(g: TransitionGraph): string {
+function graphText(g: TransitionGraph): string {
   const name = (i: number) => {
     const a = g.actions[i];
     return a ? `${a.key}${a.pseudo ? ' (pseudo)' : ''} on ${a.node}` : `#${i}`;

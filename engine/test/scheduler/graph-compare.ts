@@ -12,7 +12,7 @@ import type { Cib } from '../../src/core/cib-model.js';
 import { isoTime } from './crm-simulate.js';
 
 /** One action of a transition graph XML. */
-export interface XmlAction {
+interface XmlAction {
   id: string;
   tag: string;
   operation: string;
@@ -141,7 +141,7 @@ export async function crmSimulateGraph(cibXml: string, now: number): Promise<str
 }
 
 /** The digest Pacemaker 2.1.5 records for a one-shot operation of a resource without parameters. */
-export const NO_PARAMS_DIGEST = 'f2317cad3d54cec5d7d7aa7d0bf35cf8';
+const NO_PARAMS_DIGEST = 'f2317cad3d54cec5d7d7aa7d0bf35cf8';
 
 /**
  * The CIB with an `op-digest` on every history entry, as the controller records them. Without one,

@@ -20,12 +20,12 @@ import { parseDurationMs } from '../../src/core/nvsets.js';
  * @example
  * opDigest(0) // 'f2317cad3d54cec5d7d7aa7d0bf35cf8'
  */
-export function opDigest(intervalMs: number, timeoutMs = 20000): string {
+function opDigest(intervalMs: number, timeoutMs = 20000): string {
   const xml = intervalMs > 0 ? ` <parameters CRM_meta_timeout="${timeoutMs}"/>\n` : ' <parameters/>\n';
   return createHash('md5').update(xml).digest('hex');
 }
 
-export interface OpSpec {
+interface OpSpec {
   id: string;
   task: string;
   intervalMs: number;
@@ -38,7 +38,7 @@ export interface OpSpec {
 }
 
 /** The configured timeout of a recurring monitor, in ms (20 s when not configured). */
-export function monitorTimeoutMs(p: Primitive, intervalMs: number): number {
+function monitorTimeoutMs(p: Primitive, intervalMs: number): number {
   const op = p.ops.find((o) => o.name === 'monitor' && parseDurationMs(o.interval) === intervalMs);
   return parseDurationMs(op?.attrs.timeout) ?? 20000;
 }

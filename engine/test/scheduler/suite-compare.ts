@@ -58,7 +58,7 @@ function* walk(e: XmlElement): Generator<XmlElement> {
  * recurring monitor as one, which a real controller never writes, and Pacemaker then reads the
  * resource as active where it was stopped (see README, "Where the engine follows ...").
  */
-export function withoutCancels(cibXml: string): string {
+function withoutCancels(cibXml: string): string {
   return cibXml.replace(/<lrm_rsc_op\b[^>]*\boperation="cancel"[^>]*?(\/>|>[\s\S]*?<\/lrm_rsc_op>)/g, '');
 }
 

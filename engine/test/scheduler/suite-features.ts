@@ -5,14 +5,14 @@
  */
 import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
 
-export interface Feature {
+interface Feature {
   name: string;
   modelled: boolean;
   uses(cib: CibFacts): boolean;
 }
 
 /** What the feature tests look at, gathered once per input. */
-export interface CibFacts {
+interface CibFacts {
   elements: Set<string>;
   /** `name=value` of every nvpair under `configuration`, lower-cased name. */
   nvpairs: Array<{ set: string; name: string; value: string }>;
@@ -37,7 +37,7 @@ const TRUE = /^(true|on|yes|y|1)$/i;
 const FALSE = /^(false|off|no|n|0)$/i;
 
 /** Gathers the facts of one input. */
-export function cibFacts(xml: string): CibFacts {
+function cibFacts(xml: string): CibFacts {
   const root = parseXml(xml);
   const config = root.children.find((c) => c.name === 'configuration');
   const status = root.children.find((c) => c.name === 'status');
@@ -74,7 +74,7 @@ const attr = (f: CibFacts, element: string, name: string, test: (v: string) => b
 const role = (v: string) => !/^(started)?$/i.test(v);
 
 /** Features in the order they are reported; the first not modelled is a case's headline. */
-export const FEATURES: Feature[] = [
+const FEATURES: Feature[] = [
   { name: 'bundles', modelled: false, uses: (f) => f.elements.has('bundle') },
   { name: 'tickets', modelled: true, uses: (f) => f.elements.has('rsc_ticket') || f.elements.has('tickets') },
   {

@@ -1,6 +1,7 @@
 import { attrdCall } from './attrd-client';
 import { checkAttribute, checkDampen } from './names';
-import { type NodeAttributes, promotionAttribute } from './types';
+import type { AttributeRecord } from './protocol';
+import { type AttributeTable, type NodeAttributes, promotionAttribute } from './types';
 
 /**
  * The bundled engine's attrd as a {@link NodeAttributes} backend, reached through its local socket.
@@ -22,8 +23,22 @@ export function ocfkitAttributes(socket: string, options: { signal?: AbortSignal
     const r = await call({ op: 'query', name, ...at(node) });
     return r.attribute?.value ?? undefined;
   };
+  /** One `list` (paged: usually one round trip) for every node's attributes, kept to `names`. */
+  const getAll = async (names: readonly string[]): Promise<AttributeTable> => {
+    for (const name of names) checkAttribute({ name });
+    const table = new Map<string, Map<string, string>>(names.map((n) => [n, new Map()]));
+    const all: AttributeRecord[] = [];
+    for (let offset: number | undefined = 0; offset !== undefined; ) {
+      const r = await call({ op: 'list', offset });
+      all.push(...(r.attributes ?? []));
+      offset = r.next;
+    }
+    for (const a of all) if (a.value !== null) table.get(a.name)?.set(a.node, a.value);
+    return table;
+  };
   return {
     backend: 'ocfkit',
+    getAll,
     set: (name, value, o = {}) => update(name, value, o.node, o.dampenMs),
     get: (name, o = {}) => get(name, o.node),
     delete: (name, o = {}) => update(name, null, o.node, o.dampenMs),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createExec } from '../exec/exec';
 import { createLogger } from '../log/logger';
 import { requireTool } from '../testing/require-tool';
-import { pacemakerAttributes, parseAttrdQuery } from './pacemaker-backend';
+import { pacemakerAttributes, parseAttrdQuery, parseAttrdQueryAll } from './pacemaker-backend';
 import { nodeAttributes } from './select';
 
 function realExec() {
@@ -17,6 +17,18 @@ describe('Pacemaker backend', () => {
     expect(parseAttrdQuery('name="diskcheck_status" host="node1" value="ERROR"\n')).toBe('ERROR');
     expect(parseAttrdQuery('name="diskcheck_status" host="node1" value=""\n')).toBeUndefined();
     expect(parseAttrdQuery('')).toBeUndefined();
+  });
+
+  it('parses attrd_updater -Q -A output: a value per host, empty ones unset', () => {
+    const out =
+      'name="pgsql-status" host="node1" value="PRI"\nname="pgsql-status" host="node2" value="HS:sync"\nname="pgsql-status" host="node3" value=""\n';
+    expect(parseAttrdQueryAll(out)).toEqual(
+      new Map([
+        ['node1', 'PRI'],
+        ['node2', 'HS:sync'],
+      ]),
+    );
+    expect(parseAttrdQueryAll('')).toEqual(new Map());
   });
 
   it('is chosen unless OCFKIT_ATTRD_SOCKET is set', () => {

@@ -1,7 +1,7 @@
 import type { Exec } from '../exec/types';
 import { formatDuration } from '../params/duration';
 import { checkAttribute, checkDampen } from './names';
-import type { NodeAttributes } from './types';
+import type { AttributeTable, NodeAttributes } from './types';
 
 /**
  * Exit statuses for "no such attribute": attrd_updater -Q of Pacemaker 2.1.5 exits 78 with
@@ -20,6 +20,23 @@ const NOSUCH = [78, 105];
 export function parseAttrdQuery(text: string): string | undefined {
   const m = /\bvalue="([^"]*)"/.exec(text);
   return m?.[1] ? m[1] : undefined;
+}
+
+/**
+ * Parses `attrd_updater -Q -A` output, a line per node (`name="x" host="n1" value="v"`), into
+ * node → value; empty values count as unset, as in {@link parseAttrdQuery}.
+ *
+ * @example
+ * parseAttrdQueryAll('name="s" host="n1" value="PRI"\nname="s" host="n2" value=""\n') // Map { 'n1' => 'PRI' }
+ */
+export function parseAttrdQueryAll(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const host = /\bhost="([^"]*)"/.exec(line)?.[1];
+    const value = parseAttrdQuery(line);
+    if (host && value !== undefined) out.set(host, value);
+  }
+  return out;
 }
 
 /**
@@ -47,6 +64,19 @@ export function pacemakerAttributes(exec: Exec): NodeAttributes {
       checkAttribute({ name, node: o.node });
       const r = await exec('attrd_updater', ['-n', name, '-Q', ...node(o.node)], { okCodes: [0, ...NOSUCH] });
       return r.exitCode === 0 ? parseAttrdQuery(r.stdout) : undefined;
+    },
+    async getAll(names) {
+      // attrd_updater takes one name per call; -A answers for every node at once, but only
+      // without the node execd names: with OCF_RESKEY_CRM_meta_on_node set (as in every agent
+      // Pacemaker 2.1.5 runs) it answers for that node alone (measured on a live attrd)
+      const table = new Map<string, Map<string, string>>();
+      const env = { OCF_RESKEY_CRM_meta_on_node: undefined, OCF_RESKEY_CRM_meta_container_attribute_target: undefined };
+      for (const name of new Set(names)) {
+        checkAttribute({ name });
+        const r = await exec('attrd_updater', ['-n', name, '-Q', '-A'], { okCodes: [0, ...NOSUCH], env });
+        table.set(name, r.exitCode === 0 ? parseAttrdQueryAll(r.stdout) : new Map());
+      }
+      return table satisfies AttributeTable;
     },
     async delete(name, o = {}) {
       checkAttribute({ name, node: o.node });

@@ -16,6 +16,9 @@ export interface QueryOptions {
   node?: string;
 }
 
+/** Every node's value of some attributes: attribute name → node name → value (unset ones absent). */
+export type AttributeTable = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
 /** The backends {@link NodeAttributes} can talk to. */
 export type AttributeBackend = 'pacemaker' | 'ocfkit';
 
@@ -34,6 +37,17 @@ export interface NodeAttributes {
   set(name: string, value: string, options?: AttributeOptions): Promise<void>;
   /** The current value (as attrd holds it, before dampening), or `undefined` when unset. */
   get(name: string, options?: QueryOptions): Promise<string | undefined>;
+  /**
+   * Every node's value of each of `names` (as `get` reads them), in as few calls as the backend
+   * allows: Pacemaker one `attrd_updater -Q -A -n NAME` per name, the bundled attrd one `list`.
+   * For an agent that reads the same attributes of many nodes (a promotion score is
+   * `promotionAttribute(resource)`).
+   *
+   * @example
+   * const t = await attrs.getAll(['pgsql-status', promotionAttribute('pgsql')]);
+   * t.get('pgsql-status')?.get('node2') // 'HS:sync'
+   */
+  getAll(names: readonly string[]): Promise<AttributeTable>;
   /** Removes the attribute (Pacemaker: sets it to the empty value, which rules see as not defined). */
   delete(name: string, options?: AttributeOptions): Promise<void>;
   /** Sets this node's promotion score for `resource` (`crm_attribute --promotion`; attribute `master-<resource>`). */

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { isAbsolute } from 'node:path';
 
 /** The interpreter line `ocfkit build` writes unless told otherwise: Node from the PATH. */
-export const ENV_NODE_SHEBANG = '#!/usr/bin/env node';
+const ENV_NODE_SHEBANG = '#!/usr/bin/env node';
 
 /** The oldest Node major a built agent runs on (the SDK's `engines` range, `>=20`). */
-export const MIN_NODE_MAJOR = 20;
+const MIN_NODE_MAJOR = 20;
 
 /**
  * The shebang naming this Node by its absolute path, after running it to check that it works and

@@ -1,4 +1,5 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
+import { HELP_OPTION, type OptionSpecs, parserOptions } from './options';
 
 /** A usage error: printed with the command's help hint, exit 2. */
 export class UsageError extends Error {}
@@ -14,19 +15,34 @@ export const processIo: Io = {
   err: (t) => process.stderr.write(t),
 };
 
-/** `parseArgs` with errors turned into {@link UsageError}s that name the bad option. */
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = true) {
+/**
+ * `parseArgs` over option specs (plus `-h, --help`), with errors turned into {@link UsageError}s
+ * that name the bad option.
+ */
+export function parse<T extends OptionSpecs>(argv: string[], options: T, allowPositionals = true) {
   try {
-    return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
+    const config = parserOptions({ help: HELP_OPTION, ...options }) as { help: typeof HELP_OPTION } & T;
+    return parseArgs({ args: argv, options: config, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
-/** A subcommand: its help text and its body (returns the exit code). */
+/**
+ * Options a command parses, and the arguments that select that parser (none for the command's
+ * own; `['simulate']` for `ocfkit engine simulate`; `['--rig', 'docker']` for rig conformance).
+ */
+export interface OptionSet {
+  after: readonly string[];
+  options: OptionSpecs;
+}
+
+/** A subcommand: its help text, the options it parses, and its body (returns the exit code). */
 export interface Command {
   summary: string;
   help: string;
+  /** Every option set the command parses; its `--help` lists them all (generated from them). */
+  optionSets: readonly OptionSet[];
   run(argv: string[], io: Io): Promise<number>;
 }
 
@@ -38,7 +54,7 @@ export interface Command {
  * const args = parseCommand(argv, OPTIONS, HELP, io);
  * if (!args) return 0;
  */
-export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, help: string, io: Io) {
+export function parseCommand<T extends OptionSpecs>(argv: string[], options: T, help: string, io: Io) {
   const args = parse(argv, options);
   if ((args.values as { help?: boolean }).help) {
     io.out(help);

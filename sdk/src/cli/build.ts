@@ -3,30 +3,33 @@ import { buildAgent } from '../build/bundle';
 import { discoverAgents } from '../build/discover';
 import { nodeShebang } from '../build/interpreter';
 import { type Command, parse, UsageError } from './args';
+import { commandHelp, type OptionSpecs } from './options';
+
+const OPTIONS = {
+  out: { type: 'string', short: 'o', value: 'DIR', default: 'dist', description: 'output root' },
+  provider: { type: 'string', short: 'p', value: 'NAME', default: 'local', description: 'OCF provider directory' },
+  shebang: {
+    type: 'string',
+    value: 'LINE',
+    defaultText: '#!/usr/bin/env node',
+    description: 'interpreter line; "auto": the absolute path of the Node running ocfkit, checked to satisfy >= 20',
+  },
+  'no-minify': { type: 'boolean', description: 'keep the output readable' },
+} as const satisfies OptionSpecs;
 
 export const buildCommand: Command = {
   summary: 'build agents into self-contained OCF executables',
-  help: `Usage: ocfkit build [options] [PATH...]
+  help: commandHelp(
+    `Usage: ocfkit build [options] [PATH...]
 
 Builds each agent (a folder with agent.ts, a folder of such folders, or an agent file; default: .)
 into one executable file: <out>/ocf/resource.d/<provider>/<Name>, mode 0755, with a shebang and
-no dependency on node_modules.
-
-Options:
-  -o, --out DIR         output root (default: dist)
-  -p, --provider NAME   OCF provider directory (default: local)
-      --shebang LINE    interpreter line (default: #!/usr/bin/env node); "auto": the absolute
-                        path of the Node running ocfkit, checked to satisfy >= 20
-      --no-minify       keep the output readable
-  -h, --help            show this help
-`,
+no dependency on node_modules.`,
+    OPTIONS,
+  ),
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      out: { type: 'string', short: 'o', default: 'dist' },
-      provider: { type: 'string', short: 'p', default: 'local' },
-      shebang: { type: 'string' },
-      'no-minify': { type: 'boolean' },
-    });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (values.help) {
       io.out(this.help);
       return 0;

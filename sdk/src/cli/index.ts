@@ -4,8 +4,9 @@ import { installCommand } from './install';
 import { metaCommand } from './meta';
 import { newCommand } from './new';
 
-export type { Command, Io } from './args';
+export type { Command, Io, OptionSet } from './args';
 export { parse, parseCommand, processIo, UsageError } from './args';
+export { commandHelp, type OptionSpec, type OptionSpecs } from './options';
 export { type CliSpec, runCli } from './run-cli';
 
 /**

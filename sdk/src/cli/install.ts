@@ -3,37 +3,37 @@ import { basename, join } from 'node:path';
 import { nodeShebang, replaceEnvNode } from '../build/interpreter';
 import { type Command, parse, UsageError } from './args';
 import { pinCommonJs } from './module-type';
+import { commandHelp, type OptionSpecs } from './options';
+
+const OPTIONS = {
+  destdir: { type: 'string', value: 'DIR', defaultText: '$DESTDIR, else /', description: 'staging root' },
+  provider: { type: 'string', short: 'p', value: 'NAME', defaultText: 'every provider that was built', description: 'provider to install' },
+  from: { type: 'string', value: 'DIR', default: 'dist', description: 'build output root' },
+  shebang: {
+    type: 'string',
+    value: 'WHAT',
+    default: 'auto',
+    description:
+      'auto: this Node\'s absolute path; keep: the built line; or a "#!..." line of your own for agents built with #!/usr/bin/env node',
+  },
+} as const satisfies OptionSpecs;
 
 export const installCommand: Command = {
   summary: 'install built agents under $DESTDIR/usr/lib/ocf/resource.d/<provider>/ (fence agents: /usr/sbin/)',
-  help: `Usage: ocfkit install [options]
+  help: commandHelp(
+    `Usage: ocfkit install [options]
 
 Copies every executable built by \`ocfkit build\` from <from>/ocf/resource.d/<provider>/ to
 <destdir>/usr/lib/ocf/resource.d/<provider>/, and every fence agent from <from>/sbin/ to
 <destdir>/usr/sbin/ where Pacemaker's fencer looks (mode 0755; each file replaced atomically).
 An agent built with the default \`#!/usr/bin/env node\` gets the absolute path of the Node running
 ocfkit instead (checked to satisfy >= 20): Pacemaker runs agents with execd's PATH, which may not
-hold \`node\`, and then every action fails, probes included.
-
-Options:
-      --destdir DIR     staging root (default: $DESTDIR, else /)
-  -p, --provider NAME   provider to install (default: every provider that was built)
-      --from DIR        build output root (default: dist)
-      --shebang WHAT    auto (default): this Node's absolute path; keep: the built line; or a
-                        "#!..." line of your own for agents built with #!/usr/bin/env node
-  -h, --help            show this help
-`,
+hold \`node\`, and then every action fails, probes included.`,
+    OPTIONS,
+  ),
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
-    const { values } = parse(
-      argv,
-      {
-        destdir: { type: 'string' },
-        provider: { type: 'string', short: 'p' },
-        from: { type: 'string', default: 'dist' },
-        shebang: { type: 'string', default: 'auto' },
-      },
-      false,
-    );
+    const { values } = parse(argv, OPTIONS, false);
     if (values.help) {
       io.out(this.help);
       return 0;

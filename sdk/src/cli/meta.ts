@@ -8,17 +8,18 @@ import { isFenceAgent } from '../fence/define-fence-agent';
 import { fenceMetaData } from '../fence/metadata';
 import { metaData } from '../metadata/metadata';
 import { type Command, parse } from './args';
+import { commandHelp } from './options';
 
 export const metaCommand: Command = {
   summary: "print an agent's meta-data",
-  help: `Usage: ocfkit meta AGENT
+  help: commandHelp(
+    `Usage: ocfkit meta AGENT
 
 AGENT is an agent source (a folder with agent.ts, or the file) or a built executable; prints
-its meta-data XML exactly as \`AGENT meta-data\` would.
-
-Options:
-  -h, --help   show this help
-`,
+its meta-data XML exactly as \`AGENT meta-data\` would.`,
+    {},
+  ),
+  optionSets: [{ after: [], options: {} }],
   async run(argv, io) {
     const { values, positionals } = parse(argv, {});
     if (values.help) {

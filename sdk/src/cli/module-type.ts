@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** The nearest package.json at or above `dir` (the one Node consults for a file in `dir`). */
-export function nearestPackageJson(dir: string): string | undefined {
+function nearestPackageJson(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
     const file = join(d, 'package.json');
     if (existsSync(file)) return file;

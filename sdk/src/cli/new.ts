@@ -1,21 +1,25 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type Command, parse } from './args';
+import { commandHelp, type OptionSpecs } from './options';
 import { agentTemplate } from './template';
+
+const OPTIONS = {
+  dir: { type: 'string', short: 'd', value: 'DIR', default: '.', description: 'parent directory' },
+} as const satisfies OptionSpecs;
 
 export const newCommand: Command = {
   summary: 'scaffold a new agent',
-  help: `Usage: ocfkit new [options] NAME
+  help: commandHelp(
+    `Usage: ocfkit new [options] NAME
 
 Creates NAME/agent.ts: a complete agent that builds and passes ocf-tester as generated.
-NAME becomes the agent's type (its file name under resource.d/<provider>/).
-
-Options:
-  -d, --dir DIR   parent directory (default: .)
-  -h, --help      show this help
-`,
+NAME becomes the agent's type (its file name under resource.d/<provider>/).`,
+    OPTIONS,
+  ),
+  optionSets: [{ after: [], options: OPTIONS }],
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { dir: { type: 'string', short: 'd', default: '.' } });
+    const { values, positionals } = parse(argv, OPTIONS);
     if (values.help) {
       io.out(this.help);
       return 0;

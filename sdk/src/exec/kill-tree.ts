@@ -11,7 +11,7 @@ function parents(): Map<number, number> {
 }
 
 /** `pid` and all its descendants, parents before children. */
-export function processTree(pid: number): number[] {
+function processTree(pid: number): number[] {
   const byParent = new Map<number, number[]>();
   for (const [child, parent] of parents()) byParent.set(parent, [...(byParent.get(parent) ?? []), child]);
   const out: number[] = [];

@@ -1,6 +1,5 @@
 export { defineFenceAgent, isFenceAgent } from './define-fence-agent';
 export { executeFence, FENCE_EXIT, type FenceInvocation } from './execute';
 export { fenceMetaData } from './metadata';
-export { parseArgv, parseStdin } from './parse-input';
 export { runFenceAgent } from './run';
 export type { FenceAgent, FenceAgentSpec, FenceContext, FenceHandlers, Outlet, PowerState } from './types';

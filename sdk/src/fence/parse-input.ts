@@ -118,7 +118,7 @@ export function parseStdin(agent: FenceAgent, text: string): RawInput {
 }
 
 /** Converts one raw text by its declaration; an error names the parameter and the value. */
-export function convertParam(name: string, spec: ParamSpec, text: string): { value?: unknown; error?: string } {
+function convertParam(name: string, spec: ParamSpec, text: string): { value?: unknown; error?: string } {
   const bad = (what: string) => ({ error: `parameter ${name}=${JSON.stringify(text)} is not ${what}` });
   switch (spec.type) {
     case 'string':

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegularFile } from './regular-file';
 
 /** The default cap of {@link readSmallFile}: state and pid files are a few bytes. */
 export const SMALL_FILE_MAX_BYTES = 64 * 1024;
@@ -15,14 +16,14 @@ export const SMALL_FILE_MAX_BYTES = 64 * 1024;
 export function readSmallFile(path: string, maxBytes = SMALL_FILE_MAX_BYTES): string | undefined {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openRegularFile(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw code === undefined ? err : new Error(`cannot read ${path}: ${(err as Error).message}`);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error(`${path} is not a regular file`);
     if (st.size > maxBytes) throw new Error(`${path} is ${st.size} bytes; at most ${maxBytes} expected`);
     const buf = Buffer.alloc(maxBytes + 1);
     let n = 0;

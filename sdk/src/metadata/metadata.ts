@@ -17,7 +17,7 @@ const DEFAULT_TIMING: Record<string, ActionTiming> = {
 };
 
 /** The timing entries advertised for one action (monitor may have several). */
-export function actionTimings(agent: Agent<ParamSpecs>, action: string): ActionTiming[] {
+function actionTimings(agent: Agent<ParamSpecs>, action: string): ActionTiming[] {
   const key = action === 'reload' ? 'reload-agent' : action;
   const declared = (agent.timing as Record<string, ActionTiming | readonly ActionTiming[] | undefined> | undefined)?.[key];
   const base = DEFAULT_TIMING[key] ?? { timeout: '20s' };

@@ -40,7 +40,7 @@ function convert(spec: ParamSpec, text: string): unknown {
 }
 
 /** The static default of a parameter, converted to its value type. */
-export function defaultValue(spec: ParamSpec): unknown {
+function defaultValue(spec: ParamSpec): unknown {
   if (spec.default === undefined) return undefined;
   if (spec.type === 'duration') return parseDuration(spec.default);
   return spec.default;

@@ -7,7 +7,7 @@ import type { ParamSpecs } from './types';
  * so a daemon started by the agent does not keep it in its environment for life. A command that
  * needs it gets it explicitly: `ctx.exec(file, args, { env: { PGPASSWORD: ctx.params.password } })`.
  */
-export interface PrivateParams {
+interface PrivateParams {
   /** `OCF_RESKEY_<name>` of every private parameter: removed from children's environments. */
   envNames: string[];
   /** The non-empty values of the private parameters set for this invocation: redacted. */

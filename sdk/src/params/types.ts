@@ -1,5 +1,5 @@
 /** Flags and descriptions every parameter kind shares. */
-export interface ParamBase {
+interface ParamBase {
   /** One line, shown by `crm_resource --list-options` and pcs. */
   shortdesc: string;
   /** Full description; defaults to `shortdesc`. */

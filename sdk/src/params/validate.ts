@@ -2,7 +2,7 @@ import type { ParamSpec, ParamSpecs } from './types';
 import { FALSE_WORDS, TRUE_WORDS } from './words';
 
 /** One validation problem, as data: which parameter, what is wrong, and the offending text. */
-export interface ParamIssue {
+interface ParamIssue {
   param: string;
   message: string;
   value?: string;

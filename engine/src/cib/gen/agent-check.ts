@@ -12,7 +12,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Diagnostics } from './diagnostics.js';
 import { type ClusterSpec, specPrimitives } from './spec.js';
 
-export interface AgentParam {
+interface AgentParam {
   name: string;
   required: boolean;
   type: string;
@@ -21,7 +21,7 @@ export interface AgentParam {
 }
 
 /** Where an agent was found and what its meta-data says. */
-export interface AgentInfo {
+interface AgentInfo {
   path: string;
   params: AgentParam[];
 }
@@ -39,7 +39,7 @@ const parser = new XMLParser({
  * @example
  * parseAgentParams('<resource-agent><parameters><parameter name="ip" required="1">…') // [{ name: 'ip', required: true, … }]
  */
-export function parseAgentParams(xml: string): AgentParam[] {
+function parseAgentParams(xml: string): AgentParam[] {
   const doc = parser.parse(xml) as { 'resource-agent'?: { parameters?: { parameter?: Record<string, unknown>[] } } };
   const list = doc['resource-agent']?.parameters?.parameter ?? [];
   const text = (v: unknown): string =>
@@ -74,7 +74,7 @@ function runMetaData(path: string, ocfRoot: string, type: string): Promise<strin
  * @example
  * findAgent(['/usr/lib/ocf'], 'heartbeat', 'IPaddr') // '/usr/lib/ocf/resource.d/heartbeat/IPaddr'
  */
-export function findAgent(roots: string[], provider: string, type: string): { path: string; root: string } | undefined {
+function findAgent(roots: string[], provider: string, type: string): { path: string; root: string } | undefined {
   for (const root of roots) {
     const p = join(root, 'resource.d', provider, type);
     if (isExecutableFile(p)) return { path: p, root };

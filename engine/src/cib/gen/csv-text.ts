@@ -31,7 +31,7 @@ export function decodeSheet(bytes: Uint8Array, file: string): { text: string; en
 const BLANK = /^[\s\u3000]+|[\s\u3000]+$/g;
 
 /** Trims a cell and folds line breaks inside it (a multi-line cell) into single spaces. */
-export function cleanCell(raw: string): string {
+function cleanCell(raw: string): string {
   return raw.replace(/(\r?\n)+/g, ' ').replace(BLANK, '');
 }
 

@@ -11,7 +11,7 @@ export interface Where {
   field?: string;
 }
 
-export interface Diagnostic {
+interface Diagnostic {
   level: 'error' | 'warning';
   where?: Where;
   message: string;

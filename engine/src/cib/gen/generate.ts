@@ -19,7 +19,7 @@ import { readYaml } from './yaml-input.js';
 
 export type OutputFormat = 'xml' | 'crm' | 'pcs' | 'yaml';
 
-export interface GenerateOptions {
+interface GenerateOptions {
   format?: OutputFormat;
   /** pm_crmgen's -C / -O, inverted: add the colocation / order a ping/diskd column implies (default true). */
   colocation?: boolean;
@@ -32,7 +32,7 @@ export interface GenerateOptions {
   ocfRoots?: string[];
 }
 
-export interface GenerateResult {
+interface GenerateResult {
   /** Undefined when there were errors. */
   output?: string;
   messages: string[];
@@ -60,7 +60,7 @@ function verifyCib(xml: string, file: string, diag: Diagnostics, crmVerify: bool
 }
 
 /** What the input is, from its name (then its first bytes). */
-export function inputKind(file: string, bytes: Uint8Array): 'sheet' | 'yaml' | 'xml' {
+function inputKind(file: string, bytes: Uint8Array): 'sheet' | 'yaml' | 'xml' {
   if (/\.csv$/i.test(file)) return 'sheet';
   if (/\.ya?ml$/i.test(file)) return 'yaml';
   if (/\.xml$/i.test(file)) return 'xml';

@@ -11,7 +11,7 @@ const TYPES: SpecValueType[] = ['string', 'integer', 'number', 'version'];
  * @example
  * parseExpr(['diskcheck_status', 'eq', 'ERROR']) // { attribute: 'diskcheck_status', operation: 'eq', value: 'ERROR' }
  */
-export function parseExpr(words: string[]): SpecExpr {
+function parseExpr(words: string[]): SpecExpr {
   const [a, b, c, ...rest] = words;
   if (a === 'defined' || a === 'not_defined') {
     if (b === undefined || c !== undefined) throw new Error(`"${words.join(' ')}": ${a} takes exactly one attribute name`);

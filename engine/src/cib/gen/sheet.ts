@@ -918,7 +918,7 @@ class SheetReader {
 const same = (a: object, b: object): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** An order's score as a kind: 0 → Optional, positive or INFINITY → Mandatory (Pacemaker's reading). */
-export function orderKindOf(score: string): 'Mandatory' | 'Optional' | undefined {
+function orderKindOf(score: string): 'Mandatory' | 'Optional' | undefined {
   if (score === 'INFINITY') return 'Mandatory';
   if (score === '-INFINITY') return undefined;
   const n = Number(score);

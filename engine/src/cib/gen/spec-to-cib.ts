@@ -8,7 +8,7 @@ import type { ClusterSpec, Pairs, SpecPrimitive, SpecResource, SpecRule, SpecSet
 import { specResourceIds } from './spec.js';
 
 /** The `<cib>` attributes of a generated CIB: Pacemaker 2.1's newest schema, version 0.0.1 by default. */
-export const CIB_ATTRS = { crm_feature_set: '3.16.1', 'validate-with': 'pacemaker-3.9', epoch: '1', num_updates: '0', admin_epoch: '0' };
+const CIB_ATTRS = { crm_feature_set: '3.16.1', 'validate-with': 'pacemaker-3.9', epoch: '1', num_updates: '0', admin_epoch: '0' };
 
 class Ids {
   private readonly used = new Set<string>();

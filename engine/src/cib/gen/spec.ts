@@ -36,7 +36,7 @@ export interface SpecSet {
   pairs: Pairs;
 }
 
-export interface SpecOp {
+interface SpecOp {
   name: string;
   interval: string;
   /** timeout, on-fail, start-delay, role, … as written. */
@@ -105,7 +105,7 @@ export interface SpecOrder {
 
 export type SpecConstraint = SpecLocation | SpecColocation | SpecOrder;
 
-export interface SpecNode {
+interface SpecNode {
   uname: string;
   id?: string;
   type?: string;
@@ -145,7 +145,7 @@ export function specResourceIds(resources: SpecResource[]): string[] {
 }
 
 /** What Pacemaker accepts as an XML ID: ASCII letters, digits, `_`, `-`, `.`; not starting with a digit, `-` or `.`. */
-export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /** Why `id` cannot be a CIB id, or undefined when it can. */
 export function badId(id: string): string | undefined {

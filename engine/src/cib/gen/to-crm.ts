@@ -8,7 +8,7 @@ import type { ClusterSpec, Pairs, SpecPrimitive, SpecRule, SpecSet } from './spe
 const CONT = ' \\\n\t';
 
 /** A crm shell value, quoted (backslashes and quotes escaped). */
-export function crmQuote(v: string): string {
+function crmQuote(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

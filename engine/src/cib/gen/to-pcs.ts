@@ -7,7 +7,7 @@ import { exprText } from './rule-text.js';
 import type { ClusterSpec, Pairs, SpecExpr, SpecPrimitive, SpecRule, SpecSet } from './spec.js';
 
 /** Quotes a word for the shell when it needs it. */
-export function shQuote(w: string): string {
+function shQuote(w: string): string {
   // '#' starts a comment at the beginning of a word; '=' and ':' are plain.
   return /^[A-Za-z0-9_@%+=:,./-][A-Za-z0-9_@%+=:,./#-]*$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }

@@ -25,7 +25,7 @@ type Path = (string | number)[];
 type Obj = Record<string, unknown>;
 
 /** `resources[0].params.ip` */
-export function pathText(path: Path): string {
+function pathText(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(top)';
 }
 

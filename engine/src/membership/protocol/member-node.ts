@@ -18,6 +18,8 @@ interface Peer<C, O> {
   gen: number;
   guard: ReplayGuard;
   lastHeard: number[];
+  /** When the last heartbeat came on each link (other frames do not count: warntime is about heartbeats). */
+  lastBeat: number[];
   lastAny: number;
   alive: boolean;
   linkUp: boolean[];
@@ -124,7 +126,11 @@ export class MemberNode<C, O> {
   #forgedLoggedAt = Number.NEGATIVE_INFINITY;
   #forgedLogged = 0;
   #out: Effect<C>[] = [];
+  readonly #leaseTimes: number[] = [];
+  readonly #leaseVotes: number[] = [];
   readonly drops: DropCounters = { forged: 0, replayed: 0, unknownSender: 0, staleGeneration: 0 };
+  /** Heartbeats received on a live link: how many came later than warntime after the previous one, and the longest gap (ms). */
+  readonly heartbeats = { received: 0, late: 0, maxGapMs: 0 };
 
   /** The persisted state of a node that never ran: generation 0, an empty copy. */
   static fresh<C>(content: C): Persisted<C> {
@@ -149,6 +155,7 @@ export class MemberNode<C, O> {
         gen: -1,
         guard: new ReplayGuard(),
         lastHeard: Array.from({ length: options.links }, () => Number.NEGATIVE_INFINITY),
+        lastBeat: Array.from({ length: options.links }, () => Number.NEGATIVE_INFINITY),
         lastAny: Number.NEGATIVE_INFINITY,
         alive: false,
         linkUp: Array.from({ length: options.links }, () => false),
@@ -203,6 +210,26 @@ export class MemberNode<C, O> {
       copy: this.#persisted.copy,
       dc: this.#role === 'dc' ? this.o.name : this.#following,
     };
+  }
+
+  /** Whether this node is a DC with quorum at `now` (the simulator's check after every event: no allocation). */
+  isQuorateDc(now: number): boolean {
+    return this.#role === 'dc' && this.#quorate(now);
+  }
+
+  /** Whether this node is a DC whose members hold its copy (join complete). */
+  isStableDc(): boolean {
+    return this.#dc?.phase === 'stable';
+  }
+
+  /** Messages to `to` not yet acknowledged (the parts of a cut message count one each): a sender's flow control. */
+  backlog(to: string): number {
+    return this.#peers.get(to)?.out?.unacked.size ?? 0;
+  }
+
+  /** This node's CIB copy. */
+  get copy(): Copy<C> {
+    return this.#persisted.copy;
   }
 
   view(now: number): NodeView<C> {
@@ -261,12 +288,20 @@ export class MemberNode<C, O> {
       if (f.gen !== this.#persisted.peers?.[p.name]?.gen) this.#persist({});
     }
     p.curSeq = f.seq;
-    const late = now - p.lastHeard[link]!;
-    if (f.body.t === 'hb' && p.linkUp[link] && late > this.o.warntimeMs) {
-      this.#log(
-        'warn',
-        `${this.o.name}: late heartbeat from ${p.name} on link ${link}: ${late} ms after the previous one (warntime ${this.o.warntimeMs} ms)`,
-      );
+    if (f.body.t === 'hb') {
+      const late = now - p.lastBeat[link]!;
+      if (p.linkUp[link] && late < Number.POSITIVE_INFINITY) {
+        this.heartbeats.received++;
+        if (late > this.heartbeats.maxGapMs) this.heartbeats.maxGapMs = late;
+        if (late > this.o.warntimeMs) {
+          this.heartbeats.late++;
+          this.#log(
+            'warn',
+            `${this.o.name}: late heartbeat from ${p.name} on link ${link}: ${late} ms after the previous one (warntime ${this.o.warntimeMs} ms)`,
+          );
+        }
+      }
+      p.lastBeat[link] = now;
     }
     p.lastHeard[link] = now;
     p.lastAny = now;
@@ -563,17 +598,13 @@ export class MemberNode<C, O> {
     void now;
   }
 
-  #memberVotes(): number {
-    const v = (n: string) => this.o.quorum.votes[n] ?? 1;
-    let s = v(this.o.name);
-    if (this.#dc) for (const n of this.#dc.joined.keys()) s += v(n);
-    return s;
+  #votes(n: string): number {
+    return this.o.quorum.votes[n] ?? 1;
   }
 
-  #votesFor(pred: (j: Joined) => boolean): number {
-    const v = (n: string) => this.o.quorum.votes[n] ?? 1;
-    let s = v(this.o.name);
-    for (const [n, j] of this.#dc!.joined) if (pred(j)) s += v(n);
+  #memberVotes(): number {
+    let s = this.#votes(this.o.name);
+    if (this.#dc) for (const n of this.#dc.joined.keys()) s += this.#votes(n);
     return s;
   }
 
@@ -585,18 +616,31 @@ export class MemberNode<C, O> {
 
   #computeQuorum(now: number): void {
     const dc = this.#dc!;
-    const v = (n: string) => this.o.quorum.votes[n] ?? 1;
-    let have = v(this.o.name);
+    let have = this.#votes(this.o.name);
     let until = Number.POSITIVE_INFINITY;
     if (have < this.#threshold) {
       until = Number.NEGATIVE_INFINITY;
-      const leases = [...dc.leases].filter(([n, t]) => dc.joined.has(n) && t > now).sort((a, b) => b[1] - a[1]);
-      for (const [n, t] of leases) {
-        have += v(n);
+      // The current leases, latest first, until their votes reach the threshold (run after every
+      // event: reused arrays and a selection instead of sorting a copy; ties give the same time).
+      const ts = this.#leaseTimes;
+      const vs = this.#leaseVotes;
+      let len = 0;
+      for (const [n, t] of dc.leases)
+        if (t > now && dc.joined.has(n)) {
+          ts[len] = t;
+          vs[len++] = this.#votes(n);
+        }
+      while (len > 0) {
+        let best = 0;
+        for (let i = 1; i < len; i++) if (ts[i]! > ts[best]!) best = i;
+        have += vs[best]!;
         if (have >= this.#threshold) {
-          until = t;
+          until = ts[best]!;
           break;
         }
+        len--;
+        ts[best] = ts[len]!;
+        vs[best] = vs[len]!;
       }
     }
     const before = this.#quorate(now);
@@ -747,7 +791,10 @@ export class MemberNode<C, O> {
   }
 
   #syncedVotes(key: CopyKey): number {
-    return this.#votesFor((j) => j.synced !== null && compareTerm(j.synced.term, key.term) === 0 && compareKey(j.synced, key) >= 0);
+    let s = this.#votes(this.o.name);
+    for (const [n, j] of this.#dc!.joined)
+      if (j.synced !== null && compareTerm(j.synced.term, key.term) === 0 && compareKey(j.synced, key) >= 0) s += this.#votes(n);
+    return s;
   }
 
   // ---- CIB updates ----
@@ -879,25 +926,26 @@ export class MemberNode<C, O> {
   #place(now: number): void {
     const dc = this.#dc!;
     if (!this.#mayRun(now) || !this.o.resources) return;
-    const members = [this.o.name, ...dc.joined.keys()].sort();
-    const runs = (n: string) => (n === this.o.name ? this.#running : dc.joined.get(n)!.running);
-    const order = (node: string, rsc: string, action: 'start' | 'stop') => {
-      dc.pendingOps.set(rsc, { node, action, at: now });
-      if (node === this.o.name) this.#runOp(now, rsc, action);
-      else this.#send(node, { t: 'op', term: dc.term, rsc, action });
-    };
+    // Run after every event on a DC: the common case (each resource on exactly one node) is
+    // counted without building the member list.
+    let members: string[] | null = null;
     for (const rsc of this.o.resources) {
       const p = dc.pendingOps.get(rsc);
       if (p && now - p.at < this.o.deadtimeMs) continue;
-      const holders = members.filter((n) => runs(n).has(rsc));
+      let count = this.#running.has(rsc) ? 1 : 0;
+      for (const j of dc.joined.values()) if (j.running.has(rsc)) count++;
+      if (count === 1) continue;
+      members ??= [this.o.name, ...dc.joined.keys()].sort();
+      const all = members;
+      const holders = all.filter((n) => (n === this.o.name ? this.#running : dc.joined.get(n)!.running).has(rsc));
       if (holders.length > 1) {
         this.#log('error', `${this.o.name}: ${rsc} is active on ${holders.join(', ')}; stopping it on all but ${holders[0]}`);
-        for (const n of holders.slice(1)) order(n, rsc, 'stop');
+        for (const n of holders.slice(1)) this.#order(now, n, rsc, 'stop');
         continue;
       }
       if (holders.length === 1) continue;
       if (this.o.fencing) {
-        const unknown = this.o.nodes.filter((n) => !members.includes(n) && !dc.cleanDown.has(n));
+        const unknown = this.o.nodes.filter((n) => !all.includes(n) && !dc.cleanDown.has(n));
         for (const n of unknown) {
           // An alive node gets a deadtime to join first (Pacemaker's join timeout); a dead one is fenced at once.
           if (dc.fencing.has(n) || (this.#peers.get(n)?.alive && now < dc.stableAt + this.o.deadtimeMs)) continue;
@@ -907,8 +955,15 @@ export class MemberNode<C, O> {
         }
         if (unknown.length > 0) continue;
       }
-      order(members[0]!, rsc, 'start');
+      this.#order(now, all[0]!, rsc, 'start');
     }
+  }
+
+  #order(now: number, node: string, rsc: string, action: 'start' | 'stop'): void {
+    const dc = this.#dc!;
+    dc.pendingOps.set(rsc, { node, action, at: now });
+    if (node === this.o.name) this.#runOp(now, rsc, action);
+    else this.#send(node, { t: 'op', term: dc.term, rsc, action });
   }
 
   // ---- output ----
@@ -922,6 +977,10 @@ export class MemberNode<C, O> {
     }
     const quorate = this.#quorate(now);
     const ackable = this.#role === 'member' && this.#dcBeat && compareTerm(this.#joinedTerm, this.#persisted.promised) >= 0;
+    // Shared by the links' heartbeats (nothing changes a heartbeat once built).
+    const members = dc ? [...dc.joined.keys()] : [];
+    const ack = ackable ? { term: this.#joinedTerm!, beat: this.#dcBeat!.beat } : null;
+    const key = keyOf(this.#persisted.copy);
     for (let l = 0; l < this.o.links; l++) {
       const hb: Heartbeat = {
         t: 'hb',
@@ -933,9 +992,9 @@ export class MemberNode<C, O> {
         quorate: dc ? quorate : false,
         quorateFor: dc && quorate ? Math.min(dc.quorateUntil - now, this.#lease) : 0,
         votes: dc ? this.#memberVotes() : 0,
-        members: dc ? [...dc.joined.keys()] : [],
-        ack: ackable ? { term: this.#joinedTerm!, beat: this.#dcBeat!.beat } : null,
-        key: keyOf(this.#persisted.copy),
+        members,
+        ack,
+        key,
       };
       this.#frame(null, l, hb);
     }
@@ -968,23 +1027,22 @@ export class MemberNode<C, O> {
 
   #nextWake(now: number): number {
     let at = Math.min(this.#nextBeat, this.#nextRetransmit);
-    const consider = (t: number) => {
-      if (t > now && t < at) at = t;
-    };
-    for (const p of this.#peers.values()) if (p.alive) consider(p.lastAny + this.o.deadtimeMs + 1);
+    // The earliest of these times after now (no closure: this runs after every event).
+    for (const p of this.#peers.values()) if (p.alive) at = earliestAfter(now, at, p.lastAny + this.o.deadtimeMs + 1);
     if (this.#role === 'seeking') {
-      consider(this.#bootAt + this.#lease);
-      consider(this.#bootAt + this.o.initdeadMs);
-      consider(Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) + this.o.deadtimeMs + 1);
+      at = earliestAfter(now, at, this.#bootAt + this.#lease);
+      at = earliestAfter(now, at, this.#bootAt + this.o.initdeadMs);
+      at = earliestAfter(now, at, Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) + this.o.deadtimeMs + 1);
     }
     const dc = this.#dc;
     if (dc) {
-      consider(dc.quorateUntil);
-      if (dc.inflight) consider(dc.inflight.at + this.o.deadtimeMs + 1);
-      if (dc.phase === 'stable' && this.o.fencing) consider(dc.stableAt + this.o.deadtimeMs);
-      for (const op of dc.pendingOps.values()) consider(op.at + this.o.deadtimeMs);
+      at = earliestAfter(now, at, dc.quorateUntil);
+      if (dc.inflight) at = earliestAfter(now, at, dc.inflight.at + this.o.deadtimeMs + 1);
+      if (dc.phase === 'stable' && this.o.fencing) at = earliestAfter(now, at, dc.stableAt + this.o.deadtimeMs);
+      for (const op of dc.pendingOps.values()) at = earliestAfter(now, at, op.at + this.o.deadtimeMs);
     }
-    if (this.#dcBeat?.hb.quorate) consider(this.#dcBeat.at + this.#dcBeat.hb.quorateFor);
+    const b = this.#dcBeat;
+    if (b?.hb.quorate) at = earliestAfter(now, at, b.at + b.hb.quorateFor);
     return Math.max(at, now + 1);
   }
 
@@ -1004,6 +1062,11 @@ export class MemberNode<C, O> {
   #log(level: 'info' | 'warn' | 'error', msg: string): void {
     this.#out.push({ type: 'log', level, msg });
   }
+}
+
+/** `t` if it is after `now` and before `at`, else `at`. */
+function earliestAfter(now: number, at: number, t: number): number {
+  return t > now && t < at ? t : at;
 }
 
 function keyOf(c: CopyKey): CopyKey {

@@ -1,6 +1,3 @@
-/** Why a frame was dropped before the protocol saw it. */
-export type DropReason = 'forged' | 'replayed' | 'unknown-sender' | 'stale-generation';
-
 const WINDOW = 1024;
 
 /**
@@ -18,7 +15,11 @@ export class ReplayGuard {
   gen = -1;
   #max = 0;
   #floor = 0;
-  #seen = new Set<number>();
+  /**
+   * Sequence numbers seen within the window, each at slot `seq % WINDOW`: a slot is only reused by a
+   * number WINDOW higher, which moves the window past the old one (a ring, no set to prune).
+   */
+  readonly #seen = new Float64Array(WINDOW);
 
   /**
    * Starts from what a previous run of this node saw of the sender (persisted): frames of an older
@@ -28,7 +29,7 @@ export class ReplayGuard {
     this.gen = gen;
     this.#max = seq;
     this.#floor = seq;
-    this.#seen.clear();
+    this.#seen.fill(0);
   }
 
   /** The highest sequence number accepted in the current generation. */
@@ -42,14 +43,14 @@ export class ReplayGuard {
       this.gen = gen;
       this.#max = 0;
       this.#floor = 0;
-      this.#seen.clear();
+      this.#seen.fill(0);
     }
-    if (seq <= this.#floor || seq <= this.#max - WINDOW || this.#seen.has(seq)) return 'replayed';
-    this.#seen.add(seq);
-    if (seq > this.#max) {
-      this.#max = seq;
-      if (this.#seen.size > 2 * WINDOW) for (const s of this.#seen) if (s <= this.#max - WINDOW) this.#seen.delete(s);
-    }
+    // Only whole numbers are ever sent (a fraction would miss its slot and be accepted again and again).
+    if (!Number.isSafeInteger(seq)) return 'replayed';
+    const slot = seq % WINDOW;
+    if (seq <= this.#floor || seq <= this.#max - WINDOW || this.#seen[slot] === seq) return 'replayed';
+    this.#seen[slot] = seq;
+    if (seq > this.#max) this.#max = seq;
     return undefined;
   }
 }

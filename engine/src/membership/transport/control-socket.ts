@@ -2,7 +2,7 @@ import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 
 /** Requests of the member control socket (one JSON object per line, one answer per line). */
-export type ControlRequest = { op: 'set'; name: string; value: string | null } | { op: 'view' };
+type ControlRequest = { op: 'set'; name: string; value: string | null } | { op: 'view' };
 
 /**
  * Serves `handle` on a Unix socket (mode 0600, inside the 0700 state directory).

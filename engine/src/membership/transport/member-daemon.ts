@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadClusterConfig } from '../config/load';
 import { MemberNode, type NodeView } from '../protocol/member-node';
 import type { Effect, Persisted } from '../protocol/messages';
@@ -38,6 +39,8 @@ export interface MemberDaemon<C, O> {
   update(op: O): Promise<void>;
   /** Sends an application message: to a member (from a DC), or to the DC (`'dc'`, from a member). */
   send(to: string | 'dc', body: unknown): void;
+  /** Messages to node `to` not yet acknowledged. */
+  backlog(to: string): number;
   links: Link[];
   stop(): Promise<void>;
 }
@@ -73,6 +76,15 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
   const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 0;
   const io = { framesSent: 0, bytesSent: 0, framesReceived: 0 };
+  // How long this process's event loop was blocked (heartbeats wait behind whatever blocks it):
+  // since the start, in status.json beside the heartbeats' gaps as received.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const loop = () => ({
+    p50Ms: Math.round(loopDelay.percentile(50) / 1e5) / 10,
+    p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+    maxMs: Math.round(loopDelay.max / 1e5) / 10,
+  });
   const linksCount = new Set(cfg.media.map((m) => (m.kind === 'ucast' ? `ucast ${m.interface}` : JSON.stringify(m)))).size;
 
   const perform = (effects: Effect<C>[]) => {
@@ -142,7 +154,7 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
       lastStatus = status;
       lastCopy = copy;
       lastStatusAt = clock();
-      writeJsonAtomic(statusFile, { ...view, copy, io, pid: process.pid });
+      writeJsonAtomic(statusFile, { ...view, copy, io, loop: loop(), heartbeats: node!.heartbeats, pid: process.pid }, { fsync: false });
     }
     if (changed.size > 0) o.onChange?.(changed);
     for (const d of delivered) o.onDeliver?.(d.from, d.body);
@@ -189,6 +201,7 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
     links,
     view: () => node!.view(clock()),
     send: (to, body) => step({ type: 'app', now: clock(), to, body }),
+    backlog: (to) => node?.backlog(to) ?? 0,
     update: (op) =>
       new Promise<void>((resolve, reject) => {
         const id = `${o.name}-${process.pid}-${++nextId}`;
@@ -198,6 +211,7 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      loopDelay.disable();
       for (const l of links) l.close();
       for (const p of pending.values()) p.reject(new Error('membership stopped'));
     },

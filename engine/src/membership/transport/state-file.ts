@@ -6,18 +6,20 @@ import type { Persisted } from '../protocol/messages';
 /**
  * Writes `value` as JSON atomically (temporary file 0600, fsync, rename) in a 0700 directory: a
  * crash leaves the old or the new file, never a torn one. Membership must persist its generation,
- * promise and CIB copy before it sends anything that depends on them.
+ * promise and CIB copy before it sends anything that depends on them. `fsync: false` for what a
+ * crash may lose (status.json, rewritten every second): an fsync on a busy disk blocks the event
+ * loop, heartbeats included, for tens of milliseconds or more.
  *
  * @example
  * writeJsonAtomic('/var/lib/ocfkit/membership.json', persisted);
  */
-export function writeJsonAtomic(file: string, value: unknown): void {
+export function writeJsonAtomic(file: string, value: unknown, o: { fsync?: boolean } = {}): void {
   privateDir(dirname(file));
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, `${JSON.stringify(value)}\n`);
-    fsyncSync(fd);
+    if (o.fsync !== false) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

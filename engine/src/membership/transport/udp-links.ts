@@ -11,7 +11,7 @@ export interface Link {
 }
 
 /** The IPv4 address and broadcast address of an interface, or an error naming it. */
-export function interfaceAddress(name: string): { address: string; broadcast: string } {
+function interfaceAddress(name: string): { address: string; broadcast: string } {
   const addrs = networkInterfaces()[name];
   const v4 = addrs?.find((a) => a.family === 'IPv4');
   if (!v4) throw new Error(`interface ${name} has no IPv4 address (ha.cf names it in a bcast/mcast/ucast line)`);

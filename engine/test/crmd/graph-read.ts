@@ -3,10 +3,10 @@
  * graph the controller executes, so ocfkit can run a graph Pacemaker computed.
  */
 
-import { CibError, parseXml, type XmlElement } from '../cib/xml-tree.js';
-import type { ActionDetail } from '../core/graph.js';
-import { parseOpKey } from '../pcmk/op-key.js';
-import type { ExecAction, ExecGraph } from './exec-graph.js';
+import { CibError, parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
+import type { ActionDetail } from '../../src/core/graph.js';
+import type { ExecAction, ExecGraph } from '../../src/crmd/exec-graph.js';
+import { parseOpKey } from '../../src/pcmk/op-key.js';
 
 const TAGS = new Set(['rsc_op', 'pseudo_event', 'crm_event']);
 

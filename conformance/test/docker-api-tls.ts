@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /** The files a fence device needs (inside the node they sit under the same names). */
-export interface FencePki {
+interface FencePki {
   dir: string;
   ca: string;
   clientCert: string;

@@ -4,13 +4,13 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { openTempDir, requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedCib } from '../scenarios/seed-cib';
+import { firstHost } from '../src/rigs/subnet';
+import { seedCib } from '../src/scenarios/seed-cib';
 import { allowedRequest, makeFencePki, serveDockerApiTls } from './docker-api-tls';
 import { corosyncFor, haCfFor } from './fenced-rig';
-import { firstHost } from './subnet';
 
-const CONF = readFileSync(join(import.meta.dirname, '..', '..', 'rigs', 'config', 'corosync.conf'), 'utf8');
-const HA_CF = readFileSync(join(import.meta.dirname, '..', '..', 'rigs', 'config', 'ha.cf'), 'utf8');
+const CONF = readFileSync(join(import.meta.dirname, '..', 'rigs', 'config', 'corosync.conf'), 'utf8');
+const HA_CF = readFileSync(join(import.meta.dirname, '..', 'rigs', 'config', 'ha.cf'), 'utf8');
 
 describe('the fenced rig', () => {
   it('listens on the first host of the lan subnet (Docker gives it to the bridge)', () => {

@@ -1,19 +1,19 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FencingOptions, seedCib } from '../scenarios/seed-cib';
-import { loadComposeFile } from './compose-file';
-import { ComposeRig } from './compose-rig';
-import { checkoutRoot } from './create-rig';
+import { loadComposeFile } from '../src/rigs/compose-file';
+import { ComposeRig } from '../src/rigs/compose-rig';
+import { checkoutRoot } from '../src/rigs/create-rig';
+import { firstHost } from '../src/rigs/subnet';
+import { type FencingOptions, seedCib } from '../src/scenarios/seed-cib';
 import { type DockerApiTls, makeFencePki, serveDockerApiTls } from './docker-api-tls';
-import { firstHost } from './subnet';
 
 /** Where the fence device's files sit inside the nodes. */
 const PKI_IN_NODE = '/etc/ocfkit-rig-fence';
-export const FENCE_AGENT = 'fence_ocfkit_docker';
+const FENCE_AGENT = 'fence_ocfkit_docker';
 
 /** How to make a Pacemaker rig with fencing. */
-export interface FencedRigOptions {
+interface FencedRigOptions {
   /** Name prefix of containers, networks, volumes. */
   project: string;
   /** Real Pacemaker + Corosync (default), or ocfkit's bundled engine (`ocfkit node start`, ha.cf). */
