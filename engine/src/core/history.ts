@@ -194,6 +194,8 @@ export interface HistoryResult {
   failureIgnored: boolean;
   /** Recurring monitors whose failure expired: Pacemaker schedules them again (intervals in ms). */
   rescheduled: number[];
+  /** The first operation still pending here, probes aside (Pacemaker's `pending_task`, shown by crm_mon). */
+  pendingTask?: string;
 }
 
 /**
@@ -276,7 +278,9 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
   const policyOf = (op: LrmOp) =>
     failurePolicy(ctx.prim, op.operation, op.intervalMs, { stonithEnabled: ctx.stonithEnabled, opDefaults: ctx.opDefaults });
 
-  for (const op of [...ops].sort(compareOps)) {
+  for (const op of [...ops].sort((a, b) =>
+    a.callId >= 0 && b.callId >= 0 && a.callId !== b.callId ? a.callId - b.callId : compareOps(a, b),
+  )) {
     const task = op.operation;
     if (task === 'notify' || task === 'meta-data') continue;
     const target = expectedRc(op);
@@ -353,6 +357,7 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
       case ExecStatus.cancelled:
         continue;
       case ExecStatus.pending:
+        if (out.pendingTask === undefined && (task !== 'monitor' || op.intervalMs !== 0)) out.pendingTask = task;
         if (task === 'start') setActive();
         else if (task === 'promote') out.role = 'Promoted';
         continue;
