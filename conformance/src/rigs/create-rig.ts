@@ -48,9 +48,19 @@ export function nodeDaemonMissing(root: string): string | undefined {
   const help = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0)
     return `this checkout has no 'ocfkit node start' (the node daemon): ${help.trim().split('\n')[0] ?? `exit ${r.status}`}`;
-  if (!/--config-dir[\s\S]*ha\.cf/.test(help))
+  return nodeDaemonHelpProblem(help);
+}
+
+/**
+ * What `ocfkit node start --help` lacks for the docker rig, or undefined: joining the cluster of
+ * `--config-dir` (ha.cf) and crmd as the default controller. The help is read with its line
+ * wrapping undone (generated help wraps descriptions anywhere).
+ */
+export function nodeDaemonHelpProblem(help: string): string | undefined {
+  const flat = help.replace(/\s+/g, ' ');
+  if (!/--config-dir .*ha\.cf/.test(flat))
     return "this checkout's 'ocfkit node start --help' does not mention joining a cluster (--config-dir with ha.cf): every container would be a one-node cluster";
-  if (!/--controller[\s\S]*crmd[^\n]*\(default\)/.test(help))
+  if (!/--controller NAME crmd\b[^()]*\(default\)|--controller .*\(default: crmd\)/.test(flat))
     return "this checkout's 'ocfkit node start --help' does not name crmd as the default controller: the daemon would run no agents";
   return undefined;
 }
