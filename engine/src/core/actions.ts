@@ -228,8 +228,12 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         implied.set(top, (implied.get(top) ?? new Set()).add(fence));
       }
     }
-    const top = topOf(p);
-    stopsOf.set(top, [...(stopsOf.get(top) ?? []), ...myStops]);
+    if (myStops.length > 0) {
+      const top = topOf(p);
+      const list = stopsOf.get(top);
+      if (list) list.push(...myStops);
+      else stopsOf.set(top, [...myStops]);
+    }
     // An orphaned globally-unique instance's history is deleted once it is stopped (stop -> delete).
     for (const n of orphanCleanupNodes(ws, p)) {
       const del = g.add({

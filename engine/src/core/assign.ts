@@ -52,6 +52,7 @@ function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: bo
     return false;
   }
   rsc.assignedTo = chosen;
+  rsc.assignedScore = score;
   chosen.numResources++;
   return true;
 }

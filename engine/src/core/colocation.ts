@@ -174,6 +174,36 @@ function applyToPrimitivePrimary(ws: WorkingSet, dependent: WRsc, primary: WRsc,
 }
 
 /**
+ * A colocation with a role of a placed promotable clone (`with-rsc-role`), for a dependent being
+ * placed (Pacemaker's pcmk__update_dependent_with_promotable): the nodes of the instances that
+ * will have that role gain the score (optional), or are the only ones left, each with the
+ * instance's own assignment score added (mandatory, unless both roles are Promoted).
+ */
+function withPromotableRole(ws: WorkingSet, dependent: WRsc, primary: WRsc, c: Coloc): void {
+  const affected = new Map<string, number>();
+  const attr = c.nodeAttribute ?? '#uname';
+  for (const inst of primary.children) {
+    const first = inst.variant === 'primitive' ? inst : inst.children[0];
+    const node = inst.assignedTo ?? first?.assignedTo;
+    if (!node) continue;
+    const role = inst.nextRole ?? first?.nextRole;
+    if (role !== c.primaryRole) continue;
+    if (c.score < INFINITY) {
+      const value = attrOf(node, attr);
+      for (const [name, weight] of dependent.allowed)
+        if (sameValue(attrOf(ws.nodeByName.get(name), attr), value)) dependent.allowed.set(name, addScores(weight, c.score));
+    }
+    if (!affected.has(node.uname)) affected.set(node.uname, (inst.assignedTo ? inst.assignedScore : first?.assignedScore) ?? 0);
+  }
+  if (c.score < INFINITY || (c.dependentRole === 'Promoted' && c.primaryRole === 'Promoted')) return;
+  for (const [name, weight] of dependent.allowed) {
+    const other = affected.get(name);
+    dependent.allowed.set(name, other === undefined ? -INFINITY : addScores(weight, other));
+  }
+  for (const name of affected.keys()) if (!dependent.allowed.has(name)) dependent.allowed.set(name, -INFINITY);
+}
+
+/**
  * Applies a colocation's effect to the dependent's node scores once the primary is placed
  * (a group primary counts as its last member for mandatory colocations, first for optional).
  *
@@ -183,6 +213,11 @@ function applyToPrimitivePrimary(ws: WorkingSet, dependent: WRsc, primary: WRsc,
 export function applyColocationScore(ws: WorkingSet, dependent: WRsc, primary: WRsc, c: Coloc): void {
   if (primary.variant === 'clone') {
     if (primary.provisional) return;
+    // (A role of Started is no role: Pacemaker's pcmk__new_colocation reads it as unknown.)
+    if (primary.promotable && c.primaryRole !== undefined && c.primaryRole !== 'Started' && dependent.provisional) {
+      withPromotableRole(ws, dependent, primary, c);
+      return;
+    }
     if (c.score >= INFINITY) {
       // Mandatory: only nodes where some instance was assigned stay possible (blocked instances,
       // left where they failed, do not count).

@@ -276,7 +276,9 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
   const policyOf = (op: LrmOp) =>
     failurePolicy(ctx.prim, op.operation, op.intervalMs, { stonithEnabled: ctx.stonithEnabled, opDefaults: ctx.opDefaults });
 
-  for (const op of [...ops].sort(compareOps)) {
+  for (const op of [...ops].sort((a, b) =>
+    a.callId >= 0 && b.callId >= 0 && a.callId !== b.callId ? a.callId - b.callId : compareOps(a, b),
+  )) {
     const task = op.operation;
     if (task === 'notify' || task === 'meta-data') continue;
     const target = expectedRc(op);

@@ -1,5 +1,5 @@
 import { isManaged } from './assign.js';
-import { nodeAvailable } from './colocation.js';
+import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { addScores, formatScore, INFINITY, parseScore } from './score.js';
 import { promotionTicketMissing } from './tickets.js';
@@ -96,6 +96,23 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
     const node = placed(inst);
     if (idx < 0 || !node) continue;
     weights.set(node.uname, addScores(idx, weights.get(node.uname) ?? 0));
+  }
+  // Colocations with a role: the clone's promoted instances follow (`rsc-role=Promoted`) or
+  // attract (`with-rsc-role=Promoted`) the other resource (apply_coloc_to_dependent/_primary).
+  let merged = weights;
+  for (const c of clone.thisWith) {
+    if (c.dependentRole !== 'Promoted') continue;
+    const factor = Math.fround(Math.fround(c.score) / Math.fround(INFINITY));
+    merged = addColocatedNodeScores(ws, c.primary, merged, c.nodeAttribute, factor, { active: c.score < INFINITY }) ?? merged;
+  }
+  for (const c of clone.withThis) {
+    if (c.primaryRole !== 'Promoted' || !colocationHasInfluence(c)) continue;
+    const factor = Math.fround(Math.fround(c.score) / Math.fround(INFINITY));
+    merged = addColocatedNodeScores(ws, c.dependent, merged, c.nodeAttribute, factor, { active: true, nonnegative: true }) ?? merged;
+  }
+  if (merged !== weights) {
+    weights.clear();
+    for (const [n, w] of merged) weights.set(n, w);
   }
   // A ticket the clone needs for the Promoted role is missing: no instance is promoted.
   if (promotionTicketMissing(ws, clone)) for (const [n, w] of weights) weights.set(n, addScores(w, -INFINITY));

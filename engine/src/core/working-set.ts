@@ -113,6 +113,8 @@ export interface WRsc {
   allocating: boolean;
   merging: boolean;
   assignedTo?: WNode;
+  /** The node's score when the resource was assigned there (Pacemaker's `allocated_to` weight). */
+  assignedScore?: number;
   thisWith: Coloc[];
   withThis: Coloc[];
   /** A clone instance beyond clone-max found active in the history: it is only ever stopped. */
