@@ -13,6 +13,13 @@ const PEER_MARKS_MS = 30_000;
 /** Unacknowledged channel messages resent per peer and round (the oldest first). */
 const RETRANSMIT_WINDOW = 8;
 
+/**
+ * At most this many rounds between two resends to a peer that acknowledges nothing: a receiver
+ * whose event loop is busy (parsing a large status) was sent the same 8 × 48 KB every
+ * keepalive / 2, which kept it, and the sender's HMAC, busier still.
+ */
+const MAX_RETRANSMIT_BACKOFF = 8;
+
 interface Peer<C, O> {
   name: string;
   gen: number;
@@ -33,6 +40,13 @@ interface Peer<C, O> {
   in: InChannel<Msg<C, O>> | null;
   /** The parts of a cut message received so far (reset with the incoming channel). */
   frags: Reassembly;
+  /**
+   * Retransmission backoff: the oldest unacknowledged channel number at the last round, the rounds
+   * to skip before the next resend, and the current backoff (doubling while nothing is acknowledged).
+   */
+  retxOldest: number;
+  retxWait: number;
+  retxBackoff: number;
 }
 
 interface Joined {
@@ -167,6 +181,9 @@ export class MemberNode<C, O> {
         out: null,
         in: null,
         frags: new Reassembly(),
+        retxOldest: 0,
+        retxWait: 0,
+        retxBackoff: 1,
       });
       if (mark) this.#peers.get(n)!.guard.restore(mark.gen, mark.seq);
     }
@@ -352,6 +369,9 @@ export class MemberNode<C, O> {
     const wasKnown = p.gen >= 0;
     p.gen = gen;
     p.out = new OutChannel(gen);
+    p.retxOldest = 0;
+    p.retxWait = 0;
+    p.retxBackoff = 1;
     p.in = new InChannel(gen);
     p.frags = new Reassembly();
     p.hb = null;
@@ -1017,9 +1037,23 @@ export class MemberNode<C, O> {
       if (!p.out || p.out.unacked.size === 0) continue;
       if (!p.alive) {
         p.out = new OutChannel(p.gen, p.out.epoch + 1);
+        p.retxOldest = 0;
         continue;
       }
       any = true;
+      // Backoff while nothing is acknowledged; back to every round once the oldest is.
+      const oldest = p.out.unacked.keys().next().value as number;
+      if (oldest !== p.retxOldest) {
+        p.retxOldest = oldest;
+        p.retxBackoff = 1;
+        p.retxWait = 0;
+      }
+      if (p.retxWait > 0) {
+        p.retxWait--;
+        continue;
+      }
+      p.retxWait = p.retxBackoff - 1;
+      p.retxBackoff = Math.min(2 * p.retxBackoff, MAX_RETRANSMIT_BACKOFF);
       const ep = p.out.epoch;
       // The oldest few only: the receiver acknowledges cumulatively, and a long queue (the parts
       // of a large message, a backlog after a partition) resent whole every round would flood a
