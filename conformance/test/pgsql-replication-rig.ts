@@ -217,8 +217,10 @@ function failures(xml: string, node: string, since: number): string[] {
     // failures from before the node's return (a monitor that timed out under load) are history
     const at = Date.parse(get('last-rc-change'));
     if (!Number.isNaN(at) && at < since - 2000) continue;
-    if (get('node') === node && get('op_key').startsWith('pg_'))
-      out.push(`${get('op_key')}: ${get('exitstatus')} ${get('exitreason')}`.trim());
+    if (get('node') !== node || !get('op_key').startsWith('pg_')) continue;
+    // crm_mon escapes the exit reason twice (&amp;quot;)
+    const reason = get('exitreason').replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&apos;', "'");
+    out.push(`${get('op_key')}: ${get('exitstatus')} ${reason}`.trim());
   }
   return out;
 }
@@ -234,7 +236,12 @@ const CANNOT_START = /Could not map name=\S+ to a UUID|Retrying\(remain [0-9]+\)
 /** The first line of a node's logs matching `re`, trimmed to what follows the daemon's prefix. */
 function evidenceLine(log: string, re: RegExp): string | undefined {
   const line = log.split('\n').find((l) => re.test(l));
-  return line?.replace(/^.*?(pgsql|crm_attribute|pacemaker-execd)/, '$1').trim();
+  // execd logs an agent's stderr on one line, its newlines as "\n": the first one is the evidence
+  return line
+    ?.replace(/^.*?(pgsql|crm_attribute|pacemaker-execd)/, '$1')
+    .split('\\n')[0]
+    ?.trim()
+    .slice(0, 200);
 }
 
 /** A rig for the replication comparison; `run(agent)` does one full failover with it. */
@@ -390,7 +397,18 @@ export function pgsqlReplicationRig(o: { project: string; progress: (line: strin
         }
         const out = (await writer).stdout;
         const acks = [...out.matchAll(/^ok (\d+) ([\d.]+)$/gm)].map((m) => ({ i: Number(m[1]), at: Number(m[2]) * 1000 }));
-        const firstAfter = acks.find((a) => a.at > killedAt);
+        // Writable again at the end of the outage: the longest pause between two acknowledgements
+        // that ends after the kill (a write in flight at the kill may still be acknowledged by the
+        // old primary a moment later, which is not the new one taking writes)
+        let firstAfter: (typeof acks)[number] | undefined;
+        let pause = -1;
+        acks.forEach((a, i) => {
+          const before = acks[i - 1]?.at ?? killedAt;
+          if (a.at > killedAt && a.at - before > pause) {
+            pause = a.at - before;
+            firstAfter = a;
+          }
+        });
         const present = new Set((await client('select i from t')).stdout.split('\n').filter(Boolean).map(Number));
         const lost = acks.filter((a) => !present.has(a.i)).length;
         log(`${agent}: ${promoted || 'nothing'} promoted; ${acks.length} writes acknowledged, ${lost} of them missing on the new primary`);

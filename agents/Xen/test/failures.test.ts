@@ -10,6 +10,19 @@ afterEach(() => xen?.cleanup());
 
 const recurring = { intervalMs: 10_000, timeoutMs: 30_000 };
 
+/**
+ * A stop timeout of `ms`, or longer on a host where starting the toolstack double is slow: stop
+ * gives a graceful shutdown 2/3 of its timeout and keeps the rest (at least a quarter) to destroy,
+ * which takes about four toolstack runs (list, destroy, list, and a shutdown killed at its
+ * budget). At a load of 40 one run took over a second and 10 s left too little; the timeout then
+ * grows with the measured run, so every stop still has to end the guest inside its own timeout.
+ */
+function stopTimeoutMs(x: XenSandbox, ms: number): number {
+  const started = performance.now();
+  x.run('xl', ['list']);
+  return Math.max(ms, Math.ceil(24 * (performance.now() - started)));
+}
+
 describe('guest failures seen from dom0', () => {
   for (const tool of ['xl', 'xm'] as const) {
     it(`${tool}: a crash (on_crash=preserve) is detected; start replaces the remnant`, async () => {
@@ -54,7 +67,7 @@ describe('guest failures seen from dom0', () => {
     const opts = { params: { xmfile: xen.config('h', 'name = "h1"\nmemory = 128\n') }, env: xen.env() };
     expect((await runAction(Xen, 'start', opts)).rc).toBe(0);
     xen.run('ctl', ['hang', 'h1']);
-    const stop = await runAction(Xen, 'stop', { ...opts, timeoutMs: 10_000 });
+    const stop = await runAction(Xen, 'stop', { ...opts, timeoutMs: stopTimeoutMs(xen, 10_000) });
     expect(stop.rc).toBe(0);
     expect(stop.stderr).toContain('will be destroyed');
     expect(xen.domains()).toEqual({});
@@ -65,7 +78,7 @@ describe('guest failures seen from dom0', () => {
     const opts = { params: { xmfile: xen.config('h', 'name = "h2"\nmemory = 128\n'), shutdown_timeout: '600' }, env: xen.env() };
     expect((await runAction(Xen, 'start', opts)).rc).toBe(0);
     xen.run('ctl', ['hang', 'h2']);
-    expect((await runAction(Xen, 'stop', { ...opts, timeoutMs: 8000 })).rc).toBe(0);
+    expect((await runAction(Xen, 'stop', { ...opts, timeoutMs: stopTimeoutMs(xen, 8000) })).rc).toBe(0);
     expect(xen.domains()).toEqual({});
   });
 
@@ -73,7 +86,11 @@ describe('guest failures seen from dom0', () => {
     xen = sandbox('xl');
     const opts = { params: { xmfile: xen.config('s', 'name = "s1"\nmemory = 128\n') }, env: xen.env() };
     expect((await runAction(Xen, 'start', opts)).rc).toBe(0);
-    const stop = await runAction(Xen, 'stop', { ...opts, env: xen.env(undefined, { XEN_DOUBLE_STUCK: 'shutdown' }), timeoutMs: 10_000 });
+    const stop = await runAction(Xen, 'stop', {
+      ...opts,
+      env: xen.env(undefined, { XEN_DOUBLE_STUCK: 'shutdown' }),
+      timeoutMs: stopTimeoutMs(xen, 10_000),
+    });
     expect(stop.rc).toBe(0);
     expect(stop.stderr).toContain('will be destroyed');
     expect(xen.domains()).toEqual({});
@@ -108,13 +125,13 @@ describe('guest failures seen from dom0', () => {
     expect(graceful.stderr).not.toContain('will be destroyed');
     // Without ACPI, xl cannot ask an HVM guest without PV drivers to shut down: destroy ends it.
     expect((await runAction(Xen, 'start', plain)).rc).toBe(0);
-    const forced = await runAction(Xen, 'stop', { ...plain, timeoutMs: 10_000 });
+    const forced = await runAction(Xen, 'stop', { ...plain, timeoutMs: stopTimeoutMs(xen, 10_000) });
     expect(forced.rc).toBe(0);
     expect(forced.stderr).toContain('PV control interface not available');
     expect(forced.stderr).toContain('will be destroyed');
     expect((await runAction(Xen, 'start', acpi)).rc).toBe(0);
     xen.run('ctl', ['ignore-acpi', 'w1']);
-    const ignored = await runAction(Xen, 'stop', { ...acpi, timeoutMs: 10_000 });
+    const ignored = await runAction(Xen, 'stop', { ...acpi, timeoutMs: stopTimeoutMs(xen, 10_000) });
     expect(ignored.rc).toBe(0);
     expect(ignored.stderr).toContain('will be destroyed');
     expect(xen.domains()).toEqual({});
@@ -127,7 +144,7 @@ describe('guest failures seen from dom0', () => {
       env: xen.env(),
     };
     expect((await runAction(Xen, 'start', opts)).rc).toBe(0);
-    const stop = await runAction(Xen, 'stop', { ...opts, timeoutMs: 10_000 });
+    const stop = await runAction(Xen, 'stop', { ...opts, timeoutMs: stopTimeoutMs(xen, 10_000) });
     expect(stop.rc).toBe(0);
     expect(stop.stderr).toContain("Send trigger 'power' failed");
     expect(stop.stderr).toContain('will be destroyed');

@@ -194,6 +194,8 @@ export interface HistoryResult {
   failureIgnored: boolean;
   /** Recurring monitors whose failure expired: Pacemaker schedules them again (intervals in ms). */
   rescheduled: number[];
+  /** The first operation still pending here, probes aside (Pacemaker's `pending_task`, shown by crm_mon). */
+  pendingTask?: string;
 }
 
 /**
@@ -355,6 +357,7 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
       case ExecStatus.cancelled:
         continue;
       case ExecStatus.pending:
+        if (out.pendingTask === undefined && (task !== 'monitor' || op.intervalMs !== 0)) out.pendingTask = task;
         if (task === 'start') setActive();
         else if (task === 'promote') out.role = 'Promoted';
         continue;

@@ -270,6 +270,7 @@ function applyHistory(
     r.blocked = true;
   }
   if (res.failureIgnored) r.failureIgnored = true;
+  if (res.pendingTask !== undefined && r.pending === undefined) r.pending = { task: res.pendingTask, node: node.uname };
   if (res.rescheduled.length > 0) {
     r.rescheduled ??= new Map();
     r.rescheduled.set(node.uname, res.rescheduled);

@@ -97,6 +97,8 @@ export interface WRsc {
   blocked: boolean;
   /** A failure of it was ignored (on-fail=ignore): migration-threshold does not apply to it. */
   failureIgnored?: boolean;
+  /** An operation still pending (the first one found, probes aside) and its node: crm_mon shows "Starting". */
+  pending?: { task: string; node: string };
   /** Recurring monitors to schedule again because their failure expired, by node uname. */
   rescheduled?: Map<string, number[]>;
   /** Kept from starting by no-quorum-policy=freeze: its start exists but cannot run. */

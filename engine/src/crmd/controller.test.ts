@@ -140,6 +140,48 @@ describe('controller on the in-memory executor', () => {
   });
 });
 
+describe('controller and a promotable clone', () => {
+  it('cancels the unpromoted monitor before the promote: a round of monitors afterwards finds only the promoted one', () => {
+    const xml = `<cib have-quorum="1" epoch="1" num_updates="0" admin_epoch="0" validate-with="pacemaker-3.9">
+  <configuration>
+    <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="1" uname="node1"/></nodes>
+    <resources>
+      <clone id="st-clone">
+        <meta_attributes id="st-clone-meta"><nvpair id="st-p" name="promotable" value="true"/><nvpair id="st-pm" name="promoted-max" value="1"/></meta_attributes>
+        <primitive id="st" class="ocf" provider="pacemaker" type="Stateful">
+          <operations>
+            <op id="st-mon-u" name="monitor" interval="2s" role="Unpromoted" timeout="20s"/>
+            <op id="st-mon-p" name="monitor" interval="1s" role="Promoted" timeout="20s"/>
+          </operations>
+        </primitive>
+      </clone>
+    </resources>
+  </configuration>
+  <status><node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"/></status>
+</cib>`;
+    const d = boot(xml);
+    expect(d.world.ran).toEqual(['st:0_monitor_0@node1', 'st:0_start_0@node1', 'st:0_monitor_2000@node1']);
+    d.world.ran.length = 0;
+    d.send({ type: 'attr-changed', now: d.now, node: 'node1', name: 'master-st', value: '10' });
+    expect(d.world.ran).toEqual(['st_promote_0@node1', 'st_monitor_1000@node1']);
+    const rsc = ['st', 'st:0'].find((r) => d.world.roleOf('node1', r) === 'Promoted') as string;
+    expect(rsc).toBeDefined();
+    // the cancel came before the promote
+    const kinds = d.effects.flatMap((e) =>
+      e.type === 'cancel' ? [`cancel ${e.intervalMs}`] : e.type === 'run' && e.action.task === 'promote' ? ['promote'] : [],
+    );
+    expect(kinds).toEqual(['cancel 2000', 'promote']);
+    // a round of the recurring monitors: only the promoted one answers, 8 as expected, nothing fails
+    d.world.ran.length = 0;
+    d.now += 2000;
+    d.send(...d.world.tick('node1', rsc, d.now));
+    expect(d.world.ran).toEqual([]);
+    expect(transientAttr(d.ctl.cib, 'node1', 'fail-count-st#monitor_2000')).toBeUndefined();
+    expect(d.world.roleOf('node1', rsc)).toBe('Promoted');
+  });
+});
+
 describe('controller as the DC of a cluster (membership and quorum events)', () => {
   const three = (extra = '', options = '') =>
     cibXml({ nodes: ['node1', 'node2', 'node3'], extra: `<rsc_location id="pref" rsc="grp" node="node2" score="100"/>${extra}` }).replace(

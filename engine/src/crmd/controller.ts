@@ -491,6 +491,7 @@ export class Controller {
       this.confirm(t, i, true, now);
       return;
     }
+    if (a.task === 'promote' || a.task === 'demote') this.cancelMonitorsOf(a);
     t.state[i] = 'running';
     t.inflight.add(i);
     this.issued.set(tag, { action: a, transition: t.id, index: i });
@@ -532,6 +533,28 @@ export class Controller {
       if (!issued || !t || issued.transition !== t.id || t.state[issued.index] !== 'running') return;
       this.log('error', `no result for ${issued.action.key} on ${issued.action.node} within its timeout: treated as timed out`);
       this.onResult(tag, { rc: 1, opStatus: EXEC_STATUS.timeout, exitReason: 'the controller got no result in time' }, now);
+    }
+  }
+
+  /**
+   * Before a role change, the resource's recurring monitors on that node are cancelled, as
+   * Pacemaker's graph cancels the old role's monitor before a promote or demote: an unpromoted
+   * monitor that ran after the promote would see 8 and fail the resource (seen when the promote
+   * aborted its transition and the promoted monitor came one transition later). The graph brings
+   * the new role's monitors.
+   */
+  private cancelMonitorsOf(a: ExecAction): void {
+    const rsc = a.detail?.agent?.id ?? a.rsc;
+    if (rsc === undefined) return;
+    const intervals = new Set<number>();
+    for (const { action: x } of this.issued.values())
+      if (x.node === a.node && (x.detail?.agent?.id ?? x.rsc) === rsc && x.task === 'monitor' && x.intervalMs > 0)
+        intervals.add(x.intervalMs);
+    for (const ms of intervals) {
+      this.effects.push({ type: 'cancel', node: a.node, rsc, task: 'monitor', intervalMs: ms });
+      this.forgetRecurring(a.node, rsc, ms);
+      this.current = dropRecurringEntry(this.current, a.node, rsc, 'monitor', ms);
+      this.statusChanged = true;
     }
   }
 

@@ -71,6 +71,18 @@ export class MemoryExecutor {
     }));
   }
 
+  /** One round of the resource's recurring monitors on the node, each answering for the role it finds. */
+  tick(node: string, rsc: string, now: number): ControllerEvent[] {
+    const role = this.active.get(key(node, rsc));
+    const rc = role === undefined ? OCF.notRunning : role === 'Promoted' ? OCF.runningPromoted : OCF.success;
+    return (this.recurring.get(key(node, rsc)) ?? []).map(({ tag, action }) => ({
+      type: 'op-result',
+      now,
+      tag,
+      outcome: this.outcome(action, rc, now),
+    }));
+  }
+
   private outcome(_a: ExecAction, rc: number, now: number, reason?: string): OpOutcome {
     return {
       rc,

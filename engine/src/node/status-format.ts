@@ -20,11 +20,26 @@ function interval(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s-interval ` : `${ms}ms-interval `;
 }
 
+/** What crm_mon shows in place of the role while an operation is pending (`native_pending_state`). */
+const PENDING_STATE: Record<string, string> = {
+  start: 'Starting',
+  stop: 'Stopping',
+  migrate_to: 'Migrating',
+  migrate_from: 'Migrating',
+  promote: 'Promoting',
+  demote: 'Demoting',
+};
+
 function primitiveState(p: PrimitiveStatus): string {
   // Active on several nodes: "Started [ node2 node3 ]", as crm_mon lists them (no UNCLEAN mark).
   const where = p.nodes.length > 1 ? `[ ${p.nodes.join(' ')} ]` : p.nodes.join(' ');
   const role = p.role === 'Started' ? '' : `${p.role} `;
-  let s = p.failed && p.nodes.length > 0 ? `FAILED ${role}${where}` : p.role === 'Stopped' ? 'Stopped' : `${p.role} ${where}`;
+  const pending = p.pending ? PENDING_STATE[p.pending.task] : undefined;
+  let s: string;
+  if (p.failed && p.nodes.length > 0) s = `FAILED ${role}${where}`;
+  // A pending operation replaces the role; a resource active nowhere shows the pending node.
+  else if (pending && p.pending) s = `${pending} ${where || p.pending.node}`;
+  else s = p.role === 'Stopped' ? 'Stopped' : `${p.role} ${where}`;
   if (p.unclean && p.nodes.length <= 1) s += ' (UNCLEAN)';
   // Flags in one parenthesis, as crm_mon 2.1 prints them: "(disabled, unmanaged)".
   const flags: string[] = [];

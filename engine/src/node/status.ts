@@ -41,6 +41,8 @@ export interface PrimitiveStatus {
   unclean: boolean;
   failureIgnored: boolean;
   targetRole?: string;
+  /** An operation still pending and its node (crm_mon: "Starting node1" in place of the role). */
+  pending?: { task: string; node: string };
 }
 
 export interface GroupStatus {
@@ -141,6 +143,7 @@ function primitiveStatus(r: WRsc): PrimitiveStatus {
     unclean: r.runningOn.some((n) => n.unclean && !n.online),
     failureIgnored: r.failureIgnored === true,
     ...(r.meta.get('target-role') !== undefined ? { targetRole: r.meta.get('target-role') } : {}),
+    ...(r.pending ? { pending: r.pending } : {}),
   };
 }
 

@@ -274,7 +274,7 @@ export function createSim(opts: SimOptions, random = false) {
             committed.set(e.id, now);
             stats.committed++;
           }
-          log(`${n.name}: update ${e.id} ${e.ok ? 'committed' : `failed: ${e.error}`}`);
+          if (opts.trace) log(`${n.name}: update ${e.id} ${e.ok ? 'committed' : `failed: ${e.error}`}`);
           break;
         case 'runOp': {
           if (e.action === 'start') {
@@ -428,7 +428,7 @@ export function createSim(opts: SimOptions, random = false) {
           break;
         case 'wire':
           if (n!.up && n!.gen === e.gen) {
-            log(`${e.node} <- ${e.desc} (link ${e.link})`);
+            if (opts.trace) log(`${e.node} <- ${e.desc} (link ${e.link})`);
             perform(n!, n!.m!.step({ type: 'wire', now, link: e.link, wire: e.wire }));
           }
           break;

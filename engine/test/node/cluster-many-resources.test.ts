@@ -111,6 +111,15 @@ describe.skipIf(missing)(
       xs.every((s) => s.quorum && s.dc === xs[0]?.dc && onlineOf(s).join() === nodes.join() && placement(s).size === COUNT);
 
     const hogs: ChildProcess[] = [];
+    /** For the record (not asserted: timing): how long each event loop was blocked, how late heartbeats came. */
+    const record = (when: string, nodes: string[]) => {
+      for (const n of nodes) {
+        const m = JSON.parse(readFileSync(join(c.rig.state(n), 'membership', 'status.json'), 'utf8'));
+        process.stdout.write(
+          `${when}, ${n} (${hogs.length} CPU hogs): event loop delay ${JSON.stringify(m.loop)}, heartbeats ${JSON.stringify(m.heartbeats)}, sent ${m.io.bytesSent} bytes\n`,
+        );
+      }
+    };
     beforeAll(() => {
       for (let i = 0; i < Number(process.env.OCFKIT_RIG_HOGS ?? 0); i++)
         hogs.push(spawn('yes', [], { stdio: ['ignore', 'ignore', 'ignore'] }));
@@ -140,13 +149,7 @@ describe.skipIf(missing)(
       expect(Buffer.byteLength(q.out)).toBeGreaterThan(3 * 65_536);
       for (const n of NODES) expect((q.out.match(new RegExp(`<node_state [^>]*uname="${n}"`, 'g')) ?? []).length).toBe(1);
       expect((q.out.match(/<lrm_resource /g) ?? []).length).toBe(COUNT * NODES.length);
-      // For the record (not asserted: timing): how long each event loop was blocked, how late heartbeats came.
-      for (const n of NODES) {
-        const m = JSON.parse(readFileSync(join(c.rig.state(n), 'membership', 'status.json'), 'utf8'));
-        process.stdout.write(
-          `${n}: event loop delay ${JSON.stringify(m.loop)}, heartbeats ${JSON.stringify(m.heartbeats)}, sent ${m.io.bytesSent} bytes\n`,
-        );
-      }
+      record('after the start', NODES);
     });
 
     it("kill -9 of the DC: the new DC takes each member's history (over 64 KB) and probes nothing again", async () => {
@@ -170,6 +173,7 @@ describe.skipIf(missing)(
         .split('\n')
         .filter((l) => /initiating lite\d+_monitor_0 /.test(l));
       expect(probes).toEqual([]);
+      record('after the failover', survivors);
     });
   },
 );

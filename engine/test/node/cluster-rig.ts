@@ -83,6 +83,11 @@ export class NodeRig {
     for (const n of nodes) mkdirSync(this.rsctmp(n), { recursive: true });
   }
 
+  /** Replaces the seed CIB the daemons start from (before they start). */
+  writeSeed(xml: string): void {
+    writeFileSync(join(this.rig.dir, 'seed.xml'), xml);
+  }
+
   run(n: string): string {
     return join(this.rig.dir, n, 'run');
   }

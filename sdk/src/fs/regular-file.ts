@@ -22,7 +22,7 @@ export function openRegularFile(path: string): number {
 
 /**
  * Reads a file a user named (a CIB, a sheet, a JSON file) whole, refusing anything but a regular
- * file as {@link openRegularFile} does.
+ * file as `openRegularFile` does: a FIFO cannot hang the caller, `/dev/zero` cannot exhaust memory.
  *
  * @example
  * const text = readRegularFile('cib.xml').toString('utf8');

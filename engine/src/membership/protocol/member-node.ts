@@ -126,6 +126,7 @@ export class MemberNode<C, O> {
   #forgedLoggedAt = Number.NEGATIVE_INFINITY;
   #forgedLogged = 0;
   #out: Effect<C>[] = [];
+  #wakeAt = Number.NaN;
   readonly #leaseTimes: number[] = [];
   readonly #leaseVotes: number[] = [];
   readonly drops: DropCounters = { forged: 0, replayed: 0, unknownSender: 0, staleGeneration: 0 };
@@ -198,7 +199,7 @@ export class MemberNode<C, O> {
         this.#sendApp(ev.to, ev.body);
         break;
     }
-    return this.#finish(ev.now);
+    return this.#finish(ev.now, ev.type === 'wake');
   }
 
   /** The few facts the simulator checks after every step, without building a {@link view}. */
@@ -654,7 +655,7 @@ export class MemberNode<C, O> {
 
   // ---- the periodic evaluation after every event ----
 
-  #finish(now: number): Effect<C>[] {
+  #finish(now: number, woke = false): Effect<C>[] {
     this.#lastNow = now;
     if (now - this.#marksAt >= PEER_MARKS_MS) this.#persist({});
     this.#liveness(now);
@@ -666,7 +667,14 @@ export class MemberNode<C, O> {
     this.#enforcePolicy(now);
     if (now >= this.#nextBeat) this.#beat(now);
     this.#retransmit(now);
-    this.#emit({ type: 'wake', at: this.#nextWake(now) });
+    // The shell keeps one timer, for the last wake asked for: asked again only when the time
+    // changes, or after it fired (a timer that fired a little early must be set again). Most
+    // frames change nothing here, and re-arming a timer per frame costs the daemon's loop.
+    const at = this.#nextWake(now);
+    if (at !== this.#wakeAt || woke) {
+      this.#wakeAt = at;
+      this.#emit({ type: 'wake', at });
+    }
     const out = this.#out;
     this.#out = [];
     return out;

@@ -19,7 +19,7 @@ export class ReplayGuard {
    * Sequence numbers seen within the window, each at slot `seq % WINDOW`: a slot is only reused by a
    * number WINDOW higher, which moves the window past the old one (a ring, no set to prune).
    */
-  readonly #seen = new Float64Array(WINDOW);
+  #seen: Float64Array | null = null;
 
   /**
    * Starts from what a previous run of this node saw of the sender (persisted): frames of an older
@@ -29,7 +29,7 @@ export class ReplayGuard {
     this.gen = gen;
     this.#max = seq;
     this.#floor = seq;
-    this.#seen.fill(0);
+    this.#seen?.fill(0);
   }
 
   /** The highest sequence number accepted in the current generation. */
@@ -43,13 +43,16 @@ export class ReplayGuard {
       this.gen = gen;
       this.#max = 0;
       this.#floor = 0;
-      this.#seen.fill(0);
+      this.#seen?.fill(0);
     }
     // Only whole numbers are ever sent (a fraction would miss its slot and be accepted again and again).
     if (!Number.isSafeInteger(seq)) return 'replayed';
     const slot = seq % WINDOW;
-    if (seq <= this.#floor || seq <= this.#max - WINDOW || this.#seen[slot] === seq) return 'replayed';
-    this.#seen[slot] = seq;
+    // Allocated with the first frame (a node boots with a guard per configured peer, heard or not).
+    this.#seen ??= new Float64Array(WINDOW);
+    const seen = this.#seen;
+    if (seq <= this.#floor || seq <= this.#max - WINDOW || seen[slot] === seq) return 'replayed';
+    seen[slot] = seq;
     if (seq > this.#max) this.#max = seq;
     return undefined;
   }
