@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterStatus, PrimitiveStatus } from '../../src/node/status';
-import { NodeRig, onlineOf } from './cluster-rig';
+import { NodeRig, onlineOf, threeNodeCib } from './cluster-rig';
 import { ocfkit } from './helpers';
 
 const NODES = ['n1', 'n2', 'n3'];
@@ -67,33 +67,7 @@ esac
 `;
 
 function seed(): string {
-  const primitives = ids.map((id) => `      <primitive id="${id}" class="ocf" provider="ocfkit-test" type="Lite"/>`).join('\n');
-  return `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.1">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="opts">
-        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
-        <nvpair id="opt-nqp" name="no-quorum-policy" value="stop"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes>
-      <node id="1" uname="n1"/>
-      <node id="2" uname="n2"/>
-      <node id="3" uname="n3"/>
-    </nodes>
-    <resources>
-${primitives}
-    </resources>
-    <constraints/>
-    <rsc_defaults>
-      <meta_attributes id="rsc-defaults">
-        <nvpair id="rsc-stickiness" name="resource-stickiness" value="100"/>
-      </meta_attributes>
-    </rsc_defaults>
-  </configuration>
-  <status/>
-</cib>
-`;
+  return threeNodeCib(ids.map((id) => `      <primitive id="${id}" class="ocf" provider="ocfkit-test" type="Lite"/>`).join('\n'));
 }
 
 /** Where each resource is Started according to a status (id → nodes). */

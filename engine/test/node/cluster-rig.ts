@@ -28,8 +28,9 @@ node n1 n2 n3
 crm on
 `;
 
-/** Three nodes, no fencing, no-quorum-policy=stop, one Dummy (resource-agents') with a 2 s monitor, stickiness 100. */
-export const SEED = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.1">
+/** A CIB for the three nodes: no fencing, no-quorum-policy=stop, stickiness 100, the given `<resources>` children. */
+export function threeNodeCib(resources: string): string {
+  return `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.1">
   <configuration>
     <crm_config>
       <cluster_property_set id="opts">
@@ -43,11 +44,7 @@ export const SEED = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-wit
       <node id="3" uname="n3"/>
     </nodes>
     <resources>
-      <primitive id="dummy" class="ocf" provider="heartbeat" type="Dummy">
-        <operations>
-          <op id="dummy-monitor-2s" name="monitor" interval="2s" timeout="20s"/>
-        </operations>
-      </primitive>
+${resources}
     </resources>
     <constraints/>
     <rsc_defaults>
@@ -59,6 +56,14 @@ export const SEED = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-wit
   <status/>
 </cib>
 `;
+}
+
+/** Three nodes, no fencing, no-quorum-policy=stop, one Dummy (resource-agents') with a 2 s monitor, stickiness 100. */
+export const SEED = threeNodeCib(`      <primitive id="dummy" class="ocf" provider="heartbeat" type="Dummy">
+        <operations>
+          <op id="dummy-monitor-2s" name="monitor" interval="2s" timeout="20s"/>
+        </operations>
+      </primitive>`);
 
 const SCRIPT = "const { main } = await import('@ocfkit/conformance/cli'); process.exitCode = await main(process.argv.slice(1));";
 
