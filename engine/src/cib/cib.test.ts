@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exportCib } from './export.js';
 import { importCib } from './import.js';
+import { parseXml } from './xml-tree.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/scheduler/fixtures/${name}`, import.meta.url), 'utf8');
 const seed = fixture('sample-cib.xml');
@@ -73,6 +74,16 @@ describe('importCib', () => {
   it('keeps unknown configuration sections verbatim', () => {
     const xml = seed.replace('<rsc_defaults>', '<tags><tag id="t1"><obj_ref id="vip"/></tag></tags><rsc_defaults>');
     expect(exportCib(importCib(xml))).toContain('<obj_ref id="vip"/>');
+  });
+
+  it('reads a very long attribute value whole and still checks the document around it', () => {
+    // The validator sees long plain values as a stand-in (a 20 MB value cost it 730 MiB and 7 s).
+    const long = `${'A'.repeat(50_000)}\n${'B'.repeat(50_000)}`;
+    expect(parseXml(`<a v="${long}" w='${long}'/>`).attrs).toEqual({ v: long, w: long });
+    // The line of an error after the value counts the value's line break.
+    expect(() => parseXml(`<a v="${long}">\n<b></c></a>`)).toThrow(/malformed XML at line 3/);
+    // Structure after a single-quoted long value is checked too.
+    expect(() => parseXml(`<a w='${long}'><b></a>`)).toThrow(/malformed XML at line 2/);
   });
 
   it('names the element and id of what it cannot read', () => {
