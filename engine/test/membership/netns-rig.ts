@@ -204,6 +204,16 @@ export class Rig {
   close(): void {
     for (const p of this.procs.values()) p.kill('SIGKILL');
     for (const ns of [...live].filter((n) => n.startsWith(`${this.tag}-`))) {
+      // What the daemons started and detached (diskcheck's checker, PostgreSQL) lives on in the
+      // namespace after its daemon is killed: kill every process still in it.
+      const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '';
+      for (const pid of pids.split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       spawnSync('ip', ['netns', 'del', ns]);
       live.delete(ns);
     }
