@@ -11,12 +11,22 @@ import { join } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCall } from '../../src/node/admin-client';
+import type { ClusterStatus } from '../../src/node/status';
 import { sh } from '../membership/netns-rig';
 import { dummyOf as dummy, onlineOf as online } from './cluster-rig';
 import { FencedNodeRig } from './fenced-node-rig';
 import { ocfkit } from './helpers';
 
 const NODES = ['n1', 'n2', 'n3'];
+/** A status where `host` was fenced (offline, clean again) and the Dummy runs on the quorate majority. */
+function fencedAway(majority: string[], host: string): (s: ClusterStatus) => boolean {
+  return (s) =>
+    s.quorum &&
+    majority.includes(dummy(s)?.nodes[0] ?? '') &&
+    !online(s).includes(host) &&
+    s.nodes.find((x) => x.name === host)?.unclean === false;
+}
+
 const missing = requireTool(['ip'], () => (process.getuid?.() === 0 ? undefined : 'network namespaces need root'));
 
 // Each step waits up to its own limit (a loaded CI host starts three tsx daemons slowly).
@@ -50,13 +60,7 @@ describe.skipIf(missing)('fencing across node daemons (stonith-enabled, a fence 
       majority,
       (xs) => {
         if (c.running().length > 1) twice = true;
-        return xs.every(
-          (s) =>
-            s.quorum &&
-            majority.includes(dummy(s)?.nodes[0] ?? '') &&
-            !online(s).includes(host) &&
-            s.nodes.find((x) => x.name === host)?.unclean === false,
-        );
+        return xs.every(fencedAway(majority, host));
       },
       60_000,
       100,
@@ -141,14 +145,7 @@ describe.skipIf(missing)('fencing across node daemons (stonith-enabled, a fence 
     const fenced = await c.until(
       'the host fenced (the device said so) and the Dummy started on the majority',
       majority,
-      (xs) =>
-        xs.every(
-          (s) =>
-            s.quorum &&
-            majority.includes(dummy(s)?.nodes[0] ?? '') &&
-            !online(s).includes(host) &&
-            s.nodes.find((x) => x.name === host)?.unclean === false,
-        ),
+      (xs) => xs.every(fencedAway(majority, host)),
       60_000,
     );
     expect(f.fenced().slice(before)).toEqual([`reboot ${host} (fabric)`]);
