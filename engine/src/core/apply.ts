@@ -38,6 +38,7 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
       'last-rc-change': String(now),
       'exec-time': '0',
       'queue-time': '0',
+      ...(a.migration ? { migrate_source: a.migration.source, migrate_target: a.migration.target } : {}),
     },
   };
 }
@@ -92,9 +93,11 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
       s.transient = [];
     }
   }
-  // Record results in an order the graph allows: probes, demotes, stops, starts, promotes, monitors.
+  // Record results in an order the graph allows: probes, demotes, migrations, stops, starts, promotes, monitors.
   const phase = (a: GraphAction) =>
-    a.probe ? 0 : (({ demote: 1, stop: 2, start: 3, promote: 4, monitor: 5 } as Record<string, number>)[a.task] ?? 6);
+    a.probe
+      ? 0
+      : (({ demote: 1, migrate_to: 2, migrate_from: 3, stop: 4, start: 5, promote: 6, monitor: 7 } as Record<string, number>)[a.task] ?? 8);
   const ordered = graph.actions.map((a, i) => ({ a, i })).sort((x, y) => phase(x.a) - phase(y.a) || x.i - y.i);
   for (const { a } of ordered) {
     // Like crm_simulate, a clean-up (`delete`) is not simulated: the history stays (a controller erases it).
