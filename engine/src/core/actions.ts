@@ -2,7 +2,7 @@ import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { disabled } from './history.js';
-import { addMigrationActions, type MigrationPlan, migrationPlan, orderMigrations } from './migration.js';
+import { addMigrationActions, type MigrationActions, type MigrationPlan, migrationPlan, orderMigrations, unmigratable } from './migration.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
@@ -117,6 +117,22 @@ function opTimeout(p: WRsc, task: string): number | undefined {
  * const { graph, changes } = createActions(ws);
  */
 export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes: ResourceChange[] } {
+  // A migration Pacemaker gives up (see unmigratable) is planned again as a stop and start.
+  const noMigrate = new Set<WRsc>();
+  const nextRoles = new Map(ws.primitives.map((p) => [p, p.nextRole]));
+  for (;;) {
+    const built = buildActions(ws, noMigrate);
+    const drop = unmigratable(ws, built.graph, built.migrations);
+    if (drop.length === 0) return { graph: built.graph, changes: built.changes };
+    for (const p of drop) noMigrate.add(p);
+    for (const [p, role] of nextRoles) p.nextRole = role;
+  }
+}
+
+function buildActions(
+  ws: WorkingSet,
+  noMigrate: ReadonlySet<WRsc>,
+): { graph: TransitionGraph; changes: ResourceChange[]; migrations: Map<number, MigrationActions> } {
   const g = new GraphBuilder();
   const changes: ResourceChange[] = [];
   const fenced = new Map<string, number>();
@@ -148,10 +164,10 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   // Live migrations: a migrating resource's start is a pseudo action that restarts nothing.
   const plans = new Map<WRsc, MigrationPlan>();
   for (const p of ws.primitives) {
-    const plan = migrationPlan(ws, p);
+    const plan = noMigrate.has(p) ? undefined : migrationPlan(ws, p);
     if (plan) plans.set(p, plan);
   }
-  const migrationOrders = new Map<number, { own: Set<number>; first: number }>();
+  const migrationOrders = new Map<number, MigrationActions>();
   const restarts = impliedRestarts(ws, {
     starts: new Set(ws.primitives.filter((p) => startsAnyway(p) && !plans.has(p))),
     promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
@@ -287,9 +303,10 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         const stop = plan && g.find(opKey(p.id, 'stop', 0), plan.source.uname);
         if (plan && stop !== undefined) {
           const first = addMigrationActions(g, p, plan, stop, start);
-          const own = new Set([start, stop, first, g.find(opKey(p.id, 'migrate_from', 0), plan.target.uname) ?? first]);
-          migrationOrders.set(start, { own, first });
-          migrationOrders.set(stop, { own, first });
+          const from = g.find(opKey(p.id, 'migrate_from', 0), plan.target.uname) ?? first;
+          const actions: MigrationActions = { rsc: p, first, from, start, stop };
+          migrationOrders.set(start, actions);
+          migrationOrders.set(stop, actions);
         }
       }
       let promote: number | undefined;
@@ -336,7 +353,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   orderStopsAfterFencing(g, implied, stopsOf);
   addResourceOrderings(ws, g);
   orderMigrations(g, migrationOrders);
-  return { graph: g.build(), changes };
+  return { graph: g.build(), changes, migrations: migrationOrders };
 }
 
 function topOf(p: WRsc): WRsc {

@@ -165,24 +165,30 @@ export class MigrationHistory {
 }
 
 /**
- * Applies a resource's migration findings after all its history is read: active on the other
- * end too, the partial migration to continue, the stops a completed migration still needs, and
- * a restart instead of a migration where the history is contradictory.
+ * Marks the resource active where the migration history just found it (the other end), right
+ * away, as Pacemaker does while unpacking the node: that decides the order of its active nodes.
  */
-export function applyMigrationFindings(
+export function addMigrationActive(
   r: WRsc,
-  f: MigrationFindings,
+  m: MigrationHistory,
   nodeByName: ReadonlyMap<string, WNode>,
   addRunning: (r: WRsc, node: WNode) => void,
 ): void {
-  const node = (uname: string) => nodeByName.get(uname);
-  for (const uname of f.activeOn) {
-    const n = node(uname);
-    if (!n) continue;
+  for (const uname of m.findings.activeOn) {
+    const n = nodeByName.get(uname);
+    if (!n || r.runningOn.includes(n)) continue;
     addRunning(r, n);
     r.knownOn.add(uname);
     if (r.role === 'Stopped') r.role = 'Started';
   }
+}
+
+/**
+ * Applies a resource's migration findings after all its history is read: the partial migration to continue, the stops a completed migration still needs, and
+ * a restart instead of a migration where the history is contradictory.
+ */
+export function applyMigrationFindings(r: WRsc, f: MigrationFindings, nodeByName: ReadonlyMap<string, WNode>): void {
+  const node = (uname: string) => nodeByName.get(uname);
   const source = f.partial && node(f.partial.source);
   const target = f.partial && node(f.partial.target);
   r.migration = {

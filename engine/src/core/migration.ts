@@ -7,7 +7,7 @@
  * finished with `migrate_from` when the target stays the same; otherwise it is recovered.
  */
 import { isManaged } from './assign.js';
-import type { GraphBuilder } from './graph.js';
+import type { GraphBuilder, TransitionGraph } from './graph.js';
 import { opKey } from './graph.js';
 import { isTrue } from './nvsets.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
@@ -86,16 +86,62 @@ export function addMigrationActions(g: GraphBuilder, p: WRsc, plan: MigrationPla
   return first;
 }
 
+/** A migrating primitive's actions in the graph. */
+export interface MigrationActions {
+  rsc: WRsc;
+  /** migrate_to, or migrate_from when finishing a partial migration: what orderings before the start or stop move to. */
+  first: number;
+  from: number;
+  start: number;
+  stop: number;
+}
+
 /**
  * Orders the migration of each migrating primitive after everything its start or stop waits
  * for (other resources' actions, its probes, fencing): Pacemaker's migration equivalents of
- * start→start, stop→stop, promote→start and demote→stop orderings.
+ * start→start, stop→stop, promote→start and demote→stop orderings. When the `first` resource
+ * migrates too, its migrate_from precedes the other's migration (start→start), and a stop→stop
+ * ordering between two migrations adds nothing (the sources stop after both have migrated).
+ *
+ * @example
+ * orderMigrations(builder, new Map([[startId, actions], [stopId, actions]]));
  */
-export function orderMigrations(g: GraphBuilder, migrations: ReadonlyMap<number, { own: ReadonlySet<number>; first: number }>): void {
-  const edges = [...g.edges];
-  for (const e of edges) {
-    const m = migrations.get(e.after);
-    if (!m || m.own.has(e.before)) continue;
-    g.order(e.before, m.first);
+export function orderMigrations(g: GraphBuilder, byAction: ReadonlyMap<number, MigrationActions>): void {
+  for (const e of [...g.edges]) {
+    const m = byAction.get(e.after);
+    if (!m) continue;
+    const before = byAction.get(e.before);
+    if (before === m) continue;
+    if (!before) {
+      if (e.before !== m.from && e.before !== m.first) g.order(e.before, m.first);
+      continue;
+    }
+    if (e.before === before.start && e.after === m.start) g.order(before.from, m.first);
   }
+}
+
+/**
+ * Migrating resources whose stop must come before a real stop of a resource that does not
+ * migrate (a group's later member, the `then` of an order): Pacemaker then takes the migration
+ * back ("due to unrunnable X stop"), and the resource is stopped and started instead.
+ *
+ * @example
+ * unmigratable(graph, migrations) // [C] when group A, B, C moves and only B cannot migrate
+ */
+export function unmigratable(
+  ws: WorkingSet,
+  graph: TransitionGraph,
+  byAction: ReadonlyMap<number, MigrationActions>,
+): WRsc[] {
+  const out = new Set<WRsc>();
+  for (const e of graph.edges) {
+    const m = byAction.get(e.before);
+    if (!m || e.before !== m.stop || byAction.has(e.after)) continue;
+    const then = graph.actions[e.after];
+    if (then?.task !== 'stop' || then.pseudo || then.rsc === m.rsc.id) continue;
+    // A clone's instances are ordered through the clone's own (pseudo) stop, which does not count.
+    const thenRsc = then.rsc === undefined ? undefined : ws.byId.get(then.rsc);
+    if (thenRsc && !inClone(thenRsc)) out.add(m.rsc);
+  }
+  return [...out];
 }

@@ -1,7 +1,7 @@
 import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
 import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
-import { applyMigrationFindings, MigrationHistory } from './migration-history.js';
+import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
@@ -465,10 +465,11 @@ export function unpack(cib: Cib, now: number): WorkingSet {
           fromFailed: (op) => mig.migrateFromFailed(op, node.uname),
         },
       });
+      if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
       applyHistory(r, node, res, { nodes, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
   }
-  for (const [r, m] of migrations) applyMigrationFindings(r, m.findings, nodeByName, addRunning);
+  for (const [r, m] of migrations) applyMigrationFindings(r, m.findings, nodeByName);
   for (const r of byId.values()) {
     const next = historyNext.get(r);
     if (next !== undefined && next !== 'Unknown' && r.nextRole !== 'Stopped') r.nextRole = next;
