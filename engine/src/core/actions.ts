@@ -351,7 +351,7 @@ function buildActions(
     }
   }
   orderStopsAfterFencing(g, implied, stopsOf);
-  addResourceOrderings(ws, g);
+  addResourceOrderings(ws, g, new Set([...migrationOrders.values()].map((m) => m.stop)));
   orderMigrations(g, migrationOrders);
   return { graph: g.build(), changes, migrations: migrationOrders };
 }

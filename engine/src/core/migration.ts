@@ -10,6 +10,7 @@ import { isManaged } from './assign.js';
 import type { GraphBuilder, TransitionGraph } from './graph.js';
 import { opKey } from './graph.js';
 import { isTrue } from './nvsets.js';
+import { orderingCycles } from './order-cycles.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** How one primitive migrates in this transition. */
@@ -142,6 +143,17 @@ export function unmigratable(
     // A clone's instances are ordered through the clone's own (pseudo) stop, which does not count.
     const thenRsc = then.rsc === undefined ? undefined : ws.byId.get(then.rsc);
     if (thenRsc && !inClone(thenRsc)) out.add(m.rsc);
+  }
+  // A migration that would close an ordering cycle (a clone that restarts around it) is not made.
+  if (out.size === 0 && byAction.size > 0) {
+    for (const cycle of orderingCycles(graph)) {
+      for (const id of cycle) {
+        const a = graph.actions[id];
+        if (a?.task !== 'migrate_to' && a?.task !== 'migrate_from') continue;
+        const r = ws.byId.get(a.rsc ?? '');
+        if (r) out.add(r);
+      }
+    }
   }
   return [...out];
 }
