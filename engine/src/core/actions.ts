@@ -44,7 +44,15 @@ export interface ResourceChange {
 /** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
 function startsAnyway(p: WRsc): boolean {
   const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
-  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to));
+  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to) || stoppedWhereActive(p));
+}
+
+/**
+ * Active (by its migration history: a failed migrate_to's target) yet Stopped by every node's own
+ * history: Pacemaker starts it there.
+ */
+function stoppedWhereActive(p: WRsc): boolean {
+  return p.role === 'Stopped' && p.runningOn.length > 0;
 }
 
 function endsPromoted(p: WRsc): boolean {
@@ -284,7 +292,7 @@ function buildActions(
       for (const s of myStops) g.order(s, del);
     }
     if (to) {
-      const restart = !p.runningOn.includes(to) || cleanStops > 0;
+      const restart = !p.runningOn.includes(to) || cleanStops > 0 || stoppedWhereActive(p);
       if (restart) {
         const start = g.add({
           key: opKey(p.id, 'start', 0),

@@ -178,8 +178,8 @@ export function addMigrationActive(
     const n = nodeByName.get(uname);
     if (!n || r.runningOn.includes(n)) continue;
     addRunning(r, n);
+    // Its role stays what the nodes' own histories say: the target may be active while Stopped.
     r.knownOn.add(uname);
-    if (r.role === 'Stopped') r.role = 'Started';
   }
 }
 
