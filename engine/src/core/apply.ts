@@ -14,7 +14,9 @@ function primitivesOf(r: Resource): readonly Primitive[] {
 
 function historyOp(rsc: string, a: GraphAction, callId: number, code: number, now: number): LrmOp {
   const recurring = a.task === 'monitor' && a.intervalMs > 0;
-  const id = recurring ? `${rsc}_monitor_${a.intervalMs}` : `${rsc}_last_0`;
+  // Migration history is kept under its own key, as Pacemaker's controller records it.
+  const migration = a.task === 'migrate_to' || a.task === 'migrate_from';
+  const id = recurring ? `${rsc}_monitor_${a.intervalMs}` : migration ? `${rsc}_${a.task}_0` : `${rsc}_last_0`;
   const key = `${callId}:0:${code}:ocfkit-engine-simulate`;
   return {
     id,
@@ -46,8 +48,8 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
 /**
  * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
  * writes): fenced nodes are down with an empty history; each resource action is recorded in the
- * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_monitor_<ms>` for
- * recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
+ * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_migrate_to_0` and `_migrate_from_0` for migrations,
+ * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
  * recorded as `rsc`, as Pacemaker does, globally-unique ones as `rsc:N`). Pure: returns a new CIB.
  *
  * @example
