@@ -2,7 +2,14 @@ import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { disabled } from './history.js';
-import { addMigrationActions, type MigrationActions, type MigrationPlan, migrationPlan, orderMigrations, unmigratable } from './migration.js';
+import {
+  addMigrationActions,
+  type MigrationActions,
+  type MigrationPlan,
+  migrationPlan,
+  orderMigrations,
+  unmigratable,
+} from './migration.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
@@ -269,7 +276,16 @@ function buildActions(
     for (const n of managed ? (p.migration?.dangling ?? []) : []) {
       if (p.runningOn.includes(n) || !n.online || n.unclean) continue;
       myStops.push(
-        g.add({ key: opKey(p.id, 'stop', 0), task: 'stop', rsc: p.id, node: n.uname, intervalMs: 0, probe: false, pseudo: false, timeoutMs: opTimeout(p, 'stop') }),
+        g.add({
+          key: opKey(p.id, 'stop', 0),
+          task: 'stop',
+          rsc: p.id,
+          node: n.uname,
+          intervalMs: 0,
+          probe: false,
+          pseudo: false,
+          timeoutMs: opTimeout(p, 'stop'),
+        }),
       );
     }
     if (myStops.length > 0) {

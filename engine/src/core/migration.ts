@@ -129,11 +129,7 @@ export function orderMigrations(g: GraphBuilder, byAction: ReadonlyMap<number, M
  * @example
  * unmigratable(graph, migrations) // [C] when group A, B, C moves and only B cannot migrate
  */
-export function unmigratable(
-  ws: WorkingSet,
-  graph: TransitionGraph,
-  byAction: ReadonlyMap<number, MigrationActions>,
-): WRsc[] {
+export function unmigratable(ws: WorkingSet, graph: TransitionGraph, byAction: ReadonlyMap<number, MigrationActions>): WRsc[] {
   const out = new Set<WRsc>();
   for (const e of graph.edges) {
     const m = byAction.get(e.before);

@@ -342,8 +342,7 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder, migratingS
     const firsts = real.get(from) ?? [];
     if (firsts.length === 0) continue;
     for (const e of edges)
-      for (const b of targets(e.to))
-        for (const a of firsts) if (binds(e, a, b) && !(e.optional && migratingStops.has(a))) g.order(a, b);
+      for (const b of targets(e.to)) for (const a of firsts) if (binds(e, a, b) && !(e.optional && migratingStops.has(a))) g.order(a, b);
   }
 
   // Primitives with a start action (possibly optional or unrunnable) that orderings can reach.

@@ -188,7 +188,12 @@ describe('schedule', () => {
       child: prim('c'),
       meta: [{ id: 'cm', pairs: [{ id: 'cm1', name: 'notify', value: 'true' }] }],
     };
-    const migratingClone: Cib['resources'][number] = { kind: 'clone', id: 'm-clone', child: prim('m', { 'allow-migrate': 'true' }), meta: [] };
+    const migratingClone: Cib['resources'][number] = {
+      kind: 'clone',
+      id: 'm-clone',
+      child: prim('m', { 'allow-migrate': 'true' }),
+      meta: [],
+    };
     const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone, migratingClone], [], [up(1)]);
     const warnings = schedule({ cib: withFeatures, now: NOW }).warnings;
     expect(warnings.some((w) => /notifications \(c-clone\)/.test(w))).toBe(true);

@@ -33,18 +33,28 @@ describe('controller and a live migration (in-memory executor)', () => {
 
     // The preferred node changes: the resource migrates instead of stopping and starting.
     const moved = importCib(cibXml('node3'));
-    d.send({ type: 'cib-changed', now: d.now, cib: { ...d.ctl.cib, attrs: { ...d.ctl.cib.attrs, epoch: '2' }, constraints: moved.constraints } });
+    d.send({
+      type: 'cib-changed',
+      now: d.now,
+      cib: { ...d.ctl.cib, attrs: { ...d.ctl.cib.attrs, epoch: '2' }, constraints: moved.constraints },
+    });
     expect(d.world.ran).toEqual(['vm_migrate_to_0@node2', 'vm_migrate_from_0@node3', 'vm_stop_0@node2', 'vm_monitor_10000@node3']);
     expect(d.world.roleOf('node3', 'vm')).toBe('Started');
     expect(d.world.roleOf('node2', 'vm')).toBeUndefined();
 
     // The history says where it went, as Pacemaker's controller records it.
     const ops = (node: string) =>
-      d.ctl.cib.status.find((s) => s.uname === node)?.lrm.find((r) => r.id === 'vm')?.ops.map((o) => o) ?? [];
+      d.ctl.cib.status
+        .find((s) => s.uname === node)
+        ?.lrm.find((r) => r.id === 'vm')
+        ?.ops.map((o) => o) ?? [];
     const migrateTo = ops('node2').find((o) => o.id === 'vm_migrate_to_0');
     expect(migrateTo?.attrs).toMatchObject({ operation: 'migrate_to', migrate_source: 'node2', migrate_target: 'node3', 'rc-code': '0' });
     expect(ops('node2').find((o) => o.id === 'vm_last_0')?.operation).toBe('stop');
-    expect(ops('node3').find((o) => o.id === 'vm_migrate_from_0')?.attrs).toMatchObject({ migrate_source: 'node2', migrate_target: 'node3' });
+    expect(ops('node3').find((o) => o.id === 'vm_migrate_from_0')?.attrs).toMatchObject({
+      migrate_source: 'node2',
+      migrate_target: 'node3',
+    });
 
     // Read back, the migration is complete: the next transition does nothing (no stop, no restart).
     expect(d.idleCount).toBeGreaterThan(idleBefore);
@@ -59,7 +69,11 @@ describe('controller and a live migration (in-memory executor)', () => {
     d.world.ran.length = 0;
     const heal = d.world.failWhen((a) => a.task === 'migrate_from', { rc: 1, opStatus: 0 });
     const moved = importCib(cibXml('node3'));
-    d.send({ type: 'cib-changed', now: d.now, cib: { ...d.ctl.cib, attrs: { ...d.ctl.cib.attrs, epoch: '2' }, constraints: moved.constraints } });
+    d.send({
+      type: 'cib-changed',
+      now: d.now,
+      cib: { ...d.ctl.cib, attrs: { ...d.ctl.cib.attrs, epoch: '2' }, constraints: moved.constraints },
+    });
     heal();
     // The failure aborts the transition; the next one stops the resource on both nodes and starts it (no second migration).
     expect(d.world.ran.slice(0, 2)).toEqual(['vm_migrate_to_0@node2', 'vm_migrate_from_0@node3']);
