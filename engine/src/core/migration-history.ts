@@ -19,7 +19,7 @@ import { compareOps } from './op-order.js';
 import type { WNode, WRsc } from './working-set.js';
 
 /** What the migration history adds to a resource, collected while its nodes are unpacked. */
-export interface MigrationFindings {
+interface MigrationFindings {
   /** Nodes (unames) the resource is active on because of a migration (the other end). */
   activeOn: string[];
   /** A partial migration that the scheduler may continue. */
