@@ -1,8 +1,9 @@
 import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
 import { nodeFailCount } from './failcount.js';
-import { expectedRc, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
+import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { addScores, INFINITY, parseScore } from './score.js';
+import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 const optionDefaults: Record<string, string> = {
@@ -365,13 +366,14 @@ function resetBlockedFailureTimeouts(
 /**
  * Builds the scheduler's working set from a CIB at time `now` (seconds since the epoch):
  * options, node states, the resource tree with meta attributes, and where each primitive is
- * active according to the operation history. Pure.
+ * active according to the operation history. Pure. With a `memo` kept from earlier runs, only
+ * the parts of the status section that changed since are read again (unpack-memo.ts).
  *
  * @example
  * const ws = unpack(cib, 1_700_000_000);
  * ws.nodes.filter((n) => n.online).length;
  */
-export function unpack(cib: Cib, now: number): WorkingSet {
+export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
@@ -440,7 +442,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
       if (lr.id !== r.id) r.cloneName = lr.id;
       const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
-      const res = unpackHistory(lr.ops, node, {
+      const ctx: HistoryContext = {
         prim: r.primitive,
         stonithEnabled,
         canFence,
@@ -451,7 +453,8 @@ export function unpack(cib: Cib, now: number): WorkingSet {
         promotable: r.promotable,
         failCount: (effective) => nodeFailCount(node, r, now, effective),
         nextRole: historyNext.get(r) ?? 'Unknown',
-      });
+      };
+      const res = memo ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
       applyHistory(r, node, res, { nodes, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
   }
@@ -470,12 +473,15 @@ export function unpack(cib: Cib, now: number): WorkingSet {
   for (const state of cib.status) {
     const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
     if (!node) continue;
-    const m = new Map<string, LrmResource>();
-    for (const lr of state.lrm) {
-      const name = historyKey(byId, lr.id);
-      if (!m.has(name)) m.set(name, lr);
-    }
-    history.set(node.uname, m);
+    const build = () => {
+      const m = new Map<string, LrmResource>();
+      for (const lr of state.lrm) {
+        const name = historyKey(byId, lr.id);
+        if (!m.has(name)) m.set(name, lr);
+      }
+      return m;
+    };
+    history.set(node.uname, memo ? memo.nodeHistory(state.lrm, cib, build) : build());
   }
   return {
     cib,
