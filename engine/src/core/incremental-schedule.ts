@@ -15,7 +15,7 @@ import { type ScheduleResult, schedule } from './schedule.js';
 import { type MemoCounts, UnpackMemo } from './unpack-memo.js';
 
 /** What {@link IncrementalScheduler.update} found changed (`status`: anything but the configuration). */
-export type CibChange = 'none' | 'status' | 'configuration';
+type CibChange = 'none' | 'status' | 'configuration';
 
 /** The sections whose change makes every unpacked result suspect (they decide what histories mean). */
 function sameConfiguration(a: Cib, b: Cib): boolean {

@@ -19,10 +19,10 @@ import { prng } from './generator.js';
 import { lrmOp } from './history-gen.js';
 
 /** The kinds of change {@link changeSequence} makes. */
-export type ChangeKind = 'op' | 'failure' | 'attr' | 'membership' | 'cleanup' | 'quorum' | 'time' | 'config';
+type ChangeKind = 'op' | 'failure' | 'attr' | 'membership' | 'cleanup' | 'quorum' | 'time' | 'config';
 
 /** One step: the next CIB, the time to schedule it at, and what changed. */
-export interface Step {
+interface Step {
   kind: ChangeKind;
   what: string;
   cib: Cib;
