@@ -28,7 +28,8 @@ import type { FenceRunner } from '../fencing/runner.js';
 import { FencingService } from '../fencing/service.js';
 import type { OpResult } from '../lrmd/types.js';
 import { loadClusterConfig } from '../membership/config/load.js';
-import { type MemberDaemon, startMemberDaemon } from '../membership/transport/member-daemon.js';
+import type { MemberDaemon } from '../membership/transport/member-daemon.js';
+import { startMemberThread } from '../membership/transport/member-thread.js';
 import { handleAdmin } from './admin-handlers.js';
 import type { AdminRequest, AdminResponse } from './admin-protocol.js';
 import {
@@ -41,7 +42,8 @@ import {
   memberStates,
   runsController,
 } from './cluster-view.js';
-import { applyClusterWrite, type ClusterContent, type ConfigWrite, contentOf } from './config-writes.js';
+import type { ClusterContent, ClusterWrite, ConfigWrite } from './config-writes.js';
+import { contentOf } from './config-writes.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { fencedNotice, fencedWhileRunning } from './fenced-notice.js';
 
@@ -68,6 +70,11 @@ const LARGE_STATUS_BYTES = 64 * 1024;
 const LARGE_STATUS_GAP_MS = 500;
 /** How soon a status owed to a member with unacknowledged messages is tried again. */
 const STATUS_RETRY_MS = 50;
+
+/** The membership thread's module: beside this one from source, the bundle's own entry when built. */
+const MEMBER_WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('./cluster-member-worker.ts', import.meta.url)
+  : new URL('./member-worker.js', import.meta.url);
 
 /** How long a stopping node waits for the DC to move its resources away. */
 const SHUTDOWN_WAIT_MS = 120_000;
@@ -98,7 +105,7 @@ export async function startClusterController(
   let quorumTimer: NodeJS.Timeout | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
   let dcSince: number | null = null;
-  let member: MemberDaemon<ClusterContent, ConfigWrite> | undefined;
+  let member: MemberDaemon<ClusterContent, ClusterWrite> | undefined;
   let dc: RunningController | undefined;
   let states = new Map<string, MemberState>();
   let quorate: boolean | undefined;
@@ -459,28 +466,28 @@ export async function startClusterController(
   };
   executor.on('result', onResult);
 
-  member = await startMemberDaemon<ClusterContent, ConfigWrite>({
-    configDir: ctx.configDir,
-    stateDir: join(ctx.stateDir, 'membership'),
-    name: nodeName,
-    emptyContent: contentOf(store.snapshot()),
-    // A node that never ran offers its own CIB, with its versions: the join picks the newest.
-    fresh: () => {
-      const v = store.version;
-      return {
+  // The membership runs on its own thread (heartbeats never wait for this one's scheduler runs).
+  const v = store.version;
+  member = await startMemberThread<ClusterContent, ClusterWrite>(
+    MEMBER_WORKER,
+    {
+      configDir: ctx.configDir,
+      stateDir: join(ctx.stateDir, 'membership'),
+      name: nodeName,
+      emptyContent: contentOf(store.snapshot()),
+      // A node that never ran offers its own CIB, with its versions: the join picks the newest.
+      fresh: {
         generation: 0,
         promised: null,
         copy: { term: null, version: { adminEpoch: v.adminEpoch, epoch: v.epoch, numUpdates: 0 }, content: contentOf(store.snapshot()) },
-      };
+      },
     },
-    apply: (content, req) => {
-      const r = applyClusterWrite(content, req, active, nodeName);
-      return r.ok ? { ok: true, content: r.content } : r;
+    {
+      log: (level, msg) => (level === 'warn' ? log.warn(msg) : level === 'error' ? log.error(msg) : log.info(msg)),
+      onChange: () => reconcile(),
+      onDeliver: deliver,
     },
-    log: (level, msg) => (level === 'warn' ? log.warn(msg) : level === 'error' ? log.error(msg) : log.info(msg)),
-    onChange: () => reconcile(),
-    onDeliver: deliver,
-  });
+  );
   // told it was fenced while the membership was starting (close() found no member to stop)
   if (closed) void member.stop();
   reconcile();
@@ -531,7 +538,8 @@ export async function startClusterController(
     admin: {
       async write(req, messages) {
         if (!member) throw new Error('the cluster membership is not running');
-        await member.update(req);
+        const rsc = req.op === 'resource' ? req.rsc : undefined;
+        await member.update({ req, active: rsc ? { [rsc]: active(rsc) } : {}, origin: nodeName });
         return { ok: true, changed: true, messages, version: formatVersion(store.version) };
       },
       cleanup(req) {
