@@ -16,7 +16,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatVersion } from '../cib/store-version.js';
-import { parseXml, serializeXml } from '../cib/xml-tree.js';
 import type { NodeState } from '../core/cib-model.js';
 import { unpack } from '../core/unpack.js';
 import type { ControllerEvent } from '../crmd/controller.js';
@@ -46,6 +45,10 @@ import type { ClusterContent, ClusterWrite, ConfigWrite } from './config-writes.
 import { contentOf } from './config-writes.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { fencedNotice, fencedWhileRunning } from './fenced-notice.js';
+import { StatusLedger, StatusReplica, statusMsgSize } from './status-sync.js';
+
+/** Thrown inside a status update to leave the store as it was (the message did not fit the copy). */
+class NotApplied extends Error {}
 
 /** Whether `configDir` configures a cluster (Heartbeat's ha.cf, or ocfkit's cluster.json). */
 export function clusterConfigured(configDir: string): boolean {
@@ -121,6 +124,10 @@ export async function startClusterController(
   let historyTimer: NodeJS.Timeout | undefined;
   const historyWaitMs = Math.max(2 * keepaliveMs, Math.floor(deadtimeMs / 2));
   const injectedAttrs = new Map<string, Record<string, string>>();
+  // The DC's status versions and what each member was sent; a member's copy of its DC's.
+  let ledger: StatusLedger | undefined;
+  let dcStarts = 0;
+  const replica = new StatusReplica();
 
   const nowS = () => Math.floor(Date.now() / 1000);
   const active = (rsc: string): string[] => {
@@ -190,14 +197,15 @@ export async function startClusterController(
   };
 
   /**
-   * The DC's status section to its members: coalesced (at most one message per tick), and flow
-   * controlled, because with hundreds of resources it is hundreds of KB cut into many parts. A
-   * member gets the latest status once everything sent to it before was acknowledged, and a large
-   * one at most every LARGE_STATUS_GAP_MS: pushed on every result, it flooded the links (~500 MB in
-   * 4 minutes at 300 resources) and kept the members parsing instead of answering.
+   * The DC's status section to its members, as differences (status-sync.ts): coalesced (at most
+   * one message per tick) and flow controlled. A member gets what changed since what it was last
+   * sent once everything sent to it before was acknowledged (a full copy when it joined, or when
+   * it asks for one), and after a large message (a full copy of hundreds of resources is hundreds
+   * of KB, cut into many parts) nothing more for LARGE_STATUS_GAP_MS: the whole section pushed on
+   * every result flooded the links (~500 MB in 4 minutes at 300 resources).
    */
   const owed = new Set<string>();
-  const lastPush = new Map<string, number>();
+  const nextPushAt = new Map<string, number>();
   const pushStatus = (retry = false) => {
     if (!dc || !member) return;
     if (!retry) for (const n of member.view().members) if (n !== nodeName) owed.add(n);
@@ -205,19 +213,21 @@ export async function startClusterController(
     pushTimer = setTimeout(
       () => {
         pushTimer = undefined;
-        if (!dc || !member) return;
+        if (!dc || !member || !ledger) return;
         const members = new Set(member.view().members);
         const root = store.snapshot();
-        const status = root.children.find((c) => c.name === 'status');
-        const xml = serializeXml(status ?? { name: 'status', attrs: {}, children: [] });
-        const gap = xml.length > LARGE_STATUS_BYTES ? LARGE_STATUS_GAP_MS : 0;
+        ledger.record(root.children.find((c) => c.name === 'status') ?? { name: 'status', attrs: {}, children: [] });
+        const attrs = { haveQuorum: root.attrs['have-quorum'] ?? '0', dcUuid: root.attrs['dc-uuid'] ?? '' };
         const now = performance.now();
-        const msg: ClusterMsg = { k: 'status', xml, haveQuorum: root.attrs['have-quorum'] ?? '0', dcUuid: root.attrs['dc-uuid'] ?? '' };
         for (const n of [...owed]) {
-          if (!members.has(n)) owed.delete(n);
-          else if (member.backlog(n) === 0 && now - (lastPush.get(n) ?? Number.NEGATIVE_INFINITY) >= gap) {
+          if (!members.has(n)) {
             owed.delete(n);
-            lastPush.set(n, now);
+            ledger.forget(n);
+          } else if (member.backlog(n) === 0 && now >= (nextPushAt.get(n) ?? Number.NEGATIVE_INFINITY)) {
+            owed.delete(n);
+            const msg = ledger.messageFor(n, attrs);
+            if (!msg) continue;
+            if (statusMsgSize(msg) > LARGE_STATUS_BYTES) nextPushAt.set(n, now + LARGE_STATUS_GAP_MS);
             send(n, msg);
           }
         }
@@ -238,6 +248,8 @@ export async function startClusterController(
     const probed = [...next].filter(([n, s]) => s === 'joined' && !histories.get(n)).map(([n]) => n);
     store.writeStatus({ ...start, attrs: { ...start.attrs, 'have-quorum': q ? '1' : '0' } }, 'cluster');
     injectedAttrs.clear();
+    ledger = new StatusLedger(`${nodeName}/${startedAt}/${++dcStarts}`);
+    nextPushAt.clear();
     dc = startController({
       store,
       executor,
@@ -307,6 +319,8 @@ export async function startClusterController(
           log.info(`node ${c.node} ${c.state}`);
           running.inject({ type: 'member-changed', now: 0, node: c.node, state: c.state });
           injectedAttrs.delete(c.node);
+          // A member that joins (again) gets a full status copy.
+          ledger?.forget(c.node);
           if (c.state === 'joined') {
             injectAttrs(c.node);
             sendHistory(c.node, fenceHistory.entries());
@@ -331,10 +345,12 @@ export async function startClusterController(
       // Resources keep running where they are; the next DC probes them.
       dc.close();
       dc = undefined;
+      ledger = undefined;
       log.info(`no longer the DC's controller (role ${v.role}${v.dc ? `, DC ${v.dc}` : ''}): controller stopped, resources left running`);
     }
     if (v.dc !== lastDc) {
       lastDc = v.dc;
+      replica.reset();
       if (v.role === 'member') {
         sendNodeHistory();
         sendAttrs();
@@ -398,19 +414,32 @@ export async function startClusterController(
       case 'cancel':
         void executor.cancel(body.rsc, body.task, body.intervalMs);
         break;
-      case 'status':
+      case 'status': {
         if (dc) break;
+        let outcome = 'stale' as ReturnType<StatusReplica['accept']>;
         try {
-          const status = parseXml(body.xml);
           store.updateStatus((s, attrs) => {
-            s.children = status.children;
+            outcome = replica.accept(body, s);
+            if (outcome !== 'applied') throw new NotApplied();
             attrs['have-quorum'] = body.haveQuorum;
             if (body.dcUuid) attrs['dc-uuid'] = body.dcUuid;
             else delete attrs['dc-uuid'];
           }, 'cluster');
         } catch (err) {
-          log.warn(`status from DC ${from} refused: ${(err as Error).message}`);
+          if (!(err instanceof NotApplied)) {
+            // Applied to the copy but refused by the store: start again from a full copy.
+            replica.reset();
+            log.warn(`status from DC ${from} refused: ${(err as Error).message}`);
+          }
         }
+        if (outcome === 'resync') send('dc', { k: 'status-resync' });
+        break;
+      }
+      case 'status-resync':
+        if (!dc || !ledger) break;
+        log.info(`${from} asks for a full status copy`);
+        ledger.forget(from);
+        pushStatus();
         break;
       case 'result':
         dc?.inject({ type: 'op-result', now: 0, tag: body.tag, outcome: body.outcome });

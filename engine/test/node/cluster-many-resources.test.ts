@@ -100,14 +100,14 @@ describe.skipIf(missing)(
       for (const n of nodes) {
         const m = JSON.parse(readFileSync(join(c.rig.state(n), 'membership', 'status.json'), 'utf8'));
         process.stdout.write(
-          `${when}, ${n} (${hogs.length} CPU hogs): event loop delay ${JSON.stringify(m.loop)}, heartbeats ${JSON.stringify(m.heartbeats)}, sent ${m.io.bytesSent} bytes\n`,
+          `${when}, ${n} (${hogs.length} CPU hogs): event loop delay: membership thread ${JSON.stringify(m.loop)}, daemon ${JSON.stringify(m.ownerLoop)}, heartbeats ${JSON.stringify(m.heartbeats)}, sent ${m.io.bytesSent} bytes\n`,
         );
       }
     };
     beforeAll(() => {
       for (let i = 0; i < Number(process.env.OCFKIT_RIG_HOGS ?? 0); i++)
         hogs.push(spawn('yes', [], { stdio: ['ignore', 'ignore', 'ignore'] }));
-      c = new NodeRig(NODES, undefined, seed(), `h55m${process.pid % 100000}`);
+      c = new NodeRig(NODES, undefined, seed(), `h63m${process.pid % 100000}`);
       mkdirSync(join(agents(), 'ocfkit-test'), { recursive: true });
       writeFileSync(join(agents(), 'ocfkit-test', 'Lite'), AGENT);
       chmodSync(join(agents(), 'ocfkit-test', 'Lite'), 0o755);
