@@ -36,6 +36,8 @@ export type ClusterMsg =
   | StatusMsg
   /** member → DC: a status difference did not fit this member's copy: send a full one. */
   | { k: 'status-resync' }
+  /** member → DC: status version `v` of stream `src` applied. */
+  | { k: 'status-ack'; src: string; v: number }
   /** member → DC: the result of an action. */
   | { k: 'result'; tag: string; outcome: OpOutcome }
   /**

@@ -71,6 +71,8 @@ const HISTORY_CHUNK = 40;
 /** A status section larger than this (several datagrams) goes to a member at most every LARGE_STATUS_GAP_MS. */
 const LARGE_STATUS_BYTES = 64 * 1024;
 const LARGE_STATUS_GAP_MS = 500;
+/** A member that does not acknowledge a status message within this gets a full copy. */
+const STATUS_ACK_TIMEOUT_MS = 10_000;
 /** How soon a status owed to a member with unacknowledged messages is tried again. */
 const STATUS_RETRY_MS = 50;
 
@@ -198,14 +200,19 @@ export async function startClusterController(
 
   /**
    * The DC's status section to its members, as differences (status-sync.ts): coalesced (at most
-   * one message per tick) and flow controlled. A member gets what changed since what it was last
-   * sent once everything sent to it before was acknowledged (a full copy when it joined, or when
-   * it asks for one), and after a large message (a full copy of hundreds of resources is hundreds
-   * of KB, cut into many parts) nothing more for LARGE_STATUS_GAP_MS: the whole section pushed on
-   * every result flooded the links (~500 MB in 4 minutes at 300 resources).
+   * one message per tick) and flow controlled. A member gets what changed since the version it
+   * acknowledged, once it acknowledged the last message (it acknowledges after applying it: the
+   * membership thread acknowledges frames at once, however busy this one is) and everything sent
+   * to it before is delivered; a full copy when it joined, when it asks for one, or when no
+   * acknowledgement came within STATUS_ACK_TIMEOUT_MS. After a large message (a full copy of
+   * hundreds of resources is hundreds of KB, cut into many parts) nothing more for
+   * LARGE_STATUS_GAP_MS: the whole section pushed on every result flooded the links (~500 MB in
+   * 4 minutes at 300 resources).
    */
   const owed = new Set<string>();
   const nextPushAt = new Map<string, number>();
+  const sentAt = new Map<string, number>();
+  let statusDirty = true;
   const pushStatus = (retry = false) => {
     if (!dc || !member) return;
     if (!retry) for (const n of member.view().members) if (n !== nodeName) owed.add(n);
@@ -215,19 +222,32 @@ export async function startClusterController(
         pushTimer = undefined;
         if (!dc || !member || !ledger) return;
         const members = new Set(member.view().members);
-        const root = store.snapshot();
-        ledger.record(root.children.find((c) => c.name === 'status') ?? { name: 'status', attrs: {}, children: [] });
-        const attrs = { haveQuorum: root.attrs['have-quorum'] ?? '0', dcUuid: root.attrs['dc-uuid'] ?? '' };
         const now = performance.now();
+        const ready: string[] = [];
         for (const n of [...owed]) {
           if (!members.has(n)) {
             owed.delete(n);
             ledger.forget(n);
-          } else if (member.backlog(n) === 0 && now >= (nextPushAt.get(n) ?? Number.NEGATIVE_INFINITY)) {
+            continue;
+          }
+          if (ledger.awaiting(n) && now - (sentAt.get(n) ?? now) > STATUS_ACK_TIMEOUT_MS) {
+            log.warn(`${n} did not acknowledge its status within ${STATUS_ACK_TIMEOUT_MS} ms: sending a full copy`);
+            ledger.forget(n);
+          }
+          if (!ledger.awaiting(n) && member.backlog(n) === 0 && now >= (nextPushAt.get(n) ?? Number.NEGATIVE_INFINITY)) ready.push(n);
+        }
+        if (ready.length > 0) {
+          const root = store.snapshot();
+          // Entries are compared only when the status changed since they were last taken.
+          if (statusDirty) ledger.record(root.children.find((c) => c.name === 'status') ?? { name: 'status', attrs: {}, children: [] });
+          statusDirty = false;
+          const attrs = { haveQuorum: root.attrs['have-quorum'] ?? '0', dcUuid: root.attrs['dc-uuid'] ?? '' };
+          for (const n of ready) {
             owed.delete(n);
             const msg = ledger.messageFor(n, attrs);
             if (!msg) continue;
             if (statusMsgSize(msg) > LARGE_STATUS_BYTES) nextPushAt.set(n, now + LARGE_STATUS_GAP_MS);
+            sentAt.set(n, now);
             send(n, msg);
           }
         }
@@ -237,6 +257,7 @@ export async function startClusterController(
     );
   };
   const offStore = store.subscribe((c) => {
+    statusDirty = true;
     if (dc && !c.configChanged) pushStatus();
   });
 
@@ -249,6 +270,7 @@ export async function startClusterController(
     store.writeStatus({ ...start, attrs: { ...start.attrs, 'have-quorum': q ? '1' : '0' } }, 'cluster');
     injectedAttrs.clear();
     ledger = new StatusLedger(`${nodeName}/${startedAt}/${++dcStarts}`);
+    statusDirty = true;
     nextPushAt.clear();
     dc = startController({
       store,
@@ -433,8 +455,13 @@ export async function startClusterController(
           }
         }
         if (outcome === 'resync') send('dc', { k: 'status-resync' });
+        else if (outcome === 'applied') send('dc', { k: 'status-ack', src: body.src, v: body.v });
         break;
       }
+      case 'status-ack':
+        // The member may be owed more since (changes while it was applying this one).
+        if (ledger?.ack(from, body.src, body.v)) pushStatus();
+        break;
       case 'status-resync':
         if (!dc || !ledger) break;
         log.info(`${from} asks for a full status copy`);

@@ -1,9 +1,11 @@
 /**
  * The DC's status section on its members, as differences: the DC numbers its status versions and
  * sends each member only the entries (a node's `node_state` without its resources' histories, and
- * each `lrm_resource` history) changed or removed since the version it last sent that member;
- * a full copy on a member's join, after a new DC, or when the member cannot apply a difference
- * (it missed one: a restart, a channel given up on a dead peer) and asks for one. With hundreds
+ * each `lrm_resource` history) changed or removed since the version the member acknowledged
+ * (`status-ack`, once it applied it: one message in flight per member, so a busy member gets
+ * the changes batched instead of a queue); a full copy on a member's join, after a new DC, when
+ * no acknowledgement comes, or when the member cannot apply a difference (it missed one: a
+ * restart, a channel given up on a dead peer) and asks for one. With hundreds
  * of resources the whole section is hundreds of KB, and one operation result changes one entry.
  * Pure: the daemon (cluster.ts) does the sending.
  */
@@ -149,7 +151,7 @@ export class StatusLedger {
   #removed = new Map<string, number>();
   /** Differences from versions below this cannot be made (removals forgotten). */
   #floor = 0;
-  #sent = new Map<string, { v: number; attrs: string }>();
+  #sent = new Map<string, { v: number; attrs: string; acked: boolean }>();
 
   constructor(src: string) {
     this.src = src;
@@ -187,23 +189,37 @@ export class StatusLedger {
   }
 
   /**
-   * What member `to` should get now: the entries changed since the version it was last sent (a
-   * full copy when it was sent none, or is older than the removals remembered), or undefined
-   * when it already has this version with these attributes. Marks it sent.
+   * What member `to` should get now: the entries changed since the version it acknowledged (a
+   * full copy when it has none, or is older than the removals remembered), or undefined when it
+   * already has this version with these attributes, or has not acknowledged the last message
+   * yet. Marks it sent.
    */
   messageFor(to: string, attrs: { haveQuorum: string; dcUuid: string }): StatusMsg | undefined {
     const sent = this.#sent.get(to);
     const attrsKey = `${attrs.haveQuorum}/${attrs.dcUuid}`;
-    if (sent && sent.v === this.#version && sent.attrs === attrsKey) return undefined;
+    if (sent && (!sent.acked || (sent.v === this.#version && sent.attrs === attrsKey))) return undefined;
     const base = sent && sent.v >= this.#floor ? sent.v : 0;
     const set: [string, string][] = [];
     for (const [k, e] of this.#entries) if (e.v > base) set.push([k, e.xml]);
     const del = base === 0 ? [] : [...this.#removed].filter(([, at]) => at > base).map(([k]) => k);
-    this.#sent.set(to, { v: this.#version, attrs: attrsKey });
+    this.#sent.set(to, { v: this.#version, attrs: attrsKey, acked: false });
     return { k: 'status', src: this.src, base, v: this.#version, set, del, ...attrs };
   }
 
-  /** The next message to `to` is a full copy (it joined, or asked for one). */
+  /** Member `to` applied version `v` of stream `src`; returns whether that was the message awaited. */
+  ack(to: string, src: string, v: number): boolean {
+    const sent = this.#sent.get(to);
+    if (src !== this.src || !sent || sent.acked || sent.v !== v) return false;
+    sent.acked = true;
+    return true;
+  }
+
+  /** Whether a message to `to` awaits its acknowledgement. */
+  awaiting(to: string): boolean {
+    return this.#sent.get(to)?.acked === false;
+  }
+
+  /** The next message to `to` is a full copy (it joined, asked for one, or did not acknowledge). */
   forget(to: string): void {
     this.#sent.delete(to);
   }
