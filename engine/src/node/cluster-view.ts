@@ -68,6 +68,7 @@ export function isClusterMsg(body: unknown): body is ClusterMsg {
       'cancel',
       'status',
       'status-resync',
+      'status-ack',
       'result',
       'history',
       'attrs',

@@ -133,6 +133,8 @@ describe.skipIf(missing)(
       expect(Buffer.byteLength(q.out)).toBeGreaterThan(3 * 65_536);
       for (const n of NODES) expect((q.out.match(new RegExp(`<node_state [^>]*uname="${n}"`, 'g')) ?? []).length).toBe(1);
       expect((q.out.match(/<lrm_resource /g) ?? []).length).toBe(COUNT * NODES.length);
+      // It came as differences, each acknowledged: no full copy for want of an acknowledgement.
+      expect(c.rig.logs.get(dc) ?? '').not.toMatch(/did not acknowledge its status/);
       record('after the start', NODES);
     });
 
