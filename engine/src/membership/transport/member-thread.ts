@@ -33,7 +33,7 @@ export type FromThread =
   | { t: 'updated'; id: string; ok: boolean; error?: string }
   | { t: 'stopped' };
 
-export interface MemberThreadHooks {
+interface MemberThreadHooks {
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
   onDeliver?: (from: string, body: unknown) => void;
   onChange?: (what: ReadonlySet<'membership' | 'dc' | 'quorum' | 'cib'>) => void;
