@@ -100,7 +100,7 @@ describe.skipIf(missing)('the seed configuration on three node daemons in networ
 
   it('comes up on three nodes; the node running grp_pgsql dies and the group runs on a survivor', async () => {
     pg = await makeCluster();
-    c = new NodeRig(NODES, HA_CF_TEST, '<cib/>', `h55s${process.pid % 100000}`);
+    c = new NodeRig(NODES, HA_CF_TEST, '<cib/>', `h64s${process.pid % 100000}`);
     const shared = join(c.rig.dir, 'shared');
     mkdirSync(shared);
     c.writeSeed(
