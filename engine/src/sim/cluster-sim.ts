@@ -215,6 +215,8 @@ export function createSim(opts: SimOptions, random = false) {
   const allLinks = group.map((_, i) => i);
   const active = new Map<string, Set<string>>(resources.map((r) => [r, new Set()]));
   const committed = new Map<string, number>();
+  /** The committed updates' ids in the order they were first committed (the keys of `committed`, indexable). */
+  const commitOrder: string[] = [];
   const pendingUpdates = new Set<string>();
   const captured: { link: number; to: string; wire: unknown }[] = [];
   let updateNo = 0;
@@ -312,6 +314,7 @@ export function createSim(opts: SimOptions, random = false) {
         case 'updated':
           pendingUpdates.delete(e.id);
           if (e.ok) {
+            if (!committed.has(e.id)) commitOrder.push(e.id);
             committed.set(e.id, now);
             stats.committed++;
           }
@@ -404,26 +407,42 @@ export function createSim(opts: SimOptions, random = false) {
   // every node after every event, without its cost): a node becomes a quorate DC, or changes its
   // copy, only in its own step (quorum otherwise only expires); committed updates are added by any
   // node's step; resources become active or inactive on runOp, opDone and crashes.
-  const checkedCopy = new Map<string, unknown>();
-  const checkedCommits = new Map<string, number>();
+  // What was checked of each node's copy: its content (never changed in place: a new copy has a new
+  // array), as a set, and how many of `commitOrder` were found in it. A copy with the same content
+  // is only checked for the updates committed since; the first missing one is the same.
+  const checkedContent: (Content | null)[] = list.map(() => null);
+  const checkedSet: Set<string>[] = list.map(() => new Set());
+  const checkedCommits: number[] = list.map(() => 0);
   let commitsSeen = 0;
   let activeChanged = false;
-  const checkDc = (n: SimNode) => {
+  /** Whether the node being stepped was a quorate DC just before its step (then its step cannot make a second one). */
+  let wasQuorateDc = false;
+  /** A scripted step (update, inject, boot from a scenario) ran outside the loop: count quorate DCs at the next check. */
+  let scripted = false;
+  const checkDc = (n: SimNode, stepped: boolean) => {
     const m = n.m;
     if (!m?.isQuorateDc(now)) return;
     // two_node gives both halves quorum: only fencing decides which one survives, so committed
     // updates of the loser can be lost; the check does not apply.
-    if (!opts.twoNode && m.isStableDc() && (checkedCopy.get(n.name) !== m.copy || checkedCommits.get(n.name) !== committed.size)) {
-      // Checked again only when the DC's copy or the set of committed updates changed.
-      checkedCopy.set(n.name, m.copy);
-      checkedCommits.set(n.name, committed.size);
-      const have = new Set(m.copy.content);
-      for (const id of committed.keys())
+    if (!opts.twoNode && m.isStableDc() && (checkedContent[n.i] !== m.copy.content || checkedCommits[n.i] !== commitOrder.length)) {
+      let from = checkedCommits[n.i]!;
+      let have = checkedSet[n.i]!;
+      if (checkedContent[n.i] !== m.copy.content) {
+        have = checkedSet[n.i] = new Set(m.copy.content);
+        checkedContent[n.i] = m.copy.content;
+        from = 0;
+      }
+      checkedCommits[n.i] = commitOrder.length;
+      for (let i = from; i < commitOrder.length; i++) {
+        const id = commitOrder[i]!;
         if (!have.has(id)) fail(`committed update ${id} is missing from the CIB of the quorate DC ${n.name} (${formatKey(m.copy)})`);
+      }
     }
-    if (!opts.twoNode) {
+    // Two quorate DCs at once begin when a node becomes a quorate DC, which it does only in its own
+    // step (quorum otherwise only expires): counted then, as checking after every event would find it.
+    if (!opts.twoNode && (scripted || (stepped && !wasQuorateDc))) {
       let quorateDcs = 0;
-      for (const o of nodes.values()) if (o.m?.isQuorateDc(now)) quorateDcs++;
+      for (const o of list) if (o.m?.isQuorateDc(now)) quorateDcs++;
       if (quorateDcs > 1) fail(`${quorateDcs} DCs have quorum at once`);
     }
     if (n.name !== lastDc) {
@@ -434,8 +453,9 @@ export function createSim(opts: SimOptions, random = false) {
   const checkInvariants = (stepped: SimNode | undefined) => {
     if (committed.size !== commitsSeen) {
       commitsSeen = committed.size;
-      for (const n of nodes.values()) checkDc(n);
-    } else if (stepped) checkDc(stepped);
+      for (const n of list) checkDc(n, n === stepped);
+    } else if (stepped) checkDc(stepped, true);
+    scripted = false;
     if (activeChanged) {
       activeChanged = false;
       if (opts.fencing)
@@ -465,6 +485,7 @@ export function createSim(opts: SimOptions, random = false) {
       now = e.at;
       stats.events++;
       const n = e.node;
+      wasQuorateDc = n?.m?.isQuorateDc(now) === true;
       switch (e.kind) {
         case 'boot':
           if (!n!.up) boot(n!);
@@ -565,6 +586,7 @@ export function createSim(opts: SimOptions, random = false) {
     },
     boot(name: string) {
       const n = byName(name);
+      scripted = true;
       if (!n.up) boot(n);
     },
     /** Cuts `side` off from the other nodes on `links` (default: every link). */
@@ -580,12 +602,14 @@ export function createSim(opts: SimOptions, random = false) {
     update(node: string): string {
       const id = `u${++updateNo}`;
       const n = byName(node);
+      scripted = true;
       if (n.up) perform(n, n.m!.step({ type: 'update', now, id, op: { id } }));
       return id;
     },
     /** Delivers `wire` to `node` as if it came from the network (forgeries, replays). */
     inject(node: string, link: number, wire: unknown) {
       const n = byName(node);
+      scripted = true;
       if (n.up) perform(n, n.m!.step({ type: 'wire', now, link, wire }));
     },
     /** The frames captured off the wire so far (what an attacker could replay). */

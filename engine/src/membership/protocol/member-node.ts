@@ -133,6 +133,8 @@ export class MemberNode<C, O> {
   #nextRetransmit = Number.POSITIVE_INFINITY;
   #seenAll = false;
   #threshold: number;
+  /** Every node has the default single vote (no keyed lookup per count: quorum is counted after every event). */
+  readonly #oneVoteEach: boolean;
   #lease: number;
   #running = new Set<string>();
   #busy = new Set<string>();
@@ -161,6 +163,7 @@ export class MemberNode<C, O> {
     this.#nextBeat = now;
     this.#seekingSince = now;
     this.#threshold = quorumThreshold(options.nodes, options.quorum);
+    this.#oneVoteEach = Object.values(options.quorum.votes).every((v) => v === 1);
     this.#lease = leaseMs(options);
     for (const n of options.nodes) {
       if (n === options.name) continue;
@@ -415,6 +418,10 @@ export class MemberNode<C, O> {
     // Only these carry documents of unbounded size; the others are a few hundred bytes.
     if (msg.t !== 'sync' && msg.t !== 'copy' && msg.t !== 'app' && msg.t !== 'update' && msg.t !== 'join') return [msg];
     const max = this.o.maxMessageBytes ?? 48_000;
+    // A copy goes to every member, and again to each joiner: its text length is measured once per
+    // copy. A message whose text cannot be longer than max / 6 fits whatever it holds (the test below).
+    if ((msg.t === 'sync' || msg.t === 'copy') && (copyTextLength(msg.copy) + MSG_TEXT_OVERHEAD + 6 * msg.term.dc.length) * 6 <= max)
+      return [msg];
     const text = JSON.stringify(msg);
     // A quick bound first: a text shorter than max / 6 fits whatever it holds.
     if (text.length * 6 <= max || jsonStringBytes(text) <= max) return [msg];
@@ -620,7 +627,7 @@ export class MemberNode<C, O> {
   }
 
   #votes(n: string): number {
-    return this.o.quorum.votes[n] ?? 1;
+    return this.#oneVoteEach ? 1 : (this.o.quorum.votes[n] ?? 1);
   }
 
   #memberVotes(): number {
@@ -1104,6 +1111,25 @@ export class MemberNode<C, O> {
   #log(level: 'info' | 'warn' | 'error', msg: string): void {
     this.#out.push({ type: 'log', level, msg });
   }
+}
+
+/**
+ * The longest the rest of a `sync` or `copy` message can be as JSON text, beyond its copy and its
+ * term's DC name: `{"t":"sync","term":{"n":N,"dc":""},"copy":}` with any number N (≤ 24
+ * characters), padded.
+ */
+const MSG_TEXT_OVERHEAD = 64;
+
+/** The JSON text length of each copy measured (copies are never changed in place: a change is a new copy). */
+const copyLengths = new WeakMap<object, number>();
+
+function copyTextLength(copy: object): number {
+  let n = copyLengths.get(copy);
+  if (n === undefined) {
+    n = JSON.stringify(copy).length;
+    copyLengths.set(copy, n);
+  }
+  return n;
 }
 
 /** `t` if it is after `now` and before `at`, else `at`. */
