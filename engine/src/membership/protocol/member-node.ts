@@ -144,7 +144,10 @@ export class MemberNode<C, O> {
   #forgedLoggedAt = Number.NEGATIVE_INFINITY;
   #forgedLogged = 0;
   #out: Effect<C>[] = [];
-  #beatKey: { copy: Copy<C> | null; key: CopyKey } = { copy: null, key: { term: null, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 } } };
+  #beatKey: { copy: Copy<C> | null; key: CopyKey } = {
+    copy: null,
+    key: { term: null, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 } },
+  };
   #wakeAt = Number.NaN;
   readonly #leaseTimes: number[] = [];
   readonly #leaseVotes: number[] = [];
