@@ -111,6 +111,13 @@ interface SimNode {
   gen: number;
 }
 
+/** Whether `longer` is `shorter` with more elements after it (null: never checked). */
+function extends_(longer: Content, shorter: Content | null): boolean {
+  if (shorter === null || longer.length < shorter.length) return false;
+  for (let i = 0; i < shorter.length; i++) if (longer[i] !== shorter[i]) return false;
+  return true;
+}
+
 /** The key every simulated node holds; frames sealed with another one are forgeries. */
 const CLUSTER_KEY = 'cluster-key';
 
@@ -282,6 +289,8 @@ export function createSim(opts: SimOptions, random = false) {
   };
 
   const perform = (n: SimNode, effects: Effect<Content>[]) => {
+    // Most frames have no effects (MemberNode returns one shared, frozen empty array for them).
+    if (effects.length === 0) return;
     for (const e of effects) {
       switch (e.type) {
         case 'persist':
@@ -427,9 +436,12 @@ export function createSim(opts: SimOptions, random = false) {
     if (!opts.twoNode && m.isStableDc() && (checkedContent[n.i] !== m.copy.content || checkedCommits[n.i] !== commitOrder.length)) {
       let from = checkedCommits[n.i]!;
       let have = checkedSet[n.i]!;
-      if (checkedContent[n.i] !== m.copy.content) {
-        have = checkedSet[n.i] = new Set(m.copy.content);
-        checkedContent[n.i] = m.copy.content;
+      const content = m.copy.content;
+      if (checkedContent[n.i] !== content) {
+        // Usually the checked content plus one update: only the new ids are added to the set.
+        if (!extends_(content, checkedContent[n.i]!)) have = checkedSet[n.i] = new Set(content);
+        else for (let i = checkedContent[n.i]!.length; i < content.length; i++) have.add(content[i]!);
+        checkedContent[n.i] = content;
         from = 0;
       }
       checkedCommits[n.i] = commitOrder.length;
