@@ -9,7 +9,7 @@ import type { Rig, RigKind } from './rig';
 interface CreateRigOptions {
   /** docker-compose.yml (default: the checkout's). */
   composeFile?: string;
-  /** Name prefix of containers, networks, volumes, namespaces (default `$OCFKIT_RIG_PREFIX-<kind>`, else `ocfkit-rig-<kind>`). */
+  /** Name prefix of containers, networks, volumes, namespaces (default `ocfkit-rig-<kind>`). */
   project?: string;
   /** Extra agent providers: provider name → host directory, mounted at /usr/lib/ocf/resource.d/<name>. */
   providers?: Record<string, string>;
@@ -86,7 +86,7 @@ export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
     if (!existsSync(dir)) throw new Error(`provider directory ${dir} does not exist`);
     binds[`/usr/lib/ocf/resource.d/${name}`] = resolve(dir);
   }
-  const project = o.project ?? (process.env.OCFKIT_RIG_PREFIX ? `${process.env.OCFKIT_RIG_PREFIX}-${kind}` : `ocfkit-rig-${kind}`);
+  const project = o.project ?? `ocfkit-rig-${kind}`;
   const net = o.net ?? process.env.OCFKIT_RIG_NET;
   const env = net ? { ...process.env, OCFKIT_RIG_NET: rigNet(net) } : process.env;
   switch (kind) {

@@ -13,7 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ExecResult } from './docker-nodes';
 import { addNamespace, namespaceExists, removeNamespace, runCommand, sh } from './netns';
 import type { ClusterStatus, Rig } from './rig';
@@ -31,14 +31,14 @@ interface LocalRigOptions {
   /** First two octets of the rig's subnets: A.B.1.0/24 (lan, VIP A.B.1.100) and A.B.2.0/24 (hb). */
   net: string;
   env?: NodeJS.ProcessEnv;
-  /** Where the rig directory is made (default /var/tmp: a node's own /tmp is private). */
-  parentDir?: string;
 }
 
 const OCF = '/usr/lib/ocf/resource.d';
 /** The nodes of conformance/rigs/config/ha.cf (and docker-compose.yml). */
 const NODES = ['node1', 'node2', 'node3'] as const;
 const CLIENT = 'client';
+/** What every node has its own of (fresh tmpfs). */
+const PRIVATE = ['/run', '/tmp', '/dev/shm', '/var/run'];
 
 /** Namespaces made by live rigs of this process, removed if it exits without down(). */
 const live = new Set<string>();
@@ -120,7 +120,11 @@ export class LocalRig implements Rig {
     if (!existsSync(OCF)) throw new Error(`rig local: ${OCF} does not exist (install resource-agents)`);
     this.o = o;
     this.vip = `${o.net}.1.100`;
-    this.dir = mkdtempSync(join(o.parentDir ?? '/var/tmp', `${o.project}-`));
+    // where the rig directory goes: not under what every node has its own of
+    const parent = resolve(o.env?.OCFKIT_RIG_LOCAL_DIR ?? '/var/tmp');
+    if (PRIVATE.some((p) => parent === p || parent.startsWith(`${p}/`)))
+      throw new Error(`rig local: OCFKIT_RIG_LOCAL_DIR=${parent} is under ${PRIVATE.join(', ')}, which every node has its own of`);
+    this.dir = mkdtempSync(join(parent, `${o.project}-`));
     // the postgres user walks to the shared disk
     chmodSync(this.dir, 0o755);
     this.shared = join(this.dir, 'shared');
