@@ -14,10 +14,21 @@
  * timeouts buy (Corosync's token, ha.cf's deadtime: OCFKIT_RIG_TOKEN / OCFKIT_RIG_DEADTIME set both
  * rigs' budgets, see conformance/README.md), the part after it is what the engines differ in.
  *
+ * The part after detection is split again where the VIP appears on a survivor's interface (polled
+ * the same way): detection → VIP up is the engine's decision plus the IP agent's start, VIP up →
+ * `select 1` the database agent's start (and the client's connect).
+ *
+ * OCFKIT_BENCH_FAILOVER_RECORD=FILE appends every kill as a JSON line as soon as it is measured
+ * (rig, round, times, the load average) and computes the table over every kill in FILE, so kills
+ * from several shorter runs (each under the heavy-run lock's ~15 minutes) add up to the issue's 20;
+ * the table says how many runs they came from.
+ *
  * OCFKIT_BENCH_FAILOVER_KILLS (default 3; the issue's proof is 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat
  * for Debian's IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT
  * (name prefix), OCFKIT_RIG_NET (the rigs' subnets).
  */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { checkoutRoot, createRig, nodeDaemonMissing } from '../conformance/src/rigs/create-rig';
 import type { Rig, RigKind } from '../conformance/src/rigs/rig';
 import { HEARTBEAT_AGENTS, OCFKIT_AGENTS } from '../conformance/src/scenarios/agents-under-test';
@@ -32,10 +43,16 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
+/** An error that ends a wait at once instead of counting as one more failed probe. */
+class Fatal extends Error {}
+
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = await probe().catch(() => undefined);
+    const v = await probe().catch((err: Error) => {
+      if (err instanceof Fatal) throw err;
+      return undefined;
+    });
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`${what}: not within ${ms / 1000} s`);
     await sleep(200);
@@ -78,13 +95,57 @@ export function lossWatcher(kind: RigKind, victim: string): string[] {
   ];
 }
 
+/**
+ * A shell loop for a survivor that prints the wall-clock time (ns since the epoch) at which `vip`
+ * is on one of its interfaces (exit 1 when it never is within 120 s).
+ */
+export function vipWatcher(vip: string): string[] {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip)) throw new Error(`VIP ${JSON.stringify(vip)} is not an IPv4 address`);
+  return [
+    'sh',
+    '-c',
+    `end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do if ip -o -4 addr show | grep -qF " $1/"; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
+    'watch',
+    vip,
+  ];
+}
+
 interface Round {
   total: number;
   /** Kill → a survivor's membership drops the victim (undefined: not observed). */
   detection?: number;
+  /** Kill → the VIP is on a survivor's interface (undefined: not observed). */
+  vipUp?: number;
 }
 
-async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
+/** One measured kill as OCFKIT_BENCH_FAILOVER_RECORD keeps it. */
+interface RecordedRound extends Round {
+  rig: string;
+  /** When the run that measured it started (ISO): kills with the same run came from one rig. */
+  run: string;
+  kill: number;
+  victim: string;
+  /** The host's 1-minute load average right after the kill was measured. */
+  load: number;
+}
+
+/** The kills recorded in `file` (JSON lines), oldest first; none when it does not exist. */
+export function readRecord(file: string): RecordedRound[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const r = JSON.parse(l) as RecordedRound;
+      if (typeof r.rig !== 'string' || typeof r.total !== 'number' || typeof r.run !== 'string')
+        throw new Error(`${file} line ${i + 1} is not a failover round: ${l.slice(0, 80)}`);
+      return r;
+    });
+}
+
+const runStarted = new Date().toISOString();
+
+async function benchRig(kind: RigKind, kills: number, record?: string): Promise<Round[]> {
   const agents = process.env.OCFKIT_BENCH_FAILOVER_AGENTS === 'heartbeat' ? HEARTBEAT_AGENTS : OCFKIT_AGENTS;
   const rig = createRig(kind, { project: `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}` });
   const rounds: Round[] = [];
@@ -103,6 +164,8 @@ async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
       const victim = active;
       const observer = rig.nodes.find((n) => n !== victim) as string;
       const watch = rig.exec(observer, lossWatcher(kind, victim), { timeoutMs: 130_000 });
+      const survivors = rig.nodes.filter((n) => n !== victim);
+      const vipWatches = survivors.map((n) => rig.exec(n, vipWatcher(rig.vip ?? VIP), { timeoutMs: 130_000 }));
       await sleep(500); // the loop is polling before the kill
       const t0 = performance.now();
       const killedAt = Date.now() - performance.now() + t0;
@@ -112,16 +175,25 @@ async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
       const w = await watch;
       const seen = w.code === 0 ? Number(w.stdout.trim()) / 1e6 : Number.NaN;
       const detection = Number.isFinite(seen) ? Math.max(0, (seen - killedAt) / 1000) : undefined;
-      rounds.push({ total, ...(detection !== undefined ? { detection } : {}) });
+      const ups = (await Promise.all(vipWatches)).filter((r) => r.code === 0).map((r) => Number(r.stdout.trim()) / 1e6);
+      const vipUp = ups.length && ups.every(Number.isFinite) ? Math.max(0, (Math.min(...ups) - killedAt) / 1000) : undefined;
+      const round: Round = { total, ...(detection !== undefined ? { detection } : {}), ...(vipUp !== undefined ? { vipUp } : {}) };
+      rounds.push(round);
+      if (record) {
+        const line: RecordedRound = { rig: kind, run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
+        appendFileSync(record, `${JSON.stringify(line)}\n`);
+      }
       active = await until('the new active node', 60_000, async () => {
         const n = groupNode(await rig.status());
         return typeof n === 'string' && n !== victim ? n : undefined;
       });
       process.stdout.write(
-        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${observer}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; now on ${active})\n`,
+        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${observer}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
       );
       await rig.start(victim);
       await until(`${victim} back online`, 300_000, async () => {
+        // a node whose start script failed is not coming back: say so now, with its log
+        if (!(await rig.isUp(victim))) throw new Fatal(`${victim} exited after its restart:\n${await rig.logs(victim, 20)}`);
         const st = await rig.status(active);
         return rig.nodes.every((n) => st.online.includes(n)) ? true : undefined;
       });
@@ -134,21 +206,26 @@ async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
   }
 }
 
-/** Median and p95 of the total, of detection and of the part after detection, per rig. */
-export function failoverTable(rows: readonly { rig: string; rounds: readonly Round[] }[]): string {
+/**
+ * Median and p95 of the total, of detection, of detection → VIP up (the engine's decision and the IP
+ * agent's start) and of VIP up → `select 1` (the database's start), per rig; `runs` says from how
+ * many runs a row's kills came when more than one.
+ */
+export function failoverTable(rows: readonly { rig: string; rounds: readonly Round[]; runs?: number }[]): string {
   const f = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} s` : '-').padStart(8);
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return `${f(quantile(s, 0.5))} ${f(quantile(s, 0.95))}`;
   };
   const lines = [
-    `${''.padEnd(10)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} after detection`,
-    `${'rig'.padEnd(10)} ${'kills'.padStart(5)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'median'.padStart(8)} ${'p95'.padStart(8)}`,
+    `${''.padEnd(10)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} ${'after detection'.padEnd(17)} ${'detection→VIP up'.padEnd(17)} VIP up→select 1`,
+    `${'rig'.padEnd(10)} ${'kills'.padStart(5)}${' median      p95'.padStart(18).repeat(5)}`,
   ];
   for (const r of rows) {
     const seen = r.rounds.filter((x) => x.detection !== undefined);
+    const both = seen.filter((x) => x.vipUp !== undefined);
     lines.push(
-      `${r.rig.padEnd(10)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))}`,
+      `${r.rig.padEnd(10)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.detection as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -164,7 +241,9 @@ export default async function failover(): Promise<{ withinBudget: boolean }> {
   if (!Number.isInteger(kills) || kills < 1)
     throw new Error(`OCFKIT_BENCH_FAILOVER_KILLS=${process.env.OCFKIT_BENCH_FAILOVER_KILLS} must be a positive integer`);
   const wanted = (process.env.OCFKIT_BENCH_FAILOVER_RIGS ?? 'pacemaker,docker').split(',') as RigKind[];
-  const rows: { rig: string; rounds: Round[] }[] = [];
+  const record = process.env.OCFKIT_BENCH_FAILOVER_RECORD;
+  if (record) readRecord(record); // a broken file fails now, not after the kills
+  const rows: { rig: string; rounds: Round[]; runs?: number }[] = [];
   for (const kind of wanted) {
     if (kind === 'docker') {
       const missing = nodeDaemonMissing(checkoutRoot());
@@ -173,7 +252,17 @@ export default async function failover(): Promise<{ withinBudget: boolean }> {
         continue;
       }
     }
-    rows.push({ rig: kind, rounds: await benchRig(kind, kills) });
+    rows.push({ rig: kind, rounds: await benchRig(kind, kills, record) });
+  }
+  if (record) {
+    // every kill in the file, per rig, not only this run's
+    const all = readRecord(record);
+    rows.length = 0;
+    for (const rig of [...new Set(all.map((r) => r.rig))]) {
+      const mine = all.filter((r) => r.rig === rig);
+      rows.push({ rig, rounds: mine, runs: new Set(mine.map((r) => r.run)).size });
+    }
+    process.stdout.write(`\nall ${all.length} kills recorded in ${record}:\n`);
   }
   process.stdout.write(`\n${failoverTable(rows)}`);
   const med = (k: string) => {
