@@ -97,14 +97,14 @@ export function lossWatcher(kind: RigKind, victim: string): string[] {
 
 /**
  * A shell loop for a survivor that prints the wall-clock time (ns since the epoch) at which `vip`
- * is on one of its interfaces (exit 1 when it never is within 120 s).
+ * is on one of its interfaces (exit 1 when it never is within 60 s).
  */
 export function vipWatcher(vip: string): string[] {
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip)) throw new Error(`VIP ${JSON.stringify(vip)} is not an IPv4 address`);
   return [
     'sh',
     '-c',
-    `end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do if ip -o -4 addr show | grep -qF " $1/"; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
+    `end=$(($(date +%s) + 60)); while [ $(date +%s) -lt $end ]; do if ip -o -4 addr show | grep -qF " $1/"; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
     'watch',
     vip,
   ];
@@ -164,8 +164,12 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       const victim = active;
       const observer = rig.nodes.find((n) => n !== victim) as string;
       const watch = rig.exec(observer, lossWatcher(kind, victim), { timeoutMs: 130_000 });
-      const survivors = rig.nodes.filter((n) => n !== victim);
-      const vipWatches = survivors.map((n) => rig.exec(n, vipWatcher(rig.vip ?? VIP), { timeoutMs: 130_000 }));
+      // on every survivor (the engine picks one); only the new active node's answer is awaited
+      const vipWatches = new Map(
+        rig.nodes
+          .filter((n) => n !== victim)
+          .map((n) => [n, rig.exec(n, vipWatcher(rig.vip ?? VIP), { timeoutMs: 70_000 }).catch(() => undefined)]),
+      );
       await sleep(500); // the loop is polling before the kill
       const t0 = performance.now();
       const killedAt = Date.now() - performance.now() + t0;
@@ -175,18 +179,19 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       const w = await watch;
       const seen = w.code === 0 ? Number(w.stdout.trim()) / 1e6 : Number.NaN;
       const detection = Number.isFinite(seen) ? Math.max(0, (seen - killedAt) / 1000) : undefined;
-      const ups = (await Promise.all(vipWatches)).filter((r) => r.code === 0).map((r) => Number(r.stdout.trim()) / 1e6);
-      const vipUp = ups.length && ups.every(Number.isFinite) ? Math.max(0, (Math.min(...ups) - killedAt) / 1000) : undefined;
+      active = await until('the new active node', 60_000, async () => {
+        const n = groupNode(await rig.status());
+        return typeof n === 'string' && n !== victim ? n : undefined;
+      });
+      const v = await vipWatches.get(active);
+      const up = v?.code === 0 ? Number(v.stdout.trim()) / 1e6 : Number.NaN;
+      const vipUp = Number.isFinite(up) ? Math.max(0, (up - killedAt) / 1000) : undefined;
       const round: Round = { total, ...(detection !== undefined ? { detection } : {}), ...(vipUp !== undefined ? { vipUp } : {}) };
       rounds.push(round);
       if (record) {
         const line: RecordedRound = { rig: kind, run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
         appendFileSync(record, `${JSON.stringify(line)}\n`);
       }
-      active = await until('the new active node', 60_000, async () => {
-        const n = groupNode(await rig.status());
-        return typeof n === 'string' && n !== victim ? n : undefined;
-      });
       process.stdout.write(
         `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${observer}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
       );
