@@ -14,9 +14,10 @@
  * timeouts buy (Corosync's token, ha.cf's deadtime: OCFKIT_RIG_TOKEN / OCFKIT_RIG_DEADTIME set both
  * rigs' budgets, see conformance/README.md), the part after it is what the engines differ in.
  *
- * The part after detection is split again where the VIP appears on a survivor's interface (polled
- * the same way): detection → VIP up is the engine's decision plus the IP agent's start, VIP up →
- * `select 1` the database agent's start (and the client's connect).
+ * The part after detection is split again, polled the same way on the survivors: detection → the IP
+ * agent's first process on the new active node is the engine's own part (DC election when the DC
+ * died, join, scheduling, sending the action); IP agent → the VIP on its interface is that agent's
+ * start; VIP up → `select 1` the database agent's start (and the client's connect).
  *
  * OCFKIT_BENCH_FAILOVER_RECORD=FILE appends every kill as a JSON line as soon as it is measured
  * (rig, round, times, the load average) and computes the table over every kill in FILE, so kills
@@ -110,10 +111,29 @@ export function vipWatcher(vip: string): string[] {
   ];
 }
 
+/**
+ * A shell loop for a survivor that prints the wall-clock time (ns since the epoch) at which a
+ * process of the IP agent `type` (e.g. IPaddr, IPaddr2: its start, the engine's first action of
+ * the failover) runs there (exit 1 when none does within 60 s).
+ */
+export function agentWatcher(type: string): string[] {
+  if (!/^[A-Za-z0-9_.-]+$/.test(type)) throw new Error(`agent type ${JSON.stringify(type)} is not a plain OCF type`);
+  // the pattern does not match its own grep's command line ("resource\.d" is not "resource.d")
+  return [
+    'sh',
+    '-c',
+    `end=$(($(date +%s) + 60)); while [ $(date +%s) -lt $end ]; do if grep -qa -- "resource\\.d/[^/]*/$1" /proc/[0-9]*/cmdline 2>/dev/null; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
+    'watch',
+    type,
+  ];
+}
+
 interface Round {
   total: number;
   /** Kill → a survivor's membership drops the victim (undefined: not observed). */
   detection?: number;
+  /** Kill → the IP agent runs on the new active node: the engine's decision (undefined: not observed). */
+  ipStart?: number;
   /** Kill → the VIP is on a survivor's interface (undefined: not observed). */
   vipUp?: number;
 }
@@ -165,6 +185,11 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       const observer = rig.nodes.find((n) => n !== victim) as string;
       const watch = rig.exec(observer, lossWatcher(kind, victim), { timeoutMs: 130_000 });
       // on every survivor (the engine picks one); only the new active node's answer is awaited
+      const ipWatches = new Map(
+        rig.nodes
+          .filter((n) => n !== victim)
+          .map((n) => [n, rig.exec(n, agentWatcher(agents.ip.type), { timeoutMs: 70_000 }).catch(() => undefined)]),
+      );
       const vipWatches = new Map(
         rig.nodes
           .filter((n) => n !== victim)
@@ -186,14 +211,22 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       const v = await vipWatches.get(active);
       const up = v?.code === 0 ? Number(v.stdout.trim()) / 1e6 : Number.NaN;
       const vipUp = Number.isFinite(up) ? Math.max(0, (up - killedAt) / 1000) : undefined;
-      const round: Round = { total, ...(detection !== undefined ? { detection } : {}), ...(vipUp !== undefined ? { vipUp } : {}) };
+      const a = await ipWatches.get(active);
+      const started = a?.code === 0 ? Number(a.stdout.trim()) / 1e6 : Number.NaN;
+      const ipStart = Number.isFinite(started) ? Math.max(0, (started - killedAt) / 1000) : undefined;
+      const round: Round = {
+        total,
+        ...(detection !== undefined ? { detection } : {}),
+        ...(ipStart !== undefined ? { ipStart } : {}),
+        ...(vipUp !== undefined ? { vipUp } : {}),
+      };
       rounds.push(round);
       if (record) {
         const line: RecordedRound = { rig: kind, run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
         appendFileSync(record, `${JSON.stringify(line)}\n`);
       }
       process.stdout.write(
-        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${observer}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
+        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${observer}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
       );
       await rig.start(victim);
       await until(`${victim} back online`, 300_000, async () => {
@@ -212,8 +245,8 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
 }
 
 /**
- * Median and p95 of the total, of detection, of detection → VIP up (the engine's decision and the IP
- * agent's start) and of VIP up → `select 1` (the database's start), per rig; `runs` says from how
+ * Median and p95 of the total, of detection, of the rest, and of the rest's three parts: detection →
+ * IP agent running (the engine), IP agent → VIP up, VIP up → `select 1` (the database's start), per rig; `runs` says from how
  * many runs a row's kills came when more than one.
  */
 export function failoverTable(rows: readonly { rig: string; rounds: readonly Round[]; runs?: number }[]): string {
@@ -223,14 +256,14 @@ export function failoverTable(rows: readonly { rig: string; rounds: readonly Rou
     return `${f(quantile(s, 0.5))} ${f(quantile(s, 0.95))}`;
   };
   const lines = [
-    `${''.padEnd(10)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} ${'after detection'.padEnd(17)} ${'detection→VIP up'.padEnd(17)} VIP up→select 1`,
-    `${'rig'.padEnd(10)} ${'kills'.padStart(5)}${' median      p95'.padStart(18).repeat(5)}`,
+    `${''.padEnd(10)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} ${'after detection'.padEnd(17)} ${'engine: →IP agent'.padEnd(17)} ${'IP agent→VIP up'.padEnd(17)} VIP up→select 1`,
+    `${'rig'.padEnd(10)} ${'kills'.padStart(5)}${' median      p95'.padStart(18).repeat(6)}`,
   ];
   for (const r of rows) {
     const seen = r.rounds.filter((x) => x.detection !== undefined);
-    const both = seen.filter((x) => x.vipUp !== undefined);
+    const both = seen.filter((x) => x.vipUp !== undefined && x.ipStart !== undefined);
     lines.push(
-      `${r.rig.padEnd(10)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.detection as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
+      `${r.rig.padEnd(10)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.ipStart as number) - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.ipStart as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
