@@ -47,9 +47,13 @@ describe('Dummy', () => {
   });
 
   it('reports an unreadable state file instead of reading /dev/zero or hanging on a FIFO', async () => {
-    for (const state of ['/dev/zero', fifo()]) {
+    const cases: [string, string][] = [
+      ['/dev/zero', 'a character device'],
+      [fifo(), 'a FIFO'],
+    ];
+    for (const [state, kind] of cases) {
       const r = await runAction(Dummy, 'monitor', { params: { state }, timeoutMs: 5000 });
-      expect([r.rc, r.exitReason]).toEqual([1, `state file ${state} is unreadable: ${state} is not a regular file`]);
+      expect([r.rc, r.exitReason]).toEqual([1, `state file ${state} is unreadable: not a regular file (${kind})`]);
     }
   });
 });

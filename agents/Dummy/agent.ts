@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type AgentContext, defineAgent, failed, OCF, readSmallFile } from '@ocfkit/sdk';
+import { type AgentContext, defineAgent, failed, OCF, readFailure, readSmallFile } from '@ocfkit/sdk';
 
 const params = {
   state: {
@@ -54,7 +54,7 @@ export default defineAgent({
     try {
       return readSmallFile(file) === undefined ? 'stopped' : 'running';
     } catch (err) {
-      return failed(`state file ${file} is unreadable: ${(err as Error).message}`);
+      return failed(`state file ${file} is unreadable: ${readFailure(err)}`);
     }
   },
   actions: {

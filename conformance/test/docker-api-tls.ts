@@ -1,19 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-
-/** The files a fence device needs (inside the node they sit under the same names). */
-interface FencePki {
-  dir: string;
-  ca: string;
-  clientCert: string;
-  clientKey: string;
-  serverCert: string;
-  serverKey: string;
-}
+import { makeTestPki, type TestPki } from '@ocfkit/sdk/testing';
 
 /** A running Docker API endpoint for the rig's fence devices. */
 export interface DockerApiTls {
@@ -24,59 +13,15 @@ export interface DockerApiTls {
   close(): Promise<void>;
 }
 
-function openssl(cwd: string, args: string[]): void {
-  try {
-    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (err) {
-    throw new Error(`openssl ${args[0]} failed in ${cwd}: ${(err as { stderr?: Buffer }).stderr?.toString().trim() ?? err}`);
-  }
-}
-
 /**
  * A throw-away CA with a server certificate for `serverIp` and one client certificate (the rig's
- * fence devices), all in `dir` (mode 0700, keys 0600). RSA 2048, valid 2 days.
+ * fence devices), all in `dir` (mode 0700, keys 0600).
  *
  * @example
  * const pki = makeFencePki('/tmp/h37-pki', '10.217.1.1');
  */
-export function makeFencePki(dir: string, serverIp: string): FencePki {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  const key = (name: string) => ['-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`];
-  openssl(dir, ['req', '-x509', ...key('ca'), '-days', '2', '-subj', '/CN=ocfkit rig fencing CA', '-out', 'ca.pem']);
-  const leaf = (name: string, ext: string) => {
-    openssl(dir, ['req', ...key(name), '-subj', `/CN=ocfkit rig ${name}`, '-out', `${name}.csr`]);
-    writeFileSync(join(dir, `${name}.ext`), ext);
-    openssl(dir, [
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.pem`,
-    ]);
-  };
-  leaf('server', `subjectAltName=IP:${serverIp}\nextendedKeyUsage=serverAuth\n`);
-  leaf('client', 'extendedKeyUsage=clientAuth\n');
-  for (const k of ['ca.key', 'server.key', 'client.key']) chmodSync(join(dir, k), 0o600);
-  const p = (f: string) => join(dir, f);
-  return {
-    dir,
-    ca: p('ca.pem'),
-    clientCert: p('client.pem'),
-    clientKey: p('client.key'),
-    serverCert: p('server.pem'),
-    serverKey: p('server.key'),
-  };
+export function makeFencePki(dir: string, serverIp: string): TestPki {
+  return makeTestPki(dir, { serverAltNames: `IP:${serverIp}`, name: 'ocfkit rig fencing' });
 }
 
 /** Which Docker API requests a rig's fence device may make: ping, version, list, and power actions on `containers`. */
@@ -103,7 +48,7 @@ export function allowedRequest(method: string, url: string, containers: Readonly
  * const api = await serveDockerApiTls({ pki, host: '10.217.1.1', containers: new Set(['h37-rig-node1']) });
  */
 export async function serveDockerApiTls(o: {
-  pki: FencePki;
+  pki: TestPki;
   host: string;
   containers: ReadonlySet<string>;
   /** TCP port (default: any free one). */

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import { makeTestPki, type TestPki } from '@ocfkit/sdk/testing';
 
 /** Runs docker and returns its stdout (throws with stderr on failure). */
 export function docker(...args: string[]): string {
@@ -43,79 +43,17 @@ export function running(name: string): boolean {
   return docker('inspect', '-f', '{{.State.Running}}', name) === 'true';
 }
 
-export interface Pki {
-  ca: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
+export interface Pki extends TestPki {
   /** A client certificate from another CA, which the proxy must refuse. */
   rogueCert: string;
   rogueKey: string;
 }
 
-function openssl(cwd: string, ...args: string[]): void {
-  execFileSync('openssl', args, { cwd, stdio: 'ignore' });
-}
-
 /** A CA, a server certificate for 127.0.0.1, a client certificate, and a rogue client certificate. */
 export function makePki(dir: string): Pki {
-  mkdirSync(dir, { recursive: true });
-  const ca = (name: string) => {
-    openssl(
-      dir,
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-    );
-  };
-  const leaf = (name: string, caName: string, ext: string) => {
-    openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    writeFileSync(join(dir, `${name}.ext`), ext);
-    openssl(
-      dir,
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      `${caName}.pem`,
-      '-CAkey',
-      `${caName}.key`,
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.pem`,
-    );
-  };
-  ca('ca');
-  ca('rogue-ca');
-  leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  leaf('client', 'ca', 'extendedKeyUsage=clientAuth\n');
-  leaf('rogue', 'rogue-ca', 'extendedKeyUsage=clientAuth\n');
-  const p = (f: string) => join(dir, f);
-  return {
-    ca: p('ca.pem'),
-    serverCert: p('server.pem'),
-    serverKey: p('server.key'),
-    clientCert: p('client.pem'),
-    clientKey: p('client.key'),
-    rogueCert: p('rogue.pem'),
-    rogueKey: p('rogue.key'),
-  };
+  const pki = makeTestPki(dir, { serverAltNames: 'IP:127.0.0.1,DNS:localhost', name: 'fence_ocfkit_docker test' });
+  const rogue = makeTestPki(join(dir, 'rogue'), { serverAltNames: 'IP:127.0.0.1', name: 'rogue' });
+  return { ...pki, rogueCert: rogue.clientCert, rogueKey: rogue.clientKey };
 }
 
 /**

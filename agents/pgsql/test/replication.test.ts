@@ -121,7 +121,7 @@ describe.skipIf(missing)('pgsql rep_mode=sync, three nodes', () => {
     await eventually(async () => {
       expect((await n2.monitor()).rc).toBe(8);
       return r.attr('node3', 'pgsql-data-status')?.startsWith('STREAMING|') ? true : undefined;
-    }, 30_000);
+    }, 75_000);
     n2.sql('insert into counter values (1000000)');
     await eventually(() => (n3.sql('select count(*) from counter where i = 1000000') === '1' ? true : undefined));
     // The promoted server's timeline is in its control file once a checkpoint has run after promotion
@@ -151,7 +151,7 @@ describe.skipIf(missing)('pgsql rep_mode=sync, three nodes', () => {
       return r.attr('node1', 'pgsql-data-status')?.startsWith('STREAMING|') ? true : undefined;
     }, 20_000);
     expect((await n1.monitor()).rc).toBe(0);
-  }, 170_000);
+  }, 215_000);
 });
 
 /** Inserts i, i+1, … one statement (one commit) at a time through psql; `last()` is the last acknowledged value. */

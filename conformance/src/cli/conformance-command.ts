@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isExecutableFile, readRegularFile } from '@ocfkit/sdk';
+import { isExecutableFile, readFailure, readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parse, UsageError } from '@ocfkit/sdk/cli';
 import { type AgentConfig, loadAgentConfig } from '../config/agent-config';
 import { type ProfileName, profileByName } from '../profiles/profiles';
@@ -83,11 +83,17 @@ function pairs(list: string[] | undefined, what: string): Record<string, string>
 }
 
 function paramsFile(file: string): AgentConfig {
+  let text: string;
+  try {
+    text = readRegularFile(file).toString('utf8');
+  } catch (err) {
+    throw new UsageError(`--params ${file}: ${readFailure(err)}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readRegularFile(file).toString('utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`--params ${file}: ${(err as Error).message}`);
+    throw new UsageError(`--params ${file}: not valid JSON: ${(err as Error).message}`);
   }
   const flat = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Object.values(raw).every((v) => typeof v === 'string');
   return flat ? { params: raw as Record<string, string> } : loadAgentConfig(file);

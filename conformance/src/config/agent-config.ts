@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { readRegularFile } from '@ocfkit/sdk';
+import { readFailure, readRegularFile } from '@ocfkit/sdk';
 
 /**
  * An agent folder's `conformance.json` (see conformance/README.md): the parameters the suite runs
@@ -52,8 +52,14 @@ function stringMap(v: unknown, where: string): Record<string, string> | undefine
 export function loadAgentConfig(file: string): AgentConfig {
   if (!existsSync(file)) return {};
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readRegularFile(file).toString('utf8'));
+    text = readRegularFile(file).toString('utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${readFailure(err)}`);
+  }
+  try {
+    raw = JSON.parse(text);
   } catch (err) {
     throw new Error(`${file}: not valid JSON: ${(err as Error).message}`);
   }

@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readRegularFile } from '@ocfkit/sdk';
+import { readFailure, readRegularFile } from '@ocfkit/sdk';
 import { commandHelp, type Io, type OptionSpecs, parse, UsageError } from '@ocfkit/sdk/cli';
 import { generate, type OutputFormat } from '../cib/gen/generate.js';
 
@@ -70,7 +70,7 @@ export async function cibGen(argv: string[], io: Io): Promise<number> {
   try {
     bytes = readRegularFile(file);
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`cannot read ${file}: ${readFailure(err)}`);
   }
   const result = await generate(bytes, file, {
     format,

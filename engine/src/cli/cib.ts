@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readRegularFile } from '@ocfkit/sdk';
+import { readFailure, readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { adminCall, runDirOf } from '../node/admin-client.js';
 import { RUN_DIR_ENV } from '../node/admin-protocol.js';
@@ -40,9 +40,7 @@ function readInput(file: string): string {
   try {
     return file === '-' ? readFileSync(0, 'utf8') : readRegularFile(file).toString('utf8');
   } catch (err) {
-    throw new Error(
-      `cannot read ${file === '-' ? 'standard input' : file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    throw new Error(`cannot read ${file === '-' ? 'standard input' : file}: ${readFailure(err)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { readRegularFile } from '@ocfkit/sdk';
+import { readFailure, readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
@@ -88,7 +88,7 @@ async function simulate(argv: string[], io: Io): Promise<number> {
   try {
     text = readRegularFile(file).toString('utf8');
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read ${file}: ${readFailure(err)}`);
   }
   const saveGraph = values['save-graph'];
   if (values['graph-format'] !== undefined && saveGraph === undefined)

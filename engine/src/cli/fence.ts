@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { readRegularFile } from '@ocfkit/sdk';
+import { readFailure, readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { exportCib } from '../cib/export.js';
 import { importCib } from '../cib/import.js';
@@ -71,7 +71,7 @@ function readCib(file: string) {
   try {
     text = readRegularFile(file).toString('utf8');
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read ${file}: ${readFailure(err)}`);
   }
   return importCib(text);
 }

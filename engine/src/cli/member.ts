@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFailure, readRegularFile } from '@ocfkit/sdk';
 import { type Command, commandHelp, type Io, type OptionSpecs, parseCommand, UsageError } from '@ocfkit/sdk/cli';
 import { controlCall, serveControl } from '../membership/transport/control-socket';
 import { startMemberDaemon } from '../membership/transport/member-daemon';
@@ -84,6 +84,22 @@ async function serve(name: string, configDir: string, stateDir: string, resource
  * @example
  * await memberCommand.run(['status', '--state-dir', '/var/lib/ocfkit/member'], processIo);
  */
+/** status.json as the member daemon writes it; refuses a FIFO or a device there (it cannot hang us). */
+function readMemberStatus(stateDir: string) {
+  const file = join(stateDir, 'status.json');
+  let text: string;
+  try {
+    text = readRegularFile(file).toString('utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${readFailure(err)} (is \`ocfkit member serve\` running with --state-dir ${stateDir}?)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+}
+
 export const memberCommand: Command = {
   summary: 'Heartbeat-style cluster membership: serve, status, set, get',
   help: HELP,
@@ -99,7 +115,7 @@ export const memberCommand: Command = {
         if (!values.name) throw new UsageError('serve needs --name NODE (this node as ha.cf names it)');
         return serve(values.name, values['config-dir'], stateDir, values.resource ?? [], io);
       case 'status': {
-        const v = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8'));
+        const v = readMemberStatus(stateDir);
         if (values.json) io.out(`${JSON.stringify(v, null, 2)}\n`);
         else
           io.out(
@@ -116,7 +132,7 @@ export const memberCommand: Command = {
         return 0;
       case 'get': {
         if (key === undefined) throw new UsageError('expected: ocfkit member get NAME');
-        const v = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8'));
+        const v = readMemberStatus(stateDir);
         const got = v.copy.content[key];
         if (got === undefined) {
           io.err(`ocfkit member: ${key} is not set\n`);

@@ -8,7 +8,8 @@ export const SMALL_FILE_MAX_BYTES = 64 * 1024;
  * Reads a small state or pid file safely: opened non-blocking (a FIFO cannot hang the agent),
  * refused unless it is a regular file, and refused past `maxBytes` (`/dev/zero` cannot exhaust
  * memory). Returns `undefined` when the file does not exist; throws an Error naming the file
- * otherwise, which the runtime reports as the exit reason.
+ * otherwise (`readFailure(err)` gives the reason without the path), which the runtime reports as
+ * the exit reason.
  *
  * @example
  * const pid = readSmallFile('/run/resource-agents/diskcheck-disk.pid'); // '4711\n' or undefined
@@ -18,9 +19,8 @@ export function readSmallFile(path: string, maxBytes = SMALL_FILE_MAX_BYTES): st
   try {
     fd = openRegularFile(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw code === undefined ? err : new Error(`cannot read ${path}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
   try {
     const st = fstatSync(fd);

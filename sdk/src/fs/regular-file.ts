@@ -1,4 +1,42 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+
+/** What {@link openRegularFile} throws for a FIFO, a device, a socket or a directory. */
+export class NotRegularFileError extends Error {
+  constructor(
+    readonly path: string,
+    /** e.g. 'a FIFO', 'a character device' */
+    readonly kind: string,
+  ) {
+    super(`${path} is not a regular file (${kind})`);
+  }
+}
+
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a plain file';
+}
+
+/**
+ * Why a file could not be read, without its path, for messages that name the file themselves:
+ * "not a regular file (a FIFO)", "ENOENT (no such file or directory)", or the error's message.
+ *
+ * @example
+ * throw new Error(`cannot read ${file}: ${readFailure(err)}`); // cannot read /dev/zero: not a regular file (a character device)
+ */
+export function readFailure(err: unknown): string {
+  if (err instanceof NotRegularFileError) return `not a regular file (${err.kind})`;
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code === 'string' && typeof e.message === 'string') {
+    // Node: "ENOENT: no such file or directory, open '/x'"
+    const m = /^[A-Z0-9]+: (.*?)(?:, \w+ '.*')?$/.exec(e.message);
+    return m?.[1] ? `${e.code} (${m[1]})` : e.code;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
 
 /**
  * Opens `path` for reading only if it is a regular file: opened non-blocking (a FIFO cannot hang
@@ -12,7 +50,8 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 export function openRegularFile(path: string): number {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
-    if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new NotRegularFileError(path, fileKind(st));
   } catch (err) {
     closeSync(fd);
     throw err;

@@ -183,3 +183,45 @@ export function listPids(): number[] {
   for (const entry of readdirSync('/proc')) if (/^\d+$/.test(entry)) out.push(Number(entry));
   return out;
 }
+
+/**
+ * Pids of live processes (not this one, not zombies) with an environment entry for which `match`
+ * holds: how leftovers are found wherever they were re-parented. A process this caller could have
+ * started (root: any; otherwise: its own uid) and that is not older than the caller, whose
+ * environment cannot be read (root without CAP_SYS_PTRACE on kernels that guard `environ`), throws
+ * naming the pid and `what`: "cannot tell" must not pass for "none left".
+ *
+ * @example
+ * processesWithEnvEntry((kv) => kv === 'OCF_RESKEY_state=/tmp/x', 'carries OCF_RESKEY_state=/tmp/x')
+ */
+export function processesWithEnvEntry(match: (entry: string) => boolean, what: string): number[] {
+  const me = process.getuid?.() ?? 0;
+  const self = processStartMs(process.pid);
+  const found: number[] = [];
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    const stat = readProcStat(pid);
+    // Z (zombie) and X (dead) are gone for this purpose
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A process older than the caller cannot be one of its leftovers, readable or not.
+      const started = processStartMs(pid);
+      if (
+        code === 'ENOENT' ||
+        code === 'ESRCH' ||
+        (me !== 0 && procUid(pid) !== me) ||
+        (started !== undefined && self !== undefined && started < self)
+      )
+        continue;
+      throw new Error(
+        `cannot tell whether pid ${pid} (${stat.comm}) ${what}: /proc/${pid}/environ: ${code} (run as root with CAP_SYS_PTRACE)`,
+      );
+    }
+    if (environ.split('\0').some(match)) found.push(pid);
+  }
+  return found;
+}

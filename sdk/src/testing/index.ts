@@ -1,4 +1,5 @@
 export { openCopy, openTempDir } from './open-copy';
+export { makeTestPki, type TestPki } from './pki';
 export { processesWithEnv } from './processes';
 export { requireTool } from './require-tool';
 

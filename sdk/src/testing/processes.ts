@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { listPids, processStartMs, procUid, readProcStat } from '../process/proc';
+import { processesWithEnvEntry } from '../process/proc';
 
 /**
  * Pids of live processes whose environment contains `entry` (e.g. `OCF_RESKEY_state=/tmp/x`):
@@ -12,30 +11,5 @@ import { listPids, processStartMs, procUid, readProcStat } from '../process/proc
  * expect(processesWithEnv(`OCF_RESOURCE_INSTANCE=${id}`)).toEqual([]);
  */
 export function processesWithEnv(entry: string): number[] {
-  const me = process.getuid?.() ?? 0;
-  const self = processStartMs(process.pid);
-  const found: number[] = [];
-  for (const pid of listPids()) {
-    if (pid === process.pid) continue;
-    const stat = readProcStat(pid);
-    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
-    let environ: string;
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // A process older than this test cannot be one of its leftovers, readable or not.
-      const started = processStartMs(pid);
-      if (
-        code === 'ENOENT' ||
-        code === 'ESRCH' ||
-        (me !== 0 && procUid(pid) !== me) ||
-        (started !== undefined && self !== undefined && started < self)
-      )
-        continue;
-      throw new Error(`cannot tell whether pid ${pid} (${stat.comm}) carries ${entry}: /proc/${pid}/environ: ${code}`);
-    }
-    if (environ.split('\0').includes(entry)) found.push(pid);
-  }
-  return found;
+  return processesWithEnvEntry((kv) => kv === entry, `carries ${entry}`);
 }
