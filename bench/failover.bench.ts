@@ -76,56 +76,57 @@ async function activeNode(rig: Rig): Promise<string | undefined> {
 }
 
 /**
- * A shell loop for a survivor that prints the wall-clock time (ns since the epoch: the containers
- * share the host's clock) at which its membership stops listing `victim`.
+ * The survivor's half of one failover: a bash loop (builtins only, so that polling every 50 ms
+ * does not load the node it measures) that prints, as each happens, `lost US` when its membership
+ * no longer lists `victim` (Corosync's member list; the node daemon's `alive` list), `agent US`
+ * when a process of the IP agent `type` runs there (its start: the engine's first action of the
+ * failover) and `vip US` when `vip` is on one of its interfaces (/proc/net/fib_trie). US is the
+ * wall clock in µs (the containers share the host's clock). It exits 0 once it saw all three, 1
+ * after 60 s or 30 s after the loss (a survivor the engine did not pick).
  */
-export function lossWatcher(kind: RigKind, victim: string): string[] {
+export function failoverWatcher(kind: RigKind, victim: string, vip: string, type: string): string[] {
   if (!/^[A-Za-z0-9_.-]+$/.test(victim)) throw new Error(`node name ${JSON.stringify(victim)} is not a plain host name`);
-  const listed =
-    kind === 'pacemaker'
-      ? `{ out=$(corosync-quorumtool -l 2>/dev/null); [ -z "$out" ] || echo "$out" | grep -qw -- "$1"; }`
-      : `{ out=$(cat /var/lib/ocfkit/membership/status.json 2>/dev/null); [ -z "$out" ] || echo "$out" | grep -o '"alive":\\[[^]]*\\]' | grep -qF "\\"$1\\""; }`;
-  // $1 is the victim, passed as an argument (never pasted into the script); a membership that
-  // cannot be read (empty output) counts as still listing it
-  return [
-    'sh',
-    '-c',
-    `end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do if ! ${listed}; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
-    'watch',
-    victim,
-  ];
-}
-
-/**
- * A shell loop for a survivor that prints the wall-clock time (ns since the epoch) at which `vip`
- * is on one of its interfaces (exit 1 when it never is within 60 s).
- */
-export function vipWatcher(vip: string): string[] {
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip)) throw new Error(`VIP ${JSON.stringify(vip)} is not an IPv4 address`);
-  return [
-    'sh',
-    '-c',
-    `end=$(($(date +%s) + 60)); while [ $(date +%s) -lt $end ]; do if ip -o -4 addr show | grep -qF " $1/"; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
-    'watch',
-    vip,
-  ];
+  if (!/^[A-Za-z0-9_.-]+$/.test(type)) throw new Error(`agent type ${JSON.stringify(type)} is not a plain OCF type`);
+  // every value arrives as a positional parameter, never pasted into the script; read -t on a
+  // pipe nobody writes is the sleep (no fork); a membership that cannot be read still lists the victim
+  return ['bash', '-c', WATCH_SCRIPT, 'watch', kind, victim, vip, type];
 }
 
-/**
- * A shell loop for a survivor that prints the wall-clock time (ns since the epoch) at which a
- * process of the IP agent `type` (e.g. IPaddr, IPaddr2: its start, the engine's first action of
- * the failover) runs there (exit 1 when none does within 60 s).
- */
-export function agentWatcher(type: string): string[] {
-  if (!/^[A-Za-z0-9_.-]+$/.test(type)) throw new Error(`agent type ${JSON.stringify(type)} is not a plain OCF type`);
-  // the pattern does not match its own grep's command line ("resource\.d" is not "resource.d")
-  return [
-    'sh',
-    '-c',
-    `end=$(($(date +%s) + 60)); while [ $(date +%s) -lt $end ]; do if grep -qa -- "resource\\.d/[^/]*/$1" /proc/[0-9]*/cmdline 2>/dev/null; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
-    'watch',
-    type,
-  ];
+const WATCH_SCRIPT = `kind=$1 victim=$2 vip=$3 type=$4
+exec {z}<> <(:)
+tick() { now=\${EPOCHREALTIME/[.,]/}; }
+tick; start=$now lost='' agent='' up=''
+while tick; (( now - start < 60000000 )) && { [ -z "$lost" ] || (( now - lost < 30000000 )); }; do
+  if [ -z "$lost" ]; then
+    out=''
+    if [ "$kind" = pacemaker ]; then out=$(corosync-quorumtool -l 2>/dev/null)
+    else { read -r -d '' out < /var/lib/ocfkit/membership/status.json; } 2>/dev/null
+      [[ $out =~ \\"alive\\":\\[([^]]*)\\] ]] && out=\${BASH_REMATCH[1]} || out=''
+    fi
+    if [ -n "$out" ] && ! [[ $out =~ (^|[^[:alnum:]_.-])"$victim"($|[^[:alnum:]_.-]) ]]; then tick; lost=$now; echo "lost $lost"; fi
+  fi
+  if [ -z "$agent" ]; then
+    for f in /proc/[0-9]*/cmdline; do
+      { mapfile -d '' -t a < "$f"; } 2>/dev/null || continue
+      if [[ "\${a[*]}" == *resource.d/*/"$type"* ]]; then tick; agent=$now; echo "agent $agent"; break; fi
+    done
+  fi
+  if [ -z "$up" ]; then
+    { read -r -d '' t < /proc/net/fib_trie; } 2>/dev/null
+    if [[ $t == *"-- $vip"$'\\n'* ]]; then tick; up=$now; echo "vip $up"; fi
+  fi
+  [ -n "$lost" ] && [ -n "$agent" ] && [ -n "$up" ] && exit 0
+  read -t 0.05 -u $z || true
+done
+exit 1
+`;
+
+/** The events of {@link failoverWatcher}'s output, in ms since the epoch. */
+function watched(stdout: string): { lost?: number; agent?: number; vip?: number } {
+  const out: Record<string, number> = {};
+  for (const m of stdout.matchAll(/^(lost|agent|vip) (\d+)$/gm)) out[m[1] as string] = Number(m[2]) / 1000;
+  return out;
 }
 
 interface Round {
@@ -182,38 +183,28 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
     let active = await until('grp_pgsql started', 300_000, () => activeNode(rig));
     for (let i = 1; i <= kills; i++) {
       const victim = active;
-      const observer = rig.nodes.find((n) => n !== victim) as string;
-      const watch = rig.exec(observer, lossWatcher(kind, victim), { timeoutMs: 130_000 });
-      // on every survivor (the engine picks one); only the new active node's answer is awaited
-      const ipWatches = new Map(
+      // on both survivors (the engine picks one); only the new active node's is awaited
+      const watches = new Map(
         rig.nodes
           .filter((n) => n !== victim)
-          .map((n) => [n, rig.exec(n, agentWatcher(agents.ip.type), { timeoutMs: 70_000 }).catch(() => undefined)]),
+          .map((n) => [
+            n,
+            rig.exec(n, failoverWatcher(kind, victim, rig.vip ?? VIP, agents.ip.type), { timeoutMs: 70_000 }).catch(() => undefined),
+          ]),
       );
-      const vipWatches = new Map(
-        rig.nodes
-          .filter((n) => n !== victim)
-          .map((n) => [n, rig.exec(n, vipWatcher(rig.vip ?? VIP), { timeoutMs: 70_000 }).catch(() => undefined)]),
-      );
-      await sleep(500); // the loop is polling before the kill
+      await sleep(500); // the loops are polling before the kill
       const t0 = performance.now();
       const killedAt = Date.now() - performance.now() + t0;
       await rig.kill(active);
       await until(`round ${i}: select 1 through ${rig.vip ?? VIP}`, 300_000, async () => ((await selectOne(rig)) ? true : undefined));
       const total = (performance.now() - t0) / 1000;
-      const w = await watch;
-      const seen = w.code === 0 ? Number(w.stdout.trim()) / 1e6 : Number.NaN;
-      const detection = Number.isFinite(seen) ? Math.max(0, (seen - killedAt) / 1000) : undefined;
       active = await until('the new active node', 60_000, async () => {
         const n = groupNode(await rig.status());
         return typeof n === 'string' && n !== victim ? n : undefined;
       });
-      const v = await vipWatches.get(active);
-      const up = v?.code === 0 ? Number(v.stdout.trim()) / 1e6 : Number.NaN;
-      const vipUp = Number.isFinite(up) ? Math.max(0, (up - killedAt) / 1000) : undefined;
-      const a = await ipWatches.get(active);
-      const started = a?.code === 0 ? Number(a.stdout.trim()) / 1e6 : Number.NaN;
-      const ipStart = Number.isFinite(started) ? Math.max(0, (started - killedAt) / 1000) : undefined;
+      const seen = watched((await watches.get(active))?.stdout ?? '');
+      const since = (at: number | undefined) => (at === undefined ? undefined : Math.max(0, (at - killedAt) / 1000));
+      const [detection, ipStart, vipUp] = [since(seen.lost), since(seen.agent), since(seen.vip)];
       const round: Round = {
         total,
         ...(detection !== undefined ? { detection } : {}),
@@ -226,7 +217,7 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
         appendFileSync(record, `${JSON.stringify(line)}\n`);
       }
       process.stdout.write(
-        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${observer}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
+        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${active}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
       );
       await rig.start(victim);
       await until(`${victim} back online`, 300_000, async () => {
