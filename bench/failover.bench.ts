@@ -79,8 +79,8 @@ async function activeNode(rig: Rig): Promise<string | undefined> {
  * The survivor's half of one failover: a bash loop (builtins only, so that polling every 50 ms
  * does not load the node it measures) that prints, as each happens, `lost US` when its membership
  * no longer lists `victim` (Corosync's member list; the node daemon's `alive` list), `agent US`
- * when a process of the IP agent `type` runs there (its start: the engine's first action of the
- * failover) and `vip US` when `vip` is on one of its interfaces (/proc/net/fib_trie). US is the
+ * when the IP agent `type` runs there with the action start (the engine's first action of the
+ * failover; a probe of a node that just rejoined is not it) and `vip US` when `vip` is on one of its interfaces (/proc/net/fib_trie). US is the
  * wall clock in µs (the containers share the host's clock). It exits 0 once it saw all three, 1
  * after 60 s or 30 s after the loss (a survivor the engine did not pick).
  */
@@ -109,7 +109,7 @@ while tick; (( now - start < 60000000 )) && { [ -z "$lost" ] || (( now - lost < 
   if [ -z "$agent" ]; then
     for f in /proc/[0-9]*/cmdline; do
       { mapfile -d '' -t a < "$f"; } 2>/dev/null || continue
-      if [[ "\${a[*]}" == *resource.d/*/"$type"* ]]; then tick; agent=$now; echo "agent $agent"; break; fi
+      if [[ "\${a[*]}" == *resource.d/*/"$type"" start"* ]]; then tick; agent=$now; echo "agent $agent"; break; fi
     done
   fi
   if [ -z "$up" ]; then
@@ -252,7 +252,8 @@ export function failoverTable(rows: readonly { rig: string; rounds: readonly Rou
   ];
   for (const r of rows) {
     const seen = r.rounds.filter((x) => x.detection !== undefined);
-    const both = seen.filter((x) => x.vipUp !== undefined && x.ipStart !== undefined);
+    // an IP agent seen before the loss was something else (e.g. started by hand): not observed
+    const both = seen.filter((x) => x.vipUp !== undefined && x.ipStart !== undefined && x.ipStart >= (x.detection as number));
     lines.push(
       `${r.rig.padEnd(10)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.ipStart as number) - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.ipStart as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
     );
