@@ -32,6 +32,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { checkoutRoot, createRig, nodeDaemonMissing } from '../conformance/src/rigs/create-rig';
 import type { Rig, RigKind } from '../conformance/src/rigs/rig';
+import { rigTimingEnv } from '../conformance/src/rigs/rig-timing';
 import { HEARTBEAT_AGENTS, OCFKIT_AGENTS } from '../conformance/src/scenarios/agents-under-test';
 import { groupNode, VIP } from '../conformance/src/scenarios/run-scenario';
 import { seedCib } from '../conformance/src/scenarios/seed-cib';
@@ -166,6 +167,20 @@ export function readRecord(file: string): RecordedRound[] {
 
 const runStarted = new Date().toISOString();
 
+/**
+ * The rig's name in the table and the record, with its membership timing when one was asked for
+ * (OCFKIT_RIG_TOKEN, OCFKIT_RIG_DEADTIME, OCFKIT_RIG_TIME_SCALE), so kills at other budgets never
+ * share a row.
+ *
+ * @example
+ * rigLabel('docker', { OCFKIT_RIG_TOKEN: '1000' }) // 'docker token=1000'
+ */
+export function rigLabel(kind: RigKind, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const t = rigTimingEnv(env);
+  const parts = [t.OCFKIT_RIG_TOKEN ? `token=${t.OCFKIT_RIG_TOKEN}` : '', t.OCFKIT_RIG_DEADTIME ? `deadtime=${t.OCFKIT_RIG_DEADTIME}` : ''];
+  return [kind, ...parts.filter(Boolean)].join(' ');
+}
+
 async function benchRig(kind: RigKind, kills: number, record?: string): Promise<Round[]> {
   const agents = process.env.OCFKIT_BENCH_FAILOVER_AGENTS === 'heartbeat' ? HEARTBEAT_AGENTS : OCFKIT_AGENTS;
   const rig = createRig(kind, { project: `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}` });
@@ -213,7 +228,7 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       };
       rounds.push(round);
       if (record) {
-        const line: RecordedRound = { rig: kind, run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
+        const line: RecordedRound = { rig: rigLabel(kind), run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
         appendFileSync(record, `${JSON.stringify(line)}\n`);
       }
       process.stdout.write(
@@ -247,15 +262,15 @@ export function failoverTable(rows: readonly { rig: string; rounds: readonly Rou
     return `${f(quantile(s, 0.5))} ${f(quantile(s, 0.95))}`;
   };
   const lines = [
-    `${''.padEnd(10)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} ${'after detection'.padEnd(17)} ${'engine: →IP agent'.padEnd(17)} ${'IP agent→VIP up'.padEnd(17)} VIP up→select 1`,
-    `${'rig'.padEnd(10)} ${'kills'.padStart(5)}${' median      p95'.padStart(18).repeat(6)}`,
+    `${''.padEnd(26)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} ${'after detection'.padEnd(17)} ${'engine: →IP agent'.padEnd(17)} ${'IP agent→VIP up'.padEnd(17)} VIP up→select 1`,
+    `${'rig'.padEnd(26)} ${'kills'.padStart(5)}${' median      p95'.padStart(18).repeat(6)}`,
   ];
   for (const r of rows) {
     const seen = r.rounds.filter((x) => x.detection !== undefined);
     // an IP agent seen before the loss was something else (e.g. started by hand): not observed
     const both = seen.filter((x) => x.vipUp !== undefined && x.ipStart !== undefined && x.ipStart >= (x.detection as number));
     lines.push(
-      `${r.rig.padEnd(10)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.ipStart as number) - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.ipStart as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
+      `${r.rig.padEnd(26)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.ipStart as number) - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.ipStart as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -282,7 +297,7 @@ export default async function failover(): Promise<{ withinBudget: boolean }> {
         continue;
       }
     }
-    rows.push({ rig: kind, rounds: await benchRig(kind, kills, record) });
+    rows.push({ rig: rigLabel(kind), rounds: await benchRig(kind, kills, record) });
   }
   if (record) {
     // every kill in the file, per rig, not only this run's
@@ -296,7 +311,7 @@ export default async function failover(): Promise<{ withinBudget: boolean }> {
   }
   process.stdout.write(`\n${failoverTable(rows)}`);
   const med = (k: string) => {
-    const s = (rows.find((r) => r.rig === k)?.rounds ?? []).map((r) => r.total).sort((a, b) => a - b);
+    const s = (rows.find((r) => r.rig === rigLabel(k as RigKind))?.rounds ?? []).map((r) => r.total).sort((a, b) => a - b);
     return s.length ? quantile(s, 0.5) : undefined;
   };
   const p = med('pacemaker');
