@@ -2,6 +2,14 @@ import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { disabled } from './history.js';
+import {
+  addMigrationActions,
+  type MigrationActions,
+  type MigrationPlan,
+  migrationPlan,
+  orderMigrations,
+  unmigratable,
+} from './migration.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
@@ -43,7 +51,15 @@ export interface ResourceChange {
 /** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
 function startsAnyway(p: WRsc): boolean {
   const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
-  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to));
+  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to) || stoppedWhereActive(p));
+}
+
+/**
+ * Active (by its migration history: a failed migrate_to's target) yet Stopped by every node's own
+ * history: Pacemaker starts it there.
+ */
+function stoppedWhereActive(p: WRsc): boolean {
+  return p.role === 'Stopped' && p.runningOn.length > 0;
 }
 
 function endsPromoted(p: WRsc): boolean {
@@ -116,6 +132,22 @@ function opTimeout(p: WRsc, task: string): number | undefined {
  * const { graph, changes } = createActions(ws);
  */
 export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes: ResourceChange[] } {
+  // A migration Pacemaker gives up (see unmigratable) is planned again as a stop and start.
+  const noMigrate = new Set<WRsc>();
+  const nextRoles = new Map(ws.primitives.map((p) => [p, p.nextRole]));
+  for (;;) {
+    const built = buildActions(ws, noMigrate);
+    const drop = unmigratable(ws, built.graph, built.migrations);
+    if (drop.length === 0) return { graph: built.graph, changes: built.changes };
+    for (const p of drop) noMigrate.add(p);
+    for (const [p, role] of nextRoles) p.nextRole = role;
+  }
+}
+
+function buildActions(
+  ws: WorkingSet,
+  noMigrate: ReadonlySet<WRsc>,
+): { graph: TransitionGraph; changes: ResourceChange[]; migrations: Map<number, MigrationActions> } {
   const g = new GraphBuilder();
   const changes: ResourceChange[] = [];
   const fenced = new Map<string, number>();
@@ -144,14 +176,23 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
   // Stops implied by fencing, per top-level resource: see orderStopsAfterFencing.
   const stopsOf = new Map<WRsc, number[]>();
   const implied = new Map<WRsc, Set<number>>();
+  // Live migrations: a migrating resource's start is a pseudo action that restarts nothing.
+  const plans = new Map<WRsc, MigrationPlan>();
+  for (const p of ws.primitives) {
+    const plan = noMigrate.has(p) ? undefined : migrationPlan(ws, p);
+    if (plan) plans.set(p, plan);
+  }
+  const migrationOrders = new Map<number, MigrationActions>();
   const restarts = impliedRestarts(ws, {
-    starts: new Set(ws.primitives.filter(startsAnyway)),
+    starts: new Set(ws.primitives.filter((p) => startsAnyway(p) && !plans.has(p))),
     promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
     canRestart: (p) => canRestartInPlace(ws, p),
     promoted: endsPromoted,
   });
+  for (const p of restarts) plans.delete(p);
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
+    const plan = plans.get(p);
     let toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
     if (restarts.has(p) && p.role === 'Promoted' && toRole === 'Promoted' && !startsAnyway(p)) {
       // Like Pacemaker, a restart implied by an order does not promote again: the promoted
@@ -159,7 +200,9 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       toRole = 'Unpromoted';
       p.nextRole = 'Unpromoted';
     }
-    changes.push({ rsc: p, from: [...p.runningOn], to, fromRole: p.role, toRole, restart: restarts.has(p) });
+    // A partial migration is shown as moving from its source.
+    const from = plan?.partial ? [plan.source, ...p.runningOn.filter((n) => n !== plan.source)] : [...p.runningOn];
+    changes.push({ rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) });
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n)) continue;
       // An anonymous clone is probed once per node, not once per instance; a globally-unique
@@ -191,7 +234,8 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     for (const n of managed ? p.runningOn : []) {
       const clean = !countClean || (n.online && !n.unclean);
       const single = countClean && clean ? cleanActive === 1 : p.runningOn.length === 1;
-      const keep = to === n && single && !p.failedOn.includes(n) && !restarts.has(p);
+      // Finishing a partial migration keeps the resource on its target.
+      const keep = (to === n && single && !p.failedOn.includes(n) && !restarts.has(p)) || (plan?.partial === true && n === plan.target);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;
       // on-fail=demote: the failed promoted instance is demoted (and promoted again if it stays promoted).
@@ -228,6 +272,22 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
         implied.set(top, (implied.get(top) ?? new Set()).add(fence));
       }
     }
+    // A migration completed on both ends still needs the stop on its source (a dangling migration).
+    for (const n of managed ? (p.migration?.dangling ?? []) : []) {
+      if (p.runningOn.includes(n) || !n.online || n.unclean) continue;
+      myStops.push(
+        g.add({
+          key: opKey(p.id, 'stop', 0),
+          task: 'stop',
+          rsc: p.id,
+          node: n.uname,
+          intervalMs: 0,
+          probe: false,
+          pseudo: false,
+          timeoutMs: opTimeout(p, 'stop'),
+        }),
+      );
+    }
     if (myStops.length > 0) {
       const top = topOf(p);
       const list = stopsOf.get(top);
@@ -248,7 +308,7 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
       for (const s of myStops) g.order(s, del);
     }
     if (to) {
-      const restart = !p.runningOn.includes(to) || cleanStops > 0;
+      const restart = !p.runningOn.includes(to) || cleanStops > 0 || stoppedWhereActive(p);
       if (restart) {
         const start = g.add({
           key: opKey(p.id, 'start', 0),
@@ -257,12 +317,21 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
           node: to.uname,
           intervalMs: 0,
           probe: false,
-          pseudo: false,
+          // A migrating resource's start is a pseudo action after migrate_from.
+          pseudo: plan !== undefined,
           timeoutMs: opTimeout(p, 'start'),
         });
         starts.set(p, start);
         for (const s of myStops) g.order(s, start);
         for (const f of fenced.values()) g.order(f, start);
+        const stop = plan && g.find(opKey(p.id, 'stop', 0), plan.source.uname);
+        if (plan && stop !== undefined) {
+          const first = addMigrationActions(g, p, plan, stop, start);
+          const from = g.find(opKey(p.id, 'migrate_from', 0), plan.target.uname) ?? first;
+          const actions: MigrationActions = { rsc: p, first, from, start, stop };
+          migrationOrders.set(start, actions);
+          migrationOrders.set(stop, actions);
+        }
       }
       let promote: number | undefined;
       const demotedHere = g.find(opKey(p.id, 'demote', 0), to.uname);
@@ -306,8 +375,9 @@ export function createActions(ws: WorkingSet): { graph: TransitionGraph; changes
     }
   }
   orderStopsAfterFencing(g, implied, stopsOf);
-  addResourceOrderings(ws, g);
-  return { graph: g.build(), changes };
+  addResourceOrderings(ws, g, new Set([...migrationOrders.values()].map((m) => m.stop)));
+  orderMigrations(g, migrationOrders);
+  return { graph: g.build(), changes, migrations: migrationOrders };
 }
 
 function topOf(p: WRsc): WRsc {

@@ -14,7 +14,9 @@ function primitivesOf(r: Resource): readonly Primitive[] {
 
 function historyOp(rsc: string, a: GraphAction, callId: number, code: number, now: number): LrmOp {
   const recurring = a.task === 'monitor' && a.intervalMs > 0;
-  const id = recurring ? `${rsc}_monitor_${a.intervalMs}` : `${rsc}_last_0`;
+  // Migration history is kept under its own key, as Pacemaker's controller records it.
+  const migration = a.task === 'migrate_to' || a.task === 'migrate_from';
+  const id = recurring ? `${rsc}_monitor_${a.intervalMs}` : migration ? `${rsc}_${a.task}_0` : `${rsc}_last_0`;
   const key = `${callId}:0:${code}:ocfkit-engine-simulate`;
   return {
     id,
@@ -38,6 +40,7 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
       'last-rc-change': String(now),
       'exec-time': '0',
       'queue-time': '0',
+      ...(a.migration ? { migrate_source: a.migration.source, migrate_target: a.migration.target } : {}),
     },
   };
 }
@@ -45,8 +48,8 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
 /**
  * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
  * writes): fenced nodes are down with an empty history; each resource action is recorded in the
- * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_monitor_<ms>` for
- * recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
+ * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_migrate_to_0` and `_migrate_from_0` for migrations,
+ * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
  * recorded as `rsc`, as Pacemaker does, globally-unique ones as `rsc:N`). Pure: returns a new CIB.
  *
  * @example
@@ -92,9 +95,11 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
       s.transient = [];
     }
   }
-  // Record results in an order the graph allows: probes, demotes, stops, starts, promotes, monitors.
+  // Record results in an order the graph allows: probes, demotes, migrations, stops, starts, promotes, monitors.
   const phase = (a: GraphAction) =>
-    a.probe ? 0 : (({ demote: 1, stop: 2, start: 3, promote: 4, monitor: 5 } as Record<string, number>)[a.task] ?? 6);
+    a.probe
+      ? 0
+      : (({ demote: 1, migrate_to: 2, migrate_from: 3, stop: 4, start: 5, promote: 6, monitor: 7 } as Record<string, number>)[a.task] ?? 8);
   const ordered = graph.actions.map((a, i) => ({ a, i })).sort((x, y) => phase(x.a) - phase(y.a) || x.i - y.i);
   for (const { a } of ordered) {
     // Like crm_simulate, a clean-up (`delete`) is not simulated: the history stays (a controller erases it).

@@ -94,6 +94,12 @@ function opMeta(ws: WorkingSet, p: WRsc, a: GraphAction): Map<string, string> {
   meta.set('timeout', String(parseDurationMs(meta.get('timeout')) ?? DEFAULT_TIMEOUT_MS));
   const delay = meta.get('start-delay');
   if (delay !== undefined) meta.set('start-delay', String(parseDurationMs(delay) ?? 0));
+  if (a.migration) {
+    meta.set('migrate_source', a.migration.source);
+    meta.set('migrate_target', a.migration.target);
+    // A migrate_to in flight is recorded, in case the source leaves before it returns.
+    if (a.task === 'migrate_to') meta.set('record-pending', 'true');
+  }
   return meta;
 }
 

@@ -4,7 +4,7 @@ export interface GraphAction {
   id: number;
   /** Pacemaker's operation key, e.g. `web_start_0`, `web_monitor_10000`; `stonith-<node>-<reboot|off>` for fencing. */
   key: string;
-  task: 'start' | 'stop' | 'promote' | 'demote' | 'monitor' | 'stonith' | 'delete';
+  task: 'start' | 'stop' | 'promote' | 'demote' | 'monitor' | 'stonith' | 'delete' | 'migrate_to' | 'migrate_from';
   rsc?: string;
   node: string;
   intervalMs: number;
@@ -16,6 +16,8 @@ export interface GraphAction {
   promoted?: boolean;
   /** Operation timeout in milliseconds, when configured. */
   timeoutMs?: number;
+  /** A migration action's source and target node (`CRM_meta_migrate_source`/`_target`). */
+  migration?: { source: string; target: string };
   /** Everything needed to execute the action without the CIB (filled by `schedule()`). */
   detail?: ActionDetail;
 }

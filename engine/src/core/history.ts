@@ -175,6 +175,13 @@ export interface HistoryContext {
   failCount: (effective: boolean) => number;
   /** The resource-wide next role so far (failures on earlier nodes may have set it). */
   nextRole: HistoryRole;
+  /** What this node's migration entries mean, read against the other node's history (migration-history.ts). */
+  migration?: {
+    /** A successful migrate_to here: the role here afterwards, undefined when it no longer matters. */
+    toSucceeded(op: LrmOp): 'Started' | 'Stopped' | undefined;
+    toFailed(op: LrmOp): void;
+    fromFailed(op: LrmOp): void;
+  };
 }
 
 /** The outcome of one resource's history on one node. */
@@ -248,7 +255,10 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     } else if (task === 'demote') {
       if (out.onFail === 'demote') clear = true;
       out.role = 'Unpromoted';
-    } else if (task !== 'migrate_to' && rank[out.role] < rank.Started) setActive();
+    } else if (task === 'migrate_to') {
+      const role = ctx.migration?.toSucceeded(op);
+      if (role !== undefined) out.role = role;
+    } else if (rank[out.role] < rank.Started) setActive();
     if (clear) clearPastFailure();
   };
   const checkRecoverable = (task: string) => {
@@ -262,6 +272,8 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     if (onFailSeverity[out.onFail] < onFailSeverity[policy.onFail]) out.onFail = policy.onFail;
     const task = op.operation;
     if (task === 'stop') out.bans.push({ target: 'self', everywhere: false });
+    else if (task === 'migrate_to') ctx.migration?.toFailed(op);
+    else if (task === 'migrate_from') ctx.migration?.fromFailed(op);
     else if (task === 'promote') out.role = 'Promoted';
     else if (task === 'demote') {
       if (policy.onFail === 'block') {

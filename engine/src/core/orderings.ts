@@ -22,6 +22,8 @@ interface Edge {
   sameNode: boolean;
   /** A group member's start after the previous member's. */
   chain?: boolean;
+  /** From an Optional order constraint (Pacemaker leaves such an ordering out after a migrating stop). */
+  optional?: boolean;
 }
 
 const key = (r: WRsc, t: Task) => `${r.id}\0${t}`;
@@ -55,15 +57,16 @@ class OrderGraph {
     return k;
   }
 
-  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false): void {
+  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false): void {
     const from = this.node(first, ft);
     const to = this.node(then, tt);
     const list = this.edges.get(from) ?? [];
     const found = list.find((e) => e.to === to);
-    if (!found) list.push({ to, implies, sameNode });
+    if (!found) list.push(optional ? { to, implies, sameNode, optional } : { to, implies, sameNode });
     else {
       found.implies ||= implies;
       found.sameNode &&= sameNode;
+      if (!optional) delete found.optional;
     }
     this.edges.set(from, list);
   }
@@ -154,7 +157,7 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     if (o.symmetrical && o.kind !== 'Serialize') {
       const ifa = inverse[fa] as Task;
       const ita = inverse[ta] as Task;
-      graph.add(o.then, convert(o.then, ita), o.first, ifa);
+      graph.add(o.then, convert(o.then, ita), o.first, ifa, false, false, o.kind === 'Optional');
       declared.add(o.then, ita, o.first, ifa);
     }
   }
@@ -287,7 +290,7 @@ export function impliedRestarts(
  * @example
  * addResourceOrderings(ws, builder);
  */
-export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
+export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder, migratingStops: ReadonlySet<number> = new Set()): void {
   const real = new Map<string, number[]>();
   const probes = new Map<string, number[]>();
   for (const a of g.actions) {
@@ -338,7 +341,8 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder): void {
     if (isCollective(graph.rsc.get(from) as WRsc)) continue;
     const firsts = real.get(from) ?? [];
     if (firsts.length === 0) continue;
-    for (const e of edges) for (const b of targets(e.to)) for (const a of firsts) if (binds(e, a, b)) g.order(a, b);
+    for (const e of edges)
+      for (const b of targets(e.to)) for (const a of firsts) if (binds(e, a, b) && !(e.optional && migratingStops.has(a))) g.order(a, b);
   }
 
   // Primitives with a start action (possibly optional or unrunnable) that orderings can reach.

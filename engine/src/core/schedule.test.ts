@@ -188,10 +188,18 @@ describe('schedule', () => {
       child: prim('c'),
       meta: [{ id: 'cm', pairs: [{ id: 'cm1', name: 'notify', value: 'true' }] }],
     };
-    const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone], [], [up(1)]);
+    const migratingClone: Cib['resources'][number] = {
+      kind: 'clone',
+      id: 'm-clone',
+      child: prim('m', { 'allow-migrate': 'true' }),
+      meta: [],
+    };
+    const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone, migratingClone], [], [up(1)]);
     const warnings = schedule({ cib: withFeatures, now: NOW }).warnings;
     expect(warnings.some((w) => /notifications \(c-clone\)/.test(w))).toBe(true);
-    expect(warnings.some((w) => /live migration \(a\)/.test(w))).toBe(true);
+    // Live migration is modelled for a primitive, not for clone instances.
+    expect(warnings.some((w) => /live migration of clone instances \(m\)/.test(w))).toBe(true);
+    expect(warnings.some((w) => /\(a\)/.test(w))).toBe(false);
     expect(schedule({ cib: cib([prim('a')], [], [up(1)]), now: NOW }).warnings).toEqual([]);
   });
 

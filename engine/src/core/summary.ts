@@ -70,7 +70,10 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
   if (fromRole === toRole && next !== undefined) {
     if (!hasStart)
       return tasks.has('demote') && tasks.has('promote') ? [item('Re-promote', c.rsc.id, details(fromRole, toRole, current, next))] : [];
-    if (moving) return [item(failed ? 'Recover' : 'Move', c.rsc.id, details(fromRole, toRole, current, next))];
+    if (moving)
+      return [
+        item(failed ? 'Recover' : tasks.has('migrate_from') ? 'Migrate' : 'Move', c.rsc.id, details(fromRole, toRole, current, next)),
+      ];
     if (failed) return [item('Recover', c.rsc.id, details(fromRole, toRole, current))];
     return [item('Restart', c.rsc.id, details(fromRole, toRole, current, next))];
   }

@@ -1,6 +1,7 @@
 import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
 import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
+import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
@@ -429,6 +430,7 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   // unpack_node_state: without quorum, suicide fences every node of the partition (UNCLEAN (online)).
   if (noQuorumPolicy === 'suicide' && !haveQuorum) for (const n of nodes) if (n.online) n.unclean = true;
   const historyNext = new Map<WRsc, HistoryRole>();
+  const migrations = new Map<WRsc, MigrationHistory>();
   resetBlockedFailureTimeouts(cib, primitives, nodeById, nodeByName, now);
   for (const state of cib.status) {
     const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
@@ -442,6 +444,12 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
       if (lr.id !== r.id) r.cloneName = lr.id;
       const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
+      let migration: MigrationHistory | undefined;
+      if (lr.ops.some((o) => o.operation === 'migrate_to' || o.operation === 'migrate_from')) {
+        migration = migrations.get(r) ?? new MigrationHistory(cib.status, lr.id, (uname) => nodeByName.get(uname)?.online === true);
+        migrations.set(r, migration);
+      }
+      const mig = migration;
       const ctx: HistoryContext = {
         prim: r.primitive,
         stonithEnabled,
@@ -453,11 +461,20 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
         promotable: r.promotable,
         failCount: (effective) => nodeFailCount(node, r, now, effective),
         nextRole: historyNext.get(r) ?? 'Unknown',
+        migration: mig && {
+          toSucceeded: (op) => mig.migrateToSucceeded(op, node.uname),
+          toFailed: (op) => mig.migrateToFailed(op, node.uname),
+          fromFailed: (op) => mig.migrateFromFailed(op, node.uname),
+        },
       };
-      const res = memo ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
+      // A migration's outcome depends on the resource's history on other nodes too (the whole
+      // status section), which the memo does not key on: such histories are always unpacked afresh.
+      const res = memo && !mig ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
+      if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
       applyHistory(r, node, res, { nodes, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
   }
+  for (const [r, m] of migrations) applyMigrationFindings(r, m.findings, nodeByName);
   for (const r of byId.values()) {
     const next = historyNext.get(r);
     if (next !== undefined && next !== 'Unknown' && r.nextRole !== 'Stopped') r.nextRole = next;

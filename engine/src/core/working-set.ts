@@ -127,6 +127,8 @@ export interface WRsc {
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
   primitive?: Primitive;
+  /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
+  migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }
 
 /** Everything one scheduler run works on. */

@@ -656,7 +656,8 @@ export class Controller {
 
   private record(a: ExecAction, tag: string, o: OpOutcome, targetRc: number, failed: boolean, now: number): void {
     const agent: ActionAgent = a.detail?.agent ?? { id: a.rsc ?? a.key, class: 'ocf', type: 'unknown' };
-    const previousId = a.intervalMs > 0 ? `${agent.id}_${a.task}_${a.intervalMs}` : `${agent.id}_last_0`;
+    const ownKey = a.intervalMs > 0 || a.task === 'migrate_to' || a.task === 'migrate_from';
+    const previousId = ownKey ? `${agent.id}_${a.task}_${a.intervalMs}` : `${agent.id}_last_0`;
     const previous = nodeStateOf(this.current, a.node)
       .lrm.find((r) => r.id === agent.id)
       ?.ops.find((op) => op.id === previousId);

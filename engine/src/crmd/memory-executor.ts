@@ -115,6 +115,9 @@ export class MemoryExecutor {
     const role = this.active.get(k);
     switch (a.task) {
       case 'start':
+      case 'migrate_from':
+        // A live migration leaves the resource running on the target once migrate_from returns
+        // (migrate_to only hands it over; the source is stopped afterwards).
         this.active.set(k, 'Started');
         break;
       case 'stop':

@@ -50,6 +50,8 @@ export function isFailure(rc: number, opStatus: number, targetRc: number): boole
   return opStatus !== EXEC_STATUS.done || effectiveRc(rc) !== targetRc;
 }
 
+const MIGRATION_TASKS = ['migrate_to', 'migrate_from'];
+
 const DIGESTED_TASKS = ['start', 'monitor', 'promote', 'demote', 'reload', 'reload-agent', 'migrate_to', 'migrate_from', 'notify'];
 
 function entry(id: string, input: HistoryInput, lastRcChange: number): LrmOp {
@@ -73,6 +75,13 @@ function entry(id: string, input: HistoryInput, lastRcChange: number): LrmOp {
     'queue-time': String(Math.max(0, Math.round(input.queueMs))),
     'op-digest': opDigest(input.attributes),
   };
+  // A migration's entry names both ends (Pacemaker reads the other end's history with them).
+  const source = input.attributes.CRM_meta_migrate_source;
+  const target = input.attributes.CRM_meta_migrate_target;
+  if (MIGRATION_TASKS.includes(input.task) && source !== undefined && target !== undefined) {
+    attrs.migrate_source = source;
+    attrs.migrate_target = target;
+  }
   // Pacemaker reads the meta-data only for these (`crm_op_needs_metadata`): no digests on a stop.
   const info = DIGESTED_TASKS.includes(input.task) ? input.agentInfo : undefined;
   const restart = info && restartDigest(input.attributes, input.intervalMs, info);
@@ -90,7 +99,7 @@ function entry(id: string, input: HistoryInput, lastRcChange: number): LrmOp {
 
 /**
  * The history entries for one result: the main one (`<rsc>_last_0` for one-shot operations,
- * `<rsc>_<task>_<interval>` for recurring ones) and, when the result is a failure,
+ * `<rsc>_<task>_<interval>` for recurring ones and migrations) and, when the result is a failure,
  * `<rsc>_last_failure_0` too. `last-rc-change` moves only when rc or status changed.
  *
  * @example
@@ -101,8 +110,10 @@ export function historyEntry(input: HistoryInput): { main: LrmOp; failure?: LrmO
   const prev = input.previous;
   const same = prev !== undefined && prev.rc === input.rc && prev.opStatus === input.opStatus && prev.operation === input.task;
   const lastRcChange = same ? Number.parseInt(prev.attrs['last-rc-change'] ?? String(now), 10) : now;
-  const mainId = input.intervalMs > 0 ? opKey(input.rsc, input.task, input.intervalMs) : `${input.rsc}_last_0`;
+  // Migration history is kept under its own key (`<rsc>_migrate_to_0`), failed or not, as Pacemaker's controller does.
+  const migration = MIGRATION_TASKS.includes(input.task);
+  const mainId = input.intervalMs > 0 || migration ? opKey(input.rsc, input.task, input.intervalMs) : `${input.rsc}_last_0`;
   const main = entry(mainId, input, lastRcChange);
-  if (!isFailure(input.rc, input.opStatus, input.targetRc)) return { main };
+  if (migration || !isFailure(input.rc, input.opStatus, input.targetRc)) return { main };
   return { main, failure: entry(`${input.rsc}_last_failure_0`, input, now) };
 }

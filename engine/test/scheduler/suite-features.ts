@@ -103,7 +103,7 @@ const FEATURES: Feature[] = [
   { name: 'placement strategy', modelled: false, uses: (f) => meta(f, 'placement-strategy', (v) => v !== 'default') },
   {
     name: 'migration',
-    modelled: false,
+    modelled: true,
     uses: (f) => meta(f, 'allow-migrate', (v) => TRUE.test(v)) || f.ops.some((o) => /^migrate_(to|from)$/.test(o.attrs.operation ?? '')),
   },
   { name: 'notifications', modelled: false, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
