@@ -5,6 +5,7 @@ import type { ClusterStatus, Rig } from '../rigs/rig';
 import { type AgentsUnderTest, agentName } from './agents-under-test';
 import type { Action, Expectation, NodeRef, Scenario, Step } from './scenario';
 import { seedCib } from './seed-cib';
+import { blameStop } from './stop-leftovers';
 
 export const VIP = '10.217.1.100';
 const GROUP = ['prmIp', 'prmPg'] as const;
@@ -123,6 +124,17 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
         },
       );
       if (log.stdout.trim()) lines.push(`${who}'s cluster log (last lines about the resources):\n${log.stdout.trimEnd()}`);
+      // the stops' results with their exit reasons: later lines about the other nodes push them out of the tail above
+      const stops = await rig.exec(
+        who,
+        [
+          'sh',
+          '-c',
+          'grep -hE "(prmIp|prmPg) stop \\(call|(pgsql|IPaddr2?)\\(prm(Ip|Pg)\\).*(ERROR|WARNING)" /var/log/pacemaker/pacemaker.log 2>/dev/null | tail -6',
+        ],
+        { timeoutMs: 10_000 },
+      );
+      if (stops.stdout.trim()) lines.push(`${who}'s stops of grp_pgsql (results, errors):\n${stops.stdout.trimEnd()}`);
     }
     throw new Failure(lines.join('\n'));
   }
@@ -197,6 +209,10 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     if (addr.stdout.includes(` ${vip}/`)) out.push(`${vip} still on ${node}'s interfaces`);
     const pm = await rig.exec(node, ['pgrep', '-f', POSTMASTER], { timeoutMs: 5000 * scale });
     if (pm.code === 0) out.push(`a postmaster still runs on ${node} (pid ${pm.stdout.trim().split('\n').join(', ')})`);
+    if (out.length > 0) {
+      const st = await status().catch(() => undefined);
+      if (st) out.push(...blameStop(st, node, { vip: addr.stdout.includes(` ${vip}/`), postmaster: pm.code === 0 }, o.agents));
+    }
     return out;
   }
 
