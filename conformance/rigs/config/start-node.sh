@@ -82,7 +82,9 @@ ocfkit)
   # names of the file both links crossed both bridges. Each ucast line gets the interface holding
   # this node's address on the peer's subnet, so link 0 is the lan and link 1 the hb bridge.
   for sub in 1 2; do
-    ifc=$(ip -o -4 addr show | awk -v p="$net.$sub." 'index($4, p) == 1 { print $2; exit }')
+    # awk reads to the end: an early exit would leave ip writing into a closed pipe, and under
+    # pipefail its SIGPIPE (141) ended this script (a restarted node exited 141 in 150 ms)
+    ifc=$(ip -o -4 addr show | awk -v p="$net.$sub." 'index($4, p) == 1 && !ifc { ifc = $2 } END { print ifc }')
     if [ -n "$ifc" ]; then
       sed -i "s/^ucast [^ ]* \(${net//./\\.}\.$sub\.\)/ucast $ifc \1/" "$etc/ha.cf"
       log "heartbeat link on $net.$sub.0/24: $ifc"

@@ -4,8 +4,6 @@
  * save pe-inputs, log). This is what the node daemon plugs into its controller slot.
  */
 import { join } from 'node:path';
-import { cibToXmlTree } from '../cib/export.js';
-import type { XmlElement } from '../cib/xml-tree.js';
 import type { Cib } from '../core/cib-model.js';
 import type { Executor } from '../lrmd/executor.js';
 import type { OpRequest, OpResult } from '../lrmd/types.js';
@@ -19,7 +17,8 @@ import { nextPeInputSeq, savePeInput } from './pe-inputs.js';
 /** The CIB store as the controller uses it (engine/src/cib/store.ts). */
 export interface ControllerStore {
   model(): Cib;
-  updateStatus(change: (status: XmlElement, cibAttrs: Record<string, string>) => void, origin: string): unknown;
+  /** Records the status of a typed CIB (nothing re-parsed: the model is valid by construction). */
+  writeStatus(cib: Cib, origin: string): unknown;
   subscribe(listener: (change: { origin: string; configChanged: boolean }) => void): () => void;
 }
 
@@ -242,13 +241,13 @@ export function startController(deps: ControllerDeps): RunningController {
         else void deps.executor.cancel(e.rsc, e.task, e.intervalMs);
         break;
       case 'write-cib': {
-        const status = cibToXmlTree(e.cib).children.find((c) => c.name === 'status');
+        // As the typed model (no export, re-parse and validation of the whole status per result:
+        // with 300 resources on 3 nodes that was ~0.2 s of this thread for every result).
         const id = e.cib.status.find((s) => s.uname === deps.nodeName)?.id ?? deps.nodeName;
-        deps.store.updateStatus((s, attrs) => {
-          s.children = status?.children ?? [];
-          attrs['have-quorum'] = controller.quorate ? '1' : '0';
-          attrs['dc-uuid'] = id;
-        }, ORIGIN);
+        deps.store.writeStatus(
+          { ...e.cib, attrs: { ...e.cib.attrs, 'have-quorum': controller.quorate ? '1' : '0', 'dc-uuid': id } },
+          ORIGIN,
+        );
         break;
       }
       case 'set-timer': {

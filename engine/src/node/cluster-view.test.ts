@@ -140,6 +140,9 @@ describe('what a cluster node derives from its membership view', () => {
 
   it('messages are recognised by kind', () => {
     expect(isClusterMsg({ k: 'result', tag: 't', outcome: { rc: 0, opStatus: 0 } })).toBe(true);
+    // The status differences and their answers (a member's acknowledgement dropped as unknown starved it of differences).
+    expect(isClusterMsg({ k: 'status-ack', src: 'n1/1/1', v: 3 })).toBe(true);
+    expect(isClusterMsg({ k: 'status-resync' })).toBe(true);
     expect(isClusterMsg({ k: 'nonsense' })).toBe(false);
     expect(isClusterMsg(null)).toBe(false);
   });

@@ -12,6 +12,7 @@ import { clearNode, setLost, setMembership, setPending, updateNode } from '../cr
 import type { HistoryEntry } from '../fencing/fencer.js';
 import type { FenceExec, FenceExecResult } from '../fencing/service.js';
 import type { AdminRequest } from './admin-protocol.js';
+import type { StatusMsg } from './status-sync.js';
 
 /** The part of the membership's view these functions read. */
 interface MembershipView {
@@ -31,8 +32,12 @@ export type ClusterMsg =
   | { k: 'exec'; tag: string; action: ExecAction }
   /** DC → member: cancel a recurring op. */
   | { k: 'cancel'; rsc: string; task: string; intervalMs: number }
-  /** DC → member: the DC's status section (lrm history of every node, node states) to show. */
-  | { k: 'status'; xml: string; haveQuorum: string; dcUuid: string }
+  /** DC → member: the DC's status section (lrm history of every node, node states) to show, as differences (status-sync.ts). */
+  | StatusMsg
+  /** member → DC: a status difference did not fit this member's copy: send a full one. */
+  | { k: 'status-resync' }
+  /** member → DC: status version `v` of stream `src` applied. */
+  | { k: 'status-ack'; src: string; v: number }
   /** member → DC: the result of an action. */
   | { k: 'result'; tag: string; outcome: OpOutcome }
   /**
@@ -58,7 +63,20 @@ export function isClusterMsg(body: unknown): body is ClusterMsg {
   const k = (body as { k?: unknown } | null)?.k;
   return (
     typeof k === 'string' &&
-    ['exec', 'cancel', 'status', 'result', 'history', 'attrs', 'admin', 'fence-exec', 'fence-result', 'fence-history'].includes(k)
+    [
+      'exec',
+      'cancel',
+      'status',
+      'status-resync',
+      'status-ack',
+      'result',
+      'history',
+      'attrs',
+      'admin',
+      'fence-exec',
+      'fence-result',
+      'fence-history',
+    ].includes(k)
   );
 }
 

@@ -16,7 +16,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatVersion } from '../cib/store-version.js';
-import { parseXml, serializeXml } from '../cib/xml-tree.js';
 import type { NodeState } from '../core/cib-model.js';
 import { unpack } from '../core/unpack.js';
 import type { ControllerEvent } from '../crmd/controller.js';
@@ -28,7 +27,8 @@ import type { FenceRunner } from '../fencing/runner.js';
 import { FencingService } from '../fencing/service.js';
 import type { OpResult } from '../lrmd/types.js';
 import { loadClusterConfig } from '../membership/config/load.js';
-import { type MemberDaemon, startMemberDaemon } from '../membership/transport/member-daemon.js';
+import type { MemberDaemon } from '../membership/transport/member-daemon.js';
+import { startMemberThread } from '../membership/transport/member-thread.js';
 import { handleAdmin } from './admin-handlers.js';
 import type { AdminRequest, AdminResponse } from './admin-protocol.js';
 import {
@@ -41,9 +41,14 @@ import {
   memberStates,
   runsController,
 } from './cluster-view.js';
-import { applyClusterWrite, type ClusterContent, type ConfigWrite, contentOf } from './config-writes.js';
+import type { ClusterContent, ClusterWrite, ConfigWrite } from './config-writes.js';
+import { contentOf } from './config-writes.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { fencedNotice, fencedWhileRunning } from './fenced-notice.js';
+import { StatusLedger, StatusReplica, statusMsgSize } from './status-sync.js';
+
+/** Thrown inside a status update to leave the store as it was (the message did not fit the copy). */
+class NotApplied extends Error {}
 
 /** Whether `configDir` configures a cluster (Heartbeat's ha.cf, or ocfkit's cluster.json). */
 export function clusterConfigured(configDir: string): boolean {
@@ -66,8 +71,15 @@ const HISTORY_CHUNK = 40;
 /** A status section larger than this (several datagrams) goes to a member at most every LARGE_STATUS_GAP_MS. */
 const LARGE_STATUS_BYTES = 64 * 1024;
 const LARGE_STATUS_GAP_MS = 500;
+/** A member that does not acknowledge a status message within this gets a full copy. */
+const STATUS_ACK_TIMEOUT_MS = 10_000;
 /** How soon a status owed to a member with unacknowledged messages is tried again. */
 const STATUS_RETRY_MS = 50;
+
+/** The membership thread's module: beside this one from source, the bundle's own entry when built. */
+const MEMBER_WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('./cluster-member-worker.ts', import.meta.url)
+  : new URL('./member-worker.js', import.meta.url);
 
 /** How long a stopping node waits for the DC to move its resources away. */
 const SHUTDOWN_WAIT_MS = 120_000;
@@ -98,7 +110,7 @@ export async function startClusterController(
   let quorumTimer: NodeJS.Timeout | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
   let dcSince: number | null = null;
-  let member: MemberDaemon<ClusterContent, ConfigWrite> | undefined;
+  let member: MemberDaemon<ClusterContent, ClusterWrite> | undefined;
   let dc: RunningController | undefined;
   let states = new Map<string, MemberState>();
   let quorate: boolean | undefined;
@@ -114,6 +126,10 @@ export async function startClusterController(
   let historyTimer: NodeJS.Timeout | undefined;
   const historyWaitMs = Math.max(2 * keepaliveMs, Math.floor(deadtimeMs / 2));
   const injectedAttrs = new Map<string, Record<string, string>>();
+  // The DC's status versions and what each member was sent; a member's copy of its DC's.
+  let ledger: StatusLedger | undefined;
+  let dcStarts = 0;
+  const replica = new StatusReplica();
 
   const nowS = () => Math.floor(Date.now() / 1000);
   const active = (rsc: string): string[] => {
@@ -183,14 +199,20 @@ export async function startClusterController(
   };
 
   /**
-   * The DC's status section to its members: coalesced (at most one message per tick), and flow
-   * controlled, because with hundreds of resources it is hundreds of KB cut into many parts. A
-   * member gets the latest status once everything sent to it before was acknowledged, and a large
-   * one at most every LARGE_STATUS_GAP_MS: pushed on every result, it flooded the links (~500 MB in
-   * 4 minutes at 300 resources) and kept the members parsing instead of answering.
+   * The DC's status section to its members, as differences (status-sync.ts): coalesced (at most
+   * one message per tick) and flow controlled. A member gets what changed since the version it
+   * acknowledged, once it acknowledged the last message (it acknowledges after applying it: the
+   * membership thread acknowledges frames at once, however busy this one is) and everything sent
+   * to it before is delivered; a full copy when it joined, when it asks for one, or when no
+   * acknowledgement came within STATUS_ACK_TIMEOUT_MS. After a large message (a full copy of
+   * hundreds of resources is hundreds of KB, cut into many parts) nothing more for
+   * LARGE_STATUS_GAP_MS: the whole section pushed on every result flooded the links (~500 MB in
+   * 4 minutes at 300 resources).
    */
   const owed = new Set<string>();
-  const lastPush = new Map<string, number>();
+  const nextPushAt = new Map<string, number>();
+  const sentAt = new Map<string, number>();
+  let statusDirty = true;
   const pushStatus = (retry = false) => {
     if (!dc || !member) return;
     if (!retry) for (const n of member.view().members) if (n !== nodeName) owed.add(n);
@@ -198,19 +220,34 @@ export async function startClusterController(
     pushTimer = setTimeout(
       () => {
         pushTimer = undefined;
-        if (!dc || !member) return;
+        if (!dc || !member || !ledger) return;
         const members = new Set(member.view().members);
-        const root = store.snapshot();
-        const status = root.children.find((c) => c.name === 'status');
-        const xml = serializeXml(status ?? { name: 'status', attrs: {}, children: [] });
-        const gap = xml.length > LARGE_STATUS_BYTES ? LARGE_STATUS_GAP_MS : 0;
         const now = performance.now();
-        const msg: ClusterMsg = { k: 'status', xml, haveQuorum: root.attrs['have-quorum'] ?? '0', dcUuid: root.attrs['dc-uuid'] ?? '' };
+        const ready: string[] = [];
         for (const n of [...owed]) {
-          if (!members.has(n)) owed.delete(n);
-          else if (member.backlog(n) === 0 && now - (lastPush.get(n) ?? Number.NEGATIVE_INFINITY) >= gap) {
+          if (!members.has(n)) {
             owed.delete(n);
-            lastPush.set(n, now);
+            ledger.forget(n);
+            continue;
+          }
+          if (ledger.awaiting(n) && now - (sentAt.get(n) ?? now) > STATUS_ACK_TIMEOUT_MS) {
+            log.warn(`${n} did not acknowledge its status within ${STATUS_ACK_TIMEOUT_MS} ms: sending a full copy`);
+            ledger.forget(n);
+          }
+          if (!ledger.awaiting(n) && member.backlog(n) === 0 && now >= (nextPushAt.get(n) ?? Number.NEGATIVE_INFINITY)) ready.push(n);
+        }
+        if (ready.length > 0) {
+          const root = store.snapshot();
+          // Entries are compared only when the status changed since they were last taken.
+          if (statusDirty) ledger.record(root.children.find((c) => c.name === 'status') ?? { name: 'status', attrs: {}, children: [] });
+          statusDirty = false;
+          const attrs = { haveQuorum: root.attrs['have-quorum'] ?? '0', dcUuid: root.attrs['dc-uuid'] ?? '' };
+          for (const n of ready) {
+            owed.delete(n);
+            const msg = ledger.messageFor(n, attrs);
+            if (!msg) continue;
+            if (statusMsgSize(msg) > LARGE_STATUS_BYTES) nextPushAt.set(n, now + LARGE_STATUS_GAP_MS);
+            sentAt.set(n, now);
             send(n, msg);
           }
         }
@@ -220,6 +257,7 @@ export async function startClusterController(
     );
   };
   const offStore = store.subscribe((c) => {
+    statusDirty = true;
     if (dc && !c.configChanged) pushStatus();
   });
 
@@ -231,6 +269,9 @@ export async function startClusterController(
     const probed = [...next].filter(([n, s]) => s === 'joined' && !histories.get(n)).map(([n]) => n);
     store.writeStatus({ ...start, attrs: { ...start.attrs, 'have-quorum': q ? '1' : '0' } }, 'cluster');
     injectedAttrs.clear();
+    ledger = new StatusLedger(`${nodeName}/${startedAt}/${++dcStarts}`);
+    statusDirty = true;
+    nextPushAt.clear();
     dc = startController({
       store,
       executor,
@@ -300,6 +341,8 @@ export async function startClusterController(
           log.info(`node ${c.node} ${c.state}`);
           running.inject({ type: 'member-changed', now: 0, node: c.node, state: c.state });
           injectedAttrs.delete(c.node);
+          // A member that joins (again) gets a full status copy.
+          ledger?.forget(c.node);
           if (c.state === 'joined') {
             injectAttrs(c.node);
             sendHistory(c.node, fenceHistory.entries());
@@ -324,10 +367,12 @@ export async function startClusterController(
       // Resources keep running where they are; the next DC probes them.
       dc.close();
       dc = undefined;
+      ledger = undefined;
       log.info(`no longer the DC's controller (role ${v.role}${v.dc ? `, DC ${v.dc}` : ''}): controller stopped, resources left running`);
     }
     if (v.dc !== lastDc) {
       lastDc = v.dc;
+      replica.reset();
       if (v.role === 'member') {
         sendNodeHistory();
         sendAttrs();
@@ -391,19 +436,37 @@ export async function startClusterController(
       case 'cancel':
         void executor.cancel(body.rsc, body.task, body.intervalMs);
         break;
-      case 'status':
+      case 'status': {
         if (dc) break;
+        let outcome = 'stale' as ReturnType<StatusReplica['accept']>;
         try {
-          const status = parseXml(body.xml);
           store.updateStatus((s, attrs) => {
-            s.children = status.children;
+            outcome = replica.accept(body, s);
+            if (outcome !== 'applied') throw new NotApplied();
             attrs['have-quorum'] = body.haveQuorum;
             if (body.dcUuid) attrs['dc-uuid'] = body.dcUuid;
             else delete attrs['dc-uuid'];
           }, 'cluster');
         } catch (err) {
-          log.warn(`status from DC ${from} refused: ${(err as Error).message}`);
+          if (!(err instanceof NotApplied)) {
+            // Applied to the copy but refused by the store: start again from a full copy.
+            replica.reset();
+            log.warn(`status from DC ${from} refused: ${(err as Error).message}`);
+          }
         }
+        if (outcome === 'resync') send('dc', { k: 'status-resync' });
+        else if (outcome === 'applied') send('dc', { k: 'status-ack', src: body.src, v: body.v });
+        break;
+      }
+      case 'status-ack':
+        // The member may be owed more since (changes while it was applying this one).
+        if (ledger?.ack(from, body.src, body.v)) pushStatus();
+        break;
+      case 'status-resync':
+        if (!dc || !ledger) break;
+        log.info(`${from} asks for a full status copy`);
+        ledger.forget(from);
+        pushStatus();
         break;
       case 'result':
         dc?.inject({ type: 'op-result', now: 0, tag: body.tag, outcome: body.outcome });
@@ -459,28 +522,28 @@ export async function startClusterController(
   };
   executor.on('result', onResult);
 
-  member = await startMemberDaemon<ClusterContent, ConfigWrite>({
-    configDir: ctx.configDir,
-    stateDir: join(ctx.stateDir, 'membership'),
-    name: nodeName,
-    emptyContent: contentOf(store.snapshot()),
-    // A node that never ran offers its own CIB, with its versions: the join picks the newest.
-    fresh: () => {
-      const v = store.version;
-      return {
+  // The membership runs on its own thread (heartbeats never wait for this one's scheduler runs).
+  const v = store.version;
+  member = await startMemberThread<ClusterContent, ClusterWrite>(
+    MEMBER_WORKER,
+    {
+      configDir: ctx.configDir,
+      stateDir: join(ctx.stateDir, 'membership'),
+      name: nodeName,
+      emptyContent: contentOf(store.snapshot()),
+      // A node that never ran offers its own CIB, with its versions: the join picks the newest.
+      fresh: {
         generation: 0,
         promised: null,
         copy: { term: null, version: { adminEpoch: v.adminEpoch, epoch: v.epoch, numUpdates: 0 }, content: contentOf(store.snapshot()) },
-      };
+      },
     },
-    apply: (content, req) => {
-      const r = applyClusterWrite(content, req, active, nodeName);
-      return r.ok ? { ok: true, content: r.content } : r;
+    {
+      log: (level, msg) => (level === 'warn' ? log.warn(msg) : level === 'error' ? log.error(msg) : log.info(msg)),
+      onChange: () => reconcile(),
+      onDeliver: deliver,
     },
-    log: (level, msg) => (level === 'warn' ? log.warn(msg) : level === 'error' ? log.error(msg) : log.info(msg)),
-    onChange: () => reconcile(),
-    onDeliver: deliver,
-  });
+  );
   // told it was fenced while the membership was starting (close() found no member to stop)
   if (closed) void member.stop();
   reconcile();
@@ -531,7 +594,8 @@ export async function startClusterController(
     admin: {
       async write(req, messages) {
         if (!member) throw new Error('the cluster membership is not running');
-        await member.update(req);
+        const rsc = req.op === 'resource' ? req.rsc : undefined;
+        await member.update({ req, active: rsc ? { [rsc]: active(rsc) } : {}, origin: nodeName });
         return { ok: true, changed: true, messages, version: formatVersion(store.version) };
       },
       cleanup(req) {

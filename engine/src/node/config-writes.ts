@@ -77,6 +77,17 @@ export function configMutation(
   }
 }
 
+/**
+ * A configuration write as a member sends it to its DC: the request, where its resource runs as
+ * the requesting node sees it (`move`/`ban` without a node need it), and the requesting node
+ * (the node of `standby` without one).
+ */
+export interface ClusterWrite {
+  req: ConfigWrite;
+  active: Record<string, string[]>;
+  origin: string;
+}
+
 /** The replicated part of a cluster's CIB: everything but `<status>`, versions included. */
 export interface ClusterContent {
   xml: string;

@@ -10,7 +10,6 @@ import { requireTool } from '@ocfkit/sdk/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportCib } from '../../src/cib/export.js';
 import { importCib } from '../../src/cib/import.js';
-import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
 import type { Cib } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { type ControllerStore, startController } from '../../src/crmd/shell.js';
@@ -20,39 +19,28 @@ import { Executor } from '../../src/lrmd/executor.js';
 const work = mkdtempSync(join(tmpdir(), 'ocfkit-crmd-real-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The CIB kept in memory, status updates applied to its XML as the daemon's store does. */
+/** The CIB kept in memory, status writes taken through its XML. */
 class MemoryStore implements ControllerStore {
   private listeners = new Set<(c: { origin: string; configChanged: boolean }) => void>();
   constructor(public xml: string) {}
   model(): Cib {
     return importCib(this.xml);
   }
-  updateStatus(change: (status: XmlElement, attrs: Record<string, string>) => void, origin: string): void {
-    const root = parseXml(exportCib(this.model()));
-    let status = root.children.find((c) => c.name === 'status');
-    if (!status) {
-      status = { name: 'status', attrs: {}, children: [] };
-      root.children.push(status);
-    }
-    change(status, root.attrs);
+  writeStatus(next: Cib, origin: string): void {
     const cib = this.model();
-    const next = importCib(
-      exportCib({ ...cib, attrs: root.attrs, status: [] }).replace(/<status\/>|<status>[\s\S]*<\/status>/, serialize(status)),
-    );
-    this.xml = exportCib(next);
+    const attrs = { ...cib.attrs };
+    for (const a of ['have-quorum', 'dc-uuid']) {
+      if (next.attrs[a] === undefined) delete attrs[a];
+      else attrs[a] = next.attrs[a] as string;
+    }
+    // Through XML, as the daemon's store keeps it.
+    this.xml = exportCib(importCib(exportCib({ ...cib, attrs, status: next.status })));
     for (const l of this.listeners) l({ origin, configChanged: false });
   }
   subscribe(l: (c: { origin: string; configChanged: boolean }) => void): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
-}
-
-function serialize(e: XmlElement): string {
-  const attrs = Object.entries(e.attrs)
-    .map(([k, v]) => ` ${k}="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`)
-    .join('');
-  return e.children.length === 0 ? `<${e.name}${attrs}/>` : `<${e.name}${attrs}>${e.children.map(serialize).join('')}</${e.name}>`;
 }
 
 const state = (n: string) => join(work, `${n}.state`);

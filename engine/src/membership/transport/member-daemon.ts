@@ -31,6 +31,10 @@ export interface MemberDaemonOptions<C, O> {
   onDeliver?: (from: string, body: unknown) => void;
   /** Called after every batch of effects that changed membership, the DC, quorum or the CIB copy. */
   onChange?: (what: ReadonlySet<'membership' | 'dc' | 'quorum' | 'cib'>) => void;
+  /** Called after every batch of effects (a frame, a timer, a send), changed or not. */
+  onStep?: () => void;
+  /** More fields for status.json (the member thread adds its owner's event-loop delay). */
+  statusExtra?: () => Record<string, unknown>;
 }
 
 /** A running member: its view, CIB updates through the DC, and stop. */
@@ -154,10 +158,15 @@ export async function startMemberDaemon<C, O>(o: MemberDaemonOptions<C, O>): Pro
       lastStatus = status;
       lastCopy = copy;
       lastStatusAt = clock();
-      writeJsonAtomic(statusFile, { ...view, copy, io, loop: loop(), heartbeats: node!.heartbeats, pid: process.pid }, { fsync: false });
+      writeJsonAtomic(
+        statusFile,
+        { ...view, copy, io, loop: loop(), heartbeats: node!.heartbeats, pid: process.pid, ...o.statusExtra?.() },
+        { fsync: false },
+      );
     }
     if (changed.size > 0) o.onChange?.(changed);
     for (const d of delivered) o.onDeliver?.(d.from, d.body);
+    o.onStep?.();
   };
   const step = (ev: Parameters<MemberNode<C, O>['step']>[0]) => {
     if (!stopped && node) perform(node.step(ev));
