@@ -14,12 +14,25 @@
  * timeouts buy (Corosync's token, ha.cf's deadtime: OCFKIT_RIG_TOKEN / OCFKIT_RIG_DEADTIME set both
  * rigs' budgets, see conformance/README.md), the part after it is what the engines differ in.
  *
+ * The part after detection is split again, polled the same way on the survivors: detection → the IP
+ * agent's first process on the new active node is the engine's own part (DC election when the DC
+ * died, join, scheduling, sending the action); IP agent → the VIP on its interface is that agent's
+ * start; VIP up → `select 1` the database agent's start (and the client's connect).
+ *
+ * OCFKIT_BENCH_FAILOVER_RECORD=FILE appends every kill as a JSON line as soon as it is measured
+ * (rig, round, times, the load average) and computes the table over every kill in FILE, so kills
+ * from several shorter runs (each under the heavy-run lock's ~15 minutes) add up to the issue's 20;
+ * the table says how many runs they came from.
+ *
  * OCFKIT_BENCH_FAILOVER_KILLS (default 3; the issue's proof is 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat
  * for Debian's IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT
  * (name prefix), OCFKIT_RIG_NET (the rigs' subnets).
  */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { checkoutRoot, createRig, nodeDaemonMissing } from '../conformance/src/rigs/create-rig';
 import type { Rig, RigKind } from '../conformance/src/rigs/rig';
+import { rigTimingEnv } from '../conformance/src/rigs/rig-timing';
 import { HEARTBEAT_AGENTS, OCFKIT_AGENTS } from '../conformance/src/scenarios/agents-under-test';
 import { groupNode, VIP } from '../conformance/src/scenarios/run-scenario';
 import { seedCib } from '../conformance/src/scenarios/seed-cib';
@@ -32,10 +45,16 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
+/** An error that ends a wait at once instead of counting as one more failed probe. */
+class Fatal extends Error {}
+
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = await probe().catch(() => undefined);
+    const v = await probe().catch((err: Error) => {
+      if (err instanceof Fatal) throw err;
+      return undefined;
+    });
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`${what}: not within ${ms / 1000} s`);
     await sleep(200);
@@ -58,33 +77,111 @@ async function activeNode(rig: Rig): Promise<string | undefined> {
 }
 
 /**
- * A shell loop for a survivor that prints the wall-clock time (ns since the epoch: the containers
- * share the host's clock) at which its membership stops listing `victim`.
+ * The survivor's half of one failover: a bash loop (builtins only, so that polling every 50 ms
+ * does not load the node it measures) that prints, as each happens, `lost US` when its membership
+ * no longer lists `victim` (Corosync's member list; the node daemon's `alive` list), `agent US`
+ * when the IP agent `type` runs there with the action start (the engine's first action of the
+ * failover; a probe of a node that just rejoined is not it) and `vip US` when `vip` is on one of its interfaces (/proc/net/fib_trie). US is the
+ * wall clock in µs (the containers share the host's clock). It exits 0 once it saw all three, 1
+ * after 60 s or 30 s after the loss (a survivor the engine did not pick).
  */
-export function lossWatcher(kind: RigKind, victim: string): string[] {
+export function failoverWatcher(kind: RigKind, victim: string, vip: string, type: string): string[] {
   if (!/^[A-Za-z0-9_.-]+$/.test(victim)) throw new Error(`node name ${JSON.stringify(victim)} is not a plain host name`);
-  const listed =
-    kind === 'pacemaker'
-      ? `{ out=$(corosync-quorumtool -l 2>/dev/null); [ -z "$out" ] || echo "$out" | grep -qw -- "$1"; }`
-      : `{ out=$(cat /var/lib/ocfkit/membership/status.json 2>/dev/null); [ -z "$out" ] || echo "$out" | grep -o '"alive":\\[[^]]*\\]' | grep -qF "\\"$1\\""; }`;
-  // $1 is the victim, passed as an argument (never pasted into the script); a membership that
-  // cannot be read (empty output) counts as still listing it
-  return [
-    'sh',
-    '-c',
-    `end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do if ! ${listed}; then date +%s%N; exit 0; fi; sleep 0.05; done; exit 1`,
-    'watch',
-    victim,
-  ];
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip)) throw new Error(`VIP ${JSON.stringify(vip)} is not an IPv4 address`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(type)) throw new Error(`agent type ${JSON.stringify(type)} is not a plain OCF type`);
+  // every value arrives as a positional parameter, never pasted into the script; read -t on a
+  // pipe nobody writes is the sleep (no fork); a membership that cannot be read still lists the victim
+  return ['bash', '-c', WATCH_SCRIPT, 'watch', kind, victim, vip, type];
+}
+
+const WATCH_SCRIPT = `kind=$1 victim=$2 vip=$3 type=$4
+exec {z}<> <(:)
+tick() { now=\${EPOCHREALTIME/[.,]/}; }
+tick; start=$now lost='' agent='' up=''
+while tick; (( now - start < 60000000 )) && { [ -z "$lost" ] || (( now - lost < 30000000 )); }; do
+  if [ -z "$lost" ]; then
+    out=''
+    if [ "$kind" = pacemaker ]; then out=$(corosync-quorumtool -l 2>/dev/null)
+    else { read -r -d '' out < /var/lib/ocfkit/membership/status.json; } 2>/dev/null
+      [[ $out =~ \\"alive\\":\\[([^]]*)\\] ]] && out=\${BASH_REMATCH[1]} || out=''
+    fi
+    if [ -n "$out" ] && ! [[ $out =~ (^|[^[:alnum:]_.-])"$victim"($|[^[:alnum:]_.-]) ]]; then tick; lost=$now; echo "lost $lost"; fi
+  fi
+  if [ -z "$agent" ]; then
+    for f in /proc/[0-9]*/cmdline; do
+      { mapfile -d '' -t a < "$f"; } 2>/dev/null || continue
+      if [[ "\${a[*]}" == *resource.d/*/"$type"" start"* ]]; then tick; agent=$now; echo "agent $agent"; break; fi
+    done
+  fi
+  if [ -z "$up" ]; then
+    { read -r -d '' t < /proc/net/fib_trie; } 2>/dev/null
+    if [[ $t == *"-- $vip"$'\\n'* ]]; then tick; up=$now; echo "vip $up"; fi
+  fi
+  [ -n "$lost" ] && [ -n "$agent" ] && [ -n "$up" ] && exit 0
+  read -t 0.05 -u $z || true
+done
+exit 1
+`;
+
+/** The events of {@link failoverWatcher}'s output, in ms since the epoch. */
+function watched(stdout: string): { lost?: number; agent?: number; vip?: number } {
+  const out: Record<string, number> = {};
+  for (const m of stdout.matchAll(/^(lost|agent|vip) (\d+)$/gm)) out[m[1] as string] = Number(m[2]) / 1000;
+  return out;
 }
 
 interface Round {
   total: number;
   /** Kill → a survivor's membership drops the victim (undefined: not observed). */
   detection?: number;
+  /** Kill → the IP agent runs on the new active node: the engine's decision (undefined: not observed). */
+  ipStart?: number;
+  /** Kill → the VIP is on a survivor's interface (undefined: not observed). */
+  vipUp?: number;
 }
 
-async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
+/** One measured kill as OCFKIT_BENCH_FAILOVER_RECORD keeps it. */
+interface RecordedRound extends Round {
+  rig: string;
+  /** When the run that measured it started (ISO): kills with the same run came from one rig. */
+  run: string;
+  kill: number;
+  victim: string;
+  /** The host's 1-minute load average right after the kill was measured. */
+  load: number;
+}
+
+/** The kills recorded in `file` (JSON lines), oldest first; none when it does not exist. */
+export function readRecord(file: string): RecordedRound[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const r = JSON.parse(l) as RecordedRound;
+      if (typeof r.rig !== 'string' || typeof r.total !== 'number' || typeof r.run !== 'string')
+        throw new Error(`${file} line ${i + 1} is not a failover round: ${l.slice(0, 80)}`);
+      return r;
+    });
+}
+
+const runStarted = new Date().toISOString();
+
+/**
+ * The rig's name in the table and the record, with its membership timing when one was asked for
+ * (OCFKIT_RIG_TOKEN, OCFKIT_RIG_DEADTIME, OCFKIT_RIG_TIME_SCALE), so kills at other budgets never
+ * share a row.
+ *
+ * @example
+ * rigLabel('docker', { OCFKIT_RIG_TOKEN: '1000' }) // 'docker token=1000'
+ */
+export function rigLabel(kind: RigKind, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const t = rigTimingEnv(env);
+  const parts = [t.OCFKIT_RIG_TOKEN ? `token=${t.OCFKIT_RIG_TOKEN}` : '', t.OCFKIT_RIG_DEADTIME ? `deadtime=${t.OCFKIT_RIG_DEADTIME}` : ''];
+  return [kind, ...parts.filter(Boolean)].join(' ');
+}
+
+async function benchRig(kind: RigKind, kills: number, record?: string): Promise<Round[]> {
   const agents = process.env.OCFKIT_BENCH_FAILOVER_AGENTS === 'heartbeat' ? HEARTBEAT_AGENTS : OCFKIT_AGENTS;
   const rig = createRig(kind, { project: `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}` });
   const rounds: Round[] = [];
@@ -101,27 +198,46 @@ async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
     let active = await until('grp_pgsql started', 300_000, () => activeNode(rig));
     for (let i = 1; i <= kills; i++) {
       const victim = active;
-      const observer = rig.nodes.find((n) => n !== victim) as string;
-      const watch = rig.exec(observer, lossWatcher(kind, victim), { timeoutMs: 130_000 });
-      await sleep(500); // the loop is polling before the kill
+      // on both survivors (the engine picks one); only the new active node's is awaited
+      const watches = new Map(
+        rig.nodes
+          .filter((n) => n !== victim)
+          .map((n) => [
+            n,
+            rig.exec(n, failoverWatcher(kind, victim, rig.vip ?? VIP, agents.ip.type), { timeoutMs: 70_000 }).catch(() => undefined),
+          ]),
+      );
+      await sleep(500); // the loops are polling before the kill
       const t0 = performance.now();
       const killedAt = Date.now() - performance.now() + t0;
       await rig.kill(active);
       await until(`round ${i}: select 1 through ${rig.vip ?? VIP}`, 300_000, async () => ((await selectOne(rig)) ? true : undefined));
       const total = (performance.now() - t0) / 1000;
-      const w = await watch;
-      const seen = w.code === 0 ? Number(w.stdout.trim()) / 1e6 : Number.NaN;
-      const detection = Number.isFinite(seen) ? Math.max(0, (seen - killedAt) / 1000) : undefined;
-      rounds.push({ total, ...(detection !== undefined ? { detection } : {}) });
       active = await until('the new active node', 60_000, async () => {
         const n = groupNode(await rig.status());
         return typeof n === 'string' && n !== victim ? n : undefined;
       });
+      const seen = watched((await watches.get(active))?.stdout ?? '');
+      const since = (at: number | undefined) => (at === undefined ? undefined : Math.max(0, (at - killedAt) / 1000));
+      const [detection, ipStart, vipUp] = [since(seen.lost), since(seen.agent), since(seen.vip)];
+      const round: Round = {
+        total,
+        ...(detection !== undefined ? { detection } : {}),
+        ...(ipStart !== undefined ? { ipStart } : {}),
+        ...(vipUp !== undefined ? { vipUp } : {}),
+      };
+      rounds.push(round);
+      if (record) {
+        const line: RecordedRound = { rig: rigLabel(kind), run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
+        appendFileSync(record, `${JSON.stringify(line)}\n`);
+      }
       process.stdout.write(
-        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${observer}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; now on ${active})\n`,
+        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${active}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
       );
       await rig.start(victim);
       await until(`${victim} back online`, 300_000, async () => {
+        // a node whose start script failed is not coming back: say so now, with its log
+        if (!(await rig.isUp(victim))) throw new Fatal(`${victim} exited after its restart:\n${await rig.logs(victim, 20)}`);
         const st = await rig.status(active);
         return rig.nodes.every((n) => st.online.includes(n)) ? true : undefined;
       });
@@ -134,21 +250,27 @@ async function benchRig(kind: RigKind, kills: number): Promise<Round[]> {
   }
 }
 
-/** Median and p95 of the total, of detection and of the part after detection, per rig. */
-export function failoverTable(rows: readonly { rig: string; rounds: readonly Round[] }[]): string {
+/**
+ * Median and p95 of the total, of detection, of the rest, and of the rest's three parts: detection →
+ * IP agent running (the engine), IP agent → VIP up, VIP up → `select 1` (the database's start), per rig; `runs` says from how
+ * many runs a row's kills came when more than one.
+ */
+export function failoverTable(rows: readonly { rig: string; rounds: readonly Round[]; runs?: number }[]): string {
   const f = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} s` : '-').padStart(8);
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return `${f(quantile(s, 0.5))} ${f(quantile(s, 0.95))}`;
   };
   const lines = [
-    `${''.padEnd(10)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} after detection`,
-    `${'rig'.padEnd(10)} ${'kills'.padStart(5)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'median'.padStart(8)} ${'p95'.padStart(8)}`,
+    `${''.padEnd(26)} ${''.padStart(5)} ${'failover'.padEnd(17)} ${'detection'.padEnd(17)} ${'after detection'.padEnd(17)} ${'engine: →IP agent'.padEnd(17)} ${'IP agent→VIP up'.padEnd(17)} VIP up→select 1`,
+    `${'rig'.padEnd(26)} ${'kills'.padStart(5)}${' median      p95'.padStart(18).repeat(6)}`,
   ];
   for (const r of rows) {
     const seen = r.rounds.filter((x) => x.detection !== undefined);
+    // an IP agent seen before the loss was something else (e.g. started by hand): not observed
+    const both = seen.filter((x) => x.vipUp !== undefined && x.ipStart !== undefined && x.ipStart >= (x.detection as number));
     lines.push(
-      `${r.rig.padEnd(10)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))}`,
+      `${r.rig.padEnd(26)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.ipStart as number) - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.ipStart as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -164,7 +286,9 @@ export default async function failover(): Promise<{ withinBudget: boolean }> {
   if (!Number.isInteger(kills) || kills < 1)
     throw new Error(`OCFKIT_BENCH_FAILOVER_KILLS=${process.env.OCFKIT_BENCH_FAILOVER_KILLS} must be a positive integer`);
   const wanted = (process.env.OCFKIT_BENCH_FAILOVER_RIGS ?? 'pacemaker,docker').split(',') as RigKind[];
-  const rows: { rig: string; rounds: Round[] }[] = [];
+  const record = process.env.OCFKIT_BENCH_FAILOVER_RECORD;
+  if (record) readRecord(record); // a broken file fails now, not after the kills
+  const rows: { rig: string; rounds: Round[]; runs?: number }[] = [];
   for (const kind of wanted) {
     if (kind === 'docker') {
       const missing = nodeDaemonMissing(checkoutRoot());
@@ -173,11 +297,21 @@ export default async function failover(): Promise<{ withinBudget: boolean }> {
         continue;
       }
     }
-    rows.push({ rig: kind, rounds: await benchRig(kind, kills) });
+    rows.push({ rig: rigLabel(kind), rounds: await benchRig(kind, kills, record) });
+  }
+  if (record) {
+    // every kill in the file, per rig, not only this run's
+    const all = readRecord(record);
+    rows.length = 0;
+    for (const rig of [...new Set(all.map((r) => r.rig))]) {
+      const mine = all.filter((r) => r.rig === rig);
+      rows.push({ rig, rounds: mine, runs: new Set(mine.map((r) => r.run)).size });
+    }
+    process.stdout.write(`\nall ${all.length} kills recorded in ${record}:\n`);
   }
   process.stdout.write(`\n${failoverTable(rows)}`);
   const med = (k: string) => {
-    const s = (rows.find((r) => r.rig === k)?.rounds ?? []).map((r) => r.total).sort((a, b) => a - b);
+    const s = (rows.find((r) => r.rig === rigLabel(k as RigKind))?.rounds ?? []).map((r) => r.total).sort((a, b) => a - b);
     return s.length ? quantile(s, 0.5) : undefined;
   };
   const p = med('pacemaker');

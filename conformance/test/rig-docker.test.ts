@@ -3,7 +3,7 @@ import { createRig } from '../src/rigs/create-rig';
 import { OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
 import { scenariosByName } from '../src/scenarios/catalog';
 import { runScenario, type ScenarioResult } from '../src/scenarios/run-scenario';
-import { rigLog as log, RIG_PREFIX, rigTestsMissing } from './rig-gate';
+import { rigLog as log, MUTANT_CATCHES, RIG_PREFIX, rigTestsMissing } from './rig-gate';
 
 // The cluster scenarios on the docker rig: ocfkit's bundled engine (`ocfkit node start` with the
 // rig's ha.cf + authkeys) in the three containers of docker-compose.yml. Opt-in with
@@ -55,22 +55,7 @@ describe.skipIf(missing)('cluster scenarios on the docker rig (bundled engine)',
         for (const l of labels) expect(r.timings[l], l).toBeGreaterThan(0);
       }, 1_800_000);
 
-    const mutants: [string, string, RegExp][] = [
-      // stop leaves the address up: after the move the VIP is on the old node too
-      [
-        'monitor-failure',
-        'ocf:mutant:IPaddr',
-        /still on node\d's interfaces|answered one ARP request from 2 MACs|is up on node\d and node\d/,
-      ],
-      // monitor says running with the server gone: never restarted
-      ['monitor-failure', 'ocf:mutant:pgsql', /^grp_pgsql running same with the VIP answering: not within \d+ s/],
-      [
-        'disk-failure',
-        'ocf:mutant:diskcheck',
-        /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
-      ],
-    ];
-    for (const [name, agent, expected] of mutants)
+    for (const [name, agent, expected] of MUTANT_CATCHES)
       it(`${name} catches ${agent}`, async () => {
         const [scenario] = scenariosByName([name]);
         const r = await runScenario(rig(), scenario!, { agents: parseAgents([agent]), progress: log });

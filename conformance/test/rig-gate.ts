@@ -28,6 +28,22 @@ export function rigTestsMissing(): string | true | undefined {
   });
 }
 
+/**
+ * The three broken agents the scenarios must catch, on either rig: [scenario, agent, the first
+ * failure's message].
+ */
+export const MUTANT_CATCHES: readonly (readonly [string, string, RegExp])[] = [
+  // stop leaves the address up: after the move the VIP is on the old node too
+  ['monitor-failure', 'ocf:mutant:IPaddr', /still on node\d's interfaces|answered one ARP request from 2 MACs|is up on node\d and node\d/],
+  // monitor says running with the server gone: never restarted
+  ['monitor-failure', 'ocf:mutant:pgsql', /^grp_pgsql running same with the VIP answering: not within \d+ s/],
+  [
+    'disk-failure',
+    'ocf:mutant:diskcheck',
+    /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
+  ],
+];
+
 /** Progress of a rig test on stderr (vitest shows it as the test runs). */
 export const rigLog = (line: string): void => {
   process.stderr.write(`${line}\n`);

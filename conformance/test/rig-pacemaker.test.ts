@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createRig } from '../src/rigs/create-rig';
-import { OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
+import { HEARTBEAT_AGENTS, OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
 import { scenariosByName } from '../src/scenarios/catalog';
-import { runScenario } from '../src/scenarios/run-scenario';
-import { rigLog as log, RIG_PREFIX, rigTestsMissing } from './rig-gate';
+import { runScenario, type ScenarioResult } from '../src/scenarios/run-scenario';
+import { rigLog as log, MUTANT_CATCHES, RIG_PREFIX, rigTestsMissing } from './rig-gate';
 
 // The CI subset of the cluster scenarios (the full set: `ocfkit conformance --rig pacemaker
 // --scenario all`, see conformance/README.md): real Pacemaker + Corosync in three containers.
 // Needs root, dockerd and the rig image, which .ci/setup-services provides; OCFKIT_RIG_TESTS=0
 // skips it (the rigs' fixed subnets allow one rig per dockerd at a time).
+// OCFKIT_RIG_PACEMAKER_ALL=1 adds every scenario with ocfkit's agents and with Debian's heartbeat
+// agents (the baseline), and the IPaddr and pgsql mutants (~60 min on a quiet machine; run it
+// alone, or one scenario at a time with -t).
 const PROJECT = RIG_PREFIX;
 const missing = rigTestsMissing();
+const all = process.env.OCFKIT_RIG_PACEMAKER_ALL === '1';
+const failures = (r: ScenarioResult) => r.findings.filter((f) => f.ok === false).map((f) => f.message);
 
 describe.skipIf(missing)('cluster scenarios on the pacemaker rig (CI subset)', () => {
   it('node-kill: ocfkit IPaddr + pgsql fail over with no row lost and the VIP on one node', async () => {
@@ -31,4 +36,30 @@ describe.skipIf(missing)('cluster scenarios on the pacemaker rig (CI subset)', (
       /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
     );
   }, 900_000);
+
+  describe.skipIf(!all)('every scenario with both agent sets, and the other mutants (OCFKIT_RIG_PACEMAKER_ALL=1)', () => {
+    const names = ['seed', 'node-kill', 'monitor-failure', 'disk-failure', 'partition', 'rejoin'];
+    for (const [set, agents] of [
+      ['ocfkit', OCFKIT_AGENTS],
+      ['heartbeat', HEARTBEAT_AGENTS],
+    ] as const)
+      for (const name of names)
+        it(`${name} passes with ${set}'s agents`, async () => {
+          const [scenario] = scenariosByName([name]);
+          const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, { agents, progress: log });
+          expect(failures(r)).toEqual([]);
+          expect(r.status).toBe('passed');
+        }, 1_800_000);
+
+    for (const [name, agent, expected] of MUTANT_CATCHES.filter(([, a]) => a !== 'ocf:mutant:diskcheck'))
+      it(`${name} catches ${agent}`, async () => {
+        const [scenario] = scenariosByName([name]);
+        const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, {
+          agents: parseAgents([agent]),
+          progress: log,
+        });
+        expect(r.status).toBe('failed');
+        expect(failures(r)[0]).toMatch(expected);
+      }, 1_800_000);
+  });
 });

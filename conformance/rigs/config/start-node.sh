@@ -5,9 +5,15 @@
 #   ocfkit     ocfkit node start (the bundled engine; ha.cf + authkeys)
 # Read-only inputs: /etc/ocfkit-rig (this directory), /opt/ocfkit (the checkout, for the CLI),
 # /usr/lib/ocf/resource.d/* (agents). /shared is the shared disk (PostgreSQL's data directory).
+# The `local` rig (nodes in namespaces on the host, conformance/src/rigs/local-rig.ts) moves the
+# paths of a container that are not the host's: OCFKIT_RIG_CONFIG (this directory),
+# OCFKIT_RIG_SHARED (/shared), OCFKIT_RIG_ETC (/etc/ocfkit), OCFKIT_RIG_STATE_DIR (the daemon's
+# state), OCFKIT_RIG_NODE_BIN (/usr/local/bin/node), OCFKIT_RIG_CHECKOUT (/opt/ocfkit).
 set -euo pipefail
 engine=${OCFKIT_RIG_ENGINE:-ocfkit}
-cfg=/etc/ocfkit-rig
+cfg=${OCFKIT_RIG_CONFIG:-/etc/ocfkit-rig}
+shared=${OCFKIT_RIG_SHARED:-/shared}
+etc=${OCFKIT_RIG_ETC:-/etc/ocfkit}
 cib_seed=${OCFKIT_RIG_CIB:-$cfg/cib.xml}
 log() { echo "[start-node $(hostname) $engine] $*"; }
 
@@ -27,15 +33,15 @@ chmod 1755 /run/resource-agents
 chown postgres:postgres /run/postgresql 2>/dev/null || true
 
 # the shared disk: the first node to get the lock creates the PostgreSQL cluster, once
-if [ -d /shared ] && [ -z "${OCFKIT_RIG_NO_INITDB:-}" ]; then
-  exec 9>/shared/.initdb.lock
+if [ -d "$shared" ] && [ -z "${OCFKIT_RIG_NO_INITDB:-}" ]; then
+  exec 9>"$shared/.initdb.lock"
   flock 9
-  if [ ! -f /shared/pgdata/PG_VERSION ]; then
-    log "initdb /shared/pgdata"
-    install -d -o postgres -g postgres -m 0700 /shared/pgdata
-    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /shared/pgdata -A trust --no-sync >/dev/null
-    echo "listen_addresses = '*'" >> /shared/pgdata/postgresql.conf
-    echo "host all all 0.0.0.0/0 trust" >> /shared/pgdata/pg_hba.conf
+  if [ ! -f "$shared/pgdata/PG_VERSION" ]; then
+    log "initdb $shared/pgdata"
+    install -d -o postgres -g postgres -m 0700 "$shared/pgdata"
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$shared/pgdata" -A trust --no-sync >/dev/null
+    echo "listen_addresses = '*'" >> "$shared/pgdata/postgresql.conf"
+    echo "host all all 0.0.0.0/0 trust" >> "$shared/pgdata/pg_hba.conf"
   fi
   flock -u 9
   exec 9>&-
@@ -68,17 +74,19 @@ pacemaker)
   exit 1
   ;;
 ocfkit)
-  install -d -m 0700 /etc/ocfkit
-  install -m 0644 "$cfg/ha.cf" /etc/ocfkit/ha.cf
-  addresses /etc/ocfkit/ha.cf
+  install -d -m 0700 "$etc"
+  install -m 0644 "$cfg/ha.cf" "$etc/ha.cf"
+  addresses "$etc/ha.cf"
   # Docker names a container's interfaces in its own order (eth0 was the hb bridge here), and a
   # ucast link sends from its interface's address to the peers, routed by their subnet: with the
   # names of the file both links crossed both bridges. Each ucast line gets the interface holding
   # this node's address on the peer's subnet, so link 0 is the lan and link 1 the hb bridge.
   for sub in 1 2; do
-    ifc=$(ip -o -4 addr show | awk -v p="$net.$sub." 'index($4, p) == 1 { print $2; exit }')
+    # awk reads to the end: an early exit would leave ip writing into a closed pipe, and under
+    # pipefail its SIGPIPE (141) ended this script (a restarted node exited 141 in 150 ms)
+    ifc=$(ip -o -4 addr show | awk -v p="$net.$sub." 'index($4, p) == 1 && !ifc { ifc = $2 } END { print ifc }')
     if [ -n "$ifc" ]; then
-      sed -i "s/^ucast [^ ]* \(${net//./\\.}\.$sub\.\)/ucast $ifc \1/" /etc/ocfkit/ha.cf
+      sed -i "s/^ucast [^ ]* \(${net//./\\.}\.$sub\.\)/ucast $ifc \1/" "$etc/ha.cf"
       log "heartbeat link on $net.$sub.0/24: $ifc"
     fi
   done
@@ -95,11 +103,11 @@ ocfkit)
     case "$deadtime" in '' | *[!0-9]*) log "OCFKIT_RIG_DEADTIME must be milliseconds, not '$deadtime'"; exit 2 ;; esac
     if [ "$deadtime" -lt 400 ]; then log "OCFKIT_RIG_DEADTIME must be at least 400 ms, not $deadtime"; exit 2; fi
     sed -i -e "s/^keepalive .*/keepalive $((deadtime / 4))ms/" -e "s/^warntime .*/warntime $((deadtime / 2))ms/" \
-      -e "s/^deadtime .*/deadtime ${deadtime}ms/" -e "s/^initdead .*/initdead $((deadtime > 5000 ? deadtime * 2 : 10000))ms/" /etc/ocfkit/ha.cf
+      -e "s/^deadtime .*/deadtime ${deadtime}ms/" -e "s/^initdead .*/initdead $((deadtime > 5000 ? deadtime * 2 : 10000))ms/" "$etc/ha.cf"
     log "deadtime ${deadtime} ms, keepalive $((deadtime / 4)) ms"
   fi
-  install -m 0600 "$cfg/authkeys" /etc/ocfkit/authkeys
-  ocfkit=(/usr/local/bin/node /opt/ocfkit/conformance/bin/ocfkit.js)
+  install -m 0600 "$cfg/authkeys" "$etc/authkeys"
+  ocfkit=("${OCFKIT_RIG_NODE_BIN:-/usr/local/bin/node}" "${OCFKIT_RIG_CHECKOUT:-/opt/ocfkit}/conformance/bin/ocfkit.js")
   if ! "${ocfkit[@]}" node --help >/dev/null 2>&1; then
     log "this checkout has no 'ocfkit node' command yet (the node daemon); use OCFKIT_RIG_ENGINE=pacemaker"
     exit 2
@@ -115,7 +123,8 @@ ocfkit)
     prio=(nice -n -10 chrt --reset-on-fork --other 0)
   fi
   log "node daemon scheduling: ${prio[*]:-default (no CAP_SYS_NICE)}"
-  exec "${prio[@]}" "${ocfkit[@]}" node start --config-dir /etc/ocfkit --cib "$cib_seed"
+  exec "${prio[@]}" "${ocfkit[@]}" node start --config-dir "$etc" --cib "$cib_seed" \
+    ${OCFKIT_RIG_STATE_DIR:+--state-dir "$OCFKIT_RIG_STATE_DIR"}
   ;;
 *)
   log "OCFKIT_RIG_ENGINE must be pacemaker or ocfkit, not '$engine'"

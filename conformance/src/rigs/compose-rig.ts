@@ -2,9 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ComposeFile, loadComposeFile } from './compose-file';
-import { crmMonArgv, parseCrmMon } from './crm-mon';
+import { crmMonArgv } from './crm-mon';
 import { DockerNodes, type ExecResult } from './docker-nodes';
 import type { ClusterStatus, Rig, RigKind } from './rig';
+import { statusOfNodes, waitFormed } from './rig-status';
 import { rigTimingEnv } from './rig-timing';
 import { nthHost } from './subnet';
 
@@ -29,7 +30,6 @@ interface UpHooks {
 }
 
 const CLIENT = 'client';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The `pacemaker` and `docker` rigs: the nodes of docker-compose.yml under Docker, running real
@@ -93,22 +93,12 @@ export class ComposeRig implements Rig {
     await hooks.created?.();
     if (this.compose.services.has(CLIENT)) await this.docker.start(CLIENT);
     await Promise.all(this.nodes.map((n) => this.docker.start(n)));
-    const t0 = Date.now();
-    const limit = 90_000 * Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1);
-    let last = '';
-    while (Date.now() - t0 < limit) {
-      const st = await this.status().catch((e: Error) => e);
-      if (!(st instanceof Error)) {
-        last = `${st.online.length}/${this.nodes.length} online, DC ${st.dc ?? 'none'}`;
-        if (st.dc && st.online.length === this.nodes.length) {
-          progress(`cluster formed in ${((Date.now() - t0) / 1000).toFixed(1)} s (${last})`);
-          return;
-        }
-      } else last = st.message;
-      await sleep(500);
-    }
-    const logs = await this.logs(this.nodes[0] as string, 40);
-    throw new Error(`the cluster did not form within ${limit / 1000} s (${last}); ${this.nodes[0]}'s log:\n${logs}`);
+    await waitFormed(
+      this.nodes,
+      () => this.status(),
+      () => this.logs(this.nodes[0] as string, 40),
+      progress,
+    );
   }
 
   /**
@@ -116,24 +106,14 @@ export class ComposeRig implements Rig {
    * off by isolate() is asked last: its minority view says nothing about the cluster).
    */
   async status(via?: string): Promise<ClusterStatus> {
-    const cut = this.docker.isolated();
-    const candidates = via ? [via] : [...this.nodes.filter((n) => !cut.has(n)), ...this.nodes.filter((n) => cut.has(n))];
-    let lastErr = 'no node is running';
-    let minority: ClusterStatus | undefined;
-    for (const n of candidates) {
-      if (!via && !(await this.docker.isRunning(n))) continue;
+    return statusOfNodes({
+      nodes: this.nodes,
+      via,
+      isolated: this.docker.isolated(),
+      isRunning: (n) => this.docker.isRunning(n),
       // a loaded machine starts a CLI slowly (ocfkit status took over 15 s at load 50 on 2 cores)
-      const r = await this.docker.exec(n, crmMonArgv(this.kind), { timeoutMs: 15_000 * Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1) });
-      if (r.code === 0) {
-        const st = parseCrmMon(r.stdout, n);
-        if (via || st.quorate) return st;
-        minority ??= st;
-        continue;
-      }
-      lastErr = `${n}: ${r.stderr.trim() || r.stdout.trim()} (exit ${r.code})`;
-    }
-    if (minority) return minority;
-    throw new Error(`cluster status unavailable: ${lastErr}`);
+      ask: (n) => this.docker.exec(n, crmMonArgv(this.kind), { timeoutMs: 15_000 * Number(process.env.OCFKIT_RIG_TIME_SCALE ?? 1) }),
+    });
   }
 
   kill = (node: string) => this.docker.kill(node);

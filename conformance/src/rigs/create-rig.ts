@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ComposeRig } from './compose-rig';
+import { LocalRig } from './local-rig';
 import type { Rig, RigKind } from './rig';
 
 /** How to make a rig. */
 interface CreateRigOptions {
   /** docker-compose.yml (default: the checkout's). */
   composeFile?: string;
-  /** Name prefix of containers, networks, volumes (default `ocfkit-rig-<kind>`). */
+  /** Name prefix of containers, networks, volumes, namespaces (default `ocfkit-rig-<kind>`). */
   project?: string;
   /** Extra agent providers: provider name → host directory, mounted at /usr/lib/ocf/resource.d/<name>. */
   providers?: Record<string, string>;
@@ -67,8 +68,8 @@ export function nodeDaemonHelpProblem(help: string): string | undefined {
 
 /**
  * A rig by name: `pacemaker` (real Pacemaker + Corosync in the docker-compose.yml nodes), `docker`
- * (ocfkit's node daemon in the same nodes), `local` (node daemons in network namespaces on this
- * host). The agents under test come from the checkout's build (ocfkit), Debian's resource-agents
+ * (ocfkit's node daemon in the same nodes), `local` (the same node daemons on this host, each
+ * node in its own network, PID and mount namespaces; root only). The agents under test come from the checkout's build (ocfkit), Debian's resource-agents
  * in the image (heartbeat), the scenario mutants (mutant) and `providers`.
  *
  * @example
@@ -96,9 +97,12 @@ export function createRig(kind: RigKind, o: CreateRigOptions = {}): Rig {
       if (missing) throw new Error(`rig docker: ${missing}`);
       return new ComposeRig({ kind, composeFile, project, binds, env });
     }
-    case 'local':
-      throw new Error(
-        "rig local: not available yet. The node daemons do form a cluster in network namespaces (engine/test/node/cluster-rig.test.ts), but every scenario runs grp_pgsql, and network namespaces alone share the host's PIDs, mounts and /run: each node's postmaster (pgrep) and /run/postgresql would be shared by every node (the 'one postmaster' check cannot tell them apart) and a read-only /shared could not be made for one node. It needs a PID + mount namespace per node (unshare -p -m, private /run and /tmp, /shared and the state directory bind-mounted) and a client namespace on the bridge: use --rig docker for the bundled engine",
-      );
+    case 'local': {
+      const providers: Record<string, string> = {
+        ocfkit: built,
+        ...Object.fromEntries(Object.entries(binds).map(([at, dir]) => [at.slice('/usr/lib/ocf/resource.d/'.length), dir])),
+      };
+      return new LocalRig({ project, root, providers, net: net ? rigNet(net) : '10.217', env });
+    }
   }
 }

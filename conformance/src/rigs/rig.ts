@@ -34,6 +34,8 @@ export interface Rig {
   readonly nodes: readonly string[];
   /** The seed's VIP on the rig's lan (host 100 of its subnet), when the rig knows its lan. */
   readonly vip?: string;
+  /** The shared disk as the nodes see it (default /shared): PostgreSQL's data directory, diskcheck's write_dir. */
+  readonly shared?: string;
   /** Creates and starts every node with `cib` as the seed configuration; resolves when all are members. */
   up(cib: string, progress: (line: string) => void): Promise<void>;
   /** The cluster's view from `via` (default: the first node that answers). */

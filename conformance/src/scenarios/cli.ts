@@ -14,7 +14,7 @@ export const RIG_OPTIONS = {
     multiple: true,
     value: 'R',
     description:
-      'pacemaker (real Pacemaker + Corosync), docker (bundled engine), local (two: repeat or comma-separate, e.g. --rig docker,pacemaker)',
+      'pacemaker (real Pacemaker + Corosync), docker (bundled engine), local (bundled engine in namespaces on this host, root only; two: repeat or comma-separate, e.g. --rig docker,pacemaker)',
   },
   scenario: {
     type: 'string',
@@ -34,7 +34,7 @@ export const RIG_OPTIONS = {
     type: 'string',
     value: 'NAME',
     defaultText: 'ocfkit-rig-<rig>',
-    description: 'container/network/volume name prefix',
+    description: 'container/network/volume (local: namespace and rig directory) name prefix',
   },
   net: {
     type: 'string',
@@ -55,7 +55,9 @@ Runs cluster scenarios on multi-node rigs built from docker-compose.yml: the see
 monitor failure, disk failure, partition, rejoin; throughout, the VIP must answer from one node at
 a time and no row written may be lost. Two --rig options print the rigs side by side.
 AGENTS: [ip=|pgsql=|diskcheck=]ocf:PROVIDER:TYPE (default: ocfkit's; --baseline: Debian's
-heartbeat IPaddr2 + pgsql). Needs dockerd and the rig image (conformance/rigs/image/build-image.sh).`,
+heartbeat IPaddr2 + pgsql). docker and pacemaker need dockerd and the rig image
+(conformance/rigs/image/build-image.sh); local needs root (network, PID and mount namespaces on
+this host) and PostgreSQL 15, no Docker.`,
   RIG_OPTIONS,
 );
 

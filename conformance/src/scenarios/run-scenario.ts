@@ -75,6 +75,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   const t0 = Date.now();
   // the seed's VIP: given, else on the rig's lan (a copy of the rig on other subnets), else the reference rig's
   const vip = o.seed?.vip ?? rig.vip ?? VIP;
+  const shared = rig.shared ?? '/shared';
   const say = (m: string) =>
     o.progress?.(
       `  [${scenario.name} ${secs(Date.now() - t0)
@@ -227,13 +228,14 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
         await rig.start(node);
         break;
       case 'kill-postmaster': {
-        const r = await rig.exec(node, ['sh', '-c', 'kill -9 "$(head -1 /shared/pgdata/postmaster.pid)"'], { timeoutMs: 10_000 });
+        const pidFile = `${shared}/pgdata/postmaster.pid`;
+        const r = await rig.exec(node, ['sh', '-c', 'kill -9 "$(head -1 "$1")"', 'sh', pidFile], { timeoutMs: 10_000 });
         if (r.code !== 0) await fail(`kill -9 of the postmaster on ${node} failed: ${r.stderr.trim()}`, node);
         break;
       }
       case 'disk-readonly': {
-        const r = await rig.remount(node, '/shared', 'ro');
-        if (r.code !== 0) await fail(`remounting /shared read-only on ${node} failed (exit ${r.code}): ${r.stderr.trim()}`, node);
+        const r = await rig.remount(node, shared, 'ro');
+        if (r.code !== 0) await fail(`remounting ${shared} read-only on ${node} failed (exit ${r.code}): ${r.stderr.trim()}`, node);
         break;
       }
       case 'isolate':
@@ -331,7 +333,16 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   let samplers: Promise<void>[] = [];
   try {
     say(`seed: ${agentName(o.agents.ip)} + ${agentName(o.agents.pgsql)} in grp_pgsql, ${agentName(o.agents.diskcheck)} clone`);
-    await rig.up(seedCib({ ...o.seed, vip, agents: o.agents, nodes: rig.nodes }), say);
+    await rig.up(
+      seedCib({
+        ...(rig.shared ? { pgdata: `${shared}/pgdata`, diskDir: shared } : {}),
+        ...o.seed,
+        vip,
+        agents: o.agents,
+        nodes: rig.nodes,
+      }),
+      say,
+    );
     ctx.lastAction = Date.now();
     await expect({ expect: 'group-running', where: 'anywhere', within: 120, timing: 'seed started' });
     ctx.lastAction = Date.now();

@@ -12,6 +12,7 @@ import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
+import type { UnpackMemo } from './unpack-memo.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** Pacemaker's default operation timeout, in milliseconds. */
@@ -322,8 +323,8 @@ function graphAttrs(ws: WorkingSet): Record<string, string> {
  * @example
  * const described = describeGraph(graph, { cib, now });
  */
-export function describeGraph(graph: TransitionGraph, input: { cib: Cib; now: number }): TransitionGraph {
-  const ws = unpack(input.cib, input.now);
+export function describeGraph(graph: TransitionGraph, input: { cib: Cib; now: number; memo?: UnpackMemo }): TransitionGraph {
+  const ws = unpack(input.cib, input.now, input.memo);
   const memo = new Memo();
   return { ...graph, actions: graph.actions.map((a) => ({ ...a, detail: detailOf(ws, memo, a) })), attrs: graphAttrs(ws) };
 }

@@ -114,7 +114,10 @@ export function orderMigrations(g: GraphBuilder, byAction: ReadonlyMap<number, M
     const before = byAction.get(e.before);
     if (before === m) continue;
     if (!before) {
-      if (e.before !== m.from && e.before !== m.first) g.order(e.before, m.first);
+      // Probes of other resources ordered before the start are not moved to the migration.
+      const a = g.actions[e.before];
+      const otherProbe = a?.probe === true && a.rsc !== m.rsc.id && e.after === m.start;
+      if (e.before !== m.from && e.before !== m.first && !otherProbe) g.order(e.before, m.first);
       continue;
     }
     if (e.before === before.start && e.after === m.start) g.order(before.from, m.first);

@@ -363,8 +363,9 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder, migratingS
       const r = declared.rsc.get(k) as WRsc;
       const t = declared.task.get(k);
       if (!isCollective(r) && r !== p && (t === 'start' || t === 'promote')) {
+        // Not a migrating stop: Pacemaker's graph orders no probe before it.
         for (const s of real.get(key(r, t === 'start' ? 'stop' : 'demote')) ?? [])
-          if (!g.actions[s]?.pseudo) for (const pr of list) g.order(pr, s);
+          if (!g.actions[s]?.pseudo && !migratingStops.has(s)) for (const pr of list) g.order(pr, s);
       }
       for (const e of declared.edges.get(k) ?? []) {
         const child = declared.rsc.get(e.to) as WRsc;

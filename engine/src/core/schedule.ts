@@ -15,6 +15,7 @@ import { summarize } from './summary.js';
 import { applyTickets } from './tickets.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
+import type { UnpackMemo } from './unpack-memo.js';
 import type { WorkingSet, WRsc } from './working-set.js';
 
 /** Input of {@link schedule}: the CIB and the current time in seconds since the epoch. */
@@ -26,6 +27,11 @@ export interface ScheduleInput {
    * computed, so a caller can stream them; without it no score line is formatted or kept.
    */
   onScore?: (line: string) => void;
+  /**
+   * Kept between runs on successive CIBs (a controller's): the unchanged parts of the status
+   * section are not read again. The result is the same with or without it.
+   */
+  memo?: UnpackMemo;
 }
 
 /** Where one resource ends up after the transition. */
@@ -163,7 +169,7 @@ function finalRoles(ws: WorkingSet): void {
  * const { graph, summary } = schedule({ cib: importCib(xml), now: 1_700_000_000, onScore: (line) => print(line) });
  */
 export function schedule(input: ScheduleInput): ScheduleResult {
-  const ws = unpack(input.cib, input.now);
+  const ws = unpack(input.cib, input.now, input.memo);
   ws.onScore = input.onScore;
   ws.warnings.push(...unmodelledFeatures(input.cib), ...malformedValues(input.cib));
   for (const r of ws.byId.values())

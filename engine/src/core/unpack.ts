@@ -1,9 +1,10 @@
 import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
 import { nodeFailCount } from './failcount.js';
-import { expectedRc, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
+import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { addScores, INFINITY, parseScore } from './score.js';
+import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 const optionDefaults: Record<string, string> = {
@@ -366,13 +367,14 @@ function resetBlockedFailureTimeouts(
 /**
  * Builds the scheduler's working set from a CIB at time `now` (seconds since the epoch):
  * options, node states, the resource tree with meta attributes, and where each primitive is
- * active according to the operation history. Pure.
+ * active according to the operation history. Pure. With a `memo` kept from earlier runs, only
+ * the parts of the status section that changed since are read again (unpack-memo.ts).
  *
  * @example
  * const ws = unpack(cib, 1_700_000_000);
  * ws.nodes.filter((n) => n.online).length;
  */
-export function unpack(cib: Cib, now: number): WorkingSet {
+export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
@@ -448,7 +450,7 @@ export function unpack(cib: Cib, now: number): WorkingSet {
         migrations.set(r, migration);
       }
       const mig = migration;
-      const res = unpackHistory(lr.ops, node, {
+      const ctx: HistoryContext = {
         prim: r.primitive,
         stonithEnabled,
         canFence,
@@ -464,7 +466,10 @@ export function unpack(cib: Cib, now: number): WorkingSet {
           toFailed: (op) => mig.migrateToFailed(op, node.uname),
           fromFailed: (op) => mig.migrateFromFailed(op, node.uname),
         },
-      });
+      };
+      // A migration's outcome depends on the resource's history on other nodes too (the whole
+      // status section), which the memo does not key on: such histories are always unpacked afresh.
+      const res = memo && !mig ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
       if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
       applyHistory(r, node, res, { nodes, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
@@ -485,12 +490,15 @@ export function unpack(cib: Cib, now: number): WorkingSet {
   for (const state of cib.status) {
     const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
     if (!node) continue;
-    const m = new Map<string, LrmResource>();
-    for (const lr of state.lrm) {
-      const name = historyKey(byId, lr.id);
-      if (!m.has(name)) m.set(name, lr);
-    }
-    history.set(node.uname, m);
+    const build = () => {
+      const m = new Map<string, LrmResource>();
+      for (const lr of state.lrm) {
+        const name = historyKey(byId, lr.id);
+        if (!m.has(name)) m.set(name, lr);
+      }
+      return m;
+    };
+    history.set(node.uname, memo ? memo.nodeHistory(state.lrm, cib, build) : build());
   }
   return {
     cib,

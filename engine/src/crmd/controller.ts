@@ -6,7 +6,7 @@
  */
 import type { Cib, LrmOp } from '../core/cib-model.js';
 import type { ActionAgent } from '../core/graph.js';
-import { schedule } from '../core/schedule.js';
+import { IncrementalScheduler } from '../core/incremental-schedule.js';
 import { historyName, unpack } from '../core/unpack.js';
 import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
@@ -168,6 +168,10 @@ export class Controller {
   /** Whether this controller ever had quorum (no-quorum-policy=suicide fences only then). */
   private everQuorate = false;
   private readonly fenceFailures = new FenceFailures();
+  /** The scheduler input last built and what was unpacked from it: each run re-reads only what changed. */
+  private readonly scheduler: IncrementalScheduler;
+  /** The configuration with stop-all-resources added while stopping (kept, so it stays the same object). */
+  private stopConfig?: { from: Cib['crmConfig']; to: Cib['crmConfig'] };
 
   constructor(cib: Cib, options: ControllerOptions) {
     this.current = cib;
@@ -183,6 +187,7 @@ export class Controller {
     this.haveQuorum = options.quorate ?? true;
     this.everQuorate = this.haveQuorum;
     this.configSeen = configKey(cib);
+    this.scheduler = new IncrementalScheduler(cib);
   }
 
   /** The CIB as the controller knows it (configuration + the status it records). */
@@ -347,15 +352,21 @@ export class Controller {
     const node = nodeStateOf(this.current, this.opts.node);
     attrs['dc-uuid'] = node.id;
     let crmConfig = this.current.crmConfig;
-    if (this.stopping)
-      crmConfig = [
-        {
-          id: 'ocfkit-shutdown',
-          score: 'INFINITY',
-          pairs: [{ id: 'ocfkit-shutdown-stop-all', name: 'stop-all-resources', value: 'true' }],
-        },
-        ...crmConfig,
-      ];
+    if (this.stopping) {
+      if (this.stopConfig?.from !== crmConfig)
+        this.stopConfig = {
+          from: crmConfig,
+          to: [
+            {
+              id: 'ocfkit-shutdown',
+              score: 'INFINITY',
+              pairs: [{ id: 'ocfkit-shutdown-stop-all', name: 'stop-all-resources', value: 'true' }],
+            },
+            ...crmConfig,
+          ],
+        };
+      crmConfig = this.stopConfig.to;
+    }
     return { ...this.current, attrs, crmConfig };
   }
 
@@ -399,7 +410,11 @@ export class Controller {
     this.effects.push({ type: 'save-pe-input', seq, cib, now: nowS });
     let graph: ExecGraph;
     try {
-      graph = this.opts.scheduler ? this.opts.scheduler(cib, nowS) : schedule({ cib, now: nowS }).graph;
+      if (this.opts.scheduler) graph = this.opts.scheduler(cib, nowS);
+      else {
+        this.scheduler.update(cib);
+        graph = this.scheduler.schedule(nowS).graph;
+      }
     } catch (err) {
       this.log('error', `scheduler failed on pe-input-${seq}: ${(err as Error).message}`);
       this.effects.push({ type: 'idle', transition: id, stopped: false });

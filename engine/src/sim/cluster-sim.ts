@@ -77,19 +77,33 @@ interface SimResult {
   };
 }
 
-type Ev =
-  | { at: number; seq: number; kind: 'wire'; node: string; gen: number; link: number; wire: unknown; desc: string }
-  | { at: number; seq: number; kind: 'wake'; node: string; gen: number }
-  | { at: number; seq: number; kind: 'boot'; node: string }
-  | { at: number; seq: number; kind: 'fault' }
-  | { at: number; seq: number; kind: 'update'; node: string }
-  | { at: number; seq: number; kind: 'opDone'; node: string; gen: number; rsc: string; action: 'start' | 'stop' }
-  | { at: number; seq: number; kind: 'fenced'; node: string; gen: number; target: string };
+type EvKind = 'wire' | 'wake' | 'boot' | 'fault' | 'update' | 'opDone' | 'fenced';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/**
+ * One simulator event. Every kind has the same shape (fields a kind does not use are empty), so
+ * the heap's and the loop's property reads stay monomorphic, and events are recycled through a
+ * free list: a run allocates no event objects once the pool is warm (an event per frame was the
+ * largest share of the garbage).
+ */
+class Ev {
+  at = 0;
+  seq = 0;
+  kind: EvKind = 'fault';
+  /** The node the event happens to (null for faults). */
+  node: SimNode | null = null;
+  gen = 0;
+  link = 0;
+  wire: unknown = null;
+  desc = '';
+  rsc = '';
+  action: 'start' | 'stop' = 'start';
+  target = '';
+}
 
 interface SimNode {
   name: string;
+  /** Position in the node list (the network's partition groups are indexed by it). */
+  i: number;
   up: boolean;
   m: MemberNode<Content, Op> | null;
   disk: Persisted<Content>;
@@ -97,13 +111,35 @@ interface SimNode {
   gen: number;
 }
 
-/** The simulator's codec: frames pass as objects with the key they were sealed with (HMAC is the transport's job). */
+/** Whether `longer` is `shorter` with more elements after it (null: never checked). */
+function extends_(longer: Content, shorter: Content | null): boolean {
+  if (shorter === null || longer.length < shorter.length) return false;
+  for (let i = 0; i < shorter.length; i++) if (longer[i] !== shorter[i]) return false;
+  return true;
+}
+
+/** The key every simulated node holds; frames sealed with another one are forgeries. */
+const CLUSTER_KEY = 'cluster-key';
+
+/** A frame sealed with a key other than the cluster's (a forgery): what a node with the wrong authkeys sends. */
+class Sealed {
+  constructor(
+    readonly f: Frame<Content, Op>,
+    readonly k: string,
+  ) {}
+}
+
+/**
+ * The simulator's codec (HMAC is the transport's job): a frame sealed with the cluster key passes
+ * as the frame object itself (no wrapper per frame), one sealed with another key as a {@link Sealed};
+ * a node opens only what was sealed with its own key.
+ */
 function simCodec(key: string): Codec<Content, Op> {
   return {
-    seal: (f) => ({ f, k: key }),
+    seal: (f) => (key === CLUSTER_KEY ? f : new Sealed(f, key)),
     open: (w) => {
-      const x = w as { f: Frame<Content, Op>; k: string };
-      return x.k === key ? x.f : null;
+      if (w instanceof Sealed) return w.k === key ? w.f : null;
+      return key === CLUSTER_KEY && w !== null && typeof w === 'object' ? (w as Frame<Content, Op>) : null;
     },
   };
 }
@@ -144,23 +180,26 @@ export function createSim(opts: SimOptions, random = false) {
   let now = 0;
   const trace: string[] = [];
   const log = opts.trace ? (s: string) => trace.push(`${String(now).padStart(8)} ${s}`) : () => {};
-  // Every event gets the same shape (fields a kind does not use are empty), so the heap's and the
-  // loop's property reads stay monomorphic: ~10% of the run time with seven shapes.
-  const push = (e: DistributiveOmit<Ev, 'seq'>) => {
-    const x = e as Partial<Record<'node' | 'rsc' | 'action' | 'target' | 'desc', string>> & { gen?: number; link?: number; wire?: unknown };
-    heap.push({
-      at: e.at,
-      seq: seq++,
-      kind: e.kind,
-      node: x.node ?? '',
-      gen: x.gen ?? 0,
-      link: x.link ?? 0,
-      wire: x.wire ?? null,
-      desc: x.desc ?? '',
-      rsc: x.rsc ?? '',
-      action: x.action ?? '',
-      target: x.target ?? '',
-    } as unknown as Ev);
+  const pool: Ev[] = [];
+  /** Queues an event (recycled from the pool); the fields after `gen` only for the kinds that use them. */
+  const push = (at: number, kind: EvKind, node: SimNode | null, gen = 0): Ev => {
+    const e = pool.pop() ?? new Ev();
+    e.at = at;
+    e.seq = seq++;
+    e.kind = kind;
+    e.node = node;
+    e.gen = gen;
+    heap.push(e);
+    return e;
+  };
+  const recycle = (e: Ev) => {
+    e.node = null;
+    e.wire = null;
+    e.link = 0;
+    e.desc = '';
+    e.rsc = '';
+    e.target = '';
+    pool.push(e);
   };
   const stats: SimResult['stats'] = {
     events: 0,
@@ -173,13 +212,18 @@ export function createSim(opts: SimOptions, random = false) {
     fragments: 0,
     replayDropped: 0,
   };
-  const nodes = new Map<string, SimNode>(
-    names.map((n) => [n, { name: n, up: false, m: null, disk: MemberNode.fresh<Content>([]), wakeAt: 0, gen: 0 }]),
-  );
-  // group[link][node]: nodes talk on a link only inside the same group.
-  const group: Map<string, number>[] = Array.from({ length: opts.links }, () => new Map(names.map((n) => [n, 0])));
+  const list: SimNode[] = names.map((n, i) => ({ name: n, i, up: false, m: null, disk: MemberNode.fresh<Content>([]), wakeAt: 0, gen: 0 }));
+  const nodes = new Map<string, SimNode>(list.map((n) => [n.name, n]));
+  // group[link][node index]: nodes talk on a link only inside the same group.
+  const group: Uint8Array[] = Array.from({ length: opts.links }, () => new Uint8Array(names.length));
+  const setGroups = (links: readonly number[], side: (name: string) => boolean) => {
+    for (const l of links) for (const x of list) group[l]![x.i] = side(x.name) ? 1 : 0;
+  };
+  const allLinks = group.map((_, i) => i);
   const active = new Map<string, Set<string>>(resources.map((r) => [r, new Set()]));
   const committed = new Map<string, number>();
+  /** The committed updates' ids in the order they were first committed (the keys of `committed`, indexable). */
+  const commitOrder: string[] = [];
   const pendingUpdates = new Set<string>();
   const captured: { link: number; to: string; wire: unknown }[] = [];
   let updateNo = 0;
@@ -225,44 +269,52 @@ export function createSim(opts: SimOptions, random = false) {
     log(`${n.name} ${why}`);
   };
 
-  const connected = (link: number, a: string, b: string) => group[link]!.get(a) === group[link]!.get(b);
-
-  const deliver = (from: string, link: number, to: string, wire: unknown, desc: string) => {
-    const target = nodes.get(to)!;
-    if (!target.up || !connected(link, from, to) || rng.chance(opts.loss)) return;
+  const deliver = (from: SimNode, link: number, target: SimNode, wire: unknown, desc: string) => {
+    const g = group[link]!;
+    if (!target.up || g[from.i] !== g[target.i] || rng.chance(opts.loss)) return;
     const copies = rng.chance(opts.duplicate) ? 2 : 1;
     for (let i = 0; i < copies; i++) {
-      push({ at: now + rng.int(opts.delayMs[0], opts.delayMs[1]), kind: 'wire', node: to, gen: target.gen, link, wire, desc });
+      const e = push(now + rng.int(opts.delayMs[0], opts.delayMs[1]), 'wire', target, target.gen);
+      e.link = link;
+      e.wire = wire;
+      e.desc = desc;
       stats.frames++;
     }
     if (opts.maxMessageBytes !== undefined) {
-      const body = (wire as { f: Frame<Content, Op> }).f.body;
+      const body = (wire as Frame<Content, Op>).body;
       if (body.t === 'data' && body.msg.t === 'frag') stats.fragments++;
     }
-    if (captured.length < 64 || rng.chance(0.01)) captured[captured.length < 64 ? captured.length : rng.int(0, 63)] = { link, to, wire };
+    if (captured.length < 64 || rng.chance(0.01))
+      captured[captured.length < 64 ? captured.length : rng.int(0, 63)] = { link, to: target.name, wire };
   };
 
   const perform = (n: SimNode, effects: Effect<Content>[]) => {
+    // Most frames have no effects (MemberNode returns one shared, frozen empty array for them).
+    if (effects.length === 0) return;
     for (const e of effects) {
       switch (e.type) {
         case 'persist':
           n.disk = e.state;
           break;
         case 'send': {
-          const f = (e.wire as { f: Frame<Content, Op> }).f;
-          const desc = opts.trace ? `${f.from}#${f.seq} ${f.body.t === 'data' ? f.body.msg.t : f.body.t}` : '';
+          let desc = '';
+          if (opts.trace) {
+            const f = e.wire as Frame<Content, Op>;
+            desc = `${f.from}#${f.seq} ${f.body.t === 'data' ? f.body.msg.t : f.body.t}`;
+          }
           const first = e.link === 'all' ? 0 : e.link;
           const last = e.link === 'all' ? opts.links - 1 : e.link;
+          const to = e.to === null ? null : nodes.get(e.to);
           for (let l = first; l <= last; l++) {
-            if (e.to) deliver(n.name, l, e.to, e.wire, desc);
-            else for (const to of names) if (to !== n.name) deliver(n.name, l, to, e.wire, desc);
+            if (to) deliver(n, l, to, e.wire, desc);
+            else if (e.to === null) for (const t of list) if (t !== n) deliver(n, l, t, e.wire, desc);
           }
           break;
         }
         case 'wake':
           if (e.at !== n.wakeAt) {
             n.wakeAt = e.at;
-            push({ at: e.at, kind: 'wake', node: n.name, gen: n.gen });
+            push(e.at, 'wake', n, n.gen);
           }
           break;
         case 'log':
@@ -271,6 +323,7 @@ export function createSim(opts: SimOptions, random = false) {
         case 'updated':
           pendingUpdates.delete(e.id);
           if (e.ok) {
+            if (!committed.has(e.id)) commitOrder.push(e.id);
             committed.set(e.id, now);
             stats.committed++;
           }
@@ -281,11 +334,13 @@ export function createSim(opts: SimOptions, random = false) {
             active.get(e.rsc)!.add(n.name);
             activeChanged = true;
           }
-          push({ at: now + rng.int(50, 500), kind: 'opDone', node: n.name, gen: n.gen, rsc: e.rsc, action: e.action });
+          const ev = push(now + rng.int(50, 500), 'opDone', n, n.gen);
+          ev.rsc = e.rsc;
+          ev.action = e.action;
           break;
         }
         case 'fence':
-          push({ at: now + rng.int(100, 1000), kind: 'fenced', node: n.name, gen: n.gen, target: e.target });
+          push(now + rng.int(100, 1000), 'fenced', n, n.gen).target = e.target;
           break;
         case 'changed':
           break;
@@ -295,24 +350,24 @@ export function createSim(opts: SimOptions, random = false) {
 
   const fault = () => {
     stats.faults++;
-    const up = names.filter((x) => nodes.get(x)!.up);
+    const up = list.filter((x) => x.up).map((x) => x.name);
     const r = rng.next();
     if (r < 0.25) {
       const cut = new Set(names.filter(() => rng.chance(0.5)));
-      const links = opts.links > 1 && rng.chance(0.3) ? [rng.int(0, opts.links - 1)] : group.map((_, i) => i);
-      for (const l of links) for (const x of names) group[l]!.set(x, cut.has(x) ? 1 : 0);
+      const links = opts.links > 1 && rng.chance(0.3) ? [rng.int(0, opts.links - 1)] : allLinks;
+      setGroups(links, (x) => cut.has(x));
       log(`FAULT partition {${[...cut].join(',')}} | rest on link(s) ${links.join(',')}`);
     } else if (r < 0.45) {
-      for (const g of group) for (const x of names) g.set(x, 0);
+      for (const g of group) g.fill(0);
       log('FAULT heal');
     } else if (r < 0.6 && up.length > 0) {
       const victim = nodes.get(rng.pick(up))!;
       crash(victim, 'FAULT killed');
-      push({ at: now + rng.int(opts.deadtimeMs, 4 * opts.deadtimeMs), kind: 'boot', node: victim.name });
+      push(now + rng.int(opts.deadtimeMs, 4 * opts.deadtimeMs), 'boot', victim);
     } else if (r < 0.7 && up.length > 0) {
       const victim = nodes.get(rng.pick(up))!;
       crash(victim, 'FAULT restarted');
-      push({ at: now + rng.int(10, 500), kind: 'boot', node: victim.name });
+      push(now + rng.int(10, 500), 'boot', victim);
     } else if (r < 0.8 && up.length > 0) {
       // A forgery: a heartbeat sealed with the wrong key, and one from a node not in the list.
       const to = rng.pick(up);
@@ -336,21 +391,23 @@ export function createSim(opts: SimOptions, random = false) {
           key: { term: null, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 } },
         },
       };
-      push({ at: now, kind: 'wire', node: to, gen: nodes.get(to)!.gen, link: 0, wire: simCodec('wrong-key').seal(forged), desc: 'forged' });
-      push({
-        at: now,
-        kind: 'wire',
-        node: to,
-        gen: nodes.get(to)!.gen,
-        link: 0,
-        wire: simCodec('cluster-key').seal({ ...forged, from: 'mallory' }),
-        desc: 'unknown sender',
-      });
+      const target = nodes.get(to)!;
+      const a = push(now, 'wire', target, target.gen);
+      a.wire = simCodec('wrong-key').seal(forged);
+      a.desc = 'forged';
+      const b = push(now, 'wire', target, target.gen);
+      b.wire = simCodec(CLUSTER_KEY).seal({ ...forged, from: 'mallory' });
+      b.desc = 'unknown sender';
       log(`FAULT forged frames to ${to}`);
     } else if (captured.length > 0) {
       const c = rng.pick(captured);
       const t = nodes.get(c.to)!;
-      if (t.up) push({ at: now, kind: 'wire', node: c.to, gen: t.gen, link: c.link, wire: c.wire, desc: 'replayed' });
+      if (t.up) {
+        const e = push(now, 'wire', t, t.gen);
+        e.link = c.link;
+        e.wire = c.wire;
+        e.desc = 'replayed';
+      }
       log(`FAULT replayed a captured frame to ${c.to}`);
     }
   };
@@ -359,26 +416,45 @@ export function createSim(opts: SimOptions, random = false) {
   // every node after every event, without its cost): a node becomes a quorate DC, or changes its
   // copy, only in its own step (quorum otherwise only expires); committed updates are added by any
   // node's step; resources become active or inactive on runOp, opDone and crashes.
-  const checkedCopy = new Map<string, unknown>();
-  const checkedCommits = new Map<string, number>();
+  // What was checked of each node's copy: its content (never changed in place: a new copy has a new
+  // array), as a set, and how many of `commitOrder` were found in it. A copy with the same content
+  // is only checked for the updates committed since; the first missing one is the same.
+  const checkedContent: (Content | null)[] = list.map(() => null);
+  const checkedSet: Set<string>[] = list.map(() => new Set());
+  const checkedCommits: number[] = list.map(() => 0);
   let commitsSeen = 0;
   let activeChanged = false;
-  const checkDc = (n: SimNode) => {
+  /** Whether the node being stepped was a quorate DC just before its step (then its step cannot make a second one). */
+  let wasQuorateDc = false;
+  /** A scripted step (update, inject, boot from a scenario) ran outside the loop: count quorate DCs at the next check. */
+  let scripted = false;
+  const checkDc = (n: SimNode, stepped: boolean) => {
     const m = n.m;
     if (!m?.isQuorateDc(now)) return;
     // two_node gives both halves quorum: only fencing decides which one survives, so committed
     // updates of the loser can be lost; the check does not apply.
-    if (!opts.twoNode && m.isStableDc() && (checkedCopy.get(n.name) !== m.copy || checkedCommits.get(n.name) !== committed.size)) {
-      // Checked again only when the DC's copy or the set of committed updates changed.
-      checkedCopy.set(n.name, m.copy);
-      checkedCommits.set(n.name, committed.size);
-      const have = new Set(m.copy.content);
-      for (const id of committed.keys())
+    if (!opts.twoNode && m.isStableDc() && (checkedContent[n.i] !== m.copy.content || checkedCommits[n.i] !== commitOrder.length)) {
+      let from = checkedCommits[n.i]!;
+      let have = checkedSet[n.i]!;
+      const content = m.copy.content;
+      if (checkedContent[n.i] !== content) {
+        // Usually the checked content plus one update: only the new ids are added to the set.
+        if (!extends_(content, checkedContent[n.i]!)) have = checkedSet[n.i] = new Set(content);
+        else for (let i = checkedContent[n.i]!.length; i < content.length; i++) have.add(content[i]!);
+        checkedContent[n.i] = content;
+        from = 0;
+      }
+      checkedCommits[n.i] = commitOrder.length;
+      for (let i = from; i < commitOrder.length; i++) {
+        const id = commitOrder[i]!;
         if (!have.has(id)) fail(`committed update ${id} is missing from the CIB of the quorate DC ${n.name} (${formatKey(m.copy)})`);
+      }
     }
-    if (!opts.twoNode) {
+    // Two quorate DCs at once begin when a node becomes a quorate DC, which it does only in its own
+    // step (quorum otherwise only expires): counted then, as checking after every event would find it.
+    if (!opts.twoNode && (scripted || (stepped && !wasQuorateDc))) {
       let quorateDcs = 0;
-      for (const o of nodes.values()) if (o.m?.isQuorateDc(now)) quorateDcs++;
+      for (const o of list) if (o.m?.isQuorateDc(now)) quorateDcs++;
       if (quorateDcs > 1) fail(`${quorateDcs} DCs have quorum at once`);
     }
     if (n.name !== lastDc) {
@@ -389,8 +465,9 @@ export function createSim(opts: SimOptions, random = false) {
   const checkInvariants = (stepped: SimNode | undefined) => {
     if (committed.size !== commitsSeen) {
       commitsSeen = committed.size;
-      for (const n of nodes.values()) checkDc(n);
-    } else if (stepped) checkDc(stepped);
+      for (const n of list) checkDc(n, n === stepped);
+    } else if (stepped) checkDc(stepped, true);
+    scripted = false;
     if (activeChanged) {
       activeChanged = false;
       if (opts.fencing)
@@ -398,24 +475,29 @@ export function createSim(opts: SimOptions, random = false) {
     }
   };
 
-  for (const n of names) if (!opts.down?.includes(n)) push({ at: rng.int(0, opts.keepaliveMs * 2), kind: 'boot', node: n });
+  for (const n of list) if (!opts.down?.includes(n.name)) push(rng.int(0, opts.keepaliveMs * 2), 'boot', n);
   if (random) {
-    push({ at: opts.initdeadMs + rng.int(0, opts.faultEveryMs), kind: 'fault' });
-    push({ at: opts.initdeadMs, kind: 'update', node: names[0]! });
+    push(opts.initdeadMs + rng.int(0, opts.faultEveryMs), 'fault', null);
+    push(opts.initdeadMs, 'update', list[0]!);
   }
 
   const healAll = () => {
-    for (const g of group) for (const x of names) g.set(x, 0);
-    for (const n of nodes.values()) if (!n.up) boot(n);
+    for (const g of group) g.fill(0);
+    for (const n of list) if (!n.up) boot(n);
     log('END OF FAULTS: network healed, every node up');
   };
+
+  // The two events of nearly every step, reused (MemberNode.step reads an event and keeps nothing of it).
+  const wireEv = { type: 'wire' as const, now: 0, link: 0, wire: null as unknown };
+  const wakeEv = { type: 'wake' as const, now: 0 };
 
   const runUntil = (end: number) => {
     while (heap.size > 0 && !failure && heap.peek()!.at <= end) {
       const e = heap.pop()!;
       now = e.at;
       stats.events++;
-      const n = e.kind === 'fault' ? undefined : nodes.get(e.node)!;
+      const n = e.node;
+      wasQuorateDc = n?.m?.isQuorateDc(now) === true;
       switch (e.kind) {
         case 'boot':
           if (!n!.up) boot(n!);
@@ -423,13 +505,19 @@ export function createSim(opts: SimOptions, random = false) {
         case 'wake':
           if (n!.up && n!.gen === e.gen && n!.wakeAt === e.at) {
             n!.wakeAt = -1;
-            perform(n!, n!.m!.step({ type: 'wake', now }));
+            wakeEv.now = now;
+            perform(n!, n!.m!.step(wakeEv));
           }
           break;
         case 'wire':
           if (n!.up && n!.gen === e.gen) {
-            if (opts.trace) log(`${e.node} <- ${e.desc} (link ${e.link})`);
-            perform(n!, n!.m!.step({ type: 'wire', now, link: e.link, wire: e.wire }));
+            if (opts.trace) log(`${n!.name} <- ${e.desc} (link ${e.link})`);
+            wireEv.now = now;
+            wireEv.link = e.link;
+            wireEv.wire = e.wire;
+            const effects = n!.m!.step(wireEv);
+            wireEv.wire = null;
+            perform(n!, effects);
           }
           break;
         case 'opDone':
@@ -442,15 +530,14 @@ export function createSim(opts: SimOptions, random = false) {
         case 'fenced': {
           const target = nodes.get(e.target)!;
           if (target.up) {
-            crash(target, `fenced by ${e.node}`);
-            push({ at: now + rng.int(opts.keepaliveMs, 3 * opts.deadtimeMs), kind: 'boot', node: target.name });
+            crash(target, `fenced by ${n!.name}`);
+            push(now + rng.int(opts.keepaliveMs, 3 * opts.deadtimeMs), 'boot', target);
           }
           if (n!.up && n!.gen === e.gen) perform(n!, n!.m!.step({ type: 'fenced', now, target: e.target, ok: true }));
           break;
         }
         case 'update': {
-          if (random && now < opts.durationMs)
-            push({ at: now + rng.int(1, 2 * opts.updateEveryMs), kind: 'update', node: rng.pick(names) });
+          if (random && now < opts.durationMs) push(now + rng.int(1, 2 * opts.updateEveryMs), 'update', nodes.get(rng.pick(names))!);
           if (n!.up) {
             const id = `u${++updateNo}`;
             pendingUpdates.add(id);
@@ -461,11 +548,12 @@ export function createSim(opts: SimOptions, random = false) {
         case 'fault':
           if (random && now < opts.durationMs) {
             fault();
-            push({ at: now + rng.int(1, 2 * opts.faultEveryMs), kind: 'fault' });
+            push(now + rng.int(1, 2 * opts.faultEveryMs), 'fault', null);
           }
           break;
       }
-      checkInvariants(n);
+      checkInvariants(n ?? undefined);
+      recycle(e);
     }
     if (!failure) now = Math.max(now, end);
   };
@@ -506,31 +594,34 @@ export function createSim(opts: SimOptions, random = false) {
     /** Crashes a node now (kill -9: it keeps only what it persisted); `bootAfter` ms later it boots again. */
     kill(name: string, bootAfter?: number) {
       crash(byName(name), 'killed');
-      if (bootAfter !== undefined) push({ at: now + bootAfter, kind: 'boot', node: name });
+      if (bootAfter !== undefined) push(now + bootAfter, 'boot', byName(name));
     },
     boot(name: string) {
       const n = byName(name);
+      scripted = true;
       if (!n.up) boot(n);
     },
     /** Cuts `side` off from the other nodes on `links` (default: every link). */
     partition(side: readonly string[], links?: readonly number[]) {
-      for (const l of links ?? group.map((_, i) => i)) for (const x of names) group[l]!.set(x, side.includes(x) ? 1 : 0);
-      log(`partition {${side.join(',')}} | rest on link(s) ${(links ?? group.map((_, i) => i)).join(',')}`);
+      setGroups(links ?? allLinks, (x) => side.includes(x));
+      log(`partition {${side.join(',')}} | rest on link(s) ${(links ?? allLinks).join(',')}`);
     },
     heal() {
-      for (const g of group) for (const x of names) g.set(x, 0);
+      for (const g of group) g.fill(0);
       log('heal');
     },
     /** A client CIB update submitted on `node`; its id, committed once `committed` has it. */
     update(node: string): string {
       const id = `u${++updateNo}`;
       const n = byName(node);
+      scripted = true;
       if (n.up) perform(n, n.m!.step({ type: 'update', now, id, op: { id } }));
       return id;
     },
     /** Delivers `wire` to `node` as if it came from the network (forgeries, replays). */
     inject(node: string, link: number, wire: unknown) {
       const n = byName(node);
+      scripted = true;
       if (n.up) perform(n, n.m!.step({ type: 'wire', now, link, wire }));
     },
     /** The frames captured off the wire so far (what an attacker could replay). */

@@ -7,21 +7,18 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { addNamespace, removeNamespace, sh } from '../../../conformance/src/rigs/netns';
 import type { NodeView } from '../../src/membership/protocol/member-node';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'engine/test/membership/member-main.ts');
 
-export function sh(cmd: string, args: readonly string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
+// the namespace helpers are the local rig's (conformance/src/rigs/netns.ts)
+export { sh };
 
 const live = new Set<string>();
 process.once('exit', () => {
-  for (const ns of live) spawnSync('ip', ['netns', 'del', ns]);
+  for (const ns of live) removeNamespace(ns);
 });
 
 /** The benchmark's timing: keepalive 200 ms, deadtime 1 s (an idle host). */
@@ -64,10 +61,8 @@ export class Rig {
 
   #ns(short: string): string {
     const name = `${this.tag}-${short}`;
-    spawnSync('ip', ['netns', 'del', name]);
-    sh('ip', ['netns', 'add', name]);
+    addNamespace(name);
     live.add(name);
-    sh('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
     return name;
   }
 
@@ -205,16 +200,8 @@ export class Rig {
     for (const p of this.procs.values()) p.kill('SIGKILL');
     for (const ns of [...live].filter((n) => n.startsWith(`${this.tag}-`))) {
       // What the daemons started and detached (diskcheck's checker, PostgreSQL) lives on in the
-      // namespace after its daemon is killed: kill every process still in it.
-      const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '';
-      for (const pid of pids.split('\n').filter(Boolean)) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      spawnSync('ip', ['netns', 'del', ns]);
+      // namespace after its daemon is killed: removeNamespace kills every process still in it.
+      removeNamespace(ns);
       live.delete(ns);
     }
     rmSync(this.dir, { recursive: true, force: true });

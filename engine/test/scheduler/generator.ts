@@ -4,8 +4,8 @@
  * scores and rules (the diskcheck rule among them), colocations, orders, stickiness with a
  * current placement taken from the operation history, fail counts with migration-threshold and
  * failure-timeout; clones anonymous or globally-unique (instances `rsc:N` in the history, with
- * their own fail counts and promotion scores), clone-node-max, interleave, promotable. Same
- * seed, same CIB.
+ * their own fail counts and promotion scores), clone-node-max, interleave, promotable; allow-migrate
+ * on some primitives and group members. Same seed, same CIB.
  */
 import type {
   Constraint,
@@ -59,6 +59,8 @@ interface GenOptions {
   uniqueChance?: number;
   /** Probability that a clone has interleave=true (default 0.35). */
   interleaveChance?: number;
+  /** Chance that a primitive or group member allows live migration (default 0.3). */
+  migrateChance?: number;
 }
 
 /** How a globally-unique clone's instances may be laid out in the generated history. */
@@ -71,6 +73,10 @@ interface UniqueShape {
 const onFailValues = ['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote'];
 const scores = ['-INFINITY', '-100', '0', '10', '50', '100', '200', 'INFINITY'];
 const stickies = ['0', '0', '1', '50', '100', 'INFINITY'];
+
+function flatPairs(sets: readonly NvSet[]): [string, string][] {
+  return sets.flatMap((set) => set.pairs.map((x): [string, string] => [x.name, x.value]));
+}
 
 function meta(id: string, pairs: [string, string][]): NvSet[] {
   if (pairs.length === 0) return [];
@@ -445,6 +451,16 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
         }
       }
     }
+  }
+  // Live migration (allow-migrate) on some primitives and group members, drawn from its own
+  // stream so the rest of a seed's CIB stays as it was.
+  const mrnd = prng(seed * 104729 + 31);
+  const migratable = (p: Primitive): Primitive =>
+    mrnd() < (opts.migrateChance ?? 0.3) ? { ...p, meta: meta(p.id, [...flatPairs(p.meta), ['allow-migrate', 'true']]) } : p;
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i] as Resource;
+    if (r.kind === 'primitive') resources[i] = migratable(r);
+    else if (r.kind === 'group') resources[i] = { ...r, children: r.children.map(migratable) };
   }
   return {
     attrs: {

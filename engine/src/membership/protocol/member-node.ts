@@ -122,6 +122,8 @@ export class MemberNode<C, O> {
   #marksAt: number;
   #seq = 0;
   #peers = new Map<string, Peer<C, O>>();
+  /** The same peers in configuration order, for the loops that run after every event (no Map iterator each time). */
+  readonly #peerList: Peer<C, O>[];
   #role: Role = 'seeking';
   #following: string | null = null;
   #joinedTerm: Term | null = null;
@@ -133,6 +135,8 @@ export class MemberNode<C, O> {
   #nextRetransmit = Number.POSITIVE_INFINITY;
   #seenAll = false;
   #threshold: number;
+  /** Every node has the default single vote (no keyed lookup per count: quorum is counted after every event). */
+  readonly #oneVoteEach: boolean;
   #lease: number;
   #running = new Set<string>();
   #busy = new Set<string>();
@@ -140,6 +144,10 @@ export class MemberNode<C, O> {
   #forgedLoggedAt = Number.NEGATIVE_INFINITY;
   #forgedLogged = 0;
   #out: Effect<C>[] = [];
+  #beatKey: { copy: Copy<C> | null; key: CopyKey } = {
+    copy: null,
+    key: { term: null, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 } },
+  };
   #wakeAt = Number.NaN;
   readonly #leaseTimes: number[] = [];
   readonly #leaseVotes: number[] = [];
@@ -161,6 +169,7 @@ export class MemberNode<C, O> {
     this.#nextBeat = now;
     this.#seekingSince = now;
     this.#threshold = quorumThreshold(options.nodes, options.quorum);
+    this.#oneVoteEach = Object.values(options.quorum.votes).every((v) => v === 1);
     this.#lease = leaseMs(options);
     for (const n of options.nodes) {
       if (n === options.name) continue;
@@ -187,6 +196,7 @@ export class MemberNode<C, O> {
       });
       if (mark) this.#peers.get(n)!.guard.restore(mark.gen, mark.seq);
     }
+    this.#peerList = [...this.#peers.values()];
   }
 
   /** Boot: persist the new generation (before anything is sent with it), then run. */
@@ -251,7 +261,7 @@ export class MemberNode<C, O> {
   }
 
   view(now: number): NodeView<C> {
-    const alive = [this.o.name, ...[...this.#peers.values()].filter((p) => p.alive).map((p) => p.name)].sort();
+    const alive = [this.o.name, ...this.#peerList.filter((p) => p.alive).map((p) => p.name)].sort();
     return {
       name: this.o.name,
       generation: this.#persisted.generation,
@@ -415,6 +425,10 @@ export class MemberNode<C, O> {
     // Only these carry documents of unbounded size; the others are a few hundred bytes.
     if (msg.t !== 'sync' && msg.t !== 'copy' && msg.t !== 'app' && msg.t !== 'update' && msg.t !== 'join') return [msg];
     const max = this.o.maxMessageBytes ?? 48_000;
+    // A copy goes to every member, and again to each joiner: its text length is measured once per
+    // copy. A message whose text cannot be longer than max / 6 fits whatever it holds (the test below).
+    if ((msg.t === 'sync' || msg.t === 'copy') && (copyTextLength(msg.copy) + MSG_TEXT_OVERHEAD + 6 * msg.term.dc.length) * 6 <= max)
+      return [msg];
     const text = JSON.stringify(msg);
     // A quick bound first: a text shorter than max / 6 fits whatever it holds.
     if (text.length * 6 <= max || jsonStringBytes(text) <= max) return [msg];
@@ -555,7 +569,7 @@ export class MemberNode<C, O> {
 
   #becomeDc(now: number): void {
     let n = Math.max(this.#persisted.promised?.n ?? 0, this.#persisted.copy.term?.n ?? 0);
-    for (const p of this.#peers.values()) if (p.hb?.term) n = Math.max(n, p.hb.term.n);
+    for (const p of this.#peerList) if (p.hb?.term) n = Math.max(n, p.hb.term.n);
     const term = { n: n + 1, dc: this.o.name };
     this.#role = 'dc';
     this.#following = null;
@@ -620,7 +634,7 @@ export class MemberNode<C, O> {
   }
 
   #votes(n: string): number {
-    return this.o.quorum.votes[n] ?? 1;
+    return this.#oneVoteEach ? 1 : (this.o.quorum.votes[n] ?? 1);
   }
 
   #memberVotes(): number {
@@ -646,11 +660,13 @@ export class MemberNode<C, O> {
       const ts = this.#leaseTimes;
       const vs = this.#leaseVotes;
       let len = 0;
-      for (const [n, t] of dc.leases)
+      for (const n of dc.leases.keys()) {
+        const t = dc.leases.get(n)!;
         if (t > now && dc.joined.has(n)) {
           ts[len] = t;
           vs[len++] = this.#votes(n);
         }
+      }
       while (len > 0) {
         let best = 0;
         for (let i = 1; i < len; i++) if (ts[i]! > ts[best]!) best = i;
@@ -679,7 +695,7 @@ export class MemberNode<C, O> {
     this.#lastNow = now;
     if (now - this.#marksAt >= PEER_MARKS_MS) this.#persist({});
     this.#liveness(now);
-    if (!this.#seenAll && [...this.#peers.values()].every((p) => p.alive)) this.#seenAll = true;
+    if (!this.#seenAll && this.#peerList.every((p) => p.alive)) this.#seenAll = true;
     if (!this.o.quorum.waitForAll) this.#seenAll = true;
     if (this.#role === 'seeking') this.#trySeek(now);
     if (this.#role === 'member') this.#memberTick(now);
@@ -696,12 +712,14 @@ export class MemberNode<C, O> {
       this.#emit({ type: 'wake', at });
     }
     const out = this.#out;
+    // Most frames (a heartbeat that changes nothing) have no effects: no new array for them.
+    if (out.length === 0) return NO_EFFECTS as Effect<C>[];
     this.#out = [];
     return out;
   }
 
   #liveness(now: number): void {
-    for (const p of this.#peers.values()) {
+    for (const p of this.#peerList) {
       for (let l = 0; l < this.o.links; l++) {
         if (p.linkUp[l] && now - p.lastHeard[l]! > this.o.deadtimeMs) {
           p.linkUp[l] = false;
@@ -721,7 +739,7 @@ export class MemberNode<C, O> {
     // A restarted node may have promised its old DC a lease it no longer remembers: wait it out.
     if (now < this.#bootAt + this.#lease) return;
     let best: Peer<C, O> | null = null;
-    for (const p of this.#peers.values()) {
+    for (const p of this.#peerList) {
       if (!p.alive || p.hb?.role !== 'dc') continue;
       if (!best || dcRank(p.hb, p.name, best.hb!, best.name) > 0) best = p;
     }
@@ -729,14 +747,14 @@ export class MemberNode<C, O> {
       this.#join(now, best);
       return;
     }
-    const everyone = [...this.#peers.values()].every((p) => p.alive);
+    const everyone = this.#peerList.every((p) => p.alive);
     if (!everyone && now < this.#bootAt + this.o.initdeadMs) return;
     // Views can disagree (one-way links): after a deadtime of waiting for a smaller node, claim anyway.
     if (now - Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) > this.o.deadtimeMs) {
       this.#becomeDc(now);
       return;
     }
-    for (const p of this.#peers.values()) {
+    for (const p of this.#peerList) {
       if (!p.alive || p.name > this.o.name) continue;
       const follows = p.hb?.dc;
       const followsLive = follows != null && (follows === this.o.name ? false : this.#peers.get(follows)?.alive === true);
@@ -782,7 +800,7 @@ export class MemberNode<C, O> {
 
   #dcTick(now: number): void {
     const dc = this.#dc!;
-    for (const p of this.#peers.values()) {
+    for (const p of this.#peerList) {
       if (!p.alive || !p.hb) continue;
       if (p.hb.role === 'dc' && p.hb.dc === p.name && this.#better(p.hb, p.name, now)) {
         this.#stepDown(`${p.name} is DC too and has priority`);
@@ -820,8 +838,11 @@ export class MemberNode<C, O> {
 
   #syncedVotes(key: CopyKey): number {
     let s = this.#votes(this.o.name);
-    for (const [n, j] of this.#dc!.joined)
+    const joined = this.#dc!.joined;
+    for (const n of joined.keys()) {
+      const j = joined.get(n)!;
       if (j.synced !== null && compareTerm(j.synced.term, key.term) === 0 && compareKey(j.synced, key) >= 0) s += this.#votes(n);
+    }
     return s;
   }
 
@@ -1008,7 +1029,9 @@ export class MemberNode<C, O> {
     // Shared by the links' heartbeats (nothing changes a heartbeat once built).
     const members = dc ? [...dc.joined.keys()] : [];
     const ack = ackable ? { term: this.#joinedTerm!, beat: this.#dcBeat!.beat } : null;
-    const key = keyOf(this.#persisted.copy);
+    // The same key object while the copy is the same (a heartbeat is never changed once built).
+    if (this.#beatKey.copy !== this.#persisted.copy) this.#beatKey = { copy: this.#persisted.copy, key: keyOf(this.#persisted.copy) };
+    const key = this.#beatKey.key;
     for (let l = 0; l < this.o.links; l++) {
       const hb: Heartbeat = {
         t: 'hb',
@@ -1033,7 +1056,7 @@ export class MemberNode<C, O> {
     if (Number.isNaN(this.#nextRetransmit)) this.#nextRetransmit = now + (this.o.retransmitMs ?? Math.max(1, this.o.keepaliveMs / 2));
     if (now < this.#nextRetransmit) return;
     let any = false;
-    for (const p of this.#peers.values()) {
+    for (const p of this.#peerList) {
       if (!p.out || p.out.unacked.size === 0) continue;
       if (!p.alive) {
         p.out = new OutChannel(p.gen, p.out.epoch + 1);
@@ -1070,7 +1093,7 @@ export class MemberNode<C, O> {
   #nextWake(now: number): number {
     let at = Math.min(this.#nextBeat, this.#nextRetransmit);
     // The earliest of these times after now (no closure: this runs after every event).
-    for (const p of this.#peers.values()) if (p.alive) at = earliestAfter(now, at, p.lastAny + this.o.deadtimeMs + 1);
+    for (const p of this.#peerList) if (p.alive) at = earliestAfter(now, at, p.lastAny + this.o.deadtimeMs + 1);
     if (this.#role === 'seeking') {
       at = earliestAfter(now, at, this.#bootAt + this.#lease);
       at = earliestAfter(now, at, this.#bootAt + this.o.initdeadMs);
@@ -1091,7 +1114,7 @@ export class MemberNode<C, O> {
   #persist(patch: Partial<Persisted<C>>): void {
     // The peers' marks ride along every write (and are written at least every PEER_MARKS_MS).
     const peers: Record<string, { gen: number; seq: number }> = { ...this.#persisted.peers };
-    for (const p of this.#peers.values()) if (p.guard.gen >= 0) peers[p.name] = { gen: p.guard.gen, seq: p.guard.max };
+    for (const p of this.#peerList) if (p.guard.gen >= 0) peers[p.name] = { gen: p.guard.gen, seq: p.guard.max };
     this.#marksAt = this.#lastNow;
     this.#persisted = { ...this.#persisted, ...patch, peers };
     this.#emit({ type: 'persist', state: this.#persisted });
@@ -1105,6 +1128,28 @@ export class MemberNode<C, O> {
     this.#out.push({ type: 'log', level, msg });
   }
 }
+
+/**
+ * The longest the rest of a `sync` or `copy` message can be as JSON text, beyond its copy and its
+ * term's DC name: `{"t":"sync","term":{"n":N,"dc":""},"copy":}` with any number N (≤ 24
+ * characters), padded.
+ */
+const MSG_TEXT_OVERHEAD = 64;
+
+/** The JSON text length of each copy measured (copies are never changed in place: a change is a new copy). */
+const copyLengths = new WeakMap<object, number>();
+
+function copyTextLength(copy: object): number {
+  let n = copyLengths.get(copy);
+  if (n === undefined) {
+    n = JSON.stringify(copy).length;
+    copyLengths.set(copy, n);
+  }
+  return n;
+}
+
+/** What {@link MemberNode.step} returns when an event has no effects (frozen: shared by every call). */
+const NO_EFFECTS: readonly Effect<never>[] = Object.freeze([]);
 
 /** `t` if it is after `now` and before `at`, else `at`. */
 function earliestAfter(now: number, at: number, t: number): number {
