@@ -2,7 +2,7 @@ import type { ClusterStatus } from '../rigs/rig';
 import { type AgentsUnderTest, agentName } from './agents-under-test';
 
 /** What a node still runs of grp_pgsql after the cluster moved it away. */
-export interface Leftovers {
+interface Leftovers {
   vip: boolean;
   postmaster: boolean;
 }
