@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRig } from '../src/rigs/create-rig';
-import { OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
+import { OCFKIT_AGENTS } from '../src/scenarios/agents-under-test';
 import { scenariosByName } from '../src/scenarios/catalog';
-import { runScenario, type ScenarioResult } from '../src/scenarios/run-scenario';
-import { rigLog as log, MUTANT_CATCHES, RIG_PREFIX, rigTestsMissing } from './rig-gate';
+import { runScenario } from '../src/scenarios/run-scenario';
+import { scenarioFailures as failures, itCatchesMutants, itPassesScenarios, rigLog as log, RIG_PREFIX, rigTestsMissing } from './rig-gate';
 
 // The cluster scenarios on the docker rig: ocfkit's bundled engine (`ocfkit node start` with the
 // rig's ha.cf + authkeys) in the three containers of docker-compose.yml. Opt-in with
@@ -19,8 +19,6 @@ const missing = optIn ? rigTestsMissing() : true;
 const PROJECT = `${RIG_PREFIX}-docker`;
 const rig = () =>
   createRig('docker', { project: PROJECT, ...(process.env.OCFKIT_RIG_COMPOSE ? { composeFile: process.env.OCFKIT_RIG_COMPOSE } : {}) });
-
-const failures = (r: ScenarioResult) => r.findings.filter((f) => f.ok === false).map((f) => f.message);
 
 describe.skipIf(missing)('cluster scenarios on the docker rig (bundled engine)', () => {
   it('seed: three node daemons form one cluster and run grp_pgsql (ocfkit IPaddr + pgsql) with the VIP answering', async () => {
@@ -40,27 +38,10 @@ describe.skipIf(missing)('cluster scenarios on the docker rig (bundled engine)',
   }, 900_000);
 
   describe.skipIf(!all)('the other scenarios, and the mutants they catch (OCFKIT_RIG_DOCKER_ALL=1)', () => {
-    const timings: Record<string, string[]> = {
-      'monitor-failure': ['restart in place', 'move after threshold'],
-      'disk-failure': ['disk ERROR', 'moved off the disk'],
-      partition: ['majority took over', 'minority stopped', 'healed'],
-      rejoin: ['failover', 'rejoined'],
-    };
-    for (const [name, labels] of Object.entries(timings))
-      it(`${name} passes with ocfkit's agents`, async () => {
-        const [scenario] = scenariosByName([name]);
-        const r = await runScenario(rig(), scenario!, { agents: OCFKIT_AGENTS, progress: log });
-        expect(failures(r)).toEqual([]);
-        expect(r.status).toBe('passed');
-        for (const l of labels) expect(r.timings[l], l).toBeGreaterThan(0);
-      }, 1_800_000);
-
-    for (const [name, agent, expected] of MUTANT_CATCHES)
-      it(`${name} catches ${agent}`, async () => {
-        const [scenario] = scenariosByName([name]);
-        const r = await runScenario(rig(), scenario!, { agents: parseAgents([agent]), progress: log });
-        expect(r.status).toBe('failed');
-        expect(failures(r)[0]).toMatch(expected);
-      }, 1_800_000);
+    itPassesScenarios(rig, ['monitor-failure', 'disk-failure', 'partition', 'rejoin'], OCFKIT_AGENTS, {
+      label: "ocfkit's",
+      timeoutMs: 1_800_000,
+    });
+    itCatchesMutants(rig, 1_800_000);
   });
 });

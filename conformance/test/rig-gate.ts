@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { requireTool } from '@ocfkit/sdk/testing';
+import { expect, it } from 'vitest';
 import type { ComposeRig } from '../src/rigs/compose-rig';
 import type { Rig } from '../src/rigs/rig';
+import { type AgentsUnderTest, parseAgents } from '../src/scenarios/agents-under-test';
+import { scenariosByName } from '../src/scenarios/catalog';
+import { runScenario, type ScenarioResult } from '../src/scenarios/run-scenario';
 import { until } from './rig-until';
 
 /** The rig image the rig tests run (build-image.sh tags it; .ci/setup-services builds or loads it). */
@@ -32,7 +36,7 @@ export function rigTestsMissing(): string | true | undefined {
  * The three broken agents the scenarios must catch, on either rig: [scenario, agent, the first
  * failure's message].
  */
-export const MUTANT_CATCHES: readonly (readonly [string, string, RegExp])[] = [
+const MUTANT_CATCHES: readonly (readonly [string, string, RegExp])[] = [
   // stop leaves the address up: after the move the VIP is on the old node too
   ['monitor-failure', 'ocf:mutant:IPaddr', /still on node\d's interfaces|answered one ARP request from 2 MACs|is up on node\d and node\d/],
   // monitor says running with the server gone: never restarted
@@ -43,6 +47,64 @@ export const MUTANT_CATCHES: readonly (readonly [string, string, RegExp])[] = [
     /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
   ],
 ];
+
+/** What a scenario found wrong, in order: what a failing rig test shows. */
+export const scenarioFailures = (r: ScenarioResult): string[] => r.findings.filter((f) => f.ok === false).map((f) => f.message);
+
+/** The timings each scenario reports when it passes (its report's columns). */
+const SCENARIO_TIMINGS: Readonly<Record<string, readonly string[]>> = {
+  seed: ['seed started'],
+  'node-kill': ['failover'],
+  'monitor-failure': ['restart in place', 'move after threshold'],
+  'disk-failure': ['disk ERROR', 'moved off the disk'],
+  partition: ['majority took over', 'minority stopped', 'healed'],
+  rejoin: ['failover', 'rejoined'],
+};
+
+/**
+ * One test per scenario in `names`: it passes on `rig()` with `agents`, with nothing found wrong
+ * and every timing it reports.
+ *
+ * @example
+ * itPassesScenarios(() => createRig('local'), ['partition', 'rejoin'], OCFKIT_AGENTS, { label: "ocfkit's", timeoutMs: 600_000 });
+ */
+export function itPassesScenarios(
+  rig: () => Rig,
+  names: readonly string[],
+  agents: AgentsUnderTest,
+  o: { label: string; timeoutMs: number },
+): void {
+  for (const name of names)
+    it(
+      `${name} passes with ${o.label} agents`,
+      async () => {
+        const [scenario] = scenariosByName([name]);
+        const r = await runScenario(rig(), scenario!, { agents, progress: rigLog });
+        expect(scenarioFailures(r)).toEqual([]);
+        expect(r.status).toBe('passed');
+        for (const l of SCENARIO_TIMINGS[name] ?? []) expect(r.timings[l], l).toBeGreaterThan(0);
+      },
+      o.timeoutMs,
+    );
+}
+
+/**
+ * One test per mutant of {@link MUTANT_CATCHES} that `include` keeps: the scenario meant for it
+ * fails on `rig()`, and its first finding is the expected one.
+ */
+export function itCatchesMutants(rig: () => Rig, timeoutMs: number, include: (agent: string) => boolean = () => true): void {
+  for (const [name, agent, expected] of MUTANT_CATCHES.filter(([, a]) => include(a)))
+    it(
+      `${name} catches ${agent}`,
+      async () => {
+        const [scenario] = scenariosByName([name]);
+        const r = await runScenario(rig(), scenario!, { agents: parseAgents([agent]), progress: rigLog });
+        expect(r.status).toBe('failed');
+        expect(scenarioFailures(r)[0]).toMatch(expected);
+      },
+      timeoutMs,
+    );
+}
 
 /** Progress of a rig test on stderr (vitest shows it as the test runs). */
 export const rigLog = (line: string): void => {

@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { createRig } from '../src/rigs/create-rig';
-import { OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
+import { OCFKIT_AGENTS } from '../src/scenarios/agents-under-test';
 import { scenariosByName } from '../src/scenarios/catalog';
-import { runScenario, type ScenarioResult } from '../src/scenarios/run-scenario';
-import { rigLog as log, RIG_PREFIX } from './rig-gate';
+import { runScenario } from '../src/scenarios/run-scenario';
+import { scenarioFailures as failures, itCatchesMutants, itPassesScenarios, rigLog as log, RIG_PREFIX } from './rig-gate';
 
 // The cluster scenarios on the `local` rig: three `ocfkit node start` daemons on this host, each
 // node in its own network, PID, mount, UTS and IPC namespaces (conformance/src/rigs/local-rig.ts).
@@ -27,7 +27,6 @@ const missing =
 const all = process.env.OCFKIT_RIG_LOCAL_ALL === '1';
 const PROJECT = `${RIG_PREFIX}-local`;
 const rig = () => createRig('local', { project: PROJECT, net: process.env.OCFKIT_RIG_NET ?? '10.217' });
-const failures = (r: ScenarioResult) => r.findings.filter((f) => f.ok === false).map((f) => f.message);
 
 /** Namespaces and rig directories (under /var/tmp) of a project still there. */
 function leftovers(project: string): string[] {
@@ -127,41 +126,10 @@ describe.skipIf(missing)('cluster scenarios on the local rig (node daemons in na
   }, 300_000);
 
   describe.skipIf(!all)('the other scenarios, and the mutants they catch (OCFKIT_RIG_LOCAL_ALL=1)', () => {
-    const timings: Record<string, string[]> = {
-      seed: ['seed started'],
-      'monitor-failure': ['restart in place', 'move after threshold'],
-      'disk-failure': ['disk ERROR', 'moved off the disk'],
-      partition: ['majority took over', 'minority stopped', 'healed'],
-      rejoin: ['failover', 'rejoined'],
-    };
-    for (const [name, labels] of Object.entries(timings))
-      it(`${name} passes with ocfkit's agents`, async () => {
-        const [scenario] = scenariosByName([name]);
-        const r = await runScenario(rig(), scenario!, { agents: OCFKIT_AGENTS, progress: log });
-        expect(failures(r)).toEqual([]);
-        expect(r.status).toBe('passed');
-        for (const l of labels) expect(r.timings[l], l).toBeGreaterThan(0);
-      }, 600_000);
-
-    const mutants: [string, string, RegExp][] = [
-      [
-        'monitor-failure',
-        'ocf:mutant:IPaddr',
-        /still on node\d's interfaces|answered one ARP request from 2 MACs|is up on node\d and node\d/,
-      ],
-      ['monitor-failure', 'ocf:mutant:pgsql', /^grp_pgsql running same with the VIP answering: not within \d+ s/],
-      [
-        'disk-failure',
-        'ocf:mutant:diskcheck',
-        /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
-      ],
-    ];
-    for (const [name, agent, expected] of mutants)
-      it(`${name} catches ${agent}`, async () => {
-        const [scenario] = scenariosByName([name]);
-        const r = await runScenario(rig(), scenario!, { agents: parseAgents([agent]), progress: log });
-        expect(r.status).toBe('failed');
-        expect(failures(r)[0]).toMatch(expected);
-      }, 600_000);
+    itPassesScenarios(rig, ['seed', 'monitor-failure', 'disk-failure', 'partition', 'rejoin'], OCFKIT_AGENTS, {
+      label: "ocfkit's",
+      timeoutMs: 600_000,
+    });
+    itCatchesMutants(rig, 600_000);
   });
 });

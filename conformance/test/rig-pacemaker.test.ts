@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRig } from '../src/rigs/create-rig';
 import { HEARTBEAT_AGENTS, OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
 import { scenariosByName } from '../src/scenarios/catalog';
-import { runScenario, type ScenarioResult } from '../src/scenarios/run-scenario';
-import { rigLog as log, MUTANT_CATCHES, RIG_PREFIX, rigTestsMissing } from './rig-gate';
+import { runScenario } from '../src/scenarios/run-scenario';
+import { itCatchesMutants, itPassesScenarios, rigLog as log, RIG_PREFIX, rigTestsMissing } from './rig-gate';
 
 // The CI subset of the cluster scenarios (the full set: `ocfkit conformance --rig pacemaker
 // --scenario all`, see conformance/README.md): real Pacemaker + Corosync in three containers.
@@ -15,7 +15,6 @@ import { rigLog as log, MUTANT_CATCHES, RIG_PREFIX, rigTestsMissing } from './ri
 const PROJECT = RIG_PREFIX;
 const missing = rigTestsMissing();
 const all = process.env.OCFKIT_RIG_PACEMAKER_ALL === '1';
-const failures = (r: ScenarioResult) => r.findings.filter((f) => f.ok === false).map((f) => f.message);
 
 describe.skipIf(missing)('cluster scenarios on the pacemaker rig (CI subset)', () => {
   it('node-kill: ocfkit IPaddr + pgsql fail over with no row lost and the VIP on one node', async () => {
@@ -39,27 +38,9 @@ describe.skipIf(missing)('cluster scenarios on the pacemaker rig (CI subset)', (
 
   describe.skipIf(!all)('every scenario with both agent sets, and the other mutants (OCFKIT_RIG_PACEMAKER_ALL=1)', () => {
     const names = ['seed', 'node-kill', 'monitor-failure', 'disk-failure', 'partition', 'rejoin'];
-    for (const [set, agents] of [
-      ['ocfkit', OCFKIT_AGENTS],
-      ['heartbeat', HEARTBEAT_AGENTS],
-    ] as const)
-      for (const name of names)
-        it(`${name} passes with ${set}'s agents`, async () => {
-          const [scenario] = scenariosByName([name]);
-          const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, { agents, progress: log });
-          expect(failures(r)).toEqual([]);
-          expect(r.status).toBe('passed');
-        }, 1_800_000);
-
-    for (const [name, agent, expected] of MUTANT_CATCHES.filter(([, a]) => a !== 'ocf:mutant:diskcheck'))
-      it(`${name} catches ${agent}`, async () => {
-        const [scenario] = scenariosByName([name]);
-        const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, {
-          agents: parseAgents([agent]),
-          progress: log,
-        });
-        expect(r.status).toBe('failed');
-        expect(failures(r)[0]).toMatch(expected);
-      }, 1_800_000);
+    const rig = () => createRig('pacemaker', { project: PROJECT });
+    itPassesScenarios(rig, names, OCFKIT_AGENTS, { label: "ocfkit's", timeoutMs: 1_800_000 });
+    itPassesScenarios(rig, names, HEARTBEAT_AGENTS, { label: "Debian's heartbeat", timeoutMs: 1_800_000 });
+    itCatchesMutants(rig, 1_800_000, (agent) => agent !== 'ocf:mutant:diskcheck');
   });
 });
