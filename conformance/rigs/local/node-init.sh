@@ -6,7 +6,7 @@
 # the node's daemons leave (PostgreSQL's forks). Everything the node runs dies with this process:
 # the rig's "kill" is a SIGKILL of it, as docker kill is of a container's init.
 # OPS, each an argv group (no shell evaluation of any value):
-#   bind SRC DST      bind mount, read-only
+#   bind SRC DST      bind mount, read-only (DST made if missing)
 #   rbind SRC DST     recursive bind mount, read-only submounts kept (the agents' resource.d)
 #   tmpfs DST MODE    a fresh tmpfs (/run, /tmp, /dev/shm: nothing survives a "reboot")
 set -euo pipefail
@@ -16,6 +16,8 @@ hostname "$node"
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
   case "$1" in
   bind)
+    # a target on a fresh tmpfs (the checkout back at its path under /tmp) is made first
+    [ -e "$3" ] || mkdir -p -- "$3"
     mount --bind -- "$2" "$3"
     mount -o remount,bind,ro -- "$3"
     shift 3

@@ -182,7 +182,16 @@ export class LocalRig implements Rig {
       ops.push('bind', dir, join(skel, name));
     }
     ops.push('rbind', skel, OCF);
+    // A checkout under /tmp, /run or /dev/shm (a CI clone in /tmp, say) would vanish under the node's
+    // fresh mounts there: it is bound aside first, then back at its own path on the fresh tmpfs.
+    const hidden = PRIVATE.some((p) => this.o.root === p || this.o.root.startsWith(`${p}/`));
+    const aside = join(this.dir, 'checkout');
+    if (hidden) {
+      mkdirSync(aside, { recursive: true });
+      ops.push('bind', this.o.root, aside);
+    }
     ops.push('tmpfs', '/run', '0755', 'tmpfs', '/tmp', '1777', 'tmpfs', '/dev/shm', '1777');
+    if (hidden) ops.push('bind', aside, this.o.root);
     return ops;
   }
 

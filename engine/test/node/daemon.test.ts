@@ -316,7 +316,8 @@ describe('ocfkit status --watch', () => {
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const until = async (pred: () => boolean) => {
-      for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
+      // a ceiling, not a timing claim: a cold `tsx` start of the watcher takes seconds under CI load
+      for (let i = 0; i < 600 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
       expect(pred()).toBe(true);
     };
     await until(() => out.includes('"version"'));
