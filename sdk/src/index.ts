@@ -49,7 +49,7 @@ export {
 } from './fence/index';
 export { findExecutable, isExecutableFile } from './fs/executable';
 export { readSmallFile, SMALL_FILE_MAX_BYTES } from './fs/read-small-file';
-export { NotRegularFileError, readFailure, readRegularFile } from './fs/regular-file';
+export { readFailure, readRegularFile } from './fs/regular-file';
 export type { Logger, LogLevel } from './log/logger';
 export { metaData, usage } from './metadata/metadata';
 export { escapeXml } from './metadata/xml';

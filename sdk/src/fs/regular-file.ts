@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 
-/** What {@link openRegularFile} throws for a FIFO, a device, a socket or a directory. */
-export class NotRegularFileError extends Error {
+/** What `openRegularFile` throws for a FIFO, a device, a socket or a directory. */
+class NotRegularFileError extends Error {
   constructor(
     readonly path: string,
     /** e.g. 'a FIFO', 'a character device' */
