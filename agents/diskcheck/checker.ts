@@ -115,6 +115,11 @@ export function checkerAlive(pid: number, pidfile: string): boolean {
  */
 export async function stopChecker(pidfile: string, graceMs: number): Promise<void> {
   const pid = recordedPid(pidfile);
+  // A checker spawned a moment ago (by a start killed right after) may not have exec'd yet: its
+  // command line is still its parent's, without the mark. Give it a second to become ours rather
+  // than leave it running to set the attribute after this stop.
+  for (let waited = 0; pid !== undefined && waited < 1000 && processLiveness(pid) === 'alive' && !checkerAlive(pid, pidfile); waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
   if (pid !== undefined && checkerAlive(pid, pidfile)) {
     const signal = (s: NodeJS.Signals) => {
       try {
