@@ -223,6 +223,17 @@ function buildActions(
       probed.set(probeKey, probe);
     }
     const myStops: number[] = [];
+    const addStop = (node: WNode, pseudo: boolean) =>
+      g.add({
+        key: opKey(p.id, 'stop', 0),
+        task: 'stop',
+        rsc: p.id,
+        node: node.uname,
+        intervalMs: 0,
+        probe: false,
+        pseudo,
+        timeoutMs: opTimeout(p, 'stop'),
+      });
     // A resource that does not need fencing (a fence device, requires=quorum|nothing, no
     // fencing) is multiply active only on several online, clean nodes: a stop on an unclean node
     // (implied by its fencing, or unable to run) then restarts nothing (pe__find_active_on).
@@ -253,16 +264,7 @@ function buildActions(
         g.order(fence, demote);
       }
       if (keep) continue;
-      const id = g.add({
-        key: opKey(p.id, 'stop', 0),
-        task: 'stop',
-        rsc: p.id,
-        node: n.uname,
-        intervalMs: 0,
-        probe: false,
-        pseudo: fence !== undefined,
-        timeoutMs: opTimeout(p, 'stop'),
-      });
+      const id = addStop(n, fence !== undefined);
       g.order(fence, id);
       g.order(demote, id);
       myStops.push(id);
@@ -275,18 +277,7 @@ function buildActions(
     // A migration completed on both ends still needs the stop on its source (a dangling migration).
     for (const n of managed ? (p.migration?.dangling ?? []) : []) {
       if (p.runningOn.includes(n) || !n.online || n.unclean) continue;
-      myStops.push(
-        g.add({
-          key: opKey(p.id, 'stop', 0),
-          task: 'stop',
-          rsc: p.id,
-          node: n.uname,
-          intervalMs: 0,
-          probe: false,
-          pseudo: false,
-          timeoutMs: opTimeout(p, 'stop'),
-        }),
-      );
+      myStops.push(addStop(n, false));
     }
     if (myStops.length > 0) {
       const top = topOf(p);
