@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRig } from '../src/rigs/create-rig';
 import { HEARTBEAT_AGENTS, OCFKIT_AGENTS, parseAgents } from '../src/scenarios/agents-under-test';
@@ -25,15 +28,35 @@ describe.skipIf(missing)('cluster scenarios on the pacemaker rig (CI subset)', (
     expect(r.timings.failover).toBeGreaterThan(0);
   }, 900_000);
 
-  it('disk-failure catches a diskcheck that never reports ERROR, naming the node and the attribute', async () => {
+  it("disk-failure catches a diskcheck that never reports ERROR, naming the node and the attribute; its log bundle has every node's pacemaker.log and corosync.log", async () => {
     const [scenario] = scenariosByName(['disk-failure']);
     const agents = parseAgents(['ocf:mutant:diskcheck']);
-    const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, { agents, progress: log });
-    expect(r.status).toBe('failed');
-    const [failure] = r.findings.filter((f) => f.ok === false);
-    expect(failure?.message).toMatch(
-      /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
-    );
+    const logsDir = mkdtempSync(join(tmpdir(), 'ocfkit-rig-logs-'));
+    try {
+      const r = await runScenario(createRig('pacemaker', { project: PROJECT }), scenario!, { agents, progress: log, logsDir });
+      expect(r.status).toBe('failed');
+      const [failure] = r.findings.filter((f) => f.ok === false);
+      expect(failure?.message).toMatch(
+        /^diskcheck_status=ERROR on node\d: not within \d+ s of the last action \(last seen: diskcheck_status=normal on node\d\)/,
+      );
+      // OCFKIT_RIG_LOGS: beside the container output, the files Pacemaker and Corosync write
+      const files = readdirSync(logsDir).sort();
+      for (const n of ['node1', 'node2', 'node3'])
+        expect(files).toEqual(
+          expect.arrayContaining([
+            `disk-failure-pacemaker-${n}.log`,
+            `disk-failure-pacemaker-${n}-pacemaker.log`,
+            `disk-failure-pacemaker-${n}-corosync.log`,
+          ]),
+        );
+      const victim = /on (node\d)/.exec(failure?.message ?? '')?.[1] as string;
+      const pacemakerLog = readFileSync(join(logsDir, `disk-failure-pacemaker-${victim}-pacemaker.log`), 'utf8');
+      // the executor's results of the diskcheck clone, as Pacemaker logged them on the node the disk failed on
+      expect(pacemakerLog).toMatch(/pacemaker-(execd|controld).*prmDiskd.*(start|monitor)/);
+      expect(readFileSync(join(logsDir, `disk-failure-pacemaker-${victim}-corosync.log`), 'utf8')).toMatch(/\[TOTEM \].*(Members|members)/);
+    } finally {
+      rmSync(logsDir, { recursive: true, force: true });
+    }
   }, 900_000);
 
   describe.skipIf(!all)('every scenario with both agent sets, and the other mutants (OCFKIT_RIG_PACEMAKER_ALL=1)', () => {

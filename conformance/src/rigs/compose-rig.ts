@@ -31,6 +31,12 @@ interface UpHooks {
 
 const CLIENT = 'client';
 
+/** The cluster stack's own log files on a pacemaker rig node (corosync.conf's logfile; Pacemaker's default). */
+const PACEMAKER_LOG_FILES: Readonly<Record<string, string>> = {
+  'pacemaker.log': '/var/log/pacemaker/pacemaker.log',
+  'corosync.log': '/var/log/corosync.log',
+};
+
 /**
  * The `pacemaker` and `docker` rigs: the nodes of docker-compose.yml under Docker, running real
  * Pacemaker + Corosync (OCFKIT_RIG_ENGINE=pacemaker) or ocfkit's node daemon (ocfkit); the seed
@@ -135,6 +141,21 @@ export class ComposeRig implements Rig {
 
   async logs(node: string, lines = 200): Promise<string> {
     return this.docker.logs(node, lines);
+  }
+
+  /**
+   * The node's cluster log files beside its container output: pacemaker.log and corosync.log on
+   * the pacemaker rig (read from a killed node too); none on the docker rig, whose node daemon
+   * logs to the container output.
+   */
+  async logFiles(node: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    if (this.kind !== 'pacemaker') return out;
+    for (const [name, path] of Object.entries(PACEMAKER_LOG_FILES)) {
+      const text = await this.docker.readFile(node, path);
+      if (text !== undefined) out[name] = text;
+    }
+    return out;
   }
 
   async down(): Promise<void> {

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ComposeFile, ComposeService } from './compose-file';
 import { firstHost } from './subnet';
+import { firstTarFile } from './tar-file';
 
 /** What a command run in a node printed, and how it ended. */
 export interface ExecResult {
@@ -321,6 +322,25 @@ export class DockerNodes {
     } catch (err) {
       return `(no logs: ${(err as Error).message})`;
     }
+  }
+
+  /**
+   * A file of the node's filesystem as text (Docker's archive endpoint: works on a killed or
+   * paused node too), or undefined when it does not exist; `maxBytes` keeps its end only.
+   */
+  async readFile(name: string, path: string, maxBytes = 16 << 20): Promise<string | undefined> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.container(name).getArchive({ path });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+    const file = firstTarFile(Buffer.concat(chunks));
+    if (!file) return undefined;
+    return (file.length > maxBytes ? file.subarray(file.length - maxBytes) : file).toString();
   }
 
   /** Removes the project's containers, networks and volumes (whatever state they are in). */

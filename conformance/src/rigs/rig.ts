@@ -59,6 +59,8 @@ export interface Rig {
   client(argv: readonly string[], o?: { timeoutMs?: number }): Promise<ExecResult>;
   /** The node's cluster logs (for failure reports). */
   logs(node: string, lines?: number): Promise<string>;
+  /** The node's log files beyond logs(), by file name (pacemaker.log, corosync.log), where the stack writes them. */
+  logFiles?(node: string): Promise<Record<string, string>>;
   down(): Promise<void>;
   /** Removes the rig for good (an interrupted run): what is being created goes too, nothing is created afterwards. */
   abort(): Promise<void>;

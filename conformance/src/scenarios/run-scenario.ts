@@ -395,9 +395,17 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
   }
 }
 
-/** Writes every node's log to `<dir>/<scenario>-<rig>-<node>.log` before the rig goes (for a post-mortem). */
+/**
+ * Writes every node's log to `<dir>/<scenario>-<rig>-<node>.log` before the rig goes (for a
+ * post-mortem), and the node's log files (pacemaker.log, corosync.log) to
+ * `<dir>/<scenario>-<rig>-<node>-<file>`.
+ */
 async function keepLogs(rig: Rig, scenario: string, dir: string | undefined): Promise<void> {
   if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  for (const n of rig.nodes) writeFileSync(join(dir, `${scenario}-${rig.kind}-${n}.log`), await rig.logs(n, 100_000));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const n of rig.nodes) {
+    const base = join(dir, `${scenario}-${rig.kind}-${n}`);
+    writeFileSync(`${base}.log`, await rig.logs(n, 100_000), { mode: 0o600 });
+    for (const [name, text] of Object.entries((await rig.logFiles?.(n)) ?? {})) writeFileSync(`${base}-${name}`, text, { mode: 0o600 });
+  }
 }
