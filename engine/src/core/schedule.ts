@@ -12,6 +12,7 @@ import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles
 import { needsQuorum } from './requires-fencing.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
+import { expandedConstraints } from './resource-sets.js';
 import { applyTickets } from './tickets.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
@@ -63,7 +64,7 @@ function addScore(r: WRsc, node: string, score: number): void {
 }
 
 function applyLocations(ws: WorkingSet): void {
-  for (const c of ws.cib.constraints) {
+  for (const c of expandedConstraints(ws.cib)) {
     if (c.kind !== 'location') continue;
     const rsc = ws.byId.get(c.rsc);
     if (!rsc) continue;
