@@ -1,7 +1,7 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
 import { isTrue } from './nvsets.js';
-import { evaluateRule } from './rules.js';
 import { expandedConstraints, isSetOrder } from './resource-sets.js';
+import { evaluateRule } from './rules.js';
 import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
 import { variantRank } from './working-set.js';

@@ -82,7 +82,11 @@ function orderKind(e: OpaqueXml): 'Mandatory' | 'Optional' | 'Serialize' | undef
  * @example
  * setConstraintIssue(el, new Set()) // 'require-all=false in resource sets is not modelled'
  */
-export function setConstraintIssue(e: OpaqueXml, leftAlone: ReadonlySet<string>, byId?: ReadonlyMap<string, OpaqueXml>): string | undefined {
+export function setConstraintIssue(
+  e: OpaqueXml,
+  leftAlone: ReadonlySet<string>,
+  byId?: ReadonlyMap<string, OpaqueXml>,
+): string | undefined {
   if (!e.children.some((c) => c.name === 'resource_set')) return undefined;
   const sets = setsOf(e, byId ?? new Map());
   if (!sets) return 'resource sets with an unknown id-ref are not modelled';
@@ -93,9 +97,11 @@ export function setConstraintIssue(e: OpaqueXml, leftAlone: ReadonlySet<string>,
     if (sets.slice(0, -1).some((s) => isFalse(s.attrs['require-all']))) return 'require-all=false in resource sets is not modelled';
     return undefined;
   }
-  if (e.name === 'rsc_colocation') return e.attrs['node-attribute'] === undefined ? undefined : 'node-attribute with resource sets is not modelled';
+  if (e.name === 'rsc_colocation')
+    return e.attrs['node-attribute'] === undefined ? undefined : 'node-attribute with resource sets is not modelled';
   if (e.name === 'rsc_location') {
-    if (e.attrs.node === undefined || e.children.some((c) => c.name === 'rule')) return 'locations of resource sets with rules are not modelled';
+    if (e.attrs.node === undefined || e.children.some((c) => c.name === 'rule'))
+      return 'locations of resource sets with rules are not modelled';
     const discovery = e.attrs['resource-discovery'];
     return discovery === undefined || discovery.toLowerCase() === 'always' ? undefined : 'resource-discovery is not modelled';
   }
@@ -167,7 +173,14 @@ function expandOrder(e: OpaqueXml, sets: OpaqueXml[]): SetOrder[] {
   return out;
 }
 
-function coloc(id: string, rsc: string, withRsc: string, score: string, roles: [string?, string?], influence?: string): ColocationConstraint {
+function coloc(
+  id: string,
+  rsc: string,
+  withRsc: string,
+  score: string,
+  roles: [string?, string?],
+  influence?: string,
+): ColocationConstraint {
   return {
     kind: 'colocation',
     id,
@@ -201,7 +214,9 @@ function colocateWithinSet(id: string, set: OpaqueXml, score: string, influence:
     return rs
       .slice(1)
       .map((r, i) =>
-        listed ? coloc(setId, r, rs[i] as string, local, [role, role], influence) : coloc(setId, rs[i] as string, r, local, [role, role], influence),
+        listed
+          ? coloc(setId, r, rs[i] as string, local, [role, role], influence)
+          : coloc(setId, rs[i] as string, r, local, [role, role], influence),
       );
   }
   return rs.flatMap((r, i) => rs.slice(0, i).map((w) => coloc(setId, r, w, local, [role, role], influence)));
@@ -295,7 +310,11 @@ export function expandedConstraints(cib: Cib): readonly Constraint[] {
  */
 export function ticketSetMembers(e: OpaqueXml, byId: ReadonlyMap<string, OpaqueXml>): SetTicket[] {
   return (setsOf(e, byId) ?? []).flatMap((set) =>
-    members(set).map((rsc) => ({ id: set.attrs.id ?? e.attrs.id ?? '', rsc, ...(set.attrs.role !== undefined ? { role: set.attrs.role } : {}) })),
+    members(set).map((rsc) => ({
+      id: set.attrs.id ?? e.attrs.id ?? '',
+      rsc,
+      ...(set.attrs.role !== undefined ? { role: set.attrs.role } : {}),
+    })),
   );
 }
 
