@@ -13,7 +13,11 @@ import { isTrue } from './nvsets.js';
 import { leftAloneIds } from './unmodelled-xml.js';
 
 /** An ordering from a resource set: Pacemaker orders those directly (no clone-min, no require-all). */
-export type SetOrder = OrderConstraint & { readonly fromSet: true };
+export type SetOrder = OrderConstraint & {
+  readonly fromSet: true;
+  /** After a `require-all=false` set: the pseudo action `then` waits on (any one `first` will do). */
+  readonly anyOf?: string;
+};
 
 /** Whether an order came from a resource set. */
 export function isSetOrder(c: OrderConstraint): c is SetOrder {
@@ -94,7 +98,12 @@ export function setConstraintIssue(
   if (alone !== undefined) return `it names ${alone}, which is left alone`;
   if (e.name === 'rsc_order') {
     if ([e, ...sets].some((x) => orderKind(x) === 'Serialize')) return 'Serialize orders in resource sets are not modelled';
-    if (sets.slice(0, -1).some((s) => isFalse(s.attrs['require-all']))) return 'require-all=false in resource sets is not modelled';
+    // require-all=false is modelled between sets neither written sequential="true" (where the
+    // inverse stop orders would involve only one member of a set).
+    const anyOfSequential = sets
+      .slice(0, -1)
+      .some((s, i) => isFalse(s.attrs['require-all']) && [s, sets[i + 1]].some((x) => isTrue(x?.attrs.sequential)));
+    if (anyOfSequential) return 'require-all=false next to a sequential="true" resource set is not modelled';
     return undefined;
   }
   if (e.name === 'rsc_colocation')
@@ -142,8 +151,10 @@ function orderBetweenSets(
 ): SetOrder[] {
   const r1 = members(set1);
   const r2 = members(set2);
-  const firsts = isTrue(set1.attrs.sequential) ? r1.slice(-1) : r1;
-  const thens = isTrue(set2.attrs.sequential) ? r2.slice(0, 1) : r2;
+  // require-all=false (for starts and promotes): every member of set2 after any one of set1.
+  const anyOf = isFalse(set1.attrs['require-all']) && !/^(stop|demote)$/i.test(set1.attrs.action ?? 'start');
+  const firsts = !anyOf && isTrue(set1.attrs.sequential) ? r1.slice(-1) : r1;
+  const thens = !anyOf && isTrue(set2.attrs.sequential) ? r2.slice(0, 1) : r2;
   const out: SetOrder[] = [];
   for (const first of firsts)
     for (const then of thens)
@@ -157,6 +168,7 @@ function orderBetweenSets(
         thenAction: set2.attrs.action ?? 'start',
         ...(kind ? { orderKind: kind } : {}),
         ...(symmetrical !== undefined ? { symmetrical } : {}),
+        ...(anyOf ? { anyOf: `one-or-more:${set1.attrs.id ?? id}` } : {}),
       });
   return out;
 }

@@ -7,8 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { importCib } from '../../src/cib/import.js';
 import { schedule } from '../../src/core/schedule.js';
 
-function cib(constraints: string): ReturnType<typeof importCib> {
-  const prim = (id: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`;
+function cib(constraints: string, stopped: string[] = []): ReturnType<typeof importCib> {
+  const meta = (id: string) =>
+    stopped.includes(id)
+      ? `<meta_attributes id="${id}-m"><nvpair id="${id}-tr" name="target-role" value="Stopped"/></meta_attributes>`
+      : '';
+  const prim = (id: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy">${meta(id)}</primitive>`;
   const node = (n: number) =>
     `<node_state id="${n}" uname="node${n}" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="${n}"><lrm_resources/></lrm></node_state>`;
   return importCib(`<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="1"><configuration>
@@ -38,16 +42,28 @@ describe('resource sets', () => {
     for (const rsc of ['A', 'B', 'C']) expect(where(r, rsc)?.nodes).toEqual(['node2']);
   });
 
-  it('keeps warning about (and ignores) what it does not model: require-all=false and Serialize', () => {
+  it('starts what follows a require-all=false set once any one of its members can start', () => {
+    const run = (constraints: string) => schedule({ cib: cib(constraints), now: 1_800_000_000 });
+    const anyThenC = `<rsc_order id="any-then-c">${set('any', ['A', 'B'], 'require-all="false" sequential="false"')}${set('c', ['C'])}</rsc_order>`;
+    const one = run(anyThenC);
+    expect(one.warnings).toEqual([]);
+    expect(where(one, 'C')?.nodes).toHaveLength(1);
+    // With A and B both kept stopped, C cannot start.
+    expect(where(schedule({ cib: cib(anyThenC, ['A']), now: 1_800_000_000 }), 'C')?.nodes).toHaveLength(1);
+    const none = schedule({ cib: cib(anyThenC, ['A', 'B']), now: 1_800_000_000 });
+    expect(where(none, 'C')?.nodes ?? []).toEqual([]);
+  });
+
+  it('keeps warning about (and ignores) what it does not model: Serialize, require-all=false next to sequential="true"', () => {
     const r = schedule({
       cib: cib(
-        `<rsc_order id="any-then-c">${set('any', ['A', 'B'], 'require-all="false" sequential="false"')}${set('c', ['C'])}</rsc_order>
+        `<rsc_order id="any-then-c">${set('any', ['A', 'B'], 'require-all="false" sequential="true"')}${set('c', ['C'])}</rsc_order>
          <rsc_order id="one-at-a-time" kind="Serialize">${set('ser', ['A', 'B'])}</rsc_order>`,
       ),
       now: 1_800_000_000,
     });
     expect(r.warnings).toEqual([
-      '<rsc_order id="any-then-c"> is ignored: require-all=false in resource sets is not modelled',
+      '<rsc_order id="any-then-c"> is ignored: require-all=false next to a sequential="true" resource set is not modelled',
       '<rsc_order id="one-at-a-time"> is ignored: Serialize orders in resource sets are not modelled',
     ]);
   });
