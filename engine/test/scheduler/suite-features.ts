@@ -87,7 +87,7 @@ const FEATURES: Feature[] = [
   },
   { name: 'containers', modelled: false, uses: (f) => meta(f, 'container', () => true) },
   { name: 'resource sets', modelled: true, uses: (f) => f.elements.has('resource_set') },
-  { name: 'require-all=false sets', modelled: false, uses: (f) => attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) },
+  { name: 'require-all=false sets', modelled: true, uses: (f) => attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) },
   {
     name: 'templates/id-ref',
     modelled: false,
