@@ -13,7 +13,7 @@ import { isTrue } from './nvsets.js';
 import { leftAloneIds } from './unmodelled-xml.js';
 
 /** An ordering from a resource set: Pacemaker orders those directly (no clone-min, no require-all). */
-export type SetOrder = OrderConstraint & {
+type SetOrder = OrderConstraint & {
   readonly fromSet: true;
   /** After a `require-all=false` set: the pseudo action `then` waits on (any one `first` will do). */
   readonly anyOf?: string;
@@ -25,7 +25,7 @@ export function isSetOrder(c: OrderConstraint): c is SetOrder {
 }
 
 /** One `rsc_ticket` dependency from a set: a resource, and the role of its set. */
-export interface SetTicket {
+interface SetTicket {
   readonly id: string;
   readonly rsc: string;
   readonly role?: string;
@@ -318,7 +318,7 @@ export function expandedConstraints(cib: Cib): readonly Constraint[] {
  * with its set's role, named after the set.
  *
  * @example
- * ticketSets(el, byId) // [{ id: 'set1', rsc: 'rsc1', role: 'Promoted' }]
+ * ticketSetMembers(el, byId) // [{ id: 'set1', rsc: 'rsc1', role: 'Promoted' }]
  */
 export function ticketSetMembers(e: OpaqueXml, byId: ReadonlyMap<string, OpaqueXml>): SetTicket[] {
   return (setsOf(e, byId) ?? []).flatMap((set) =>
