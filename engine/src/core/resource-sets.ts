@@ -287,10 +287,13 @@ const cache = new WeakMap<Cib, readonly Constraint[]>();
  * expandedConstraints(cib).filter((c) => c.kind === 'order') // set orders included
  */
 export function expandedConstraints(cib: Cib): readonly Constraint[] {
-  const section = constraintsSection(cib);
-  if (!section?.children.some((c) => c.children.some((x) => x.name === 'resource_set'))) return cib.constraints;
   const known = cache.get(cib);
   if (known) return known;
+  const section = constraintsSection(cib);
+  if (!section?.children.some((c) => c.children.some((x) => x.name === 'resource_set'))) {
+    cache.set(cib, cib.constraints);
+    return cib.constraints;
+  }
   const leftAlone = leftAloneIds(cib.source?.children.find((c) => c.name === 'configuration'));
   const byId = indexIds(section, new Map());
   const typed = new Map<string, Constraint[]>();

@@ -83,14 +83,14 @@ export function ticketsOf(cib: Cib, stonithEnabled: boolean): { dependencies: Ti
     else lossPolicy = role === 'Promoted' ? 'demote' : 'stop';
     dependencies.push({ id, rsc, ticket: e.attrs.ticket as string, role, lossPolicy });
   };
-  const configuration = section(cib.source, 'configuration');
-  const leftAlone = leftAloneIds(configuration);
-  const byId = configurationIds(cib);
+  let sets: { leftAlone: Set<string>; byId: Map<string, OpaqueXml> } | undefined;
   for (const e of constraints?.children ?? []) {
     if (isModelledTicket(e)) add(e, e.attrs.id ?? '', e.attrs.rsc as string, e.attrs['rsc-role']);
-    // With resource sets: each member depends on the ticket, in its set's role (unpack_rsc_ticket_set).
-    else if (e.name === 'rsc_ticket' && e.children.some((c) => c.name === 'resource_set') && !setConstraintIssue(e, leftAlone, byId))
-      for (const m of ticketSetMembers(e, byId)) add(e, m.id, m.rsc, m.role);
+    else if (e.name === 'rsc_ticket' && e.children.some((c) => c.name === 'resource_set')) {
+      // With resource sets: each member depends on the ticket, in its set's role (unpack_rsc_ticket_set).
+      sets ??= { leftAlone: leftAloneIds(section(cib.source, 'configuration')), byId: configurationIds(cib) };
+      if (!setConstraintIssue(e, sets.leftAlone, sets.byId)) for (const m of ticketSetMembers(e, sets.byId)) add(e, m.id, m.rsc, m.role);
+    }
   }
   const states = new Map<string, TicketState>();
   for (const t of section(section(cib.source, 'status'), 'tickets')?.children ?? []) {

@@ -100,7 +100,7 @@ function leftAlone(cib: Cib): string[] {
   const section = (name: string) => config?.children.find((c) => c.name === name);
   const resources = section('resources');
   const ids = leftAloneIds(config);
-  const byId = configurationIds(cib);
+  let byId: Map<string, OpaqueXml> | undefined;
   const out: string[] = [];
   for (const r of resources?.children ?? [])
     if (!isModelledResource(r))
@@ -109,7 +109,9 @@ function leftAlone(cib: Cib): string[] {
     // Tickets are modelled (read from the source by tickets.ts), except with resource sets.
     if (isModelledTicket(c) && !ids.has(c.attrs.rsc ?? '')) continue;
     // Resource sets are modelled (resource-sets.ts) except where setConstraintIssue says.
-    const why = c.children.some((x) => x.name === 'resource_set') ? setConstraintIssue(c, ids, byId) : unmodelledConstraint(c, ids);
+    const hasSets = c.children.some((x) => x.name === 'resource_set');
+    if (hasSets) byId ??= configurationIds(cib);
+    const why = hasSets ? setConstraintIssue(c, ids, byId) : unmodelledConstraint(c, ids);
     if (why !== undefined) out.push(`<${c.name} id="${c.attrs.id ?? ''}"> is ignored: ${why}`);
   }
   return out;
