@@ -30,7 +30,11 @@ describe('controller and an orphaned resource (in-memory executor)', () => {
     d.world.ran.length = 0;
 
     const removed = importCib(cibXml(['a']));
-    d.send({ type: 'cib-changed', now: d.now, cib: { ...d.ctl.cib, attrs: { ...d.ctl.cib.attrs, epoch: '2' }, resources: removed.resources } });
+    d.send({
+      type: 'cib-changed',
+      now: d.now,
+      cib: { ...d.ctl.cib, attrs: { ...d.ctl.cib.attrs, epoch: '2' }, resources: removed.resources },
+    });
 
     expect(d.world.ran).toEqual(['b_stop_0@node1']);
     expect(d.world.roleOf('node1', 'b')).toBeUndefined();
