@@ -422,7 +422,11 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   const makeOrphanPrimitive = (lr: LrmResource): WRsc | undefined => {
     if (lr.ops.length === 0 || owners(byId).has(lr.id.replace(/:\d+$/, ''))) return undefined;
     leftAlone ??= leftAloneHistory(cib);
-    if (leftAlone(lr)) return undefined;
+    if (leftAlone(lr)) {
+      if (lr.type === 'remote' && lr.provider === 'pacemaker' && !unpackWarnings.some((w) => w.startsWith(`${lr.id} `)))
+        unpackWarnings.push(`${lr.id} (ocf:pacemaker:remote) is an orphaned remote connection, which is not modelled: left alone`);
+      return undefined;
+    }
     const r = newRsc(orphanConfig(lr), undefined, defaults, nodes.length);
     markOrphanPrimitive(r, options, nodes);
     byId.set(r.id, r);
