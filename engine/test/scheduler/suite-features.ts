@@ -125,7 +125,7 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => f.ops.some((o) => o.attrs['op-status'] === '-1' || o.attrs['rc-code'] === '193'),
   },
-  { name: 'orphan resources', modelled: false, uses: (f) => f.historyIds.some((id) => !f.resourceIds.has(id.replace(/:\d+$/, ''))) },
+  { name: 'orphan resources', modelled: true, uses: (f) => f.historyIds.some((id) => !f.resourceIds.has(id.replace(/:\d+$/, ''))) },
   // The unsafe differences issue 22 started with, now modelled.
   { name: 'clean shutdown', modelled: true, uses: (f) => (f.statusAttrs.get('shutdown') ?? []).some((v) => v !== '0' && v !== '') },
   {
