@@ -305,7 +305,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
           else if (blamedSince === undefined) blamedSince = Date.now();
           else if (Date.now() - blamedSince >= STOP_GRACE_MS * scale)
             await fail(
-              `nothing of grp_pgsql left on ${node}, ${secs(Date.now() - blamedSince)} s after its stop returned: ${left.join('; ')}`,
+              `nothing of grp_pgsql left on ${node}, ${secs(Date.now() - blamedSince)} s after the cluster counted it stopped: ${left.join('; ')}`,
               node,
             );
           return { why: left.join('; ') };
