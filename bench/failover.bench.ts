@@ -24,12 +24,17 @@
  * from several shorter runs (each under the heavy-run lock's ~15 minutes) add up to the issue's 20;
  * the table says how many runs they came from.
  *
+ * OCFKIT_BENCH_FAILOVER_LOGS=DIR writes the survivors' logs of each kill there (`docker logs -t`: every
+ * line with the time it was written, to the µs), to see where a kill's time went.
+ *
  * OCFKIT_BENCH_FAILOVER_KILLS (default 3; the issue's proof is 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat
  * for Debian's IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT
  * (name prefix), OCFKIT_RIG_NET (the rigs' subnets).
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { checkoutRoot, createRig, nodeDaemonMissing } from '../conformance/src/rigs/create-rig';
 import type { Rig, RigKind } from '../conformance/src/rigs/rig';
 import { rigTimingEnv } from '../conformance/src/rigs/rig-timing';
@@ -183,8 +188,11 @@ export function rigLabel(kind: RigKind, env: Readonly<Record<string, string | un
 
 async function benchRig(kind: RigKind, kills: number, record?: string): Promise<Round[]> {
   const agents = process.env.OCFKIT_BENCH_FAILOVER_AGENTS === 'heartbeat' ? HEARTBEAT_AGENTS : OCFKIT_AGENTS;
-  const rig = createRig(kind, { project: `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}` });
+  const project = `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}`;
+  const rig = createRig(kind, { project });
   const rounds: Round[] = [];
+  const logDir = process.env.OCFKIT_BENCH_FAILOVER_LOGS;
+  if (logDir) mkdirSync(logDir, { recursive: true });
   // an interrupted run removes its containers, networks and volume too
   const interrupted = (signal: NodeJS.Signals) => {
     process.stdout.write(`  ${kind}: ${signal}: removing the rig\n`);
@@ -230,6 +238,21 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       if (record) {
         const line: RecordedRound = { rig: rigLabel(kind), run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
         appendFileSync(record, `${JSON.stringify(line)}\n`);
+      }
+      if (logDir) {
+        // the survivors' logs (the daemons', the agents') of this kill, for where its time went
+        // (docker logs -t: each line with the time it was written, to the µs; the daemons' own stamps are whole seconds)
+        const since = String(Math.floor(killedAt / 1000) - 2);
+        const text = rig.nodes
+          .filter((n) => n !== victim)
+          .map((n) => {
+            const r = spawnSync('docker', ['logs', '-t', '--since', since, `${project}-${n}`], { encoding: 'utf8' });
+            return `==== ${n}\n${r.stdout}${r.stderr}`;
+          });
+        writeFileSync(
+          join(logDir, `${rigLabel(kind).replace(/[^A-Za-z0-9=.-]+/g, '_')}-kill${i}.log`),
+          `killed ${victim} at ${new Date(killedAt).toISOString()}\n${text.join('\n')}`,
+        );
       }
       process.stdout.write(
         `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${active}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
