@@ -128,6 +128,47 @@ done
 exit 1
 `;
 
+/**
+ * The client's half: from `from` (µs since the epoch) a new `select 1` through the VIP every 50 ms,
+ * each in the background (one that went to the dead node's MAC hangs until its 2 s connect timeout,
+ * the next ones do not wait for it), until one succeeds; prints `ok US`, the time it returned. So
+ * the total's resolution is 50 ms plus one psql connect, not a `docker exec` per probe after a
+ * 200 ms sleep. Exits 1 after `limitS` seconds.
+ */
+export function selectProber(vip: string, limitS: number): string[] {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip)) throw new Error(`VIP ${JSON.stringify(vip)} is not an IPv4 address`);
+  if (!Number.isInteger(limitS) || limitS < 1) throw new Error(`limit ${limitS} s must be a positive whole number of seconds`);
+  return ['bash', '-c', PROBE_SCRIPT, 'probe', vip, PSQL, String(limitS)];
+}
+
+const PROBE_SCRIPT = `vip=$1 psql=$2 limit=$3
+exec {z}<> <(:)
+dir=$(mktemp -d)
+probe() {
+  local out
+  out=$(PGCONNECT_TIMEOUT=2 timeout 3 "$psql" -h "$vip" -U postgres -d postgres -Atqc 'select 1' 2>/dev/null) || return 0
+  [ "$out" = 1 ] || return 0
+  local t=\${EPOCHREALTIME/[.,]/}
+  echo "ok $t"
+  : > "$dir/ok"
+}
+start=\${EPOCHREALTIME/[.,]/}
+while [ ! -e "$dir/ok" ]; do
+  now=\${EPOCHREALTIME/[.,]/}
+  (( now - start < limit * 1000000 )) || { rm -rf "$dir"; exit 1; }
+  probe &
+  read -t 0.05 -u $z || true
+done
+wait
+rm -rf "$dir"
+`;
+
+/** The first success of {@link selectProber}'s output, in ms since the epoch. */
+function firstOk(stdout: string): number | undefined {
+  const ts = [...stdout.matchAll(/^ok (\d+)$/gm)].map((m) => Number(m[1]) / 1000);
+  return ts.length > 0 ? Math.min(...ts) : undefined;
+}
+
 /** The events of {@link failoverWatcher}'s output, in ms since the epoch. */
 function watched(stdout: string): { lost?: number; agent?: number; vip?: number } {
   const out: Record<string, number> = {};
@@ -182,7 +223,11 @@ const runStarted = new Date().toISOString();
  */
 export function rigLabel(kind: RigKind, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const t = rigTimingEnv(env);
-  const parts = [t.OCFKIT_RIG_TOKEN ? `token=${t.OCFKIT_RIG_TOKEN}` : '', t.OCFKIT_RIG_DEADTIME ? `deadtime=${t.OCFKIT_RIG_DEADTIME}` : ''];
+  const parts = [
+    t.OCFKIT_RIG_TOKEN ? `token=${t.OCFKIT_RIG_TOKEN}` : '',
+    t.OCFKIT_RIG_DEADTIME ? `deadtime=${t.OCFKIT_RIG_DEADTIME}` : '',
+    t.OCFKIT_RIG_KEEPALIVE && kind !== 'pacemaker' ? `keepalive=${t.OCFKIT_RIG_KEEPALIVE}` : '',
+  ];
   return [kind, ...parts.filter(Boolean)].join(' ');
 }
 
@@ -219,8 +264,13 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       const t0 = performance.now();
       const killedAt = Date.now() - performance.now() + t0;
       await rig.kill(active);
-      await until(`round ${i}: select 1 through ${rig.vip ?? VIP}`, 300_000, async () => ((await selectOne(rig)) ? true : undefined));
-      const total = (performance.now() - t0) / 1000;
+      // (started after the kill: before it the old node answers)
+      const probed = await rig.client(selectProber(rig.vip ?? VIP, 120), { timeoutMs: 130_000 }).catch(() => undefined);
+      const okAt = firstOk(probed?.stdout ?? '');
+      // a prober that could not run: the slower way, a docker exec per probe
+      if (okAt === undefined)
+        await until(`round ${i}: select 1 through ${rig.vip ?? VIP}`, 300_000, async () => ((await selectOne(rig)) ? true : undefined));
+      const total = okAt !== undefined ? (okAt - killedAt) / 1000 : (performance.now() - t0) / 1000;
       active = await until('the new active node', 60_000, async () => {
         const n = groupNode(await rig.status());
         return typeof n === 'string' && n !== victim ? n : undefined;

@@ -102,9 +102,19 @@ ocfkit)
   if [ -n "$deadtime" ]; then
     case "$deadtime" in '' | *[!0-9]*) log "OCFKIT_RIG_DEADTIME must be milliseconds, not '$deadtime'"; exit 2 ;; esac
     if [ "$deadtime" -lt 400 ]; then log "OCFKIT_RIG_DEADTIME must be at least 400 ms, not $deadtime"; exit 2; fi
-    sed -i -e "s/^keepalive .*/keepalive $((deadtime / 4))ms/" -e "s/^warntime .*/warntime $((deadtime / 2))ms/" \
+    # OCFKIT_RIG_KEEPALIVE (ms), else a quarter of the deadtime
+    keepalive=${OCFKIT_RIG_KEEPALIVE:-$((deadtime / 4))}
+    case "$keepalive" in '' | *[!0-9]*) log "OCFKIT_RIG_KEEPALIVE must be milliseconds, not '$keepalive'"; exit 2 ;; esac
+    if [ "$keepalive" -lt 50 ] || [ $((keepalive * 2)) -gt "$deadtime" ]; then
+      log "OCFKIT_RIG_KEEPALIVE must be from 50 ms to half the deadtime ($deadtime ms), not $keepalive"
+      exit 2
+    fi
+    sed -i -e "s/^keepalive .*/keepalive ${keepalive}ms/" -e "s/^warntime .*/warntime $((deadtime / 2))ms/" \
       -e "s/^deadtime .*/deadtime ${deadtime}ms/" -e "s/^initdead .*/initdead $((deadtime > 5000 ? deadtime * 2 : 10000))ms/" "$etc/ha.cf"
-    log "deadtime ${deadtime} ms, keepalive $((deadtime / 4)) ms"
+    log "deadtime ${deadtime} ms, keepalive ${keepalive} ms"
+  elif [ -n "${OCFKIT_RIG_KEEPALIVE:-}" ]; then
+    log "OCFKIT_RIG_KEEPALIVE needs OCFKIT_RIG_DEADTIME (or OCFKIT_RIG_TOKEN)"
+    exit 2
   fi
   install -m 0600 "$cfg/authkeys" "$etc/authkeys"
   ocfkit=("${OCFKIT_RIG_NODE_BIN:-/usr/local/bin/node}" "${OCFKIT_RIG_CHECKOUT:-/opt/ocfkit}/conformance/bin/ocfkit.js")
