@@ -7,6 +7,10 @@
  * below Pacemaker's. Needs dockerd and the rig image; long, so it runs only when named
  * (`npm run bench failover`) or with OCFKIT_BENCH_FAILOVER=1.
  *
+ * The end of a failover is seen from inside the client: right after the kill a bash loop there starts
+ * a `select 1` through the VIP every 50 ms, each in the background (see {@link selectProber}), and
+ * the first that returns ends it; the total's resolution is 50 ms plus one psql connection.
+ *
  * Each failover is split in two: detection (from the kill until a survivor's membership no longer
  * has the victim: Corosync's member list, the node daemon's `alive` list, polled every 50 ms inside
  * the survivor) and the engine's part after it (from there until `select 1` through the VIP works:
