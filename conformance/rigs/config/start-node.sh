@@ -41,6 +41,11 @@ if [ -d "$shared" ] && [ -z "${OCFKIT_RIG_NO_INITDB:-}" ]; then
     install -d -o postgres -g postgres -m 0700 "$shared/pgdata"
     runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$shared/pgdata" -A trust --no-sync >/dev/null
     echo "listen_addresses = '*'" >> "$shared/pgdata/postgresql.conf"
+    # After a crash (every node kill) PostgreSQL syncs the data directory before recovery; one
+    # syncfs() of its file system instead of an fsync() per file: 1.0-1.4 s instead of 4.2-4.9 s
+    # for pg_ctl start -w at load 18 here. Nothing less is synced (fsync stays on); on Linux < 5.8
+    # syncfs() may not report a write error to PostgreSQL.
+    echo "recovery_init_sync_method = syncfs" >> "$shared/pgdata/postgresql.conf"
     echo "host all all 0.0.0.0/0 trust" >> "$shared/pgdata/pg_hba.conf"
   fi
   flock -u 9
