@@ -1,0 +1,150 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type SimOptions, type SimResult, simulate } from './cluster-sim';
+
+/** One seed's verdict and counters (a trace is not sent back: replay the seed with `trace` to get one). */
+export interface SeedResult {
+  seed: number;
+  ok: boolean;
+  failure?: string;
+  stats: SimResult['stats'];
+}
+
+/** Owner → thread: run these seeds with these options. */
+export interface PoolRequest {
+  batch: number;
+  options: Omit<SimOptions, 'seed'>;
+  seeds: number[];
+}
+
+/** Thread → owner: the batch's results, in its seeds' order. */
+export interface PoolReply {
+  batch: number;
+  results: SeedResult[];
+}
+
+/** Seeds per message at most: large enough that messages cost nothing beside the seeds, small enough to balance the threads. */
+const MAX_BATCH = 8;
+
+/**
+ * The thread's module, from source: the thread registers tsx itself (a worker does not inherit
+ * the owner's module hooks). No exec arguments are passed on: V8 flags such as
+ * `--max-semi-space-size` are refused in a worker; its young generation is set by `resourceLimits`.
+ */
+function startThread(): Worker {
+  const entry = new URL('./seed-worker.ts', import.meta.url);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(entry.href)});`;
+  // A larger young generation (as `npm run sim`'s --max-semi-space-size=32): fewer scavenges of the many short-lived frames.
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), {
+    execArgv: [],
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
+  });
+}
+
+/**
+ * Runs simulator seeds on worker threads that live as long as the pool (the JIT warms up once per
+ * thread, not once per seed or per process), seeds handed out in small batches as threads finish
+ * (every core busy until the end). Each seed's result depends on its seed and options only, so a
+ * run gives the same results whatever the number of threads; they come back sorted by seed.
+ * With `threads` ≤ 1 the seeds run in this thread.
+ *
+ * @example
+ * const pool = new SeedPool();
+ * const results = await pool.run({ ...DEFAULT_SIM }, 1, 1000, (r) => r.ok || console.log(r.seed, r.failure));
+ * await pool.close();
+ */
+export class SeedPool {
+  readonly threads: number;
+  #workers: Worker[] = [];
+  #busy = false;
+
+  constructor(threads = availableParallelism()) {
+    if (!Number.isInteger(threads) || threads < 0) throw new Error(`threads ${threads} is not a whole number ≥ 0`);
+    this.threads = threads;
+  }
+
+  /** Runs seeds `from` … `from + count - 1` with `options`; `onResult` sees each seed as it ends (in any order). */
+  async run(options: Omit<SimOptions, 'seed'>, from: number, count: number, onResult?: (r: SeedResult) => void): Promise<SeedResult[]> {
+    if (this.#busy) throw new Error('SeedPool.run: a run is already under way (one at a time)');
+    this.#busy = true;
+    try {
+      return this.threads <= 1 ? this.#runHere(options, from, count, onResult) : await this.#runThreads(options, from, count, onResult);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Ends the threads (a pool is not used after). */
+  async close(): Promise<void> {
+    const ws = this.#workers;
+    this.#workers = [];
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+
+  #runHere(options: Omit<SimOptions, 'seed'>, from: number, count: number, onResult?: (r: SeedResult) => void): SeedResult[] {
+    const out: SeedResult[] = [];
+    for (let seed = from; seed < from + count; seed++) {
+      const r = simulate({ ...options, seed });
+      const s: SeedResult = { seed, ok: r.ok, ...(r.failure !== undefined ? { failure: r.failure } : {}), stats: r.stats };
+      onResult?.(s);
+      out.push(s);
+    }
+    return out;
+  }
+
+  #runThreads(options: Omit<SimOptions, 'seed'>, from: number, count: number, onResult?: (r: SeedResult) => void): Promise<SeedResult[]> {
+    while (this.#workers.length < this.threads) this.#workers.push(startThread());
+    const out: SeedResult[] = [];
+    let next = from;
+    const end = from + count;
+    let batch = 0;
+    let inFlight = 0;
+    return new Promise<SeedResult[]>((resolve, reject) => {
+      const cleanups: (() => void)[] = [];
+      let done = false;
+      const finish = (err?: Error) => {
+        if (done) return;
+        done = true;
+        for (const c of cleanups) c();
+        if (err) reject(err);
+        else resolve(out.sort((a, b) => a.seed - b.seed));
+      };
+      /** The next batch for `w`: smaller near the end, so the threads finish together. */
+      const feed = (w: Worker) => {
+        if (next >= end) return;
+        const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil((end - next) / (2 * this.threads))));
+        const seeds: number[] = [];
+        for (let i = 0; i < size && next < end; i++) seeds.push(next++);
+        const req: PoolRequest = { batch: batch++, options, seeds };
+        inFlight++;
+        w.postMessage(req);
+      };
+      for (const w of this.#workers) {
+        const onMessage = (reply: PoolReply) => {
+          inFlight--;
+          for (const r of reply.results) {
+            out.push(r);
+            onResult?.(r);
+          }
+          feed(w);
+          if (inFlight === 0 && next >= end) finish();
+        };
+        const onError = (e: Error) => finish(new Error(`a simulator thread failed: ${e.message}`));
+        const onExit = (code: number) => finish(new Error(`a simulator thread exited (code ${code}) during a run`));
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', onExit);
+        cleanups.push(() => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.off('exit', onExit);
+        });
+        // Two batches each: a thread never waits for the owner between batches.
+        feed(w);
+        feed(w);
+      }
+      if (inFlight === 0) finish();
+    });
+  }
+}
