@@ -162,6 +162,9 @@ export class MemberNode<C, O> {
    */
   #placeVer = 0;
   #placedClean = -1;
+  /** The DC's member list as its heartbeats carry it, and the `#placeVer` it was built at (every joined change bumps it). */
+  #beatMembers: string[] = [];
+  #beatMembersVer = -1;
   readonly #leaseTimes: number[] = [];
   readonly #leaseVotes: number[] = [];
   readonly drops: DropCounters = { forged: 0, replayed: 0, unknownSender: 0, staleGeneration: 0 };
@@ -714,8 +717,8 @@ export class MemberNode<C, O> {
     this.#lastNow = now;
     if (now - this.#marksAt >= PEER_MARKS_MS) this.#persist({});
     this.#liveness(now);
-    if (!this.#seenAll && this.#peerList.every((p) => p.alive)) this.#seenAll = true;
     if (!this.o.quorum.waitForAll) this.#seenAll = true;
+    else if (!this.#seenAll && this.#peerList.every((p) => p.alive)) this.#seenAll = true;
     if (this.#role === 'seeking') this.#trySeek(now);
     if (this.#role === 'member') this.#memberTick(now);
     if (this.#role === 'dc') this.#dcTick(now);
@@ -1062,7 +1065,14 @@ export class MemberNode<C, O> {
     const quorate = this.#quorate(now);
     const ackable = this.#role === 'member' && this.#dcBeat && compareTerm(this.#joinedTerm, this.#persisted.promised) >= 0;
     // Shared by the links' heartbeats (nothing changes a heartbeat once built).
-    const members = dc ? [...dc.joined.keys()] : [];
+    let members: string[] = [];
+    if (dc) {
+      if (this.#beatMembersVer !== this.#placeVer) {
+        this.#beatMembers = [...dc.joined.keys()];
+        this.#beatMembersVer = this.#placeVer;
+      }
+      members = this.#beatMembers;
+    }
     const ack = ackable ? { term: this.#joinedTerm!, beat: this.#dcBeat!.beat } : null;
     // The same key object while the copy is the same (a heartbeat is never changed once built).
     if (this.#beatKey.copy !== this.#persisted.copy) this.#beatKey = { copy: this.#persisted.copy, key: keyOf(this.#persisted.copy) };
