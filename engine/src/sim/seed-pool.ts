@@ -32,7 +32,8 @@ const MAX_BATCH = 8;
  * `--max-semi-space-size` are refused in a worker; its young generation is set by `resourceLimits`.
  */
 function startThread(): Worker {
-  const entry = new URL('./seed-worker.ts', import.meta.url);
+  // Named with its folder: the dead-code check finds a module loaded by path only when the path has a '/'.
+  const entry = new URL('../sim/seed-worker.ts', import.meta.url);
   const tsx = import.meta.resolve('tsx/esm/api');
   const code = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(entry.href)});`;
   // A larger young generation (as `npm run sim`'s --max-semi-space-size=32): fewer scavenges of the many short-lived frames.
