@@ -5,7 +5,7 @@ import { SeedPool } from './seed-pool';
 /**
  * Random seeds through the simulator: partitions, heals, kills, restarts, forged and replayed
  * frames, 5% loss, duplicates, reordering; invariants after every event, convergence at the end.
- * CI runs 300 seeds per configuration (2100 seeds, ~12 000 simulated cluster-minutes) on one
+ * CI runs 300 seeds per configuration (2100 seeds, ~20 600 simulated cluster-minutes) on one
  * worker thread per core that lives for the whole file (`SeedPool`: the JIT warms up once);
  * measured on the shared 2-core host: 24 CPU-seconds in all (this file's process and its threads),
  * 77–97 s wall at load average 20–31 (other engineers' rigs); the same CPU time would be ~12–15 s of
