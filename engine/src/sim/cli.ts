@@ -9,6 +9,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SIM, type SimOptions, simulate } from './cluster-sim';
 import { SeedPool, type SeedResult } from './seed-pool';
 
+/** Below this many seeds, the default is to run them in this thread. */
+const FEW_SEEDS = 40;
+
 const HELP = `Usage: npm run sim -- [options]
 
 Runs N cluster nodes (membership, election, CIB replication, quorum, a simple resource model) in
@@ -16,8 +19,8 @@ one process on a virtual clock and a faulty virtual network, checking invariants
 
   --seed N        run one seed (default: 1)
   --seeds N       run N seeds (from --from, default 1) and print a summary
-  --workers W     threads running the seeds (default: one per core, ${availableParallelism()} here;
-                  0 or 1: in this thread); every seed gives the same result either way
+  --workers W     threads running the seeds (default: one per core, ${availableParallelism()} here, from
+                  ${FEW_SEEDS} seeds on; 0 or 1: in this thread); every seed gives the same result either way
   --nodes N       cluster size (default ${DEFAULT_SIM.nodes})
   --links N       redundant links (default ${DEFAULT_SIM.links})
   --minutes M     simulated minutes of faults per seed (default ${DEFAULT_SIM.durationMs / 60_000})
@@ -87,7 +90,8 @@ const flags = process.argv
   );
 const count = int('seeds', values.seeds, 1);
 const from = values.seeds ? int('from', values.from, 1) : int('seed', values.seed, 1);
-const workers = int('workers', values.workers, availableParallelism());
+// A thread's start-up (module loading, its own JIT warm-up) costs about as much as 20–40 seeds: few seeds run here.
+const workers = int('workers', values.workers, count >= FEW_SEEDS ? availableParallelism() : 1);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let failed = 0;

@@ -40,8 +40,8 @@ export class InChannel<M> {
   ) {}
 
   /** Accepts message `seq`; returns the messages now deliverable, in order (none for a duplicate). */
-  receive(seq: number, msg: M): M[] {
-    if (seq < this.expected || this.early.has(seq)) return NOTHING as M[];
+  receive(seq: number, msg: M): readonly M[] {
+    if (seq < this.expected || this.early.has(seq)) return NOTHING;
     this.early.set(seq, msg);
     const out: M[] = [];
     for (let m = this.early.get(this.expected); m !== undefined; m = this.early.get(this.expected)) {
