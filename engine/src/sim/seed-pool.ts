@@ -44,9 +44,9 @@ function startThread(): Worker {
 }
 
 /**
- * Runs simulator seeds on worker threads that live as long as the pool (the JIT warms up once per
- * thread, not once per seed or per process), seeds handed out in small batches as threads finish
- * (every core busy until the end). Each seed's result depends on its seed and options only, so a
+ * Runs simulator seeds on `threads` threads, this one and worker threads that live as long as the
+ * pool (the JIT warms up once per thread, not once per seed or per process), seeds handed out in
+ * small batches as threads finish (every core busy until the end). Each seed's result depends on its seed and options only, so a
  * run gives the same results whatever the number of threads; they come back sorted by seed.
  * With `threads` ≤ 1 the seeds run in this thread.
  *
@@ -83,69 +83,96 @@ export class SeedPool {
     await Promise.all(ws.map((w) => w.terminate()));
   }
 
+  /** One seed's run here, as a thread answers it. */
+  #one(options: Omit<SimOptions, 'seed'>, seed: number): SeedResult {
+    const r = simulate({ ...options, seed });
+    return { seed, ok: r.ok, ...(r.failure !== undefined ? { failure: r.failure } : {}), stats: r.stats };
+  }
+
   #runHere(options: Omit<SimOptions, 'seed'>, from: number, count: number, onResult?: (r: SeedResult) => void): SeedResult[] {
     const out: SeedResult[] = [];
     for (let seed = from; seed < from + count; seed++) {
-      const r = simulate({ ...options, seed });
-      const s: SeedResult = { seed, ok: r.ok, ...(r.failure !== undefined ? { failure: r.failure } : {}), stats: r.stats };
+      const s = this.#one(options, seed);
       onResult?.(s);
       out.push(s);
     }
     return out;
   }
 
-  #runThreads(options: Omit<SimOptions, 'seed'>, from: number, count: number, onResult?: (r: SeedResult) => void): Promise<SeedResult[]> {
-    while (this.#workers.length < this.threads) this.#workers.push(startThread());
+  /**
+   * `threads - 1` worker threads and this one: this thread takes a batch too whenever it is free
+   * (on a 2-core host, one thread to start and warm up instead of two, and no core left to an
+   * owner that only waits). A batch here is short (≤ {@link MAX_BATCH} seeds), and each worker
+   * holds two, so a worker's answer waits at most one batch.
+   */
+  async #runThreads(
+    options: Omit<SimOptions, 'seed'>,
+    from: number,
+    count: number,
+    onResult?: (r: SeedResult) => void,
+  ): Promise<SeedResult[]> {
+    while (this.#workers.length < this.threads - 1) this.#workers.push(startThread());
     const out: SeedResult[] = [];
     let next = from;
     const end = from + count;
     let batch = 0;
     let inFlight = 0;
-    return new Promise<SeedResult[]>((resolve, reject) => {
-      const cleanups: (() => void)[] = [];
-      let done = false;
-      const finish = (err?: Error) => {
-        if (done) return;
-        done = true;
-        for (const c of cleanups) c();
-        if (err) reject(err);
-        else resolve(out.sort((a, b) => a.seed - b.seed));
-      };
-      /** The next batch for `w`: smaller near the end, so the threads finish together. */
-      const feed = (w: Worker) => {
-        if (next >= end) return;
-        const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil((end - next) / (2 * this.threads))));
-        const seeds: number[] = [];
-        for (let i = 0; i < size && next < end; i++) seeds.push(next++);
-        const req: PoolRequest = { batch: batch++, options, seeds };
-        inFlight++;
-        w.postMessage(req);
-      };
-      for (const w of this.#workers) {
-        const onMessage = (reply: PoolReply) => {
-          inFlight--;
-          for (const r of reply.results) {
-            out.push(r);
-            onResult?.(r);
-          }
-          feed(w);
-          if (inFlight === 0 && next >= end) finish();
-        };
-        const onError = (e: Error) => finish(new Error(`a simulator thread failed: ${e.message}`));
-        const onExit = (code: number) => finish(new Error(`a simulator thread exited (code ${code}) during a run`));
-        w.on('message', onMessage);
-        w.on('error', onError);
-        w.on('exit', onExit);
-        cleanups.push(() => {
-          w.off('message', onMessage);
-          w.off('error', onError);
-          w.off('exit', onExit);
-        });
-        // Two batches each: a thread never waits for the owner between batches.
+    let failed: Error | undefined;
+    /** The next batch: smaller near the end, so the threads finish together. */
+    const take = (): number[] => {
+      const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil((end - next) / (2 * this.threads))));
+      const seeds: number[] = [];
+      for (let i = 0; i < size && next < end; i++) seeds.push(next++);
+      return seeds;
+    };
+    const add = (r: SeedResult) => {
+      out.push(r);
+      onResult?.(r);
+    };
+    const cleanups: (() => void)[] = [];
+    let wake: () => void = () => {};
+    const feed = (w: Worker) => {
+      if (next >= end || failed) return;
+      const req: PoolRequest = { batch: batch++, options, seeds: take() };
+      inFlight++;
+      w.postMessage(req);
+    };
+    for (const w of this.#workers) {
+      const onMessage = (reply: PoolReply) => {
+        inFlight--;
+        for (const r of reply.results) add(r);
         feed(w);
-        feed(w);
+        wake();
+      };
+      const fail = (e: Error) => {
+        failed ??= e;
+        wake();
+      };
+      const onError = (e: Error) => fail(new Error(`a simulator thread failed: ${e.message}`));
+      const onExit = (code: number) => fail(new Error(`a simulator thread exited (code ${code}) during a run`));
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      cleanups.push(() => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+      });
+      // Two batches each: a thread never waits for the owner between batches.
+      feed(w);
+      feed(w);
+    }
+    try {
+      while (next < end && !failed) {
+        for (const seed of take()) add(this.#one(options, seed));
+        // Let the workers' answers in (and give them their next batches) between two batches here.
+        await new Promise<void>((r) => setImmediate(r));
       }
-      if (inFlight === 0) finish();
-    });
+      while (inFlight > 0 && !failed) await new Promise<void>((r) => (wake = r));
+    } finally {
+      for (const c of cleanups) c();
+    }
+    if (failed) throw failed;
+    return out.sort((a, b) => a.seed - b.seed);
   }
 }
