@@ -8,7 +8,8 @@ import { SeedPool } from './seed-pool';
  * CI runs 300 seeds per configuration (2100 seeds, ~20 600 simulated cluster-minutes) on one
  * worker thread per core that lives for the whole file (`SeedPool`: the JIT warms up once);
  * measured on the shared 2-core host: 24 CPU-seconds in all (this file's process and its threads),
- * 77–97 s wall at load average 20–31 (other engineers' rigs); the same CPU time would be ~12–15 s of
+ * 77–97 s wall at load average 20–31 (other engineers' rigs), 54 s at 13–14 (batches in this
+ * thread too, beside one worker); the same CPU time would be ~12–15 s of
  * wall on two free cores (estimated, not measured). 420 seeds on one thread took 7.6–10 s at load 7–9.
  * OCFKIT_SIM_SEEDS=N runs N per configuration (`npm run sim -- --seeds N` prints progress and
  * replays a failing seed with its trace).
