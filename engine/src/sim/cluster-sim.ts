@@ -58,7 +58,8 @@ export const DEFAULT_SIM: Omit<SimOptions, 'seed'> = {
   resources: 2,
 };
 
-interface SimResult {
+/** What one seed's run gives: its verdict, the first failure, the trace (when asked for) and counters. */
+export interface SimResult {
   seed: number;
   ok: boolean;
   failure?: string;
