@@ -1,4 +1,4 @@
-import { addColocatedNodeScores, anyNodeAvailable, colocationAffects, nodeAvailable } from './colocation.js';
+import { addColocatedNodeScores, colocationAffects, nodeAvailable } from './colocation.js';
 import type { GraphBuilder } from './graph.js';
 import { flattenSets } from './nvsets.js';
 import { addScores, INFINITY } from './score.js';
@@ -176,15 +176,12 @@ function weightOn(node: WNode | undefined, scores: ReadonlyMap<string, number> |
   return s ?? -INFINITY;
 }
 
-/** A resource's own node scores merged with those of what it is colocated with (factor 1). */
+/**
+ * A resource's node scores merged with those of what it is colocated with (factor 1); a group's
+ * are its last member's, as in Pacemaker.
+ */
 function colocatedScores(ws: WorkingSet, rsc: WRsc): Map<string, number> {
-  let work = new Map(rsc.allowed);
-  if (!anyNodeAvailable(ws, work)) return work;
-  for (const c of [...rsc.thisWith]) {
-    const f = Math.fround(Math.fround(c.score) / Math.fround(INFINITY));
-    work = addColocatedNodeScores(ws, c.primary, work, c.nodeAttribute, f, { thisWith: true, active: true }) ?? work;
-  }
-  return work;
+  return addColocatedNodeScores(ws, rsc, undefined, undefined, 1, { thisWith: true }) ?? new Map(rsc.allowed);
 }
 
 /**
