@@ -1,5 +1,5 @@
 import { createActions, type ResourceChange, willFence } from './actions.js';
-import { assignResource, isManaged } from './assign.js';
+import { assignResource, isManaged, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
@@ -17,6 +17,7 @@ import { applyTickets } from './tickets.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
+import { initUtilization, sortResourcesForPlacement } from './utilization.js';
 import type { WorkingSet, WRsc } from './working-set.js';
 
 /** Input of {@link schedule}: the CIB and the current time in seconds since the epoch. */
@@ -189,6 +190,15 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyStickiness(ws);
   applyFailureThresholds(ws);
   groupInternalColocations(ws);
+  initUtilization(ws);
+  sortResourcesForPlacement(
+    ws,
+    sortNodes(
+      ws,
+      ws.nodes.map((n) => [n.uname, 0]),
+      undefined,
+    ).map(([n]) => n),
+  );
   for (const r of ws.resources) assignResource(ws, r);
   finalRoles(ws);
   applyBlocking(ws);

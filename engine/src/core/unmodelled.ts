@@ -27,9 +27,6 @@ function hasElement(x: OpaqueXml, name: string): boolean {
 export function unmodelledFeatures(cib: Cib): string[] {
   const out: string[] = [];
   const options = flattenSets(cib.crmConfig);
-  const strategy = options.get('placement-strategy');
-  if (strategy !== undefined && strategy !== 'default')
-    out.push(`placement-strategy=${strategy} is not modelled: resources are placed as with "default", utilization ignored`);
   const health = options.get('node-health-strategy');
   if (health !== undefined && health !== 'none')
     out.push(`node-health-strategy=${health} is not modelled: node health attributes are ignored`);

@@ -1,5 +1,6 @@
 import type { Cib, LrmResource, Primitive, Resource } from './cib-model.js';
 import type { TicketDependency, TicketState } from './tickets.js';
+import type { PlacementStrategy } from './utilization.js';
 
 /** A resource's role, as Pacemaker names them. */
 export type Role = 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
@@ -23,6 +24,8 @@ export interface WNode {
   attrs: Map<string, string>;
   /** How many resources the scheduler has assigned here so far (a tie-breaker). */
   numResources: number;
+  /** Capacity left, by utilization name (placement strategies other than `default` only). */
+  capacity?: Map<string, number>;
 }
 
 /** A colocation between two resources, as the scheduler uses it. */
@@ -132,6 +135,8 @@ export interface WRsc {
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
   primitive?: Primitive;
+  /** What a primitive consumes of its node's capacity (placement strategies other than `default` only). */
+  utilization?: Map<string, number>;
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }
@@ -167,6 +172,8 @@ export interface WorkingSet {
    */
   onScore: ((line: string) => void) | undefined;
   warnings: string[];
+  /** `placement-strategy` (utilization.ts); undefined counts as `default`. */
+  placementStrategy?: PlacementStrategy;
 }
 
 /**

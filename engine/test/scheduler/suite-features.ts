@@ -101,7 +101,7 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => attr(f, 'rsc_colocation', 'rsc-role', role) || attr(f, 'rsc_colocation', 'with-rsc-role', role),
   },
-  { name: 'placement strategy', modelled: false, uses: (f) => meta(f, 'placement-strategy', (v) => v !== 'default') },
+  { name: 'placement strategy', modelled: true, uses: (f) => meta(f, 'placement-strategy', (v) => v !== 'default') },
   {
     name: 'migration',
     modelled: true,
