@@ -9,6 +9,7 @@ import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
+import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
 import { needsQuorum } from './requires-fencing.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
@@ -183,6 +184,13 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyStickiness(ws);
   applyFailureThresholds(ws);
   groupInternalColocations(ws);
+  avoidRemoteNodes(ws);
+  // Remote connections are assigned first: where they go decides which remote nodes can run resources.
+  for (const r of ws.resources) {
+    if (r.primitive === undefined || !isRemoteConnection(r.primitive)) continue;
+    assignResource(ws, r);
+    remoteConnectionAssigned(ws, r);
+  }
   for (const r of ws.resources) assignResource(ws, r);
   finalRoles(ws);
   applyBlocking(ws);

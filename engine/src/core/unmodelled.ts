@@ -1,5 +1,6 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { flattenSets, isTrue } from './nvsets.js';
+import { remoteWarnings } from './remote-nodes.js';
 import { isModelledTicket } from './tickets.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
 
@@ -60,13 +61,16 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const remote = [...allResources(cib.resources)]
     .filter(
       (r) =>
-        (r.kind === 'primitive' && r.provider === 'pacemaker' && r.type === 'remote') ||
+        // Pacemaker Remote connections are modelled (remote-nodes.ts, which warns for itself); a
+        // remote connection inside a group or clone is not one.
+        (r.kind === 'primitive' && r.provider === 'pacemaker' && r.type === 'remote' && !cib.resources.includes(r)) ||
         flattenSets(r.meta).has('remote-node') ||
         flattenSets(r.meta).has('container'),
     )
     .map((r) => r.id);
   if (remote.length)
-    out.push(`${named('remote and guest nodes', remote)} are not modelled: their connections are scheduled as ordinary resources`);
+    out.push(`${named('guest nodes and containers', remote)} are not modelled: their connections are scheduled as ordinary resources`);
+  out.push(...remoteWarnings(cib));
   const unfencing = withMeta('provides', (v) => v.toLowerCase() === 'unfencing').concat(
     withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
   );

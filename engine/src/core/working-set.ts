@@ -23,6 +23,8 @@ export interface WNode {
   attrs: Map<string, string>;
   /** How many resources the scheduler has assigned here so far (a tie-breaker). */
   numResources: number;
+  /** A Pacemaker Remote node (remote-nodes.ts): its connection's id (none when left without one), and its unpacking state. */
+  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean };
 }
 
 /** A colocation between two resources, as the scheduler uses it. */
