@@ -1,7 +1,7 @@
-import type { Cib, NodeState, Resource } from './cib-model.js';
+import type { Cib, NodeState, Primitive, Resource } from './cib-model.js';
 import type { GraphBuilder } from './graph.js';
 import { opKey } from './graph.js';
-import { flattenSets, isTrue } from './nvsets.js';
+import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { INFINITY } from './score.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -18,6 +18,24 @@ import type { WNode, WorkingSet, WRsc } from './working-set.js';
 /** Whether a configured resource is a Pacemaker Remote connection (`ocf:pacemaker:remote`). */
 export function isRemoteConnection(r: Resource): boolean {
   return r.kind === 'primitive' && r.class === 'ocf' && r.provider === 'pacemaker' && r.type === 'remote';
+}
+
+/** A remote connection's `reconnect_interval` in milliseconds (0 when not set). */
+export function reconnectIntervalMs(p: Primitive): number {
+  return parseDurationMs(flattenSets(p.params).get('reconnect_interval')) ?? 0;
+}
+
+/**
+ * A remote connection failed once up (on-fail `reset-remote`, the default for every failure but a
+ * probe's or a start's): with fencing, its node is fenced unless the status says it already was
+ * (`node_fenced`).
+ */
+export function resetRemote(nodes: readonly WNode[], conn: WRsc, stonithEnabled: boolean): void {
+  const node = nodes.find((n) => n.uname === conn.id && n.remote?.connection === conn.id);
+  if (!stonithEnabled || !node?.remote || node.remote.wasFenced) return;
+  node.unclean = true;
+  node.remote.requiresReset = true;
+  node.remote.unseen = false;
 }
 
 /** The remote node's connection resource during a run, if it has one. */
@@ -54,7 +72,13 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
       maintenance: false,
       attrs,
       numResources: 0,
-      remote: { connection, unseen: connection !== undefined, requiresReset: false, unpacked: false },
+      remote: {
+        connection,
+        unseen: connection !== undefined,
+        requiresReset: false,
+        unpacked: false,
+        wasFenced: (Number.parseInt(cib.status.find((s) => s.id === id)?.attrs.node_fenced ?? '0', 10) || 0) > 0,
+      },
     });
   };
   for (const n of cib.nodes) if (n.type?.toLowerCase() === 'remote') make(n.id, n.uname, n.attributes);

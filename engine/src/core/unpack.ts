@@ -3,7 +3,7 @@ import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
-import { applyRemoteState, determineRemoteOnline, finishRemoteNodes, remoteHistoryReady, remoteNodes } from './remote-nodes.js';
+import { applyRemoteState, determineRemoteOnline, finishRemoteNodes, remoteHistoryReady, remoteNodes, resetRemote } from './remote-nodes.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
@@ -316,6 +316,9 @@ function applyHistory(
       break;
     case 'stop':
       next = 'Stopped';
+      break;
+    case 'reset-remote':
+      resetRemote(ctx.nodes, r, ctx.stonithEnabled);
       break;
     default:
       break;

@@ -24,7 +24,7 @@ export interface WNode {
   /** How many resources the scheduler has assigned here so far (a tie-breaker). */
   numResources: number;
   /** A Pacemaker Remote node (remote-nodes.ts): its connection's id (none when left without one), and its unpacking state. */
-  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean };
+  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean; wasFenced: boolean };
 }
 
 /** A colocation between two resources, as the scheduler uses it. */
