@@ -13,7 +13,7 @@ import {
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
-import { notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
+import { connectionStarts, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
 import { needsFencing } from './requires-fencing.js';
 import { historyName, leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
@@ -350,7 +350,8 @@ function buildActions(
       for (const o of runnable ? recurringOps(p, toRole) : []) {
         const ms = parseDurationMs(o.interval) ?? 0;
         const expiredFailure = p.rescheduled?.get(to.uname)?.includes(ms) ?? false;
-        if (!restart && (!roleChange || repromoted) && !demoted && !expiredFailure && hasRecurring(ws, p, to, ms)) continue;
+        const reconnected = to.remote !== undefined && connectionStarts(ws, to);
+        if (!restart && (!roleChange || repromoted) && !demoted && !expiredFailure && !reconnected && hasRecurring(ws, p, to, ms)) continue;
         const mon = g.add({
           key: opKey(p.id, 'monitor', ms),
           task: 'monitor',

@@ -38,6 +38,38 @@ export function resetRemote(nodes: readonly WNode[], conn: WRsc, stonithEnabled:
   node.remote.unseen = false;
 }
 
+/**
+ * A resource is active on a remote node that is down: the node must be reset, but while its
+ * connection has not failed only if the connection cannot be re-established (it is "unseen": see
+ * {@link remoteConnectionAssigned}).
+ */
+export function remoteActiveWhileDown(node: WNode, byId: ReadonlyMap<string, WRsc>): void {
+  if (!node.remote) return;
+  node.remote.requiresReset = true;
+  const conn = connectionOf({ byId: byId as Map<string, WRsc> }, node);
+  if (conn && !conn.failed) node.remote.unseen = true;
+}
+
+/**
+ * Whether the connection of a remote node starts in this transition (it was down, moves, or is
+ * recovered): the recurring monitors there are then scheduled again.
+ */
+export function connectionStarts(ws: Pick<WorkingSet, 'byId'>, node: WNode): boolean {
+  const conn = connectionOf(ws, node);
+  const to = conn?.nextRole !== 'Stopped' ? conn?.assignedTo : undefined;
+  return conn !== undefined && to !== undefined && (!conn.runningOn.includes(to) || conn.failed);
+}
+
+/**
+ * Whether a resource may live-migrate: `allow-migrate=true`, and a remote connection unless it
+ * says `allow-migrate=false` (so that a remote node moves without stopping what runs on it).
+ */
+export function allowsMigration(p: WRsc): boolean {
+  const v = p.meta.get('allow-migrate');
+  if (v !== undefined) return isTrue(v);
+  return p.parent === undefined && p.primitive !== undefined && isRemoteConnection(p.primitive);
+}
+
 /** The remote node's connection resource during a run, if it has one. */
 export function connectionOf(ws: Pick<WorkingSet, 'byId'>, node: WNode): WRsc | undefined {
   const id = node.remote?.connection;

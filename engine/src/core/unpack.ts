@@ -3,7 +3,7 @@ import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
-import { applyRemoteState, determineRemoteOnline, finishRemoteNodes, remoteHistoryReady, remoteNodes, resetRemote } from './remote-nodes.js';
+import { applyRemoteState, determineRemoteOnline, finishRemoteNodes, remoteHistoryReady, remoteActiveWhileDown, remoteNodes, resetRemote } from './remote-nodes.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
@@ -265,7 +265,7 @@ function applyHistory(
   r: WRsc,
   node: WNode,
   res: HistoryResult,
-  ctx: { nodes: WNode[]; stonithEnabled: boolean; maintenanceMode: boolean; historyNext: Map<WRsc, HistoryRole> },
+  ctx: { nodes: WNode[]; byId: Map<string, WRsc>; stonithEnabled: boolean; maintenanceMode: boolean; historyNext: Map<WRsc, HistoryRole> },
 ): void {
   // A failed stop nothing can recover unmanages a resource and blocks it (not one already unmanaged).
   if (!res.managed && r.managed) {
@@ -292,7 +292,7 @@ function applyHistory(
   // Active on a node that is down: fenced, unless the node or the resource is in maintenance.
   if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) {
     node.unclean = true;
-    if (node.remote) node.remote.requiresReset = true;
+    if (node.remote) remoteActiveWhileDown(node, ctx.byId);
   }
   const onFail = node.unclean ? 'ignore' : res.onFail;
   switch (onFail) {
@@ -497,7 +497,7 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       // status section), which the memo does not key on: such histories are always unpacked afresh.
       const res = memo && !mig ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
       if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
-      applyHistory(r, node, res, { nodes, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
+      applyHistory(r, node, res, { nodes, byId, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
   };
   readStates('cluster');
