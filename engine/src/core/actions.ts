@@ -13,6 +13,7 @@ import {
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
+import { discoveryAllows } from './resource-discovery.js';
 import { connectionStarts, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
 import { needsFencing } from './requires-fencing.js';
 import { historyName, leaves } from './unpack.js';
@@ -205,7 +206,7 @@ function buildActions(
     const from = plan?.partial ? [plan.source, ...p.runningOn.filter((n) => n !== plan.source)] : [...p.runningOn];
     changes.push({ rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) });
     for (const n of ws.nodes) {
-      if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n)) continue;
+      if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n)) continue;
       // An anonymous clone is probed once per node, not once per instance; a globally-unique
       // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;

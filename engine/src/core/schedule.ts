@@ -9,6 +9,7 @@ import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
+import { applyExclusiveDiscovery, noteDiscovery } from './resource-discovery.js';
 import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
 import { needsQuorum } from './requires-fencing.js';
 import { addScores, INFINITY } from './score.js';
@@ -73,6 +74,7 @@ function applyLocations(ws: WorkingSet): void {
     if (placements.length === 0) continue;
     const apply = (r: WRsc, reset: boolean) => {
       for (const p of placements) {
+        noteDiscovery(r, p.node.uname, c.resourceDiscovery);
         if (!r.allowed.has(p.node.uname)) r.allowed.set(p.node.uname, reset ? 0 : p.score);
         else if (!reset) addScore(r, p.node.uname, p.score);
       }
@@ -183,6 +185,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyLocations(ws);
   applyStickiness(ws);
   applyFailureThresholds(ws);
+  applyExclusiveDiscovery(ws);
   groupInternalColocations(ws);
   avoidRemoteNodes(ws);
   // Remote connections are assigned first: where they go decides which remote nodes can run resources.

@@ -75,11 +75,13 @@ export function unmodelledFeatures(cib: Cib): string[] {
     withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
   );
   if (unfencing.length) out.push(`${named('unfencing', unfencing)} is not modelled: no node is unfenced before resources start`);
-  const discovery = cib.constraints
-    .filter((c) => c.kind === 'location' && c.resourceDiscovery !== undefined && c.resourceDiscovery.toLowerCase() !== 'always')
-    .map((c) => c.id);
-  if (discovery.length)
-    out.push(`${named('resource-discovery', discovery)} is not modelled: resources are probed on every node, and placed as if always`);
+  // resource-discovery on location constraints is modelled (resource-discovery.ts), a node's own
+  // resource-discovery-enabled=false (Pacemaker Remote nodes) is not.
+  const noDiscovery = cib.status
+    .filter((st) => st.transient.some((set) => set.pairs.some((p) => p.name === 'resource-discovery-enabled' && !isTrue(p.value))))
+    .map((st) => st.uname);
+  if (noDiscovery.length)
+    out.push(`${named('resource-discovery-enabled=false', noDiscovery)} is not modelled: resources are probed there as on any node`);
   const roleColocs = cib.constraints
     .filter((c) => c.kind === 'colocation' && [c.rscRole, c.withRscRole].some((r) => r !== undefined && r.toLowerCase() !== 'started'))
     .map((c) => c.id);

@@ -129,6 +129,10 @@ export interface WRsc {
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
   primitive?: Primitive;
+  /** `resource-discovery` of the location constraints naming it, by node (resource-discovery.ts; absent = always). */
+  discovery?: Map<string, 'never' | 'exclusive'>;
+  /** A location constraint gave it `resource-discovery=exclusive`. */
+  exclusiveDiscovery?: boolean;
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }
