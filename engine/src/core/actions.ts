@@ -13,9 +13,9 @@ import {
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
-import { discoveryAllows } from './resource-discovery.js';
 import { connectionStarts, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
 import { needsFencing } from './requires-fencing.js';
+import { discoveryAllows } from './resource-discovery.js';
 import { historyName, leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 

@@ -130,7 +130,13 @@ export function failurePolicy(
       // Unknown values, and restart-container without a container, use the default.
       break;
   }
-  if (onFail === undefined && prim !== undefined && isRemoteConnection(prim) && task !== 'start' && !(task === 'monitor' && intervalMs === 0)) {
+  if (
+    onFail === undefined &&
+    prim !== undefined &&
+    isRemoteConnection(prim) &&
+    task !== 'start' &&
+    !(task === 'monitor' && intervalMs === 0)
+  ) {
     // A remote connection that fails once up: its node is fenced (remote-nodes.ts).
     onFail = 'reset-remote';
     if (reconnectIntervalMs(prim) > 0) failRole = 'Stopped';

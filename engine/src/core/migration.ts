@@ -6,12 +6,12 @@
  * run there. A partial migration found in the history (migrate_to done, migrate_from not) is
  * finished with `migrate_from` when the target stays the same; otherwise it is recovered.
  */
-import { allowsMigration } from './remote-nodes.js';
+
 import { isManaged } from './assign.js';
 import type { GraphBuilder, TransitionGraph } from './graph.js';
 import { opKey } from './graph.js';
-import { isTrue } from './nvsets.js';
 import { orderingCycles } from './order-cycles.js';
+import { allowsMigration } from './remote-nodes.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** How one primitive migrates in this transition. */

@@ -251,8 +251,7 @@ export function orderRemoteActions(ws: WorkingSet, g: GraphBuilder): void {
     const connStops = () => conn.runningOn.map((n) => g.find(opKey(conn.id, 'stop', 0), n.uname));
     const state = connectionState(conn);
     if (a.task === 'start') {
-      for (const b of actions)
-        if (b.rsc === a.rsc && b.task === 'stop' && b.node !== a.node) g.order(connStart(), b.id);
+      for (const b of actions) if (b.rsc === a.rsc && b.task === 'stop' && b.node !== a.node) g.order(connStart(), b.id);
     }
     const task = a.task === 'migrate_to' || a.task === 'migrate_from' ? 'stop' : a.task;
     if (task === 'start' || task === 'promote') g.order(connStart(), a.id);

@@ -1,5 +1,5 @@
-import type { WNode, WorkingSet, WRsc } from './working-set.js';
 import { INFINITY } from './score.js';
+import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /**
  * `resource-discovery` on location constraints, as Pacemaker 2.1 applies it: each constraint

@@ -3,7 +3,15 @@ import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
-import { applyRemoteState, determineRemoteOnline, finishRemoteNodes, remoteHistoryReady, remoteActiveWhileDown, remoteNodes, resetRemote } from './remote-nodes.js';
+import {
+  applyRemoteState,
+  determineRemoteOnline,
+  finishRemoteNodes,
+  remoteActiveWhileDown,
+  remoteHistoryReady,
+  remoteNodes,
+  resetRemote,
+} from './remote-nodes.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
