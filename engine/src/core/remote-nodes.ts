@@ -71,7 +71,7 @@ export function allowsMigration(p: WRsc): boolean {
 }
 
 /** The remote node's connection resource during a run, if it has one. */
-export function connectionOf(ws: Pick<WorkingSet, 'byId'>, node: WNode): WRsc | undefined {
+function connectionOf(ws: Pick<WorkingSet, 'byId'>, node: WNode): WRsc | undefined {
   const id = node.remote?.connection;
   return id === undefined ? undefined : ws.byId.get(id);
 }
