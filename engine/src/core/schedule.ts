@@ -191,7 +191,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   // Remote connections are assigned first: where they go decides which remote nodes can run resources.
   for (const r of ws.resources) {
     if (r.primitive === undefined || !isRemoteConnection(r.primitive)) continue;
-    assignResource(ws, r);
+    // A connection in the middle of a migration prefers to finish it (its target).
+    assignResource(ws, r, r.migration?.partial?.target);
     remoteConnectionAssigned(ws, r);
   }
   for (const r of ws.resources) assignResource(ws, r);
