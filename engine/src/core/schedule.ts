@@ -12,6 +12,7 @@ import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles
 import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
 import { needsQuorum } from './requires-fencing.js';
 import { applyExclusiveDiscovery, noteDiscovery } from './resource-discovery.js';
+import { expandedConstraints } from './resource-sets.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
 import { applyTickets } from './tickets.js';
@@ -65,7 +66,7 @@ function addScore(r: WRsc, node: string, score: number): void {
 }
 
 function applyLocations(ws: WorkingSet): void {
-  for (const c of ws.cib.constraints) {
+  for (const c of expandedConstraints(ws.cib)) {
     if (c.kind !== 'location') continue;
     const rsc = ws.byId.get(c.rsc);
     if (!rsc) continue;
@@ -134,6 +135,7 @@ function groupInternalColocations(ws: WorkingSet): void {
 
 function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
+  const demoteOnly = !ws.haveQuorum && ws.noQuorumPolicy === 'demote';
 
   for (const p of ws.primitives) {
     const stuck = p.runningOn.find((n) => n.unclean && !willFence(ws, n));
@@ -151,7 +153,10 @@ function finalRoles(ws: WorkingSet): void {
     }
     // no-quorum-policy=freeze only keeps stopped resources from starting (see assignPrimitive); an
     // active resource may still move.
-    if (stopAll && needsQuorum(p)) {
+    // no-quorum-policy=demote: active instances of a promotable clone stay (demoted, never promoted),
+    // everything else is treated as under no-quorum-policy=stop (Pacemaker's effective_quorum_policy).
+    const keptByDemote = demoteOnly && (p.role === 'Promoted' || p.role === 'Unpromoted');
+    if ((stopAll || (demoteOnly && !keptByDemote)) && needsQuorum(p)) {
       // Its start cannot run: a stopped resource stays stopped ("Start ... due to no quorum (blocked)").
       if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
       p.nextRole = 'Stopped';
@@ -161,6 +166,7 @@ function finalRoles(ws: WorkingSet): void {
       continue;
     }
     p.nextRole ??= p.role === 'Promoted' || p.role === 'Unpromoted' ? p.role : 'Started';
+    if (demoteOnly && p.nextRole === 'Promoted' && needsQuorum(p)) p.nextRole = 'Unpromoted';
   }
 }
 

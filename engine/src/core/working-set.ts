@@ -53,6 +53,11 @@ export interface Ordering {
    * or 1 for `require-all=false`); 0 when every instance counts.
    */
   minFirst: number;
+  /**
+   * A `require-all=false` resource set's pseudo action (`one-or-more:<set>`): `then` may start once
+   * any one `first` of the orderings sharing it (and this `then`) can (resource-sets.ts).
+   */
+  anyOf?: string;
 }
 
 type Variant = 'primitive' | 'group' | 'clone';

@@ -132,6 +132,13 @@ export class MemberNode<C, O> {
   #dcBeat: { beat: number; at: number; hb: Heartbeat } | null = null;
   #dc: DcState | null = null;
   #nextBeat: number;
+  /**
+   * Send a heartbeat at the end of this step besides the schedule, which stays: a member's
+   * acknowledging the first beat of its DC that lists it. (A member whose schedule moved instead,
+   * in phase with its DC's beats, let the DC's leases lapse under jitter in the simulator's
+   * 5-node seeds.)
+   */
+  #beatNow = false;
   #nextRetransmit = Number.POSITIVE_INFINITY;
   #seenAll = false;
   #threshold: number;
@@ -396,6 +403,10 @@ export class MemberNode<C, O> {
     p.hbAt = now;
     const dc = this.#dc;
     if (this.#role === 'member' && p.name === this.#following && hb.role === 'dc' && compareTerm(hb.term, this.#joinedTerm) === 0) {
+      // The first beat of the DC that lists this node as joined is acknowledged at once (an earlier
+      // acknowledgement may reach the DC before the join and not count): its quorum (and so a
+      // failover) waits for it, which the next regular heartbeat would send up to a keepalive later.
+      if (hb.members.includes(this.o.name) && !this.#dcBeat?.hb.members.includes(this.o.name)) this.#beatNow = true;
       if (!this.#dcBeat || hb.beat > this.#dcBeat.beat) this.#dcBeat = { beat: hb.beat, at: now, hb };
     }
     if (dc) {
@@ -619,6 +630,9 @@ export class MemberNode<C, O> {
     dc.cleanDown.delete(from);
     this.#log('info', `${this.o.name}: ${from} joined (CIB ${formatKey(m.key)})`);
     this.#emit({ type: 'changed', what: 'membership' });
+    // The next beat now, listing the joiner: it acknowledges it at once (see #onHeartbeat), so the
+    // lease, and quorum, come without waiting up to a keepalive for this node's next beat.
+    this.#nextBeat = now;
     if (dc.phase === 'syncing' || dc.phase === 'stable') this.#send(from, { t: 'sync', term: dc.term, copy: this.#persisted.copy });
   }
 
@@ -701,7 +715,12 @@ export class MemberNode<C, O> {
     if (this.#role === 'member') this.#memberTick(now);
     if (this.#role === 'dc') this.#dcTick(now);
     this.#enforcePolicy(now);
-    if (now >= this.#nextBeat) this.#beat(now);
+    if (this.#beatNow) {
+      this.#beatNow = false;
+      const due = this.#nextBeat;
+      this.#beat(now);
+      if (due > now) this.#nextBeat = due;
+    } else if (now >= this.#nextBeat) this.#beat(now);
     this.#retransmit(now);
     // The shell keeps one timer, for the last wake asked for: asked again only when the time
     // changes, or after it fired (a timer that fired a little early must be set again). Most
