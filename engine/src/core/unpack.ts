@@ -3,6 +3,7 @@ import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
   applyRemoteState,
   determineRemoteOnline,
@@ -12,7 +13,6 @@ import {
   remoteNodes,
   resetRemote,
 } from './remote-nodes.js';
-import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
