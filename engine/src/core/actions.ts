@@ -13,7 +13,9 @@ import {
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
+import { connectionStarts, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
 import { needsFencing } from './requires-fencing.js';
+import { discoveryAllows } from './resource-discovery.js';
 import { historyName, leaves } from './unpack.js';
 import { orderLoadStopped } from './utilization.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
@@ -205,7 +207,7 @@ function buildActions(
     const from = plan?.partial ? [plan.source, ...p.runningOn.filter((n) => n !== plan.source)] : [...p.runningOn];
     changes.push({ rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) });
     for (const n of ws.nodes) {
-      if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n)) continue;
+      if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n)) continue;
       // An anonymous clone is probed once per node, not once per instance; a globally-unique
       // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;
@@ -350,7 +352,8 @@ function buildActions(
       for (const o of runnable ? recurringOps(p, toRole) : []) {
         const ms = parseDurationMs(o.interval) ?? 0;
         const expiredFailure = p.rescheduled?.get(to.uname)?.includes(ms) ?? false;
-        if (!restart && (!roleChange || repromoted) && !demoted && !expiredFailure && hasRecurring(ws, p, to, ms)) continue;
+        const reconnected = to.remote !== undefined && connectionStarts(ws, to);
+        if (!restart && (!roleChange || repromoted) && !demoted && !expiredFailure && !reconnected && hasRecurring(ws, p, to, ms)) continue;
         const mon = g.add({
           key: opKey(p.id, 'monitor', ms),
           task: 'monitor',
@@ -370,6 +373,7 @@ function buildActions(
   addResourceOrderings(ws, g, new Set([...migrationOrders.values()].map((m) => m.stop)));
   orderLoadStopped(ws, g);
   orderMigrations(g, migrationOrders);
+  orderRemoteActions(ws, g);
   return { graph: g.build(), changes, migrations: migrationOrders };
 }
 

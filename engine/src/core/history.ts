@@ -9,10 +9,11 @@ import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import type { LrmOp, NvSet, Op, Primitive } from './cib-model.js';
 import { flattenSets, parseDurationMs } from './nvsets.js';
 import { compareOps } from './op-order.js';
+import { isRemoteConnection, reconnectIntervalMs } from './remote-nodes.js';
 import type { Role } from './working-set.js';
 
 /** What to do when an operation fails, as `on-fail` names it (`restart` is the usual default). */
-type OnFail = 'ignore' | 'demote' | 'restart' | 'migrate' | 'block' | 'stop' | 'standby' | 'fence';
+type OnFail = 'ignore' | 'demote' | 'restart' | 'migrate' | 'block' | 'stop' | 'standby' | 'fence' | 'reset-remote';
 
 /** How bad each response is: a resource with several failures gets the worst one. */
 const onFailSeverity: Record<OnFail, number> = {
@@ -24,6 +25,7 @@ const onFailSeverity: Record<OnFail, number> = {
   stop: 80,
   standby: 90,
   fence: 100,
+  'reset-remote': 120,
 };
 
 /** A role during history unpacking, where `Unknown` (nothing learnt yet) ranks below Stopped. */
@@ -127,6 +129,17 @@ export function failurePolicy(
     default:
       // Unknown values, and restart-container without a container, use the default.
       break;
+  }
+  if (
+    onFail === undefined &&
+    prim !== undefined &&
+    isRemoteConnection(prim) &&
+    task !== 'start' &&
+    !(task === 'monitor' && intervalMs === 0)
+  ) {
+    // A remote connection that fails once up: its node is fenced (remote-nodes.ts).
+    onFail = 'reset-remote';
+    if (reconnectIntervalMs(prim) > 0) failRole = 'Stopped';
   }
   onFail ??= task === 'stop' ? (opts.stonithEnabled ? 'fence' : 'block') : 'restart';
   failRole ??= task === 'promote' ? 'Unpromoted' : 'Started';

@@ -6,11 +6,12 @@
  * run there. A partial migration found in the history (migrate_to done, migrate_from not) is
  * finished with `migrate_from` when the target stays the same; otherwise it is recovered.
  */
+
 import { isManaged } from './assign.js';
 import type { GraphBuilder, TransitionGraph } from './graph.js';
 import { opKey } from './graph.js';
-import { isTrue } from './nvsets.js';
 import { orderingCycles } from './order-cycles.js';
+import { allowsMigration } from './remote-nodes.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** How one primitive migrates in this transition. */
@@ -36,7 +37,7 @@ function inClone(p: WRsc): boolean {
  * migrationPlan(ws, ws.byId.get('vm')!) // { source: node1, target: node2, partial: false }
  */
 export function migrationPlan(ws: WorkingSet, p: WRsc): MigrationPlan | undefined {
-  if (p.variant !== 'primitive' || inClone(p) || !isTrue(p.meta.get('allow-migrate'))) return undefined;
+  if (p.variant !== 'primitive' || inClone(p) || !allowsMigration(p)) return undefined;
   const target = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
   if (!target || target.unclean || !isManaged(ws, p) || p.blocked || p.stopBlocked) return undefined;
   if (p.failed || p.migration?.failed || p.pending?.task === 'start') return undefined;

@@ -9,7 +9,9 @@ import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
+import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
 import { needsQuorum } from './requires-fencing.js';
+import { applyExclusiveDiscovery, noteDiscovery } from './resource-discovery.js';
 import { expandedConstraints } from './resource-sets.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
@@ -74,6 +76,7 @@ function applyLocations(ws: WorkingSet): void {
     if (placements.length === 0) continue;
     const apply = (r: WRsc, reset: boolean) => {
       for (const p of placements) {
+        noteDiscovery(r, p.node.uname, c.resourceDiscovery);
         if (!r.allowed.has(p.node.uname)) r.allowed.set(p.node.uname, reset ? 0 : p.score);
         else if (!reset) addScore(r, p.node.uname, p.score);
       }
@@ -189,6 +192,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyLocations(ws);
   applyStickiness(ws);
   applyFailureThresholds(ws);
+  applyExclusiveDiscovery(ws);
   groupInternalColocations(ws);
   initUtilization(ws);
   sortResourcesForPlacement(
@@ -199,6 +203,14 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       undefined,
     ).map(([n]) => n),
   );
+  avoidRemoteNodes(ws);
+  // Remote connections are assigned first: where they go decides which remote nodes can run resources.
+  for (const r of ws.resources) {
+    if (r.primitive === undefined || !isRemoteConnection(r.primitive)) continue;
+    // A connection in the middle of a migration prefers to finish it (its target).
+    assignResource(ws, r, r.migration?.partial?.target);
+    remoteConnectionAssigned(ws, r);
+  }
   for (const r of ws.resources) assignResource(ws, r);
   finalRoles(ws);
   applyBlocking(ws);

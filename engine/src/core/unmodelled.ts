@@ -1,5 +1,6 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { flattenSets, isTrue } from './nvsets.js';
+import { remoteWarnings } from './remote-nodes.js';
 import { configurationIds, setConstraintIssue } from './resource-sets.js';
 import { isModelledTicket } from './tickets.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
@@ -58,22 +59,27 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const remote = [...allResources(cib.resources)]
     .filter(
       (r) =>
-        (r.kind === 'primitive' && r.provider === 'pacemaker' && r.type === 'remote') ||
+        // Pacemaker Remote connections are modelled (remote-nodes.ts, which warns for itself); a
+        // remote connection inside a group or clone is not one.
+        (r.kind === 'primitive' && r.provider === 'pacemaker' && r.type === 'remote' && !cib.resources.includes(r)) ||
         flattenSets(r.meta).has('remote-node') ||
         flattenSets(r.meta).has('container'),
     )
     .map((r) => r.id);
   if (remote.length)
-    out.push(`${named('remote and guest nodes', remote)} are not modelled: their connections are scheduled as ordinary resources`);
+    out.push(`${named('guest nodes and containers', remote)} are not modelled: their connections are scheduled as ordinary resources`);
+  out.push(...remoteWarnings(cib));
   const unfencing = withMeta('provides', (v) => v.toLowerCase() === 'unfencing').concat(
     withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
   );
   if (unfencing.length) out.push(`${named('unfencing', unfencing)} is not modelled: no node is unfenced before resources start`);
-  const discovery = cib.constraints
-    .filter((c) => c.kind === 'location' && c.resourceDiscovery !== undefined && c.resourceDiscovery.toLowerCase() !== 'always')
-    .map((c) => c.id);
-  if (discovery.length)
-    out.push(`${named('resource-discovery', discovery)} is not modelled: resources are probed on every node, and placed as if always`);
+  // resource-discovery on location constraints is modelled (resource-discovery.ts), a node's own
+  // resource-discovery-enabled=false (Pacemaker Remote nodes) is not.
+  const noDiscovery = cib.status
+    .filter((st) => st.transient.some((set) => set.pairs.some((p) => p.name === 'resource-discovery-enabled' && !isTrue(p.value))))
+    .map((st) => st.uname);
+  if (noDiscovery.length)
+    out.push(`${named('resource-discovery-enabled=false', noDiscovery)} is not modelled: resources are probed there as on any node`);
   const roleColocs = cib.constraints
     .filter((c) => c.kind === 'colocation' && [c.rscRole, c.withRscRole].some((r) => r !== undefined && r.toLowerCase() !== 'started'))
     .map((c) => c.id);

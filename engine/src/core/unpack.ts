@@ -4,6 +4,15 @@ import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, 
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
+import {
+  applyRemoteState,
+  determineRemoteOnline,
+  finishRemoteNodes,
+  remoteActiveWhileDown,
+  remoteHistoryReady,
+  remoteNodes,
+  resetRemote,
+} from './remote-nodes.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
@@ -265,7 +274,7 @@ function applyHistory(
   r: WRsc,
   node: WNode,
   res: HistoryResult,
-  ctx: { nodes: WNode[]; stonithEnabled: boolean; maintenanceMode: boolean; historyNext: Map<WRsc, HistoryRole> },
+  ctx: { nodes: WNode[]; byId: Map<string, WRsc>; stonithEnabled: boolean; maintenanceMode: boolean; historyNext: Map<WRsc, HistoryRole> },
 ): void {
   // A failed stop nothing can recover unmanages a resource and blocks it (not one already unmanaged).
   if (!res.managed && r.managed) {
@@ -290,7 +299,10 @@ function applyHistory(
   if (res.role !== 'Unknown') r.knownOn.add(node.uname);
   const active = res.role !== 'Unknown' && res.role !== 'Stopped';
   // Active on a node that is down: fenced, unless the node or the resource is in maintenance.
-  if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) node.unclean = true;
+  if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) {
+    node.unclean = true;
+    if (node.remote) remoteActiveWhileDown(node, ctx.byId);
+  }
   const onFail = node.unclean ? 'ignore' : res.onFail;
   switch (onFail) {
     case 'demote':
@@ -313,6 +325,9 @@ function applyHistory(
       break;
     case 'stop':
       next = 'Stopped';
+      break;
+    case 'reset-remote':
+      resetRemote(ctx.nodes, r, ctx.stonithEnabled);
       break;
     default:
       break;
@@ -380,7 +395,10 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
   const stateById = new Map(cib.status.map((s) => [s.id, s]));
-  const nodes = cib.nodes.map((n) => unpackNode(cib, n, stateById.get(n.id), stonithEnabled, cib.attrs['dc-uuid']));
+  const nodes = cib.nodes
+    .filter((n) => n.type?.toLowerCase() !== 'remote')
+    .map((n) => unpackNode(cib, n, stateById.get(n.id), stonithEnabled, cib.attrs['dc-uuid']))
+    .concat(remoteNodes(cib, stonithEnabled));
   const nodeByName = new Map(nodes.map((n) => [n.uname, n]));
   const defaults = flattenSets(cib.rscDefaults);
   const top = cib.resources.map((r) => newRsc(r, undefined, defaults, nodes.length));
@@ -450,11 +468,27 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   const historyNext = new Map<WRsc, HistoryRole>();
   const migrations = new Map<WRsc, MigrationHistory>();
   resetBlockedFailureTimeouts(cib, primitives, nodeById, nodeByName, now);
-  for (const state of cib.status) {
-    const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
-    if (!node) continue;
+  // Cluster nodes' histories first; a remote node's once its connection is known to run (or, with
+  // fencing, last, to find out whether it must be fenced): see remote-nodes.ts.
+  const remoteWs = { byId };
+  const readStates = (pass: 'cluster' | 'remote' | 'fence') => {
+    for (const state of cib.status) {
+      const node = nodeById.get(state.id) ?? nodeByName.get(state.uname);
+      if (!node) continue;
+      if (node.remote === undefined) {
+        if (pass === 'cluster') readState(state, node);
+        continue;
+      }
+      if (pass === 'cluster' || node.remote.unpacked || !remoteHistoryReady(remoteWs, node, pass === 'fence')) continue;
+      node.remote.unpacked = true;
+      determineRemoteOnline(remoteWs, node);
+      applyRemoteState(remoteWs, node, state);
+      readState(state, node);
+    }
+  };
+  const readState = (state: NodeState, node: WNode) => {
     // Without fencing, the history of offline nodes is ignored; with it, every node's counts.
-    if (!node.online && !stonithEnabled) continue;
+    if (!node.online && !stonithEnabled) return;
     for (const lr of state.lrm) {
       const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan) ?? makeOrphanPrimitive(lr);
       if (r?.variant !== 'primitive') continue;
@@ -489,9 +523,13 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       // status section), which the memo does not key on: such histories are always unpacked afresh.
       const res = memo && !mig ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
       if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
-      applyHistory(r, node, res, { nodes, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
+      applyHistory(r, node, res, { nodes, byId, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
-  }
+  };
+  readStates('cluster');
+  readStates('remote');
+  if (stonithEnabled) readStates('fence');
+  finishRemoteNodes(remoteWs, nodes);
   for (const [r, m] of migrations) applyMigrationFindings(r, m.findings, nodeByName);
   for (const r of byId.values()) {
     const next = historyNext.get(r);

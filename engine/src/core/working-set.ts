@@ -26,6 +26,8 @@ export interface WNode {
   numResources: number;
   /** Capacity left, by utilization name (placement strategies other than `default` only). */
   capacity?: Map<string, number>;
+  /** A Pacemaker Remote node (remote-nodes.ts): its connection's id (none when left without one), and its unpacking state. */
+  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean; wasFenced: boolean };
 }
 
 /** A colocation between two resources, as the scheduler uses it. */
@@ -137,6 +139,10 @@ export interface WRsc {
   primitive?: Primitive;
   /** What a primitive consumes of its node's capacity (placement strategies other than `default` only). */
   utilization?: Map<string, number>;
+  /** `resource-discovery` of the location constraints naming it, by node (resource-discovery.ts; absent = always). */
+  discovery?: Map<string, 'never' | 'exclusive'>;
+  /** A location constraint gave it `resource-discovery=exclusive`. */
+  exclusiveDiscovery?: boolean;
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }

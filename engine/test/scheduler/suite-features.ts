@@ -77,14 +77,14 @@ const role = (v: string) => !/^(started)?$/i.test(v);
 const FEATURES: Feature[] = [
   { name: 'bundles', modelled: false, uses: (f) => f.elements.has('bundle') },
   { name: 'tickets', modelled: true, uses: (f) => f.elements.has('rsc_ticket') || f.elements.has('tickets') },
+  // Scheduled as Pacemaker does (remote-nodes.ts); the engine still warns that the controller
+  // cannot run their connections.
   {
-    name: 'remote/guest nodes',
-    modelled: false,
-    uses: (f) =>
-      attr(f, 'primitive', 'type', (v) => v === 'remote') ||
-      meta(f, 'remote-node', () => true) ||
-      attr(f, 'node', 'type', (v) => v === 'remote'),
+    name: 'remote nodes',
+    modelled: true,
+    uses: (f) => attr(f, 'primitive', 'type', (v) => v === 'remote') || attr(f, 'node', 'type', (v) => v === 'remote'),
   },
+  { name: 'guest nodes', modelled: false, uses: (f) => meta(f, 'remote-node', () => true) },
   { name: 'containers', modelled: false, uses: (f) => meta(f, 'container', () => true) },
   { name: 'resource sets', modelled: true, uses: (f) => f.elements.has('resource_set') },
   { name: 'require-all=false sets', modelled: true, uses: (f) => attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) },
@@ -111,7 +111,12 @@ const FEATURES: Feature[] = [
   { name: 'node health', modelled: false, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
   { name: 'shutdown locks', modelled: false, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
   { name: 'multiple-active', modelled: false, uses: (f) => meta(f, 'multiple-active', () => true) },
-  { name: 'resource-discovery', modelled: false, uses: (f) => attr(f, 'rsc_location', 'resource-discovery', (v) => v !== 'always') },
+  { name: 'resource-discovery', modelled: true, uses: (f) => attr(f, 'rsc_location', 'resource-discovery', (v) => v !== 'always') },
+  {
+    name: 'resource-discovery-enabled',
+    modelled: false,
+    uses: (f) => (f.statusAttrs.get('resource-discovery-enabled') ?? []).some((v) => FALSE.test(v)),
+  },
   { name: 'rsc-pattern', modelled: false, uses: (f) => attr(f, 'rsc_location', 'rsc-pattern') },
   { name: 'colocation node-attribute', modelled: false, uses: (f) => attr(f, 'rsc_colocation', 'node-attribute', (v) => v !== '#uname') },
   {
