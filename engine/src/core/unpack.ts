@@ -2,6 +2,7 @@ import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './
 import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
+import { applyMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
@@ -70,7 +71,8 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
   } else {
     unclean = true;
   }
-  // A pending node runs nothing; Pacemaker counts it online (probes it) when in the membership.
+  // A pending node runs nothing; Pacemaker counts it online when in the membership, but any
+  // action there, a probe included, is unrunnable (pe_actions.c).
   if (pending) {
     online = inCcm;
     standby = true;
@@ -82,6 +84,7 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
     standby,
     unclean,
     shutdown: shutdown && online,
+    ...(pending && online ? { pending: true } : {}),
     maintenance: isTrue(attrs.get('maintenance')),
     attrs,
     numResources: 0,
@@ -323,6 +326,8 @@ function applyHistory(
   if (node.maintenance && r.variant === 'primitive') r.managed = false;
   // An unmanaged resource is pinned where it is active (Pacemaker's "not_managed_default").
   if (!r.managed || ctx.maintenanceMode || node.maintenance) r.allowed.set(node.uname, addScores(r.allowed.get(node.uname) ?? 0, INFINITY));
+  // Active on a second node: its multiple-active policy (after the pin, as in native_add_running).
+  else applyMultipleActive(r, ctx.nodes);
   if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
   if (onFail === 'ignore') return;
   r.failed = true;
@@ -438,7 +443,11 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     // Without fencing, the history of offline nodes is ignored; with it, every node's counts.
     if (!node.online && !stonithEnabled) continue;
     for (const lr of state.lrm) {
-      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
+      // An anonymous clone's history is matched to an instance whatever number it names (the
+      // same `ping:0` on every node of an older cluster), as Pacemaker's unpack_find_resource does.
+      const direct = byId.get(lr.id);
+      const anonymous = direct?.variant === 'primitive' && historyName(direct) !== direct.id;
+      const r = direct && !anonymous ? direct : cloneInstanceFor(byId, lr.id, node, makeOrphan);
       if (r?.variant !== 'primitive') continue;
       // Pacemaker's clone name: the history id an anonymous instance was found under, when it is
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
