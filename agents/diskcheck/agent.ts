@@ -19,7 +19,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type AgentContext, defineAgent, fail, failed, nodeAttributes } from '@ocfkit/sdk';
-import { CHECKER_HELPER, checker, checkerAlive, recordedPid, startChecker, stopChecker } from './checker';
+import { CHECKER_HELPER, checker, checkerAlive, recordedPid, startChecker, stopChecker, unrecordedCheckers } from './checker';
 import { type CheckSettings, checkAndRecord, RETRY_DELAY_MS, readStatus } from './record';
 
 const params = {
@@ -142,7 +142,11 @@ export default defineAgent({
       return 'running';
     }
     const pid = recordedPid(file);
-    if (pid === undefined) return 'stopped';
+    if (pid === undefined) {
+      // A start killed before it recorded its checker: not stopped, so stop runs and ends it.
+      const stray = unrecordedCheckers(file, undefined)[0];
+      return stray === undefined ? 'stopped' : failed(`a disk checker (pid ${stray}) runs without its pidfile ${file}`);
+    }
     // Not "stopped": stop must still run to delete the attribute the dead checker left behind.
     return checkerAlive(pid, file) ? 'running' : failed(`the disk checker (pid ${pid}) is not running`);
   },

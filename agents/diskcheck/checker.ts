@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type ExecOptions, HELPER_ACTION, type Helper, procCmdline, processLiveness, readSmallFile } from '@ocfkit/sdk';
+import {
+  type ExecOptions,
+  HELPER_ACTION,
+  type Helper,
+  listPids,
+  procCmdline,
+  processLiveness,
+  readProcStat,
+  readSmallFile,
+} from '@ocfkit/sdk';
 import { type CheckSettings, checkAndRecord } from './record';
 
 /** Marks the checker in its command line, so a recycled pid is never mistaken for it. */
@@ -114,24 +123,37 @@ export function checkerAlive(pid: number, pidfile: string): boolean {
  * await stopChecker(pidfile, 5000);
  */
 export async function stopChecker(pidfile: string, graceMs: number): Promise<void> {
-  const pid = recordedPid(pidfile);
-  // A checker spawned a moment ago (by a start killed right after) may not have exec'd yet: its
-  // command line is still its parent's, without the mark. Give it a second to become ours rather
-  // than leave it running to set the attribute after this stop.
-  for (let waited = 0; pid !== undefined && waited < 1000 && processLiveness(pid) === 'alive' && !checkerAlive(pid, pidfile); waited += 50)
-    await new Promise((r) => setTimeout(r, 50));
-  if (pid !== undefined && checkerAlive(pid, pidfile)) {
-    const signal = (s: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, s);
-      } catch {
-        // already gone
-      }
-    };
-    signal('SIGTERM');
-    const end = Date.now() + graceMs;
-    while (checkerAlive(pid, pidfile) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    if (checkerAlive(pid, pidfile)) signal('SIGKILL');
-  }
+  const recorded = recordedPid(pidfile);
+  // A start killed between spawning its checker and writing the pidfile leaves a checker that no
+  // pidfile names; it would set the attribute after this stop. Node's spawn returns only once the
+  // child has exec'd, so such a checker already shows the mark and this pidfile in /proc.
+  const pids = unrecordedCheckers(pidfile, recorded);
+  if (recorded !== undefined && checkerAlive(recorded, pidfile)) pids.push(recorded);
+  const signal = (pid: number, s: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, s);
+    } catch {
+      // already gone
+    }
+  };
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  const end = Date.now() + graceMs;
+  const alive = () => pids.filter((pid) => checkerAlive(pid, pidfile));
+  while (alive().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  for (const pid of alive()) signal(pid, 'SIGKILL');
   rmSync(pidfile, { force: true });
+}
+
+/**
+ * Live checkers for `pidfile` other than `recorded`, found by their command line. A checker leads
+ * its own session, which tells it from its children between fork and exec (they show its command line).
+ */
+export function unrecordedCheckers(pidfile: string, recorded: number | undefined): number[] {
+  const found: number[] = [];
+  for (const pid of listPids()) {
+    if (pid === recorded || pid === process.pid || readProcStat(pid)?.session !== pid) continue;
+    const argv = procCmdline(pid);
+    if (argv?.includes(CHECKER_MARK) && argv.includes(pidfile) && processLiveness(pid) === 'alive') found.push(pid);
+  }
+  return found;
 }

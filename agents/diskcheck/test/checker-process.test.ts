@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Attrd, startAttrd } from '@ocfkit/engine';
-import { readProcStat } from '@ocfkit/sdk';
+import { processLiveness, readProcStat } from '@ocfkit/sdk';
 import { runExecutable } from '@ocfkit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedPid } from '../checker';
@@ -80,6 +80,25 @@ describe('diskcheck checker process', () => {
     await waitForValue(() => attrd?.get('diskcheck_status')?.value, 'normal', 5000);
     expect((await run('monitor', 10_000)).rc).toBe(0);
     expect((await run('stop')).rc).toBe(0);
+    expect(attrd?.list()).toEqual([]);
+  });
+
+  it('stop ends a checker that no pidfile names (its start was killed before recording it)', async () => {
+    mkdirSync(join(dir, 'disk'), { recursive: true });
+    expect((await run('start')).rc).toBe(0);
+    const file = join(dir, 'rsctmp', 'diskcheck-chk.pid');
+    const pid = recordedPid(file) as number;
+    expect(processLiveness(pid)).toBe('alive');
+    // What a start SIGKILLed between spawning the checker and writing the pidfile leaves behind.
+    rmSync(file);
+    const probe = await run('monitor');
+    expect(probe.rc).toBe(1);
+    expect(probe.exitReason).toContain(`a disk checker (pid ${pid}) runs without its pidfile`);
+    expect((await run('stop')).rc).toBe(0);
+    expect(processLiveness(pid)).not.toBe('alive');
+    expect(attrd?.list()).toEqual([]);
+    // Nothing sets the attribute again after the stop.
+    await new Promise((r) => setTimeout(r, 400));
     expect(attrd?.list()).toEqual([]);
   });
 });
