@@ -44,6 +44,9 @@ function memberScore(clone: WRsc, member: WRsc, node: WNode): number | undefined
 
 /** A cloned group's members take the role chosen for their instance (Pacemaker's set_next_role_*). */
 function setMemberRoles(inst: WRsc): void {
+  // Only when every member will run: crm_simulate does not promote an instance one of whose
+  // members stays stopped (bug-1822), for a reason not modelled yet; such members keep their roles.
+  if (inst.children.some((m) => m.nextRole === 'Stopped' || !m.assignedTo)) return;
   for (const m of inst.children) {
     if (inst.nextRole === 'Promoted') m.nextRole ??= 'Promoted';
     else if (m.nextRole !== 'Stopped') m.nextRole = m.assignedTo ? 'Unpromoted' : 'Stopped';

@@ -443,11 +443,7 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     // Without fencing, the history of offline nodes is ignored; with it, every node's counts.
     if (!node.online && !stonithEnabled) continue;
     for (const lr of state.lrm) {
-      // An anonymous clone's history is matched to an instance whatever number it names (the
-      // same `ping:0` on every node of an older cluster), as Pacemaker's unpack_find_resource does.
-      const direct = byId.get(lr.id);
-      const anonymous = direct?.variant === 'primitive' && historyName(direct) !== direct.id;
-      const r = direct && !anonymous ? direct : cloneInstanceFor(byId, lr.id, node, makeOrphan);
+      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
       if (r?.variant !== 'primitive') continue;
       // Pacemaker's clone name: the history id an anonymous instance was found under, when it is
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
