@@ -2,7 +2,9 @@
  * Cluster benchmarks (issue #15), printed, not budgeted (no baseline runs in the same process):
  * 1. Simulator speed: simulated cluster-minutes per real second (target ≥ 1000), fast timing
  *    (keepalive 1 s / deadtime 5 s) and the seed's (2 s / 24 s), after a warm-up: per wall and CPU
- *    second, and the median seed's rate per CPU-second. OCFKIT_BENCH_CLUSTER_SIM_ONLY=1 stops there.
+ *    second, and the median seed's rate per CPU-second; then 1000 seeds per timing on a fresh
+ *    SeedPool (a thread per core; wall time includes the threads' start-up and warm-up, as
+ *    `npm run sim -- --seeds 1000` would). OCFKIT_BENCH_CLUSTER_SIM_ONLY=1 stops there.
  * 2. Real processes (root and `ip` needed; skipped otherwise): 3 member daemons in network
  *    namespaces on a bridge, real UDP. Kill -9 of the DC, repeated (OCFKIT_BENCH_CLUSTER_KILLS,
  *    default 20, 3 under CI=true): failure detection to a new DC, and kill to the resource running on a survivor,
@@ -14,7 +16,7 @@
  *    Dummy shown Started on a survivor by `ocfkit status`, median and p99, at 200 ms / 1 s.
  */
 import { readProcStat } from '../sdk/src/process/proc';
-import { clusterSim } from './lib/cluster-sim-speed';
+import { clusterSim, clusterSimPool } from './lib/cluster-sim-speed';
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -133,6 +135,7 @@ async function nodeDaemons(kills: number): Promise<void> {
 
 export default async function clusterBench(): Promise<{ withinBudget: boolean }> {
   for (const line of clusterSim()) process.stdout.write(`${line}\n`);
+  for (const line of await clusterSimPool()) process.stdout.write(`${line}\n`);
   if (process.env.OCFKIT_BENCH_CLUSTER_SIM_ONLY === '1') return { withinBudget: true };
   const root = process.getuid?.() === 0;
   if (!root) {

@@ -7,6 +7,10 @@
  * below Pacemaker's. Needs dockerd and the rig image; long, so it runs only when named
  * (`npm run bench failover`) or with OCFKIT_BENCH_FAILOVER=1.
  *
+ * The end of a failover is seen from inside the client: right after the kill a bash loop there starts
+ * a `select 1` through the VIP every 50 ms, each in the background (see {@link selectProber}), and
+ * the first that returns ends it; the total's resolution is 50 ms plus one psql connection.
+ *
  * Each failover is split in two: detection (from the kill until a survivor's membership no longer
  * has the victim: Corosync's member list, the node daemon's `alive` list, polled every 50 ms inside
  * the survivor) and the engine's part after it (from there until `select 1` through the VIP works:
@@ -24,12 +28,17 @@
  * from several shorter runs (each under the heavy-run lock's ~15 minutes) add up to the issue's 20;
  * the table says how many runs they came from.
  *
+ * OCFKIT_BENCH_FAILOVER_LOGS=DIR writes the survivors' logs of each kill there (`docker logs -t`: every
+ * line with the time it was written, to the µs), to see where a kill's time went.
+ *
  * OCFKIT_BENCH_FAILOVER_KILLS (default 3; the issue's proof is 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat
  * for Debian's IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT
  * (name prefix), OCFKIT_RIG_NET (the rigs' subnets).
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { checkoutRoot, createRig, nodeDaemonMissing } from '../conformance/src/rigs/create-rig';
 import type { Rig, RigKind } from '../conformance/src/rigs/rig';
 import { rigTimingEnv } from '../conformance/src/rigs/rig-timing';
@@ -123,6 +132,47 @@ done
 exit 1
 `;
 
+/**
+ * The client's half: from `from` (µs since the epoch) a new `select 1` through the VIP every 50 ms,
+ * each in the background (one that went to the dead node's MAC hangs until its 2 s connect timeout,
+ * the next ones do not wait for it), until one succeeds; prints `ok US`, the time it returned. So
+ * the total's resolution is 50 ms plus one psql connect, not a `docker exec` per probe after a
+ * 200 ms sleep. Exits 1 after `limitS` seconds.
+ */
+export function selectProber(vip: string, limitS: number): string[] {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip)) throw new Error(`VIP ${JSON.stringify(vip)} is not an IPv4 address`);
+  if (!Number.isInteger(limitS) || limitS < 1) throw new Error(`limit ${limitS} s must be a positive whole number of seconds`);
+  return ['bash', '-c', PROBE_SCRIPT, 'probe', vip, PSQL, String(limitS)];
+}
+
+const PROBE_SCRIPT = `vip=$1 psql=$2 limit=$3
+exec {z}<> <(:)
+dir=$(mktemp -d)
+probe() {
+  local out
+  out=$(PGCONNECT_TIMEOUT=2 timeout 3 "$psql" -h "$vip" -U postgres -d postgres -Atqc 'select 1' 2>/dev/null) || return 0
+  [ "$out" = 1 ] || return 0
+  local t=\${EPOCHREALTIME/[.,]/}
+  echo "ok $t"
+  : > "$dir/ok"
+}
+start=\${EPOCHREALTIME/[.,]/}
+while [ ! -e "$dir/ok" ]; do
+  now=\${EPOCHREALTIME/[.,]/}
+  (( now - start < limit * 1000000 )) || { rm -rf "$dir"; exit 1; }
+  probe &
+  read -t 0.05 -u $z || true
+done
+wait
+rm -rf "$dir"
+`;
+
+/** The first success of {@link selectProber}'s output, in ms since the epoch. */
+function firstOk(stdout: string): number | undefined {
+  const ts = [...stdout.matchAll(/^ok (\d+)$/gm)].map((m) => Number(m[1]) / 1000);
+  return ts.length > 0 ? Math.min(...ts) : undefined;
+}
+
 /** The events of {@link failoverWatcher}'s output, in ms since the epoch. */
 function watched(stdout: string): { lost?: number; agent?: number; vip?: number } {
   const out: Record<string, number> = {};
@@ -177,14 +227,21 @@ const runStarted = new Date().toISOString();
  */
 export function rigLabel(kind: RigKind, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const t = rigTimingEnv(env);
-  const parts = [t.OCFKIT_RIG_TOKEN ? `token=${t.OCFKIT_RIG_TOKEN}` : '', t.OCFKIT_RIG_DEADTIME ? `deadtime=${t.OCFKIT_RIG_DEADTIME}` : ''];
+  const parts = [
+    t.OCFKIT_RIG_TOKEN ? `token=${t.OCFKIT_RIG_TOKEN}` : '',
+    t.OCFKIT_RIG_DEADTIME ? `deadtime=${t.OCFKIT_RIG_DEADTIME}` : '',
+    t.OCFKIT_RIG_KEEPALIVE && kind !== 'pacemaker' ? `keepalive=${t.OCFKIT_RIG_KEEPALIVE}` : '',
+  ];
   return [kind, ...parts.filter(Boolean)].join(' ');
 }
 
 async function benchRig(kind: RigKind, kills: number, record?: string): Promise<Round[]> {
   const agents = process.env.OCFKIT_BENCH_FAILOVER_AGENTS === 'heartbeat' ? HEARTBEAT_AGENTS : OCFKIT_AGENTS;
-  const rig = createRig(kind, { project: `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}` });
+  const project = `${process.env.OCFKIT_RIG_PROJECT ?? 'ocfkit-bench'}-failover-${kind}`;
+  const rig = createRig(kind, { project });
   const rounds: Round[] = [];
+  const logDir = process.env.OCFKIT_BENCH_FAILOVER_LOGS;
+  if (logDir) mkdirSync(logDir, { recursive: true });
   // an interrupted run removes its containers, networks and volume too
   const interrupted = (signal: NodeJS.Signals) => {
     process.stdout.write(`  ${kind}: ${signal}: removing the rig\n`);
@@ -211,8 +268,13 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       const t0 = performance.now();
       const killedAt = Date.now() - performance.now() + t0;
       await rig.kill(active);
-      await until(`round ${i}: select 1 through ${rig.vip ?? VIP}`, 300_000, async () => ((await selectOne(rig)) ? true : undefined));
-      const total = (performance.now() - t0) / 1000;
+      // (started after the kill: before it the old node answers)
+      const probed = await rig.client(selectProber(rig.vip ?? VIP, 120), { timeoutMs: 130_000 }).catch(() => undefined);
+      const okAt = firstOk(probed?.stdout ?? '');
+      // a prober that could not run: the slower way, a docker exec per probe
+      if (okAt === undefined)
+        await until(`round ${i}: select 1 through ${rig.vip ?? VIP}`, 300_000, async () => ((await selectOne(rig)) ? true : undefined));
+      const total = okAt !== undefined ? (okAt - killedAt) / 1000 : (performance.now() - t0) / 1000;
       active = await until('the new active node', 60_000, async () => {
         const n = groupNode(await rig.status());
         return typeof n === 'string' && n !== victim ? n : undefined;
@@ -230,6 +292,21 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       if (record) {
         const line: RecordedRound = { rig: rigLabel(kind), run: runStarted, kill: i, victim, load: loadavg()[0] ?? 0, ...round };
         appendFileSync(record, `${JSON.stringify(line)}\n`);
+      }
+      if (logDir) {
+        // the survivors' logs (the daemons', the agents') of this kill, for where its time went
+        // (docker logs -t: each line with the time it was written, to the µs; the daemons' own stamps are whole seconds)
+        const since = String(Math.floor(killedAt / 1000) - 2);
+        const text = rig.nodes
+          .filter((n) => n !== victim)
+          .map((n) => {
+            const r = spawnSync('docker', ['logs', '-t', '--since', since, `${project}-${n}`], { encoding: 'utf8' });
+            return `==== ${n}\n${r.stdout}${r.stderr}`;
+          });
+        writeFileSync(
+          join(logDir, `${rigLabel(kind).replace(/[^A-Za-z0-9=.-]+/g, '_')}-kill${i}.log`),
+          `killed ${victim} at ${new Date(killedAt).toISOString()}\n${text.join('\n')}`,
+        );
       }
       process.stdout.write(
         `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${active}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,

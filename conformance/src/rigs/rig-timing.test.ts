@@ -8,6 +8,10 @@ describe('the rig nodes membership timing', () => {
     expect(rigTimingEnv({ OCFKIT_RIG_TIME_SCALE: '2.5' })).toEqual({ OCFKIT_RIG_TOKEN: '2500' });
     expect(rigTimingEnv({ OCFKIT_RIG_TIME_SCALE: '3', OCFKIT_RIG_TOKEN: '5000' })).toEqual({ OCFKIT_RIG_TOKEN: '5000' });
     expect(rigTimingEnv({ OCFKIT_RIG_TIME_SCALE: '3', OCFKIT_RIG_DEADTIME: '6000' })).toEqual({ OCFKIT_RIG_DEADTIME: '6000' });
+    expect(rigTimingEnv({ OCFKIT_RIG_DEADTIME: '1000', OCFKIT_RIG_KEEPALIVE: '200' })).toEqual({
+      OCFKIT_RIG_DEADTIME: '1000',
+      OCFKIT_RIG_KEEPALIVE: '200',
+    });
     expect(() => rigTimingEnv({ OCFKIT_RIG_TIME_SCALE: 'slow' })).toThrow('OCFKIT_RIG_TIME_SCALE=slow must be a positive number');
   });
 });

@@ -15,6 +15,7 @@ import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
 import { needsFencing } from './requires-fencing.js';
 import { historyName, leaves } from './unpack.js';
+import { orderLoadStopped } from './utilization.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /**
@@ -367,6 +368,7 @@ function buildActions(
   }
   orderStopsAfterFencing(g, implied, stopsOf);
   addResourceOrderings(ws, g, new Set([...migrationOrders.values()].map((m) => m.stop)));
+  orderLoadStopped(ws, g);
   orderMigrations(g, migrationOrders);
   return { graph: g.build(), changes, migrations: migrationOrders };
 }

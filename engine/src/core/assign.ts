@@ -1,10 +1,12 @@
 import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
+import { glibHashValuesOrder, glibListSort } from './glib-order.js';
 import { compatibleInstance, interleavedColocation } from './interleave.js';
 import { probeBlocksStart } from './pending-node.js';
 import { currentNode, needsQuorum } from './requires-fencing.js';
 import { formatScore, INFINITY } from './score.js';
+import { banInsufficientCapacity, compareCapacities, consumeCapacity, releaseCapacity } from './utilization.js';
 import type { Coloc, WNode, WorkingSet, WRsc } from './working-set.js';
 
 function strcmp(a: string, b: string): number {
@@ -12,8 +14,9 @@ function strcmp(a: string, b: string): number {
 }
 
 /**
- * Sorts candidate nodes best first: score (unavailable nodes count as -INFINITY), then fewer
- * resources already assigned, then the node the resource is active on, then node name.
+ * Sorts candidate nodes best first: score (unavailable nodes count as -INFINITY), then (with
+ * `placement-strategy=balanced`) more capacity left, then fewer resources already assigned, then
+ * the node the resource is active on, then node name (only the name with `minimal`).
  *
  * @example
  * sortNodes(ws, [...rsc.allowed], current)[0] // the best node and its score
@@ -21,17 +24,30 @@ function strcmp(a: string, b: string): number {
 export function sortNodes(ws: WorkingSet, entries: [string, number][], active: WNode | undefined): [WNode, number][] {
   const list = entries.map(([name, score]) => [ws.nodeByName.get(name) as WNode, score] as [WNode, number]);
   const eff = (n: WNode, s: number) => (nodeAvailable(n, s, false) ? s : -INFINITY);
-  return list.sort(([a, sa], [b, sb]) => {
+  const strategy = ws.placementStrategy ?? 'default';
+  const cmp = ([a, sa]: [WNode, number], [b, sb]: [WNode, number]): number => {
     const wa = eff(a, sa);
     const wb = eff(b, sb);
     if (wa !== wb) return wa > wb ? -1 : 1;
+    if (strategy === 'minimal') return strcmp(a.uname, b.uname);
+    if (strategy === 'balanced') {
+      const c = compareCapacities(a, b);
+      if (c !== 0) return c < 0 ? -1 : 1;
+    }
     if (a.numResources !== b.numResources) return a.numResources < b.numResources ? -1 : 1;
     if (active) {
       if (active === a) return -1;
       if (active === b) return 1;
     }
     return strcmp(a.uname, b.uname);
-  });
+  };
+  if (strategy !== 'balanced') return list.sort(cmp);
+  // Capacity votes are not transitive: the outcome depends on the order Pacemaker sorts in.
+  const byId = new Map(list.map((e) => [e[0].id, e]));
+  return glibListSort(
+    glibHashValuesOrder(list.map(([n]) => n.id)).map((id) => byId.get(id) as [WNode, number]),
+    cmp,
+  );
 }
 
 function showScores(ws: WorkingSet, fn: string, rsc: WRsc, table: ReadonlyMap<string, number>): void {
@@ -55,11 +71,13 @@ function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: bo
   rsc.assignedTo = chosen;
   rsc.assignedScore = score;
   chosen.numResources++;
+  consumeCapacity(chosen, rsc);
   return true;
 }
 
 function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   if (!rsc.provisional) return rsc.assignedTo !== undefined;
+  prefer ??= banInsufficientCapacity(ws, rsc);
   const current = currentNode(ws, rsc);
   const nodes = sortNodes(ws, [...rsc.allowed], current);
   const best = nodes[0];
@@ -131,6 +149,7 @@ export function isManaged(ws: WorkingSet, rsc: WRsc): boolean {
 /** Undoes an assignment (a clone instance that did not land on its preferred node). */
 export function unassign(rsc: WRsc): void {
   if (rsc.assignedTo && rsc.assignedTo.numResources > 0) rsc.assignedTo.numResources--;
+  if (rsc.assignedTo && rsc.variant === 'primitive') releaseCapacity(rsc.assignedTo, rsc);
   rsc.assignedTo = undefined;
   rsc.provisional = true;
   rsc.nextRole = rsc.initialNextRole;

@@ -91,6 +91,12 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
         if (able < o.minFirst) changed = block(o.then, false) || changed;
         continue;
       }
+      if (o.anyOf !== undefined) {
+        // A require-all=false set: `then` is blocked only when every `first` of the set is.
+        const firsts = ws.orderings.filter((x) => x.anyOf === o.anyOf && x.then === o.then).map((x) => x.first);
+        if (firsts.every(firstBlocked)) changed = block(o.then, false) || changed;
+        continue;
+      }
       if (!interleavedOrdering(o)) {
         if (!firstBlocked(o.first)) continue;
         // An asymmetrical order leaves a `then` that is already active where it stays alone

@@ -139,11 +139,18 @@ export function addColocatedNodeScores(
 
 type Affects = 'nothing' | 'location' | 'role';
 
-function colocationAffects(dependent: WRsc, primary: WRsc, c: Coloc): Affects {
-  if (primary.provisional) return 'nothing';
+/**
+ * What a colocation does at this point of the assignment; with `preview`, as if both resources
+ * were still to be placed (how Pacemaker collects colocated resources before placing any).
+ *
+ * @example
+ * colocationAffects(c.dependent, c.primary, c, true) === 'location'
+ */
+export function colocationAffects(dependent: WRsc, primary: WRsc, c: Coloc, preview = false): Affects {
+  if (!preview && primary.provisional) return 'nothing';
   if (c.dependentRole !== undefined && c.dependentRole !== 'Stopped' && dependent.parent?.promotable && !dependent.provisional)
     return 'role';
-  if (!dependent.provisional) return 'nothing';
+  if (!preview && !dependent.provisional) return 'nothing';
   if (c.score > 0 && c.dependentRole !== undefined && c.dependentRole !== dependent.nextRole) return 'nothing';
   if (c.score > 0 && c.primaryRole !== undefined && c.primaryRole !== primary.nextRole) return 'nothing';
   if (c.score < 0 && c.dependentRole !== undefined && c.dependentRole === dependent.nextRole) return 'nothing';

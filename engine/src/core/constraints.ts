@@ -1,5 +1,6 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
 import { isTrue } from './nvsets.js';
+import { expandedConstraints, isSetOrder } from './resource-sets.js';
 import { evaluateRule } from './rules.js';
 import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
@@ -71,7 +72,7 @@ export function insertWithThis(r: WRsc, c: Coloc): void {
 
 /** Unpacks rsc_colocation and rsc_order constraints into the working set. */
 export function unpackConstraints(ws: WorkingSet): void {
-  for (const c of ws.cib.constraints) {
+  for (const c of expandedConstraints(ws.cib)) {
     if (c.kind === 'colocation') {
       const dependent = ws.byId.get(c.rsc);
       const primary = ws.byId.get(c.withRsc);
@@ -107,7 +108,9 @@ export function unpackConstraints(ws: WorkingSet): void {
         thenAction,
         kind,
         symmetrical: c.symmetrical === undefined ? kind !== 'Serialize' : c.symmetrical.toLowerCase() === 'true',
-        minFirst: minimumFirstInstances(first, c.requireAll),
+        // Orders from resource sets bind the resources' own actions (Pacemaker reads clone-min only on simple orders).
+        minFirst: isSetOrder(c) ? 0 : minimumFirstInstances(first, c.requireAll),
+        ...(isSetOrder(c) && c.anyOf !== undefined ? { anyOf: c.anyOf } : {}),
       });
     }
   }

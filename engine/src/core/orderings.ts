@@ -164,7 +164,7 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     const ta = o.thenAction as Task;
     if (!(fa in inverse) || !(ta in inverse)) continue;
     // With clone-min (require-all=false) the `then` follows a pseudo action that implies nothing.
-    const mandatory = o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0;
+    const mandatory = o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined;
     const convert = (r: WRsc, t: Task) => (isCollective(r) ? (completed[t] as Task) : t);
     graph.add(o.first, convert(o.first, fa), o.then, ta, mandatory);
     declared.add(o.first, fa, o.then, ta, mandatory);

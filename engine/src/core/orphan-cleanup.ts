@@ -1,8 +1,8 @@
 /**
- * Clean-up of orphaned clone instances, as Pacemaker's scheduler does it
- * (`pcmk__schedule_cleanup` from the history check): a globally-unique clone's instance that is
- * numbered beyond clone-max gets a `delete` action on every node where it has operation history,
- * ordered after its stops, so the controller erases that history (`lrm_resource`) from the CIB.
+ * Clean-up of orphans, as Pacemaker's scheduler does it (`pcmk__schedule_cleanup` from the
+ * history check): a resource no longer configured (orphan-resources.ts), or a globally-unique
+ * clone's instance that is numbered beyond clone-max, gets a `delete` action on every node where
+ * it has operation history, ordered after its stops, so the controller erases that history (`lrm_resource`) from the CIB.
  */
 import { isManaged } from './assign.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
@@ -19,7 +19,9 @@ import type { WNode, WorkingSet, WRsc } from './working-set.js';
  * orphanCleanupNodes(ws, ws.byId.get('ip:3')!) // [node1] when ip has clone-max=3 and ip:3 history on node1
  */
 export function orphanCleanupNodes(ws: WorkingSet, p: WRsc): WNode[] {
-  if (!p.orphan || p.variant !== 'primitive' || p.parent?.variant !== 'clone' || !p.parent.unique) return [];
+  if (!p.orphan || p.variant !== 'primitive') return [];
+  // An orphan of its own (no longer configured) is cleaned up too; an anonymous clone's is not.
+  if (p.parent !== undefined && (p.parent.variant !== 'clone' || !p.parent.unique)) return [];
   if (p.failed || p.stopBlocked || !isManaged(ws, p)) return [];
   return ws.nodes.filter((n) => {
     if (!n.online || n.unclean) return false;

@@ -1,6 +1,7 @@
 import { isManaged } from './assign.js';
 import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
+import { expandedConstraints } from './resource-sets.js';
 import { addScores, formatScore, INFINITY, parseScore } from './score.js';
 import { promotionTicketMissing } from './tickets.js';
 import { roleRank, type WNode, type WorkingSet, type WRsc } from './working-set.js';
@@ -102,7 +103,7 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
       target === 'unpromoted' || target === 'slave' || inst.nextRole === 'Unpromoted'
         ? -INFINITY
         : (promotionScore(ws, clone, inst, chosen) ?? -1);
-    for (const c of ws.cib.constraints) {
+    for (const c of expandedConstraints(ws.cib)) {
       if (c.kind !== 'location' || c.rsc !== clone.id) continue;
       for (const p of locationPlacements(ws, c, (role) => role === 'promoted'))
         if (p.node === chosen) priority = addScores(priority, p.score);

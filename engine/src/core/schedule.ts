@@ -1,5 +1,5 @@
 import { createActions, type ResourceChange, willFence } from './actions.js';
-import { assignResource, isManaged } from './assign.js';
+import { assignResource, isManaged, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
@@ -10,12 +10,14 @@ import { malformedValues } from './malformed-values.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
 import { needsQuorum } from './requires-fencing.js';
+import { expandedConstraints } from './resource-sets.js';
 import { addScores, INFINITY } from './score.js';
 import { summarize } from './summary.js';
 import { applyTickets } from './tickets.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
+import { initUtilization, sortResourcesForPlacement } from './utilization.js';
 import type { WorkingSet, WRsc } from './working-set.js';
 
 /** Input of {@link schedule}: the CIB and the current time in seconds since the epoch. */
@@ -63,7 +65,7 @@ function addScore(r: WRsc, node: string, score: number): void {
 }
 
 function applyLocations(ws: WorkingSet): void {
-  for (const c of ws.cib.constraints) {
+  for (const c of expandedConstraints(ws.cib)) {
     if (c.kind !== 'location') continue;
     const rsc = ws.byId.get(c.rsc);
     if (!rsc) continue;
@@ -131,6 +133,7 @@ function groupInternalColocations(ws: WorkingSet): void {
 
 function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
+  const demoteOnly = !ws.haveQuorum && ws.noQuorumPolicy === 'demote';
 
   for (const p of ws.primitives) {
     const stuck = p.runningOn.find((n) => n.unclean && !willFence(ws, n));
@@ -150,7 +153,10 @@ function finalRoles(ws: WorkingSet): void {
     }
     // no-quorum-policy=freeze only keeps stopped resources from starting (see assignPrimitive); an
     // active resource may still move.
-    if (stopAll && needsQuorum(p)) {
+    // no-quorum-policy=demote: active instances of a promotable clone stay (demoted, never promoted),
+    // everything else is treated as under no-quorum-policy=stop (Pacemaker's effective_quorum_policy).
+    const keptByDemote = demoteOnly && (p.role === 'Promoted' || p.role === 'Unpromoted');
+    if ((stopAll || (demoteOnly && !keptByDemote)) && needsQuorum(p)) {
       // Its start cannot run: a stopped resource stays stopped ("Start ... due to no quorum (blocked)").
       if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
       p.nextRole = 'Stopped';
@@ -160,6 +166,7 @@ function finalRoles(ws: WorkingSet): void {
       continue;
     }
     p.nextRole ??= p.role === 'Promoted' || p.role === 'Unpromoted' ? p.role : 'Started';
+    if (demoteOnly && p.nextRole === 'Promoted' && needsQuorum(p)) p.nextRole = 'Unpromoted';
   }
 }
 
@@ -185,6 +192,15 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyStickiness(ws);
   applyFailureThresholds(ws);
   groupInternalColocations(ws);
+  initUtilization(ws);
+  sortResourcesForPlacement(
+    ws,
+    sortNodes(
+      ws,
+      ws.nodes.map((n) => [n.uname, 0]),
+      undefined,
+    ).map(([n]) => n),
+  );
   for (const r of ws.resources) assignResource(ws, r);
   finalRoles(ws);
   applyBlocking(ws);

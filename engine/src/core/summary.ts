@@ -1,6 +1,7 @@
 import { fenceAction, type ResourceChange } from './actions.js';
 import { isManaged } from './assign.js';
 import type { TransitionGraph } from './graph.js';
+import { isOrphanPrimitive } from './orphan-resources.js';
 import type { WNode, WorkingSet } from './working-set.js';
 
 function nodeList(nodes: WNode[]): string[] {
@@ -95,15 +96,16 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
  */
 export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: ResourceChange[]): string {
   const lines = ['Current cluster status:', '  * Node List:', ...nodeList(ws.nodes), '', '  * Full List of Resources:'];
-  for (const c of changes)
+  // An inactive orphan is not listed (as crm_mon leaves it out).
+  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && x.from.length === 0)))
     lines.push(
       `    * ${c.rsc.id}\t(${agent(c)}):\t ${
         c.rsc.failed && c.from.length > 0
           ? `FAILED ${c.from.map((n) => n.uname).join(' ')}`
-          : state(
+          : `${isOrphanPrimitive(c.rsc) && c.from.length > 0 ? 'ORPHANED ' : ''}${state(
               c.fromRole,
               c.from.map((n) => n.uname),
-            )
+            )}`
       }${c.rsc.blocked ? ' (blocked)' : ''}`,
     );
   lines.push('', 'Transition Summary:');
@@ -125,11 +127,12 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   lines.push('', 'Revised Cluster Status:', '  * Node List:');
   const after = ws.nodes.map((n) => (n.unclean ? { ...n, unclean: false, online: false } : n));
   lines.push(...nodeList(after), '', '  * Full List of Resources:');
-  for (const c of changes)
+  // A stopped orphan is not listed any more (crm_mon leaves inactive orphans out).
+  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && !x.rsc.blocked && x.to === undefined)))
     lines.push(
       c.rsc.blocked
         ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`
-        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${state(c.toRole, c.to ? [c.to.uname] : [])}`,
+        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${state(c.toRole, c.to ? [c.to.uname] : [])}`,
     );
   return `${lines.join('\n')}\n`;
 }

@@ -3,10 +3,12 @@
  * Pacemaker 2.1's scheduler applies them (`rsc_ticket_new`, `constraints_for_ticket`,
  * `pcmk__require_promotion_tickets`). The model keeps tickets in the CIB's `source` (the importer
  * leaves them alone and the exporter writes them back unchanged), so they are read from there.
- * A `rsc_ticket` with resource sets is not modelled (the scheduler warns about it).
+ * A `rsc_ticket` with resource sets gives each member of a set the set's role (resource-sets.ts).
  */
 import type { Cib, OpaqueXml } from './cib-model.js';
 import { isTrue } from './nvsets.js';
+import { configurationIds, setConstraintIssue, ticketSetMembers } from './resource-sets.js';
+import { leftAloneIds } from './unmodelled-xml.js';
 import { ban, leaves } from './unpack.js';
 import type { Role, WorkingSet, WRsc } from './working-set.js';
 
@@ -71,22 +73,24 @@ export function ticketsOf(cib: Cib, stonithEnabled: boolean): { dependencies: Ti
   const section = (parent: OpaqueXml | undefined, name: string) => parent?.children.find((c) => c.name === name);
   const constraints = section(section(cib.source, 'configuration'), 'constraints');
   const dependencies: TicketDependency[] = [];
-  for (const e of constraints?.children ?? []) {
-    if (!isModelledTicket(e)) continue;
-    const role = roleOf(e.attrs['rsc-role']);
+  const add = (e: OpaqueXml, id: string, rsc: string, roleText: string | undefined) => {
+    const role = roleOf(roleText);
     const loss = e.attrs['loss-policy']?.toLowerCase();
     let lossPolicy: LossPolicy;
     if (loss === 'fence' && stonithEnabled) lossPolicy = 'fence';
     else if (loss === 'freeze' || loss === 'demote' || loss === 'stop') lossPolicy = loss;
     else if (loss === 'fence') lossPolicy = 'stop';
     else lossPolicy = role === 'Promoted' ? 'demote' : 'stop';
-    dependencies.push({
-      id: e.attrs.id ?? '',
-      rsc: e.attrs.rsc as string,
-      ticket: e.attrs.ticket as string,
-      role,
-      lossPolicy,
-    });
+    dependencies.push({ id, rsc, ticket: e.attrs.ticket as string, role, lossPolicy });
+  };
+  let sets: { leftAlone: Set<string>; byId: Map<string, OpaqueXml> } | undefined;
+  for (const e of constraints?.children ?? []) {
+    if (isModelledTicket(e)) add(e, e.attrs.id ?? '', e.attrs.rsc as string, e.attrs['rsc-role']);
+    else if (e.name === 'rsc_ticket' && e.children.some((c) => c.name === 'resource_set')) {
+      // With resource sets: each member depends on the ticket, in its set's role (unpack_rsc_ticket_set).
+      sets ??= { leftAlone: leftAloneIds(section(cib.source, 'configuration')), byId: configurationIds(cib) };
+      if (!setConstraintIssue(e, sets.leftAlone, sets.byId)) for (const m of ticketSetMembers(e, sets.byId)) add(e, m.id, m.rsc, m.role);
+    }
   }
   const states = new Map<string, TicketState>();
   for (const t of section(section(cib.source, 'status'), 'tickets')?.children ?? []) {

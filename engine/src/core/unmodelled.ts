@@ -1,6 +1,7 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { modelledMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue } from './nvsets.js';
+import { configurationIds, setConstraintIssue } from './resource-sets.js';
 import { isModelledTicket } from './tickets.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
 
@@ -27,9 +28,6 @@ function hasElement(x: OpaqueXml, name: string): boolean {
 export function unmodelledFeatures(cib: Cib): string[] {
   const out: string[] = [];
   const options = flattenSets(cib.crmConfig);
-  const strategy = options.get('placement-strategy');
-  if (strategy !== undefined && strategy !== 'default')
-    out.push(`placement-strategy=${strategy} is not modelled: resources are placed as with "default", utilization ignored`);
   const health = options.get('node-health-strategy');
   if (health !== undefined && health !== 'none')
     out.push(`node-health-strategy=${health} is not modelled: node health attributes are ignored`);
@@ -100,6 +98,7 @@ function leftAlone(cib: Cib): string[] {
   const section = (name: string) => config?.children.find((c) => c.name === name);
   const resources = section('resources');
   const ids = leftAloneIds(config);
+  let byId: Map<string, OpaqueXml> | undefined;
   const out: string[] = [];
   for (const r of resources?.children ?? [])
     if (!isModelledResource(r))
@@ -107,10 +106,10 @@ function leftAlone(cib: Cib): string[] {
   for (const c of section('constraints')?.children ?? []) {
     // Tickets are modelled (read from the source by tickets.ts), except with resource sets.
     if (isModelledTicket(c) && !ids.has(c.attrs.rsc ?? '')) continue;
-    const why =
-      c.name === 'rsc_ticket' && c.children.some((x) => x.name === 'resource_set')
-        ? 'resource sets are not modelled'
-        : unmodelledConstraint(c, ids);
+    // Resource sets are modelled (resource-sets.ts) except where setConstraintIssue says.
+    const hasSets = c.children.some((x) => x.name === 'resource_set');
+    if (hasSets) byId ??= configurationIds(cib);
+    const why = hasSets ? setConstraintIssue(c, ids, byId) : unmodelledConstraint(c, ids);
     if (why !== undefined) out.push(`<${c.name} id="${c.attrs.id ?? ''}"> is ignored: ${why}`);
   }
   return out;

@@ -4,6 +4,7 @@ import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, 
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
@@ -421,6 +422,23 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     clone.children.push(inst);
     return inst;
   };
+  // History for a resource no longer configured (not a clone's instance): an orphan of its own.
+  let leftAlone: ((lr: LrmResource) => boolean) | undefined;
+  const makeOrphanPrimitive = (lr: LrmResource): WRsc | undefined => {
+    if (lr.ops.length === 0 || owners(byId).has(lr.id.replace(/:\d+$/, ''))) return undefined;
+    leftAlone ??= leftAloneHistory(cib);
+    if (leftAlone(lr)) {
+      if (lr.type === 'remote' && lr.provider === 'pacemaker' && !unpackWarnings.some((w) => w.startsWith(`${lr.id} `)))
+        unpackWarnings.push(`${lr.id} (ocf:pacemaker:remote) is an orphaned remote connection, which is not modelled: left alone`);
+      return undefined;
+    }
+    const r = newRsc(orphanConfig(lr), undefined, defaults, nodes.length);
+    markOrphanPrimitive(r, options, nodes);
+    byId.set(r.id, r);
+    primitives.push(r);
+    top.push(r);
+    return r;
+  };
   // Operation history: nodes that are online, or (with fencing) any node we know about.
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const haveQuorum = cib.attrs['have-quorum'] === undefined ? false : isTrue(cib.attrs['have-quorum']);
@@ -443,7 +461,7 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     // Without fencing, the history of offline nodes is ignored; with it, every node's counts.
     if (!node.online && !stonithEnabled) continue;
     for (const lr of state.lrm) {
-      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan);
+      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan) ?? makeOrphanPrimitive(lr);
       if (r?.variant !== 'primitive') continue;
       // Pacemaker's clone name: the history id an anonymous instance was found under, when it is
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.

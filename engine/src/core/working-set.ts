@@ -1,5 +1,6 @@
 import type { Cib, LrmResource, Primitive, Resource } from './cib-model.js';
 import type { TicketDependency, TicketState } from './tickets.js';
+import type { PlacementStrategy } from './utilization.js';
 
 /** A resource's role, as Pacemaker names them. */
 export type Role = 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted';
@@ -25,6 +26,8 @@ export interface WNode {
   attrs: Map<string, string>;
   /** How many resources the scheduler has assigned here so far (a tie-breaker). */
   numResources: number;
+  /** Capacity left, by utilization name (placement strategies other than `default` only). */
+  capacity?: Map<string, number>;
 }
 
 /** A colocation between two resources, as the scheduler uses it. */
@@ -53,6 +56,11 @@ export interface Ordering {
    * or 1 for `require-all=false`); 0 when every instance counts.
    */
   minFirst: number;
+  /**
+   * A `require-all=false` resource set's pseudo action (`one-or-more:<set>`): `then` may start once
+   * any one `first` of the orderings sharing it (and this `then`) can (resource-sets.ts).
+   */
+  anyOf?: string;
 }
 
 type Variant = 'primitive' | 'group' | 'clone';
@@ -129,6 +137,8 @@ export interface WRsc {
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
   primitive?: Primitive;
+  /** What a primitive consumes of its node's capacity (placement strategies other than `default` only). */
+  utilization?: Map<string, number>;
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }
@@ -164,6 +174,8 @@ export interface WorkingSet {
    */
   onScore: ((line: string) => void) | undefined;
   warnings: string[];
+  /** `placement-strategy` (utilization.ts); undefined counts as `default`. */
+  placementStrategy?: PlacementStrategy;
 }
 
 /**

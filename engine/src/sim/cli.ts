@@ -1,10 +1,16 @@
 /**
- * `npm run sim -- [--seed N | --seeds N [--from S]] [--nodes N] [--links N] [--minutes M] [--no-fencing]
- * [--two-node] [--timing fast|seed] [--trace]`: runs the deterministic cluster simulation. A failing
- * seed is re-run with tracing and its last events printed, with the command that replays it.
+ * `npm run sim -- [--seed N | --seeds N [--from S]] [--workers W] [--nodes N] [--links N] [--minutes M]
+ * [--no-fencing] [--two-node] [--timing fast|seed] [--trace]`: runs the deterministic cluster
+ * simulation, many seeds on worker threads (one per core). A failing seed is re-run with tracing
+ * and its last events printed, with the command that replays it.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SIM, type SimOptions, simulate } from './cluster-sim';
+import { SeedPool, type SeedResult } from './seed-pool';
+
+/** Below this many seeds, the default is to run them in this thread. */
+const FEW_SEEDS = 40;
 
 const HELP = `Usage: npm run sim -- [options]
 
@@ -13,6 +19,8 @@ one process on a virtual clock and a faulty virtual network, checking invariants
 
   --seed N        run one seed (default: 1)
   --seeds N       run N seeds (from --from, default 1) and print a summary
+  --workers W     threads running the seeds (default: one per core, ${availableParallelism()} here, from
+                  ${FEW_SEEDS} seeds on; 0 or 1: in this thread); every seed gives the same result either way
   --nodes N       cluster size (default ${DEFAULT_SIM.nodes})
   --links N       redundant links (default ${DEFAULT_SIM.links})
   --minutes M     simulated minutes of faults per seed (default ${DEFAULT_SIM.durationMs / 60_000})
@@ -29,6 +37,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     seeds: { type: 'string' },
     from: { type: 'string' },
+    workers: { type: 'string' },
     nodes: { type: 'string' },
     links: { type: 'string' },
     minutes: { type: 'string' },
@@ -75,36 +84,58 @@ const base: Omit<SimOptions, 'seed'> = {
 const flags = process.argv
   .slice(2)
   .filter(
-    (a, i, all) => !['--seed', '--seeds', '--from', '--trace'].includes(a) && !['--seed', '--seeds', '--from'].includes(all[i - 1] ?? ''),
+    (a, i, all) =>
+      !['--seed', '--seeds', '--from', '--trace', '--workers'].includes(a) &&
+      !['--seed', '--seeds', '--from', '--workers'].includes(all[i - 1] ?? ''),
   );
 const count = int('seeds', values.seeds, 1);
 const from = values.seeds ? int('from', values.from, 1) : int('seed', values.seed, 1);
+// A thread's start-up (module loading, its own JIT warm-up) costs about as much as 20–40 seeds: few seeds run here.
+const workers = int('workers', values.workers, count >= FEW_SEEDS ? availableParallelism() : 1);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let failed = 0;
 let simulated = 0;
 let events = 0;
-for (let seed = from; seed < from + count; seed++) {
-  const r = simulate({ ...base, seed, trace: values.trace === true && count === 1 });
+let done = 0;
+const failures: SeedResult[] = [];
+const onResult = (r: SeedResult) => {
   simulated += r.stats.simulatedMs;
   events += r.stats.events;
-  if (values.trace && count === 1) process.stdout.write(`${r.trace.join('\n')}\n`);
+  done++;
   if (!r.ok) {
     failed++;
-    const replay = simulate({ ...base, seed, trace: true });
-    process.stdout.write(`\nseed ${seed} FAILED: ${r.failure}\n--- last events ---\n${replay.trace.slice(-80).join('\n')}\n`);
-    process.stdout.write(`replay: npm run sim -- --seed ${seed} ${flags.join(' ')} --trace\n`);
-  } else if (count === 1) {
-    process.stdout.write(`seed ${seed} ok: ${JSON.stringify(r.stats)}\n`);
+    failures.push(r);
   }
-  if (count > 1 && (seed - from + 1) % 50 === 0) process.stderr.write(`… ${seed - from + 1}/${count} seeds, ${failed} failed\n`);
+  if (count > 1 && done % 50 === 0) process.stderr.write(`… ${done}/${count} seeds, ${failed} failed\n`);
+};
+if (count === 1) {
+  const r = simulate({ ...base, seed: from, trace: values.trace === true });
+  if (values.trace) process.stdout.write(`${r.trace.join('\n')}\n`);
+  onResult({ seed: from, ok: r.ok, ...(r.failure !== undefined ? { failure: r.failure } : {}), stats: r.stats });
+  if (r.ok) process.stdout.write(`seed ${from} ok: ${JSON.stringify(r.stats)}\n`);
+} else {
+  const pool = new SeedPool(Math.min(workers, count));
+  try {
+    await pool.run(base, from, count, onResult);
+  } finally {
+    await pool.close();
+  }
 }
 const secs = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
+// Failing seeds, in seed order, each replayed here with tracing (the threads send verdicts only).
+for (const f of failures.sort((a, b) => a.seed - b.seed)) {
+  const replay = simulate({ ...base, seed: f.seed, trace: true });
+  process.stdout.write(`\nseed ${f.seed} FAILED: ${f.failure}\n--- last events ---\n${replay.trace.slice(-80).join('\n')}\n`);
+  process.stdout.write(`replay: npm run sim -- --seed ${f.seed} ${flags.join(' ')} --trace\n`);
+}
 const cpuSecs = (cpu.user + cpu.system) / 1e6;
 const clusterMinutes = simulated / 60_000;
+// Wall time of the whole process too (start-up, module loading, threads' warm-up): what a user waits for.
 // CPU time as well: on a shared machine the wall-clock rate says more about the load than the simulator.
+const whole = performance.now() / 1000;
 process.stdout.write(
-  `${count} seed(s), ${failed} failed; ${clusterMinutes.toFixed(0)} simulated cluster-minutes, ${events} events in ${secs.toFixed(2)} s = ${(clusterMinutes / secs).toFixed(0)} cluster-minutes/s (${(clusterMinutes / cpuSecs).toFixed(0)} per CPU-second)\n`,
+  `${count} seed(s), ${failed} failed; ${clusterMinutes.toFixed(0)} simulated cluster-minutes, ${events} events in ${secs.toFixed(2)} s = ${(clusterMinutes / secs).toFixed(0)} cluster-minutes/s (${(clusterMinutes / whole).toFixed(0)} over the whole process, ${whole.toFixed(2)} s; ${(clusterMinutes / cpuSecs).toFixed(0)} per CPU-second, ${workers <= 1 || count === 1 ? 1 : Math.min(workers, count)} thread(s))\n`,
 );
 process.exitCode = failed > 0 ? 1 : 0;

@@ -41,6 +41,24 @@ describe('cluster scenarios on the simulator', () => {
     expect(sim.failure).toBeUndefined();
   });
 
+  it('a DC elected after its predecessor died has quorum within a few network delays, not keepalives later (the failover waits for it)', () => {
+    // keepalive 900 ms / deadtime 3.6 s: the rig's timing at OCFKIT_RIG_TOKEN=1000, where a new DC's quorum waited for the
+    // DC's next beat and then the member's next heartbeat to acknowledge it (0.9-1.8 s)
+    const slow = { keepaliveMs: 900, deadtimeMs: 3600 };
+    const gaps: number[] = [];
+    for (const seed of [7, 8, 9, 10, 11]) {
+      const sim = formed({ ...slow, seed });
+      sim.kill('n1');
+      while (sim.view('n2')?.role !== 'dc') sim.run(1);
+      const electedAt = sim.now;
+      while (!(sim.view('n2')!.quorate && sim.view('n2')!.phase === 'stable')) sim.run(1);
+      gaps.push(sim.now - electedAt);
+      expect(sim.failure).toBeUndefined();
+    }
+    // a few one-way delays of at most 10 ms: heartbeat → join, join → beat, beat → acknowledging heartbeat; sync → synced
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(60);
+  });
+
   it('a node that comes back does not take the DC role, even with the smallest name', () => {
     const sim = formed();
     sim.kill('n1', 8000);

@@ -118,7 +118,11 @@ interface CaseResult {
  * clones (interleave) come up often.
  */
 export function profileFor(seed: number) {
-  const base = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
+  // Placement strategies are generated only on request (OCFKIT_DIFF_UTILIZATION=0.3): generated
+  // CIBs with them still disagree with Pacemaker (README, "Placement strategies in generated CIBs").
+  const utilizationChance = Number(process.env.OCFKIT_DIFF_UTILIZATION ?? 0);
+  const sized = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
+  const base = { ...sized, utilizationChance };
   return seed % 5 === 4 ? { ...base, cloneChance: 0.7, interleaveChance: 0.6 } : base;
 }
 

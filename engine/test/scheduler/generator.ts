@@ -61,6 +61,8 @@ interface GenOptions {
   interleaveChance?: number;
   /** Chance that a primitive or group member allows live migration (default 0.3). */
   migrateChance?: number;
+  /** Chance of a placement strategy other than `default`, with node capacities and resource utilization (default 0). */
+  utilizationChance?: number;
 }
 
 /** How a globally-unique clone's instances may be laid out in the generated history. */
@@ -462,6 +464,28 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
     if (r.kind === 'primitive') resources[i] = migratable(r);
     else if (r.kind === 'group') resources[i] = { ...r, children: r.children.map(migratable) };
   }
+  // Placement strategies with capacities and utilization, from their own stream too.
+  const urnd = prng(seed * 15485863 + 7);
+  const uint = (lo: number, hi: number) => lo + Math.floor(urnd() * (hi - lo + 1));
+  let withCapacity: ModelCib['nodes'] = nodes;
+  if (urnd() < (opts.utilizationChance ?? 0)) {
+    crm.push(['placement-strategy', (['utilization', 'minimal', 'balanced'] as const)[uint(0, 2)] as string]);
+    const util = (id: string, max: number): NvSet[] => {
+      const pairs = (['cpu', 'mem'] as const)
+        .filter(() => urnd() < 0.8)
+        .map((name) => ({ id: `${id}-util-${name}`, name, value: String(uint(0, max)) }));
+      return pairs.length > 0 ? [{ id: `${id}-util`, pairs }] : [];
+    };
+    withCapacity = nodes.map((n) => ({ ...n, utilization: util(`node${n.id}`, 4) }));
+    const using = (p: Primitive): Primitive => (urnd() < 0.6 ? { ...p, utilization: util(p.id, 2) } : p);
+    const withUse = (r: Resource): Resource =>
+      r.kind === 'primitive'
+        ? using(r)
+        : r.kind === 'group'
+          ? { ...r, children: r.children.map(using) }
+          : { ...r, child: withUse(r.child) as typeof r.child };
+    for (let i = 0; i < resources.length; i++) resources[i] = withUse(resources[i] as Resource);
+  }
   return {
     attrs: {
       crm_feature_set: '3.16.1',
@@ -473,7 +497,7 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
       'dc-uuid': String(online.indexOf(true) + 1),
     },
     crmConfig: [{ id: 'cib-bootstrap-options', pairs: crm.map(([name, value]) => ({ id: `opt-${name}`, name, value })) }],
-    nodes,
+    nodes: withCapacity,
     resources,
     constraints,
     rscDefaults: chance(0.3)

@@ -86,7 +86,8 @@ const FEATURES: Feature[] = [
       attr(f, 'node', 'type', (v) => v === 'remote'),
   },
   { name: 'containers', modelled: false, uses: (f) => meta(f, 'container', () => true) },
-  { name: 'resource sets', modelled: false, uses: (f) => f.elements.has('resource_set') },
+  { name: 'resource sets', modelled: true, uses: (f) => f.elements.has('resource_set') },
+  { name: 'require-all=false sets', modelled: true, uses: (f) => attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) },
   {
     name: 'templates/id-ref',
     modelled: false,
@@ -100,7 +101,7 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => attr(f, 'rsc_colocation', 'rsc-role', role) || attr(f, 'rsc_colocation', 'with-rsc-role', role),
   },
-  { name: 'placement strategy', modelled: false, uses: (f) => meta(f, 'placement-strategy', (v) => v !== 'default') },
+  { name: 'placement strategy', modelled: true, uses: (f) => meta(f, 'placement-strategy', (v) => v !== 'default') },
   {
     name: 'migration',
     modelled: true,
@@ -118,14 +119,18 @@ const FEATURES: Feature[] = [
   { name: 'resource-discovery', modelled: false, uses: (f) => attr(f, 'rsc_location', 'resource-discovery', (v) => v !== 'always') },
   { name: 'rsc-pattern', modelled: false, uses: (f) => attr(f, 'rsc_location', 'rsc-pattern') },
   { name: 'colocation node-attribute', modelled: false, uses: (f) => attr(f, 'rsc_colocation', 'node-attribute', (v) => v !== '#uname') },
-  { name: 'serialize orders', modelled: false, uses: (f) => attr(f, 'rsc_order', 'kind', (v) => v === 'Serialize') },
+  {
+    name: 'serialize orders',
+    modelled: false,
+    uses: (f) => ['rsc_order', 'resource_set'].some((e) => attr(f, e, 'kind', (v) => /^serialize$/i.test(v))),
+  },
   { name: 'fencing topology', modelled: false, uses: (f) => f.elements.has('fencing-level') },
   {
     name: 'pending operations',
     modelled: false,
     uses: (f) => f.ops.some((o) => o.attrs['op-status'] === '-1' || o.attrs['rc-code'] === '193'),
   },
-  { name: 'orphan resources', modelled: false, uses: (f) => f.historyIds.some((id) => !f.resourceIds.has(id.replace(/:\d+$/, ''))) },
+  { name: 'orphan resources', modelled: true, uses: (f) => f.historyIds.some((id) => !f.resourceIds.has(id.replace(/:\d+$/, ''))) },
   // The unsafe differences issue 22 started with, now modelled.
   { name: 'clean shutdown', modelled: true, uses: (f) => (f.statusAttrs.get('shutdown') ?? []).some((v) => v !== '0' && v !== '') },
   {

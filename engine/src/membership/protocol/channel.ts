@@ -28,6 +28,9 @@ export class OutChannel<M> {
   }
 }
 
+/** What {@link InChannel.receive} returns for a duplicate (frozen: shared by every call). */
+const NOTHING: readonly never[] = Object.freeze([]);
+
 export class InChannel<M> {
   expected = 1;
   readonly early = new Map<number, M>();
@@ -37,8 +40,8 @@ export class InChannel<M> {
   ) {}
 
   /** Accepts message `seq`; returns the messages now deliverable, in order (none for a duplicate). */
-  receive(seq: number, msg: M): M[] {
-    if (seq < this.expected || this.early.has(seq)) return [];
+  receive(seq: number, msg: M): readonly M[] {
+    if (seq < this.expected || this.early.has(seq)) return NOTHING;
     this.early.set(seq, msg);
     const out: M[] = [];
     for (let m = this.early.get(this.expected); m !== undefined; m = this.early.get(this.expected)) {

@@ -132,6 +132,13 @@ export class MemberNode<C, O> {
   #dcBeat: { beat: number; at: number; hb: Heartbeat } | null = null;
   #dc: DcState | null = null;
   #nextBeat: number;
+  /**
+   * Send a heartbeat at the end of this step besides the schedule, which stays: a member's
+   * acknowledging the first beat of its DC that lists it. (A member whose schedule moved instead,
+   * in phase with its DC's beats, let the DC's leases lapse under jitter in the simulator's
+   * 5-node seeds.)
+   */
+  #beatNow = false;
   #nextRetransmit = Number.POSITIVE_INFINITY;
   #seenAll = false;
   #threshold: number;
@@ -149,6 +156,22 @@ export class MemberNode<C, O> {
     key: { term: null, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 } },
   };
   #wakeAt = Number.NaN;
+  /**
+   * The earliest time a link or a peer can be found dead (lastHeard + deadtime of an up link or
+   * alive peer), or earlier: before it, {@link #liveness} has nothing to do. A frame only moves a
+   * deadline later, so it only lowers this when it brings a link up from none.
+   */
+  #liveDue = Number.POSITIVE_INFINITY;
+  /**
+   * Bumped whenever what {@link #place} counts changes (this node's running set, a member's, the
+   * joined set); `#placedClean` is its value when the last placement found every resource on
+   * exactly one node, which it does again, without acting, until something is bumped.
+   */
+  #placeVer = 0;
+  #placedClean = -1;
+  /** The DC's member list as its heartbeats carry it, and the `#placeVer` it was built at (every joined change bumps it). */
+  #beatMembers: string[] = [];
+  #beatMembersVer = -1;
   readonly #leaseTimes: number[] = [];
   readonly #leaseVotes: number[] = [];
   readonly drops: DropCounters = { forged: 0, replayed: 0, unknownSender: 0, staleGeneration: 0 };
@@ -333,6 +356,7 @@ export class MemberNode<C, O> {
     }
     p.lastHeard[link] = now;
     p.lastAny = now;
+    if (now + this.o.deadtimeMs < this.#liveDue) this.#liveDue = now + this.o.deadtimeMs;
     if (!p.linkUp[link]) {
       p.linkUp[link] = true;
       if (p.alive) this.#log('info', `${this.o.name}: link ${link} to ${p.name} up`);
@@ -396,6 +420,10 @@ export class MemberNode<C, O> {
     p.hbAt = now;
     const dc = this.#dc;
     if (this.#role === 'member' && p.name === this.#following && hb.role === 'dc' && compareTerm(hb.term, this.#joinedTerm) === 0) {
+      // The first beat of the DC that lists this node as joined is acknowledged at once (an earlier
+      // acknowledgement may reach the DC before the join and not count): its quorum (and so a
+      // failover) waits for it, which the next regular heartbeat would send up to a keepalive later.
+      if (hb.members.includes(this.o.name) && !this.#dcBeat?.hb.members.includes(this.o.name)) this.#beatNow = true;
       if (!this.#dcBeat || hb.beat > this.#dcBeat.beat) this.#dcBeat = { beat: hb.beat, at: now, hb };
     }
     if (dc) {
@@ -487,6 +515,7 @@ export class MemberNode<C, O> {
         const j = dc && compareTerm(m.term, dc.term) === 0 ? dc.joined.get(p.name) : undefined;
         if (j) {
           j.running = new Set(m.running);
+          this.#placeVer++;
           for (const [rsc, op] of dc!.pendingOps)
             if (op.node === p.name && j.running.has(rsc) === (op.action === 'start')) dc!.pendingOps.delete(rsc);
         }
@@ -550,6 +579,7 @@ export class MemberNode<C, O> {
   #removeMember(name: string, why: string): void {
     const dc = this.#dc!;
     dc.joined.delete(name);
+    this.#placeVer++;
     dc.leases.delete(name);
     for (const [rsc, op] of dc.pendingOps) if (op.node === name) dc.pendingOps.delete(rsc);
     this.#log('info', `${this.o.name}: ${name} left the DC's membership: ${why}`);
@@ -573,6 +603,7 @@ export class MemberNode<C, O> {
     const term = { n: n + 1, dc: this.o.name };
     this.#role = 'dc';
     this.#following = null;
+    this.#placeVer++;
     this.#dc = {
       term,
       phase: 'collecting',
@@ -601,6 +632,7 @@ export class MemberNode<C, O> {
     dc.phase = 'collecting';
     dc.fetchFrom = null;
     dc.joined.clear();
+    this.#placeVer++;
     // Another DC may have run in between: what this one fenced may have been started since.
     dc.cleanDown.clear();
     this.#persist({ promised: dc.term });
@@ -616,9 +648,13 @@ export class MemberNode<C, O> {
     }
     if (compareTerm(m.term, dc.term) !== 0) return;
     dc.joined.set(from, { key: m.key, running: new Set(m.running), synced: null, seq: this.#peers.get(from)!.curSeq });
+    this.#placeVer++;
     dc.cleanDown.delete(from);
     this.#log('info', `${this.o.name}: ${from} joined (CIB ${formatKey(m.key)})`);
     this.#emit({ type: 'changed', what: 'membership' });
+    // The next beat now, listing the joiner: it acknowledges it at once (see #onHeartbeat), so the
+    // lease, and quorum, come without waiting up to a keepalive for this node's next beat.
+    this.#nextBeat = now;
     if (dc.phase === 'syncing' || dc.phase === 'stable') this.#send(from, { t: 'sync', term: dc.term, copy: this.#persisted.copy });
   }
 
@@ -695,13 +731,18 @@ export class MemberNode<C, O> {
     this.#lastNow = now;
     if (now - this.#marksAt >= PEER_MARKS_MS) this.#persist({});
     this.#liveness(now);
-    if (!this.#seenAll && this.#peerList.every((p) => p.alive)) this.#seenAll = true;
     if (!this.o.quorum.waitForAll) this.#seenAll = true;
+    else if (!this.#seenAll && this.#peerList.every((p) => p.alive)) this.#seenAll = true;
     if (this.#role === 'seeking') this.#trySeek(now);
     if (this.#role === 'member') this.#memberTick(now);
     if (this.#role === 'dc') this.#dcTick(now);
     this.#enforcePolicy(now);
-    if (now >= this.#nextBeat) this.#beat(now);
+    if (this.#beatNow) {
+      this.#beatNow = false;
+      const due = this.#nextBeat;
+      this.#beat(now);
+      if (due > now) this.#nextBeat = due;
+    } else if (now >= this.#nextBeat) this.#beat(now);
     this.#retransmit(now);
     // The shell keeps one timer, for the last wake asked for: asked again only when the time
     // changes, or after it fired (a timer that fired a little early must be set again). Most
@@ -719,20 +760,27 @@ export class MemberNode<C, O> {
   }
 
   #liveness(now: number): void {
+    // Run after every event: nothing can be dead before the earliest deadline.
+    if (now <= this.#liveDue) return;
+    const deadtime = this.o.deadtimeMs;
+    let due = Number.POSITIVE_INFINITY;
     for (const p of this.#peerList) {
       for (let l = 0; l < this.o.links; l++) {
-        if (p.linkUp[l] && now - p.lastHeard[l]! > this.o.deadtimeMs) {
+        if (!p.linkUp[l]) continue;
+        if (now - p.lastHeard[l]! > deadtime) {
           p.linkUp[l] = false;
           this.#log('warn', `${this.o.name}: link ${l} to ${p.name} dead`);
-        }
+        } else if (p.lastHeard[l]! + deadtime < due) due = p.lastHeard[l]! + deadtime;
       }
-      if (p.alive && now - p.lastAny > this.o.deadtimeMs) {
+      if (p.alive && now - p.lastAny > deadtime) {
         p.alive = false;
         this.#log('warn', `${this.o.name}: node ${p.name} is dead (no heartbeat on any link for ${now - p.lastAny} ms)`);
         this.#emit({ type: 'changed', what: 'membership' });
         this.#lost(now, p.name, 'is dead');
-      }
+      } else if (p.alive && p.lastAny + deadtime < due) due = p.lastAny + deadtime;
     }
+    // A frame handled in #lost's effects cannot arrive here (this runs after the event): exact.
+    this.#liveDue = due;
   }
 
   #trySeek(now: number): void {
@@ -940,6 +988,7 @@ export class MemberNode<C, O> {
     this.#busy.delete(rsc);
     if (action === 'start' && ok) this.#running.add(rsc);
     if (action === 'stop' && ok) this.#running.delete(rsc);
+    this.#placeVer++;
     this.#log(ok ? 'info' : 'error', `${this.o.name}: ${action} ${rsc} ${ok ? 'done' : 'failed'}`);
     this.#reportStatus();
     if (this.#dc) for (const [r, op] of this.#dc.pendingOps) if (op.node === this.o.name && r === rsc) this.#dc.pendingOps.delete(r);
@@ -975,15 +1024,22 @@ export class MemberNode<C, O> {
   #place(now: number): void {
     const dc = this.#dc!;
     if (!this.#mayRun(now) || !this.o.resources) return;
-    // Run after every event on a DC: the common case (each resource on exactly one node) is
-    // counted without building the member list.
+    // Run after every event on a DC: when the last run found each resource on exactly one node
+    // and no running set changed since, it finds that again (pending ops and time do not matter
+    // then). Otherwise the common case is counted without building the member list.
+    if (this.#placedClean === this.#placeVer) return;
     let members: string[] | null = null;
+    let clean = true;
     for (const rsc of this.o.resources) {
       const p = dc.pendingOps.get(rsc);
-      if (p && now - p.at < this.o.deadtimeMs) continue;
+      if (p && now - p.at < this.o.deadtimeMs) {
+        clean = false;
+        continue;
+      }
       let count = this.#running.has(rsc) ? 1 : 0;
       for (const j of dc.joined.values()) if (j.running.has(rsc)) count++;
       if (count === 1) continue;
+      clean = false;
       members ??= [this.o.name, ...dc.joined.keys()].sort();
       const all = members;
       const holders = all.filter((n) => (n === this.o.name ? this.#running : dc.joined.get(n)!.running).has(rsc));
@@ -1006,6 +1062,7 @@ export class MemberNode<C, O> {
       }
       this.#order(now, all[0]!, rsc, 'start');
     }
+    if (clean) this.#placedClean = this.#placeVer;
   }
 
   #order(now: number, node: string, rsc: string, action: 'start' | 'stop'): void {
@@ -1027,7 +1084,14 @@ export class MemberNode<C, O> {
     const quorate = this.#quorate(now);
     const ackable = this.#role === 'member' && this.#dcBeat && compareTerm(this.#joinedTerm, this.#persisted.promised) >= 0;
     // Shared by the links' heartbeats (nothing changes a heartbeat once built).
-    const members = dc ? [...dc.joined.keys()] : [];
+    let members: string[] = [];
+    if (dc) {
+      if (this.#beatMembersVer !== this.#placeVer) {
+        this.#beatMembers = [...dc.joined.keys()];
+        this.#beatMembersVer = this.#placeVer;
+      }
+      members = this.#beatMembers;
+    }
     const ack = ackable ? { term: this.#joinedTerm!, beat: this.#dcBeat!.beat } : null;
     // The same key object while the copy is the same (a heartbeat is never changed once built).
     if (this.#beatKey.copy !== this.#persisted.copy) this.#beatKey = { copy: this.#persisted.copy, key: keyOf(this.#persisted.copy) };
@@ -1139,12 +1203,19 @@ const MSG_TEXT_OVERHEAD = 64;
 /** The JSON text length of each copy measured (copies are never changed in place: a change is a new copy). */
 const copyLengths = new WeakMap<object, number>();
 
+/** The copy measured last, and its length: a copy goes to every member in a row (no WeakMap lookup each). */
+let lastCopy: object | null = null;
+let lastCopyLength = 0;
+
 function copyTextLength(copy: object): number {
+  if (copy === lastCopy) return lastCopyLength;
   let n = copyLengths.get(copy);
   if (n === undefined) {
     n = JSON.stringify(copy).length;
     copyLengths.set(copy, n);
   }
+  lastCopy = copy;
+  lastCopyLength = n;
   return n;
 }
 
