@@ -207,7 +207,8 @@ function buildActions(
     const from = plan?.partial ? [plan.source, ...p.runningOn.filter((n) => n !== plan.source)] : [...p.runningOn];
     changes.push({ rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) });
     for (const n of ws.nodes) {
-      if (!n.online || n.unclean || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n)) continue;
+      if (!n.online || n.unclean || n.pending || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n))
+        continue;
       // An anonymous clone is probed once per node, not once per instance; a globally-unique
       // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;

@@ -3,6 +3,7 @@ import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocat
 import { insertThisWith, insertWithThis } from './constraints.js';
 import { glibHashValuesOrder, glibListSort } from './glib-order.js';
 import { compatibleInstance, interleavedColocation } from './interleave.js';
+import { probeBlocksStart } from './pending-node.js';
 import { currentNode, needsQuorum } from './requires-fencing.js';
 import { formatScore, INFINITY } from './score.js';
 import { banInsufficientCapacity, compareCapacities, consumeCapacity, releaseCapacity } from './utilization.js';
@@ -167,6 +168,10 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
     for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
   } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped' && needsQuorum(rsc)) {
     // Assigned as usual, but its start cannot run ("due to quorum freeze (blocked)").
+    rsc.nextRole = 'Stopped';
+    rsc.frozen = true;
+  } else if (probeBlocksStart(ws, rsc)) {
+    // Its probe on a pending node cannot run, so neither can its start ("blocked").
     rsc.nextRole = 'Stopped';
     rsc.frozen = true;
   }

@@ -268,6 +268,11 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
   return { attrs, params };
 }
 
+/** An anonymous instance's `long-id`: the name its history knows it by (`ping:0` on every node of an older cluster), else its own. */
+function longId(r: WRsc): string {
+  return r.cloneName !== undefined && r.cloneName !== configuredId(r) ? r.cloneName : r.id;
+}
+
 function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
   const d = describe(ws, a);
   const { attrs, params } = attributes(ws, memo, a, d);
@@ -278,7 +283,7 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
     const clone = cloneOf(d.rsc);
     agent =
       clone && anonymous(clone)
-        ? { id: configuredId(d.rsc), longId: d.rsc.id, class: p.class, provider: p.provider, type: p.type }
+        ? { id: configuredId(d.rsc), longId: longId(d.rsc), class: p.class, provider: p.provider, type: p.type }
         : { id: d.rsc.id, class: p.class, provider: p.provider, type: p.type };
   }
   const detail: ActionDetail = {

@@ -112,12 +112,26 @@ function internalOrderings(ws: WorkingSet, og: OrderGraph): void {
           if (e) e.chain = true;
           og.add(m, 'stop', prev, 'stop');
         }
+        // An instance of a promotable clone: its members promote in order, and demote in reverse.
+        if (r.promotable) {
+          og.add(r, 'demote', m, 'demote');
+          og.add(m, 'demote', r, 'demoted');
+          og.add(r, 'promote', m, 'promote', !ordered);
+          og.add(m, 'promote', r, 'promoted', true);
+          if (ordered && prev) {
+            og.add(prev, 'promote', m, 'promote', true);
+            og.add(m, 'demote', prev, 'demote');
+          }
+        }
       });
       continue;
     }
+    // The clone is running (promoted) once its group instances are: crm_simulate orders after the
+    // members' starts (promotes); it does not do the same for stops and demotes.
+    const done = (i: WRsc, t: Task): Task => (i.variant === 'group' ? (completed[t] ?? t) : t);
     for (const i of r.children) {
       og.add(r, 'start', i, 'start');
-      og.add(i, 'start', r, 'running');
+      og.add(i, done(i, 'start'), r, 'running');
       og.add(r, 'stop', i, 'stop');
       og.add(i, 'stop', r, 'stopped');
     }
@@ -131,7 +145,7 @@ function internalOrderings(ws: WorkingSet, og: OrderGraph): void {
       og.add(r, 'demote', r, 'demoted');
       for (const i of r.children) {
         og.add(r, 'promote', i, 'promote');
-        og.add(i, 'promote', r, 'promoted');
+        og.add(i, done(i, 'promote'), r, 'promoted');
         og.add(r, 'demote', i, 'demote');
         og.add(i, 'demote', r, 'demoted');
       }

@@ -12,23 +12,46 @@ function baseId(r: WRsc): string {
 
 /** The node's promotion score (`master-<rsc>` attribute) for an instance, or undefined when unset or not applicable. */
 function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
+  // A cloned group's instance scores the sum of its members' scores (unset when all are unset).
+  if (inst.variant === 'group') {
+    const scores = inst.children.map((m) => memberScore(clone, m, node));
+    return scores.every((x) => x === undefined) ? undefined : scores.reduce<number>((a, x) => addScores(a, x ?? 0), 0);
+  }
+  return memberScore(clone, inst, node);
+}
+
+function memberScore(clone: WRsc, member: WRsc, node: WNode): number | undefined {
   // Which instance's score counts where, as Pacemaker decides it (the first two rules are for
   // anonymous clones only: a globally-unique instance counts only where its own history is known).
-  const activeHere = inst.unique ? undefined : clone.children.find((i) => i.runningOn.includes(node));
-  const anyKnownHere = !inst.unique && clone.children.some((i) => i.knownOn.has(node.uname));
+  // In a cloned group each member is judged on its own, against the same member of the other instances.
+  const base = baseId(member);
+  const siblings = clone.children.flatMap((i) => (i.variant === 'group' ? i.children.filter((m) => baseId(m) === base) : [i]));
+  const activeHere = member.unique ? undefined : siblings.find((m) => m.runningOn.includes(node));
+  const anyKnownHere = !member.unique && siblings.some((m) => m.knownOn.has(node.uname));
   const applies =
-    activeHere === inst ||
+    activeHere === member ||
     (activeHere === undefined && anyKnownHere) ||
-    (inst.runningOn.length === 0 && inst.knownOn.size === 0) ||
-    inst.knownOn.has(node.uname) ||
-    inst.runningOn.includes(node);
+    (member.runningOn.length === 0 && member.knownOn.size === 0) ||
+    member.knownOn.has(node.uname) ||
+    member.runningOn.includes(node);
   // Only where the instance is allowed with a score >= 0.
-  if (!applies || (inst.allowed.get(node.uname) ?? -1) < 0) return undefined;
+  if (!applies || (member.allowed.get(node.uname) ?? -1) < 0) return undefined;
   // A globally-unique instance's score is `master-<rsc>:<n>`; an anonymous one's `master-<rsc>`.
-  const raw = inst.unique
-    ? node.attrs.get(`master-${inst.id}`)
-    : (node.attrs.get(`master-${baseId(inst)}`) ?? node.attrs.get(`master-${inst.id}`));
+  const raw = member.unique
+    ? node.attrs.get(`master-${member.id}`)
+    : (node.attrs.get(`master-${base}`) ?? node.attrs.get(`master-${member.id}`));
   return raw === undefined ? undefined : (parseScore(raw) ?? 0);
+}
+
+/** A cloned group's members take the role chosen for their instance (Pacemaker's set_next_role_*). */
+function setMemberRoles(inst: WRsc): void {
+  // Only when every member will run: crm_simulate does not promote an instance one of whose
+  // members stays stopped (bug-1822), for a reason not modelled yet; such members keep their roles.
+  if (inst.children.some((m) => m.nextRole === 'Stopped' || !m.assignedTo)) return;
+  for (const m of inst.children) {
+    if (inst.nextRole === 'Promoted') m.nextRole ??= 'Promoted';
+    else if (m.nextRole !== 'Stopped') m.nextRole = m.assignedTo ? 'Unpromoted' : 'Stopped';
+  }
 }
 
 /**
@@ -160,5 +183,6 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
       perNode.set(node.uname, (perNode.get(node.uname) ?? 0) + 1);
       promoted++;
     } else inst.nextRole = 'Unpromoted';
+    setMemberRoles(inst);
   }
 }

@@ -144,6 +144,8 @@ function finalRoles(ws: WorkingSet): void {
       // Active on an unclean node that will not be fenced: it cannot be stopped there, so nothing moves.
       p.assignedTo = stuck;
       p.nextRole = p.role;
+      // Pacemaker still creates its stop there, unrunnable: "Stop X (node) blocked".
+      if (!stuck.online && isManaged(ws, p)) p.blockedStop = true;
       continue;
     }
     if (!isManaged(ws, p)) {

@@ -1,4 +1,5 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
+import { modelledMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue } from './nvsets.js';
 import { remoteWarnings } from './remote-nodes.js';
 import { configurationIds, setConstraintIssue } from './resource-sets.js';
@@ -53,7 +54,7 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const migrationLimit = options.get('migration-limit');
   if (migrationLimit !== undefined && migrationLimit !== '-1')
     out.push(`migration-limit=${migrationLimit} is not enforced: the controller runs as many migrations at once as the graph allows`);
-  const multiple = withMeta('multiple-active', (v) => v !== 'stop_start');
+  const multiple = withMeta('multiple-active', (v) => !modelledMultipleActive.has(v.toLowerCase()));
   if (multiple.length)
     out.push(`${named('multiple-active', multiple)} is not modelled: a resource active on several nodes is recovered with stop_start`);
   const remote = [...allResources(cib.resources)]

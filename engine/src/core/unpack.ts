@@ -2,6 +2,7 @@ import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './
 import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
+import { applyMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
@@ -80,7 +81,8 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
   } else {
     unclean = true;
   }
-  // A pending node runs nothing; Pacemaker counts it online (probes it) when in the membership.
+  // A pending node runs nothing; Pacemaker counts it online when in the membership, but any
+  // action there, a probe included, is unrunnable (pe_actions.c).
   if (pending) {
     online = inCcm;
     standby = true;
@@ -92,6 +94,7 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
     standby,
     unclean,
     shutdown: shutdown && online,
+    ...(pending && online ? { pending: true } : {}),
     maintenance: isTrue(attrs.get('maintenance')),
     attrs,
     numResources: 0,
@@ -339,6 +342,8 @@ function applyHistory(
   if (node.maintenance && r.variant === 'primitive') r.managed = false;
   // An unmanaged resource is pinned where it is active (Pacemaker's "not_managed_default").
   if (!r.managed || ctx.maintenanceMode || node.maintenance) r.allowed.set(node.uname, addScores(r.allowed.get(node.uname) ?? 0, INFINITY));
+  // Active on a second node: its multiple-active policy (after the pin, as in native_add_running).
+  else applyMultipleActive(r, ctx.nodes);
   if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
   if (onFail === 'ignore') return;
   r.failed = true;

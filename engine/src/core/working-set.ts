@@ -19,6 +19,8 @@ export interface WNode {
   unclean: boolean;
   /** Online and shutting down cleanly (the `shutdown` node attribute): runs nothing, is not fenced. */
   shutdown: boolean;
+  /** Up but not yet joined (Pacemaker's pending node): standby, and no action can run on it, probes included. */
+  pending?: boolean;
   maintenance: boolean;
   /** Attributes rules see: configured, then transient (which win), plus #uname/#id/#kind/#is_dc. */
   attrs: Map<string, string>;

@@ -110,7 +110,12 @@ const FEATURES: Feature[] = [
   { name: 'notifications', modelled: false, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
   { name: 'node health', modelled: false, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
   { name: 'shutdown locks', modelled: false, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
-  { name: 'multiple-active', modelled: false, uses: (f) => meta(f, 'multiple-active', () => true) },
+  // stop_start, stop_only and block are modelled (multiple-active.ts); stop_unexpected is not.
+  {
+    name: 'multiple-active',
+    modelled: false,
+    uses: (f) => meta(f, 'multiple-active', (v) => !['stop_start', 'stop_only', 'block'].includes(v)),
+  },
   { name: 'resource-discovery', modelled: true, uses: (f) => attr(f, 'rsc_location', 'resource-discovery', (v) => v !== 'always') },
   {
     name: 'resource-discovery-enabled',
