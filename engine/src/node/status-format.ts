@@ -30,7 +30,7 @@ const PENDING_STATE: Record<string, string> = {
   demote: 'Demoting',
 };
 
-function primitiveState(p: PrimitiveStatus): string {
+function primitiveState(p: PrimitiveStatus, topLevel = false): string {
   // Active on several nodes: "Started [ node2 node3 ]", as crm_mon lists them (no UNCLEAN mark).
   const where = p.nodes.length > 1 ? `[ ${p.nodes.join(' ')} ]` : p.nodes.join(' ');
   const role = p.role === 'Started' ? '' : `${p.role} `;
@@ -41,20 +41,25 @@ function primitiveState(p: PrimitiveStatus): string {
   else if (pending && p.pending) s = `${pending} ${where || p.pending.node}`;
   else s = p.role === 'Stopped' ? 'Stopped' : `${p.role} ${where}`;
   if (p.unclean && p.nodes.length <= 1) s += ' (UNCLEAN)';
-  // Flags in one parenthesis, as crm_mon 2.1 prints them: "(disabled, unmanaged)".
+  // Flags in one parenthesis, as crm_mon 2.1 prints them: "(disabled, unmanaged)"; before the
+  // node list when it is active on several: "Started (blocked) [ node1 node2 ]".
   const flags: string[] = [];
   if (p.targetRole?.toLowerCase() === 'stopped') flags.push('disabled');
   if (p.blocked) flags.push('blocked');
   else if (!p.managed) flags.push('unmanaged');
   if (p.failureIgnored) flags.push('failure ignored');
-  if (flags.length > 0) s += ` (${flags.join(', ')})`;
-  if (p.orphaned) s += ' (orphan)';
-  return s;
+  if (flags.length > 0) {
+    const text = `(${flags.join(', ')})`;
+    s = p.nodes.length > 1 && s.endsWith(where) ? `${s.slice(0, -where.length)}${text} ${where}` : `${s} ${text}`;
+  }
+  if (p.orphaned && !topLevel) s += ' (orphan)';
+  // A resource no longer configured but still active somewhere (orphan-resources.ts).
+  return p.orphaned && topLevel ? `ORPHANED ${s}` : s;
 }
 
-function primitiveLine(p: PrimitiveStatus, indent: string, anonymous = false): string {
+function primitiveLine(p: PrimitiveStatus, indent: string, anonymous = false, topLevel = false): string {
   // An anonymous clone's instances are shown under the configured id.
-  return `${indent}* ${anonymous ? p.id.replace(/:\d+$/, '') : p.id}\t(${p.agent}):\t ${primitiveState(p)}`;
+  return `${indent}* ${anonymous ? p.id.replace(/:\d+$/, '') : p.id}\t(${p.agent}):\t ${primitiveState(p, topLevel)}`;
 }
 
 function groupLines(g: GroupStatus, indent: string, anonymous = false): string[] {
@@ -62,7 +67,8 @@ function groupLines(g: GroupStatus, indent: string, anonymous = false): string[]
 }
 
 function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
-  if (r.kind === 'primitive') return [primitiveLine(r, '  ')];
+  // crm_mon leaves out a resource no longer configured once it is stopped everywhere.
+  if (r.kind === 'primitive') return r.orphaned && r.nodes.length === 0 ? [] : [primitiveLine(r, '  ', false, true)];
   if (r.kind === 'group') return groupLines(r, '  ');
   const template = r.instances[0];
   const child = template?.kind === 'group' ? template.id.replace(/:\d+$/, '') : (template?.id.replace(/:\d+$/, '') ?? '');
@@ -85,7 +91,9 @@ function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
     const prims = inst.kind === 'group' ? inst.members : [inst];
     // A stopped orphan (an instance beyond clone-max) is not shown.
     if (prims.every((p) => p.orphaned && p.nodes.length === 0)) continue;
-    const unusual = prims.some((p) => p.failed || p.blocked || !p.managed || p.orphaned || p.unclean || p.nodes.length > 1);
+    // A group instance with some members active and others not is shown whole, as crm_mon does.
+    const partial = inst.kind === 'group' && prims.some((p) => p.nodes.length > 0) && prims.some((p) => p.nodes.length === 0);
+    const unusual = partial || prims.some((p) => p.failed || p.blocked || !p.managed || p.orphaned || p.unclean || p.nodes.length > 1);
     if (unusual) {
       lines.push(...(inst.kind === 'group' ? groupLines(inst, '    ', true) : [primitiveLine(inst, '    ', true)]));
       for (const p of prims) for (const n of p.nodes) used.add(n);
@@ -166,16 +174,30 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
     '',
     'Node List:',
   ];
-  for (const n of s.nodes.filter((x) => x.online && !x.unclean && (x.standby || x.maintenance))) {
-    if (n.maintenance) out.push(`  * Node ${n.name}: maintenance`);
-    else
-      out.push(`  * Node ${n.name}: standby${n.standbyOnFail ? ' (on-fail)' : n.resourcesRunning > 0 ? ' (with active resources)' : ''}`);
+  // As crm_mon: a line of its own for each node that is unclean, pending, in standby or in
+  // maintenance, in node order; the others summed up as online or offline, remote nodes apart.
+  for (const n of s.nodes) {
+    const kind = n.remote ? 'RemoteNode' : 'Node';
+    if (n.unclean) out.push(`  * ${kind} ${n.name}: UNCLEAN (${n.online ? 'online' : n.pending ? 'pending' : 'offline'})`);
+    else if (n.pending) out.push(`  * ${kind} ${n.name}: pending`);
+    else if (n.online && n.standbyOnFail) out.push(`  * ${kind} ${n.name}: standby (on-fail)`);
+    else if (n.standby)
+      out.push(
+        `  * ${kind} ${n.name}: ${n.online ? `standby${n.resourcesRunning > 0 ? ' (with active resources)' : ''}` : 'OFFLINE (standby)'}`,
+      );
+    else if (n.maintenance) out.push(`  * ${kind} ${n.name}: ${n.online ? 'maintenance' : 'OFFLINE (maintenance)'}`);
   }
-  for (const n of s.nodes.filter((x) => x.unclean)) out.push(`  * Node ${n.name}: UNCLEAN (${n.online ? 'online' : 'offline'})`);
-  const online = s.nodes.filter((x) => x.online && !x.standby && !x.maintenance && !x.unclean).map((x) => x.name);
-  const offline = s.nodes.filter((x) => !x.online && !x.unclean).map((x) => x.name);
-  if (online.length) out.push(`  * Online: [ ${online.join(' ')} ]`);
-  if (offline.length) out.push(`  * OFFLINE: [ ${offline.join(' ')} ]`);
+  const plain = s.nodes.filter((x) => !x.unclean && !x.pending && !x.standby && !x.maintenance && !(x.online && x.standbyOnFail));
+  const lists: [string, boolean, boolean][] = [
+    ['Online', true, false],
+    ['OFFLINE', false, false],
+    ['RemoteOnline', true, true],
+    ['RemoteOFFLINE', false, true],
+  ];
+  for (const [label, online, remote] of lists) {
+    const names = plain.filter((x) => x.online === online && x.remote === remote).map((x) => x.name);
+    if (names.length) out.push(`  * ${label}: [ ${names.join(' ')} ]`);
+  }
   out.push('', 'Full List of Resources:');
   if (s.resources.length === 0) out.push('  * No resources');
   const names = s.nodes.map((n) => n.name);

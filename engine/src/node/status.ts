@@ -21,6 +21,10 @@ interface NodeStatus {
   standbyOnFail: boolean;
   maintenance: boolean;
   unclean: boolean;
+  /** Up but not yet joined (crm_mon: "pending"). */
+  pending: boolean;
+  /** A Pacemaker Remote node (crm_mon: "RemoteNode", "RemoteOnline", "RemoteOFFLINE"). */
+  remote: boolean;
   isDc: boolean;
   resourcesRunning: number;
 }
@@ -183,7 +187,8 @@ function failures(cib: Cib): FailedAction[] {
       const ops = [...lr.ops].sort((a, b) => Number(b.id.endsWith('_last_failure_0')) - Number(a.id.endsWith('_last_failure_0')));
       for (const op of ops) {
         if (!failedOp(op)) continue;
-        const key = `${op.attrs.operation_key ?? op.id}:${op.callId}`;
+        // One failed action per operation and node, as Pacemaker records them (record_failed_op).
+        const key = op.attrs.operation_key ?? op.id;
         if (seen.has(key)) continue;
         seen.add(key);
         out.push({
@@ -229,6 +234,8 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
     standbyOnFail: n.standbyOnFail === true,
     maintenance: n.maintenance,
     unclean: n.unclean,
+    pending: n.pending === true,
+    remote: n.remote !== undefined,
     isDc: n.uname === dc,
     resourcesRunning: ws.primitives.filter((p) => p.runningOn.includes(n)).length,
   }));
