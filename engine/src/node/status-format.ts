@@ -145,6 +145,19 @@ interface TextOptions {
 }
 
 /**
+ * A node's state when crm_mon gives it a line of its own (unclean, pending, standby, maintenance;
+ * `node_text_status`), or undefined for a plain online or offline node.
+ */
+function specialNodeState(n: ClusterStatus['nodes'][number]): string | undefined {
+  if (n.unclean) return `UNCLEAN (${n.online ? 'online' : n.pending ? 'pending' : 'offline'})`;
+  if (n.pending) return 'pending';
+  if (n.online && n.standbyOnFail) return 'standby (on-fail)';
+  if (n.standby) return n.online ? `standby${n.resourcesRunning > 0 ? ' (with active resources)' : ''}` : 'OFFLINE (standby)';
+  if (n.maintenance) return n.online ? 'maintenance' : 'OFFLINE (maintenance)';
+  return undefined;
+}
+
+/**
  * crm_mon's text output.
  *
  * @example
@@ -174,20 +187,14 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
     '',
     'Node List:',
   ];
-  // As crm_mon: a line of its own for each node that is unclean, pending, in standby or in
-  // maintenance, in node order; the others summed up as online or offline, remote nodes apart.
+  // As crm_mon: a line of its own for each node with a special state, in node order; the others
+  // summed up as online or offline, remote nodes apart.
+  const plain: ClusterStatus['nodes'] = [];
   for (const n of s.nodes) {
-    const kind = n.remote ? 'RemoteNode' : 'Node';
-    if (n.unclean) out.push(`  * ${kind} ${n.name}: UNCLEAN (${n.online ? 'online' : n.pending ? 'pending' : 'offline'})`);
-    else if (n.pending) out.push(`  * ${kind} ${n.name}: pending`);
-    else if (n.online && n.standbyOnFail) out.push(`  * ${kind} ${n.name}: standby (on-fail)`);
-    else if (n.standby)
-      out.push(
-        `  * ${kind} ${n.name}: ${n.online ? `standby${n.resourcesRunning > 0 ? ' (with active resources)' : ''}` : 'OFFLINE (standby)'}`,
-      );
-    else if (n.maintenance) out.push(`  * ${kind} ${n.name}: ${n.online ? 'maintenance' : 'OFFLINE (maintenance)'}`);
+    const special = specialNodeState(n);
+    if (special === undefined) plain.push(n);
+    else out.push(`  * ${n.remote ? 'RemoteNode' : 'Node'} ${n.name}: ${special}`);
   }
-  const plain = s.nodes.filter((x) => !x.unclean && !x.pending && !x.standby && !x.maintenance && !(x.online && x.standbyOnFail));
   const lists: [string, boolean, boolean][] = [
     ['Online', true, false],
     ['OFFLINE', false, false],
