@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Finding } from '../checks/findings';
 import type { ClusterStatus, Rig } from '../rigs/rig';
 import { type AgentsUnderTest, agentName } from './agents-under-test';
+import { describeOverlap, overlapOf, samplePostmasters } from './postmaster-sampler';
 import type { Action, Expectation, NodeRef, Scenario, Step } from './scenario';
 import { seedCib } from './seed-cib';
 import { blameStop } from './stop-leftovers';
@@ -13,6 +14,8 @@ const PSQL = '/usr/lib/postgresql/15/bin/psql';
 const POSTMASTER = '^/usr/lib/postgresql/15/bin/postgres';
 /** How long what a successful stop left behind may linger (the status read races the process's exit). */
 const STOP_GRACE_MS = 3000;
+/** The pause between two samples of every node's postmasters (one pgrep per node each). */
+const POSTMASTER_SAMPLE_MS = 1000;
 
 /** The verdict on one scenario on one rig. */
 export interface ScenarioResult {
@@ -165,6 +168,22 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
           if (n.length > 1) violations.push(`${secs(Date.now() - t0)} s: ${id} active on ${n.join(' and ')} (${st.via}'s view)`);
         }
       await sleep(1500);
+    }
+  }
+
+  // two postmasters on the shared data directory, at any moment of the run (not only once settled):
+  // one pgrep per node; when two nodes have one, a second sample at once proves they overlapped
+  async function samplePostmasterOverlap(): Promise<void> {
+    const pgdata = o.seed?.pgdata ?? `${shared}/pgdata`;
+    while (sampling) {
+      const at = Date.now();
+      const first = await samplePostmasters(rig, POSTMASTER, 5000 * scale);
+      if (first.size > 1) {
+        const second = await samplePostmasters(rig, POSTMASTER, 5000 * scale);
+        const overlap = overlapOf(first, second);
+        if (overlap.length > 0) violations.push(`${secs(at - t0)} s: ${describeOverlap(overlap, pgdata, Date.now() - at)}`);
+      }
+      await sleep(POSTMASTER_SAMPLE_MS);
     }
   }
 
@@ -385,7 +404,7 @@ export async function runScenario(rig: Rig, scenario: Scenario, o: RunOptions): 
     const mk = await sql('create table if not exists rig_rows(token text primary key, at text)');
     if (mk.code !== 0) await fail(`could not create the test table through ${vip}: ${mk.stderr.trim()}`);
     await act({ do: 'write-row' });
-    samplers = [sampleVip(), sampleStatus()];
+    samplers = [sampleVip(), sampleStatus(), samplePostmasterOverlap()];
     for (const step of scenario.steps as Step[]) {
       if ('do' in step) await act(step);
       else await expect(step);
