@@ -29,7 +29,8 @@
  * the table says how many runs they came from.
  *
  * OCFKIT_BENCH_FAILOVER_LOGS=DIR writes the survivors' logs of each kill there (`docker logs -t`: every
- * line with the time it was written, to the µs), to see where a kill's time went.
+ * line with the time it was written, to the µs), and at the end every node's log files of the whole
+ * run (the pacemaker rig's pacemaker.log and corosync.log), to see where a kill's time went.
  *
  * OCFKIT_BENCH_FAILOVER_KILLS (default 3; the issue's proof is 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat
  * for Debian's IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT
@@ -323,6 +324,11 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
     return rounds;
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    // the stacks' own log files of the whole run (pacemaker.log, corosync.log: every kill, ms stamps)
+    if (logDir)
+      for (const n of rig.nodes)
+        for (const [name, text] of Object.entries((await rig.logFiles?.(n).catch(() => undefined)) ?? {}))
+          writeFileSync(join(logDir, `${rigLabel(kind).replace(/[^A-Za-z0-9=.-]+/g, '_')}-${n}-${name}`), text);
     await rig.down();
   }
 }
