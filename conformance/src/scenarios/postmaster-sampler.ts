@@ -1,7 +1,7 @@
 import type { Rig } from '../rigs/rig';
 
 /** Postmaster pids by node, in one sample of every node. */
-export type PostmasterSample = ReadonlyMap<string, readonly string[]>;
+type PostmasterSample = ReadonlyMap<string, readonly string[]>;
 
 /**
  * One sample of every node at once: the pids of the processes matching `pattern` (`pgrep -f`,
