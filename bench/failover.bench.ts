@@ -21,7 +21,15 @@
  * The part after detection is split again, polled the same way on the survivors: detection → the IP
  * agent's first process on the new active node is the engine's own part (DC election when the DC
  * died, join, scheduling, sending the action); IP agent → the VIP on its interface is that agent's
- * start; VIP up → `select 1` the database agent's start (and the client's connect).
+ * start; VIP up → `select 1` the database agent's start (and the client's connect). A second table
+ * splits that last part, seen on the new active node the same way: the IP agent's start until its
+ * process exits (after the VIP: its own readiness check, the ARP sender's launch); from there until
+ * the database agent's start runs (the result to the DC, its next transition step, the action back);
+ * that agent until it runs `pg_ctl start` (its checks); pg_ctl until postmaster.pid says ready
+ * (PostgreSQL's start: crash recovery); ready until the agent exits (pg_ctl's own poll, the agent's
+ * readiness query); and from there until the client's `select 1` (the probe's resolution).
+ * The engine's part when the DC died (election, the members' histories, the controller's start)
+ * is in the node daemons' debug lines: OCFKIT_RIG_DEBUG=1 with OCFKIT_BENCH_FAILOVER_LOGS.
  *
  * OCFKIT_BENCH_FAILOVER_RECORD=FILE appends every kill as a JSON line as soon as it is measured
  * (rig, round, times, the load average) and computes the table over every kill in FILE, so kills
