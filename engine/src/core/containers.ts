@@ -21,7 +21,10 @@ export function linkContainers(primitives: readonly WRsc[], byId: ReadonlyMap<st
     const id = p.meta.get('container');
     if (id === undefined || id === p.id) continue;
     const container = byId.get(id);
-    if (container) p.container = container;
+    if (!container) continue;
+    p.container = container;
+    container.fillers ??= [];
+    container.fillers.push(p);
   }
 }
 

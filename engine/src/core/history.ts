@@ -251,7 +251,9 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     out.role = ctx.promotable ? 'Unpromoted' : 'Started';
   };
   const clearPastFailure = () => {
-    if (out.onFail === 'block' || out.onFail === 'ignore' || out.onFail === 'demote' || out.onFail === 'restart') {
+    // A remote connection's reset is cleared too, unless it waits for its reconnect interval.
+    const resetCleared = out.onFail === 'reset-remote' && (ctx.prim === undefined || reconnectIntervalMs(ctx.prim) === 0);
+    if (['block', 'ignore', 'demote', 'restart', 'restart-container'].includes(out.onFail) || resetCleared) {
       out.onFail = 'ignore';
       out.nextRole = 'Unknown';
     }

@@ -144,6 +144,8 @@ export interface WRsc {
   primitive?: Primitive;
   /** The resource its `container` meta attribute names: it lives inside it (containers.ts). */
   container?: WRsc;
+  /** The primitives living inside it (whose `container` it is). */
+  fillers?: WRsc[];
   /** What a primitive consumes of its node's capacity (placement strategies other than `default` only). */
   utilization?: Map<string, number>;
   /** `resource-discovery` of the location constraints naming it, by node (resource-discovery.ts; absent = always). */
