@@ -145,6 +145,32 @@ export function resetGuestsWithFailedContainers(ws: WorkingSet): void {
 }
 
 /**
+ * After assignment: what runs on a guest node and stays there is restarted when the guest's
+ * container (re)starts, as a mandatory order "container, then resource" would (the start's
+ * `pe_order_implies_then` of apply_container_ordering). Not when the container failed: the guest
+ * is then reset and what ran on it is recovered anyway.
+ */
+export function guestRestartOrderings(ws: WorkingSet): void {
+  for (const p of ws.primitives) {
+    const node = p.assignedTo;
+    if (!node || !isGuestNode(node) || !p.runningOn.includes(node)) continue;
+    const container = guestContainer(ws, node);
+    if (!container || container.failed || container === p) continue;
+    ws.orderings.push({
+      id: `${p.id}-on-${node.uname}`,
+      first: container,
+      firstAction: 'start',
+      // biome-ignore lint/suspicious/noThenProperty: an Ordering's field is named "then"
+      then: p,
+      thenAction: 'start',
+      kind: 'Mandatory',
+      symmetrical: true,
+      minFirst: 0,
+    });
+  }
+}
+
+/**
  * Whether a guest node is "fenced" in this transition: it must be reset, something is managed,
  * and its container's hosts are up or can be fenced (pe_can_fence).
  */

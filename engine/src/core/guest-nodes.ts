@@ -11,11 +11,12 @@ import { flattenSets } from './nvsets.js';
  * connection came from: containers.ts for the scheduling, remote-nodes.ts for the node's state.
  *
  * Entry point for anything else that makes guest nodes (a bundle's replicas): describe the
- * connection with {@link guestConnection} and put it among the resources the scheduler sees.
+ * connection with {@link guestConnection} (export it then; the dead-code check allows no export
+ * nothing else imports) and put it among the resources the scheduler sees.
  */
 
 /** What a guest node's connection is made of: the node, the resource hosting it, and how to reach it. */
-export interface GuestSpec {
+interface GuestSpec {
   /** The guest node's name, which is also its connection's id. */
   node: string;
   /** The id of the resource the guest runs in (its "container"). */
@@ -41,7 +42,7 @@ const pair = (owner: string, name: string, value: string): NvPair => ({ id: `${o
  * @example
  * guestConnection({ node: 'lxc1', container: 'container1' }).id // 'lxc1'
  */
-export function guestConnection(spec: GuestSpec): Primitive {
+function guestConnection(spec: GuestSpec): Primitive {
   const name = spec.node;
   const meta = [pair(name, 'internal_rsc', 'true'), pair(name, 'container', spec.container)];
   if (spec.allowMigrate !== undefined) meta.push(pair(name, 'allow-migrate', spec.allowMigrate));
@@ -68,7 +69,7 @@ export function guestConnection(spec: GuestSpec): Primitive {
  * The guest node a primitive's meta attributes ask for (`remote-node`, with `remote-addr`,
  * `remote-port`, `remote-connect-timeout`, `remote-allow-migrate`, `is-managed`), if any.
  */
-export function impliedGuest(p: Primitive): GuestSpec | undefined {
+function impliedGuest(p: Primitive): GuestSpec | undefined {
   const meta = flattenSets(p.meta);
   const node = meta.get('remote-node');
   if (node === undefined) return undefined;
@@ -102,7 +103,7 @@ function configuredIds(resources: readonly Resource[]): Set<string> {
  * with `remote-node` (not clone instances, which Pacemaker does not support as guests), except a
  * name some resource already has.
  */
-export function impliedGuests(resources: readonly Resource[]): GuestSpec[] {
+function impliedGuests(resources: readonly Resource[]): GuestSpec[] {
   const ids = configuredIds(resources);
   const out: GuestSpec[] = [];
   for (const r of resources) {
