@@ -1,5 +1,6 @@
 import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
+import { addGuestFencing, guestFenced, guestProbeSkipped, insideContainer, orderGuestFencing } from './containers.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { disabled } from './history.js';
 import {
@@ -174,6 +175,8 @@ function buildActions(
   const concurrent = isTrue(ws.options.get('concurrent-fencing'));
   if (!concurrent) for (let i = 1; i < otherFences.length; i++) g.order(otherFences[i - 1], otherFences[i]);
   for (const f of concurrent ? otherFences : otherFences.slice(-1)) g.order(f, dcFence);
+  // A guest node is "fenced" by recovering its container: a pseudo action (containers.ts).
+  for (const n of ws.nodes) if (guestFenced(ws, n, (h) => willFence(ws, h))) fenced.set(n.uname, addGuestFencing(ws, g, n));
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();
   // Stops implied by fencing, per top-level resource: see orderStopsAfterFencing.
@@ -209,6 +212,7 @@ function buildActions(
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || n.pending || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n))
         continue;
+      if (insideContainer(p) || guestProbeSkipped(ws, n)) continue;
       // An anonymous clone is probed once per node, not once per instance; a globally-unique
       // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;
@@ -375,6 +379,7 @@ function buildActions(
   orderLoadStopped(ws, g);
   orderMigrations(g, migrationOrders);
   orderRemoteActions(ws, g);
+  orderGuestFencing(ws, g, fenced);
   return { graph: g.build(), changes, migrations: migrationOrders };
 }
 

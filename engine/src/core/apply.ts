@@ -88,7 +88,8 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
   };
   let call = 1 + Math.max(0, ...status.flatMap((s) => s.lrm.flatMap((r) => r.ops.map((o) => o.callId))));
   for (const a of graph.actions) {
-    if (a.task === 'stonith') {
+    // A guest node's fencing is a pseudo action (its container's recovery does it).
+    if (a.task === 'stonith' && !a.pseudo) {
       const s = byUname(a.node);
       s.attrs = { ...s.attrs, in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down' };
       s.lrm = [];

@@ -67,7 +67,9 @@ function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
  */
 export function thresholdReached(ws: WorkingSet, rsc: WRsc, node: WNode): WRsc | undefined {
   if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return undefined;
-  const count = failCount(ws, rsc, node);
+  // A container's failures include those of the resources inside it (containers.ts).
+  let count = failCount(ws, rsc, node);
+  for (const filler of rsc.fillers ?? []) count = addScores(count, failCount(ws, filler, node));
   if (count <= 0) return undefined;
   if (rsc.migrationThreshold - count > 0) return undefined;
   let ban = rsc;

@@ -202,7 +202,7 @@ interface Described {
 
 function describe(ws: WorkingSet, a: GraphAction): Described {
   const node = ws.nodeByName.get(a.node);
-  if (a.task === 'stonith') return { tag: 'crm_event', operationKey: a.key, node };
+  if (a.task === 'stonith') return { tag: a.pseudo ? 'pseudo_event' : 'crm_event', operationKey: a.key, node };
   const rsc = a.rsc === undefined ? undefined : ws.byId.get(a.rsc);
   const clone = rsc && cloneOf(rsc);
   const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';

@@ -3,6 +3,7 @@ import { assignResource, isManaged, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
+import { containerConstraints, guestRestartOrderings, resetGuestsWithFailedContainers } from './containers.js';
 import { thresholdReached } from './failcount.js';
 import type { TransitionGraph } from './graph.js';
 import { describeGraph } from './graph-xml.js';
@@ -196,6 +197,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyFailureThresholds(ws);
   applyExclusiveDiscovery(ws);
   groupInternalColocations(ws);
+  containerConstraints(ws);
   initUtilization(ws);
   sortResourcesForPlacement(
     ws,
@@ -217,6 +219,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   finalRoles(ws);
   applyBlocking(ws);
   applyUnrunnableStops(ws);
+  resetGuestsWithFailedContainers(ws);
+  guestRestartOrderings(ws);
   const created = createActions(ws);
   const { changes } = created;
   const { graph, errors } = withoutCycles(created.graph, changes);

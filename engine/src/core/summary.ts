@@ -110,7 +110,9 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
     );
   lines.push('', 'Transition Summary:');
   const fence = fenceAction(ws);
-  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (${fence}) ${a.node}`);
+  // A guest node's fencing names its own action (containers.ts): `stonith-<node>-<action>`.
+  const actionOf = (key: string, node: string) => (key.startsWith(`stonith-${node}-`) ? key.slice(`stonith-${node}-`.length) : fence);
+  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (${actionOf(a.key, a.node)}) ${a.node}`);
   const tasks = new Map<string, Set<string>>();
   for (const a of graph.actions) {
     if (!a.rsc || a.probe || a.task === 'monitor') continue;
@@ -120,7 +122,8 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   for (const c of changes) lines.push(...transitionLines(ws, c, tasks.get(c.rsc.id) ?? new Set()));
   lines.push('', 'Executing Cluster Transition:');
   for (const a of graph.actions) {
-    if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (${fence})`);
+    if (a.task === 'stonith' && a.pseudo) lines.push(`  * Pseudo action:   ${a.key} on ${a.node}`);
+    else if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (${actionOf(a.key, a.node)})`);
     else if (a.pseudo) lines.push(`  * Pseudo action:   ${a.key}`);
     else lines.push(`  * Resource action: ${a.rsc} ${a.task}${a.intervalMs ? `=${a.intervalMs}` : ''} on ${a.node}`);
   }

@@ -1,4 +1,5 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
+import { withGuestConnections } from './guest-nodes.js';
 import { modelledMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue } from './nvsets.js';
 import { remoteWarnings } from './remote-nodes.js';
@@ -57,19 +58,26 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const multiple = withMeta('multiple-active', (v) => !modelledMultipleActive.has(v.toLowerCase()));
   if (multiple.length)
     out.push(`${named('multiple-active', multiple)} is not modelled: a resource active on several nodes is recovered with stop_start`);
+  // Pacemaker Remote connections are modelled (remote-nodes.ts, which warns for itself), and so
+  // are guest nodes (guest-nodes.ts) and containers (containers.ts); not a remote connection inside
+  // a group or clone, a guest node asked for inside a clone, or a container no resource is.
+  const expanded = withGuestConnections(cib);
+  const ids = new Set([...allResources(expanded.resources)].map((r) => r.id));
+  const inClone = new Set([...allResources(cib.resources.filter((r) => r.kind === 'clone'))].map((r) => r.id));
   const remote = [...allResources(cib.resources)]
-    .filter(
-      (r) =>
-        // Pacemaker Remote connections are modelled (remote-nodes.ts, which warns for itself); a
-        // remote connection inside a group or clone is not one.
+    .filter((r) => {
+      const meta = flattenSets(r.meta);
+      const container = meta.get('container');
+      return (
         (r.kind === 'primitive' && r.provider === 'pacemaker' && r.type === 'remote' && !cib.resources.includes(r)) ||
-        flattenSets(r.meta).has('remote-node') ||
-        flattenSets(r.meta).has('container'),
-    )
+        (meta.has('remote-node') && inClone.has(r.id)) ||
+        (container !== undefined && !ids.has(container))
+      );
+    })
     .map((r) => r.id);
   if (remote.length)
     out.push(`${named('guest nodes and containers', remote)} are not modelled: their connections are scheduled as ordinary resources`);
-  out.push(...remoteWarnings(cib));
+  out.push(...remoteWarnings(expanded));
   const unfencing = withMeta('provides', (v) => v.toLowerCase() === 'unfencing').concat(
     withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
   );

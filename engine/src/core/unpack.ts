@@ -1,5 +1,7 @@
 import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
+import { fenceGuest, isGuestNode, linkContainers, restartContainer } from './containers.js';
 import { nodeFailCount } from './failcount.js';
+import { withGuestConnections } from './guest-nodes.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
@@ -301,8 +303,12 @@ function applyHistory(
   let next = res.nextRole;
   if (res.role !== 'Unknown') r.knownOn.add(node.uname);
   const active = res.role !== 'Unknown' && res.role !== 'Stopped';
-  // Active on a node that is down: fenced, unless the node or the resource is in maintenance.
-  if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) {
+  // Active on a node that is down: fenced, unless the node or the resource is in maintenance. A
+  // guest node is "fenced" (its container recovered) whether fencing is enabled or not, and the
+  // resource is recovered.
+  const downGuest = active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && isGuestNode(node);
+  if (downGuest) fenceGuest(ctx, node);
+  else if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) {
     node.unclean = true;
     if (node.remote) remoteActiveWhileDown(node, ctx.byId);
   }
@@ -332,6 +338,9 @@ function applyHistory(
     case 'reset-remote':
       resetRemote(ctx.nodes, r, ctx.stonithEnabled);
       break;
+    case 'restart-container':
+      restartContainer(r, node);
+      break;
     default:
       break;
   }
@@ -345,6 +354,10 @@ function applyHistory(
   // Active on a second node: its multiple-active policy (after the pin, as in native_add_running).
   else applyMultipleActive(r, ctx.nodes);
   if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
+  if (downGuest) {
+    r.failed = true;
+    if (!r.failedOn.includes(node)) r.failedOn.push(node);
+  }
   if (onFail === 'ignore') return;
   r.failed = true;
   if (onFail !== 'demote' && onFail !== 'block') r.failedOn.push(node);
@@ -395,7 +408,9 @@ function resetBlockedFailureTimeouts(
  * const ws = unpack(cib, 1_700_000_000);
  * ws.nodes.filter((n) => n.online).length;
  */
-export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
+export function unpack(configured: Cib, now: number, memo?: UnpackMemo): WorkingSet {
+  // The connections of guest nodes are resources too (guest-nodes.ts).
+  const cib = withGuestConnections(configured);
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
@@ -414,6 +429,7 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   };
   top.forEach(walk);
   const primitives = top.flatMap(leaves);
+  linkContainers(primitives, byId);
   const haveStonithResource = primitives.some((p) => p.primitive?.class === 'stonith');
   const symmetric = isTrue(options.get('symmetric-cluster'));
   if (symmetric) {
@@ -516,6 +532,7 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
         failureTimeoutS: r.failureTimeoutS,
         managed: r.managed,
         promotable: r.promotable,
+        inContainer: r.container !== undefined,
         failCount: (effective) => nodeFailCount(node, r, now, effective),
         nextRole: historyNext.get(r) ?? 'Unknown',
         migration: mig && {

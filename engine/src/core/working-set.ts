@@ -28,8 +28,11 @@ export interface WNode {
   numResources: number;
   /** Capacity left, by utilization name (placement strategies other than `default` only). */
   capacity?: Map<string, number>;
-  /** A Pacemaker Remote node (remote-nodes.ts): its connection's id (none when left without one), and its unpacking state. */
-  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean; wasFenced: boolean };
+  /**
+   * A Pacemaker Remote node (remote-nodes.ts): its connection's id (none when left without one), its unpacking
+   * state, and for a guest node the id of the resource it runs in (containers.ts).
+   */
+  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean; wasFenced: boolean; container?: string };
 }
 
 /** A colocation between two resources, as the scheduler uses it. */
@@ -139,6 +142,10 @@ export interface WRsc {
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
   primitive?: Primitive;
+  /** The resource its `container` meta attribute names: it lives inside it (containers.ts). */
+  container?: WRsc;
+  /** The primitives living inside it (whose `container` it is). */
+  fillers?: WRsc[];
   /** What a primitive consumes of its node's capacity (placement strategies other than `default` only). */
   utilization?: Map<string, number>;
   /** `resource-discovery` of the location constraints naming it, by node (resource-discovery.ts; absent = always). */
