@@ -63,6 +63,17 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     return changed;
   };
+  // Only a promote that would happen is blocked: the instance starts (or stays) unpromoted.
+  const blockPromote = (r: WRsc): boolean => {
+    let changed = false;
+    for (const p of leaves(r)) {
+      if (p.nextRole !== 'Promoted' || p.role === 'Promoted' || p.blockedPromote) continue;
+      p.blockedPromote = true;
+      p.nextRole = 'Unpromoted';
+      changed = true;
+    }
+    return changed;
+  };
   // An instance of an interleaved clone with no instance of the clone it is ordered after on its
   // node cannot run there: Pacemaker takes its assignment back (so later pairings no longer see it).
   const inhibit = (t: WRsc): boolean => {
@@ -119,7 +130,9 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     for (const r of ws.resources) {
       const stuck = r.variant === 'primitive' ? blocked.has(r) : r.variant === 'clone' && r.children.length > 0 && firstBlocked(r);
       if (!stuck) continue;
-      for (const c of r.withThis) if (c.score >= INFINITY) changed = block(c.dependent, true) || changed;
+      // A dependent colocated in the Promoted role loses its promotion instead (pcmk__block_colocation_dependents).
+      for (const c of r.withThis)
+        if (c.score >= INFINITY) changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : block(c.dependent, true)) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows

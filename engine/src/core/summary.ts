@@ -63,8 +63,10 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
   // A resource being recovered counts as Started where it is (Pacemaker resets a Stopped role).
   const fromRole = current !== undefined && c.fromRole === 'Stopped' ? 'Started' : c.fromRole;
   const toRole = next === undefined ? 'Stopped' : c.toRole;
-  if (c.rsc.blockedStop) return from.map((n) => `${item('Stop', c.rsc.id, details(fromRole, 'Stopped', n))}  blocked`);
   const moving = current !== undefined && next !== undefined && current !== next;
+  if (c.rsc.blockedPromote && next !== undefined && !moving)
+    return [`${item('Promote', c.rsc.id, details(fromRole, 'Promoted', current, next))}  blocked`];
+  if (c.rsc.blockedStop) return from.map((n) => `${item('Stop', c.rsc.id, details(fromRole, 'Stopped', n))}  blocked`);
   const failed = c.rsc.failed;
   const hasStart = tasks.has('start');
   const hasStop = tasks.has('stop');
