@@ -132,7 +132,8 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
       if (!stuck) continue;
       // A dependent colocated in the Promoted role loses its promotion instead (pcmk__block_colocation_dependents).
       for (const c of r.withThis)
-        if (c.score >= INFINITY) changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : block(c.dependent, true)) || changed;
+        if (c.score >= INFINITY)
+          changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : block(c.dependent, true)) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows
