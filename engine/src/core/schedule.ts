@@ -7,6 +7,7 @@ import { thresholdReached } from './failcount.js';
 import type { TransitionGraph } from './graph.js';
 import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
+import { addNotifications } from './notifications.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
 import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
@@ -219,7 +220,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyUnrunnableStops(ws);
   const created = createActions(ws);
   const { changes } = created;
-  const { graph, errors } = withoutCycles(created.graph, changes);
+  const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
   return {
     // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
     // of the same input: scheduling has changed the working set's priorities and roles.
