@@ -166,14 +166,9 @@ export function addNotifications(ws: WorkingSet, graph: TransitionGraph): Transi
     };
     const has = (inst: WRsc, t: string) => actions.some((a) => a.rsc === inst.id && a.task === t && !a.pseudo);
     for (const t of phases) {
-      const [pre, preDone, action, done, post, postDone] = ['pre', 'pre-done', 'action', 'done', 'post', 'post-done'].map((s) => `${t}:${s}`) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
+      const [pre, preDone, action, done, post, postDone] = ['pre', 'pre-done', 'action', 'done', 'post', 'post-done'].map(
+        (s) => `${t}:${s}`,
+      ) as [string, string, string, string, string, string];
       pg.add(preDone, action);
       pg.add(pre, preDone);
       pg.add(done, post);
