@@ -13,11 +13,8 @@ const INFINITY_PRIORITY = 1_000_000;
 /**
  * Whether the scheduler models a clone's notifications: `notify=true` on a clone of a primitive
  * (a cloned group's are not modelled; unmodelled.ts still warns about those).
- *
- * @example
- * notifyingClone(ws.byId.get('db-clone')!) // true with notify=true
  */
-export function notifyingClone(clone: WRsc): boolean {
+function notifyingClone(clone: WRsc): boolean {
   return clone.variant === 'clone' && isTrue(clone.meta.get('notify')) && clone.children.every((i) => i.variant === 'primitive');
 }
 
