@@ -141,7 +141,10 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   for (const p of blocked) {
     if (!isManaged(ws, p)) continue;
     // A start that cannot run where it was assigned is still listed (blocked) in the summary.
-    if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) p.blockedStartOn = p.assignedTo;
+    if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) {
+      p.blockedStartOn = p.assignedTo;
+      p.blockedStartPromoted = p.nextRole === 'Promoted';
+    }
     p.nextRole = 'Stopped';
   }
   return blocked;

@@ -162,7 +162,10 @@ function finalRoles(ws: WorkingSet): void {
     const keptByDemote = demoteOnly && (p.role === 'Promoted' || p.role === 'Unpromoted');
     if ((stopAll || (demoteOnly && !keptByDemote)) && needsQuorum(p)) {
       // Its start cannot run: a stopped resource stays stopped ("Start ... due to no quorum (blocked)").
-      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
+      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') {
+        p.blockedStartOn = p.assignedTo;
+        p.blockedStartPromoted = p.nextRole === 'Promoted';
+      }
       p.nextRole = 'Stopped';
     }
     if (p.nextRole === 'Stopped' || !p.assignedTo) {
