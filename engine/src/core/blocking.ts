@@ -63,6 +63,18 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     return changed;
   };
+  // A colocation blocks only starts that would happen: Pacemaker marks the dependent's start
+  // unrunnable once its actions exist, which leaves a resource that stays where it runs alone
+  // (unrunnable-2), while an unrunnable start an order implies stops it.
+  const blockStarts = (r: WRsc): boolean => {
+    let changed = false;
+    for (const p of leaves(r)) {
+      if (blocked.has(p) || !hasStart(p) || (!needsStart(p) && p.assignedTo !== undefined)) continue;
+      blocked.add(p);
+      changed = true;
+    }
+    return changed;
+  };
   // Only a promote that would happen is blocked: the instance starts (or stays) unpromoted.
   const blockPromote = (r: WRsc): boolean => {
     let changed = false;
@@ -133,7 +145,7 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
       // A dependent colocated in the Promoted role loses its promotion instead (pcmk__block_colocation_dependents).
       for (const c of r.withThis)
         if (c.score >= INFINITY)
-          changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : block(c.dependent, true)) || changed;
+          changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : blockStarts(c.dependent)) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows
