@@ -63,18 +63,6 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     return changed;
   };
-  // A colocation blocks only starts that would happen: Pacemaker marks the dependent's start
-  // unrunnable once its actions exist, which leaves a resource that stays where it runs alone
-  // (unrunnable-2), while an unrunnable start an order implies stops it.
-  const blockStarts = (r: WRsc): boolean => {
-    let changed = false;
-    for (const p of leaves(r)) {
-      if (blocked.has(p) || !hasStart(p) || (!needsStart(p) && p.assignedTo !== undefined)) continue;
-      blocked.add(p);
-      changed = true;
-    }
-    return changed;
-  };
   // Only a promote that would happen is blocked: the instance starts (or stays) unpromoted.
   const blockPromote = (r: WRsc): boolean => {
     let changed = false;
@@ -140,12 +128,19 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     // Mandatory colocations with a top-level primitive, or a clone none of whose instances can start.
     for (const r of ws.resources) {
-      const stuck = r.variant === 'primitive' ? blocked.has(r) : r.variant === 'clone' && r.children.length > 0 && firstBlocked(r);
+      // A clone blocks its dependents only when every instance has a start, and none can run: an
+      // instance assigned nowhere has no start action, and then Pacemaker blocks nothing (unrunnable-2).
+      const stuck =
+        r.variant === 'primitive'
+          ? blocked.has(r)
+          : r.variant === 'clone' &&
+            r.children.length > 0 &&
+            r.children.every((i) => leaves(i).some((p) => blocked.has(p) && p.assignedTo !== undefined));
       if (!stuck) continue;
       // A dependent colocated in the Promoted role loses its promotion instead (pcmk__block_colocation_dependents).
       for (const c of r.withThis)
         if (c.score >= INFINITY)
-          changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : blockStarts(c.dependent)) || changed;
+          changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : block(c.dependent, true)) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows
