@@ -633,7 +633,7 @@ export class Controller {
     } else if (a.task !== 'notify') this.record(a, tag, o, targetRc, failed, now);
     // A failed notify is logged and otherwise ignored, as Pacemaker's controller does.
     if (failed && a.task === 'notify')
-      this.log('warn', `notify ${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc}), ignored`);
+      this.log('warning', `notify ${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc}), ignored`);
     const ok = !failed || a.task === 'notify';
     if (inThisGraph && t) this.confirm(t, issued.index, ok, now, wait);
     else if (!ok && !wait) this.trigger(`${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc})`);
