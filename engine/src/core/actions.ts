@@ -353,7 +353,8 @@ function buildActions(
       const repromoted = roleChange && !restart && p.role === 'Promoted';
       // Nothing runs on a node that is down or unclean (a resource stuck there keeps its role), and
       // a blocked or held resource gets no new actions, recurring monitors included.
-      const runnable = to.online && !to.unclean && !p.blocked && !p.stopBlocked;
+      // A blocked promote leaves the instance meant for Promoted: no unpromoted monitor, and the promoted ones wait for it.
+      const runnable = to.online && !to.unclean && !p.blocked && !p.stopBlocked && !p.blockedPromote;
       for (const o of runnable ? recurringOps(p, toRole) : []) {
         const ms = parseDurationMs(o.interval) ?? 0;
         const expiredFailure = p.rescheduled?.get(to.uname)?.includes(ms) ?? false;

@@ -104,7 +104,8 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
   const ordered = graph.actions.map((a, i) => ({ a, i })).sort((x, y) => phase(x.a) - phase(y.a) || x.i - y.i);
   for (const { a } of ordered) {
     // Like crm_simulate, a clean-up (`delete`) is not simulated: the history stays (a controller erases it).
-    if (a.task === 'stonith' || a.task === 'delete' || a.pseudo || !a.rsc) continue;
+    // A notification changes nothing the history records as the resource's state.
+    if (a.task === 'stonith' || a.task === 'delete' || a.task === 'notify' || a.pseudo || !a.rsc) continue;
     const info = resourceInfo(a.rsc);
     const s = byUname(a.node);
     // An anonymous instance's history may already be kept under a numbered id (`rsc:0`, as older

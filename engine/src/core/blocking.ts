@@ -63,6 +63,17 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     return changed;
   };
+  // Only a promote that would happen is blocked: the instance starts (or stays) unpromoted.
+  const blockPromote = (r: WRsc): boolean => {
+    let changed = false;
+    for (const p of leaves(r)) {
+      if (p.nextRole !== 'Promoted' || p.role === 'Promoted' || p.blockedPromote) continue;
+      p.blockedPromote = true;
+      p.nextRole = 'Unpromoted';
+      changed = true;
+    }
+    return changed;
+  };
   // An instance of an interleaved clone with no instance of the clone it is ordered after on its
   // node cannot run there: Pacemaker takes its assignment back (so later pairings no longer see it).
   const inhibit = (t: WRsc): boolean => {
@@ -117,9 +128,19 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     // Mandatory colocations with a top-level primitive, or a clone none of whose instances can start.
     for (const r of ws.resources) {
-      const stuck = r.variant === 'primitive' ? blocked.has(r) : r.variant === 'clone' && r.children.length > 0 && firstBlocked(r);
+      // A clone blocks its dependents only when every instance has a start, and none can run: an
+      // instance assigned nowhere has no start action, and then Pacemaker blocks nothing (unrunnable-2).
+      const stuck =
+        r.variant === 'primitive'
+          ? blocked.has(r)
+          : r.variant === 'clone' &&
+            r.children.length > 0 &&
+            r.children.every((i) => leaves(i).some((p) => blocked.has(p) && p.assignedTo !== undefined));
       if (!stuck) continue;
-      for (const c of r.withThis) if (c.score >= INFINITY) changed = block(c.dependent, true) || changed;
+      // A dependent colocated in the Promoted role loses its promotion instead (pcmk__block_colocation_dependents).
+      for (const c of r.withThis)
+        if (c.score >= INFINITY)
+          changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : block(c.dependent, true)) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows
@@ -127,7 +148,10 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   for (const p of blocked) {
     if (!isManaged(ws, p)) continue;
     // A start that cannot run where it was assigned is still listed (blocked) in the summary.
-    if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) p.blockedStartOn = p.assignedTo;
+    if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) {
+      p.blockedStartOn = p.assignedTo;
+      p.blockedStartPromoted = p.nextRole === 'Promoted';
+    }
     p.nextRole = 'Stopped';
   }
   return blocked;

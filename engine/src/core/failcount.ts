@@ -24,8 +24,17 @@ export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
  * nodeFailCount(node, rsc, 1_800_000_000, false) // 2
  */
 export function nodeFailCount(node: WNode, rsc: WRsc, now: number, effective: boolean): number {
-  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`).
-  const entry = failuresOn(node).get(rsc.unique ? rsc.id : baseId(rsc.id));
+  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`); an anonymous
+  // instance counts its clone's, with or without an instance number (older clusters wrote
+  // `fail-count-rsc:0`; Pacemaker's failure regex accepts `rsc(:[0-9]+)?` for those).
+  const failures = failuresOn(node);
+  const base = baseId(rsc.id);
+  const anonymous = !rsc.unique && (rsc.parent?.variant === 'clone' || rsc.parent?.parent?.variant === 'clone');
+  let entry = failures.get(rsc.unique ? rsc.id : base);
+  if (anonymous)
+    for (const [name, e] of failures)
+      if (name.startsWith(`${base}:`) && /^\d+$/.test(name.slice(base.length + 1)))
+        entry = { count: addScores(entry?.count ?? 0, e.count), last: Math.max(entry?.last ?? 0, e.last) };
   if (!entry) return 0;
   const { count, last } = entry;
   if (effective && count > 0 && last > 0 && rsc.failureTimeoutS > 0 && now > last + rsc.failureTimeoutS) return 0;

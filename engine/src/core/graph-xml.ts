@@ -210,7 +210,9 @@ function describe(ws: WorkingSet, a: GraphAction): Described {
   // (the history id it was found under: the configured id, or a numbered one older versions wrote).
   const cloneName = rsc?.cloneName ?? (rsc?.orphan === true ? configuredId(rsc) : undefined);
   if (rsc && clone && anonymous(clone) && cloneName !== undefined) {
-    return { tag, operationKey: `${cloneName}_${a.task}_${a.intervalMs}`, internalKey: a.key, rsc, node };
+    // A notification's key names the clone name too (`db_post_notify_promote_0`).
+    const operationKey = a.task === 'notify' ? `${cloneName}${a.key.slice(rsc.id.length)}` : `${cloneName}_${a.task}_${a.intervalMs}`;
+    return { tag, operationKey, internalKey: a.key, rsc, node };
   }
   return { tag, operationKey: a.key, rsc, node };
 }
@@ -248,6 +250,7 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
       else if (!attrs.has(k)) attrs.set(k, v);
     }
     for (const [k, v] of memo.get(`meta\0${opKey}`, () => opMeta(ws, rsc, a))) meta.set(k, v);
+    for (const [k, v] of Object.entries(a.notify ?? {})) meta.set(k, v);
     if (a.probe) meta.set('op_target_rc', '7');
     else if (a.task === 'monitor' && a.promoted) meta.set('op_target_rc', '8');
   } else if (a.task === 'stonith') {
@@ -293,7 +296,7 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
     attributes: attributesSorted,
     targetRc: intOr(attrs.get('CRM_meta_op_target_rc'), 0),
     timeoutMs: intOr(attrs.get('CRM_meta_timeout'), DEFAULT_TIMEOUT_MS),
-    priority: d.rsc ? Math.max(0, synapsePriority(d.rsc)) : 0,
+    priority: a.priority ?? (d.rsc ? Math.max(0, synapsePriority(d.rsc)) : 0),
   };
   if (d.internalKey !== undefined) detail.internalKey = d.internalKey;
   if (agent) detail.agent = agent;

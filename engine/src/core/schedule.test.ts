@@ -182,21 +182,24 @@ describe('schedule', () => {
   });
 
   it('says which configured features it does not model instead of deciding quietly', () => {
+    // Notifications are modelled for a clone of a primitive, not for a cloned group.
     const clone: Cib['resources'][number] = {
       kind: 'clone',
       id: 'c-clone',
-      child: prim('c'),
+      child: { kind: 'group', id: 'c-group', children: [prim('c')], meta: [] },
       meta: [{ id: 'cm', pairs: [{ id: 'cm1', name: 'notify', value: 'true' }] }],
     };
+    const notifying: Cib['resources'][number] = { ...clone, id: 'n-clone', child: prim('n') };
     const migratingClone: Cib['resources'][number] = {
       kind: 'clone',
       id: 'm-clone',
       child: prim('m', { 'allow-migrate': 'true' }),
       meta: [],
     };
-    const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone, migratingClone], [], [up(1)]);
+    const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone, notifying, migratingClone], [], [up(1)]);
     const warnings = schedule({ cib: withFeatures, now: NOW }).warnings;
     expect(warnings.some((w) => /notifications \(c-clone\)/.test(w))).toBe(true);
+    expect(warnings.some((w) => /n-clone/.test(w))).toBe(false);
     // Live migration is modelled for a primitive, not for clone instances.
     expect(warnings.some((w) => /live migration of clone instances \(m\)/.test(w))).toBe(true);
     expect(warnings.some((w) => /\(a\)/.test(w))).toBe(false);

@@ -8,6 +8,7 @@ import { thresholdReached } from './failcount.js';
 import type { TransitionGraph } from './graph.js';
 import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
+import { addNotifications } from './notifications.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
 import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
@@ -162,7 +163,10 @@ function finalRoles(ws: WorkingSet): void {
     const keptByDemote = demoteOnly && (p.role === 'Promoted' || p.role === 'Unpromoted');
     if ((stopAll || (demoteOnly && !keptByDemote)) && needsQuorum(p)) {
       // Its start cannot run: a stopped resource stays stopped ("Start ... due to no quorum (blocked)").
-      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
+      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') {
+        p.blockedStartOn = p.assignedTo;
+        p.blockedStartPromoted = p.nextRole === 'Promoted';
+      }
       p.nextRole = 'Stopped';
     }
     if (p.nextRole === 'Stopped' || !p.assignedTo) {
@@ -223,7 +227,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   guestRestartOrderings(ws);
   const created = createActions(ws);
   const { changes } = created;
-  const { graph, errors } = withoutCycles(created.graph, changes);
+  const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
   return {
     // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
     // of the same input: scheduling has changed the working set's priorities and roles.

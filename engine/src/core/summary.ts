@@ -58,13 +58,17 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
   const next = c.to?.uname;
   const blockedStart = c.rsc.blockedStartOn;
   if (current === undefined && next === undefined && blockedStart && isManaged(ws, c.rsc))
-    return [`${item('Start', c.rsc.id, details('Stopped', 'Started', undefined, blockedStart.uname))}  blocked`];
+    return c.rsc.blockedStartPromoted
+      ? [`${item('Promote', c.rsc.id, details('Stopped', 'Promoted', undefined, blockedStart.uname))}  blocked`]
+      : [`${item('Start', c.rsc.id, details('Stopped', 'Started', undefined, blockedStart.uname))}  blocked`];
   if (!isManaged(ws, c.rsc) || c.rsc.blocked || (current === undefined && next === undefined)) return [];
   // A resource being recovered counts as Started where it is (Pacemaker resets a Stopped role).
   const fromRole = current !== undefined && c.fromRole === 'Stopped' ? 'Started' : c.fromRole;
   const toRole = next === undefined ? 'Stopped' : c.toRole;
-  if (c.rsc.blockedStop) return from.map((n) => `${item('Stop', c.rsc.id, details(fromRole, 'Stopped', n))}  blocked`);
   const moving = current !== undefined && next !== undefined && current !== next;
+  if (c.rsc.blockedPromote && next !== undefined && !moving)
+    return [`${item('Promote', c.rsc.id, details(fromRole, 'Promoted', current, next))}  blocked`];
+  if (c.rsc.blockedStop) return from.map((n) => `${item('Stop', c.rsc.id, details(fromRole, 'Stopped', n))}  blocked`);
   const failed = c.rsc.failed;
   const hasStart = tasks.has('start');
   const hasStop = tasks.has('stop');

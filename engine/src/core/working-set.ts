@@ -122,6 +122,10 @@ export interface WRsc {
   stopBlocked?: boolean;
   /** Assigned to this node, but its start cannot run (the summary lists the start, blocked). */
   blockedStartOn?: WNode;
+  /** The blocked start was of an instance chosen for promotion (the summary lists a blocked promote from Stopped). */
+  blockedStartPromoted?: boolean;
+  /** Chosen for promotion, but its promote cannot run (a mandatory `rsc-role=Promoted` colocation with a resource that cannot start): it stays unpromoted, listed as a blocked promote. */
+  blockedPromote?: boolean;
   /** Held in place although it was to stop or move (the summary lists the stop, blocked). */
   blockedStop?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
