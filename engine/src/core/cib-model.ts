@@ -35,6 +35,26 @@ export interface Expression {
   readonly type?: ExprType;
 }
 
+/**
+ * An `rsc_expression` (rules of `rsc_defaults` and `op_defaults` only): true for a resource of
+ * this class, provider and type (each one given must match).
+ */
+export interface RscExpression {
+  readonly kind: 'rsc_expression';
+  readonly id: string;
+  readonly class?: string;
+  readonly provider?: string;
+  readonly type?: string;
+}
+
+/** An `op_expression` (rules of `op_defaults` only): true for an operation of this name (and interval). */
+export interface OpExpression {
+  readonly kind: 'op_expression';
+  readonly id: string;
+  readonly name: string;
+  readonly interval?: string;
+}
+
 /** A `rule`: expressions (or nested rules) joined by `boolean-op`. */
 export interface Rule {
   readonly kind: 'rule';
@@ -43,7 +63,7 @@ export interface Rule {
   readonly scoreAttribute?: string;
   readonly booleanOp?: 'and' | 'or';
   readonly role?: string;
-  readonly terms: readonly (Expression | Rule)[];
+  readonly terms: readonly (Expression | Rule | RscExpression | OpExpression)[];
 }
 
 /** A resource operation (`op`) as configured. */
@@ -68,6 +88,12 @@ export interface Primitive {
   readonly ops: readonly Op[];
   /** `utilization` sets (what the resource consumes of a node's capacity). */
   readonly utilization?: readonly NvSet[];
+  /**
+   * The `<template>` this primitive is built from (`template=`). Its class, provider and type are
+   * the template's; `params`, `meta`, `ops` and `utilization` are the primitive's own, and the
+   * scheduler adds the template's to them (templates.ts).
+   */
+  readonly template?: string;
 }
 
 export interface Group {
@@ -183,6 +209,8 @@ export interface Cib {
   readonly crmConfig: readonly NvSet[];
   readonly nodes: readonly CibNode[];
   readonly resources: readonly Resource[];
+  /** Resource templates (`<template>`: a primitive's definition that primitives name with `template=`). */
+  readonly templates?: readonly Primitive[];
   readonly constraints: readonly Constraint[];
   readonly rscDefaults: readonly NvSet[];
   readonly opDefaults: readonly NvSet[];

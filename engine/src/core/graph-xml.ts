@@ -7,6 +7,7 @@
 import { escapeXml } from '@ocfkit/sdk/xml';
 import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
+import { opDefaultsFor } from './defaults-rules.js';
 import { failCount } from './failcount.js';
 import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
@@ -71,12 +72,13 @@ function shortestMonitor(p: WRsc): Op | undefined {
 }
 
 /**
- * An action's meta attributes as Pacemaker's `unpack_operation` builds them: `op_defaults`, then
+ * An action's meta attributes as Pacemaker's `unpack_operation` builds them: `op_defaults` (those
+ * whose rules hold for the resource and operation), then
  * (for a probe) the shortest monitor's timeout, then the op's own meta attributes and its XML
  * attributes; the interval and timeout normalized to milliseconds.
  */
 function opMeta(ws: WorkingSet, p: WRsc, a: GraphAction): Map<string, string> {
-  const meta = flattenSets(ws.cib.opDefaults);
+  const meta = opDefaultsFor(ws.cib.opDefaults, p.primitive, a.task, a.intervalMs);
   if (a.probe) {
     const timeout = shortestMonitor(p)?.attrs.timeout;
     if (timeout !== undefined) meta.set('timeout', timeout);

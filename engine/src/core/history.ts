@@ -7,6 +7,7 @@
 
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import type { LrmOp, NvSet, Op, Primitive } from './cib-model.js';
+import { opDefaultsFor } from './defaults-rules.js';
 import { flattenSets, parseDurationMs } from './nvsets.js';
 import { compareOps } from './op-order.js';
 import { isRemoteConnection, reconnectIntervalMs } from './remote-nodes.js';
@@ -85,7 +86,7 @@ export function failurePolicy(
 ): FailurePolicy {
   // The failed action's op entry, a disabled one included (Pacemaker's custom_action).
   const conf = configuredOp(prim, task, intervalMs, true);
-  const meta = flattenSets(opts.opDefaults);
+  const meta = opDefaultsFor(opts.opDefaults, prim, task, intervalMs);
   if (conf) {
     for (const [k, v] of flattenSets(conf.meta)) meta.set(k, v);
     for (const [k, v] of Object.entries(conf.attrs)) meta.set(k, v);

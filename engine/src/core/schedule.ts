@@ -188,7 +188,7 @@ function finalRoles(ws: WorkingSet): void {
 export function schedule(input: ScheduleInput): ScheduleResult {
   const ws = unpack(input.cib, input.now, input.memo);
   ws.onScore = input.onScore;
-  ws.warnings.push(...unmodelledFeatures(input.cib), ...malformedValues(input.cib));
+  ws.warnings.push(...unmodelledFeatures(ws.cib), ...malformedValues(ws.cib));
   for (const r of ws.byId.values())
     if (r.configuredMax !== undefined)
       ws.warnings.push(

@@ -4,6 +4,7 @@ import { modelledMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue } from './nvsets.js';
 import { remoteWarnings } from './remote-nodes.js';
 import { configurationIds, setConstraintIssue } from './resource-sets.js';
+import { expandReferences, referenceMembers } from './tag-references.js';
 import { isModelledTicket } from './tickets.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
 
@@ -99,7 +100,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const serialize = cib.constraints.filter((c) => c.kind === 'order' && c.orderKind === 'Serialize').map((c) => c.id);
   if (serialize.length) out.push(`${named('Serialize orders', serialize)} are treated as one-way optional orders`);
   for (const [element, what] of [
-    ['tags', 'tags'],
     ['fencing-topology', 'fencing topology'],
     ['alerts', ''],
   ] as const) {
@@ -118,9 +118,12 @@ function leftAlone(cib: Cib): string[] {
   let byId: Map<string, OpaqueXml> | undefined;
   const out: string[] = [];
   for (const r of resources?.children ?? [])
-    if (!isModelledResource(r))
+    if (!isModelledResource(r) && r.name !== 'template')
       out.push(`<${r.name} id="${r.attrs.id ?? ''}"> is not modelled: left alone (never started, stopped or monitored by this engine)`);
-  for (const c of section('constraints')?.children ?? []) {
+  const members = referenceMembers(cib);
+  for (const written of section('constraints')?.children ?? []) {
+    // Tags and templates are read as the resource sets they stand for (tag-references.ts).
+    const c = expandReferences(written, members);
     // Tickets are modelled (read from the source by tickets.ts), except with resource sets.
     if (isModelledTicket(c) && !ids.has(c.attrs.rsc ?? '')) continue;
     // Resource sets are modelled (resource-sets.ts) except where setConstraintIssue says.

@@ -1,5 +1,6 @@
-import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
+import type { Cib, Group, LrmResource, NodeState, NvSet, Primitive, Resource } from './cib-model.js';
 import { fenceGuest, isGuestNode, linkContainers, restartContainer } from './containers.js';
+import { rscDefaultsFor } from './defaults-rules.js';
 import { nodeFailCount } from './failcount.js';
 import { withGuestConnections } from './guest-nodes.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
@@ -17,6 +18,7 @@ import {
   resetRemote,
 } from './remote-nodes.js';
 import { addScores, INFINITY, parseScore } from './score.js';
+import { withTemplatesExpanded } from './templates.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
@@ -109,10 +111,10 @@ function instanceOf(child: Primitive | Group, n: number): Primitive | Group {
   return { ...child, id: `${child.id}:${n}`, children: child.children.map((m) => ({ ...m, id: `${m.id}:${n}` })) };
 }
 
-function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string, string>, nodeCount: number): WRsc {
+function newRsc(config: Resource, parent: WRsc | undefined, defaults: readonly NvSet[], nodeCount: number): WRsc {
   const meta = flattenSets(config.meta);
   if (parent) for (const [k, v] of parent.meta) if (!meta.has(k)) meta.set(k, v);
-  for (const [k, v] of defaults) if (!meta.has(k)) meta.set(k, v);
+  for (const [k, v] of rscDefaultsFor(defaults, config)) if (!meta.has(k)) meta.set(k, v);
   // Clones are a little sticky unless configured otherwise (after rsc_defaults).
   if (config.kind === 'clone' && !meta.has('resource-stickiness')) meta.set('resource-stickiness', '1');
   const promotable = config.kind === 'clone' ? isTrue(meta.get('promotable')) : (parent?.promotable ?? false);
@@ -402,15 +404,17 @@ function resetBlockedFailureTimeouts(
  * Builds the scheduler's working set from a CIB at time `now` (seconds since the epoch):
  * options, node states, the resource tree with meta attributes, and where each primitive is
  * active according to the operation history. Pure. With a `memo` kept from earlier runs, only
- * the parts of the status section that changed since are read again (unpack-memo.ts).
+ * the parts of the status section that changed since are read again (unpack-memo.ts). Primitives
+ * built from templates are read expanded (templates.ts), and so is the working set's `cib`.
  *
  * @example
  * const ws = unpack(cib, 1_700_000_000);
  * ws.nodes.filter((n) => n.online).length;
  */
-export function unpack(configured: Cib, now: number, memo?: UnpackMemo): WorkingSet {
-  // The connections of guest nodes are resources too (guest-nodes.ts).
-  const cib = withGuestConnections(configured);
+export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
+  // Primitives take their templates' definitions (templates.ts), and the connections of guest
+  // nodes are resources too (guest-nodes.ts).
+  const cib = withGuestConnections(withTemplatesExpanded(input));
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
@@ -420,7 +424,7 @@ export function unpack(configured: Cib, now: number, memo?: UnpackMemo): Working
     .map((n) => unpackNode(cib, n, stateById.get(n.id), stonithEnabled, cib.attrs['dc-uuid']))
     .concat(remoteNodes(cib, stonithEnabled));
   const nodeByName = new Map(nodes.map((n) => [n.uname, n]));
-  const defaults = flattenSets(cib.rscDefaults);
+  const defaults = cib.rscDefaults;
   const top = cib.resources.map((r) => newRsc(r, undefined, defaults, nodes.length));
   const byId = new Map<string, WRsc>();
   const walk = (r: WRsc) => {

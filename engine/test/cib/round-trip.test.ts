@@ -22,24 +22,24 @@ describe('the CIB model keeps what it does not model', () => {
     expect(roundTrip(xml)).toBeUndefined();
   });
 
-  it('leaves bundles, templates, sets, tickets and tag or date constraints out of the CIB model; the scheduler reads sets, tickets and utilization from the source and says what it leaves alone', () => {
+  it('leaves bundles, sets, tickets and tag or date constraints out of the CIB model; the scheduler reads sets, tickets, tags and utilization from the source and says what it leaves alone', () => {
     const cib = importCib(xml);
-    expect(cib.resources.map((r) => r.id)).toEqual(['web', 'g', 'ms']);
+    // A primitive built from a template is modelled (its class and type are the template's).
+    expect(cib.resources.map((r) => r.id)).toEqual(['web', 'from-tmpl', 'g', 'ms']);
+    expect(cib.resources[1]).toMatchObject({ class: 'ocf', provider: 'heartbeat', type: 'Dummy', template: 'tmpl' });
+    expect(cib.templates?.map((t) => t.id)).toEqual(['tmpl']);
     expect(cib.constraints.map((c) => c.id)).toEqual(['loc-web', 'ord']);
     const result = schedule({ cib, now: 1_800_000_000 });
     expect(result.warnings).toMatchInlineSnapshot(`
       [
-        "tags are not modelled",
-        "<template id="tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
-        "<primitive id="from-tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
         "<bundle id="httpd-bundle"> is not modelled: left alone (never started, stopped or monitored by this engine)",
         "<rsc_colocation id="col-bundle"> is ignored: it names httpd-bundle, which is left alone",
-        "<rsc_location id="loc-tag"> is ignored: it names webs, which is left alone",
         "<rsc_location id="loc-date"> is ignored: date and operation expressions are not modelled",
       ]
     `);
-    // Nothing is scheduled for what is left alone.
-    expect(result.graph.actions.filter((a) => a.rsc !== undefined && /httpd|tmpl/.test(a.rsc))).toEqual([]);
+    // Nothing is scheduled for what is left alone; the tag's ban keeps web and g off n2.
+    expect(result.graph.actions.filter((a) => a.rsc !== undefined && /httpd/.test(a.rsc))).toEqual([]);
+    expect(result.graph.actions.filter((a) => a.task === 'start' && a.node === 'n2' && /^(web|a|b)$/.test(a.rsc ?? ''))).toEqual([]);
   });
 
   it('a changed model is written over the source: what it changed is its, the rest is the source', () => {
@@ -50,7 +50,8 @@ describe('the CIB model keeps what it does not model', () => {
       ...cib,
       resources: [
         { ...web, params: [{ id: 'web-ia', pairs: [{ id: 'web-ia-state', name: 'state', value: '/run/web2' }] }] },
-        ...cib.resources.slice(2),
+        ...cib.resources.slice(1, 2),
+        ...cib.resources.slice(3),
       ],
       constraints: cib.constraints.filter((c) => c.id !== 'loc-web'),
     };
@@ -65,6 +66,8 @@ describe('the CIB model keeps what it does not model', () => {
       'master:ms',
       'bundle:httpd-bundle',
     ]);
+    // The primitive built from the template is written as it was read: template=, no class or type.
+    expect(section('resources')?.children[2]?.attrs).toEqual({ id: 'from-tmpl', template: 'tmpl' });
     const webOut = section('resources')?.children[0];
     expect(webOut?.attrs.description).toBe('the web server');
     expect(webOut?.children.map((c) => c.name)).toEqual(['operations', 'utilization', 'instance_attributes']);

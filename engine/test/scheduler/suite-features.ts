@@ -90,12 +90,14 @@ const FEATURES: Feature[] = [
   { name: 'containers', modelled: true, uses: (f) => meta(f, 'container', () => true) },
   { name: 'resource sets', modelled: true, uses: (f) => f.elements.has('resource_set') },
   { name: 'require-all=false sets', modelled: true, uses: (f) => attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) },
+  { name: 'templates', modelled: true, uses: (f) => f.elements.has('template') },
+  // id-ref on resource sets is modelled (resource-sets.ts); on nvpairs, attribute sets, operations and rules it is not.
   {
-    name: 'templates/id-ref',
+    name: 'id-ref',
     modelled: false,
-    uses: (f) => f.elements.has('template') || f.all.some((e) => e.attrs['id-ref'] !== undefined),
+    uses: (f) => f.all.some((e) => e.name !== 'resource_set' && e.attrs['id-ref'] !== undefined),
   },
-  { name: 'tags', modelled: false, uses: (f) => f.elements.has('tag') },
+  { name: 'tags', modelled: true, uses: (f) => f.elements.has('tag') },
   { name: 'rsc/op expressions', modelled: false, uses: (f) => f.elements.has('rsc_expression') || f.elements.has('op_expression') },
   { name: 'date rules', modelled: false, uses: (f) => f.elements.has('date_expression') },
   {
