@@ -16,12 +16,6 @@ function parseRole(text: string | undefined): Role | undefined {
   return undefined;
 }
 
-/** A colocation's role: Started means any role, as Pacemaker's pcmk__new_colocation reads it. */
-function colocationRole(text: string | undefined): Role | undefined {
-  const role = parseRole(text);
-  return role === 'Started' ? undefined : role;
-}
-
 // GLib's g_list_insert_sorted: skip while the new item sorts after, so a new item goes *before*
 // existing equal ones (the later-declared of two equal colocations is processed first).
 function insertSorted<T>(list: T[], item: T, cmp: (a: T, b: T) => number): void {
@@ -89,8 +83,8 @@ export function unpackConstraints(ws: WorkingSet): void {
         dependent,
         primary,
         score,
-        dependentRole: colocationRole(c.rscRole),
-        primaryRole: colocationRole(c.withRscRole),
+        dependentRole: parseRole(c.rscRole),
+        primaryRole: parseRole(c.withRscRole),
         nodeAttribute: c.nodeAttribute,
         influence: c.influence === undefined ? dependent.critical : c.influence.toLowerCase() === 'true',
       });
