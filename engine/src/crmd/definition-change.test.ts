@@ -15,13 +15,13 @@ const RELOADABLE: AgentDigestInfo = {
   ],
 };
 
-function cibXml(state: string, fake: string): string {
+function cibXml(state: string, fake: string, provider = 'heartbeat'): string {
   return `<cib have-quorum="1" epoch="1" num_updates="0" admin_epoch="0" validate-with="pacemaker-3.9">
   <configuration>
     <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
     <nodes><node id="1" uname="node1"/></nodes>
     <resources>
-      <primitive id="d" class="ocf" provider="heartbeat" type="Dummy">
+      <primitive id="d" class="ocf" provider="${provider}" type="Dummy">
         <instance_attributes id="d-ia">
           <nvpair id="d-state" name="state" value="${state}"/>
           <nvpair id="d-fake" name="fake" value="${fake}"/>
@@ -48,8 +48,8 @@ function started(agentInfo?: AgentDigestInfo): MemoryDriver {
   return d;
 }
 
-function change(d: MemoryDriver, state: string, fake: string, epoch: string): void {
-  const next = importCib(cibXml(state, fake));
+function change(d: MemoryDriver, state: string, fake: string, epoch: string, provider?: string): void {
+  const next = importCib(cibXml(state, fake, provider));
   d.send({ type: 'cib-changed', now: d.now, cib: { ...d.ctl.cib, attrs: { ...d.ctl.cib.attrs, epoch }, resources: next.resources } });
 }
 
@@ -78,6 +78,16 @@ describe('controller and a changed resource definition (in-memory executor)', ()
     expect(d.world.params.get('node1\0d')?.state).toBe('/run/d2');
     d.world.ran.length = 0;
     change(d, '/run/d2', 'b', '4');
+    expect(d.world.ran).toEqual([]);
+  });
+
+  it('restarts a resource whose agent changed, records the new agent, and then leaves it alone', () => {
+    const d = started();
+    change(d, '/run/d1', 'a', '2', 'pacemaker');
+    expect(d.world.ran).toEqual(['d_stop_0@node1', 'd_start_0@node1', 'd_monitor_10000@node1']);
+    expect(d.ctl.cib.status[0]?.lrm.find((r) => r.id === 'd')).toMatchObject({ class: 'ocf', provider: 'pacemaker', type: 'Dummy' });
+    d.world.ran.length = 0;
+    change(d, '/run/d1', 'a', '3', 'pacemaker');
     expect(d.world.ran).toEqual([]);
   });
 });
