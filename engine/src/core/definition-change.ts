@@ -24,7 +24,6 @@ import { actionParameters } from './graph-xml.js';
 import { disabled } from './history.js';
 import { parseDurationMs } from './nvsets.js';
 import { compareOps } from './op-order.js';
-import { historyName } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** What a comparison found (Pacemaker's `rsc_digest_cmp_val`). */
@@ -140,11 +139,6 @@ function secureMatches(p: WRsc, op: LrmOp, task: string, all: Readonly<Record<st
   return parametersDigest(params) === recorded;
 }
 
-/** The resource's history on a node, sorted as Pacemaker replays it. */
-function historyOn(ws: WorkingSet, p: WRsc, node: WNode): LrmResource | undefined {
-  return ws.history.get(node.uname)?.get(historyName(p));
-}
-
 /**
  * Checks every active primitive's history for definition changes and notes what they need: a
  * restart where the resource is (`definitionChangedOn`), a reload (`reloadOn`), or a recurring
@@ -154,19 +148,28 @@ function historyOn(ws: WorkingSet, p: WRsc, node: WNode): LrmResource | undefine
  * checkDefinitions(ws, { sanitized: true }); ws.byId.get('ip')?.definitionChangedOn // [node1]
  */
 export function checkDefinitions(ws: WorkingSet, opts: { sanitized: boolean }): void {
+  // As Pacemaker, each history entry is checked for the resources it names (`pcmk__rscs_matching_id`):
+  // the one with that id, or the anonymous clone instance found under it (its clone name), when it
+  // is active on that node. An instance matched to another entry is not checked against this one.
+  const named = new Map<string, WRsc[]>();
   for (const p of ws.primitives) {
-    // Nothing is done to an unmanaged resource (nor to an orphan, which is only stopped).
-    if (p.orphan || !p.primitive || !isManaged(ws, p)) continue;
-    for (const node of p.runningOn) {
-      if (!node.online || node.unclean) continue;
-      const lrm = historyOn(ws, p, node);
-      if (!lrm) continue;
-      // Another agent since it started there (`pcmk__rsc_agent_changed`): restarted with the new one.
-      if (lrm.class !== p.primitive.class || lrm.type !== p.primitive.type || (lrm.provider ?? '') !== (p.primitive.provider ?? '')) {
-        note(p, 'definitionChangedOn', node);
-        continue;
+    for (const id of new Set([p.id, p.cloneName ?? p.id])) named.set(id, [...(named.get(id) ?? []), p]);
+  }
+  for (const state of ws.cib.status) {
+    const node = ws.nodeByName.get(state.uname);
+    if (!node?.online || node.unclean) continue;
+    for (const lrm of state.lrm) {
+      if (lrm.ops.length === 0) continue;
+      for (const p of named.get(lrm.id) ?? []) {
+        // Nothing is done to an unmanaged resource (nor to an orphan, which is only stopped).
+        if (p.orphan || !p.primitive || !isManaged(ws, p) || !p.runningOn.includes(node)) continue;
+        // Another agent since it started there (`pcmk__rsc_agent_changed`): restarted with the new one.
+        if (lrm.class !== p.primitive.class || lrm.type !== p.primitive.type || (lrm.provider ?? '') !== (p.primitive.provider ?? '')) {
+          note(p, 'definitionChangedOn', node);
+          continue;
+        }
+        checkNode(ws, p, node, lrm, opts.sanitized);
       }
-      checkNode(ws, p, node, lrm, opts.sanitized);
     }
   }
 }
