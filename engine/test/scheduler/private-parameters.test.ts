@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { crmSimulate } from '../../test/scheduler/crm-simulate.js';
-import { importCib } from '../cib/import.js';
-import { parametersDigest } from '../pcmk/op-digest.js';
-import { schedule } from './schedule.js';
+import { importCib } from '../../src/cib/import.js';
+import { schedule } from '../../src/core/schedule.js';
+import { parametersDigest } from '../../src/pcmk/op-digest.js';
+import { crmSimulate } from './crm-simulate.js';
 
 const NOW = 1_800_000_000;
 
