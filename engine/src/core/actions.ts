@@ -55,7 +55,15 @@ export interface ResourceChange {
 /** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
 function startsAnyway(p: WRsc): boolean {
   const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
-  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to) || stoppedWhereActive(p));
+  return (
+    to !== undefined &&
+    (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to) || stoppedWhereActive(p) || definitionChanged(p, to))
+  );
+}
+
+/** Its definition changed since it started on the node (definition-change.ts): Pacemaker restarts it there. */
+function definitionChanged(p: WRsc, node: WNode): boolean {
+  return p.definitionChangedOn?.includes(node) ?? false;
 }
 
 /**
@@ -254,7 +262,9 @@ function buildActions(
       const clean = !countClean || (n.online && !n.unclean);
       const single = countClean && clean ? cleanActive === 1 : p.runningOn.length === 1;
       // Finishing a partial migration keeps the resource on its target.
-      const keep = (to === n && single && !p.failedOn.includes(n) && !restarts.has(p)) || (plan?.partial === true && n === plan.target);
+      const keep =
+        (to === n && single && !p.failedOn.includes(n) && !restarts.has(p) && !definitionChanged(p, n)) ||
+        (plan?.partial === true && n === plan.target);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;
       // on-fail=demote: the failed promoted instance is demoted (and promoted again if it stays promoted).
@@ -348,6 +358,7 @@ function buildActions(
         g.order(starts.get(p), promote);
         g.order(demotedHere, promote);
       }
+      const reload = restart ? undefined : addReload(ws, g, p, to, probed);
       const demoted = p.role === 'Promoted' && toRole !== 'Promoted' && !restart;
       // Re-promoted in place (on-fail=demote): the promoted monitor already known there is kept.
       const repromoted = roleChange && !restart && p.role === 'Promoted';
@@ -371,7 +382,7 @@ function buildActions(
           promoted: toRole === 'Promoted',
           timeoutMs: parseDurationMs(o.attrs.timeout),
         });
-        g.order(promote ?? starts.get(p) ?? g.find(opKey(p.id, 'demote', 0), to.uname), mon);
+        g.order(promote ?? starts.get(p) ?? reload ?? g.find(opKey(p.id, 'demote', 0), to.uname), mon);
       }
     }
   }
@@ -382,6 +393,27 @@ function buildActions(
   orderRemoteActions(ws, g);
   orderGuestFencing(ws, g, fenced);
   return { graph: g.build(), changes, migrations: migrationOrders };
+}
+
+/**
+ * An agent reload where only reloadable parameters changed (definition-change.ts), unless the
+ * resource is stopped or demoted there anyway (either cancels it, as in Pacemaker), failed, or
+ * not managed. It waits for the resource's probes, as its start would.
+ */
+function addReload(ws: WorkingSet, g: GraphBuilder, p: WRsc, to: WNode, probed: ReadonlyMap<string, number>): number | undefined {
+  if (!p.reloadOn?.includes(to) || p.failed || !isManaged(ws, p) || !to.online || to.unclean) return undefined;
+  if (g.find(opKey(p.id, 'stop', 0), to.uname) !== undefined || g.find(opKey(p.id, 'demote', 0), to.uname) !== undefined) return undefined;
+  const reload = g.add({
+    key: opKey(p.id, 'reload-agent', 0),
+    task: 'reload-agent',
+    rsc: p.id,
+    node: to.uname,
+    intervalMs: 0,
+    probe: false,
+    pseudo: false,
+  });
+  for (const [k, probe] of probed) if (k.startsWith(`${historyName(p)}@`)) g.order(probe, reload);
+  return reload;
 }
 
 function topOf(p: WRsc): WRsc {

@@ -1,3 +1,4 @@
+import { opDigest } from '../pcmk/op-digest.js';
 import type { Cib, LrmOp, LrmResource, NodeState, NvSet, Primitive, Resource, Writable } from './cib-model.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets, isTrue } from './nvsets.js';
@@ -12,7 +13,9 @@ function primitivesOf(r: Resource): readonly Primitive[] {
   return r.kind === 'primitive' ? [r] : r.kind === 'group' ? r.children : primitivesOf(r.child);
 }
 
-function historyOp(rsc: string, a: GraphAction, callId: number, code: number, now: number): LrmOp {
+function historyOp(rsc: string, action: GraphAction, callId: number, code: number, now: number): LrmOp {
+  // A reload is recorded as the start it stands for, as Pacemaker does.
+  const a: GraphAction = action.task === 'reload-agent' ? { ...action, task: 'start' } : action;
   const recurring = a.task === 'monitor' && a.intervalMs > 0;
   // Migration history is kept under its own key, as Pacemaker's controller records it.
   const migration = a.task === 'migrate_to' || a.task === 'migrate_from';
@@ -41,6 +44,8 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
       'exec-time': '0',
       'queue-time': '0',
       ...(a.migration ? { migrate_source: a.migration.source, migrate_target: a.migration.target } : {}),
+      // What the definition is compared with next time (crm_simulate records it from the action's parameters too).
+      ...(a.detail ? { 'op-digest': opDigest({ ...a.detail.attributes, ...a.detail.extraParams }) } : {}),
     },
   };
 }

@@ -273,6 +273,36 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
   return { attrs, params };
 }
 
+const memos = new WeakMap<WorkingSet, Memo>();
+
+/**
+ * The parameters the agent is given for one action of a primitive on a node, as the graph
+ * carries them (instance attributes evaluated for the node, the op's own instance attributes,
+ * `CRM_meta_*`): what Pacemaker's operation digests are computed from.
+ *
+ * @example
+ * actionParameters(ws, ws.byId.get('ip')!, 'monitor', 10000, 'node1') // { ip: '10.0.0.1', CRM_meta_interval: '10000', ... }
+ */
+export function actionParameters(ws: WorkingSet, rsc: WRsc, task: string, intervalMs: number, node: string): Record<string, string> {
+  let memo = memos.get(ws);
+  if (!memo) {
+    memo = new Memo();
+    memos.set(ws, memo);
+  }
+  const a = {
+    id: -1,
+    key: `${rsc.id}_${task}_${intervalMs}`,
+    task,
+    rsc: rsc.id,
+    node,
+    intervalMs,
+    probe: false,
+    pseudo: false,
+  } as GraphAction;
+  const { attrs, params } = attributes(ws, memo, a, { tag: 'rsc_op', operationKey: a.key, rsc, node: ws.nodeByName.get(node) });
+  return Object.fromEntries([...attrs, ...params]);
+}
+
 /** An anonymous instance's `long-id`: the name its history knows it by (`ping:0` on every node of an older cluster), else its own. */
 function longId(r: WRsc): string {
   return r.cloneName !== undefined && r.cloneName !== configuredId(r) ? r.cloneName : r.id;

@@ -4,7 +4,18 @@ export interface GraphAction {
   id: number;
   /** Pacemaker's operation key, e.g. `web_start_0`, `web_monitor_10000`; `stonith-<node>-<reboot|off>` for fencing. */
   key: string;
-  task: 'start' | 'stop' | 'promote' | 'demote' | 'monitor' | 'stonith' | 'delete' | 'migrate_to' | 'migrate_from' | 'notify';
+  task:
+    | 'start'
+    | 'stop'
+    | 'promote'
+    | 'demote'
+    | 'monitor'
+    | 'stonith'
+    | 'delete'
+    | 'migrate_to'
+    | 'migrate_from'
+    | 'notify'
+    | 'reload-agent';
   rsc?: string;
   node: string;
   intervalMs: number;

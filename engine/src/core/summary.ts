@@ -73,6 +73,7 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
   const hasStart = tasks.has('start');
   const hasStop = tasks.has('stop');
   if (fromRole === toRole && next !== undefined) {
+    if (!hasStart && tasks.has('reload-agent')) return [item('Reload', c.rsc.id, details(fromRole, toRole, current, next))];
     if (!hasStart)
       return tasks.has('demote') && tasks.has('promote') ? [item('Re-promote', c.rsc.id, details(fromRole, toRole, current, next))] : [];
     if (moving)

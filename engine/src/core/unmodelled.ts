@@ -1,6 +1,7 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { withGuestConnections } from './guest-nodes.js';
 import { modelledMultipleActive } from './multiple-active.js';
+import { healthStrategy } from './node-health.js';
 import { flattenSets, isTrue } from './nvsets.js';
 import { remoteWarnings } from './remote-nodes.js';
 import { configurationIds, setConstraintIssue } from './resource-sets.js';
@@ -31,9 +32,10 @@ function hasElement(x: OpaqueXml, name: string): boolean {
 export function unmodelledFeatures(cib: Cib): string[] {
   const out: string[] = [];
   const options = flattenSets(cib.crmConfig);
+  // node-health-strategy is modelled (node-health.ts); a value Pacemaker does not know means none.
   const health = options.get('node-health-strategy');
-  if (health !== undefined && health !== 'none')
-    out.push(`node-health-strategy=${health} is not modelled: node health attributes are ignored`);
+  if (health !== undefined && healthStrategy(options) === undefined && health.toLowerCase() !== 'none')
+    out.push(`node-health-strategy=${health} is not a strategy Pacemaker knows: node health is ignored, as Pacemaker does`);
   if (isTrue(options.get('shutdown-lock')))
     out.push('shutdown-lock is not modelled: resources of a node shutting down move instead of waiting for it');
   const defaults = flattenSets(cib.rscDefaults);

@@ -114,7 +114,11 @@ export interface WRsc {
   failureIgnored?: boolean;
   /** An operation still pending (the first one found, probes aside) and its node: crm_mon shows "Starting". */
   pending?: { task: string; node: string };
-  /** Recurring monitors to schedule again because their failure expired, by node uname. */
+  /** Nodes where its definition changed since it started (definition-change.ts): restarted there. */
+  definitionChangedOn?: WNode[];
+  /** Nodes where only reloadable parameters changed: reloaded there, unless restarted anyway. */
+  reloadOn?: WNode[];
+  /** Recurring monitors to schedule again (their failure expired, or their definition changed), by node uname. */
   rescheduled?: Map<string, number[]>;
   /** Kept from starting by no-quorum-policy=freeze: its start exists but cannot run. */
   frozen?: boolean;
