@@ -176,8 +176,8 @@ function constraint(e: XmlElement): Constraint {
   }
   if (e.name === 'rsc_order') {
     const k = e.attrs.kind;
-    if (k !== undefined && k !== 'Mandatory' && k !== 'Optional' && k !== 'Serialize')
-      throw new CibError(`${where(e)} has unsupported kind "${k}"`);
+    // Pacemaker reads the kind case-insensitively and resets any other value to Mandatory.
+    const known = (['Mandatory', 'Optional', 'Serialize'] as const).find((x) => x.toLowerCase() === k?.toLowerCase());
     return {
       kind: 'order',
       id,
@@ -185,7 +185,8 @@ function constraint(e: XmlElement): Constraint {
       thenRsc: req(e, 'then'),
       firstAction: e.attrs['first-action'],
       thenAction: e.attrs['then-action'],
-      orderKind: k,
+      ...(k !== undefined ? { orderKind: known ?? 'Mandatory' } : {}),
+      ...(k !== undefined && known === undefined ? { invalidKind: k } : {}),
       score: e.attrs.score,
       symmetrical: e.attrs.symmetrical,
       requireAll: e.attrs['require-all'],

@@ -9,6 +9,7 @@ import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
 import { failCount } from './failcount.js';
 import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
+import { historyIdsOf } from './history-id.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
@@ -283,7 +284,14 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
     const clone = cloneOf(d.rsc);
     agent =
       clone && anonymous(clone)
-        ? { id: configuredId(d.rsc), longId: longId(d.rsc), class: p.class, provider: p.provider, type: p.type }
+        ? {
+            id: configuredId(d.rsc),
+            longId: longId(d.rsc),
+            historyIds: historyIdsOf(ws, d.rsc, configuredId(d.rsc), longId(d.rsc)),
+            class: p.class,
+            provider: p.provider,
+            type: p.type,
+          }
         : { id: d.rsc.id, class: p.class, provider: p.provider, type: p.type };
   }
   const detail: ActionDetail = {
