@@ -285,8 +285,11 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
     agent =
       clone && anonymous(clone)
         ? {
-            id: configuredId(d.rsc),
-            longId: longId(d.rsc),
+            // An orphan known by a clone name goes by it (`ping:1`, long-id `ping:3`), as Pacemaker
+            // sends a numbered instance's commands where it runs.
+            ...(d.rsc.orphan && d.rsc.cloneName !== undefined
+              ? { id: d.rsc.cloneName, longId: d.rsc.id }
+              : { id: configuredId(d.rsc), longId: longId(d.rsc) }),
             historyIds: historyIdsOf(ws, d.rsc, configuredId(d.rsc), longId(d.rsc)),
             class: p.class,
             provider: p.provider,

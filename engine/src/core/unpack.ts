@@ -507,7 +507,9 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       if (r?.variant !== 'primitive') continue;
       // Pacemaker's clone name: the history id an anonymous instance was found under, when it is
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
-      if (lr.id !== r.id) r.cloneName = lr.id;
+      if (lr.id !== r.id && lr.id !== r.cloneName) r.cloneName = lr.id;
+      r.foundUnder ??= new Map();
+      r.foundUnder.set(node.uname, [...(r.foundUnder.get(node.uname) ?? []), lr]);
       const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
       let migration: MigrationHistory | undefined;
       if (lr.ops.some((o) => o.operation === 'migrate_to' || o.operation === 'migrate_from')) {
@@ -535,6 +537,9 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       // A migration's outcome depends on the resource's history on other nodes too (the whole
       // status section), which the memo does not key on: such histories are always unpacked afresh.
       const res = memo && !mig ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
+      // An instance found inactive forgets a numbered clone name (Pacemaker's process_rsc_state:
+      // older status sections numbered every instance; a stopped one is not known by that name).
+      if ((res.role === 'Stopped' || res.role === 'Unknown') && r.cloneName?.includes(':')) r.cloneName = undefined;
       if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
       applyHistory(r, node, res, { nodes, byId, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }
