@@ -308,7 +308,8 @@ export function importCib(xml: string): Cib {
     rscDefaults: (section('rsc_defaults')?.children ?? []).map(nvset),
     opDefaults: (section('op_defaults')?.children ?? []).map(nvset),
     other: config.children.filter((c) => !known.includes(c.name)),
-    status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state').map(nodeState),
+    // A node state without an id is ignored, as Pacemaker does ("malformed node_state entry without id").
+    status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state' && !!c.attrs.id).map(nodeState),
     source: root,
   };
   checkReferences(cib);
