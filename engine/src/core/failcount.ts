@@ -24,8 +24,9 @@ export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
  * nodeFailCount(node, rsc, 1_800_000_000, false) // 2
  */
 export function nodeFailCount(node: WNode, rsc: WRsc, now: number, effective: boolean): number {
-  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`).
-  const entry = failuresOn(node).get(rsc.unique ? rsc.id : baseId(rsc.id));
+  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`); an anonymous one
+  // counts `fail-count-rsc#...` and any numbered `fail-count-rsc:N#...` (older Pacemaker wrote those).
+  const entry = rsc.unique ? failuresOn(node).get(rsc.id) : anonymousFailuresOn(node).get(baseId(rsc.id));
   if (!entry) return 0;
   const { count, last } = entry;
   if (effective && count > 0 && last > 0 && rsc.failureTimeoutS > 0 && now > last + rsc.failureTimeoutS) return 0;
@@ -55,6 +56,22 @@ function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
     m.set(rsc, e);
   }
   perNode.set(node, m);
+  return m;
+}
+
+const perNodeAnonymous = new WeakMap<WNode, Map<string, { count: number; last: number }>>();
+
+/** The same, with numbered names (`rsc:N`) added to their base name's (Pacemaker matches `rsc(:[0-9]+)?`). */
+function anonymousFailuresOn(node: WNode): Map<string, { count: number; last: number }> {
+  let m = perNodeAnonymous.get(node);
+  if (m) return m;
+  m = new Map();
+  for (const [rsc, e] of failuresOn(node)) {
+    const base = baseId(rsc);
+    const sum = m.get(base) ?? { count: 0, last: 0 };
+    m.set(base, { count: addScores(sum.count, e.count), last: Math.max(sum.last, e.last) });
+  }
+  perNodeAnonymous.set(node, m);
   return m;
 }
 
