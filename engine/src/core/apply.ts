@@ -50,8 +50,9 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
  * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
  * writes): fenced nodes are down with an empty history; each resource action is recorded in the
  * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_migrate_to_0` and `_migrate_from_0` for migrations,
- * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
- * recorded as `rsc`, as Pacemaker does, globally-unique ones as `rsc:N`). Pure: returns a new CIB.
+ * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; an anonymous clone instance in the
+ * entry crm_simulate picks (the one its history was found under, else `rsc`: history-id.ts), globally-unique ones as
+ * `rsc:N`). Pure: returns a new CIB.
  *
  * @example
  * const after = applyTransition(cib, schedule({ cib, now }).graph, now);
