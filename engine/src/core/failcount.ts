@@ -26,7 +26,9 @@ export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
 export function nodeFailCount(node: WNode, rsc: WRsc, now: number, effective: boolean): number {
   // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`); an anonymous one
   // counts `fail-count-rsc#...` and any numbered `fail-count-rsc:N#...` (older Pacemaker wrote those).
-  const entry = rsc.unique ? failuresOn(node).get(rsc.id) : anonymousFailuresOn(node).get(baseId(rsc.id));
+  const inClone = rsc.parent?.variant === 'clone' || rsc.parent?.parent?.variant === 'clone';
+  const entry =
+    !inClone || rsc.unique ? failuresOn(node).get(inClone ? rsc.id : baseId(rsc.id)) : anonymousFailuresOn(node).get(baseId(rsc.id));
   if (!entry) return 0;
   const { count, last } = entry;
   if (effective && count > 0 && last > 0 && rsc.failureTimeoutS > 0 && now > last + rsc.failureTimeoutS) return 0;
