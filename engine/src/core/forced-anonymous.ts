@@ -13,11 +13,8 @@ const UNIQUE_CAPABLE = new Set(['ocf', 'stonith']);
 /**
  * The primitive that makes a globally-unique clone anonymous, if any: the first one in the
  * clone's child whose class cannot be unique.
- *
- * @example
- * forcedAnonymousBy({ kind: 'primitive', id: 'lsb1', class: 'lsb', ... }) // the lsb1 primitive
  */
-export function forcedAnonymousBy(child: Primitive | Group): Primitive | undefined {
+function forcedAnonymousBy(child: Primitive | Group): Primitive | undefined {
   const members = child.kind === 'group' ? child.children : [child];
   return members.find((p) => !UNIQUE_CAPABLE.has(p.class.toLowerCase()));
 }
