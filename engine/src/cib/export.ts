@@ -92,7 +92,7 @@ function constraint(c: Constraint): XmlElement {
     ['then', c.thenRsc],
     ['first-action', c.firstAction],
     ['then-action', c.thenAction],
-    ['kind', c.orderKind],
+    ['kind', c.invalidKind ?? c.orderKind],
     ['score', c.score],
     ['symmetrical', c.symmetrical],
     ['require-all', c.requireAll],

@@ -212,8 +212,8 @@ function constraint(e: XmlElement): Constraint {
   }
   if (e.name === 'rsc_order') {
     const k = e.attrs.kind;
-    if (k !== undefined && k !== 'Mandatory' && k !== 'Optional' && k !== 'Serialize')
-      throw new CibError(`${where(e)} has unsupported kind "${k}"`);
+    // Pacemaker reads the kind case-insensitively and resets any other value to Mandatory.
+    const known = (['Mandatory', 'Optional', 'Serialize'] as const).find((x) => x.toLowerCase() === k?.toLowerCase());
     return {
       kind: 'order',
       id,
@@ -221,7 +221,8 @@ function constraint(e: XmlElement): Constraint {
       thenRsc: req(e, 'then'),
       firstAction: e.attrs['first-action'],
       thenAction: e.attrs['then-action'],
-      orderKind: k,
+      ...(k !== undefined ? { orderKind: known ?? 'Mandatory' } : {}),
+      ...(k !== undefined && known === undefined ? { invalidKind: k } : {}),
       score: e.attrs.score,
       symmetrical: e.attrs.symmetrical,
       requireAll: e.attrs['require-all'],
@@ -347,7 +348,8 @@ export function importCib(xml: string): Cib {
     rscDefaults: (section('rsc_defaults')?.children ?? []).map(nvsetWith(RSC_DEFAULTS_TERMS)),
     opDefaults: (section('op_defaults')?.children ?? []).map(nvsetWith(OP_DEFAULTS_TERMS)),
     other: config.children.filter((c) => !known.includes(c.name)),
-    status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state').map(nodeState),
+    // A node state without an id is ignored, as Pacemaker does ("malformed node_state entry without id").
+    status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state' && !!c.attrs.id).map(nodeState),
     source: root,
   };
   checkReferences(cib);

@@ -97,9 +97,11 @@ function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
 }
 
 function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number): boolean {
-  const r = ws.history.get(node.uname)?.get(historyName(p));
+  // The entries the primitive's history was found under there (an anonymous instance may have
+  // several, `rsc:1` and `rsc:2` on one node), else the node's entry under its history name.
+  const entries = p.foundUnder?.get(node.uname) ?? [ws.history.get(node.uname)?.get(historyName(p))];
   // Like Pacemaker, any recorded (not pending) instance of the recurring monitor counts, whatever it returned.
-  return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.opStatus !== -1) ?? false;
+  return entries.some((r) => r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.opStatus !== -1));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { opDigest } from '../pcmk/op-digest.js';
 import type { Cib, LrmOp, LrmResource, NodeState, NvSet, Primitive, Resource, Writable } from './cib-model.js';
+import { isUniqueClone } from './forced-anonymous.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
-import { flattenSets, isTrue } from './nvsets.js';
+import { flattenSets } from './nvsets.js';
 
 function rc(a: GraphAction): number {
   if (a.probe) return 7;
@@ -54,8 +55,9 @@ function historyOp(rsc: string, action: GraphAction, callId: number, code: numbe
  * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
  * writes): fenced nodes are down with an empty history; each resource action is recorded in the
  * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_migrate_to_0` and `_migrate_from_0` for migrations,
- * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
- * recorded as `rsc`, as Pacemaker does, globally-unique ones as `rsc:N`). Pure: returns a new CIB.
+ * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; an anonymous clone instance in the
+ * entry crm_simulate picks (the one its history was found under, else `rsc`: history-id.ts), globally-unique ones as
+ * `rsc:N`). Pure: returns a new CIB.
  *
  * @example
  * const after = applyTransition(cib, schedule({ cib, now }).graph, now);
@@ -65,7 +67,12 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
   const defaults = flattenSets(cib.rscDefaults);
   const unique = new Set(
     cib.resources
-      .filter((r) => r.kind === 'clone' && isTrue(flattenSets(r.meta).get('globally-unique') ?? defaults.get('globally-unique')))
+      .filter((r) => {
+        if (r.kind !== 'clone') return false;
+        const meta = flattenSets(r.meta);
+        for (const [k, v] of defaults) if (!meta.has(k)) meta.set(k, v);
+        return isUniqueClone(meta, r.child);
+      })
       .flatMap(primitivesOf)
       .map((p) => p.id),
   );
@@ -113,13 +120,10 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
     if (a.task === 'stonith' || a.task === 'delete' || a.task === 'notify' || a.pseudo || !a.rsc) continue;
     const info = resourceInfo(a.rsc);
     const s = byUname(a.node);
-    // An anonymous instance's history may already be kept under a numbered id (`rsc:0`, as older
-    // Pacemaker wrote it): the result goes there, where Pacemaker will read it, not next to it.
-    const existing =
-      info.history === a.rsc
-        ? undefined
-        : (s.lrm.find((x) => x.id === a.rsc) ?? s.lrm.find((x) => x.id === info.history || x.id.replace(/:\d+$/, '') === info.history));
-    if (existing) info.history = existing.id;
+    // An anonymous instance's result goes into the entry its history was found under (`rsc:0`, as
+    // older Pacemaker wrote it, or `rsc`), where Pacemaker will read it, not next to it.
+    const ids = a.detail?.agent?.historyIds;
+    if (ids && ids.length > 0) info.history = ids.find((id) => s.lrm.some((x) => x.id === id)) ?? (ids[ids.length - 1] as string);
     let r: Writable<LrmResource> | undefined = s.lrm.find((x) => x.id === info.history);
     if (!r) {
       r = { id: info.history, class: info.class, provider: info.provider, type: info.type, ops: [] };

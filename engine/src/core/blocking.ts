@@ -157,6 +157,14 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   return blocked;
 }
 
+/** An earlier member of the primitive's ordered group starts (on the node it is assigned to): it would restart after it. */
+function earlierMemberStarts(p: WRsc): boolean {
+  const g = p.parent;
+  if (g?.variant !== 'group' || !(g.meta.get('ordered') === undefined || isTrue(g.meta.get('ordered')))) return false;
+  const before = g.children.slice(0, g.children.indexOf(p));
+  return before.some((m) => leaves(m).some((q) => willRun(q) && needsStart(q)));
+}
+
 /**
  * Finds the active resources whose stop cannot run, the way Pacemaker propagates unrunnable stops:
  * an unmanaged or blocked resource cannot be stopped, and neither can anything that must stop
@@ -191,7 +199,14 @@ export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
         if (anyStuck(g.children[i] as WRsc)) changed = hold(g.children[i - 1] as WRsc) || changed;
     }
     for (const o of ws.orderings) {
-      if (o.kind !== 'Mandatory' || !o.symmetrical || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
+      if (o.kind !== 'Mandatory') continue;
+      // `first` stops before `then` (a mandatory stop → stop order, between primitives): a
+      // `first` that cannot stop holds `then` (Pacemaker's unmanaged-stop-2).
+      if (o.firstAction === 'stop' && o.thenAction === 'stop') {
+        if (o.first.variant === 'primitive' && o.then.variant === 'primitive' && anyStuck(o.first)) changed = hold(o.then) || changed;
+        continue;
+      }
+      if (!o.symmetrical || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
       // A group `then` is ordered through its own stop pseudo-action, which can always run.
       if (o.first.variant === 'clone' || o.then.variant !== 'primitive') continue;
       if (anyStuck(o.then)) changed = hold(o.first) || changed;
@@ -199,8 +214,9 @@ export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
   }
   for (const p of held) {
     p.stopBlocked = true;
-    // It was to stop or move: Pacemaker still lists that stop, as blocked.
-    p.blockedStop = p.nextRole === 'Stopped' || p.assignedTo !== p.runningOn[0] || p.runningOn.length > 1;
+    // It was to stop or move, or to restart because an earlier member of its group starts:
+    // Pacemaker still lists that stop, as blocked.
+    p.blockedStop = p.nextRole === 'Stopped' || p.assignedTo !== p.runningOn[0] || p.runningOn.length > 1 || earlierMemberStarts(p);
     p.assignedTo = p.runningOn[0];
     p.nextRole = p.role;
   }

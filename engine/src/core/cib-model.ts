@@ -144,6 +144,8 @@ export interface OrderConstraint {
   readonly firstAction?: string;
   readonly thenAction?: string;
   readonly orderKind?: 'Mandatory' | 'Optional' | 'Serialize';
+  /** A `kind` that is none of those, as written: Pacemaker resets it to Mandatory (and says so). */
+  readonly invalidKind?: string;
   readonly score?: string;
   readonly symmetrical?: string;
   /** `require-all=false`: the deprecated form of `clone-min=1` on the `first` clone. */

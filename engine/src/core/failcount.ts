@@ -24,17 +24,11 @@ export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
  * nodeFailCount(node, rsc, 1_800_000_000, false) // 2
  */
 export function nodeFailCount(node: WNode, rsc: WRsc, now: number, effective: boolean): number {
-  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`); an anonymous
-  // instance counts its clone's, with or without an instance number (older clusters wrote
-  // `fail-count-rsc:0`; Pacemaker's failure regex accepts `rsc(:[0-9]+)?` for those).
-  const failures = failuresOn(node);
-  const base = baseId(rsc.id);
-  const anonymous = !rsc.unique && (rsc.parent?.variant === 'clone' || rsc.parent?.parent?.variant === 'clone');
-  let entry = failures.get(rsc.unique ? rsc.id : base);
-  if (anonymous)
-    for (const [name, e] of failures)
-      if (name.startsWith(`${base}:`) && /^\d+$/.test(name.slice(base.length + 1)))
-        entry = { count: addScores(entry?.count ?? 0, e.count), last: Math.max(entry?.last ?? 0, e.last) };
+  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`); an anonymous one
+  // counts `fail-count-rsc#...` and any numbered `fail-count-rsc:N#...` (older Pacemaker wrote those).
+  const inClone = rsc.parent?.variant === 'clone' || rsc.parent?.parent?.variant === 'clone';
+  const entry =
+    !inClone || rsc.unique ? failuresOn(node).get(inClone ? rsc.id : baseId(rsc.id)) : anonymousFailuresOn(node).get(baseId(rsc.id));
   if (!entry) return 0;
   const { count, last } = entry;
   if (effective && count > 0 && last > 0 && rsc.failureTimeoutS > 0 && now > last + rsc.failureTimeoutS) return 0;
@@ -64,6 +58,22 @@ function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
     m.set(rsc, e);
   }
   perNode.set(node, m);
+  return m;
+}
+
+const perNodeAnonymous = new WeakMap<WNode, Map<string, { count: number; last: number }>>();
+
+/** The same, with numbered names (`rsc:N`) added to their base name's (Pacemaker matches `rsc(:[0-9]+)?`). */
+function anonymousFailuresOn(node: WNode): Map<string, { count: number; last: number }> {
+  let m = perNodeAnonymous.get(node);
+  if (m) return m;
+  m = new Map();
+  for (const [rsc, e] of failuresOn(node)) {
+    const base = baseId(rsc);
+    const sum = m.get(base) ?? { count: 0, last: 0 };
+    m.set(base, { count: addScores(sum.count, e.count), last: Math.max(sum.last, e.last) });
+  }
+  perNodeAnonymous.set(node, m);
   return m;
 }
 

@@ -10,6 +10,7 @@ import type { Cib, NvSet, Op } from './cib-model.js';
 import { opDefaultsFor } from './defaults-rules.js';
 import { failCount } from './failcount.js';
 import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
+import { historyIdsOf } from './history-id.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
@@ -318,7 +319,17 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
     const clone = cloneOf(d.rsc);
     agent =
       clone && anonymous(clone)
-        ? { id: configuredId(d.rsc), longId: longId(d.rsc), class: p.class, provider: p.provider, type: p.type }
+        ? {
+            // An orphan known by a clone name goes by it (`ping:1`, long-id `ping:3`), as Pacemaker
+            // sends a numbered instance's commands where it runs.
+            ...(d.rsc.orphan && d.rsc.cloneName !== undefined
+              ? { id: d.rsc.cloneName, longId: d.rsc.id }
+              : { id: configuredId(d.rsc), longId: longId(d.rsc) }),
+            historyIds: historyIdsOf(ws, d.rsc, configuredId(d.rsc), longId(d.rsc)),
+            class: p.class,
+            provider: p.provider,
+            type: p.type,
+          }
         : { id: d.rsc.id, class: p.class, provider: p.provider, type: p.type };
   }
   const detail: ActionDetail = {

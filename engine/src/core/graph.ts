@@ -43,6 +43,11 @@ export interface ActionAgent {
   id: string;
   /** The instance id (`db:1`) when it differs from `id`. */
   longId?: string;
+  /**
+   * An anonymous clone instance's history entries on the action's node, as crm_simulate records
+   * its result: the first of these the node has, else a new one under the last (history-id.ts).
+   */
+  historyIds?: string[];
   class: string;
   provider?: string;
   type: string;

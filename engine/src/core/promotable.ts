@@ -36,10 +36,10 @@ function memberScore(clone: WRsc, member: WRsc, node: WNode): number | undefined
     member.runningOn.includes(node);
   // Only where the instance is allowed with a score >= 0.
   if (!applies || (member.allowed.get(node.uname) ?? -1) < 0) return undefined;
-  // A globally-unique instance's score is `master-<rsc>:<n>`; an anonymous one's `master-<rsc>`.
-  const raw = member.unique
-    ? node.attrs.get(`master-${member.id}`)
-    : (node.attrs.get(`master-${base}`) ?? node.attrs.get(`master-${member.id}`));
+  // The score is `master-<name>` for the name the history knows the instance by (its clone name,
+  // else its id); an anonymous instance without one falls back to `master-<rsc>`.
+  const own = node.attrs.get(`master-${member.cloneName ?? member.id}`);
+  const raw = member.unique ? own : (own ?? node.attrs.get(`master-${base}`));
   return raw === undefined ? undefined : (parseScore(raw) ?? 0);
 }
 

@@ -101,8 +101,10 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
  */
 export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: ResourceChange[]): string {
   const lines = ['Current cluster status:', '  * Node List:', ...nodeList(ws.nodes), '', '  * Full List of Resources:'];
-  // An inactive orphan is not listed (as crm_mon leaves it out).
-  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && x.from.length === 0)))
+  // An inactive orphan is not listed (as crm_mon leaves it out), nor is a clone's orphan instance
+  // that history found inactive (an entry for which no instance number was free).
+  const neverActive = (c: ResourceChange) => c.rsc.orphan === true && c.from.length === 0 && c.to === undefined;
+  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && x.from.length === 0) && !neverActive(x)))
     lines.push(
       `    * ${c.rsc.id}\t(${agent(c)}):\t ${
         c.rsc.failed && c.from.length > 0
@@ -136,7 +138,7 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   const after = ws.nodes.map((n) => (n.unclean ? { ...n, unclean: false, online: false } : n));
   lines.push(...nodeList(after), '', '  * Full List of Resources:');
   // A stopped orphan is not listed any more (crm_mon leaves inactive orphans out).
-  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && !x.rsc.blocked && x.to === undefined)))
+  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && !x.rsc.blocked && x.to === undefined) && !neverActive(x)))
     lines.push(
       c.rsc.blocked
         ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`

@@ -146,6 +146,8 @@ export interface WRsc {
   orphan?: boolean;
   /** The history id an anonymous clone instance was found under, when not its own id. */
   cloneName?: string;
+  /** The history entries (`lrm_resource`) unpacking matched to this primitive, by node uname. */
+  foundUnder?: Map<string, LrmResource[]>;
   /** Nodes where the resource's history is known (probed or run), by uname. */
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
