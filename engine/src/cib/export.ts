@@ -62,7 +62,7 @@ function primitive(p: Primitive, element = 'primitive'): XmlElement {
 
 function resource(r: Resource): XmlElement {
   if (r.kind === 'primitive') return primitive(r);
-  const meta = r.meta.map((s) => nvset('meta_attributes', s));
+  const meta = [...(r.params ?? []).map((s) => nvset('instance_attributes', s)), ...r.meta.map((s) => nvset('meta_attributes', s))];
   if (r.kind === 'group') return el('group', { id: r.id }, [...meta, ...r.children.map((c) => primitive(c))]);
   return el('clone', { id: r.id }, [...meta, resource(r.child)]);
 }

@@ -144,7 +144,8 @@ function primitive(e: XmlElement, templates: Templates): Primitive {
 function group(e: XmlElement, templates: Templates): Group {
   const children = kids(e, 'primitive').map((p) => primitive(p, templates));
   if (children.length === 0) throw new CibError(`${where(e)} has no members`);
-  return { kind: 'group', id: req(e, 'id'), meta: kids(e, 'meta_attributes').map(nvset), children };
+  const params = kids(e, 'instance_attributes').map(nvset);
+  return { kind: 'group', id: req(e, 'id'), meta: kids(e, 'meta_attributes').map(nvset), ...(params.length > 0 ? { params } : {}), children };
 }
 
 function clone(e: XmlElement, templates: Templates): Clone {
@@ -153,10 +154,12 @@ function clone(e: XmlElement, templates: Templates): Clone {
   const meta = kids(e, 'meta_attributes').map(nvset);
   if (e.name === 'master')
     meta.push({ id: legacyMasterMetaId(req(e, 'id')), pairs: [{ id: `${e.attrs.id}-promotable`, name: 'promotable', value: 'true' }] });
+  const params = kids(e, 'instance_attributes').map(nvset);
   return {
     kind: 'clone',
     id: req(e, 'id'),
     meta,
+    ...(params.length > 0 ? { params } : {}),
     child: inner[0].name === 'group' ? group(inner[0], templates) : primitive(inner[0], templates),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Export over the source: the element tree built from a typed model is laid over the `<cib>` it
  * was read from, so what the model does not represent comes back unchanged and in place —
- * unknown attributes (`description`...), unknown children (a clone's
- * `instance_attributes`...), bundles, resource sets, tickets. What the model does
+ * unknown attributes (`description`...), unknown children (a primitive's
+ * `description`...), bundles, resource sets, tickets. What the model does
  * represent is the model's: an element of a modelled kind that the model no longer has is gone,
  * and a modelled attribute the model dropped is dropped.
  */
@@ -52,9 +52,9 @@ const MODEL: Record<string, Spec> = {
   template: PRIMITIVE,
   operations: { attrs: [], children: ['op'] },
   op: { attrs: 'all', children: ['instance_attributes', 'meta_attributes'] },
-  group: { attrs: ['id'], children: ['primitive', 'meta_attributes'] },
-  clone: { attrs: ['id'], children: ['primitive', 'group', 'meta_attributes'] },
-  master: { attrs: ['id'], children: ['primitive', 'group', 'meta_attributes'] },
+  group: { attrs: ['id'], children: ['primitive', 'instance_attributes', 'meta_attributes'] },
+  clone: { attrs: ['id'], children: ['primitive', 'group', 'instance_attributes', 'meta_attributes'] },
+  master: { attrs: ['id'], children: ['primitive', 'group', 'instance_attributes', 'meta_attributes'] },
   constraints: { attrs: [], children: ['rsc_location', 'rsc_colocation', 'rsc_order'] },
   rsc_location: { attrs: ['id', 'rsc', 'node', 'score', 'role', 'resource-discovery'], children: ['rule'] },
   rsc_colocation: {

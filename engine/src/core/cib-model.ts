@@ -100,6 +100,8 @@ export interface Group {
   readonly kind: 'group';
   readonly id: string;
   readonly meta: readonly NvSet[];
+  /** Instance attributes, passed to every member as parameters (a member's own win), as Pacemaker does. */
+  readonly params?: readonly NvSet[];
   readonly children: readonly Primitive[];
 }
 
@@ -108,6 +110,8 @@ export interface Clone {
   readonly kind: 'clone';
   readonly id: string;
   readonly meta: readonly NvSet[];
+  /** Instance attributes, passed to every primitive inside as parameters (their own win), as Pacemaker does. */
+  readonly params?: readonly NvSet[];
   readonly child: Primitive | Group;
 }
 

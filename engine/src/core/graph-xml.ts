@@ -234,6 +234,19 @@ class Memo {
   }
 }
 
+/**
+ * A primitive's parameters for a node: its own instance attributes, then those of its group and
+ * clone for names it does not set (Pacemaker's get_rsc_attributes walks up the parents the same way).
+ */
+function inheritedParams(rsc: WRsc, attrs: NodeAttrs | undefined): Map<string, string> {
+  const out = setsForNode(rsc.primitive?.params ?? [], attrs);
+  for (let p = rsc.parent; p; p = p.parent) {
+    const own = p.config.kind === 'primitive' ? undefined : p.config.params;
+    if (own) for (const [k, v] of setsForNode(own, attrs)) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
 function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): { attrs: Map<string, string>; params: Map<string, string> } {
   const attrs = new Map<string, string>([['crm_feature_set', CRM_FEATURE_SET]]);
   const params = new Map<string, string>();
@@ -247,7 +260,7 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
       setsForNode(opEntry(rsc, a.task, a.intervalMs)?.params ?? [], d.node?.attrs),
     );
     for (const [k, v] of opParams) if (!attrs.has(k)) attrs.set(k, v);
-    for (const [k, v] of memo.get(`params\0${nodeKey}`, () => setsForNode(rsc.primitive?.params ?? [], d.node?.attrs))) {
+    for (const [k, v] of memo.get(`params\0${nodeKey}`, () => inheritedParams(rsc, d.node?.attrs))) {
       // Pacemaker writes parameters whose name starts with a digit as <param> children.
       if (/^[0-9]/.test(k)) params.set(k, v);
       else if (!attrs.has(k)) attrs.set(k, v);
