@@ -145,7 +145,13 @@ function group(e: XmlElement, templates: Templates): Group {
   const children = kids(e, 'primitive').map((p) => primitive(p, templates));
   if (children.length === 0) throw new CibError(`${where(e)} has no members`);
   const params = kids(e, 'instance_attributes').map(nvset);
-  return { kind: 'group', id: req(e, 'id'), meta: kids(e, 'meta_attributes').map(nvset), ...(params.length > 0 ? { params } : {}), children };
+  return {
+    kind: 'group',
+    id: req(e, 'id'),
+    meta: kids(e, 'meta_attributes').map(nvset),
+    ...(params.length > 0 ? { params } : {}),
+    children,
+  };
 }
 
 function clone(e: XmlElement, templates: Templates): Clone {
