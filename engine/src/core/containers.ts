@@ -77,6 +77,21 @@ export function restartContainer(r: WRsc, node: WNode): void {
   if (container && !container.failedOn.includes(node)) container.failedOn.push(node);
 }
 
+/** `p` starts after `container` and stops before it (a mandatory, symmetrical order): it restarts with it. */
+function startsAfter(ws: WorkingSet, id: string, container: WRsc, p: WRsc): void {
+  ws.orderings.push({
+    id,
+    first: container,
+    firstAction: 'start',
+    // biome-ignore lint/suspicious/noThenProperty: an Ordering's field is named "then"
+    then: p,
+    thenAction: 'start',
+    kind: 'Mandatory',
+    symmetrical: true,
+    minFirst: 0,
+  });
+}
+
 /**
  * The internal constraints of containers: a guest node's container avoids remote nodes; a
  * primitive whose container holds a guest node may run only on that guest node; any other one
@@ -97,17 +112,7 @@ export function containerConstraints(ws: WorkingSet): void {
       for (const n of p.allowed.keys()) if (ws.nodeByName.get(n)?.remote?.connection !== guestOnly.id) p.allowed.set(n, -INFINITY);
       continue;
     }
-    ws.orderings.push({
-      id: `${p.id}-after-container`,
-      first: container,
-      firstAction: 'start',
-      // biome-ignore lint/suspicious/noThenProperty: an Ordering's field is named "then"
-      then: p,
-      thenAction: 'start',
-      kind: 'Mandatory',
-      symmetrical: true,
-      minFirst: 0,
-    });
+    startsAfter(ws, `${p.id}-after-container`, container, p);
     addColocation(ws, { id: 'resource-with-container', dependent: p, primary: container, score: INFINITY, influence: p.critical });
   }
 }
@@ -156,17 +161,7 @@ export function guestRestartOrderings(ws: WorkingSet): void {
     if (!node || !isGuestNode(node) || !p.runningOn.includes(node)) continue;
     const container = guestContainer(ws, node);
     if (!container || container.failed || container === p) continue;
-    ws.orderings.push({
-      id: `${p.id}-on-${node.uname}`,
-      first: container,
-      firstAction: 'start',
-      // biome-ignore lint/suspicious/noThenProperty: an Ordering's field is named "then"
-      then: p,
-      thenAction: 'start',
-      kind: 'Mandatory',
-      symmetrical: true,
-      minFirst: 0,
-    });
+    startsAfter(ws, `${p.id}-on-${node.uname}`, container, p);
   }
 }
 
