@@ -128,6 +128,9 @@ function recurringOps(p: WRsc, role: string): Op[] {
     const opRole = o.attrs.role?.toLowerCase();
     if (opRole === undefined) return role !== 'Promoted';
     if (opRole === 'promoted' || opRole === 'master') return role === 'Promoted';
+    // A role=Stopped monitor checks that the resource is NOT running: never where it runs (it
+    // would fail there and be recovered). Where it is stopped it is not scheduled (warned).
+    if (opRole === 'stopped') return false;
     return role !== 'Promoted';
   });
 }

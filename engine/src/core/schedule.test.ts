@@ -206,6 +206,23 @@ describe('schedule', () => {
     expect(schedule({ cib: cib([prim('a')], [], [up(1)]), now: NOW }).warnings).toEqual([]);
   });
 
+  it('never runs a role=Stopped monitor where the resource runs (it would fail there), and warns that it is not run elsewhere', () => {
+    const a: Primitive = {
+      ...prim('a'),
+      ops: [
+        { id: 'a-mon', name: 'monitor', interval: '10s', attrs: {}, meta: [] },
+        { id: 'a-mon-stopped', name: 'monitor', interval: '20s', attrs: { role: 'Stopped' }, meta: [] },
+      ],
+    };
+    const r = schedule({ cib: cib([a], [], [up(1), up(2), up(3)]), now: NOW });
+    const monitors = r.graph.actions.filter((x) => x.task === 'monitor' && x.intervalMs > 0).map((x) => `${x.key} ${x.node}`);
+    const started = r.placements.find((p) => p.rsc === 'a')?.node;
+    expect(monitors).toEqual([`a_monitor_10000 ${started}`]);
+    expect(r.warnings).toContain(
+      'monitors with role=Stopped (a) are not modelled: they are not run on the nodes where the resource is stopped',
+    );
+  });
+
   it('moves resources off a node that is shutting down cleanly, without fencing it', () => {
     const running = (n: number, rsc: string, transient: Record<string, string> = {}): NodeState => {
       const s = up(n, transient);
