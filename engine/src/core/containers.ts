@@ -1,7 +1,9 @@
 import { addColocation } from './constraints.js';
 import type { GraphAction, GraphBuilder } from './graph.js';
 import { opKey } from './graph.js';
+import { isRemoteConnection } from './remote-nodes.js';
 import { INFINITY } from './score.js';
+import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /**
@@ -39,10 +41,8 @@ export function guestContainer(ws: Pick<WorkingSet, 'byId'>, node: WNode): WRsc 
   return id === undefined ? undefined : ws.byId.get(id);
 }
 
-/** Whether a resource is a Pacemaker Remote connection (`ocf:pacemaker:remote`). */
 function isConnection(r: WRsc): boolean {
-  const c = r.primitive;
-  return c?.class === 'ocf' && c.provider === 'pacemaker' && c.type === 'remote';
+  return r.primitive !== undefined && isRemoteConnection(r.primitive);
 }
 
 /** Whether a primitive is a remote connection that has a container (a guest node's). */
@@ -104,7 +104,7 @@ export function containerConstraints(ws: WorkingSet): void {
     if (!container) continue;
     let guestOnly: WRsc | undefined;
     if (isGuestConnection(p)) {
-      for (const leaf of leavesOf(container))
+      for (const leaf of leaves(container))
         for (const n of ws.nodes) if (n.remote && leaf.allowed.has(n.uname)) leaf.allowed.set(n.uname, -INFINITY);
     } else if (isConnection(container)) guestOnly = container;
     else guestOnly = containedGuest(ws, container);
@@ -115,10 +115,6 @@ export function containerConstraints(ws: WorkingSet): void {
     startsAfter(ws, `${p.id}-after-container`, container, p);
     addColocation(ws, { id: 'resource-with-container', dependent: p, primary: container, score: INFINITY, influence: p.critical });
   }
-}
-
-function leavesOf(r: WRsc): WRsc[] {
-  return r.variant === 'primitive' ? [r] : r.children.flatMap(leavesOf);
 }
 
 /** Whether a primitive is never probed by itself: it lives inside a container (a guest connection aside). */
