@@ -393,8 +393,8 @@ function buildActions(
   }
   orderStopsAfterFencing(g, implied, stopsOf);
   addResourceOrderings(ws, g, new Set([...migrationOrders.values()].map((m) => m.stop)));
-  orderLoadStopped(ws, g);
   orderMigrations(g, migrationOrders);
+  orderLoadStopped(ws, g);
   orderRemoteActions(ws, g);
   orderGuestFencing(ws, g, fenced);
   return { graph: g.build(), changes, migrations: migrationOrders };

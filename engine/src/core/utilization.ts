@@ -215,6 +215,10 @@ export function sortResourcesForPlacement(ws: WorkingSet, nodes: readonly WNode[
  * Under a strategy other than `default`, a resource with utilization starts (or migrates to) a
  * node only after the resources with utilization stopping there have stopped, so the
  * capacity it counts on is really free (Pacemaker's `load_stopped_<node>` pseudo-actions).
+ * Called after the migrations are ordered: a migration's `migrate_to` waits for those stops
+ * only when that closes no loop — two resources migrating past each other (a to b, b to a)
+ * would each wait for the other's stop, so, as Pacemaker does, the later-defined resource's
+ * `migrate_to` does not wait (its pseudo start still does), as Pacemaker breaks such loops.
  *
  * @example
  * orderLoadStopped(ws, g);
@@ -226,12 +230,46 @@ export function orderLoadStopped(ws: WorkingSet, g: GraphBuilder): void {
   if (users.size === 0) return;
   const stops = new Map<string, number[]>();
   for (const a of g.actions) if (a.task === 'stop' && a.rsc && users.has(a.rsc)) stops.set(a.node, [...(stops.get(a.node) ?? []), a.id]);
+  const migrations: Array<{ id: number; p: WRsc; node: string }> = [];
   for (const a of g.actions) {
     if ((a.task !== 'start' && a.task !== 'migrate_to') || !a.rsc) continue;
     const p = users.get(a.rsc);
     // A migration counts where the resource goes, not where migrate_to runs.
     const node = a.task === 'migrate_to' ? p?.assignedTo?.uname : a.node;
     if (!p || node === undefined || !p.allowed.has(node)) continue;
-    for (const s of stops.get(node) ?? []) g.order(s, a.id);
+    if (a.task === 'migrate_to') migrations.push({ id: a.id, p, node });
+    else for (const s of stops.get(node) ?? []) g.order(s, a.id);
   }
+  if (migrations.length === 0) return;
+  // Every migrate_to waits at first; then, from the last-defined resource to the first, one
+  // whose wait closes a loop stops waiting (Pacemaker drops its load_stopped input).
+  const next = new Map<number, Set<number>>();
+  const link = (before: number, after: number) => next.set(before, (next.get(before) ?? new Set()).add(after));
+  for (const e of g.edges) link(e.before, e.after);
+  for (const m of migrations) for (const s of stops.get(m.node) ?? []) link(s, m.id);
+  const rank = new Map(ws.primitives.map((p, i) => [p, i]));
+  migrations.sort((x, y) => (rank.get(y.p) ?? 0) - (rank.get(x.p) ?? 0));
+  const kept = migrations.filter((m) => {
+    const before = new Set(stops.get(m.node) ?? []);
+    if (!reachesAny(next, m.id, before)) return true;
+    for (const s of before) next.get(s)?.delete(m.id);
+    return false;
+  });
+  for (const m of kept) for (const s of stops.get(m.node) ?? []) g.order(s, m.id);
+}
+
+/** Whether an action is (transitively) ordered before any of `targets`. */
+function reachesAny(next: ReadonlyMap<number, ReadonlySet<number>>, from: number, targets: ReadonlySet<number>): boolean {
+  const seen = new Set<number>([from]);
+  const work = [from];
+  for (let v = work.pop(); v !== undefined; v = work.pop()) {
+    for (const w of next.get(v) ?? []) {
+      if (targets.has(w)) return true;
+      if (!seen.has(w)) {
+        seen.add(w);
+        work.push(w);
+      }
+    }
+  }
+  return false;
 }
