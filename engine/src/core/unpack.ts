@@ -437,7 +437,8 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   top.forEach(walk);
   const primitives = top.flatMap(leaves);
   linkContainers(primitives, byId);
-  const haveStonithResource = primitives.some((p) => p.primitive?.class === 'stonith');
+  // A watchdog (SBD) counts as a fence device: nodes can fence themselves (Pacemaker's have-watchdog).
+  const haveStonithResource = primitives.some((p) => p.primitive?.class === 'stonith') || isTrue(options.get('have-watchdog'));
   const symmetric = isTrue(options.get('symmetric-cluster'));
   if (symmetric) {
     const setAll = (r: WRsc) => {
