@@ -189,7 +189,8 @@ function finalRoles(ws: WorkingSet): void {
       p.nextRole = 'Stopped';
       continue;
     }
-    p.nextRole ??= p.role === 'Promoted' || p.role === 'Unpromoted' ? p.role : 'Started';
+    // Outside a promotable clone nothing promotes: a primitive found Promoted ends Started (demoted).
+    p.nextRole ??= p.promotable && (p.role === 'Promoted' || p.role === 'Unpromoted') ? p.role : 'Started';
     if (demoteOnly && p.nextRole === 'Promoted' && needsQuorum(p)) p.nextRole = 'Unpromoted';
   }
 }
