@@ -77,7 +77,9 @@ function finalize(rsc: WRsc, chosen: WNode | undefined, score: number, force: bo
 
 function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   if (!rsc.provisional) return rsc.assignedTo !== undefined;
-  prefer ??= banInsufficientCapacity(ws, rsc);
+  // Nodes without room are banned even when a node is preferred (a clone instance's current node).
+  const mostFree = banInsufficientCapacity(ws, rsc);
+  prefer ??= mostFree;
   const current = currentNode(ws, rsc);
   const nodes = sortNodes(ws, [...rsc.allowed], current);
   const best = nodes[0];
