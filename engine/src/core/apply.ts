@@ -14,6 +14,9 @@ function primitivesOf(r: Resource): readonly Primitive[] {
   return r.kind === 'primitive' ? [r] : r.kind === 'group' ? r.children : primitivesOf(r.child);
 }
 
+/** The controller UUID Pacemaker writes into a transition key made up outside any transition. */
+const FAKE_TE_ID = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
+
 function historyOp(rsc: string, action: GraphAction, callId: number, code: number, now: number): LrmOp {
   // A reload is recorded as the start it stands for, as Pacemaker does.
   const a: GraphAction = action.task === 'reload-agent' ? { ...action, task: 'start' } : action;
@@ -21,7 +24,10 @@ function historyOp(rsc: string, action: GraphAction, callId: number, code: numbe
   // Migration history is kept under its own key, as Pacemaker's controller records it.
   const migration = a.task === 'migrate_to' || a.task === 'migrate_from';
   const id = recurring ? `${rsc}_monitor_${a.intervalMs}` : migration ? `${rsc}_${a.task}_0` : `${rsc}_last_0`;
-  const key = `${callId}:0:${code}:ocfkit-engine-simulate`;
+  // Pacemaker's key for a result no transition asked for (transition -1, its fake controller
+  // UUID), as crm_simulate writes it: a pending operation of the input from a numbered transition
+  // of that UUID is then older than this result, and one from another controller newer.
+  const key = `${callId}:-1:${code}:${FAKE_TE_ID}`;
   return {
     id,
     operation: a.task,
