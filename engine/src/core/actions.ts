@@ -50,6 +50,8 @@ export interface ResourceChange {
   toRole: string;
   /** Restarted in place because a start it is ordered after happens. */
   restart?: boolean;
+  /** Its start is only a pending start asked for again (no summary line of its own). */
+  pendingStart?: boolean;
 }
 
 /** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
@@ -72,6 +74,11 @@ function definitionChanged(p: WRsc, node: WNode): boolean {
  */
 function stoppedWhereActive(p: WRsc): boolean {
   return p.role === 'Stopped' && p.runningOn.length > 0;
+}
+
+/** Its history holds a start still pending, and it stays on a node that can run it. */
+function pendingStartStays(p: WRsc, to: WNode): boolean {
+  return p.startPending === true && to.online && !to.unclean && !p.blocked;
 }
 
 function endsPromoted(p: WRsc): boolean {
@@ -221,7 +228,8 @@ function buildActions(
     }
     // A partial migration is shown as moving from its source.
     const from = plan?.partial ? [plan.source, ...p.runningOn.filter((n) => n !== plan.source)] : [...p.runningOn];
-    changes.push({ rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) });
+    const change: ResourceChange = { rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) };
+    changes.push(change);
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || n.pending || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n))
         continue;
@@ -302,6 +310,11 @@ function buildActions(
       if (p.runningOn.includes(n) || !n.online || n.unclean) continue;
       myStops.push(addStop(n, false));
     }
+    // A migrate_to pending on an unclean node may have got the resource going on its target: stopped there.
+    for (const n of managed ? (p.pendingMigrationStops ?? []) : []) {
+      if (!n.online || n.unclean || g.find(opKey(p.id, 'stop', 0), n.uname) !== undefined) continue;
+      myStops.push(addStop(n, false));
+    }
     if (myStops.length > 0) {
       const top = topOf(p);
       const list = stopsOf.get(top);
@@ -346,6 +359,24 @@ function buildActions(
           migrationOrders.set(start, actions);
           migrationOrders.set(stop, actions);
         }
+      }
+      if (!restart && managed && pendingStartStays(p, to)) {
+        // A start still pending in the history is asked for again where the resource stays
+        // (Pacemaker's create_pending_start): no role change, so no summary line.
+        change.pendingStart = true;
+        starts.set(
+          p,
+          g.add({
+            key: opKey(p.id, 'start', 0),
+            task: 'start',
+            rsc: p.id,
+            node: to.uname,
+            intervalMs: 0,
+            probe: false,
+            pseudo: false,
+            timeoutMs: opTimeout(p, 'start'),
+          }),
+        );
       }
       let promote: number | undefined;
       const demotedHere = g.find(opKey(p.id, 'demote', 0), to.uname);

@@ -225,6 +225,10 @@ export interface HistoryResult {
   rescheduled: number[];
   /** The first operation still pending here, probes aside (Pacemaker's `pending_task`, shown by crm_mon). */
   pendingTask?: string;
+  /** A start is pending here (Pacemaker's start-pending flag). */
+  startPending?: boolean;
+  /** A migrate_to pending here while this node is unclean: its target, where the resource must be stopped. */
+  pendingMigrationTarget?: string;
 }
 
 /**
@@ -398,8 +402,12 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
         continue;
       case ExecStatus.pending:
         if (out.pendingTask === undefined && (task !== 'monitor' || op.intervalMs !== 0)) out.pendingTask = task;
-        if (task === 'start') setActive();
-        else if (task === 'promote') out.role = 'Promoted';
+        if (task === 'start') {
+          out.startPending = true;
+          setActive();
+        } else if (task === 'promote') out.role = 'Promoted';
+        else if (task === 'migrate_to' && node.unclean && op.attrs.migrate_target !== undefined)
+          out.pendingMigrationTarget = op.attrs.migrate_target;
         continue;
       case ExecStatus.done:
         updateState(op, rc);

@@ -40,7 +40,7 @@ export function migrationPlan(ws: WorkingSet, p: WRsc): MigrationPlan | undefine
   if (p.variant !== 'primitive' || inClone(p) || !allowsMigration(p)) return undefined;
   const target = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
   if (!target || target.unclean || !isManaged(ws, p) || p.blocked || p.stopBlocked) return undefined;
-  if (p.failed || p.migration?.failed || p.pending?.task === 'start') return undefined;
+  if (p.failed || p.migration?.failed || p.startPending) return undefined;
   const partial = p.migration?.partial;
   if (partial) {
     if (p.runningOn.length === 2 && p.runningOn.includes(partial.source) && partial.target === target && !partial.source.unclean)

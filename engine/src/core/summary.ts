@@ -126,7 +126,11 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
     if (!tasks.has(a.rsc)) tasks.set(a.rsc, new Set());
     tasks.get(a.rsc)?.add(a.task);
   }
-  for (const c of changes) lines.push(...transitionLines(ws, c, tasks.get(c.rsc.id) ?? new Set()));
+  for (const c of changes) {
+    const own = new Set(tasks.get(c.rsc.id));
+    if (c.pendingStart) own.delete('start');
+    lines.push(...transitionLines(ws, c, own));
+  }
   lines.push('', 'Executing Cluster Transition:');
   for (const a of graph.actions) {
     if (a.task === 'stonith' && a.pseudo) lines.push(`  * Pseudo action:   ${a.key} on ${a.node}`);

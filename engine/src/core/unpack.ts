@@ -293,6 +293,11 @@ function applyHistory(
   }
   if (res.failureIgnored) r.failureIgnored = true;
   if (res.pendingTask !== undefined && r.pending === undefined) r.pending = { task: res.pendingTask, node: node.uname };
+  if (res.startPending) r.startPending = true;
+  const migrationTarget =
+    res.pendingMigrationTarget === undefined ? undefined : ctx.nodes.find((n) => n.uname === res.pendingMigrationTarget);
+  if (migrationTarget && !r.pendingMigrationStops?.includes(migrationTarget))
+    r.pendingMigrationStops = [...(r.pendingMigrationStops ?? []), migrationTarget];
   if (res.rescheduled.length > 0) {
     r.rescheduled ??= new Map();
     r.rescheduled.set(node.uname, res.rescheduled);

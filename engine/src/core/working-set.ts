@@ -114,6 +114,10 @@ export interface WRsc {
   failureIgnored?: boolean;
   /** An operation still pending (the first one found, probes aside) and its node: crm_mon shows "Starting". */
   pending?: { task: string; node: string };
+  /** A start is pending in its history (on any node): Pacemaker asks for it again where it stays. */
+  startPending?: boolean;
+  /** Targets of a migrate_to pending on an unclean node: stopped there (Pacemaker forces the stop). */
+  pendingMigrationStops?: WNode[];
   /** Nodes where its definition changed since it started (definition-change.ts): restarted there. */
   definitionChangedOn?: WNode[];
   /** Nodes where only reloadable parameters changed: reloaded there, unless restarted anyway. */

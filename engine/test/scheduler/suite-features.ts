@@ -136,7 +136,9 @@ const FEATURES: Feature[] = [
   { name: 'fencing topology', modelled: false, uses: (f) => f.elements.has('fencing-level') },
   {
     name: 'pending operations',
-    modelled: false,
+    // A pending start is asked for again, a pending promote counts as promoted, a migrate_to
+    // pending on an unclean node stops the resource on its target, the first shows as pending.
+    modelled: true,
     uses: (f) => f.ops.some((o) => o.attrs['op-status'] === '-1' || o.attrs['rc-code'] === '193'),
   },
   { name: 'orphan resources', modelled: true, uses: (f) => f.historyIds.some((id) => !f.resourceIds.has(id.replace(/:\d+$/, ''))) },
