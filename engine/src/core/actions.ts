@@ -310,11 +310,6 @@ function buildActions(
       if (p.runningOn.includes(n) || !n.online || n.unclean) continue;
       myStops.push(addStop(n, false));
     }
-    // A migrate_to pending on an unclean node may have got the resource going on its target: stopped there.
-    for (const n of managed ? (p.pendingMigrationStops ?? []) : []) {
-      if (!n.online || n.unclean || g.find(opKey(p.id, 'stop', 0), n.uname) !== undefined) continue;
-      myStops.push(addStop(n, false));
-    }
     if (myStops.length > 0) {
       const top = topOf(p);
       const list = stopsOf.get(top);
@@ -333,6 +328,12 @@ function buildActions(
         pseudo: false,
       });
       for (const s of myStops) g.order(s, del);
+    }
+    // A migrate_to pending on an unclean node may have got the resource going on its target: it is
+    // stopped there too, before it starts, without waiting for the fencing.
+    for (const n of managed ? (p.pendingMigrationStops ?? []) : []) {
+      if (!n.online || n.unclean || g.find(opKey(p.id, 'stop', 0), n.uname) !== undefined) continue;
+      myStops.push(addStop(n, false));
     }
     if (to) {
       const restart = !p.runningOn.includes(to) || cleanStops > 0 || stoppedWhereActive(p);
@@ -364,19 +365,18 @@ function buildActions(
         // A start still pending in the history is asked for again where the resource stays
         // (Pacemaker's create_pending_start): no role change, so no summary line.
         change.pendingStart = true;
-        starts.set(
-          p,
-          g.add({
-            key: opKey(p.id, 'start', 0),
-            task: 'start',
-            rsc: p.id,
-            node: to.uname,
-            intervalMs: 0,
-            probe: false,
-            pseudo: false,
-            timeoutMs: opTimeout(p, 'start'),
-          }),
-        );
+        const start = g.add({
+          key: opKey(p.id, 'start', 0),
+          task: 'start',
+          rsc: p.id,
+          node: to.uname,
+          intervalMs: 0,
+          probe: false,
+          pseudo: false,
+          timeoutMs: opTimeout(p, 'start'),
+        });
+        starts.set(p, start);
+        for (const f of fenced.values()) g.order(f, start);
       }
       let promote: number | undefined;
       const demotedHere = g.find(opKey(p.id, 'demote', 0), to.uname);

@@ -2,6 +2,7 @@ import { addColocatedNodeScores, colocationAffects, nodeAvailable } from './colo
 import type { GraphBuilder } from './graph.js';
 import { flattenSets } from './nvsets.js';
 import { addScores, INFINITY } from './score.js';
+import { leaves } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /**
@@ -217,7 +218,7 @@ export function sortResourcesForPlacement(ws: WorkingSet, nodes: readonly WNode[
  * capacity it counts on is really free (Pacemaker's `load_stopped_<node>` pseudo-actions).
  * Called after the migrations are ordered: a migration's `migrate_to` waits for those stops
  * only when that closes no loop — two resources migrating past each other (a to b, b to a)
- * would each wait for the other's stop, so, as Pacemaker does, the later-defined resource's
+ * would each wait for the other's stop, so, as Pacemaker does, the later-placed resource's
  * `migrate_to` does not wait (its pseudo start still does), as Pacemaker breaks such loops.
  *
  * @example
@@ -241,13 +242,14 @@ export function orderLoadStopped(ws: WorkingSet, g: GraphBuilder): void {
     else for (const s of stops.get(node) ?? []) g.order(s, a.id);
   }
   if (migrations.length === 0) return;
-  // Every migrate_to waits at first; then, from the last-defined resource to the first, one
+  // Every migrate_to waits at first; then, from the last-placed resource to the first, one
   // whose wait closes a loop stops waiting (Pacemaker drops its load_stopped input).
   const next = new Map<number, Set<number>>();
   const link = (before: number, after: number) => next.set(before, (next.get(before) ?? new Set()).add(after));
   for (const e of g.edges) link(e.before, e.after);
   for (const m of migrations) for (const s of stops.get(m.node) ?? []) link(s, m.id);
-  const rank = new Map(ws.primitives.map((p, i) => [p, i]));
+  // In the order resources are placed (sortResourcesForPlacement), the last placed first.
+  const rank = new Map(ws.resources.flatMap(leaves).map((p, i) => [p, i]));
   migrations.sort((x, y) => (rank.get(y.p) ?? 0) - (rank.get(x.p) ?? 0));
   const kept = migrations.filter((m) => {
     const before = new Set(stops.get(m.node) ?? []);
