@@ -17,10 +17,6 @@ function* allResources(rs: readonly Resource[]): Generator<Resource> {
   }
 }
 
-function hasElement(x: OpaqueXml, name: string): boolean {
-  return x.name === name || x.children.some((c) => hasElement(c, name));
-}
-
 /**
  * What the CIB asks for that the scheduler does not model (yet), one sentence each: the schedule
  * still runs, but where these matter its decision can differ from Pacemaker's, so it says so
@@ -109,12 +105,8 @@ export function unmodelledFeatures(cib: Cib): string[] {
   if (roleColocs.length) out.push(`${named('role-specific colocations', roleColocs)} are only partly modelled`);
   const serialize = cib.constraints.filter((c) => c.kind === 'order' && c.orderKind === 'Serialize').map((c) => c.id);
   if (serialize.length) out.push(`${named('Serialize orders', serialize)} are treated as one-way optional orders`);
-  for (const [element, what] of [
-    ['fencing-topology', 'fencing topology'],
-    ['alerts', ''],
-  ] as const) {
-    if (what && cib.other.some((x) => hasElement(x, element))) out.push(`${what} are not modelled`);
-  }
+  // <fencing-topology> is the fencer's configuration: Pacemaker 2.1.5's scheduler never reads it
+  // (lib/pengine and lib/pacemaker do not), so it changes no decision and needs no warning.
   out.push(...leftAlone(cib));
   return out;
 }

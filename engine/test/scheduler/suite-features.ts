@@ -133,7 +133,8 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => ['rsc_order', 'resource_set'].some((e) => attr(f, e, 'kind', (v) => /^serialize$/i.test(v))),
   },
-  { name: 'fencing topology', modelled: false, uses: (f) => f.elements.has('fencing-level') },
+  // The fencer's configuration; Pacemaker 2.1.5's scheduler never reads it (see README).
+  { name: 'fencing topology', modelled: true, uses: (f) => f.elements.has('fencing-level') },
   {
     name: 'pending operations',
     modelled: false,
