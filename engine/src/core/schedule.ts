@@ -18,6 +18,7 @@ import { needsQuorum } from './requires-fencing.js';
 import { applyExclusiveDiscovery, noteDiscovery } from './resource-discovery.js';
 import { expandedConstraints } from './resource-sets.js';
 import { addScores, INFINITY } from './score.js';
+import { applyShutdownLocks } from './shutdown-locks.js';
 import { summarize } from './summary.js';
 import { applyTickets } from './tickets.js';
 import { unmodelledFeatures } from './unmodelled.js';
@@ -213,6 +214,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   checkDefinitions(ws, { sanitized: input.sanitized === true });
   unpackConstraints(ws);
   applyTickets(ws);
+  applyShutdownLocks(ws);
   applyLocations(ws);
   applyStickiness(ws);
   applyFailureThresholds(ws);

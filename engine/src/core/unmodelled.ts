@@ -32,8 +32,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const health = options.get('node-health-strategy');
   if (health !== undefined && healthStrategy(options) === undefined && health.toLowerCase() !== 'none')
     out.push(`node-health-strategy=${health} is not a strategy Pacemaker knows: node health is ignored, as Pacemaker does`);
-  if (isTrue(options.get('shutdown-lock')))
-    out.push('shutdown-lock is not modelled: resources of a node shutting down move instead of waiting for it');
   const defaults = flattenSets(cib.rscDefaults);
   const named = (what: string, ids: string[]) =>
     ids.length > 0 ? `${what} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})` : '';

@@ -24,6 +24,7 @@ import {
   setLost,
   setMembership,
   setPending,
+  setShutdownLock,
   setTransientAttrs,
   transientAttr,
 } from './status.js';
@@ -215,7 +216,11 @@ export class Controller {
         // A (re)started controller knows nothing about its node: history is re-probed, as Pacemaker
         // erases a joining node's lrm history; transient attributes come back from attrd. A
         // cluster's new DC keeps the history it took at the join instead.
-        this.current = setMembership(this.opts.keepHistory ? this.current : clearNode(this.current, this.opts.node), this.opts.node, true);
+        this.current = setMembership(
+          this.opts.keepHistory ? this.current : clearNode(this.current, this.opts.node, false, true),
+          this.opts.node,
+          true,
+        );
         this.statusChanged = true;
         this.trigger('controller started');
         break;
@@ -298,7 +303,7 @@ export class Controller {
     }
     this.current =
       state === 'joined'
-        ? setMembership(clearNode(this.current, node), node, true)
+        ? setMembership(clearNode(this.current, node, false, true), node, true)
         : state === 'pending'
           ? setPending(this.current, node)
           : setLost(this.current, node);
@@ -687,6 +692,9 @@ export class Controller {
     const entries: LrmOp[] = failure ? [main, failure] : [main];
     const stopped = a.task === 'stop' && !failed;
     this.current = recordOps(this.current, a.node, agent, entries, stopped);
+    // A shutdown-locked resource: its stop keeps the lock in the history, any other action ends it.
+    if (a.detail?.shutdownLock !== undefined)
+      this.current = setShutdownLock(this.current, a.node, agent.id, stopped ? a.detail.shutdownLock : undefined);
     if (stopped) this.forgetRecurring(a.node, agent.id);
     this.statusChanged = true;
     const what = `${a.detail?.operationKey ?? a.key} on ${a.node}`;

@@ -113,7 +113,7 @@ const FEATURES: Feature[] = [
   },
   { name: 'notifications', modelled: false, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
   { name: 'node health', modelled: true, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
-  { name: 'shutdown locks', modelled: false, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
+  { name: 'shutdown locks', modelled: true, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
   // stop_start, stop_only and block are modelled (multiple-active.ts); stop_unexpected is not.
   {
     name: 'multiple-active',
