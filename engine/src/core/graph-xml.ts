@@ -6,6 +6,7 @@
 
 import { escapeXml } from '@ocfkit/sdk/xml';
 import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
+import { digestParams, parametersDigest } from '../pcmk/op-digest.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
 import { opDefaultsFor } from './defaults-rules.js';
 import { failCount } from './failcount.js';
@@ -14,6 +15,7 @@ import { historyIdsOf } from './history-id.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
 import { actionLockTime, applyShutdownLocks, lockExpiry } from './shutdown-locks.js';
+import { unfencingDevices, unfencingEnabled } from './unfencing.js';
 import { unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
@@ -272,6 +274,19 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
     else if (a.task === 'monitor' && a.promoted) meta.set('op_target_rc', '8');
   } else if (a.task === 'stonith') {
     meta.set('stonith_action', fenceAction(a));
+    // With unfencing in use, every fencing action carries the unfencing devices' digests, which
+    // the controller records on the node after unfencing it (Pacemaker's pe_fence_op).
+    if (!a.pseudo && unfencingEnabled(ws.cib) && d.node) {
+      const node = d.node;
+      const digests = unfencingDevices(ws)
+        .map(
+          (p) =>
+            `${p.id}:${p.primitive?.type ?? ''}:${parametersDigest(digestParams(actionParameters(ws, p, 'stonith-on', 0, node.uname)))},`,
+        )
+        .join('');
+      meta.set('digests_all', digests);
+      meta.set('digests_secure', digests);
+    }
     for (const [k, v] of d.node?.attrs ?? []) if (!/[#:]/.test(k) && !meta.has(k)) meta.set(k, v);
   }
   if (d.tag !== 'pseudo_event') {
@@ -358,7 +373,7 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
   if (d.internalKey !== undefined) detail.internalKey = d.internalKey;
   if (agent) detail.agent = agent;
   if (params.size > 0) detail.extraParams = Object.fromEntries(params);
-  if (a.task === 'stonith' && d.node) detail.downed = [d.node.id];
+  if (a.task === 'stonith' && d.node && fenceAction(a) !== 'on') detail.downed = [d.node.id];
   const lock = d.tag === 'rsc_op' && d.rsc && d.node ? actionLockTime(d.rsc, a.task, d.node) : undefined;
   if (lock !== undefined) detail.shutdownLock = lock;
   return detail;

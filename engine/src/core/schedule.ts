@@ -21,6 +21,7 @@ import { addScores, INFINITY } from './score.js';
 import { applyShutdownLocks } from './shutdown-locks.js';
 import { summarize } from './summary.js';
 import { applyTickets } from './tickets.js';
+import { withUnfencing } from './unfencing.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
@@ -244,7 +245,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyUnrunnableStops(ws);
   resetGuestsWithFailedContainers(ws);
   guestRestartOrderings(ws);
-  const created = createActions(ws);
+  const created = withUnfencing(ws, () => createActions(ws));
   const { changes } = created;
   const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
   return {

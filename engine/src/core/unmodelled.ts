@@ -86,10 +86,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
   if (remote.length)
     out.push(`${named('guest nodes and containers', remote)} are not modelled: their connections are scheduled as ordinary resources`);
   out.push(...remoteWarnings(expanded));
-  const unfencing = withMeta('provides', (v) => v.toLowerCase() === 'unfencing').concat(
-    withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
-  );
-  if (unfencing.length) out.push(`${named('unfencing', unfencing)} is not modelled: no node is unfenced before resources start`);
   // resource-discovery on location constraints is modelled (resource-discovery.ts), a node's own
   // resource-discovery-enabled=false (Pacemaker Remote nodes) is not.
   const noDiscovery = cib.status

@@ -7,6 +7,7 @@
 import type { Cib, LrmOp } from '../core/cib-model.js';
 import type { ActionAgent } from '../core/graph.js';
 import { IncrementalScheduler } from '../core/incremental-schedule.js';
+import { isUnfencing } from '../core/unfencing.js';
 import { historyName, unpack } from '../core/unpack.js';
 import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
@@ -626,7 +627,18 @@ export class Controller {
     const failed = isFailure(o.rc, o.opStatus, targetRc);
     let wait = false;
     if (a.task === 'stonith') {
-      if (!failed) {
+      if (!failed && isUnfencing(a)) {
+        // Unfenced (powered on / given back its storage): the node stays up and is marked, with the
+        // devices' digests, so it is not unfenced again until they change (Pacemaker's controller).
+        this.fenceFailures.succeeded(a.node);
+        this.current = setTransientAttrs(this.current, a.node, {
+          '#node-unfenced': String(Math.floor(now / 1000)),
+          '#digests-all': a.detail?.attributes.CRM_meta_digests_all,
+          '#digests-secure': a.detail?.attributes.CRM_meta_digests_secure,
+        });
+        this.statusChanged = true;
+        this.log('notice', `node ${a.node} unfenced`);
+      } else if (!failed) {
         this.fenceFailures.succeeded(a.node);
         this.current = setMembership(clearNode(this.current, a.node), a.node, false);
         this.statusChanged = true;

@@ -163,7 +163,7 @@ const FEATURES: Feature[] = [
   { name: 'asymmetrical orders', modelled: true, uses: (f) => attr(f, 'rsc_order', 'symmetrical', (v) => FALSE.test(v)) },
   {
     name: 'unfencing',
-    modelled: false,
+    modelled: true,
     uses: (f) => meta(f, 'requires', (v) => v === 'unfencing') || meta(f, 'provides', (v) => v === 'unfencing'),
   },
   { name: 'stopped-role monitors', modelled: false, uses: (f) => attr(f, 'op', 'role', (v) => v.toLowerCase() === 'stopped') },
