@@ -13,7 +13,6 @@
 
 import type { Cib, NvSet, Resource } from './cib-model.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
-import { isTrue } from './nvsets.js';
 import { isRemoteConnection } from './remote-nodes.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
