@@ -103,7 +103,7 @@ function constraint(c: Constraint): XmlElement {
 function lrmResource(r: LrmResource): XmlElement {
   return el(
     'lrm_resource',
-    { id: r.id, type: r.type, class: r.class, provider: r.provider },
+    { id: r.id, type: r.type, class: r.class, provider: r.provider, 'shutdown-lock': r.shutdownLock },
     r.ops.map((o) => ({ name: 'lrm_rsc_op', attrs: { ...o.attrs }, children: [] })),
   );
 }

@@ -268,6 +268,7 @@ function nodeState(e: XmlElement): NodeState {
         class: req(r, 'class'),
         provider: r.attrs.provider,
         type: req(r, 'type'),
+        ...(r.attrs['shutdown-lock'] !== undefined ? { shutdownLock: r.attrs['shutdown-lock'] } : {}),
         ops: kids(r, 'lrm_rsc_op').map(lrmOp),
       })),
     ),

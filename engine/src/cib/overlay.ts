@@ -72,7 +72,7 @@ const MODEL: Record<string, Spec> = {
   transient_attributes: { attrs: [], children: ['instance_attributes'] },
   lrm: { attrs: [], children: ['lrm_resources'] },
   lrm_resources: { attrs: [], children: ['lrm_resource'] },
-  lrm_resource: { attrs: ['id', 'type', 'class', 'provider'], children: ['lrm_rsc_op'] },
+  lrm_resource: { attrs: ['id', 'type', 'class', 'provider', 'shutdown-lock'], children: ['lrm_rsc_op'] },
   lrm_rsc_op: { attrs: 'all', children: [] },
 };
 

@@ -183,6 +183,8 @@ export interface LrmResource {
   readonly class: string;
   readonly provider?: string;
   readonly type: string;
+  /** `shutdown-lock`: when the resource was stopped by its node's clean shutdown and locked to it (shutdown-locks.ts). */
+  readonly shutdownLock?: string;
   readonly ops: readonly LrmOp[];
 }
 

@@ -6,6 +6,7 @@
 
 import { escapeXml } from '@ocfkit/sdk/xml';
 import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
+import { digestParams, parametersDigest } from '../pcmk/op-digest.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
 import { opDefaultsFor } from './defaults-rules.js';
 import { failCount } from './failcount.js';
@@ -13,6 +14,8 @@ import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
 import { historyIdsOf } from './history-id.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
+import { actionLockTime, applyShutdownLocks, lockExpiry } from './shutdown-locks.js';
+import { unfencingDevices, unfencingEnabled } from './unfencing.js';
 import { unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
@@ -271,6 +274,19 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
     else if (a.task === 'monitor' && a.promoted) meta.set('op_target_rc', '8');
   } else if (a.task === 'stonith') {
     meta.set('stonith_action', fenceAction(a));
+    // With unfencing in use, every fencing action carries the unfencing devices' digests, which
+    // the controller records on the node after unfencing it (Pacemaker's pe_fence_op).
+    if (!a.pseudo && unfencingEnabled(ws.cib) && d.node) {
+      const node = d.node;
+      const digests = unfencingDevices(ws)
+        .map(
+          (p) =>
+            `${p.id}:${p.primitive?.type ?? ''}:${parametersDigest(digestParams(actionParameters(ws, p, 'stonith-on', 0, node.uname)))},`,
+        )
+        .join('');
+      meta.set('digests_all', digests);
+      meta.set('digests_secure', digests);
+    }
     for (const [k, v] of d.node?.attrs ?? []) if (!/[#:]/.test(k) && !meta.has(k)) meta.set(k, v);
   }
   if (d.tag !== 'pseudo_event') {
@@ -357,7 +373,9 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
   if (d.internalKey !== undefined) detail.internalKey = d.internalKey;
   if (agent) detail.agent = agent;
   if (params.size > 0) detail.extraParams = Object.fromEntries(params);
-  if (a.task === 'stonith' && d.node) detail.downed = [d.node.id];
+  if (a.task === 'stonith' && d.node && fenceAction(a) !== 'on') detail.downed = [d.node.id];
+  const lock = d.tag === 'rsc_op' && d.rsc && d.node ? actionLockTime(d.rsc, a.task, d.node) : undefined;
+  if (lock !== undefined) detail.shutdownLock = lock;
   return detail;
 }
 
@@ -365,7 +383,10 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
 function graphAttrs(ws: WorkingSet): Record<string, string> {
   const config = ws.options;
   const migrationLimit = intOr(config.get('migration-limit'), -1);
-  const recheck = recheckBy(ws);
+  const recheck = [recheckBy(ws), lockExpiry(ws)].reduce<number | undefined>(
+    (a, b) => (a === undefined ? b : b === undefined ? a : Math.min(a, b)),
+    undefined,
+  );
   const out: Record<string, string> = {
     'cluster-delay': config.get('cluster-delay') ?? '60s',
     'stonith-timeout': config.get('stonith-timeout') ?? '60s',
@@ -389,6 +410,7 @@ function graphAttrs(ws: WorkingSet): Record<string, string> {
  */
 export function describeGraph(graph: TransitionGraph, input: { cib: Cib; now: number; memo?: UnpackMemo }): TransitionGraph {
   const ws = unpack(input.cib, input.now, input.memo);
+  applyShutdownLocks(ws);
   const memo = new Memo();
   return { ...graph, actions: graph.actions.map((a) => ({ ...a, detail: detailOf(ws, memo, a) })), attrs: graphAttrs(ws) };
 }
@@ -435,7 +457,9 @@ function actionText(a: GraphAction, d: ActionDetail, indent: string): string {
     for (const id of d.downed) body += `${inner}  <node${attrText([['id', id]])}/>\n`;
     body += `${inner}</downed>\n`;
   }
-  return `${indent}${head(a, d)}>\n${body}${indent}</${d.tag}>\n`;
+  // The lock goes on the action itself, not on the triggers naming it (as Pacemaker writes it).
+  const lock = d.shutdownLock !== undefined ? attrText([['shutdown-lock', String(d.shutdownLock)]]) : '';
+  return `${indent}${head(a, d)}${lock}>\n${body}${indent}</${d.tag}>\n`;
 }
 
 /**

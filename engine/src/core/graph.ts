@@ -81,6 +81,11 @@ export interface ActionDetail {
   priority: number;
   /** Node ids a fencing action takes down. */
   downed?: string[];
+  /**
+   * `shutdown-lock`: the resource is locked to this node since then (shutdown-locks.ts); the
+   * controller records it with a stop's result and clears it with any other action's.
+   */
+  shutdownLock?: number;
 }
 
 /** `before` must complete before `after` may begin (indices into `actions`). */

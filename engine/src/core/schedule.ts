@@ -18,8 +18,10 @@ import { needsQuorum } from './requires-fencing.js';
 import { applyExclusiveDiscovery, noteDiscovery } from './resource-discovery.js';
 import { expandedConstraints } from './resource-sets.js';
 import { addScores, INFINITY } from './score.js';
+import { applyShutdownLocks } from './shutdown-locks.js';
 import { summarize } from './summary.js';
 import { applyTickets } from './tickets.js';
+import { withUnfencing } from './unfencing.js';
 import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
@@ -214,6 +216,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   checkDefinitions(ws, { sanitized: input.sanitized === true });
   unpackConstraints(ws);
   applyTickets(ws);
+  applyShutdownLocks(ws);
   applyLocations(ws);
   applyStickiness(ws);
   applyFailureThresholds(ws);
@@ -243,7 +246,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyUnrunnableStops(ws);
   resetGuestsWithFailedContainers(ws);
   guestRestartOrderings(ws);
-  const created = createActions(ws);
+  const created = withUnfencing(ws, () => createActions(ws));
   const { changes } = created;
   const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
   return {

@@ -17,10 +17,6 @@ function* allResources(rs: readonly Resource[]): Generator<Resource> {
   }
 }
 
-function hasElement(x: OpaqueXml, name: string): boolean {
-  return x.name === name || x.children.some((c) => hasElement(c, name));
-}
-
 /**
  * What the CIB asks for that the scheduler does not model (yet), one sentence each: the schedule
  * still runs, but where these matter its decision can differ from Pacemaker's, so it says so
@@ -36,8 +32,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const health = options.get('node-health-strategy');
   if (health !== undefined && healthStrategy(options) === undefined && health.toLowerCase() !== 'none')
     out.push(`node-health-strategy=${health} is not a strategy Pacemaker knows: node health is ignored, as Pacemaker does`);
-  if (isTrue(options.get('shutdown-lock')))
-    out.push('shutdown-lock is not modelled: resources of a node shutting down move instead of waiting for it');
   const defaults = flattenSets(cib.rscDefaults);
   const named = (what: string, ids: string[]) =>
     ids.length > 0 ? `${what} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})` : '';
@@ -92,10 +86,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
   if (remote.length)
     out.push(`${named('guest nodes and containers', remote)} are not modelled: their connections are scheduled as ordinary resources`);
   out.push(...remoteWarnings(expanded));
-  const unfencing = withMeta('provides', (v) => v.toLowerCase() === 'unfencing').concat(
-    withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
-  );
-  if (unfencing.length) out.push(`${named('unfencing', unfencing)} is not modelled: no node is unfenced before resources start`);
   // resource-discovery on location constraints is modelled (resource-discovery.ts), a node's own
   // resource-discovery-enabled=false (Pacemaker Remote nodes) is not.
   const noDiscovery = cib.status
@@ -109,12 +99,8 @@ export function unmodelledFeatures(cib: Cib): string[] {
   if (roleColocs.length) out.push(`${named('role-specific colocations', roleColocs)} are only partly modelled`);
   const serialize = cib.constraints.filter((c) => c.kind === 'order' && c.orderKind === 'Serialize').map((c) => c.id);
   if (serialize.length) out.push(`${named('Serialize orders', serialize)} are treated as one-way optional orders`);
-  for (const [element, what] of [
-    ['fencing-topology', 'fencing topology'],
-    ['alerts', ''],
-  ] as const) {
-    if (what && cib.other.some((x) => hasElement(x, element))) out.push(`${what} are not modelled`);
-  }
+  // <fencing-topology> is the fencer's configuration: Pacemaker 2.1.5's scheduler never reads it
+  // (lib/pengine and lib/pacemaker do not), so it changes no decision and needs no warning.
   out.push(...leftAlone(cib));
   return out;
 }

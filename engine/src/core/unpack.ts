@@ -522,8 +522,9 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   };
   const anonymousLookup = { needsFencing: (p: WRsc) => needsFencing({ stonithEnabled }, p), nodeCount: nodes.length };
   const readState = (state: NodeState, node: WNode) => {
-    // Without fencing, the history of offline nodes is ignored; with it, every node's counts.
-    if (!node.online && !stonithEnabled) return;
+    // Without fencing, the history of offline nodes is ignored; with it (or with shutdown locks,
+    // which that history records), every node's counts.
+    if (!node.online && !stonithEnabled && !isTrue(options.get('shutdown-lock'))) return;
     for (const lr of state.lrm) {
       const direct = byId.get(lr.id);
       const r =

@@ -166,6 +166,8 @@ export interface WRsc {
   discovery?: Map<string, 'never' | 'exclusive'>;
   /** A location constraint gave it `resource-discovery=exclusive`. */
   exclusiveDiscovery?: boolean;
+  /** Locked to the node it was shut down on, since `time` (shutdown-locks.ts): banned from every other node. */
+  shutdownLock?: { node: WNode; time: number };
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }

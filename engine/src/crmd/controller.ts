@@ -7,6 +7,7 @@
 import type { Cib, LrmOp } from '../core/cib-model.js';
 import type { ActionAgent } from '../core/graph.js';
 import { IncrementalScheduler } from '../core/incremental-schedule.js';
+import { isUnfencing } from '../core/unfencing.js';
 import { historyName, unpack } from '../core/unpack.js';
 import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
@@ -24,6 +25,7 @@ import {
   setLost,
   setMembership,
   setPending,
+  setShutdownLock,
   setTransientAttrs,
   transientAttr,
 } from './status.js';
@@ -215,7 +217,11 @@ export class Controller {
         // A (re)started controller knows nothing about its node: history is re-probed, as Pacemaker
         // erases a joining node's lrm history; transient attributes come back from attrd. A
         // cluster's new DC keeps the history it took at the join instead.
-        this.current = setMembership(this.opts.keepHistory ? this.current : clearNode(this.current, this.opts.node), this.opts.node, true);
+        this.current = setMembership(
+          this.opts.keepHistory ? this.current : clearNode(this.current, this.opts.node, false, true),
+          this.opts.node,
+          true,
+        );
         this.statusChanged = true;
         this.trigger('controller started');
         break;
@@ -298,7 +304,7 @@ export class Controller {
     }
     this.current =
       state === 'joined'
-        ? setMembership(clearNode(this.current, node), node, true)
+        ? setMembership(clearNode(this.current, node, false, true), node, true)
         : state === 'pending'
           ? setPending(this.current, node)
           : setLost(this.current, node);
@@ -621,7 +627,18 @@ export class Controller {
     const failed = isFailure(o.rc, o.opStatus, targetRc);
     let wait = false;
     if (a.task === 'stonith') {
-      if (!failed) {
+      if (!failed && isUnfencing(a)) {
+        // Unfenced (powered on / given back its storage): the node stays up and is marked, with the
+        // devices' digests, so it is not unfenced again until they change (Pacemaker's controller).
+        this.fenceFailures.succeeded(a.node);
+        this.current = setTransientAttrs(this.current, a.node, {
+          '#node-unfenced': String(Math.floor(now / 1000)),
+          '#digests-all': a.detail?.attributes.CRM_meta_digests_all,
+          '#digests-secure': a.detail?.attributes.CRM_meta_digests_secure,
+        });
+        this.statusChanged = true;
+        this.log('notice', `node ${a.node} unfenced`);
+      } else if (!failed) {
         this.fenceFailures.succeeded(a.node);
         this.current = setMembership(clearNode(this.current, a.node), a.node, false);
         this.statusChanged = true;
@@ -687,6 +704,9 @@ export class Controller {
     const entries: LrmOp[] = failure ? [main, failure] : [main];
     const stopped = a.task === 'stop' && !failed;
     this.current = recordOps(this.current, a.node, agent, entries, stopped);
+    // A shutdown-locked resource: its stop keeps the lock in the history, any other action ends it.
+    if (a.detail?.shutdownLock !== undefined)
+      this.current = setShutdownLock(this.current, a.node, agent.id, stopped ? a.detail.shutdownLock : undefined);
     if (stopped) this.forgetRecurring(a.node, agent.id);
     this.statusChanged = true;
     const what = `${a.detail?.operationKey ?? a.key} on ${a.node}`;

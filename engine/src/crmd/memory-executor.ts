@@ -5,6 +5,7 @@
  */
 
 import type { Cib } from '../core/cib-model.js';
+import { isUnfencing } from '../core/unfencing.js';
 import { historyName, unpack } from '../core/unpack.js';
 import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS, OCF } from '../pcmk/exec-status.js';
@@ -110,6 +111,8 @@ export class MemoryExecutor {
     if (a.task === 'stonith') {
       // a failed fencing leaves the target as it was
       if (injected) return { ...this.outcome(a, injected.rc, now), ...injected };
+      // Unfencing powers a node on (gives it its storage back): what runs there keeps running.
+      if (isUnfencing(a)) return this.outcome(a, OCF.success, now);
       for (const name of [...this.active.keys()]) if (name.startsWith(`${a.node}\0`)) this.active.delete(name);
       for (const name of [...this.recurring.keys()]) if (name.startsWith(`${a.node}\0`)) this.recurring.delete(name);
       return this.outcome(a, OCF.success, now);

@@ -131,7 +131,34 @@ export function setTransientAttrs(cib: Cib, uname: string, values: Record<string
   });
 }
 
-/** Forgets everything a node's controller knew: operation history and transient attributes. */
-export function clearNode(cib: Cib, uname: string, keepTransient = false): Cib {
-  return updateNode(cib, uname, (s) => ({ ...s, lrm: [], transient: keepTransient ? s.transient : [] }));
+/**
+ * Forgets everything a node's controller knew: operation history and transient attributes. With
+ * `keepLocked` (a node joining, not one fenced), the history of resources shutdown-locked to it
+ * stays, as Pacemaker's controller keeps it, so the lock survives the node's return.
+ */
+export function clearNode(cib: Cib, uname: string, keepTransient = false, keepLocked = false): Cib {
+  return updateNode(cib, uname, (s) => ({
+    ...s,
+    lrm: keepLocked ? s.lrm.filter((r) => isLocked(r.shutdownLock)) : [],
+    transient: keepTransient ? s.transient : [],
+  }));
+}
+
+function isLocked(lock: string | undefined): boolean {
+  return lock !== undefined && lock !== '' && lock !== '0';
+}
+
+/**
+ * Records a resource's shutdown lock on a node's history (`lrm_resource shutdown-lock`) after a
+ * stop the graph marked as locked, or clears it (`undefined`) after any other marked action.
+ */
+export function setShutdownLock(cib: Cib, uname: string, rsc: string, time: number | undefined): Cib {
+  return updateNode(cib, uname, (s) => ({
+    ...s,
+    lrm: s.lrm.map((r) => {
+      if (r.id !== rsc) return r;
+      const { shutdownLock: _old, ...rest } = r;
+      return time === undefined ? rest : { ...rest, shutdownLock: String(time) };
+    }),
+  }));
 }

@@ -158,7 +158,7 @@ export function dcStartStatus(
             updateNode(out, node, (s) => ({ ...s, lrm: history.lrm, transient: history.transient })),
             node,
           )
-        : clearNode(out, node);
+        : clearNode(out, node, false, true);
       out = setMembership(taken, node, true);
     } else out = state === 'pending' ? setPending(out, node) : setLost(out, node);
   }

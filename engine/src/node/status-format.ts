@@ -40,10 +40,13 @@ function primitiveState(p: PrimitiveStatus, topLevel = false): string {
   // A pending operation replaces the role; a resource active nowhere shows the pending node.
   else if (pending && p.pending) s = `${pending} ${where || p.pending.node}`;
   else s = p.role === 'Stopped' ? 'Stopped' : `${p.role} ${where}`;
+  // A resource locked to a node (shutdown-lock) names it even when stopped: "Stopped node1 (LOCKED)".
+  if (p.lockedTo !== undefined && p.nodes.length === 0) s += ` ${p.lockedTo}`;
   if (p.unclean && p.nodes.length <= 1) s += ' (UNCLEAN)';
   // Flags in one parenthesis, as crm_mon 2.1 prints them: "(disabled, unmanaged)"; before the
   // node list when it is active on several: "Started (blocked) [ node1 node2 ]".
   const flags: string[] = [];
+  if (p.lockedTo !== undefined && p.nodes.length <= 1 && (p.nodes.length === 0 || p.nodes[0] === p.lockedTo)) flags.push('LOCKED');
   if (p.targetRole?.toLowerCase() === 'stopped') flags.push('disabled');
   if (p.blocked) flags.push('blocked');
   else if (!p.managed) flags.push('unmanaged');
@@ -259,6 +262,7 @@ function primitiveXml(p: PrimitiveStatus, indent: string, ids: Map<string, strin
     failed: p.failed,
     failure_ignored: p.failureIgnored,
     nodes_running_on: p.nodes.length,
+    locked_to: p.lockedTo,
   })}`;
   if (p.nodes.length === 0) return [`${head}/>`];
   return [

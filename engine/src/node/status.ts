@@ -10,8 +10,9 @@ import { nodeFailCount } from '../core/failcount.js';
 import { expectedRc } from '../core/history.js';
 import { healthColour } from '../core/node-health.js';
 import { isTrue } from '../core/nvsets.js';
+import { historyLock } from '../core/shutdown-locks.js';
 import { unpack } from '../core/unpack.js';
-import type { WRsc } from '../core/working-set.js';
+import type { WorkingSet, WRsc } from '../core/working-set.js';
 import { execStatusText } from '../pcmk/exec-status.js';
 
 interface NodeStatus {
@@ -50,6 +51,8 @@ export interface PrimitiveStatus {
   targetRole?: string;
   /** An operation still pending and its node (crm_mon: "Starting node1" in place of the role). */
   pending?: { task: string; node: string };
+  /** The node its history locks it to (shutdown-lock; crm_mon: "Stopped node1 (LOCKED)"). */
+  lockedTo?: string;
 }
 
 export interface GroupStatus {
@@ -135,8 +138,9 @@ function agentOf(r: WRsc): string {
   return p ? `${p.class}${p.provider ? `:${p.provider}` : ''}:${p.type}` : '';
 }
 
-function primitiveStatus(r: WRsc): PrimitiveStatus {
+function primitiveStatus(ws: WorkingSet, r: WRsc): PrimitiveStatus {
   const active = r.runningOn.length > 0;
+  const lockedTo = historyLock(ws, r)?.node.uname;
   return {
     kind: 'primitive',
     id: r.id,
@@ -151,18 +155,19 @@ function primitiveStatus(r: WRsc): PrimitiveStatus {
     failureIgnored: r.failureIgnored === true,
     ...(r.meta.get('target-role') !== undefined ? { targetRole: r.meta.get('target-role') } : {}),
     ...(r.pending ? { pending: r.pending } : {}),
+    ...(lockedTo !== undefined ? { lockedTo } : {}),
   };
 }
 
-function resourceStatus(r: WRsc): ResourceStatus {
-  if (r.variant === 'primitive') return primitiveStatus(r);
-  if (r.variant === 'group') return { kind: 'group', id: r.id, members: r.children.map(primitiveStatus) };
+function resourceStatus(ws: WorkingSet, r: WRsc): ResourceStatus {
+  if (r.variant === 'primitive') return primitiveStatus(ws, r);
+  if (r.variant === 'group') return { kind: 'group', id: r.id, members: r.children.map((m) => primitiveStatus(ws, m)) };
   return {
     kind: 'clone',
     id: r.id,
     promotable: r.promotable,
     unique: r.unique,
-    instances: r.children.map((c) => resourceStatus(c) as PrimitiveStatus | GroupStatus),
+    instances: r.children.map((c) => resourceStatus(ws, c) as PrimitiveStatus | GroupStatus),
   };
 }
 
@@ -280,7 +285,7 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
     quorum: isTrue(cib.attrs['have-quorum']),
     nodes,
     // In crm_mon's order: by priority, then as configured.
-    resources: ws.resources.map(resourceStatus),
+    resources: ws.resources.map((r) => resourceStatus(ws, r)),
     nodeAttributes,
     failCounts,
     failures: failures(cib),

@@ -205,6 +205,10 @@ const knownDifferences: Record<string, { pacemakerOnly: string[]; orders?: strin
     pacemakerOnly: ['do_shutdown-node2@node2'],
     why: 'the engine stops everything on a node shutting down but writes no do_shutdown event after the stops',
   },
+  'shutdown-lock': {
+    pacemakerOnly: ['do_shutdown-node2@node2'],
+    why: 'as in clean-shutdown: no do_shutdown event after the stops (the lock itself, shutdown-lock on the stop and recheck-by, is as Pacemaker writes it)',
+  },
   'disabled-op-on-fail': {
     pacemakerOnly: [
       'ignored_clear_failcount_0@node1',

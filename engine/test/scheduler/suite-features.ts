@@ -113,7 +113,7 @@ const FEATURES: Feature[] = [
   },
   { name: 'notifications', modelled: false, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
   { name: 'node health', modelled: true, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
-  { name: 'shutdown locks', modelled: false, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
+  { name: 'shutdown locks', modelled: true, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
   // stop_start, stop_only and block are modelled (multiple-active.ts); stop_unexpected is not.
   {
     name: 'multiple-active',
@@ -133,7 +133,8 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => ['rsc_order', 'resource_set'].some((e) => attr(f, e, 'kind', (v) => /^serialize$/i.test(v))),
   },
-  { name: 'fencing topology', modelled: false, uses: (f) => f.elements.has('fencing-level') },
+  // The fencer's configuration; Pacemaker 2.1.5's scheduler never reads it (see README).
+  { name: 'fencing topology', modelled: true, uses: (f) => f.elements.has('fencing-level') },
   {
     name: 'pending operations',
     // A pending start is asked for again, a pending promote counts as promoted, a migrate_to
@@ -164,7 +165,7 @@ const FEATURES: Feature[] = [
   { name: 'asymmetrical orders', modelled: true, uses: (f) => attr(f, 'rsc_order', 'symmetrical', (v) => FALSE.test(v)) },
   {
     name: 'unfencing',
-    modelled: false,
+    modelled: true,
     uses: (f) => meta(f, 'requires', (v) => v === 'unfencing') || meta(f, 'provides', (v) => v === 'unfencing'),
   },
   { name: 'stopped-role monitors', modelled: false, uses: (f) => attr(f, 'op', 'role', (v) => v.toLowerCase() === 'stopped') },
