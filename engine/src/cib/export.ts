@@ -1,6 +1,7 @@
 import type {
   Cib,
   Constraint,
+  DateExpression,
   Expression,
   LrmResource,
   NodeState,
@@ -26,9 +27,16 @@ function rule(r: Rule): XmlElement {
       if (t.kind === 'rule') return rule(t);
       if (t.kind === 'rsc_expression') return el('rsc_expression', { id: t.id, class: t.class, provider: t.provider, type: t.type });
       if (t.kind === 'op_expression') return el('op_expression', { id: t.id, name: t.name, interval: t.interval });
+      if (t.kind === 'date_expression') return dateExpression(t);
       return expression(t);
     }),
   );
+}
+
+function dateExpression(x: DateExpression): XmlElement {
+  const kids = [...(x.duration ? [el('duration', { ...x.duration })] : [])];
+  if (x.spec) kids.push(el('date_spec', { ...x.spec }));
+  return el('date_expression', { id: x.id, operation: x.operation, start: x.start, end: x.end }, kids);
 }
 
 function expression(x: Expression): XmlElement {

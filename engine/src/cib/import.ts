@@ -3,6 +3,7 @@ import type {
   CibNode,
   Clone,
   Constraint,
+  DateExpression,
   Expression,
   ExprOp,
   ExprType,
@@ -53,6 +54,40 @@ function expression(e: XmlElement): Expression {
   return { kind: 'expression', id: req(e, 'id'), attribute: req(e, 'attribute'), operation, value, type };
 }
 
+const DATE_OPS = ['in_range', 'gt', 'lt', 'date_spec'] as const;
+const DATE_SPEC_FIELDS = ['years', 'months', 'monthdays', 'hours', 'minutes', 'seconds', 'yeardays', 'weekyears', 'weeks', 'weekdays'];
+const DURATION_FIELDS = ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds'];
+
+/** The fields of a `date_spec` or `duration` child, its `id` too (only those Pacemaker 2.1 reads; `moon` is refused). */
+function dateFields(e: XmlElement | undefined, allowed: readonly string[]): Record<string, string> | undefined {
+  if (e === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.attrs)) {
+    if (k !== 'id' && !allowed.includes(k)) throw new CibError(`${where(e)} has unsupported attribute "${k}"`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** A `date_expression` (evaluated against the scheduler's `now`: date-rules.ts). */
+function dateExpression(e: XmlElement): DateExpression {
+  only(e, ['date_spec', 'duration']);
+  const operation = (e.attrs.operation ?? 'in_range') as DateExpression['operation'];
+  if (!DATE_OPS.includes(operation)) throw new CibError(`${where(e)} has unsupported operation "${operation}"`);
+  const duration = dateFields(kids(e, 'duration')[0], DURATION_FIELDS);
+  const spec = dateFields(kids(e, 'date_spec')[0], DATE_SPEC_FIELDS);
+  const { start, end } = e.attrs;
+  return {
+    kind: 'date_expression',
+    id: req(e, 'id'),
+    operation,
+    ...(start !== undefined ? { start } : {}),
+    ...(end !== undefined ? { end } : {}),
+    ...(duration ? { duration } : {}),
+    ...(spec ? { spec } : {}),
+  };
+}
+
 /** Rule terms besides `expression` and `rule`: `rsc_expression` in rsc_defaults and op_defaults, `op_expression` in op_defaults. */
 type ExtraTerms = readonly ('rsc_expression' | 'op_expression')[];
 const RSC_DEFAULTS_TERMS: ExtraTerms = ['rsc_expression'];
@@ -60,6 +95,7 @@ const OP_DEFAULTS_TERMS: ExtraTerms = ['rsc_expression', 'op_expression'];
 
 function ruleTerm(c: XmlElement, extra: ExtraTerms): Rule['terms'][number] {
   if (c.name === 'rule') return rule(c, extra);
+  if (c.name === 'date_expression') return dateExpression(c);
   if (c.name === 'rsc_expression')
     return { kind: 'rsc_expression', id: req(c, 'id'), class: c.attrs.class, provider: c.attrs.provider, type: c.attrs.type };
   if (c.name === 'op_expression') {
@@ -72,7 +108,7 @@ function ruleTerm(c: XmlElement, extra: ExtraTerms): Rule['terms'][number] {
 }
 
 function rule(e: XmlElement, extra: ExtraTerms): Rule {
-  only(e, ['expression', 'rule', ...extra]);
+  only(e, ['expression', 'date_expression', 'rule', ...extra]);
   const b = e.attrs['boolean-op'];
   if (b !== undefined && b !== 'and' && b !== 'or') throw new CibError(`${where(e)} has unsupported boolean-op "${b}"`);
   return {

@@ -55,6 +55,23 @@ export interface OpExpression {
   readonly interval?: string;
 }
 
+/** `date_spec` fields (each a number or range `a-b`, `a-`, `-b`) and `duration` fields, as written (with the element's `id`). */
+export type DateFields = Readonly<Record<string, string>>;
+
+/**
+ * A `date_expression`: true while the scheduler's `now` is `in_range` of start..end (or start plus
+ * a `duration`), after `start` (`gt`), before `end` (`lt`), or matches a `date_spec`.
+ */
+export interface DateExpression {
+  readonly kind: 'date_expression';
+  readonly id: string;
+  readonly operation: 'in_range' | 'gt' | 'lt' | 'date_spec';
+  readonly start?: string;
+  readonly end?: string;
+  readonly duration?: DateFields;
+  readonly spec?: DateFields;
+}
+
 /** A `rule`: expressions (or nested rules) joined by `boolean-op`. */
 export interface Rule {
   readonly kind: 'rule';
@@ -63,7 +80,7 @@ export interface Rule {
   readonly scoreAttribute?: string;
   readonly booleanOp?: 'and' | 'or';
   readonly role?: string;
-  readonly terms: readonly (Expression | Rule | RscExpression | OpExpression)[];
+  readonly terms: readonly (Expression | Rule | RscExpression | OpExpression | DateExpression)[];
 }
 
 /** A resource operation (`op`) as configured. */

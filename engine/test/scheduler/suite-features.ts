@@ -99,7 +99,7 @@ const FEATURES: Feature[] = [
   },
   { name: 'tags', modelled: true, uses: (f) => f.elements.has('tag') },
   { name: 'rsc/op expressions', modelled: false, uses: (f) => f.elements.has('rsc_expression') || f.elements.has('op_expression') },
-  { name: 'date rules', modelled: false, uses: (f) => f.elements.has('date_expression') },
+  { name: 'date rules', modelled: true, uses: (f) => f.elements.has('date_expression') },
   {
     name: 'role colocations',
     modelled: false,
