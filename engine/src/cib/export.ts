@@ -44,7 +44,11 @@ function expression(x: Expression): XmlElement {
 }
 
 function nvset(name: string, s: NvSet): XmlElement {
-  const pairs = s.pairs.map((p) => el('nvpair', { id: p.id, name: p.name, value: p.value }));
+  const pairs = s.pairs.map((p) =>
+    p.ref
+      ? el('nvpair', { id: p.id === '' ? undefined : p.id, 'id-ref': p.ref.id, name: p.ref.name, value: p.ref.value })
+      : el('nvpair', { id: p.id, name: p.name, value: p.value }),
+  );
   return el(name, { id: s.id, score: s.score }, s.rule ? [rule(s.rule), ...pairs] : pairs);
 }
 
@@ -61,7 +65,8 @@ function primitive(p: Primitive, element = 'primitive'): XmlElement {
     ...p.meta.map((s) => nvset('meta_attributes', s)),
     ...(p.utilization ?? []).map((s) => nvset('utilization', s)),
   ];
-  if (p.ops.length > 0) children.push(el('operations', {}, p.ops.map(op)));
+  if (p.opsRef !== undefined) children.push(el('operations', { 'id-ref': p.opsRef }));
+  else if (p.ops.length > 0) children.push(el('operations', {}, p.ops.map(op)));
   // Built from a template: the class, provider and type are the template's, not written here.
   const attrs =
     p.template !== undefined ? { id: p.id, template: p.template } : { id: p.id, class: p.class, provider: p.provider, type: p.type };

@@ -23,7 +23,7 @@ interface Spec {
 
 const NVSET: Spec = { attrs: ['id', 'score'], children: ['nvpair', 'rule'] };
 /** An nvpair without a value reads as value "" (and is written back without one). */
-const NVPAIR: Spec = { attrs: ['id', 'name', 'value'], children: [] };
+const NVPAIR: Spec = { attrs: ['id', 'id-ref', 'name', 'value'], children: [] };
 const RESOURCE_KIDS = ['primitive', 'group', 'clone', 'master'];
 const PRIMITIVE: Spec = {
   attrs: ['id', 'class', 'provider', 'type', 'template'],

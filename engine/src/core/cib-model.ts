@@ -9,9 +9,15 @@
 
 /** A name/value pair inside an attribute set. */
 export interface NvPair {
+  /** '' for an `id-ref` pair that has no id of its own. */
   readonly id: string;
   readonly name: string;
   readonly value: string;
+  /**
+   * `<nvpair id-ref=...>`: the name and value are the referenced pair's unless the element gives
+   * its own (Pacemaker's populate_hash); `name` and `value` here are those written on the element.
+   */
+  readonly ref?: { readonly id: string; readonly name?: string; readonly value?: string };
 }
 
 /** `cluster_property_set`, `instance_attributes`, `meta_attributes`, node `instance_attributes`... */
@@ -103,6 +109,8 @@ export interface Primitive {
   readonly params: readonly NvSet[];
   readonly meta: readonly NvSet[];
   readonly ops: readonly Op[];
+  /** `<operations id-ref=...>`: `ops` are those of the `<operations>` element it names. */
+  readonly opsRef?: string;
   /** `utilization` sets (what the resource consumes of a node's capacity). */
   readonly utilization?: readonly NvSet[];
   /**
@@ -150,7 +158,8 @@ export interface ColocationConstraint {
   readonly id: string;
   readonly rsc: string;
   readonly withRsc: string;
-  readonly score: string;
+  /** Absent: 0, and Pacemaker ignores a colocation of score 0. */
+  readonly score?: string;
   readonly rscRole?: string;
   readonly withRscRole?: string;
   readonly nodeAttribute?: string;
