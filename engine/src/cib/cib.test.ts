@@ -117,6 +117,39 @@ describe('importCib', () => {
     expect(importCib(seed.replace('<group id="g">', '<bundle id="b"/><group id="g">')).resources.map((r) => r.id)).not.toContain('b');
   });
 
+  it('reads id-refs on nvpairs and operations as Pacemaker does, and writes them back as written', () => {
+    const xml = readFileSync(new URL('../../test/scheduler/id-refs/input.xml', import.meta.url), 'utf8');
+    const cib = importCib(xml);
+    const second = cib.resources.find((r) => r.id === 'second');
+    if (second?.kind !== 'primitive') throw new Error('no primitive "second"');
+    // The referenced pair's name and value; the element's own name wins.
+    expect(second.params[0]?.pairs.map((p) => [p.name, p.value])).toEqual([
+      ['fake', 'common'],
+      ['passwd', '/run/shared.state'],
+    ]);
+    expect(second.ops.map((o) => `${o.name}/${o.interval}/${o.attrs.timeout}`)).toEqual(['monitor/10s/25s']);
+    const out = exportCib(cib);
+    expect(out).toContain('<nvpair id-ref="shared-fake"/>');
+    expect(out).toContain('<nvpair id-ref="shared-state" name="passwd"/>');
+    expect(out).toContain('<operations id-ref="common-ops"/>');
+    expect(out.match(/id="common-monitor"/g)).toHaveLength(1);
+    expect(importCib(out)).toEqual({ ...cib, source: importCib(out).source });
+    expect(() => importCib(xml.replace('<nvpair id-ref="shared-fake"/>', '<nvpair id-ref="nowhere"/>'))).toThrow(
+      '<nvpair id-ref="nowhere"> names no <nvpair>',
+    );
+    expect(() => importCib(xml.replace('<operations id-ref="common-ops"/>', '<operations id-ref="shared-fake"/>'))).toThrow(
+      '<operations id-ref="shared-fake"> names no <operations>',
+    );
+  });
+
+  it('reads a colocation without a score as Pacemaker does: score 0, ignored', () => {
+    const xml = readFileSync(new URL('../../test/scheduler/id-refs/input.xml', import.meta.url), 'utf8');
+    const col = importCib(xml).constraints.find((c) => c.id === 'second-with-first-unscored');
+    expect(col).toMatchObject({ kind: 'colocation', rsc: 'second', withRsc: 'first' });
+    expect(col && 'score' in col).toBe(false);
+    expect(exportCib(importCib(xml))).toContain('<rsc_colocation id="second-with-first-unscored" rsc="second" with-rsc="first"/>');
+  });
+
   it('reads a CIB written by Pacemaker tools', () => {
     const cib = importCib(fixture('pacemaker-written.xml'));
     expect(cib.resources.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import type {
   Cib,
   Constraint,
+  DateExpression,
   Expression,
   LrmResource,
   NodeState,
@@ -26,9 +27,16 @@ function rule(r: Rule): XmlElement {
       if (t.kind === 'rule') return rule(t);
       if (t.kind === 'rsc_expression') return el('rsc_expression', { id: t.id, class: t.class, provider: t.provider, type: t.type });
       if (t.kind === 'op_expression') return el('op_expression', { id: t.id, name: t.name, interval: t.interval });
+      if (t.kind === 'date_expression') return dateExpression(t);
       return expression(t);
     }),
   );
+}
+
+function dateExpression(x: DateExpression): XmlElement {
+  const kids = [...(x.duration ? [el('duration', { ...x.duration })] : [])];
+  if (x.spec) kids.push(el('date_spec', { ...x.spec }));
+  return el('date_expression', { id: x.id, operation: x.operation, start: x.start, end: x.end }, kids);
 }
 
 function expression(x: Expression): XmlElement {
@@ -36,7 +44,11 @@ function expression(x: Expression): XmlElement {
 }
 
 function nvset(name: string, s: NvSet): XmlElement {
-  const pairs = s.pairs.map((p) => el('nvpair', { id: p.id, name: p.name, value: p.value }));
+  const pairs = s.pairs.map((p) =>
+    p.ref
+      ? el('nvpair', { id: p.id === '' ? undefined : p.id, 'id-ref': p.ref.id, name: p.ref.name, value: p.ref.value })
+      : el('nvpair', { id: p.id, name: p.name, value: p.value }),
+  );
   return el(name, { id: s.id, score: s.score }, s.rule ? [rule(s.rule), ...pairs] : pairs);
 }
 
@@ -53,7 +65,8 @@ function primitive(p: Primitive, element = 'primitive'): XmlElement {
     ...p.meta.map((s) => nvset('meta_attributes', s)),
     ...(p.utilization ?? []).map((s) => nvset('utilization', s)),
   ];
-  if (p.ops.length > 0) children.push(el('operations', {}, p.ops.map(op)));
+  if (p.opsRef !== undefined) children.push(el('operations', { 'id-ref': p.opsRef }));
+  else if (p.ops.length > 0) children.push(el('operations', {}, p.ops.map(op)));
   // Built from a template: the class, provider and type are the template's, not written here.
   const attrs =
     p.template !== undefined ? { id: p.id, template: p.template } : { id: p.id, class: p.class, provider: p.provider, type: p.type };

@@ -3,6 +3,7 @@ import type {
   CibNode,
   Clone,
   Constraint,
+  DateExpression,
   Expression,
   ExprOp,
   ExprType,
@@ -10,6 +11,7 @@ import type {
   LrmOp,
   LrmResource,
   NodeState,
+  NvPair,
   NvSet,
   Op,
   Primitive,
@@ -53,6 +55,40 @@ function expression(e: XmlElement): Expression {
   return { kind: 'expression', id: req(e, 'id'), attribute: req(e, 'attribute'), operation, value, type };
 }
 
+const DATE_OPS = ['in_range', 'gt', 'lt', 'date_spec'] as const;
+const DATE_SPEC_FIELDS = ['years', 'months', 'monthdays', 'hours', 'minutes', 'seconds', 'yeardays', 'weekyears', 'weeks', 'weekdays'];
+const DURATION_FIELDS = ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds'];
+
+/** The fields of a `date_spec` or `duration` child, its `id` too (only those Pacemaker 2.1 reads; `moon` is refused). */
+function dateFields(e: XmlElement | undefined, allowed: readonly string[]): Record<string, string> | undefined {
+  if (e === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.attrs)) {
+    if (k !== 'id' && !allowed.includes(k)) throw new CibError(`${where(e)} has unsupported attribute "${k}"`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** A `date_expression` (evaluated against the scheduler's `now`: date-rules.ts). */
+function dateExpression(e: XmlElement): DateExpression {
+  only(e, ['date_spec', 'duration']);
+  const operation = (e.attrs.operation ?? 'in_range') as DateExpression['operation'];
+  if (!DATE_OPS.includes(operation)) throw new CibError(`${where(e)} has unsupported operation "${operation}"`);
+  const duration = dateFields(kids(e, 'duration')[0], DURATION_FIELDS);
+  const spec = dateFields(kids(e, 'date_spec')[0], DATE_SPEC_FIELDS);
+  const { start, end } = e.attrs;
+  return {
+    kind: 'date_expression',
+    id: req(e, 'id'),
+    operation,
+    ...(start !== undefined ? { start } : {}),
+    ...(end !== undefined ? { end } : {}),
+    ...(duration ? { duration } : {}),
+    ...(spec ? { spec } : {}),
+  };
+}
+
 /** Rule terms besides `expression` and `rule`: `rsc_expression` in rsc_defaults and op_defaults, `op_expression` in op_defaults. */
 type ExtraTerms = readonly ('rsc_expression' | 'op_expression')[];
 const RSC_DEFAULTS_TERMS: ExtraTerms = ['rsc_expression'];
@@ -60,6 +96,7 @@ const OP_DEFAULTS_TERMS: ExtraTerms = ['rsc_expression', 'op_expression'];
 
 function ruleTerm(c: XmlElement, extra: ExtraTerms): Rule['terms'][number] {
   if (c.name === 'rule') return rule(c, extra);
+  if (c.name === 'date_expression') return dateExpression(c);
   if (c.name === 'rsc_expression')
     return { kind: 'rsc_expression', id: req(c, 'id'), class: c.attrs.class, provider: c.attrs.provider, type: c.attrs.type };
   if (c.name === 'op_expression') {
@@ -72,7 +109,7 @@ function ruleTerm(c: XmlElement, extra: ExtraTerms): Rule['terms'][number] {
 }
 
 function rule(e: XmlElement, extra: ExtraTerms): Rule {
-  only(e, ['expression', 'rule', ...extra]);
+  only(e, ['expression', 'date_expression', 'rule', ...extra]);
   const b = e.attrs['boolean-op'];
   if (b !== undefined && b !== 'and' && b !== 'or') throw new CibError(`${where(e)} has unsupported boolean-op "${b}"`);
   return {
@@ -95,12 +132,50 @@ function nvsetWith(extra: ExtraTerms): (e: XmlElement) => NvSet {
       id: req(e, 'id'),
       score: e.attrs.score,
       rule: r && rule(r, extra),
-      pairs: kids(e, 'nvpair').map((p) => ({ id: req(p, 'id'), name: req(p, 'name'), value: p.attrs.value ?? '' })),
+      pairs: kids(e, 'nvpair').map(nvpair),
     };
   };
 }
 
 const nvset = nvsetWith([]);
+
+/** The elements of the CIB being imported, by id (for `id-ref`); set by {@link importCib} while it reads. */
+let elementsById: ReadonlyMap<string, XmlElement> = new Map();
+
+function indexIds(e: XmlElement, into: Map<string, XmlElement>): Map<string, XmlElement> {
+  if (e.attrs.id !== undefined && !into.has(e.attrs.id)) into.set(e.attrs.id, e);
+  for (const c of e.children) indexIds(c, into);
+  return into;
+}
+
+/** The element of this name an `id-ref` names, or an error naming both. */
+function referenced(e: XmlElement, ref: string): XmlElement {
+  const target = elementsById.get(ref);
+  if (target?.name !== e.name) throw new CibError(`<${e.name} id-ref="${ref}"> names no <${e.name}>`);
+  return target;
+}
+
+/** An nvpair, its own or (with `id-ref`) the referenced pair's name and value, as Pacemaker reads it. */
+function nvpair(p: XmlElement): NvPair {
+  const ref = p.attrs['id-ref'];
+  if (ref === undefined) return { id: req(p, 'id'), name: req(p, 'name'), value: p.attrs.value ?? '' };
+  const target = referenced(p, ref);
+  const name = p.attrs.name ?? req(target, 'name');
+  const own = {
+    id: ref,
+    ...(p.attrs.name !== undefined ? { name: p.attrs.name } : {}),
+    ...(p.attrs.value !== undefined ? { value: p.attrs.value } : {}),
+  };
+  return { id: p.attrs.id ?? '', name, value: p.attrs.value ?? target.attrs.value ?? '', ref: own };
+}
+
+/** A primitive's ops: its `<operations>`, or those of the one its `id-ref` names. */
+function operations(e: XmlElement): { ops: Op[]; opsRef?: string } {
+  const o = kids(e, 'operations')[0];
+  const ref = o?.attrs['id-ref'];
+  if (o === undefined || ref === undefined) return { ops: kids(e, 'operations').flatMap((x) => kids(x, 'op').map(op)) };
+  return { ops: kids(referenced(o, ref), 'op').map(op), opsRef: ref };
+}
 
 function op(e: XmlElement): Op {
   const { id: _id, name: _name, interval: _interval, ...attrs } = e.attrs;
@@ -135,7 +210,7 @@ function primitive(e: XmlElement, templates: Templates): Primitive {
     type: req(base, 'type'),
     params: kids(e, 'instance_attributes').map(nvset),
     meta: kids(e, 'meta_attributes').map(nvset),
-    ops: kids(e, 'operations').flatMap((o) => kids(o, 'op').map(op)),
+    ...operations(e),
     ...(kids(e, 'utilization').length > 0 ? { utilization: kids(e, 'utilization').map(nvset) } : {}),
     ...(ref !== undefined ? { template: ref } : {}),
   };
@@ -212,7 +287,8 @@ function constraint(e: XmlElement): Constraint {
       id,
       rsc: req(e, 'rsc'),
       withRsc: req(e, 'with-rsc'),
-      score: req(e, 'score'),
+      // Optional: without one, Pacemaker reads 0 and ignores the colocation.
+      ...(e.attrs.score !== undefined ? { score: e.attrs.score } : {}),
       rscRole: e.attrs['rsc-role'],
       withRscRole: e.attrs['with-rsc-role'],
       nodeAttribute: e.attrs['node-attribute'],
@@ -341,10 +417,19 @@ export function importCib(xml: string): Cib {
   if (root.name !== 'cib') throw new CibError(`root element is <${root.name}>, expected <cib>`);
   const config = kids(root, 'configuration')[0];
   if (config === undefined) throw new CibError('<cib> has no <configuration>');
-  const section = (name: string) => kids(config, name)[0];
-  const known = ['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults'];
   // Bundles, templates, resource sets, tickets...: left alone (kept in `source`, warned about).
   const leftAlone = leftAloneIds(config);
+  elementsById = indexIds(root, new Map());
+  try {
+    return readCib(root, config, leftAlone);
+  } finally {
+    elementsById = new Map();
+  }
+}
+
+function readCib(root: XmlElement, config: XmlElement, leftAlone: ReadonlySet<string>): Cib {
+  const section = (name: string) => kids(config, name)[0];
+  const known = ['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults'];
   const resourceXml = section('resources')?.children ?? [];
   const templateXml = resourceXml.filter((e) => e.name === 'template');
   const templates = new Map(templateXml.map((t) => [req(t, 'id'), t]));

@@ -23,7 +23,7 @@ interface Spec {
 
 const NVSET: Spec = { attrs: ['id', 'score'], children: ['nvpair', 'rule'] };
 /** An nvpair without a value reads as value "" (and is written back without one). */
-const NVPAIR: Spec = { attrs: ['id', 'name', 'value'], children: [] };
+const NVPAIR: Spec = { attrs: ['id', 'id-ref', 'name', 'value'], children: [] };
 const RESOURCE_KIDS = ['primitive', 'group', 'clone', 'master'];
 const PRIMITIVE: Spec = {
   attrs: ['id', 'class', 'provider', 'type', 'template'],
@@ -40,8 +40,11 @@ const MODEL: Record<string, Spec> = {
   nvpair: NVPAIR,
   rule: {
     attrs: ['id', 'score', 'score-attribute', 'boolean-op', 'role'],
-    children: ['expression', 'rule', 'rsc_expression', 'op_expression'],
+    children: ['expression', 'date_expression', 'rule', 'rsc_expression', 'op_expression'],
   },
+  date_expression: { attrs: ['id', 'operation', 'start', 'end'], children: ['date_spec', 'duration'] },
+  date_spec: { attrs: 'all', children: [] },
+  duration: { attrs: 'all', children: [] },
   expression: { attrs: ['id', 'attribute', 'operation', 'value', 'type'], children: [] },
   rsc_expression: { attrs: ['id', 'class', 'provider', 'type'], children: [] },
   op_expression: { attrs: ['id', 'name', 'interval'], children: [] },

@@ -9,9 +9,15 @@
 
 /** A name/value pair inside an attribute set. */
 export interface NvPair {
+  /** '' for an `id-ref` pair that has no id of its own. */
   readonly id: string;
   readonly name: string;
   readonly value: string;
+  /**
+   * `<nvpair id-ref=...>`: the name and value are the referenced pair's unless the element gives
+   * its own (Pacemaker's populate_hash); `name` and `value` here are those written on the element.
+   */
+  readonly ref?: { readonly id: string; readonly name?: string; readonly value?: string };
 }
 
 /** `cluster_property_set`, `instance_attributes`, `meta_attributes`, node `instance_attributes`... */
@@ -55,6 +61,23 @@ export interface OpExpression {
   readonly interval?: string;
 }
 
+/** `date_spec` fields (each a number or range `a-b`, `a-`, `-b`) and `duration` fields, as written (with the element's `id`). */
+export type DateFields = Readonly<Record<string, string>>;
+
+/**
+ * A `date_expression`: true while the scheduler's `now` is `in_range` of start..end (or start plus
+ * a `duration`), after `start` (`gt`), before `end` (`lt`), or matches a `date_spec`.
+ */
+export interface DateExpression {
+  readonly kind: 'date_expression';
+  readonly id: string;
+  readonly operation: 'in_range' | 'gt' | 'lt' | 'date_spec';
+  readonly start?: string;
+  readonly end?: string;
+  readonly duration?: DateFields;
+  readonly spec?: DateFields;
+}
+
 /** A `rule`: expressions (or nested rules) joined by `boolean-op`. */
 export interface Rule {
   readonly kind: 'rule';
@@ -63,7 +86,7 @@ export interface Rule {
   readonly scoreAttribute?: string;
   readonly booleanOp?: 'and' | 'or';
   readonly role?: string;
-  readonly terms: readonly (Expression | Rule | RscExpression | OpExpression)[];
+  readonly terms: readonly (Expression | Rule | RscExpression | OpExpression | DateExpression)[];
 }
 
 /** A resource operation (`op`) as configured. */
@@ -86,6 +109,8 @@ export interface Primitive {
   readonly params: readonly NvSet[];
   readonly meta: readonly NvSet[];
   readonly ops: readonly Op[];
+  /** `<operations id-ref=...>`: `ops` are those of the `<operations>` element it names. */
+  readonly opsRef?: string;
   /** `utilization` sets (what the resource consumes of a node's capacity). */
   readonly utilization?: readonly NvSet[];
   /**
@@ -133,7 +158,8 @@ export interface ColocationConstraint {
   readonly id: string;
   readonly rsc: string;
   readonly withRsc: string;
-  readonly score: string;
+  /** Absent: 0, and Pacemaker ignores a colocation of score 0. */
+  readonly score?: string;
   readonly rscRole?: string;
   readonly withRscRole?: string;
   readonly nodeAttribute?: string;

@@ -179,10 +179,11 @@ function lastFailure(node: WNode, base: string): number {
 
 /**
  * When the scheduler must run again without any event (Pacemaker's `recheck-by`): the earliest
- * moment a fail count with `failure-timeout` expires, for resources with history on a node.
+ * moment a fail count with `failure-timeout` expires, for resources with history on a node, or
+ * a date rule's outcome changes.
  */
 function recheckBy(ws: WorkingSet): number | undefined {
-  let earliest: number | undefined;
+  let earliest = ws.dateRecheckAt;
   for (const node of ws.nodes) {
     if (!node.online && !(ws.stonithEnabled && node.unclean)) continue;
     const history = ws.history.get(node.uname);

@@ -4,7 +4,8 @@ import { parseScore } from './score.js';
 /**
  * Flattens attribute sets the way Pacemaker does when it does not overwrite: sets with higher
  * `score` first, and the first value seen for a name wins. Rule-conditioned sets are skipped
- * (the engine does not evaluate date rules in meta or option sets).
+ * (date terms are decided before, at the scheduler's `now`: date-rules.ts; what is left tests node
+ * attributes, which a meta or option set has none of, as in Pacemaker).
  *
  * @example
  * flattenSets([{ id: 's', pairs: [{ id: 'p', name: 'priority', value: '5' }] }]).get('priority') // '5'

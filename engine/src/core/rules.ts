@@ -108,6 +108,8 @@ export function evaluateRule(rule: Rule, attrs: NodeAttrs, target?: RuleTarget):
     if (t.kind === 'rule') return evaluateRule(t, attrs, target);
     if (t.kind === 'rsc_expression') return evaluateRscExpression(t, target);
     if (t.kind === 'op_expression') return evaluateOpExpression(t, target);
+    // Date terms are decided once per run, before any rule is evaluated (date-rules.ts).
+    if (t.kind === 'date_expression') return false;
     return evaluateExpression(t, attrs);
   };
   return rule.booleanOp === 'or' ? rule.terms.some(test) : rule.terms.every(test);

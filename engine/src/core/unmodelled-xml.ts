@@ -7,7 +7,7 @@ import type { OpaqueXml } from './cib-model.js';
 
 const RESOURCES = new Set(['primitive', 'group', 'clone', 'master']);
 const CONSTRAINTS = new Set(['rsc_location', 'rsc_colocation', 'rsc_order']);
-const RULE_TERMS = new Set(['expression', 'rule']);
+const RULE_TERMS = new Set(['expression', 'date_expression', 'rule']);
 
 function* walk(e: OpaqueXml): Generator<OpaqueXml> {
   yield e;
@@ -42,19 +42,20 @@ export function leftAloneIds(configuration: OpaqueXml | undefined): Set<string> 
 }
 
 function ruleModelled(rule: OpaqueXml): boolean {
-  return rule.children.every((t) => RULE_TERMS.has(t.name) && (t.name === 'expression' || ruleModelled(t)));
+  return rule.children.every((t) => RULE_TERMS.has(t.name) && (t.name !== 'rule' || ruleModelled(t)));
 }
 
 /**
  * Why a child of `<constraints>` is not modelled (undefined when it is): tickets and unknown
- * constraints, resource sets, `rsc-pattern` locations, rules with date or operation expressions,
+ * constraints, resource sets, `rsc-pattern` locations, rules with resource or operation expressions,
  * and constraints on resources the model leaves alone.
  */
 export function unmodelledConstraint(e: OpaqueXml, leftAlone: ReadonlySet<string>): string | undefined {
   if (!CONSTRAINTS.has(e.name)) return `<${e.name}> is not modelled`;
   if (e.children.some((c) => c.name === 'resource_set')) return 'resource sets are not modelled';
   if (e.name === 'rsc_location' && e.attrs.rsc === undefined) return 'rsc-pattern is not modelled';
-  if (e.children.some((c) => c.name === 'rule' && !ruleModelled(c))) return 'date and operation expressions are not modelled';
+  if (e.children.some((c) => c.name === 'rule' && !ruleModelled(c)))
+    return 'resource and operation expressions in location rules are not modelled';
   const refs = [e.attrs.rsc, e.attrs['with-rsc'], e.attrs.first, e.attrs.then].filter((r): r is string => r !== undefined);
   const alone = refs.find((r) => leftAlone.has(r));
   return alone === undefined ? undefined : `it names ${alone}, which is left alone`;

@@ -1,6 +1,7 @@
 import { type AnonymousLookup, anonymousInstance } from './anonymous-instance.js';
 import type { Cib, Group, LrmResource, NodeState, NvSet, Primitive, Resource } from './cib-model.js';
 import { fenceGuest, isGuestNode, linkContainers, restartContainer } from './containers.js';
+import { resolveDateRules } from './date-rules.js';
 import { rscDefaultsFor } from './defaults-rules.js';
 import { nodeFailCount } from './failcount.js';
 import { forceAnonymous } from './forced-anonymous.js';
@@ -422,7 +423,9 @@ function resetBlockedFailureTimeouts(
 export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   // Primitives take their templates' definitions (templates.ts), and the connections of guest
   // nodes are resources too (guest-nodes.ts).
-  const cib = withGuestConnections(withTemplatesExpanded(input));
+  // Date rules are decided at `now` (date-rules.ts): the rest sees node-attribute rules only.
+  const dates = resolveDateRules(withGuestConnections(withTemplatesExpanded(input)), now);
+  const cib = dates.cib;
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
@@ -623,5 +626,6 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     history,
     onScore: undefined,
     warnings: unpackWarnings,
+    ...(dates.recheckAt !== undefined ? { dateRecheckAt: dates.recheckAt } : {}),
   };
 }

@@ -176,6 +176,8 @@ export interface WRsc {
 export interface WorkingSet {
   cib: Cib;
   now: number;
+  /** When a date rule's outcome next changes (date-rules.ts): the scheduler must run again then. */
+  dateRecheckAt?: number;
   options: Map<string, string>;
   stonithEnabled: boolean;
   symmetric: boolean;

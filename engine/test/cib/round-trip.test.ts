@@ -22,19 +22,18 @@ describe('the CIB model keeps what it does not model', () => {
     expect(roundTrip(xml)).toBeUndefined();
   });
 
-  it('leaves bundles, sets, tickets and tag or date constraints out of the CIB model; the scheduler reads sets, tickets, tags and utilization from the source and says what it leaves alone', () => {
+  it('leaves bundles, sets, tickets and tag constraints out of the CIB model (date rules are in it); the scheduler reads sets, tickets, tags and utilization from the source and says what it leaves alone', () => {
     const cib = importCib(xml);
     // A primitive built from a template is modelled (its class and type are the template's).
     expect(cib.resources.map((r) => r.id)).toEqual(['web', 'from-tmpl', 'g', 'ms']);
     expect(cib.resources[1]).toMatchObject({ class: 'ocf', provider: 'heartbeat', type: 'Dummy', template: 'tmpl' });
     expect(cib.templates?.map((t) => t.id)).toEqual(['tmpl']);
-    expect(cib.constraints.map((c) => c.id)).toEqual(['loc-web', 'ord']);
+    expect(cib.constraints.map((c) => c.id)).toEqual(['loc-web', 'loc-date', 'ord']);
     const result = schedule({ cib, now: 1_800_000_000 });
     expect(result.warnings).toMatchInlineSnapshot(`
       [
         "<bundle id="httpd-bundle"> is not modelled: left alone (never started, stopped or monitored by this engine)",
         "<rsc_colocation id="col-bundle"> is ignored: it names httpd-bundle, which is left alone",
-        "<rsc_location id="loc-date"> is ignored: date and operation expressions are not modelled",
       ]
     `);
     // Nothing is scheduled for what is left alone; the tag's ban keeps web and g off n2.

@@ -95,11 +95,12 @@ const FEATURES: Feature[] = [
   {
     name: 'id-ref',
     modelled: false,
-    uses: (f) => f.all.some((e) => e.name !== 'resource_set' && e.attrs['id-ref'] !== undefined),
+    // id-ref on an nvpair or on operations is read (import.ts); elsewhere it is not.
+    uses: (f) => f.all.some((e) => !['resource_set', 'nvpair', 'operations'].includes(e.name) && e.attrs['id-ref'] !== undefined),
   },
   { name: 'tags', modelled: true, uses: (f) => f.elements.has('tag') },
   { name: 'rsc/op expressions', modelled: false, uses: (f) => f.elements.has('rsc_expression') || f.elements.has('op_expression') },
-  { name: 'date rules', modelled: false, uses: (f) => f.elements.has('date_expression') },
+  { name: 'date rules', modelled: true, uses: (f) => f.elements.has('date_expression') },
   {
     name: 'role colocations',
     modelled: false,

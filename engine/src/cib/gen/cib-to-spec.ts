@@ -12,7 +12,8 @@ const pairs = (sets: readonly NvSet[]): Pairs => sets.flatMap((s) => s.pairs.map
 function rule(r: Rule, keepId: boolean): SpecRule {
   const exprs = r.terms.map((t): SpecExpr => {
     if (t.kind === 'rule') throw new Error(`rule "${r.id}" nests rules, which ocfkit cib gen does not write`);
-    const e = t as Expression;
+    if (t.kind !== 'expression') throw new Error(`rule "${r.id}" has a ${t.kind}, which ocfkit cib gen does not write`);
+    const e: Expression = t;
     return {
       attribute: e.attribute,
       operation: e.operation,
@@ -94,7 +95,7 @@ export function cibToSpec(cib: Cib): ClusterSpec {
         id: c.id,
         rsc: c.rsc,
         withRsc: c.withRsc,
-        score: c.score,
+        score: c.score ?? '0',
         ...(c.rscRole ? { rscRole: c.rscRole } : {}),
         ...(c.withRscRole ? { withRscRole: c.withRscRole } : {}),
       };
