@@ -205,6 +205,7 @@ function buildActions(
   const restarts = impliedRestarts(ws, {
     starts: new Set(ws.primitives.filter((p) => startsAnyway(p) && !plans.has(p))),
     promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
+    stops: new Set(ws.primitives.filter((p) => p.runningOn.length > 0 && (startsAnyway(p) || !canRestartInPlace(ws, p)))),
     canRestart: (p) => canRestartInPlace(ws, p),
     promoted: endsPromoted,
   });
