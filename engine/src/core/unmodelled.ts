@@ -53,14 +53,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
     cib.resources.some((r) => r.kind === 'clone' && r.id === id && r.child.kind !== 'primitive'),
   );
   if (notify.length) out.push(`${named('clone notifications', notify)} are not modelled: no notify actions are scheduled`);
-  // A role=Stopped monitor runs only where the resource is stopped; the engine schedules it nowhere.
-  const stoppedMonitors = [...allResources(cib.resources)]
-    .filter((r) => r.kind === 'primitive' && r.ops.some((o) => o.name === 'monitor' && o.attrs.role?.toLowerCase() === 'stopped'))
-    .map((r) => r.id);
-  if (stoppedMonitors.length)
-    out.push(
-      `${named('monitors with role=Stopped', stoppedMonitors)} are not modelled: they are not run on the nodes where the resource is stopped`,
-    );
   // Live migration is modelled for primitives and group members (migration.ts), not for clone instances.
   const inClones = new Set(cib.resources.filter((r) => r.kind === 'clone').flatMap((r) => [...allResources([r])].map((x) => x.id)));
   const migrate = withMeta('allow-migrate', isTrue).filter((id) => inClones.has(id));

@@ -165,7 +165,8 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => meta(f, 'requires', (v) => v === 'unfencing') || meta(f, 'provides', (v) => v === 'unfencing'),
   },
-  { name: 'stopped-role monitors', modelled: false, uses: (f) => attr(f, 'op', 'role', (v) => v.toLowerCase() === 'stopped') },
+  // Scheduled where the resource is stopped (stopped-monitors.ts).
+  { name: 'stopped-role monitors', modelled: true, uses: (f) => attr(f, 'op', 'role', (v) => v.toLowerCase() === 'stopped') },
   { name: 'on-fail=demote', modelled: true, uses: (f) => attr(f, 'op', 'on-fail', (v) => v === 'demote') },
   { name: 'numbered clone history', modelled: true, uses: (f) => f.historyIds.some((id) => /:\d+$/.test(id)) },
   {
