@@ -17,6 +17,7 @@ import { orphanCleanupNodes } from './orphan-cleanup.js';
 import { connectionStarts, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
 import { needsFencing } from './requires-fencing.js';
 import { discoveryAllows } from './resource-discovery.js';
+import { addStoppedRoleMonitors } from './stopped-monitors.js';
 import { historyName, leaves } from './unpack.js';
 import { orderLoadStopped } from './utilization.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
@@ -136,7 +137,7 @@ function recurringOps(p: WRsc, role: string): Op[] {
     if (opRole === undefined) return role !== 'Promoted';
     if (opRole === 'promoted' || opRole === 'master') return role === 'Promoted';
     // A role=Stopped monitor checks that the resource is NOT running: never where it runs (it
-    // would fail there and be recovered). Where it is stopped it is not scheduled (warned).
+    // would fail there and be recovered); stopped-monitors.ts schedules it where it is stopped.
     if (opRole === 'stopped') return false;
     return role !== 'Promoted';
   });
@@ -212,6 +213,7 @@ function buildActions(
   const restarts = impliedRestarts(ws, {
     starts: new Set(ws.primitives.filter((p) => startsAnyway(p) && !plans.has(p))),
     promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
+    stops: new Set(ws.primitives.filter((p) => p.runningOn.length > 0 && !plans.has(p) && (startsAnyway(p) || !canRestartInPlace(ws, p)))),
     canRestart: (p) => canRestartInPlace(ws, p),
     promoted: endsPromoted,
   });
@@ -422,9 +424,10 @@ function buildActions(
       }
     }
   }
+  for (const p of ws.primitives) addStoppedRoleMonitors(ws, g, p, (n) => probed.get(`${historyName(p)}@${n.uname}`));
   orderStopsAfterFencing(g, implied, stopsOf);
   addResourceOrderings(ws, g, new Set([...migrationOrders.values()].map((m) => m.stop)));
-  orderMigrations(g, migrationOrders);
+  orderMigrations(ws, g, migrationOrders);
   orderLoadStopped(ws, g);
   orderRemoteActions(ws, g);
   orderGuestFencing(ws, g, fenced);

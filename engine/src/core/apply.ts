@@ -5,7 +5,7 @@ import type { GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets } from './nvsets.js';
 
 function rc(a: GraphAction): number {
-  if (a.probe) return 7;
+  if (a.probe || a.stoppedRole) return 7;
   if (a.task === 'monitor') return a.promoted ? 8 : 0;
   return 0;
 }

@@ -271,7 +271,7 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
     }
     for (const [k, v] of memo.get(`meta\0${opKey}`, () => opMeta(ws, rsc, a))) meta.set(k, v);
     for (const [k, v] of Object.entries(a.notify ?? {})) meta.set(k, v);
-    if (a.probe) meta.set('op_target_rc', '7');
+    if (a.probe || a.stoppedRole) meta.set('op_target_rc', '7');
     else if (a.task === 'monitor' && a.promoted) meta.set('op_target_rc', '8');
   } else if (a.task === 'stonith') {
     meta.set('stonith_action', fenceAction(a));

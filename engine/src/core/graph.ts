@@ -25,6 +25,8 @@ export interface GraphAction {
   pseudo: boolean;
   /** A monitor of the promoted role (expects rc 8). */
   promoted?: boolean;
+  /** A monitor of the Stopped role: it checks that the resource is not running (expects rc 7). */
+  stoppedRole?: boolean;
   /** Operation timeout in milliseconds, when configured. */
   timeoutMs?: number;
   /** A migration action's source and target node (`CRM_meta_migrate_source`/`_target`). */

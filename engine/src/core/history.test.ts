@@ -112,6 +112,32 @@ describe('unpackHistory', () => {
     expect(r.onFail).toBe('ignore');
   });
 
+  it('reads entries in the order GLib sorts the reversed list: a promoted monitor before the last start, among notify entries, leaves it unpromoted', () => {
+    // bug-cl-5168's history of drbd-r1 on hex-3, in document order: crm_simulate shows it Unpromoted
+    // (a plain sort by call id, notify entries aside, would too; comparing those with call id -1
+    // by transition is not transitive, and a different sort read the rc-8 monitor last).
+    const entry = (id: string, operation: string, intervalMs: number, callId: number, rc: number, transition: number): LrmOp => ({
+      ...lrm(id, operation, intervalMs, callId, rc, rc === 8 ? 8 : 0),
+      attrs: {
+        operation_key: `p_${operation}_${intervalMs}`,
+        'transition-key': `1:${transition}:${rc === 8 ? 8 : 0}:u`,
+        'transition-magic': `0:${rc};1:${transition}:${rc === 8 ? 8 : 0}:u`,
+      },
+    });
+    const ops = [
+      entry('p_last_0', 'start', 0, 13688, 0, 3178),
+      entry('p_post_notify_start_0', 'notify', 0, -1, 0, 3178),
+      entry('p_pre_notify_promote_0', 'notify', 0, -1, 0, 3126),
+      entry('p_post_notify_promote_0', 'notify', 0, -1, 0, 3126),
+      entry('p_monitor_29000', 'monitor', 29000, 149, 0, 1),
+      entry('p_pre_notify_demote_0', 'notify', 0, -1, 0, 3132),
+      entry('p_post_notify_demote_0', 'notify', 0, -1, 0, 3132),
+      entry('p_pre_notify_stop_0', 'notify', 0, -1, 0, 3177),
+      entry('p_monitor_31000', 'monitor', 31000, 13427, 8, 3127),
+    ];
+    expect(unpackHistory(ops, online, ctx({ promotable: true })).role).toBe('Started');
+  });
+
   it('bans the node on a hard error and every node on a fatal one', () => {
     expect(unpackHistory([lrm('p_last_0', 'start', 0, 1, 5, 0)], online, ctx()).bans).toEqual([{ target: 'top', everywhere: false }]);
     expect(unpackHistory([lrm('p_last_0', 'start', 0, 1, 6, 0)], online, ctx()).bans).toEqual([{ target: 'top', everywhere: true }]);

@@ -8,6 +8,7 @@
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import type { LrmOp, NvSet, Op, Primitive } from './cib-model.js';
 import { opDefaultsFor } from './defaults-rules.js';
+import { glibListSort } from './glib-order.js';
 import { flattenSets, parseDurationMs } from './nvsets.js';
 import { compareOps } from './op-order.js';
 import { isRemoteConnection, reconnectIntervalMs } from './remote-nodes.js';
@@ -322,9 +323,10 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
       inContainer: ctx.inContainer,
     });
 
-  for (const op of [...ops].sort((a, b) =>
-    a.callId >= 0 && b.callId >= 0 && a.callId !== b.callId ? a.callId - b.callId : compareOps(a, b),
-  )) {
+  // Pacemaker prepends each entry to a list (so reverses them) and sorts that with GLib's merge
+  // sort: with pending and notify entries (call-id -1) the comparison is not transitive, and the
+  // order, so the role read last, follows that sort (bug-cl-5168: a promoted monitor after a start).
+  for (const op of glibListSort([...ops].reverse(), compareOps)) {
     const task = op.operation;
     if (task === 'notify' || task === 'meta-data') continue;
     const target = expectedRc(op);

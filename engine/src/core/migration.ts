@@ -41,6 +41,9 @@ export function migrationPlan(ws: WorkingSet, p: WRsc): MigrationPlan | undefine
   const target = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
   if (!target || target.unclean || !isManaged(ws, p) || p.blocked || p.stopBlocked) return undefined;
   if (p.failed || p.migration?.failed || p.startPending) return undefined;
+  // A dangling migration's stop elsewhere: Pacemaker orders migrate_from before every stop of the
+  // resource, and that stop cannot be part of a migration, so none happens (migrate-partial-4).
+  if (p.migration?.dangling.some((n) => !p.runningOn.includes(n) && n.online && !n.unclean)) return undefined;
   const partial = p.migration?.partial;
   if (partial) {
     if (p.runningOn.length === 2 && p.runningOn.includes(partial.source) && partial.target === target && !partial.source.unclean)
@@ -106,14 +109,16 @@ export interface MigrationActions {
  * ordering between two migrations adds nothing (the sources stop after both have migrated).
  *
  * @example
- * orderMigrations(builder, new Map([[startId, actions], [stopId, actions]]));
+ * orderMigrations(ws, builder, new Map([[startId, actions], [stopId, actions]]));
  */
-export function orderMigrations(g: GraphBuilder, byAction: ReadonlyMap<number, MigrationActions>): void {
+export function orderMigrations(ws: WorkingSet, g: GraphBuilder, byAction: ReadonlyMap<number, MigrationActions>): void {
   for (const e of [...g.edges]) {
     const m = byAction.get(e.after);
     if (!m) continue;
     const before = byAction.get(e.before);
     if (before === m) continue;
+    const other = ws.byId.get(g.actions[e.before]?.rsc ?? '');
+    if (other && !before && throughGroup(ws, m.rsc, other)) continue;
     if (!before) {
       // Probes of other resources ordered before the start are not moved to the migration.
       const a = g.actions[e.before];
@@ -123,6 +128,18 @@ export function orderMigrations(g: GraphBuilder, byAction: ReadonlyMap<number, M
     }
     if (e.before === before.start && e.after === m.start) g.order(before.from, m.first);
   }
+}
+
+/**
+ * Whether an ordering between a migrating group member and another resource holds only through
+ * the group's (pseudo) actions, from an order constraint naming the group: Pacemaker orders the
+ * migration equivalents of start and stop orderings between primitives only, so such an ordering
+ * binds neither the member's migration nor its migrating stop (group-dependents).
+ */
+function throughGroup(ws: WorkingSet, member: WRsc, other: WRsc): boolean {
+  const group = member.parent;
+  if (group?.variant !== 'group' || other.parent === group) return false;
+  return !ws.orderings.some((o) => o.first === member || o.then === member);
 }
 
 /**
@@ -142,7 +159,7 @@ export function unmigratable(ws: WorkingSet, graph: TransitionGraph, byAction: R
     if (then?.task !== 'stop' || then.pseudo || then.rsc === m.rsc.id) continue;
     // A clone's instances are ordered through the clone's own (pseudo) stop, which does not count.
     const thenRsc = then.rsc === undefined ? undefined : ws.byId.get(then.rsc);
-    if (thenRsc && !inClone(thenRsc)) out.add(m.rsc);
+    if (thenRsc && !inClone(thenRsc) && !throughGroup(ws, m.rsc, thenRsc)) out.add(m.rsc);
   }
   // A migration that would close an ordering cycle (a clone that restarts around it) is not made.
   if (out.size === 0 && byAction.size > 0) {

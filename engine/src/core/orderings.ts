@@ -164,7 +164,9 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     const ta = o.thenAction as Task;
     if (!(fa in inverse) || !(ta in inverse)) continue;
     // With clone-min (require-all=false) the `then` follows a pseudo action that implies nothing.
-    const mandatory = o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined;
+    // An Optional order still restarts a `then` with the deprecated restart-type=restart meta.
+    const restartType = o.kind === 'Optional' && o.then.meta.get('restart-type')?.toLowerCase() === 'restart';
+    const mandatory = (o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined) || restartType;
     const convert = (r: WRsc, t: Task) => (isCollective(r) ? (completed[t] as Task) : t);
     graph.add(o.first, convert(o.first, fa), o.then, ta, mandatory);
     declared.add(o.first, fa, o.then, ta, mandatory);
@@ -215,7 +217,14 @@ function antiColocationOrderings(ws: WorkingSet, graph: OrderGraph, declared: Or
  */
 export function impliedRestarts(
   ws: WorkingSet,
-  plan: { starts: ReadonlySet<WRsc>; promotes: ReadonlySet<WRsc>; canRestart: (p: WRsc) => boolean; promoted: (p: WRsc) => boolean },
+  plan: {
+    starts: ReadonlySet<WRsc>;
+    promotes: ReadonlySet<WRsc>;
+    /** The primitives that stop anyway (leave a node): a `stop then stop` order restarts its `then`. */
+    stops?: ReadonlySet<WRsc>;
+    canRestart: (p: WRsc) => boolean;
+    promoted: (p: WRsc) => boolean;
+  },
 ): Set<WRsc> {
   const graph = new OrderGraph();
   internalOrderings(ws, graph);
@@ -234,8 +243,9 @@ export function impliedRestarts(
     const nodes = new Set(leaves(then).flatMap((m) => (m.assignedTo ? [m.assignedTo] : [])));
     return nodes.size === 1 ? ([...nodes][0] as WRsc['assignedTo']) : null;
   };
+  const stops = new Set(plan.stops ?? []);
   const cloneRequires = (clone: WRsc, t: Task, then: WRsc): boolean => {
-    const required = t === 'running' ? starts : promotes;
+    const required = t === 'running' ? starts : t === 'stopped' ? stops : promotes;
     const node = thenNode(then);
     return leaves(clone).some((l) => required.has(l) && (node === null || l.assignedTo === node));
   };
@@ -247,6 +257,12 @@ export function impliedRestarts(
       const k = graph.node(r, t);
       if (seen.has(k)) return;
       seen.add(k);
+      if (!isCollective(r) && t === 'stop' && !stops.has(r)) {
+        // A required stop of a primitive that stays: it restarts where it is (stop then start).
+        if (!plan.canRestart(r)) return;
+        stops.add(r);
+        changed = true;
+      }
       if (!isCollective(r) && t === 'start' && !starts.has(r)) {
         if (!plan.canRestart(r)) return;
         restarts.add(r);
@@ -258,16 +274,19 @@ export function impliedRestarts(
       if (isCollective(r) && t === 'start') for (const c of r.children) require(c, 'start');
       const clone = r.variant === 'primitive' ? (r.parent?.variant === 'clone' ? r.parent : r.parent?.parent) : undefined;
       if (clone?.variant === 'clone' && (t === 'start' || t === 'promote')) require(clone, t === 'start' ? 'running' : 'promoted');
+      // A member's (instance's) stop makes its group's and clone's `stopped` happen.
+      if (t === 'stop' || (t === 'stopped' && r.variant === 'group')) if (r.parent) require(r.parent, 'stopped');
     };
     for (const p of starts) require(p, 'start');
     for (const p of promotes) require(p, 'promote');
+    for (const p of stops) require(p, 'stop');
     for (let k = work.pop(); k !== undefined; k = work.pop()) {
       const from = graph.rsc.get(k) as WRsc;
       const t = graph.task.get(k) as Task;
       for (const e of graph.edges.get(k) ?? []) {
         if (!e.implies) continue;
         const then = graph.rsc.get(e.to) as WRsc;
-        if (from.variant === 'clone' && (t === 'running' || t === 'promoted') && !cloneRequires(from, t, then)) continue;
+        if (from.variant === 'clone' && (t === 'running' || t === 'promoted' || t === 'stopped') && !cloneRequires(from, t, then)) continue;
         const thenTask = graph.task.get(e.to) as Task;
         if (
           t === 'running' &&

@@ -206,7 +206,7 @@ describe('schedule', () => {
     expect(schedule({ cib: cib([prim('a')], [], [up(1)]), now: NOW }).warnings).toEqual([]);
   });
 
-  it('never runs a role=Stopped monitor where the resource runs (it would fail there), and warns that it is not run elsewhere', () => {
+  it('runs a role=Stopped monitor, expecting "not running", on every node but the one the resource runs on, after the probe there', () => {
     const a: Primitive = {
       ...prim('a'),
       ops: [
@@ -215,12 +215,18 @@ describe('schedule', () => {
       ],
     };
     const r = schedule({ cib: cib([a], [], [up(1), up(2), up(3)]), now: NOW });
-    const monitors = r.graph.actions.filter((x) => x.task === 'monitor' && x.intervalMs > 0).map((x) => `${x.key} ${x.node}`);
     const started = r.placements.find((p) => p.rsc === 'a')?.node;
-    expect(monitors).toEqual([`a_monitor_10000 ${started}`]);
-    expect(r.warnings).toContain(
-      'monitors with role=Stopped (a) are not modelled: they are not run on the nodes where the resource is stopped',
+    const monitors = r.graph.actions.filter((x) => x.task === 'monitor' && x.intervalMs > 0);
+    const others = ['n1', 'n2', 'n3'].filter((n) => n !== started);
+    expect(monitors.map((x) => `${x.key} ${x.node}`).sort()).toEqual(
+      [`a_monitor_10000 ${started}`, ...others.map((n) => `a_monitor_20000 ${n}`)].sort(),
     );
+    for (const m of monitors.filter((x) => x.intervalMs === 20000)) {
+      expect(m.detail?.targetRc).toBe(7);
+      const probe = r.graph.actions.find((x) => x.probe && x.node === m.node);
+      expect(r.graph.edges).toContainEqual({ before: probe?.id, after: m.id });
+    }
+    expect(r.warnings.some((w) => /role=Stopped/.test(w))).toBe(false);
   });
 
   it('moves resources off a node that is shutting down cleanly, without fencing it', () => {

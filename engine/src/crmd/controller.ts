@@ -512,7 +512,9 @@ export class Controller {
       this.confirm(t, i, true, now);
       return;
     }
-    if (a.task === 'promote' || a.task === 'demote') this.cancelMonitorsOf(a);
+    // Before a start (or a migration's arrival) too: a role=Stopped monitor still running there
+    // would see the resource running and report a failure.
+    if (['promote', 'demote', 'start', 'migrate_from'].includes(a.task)) this.cancelMonitorsOf(a);
     t.state[i] = 'running';
     t.inflight.add(i);
     this.issued.set(tag, { action: a, transition: t.id, index: i });
@@ -562,7 +564,8 @@ export class Controller {
    * Pacemaker's graph cancels the old role's monitor before a promote or demote: an unpromoted
    * monitor that ran after the promote would see 8 and fail the resource (seen when the promote
    * aborted its transition and the promoted monitor came one transition later). The graph brings
-   * the new role's monitors.
+   * the new role's monitors. Before a start, the one that can run is a role=Stopped monitor, which
+   * would see the resource running and fail it.
    */
   private cancelMonitorsOf(a: ExecAction): void {
     const rsc = a.detail?.agent?.id ?? a.rsc;

@@ -34,6 +34,7 @@ function* walk(e: XmlElement): Generator<XmlElement> {
 }
 
 const TRUE = /^(true|on|yes|y|1)$/i;
+const CLONES = new Set(['clone', 'master']);
 const FALSE = /^(false|off|no|n|0)$/i;
 
 /** Gathers the facts of one input. */
@@ -103,7 +104,7 @@ const FEATURES: Feature[] = [
   { name: 'date rules', modelled: true, uses: (f) => f.elements.has('date_expression') },
   {
     name: 'role colocations',
-    modelled: false,
+    modelled: true,
     uses: (f) => attr(f, 'rsc_colocation', 'rsc-role', role) || attr(f, 'rsc_colocation', 'with-rsc-role', role),
   },
   { name: 'placement strategy', modelled: true, uses: (f) => meta(f, 'placement-strategy', (v) => v !== 'default') },
@@ -112,7 +113,15 @@ const FEATURES: Feature[] = [
     modelled: true,
     uses: (f) => meta(f, 'allow-migrate', (v) => TRUE.test(v)) || f.ops.some((o) => /^migrate_(to|from)$/.test(o.attrs.operation ?? '')),
   },
-  { name: 'notifications', modelled: false, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
+  // Modelled for clones of primitives, fencing-implied stops included (notifications.ts); not for
+  // cloned groups (warned).
+  { name: 'notifications', modelled: true, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
+  {
+    name: 'cloned-group notifications',
+    modelled: false,
+    uses: (f) =>
+      meta(f, 'notify', (v) => TRUE.test(v)) && f.all.some((e) => CLONES.has(e.name) && e.children.some((c) => c.name === 'group')),
+  },
   { name: 'node health', modelled: true, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
   { name: 'shutdown locks', modelled: true, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
   // stop_start, stop_only and block are modelled (multiple-active.ts); stop_unexpected is not.
@@ -169,7 +178,8 @@ const FEATURES: Feature[] = [
     modelled: true,
     uses: (f) => meta(f, 'requires', (v) => v === 'unfencing') || meta(f, 'provides', (v) => v === 'unfencing'),
   },
-  { name: 'stopped-role monitors', modelled: false, uses: (f) => attr(f, 'op', 'role', (v) => v.toLowerCase() === 'stopped') },
+  // Scheduled where the resource is stopped (stopped-monitors.ts).
+  { name: 'stopped-role monitors', modelled: true, uses: (f) => attr(f, 'op', 'role', (v) => v.toLowerCase() === 'stopped') },
   { name: 'on-fail=demote', modelled: true, uses: (f) => attr(f, 'op', 'on-fail', (v) => v === 'demote') },
   { name: 'numbered clone history', modelled: true, uses: (f) => f.historyIds.some((id) => /:\d+$/.test(id)) },
   {
