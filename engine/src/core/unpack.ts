@@ -14,6 +14,7 @@ import {
   applyRemoteState,
   determineRemoteOnline,
   finishRemoteNodes,
+  isRemoteConnection,
   remoteActiveWhileDown,
   remoteHistoryReady,
   remoteNodes,
@@ -445,6 +446,11 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       r.children.forEach(setAll);
     };
     top.forEach(setAll);
+  } else {
+    // A guest node's connection may always opt in; where it runs follows its container
+    // (Pacemaker's "remote_connection_default").
+    for (const p of primitives)
+      if (p.container && p.primitive && isRemoteConnection(p.primitive)) for (const n of nodes) p.allowed.set(n.uname, 0);
   }
   const makeOrphan = (clone: WRsc, id?: string): WRsc => {
     const template = clone.config.kind === 'clone' ? clone.config.child : undefined;
