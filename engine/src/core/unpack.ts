@@ -325,7 +325,9 @@ function applyHistory(
       r.demoteOn.push(node);
       break;
     case 'fence':
-      node.unclean = true;
+      // A guest node is "fenced" by recovering its container (pe_fence_node).
+      if (isGuestNode(node)) fenceGuest(ctx, node);
+      else node.unclean = true;
       break;
     case 'standby':
       node.standby = true;
