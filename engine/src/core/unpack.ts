@@ -9,6 +9,7 @@ import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, 
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { orphanConnections } from './orphan-connections.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
   applyRemoteState,
@@ -475,17 +476,17 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   let leftAlone: ((lr: LrmResource) => boolean) | undefined;
   const makeOrphanPrimitive = (lr: LrmResource): WRsc | undefined => {
     if (lr.ops.length === 0 || owners(byId).has(lr.id.replace(/:\d+$/, ''))) return undefined;
+    // An orphaned remote connection (orphan-connections.ts): stopped, its node shutting down.
+    const connection = orphanConnections(cib).find((o) => o.id === lr.id);
     leftAlone ??= leftAloneHistory(cib);
-    if (leftAlone(lr)) {
-      if (lr.type === 'remote' && lr.provider === 'pacemaker' && !unpackWarnings.some((w) => w.startsWith(`${lr.id} `)))
-        unpackWarnings.push(`${lr.id} (ocf:pacemaker:remote) is an orphaned remote connection, which is not modelled: left alone`);
-      return undefined;
-    }
+    if (!connection && leftAlone(lr)) return undefined;
     const r = newRsc(orphanConfig(lr), undefined, defaults, nodes.length);
     markOrphanPrimitive(r, options, nodes);
+    if (connection?.container !== undefined) r.meta.set('container', connection.container);
     byId.set(r.id, r);
     primitives.push(r);
     top.push(r);
+    linkContainers([r], byId);
     return r;
   };
   // Operation history: nodes that are online, or (with fencing) any node we know about.
@@ -574,6 +575,11 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     }
   };
   readStates('cluster');
+  // An orphaned guest connection whose container is an orphan too, found after it.
+  linkContainers(
+    primitives.filter((p) => p.orphan && !p.container),
+    byId,
+  );
   readStates('remote');
   if (stonithEnabled) readStates('fence');
   finishRemoteNodes(remoteWs, nodes);
