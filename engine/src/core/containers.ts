@@ -78,8 +78,9 @@ export function restartContainer(r: WRsc, node: WNode): void {
 }
 
 /** `p` starts after `container` and stops before it (a mandatory, symmetrical order): it restarts with it. */
-function startsAfter(ws: WorkingSet, id: string, container: WRsc, p: WRsc): void {
+function startsAfter(ws: WorkingSet, id: string, container: WRsc, p: WRsc, startOnly = false): void {
   ws.orderings.push({
+    ...(startOnly ? { startOnly } : {}),
     id,
     first: container,
     firstAction: 'start',
@@ -89,6 +90,7 @@ function startsAfter(ws: WorkingSet, id: string, container: WRsc, p: WRsc): void
     kind: 'Mandatory',
     symmetrical: true,
     minFirst: 0,
+    internal: true,
   });
 }
 
@@ -148,16 +150,16 @@ export function resetGuestsWithFailedContainers(ws: WorkingSet): void {
 /**
  * After assignment: what runs on a guest node and stays there is restarted when the guest's
  * container (re)starts, as a mandatory order "container, then resource" would (the start's
- * `pe_order_implies_then` of apply_container_ordering). Not when the container failed: the guest
- * is then reset and what ran on it is recovered anyway.
+ * `pe_order_implies_then` of apply_container_ordering). When the container failed, the guest is
+ * reset: the stops there follow its fencing, so the order holds for the starts only.
  */
 export function guestRestartOrderings(ws: WorkingSet): void {
   for (const p of ws.primitives) {
     const node = p.assignedTo;
     if (!node || !isGuestNode(node) || !p.runningOn.includes(node)) continue;
     const container = guestContainer(ws, node);
-    if (!container || container.failed || container === p) continue;
-    startsAfter(ws, `${p.id}-on-${node.uname}`, container, p);
+    if (!container || container === p) continue;
+    startsAfter(ws, `${p.id}-on-${node.uname}`, container, p, container.failed);
   }
 }
 

@@ -73,7 +73,7 @@ function listed(list: string): Set<string> {
  * @example
  * compareDigests(ws, p, node, op, false) // 'match' when nothing changed
  */
-function compareDigests(ws: WorkingSet, p: WRsc, node: WNode, op: LrmOp, sanitized: boolean): DigestResult {
+export function compareDigests(ws: WorkingSet, p: WRsc, node: WNode, op: LrmOp, sanitized: boolean): DigestResult {
   const task = digestTask(op.operation, op.intervalMs);
   const all = digestParams(actionParameters(ws, p, task, op.intervalMs, node.uname));
   const recorded = op.attrs['op-digest'];

@@ -428,10 +428,13 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
         break;
     }
     const policy = policyOf(op);
-    if (policy.onFail === 'ignore') {
+    // A failed stop inside a container is ignored too, and restarts the container (unpack_rsc_op).
+    const containerStop = policy.onFail === 'restart-container' && op.operation === 'stop';
+    if (policy.onFail === 'ignore' || containerStop) {
       // "Pretending failed ... succeeded".
       updateState(op, target);
       out.failureIgnored = true;
+      if (containerStop && onFailSeverity[out.onFail] <= onFailSeverity.restart) out.onFail = 'restart-container';
       continue;
     }
     failure(op, rc, policy);

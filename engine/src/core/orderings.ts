@@ -24,6 +24,8 @@ interface Edge {
   chain?: boolean;
   /** From an Optional order constraint (Pacemaker leaves such an ordering out after a migrating stop). */
   optional?: boolean;
+  /** Only from order constraints (none the scheduler adds itself): see {@link guestContainerOrdering}. */
+  user?: boolean;
 }
 
 const key = (r: WRsc, t: Task) => `${r.id}\0${t}`;
@@ -57,16 +59,20 @@ class OrderGraph {
     return k;
   }
 
-  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false): void {
+  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false, user = false): void {
     const from = this.node(first, ft);
     const to = this.node(then, tt);
     const list = this.edges.get(from) ?? [];
     const found = list.find((e) => e.to === to);
-    if (!found) list.push(optional ? { to, implies, sameNode, optional } : { to, implies, sameNode });
-    else {
+    if (!found) {
+      const e: Edge = optional ? { to, implies, sameNode, optional } : { to, implies, sameNode };
+      if (user) e.user = true;
+      list.push(e);
+    } else {
       found.implies ||= implies;
       found.sameNode &&= sameNode;
       if (!optional) delete found.optional;
+      if (!user) delete found.user;
     }
     this.edges.set(from, list);
   }
@@ -168,12 +174,13 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     const restartType = o.kind === 'Optional' && o.then.meta.get('restart-type')?.toLowerCase() === 'restart';
     const mandatory = (o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined) || restartType;
     const convert = (r: WRsc, t: Task) => (isCollective(r) ? (completed[t] as Task) : t);
-    graph.add(o.first, convert(o.first, fa), o.then, ta, mandatory);
+    const user = o.internal !== true;
+    graph.add(o.first, convert(o.first, fa), o.then, ta, mandatory, false, false, user);
     declared.add(o.first, fa, o.then, ta, mandatory);
-    if (o.symmetrical && o.kind !== 'Serialize') {
+    if (o.symmetrical && o.kind !== 'Serialize' && o.startOnly !== true) {
       const ifa = inverse[fa] as Task;
       const ita = inverse[ta] as Task;
-      graph.add(o.then, convert(o.then, ita), o.first, ifa, false, false, o.kind === 'Optional');
+      graph.add(o.then, convert(o.then, ita), o.first, ifa, false, false, o.kind === 'Optional', user);
       declared.add(o.then, ita, o.first, ifa);
     }
   }
@@ -375,7 +382,12 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder, migratingS
     const firsts = real.get(from) ?? [];
     if (firsts.length === 0) continue;
     for (const e of edges)
-      for (const b of targets(e.to)) for (const a of firsts) if (binds(e, a, b) && !(e.optional && migratingStops.has(a))) g.order(a, b);
+      for (const b of targets(e.to))
+        for (const a of firsts) {
+          if (!binds(e, a, b) || (e.optional && migratingStops.has(a))) continue;
+          if (e.user && guestContainerOrdering(ws, g.actions[a]?.node, g.actions[b]?.rsc)) continue;
+          g.order(a, b);
+        }
   }
 
   // Primitives with a start action (possibly optional or unrunnable) that orderings can reach.
@@ -417,4 +429,15 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder, migratingS
       for (const b of targets(e.to)) for (const pr of list) if (binds(e, pr, b)) g.order(pr, b);
     }
   }
+}
+
+/**
+ * Whether an order constraint would order an action on a guest node before an action of the
+ * resource that is that guest (its container): Pacemaker drops such orderings ("Invalid ordering
+ * constraint", `ordering_is_invalid`), as the guest's own actions already depend on its container.
+ */
+function guestContainerOrdering(ws: WorkingSet, firstNode: string | undefined, thenRsc: string | undefined): boolean {
+  if (firstNode === undefined || thenRsc === undefined) return false;
+  const node = ws.nodeByName.get(firstNode);
+  return node?.remote?.container !== undefined && node.remote.container === thenRsc;
 }

@@ -43,13 +43,25 @@ function* everyResource(rs: readonly Resource[]): Generator<Resource> {
  * A test for history ids that belong to what the model leaves alone, so are no orphans: the
  * resources it does not model (a bundle, its primitive `rsc:N`, and the ones a bundle implies,
  * named after it: `bundle-docker-0`, `bundle-0`, `bundle-ip-…`), a guest node's connection (the
- * `remote-node` meta attribute of a primitive), and an orphaned remote connection
- * (`ocf:pacemaker:remote`, which to Pacemaker also means a remote node shutting down).
+ * `remote-node` meta attribute of a primitive), and any other `ocf:pacemaker:remote` history (an
+ * orphaned connection is found before, by orphan-connections.ts, and made an orphan there).
  *
  * @example
  * leftAloneHistory(cib)({ id: 'web-bundle-docker-0', class: 'ocf', type: 'docker', ops }) // true when web-bundle is a bundle
  */
 export function leftAloneHistory(cib: Cib): (lr: LrmResource) => boolean {
+  const owned = ownedByUnmodelled(cib);
+  return (lr) => (lr.class === 'ocf' && lr.provider === 'pacemaker' && lr.type === 'remote') || owned(lr.id);
+}
+
+/**
+ * A test for history ids that belong to what the model leaves alone or implies (bundles and what
+ * they imply, guest connections named by `remote-node`): see {@link leftAloneHistory}.
+ *
+ * @example
+ * ownedByUnmodelled(cib)('web-bundle-0') // true when web-bundle is a bundle
+ */
+export function ownedByUnmodelled(cib: Cib): (id: string) => boolean {
   const config = cib.source?.children.find((c) => c.name === 'configuration');
   const ids = leftAloneIds(config);
   for (const r of everyResource(cib.resources)) {
@@ -57,9 +69,8 @@ export function leftAloneHistory(cib: Cib): (lr: LrmResource) => boolean {
     if (guest !== undefined) ids.add(guest);
   }
   const prefixes = [...ids].map((id) => `${id}-`);
-  return (lr) => {
-    if (lr.class === 'ocf' && lr.provider === 'pacemaker' && lr.type === 'remote') return true;
-    const id = lr.id.replace(/:\d+$/, '');
+  return (historyId) => {
+    const id = historyId.replace(/:\d+$/, '');
     return ids.has(id) || prefixes.some((p) => id.startsWith(p));
   };
 }

@@ -3,6 +3,7 @@ import { guestContainer, orderGuestAction } from './containers.js';
 import type { GraphBuilder } from './graph.js';
 import { opKey } from './graph.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { orphanConnections } from './orphan-connections.js';
 import { INFINITY } from './score.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -87,6 +88,12 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
   const connections = new Set(cib.resources.filter(isRemoteConnection).map((r) => r.id));
   // A guest node's connection names its container (guest-nodes.ts).
   const containers = new Map(cib.resources.flatMap((r) => (connections.has(r.id) ? [[r.id, flattenSets(r.meta).get('container')]] : [])));
+  // An orphaned connection's node is shutting down (orphan-connections.ts).
+  const orphans = orphanConnections(cib);
+  for (const o of orphans) {
+    connections.add(o.id);
+    containers.set(o.id, o.container);
+  }
   const startupFencing = isTrue(flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true');
   const out: WNode[] = [];
   const make = (id: string, uname: string, attributes: Cib['nodes'][number]['attributes']) => {
@@ -107,7 +114,7 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
       online: false,
       standby: false,
       unclean: startup && stonithEnabled && startupFencing,
-      shutdown: false,
+      shutdown: orphans.some((o) => o.id === uname),
       maintenance: false,
       attrs,
       numResources: 0,

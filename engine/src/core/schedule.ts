@@ -6,6 +6,7 @@ import { addColocation, locationPlacements, unpackConstraints } from './constrai
 import { containerConstraints, guestRestartOrderings, resetGuestsWithFailedContainers } from './containers.js';
 import { checkDefinitions } from './definition-change.js';
 import { thresholdReached } from './failcount.js';
+import { failCountsCleared } from './failcount-clear.js';
 import type { TransitionGraph } from './graph.js';
 import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
@@ -125,10 +126,12 @@ function applyStickiness(ws: WorkingSet): void {
   }
 }
 
-function applyFailureThresholds(ws: WorkingSet): void {
+function applyFailureThresholds(ws: WorkingSet, cleared: ReadonlySet<string>): void {
   for (const node of ws.nodes) {
     for (const top of ws.resources) {
       for (const p of leaves(top)) {
+        // A fail count about to be cleared bans nothing (failcount-clear.ts).
+        if (cleared.has(`${p.id}@${node.uname}`)) continue;
         const failed = thresholdReached(ws, p, node);
         if (!failed) continue;
         ban(failed, node.uname);
@@ -219,7 +222,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyShutdownLocks(ws);
   applyLocations(ws);
   applyStickiness(ws);
-  applyFailureThresholds(ws);
+  applyFailureThresholds(ws, failCountsCleared(ws, input.sanitized === true));
   applyExclusiveDiscovery(ws);
   groupInternalColocations(ws);
   containerConstraints(ws);

@@ -10,11 +10,13 @@ import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, 
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { orphanConnections } from './orphan-connections.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
   applyRemoteState,
   determineRemoteOnline,
   finishRemoteNodes,
+  isRemoteConnection,
   remoteActiveWhileDown,
   remoteHistoryReady,
   remoteNodes,
@@ -330,7 +332,9 @@ function applyHistory(
       r.demoteOn.push(node);
       break;
     case 'fence':
-      node.unclean = true;
+      // A guest node is "fenced" by recovering its container (pe_fence_node).
+      if (isGuestNode(node)) fenceGuest(ctx, node);
+      else node.unclean = true;
       break;
     case 'standby':
       node.standby = true;
@@ -454,6 +458,11 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       r.children.forEach(setAll);
     };
     top.forEach(setAll);
+  } else {
+    // A guest node's connection may always opt in; where it runs follows its container
+    // (Pacemaker's "remote_connection_default").
+    for (const p of primitives)
+      if (p.container && p.primitive && isRemoteConnection(p.primitive)) for (const n of nodes) p.allowed.set(n.uname, 0);
   }
   const makeOrphan = (clone: WRsc, id?: string): WRsc => {
     const template = clone.config.kind === 'clone' ? clone.config.child : undefined;
@@ -476,17 +485,17 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   let leftAlone: ((lr: LrmResource) => boolean) | undefined;
   const makeOrphanPrimitive = (lr: LrmResource): WRsc | undefined => {
     if (lr.ops.length === 0 || owners(byId).has(lr.id.replace(/:\d+$/, ''))) return undefined;
+    // An orphaned remote connection (orphan-connections.ts): stopped, its node shutting down.
+    const connection = orphanConnections(cib).find((o) => o.id === lr.id);
     leftAlone ??= leftAloneHistory(cib);
-    if (leftAlone(lr)) {
-      if (lr.type === 'remote' && lr.provider === 'pacemaker' && !unpackWarnings.some((w) => w.startsWith(`${lr.id} `)))
-        unpackWarnings.push(`${lr.id} (ocf:pacemaker:remote) is an orphaned remote connection, which is not modelled: left alone`);
-      return undefined;
-    }
+    if (!connection && leftAlone(lr)) return undefined;
     const r = newRsc(orphanConfig(lr), undefined, defaults, nodes.length);
     markOrphanPrimitive(r, options, nodes);
+    if (connection?.container !== undefined) r.meta.set('container', connection.container);
     byId.set(r.id, r);
     primitives.push(r);
     top.push(r);
+    linkContainers([r], byId);
     return r;
   };
   // Operation history: nodes that are online, or (with fencing) any node we know about.
@@ -576,6 +585,11 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     }
   };
   readStates('cluster');
+  // An orphaned guest connection whose container is an orphan too, found after it.
+  linkContainers(
+    primitives.filter((p) => p.orphan && !p.container),
+    byId,
+  );
   readStates('remote');
   if (stonithEnabled) readStates('fence');
   finishRemoteNodes(remoteWs, nodes);

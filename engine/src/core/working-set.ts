@@ -66,6 +66,13 @@ export interface Ordering {
    * any one `first` of the orderings sharing it (and this `then`) can (resource-sets.ts).
    */
   anyOf?: string;
+  /** Added by the scheduler itself (Pacemaker's `pe_order_preserve`), not an order constraint. */
+  internal?: boolean;
+  /**
+   * Symmetrical for what `then` must do (restarted with `first`) but without the stop-before-stop
+   * ordering: the stops on a guest node being reset follow its fencing instead (containers.ts).
+   */
+  startOnly?: boolean;
 }
 
 type Variant = 'primitive' | 'group' | 'clone';
