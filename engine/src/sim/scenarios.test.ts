@@ -59,7 +59,7 @@ describe('cluster scenarios on the simulator', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(60);
   });
 
-  it('a DC killed within initdead of a survivor\'s boot is replaced within deadtime + one round: the survivor has seen the cluster', () => {
+  it("a DC killed within initdead of a survivor's boot is replaced within deadtime + one round: the survivor has seen the cluster", () => {
     // n1 restarts and joins n2 (after its boot lease, 3 s); n2 dies then (initdead 10 s). n1, the
     // smallest survivor, used to wait until its boot + initdead, and n3 waited for n1: 7 s, not 5.
     const sim = formed();
