@@ -19,7 +19,7 @@ import { defineAgent, fail, failed, OCF, OcfError, type State } from '@ocfkit/sd
 import { type Account, lookupAccount } from './account';
 import { confParam } from './conf';
 import { findPostmaster } from './find-postmaster';
-import { type Ctx, owner, ownerEnv, runAs, writableBy } from './owner';
+import { type Ctx, execAsOwner, owner, ownerEnv, runAs, writableBy } from './owner';
 import { params } from './params';
 import { readLockFile, serverProcesses, shmAttached } from './postmaster';
 import { psqlArgs, psqlEnv, psqlFailure } from './psql';
@@ -32,8 +32,7 @@ import { configFile, startServer } from './startup';
 async function monitorQuery(ctx: Ctx, acct: Account): Promise<string | undefined> {
   const p = ctx.params;
   const secret = p.monitor_password;
-  const r = await ctx.exec(p.psql, psqlArgs(p, p.monitor_sql), {
-    ...runAs(acct),
+  const r = await execAsOwner(ctx, acct, p.psql, psqlArgs(p, p.monitor_sql), {
     env: { ...ownerEnv(ctx), ...psqlEnv(p) },
     cwd: '/',
     check: false,
