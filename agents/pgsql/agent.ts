@@ -7,7 +7,7 @@
  * CAP_SYS_PTRACE, Docker's default) never means "not running": postmaster.ts lists what
  * identifies the postmaster instead. A dead postmaster whose server processes still run is "failed" (1); a dead postmaster with nothing left is "stopped" (7), as in the
  * heartbeat agent.
- * Binaries needed: pg_ctl and psql (Debian: /usr/lib/postgresql/<major>/bin/), runuser, getent.
+ * Binaries needed: pg_ctl and psql (Debian: /usr/lib/postgresql/<major>/bin/), runuser, getent; setpriv when present (the checks).
  * Clones: with rep_mode=async|sync a promotable clone of streaming-replicated servers
  * (replication.ts; PostgreSQL 12+, pg_controldata too): unpromoted = hot standby, promoted =
  * primary. Parameters keep the heartbeat names and defaults.
