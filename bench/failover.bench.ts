@@ -38,7 +38,8 @@
  *
  * OCFKIT_BENCH_FAILOVER_LOGS=DIR writes the survivors' logs of each kill there (`docker logs -t`: every
  * line with the time it was written, to the µs), and at the end every node's log files of the whole
- * run (the pacemaker rig's pacemaker.log and corosync.log), to see where a kill's time went.
+ * run (the pacemaker rig's pacemaker.log and corosync.log) and PostgreSQL's log (the agent's
+ * `logfile` is then /shared/postgresql.log), to see where a kill's time went.
  *
  * OCFKIT_BENCH_FAILOVER_KILLS (default 3; the issue's proof is 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat
  * for Debian's IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT
@@ -57,6 +58,8 @@ import { seedCib } from '../conformance/src/scenarios/seed-cib';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
+/** PostgreSQL's log on the shared disk when OCFKIT_BENCH_FAILOVER_LOGS is set (otherwise the agent's default, /dev/null). */
+const PG_LOG = '/shared/postgresql.log';
 
 function quantile(sorted: readonly number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -151,10 +154,14 @@ while tick; (( now - start < 60000000 )) && { [ -z "$lost" ] || (( now - lost < 
     done
   fi
   if [ -n "$ippid" ] && [ -z "$ipdone" ] && [ ! -e "/proc/$ippid" ]; then tick; ipdone=$now; echo "ipdone $ipdone"; fi
-  # the killed server's postmaster.pid says ready too: only the one pg_ctl wrote (after the agent removed the stale one)
+  # the killed server's postmaster.pid says ready too, until the agent removes it: only a file whose
+  # postmaster (line 1) is a live postgres here and started (line 3, epoch s) after this watcher did
   if [ -n "$pgctl" ] && [ -z "$ready" ]; then
     l=(); { mapfile -t l < "$pidfile"; } 2>/dev/null
-    if [[ \${l[7]:-} == ready* ]]; then tick; ready=$now; echo "ready $ready"; fi
+    if [[ \${l[7]:-} == ready* && \${l[0]:-} =~ ^[0-9]+$ && \${l[2]:-} =~ ^[0-9]+$ ]] && (( l[2] >= start / 1000000 )); then
+      comm=''; { read -r comm < "/proc/\${l[0]}/comm"; } 2>/dev/null
+      if [ "$comm" = postgres ]; then tick; ready=$now; echo "ready $ready"; fi
+    fi
   fi
   if [ -n "$pgpid" ] && [ -z "$pgdone" ] && [ ! -e "/proc/$pgpid" ]; then tick; pgdone=$now; echo "pgdone $pgdone"; fi
   if [ -z "$up" ]; then
@@ -297,7 +304,9 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
-    await rig.up(seedCib({ agents, nodes: rig.nodes, ...(rig.vip ? { vip: rig.vip } : {}) }), (l) =>
+    // with logs kept, PostgreSQL's own log too (ms stamps: its start, crash recovery, the end-of-recovery checkpoint)
+    const pgsqlParams = logDir ? { pgsqlParams: { logfile: PG_LOG } } : {};
+    await rig.up(seedCib({ agents, nodes: rig.nodes, ...(rig.vip ? { vip: rig.vip } : {}), ...pgsqlParams }), (l) =>
       process.stdout.write(`  ${kind}: ${l}\n`),
     );
     let active = await until('grp_pgsql started', 300_000, () => activeNode(rig));
@@ -376,6 +385,10 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     // the stacks' own log files of the whole run (pacemaker.log, corosync.log: every kill, ms stamps)
+    if (logDir) {
+      const pg = await rig.exec(rig.nodes[0] as string, ['cat', PG_LOG]).catch(() => undefined);
+      if (pg?.code === 0) writeFileSync(join(logDir, `${rigLabel(kind).replace(/[^A-Za-z0-9=.-]+/g, '_')}-postgresql.log`), pg.stdout);
+    }
     if (logDir)
       for (const n of rig.nodes)
         for (const [name, text] of Object.entries((await rig.logFiles?.(n).catch(() => undefined)) ?? {}))

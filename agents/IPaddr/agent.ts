@@ -23,6 +23,9 @@ import { checkedConfig, forgetAddrs, listAddrs, resolveTarget, type Target } fro
 /** One resolution per invocation: validate computes it, status and the actions reuse it. */
 const targets = new WeakMap<Ctx, Promise<Target>>();
 
+/** Invocations whose start or stop has begun: from then on status reads the addresses afresh. */
+const acting = new WeakSet<Ctx>();
+
 function target(ctx: Ctx): Promise<Target> {
   let t = targets.get(ctx);
   if (t === undefined) {
@@ -57,8 +60,10 @@ export default defineAgent({
     } catch {
       // Only reached by a stop whose placement cannot be resolved: manage the address wherever it is.
     }
-    // A monitor reuses validate's listing; start and stop poll status and must see their changes.
-    if (ctx.action !== 'monitor') forgetAddrs(ctx);
+    // The status before a start or stop reuses validate's listing (read just before, nothing changed
+    // since: a failover's start spawns one `ip` less), as a monitor does; once the action has begun,
+    // status polls must see its changes.
+    if (acting.has(ctx)) forgetAddrs(ctx);
     const on = await carriers(ctx);
     if (t !== undefined) return on.some((a) => a.ifname === t.nic) ? 'running' : 'stopped';
     return on.length > 0 ? 'running' : 'stopped';
@@ -78,6 +83,7 @@ export default defineAgent({
   actions: {
     async start(ctx) {
       requireRoot(ctx);
+      acting.add(ctx);
       forgetAddrs(ctx);
       const t = await target(ctx);
       const { ip } = t;
@@ -108,6 +114,7 @@ export default defineAgent({
     },
     async stop(ctx) {
       requireRoot(ctx);
+      acting.add(ctx);
       forgetAddrs(ctx);
       await stopSender(ctx);
       let nic: string | undefined;

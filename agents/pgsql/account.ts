@@ -6,13 +6,15 @@ export interface Account {
   name: string;
   uid: number;
   gid: number;
+  /** The home directory (HOME for the commands run as the account: psql reads ~/.pgpass there). */
+  home?: string;
 }
 
 /**
  * Finds `name` in passwd-format text (`name:x:uid:gid:gecos:home:shell`).
  *
  * @example
- * parsePasswd('postgres:x:101:104::/var/lib/postgresql:/bin/bash\n', 'postgres') // { name: 'postgres', uid: 101, gid: 104 }
+ * parsePasswd('postgres:x:101:104::/var/lib/postgresql:/bin/bash\n', 'postgres') // { name: 'postgres', uid: 101, gid: 104, home: '/var/lib/postgresql' }
  */
 export function parsePasswd(text: string, name: string): Account | undefined {
   for (const line of text.split('\n')) {
@@ -20,7 +22,8 @@ export function parsePasswd(text: string, name: string): Account | undefined {
     if (f[0] !== name || f.length < 4) continue;
     const uid = Number(f[2]);
     const gid = Number(f[3]);
-    if (Number.isInteger(uid) && Number.isInteger(gid) && f[2] !== '' && f[3] !== '') return { name, uid, gid };
+    if (Number.isInteger(uid) && Number.isInteger(gid) && f[2] !== '' && f[3] !== '')
+      return { name, uid, gid, ...(f[5] ? { home: f[5] } : {}) };
   }
   return undefined;
 }

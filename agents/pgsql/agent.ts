@@ -7,7 +7,7 @@
  * CAP_SYS_PTRACE, Docker's default) never means "not running": postmaster.ts lists what
  * identifies the postmaster instead. A dead postmaster whose server processes still run is "failed" (1); a dead postmaster with nothing left is "stopped" (7), as in the
  * heartbeat agent.
- * Binaries needed: pg_ctl and psql (Debian: /usr/lib/postgresql/<major>/bin/), runuser, getent.
+ * Binaries needed: pg_ctl and psql (Debian: /usr/lib/postgresql/<major>/bin/), runuser, getent; setpriv when present (the checks).
  * Clones: with rep_mode=async|sync a promotable clone of streaming-replicated servers
  * (replication.ts; PostgreSQL 12+, pg_controldata too): unpromoted = hot standby, promoted =
  * primary. Parameters keep the heartbeat names and defaults.
@@ -19,7 +19,7 @@ import { defineAgent, fail, failed, OCF, OcfError, type State } from '@ocfkit/sd
 import { type Account, lookupAccount } from './account';
 import { confParam } from './conf';
 import { findPostmaster } from './find-postmaster';
-import { type Ctx, owner, ownerEnv, runAs, writableBy } from './owner';
+import { type Ctx, execAsOwner, owner, ownerEnv, runAs, writableBy } from './owner';
 import { params } from './params';
 import { readLockFile, serverProcesses, shmAttached } from './postmaster';
 import { psqlArgs, psqlEnv, psqlFailure } from './psql';
@@ -32,8 +32,7 @@ import { configFile, startServer } from './startup';
 async function monitorQuery(ctx: Ctx, acct: Account): Promise<string | undefined> {
   const p = ctx.params;
   const secret = p.monitor_password;
-  const r = await ctx.exec(p.psql, psqlArgs(p, p.monitor_sql), {
-    ...runAs(acct),
+  const r = await execAsOwner(ctx, acct, p.psql, psqlArgs(p, p.monitor_sql), {
     env: { ...ownerEnv(ctx), ...psqlEnv(p) },
     cwd: '/',
     check: false,

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Account } from './account';
-import { type Ctx, ownerEnv, runAs } from './owner';
+import { type Ctx, execAsOwner, ownerEnv } from './owner';
 import { identifyPostmaster, type Postmaster, readLockFile } from './postmaster';
 
 /** True when a Unix socket accepts a connection within `ms`. */
@@ -46,8 +46,7 @@ async function socketNames(ctx: Ctx, pid: number): Promise<boolean> {
  * (root's `kill -0` found it) yet the owner cannot signal it, so it is another user's process.
  */
 async function ownerSeesNoServer(ctx: Ctx, acct: Account): Promise<boolean> {
-  const r = await ctx.exec(ctx.params.pgctl, ['-D', ctx.params.pgdata, 'status'], {
-    ...runAs(acct),
+  const r = await execAsOwner(ctx, acct, ctx.params.pgctl, ['-D', ctx.params.pgdata, 'status'], {
     env: ownerEnv(ctx),
     cwd: '/',
     check: false,

@@ -266,6 +266,23 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
     expect(lab.addrs(node).join('\n')).not.toContain('127.0.0.213');
   });
 
+  it("start and stop list the addresses once before acting (the status before the action reuses validate's listing) and again after", () => {
+    const p = { ip: '10.50.0.60' };
+    const lists = (stderr: string) => {
+      const lines = stderr.split('\n').filter((l) => /exec ip (-o -4 addr show|-4 addr (add|del))/.test(l));
+      return lines.map((l) => (l.includes('addr show') ? 'list' : 'change'));
+    };
+    const start = run('start', p, { env: { OCF_TRACE_RA: '1' } });
+    expect([start.rc, lists(start.stderr)]).toEqual([0, ['list', 'change', 'list']]);
+    expect(lab.addrs(node).join('\n')).toContain('10.50.0.60/24');
+    // already running: the status before the start says so from the same listing, nothing is changed
+    const again = run('start', p, { env: { OCF_TRACE_RA: '1' } });
+    expect([again.rc, lists(again.stderr)]).toEqual([0, ['list']]);
+    const stop = run('stop', p, { env: { OCF_TRACE_RA: '1' } });
+    expect([stop.rc, lists(stop.stderr)]).toEqual([0, ['list', 'list', 'change', 'list']]);
+    expect(lab.addrs(node).join('\n')).not.toContain('10.50.0.60');
+  });
+
   it('flush_routes: stop still removes the address and succeeds', () => {
     const p = { ip: '10.50.0.50', flush_routes: 'true' };
     expect(run('start', p).rc).toBe(0);

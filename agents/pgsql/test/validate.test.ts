@@ -1,4 +1,5 @@
 /** validate-all codes, and what each action makes of a failed validation (heartbeat's rules). */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,18 +190,54 @@ describe.skipIf(missing)('pgsql validation', () => {
   });
 });
 
+/** A PATH with every usual command but `without`; removed by `use`'s end. */
+async function pathWithout<T>(without: readonly string[], use: (path: string) => Promise<T>): Promise<T> {
+  const bin = mkdtempSync(join(tmpdir(), 'ocfkit-nocmd-'));
+  chmodSync(bin, 0o755); // the commands run as the owner are looked up there too
+  try {
+    for (const dir of ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'])
+      for (const name of existsSync(dir) ? readdirSync(dir) : [])
+        if (!without.includes(name) && !existsSync(join(bin, name))) symlinkSync(join(dir, name), join(bin, name));
+    return await use(bin);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+}
+
 describe.skipIf(missing)('pgsql without runuser', () => {
   it('says runuser is missing (5), not that a directory is not writable (4)', async () => {
-    // A PATH with every usual command but runuser.
-    const bin = mkdtempSync(join(tmpdir(), 'ocfkit-norunuser-'));
+    // the checks run through setpriv where it is installed, runuser otherwise
+    const r = await pathWithout(['runuser', 'setpriv'], (PATH) => act('validate-all', { env: { PATH } }));
+    expect([r.rc, r.exitReason]).toEqual([5, expect.stringMatching(/runuser: command not found|command not found: runuser/)]);
+  });
+
+  it('checks as the owner through runuser when setpriv is missing', async () => {
+    expect((await pathWithout(['setpriv'], (PATH) => act('validate-all', { env: { PATH } }))).rc).toBe(0);
+    chownSync(c.pgdata, 0, 0);
     try {
-      for (const dir of ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'])
-        for (const name of existsSync(dir) ? readdirSync(dir) : [])
-          if (name !== 'runuser' && !existsSync(join(bin, name))) symlinkSync(join(dir, name), join(bin, name));
-      const r = await act('validate-all', { env: { PATH: bin } });
-      expect([r.rc, r.exitReason]).toEqual([5, expect.stringMatching(/runuser: command not found|command not found: runuser/)]);
+      const r = await pathWithout(['setpriv'], (PATH) => act('validate-all', { env: { PATH } }));
+      expect([r.rc, r.exitReason]).toEqual([4, `Directory ${c.pgdata} is not writable by postgres`]);
     } finally {
-      rmSync(bin, { recursive: true, force: true });
+      chownSync(c.pgdata, postgresIds().uid, postgresIds().gid);
+    }
+  });
+});
+
+describe.skipIf(missing)("pgsql's checks as the owner (setpriv, no PAM session)", () => {
+  it("count the owner's supplementary groups, as runuser does", async () => {
+    // pgdata writable only through a group postgres is a supplementary member of (Debian: ssl-cert)
+    const ids = execFileSync('id', ['-G', 'postgres'], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const extra = ids.find((g) => g !== postgresIds().gid);
+    expect(extra, 'postgres must have a supplementary group (Debian adds it to ssl-cert)').toBeDefined();
+    chownSync(c.pgdata, 0, extra as number);
+    try {
+      chmodSync(c.pgdata, 0o770);
+      expect(await act('validate-all')).toMatchObject({ rc: 0 });
+      chmodSync(c.pgdata, 0o750);
+      expect(await act('validate-all')).toMatchObject({ rc: 4, exitReason: `Directory ${c.pgdata} is not writable by postgres` });
+    } finally {
+      chownSync(c.pgdata, postgresIds().uid, postgresIds().gid);
+      chmodSync(c.pgdata, 0o700);
     }
   });
 });

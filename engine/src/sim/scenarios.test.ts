@@ -59,6 +59,35 @@ describe('cluster scenarios on the simulator', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(60);
   });
 
+  it("a DC killed within initdead of a survivor's boot is replaced within deadtime + one round: the survivor has seen the cluster", () => {
+    // n1 restarts and joins n2 (after its boot lease, 3 s); n2 dies then (initdead 10 s). n1, the
+    // smallest survivor, used to wait until its boot + initdead, and n3 waited for n1: 7 s, not 5.
+    const sim = formed();
+    const bootedAt = sim.now + 8000;
+    sim.kill('n1', 8000);
+    while (sim.view('n1')?.dc !== 'n2') sim.run(10);
+    const killedAt = sim.now;
+    sim.kill('n2');
+    while (sim.dc() === null || sim.dc() === 'n2') sim.run(10);
+    expect(sim.now - bootedAt).toBeLessThan(CALM.initdeadMs);
+    expect(sim.dc()).toBe('n1');
+    expect(sim.now - killedAt).toBeLessThanOrEqual(CALM.deadtimeMs + CALM.keepaliveMs + 20);
+    sim.run(10_000);
+    expect(holders(sim)).toHaveLength(1);
+    expect(sim.failure).toBeUndefined();
+  });
+
+  it('a node that never saw the cluster still waits initdead before claiming without a missing node', () => {
+    const sim = createSim({ ...CALM, down: ['n2', 'n3'] });
+    let claimedAt = -1;
+    while (sim.now < 30_000 && claimedAt < 0) {
+      sim.run(10);
+      if (sim.view('n1')?.role === 'dc') claimedAt = sim.now;
+    }
+    expect(claimedAt).toBeGreaterThanOrEqual(CALM.initdeadMs);
+    expect(sim.failure).toBeUndefined();
+  });
+
   it('a node that comes back does not take the DC role, even with the smallest name', () => {
     const sim = formed();
     sim.kill('n1', 8000);

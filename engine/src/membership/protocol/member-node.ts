@@ -129,6 +129,14 @@ export class MemberNode<C, O> {
   #joinedTerm: Term | null = null;
   #joinAt = 0;
   #seekingSince: number;
+  /**
+   * This node has seen the cluster since its boot: it heard every configured node at once, or
+   * joined a DC. initdead is the boot wait for nodes whose network comes up late; once a node has
+   * seen the cluster it no longer waits for it, and a lost DC is replaced by the usual rules at
+   * once (a DC killed within initdead of a survivor's boot waited out the rest of it: 1-3 s of
+   * the rig's failover p95).
+   */
+  #seenCluster = false;
   #dcBeat: { beat: number; at: number; hb: Heartbeat } | null = null;
   #dc: DcState | null = null;
   #nextBeat: number;
@@ -795,10 +803,10 @@ export class MemberNode<C, O> {
       this.#join(now, best);
       return;
     }
-    const everyone = this.#peerList.every((p) => p.alive);
-    if (!everyone && now < this.#bootAt + this.o.initdeadMs) return;
+    if (!this.#seenCluster && this.#peerList.every((p) => p.alive)) this.#seenCluster = true;
+    if (now < this.#initdeadEnd()) return;
     // Views can disagree (one-way links): after a deadtime of waiting for a smaller node, claim anyway.
-    if (now - Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) > this.o.deadtimeMs) {
+    if (now - Math.max(this.#seekingSince, this.#initdeadEnd()) > this.o.deadtimeMs) {
       this.#becomeDc(now);
       return;
     }
@@ -811,8 +819,14 @@ export class MemberNode<C, O> {
     this.#becomeDc(now);
   }
 
+  /** Until when a seeking node waits for every configured node: its boot + initdead, unless it has seen the cluster since. */
+  #initdeadEnd(): number {
+    return this.#seenCluster ? this.#bootAt : this.#bootAt + this.o.initdeadMs;
+  }
+
   #join(now: number, p: Peer<C, O>): void {
     const hb = p.hb!;
+    this.#seenCluster = true;
     this.#role = 'member';
     this.#following = p.name;
     this.#joinedTerm = hb.term;
@@ -1160,8 +1174,8 @@ export class MemberNode<C, O> {
     for (const p of this.#peerList) if (p.alive) at = earliestAfter(now, at, p.lastAny + this.o.deadtimeMs + 1);
     if (this.#role === 'seeking') {
       at = earliestAfter(now, at, this.#bootAt + this.#lease);
-      at = earliestAfter(now, at, this.#bootAt + this.o.initdeadMs);
-      at = earliestAfter(now, at, Math.max(this.#seekingSince, this.#bootAt + this.o.initdeadMs) + this.o.deadtimeMs + 1);
+      at = earliestAfter(now, at, this.#initdeadEnd());
+      at = earliestAfter(now, at, Math.max(this.#seekingSince, this.#initdeadEnd()) + this.o.deadtimeMs + 1);
     }
     const dc = this.#dc;
     if (dc) {
