@@ -14,14 +14,14 @@ import { ban } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** Whether shutdown locks are on, and their limit in seconds (0: a lock never expires). */
-export function shutdownLockSettings(options: ReadonlyMap<string, string>): { enabled: boolean; limitS: number } {
+function shutdownLockSettings(options: ReadonlyMap<string, string>): { enabled: boolean; limitS: number } {
   const enabled = isTrue(options.get('shutdown-lock'));
   const limitMs = enabled ? (parseDurationMs(options.get('shutdown-lock-limit')) ?? 0) : 0;
   return { enabled, limitS: Math.max(0, Math.floor(limitMs / 1000)) };
 }
 
 /** The lock time a history entry records (seconds since the epoch), 0 when none. */
-export function historyLockTime(lr: LrmResource): number {
+function historyLockTime(lr: LrmResource): number {
   const t = Number.parseInt(lr.shutdownLock ?? '', 10);
   return Number.isFinite(t) ? t : 0;
 }

@@ -50,7 +50,7 @@ export function unfencingEnabled(cib: Cib): boolean {
  * `requires=unfencing`, or no `requires` while unfencing is in use; never a fence device, a
  * remote connection or a guest node's resource, nor without fencing.
  */
-export function needsUnfencing(ws: WorkingSet, p: WRsc): boolean {
+function needsUnfencing(ws: WorkingSet, p: WRsc): boolean {
   const prim = p.primitive;
   if (!ws.stonithEnabled || prim === undefined || prim.class === 'stonith') return false;
   const requires = p.meta.get('requires')?.trim().toLowerCase();
@@ -65,7 +65,7 @@ function waitsForUnfencing(ws: WorkingSet, p: WRsc): boolean {
 }
 
 /** The node was unfenced already: a `#node-unfenced` attribute other than 0. */
-export function wasUnfenced(node: WNode): boolean {
+function wasUnfenced(node: WNode): boolean {
   const v = node.attrs.get('#node-unfenced');
   return v !== undefined && v !== '0';
 }
