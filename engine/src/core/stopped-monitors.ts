@@ -16,7 +16,7 @@ import { historyName } from './unpack.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** The primitive's enabled recurring monitors for the Stopped role (the first per interval). */
-export function stoppedRoleMonitors(p: WRsc): Op[] {
+function stoppedRoleMonitors(p: WRsc): Op[] {
   const seen = new Set<number>();
   const out: Op[] = [];
   for (const o of p.primitive?.ops ?? []) {
@@ -39,7 +39,7 @@ function anonymousInstance(p: WRsc): boolean {
  * process_recurring): recorded, not pending, after the last start (or what implies one), and not
  * before a later stop.
  */
-export function recurringKnown(ops: readonly LrmOp[], intervalMs: number, task = 'monitor'): boolean {
+function recurringKnown(ops: readonly LrmOp[], intervalMs: number, task = 'monitor'): boolean {
   const sorted = glibListSort([...ops].reverse(), compareOps);
   let start = -1;
   let stop = -1;
