@@ -24,6 +24,8 @@ interface Edge {
   chain?: boolean;
   /** From an Optional order constraint (Pacemaker leaves such an ordering out after a migrating stop). */
   optional?: boolean;
+  /** Pacemaker's `pe_order_implies_first`: the `first` action must happen when `then` does. */
+  impliesFirst?: boolean;
 }
 
 const key = (r: WRsc, t: Task) => `${r.id}\0${t}`;
@@ -57,14 +59,15 @@ class OrderGraph {
     return k;
   }
 
-  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false): void {
+  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false, impliesFirst = false): void {
     const from = this.node(first, ft);
     const to = this.node(then, tt);
     const list = this.edges.get(from) ?? [];
     const found = list.find((e) => e.to === to);
-    if (!found) list.push(optional ? { to, implies, sameNode, optional } : { to, implies, sameNode });
+    if (!found) list.push({ to, implies, sameNode, ...(optional ? { optional } : {}), ...(impliesFirst ? { impliesFirst } : {}) });
     else {
       found.implies ||= implies;
+      if (impliesFirst) found.impliesFirst = true;
       found.sameNode &&= sameNode;
       if (!optional) delete found.optional;
     }
@@ -164,14 +167,16 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     const ta = o.thenAction as Task;
     if (!(fa in inverse) || !(ta in inverse)) continue;
     // With clone-min (require-all=false) the `then` follows a pseudo action that implies nothing.
-    const mandatory = o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined;
+    // An Optional order whose `then` has restart-type=restart implies both ways (restart-type.ts).
+    const restartType = o.restartType === true;
+    const mandatory = (o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined) || restartType;
     const convert = (r: WRsc, t: Task) => (isCollective(r) ? (completed[t] as Task) : t);
     graph.add(o.first, convert(o.first, fa), o.then, ta, mandatory);
     declared.add(o.first, fa, o.then, ta, mandatory);
     if (o.symmetrical && o.kind !== 'Serialize') {
       const ifa = inverse[fa] as Task;
       const ita = inverse[ta] as Task;
-      graph.add(o.then, convert(o.then, ita), o.first, ifa, false, false, o.kind === 'Optional');
+      graph.add(o.then, convert(o.then, ita), o.first, ifa, false, false, o.kind === 'Optional', restartType);
       declared.add(o.then, ita, o.first, ifa);
     }
   }
@@ -215,13 +220,24 @@ function antiColocationOrderings(ws: WorkingSet, graph: OrderGraph, declared: Or
  */
 export function impliedRestarts(
   ws: WorkingSet,
-  plan: { starts: ReadonlySet<WRsc>; promotes: ReadonlySet<WRsc>; canRestart: (p: WRsc) => boolean; promoted: (p: WRsc) => boolean },
+  plan: {
+    starts: ReadonlySet<WRsc>;
+    promotes: ReadonlySet<WRsc>;
+    stops?: ReadonlySet<WRsc>;
+    canRestart: (p: WRsc) => boolean;
+    promoted: (p: WRsc) => boolean;
+  },
 ): Set<WRsc> {
   const graph = new OrderGraph();
   internalOrderings(ws, graph);
   constraintOrderings(ws, graph, new OrderGraph());
   const starts = new Set(plan.starts);
   const promotes = new Set(plan.promotes);
+  const stops = new Set(plan.stops ?? []);
+  // `pe_order_implies_first` edges, backwards: the `first` actions each `then` action requires.
+  const impliedBy = new Map<string, string[]>();
+  for (const [from, edges] of graph.edges)
+    for (const e of edges) if (e.impliesFirst) impliedBy.set(e.to, [...(impliedBy.get(e.to) ?? []), from]);
   const restarts = new Set<WRsc>();
   // A clone's running (promoted) action is required for a `then` on node N when an instance
   // starts (promotes) on N, N being where a primitive `then` is assigned, or a group `then` when
@@ -243,24 +259,47 @@ export function impliedRestarts(
     changed = false;
     const seen = new Set<string>();
     const work: string[] = [];
+    const derived = new Set<string>();
+    const requireFirsts = (k: string) => {
+      for (const f of impliedBy.get(k) ?? []) require(graph.rsc.get(f) as WRsc, graph.task.get(f) as Task);
+    };
+    // A group's start (stop) happens when a member's does: what is ordered after it, or requires
+    // it as a `first`, follows, but its other members are not required by that.
+    const deriveGroup = (r: WRsc, t: Task) => {
+      const group = r.parent?.variant === 'group' ? r.parent : undefined;
+      if (!group || (t !== 'start' && t !== 'stop')) return;
+      for (const gt of t === 'start' ? (['start'] as const) : (['stop', 'stopped'] as const)) {
+        const k = graph.node(group, gt);
+        if (seen.has(k) || derived.has(k)) continue;
+        derived.add(k);
+        requireFirsts(k);
+        if (gt === 'stopped') work.push(k);
+      }
+    };
     const require = (r: WRsc, t: Task) => {
       const k = graph.node(r, t);
       if (seen.has(k)) return;
       seen.add(k);
-      if (!isCollective(r) && t === 'start' && !starts.has(r)) {
+      if (!isCollective(r) && (t === 'start' || t === 'stop') && !(t === 'start' ? starts : stops).has(r)) {
+        // A stop required of an active primitive that stays is a restart where it is.
         if (!plan.canRestart(r)) return;
         restarts.add(r);
         starts.add(r);
+        stops.add(r);
         if (plan.promoted(r)) promotes.add(r);
         changed = true;
       }
       work.push(k);
+      requireFirsts(k);
+      deriveGroup(r, t);
       if (isCollective(r) && t === 'start') for (const c of r.children) require(c, 'start');
+      if (r.variant === 'group' && t === 'stop') for (const c of r.children) require(c, 'stop');
       const clone = r.variant === 'primitive' ? (r.parent?.variant === 'clone' ? r.parent : r.parent?.parent) : undefined;
       if (clone?.variant === 'clone' && (t === 'start' || t === 'promote')) require(clone, t === 'start' ? 'running' : 'promoted');
     };
     for (const p of starts) require(p, 'start');
     for (const p of promotes) require(p, 'promote');
+    for (const p of stops) require(p, 'stop');
     for (let k = work.pop(); k !== undefined; k = work.pop()) {
       const from = graph.rsc.get(k) as WRsc;
       const t = graph.task.get(k) as Task;

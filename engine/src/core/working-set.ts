@@ -66,6 +66,11 @@ export interface Ordering {
    * any one `first` of the orderings sharing it (and this `then`) can (resource-sets.ts).
    */
   anyOf?: string;
+  /**
+   * An Optional order whose `then` has the deprecated meta attribute `restart-type=restart`: it
+   * implies its `then` (and its inverse its `first`) as a Mandatory one does (restart-type.ts).
+   */
+  restartType?: true;
 }
 
 type Variant = 'primitive' | 'group' | 'clone';
