@@ -168,6 +168,9 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     if (!(fa in inverse) || !(ta in inverse)) continue;
     // With clone-min (require-all=false) the `then` follows a pseudo action that implies nothing.
     // An Optional order whose `then` has restart-type=restart implies both ways (restart-type.ts).
+    // A Mandatory one's inverse carries `pe_order_implies_first` too, not modelled: a clone
+    // instance that stops because it is banned restarts nothing ordered after the clone
+    // (scenario clone-stop-restarts-then), one whose start is blocked does (clone-interleave-2).
     const restartType = o.restartType === true;
     const mandatory = (o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined) || restartType;
     const convert = (r: WRsc, t: Task) => (isCollective(r) ? (completed[t] as Task) : t);
