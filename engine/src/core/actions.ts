@@ -213,7 +213,12 @@ function buildActions(
   const restarts = impliedRestarts(ws, {
     starts: new Set(ws.primitives.filter((p) => startsAnyway(p) && !plans.has(p))),
     promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
-    stops: new Set(ws.primitives.filter((p) => p.runningOn.length > 0 && !plans.has(p) && (startsAnyway(p) || !canRestartInPlace(ws, p)))),
+    // Active primitives that stop anyway (moving, recovering, stopping), but not by migrating.
+    stops: new Set(
+      ws.primitives.filter(
+        (p) => p.runningOn.length > 0 && !plans.has(p) && (startsAnyway(p) || p.nextRole === 'Stopped' || !p.assignedTo),
+      ),
+    ),
     canRestart: (p) => canRestartInPlace(ws, p),
     promoted: endsPromoted,
   });

@@ -1,6 +1,7 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
 import { isTrue } from './nvsets.js';
 import { expandedConstraints, isSetOrder } from './resource-sets.js';
+import { restartsThen } from './restart-type.js';
 import { evaluateRule } from './rules.js';
 import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
@@ -111,6 +112,7 @@ export function unpackConstraints(ws: WorkingSet): void {
         // Orders from resource sets bind the resources' own actions (Pacemaker reads clone-min only on simple orders).
         minFirst: isSetOrder(c) ? 0 : minimumFirstInstances(first, c.requireAll),
         ...(isSetOrder(c) && c.anyOf !== undefined ? { anyOf: c.anyOf } : {}),
+        ...(!isSetOrder(c) && kind === 'Optional' && restartsThen(then) ? { restartType: true as const } : {}),
       });
     }
   }

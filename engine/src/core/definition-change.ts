@@ -24,6 +24,7 @@ import { actionParameters } from './graph-xml.js';
 import { disabled } from './history.js';
 import { parseDurationMs } from './nvsets.js';
 import { compareOps } from './op-order.js';
+import type { UnpackMemo } from './unpack-memo.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** What a comparison found (Pacemaker's `rsc_digest_cmp_val`). */
@@ -147,7 +148,7 @@ function secureMatches(p: WRsc, op: LrmOp, task: string, all: Readonly<Record<st
  * @example
  * checkDefinitions(ws, { sanitized: true }); ws.byId.get('ip')?.definitionChangedOn // [node1]
  */
-export function checkDefinitions(ws: WorkingSet, opts: { sanitized: boolean }): void {
+export function checkDefinitions(ws: WorkingSet, opts: { sanitized: boolean; memo?: UnpackMemo }): void {
   // As Pacemaker, each history entry is checked for the resources it names (`pcmk__rscs_matching_id`):
   // the one with that id, or the anonymous clone instance found under it (its clone name), when it
   // is active on that node. An instance matched to another entry is not checked against this one.
@@ -158,6 +159,18 @@ export function checkDefinitions(ws: WorkingSet, opts: { sanitized: boolean }): 
   for (const state of ws.cib.status) {
     const node = ws.nodeByName.get(state.uname);
     if (!node?.online || node.unclean) continue;
+    let nodeAttrs: string | undefined;
+    // With a memo, an entry compared before with the same inputs is not digested again.
+    const compare: Compare = opts.memo
+      ? (p, op, fresh) => {
+          nodeAttrs ??= JSON.stringify([...node.attrs]);
+          return (opts.memo as UnpackMemo).digest(
+            op,
+            { cib: ws.cib, rsc: p.id, node: node.uname, nodeAttrs, sanitized: opts.sanitized },
+            fresh,
+          );
+        }
+      : (_p, _op, fresh) => fresh();
     for (const lrm of state.lrm) {
       if (lrm.ops.length === 0) continue;
       for (const p of named.get(lrm.id) ?? []) {
@@ -168,13 +181,16 @@ export function checkDefinitions(ws: WorkingSet, opts: { sanitized: boolean }): 
           note(p, 'definitionChangedOn', node);
           continue;
         }
-        checkNode(ws, p, node, lrm, opts.sanitized);
+        checkNode(ws, p, node, lrm, opts.sanitized, compare);
       }
     }
   }
 }
 
-function checkNode(ws: WorkingSet, p: WRsc, node: WNode, lrm: LrmResource, sanitized: boolean): void {
+/** Runs (or answers from a memo) one digest comparison. */
+type Compare = (p: WRsc, op: LrmOp, fresh: () => DigestResult) => DigestResult;
+
+function checkNode(ws: WorkingSet, p: WRsc, node: WNode, lrm: LrmResource, sanitized: boolean, compare: Compare): void {
   const ops = [...lrm.ops].sort(compareOps);
   const { start, stop } = activeSpan(ops);
   if (start < stop) return;
@@ -186,7 +202,7 @@ function checkNode(ws: WorkingSet, p: WRsc, node: WNode, lrm: LrmResource, sanit
     if (!recurring && !['monitor', 'start', 'promote', 'migrate_from'].includes(op.operation)) continue;
     // A recurring operation no longer configured is only cancelled (not modelled: graph only).
     if (recurring && !configured(p, op.operation, op.intervalMs)) continue;
-    const result = compareDigests(ws, p, node, op, sanitized);
+    const result = compare(p, op, () => compareDigests(ws, p, node, op, sanitized));
     if (result === 'match') continue;
     if (result === 'restart') note(p, 'definitionChangedOn', node);
     else if (recurring) {

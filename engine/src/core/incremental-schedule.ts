@@ -48,6 +48,11 @@ export class IncrementalScheduler {
     this.current = cib;
   }
 
+  /** Digest comparisons (definition changes) answered from what was kept, and made afresh, since the last configuration change. */
+  get digests(): MemoCounts {
+    return { ...this.memo.digestCounts };
+  }
+
   /** The CIB the next {@link schedule} runs on. */
   get cib(): Cib {
     return this.current;

@@ -26,6 +26,8 @@ interface Edge {
   optional?: boolean;
   /** Only from order constraints (none the scheduler adds itself): see {@link guestContainerOrdering}. */
   user?: boolean;
+  /** Pacemaker's `pe_order_implies_first`: the `first` action must happen when `then` does. */
+  impliesFirst?: boolean;
 }
 
 const key = (r: WRsc, t: Task) => `${r.id}\0${t}`;
@@ -59,7 +61,7 @@ class OrderGraph {
     return k;
   }
 
-  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false, user = false): void {
+  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false, user = false, impliesFirst = false): void {
     const from = this.node(first, ft);
     const to = this.node(then, tt);
     const list = this.edges.get(from) ?? [];
@@ -67,9 +69,11 @@ class OrderGraph {
     if (!found) {
       const e: Edge = optional ? { to, implies, sameNode, optional } : { to, implies, sameNode };
       if (user) e.user = true;
+      if (impliesFirst) e.impliesFirst = true;
       list.push(e);
     } else {
       found.implies ||= implies;
+      if (impliesFirst) found.impliesFirst = true;
       found.sameNode &&= sameNode;
       if (!optional) delete found.optional;
       if (!user) delete found.user;
@@ -170,8 +174,11 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     const ta = o.thenAction as Task;
     if (!(fa in inverse) || !(ta in inverse)) continue;
     // With clone-min (require-all=false) the `then` follows a pseudo action that implies nothing.
-    // An Optional order still restarts a `then` with the deprecated restart-type=restart meta.
-    const restartType = o.kind === 'Optional' && o.then.meta.get('restart-type')?.toLowerCase() === 'restart';
+    // An Optional order whose `then` has restart-type=restart implies both ways (restart-type.ts).
+    // A Mandatory one's inverse carries `pe_order_implies_first` too, not modelled: a clone
+    // instance that stops because it is banned restarts nothing ordered after the clone
+    // (scenario clone-stop-restarts-then), one whose start is blocked does (clone-interleave-2).
+    const restartType = o.restartType === true;
     const mandatory = (o.kind === 'Mandatory' && o.symmetrical && o.minFirst === 0 && o.anyOf === undefined) || restartType;
     const convert = (r: WRsc, t: Task) => (isCollective(r) ? (completed[t] as Task) : t);
     const user = o.internal !== true;
@@ -180,7 +187,7 @@ function constraintOrderings(ws: WorkingSet, graph: OrderGraph, declared: OrderG
     if (o.symmetrical && o.kind !== 'Serialize' && o.startOnly !== true) {
       const ifa = inverse[fa] as Task;
       const ita = inverse[ta] as Task;
-      graph.add(o.then, convert(o.then, ita), o.first, ifa, false, false, o.kind === 'Optional', user);
+      graph.add(o.then, convert(o.then, ita), o.first, ifa, false, false, o.kind === 'Optional', user, restartType);
       declared.add(o.then, ita, o.first, ifa);
     }
   }
@@ -238,6 +245,11 @@ export function impliedRestarts(
   constraintOrderings(ws, graph, new OrderGraph());
   const starts = new Set(plan.starts);
   const promotes = new Set(plan.promotes);
+  const stops = new Set(plan.stops ?? []);
+  // `pe_order_implies_first` edges, backwards: the `first` actions each `then` action requires.
+  const impliedBy = new Map<string, string[]>();
+  for (const [from, edges] of graph.edges)
+    for (const e of edges) if (e.impliesFirst) impliedBy.set(e.to, [...(impliedBy.get(e.to) ?? []), from]);
   const restarts = new Set<WRsc>();
   // A clone's running (promoted) action is required for a `then` on node N when an instance
   // starts (promotes) on N, N being where a primitive `then` is assigned, or a group `then` when
@@ -250,9 +262,8 @@ export function impliedRestarts(
     const nodes = new Set(leaves(then).flatMap((m) => (m.assignedTo ? [m.assignedTo] : [])));
     return nodes.size === 1 ? ([...nodes][0] as WRsc['assignedTo']) : null;
   };
-  const stops = new Set(plan.stops ?? []);
   const cloneRequires = (clone: WRsc, t: Task, then: WRsc): boolean => {
-    const required = t === 'running' ? starts : t === 'stopped' ? stops : promotes;
+    const required = t === 'running' ? starts : promotes;
     const node = thenNode(then);
     return leaves(clone).some((l) => required.has(l) && (node === null || l.assignedTo === node));
   };
@@ -260,29 +271,43 @@ export function impliedRestarts(
     changed = false;
     const seen = new Set<string>();
     const work: string[] = [];
+    const derived = new Set<string>();
+    const requireFirsts = (k: string) => {
+      for (const f of impliedBy.get(k) ?? []) require(graph.rsc.get(f) as WRsc, graph.task.get(f) as Task);
+    };
+    // A group's start (stop) happens when a member's does: what is ordered after it, or requires
+    // it as a `first`, follows, but its other members are not required by that.
+    const deriveGroup = (r: WRsc, t: Task) => {
+      const group = r.parent?.variant === 'group' ? r.parent : undefined;
+      if (!group || (t !== 'start' && t !== 'stop')) return;
+      for (const gt of t === 'start' ? (['start'] as const) : (['stop', 'stopped'] as const)) {
+        const k = graph.node(group, gt);
+        if (seen.has(k) || derived.has(k)) continue;
+        derived.add(k);
+        requireFirsts(k);
+        if (gt === 'stopped') work.push(k);
+      }
+    };
     const require = (r: WRsc, t: Task) => {
       const k = graph.node(r, t);
       if (seen.has(k)) return;
       seen.add(k);
-      if (!isCollective(r) && t === 'stop' && !stops.has(r)) {
-        // A required stop of a primitive that stays: it restarts where it is (stop then start).
-        if (!plan.canRestart(r)) return;
-        stops.add(r);
-        changed = true;
-      }
-      if (!isCollective(r) && t === 'start' && !starts.has(r)) {
+      if (!isCollective(r) && (t === 'start' || t === 'stop') && !(t === 'start' ? starts : stops).has(r)) {
+        // A stop required of an active primitive that stays is a restart where it is.
         if (!plan.canRestart(r)) return;
         restarts.add(r);
         starts.add(r);
+        stops.add(r);
         if (plan.promoted(r)) promotes.add(r);
         changed = true;
       }
       work.push(k);
+      requireFirsts(k);
+      deriveGroup(r, t);
       if (isCollective(r) && t === 'start') for (const c of r.children) require(c, 'start');
+      if (r.variant === 'group' && t === 'stop') for (const c of r.children) require(c, 'stop');
       const clone = r.variant === 'primitive' ? (r.parent?.variant === 'clone' ? r.parent : r.parent?.parent) : undefined;
       if (clone?.variant === 'clone' && (t === 'start' || t === 'promote')) require(clone, t === 'start' ? 'running' : 'promoted');
-      // A member's (instance's) stop makes its group's and clone's `stopped` happen.
-      if (t === 'stop' || (t === 'stopped' && r.variant === 'group')) if (r.parent) require(r.parent, 'stopped');
     };
     for (const p of starts) require(p, 'start');
     for (const p of promotes) require(p, 'promote');
@@ -293,7 +318,7 @@ export function impliedRestarts(
       for (const e of graph.edges.get(k) ?? []) {
         if (!e.implies) continue;
         const then = graph.rsc.get(e.to) as WRsc;
-        if (from.variant === 'clone' && (t === 'running' || t === 'promoted' || t === 'stopped') && !cloneRequires(from, t, then)) continue;
+        if (from.variant === 'clone' && (t === 'running' || t === 'promoted') && !cloneRequires(from, t, then)) continue;
         const thenTask = graph.task.get(e.to) as Task;
         if (
           t === 'running' &&

@@ -216,7 +216,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       ws.warnings.push(
         `${r.id}: clone-max=${r.configuredMax} is more than its ${ws.nodes.length} node(s) can run; only ${r.children.length} instance(s) considered`,
       );
-  checkDefinitions(ws, { sanitized: input.sanitized === true });
+  checkDefinitions(ws, { sanitized: input.sanitized === true, ...(input.memo ? { memo: input.memo } : {}) });
   unpackConstraints(ws);
   applyTickets(ws);
   applyShutdownLocks(ws);

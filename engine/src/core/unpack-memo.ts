@@ -8,7 +8,7 @@
  * time where failure-timeout makes it matter): a changed part is simply a new key and is unpacked
  * again, and a result is never reused for inputs it was not computed from. Pure: no I/O, no clock.
  */
-import type { LrmOp, LrmResource, NvSet, Op, Resource } from './cib-model.js';
+import type { Cib, LrmOp, LrmResource, NvSet, Op, Resource } from './cib-model.js';
 import { type HistoryContext, type HistoryResult, unpackHistory } from './history.js';
 
 /** One unpacked history and everything it was unpacked from (besides the operations themselves). */
@@ -34,6 +34,34 @@ interface NodeHistoryEntry {
   map: Map<string, LrmResource>;
 }
 
+/**
+ * What a digest comparison reads besides the history entry: the configuration sections that make a
+ * resource's parameters (rules in them read node attributes, never the time: date rules are
+ * refused), the resource and node it is checked for, and that node's attributes.
+ */
+export interface DigestInputs {
+  cib: Cib;
+  rsc: string;
+  node: string;
+  /** The node's attributes, as one string (`nodeAttributesKey`). */
+  nodeAttrs: string;
+  sanitized: boolean;
+}
+
+interface DigestEntry<R> {
+  crmConfig: Cib['crmConfig'];
+  nodes: Cib['nodes'];
+  resources: Cib['resources'];
+  templates: Cib['templates'];
+  rscDefaults: Cib['rscDefaults'];
+  opDefaults: Cib['opDefaults'];
+  rsc: string;
+  node: string;
+  nodeAttrs: string;
+  sanitized: boolean;
+  result: R;
+}
+
 /** How often a memo answered from what it kept, and how often it had to unpack. */
 export interface MemoCounts {
   hits: number;
@@ -52,8 +80,52 @@ export interface MemoCounts {
 export class UnpackMemo {
   private readonly histories = new WeakMap<readonly LrmOp[], HistoryEntry>();
   private readonly nodeHistories = new WeakMap<readonly LrmResource[], NodeHistoryEntry>();
+  private readonly digests = new WeakMap<LrmOp, DigestEntry<string>>();
   /** Histories answered from the memo and unpacked afresh, since it was made. */
   readonly counts: MemoCounts = { hits: 0, misses: 0 };
+  /** Digest comparisons (definition-change.ts) answered from the memo and made afresh. */
+  readonly digestCounts: MemoCounts = { hits: 0, misses: 0 };
+
+  /**
+   * A history entry's digest comparison with the resource's current definition (`compare`), made
+   * again only when the entry, the configuration, the resource, the node or its attributes changed.
+   */
+  digest<R extends string>(op: LrmOp, inputs: DigestInputs, compare: () => R): R {
+    const kept = this.digests.get(op);
+    const { cib } = inputs;
+    if (
+      kept &&
+      kept.crmConfig === cib.crmConfig &&
+      kept.nodes === cib.nodes &&
+      kept.resources === cib.resources &&
+      kept.templates === cib.templates &&
+      kept.rscDefaults === cib.rscDefaults &&
+      kept.opDefaults === cib.opDefaults &&
+      kept.rsc === inputs.rsc &&
+      kept.node === inputs.node &&
+      kept.nodeAttrs === inputs.nodeAttrs &&
+      kept.sanitized === inputs.sanitized
+    ) {
+      this.digestCounts.hits++;
+      return kept.result as R;
+    }
+    this.digestCounts.misses++;
+    const result = compare();
+    this.digests.set(op, {
+      crmConfig: cib.crmConfig,
+      nodes: cib.nodes,
+      resources: cib.resources,
+      templates: cib.templates,
+      rscDefaults: cib.rscDefaults,
+      opDefaults: cib.opDefaults,
+      rsc: inputs.rsc,
+      node: inputs.node,
+      nodeAttrs: inputs.nodeAttrs,
+      sanitized: inputs.sanitized,
+      result,
+    });
+    return result;
+  }
 
   /**
    * {@link unpackHistory} of one resource's operations on one node, unpacked again only when the

@@ -76,7 +76,9 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
     online = crmdOnline;
   } else if (state.attrs.in_ccm === undefined) {
     unclean = true;
-  } else if (join === 'nack') {
+  } else if (join === 'banned') {
+    // The controller refused its join (CRMD_JOINSTATE_NACK is "banned"): "peer failed Pacemaker
+    // membership criteria", fenced.
     unclean = true;
   } else if (!terminate && expected === 'down') {
     if (inCcm || crmdOnline) pending = true;

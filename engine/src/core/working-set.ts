@@ -73,6 +73,11 @@ export interface Ordering {
    * ordering: the stops on a guest node being reset follow its fencing instead (containers.ts).
    */
   startOnly?: boolean;
+  /**
+   * An Optional order whose `then` has the deprecated meta attribute `restart-type=restart`: it
+   * implies its `then` (and its inverse its `first`) as a Mandatory one does (restart-type.ts).
+   */
+  restartType?: true;
 }
 
 type Variant = 'primitive' | 'group' | 'clone';

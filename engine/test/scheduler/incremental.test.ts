@@ -14,7 +14,7 @@ import { importCib } from '../../src/cib/import.js';
 import type { Cib } from '../../src/core/cib-model.js';
 import { IncrementalScheduler } from '../../src/core/incremental-schedule.js';
 import { schedule } from '../../src/core/schedule.js';
-import { recordOps } from '../../src/crmd/status.js';
+import { recordOps, setTransientAttrs } from '../../src/crmd/status.js';
 import { benchCib } from './bench-cib.js';
 import { NOW, profileFor } from './differential.js';
 import { generateCib } from './generator.js';
@@ -98,6 +98,57 @@ describe('incremental scheduling equals a from-scratch run', () => {
     expect(after.misses - before.misses).toBe(1);
     expect(after.hits - before.hits).toBe(2 * entries - 1);
     expect(after.fresh).toBe(1);
+    expect(result).toEqual(schedule({ cib: structuredClone(inc.cib), now: NOW }));
+  });
+
+  it('digests again only the history an operation result changed', () => {
+    const cib = benchCib(4, 40, { steady: true });
+    const inc = new IncrementalScheduler(cib);
+    inc.schedule(NOW);
+    const first = inc.digests;
+    const state = cib.status[0];
+    const lr = state?.lrm.find((r) => r.ops.some((o) => o.intervalMs > 0));
+    const op = lr?.ops.find((o) => o.intervalMs > 0);
+    if (!state || !lr || !op) throw new Error('bench CIB without a recurring monitor');
+    inc.update(recordOps(cib, state.uname, lr, [{ ...op, callId: 99_999, attrs: { ...op.attrs, 'call-id': '99999' } }]));
+    const result = inc.schedule(NOW);
+    const after = inc.digests;
+    // Every active entry was digested on the first run; now only the new monitor result is.
+    expect(first.misses).toBeGreaterThan(40);
+    expect(after.misses - first.misses).toBe(1);
+    expect(after.hits - first.hits).toBe(first.misses - 1);
+    expect(result).toEqual(schedule({ cib: structuredClone(inc.cib), now: NOW }));
+  });
+
+  it('digests again when a node attribute that a parameter rule reads changes', () => {
+    const start = (id: string, node: string) =>
+      `<lrm_resource id="${id}" class="ocf" provider="heartbeat" type="Dummy"><lrm_rsc_op id="${id}_last_0" operation_key="${id}_start_0" operation="start" transition-key="1:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:0;1:1:0:00000000-0000-0000-0000-000000000000" call-id="${node === 'node1' ? 1 : 2}" rc-code="0" op-status="0" interval="0" last-rc-change="1799990000" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/></lrm_resource>`;
+    const cib = importCib(`<cib epoch="1" num_updates="0" admin_epoch="0" have-quorum="1">
+      <configuration>
+        <crm_config><cluster_property_set id="o"><nvpair id="o-st" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+        <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
+        <resources>
+          <primitive id="ip" class="ocf" provider="heartbeat" type="Dummy">
+            <instance_attributes id="ip-east">
+              <rule id="ip-east-rule" score="0"><expression id="ip-east-expr" attribute="site" operation="eq" value="east"/></rule>
+              <nvpair id="ip-east-addr" name="addr" value="10.0.0.1"/>
+            </instance_attributes>
+          </primitive>
+        </resources>
+        <constraints><rsc_location id="ip-on-1" rsc="ip" node="node1" score="100"/></constraints>
+      </configuration>
+      <status>
+        <node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="1"><lrm_resources>${start('ip', 'node1')}</lrm_resources></lrm></node_state>
+        <node_state id="2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="2"><lrm_resources/></lrm></node_state>
+      </status>
+    </cib>`);
+    const inc = new IncrementalScheduler(cib);
+    // Its digest (no parameters) matches: nothing to do, and nothing on node2 either.
+    expect(inc.schedule(NOW).summary).not.toMatch(/Restart/);
+    // node1 joins site east: the rule gives ip a parameter its recorded digest does not cover.
+    inc.update(setTransientAttrs(inc.cib, 'node1', { site: 'east' }));
+    const result = inc.schedule(NOW);
+    expect(result.summary).toMatch(/Restart\s+ip\s+\(\s*node1\s*\)/);
     expect(result).toEqual(schedule({ cib: structuredClone(inc.cib), now: NOW }));
   });
 
