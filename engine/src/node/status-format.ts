@@ -96,7 +96,10 @@ function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
     if (prims.every((p) => p.orphaned && p.nodes.length === 0)) continue;
     // A group instance with some members active and others not is shown whole, as crm_mon does.
     const partial = inst.kind === 'group' && prims.some((p) => p.nodes.length > 0) && prims.some((p) => p.nodes.length === 0);
-    const unusual = partial || prims.some((p) => p.failed || p.blocked || !p.managed || p.orphaned || p.unclean || p.nodes.length > 1);
+    // So is an instance with an operation pending ("Starting node1"), as crm_mon lists it.
+    const unusual =
+      partial ||
+      prims.some((p) => p.failed || p.blocked || !p.managed || p.orphaned || p.unclean || p.nodes.length > 1 || p.pending !== undefined);
     if (unusual) {
       lines.push(...(inst.kind === 'group' ? groupLines(inst, '    ', true) : [primitiveLine(inst, '    ', true)]));
       for (const p of prims) for (const n of p.nodes) used.add(n);
