@@ -16,6 +16,8 @@
  * - cfg's failed start was for other parameters: its fail count (INFINITY) is cleared, not a ban;
  * - guest2's connection and container (oldvm) are no longer configured: both are stopped, and tmp
  *   leaves guest2 first.
+ * And a remote node whose connection cannot be recovered (its host n1 is lost, it may run nowhere
+ * else) is fenced, as web, active there, must stop (fixture remote-unrecoverable).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +33,7 @@ import { compareCib } from './differential.js';
 import { transitionSet } from './suite-compare.js';
 
 const NOW = 1800000000;
-const fixture = async () => importCib(await readFile(new URL('fixtures/guest-reset-orphans.xml', import.meta.url), 'utf8'));
+const fixture = async (name = 'guest-reset-orphans') => importCib(await readFile(new URL(`fixtures/${name}.xml`, import.meta.url), 'utf8'));
 
 /** crm_simulate's transition summary for a CIB. */
 async function pacemakerSummary(xml: string): Promise<string> {
@@ -70,10 +72,17 @@ describe('guest nodes reset, containers restarted, orphaned connections', () => 
     );
   });
 
+  it('fences a remote node whose connection cannot be recovered when a resource there must stop', async () => {
+    const t = transitionSet(schedule({ cib: await fixture('remote-unrecoverable'), now: NOW, sanitized: true }).summary);
+    expect(t).toEqual(expect.arrayContaining(['Fence (reboot) rnode', 'Fence (reboot) n1', 'Stop rnode (n1)', 'Move web (rnode -> n2)']));
+  });
+
   it.skipIf(requireTool(['crm_simulate']))('the same transition summary and placement as crm_simulate', async () => {
-    const cib = await fixture();
-    const ours = transitionSet(schedule({ cib, now: NOW, sanitized: true }).summary).sort();
-    expect(ours).toEqual(transitionSet(await pacemakerSummary(exportCib(cib))).sort());
-    expect(await compareCib(cib, NOW)).toEqual([]);
+    for (const name of ['guest-reset-orphans', 'remote-unrecoverable']) {
+      const cib = await fixture(name);
+      const ours = transitionSet(schedule({ cib, now: NOW, sanitized: true }).summary).sort();
+      expect(ours, name).toEqual(transitionSet(await pacemakerSummary(exportCib(cib))).sort());
+      expect(await compareCib(cib, NOW), name).toEqual([]);
+    }
   });
 });
