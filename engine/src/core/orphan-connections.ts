@@ -12,7 +12,7 @@ import { ownedByUnmodelled } from './orphan-resources.js';
  */
 
 /** An orphaned connection found in the status section: its id and the `container` its history names. */
-export interface OrphanConnection {
+interface OrphanConnection {
   id: string;
   container?: string;
 }

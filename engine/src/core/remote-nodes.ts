@@ -330,3 +330,45 @@ export function remoteWarnings(cib: Cib): string[] {
   );
   return out;
 }
+
+/**
+ * After assignment: a remote node whose connection cannot be recovered (its host is lost and it
+ * goes nowhere, or it failed and stays down) is fenced when a resource active there must stop,
+ * as the stop can run only through the connection (apply_remote_ordering's "resources are active
+ * but connection is unrecoverable"). The stops are then implied by the fencing.
+ */
+export function fenceUnrecoverableRemotes(ws: WorkingSet): void {
+  for (const node of ws.nodes) {
+    if (!node.remote || node.remote.container !== undefined || node.unclean) continue;
+    const conn = connectionOf(ws, node);
+    if (!conn || connectionState(conn) !== 'failed') continue;
+    const stops = ws.primitives.some(
+      (p) =>
+        p.managed &&
+        !p.blocked &&
+        p.runningOn.includes(node) &&
+        (p.assignedTo !== node || p.nextRole === 'Stopped' || p.failedOn.includes(node)),
+    );
+    if (stops) node.unclean = true;
+  }
+}
+
+/**
+ * A remote node whose connection cannot be recovered is also fenced when a resource's state there
+ * is unknown (a probe is due on it): there is no other way to find it out ("resources are in
+ * unknown state and connection is unrecoverable"). Returns whether a node is to be fenced now,
+ * so that the actions are built again.
+ */
+export function fenceUnknownOnUnrecoverable(ws: WorkingSet, graph: { actions: readonly { probe: boolean; node: string }[] }): boolean {
+  let changed = false;
+  for (const a of graph.actions) {
+    if (!a.probe) continue;
+    const node = ws.nodeByName.get(a.node);
+    if (!node?.remote || node.remote.container !== undefined || node.unclean) continue;
+    const conn = connectionOf(ws, node);
+    if (!conn || connectionState(conn) !== 'failed') continue;
+    node.unclean = true;
+    changed = true;
+  }
+  return changed;
+}

@@ -14,7 +14,13 @@ import { healthLocations } from './node-health.js';
 import { addNotifications } from './notifications.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
-import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
+import {
+  avoidRemoteNodes,
+  fenceUnknownOnUnrecoverable,
+  fenceUnrecoverableRemotes,
+  isRemoteConnection,
+  remoteConnectionAssigned,
+} from './remote-nodes.js';
 import { needsQuorum } from './requires-fencing.js';
 import { applyExclusiveDiscovery, noteDiscovery } from './resource-discovery.js';
 import { expandedConstraints } from './resource-sets.js';
@@ -248,8 +254,10 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyBlocking(ws);
   applyUnrunnableStops(ws);
   resetGuestsWithFailedContainers(ws);
+  fenceUnrecoverableRemotes(ws);
   guestRestartOrderings(ws);
-  const created = withUnfencing(ws, () => createActions(ws));
+  let created = withUnfencing(ws, () => createActions(ws));
+  if (fenceUnknownOnUnrecoverable(ws, created.graph)) created = withUnfencing(ws, () => createActions(ws));
   const { changes } = created;
   const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
   return {

@@ -454,9 +454,13 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   // A watchdog (SBD) counts as a fence device: nodes can fence themselves (Pacemaker's have-watchdog).
   const haveStonithResource = primitives.some((p) => p.primitive?.class === 'stonith') || isTrue(options.get('have-watchdog'));
   const symmetric = isTrue(options.get('symmetric-cluster'));
+  // The node of an orphaned connection is made while the status is read, after the resources:
+  // their default scores leave it out (orphan-connections.ts).
+  const orphanNodes = new Set(orphanConnections(cib).map((o) => o.id));
+  const known = nodes.filter((n) => !orphanNodes.has(n.uname));
   if (symmetric) {
     const setAll = (r: WRsc) => {
-      for (const n of nodes) r.allowed.set(n.uname, 0);
+      for (const n of known) r.allowed.set(n.uname, 0);
       r.children.forEach(setAll);
     };
     top.forEach(setAll);
@@ -464,7 +468,7 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     // A guest node's connection may always opt in; where it runs follows its container
     // (Pacemaker's "remote_connection_default").
     for (const p of primitives)
-      if (p.container && p.primitive && isRemoteConnection(p.primitive)) for (const n of nodes) p.allowed.set(n.uname, 0);
+      if (p.container && p.primitive && isRemoteConnection(p.primitive)) for (const n of known) p.allowed.set(n.uname, 0);
   }
   const makeOrphan = (clone: WRsc, id?: string): WRsc => {
     const template = clone.config.kind === 'clone' ? clone.config.child : undefined;
