@@ -75,7 +75,7 @@ export function evaluateExpression(x: Expression, attrs: NodeAttrs, located?: Lo
  * The resource a location rule is evaluated for: its parameters (on each node) and meta attributes (for
  * `value-source`), and the submatches of the `rsc-pattern` that matched its id (for `%0`-`%9`).
  */
-export interface Located {
+interface Located {
   /** Its parameters as they are on the node with these attributes (sets with rules count where they hold). */
   readonly params: (node: NodeAttrs) => ReadonlyMap<string, string>;
   readonly meta: ReadonlyMap<string, string>;
