@@ -40,7 +40,14 @@ function dateExpression(x: DateExpression): XmlElement {
 }
 
 function expression(x: Expression): XmlElement {
-  return el('expression', { id: x.id, attribute: x.attribute, operation: x.operation, value: x.value, type: x.type });
+  return el('expression', {
+    id: x.id,
+    attribute: x.attribute,
+    operation: x.operation,
+    value: x.value,
+    type: x.type,
+    'value-source': x.valueSource,
+  });
 }
 
 function nvset(name: string, s: NvSet): XmlElement {
@@ -84,7 +91,15 @@ function constraint(c: Constraint): XmlElement {
   if (c.kind === 'location')
     return el(
       'rsc_location',
-      { id: c.id, rsc: c.rsc, node: c.node, score: c.score, role: c.role, 'resource-discovery': c.resourceDiscovery },
+      {
+        id: c.id,
+        rsc: c.rscPattern === undefined ? c.rsc : undefined,
+        'rsc-pattern': c.rscPattern,
+        node: c.node,
+        score: c.score,
+        role: c.role,
+        'resource-discovery': c.resourceDiscovery,
+      },
       c.rules.map(rule),
     );
   if (c.kind === 'colocation')

@@ -52,7 +52,11 @@ function expression(e: XmlElement): Expression {
   const value = e.attrs.value;
   if (operation !== 'defined' && operation !== 'not_defined' && value === undefined)
     throw new CibError(`${where(e)} needs a value for operation "${operation}"`);
-  return { kind: 'expression', id: req(e, 'id'), attribute: req(e, 'attribute'), operation, value, type };
+  const source = e.attrs['value-source']?.toLowerCase();
+  if (source !== undefined && !['literal', 'param', 'meta'].includes(source))
+    throw new CibError(`${where(e)} has unsupported value-source "${e.attrs['value-source']}"`);
+  const valueSource = source === 'param' || source === 'meta' ? { valueSource: source } : {};
+  return { kind: 'expression', id: req(e, 'id'), attribute: req(e, 'attribute'), operation, value, type, ...valueSource } as Expression;
 }
 
 const DATE_OPS = ['in_range', 'gt', 'lt', 'date_spec'] as const;
@@ -273,7 +277,8 @@ function constraint(e: XmlElement): Constraint {
     return {
       kind: 'location',
       id,
-      rsc: req(e, 'rsc'),
+      rsc: e.attrs['rsc-pattern'] !== undefined && e.attrs.rsc === undefined ? '' : req(e, 'rsc'),
+      ...(e.attrs.rsc === undefined && e.attrs['rsc-pattern'] !== undefined ? { rscPattern: e.attrs['rsc-pattern'] } : {}),
       node: e.attrs.node,
       score: e.attrs.score,
       role: e.attrs.role,
@@ -381,7 +386,9 @@ function checkReferences(cib: Cib): void {
   for (const c of cib.constraints) {
     const refs =
       c.kind === 'location'
-        ? [['rsc', c.rsc]]
+        ? c.rscPattern !== undefined
+          ? []
+          : [['rsc', c.rsc]]
         : c.kind === 'colocation'
           ? [
               ['rsc', c.rsc],

@@ -45,7 +45,7 @@ const MODEL: Record<string, Spec> = {
   date_expression: { attrs: ['id', 'operation', 'start', 'end'], children: ['date_spec', 'duration'] },
   date_spec: { attrs: 'all', children: [] },
   duration: { attrs: 'all', children: [] },
-  expression: { attrs: ['id', 'attribute', 'operation', 'value', 'type'], children: [] },
+  expression: { attrs: ['id', 'attribute', 'operation', 'value', 'type', 'value-source'], children: [] },
   rsc_expression: { attrs: ['id', 'class', 'provider', 'type'], children: [] },
   op_expression: { attrs: ['id', 'name', 'interval'], children: [] },
   nodes: { attrs: [], children: ['node'] },
@@ -59,7 +59,7 @@ const MODEL: Record<string, Spec> = {
   clone: { attrs: ['id'], children: ['primitive', 'group', 'instance_attributes', 'meta_attributes'] },
   master: { attrs: ['id'], children: ['primitive', 'group', 'instance_attributes', 'meta_attributes'] },
   constraints: { attrs: [], children: ['rsc_location', 'rsc_colocation', 'rsc_order'] },
-  rsc_location: { attrs: ['id', 'rsc', 'node', 'score', 'role', 'resource-discovery'], children: ['rule'] },
+  rsc_location: { attrs: ['id', 'rsc', 'rsc-pattern', 'node', 'score', 'role', 'resource-discovery'], children: ['rule'] },
   rsc_colocation: {
     attrs: ['id', 'rsc', 'with-rsc', 'score', 'rsc-role', 'with-rsc-role', 'node-attribute', 'influence'],
     children: [],

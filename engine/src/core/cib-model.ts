@@ -39,6 +39,8 @@ export interface Expression {
   readonly operation: ExprOp;
   readonly value?: string;
   readonly type?: ExprType;
+  /** `value-source`: `value` names a parameter or meta attribute of the located resource. */
+  readonly valueSource?: 'param' | 'meta';
 }
 
 /**
@@ -145,7 +147,13 @@ export type Resource = Primitive | Group | Clone;
 export interface LocationConstraint {
   readonly kind: 'location';
   readonly id: string;
+  /** The resource; '' for an `rsc-pattern` location until the scheduler expands it (rsc-pattern.ts). */
   readonly rsc: string;
+  /**
+   * `rsc-pattern`: a regular expression over top-level resource ids (`!` before it: those it does
+   * not match); the rules' `%0`-`%9` in an attribute name are its submatches.
+   */
+  readonly rscPattern?: string;
   readonly node?: string;
   readonly score?: string;
   readonly role?: string;

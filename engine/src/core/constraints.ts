@@ -1,8 +1,9 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
-import { isTrue } from './nvsets.js';
+import { flattenSets, isTrue } from './nvsets.js';
 import { expandedConstraints, isSetOrder } from './resource-sets.js';
+import { patternSubmatches } from './rsc-pattern.js';
 import { restartsThen } from './restart-type.js';
-import { evaluateRule } from './rules.js';
+import { evaluateRule, type NodeAttrs, type RuleTarget } from './rules.js';
 import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
 import { variantRank } from './working-set.js';
@@ -138,6 +139,25 @@ function ruleScore(rule: Rule, node: WNode): number {
   return 0;
 }
 
+function usesValueSource(rule: Rule): boolean {
+  return rule.terms.some((t) => (t.kind === 'rule' ? usesValueSource(t) : t.kind === 'expression' && t.valueSource !== undefined));
+}
+
+/**
+ * What a location's rules see of the resource (Pacemaker's match data): its parameters (on the
+ * node being scored, as Pacemaker's pe_rsc_params) and meta attributes for `value-source`, the `rsc-pattern` submatches for `%0`-`%9`.
+ * Undefined where no rule needs them.
+ */
+function locatedTarget(ws: WorkingSet, c: LocationConstraint): RuleTarget | undefined {
+  const submatches = patternSubmatches(c);
+  if (submatches === undefined && !c.rules.some(usesValueSource)) return undefined;
+  const r = ws.byId.get(c.rsc);
+  const sets = r?.config.params ?? [];
+  const params = (attrs: NodeAttrs) =>
+    flattenSets(sets.filter((s) => s.rule === undefined || evaluateRule(s.rule, attrs)).map((s) => ({ ...s, rule: undefined })));
+  return { located: { params, meta: r?.meta ?? new Map(), ...(submatches ? { submatches } : {}) } };
+}
+
 /**
  * The nodes a location constraint names and their scores: a node with a score, or every node
  * where one of its rules passes (each rule contributes its own score).
@@ -156,11 +176,12 @@ export function locationPlacements(
     return node && score !== undefined && roleApplies(roleFilter(c.role, false)) ? [{ node, score }] : [];
   }
   const out: Placement[] = [];
+  const target = locatedTarget(ws, c);
   for (const rule of c.rules) {
     // A rule's own role is its filter (the constraint's role attribute counts only without rules).
     if (!roleApplies(roleFilter(rule.role, true))) continue;
     for (const node of ws.nodes) {
-      if (evaluateRule(rule, node.attrs)) out.push({ node, score: ruleScore(rule, node) });
+      if (evaluateRule(rule, node.attrs, target)) out.push({ node, score: ruleScore(rule, node) });
     }
   }
   return out;

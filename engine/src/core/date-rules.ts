@@ -182,7 +182,7 @@ function dateSpecHolds(spec: DateFields, now: number): boolean {
 }
 
 /** A date expression's outcome at `now`, and when Pacemaker says it next changes (if it does). */
-export interface DateOutcome {
+interface DateOutcome {
   holds: boolean;
   next?: number;
 }
@@ -195,7 +195,7 @@ export interface DateOutcome {
  * @example
  * evaluateDateExpression({ kind: 'date_expression', id: 'd', operation: 'gt', start: '2020-01-01' }, 1800000000) // { holds: true }
  */
-export function evaluateDateExpression(x: DateExpression, now: number): DateOutcome {
+function evaluateDateExpression(x: DateExpression, now: number): DateOutcome {
   const start = x.start === undefined ? undefined : parseCrmTime(x.start);
   let end = x.end === undefined ? undefined : parseCrmTime(x.end);
   if (start !== undefined && x.end === undefined && x.duration) end = addDuration(start, x.duration);
@@ -308,7 +308,7 @@ class Resolver {
 }
 
 /** What {@link resolveDateRules} gives: the CIB without date terms, and when their outcome next changes. */
-export interface ResolvedDates {
+interface ResolvedDates {
   cib: Cib;
   /** The earliest time (seconds since the epoch, after `now`) a date rule's outcome changes. */
   recheckAt?: number;

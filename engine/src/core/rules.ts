@@ -54,18 +54,37 @@ function compare(l: string | undefined, r: string | undefined, x: Expression): n
  * @example
  * evaluateExpression({ kind: 'expression', id: 'e', attribute: 'site', operation: 'eq', value: 'A' }, new Map([['site', 'a']])) // true
  */
-export function evaluateExpression(x: Expression, attrs: NodeAttrs): boolean {
-  const l = attrs.get(x.attribute);
+export function evaluateExpression(x: Expression, attrs: NodeAttrs, located?: Located): boolean {
+  const l = attrs.get(located?.submatches ? expandSubmatches(x.attribute, located.submatches) : x.attribute);
   if (x.operation === 'defined') return l !== undefined;
   if (x.operation === 'not_defined') return l === undefined;
-  const cmp = compare(l, x.value, x);
+  // value-source: the value names a parameter or meta attribute of the located resource (none: no value).
+  const source = x.valueSource === 'param' ? located?.params(attrs) : x.valueSource === 'meta' ? located?.meta : undefined;
+  const value = x.valueSource === undefined || x.value === undefined || x.value === '' ? x.value : source?.get(x.value);
+  const cmp = compare(l, value, x);
   if (x.operation === 'eq') return cmp === 0;
   if (x.operation === 'ne') return cmp !== 0;
-  if (l === undefined || x.value === undefined) return false;
+  if (l === undefined || value === undefined) return false;
   if (x.operation === 'lt') return cmp < 0;
   if (x.operation === 'lte') return cmp <= 0;
   if (x.operation === 'gt') return cmp > 0;
   return cmp >= 0;
+}
+
+/**
+ * The resource a location rule is evaluated for: its parameters (on each node) and meta attributes (for
+ * `value-source`), and the submatches of the `rsc-pattern` that matched its id (for `%0`-`%9`).
+ */
+interface Located {
+  /** Its parameters as they are on the node with these attributes (sets with rules count where they hold). */
+  readonly params: (node: NodeAttrs) => ReadonlyMap<string, string>;
+  readonly meta: ReadonlyMap<string, string>;
+  readonly submatches?: readonly string[];
+}
+
+/** Pacemaker's pe_expand_re_matches: `%0`-`%9` in an attribute name become the pattern's submatches. */
+function expandSubmatches(text: string, submatches: readonly string[]): string {
+  return text.replace(/%([0-9])/g, (_, d: string) => submatches[Number(d)] ?? '');
 }
 
 /**
@@ -75,6 +94,8 @@ export function evaluateExpression(x: Expression, attrs: NodeAttrs): boolean {
 export interface RuleTarget {
   readonly rsc?: { readonly class?: string; readonly provider?: string; readonly type?: string };
   readonly op?: { readonly name: string; readonly intervalMs: number };
+  /** For a location rule: the resource it locates. */
+  readonly located?: Located;
 }
 
 /**
@@ -110,7 +131,7 @@ export function evaluateRule(rule: Rule, attrs: NodeAttrs, target?: RuleTarget):
     if (t.kind === 'op_expression') return evaluateOpExpression(t, target);
     // Date terms are decided once per run, before any rule is evaluated (date-rules.ts).
     if (t.kind === 'date_expression') return false;
-    return evaluateExpression(t, attrs);
+    return evaluateExpression(t, attrs, target?.located);
   };
   return rule.booleanOp === 'or' ? rule.terms.some(test) : rule.terms.every(test);
 }

@@ -256,8 +256,10 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   resetGuestsWithFailedContainers(ws);
   fenceUnrecoverableRemotes(ws);
   guestRestartOrderings(ws);
-  let created = withUnfencing(ws, () => createActions(ws));
-  if (fenceUnknownOnUnrecoverable(ws, created.graph)) created = withUnfencing(ws, () => createActions(ws));
+  const created = withUnfencing(ws, () => {
+    const first = createActions(ws);
+    return fenceUnknownOnUnrecoverable(ws, first.graph) ? createActions(ws) : first;
+  });
   const { changes } = created;
   const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
   return {

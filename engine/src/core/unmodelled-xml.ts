@@ -47,13 +47,14 @@ function ruleModelled(rule: OpaqueXml): boolean {
 
 /**
  * Why a child of `<constraints>` is not modelled (undefined when it is): tickets and unknown
- * constraints, resource sets, `rsc-pattern` locations, rules with resource or operation expressions,
+ * constraints, resource sets, rules with resource or operation expressions,
  * and constraints on resources the model leaves alone.
  */
 export function unmodelledConstraint(e: OpaqueXml, leftAlone: ReadonlySet<string>): string | undefined {
   if (!CONSTRAINTS.has(e.name)) return `<${e.name}> is not modelled`;
   if (e.children.some((c) => c.name === 'resource_set')) return 'resource sets are not modelled';
-  if (e.name === 'rsc_location' && e.attrs.rsc === undefined) return 'rsc-pattern is not modelled';
+  if (e.name === 'rsc_location' && e.attrs.rsc === undefined && e.attrs['rsc-pattern'] === undefined)
+    return 'a location without rsc is not modelled';
   if (e.children.some((c) => c.name === 'rule' && !ruleModelled(c)))
     return 'resource and operation expressions in location rules are not modelled';
   const refs = [e.attrs.rsc, e.attrs['with-rsc'], e.attrs.first, e.attrs.then].filter((r): r is string => r !== undefined);

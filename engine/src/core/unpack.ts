@@ -23,6 +23,7 @@ import {
   resetRemote,
 } from './remote-nodes.js';
 import { needsFencing } from './requires-fencing.js';
+import { withPatternLocations } from './rsc-pattern.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import { withTemplatesExpanded } from './templates.js';
 import type { UnpackMemo } from './unpack-memo.js';
@@ -431,7 +432,7 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
   // nodes are resources too (guest-nodes.ts).
   // Date rules are decided at `now` (date-rules.ts): the rest sees node-attribute rules only.
   const dates = resolveDateRules(withGuestConnections(withTemplatesExpanded(input)), now);
-  const cib = dates.cib;
+  const cib = withPatternLocations(dates.cib);
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));

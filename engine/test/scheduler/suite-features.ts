@@ -92,7 +92,7 @@ const FEATURES: Feature[] = [
   { name: 'resource sets', modelled: true, uses: (f) => f.elements.has('resource_set') },
   { name: 'require-all=false sets', modelled: true, uses: (f) => attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) },
   { name: 'templates', modelled: true, uses: (f) => f.elements.has('template') },
-  // id-ref on resource sets is modelled (resource-sets.ts); on nvpairs, attribute sets, operations and rules it is not.
+  // id-ref on resource sets (resource-sets.ts), nvpairs and operations (import.ts) is modelled; on attribute sets and rules it is not.
   {
     name: 'id-ref',
     modelled: false,
@@ -136,7 +136,15 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => (f.statusAttrs.get('resource-discovery-enabled') ?? []).some((v) => FALSE.test(v)),
   },
-  { name: 'rsc-pattern', modelled: false, uses: (f) => attr(f, 'rsc_location', 'rsc-pattern') },
+  { name: 'rsc-pattern', modelled: true, uses: (f) => attr(f, 'rsc_location', 'rsc-pattern') },
+  {
+    name: 'location sets with rules',
+    modelled: false,
+    uses: (f) =>
+      f.all.some(
+        (e) => e.name === 'rsc_location' && e.children.some((c) => c.name === 'resource_set') && e.children.some((c) => c.name === 'rule'),
+      ),
+  },
   { name: 'colocation node-attribute', modelled: false, uses: (f) => attr(f, 'rsc_colocation', 'node-attribute', (v) => v !== '#uname') },
   {
     name: 'serialize orders',
