@@ -1,8 +1,8 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
 import { flattenSets, isTrue } from './nvsets.js';
 import { expandedConstraints, isSetOrder } from './resource-sets.js';
-import { patternSubmatches } from './rsc-pattern.js';
 import { restartsThen } from './restart-type.js';
+import { patternSubmatches } from './rsc-pattern.js';
 import { evaluateRule, type NodeAttrs, type RuleTarget } from './rules.js';
 import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';

@@ -61,7 +61,17 @@ class OrderGraph {
     return k;
   }
 
-  add(first: WRsc, ft: Task, then: WRsc, tt: Task, implies = false, sameNode = false, optional = false, user = false, impliesFirst = false): void {
+  add(
+    first: WRsc,
+    ft: Task,
+    then: WRsc,
+    tt: Task,
+    implies = false,
+    sameNode = false,
+    optional = false,
+    user = false,
+    impliesFirst = false,
+  ): void {
     const from = this.node(first, ft);
     const to = this.node(then, tt);
     const list = this.edges.get(from) ?? [];
