@@ -39,7 +39,7 @@ interface NodeHistoryEntry {
  * resource's parameters (rules in them read node attributes, never the time: date rules are
  * refused), the resource and node it is checked for, and that node's attributes.
  */
-export interface DigestInputs {
+interface DigestInputs {
   cib: Cib;
   rsc: string;
   node: string;

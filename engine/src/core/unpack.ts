@@ -79,8 +79,9 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
     unclean = true;
   } else if (join === 'banned') {
     // The controller refused its join (CRMD_JOINSTATE_NACK is "banned"): "peer failed Pacemaker
-    // membership criteria", fenced.
+    // membership criteria", fenced; online as far as the membership says (crm_mon: "UNCLEAN (online)").
     unclean = true;
+    online = inCcm;
   } else if (!terminate && expected === 'down') {
     if (inCcm || crmdOnline) pending = true;
   } else if (terminate && join === 'down' && !inCcm && !crmdOnline) {

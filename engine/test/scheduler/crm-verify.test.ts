@@ -16,7 +16,7 @@ describe.skipIf(requireTool(['crm_verify']))('exported CIBs pass crm_verify', ()
     expect(await crmVerify(xml)).toBeUndefined();
   });
 
-  it('every golden scenario, re-exported', async () => {
+  it('every golden scenario, re-exported', { timeout: 180_000 }, async () => {
     const here = fileURLToPath(new URL('.', import.meta.url));
     const dirs = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(here, d.name, 'input.xml')));
     expect(dirs.length).toBeGreaterThanOrEqual(10);
