@@ -182,7 +182,8 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   } else if (ws.stopAll) {
     finalize(rsc, undefined, 0, true);
   } else {
-    assignBestNode(ws, rsc, prefer);
+    // A bundle's replicas keep their nodes when they can (Pacemaker's distribute_children).
+    assignBestNode(ws, rsc, prefer ?? (rsc.bundleReplica ? rsc.runningOn[0] : undefined));
   }
   rsc.allocating = false;
   return rsc.assignedTo;

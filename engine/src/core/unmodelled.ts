@@ -1,6 +1,7 @@
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { modelledMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue } from './nvsets.js';
+import { bundleConstraintOutcomes, bundlesOf, bundleWarning } from './bundles.js';
 import { remoteWarnings } from './remote-nodes.js';
 import { configurationIds, setConstraintIssue } from './resource-sets.js';
 import { isModelledTicket } from './tickets.js';
@@ -106,10 +107,18 @@ function leftAlone(cib: Cib): string[] {
   const ids = leftAloneIds(config);
   let byId: Map<string, OpaqueXml> | undefined;
   const out: string[] = [];
+  const bundles = new Set(bundlesOf(cib).map((b) => b.id));
+  const rewritten = bundleConstraintOutcomes(cib);
   for (const r of resources?.children ?? [])
-    if (!isModelledResource(r))
+    if (bundles.has(r.attrs.id ?? '')) out.push(bundleWarning(r.attrs.id ?? ''));
+    else if (!isModelledResource(r))
       out.push(`<${r.name} id="${r.attrs.id ?? ''}"> is not modelled: left alone (never started, stopped or monitored by this engine)`);
   for (const c of section('constraints')?.children ?? []) {
+    const outcome = rewritten.get(c);
+    if (outcome !== undefined) {
+      if ('unmodelled' in outcome) out.push(`<${c.name} id="${c.attrs.id ?? ''}"> is ignored: ${outcome.unmodelled}`);
+      continue;
+    }
     // Tickets are modelled (read from the source by tickets.ts), except with resource sets.
     if (isModelledTicket(c) && !ids.has(c.attrs.rsc ?? '')) continue;
     // Resource sets are modelled (resource-sets.ts) except where setConstraintIssue says.

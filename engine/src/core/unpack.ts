@@ -4,6 +4,7 @@ import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, 
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { restrictToGuests, withBundles } from './bundles.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
   applyRemoteState,
@@ -395,7 +396,8 @@ function resetBlockedFailureTimeouts(
  * const ws = unpack(cib, 1_700_000_000);
  * ws.nodes.filter((n) => n.online).length;
  */
-export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
+export function unpack(configured: Cib, now: number, memo?: UnpackMemo): WorkingSet {
+  const cib = withBundles(configured);
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
@@ -423,6 +425,7 @@ export function unpack(cib: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     };
     top.forEach(setAll);
   }
+  restrictToGuests(cib, top, nodes);
   const makeOrphan = (clone: WRsc, id?: string): WRsc => {
     const template = clone.config.kind === 'clone' ? clone.config.child : undefined;
     if (!template) throw new Error(`${clone.id} is not a clone`);

@@ -145,6 +145,8 @@ export interface WRsc {
   discovery?: Map<string, 'never' | 'exclusive'>;
   /** A location constraint gave it `resource-discovery=exclusive`. */
   exclusiveDiscovery?: boolean;
+  /** A bundle replica's container: assigned to the node it is active on whenever it may stay there (bundles.ts). */
+  bundleReplica?: boolean;
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }
