@@ -272,3 +272,13 @@ export function connectionsBefore(ws: Pick<WorkingSet, 'nodeByName' | 'byId'>, r
   }
   return out;
 }
+
+/**
+ * Where a resource's node attributes are read (Pacemaker's pe_node_attribute_calculated): with
+ * `container-attribute-target=host` on a guest node, on the node its container is active on.
+ */
+export function attributeNode(ws: Pick<WorkingSet, 'byId'>, r: WRsc, node: WNode): WNode {
+  if (r.meta.get('container-attribute-target')?.toLowerCase() !== 'host' || node.remote?.connection === undefined) return node;
+  const container = ws.byId.get(node.remote.connection)?.meta.get('container');
+  return (container === undefined ? undefined : ws.byId.get(container)?.runningOn[0]) ?? node;
+}

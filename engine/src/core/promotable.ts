@@ -1,3 +1,4 @@
+import { attributeNode } from './bundles.js';
 import { isManaged } from './assign.js';
 import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
@@ -11,16 +12,16 @@ function baseId(r: WRsc): string {
 }
 
 /** The node's promotion score (`master-<rsc>` attribute) for an instance, or undefined when unset or not applicable. */
-function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
+function promotionScore(ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
   // A cloned group's instance scores the sum of its members' scores (unset when all are unset).
   if (inst.variant === 'group') {
-    const scores = inst.children.map((m) => memberScore(clone, m, node));
+    const scores = inst.children.map((m) => memberScore(ws, clone, m, node));
     return scores.every((x) => x === undefined) ? undefined : scores.reduce<number>((a, x) => addScores(a, x ?? 0), 0);
   }
-  return memberScore(clone, inst, node);
+  return memberScore(ws, clone, inst, node);
 }
 
-function memberScore(clone: WRsc, member: WRsc, node: WNode): number | undefined {
+function memberScore(ws: WorkingSet, clone: WRsc, member: WRsc, node: WNode): number | undefined {
   // Which instance's score counts where, as Pacemaker decides it (the first two rules are for
   // anonymous clones only: a globally-unique instance counts only where its own history is known).
   // In a cloned group each member is judged on its own, against the same member of the other instances.
@@ -37,9 +38,8 @@ function memberScore(clone: WRsc, member: WRsc, node: WNode): number | undefined
   // Only where the instance is allowed with a score >= 0.
   if (!applies || (member.allowed.get(node.uname) ?? -1) < 0) return undefined;
   // A globally-unique instance's score is `master-<rsc>:<n>`; an anonymous one's `master-<rsc>`.
-  const raw = member.unique
-    ? node.attrs.get(`master-${member.id}`)
-    : (node.attrs.get(`master-${base}`) ?? node.attrs.get(`master-${member.id}`));
+  const attrs = attributeNode(ws, member, node).attrs;
+  const raw = member.unique ? attrs.get(`master-${member.id}`) : (attrs.get(`master-${base}`) ?? attrs.get(`master-${member.id}`));
   return raw === undefined ? undefined : (parseScore(raw) ?? 0);
 }
 

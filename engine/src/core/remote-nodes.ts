@@ -83,6 +83,10 @@ function connectionOf(ws: Pick<WorkingSet, 'byId'>, node: WNode): WRsc | undefin
  */
 export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
   const connections = new Set(cib.resources.filter(isRemoteConnection).map((r) => r.id));
+  // A bundle's guest nodes are never unclean at start-up: they are "fenced" by recovering their container.
+  const guests = new Set(
+    cib.resources.filter((r) => isRemoteConnection(r) && flattenSets(r.kind === 'primitive' ? r.meta : []).has('container')).map((r) => r.id),
+  );
   const startupFencing = isTrue(flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true');
   const out: WNode[] = [];
   const make = (id: string, uname: string, attributes: Cib['nodes'][number]['attributes']) => {
@@ -99,14 +103,14 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
       uname,
       online: false,
       standby: false,
-      unclean: connection !== undefined && stonithEnabled && startupFencing,
+      unclean: connection !== undefined && stonithEnabled && startupFencing && !guests.has(uname),
       shutdown: false,
       maintenance: false,
       attrs,
       numResources: 0,
       remote: {
         connection,
-        unseen: connection !== undefined,
+        unseen: connection !== undefined && !guests.has(uname),
         requiresReset: false,
         unpacked: false,
         wasFenced: (Number.parseInt(cib.status.find((s) => s.id === id)?.attrs.node_fenced ?? '0', 10) || 0) > 0,
