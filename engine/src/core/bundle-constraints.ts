@@ -1,5 +1,5 @@
-import type { Constraint, Expression, ExprOp, ExprType, LocationConstraint, OpaqueXml, Rule } from './cib-model.js';
 import { type BundleSpec, childCloneId, containerId } from './bundles.js';
+import type { Constraint, Expression, ExprOp, ExprType, LocationConstraint, OpaqueXml, Rule } from './cib-model.js';
 
 /**
  * Constraints that name a bundle (or its child primitive), which the importer leaves out of the
@@ -95,7 +95,8 @@ function colocation(e: OpaqueXml, dep: Parts | string, primary: Parts | string):
   else return { unmodelled: `a colocation with ${primary.bundle.id}, which has ${primary.containers.length} replicas, is not modelled` };
   const dependents = typeof dep === 'string' ? [dep] : dep.containers;
   const out: Constraint[] = [];
-  for (const rsc of dependents) for (const withRsc of primaries) out.push({ kind: 'colocation', id: `${id}:${rsc}:${withRsc}`, rsc, withRsc, score, ...rest });
+  for (const rsc of dependents)
+    for (const withRsc of primaries) out.push({ kind: 'colocation', id: `${id}:${rsc}:${withRsc}`, rsc, withRsc, score, ...rest });
   return { constraints: out };
 }
 
@@ -140,7 +141,11 @@ function order(e: OpaqueXml, first: Parts | string, then: Parts | string): Outco
  * the model leaves alone), with what it becomes: the constraints it is rewritten to, or why it
  * is not modelled. Constraints with resource sets are not rewritten.
  */
-export function bundleConstraints(constraints: readonly OpaqueXml[], bundles: readonly BundleSpec[], leftAlone: ReadonlySet<string>): Map<OpaqueXml, Outcome> {
+export function bundleConstraints(
+  constraints: readonly OpaqueXml[],
+  bundles: readonly BundleSpec[],
+  leftAlone: ReadonlySet<string>,
+): Map<OpaqueXml, Outcome> {
   const out = new Map<OpaqueXml, Outcome>();
   if (bundles.length === 0) return out;
   const resolve = resolver(bundles);

@@ -1,5 +1,5 @@
-import type { Cib, Clone, Constraint, NvSet, OpaqueXml, Primitive, Resource } from './cib-model.js';
 import { bundleConstraints } from './bundle-constraints.js';
+import type { Cib, Clone, Constraint, NvSet, OpaqueXml, Primitive, Resource } from './cib-model.js';
 import { nvsetsOf, primitiveFromXml } from './opaque-primitive.js';
 import { noteDiscovery } from './resource-discovery.js';
 import { INFINITY } from './score.js';
@@ -124,7 +124,14 @@ function op(owner: string, name: string, interval: string): Primitive['ops'][num
   return { id: `${owner}-${name}-${interval}`, name, interval, attrs: {}, meta: [] };
 }
 
-function primitive(id: string, provider: string, type: string, params: Record<string, string>, meta: readonly NvSet[], ops: Primitive['ops']): Primitive {
+function primitive(
+  id: string,
+  provider: string,
+  type: string,
+  params: Record<string, string>,
+  meta: readonly NvSet[],
+  ops: Primitive['ops'],
+): Primitive {
   return { kind: 'primitive', id, class: 'ocf', provider, type, params: [set(`${id}-instance_attributes`, params)], meta, ops };
 }
 
@@ -144,18 +151,39 @@ function expandOne(b: BundleSpec, out: Expansion): void {
       const ip = `${b.id}-ip-${address}`;
       out.resources.push(primitive(ip, 'heartbeat', 'IPaddr2', { ip: address }, b.meta, [op(ip, 'monitor', '60s')]));
       out.constraints.push({ kind: 'colocation', id: `${ip}-with-${container}`, rsc: ip, withRsc: container, score: 'INFINITY' });
-      out.constraints.push({ kind: 'order', id: `${ip}-before-${container}`, first: ip, thenRsc: container, firstAction: 'start', thenAction: 'start' });
+      out.constraints.push({
+        kind: 'order',
+        id: `${ip}-before-${container}`,
+        first: ip,
+        thenRsc: container,
+        firstAction: 'start',
+        thenAction: 'start',
+      });
     }
-    out.resources.push(primitive(container, 'heartbeat', b.agent, { image: b.image, reuse: 'false' }, b.meta, [op(container, 'monitor', '60s')]));
+    out.resources.push(
+      primitive(container, 'heartbeat', b.agent, { image: b.image, reuse: 'false' }, b.meta, [op(container, 'monitor', '60s')]),
+    );
     const guest = guests[n];
     if (guest !== undefined) {
       out.resources.push(
-        primitive(guest, 'pacemaker', 'remote', { addr: address ?? '#uname', port: b.controlPort ?? '3121' }, [...b.meta, set(`${guest}-guest-meta`, { container })], [
-          op(guest, 'monitor', '30s'),
-        ]),
+        primitive(
+          guest,
+          'pacemaker',
+          'remote',
+          { addr: address ?? '#uname', port: b.controlPort ?? '3121' },
+          [...b.meta, set(`${guest}-guest-meta`, { container })],
+          [op(guest, 'monitor', '30s')],
+        ),
       );
       out.constraints.push({ kind: 'colocation', id: `${guest}-with-${container}`, rsc: guest, withRsc: container, score: 'INFINITY' });
-      out.constraints.push({ kind: 'order', id: `${container}-before-${guest}`, first: container, thenRsc: guest, firstAction: 'start', thenAction: 'start' });
+      out.constraints.push({
+        kind: 'order',
+        id: `${container}-before-${guest}`,
+        first: container,
+        thenRsc: guest,
+        firstAction: 'start',
+        thenAction: 'start',
+      });
     }
   }
   // replicas-per-host=1: no two replicas' containers on one node (each avoids the earlier ones,
@@ -202,7 +230,8 @@ export function withBundles(cib: Cib): Cib {
   }
   const out: Expansion = { resources: [], constraints: [] };
   for (const b of bundles) expandOne(b, out);
-  for (const outcome of bundleConstraintOutcomes(cib, bundles).values()) if ('constraints' in outcome) out.constraints.push(...outcome.constraints);
+  for (const outcome of bundleConstraintOutcomes(cib, bundles).values())
+    if ('constraints' in outcome) out.constraints.push(...outcome.constraints);
   const taken = new Set(cib.resources.map((r) => r.id));
   const expanded: Cib = {
     ...cib,

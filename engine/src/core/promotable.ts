@@ -1,5 +1,5 @@
-import { attributeNode } from './bundles.js';
 import { isManaged } from './assign.js';
+import { attributeNode } from './bundles.js';
 import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { expandedConstraints } from './resource-sets.js';

@@ -85,7 +85,9 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
   const connections = new Set(cib.resources.filter(isRemoteConnection).map((r) => r.id));
   // A bundle's guest nodes are never unclean at start-up: they are "fenced" by recovering their container.
   const guests = new Set(
-    cib.resources.filter((r) => isRemoteConnection(r) && flattenSets(r.kind === 'primitive' ? r.meta : []).has('container')).map((r) => r.id),
+    cib.resources
+      .filter((r) => isRemoteConnection(r) && flattenSets(r.kind === 'primitive' ? r.meta : []).has('container'))
+      .map((r) => r.id),
   );
   const startupFencing = isTrue(flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true');
   const out: WNode[] = [];

@@ -1,7 +1,7 @@
-import { connectionsBefore } from './bundles.js';
 import { createActions, type ResourceChange, willFence } from './actions.js';
 import { assignResource, isManaged, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
+import { connectionsBefore } from './bundles.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
 import { thresholdReached } from './failcount.js';

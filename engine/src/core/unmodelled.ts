@@ -1,7 +1,7 @@
+import { bundleConstraintOutcomes, bundlesOf, bundleWarning } from './bundles.js';
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { modelledMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue } from './nvsets.js';
-import { bundleConstraintOutcomes, bundlesOf, bundleWarning } from './bundles.js';
 import { remoteWarnings } from './remote-nodes.js';
 import { configurationIds, setConstraintIssue } from './resource-sets.js';
 import { isModelledTicket } from './tickets.js';

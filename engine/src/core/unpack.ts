@@ -1,10 +1,10 @@
+import { restrictToGuests, withBundles } from './bundles.js';
 import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
 import { nodeFailCount } from './failcount.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
-import { restrictToGuests, withBundles } from './bundles.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
   applyRemoteState,

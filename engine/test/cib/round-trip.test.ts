@@ -22,7 +22,7 @@ describe('the CIB model keeps what it does not model', () => {
     expect(roundTrip(xml)).toBeUndefined();
   });
 
-  it('leaves bundles, templates, sets, tickets and tag or date constraints out of the CIB model; the scheduler reads sets, tickets and utilization from the source and says what it leaves alone', () => {
+  it('leaves bundles (expanded by the scheduler), templates, sets, tickets and tag or date constraints out of the CIB model; the scheduler reads sets, tickets and utilization from the source and says what it leaves alone', () => {
     const cib = importCib(xml);
     expect(cib.resources.map((r) => r.id)).toEqual(['web', 'g', 'ms']);
     expect(cib.constraints.map((c) => c.id)).toEqual(['loc-web', 'ord']);
@@ -32,14 +32,17 @@ describe('the CIB model keeps what it does not model', () => {
         "tags are not modelled",
         "<template id="tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
         "<primitive id="from-tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
-        "<bundle id="httpd-bundle"> is not modelled: left alone (never started, stopped or monitored by this engine)",
-        "<rsc_colocation id="col-bundle"> is ignored: it names httpd-bundle, which is left alone",
+        "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed, started and stopped as Pacemaker would, but a failed replica's guest node is not recovered through its container, and the controller cannot run containers, remote connections or anything inside them",
+        "<rsc_colocation id="col-bundle"> is ignored: a colocation with httpd-bundle, which has 2 replicas, is not modelled",
         "<rsc_location id="loc-tag"> is ignored: it names webs, which is left alone",
         "<rsc_location id="loc-date"> is ignored: date and operation expressions are not modelled",
       ]
     `);
-    // Nothing is scheduled for what is left alone.
-    expect(result.graph.actions.filter((a) => a.rsc !== undefined && /httpd|tmpl/.test(a.rsc))).toEqual([]);
+    // Nothing is scheduled for what is left alone; a bundle's replicas are (core/bundles.ts).
+    expect(result.graph.actions.filter((a) => a.rsc !== undefined && /tmpl/.test(a.rsc))).toEqual([]);
+    expect(result.graph.actions.filter((a) => a.task === 'start' && a.rsc?.startsWith('httpd')).map((a) => a.rsc)).toContain(
+      'httpd-bundle-docker-0',
+    );
   });
 
   it('a changed model is written over the source: what it changed is its, the rest is the source', () => {
