@@ -1,13 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openCopy, requireTool } from '@ocfkit/sdk/testing';
+import { openCopy, openTempDir, requireTool } from '@ocfkit/sdk/testing';
 import { describe } from 'vitest';
 import { describeConformance } from '../src/vitest';
 
 // A copy every user can reach: meta-data runs as nobody, and the checkout may be mode 0700.
 const mutants = openCopy(join(import.meta.dirname, 'mutants'));
-const dir = mkdtempSync(join(tmpdir(), 'ocfkit-vitest-helper-'));
+const dir = openTempDir('ocfkit-vitest-helper-');
 const missing = requireTool(['xmllint', 'setpriv'], () => (process.getuid?.() === 0 ? undefined : 'needs root'));
 
 describe.skipIf(missing)('describeConformance', () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openTempDir } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { expand, loadAgentConfig, missingRequirement } from './agent-config';
 
-const dir = mkdtempSync(join(tmpdir(), 'ocfkit-cfg-'));
+const dir = openTempDir('ocfkit-cfg-');
 function file(content: string): string {
   const f = join(dir, `${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(f, content);

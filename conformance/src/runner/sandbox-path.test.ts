@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openTempDir } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { envInterpreter, sandboxPath } from './sandbox-path';
 
-const dir = mkdtempSync(join(tmpdir(), 'ocfkit-sandbox-'));
+const dir = openTempDir('ocfkit-sandbox-');
 function agent(name: string, firstLine: string): string {
   const f = join(dir, name);
   writeFileSync(f, `${firstLine}\nexit 0\n`, { mode: 0o755 });

@@ -1,4 +1,4 @@
-export { openCopy, openTempDir } from './open-copy';
+export { openCopy, openTempDir, removeTempDirs } from './open-copy';
 export { makeTestPki, type TestPki } from './pki';
 export { processesWithEnv } from './processes';
 export { requireTool } from './require-tool';

@@ -8,9 +8,19 @@ function openDirs(dir: string): void {
 }
 
 const copies: string[] = [];
-process.once('exit', () => {
-  for (const c of copies) rmSync(c, { recursive: true, force: true });
-});
+
+/**
+ * Removes every directory {@link openCopy} and {@link openTempDir} made in this process so far.
+ * They are also removed when the process exits normally; a test runner that ends its workers with a
+ * signal (vitest does) never gets there, so run this after each test file (ocfkit's vitest setup does).
+ *
+ * @example
+ * afterAll(removeTempDirs);
+ */
+export function removeTempDirs(): void {
+  for (const c of copies.splice(0)) rmSync(c, { recursive: true, force: true });
+}
+process.once('exit', removeTempDirs);
 
 /**
  * Copies a fixture directory (agents, scripts) into a fresh temporary directory that every user
