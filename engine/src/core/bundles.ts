@@ -57,7 +57,7 @@ function nthAddress(start: string, n: number): string | undefined {
 }
 
 /** Reads one `<bundle>` element (undefined when it names no container technology Pacemaker knows). */
-export function bundleSpec(e: OpaqueXml): BundleSpec | undefined {
+function bundleSpec(e: OpaqueXml): BundleSpec | undefined {
   const tech = e.children.find((c) => AGENTS.includes(c.name));
   if (!tech || e.attrs.id === undefined) return undefined;
   const network = e.children.find((c) => c.name === 'network');
@@ -97,7 +97,7 @@ export function bundlesOf(cib: Cib): BundleSpec[] {
 }
 
 /** Whether a bundle has guest nodes (a child and a network Pacemaker can reach it through). */
-export function hasGuests(b: BundleSpec): boolean {
+function hasGuests(b: BundleSpec): boolean {
   return b.child !== undefined && (b.ipRangeStart !== undefined || b.controlPort !== undefined);
 }
 

@@ -9,7 +9,7 @@ import type { Cib } from '../core/cib-model.js';
 import type { WorkingSet, WRsc } from '../core/working-set.js';
 import type { PrimitiveStatus, ResourceStatus } from './status.js';
 
-export interface BundleReplicaStatus {
+interface BundleReplicaStatus {
   /** The guest node's name (the container's id when the bundle has no child). */
   name: string;
   ip?: string;
