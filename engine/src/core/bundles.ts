@@ -281,9 +281,9 @@ export function bundleConstraintOutcomes(cib: Cib, bundles = bundlesOf(cib)): Re
 /** What is still not modelled about a bundle, said on every run that has one. */
 export function bundleWarning(id: string): string {
   return (
-    `<bundle id="${id}"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed, ` +
-    `started and stopped as Pacemaker would, but a failed replica's guest node is not recovered through its container, ` +
-    `and the controller cannot run containers, remote connections or anything inside them`
+    `<bundle id="${id}"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, ` +
+    `but replicas on a fenced or failed host, guest nodes recovered through their container, and bundles nested on remote nodes are not, ` +
+    `and may be stopped where Pacemaker keeps them; the controller cannot run remote connections or anything inside a container`
   );
 }
 

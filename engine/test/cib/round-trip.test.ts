@@ -32,7 +32,7 @@ describe('the CIB model keeps what it does not model', () => {
         "tags are not modelled",
         "<template id="tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
         "<primitive id="from-tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
-        "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed, started and stopped as Pacemaker would, but a failed replica's guest node is not recovered through its container, and the controller cannot run containers, remote connections or anything inside them",
+        "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, but replicas on a fenced or failed host, guest nodes recovered through their container, and bundles nested on remote nodes are not, and may be stopped where Pacemaker keeps them; the controller cannot run remote connections or anything inside a container",
         "<rsc_colocation id="col-bundle"> is ignored: a colocation with httpd-bundle, which has 2 replicas, is not modelled",
         "<rsc_location id="loc-tag"> is ignored: it names webs, which is left alone",
         "<rsc_location id="loc-date"> is ignored: date and operation expressions are not modelled",
