@@ -21,7 +21,15 @@
  * The part after detection is split again, polled the same way on the survivors: detection → the IP
  * agent's first process on the new active node is the engine's own part (DC election when the DC
  * died, join, scheduling, sending the action); IP agent → the VIP on its interface is that agent's
- * start; VIP up → `select 1` the database agent's start (and the client's connect).
+ * start; VIP up → `select 1` the database agent's start (and the client's connect). A second table
+ * splits that last part, seen on the new active node the same way: the IP agent's start until its
+ * process exits (after the VIP: its own readiness check, the ARP sender's launch); from there until
+ * the database agent's start runs (the result to the DC, its next transition step, the action back);
+ * that agent until it runs `pg_ctl start` (its checks); pg_ctl until postmaster.pid says ready
+ * (PostgreSQL's start: crash recovery); ready until the agent exits (pg_ctl's own poll, the agent's
+ * readiness query); and from there until the client's `select 1` (the probe's resolution).
+ * The engine's part when the DC died (election, the members' histories, the controller's start)
+ * is in the node daemons' debug lines: OCFKIT_RIG_DEBUG=1 with OCFKIT_BENCH_FAILOVER_LOGS.
  *
  * OCFKIT_BENCH_FAILOVER_RECORD=FILE appends every kill as a JSON line as soon as it is measured
  * (rig, round, times, the load average) and computes the table over every kill in FILE, so kills
@@ -29,7 +37,8 @@
  * the table says how many runs they came from.
  *
  * OCFKIT_BENCH_FAILOVER_LOGS=DIR writes the survivors' logs of each kill there (`docker logs -t`: every
- * line with the time it was written, to the µs), to see where a kill's time went.
+ * line with the time it was written, to the µs), and at the end every node's log files of the whole
+ * run (the pacemaker rig's pacemaker.log and corosync.log), to see where a kill's time went.
  *
  * OCFKIT_BENCH_FAILOVER_KILLS (default 3; the issue's proof is 20), OCFKIT_BENCH_FAILOVER_AGENTS=heartbeat
  * for Debian's IPaddr2 + pgsql, OCFKIT_BENCH_FAILOVER_RIGS=pacemaker,docker, OCFKIT_RIG_PROJECT
@@ -90,23 +99,36 @@ async function activeNode(rig: Rig): Promise<string | undefined> {
  * does not load the node it measures) that prints, as each happens, `lost US` when its membership
  * no longer lists `victim` (Corosync's member list; the node daemon's `alive` list), `agent US`
  * when the IP agent `type` runs there with the action start (the engine's first action of the
- * failover; a probe of a node that just rejoined is not it) and `vip US` when `vip` is on one of its interfaces (/proc/net/fib_trie). US is the
- * wall clock in µs (the containers share the host's clock). It exits 0 once it saw all three, 1
- * after 60 s or 30 s after the loss (a survivor the engine did not pick).
+ * failover; a probe of a node that just rejoined is not it), `vip US` when `vip` is on one of its
+ * interfaces (/proc/net/fib_trie), `ipdone US` when that agent process has exited, then for the
+ * database agent `pgtype`: `pgagent US` (its start runs), `pgctl US` (pg_ctl start runs),
+ * `ready US` (`pgdata`/postmaster.pid says ready: crash recovery is over) and `pgdone US` (the
+ * agent's start has exited, its own readiness check included). US is the wall clock in µs (the
+ * containers share the host's clock). It exits 0 once it saw the loss, both agents' starts and
+ * their ends and the VIP, 1 after 60 s or 30 s after the loss (a survivor the engine did not pick).
  */
-export function failoverWatcher(kind: RigKind, victim: string, vip: string, type: string): string[] {
+export function failoverWatcher(
+  kind: RigKind,
+  victim: string,
+  vip: string,
+  type: string,
+  pgtype = 'pgsql',
+  pgdata = '/shared/pgdata',
+): string[] {
   if (!/^[A-Za-z0-9_.-]+$/.test(victim)) throw new Error(`node name ${JSON.stringify(victim)} is not a plain host name`);
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip)) throw new Error(`VIP ${JSON.stringify(vip)} is not an IPv4 address`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(type)) throw new Error(`agent type ${JSON.stringify(type)} is not a plain OCF type`);
+  for (const t of [type, pgtype])
+    if (!/^[A-Za-z0-9_.-]+$/.test(t)) throw new Error(`agent type ${JSON.stringify(t)} is not a plain OCF type`);
+  if (!/^\/[A-Za-z0-9_./-]+$/.test(pgdata)) throw new Error(`pgdata ${JSON.stringify(pgdata)} is not a plain absolute path`);
   // every value arrives as a positional parameter, never pasted into the script; read -t on a
   // pipe nobody writes is the sleep (no fork); a membership that cannot be read still lists the victim
-  return ['bash', '-c', WATCH_SCRIPT, 'watch', kind, victim, vip, type];
+  return ['bash', '-c', WATCH_SCRIPT, 'watch', kind, victim, vip, type, pgtype, pgdata];
 }
 
-const WATCH_SCRIPT = `kind=$1 victim=$2 vip=$3 type=$4
+const WATCH_SCRIPT = `kind=$1 victim=$2 vip=$3 type=$4 pgtype=$5 pidfile=$6/postmaster.pid
 exec {z}<> <(:)
 tick() { now=\${EPOCHREALTIME/[.,]/}; }
-tick; start=$now lost='' agent='' up=''
+tick; start=$now lost='' agent='' up='' ipdone='' ippid='' pga='' pgpid='' pgctl='' ready='' pgdone=''
 while tick; (( now - start < 60000000 )) && { [ -z "$lost" ] || (( now - lost < 30000000 )); }; do
   if [ -z "$lost" ]; then
     out=''
@@ -116,17 +138,30 @@ while tick; (( now - start < 60000000 )) && { [ -z "$lost" ] || (( now - lost < 
     fi
     if [ -n "$out" ] && ! [[ $out =~ (^|[^[:alnum:]_.-])"$victim"($|[^[:alnum:]_.-]) ]]; then tick; lost=$now; echo "lost $lost"; fi
   fi
-  if [ -z "$agent" ]; then
+  if [ -z "$agent" ] || [ -z "$pga" ] || [ -z "$pgctl" ]; then
     for f in /proc/[0-9]*/cmdline; do
       { mapfile -d '' -t a < "$f"; } 2>/dev/null || continue
-      if [[ "\${a[*]}" == *resource.d/*/"$type"" start"* ]]; then tick; agent=$now; echo "agent $agent"; break; fi
+      c="\${a[*]}" p=\${f#/proc/}
+      if [ -z "$agent" ]; then
+        if [[ $c == *resource.d/*/"$type"" start"* ]]; then tick; agent=$now ippid=\${p%/cmdline}; echo "agent $agent"; fi
+      elif [ -z "$pga" ]; then
+        if [[ $c == *resource.d/*/"$pgtype"" start"* ]]; then tick; pga=$now pgpid=\${p%/cmdline}; echo "pgagent $pga"; fi
+      elif [[ $c == *pg_ctl*" start"* ]]; then tick; pgctl=$now; echo "pgctl $pgctl"; break
+      fi
     done
   fi
+  if [ -n "$ippid" ] && [ -z "$ipdone" ] && [ ! -e "/proc/$ippid" ]; then tick; ipdone=$now; echo "ipdone $ipdone"; fi
+  # the killed server's postmaster.pid says ready too: only the one pg_ctl wrote (after the agent removed the stale one)
+  if [ -n "$pgctl" ] && [ -z "$ready" ]; then
+    l=(); { mapfile -t l < "$pidfile"; } 2>/dev/null
+    if [[ \${l[7]:-} == ready* ]]; then tick; ready=$now; echo "ready $ready"; fi
+  fi
+  if [ -n "$pgpid" ] && [ -z "$pgdone" ] && [ ! -e "/proc/$pgpid" ]; then tick; pgdone=$now; echo "pgdone $pgdone"; fi
   if [ -z "$up" ]; then
     { read -r -d '' t < /proc/net/fib_trie; } 2>/dev/null
     if [[ $t == *"-- $vip"$'\\n'* ]]; then tick; up=$now; echo "vip $up"; fi
   fi
-  [ -n "$lost" ] && [ -n "$agent" ] && [ -n "$up" ] && exit 0
+  [ -n "$lost" ] && [ -n "$agent" ] && [ -n "$up" ] && [ -n "$ipdone" ] && [ -n "$pgdone" ] && exit 0
   read -t 0.05 -u $z || true
 done
 exit 1
@@ -174,11 +209,14 @@ function firstOk(stdout: string): number | undefined {
 }
 
 /** The events of {@link failoverWatcher}'s output, in ms since the epoch. */
-function watched(stdout: string): { lost?: number; agent?: number; vip?: number } {
+function watched(stdout: string): Partial<Record<(typeof WATCHED)[number], number>> {
   const out: Record<string, number> = {};
-  for (const m of stdout.matchAll(/^(lost|agent|vip) (\d+)$/gm)) out[m[1] as string] = Number(m[2]) / 1000;
+  for (const m of stdout.matchAll(/^([a-z]+) (\d+)$/gm))
+    if ((WATCHED as readonly string[]).includes(m[1] as string)) out[m[1] as string] = Number(m[2]) / 1000;
   return out;
 }
+
+const WATCHED = ['lost', 'agent', 'vip', 'ipdone', 'pgagent', 'pgctl', 'ready', 'pgdone'] as const;
 
 interface Round {
   total: number;
@@ -188,6 +226,16 @@ interface Round {
   ipStart?: number;
   /** Kill → the VIP is on a survivor's interface (undefined: not observed). */
   vipUp?: number;
+  /** Kill → the IP agent's start process has exited. */
+  ipDone?: number;
+  /** Kill → the database agent's start runs (the DC got the IP agent's result and sent the next action). */
+  pgAgent?: number;
+  /** Kill → pg_ctl start runs (the agent's checks before it done). */
+  pgCtl?: number;
+  /** Kill → postmaster.pid says ready (crash recovery over, connections accepted). */
+  pgReady?: number;
+  /** Kill → the database agent's start has exited (its readiness check included). */
+  pgDone?: number;
 }
 
 /** One measured kill as OCFKIT_BENCH_FAILOVER_RECORD keeps it. */
@@ -261,7 +309,9 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
           .filter((n) => n !== victim)
           .map((n) => [
             n,
-            rig.exec(n, failoverWatcher(kind, victim, rig.vip ?? VIP, agents.ip.type), { timeoutMs: 70_000 }).catch(() => undefined),
+            rig
+              .exec(n, failoverWatcher(kind, victim, rig.vip ?? VIP, agents.ip.type, agents.pgsql.type), { timeoutMs: 70_000 })
+              .catch(() => undefined),
           ]),
       );
       await sleep(500); // the loops are polling before the kill
@@ -282,11 +332,13 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
       const seen = watched((await watches.get(active))?.stdout ?? '');
       const since = (at: number | undefined) => (at === undefined ? undefined : Math.max(0, (at - killedAt) / 1000));
       const [detection, ipStart, vipUp] = [since(seen.lost), since(seen.agent), since(seen.vip)];
+      const parts = { ipDone: seen.ipdone, pgAgent: seen.pgagent, pgCtl: seen.pgctl, pgReady: seen.ready, pgDone: seen.pgdone };
       const round: Round = {
         total,
         ...(detection !== undefined ? { detection } : {}),
         ...(ipStart !== undefined ? { ipStart } : {}),
         ...(vipUp !== undefined ? { vipUp } : {}),
+        ...Object.fromEntries(Object.entries(parts).flatMap(([k, at]) => (at === undefined ? [] : [[k, since(at)]]))),
       };
       rounds.push(round);
       if (record) {
@@ -309,7 +361,7 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
         );
       }
       process.stdout.write(
-        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${active}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
+        `  ${kind}: kill ${i}/${kills} of ${victim}: ${total.toFixed(2)} s (detection ${detection?.toFixed(2) ?? '?'} s by ${active}, then ${detection === undefined ? '?' : (total - detection).toFixed(2)} s; IP agent at ${ipStart?.toFixed(2) ?? '?'} s, VIP up at ${vipUp?.toFixed(2) ?? '?'} s, IP agent done at ${round.ipDone?.toFixed(2) ?? '?'} s, database agent at ${round.pgAgent?.toFixed(2) ?? '?'} s, pg_ctl at ${round.pgCtl?.toFixed(2) ?? '?'} s, ready at ${round.pgReady?.toFixed(2) ?? '?'} s, its agent done at ${round.pgDone?.toFixed(2) ?? '?'} s; now on ${active}; load ${loadavg()[0]?.toFixed(1)})\n`,
       );
       await rig.start(victim);
       await until(`${victim} back online`, 300_000, async () => {
@@ -323,6 +375,11 @@ async function benchRig(kind: RigKind, kills: number, record?: string): Promise<
     return rounds;
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    // the stacks' own log files of the whole run (pacemaker.log, corosync.log: every kill, ms stamps)
+    if (logDir)
+      for (const n of rig.nodes)
+        for (const [name, text] of Object.entries((await rig.logFiles?.(n).catch(() => undefined)) ?? {}))
+          writeFileSync(join(logDir, `${rigLabel(kind).replace(/[^A-Za-z0-9=.-]+/g, '_')}-${n}-${name}`), text);
     await rig.down();
   }
 }
@@ -350,7 +407,27 @@ export function failoverTable(rows: readonly { rig: string; rounds: readonly Rou
       `${r.rig.padEnd(26)} ${String(r.rounds.length).padStart(5)} ${stats(r.rounds.map((x) => x.total))} ${stats(seen.map((x) => x.detection as number))} ${stats(seen.map((x) => x.total - (x.detection as number)))} ${stats(both.map((x) => (x.ipStart as number) - (x.detection as number)))} ${stats(both.map((x) => (x.vipUp as number) - (x.ipStart as number)))} ${stats(both.map((x) => x.total - (x.vipUp as number)))}${(r.runs ?? 1) > 1 ? `  (${r.runs} runs)` : ''}`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  // The part after the VIP, where most of a failover goes: the kills where every step was seen.
+  const split = [
+    `${''.padEnd(26)} ${''.padStart(5)} ${'IP agent→its exit'.padEnd(17)} ${'→pgsql agent'.padEnd(17)} ${'pgsql agent→pg_ctl'.padEnd(17)} ${'pg_ctl→ready'.padEnd(17)} ${'ready→agent exit'.padEnd(17)} agent exit→select 1`,
+    `${'rig'.padEnd(26)} ${'kills'.padStart(5)}${' median      p95'.padStart(18).repeat(6)}`,
+  ];
+  for (const r of rows) {
+    const all = r.rounds.filter(
+      (x): x is Required<Round> =>
+        x.vipUp !== undefined &&
+        x.ipDone !== undefined &&
+        x.pgAgent !== undefined &&
+        x.pgCtl !== undefined &&
+        x.pgReady !== undefined &&
+        x.pgDone !== undefined,
+    );
+    if (all.length === 0) continue;
+    split.push(
+      `${r.rig.padEnd(26)} ${String(all.length).padStart(5)} ${stats(all.map((x) => x.ipDone - x.ipStart))} ${stats(all.map((x) => x.pgAgent - x.ipDone))} ${stats(all.map((x) => x.pgCtl - x.pgAgent))} ${stats(all.map((x) => x.pgReady - x.pgCtl))} ${stats(all.map((x) => x.pgDone - x.pgReady))} ${stats(all.map((x) => x.total - x.pgDone))}`,
+    );
+  }
+  return `${lines.join('\n')}\n${split.length > 2 ? `\n${split.join('\n')}\n` : ''}`;
 }
 
 export default async function failover(): Promise<{ withinBudget: boolean }> {

@@ -15,7 +15,7 @@
  * (probe 7); not root when start/stop must change something → 4; a duplicate (run_arping) → 1.
  */
 import { defineAgent, fail } from '@ocfkit/sdk';
-import { addressInUse, arpCapable, sendGratuitousArp, stopSender } from './garp';
+import { addressInUse, arpCapable, linkFlags, sendGratuitousArp, stopSender } from './garp';
 import { checkLocalScripts, runLocalScript } from './local-scripts';
 import { type Ctx, params } from './params';
 import { checkedConfig, forgetAddrs, listAddrs, resolveTarget, type Target } from './target';
@@ -85,8 +85,14 @@ export default defineAgent({
         await ctx.exec('ip', ['-4', 'addr', 'del', `${ip}/32`, 'dev', 'lo']);
         ctx.log.info(`lvs_support: removed ${ip} from lo`);
       }
-      await ctx.exec('ip', ['link', 'set', 'dev', t.nic, 'up']);
-      const arp = await arpCapable(ctx, t.nic);
+      // One read of the link for both: brought up only when it is down (a failover's start
+      // spawns one `ip` less), and whether it takes ARP (its flags do not change by going up).
+      const flags = await linkFlags(ctx, t.nic);
+      if (!flags.includes('UP')) {
+        await ctx.exec('ip', ['link', 'set', 'dev', t.nic, 'up']);
+        ctx.log.info(`brought ${t.nic} up`);
+      }
+      const arp = arpCapable(flags);
       if (!arp) ctx.log.info(`${t.nic} does not use ARP (NOARP or loopback): no duplicate check, no gratuitous ARP`);
       if (ctx.params.run_arping && arp && (await addressInUse(ctx, t.nic))) {
         fail.generic(`another host already answers ARP for ${ip} on ${t.nic} (run_arping): refusing to start`);

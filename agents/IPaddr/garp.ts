@@ -34,14 +34,24 @@ function senderPidFile(ctx: Ctx): string {
 }
 
 /**
- * True when `nic` takes part in ARP: not a loopback and no NOARP flag (dummy, tun, `arp off`),
- * where arping fails with "not ARPable" and there are no neighbours to tell.
+ * The flags of `nic` as `ip -o link show` prints them between `<` and `>` (UP, NOARP, LOOPBACK…).
  *
  * @example
- * if (await arpCapable(ctx, 'eth0')) await sendGratuitousArp(ctx, 'eth0');
+ * await linkFlags(ctx, 'eth0') // ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']
  */
-export async function arpCapable(ctx: Ctx, nic: string): Promise<boolean> {
-  const flags = /<([^>]*)>/.exec((await readIp(ctx, ['-o', 'link', 'show', 'dev', nic])).stdout)?.[1]?.split(',') ?? [];
+export async function linkFlags(ctx: Ctx, nic: string): Promise<string[]> {
+  return /<([^>]*)>/.exec((await readIp(ctx, ['-o', 'link', 'show', 'dev', nic])).stdout)?.[1]?.split(',') ?? [];
+}
+
+/**
+ * True when a link with these {@link linkFlags} takes part in ARP: not a loopback and no NOARP
+ * flag (dummy, tun, `arp off`), where arping fails with "not ARPable" and there are no neighbours
+ * to tell.
+ *
+ * @example
+ * if (arpCapable(await linkFlags(ctx, 'eth0'))) await sendGratuitousArp(ctx, 'eth0');
+ */
+export function arpCapable(flags: readonly string[]): boolean {
   return !flags.includes('NOARP') && !flags.includes('LOOPBACK');
 }
 

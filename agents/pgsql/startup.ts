@@ -190,8 +190,10 @@ export async function startServer(ctx: Ctx, acct: Account, options: { config?: s
     fail.generic(`not starting a second server: postmaster.pid names live pid ${pm.pid}, maybe the postmaster (${pm.why})`);
   }
   await clearCrashLeftovers(ctx, acct);
-  await prepareLogfile(ctx, acct);
-  if (p.socketdir) await prepareSocketDir(ctx, acct);
+  // Each checks its path as the owner (a `runuser test -w` each): side by side, not one after the
+  // other, on the failover's path. A log file's problem is reported first, as before.
+  const [logfile, socketdir] = await Promise.allSettled([prepareLogfile(ctx, acct), p.socketdir ? prepareSocketDir(ctx, acct) : undefined]);
+  for (const r of [logfile, socketdir]) if (r.status === 'rejected') throw r.reason;
   const logFrom = size(p.logfile);
   const waitS = Math.max(1, Math.floor((ctx.remainingMs() - 1000) / 1000));
   const args = [

@@ -9,7 +9,7 @@ import { scenarioFailures as failures, itCatchesMutants, itPassesScenarios, rigL
 // rig's ha.cf + authkeys) in the three containers of docker-compose.yml. Opt-in with
 // OCFKIT_RIG_TESTS=1 (seed and node-kill, ~5 min), and run alone:
 //   OCFKIT_RIG_TESTS=1 npx vitest run conformance/test/rig-docker.test.ts
-// OCFKIT_RIG_DOCKER_ALL=1 adds the other four scenarios and the three mutants they must catch
+// OCFKIT_RIG_DOCKER_ALL=1 adds the other four scenarios and the four mutants they must catch
 // (~40 min on a quiet machine). OCFKIT_RIG_NET (e.g. 10.246) puts the rig on other subnets, beside
 // another rig; OCFKIT_RIG_COMPOSE names a copy of docker-compose.yml. On a loaded machine:
 // OCFKIT_RIG_TIME_SCALE=3 and OCFKIT_RIG_DEADTIME=6000 (conformance/README.md).

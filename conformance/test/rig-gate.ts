@@ -32,8 +32,12 @@ export function rigTestsMissing(): string | true | undefined {
   });
 }
 
+/** The first finding of a scenario whose background sampler saw two nodes run a postmaster at once. */
+const POSTMASTER_OVERLAP =
+  /^active twice \(\d+ samples?\):\n {2}[\d.]+ s: postmasters ran on node\d \(pid \d+\) and node\d \(pid \d+\) at once, on the shared data directory \S+ \(seen in two samples [\d.]+ s apart\)/;
+
 /**
- * The three broken agents the scenarios must catch, on either rig: [scenario, agent, the first
+ * The broken agents the scenarios must catch, on either rig: [scenario, agent, the first
  * failure's message].
  */
 const MUTANT_CATCHES: readonly (readonly [string, string, RegExp])[] = [
@@ -41,6 +45,11 @@ const MUTANT_CATCHES: readonly (readonly [string, string, RegExp])[] = [
   ['monitor-failure', 'ocf:mutant:IPaddr', /still on node\d's interfaces|answered one ARP request from 2 MACs|is up on node\d and node\d/],
   // monitor says running with the server gone: never restarted
   ['monitor-failure', 'ocf:mutant:pgsql', /^grp_pgsql running same with the VIP answering: not within \d+ s/],
+  // stop returns before the server has exited: two postmasters on the shared data directory for a
+  // while, gone before the old node is looked at (only the background sampler sees it). Not
+  // reliable yet: caught in 2 of 4 runs (local 1 of 3); likely the old server sometimes dies on
+  // its read-only disk before the next one starts (not confirmed)
+  ['disk-failure', 'ocf:mutant:pgsqlEarlyStop', POSTMASTER_OVERLAP],
   [
     'disk-failure',
     'ocf:mutant:diskcheck',

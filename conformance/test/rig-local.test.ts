@@ -13,7 +13,7 @@ import { scenarioFailures as failures, itCatchesMutants, itPassesScenarios, rigL
 // node in its own network, PID, mount, UTS and IPC namespaces (conformance/src/rigs/local-rig.ts).
 // No Docker; root, ip, unshare, nsenter, PostgreSQL 15 and arping. In `npm test` (~2 min): node-kill
 // (the seed starting, a kill of the active node, failover with no row lost) and an interrupted run.
-// OCFKIT_RIG_LOCAL_ALL=1 adds every other scenario and the three mutants they must catch (~10 min):
+// OCFKIT_RIG_LOCAL_ALL=1 adds every other scenario and the four mutants they must catch (~10 min):
 //   OCFKIT_RIG_LOCAL_ALL=1 flock /tmp/ocfkit-heavy.lock npx vitest run conformance/test/rig-local.test.ts
 // OCFKIT_RIG_TESTS=0 skips it (a developer without root).
 const ROOT = resolve(import.meta.dirname, '../..');

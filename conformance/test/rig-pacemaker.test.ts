@@ -14,7 +14,7 @@ import { itCatchesMutants, itPassesScenarios, rigLog as log, RIG_PREFIX, rigTest
 // skips it (the rigs' fixed subnets allow one rig per dockerd at a time).
 // OCFKIT_RIG_PACEMAKER_ALL=1 adds every scenario with ocfkit's agents and with Debian's heartbeat
 // agents (the baseline: disk-failure must fail there, on Debian's pgsql stop), and the IPaddr and
-// pgsql mutants (~60 min on a quiet machine; run it alone, or a few tests at a time with -t, each
+// pgsql mutants, pgsqlEarlyStop among them (~60 min on a quiet machine; run it alone, or a few tests at a time with -t, each
 // run under the heavy-run lock).
 const PROJECT = RIG_PREFIX;
 const missing = rigTestsMissing();

@@ -230,6 +230,22 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
     expect(monitor(p)).toBe(7);
   });
 
+  it('brings a down interface up on start, and leaves an up one as it is', () => {
+    lab.veth(node, 'v6', peer, 'p6');
+    lab.ip(node, ['link', 'set', 'dev', 'v6', 'down']);
+    const p = { ip: '10.58.0.10', nic: 'v6', cidr_netmask: '24' };
+    const r = run('start', p);
+    expect(r.rc).toBe(0);
+    expect(r.stderr).toContain('brought v6 up');
+    expect(lab.ip(node, ['-o', 'link', 'show', 'dev', 'v6'])).toMatch(/<[^>]*\bUP\b[^>]*>/);
+    expect(lab.addrs(node)).toContain('v6 10.58.0.10/24 v6');
+    expect(run('stop', p).rc).toBe(0);
+    const again = run('start', p);
+    expect(again.rc).toBe(0);
+    expect(again.stderr).not.toContain('brought v6 up');
+    expect(run('stop', p).rc).toBe(0);
+  });
+
   it('sends no ARP on an interface without ARP (NOARP), and still starts', () => {
     lab.veth(node, 'v5', peer, 'p5');
     lab.ip(node, ['link', 'set', 'dev', 'v5', 'arp', 'off']);

@@ -75,6 +75,8 @@ export class ComposeRig implements Rig {
         OCFKIT_RIG_CIB: '/etc/ocfkit-rig-seed/cib.xml',
         // Corosync's token / ha.cf's deadtime, stretched on a loaded machine (OCFKIT_RIG_TIME_SCALE)
         ...rigTimingEnv(process.env),
+        // OCFKIT_RIG_DEBUG=1: the node daemons' debug lines (HA_debug), e.g. a new DC's waits
+        ...(process.env.OCFKIT_RIG_DEBUG === '1' ? { HA_debug: '1' } : {}),
       },
       binds: { '/etc/ocfkit-rig-seed': this.seedDir, ...o.binds },
     });

@@ -3,7 +3,8 @@ import type { Scenario } from './scenario';
 /**
  * The cluster scenarios. Each starts from the seed configuration running (grp_pgsql on one node,
  * diskcheck_status=normal everywhere, a row written) and, throughout, samples the VIP by ARP from
- * the client (never two answers to one request) and the cluster status (no primitive active twice).
+ * the client (never two answers to one request), the cluster status (no primitive active twice)
+ * and every node's postmasters (never two nodes running one on the shared data directory at once).
  */
 const SCENARIOS: readonly Scenario[] = [
   {

@@ -71,6 +71,13 @@ describe('importCib', () => {
     expect(note).toBe(`a\ufffdb\ufffd[2J\ufffd \ufffd \ufffd "q" <t> & it's\r\n\tx`);
   });
 
+  it('ignores a node state without an id, as Pacemaker does (its nodes stay, from the configuration)', () => {
+    const xml = seed.replace('<status>', '<status><node_state uname="ghost" in_ccm="false" crmd="offline"/>');
+    expect(xml).toContain('uname="ghost"');
+    const cib = importCib(xml);
+    expect(cib.status.map((s) => s.uname)).toEqual(importCib(seed).status.map((s) => s.uname));
+  });
+
   it('keeps unknown configuration sections verbatim', () => {
     const xml = seed.replace('<rsc_defaults>', '<tags><tag id="t1"><obj_ref id="vip"/></tag></tags><rsc_defaults>');
     expect(exportCib(importCib(xml))).toContain('<obj_ref id="vip"/>');

@@ -22,7 +22,12 @@ function rule(r: Rule): XmlElement {
   return el(
     'rule',
     { id: r.id, score: r.score, 'score-attribute': r.scoreAttribute, 'boolean-op': r.booleanOp, role: r.role },
-    r.terms.map((t) => (t.kind === 'rule' ? rule(t) : expression(t))),
+    r.terms.map((t) => {
+      if (t.kind === 'rule') return rule(t);
+      if (t.kind === 'rsc_expression') return el('rsc_expression', { id: t.id, class: t.class, provider: t.provider, type: t.type });
+      if (t.kind === 'op_expression') return el('op_expression', { id: t.id, name: t.name, interval: t.interval });
+      return expression(t);
+    }),
   );
 }
 
@@ -42,20 +47,23 @@ function op(o: Op): XmlElement {
   ]);
 }
 
-function primitive(p: Primitive): XmlElement {
+function primitive(p: Primitive, element = 'primitive'): XmlElement {
   const children = [
     ...p.params.map((s) => nvset('instance_attributes', s)),
     ...p.meta.map((s) => nvset('meta_attributes', s)),
     ...(p.utilization ?? []).map((s) => nvset('utilization', s)),
   ];
   if (p.ops.length > 0) children.push(el('operations', {}, p.ops.map(op)));
-  return el('primitive', { id: p.id, class: p.class, provider: p.provider, type: p.type }, children);
+  // Built from a template: the class, provider and type are the template's, not written here.
+  const attrs =
+    p.template !== undefined ? { id: p.id, template: p.template } : { id: p.id, class: p.class, provider: p.provider, type: p.type };
+  return el(element, attrs, children);
 }
 
 function resource(r: Resource): XmlElement {
   if (r.kind === 'primitive') return primitive(r);
-  const meta = r.meta.map((s) => nvset('meta_attributes', s));
-  if (r.kind === 'group') return el('group', { id: r.id }, [...meta, ...r.children.map(primitive)]);
+  const meta = [...(r.params ?? []).map((s) => nvset('instance_attributes', s)), ...r.meta.map((s) => nvset('meta_attributes', s))];
+  if (r.kind === 'group') return el('group', { id: r.id }, [...meta, ...r.children.map((c) => primitive(c))]);
   return el('clone', { id: r.id }, [...meta, resource(r.child)]);
 }
 
@@ -84,7 +92,7 @@ function constraint(c: Constraint): XmlElement {
     ['then', c.thenRsc],
     ['first-action', c.firstAction],
     ['then-action', c.thenAction],
-    ['kind', c.orderKind],
+    ['kind', c.invalidKind ?? c.orderKind],
     ['score', c.score],
     ['symmetrical', c.symmetrical],
     ['require-all', c.requireAll],
@@ -140,7 +148,7 @@ export function cibToXmlTree(cib: Cib): XmlElement {
         ]),
       ),
     ),
-    el('resources', {}, cib.resources.map(resource)),
+    el('resources', {}, [...(cib.templates ?? []).map((t) => primitive(t, 'template')), ...cib.resources.map(resource)]),
     el('constraints', {}, cib.constraints.map(constraint)),
   ];
   // Over a source, empty sections are written and the overlay keeps the ones the source had.

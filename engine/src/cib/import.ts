@@ -17,6 +17,7 @@ import type {
   Rule,
 } from '../core/cib-model.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from '../core/unmodelled-xml.js';
+import { parseDurationMs } from '../pcmk/duration.js';
 import { legacyMasterMetaId } from './overlay.js';
 import { CibError, parseXml, type XmlElement } from './xml-tree.js';
 
@@ -52,8 +53,26 @@ function expression(e: XmlElement): Expression {
   return { kind: 'expression', id: req(e, 'id'), attribute: req(e, 'attribute'), operation, value, type };
 }
 
-function rule(e: XmlElement): Rule {
-  only(e, ['expression', 'rule']);
+/** Rule terms besides `expression` and `rule`: `rsc_expression` in rsc_defaults and op_defaults, `op_expression` in op_defaults. */
+type ExtraTerms = readonly ('rsc_expression' | 'op_expression')[];
+const RSC_DEFAULTS_TERMS: ExtraTerms = ['rsc_expression'];
+const OP_DEFAULTS_TERMS: ExtraTerms = ['rsc_expression', 'op_expression'];
+
+function ruleTerm(c: XmlElement, extra: ExtraTerms): Rule['terms'][number] {
+  if (c.name === 'rule') return rule(c, extra);
+  if (c.name === 'rsc_expression')
+    return { kind: 'rsc_expression', id: req(c, 'id'), class: c.attrs.class, provider: c.attrs.provider, type: c.attrs.type };
+  if (c.name === 'op_expression') {
+    const interval = c.attrs.interval;
+    if (interval !== undefined && parseDurationMs(interval) === undefined)
+      throw new CibError(`${where(c)} has a bad interval "${interval}"`);
+    return { kind: 'op_expression', id: req(c, 'id'), name: req(c, 'name'), interval };
+  }
+  return expression(c);
+}
+
+function rule(e: XmlElement, extra: ExtraTerms): Rule {
+  only(e, ['expression', 'rule', ...extra]);
   const b = e.attrs['boolean-op'];
   if (b !== undefined && b !== 'and' && b !== 'or') throw new CibError(`${where(e)} has unsupported boolean-op "${b}"`);
   return {
@@ -63,20 +82,25 @@ function rule(e: XmlElement): Rule {
     scoreAttribute: e.attrs['score-attribute'],
     booleanOp: b,
     role: e.attrs.role,
-    terms: e.children.map((c) => (c.name === 'rule' ? rule(c) : expression(c))),
+    terms: e.children.map((c) => ruleTerm(c, extra)),
   };
 }
 
-function nvset(e: XmlElement): NvSet {
-  only(e, ['nvpair', 'rule']);
-  const r = kids(e, 'rule')[0];
-  return {
-    id: req(e, 'id'),
-    score: e.attrs.score,
-    rule: r && rule(r),
-    pairs: kids(e, 'nvpair').map((p) => ({ id: req(p, 'id'), name: req(p, 'name'), value: p.attrs.value ?? '' })),
+/** An attribute set reader whose rules may also hold `extra` terms. */
+function nvsetWith(extra: ExtraTerms): (e: XmlElement) => NvSet {
+  return (e) => {
+    only(e, ['nvpair', 'rule']);
+    const r = kids(e, 'rule')[0];
+    return {
+      id: req(e, 'id'),
+      score: e.attrs.score,
+      rule: r && rule(r, extra),
+      pairs: kids(e, 'nvpair').map((p) => ({ id: req(p, 'id'), name: req(p, 'name'), value: p.attrs.value ?? '' })),
+    };
   };
 }
+
+const nvset = nvsetWith([]);
 
 function op(e: XmlElement): Op {
   const { id: _id, name: _name, interval: _interval, ...attrs } = e.attrs;
@@ -94,41 +118,62 @@ function op(e: XmlElement): Op {
 // Resources and constraints may carry what the model does not read (utilization, description,
 // unknown children): it is kept by the exporter's overlay (overlay.ts), not refused.
 
-function primitive(e: XmlElement): Primitive {
-  const cls = req(e, 'class');
-  if (cls === 'ocf' && e.attrs.provider === undefined) throw new CibError(`${where(e)} has class "ocf" but no provider`);
+/** The `<template>` elements of `<resources>`, by id (a primitive with `template=` is built from one). */
+type Templates = ReadonlyMap<string, XmlElement>;
+
+function primitive(e: XmlElement, templates: Templates): Primitive {
+  const ref = e.attrs.template;
+  const base = ref === undefined ? e : templates.get(ref);
+  if (base === undefined) throw new CibError(`${where(e)} template="${ref ?? ''}" names no <template>`);
+  const cls = req(base, 'class');
+  if (cls === 'ocf' && base.attrs.provider === undefined) throw new CibError(`${where(base)} has class "ocf" but no provider`);
   return {
     kind: 'primitive',
     id: req(e, 'id'),
     class: cls,
-    provider: e.attrs.provider,
-    type: req(e, 'type'),
+    provider: base.attrs.provider,
+    type: req(base, 'type'),
     params: kids(e, 'instance_attributes').map(nvset),
     meta: kids(e, 'meta_attributes').map(nvset),
     ops: kids(e, 'operations').flatMap((o) => kids(o, 'op').map(op)),
     ...(kids(e, 'utilization').length > 0 ? { utilization: kids(e, 'utilization').map(nvset) } : {}),
+    ...(ref !== undefined ? { template: ref } : {}),
   };
 }
 
-function group(e: XmlElement): Group {
-  const children = kids(e, 'primitive').map(primitive);
+function group(e: XmlElement, templates: Templates): Group {
+  const children = kids(e, 'primitive').map((p) => primitive(p, templates));
   if (children.length === 0) throw new CibError(`${where(e)} has no members`);
-  return { kind: 'group', id: req(e, 'id'), meta: kids(e, 'meta_attributes').map(nvset), children };
+  const params = kids(e, 'instance_attributes').map(nvset);
+  return {
+    kind: 'group',
+    id: req(e, 'id'),
+    meta: kids(e, 'meta_attributes').map(nvset),
+    ...(params.length > 0 ? { params } : {}),
+    children,
+  };
 }
 
-function clone(e: XmlElement): Clone {
+function clone(e: XmlElement, templates: Templates): Clone {
   const inner = e.children.filter((c) => c.name === 'primitive' || c.name === 'group');
   if (inner.length !== 1 || inner[0] === undefined) throw new CibError(`${where(e)} must contain exactly one primitive or group`);
   const meta = kids(e, 'meta_attributes').map(nvset);
   if (e.name === 'master')
     meta.push({ id: legacyMasterMetaId(req(e, 'id')), pairs: [{ id: `${e.attrs.id}-promotable`, name: 'promotable', value: 'true' }] });
-  return { kind: 'clone', id: req(e, 'id'), meta, child: inner[0].name === 'group' ? group(inner[0]) : primitive(inner[0]) };
+  const params = kids(e, 'instance_attributes').map(nvset);
+  return {
+    kind: 'clone',
+    id: req(e, 'id'),
+    meta,
+    ...(params.length > 0 ? { params } : {}),
+    child: inner[0].name === 'group' ? group(inner[0], templates) : primitive(inner[0], templates),
+  };
 }
 
 /**
- * A resource the model reads (true), or one it leaves alone (a bundle, a primitive using a
- * template...: false). A primitive with neither `class` nor `template` is invalid anywhere (the
- * Pacemaker schema refuses it too): refused, not kept.
+ * A resource the model reads (true), or one it leaves alone (a bundle...: false). A primitive
+ * with neither `class` nor `template` is invalid anywhere (the Pacemaker schema refuses it too):
+ * refused, not kept.
  */
 function modelledOrRefused(e: XmlElement): boolean {
   for (const p of [e, ...e.children.flatMap((c) => [c, ...c.children])])
@@ -137,17 +182,17 @@ function modelledOrRefused(e: XmlElement): boolean {
   return isModelledResource(e);
 }
 
-function resource(e: XmlElement): Resource {
-  if (e.name === 'primitive') return primitive(e);
-  if (e.name === 'group') return group(e);
-  if (e.name === 'clone' || e.name === 'master') return clone(e);
+function resource(e: XmlElement, templates: Templates): Resource {
+  if (e.name === 'primitive') return primitive(e, templates);
+  if (e.name === 'group') return group(e, templates);
+  if (e.name === 'clone' || e.name === 'master') return clone(e, templates);
   throw new CibError(`unsupported resource ${where(e)} (supported: primitive, group, clone)`);
 }
 
 function constraint(e: XmlElement): Constraint {
   const id = req(e, 'id');
   if (e.name === 'rsc_location') {
-    const rules = kids(e, 'rule').map(rule);
+    const rules = kids(e, 'rule').map((r) => rule(r, []));
     if (e.attrs.node !== undefined && e.attrs.score === undefined) throw new CibError(`${where(e)} has a node but no score`);
     if (e.attrs.node === undefined && rules.length === 0) throw new CibError(`${where(e)} needs a node and score, or rules`);
     return {
@@ -176,8 +221,8 @@ function constraint(e: XmlElement): Constraint {
   }
   if (e.name === 'rsc_order') {
     const k = e.attrs.kind;
-    if (k !== undefined && k !== 'Mandatory' && k !== 'Optional' && k !== 'Serialize')
-      throw new CibError(`${where(e)} has unsupported kind "${k}"`);
+    // Pacemaker reads the kind case-insensitively and resets any other value to Mandatory.
+    const known = (['Mandatory', 'Optional', 'Serialize'] as const).find((x) => x.toLowerCase() === k?.toLowerCase());
     return {
       kind: 'order',
       id,
@@ -185,7 +230,8 @@ function constraint(e: XmlElement): Constraint {
       thenRsc: req(e, 'then'),
       firstAction: e.attrs['first-action'],
       thenAction: e.attrs['then-action'],
-      orderKind: k,
+      ...(k !== undefined ? { orderKind: known ?? 'Mandatory' } : {}),
+      ...(k !== undefined && known === undefined ? { invalidKind: k } : {}),
       score: e.attrs.score,
       symmetrical: e.attrs.symmetrical,
       requireAll: e.attrs['require-all'],
@@ -279,7 +325,7 @@ function checkReferences(cib: Cib): void {
 
 /**
  * Reads a Pacemaker cib.xml into the typed {@link Cib}. What the model does not represent —
- * bundles, templates, resource sets, tickets, utilization, unknown attributes and elements — is
+ * bundles, resource sets, tickets, utilization, unknown attributes and elements — is
  * left out of it but kept in `source`, so {@link exportCib} writes it back unchanged (and the
  * scheduler warns that it leaves it alone). Throws a {@link CibError} naming the element and id for
  * malformed XML, missing or bad attributes, rules it cannot evaluate in attribute sets, and
@@ -298,16 +344,21 @@ export function importCib(xml: string): Cib {
   const known = ['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults'];
   // Bundles, templates, resource sets, tickets...: left alone (kept in `source`, warned about).
   const leftAlone = leftAloneIds(config);
+  const resourceXml = section('resources')?.children ?? [];
+  const templateXml = resourceXml.filter((e) => e.name === 'template');
+  const templates = new Map(templateXml.map((t) => [req(t, 'id'), t]));
   const cib: Cib = {
     attrs: { ...root.attrs },
     crmConfig: (section('crm_config')?.children ?? []).map(nvset),
     nodes: nodes(section('nodes')),
-    resources: (section('resources')?.children ?? []).filter(modelledOrRefused).map(resource),
+    resources: resourceXml.filter(modelledOrRefused).map((e) => resource(e, templates)),
+    ...(templateXml.length > 0 ? { templates: templateXml.map((t) => primitive(t, templates)) } : {}),
     constraints: (section('constraints')?.children ?? []).filter((c) => unmodelledConstraint(c, leftAlone) === undefined).map(constraint),
-    rscDefaults: (section('rsc_defaults')?.children ?? []).map(nvset),
-    opDefaults: (section('op_defaults')?.children ?? []).map(nvset),
+    rscDefaults: (section('rsc_defaults')?.children ?? []).map(nvsetWith(RSC_DEFAULTS_TERMS)),
+    opDefaults: (section('op_defaults')?.children ?? []).map(nvsetWith(OP_DEFAULTS_TERMS)),
     other: config.children.filter((c) => !known.includes(c.name)),
-    status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state').map(nodeState),
+    // A node state without an id is ignored, as Pacemaker does ("malformed node_state entry without id").
+    status: (kids(root, 'status')[0]?.children ?? []).filter((c) => c.name === 'node_state' && !!c.attrs.id).map(nodeState),
     source: root,
   };
   checkReferences(cib);

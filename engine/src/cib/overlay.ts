@@ -1,8 +1,8 @@
 /**
  * Export over the source: the element tree built from a typed model is laid over the `<cib>` it
  * was read from, so what the model does not represent comes back unchanged and in place —
- * unknown attributes (`description`...), unknown children (a clone's
- * `instance_attributes`...), bundles, templates, resource sets, tickets. What the model does
+ * unknown attributes (`description`...), unknown children (a primitive's
+ * `description`...), bundles, resource sets, tickets. What the model does
  * represent is the model's: an element of a modelled kind that the model no longer has is gone,
  * and a modelled attribute the model dropped is dropped.
  */
@@ -25,6 +25,10 @@ const NVSET: Spec = { attrs: ['id', 'score'], children: ['nvpair', 'rule'] };
 /** An nvpair without a value reads as value "" (and is written back without one). */
 const NVPAIR: Spec = { attrs: ['id', 'name', 'value'], children: [] };
 const RESOURCE_KIDS = ['primitive', 'group', 'clone', 'master'];
+const PRIMITIVE: Spec = {
+  attrs: ['id', 'class', 'provider', 'type', 'template'],
+  children: ['instance_attributes', 'meta_attributes', 'operations', 'utilization'],
+};
 const MODEL: Record<string, Spec> = {
   cib: { attrs: 'all', children: ['configuration', 'status'] },
   configuration: { attrs: [], children: 'all' },
@@ -34,20 +38,23 @@ const MODEL: Record<string, Spec> = {
   meta_attributes: NVSET,
   utilization: NVSET,
   nvpair: NVPAIR,
-  rule: { attrs: ['id', 'score', 'score-attribute', 'boolean-op', 'role'], children: ['expression', 'rule'] },
+  rule: {
+    attrs: ['id', 'score', 'score-attribute', 'boolean-op', 'role'],
+    children: ['expression', 'rule', 'rsc_expression', 'op_expression'],
+  },
   expression: { attrs: ['id', 'attribute', 'operation', 'value', 'type'], children: [] },
+  rsc_expression: { attrs: ['id', 'class', 'provider', 'type'], children: [] },
+  op_expression: { attrs: ['id', 'name', 'interval'], children: [] },
   nodes: { attrs: [], children: ['node'] },
   node: { attrs: ['id', 'uname', 'type'], children: ['instance_attributes', 'utilization'] },
-  resources: { attrs: [], children: RESOURCE_KIDS },
-  primitive: {
-    attrs: ['id', 'class', 'provider', 'type'],
-    children: ['instance_attributes', 'meta_attributes', 'operations', 'utilization'],
-  },
+  resources: { attrs: [], children: [...RESOURCE_KIDS, 'template'] },
+  primitive: PRIMITIVE,
+  template: PRIMITIVE,
   operations: { attrs: [], children: ['op'] },
   op: { attrs: 'all', children: ['instance_attributes', 'meta_attributes'] },
-  group: { attrs: ['id'], children: ['primitive', 'meta_attributes'] },
-  clone: { attrs: ['id'], children: ['primitive', 'group', 'meta_attributes'] },
-  master: { attrs: ['id'], children: ['primitive', 'group', 'meta_attributes'] },
+  group: { attrs: ['id'], children: ['primitive', 'instance_attributes', 'meta_attributes'] },
+  clone: { attrs: ['id'], children: ['primitive', 'group', 'instance_attributes', 'meta_attributes'] },
+  master: { attrs: ['id'], children: ['primitive', 'group', 'instance_attributes', 'meta_attributes'] },
   constraints: { attrs: [], children: ['rsc_location', 'rsc_colocation', 'rsc_order'] },
   rsc_location: { attrs: ['id', 'rsc', 'node', 'score', 'role', 'resource-discovery'], children: ['rule'] },
   rsc_colocation: {

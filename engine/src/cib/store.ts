@@ -86,7 +86,15 @@ function statusKey(root: XmlElement): string {
 function validate(root: XmlElement): void {
   if (root.name !== 'cib') throw new CibError(`root element is <${root.name}>, expected <cib>`);
   readVersionChecked(root);
+  const status = root.children.find((c) => c.name === 'status');
+  if (status) checkNodeStateIds(status);
   importCib(serializeXml(root));
+}
+
+/** Pacemaker ignores a node state without an id (importCib does too); the store never keeps one. */
+function checkNodeStateIds(status: XmlElement): void {
+  for (const s of status.children)
+    if (s.name === 'node_state' && !s.attrs.id) throw new CibError('<node_state> is missing required attribute "id"');
 }
 
 function readVersionChecked(root: XmlElement): CibVersion {
@@ -289,6 +297,7 @@ export class CibStore {
       for (const k of new Set([...Object.keys(attrsBefore), ...Object.keys(this.root.attrs)]))
         if (!STATUS_ATTRS.includes(k) && attrsBefore[k] !== this.root.attrs[k])
           throw new CibError(`a status update may not change <cib ${k}> (only ${STATUS_ATTRS.join(', ')})`);
+      checkNodeStateIds(status);
       importCib(serializeXml(el('cib', {}, [el('configuration', {}), status])));
     } catch (err) {
       status.children = before;

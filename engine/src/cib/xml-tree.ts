@@ -19,7 +19,9 @@ const parser = new XMLParser({
   preserveOrder: true,
   parseAttributeValue: false,
   parseTagValue: false,
-  trimValues: true,
+  // Attribute values are kept as written, as libxml2 (Pacemaker) keeps them: an operation digest
+  // covers a parameter's leading and trailing spaces too. Text nodes are ignored anyway.
+  trimValues: false,
   // Decodes character references (&#10;, &#x41;) as well as the five predefined entities.
   htmlEntities: true,
   ignoreDeclaration: true,

@@ -108,7 +108,8 @@ async function simulate(argv: string[], io: Io): Promise<number> {
     if (pending.length >= SCORE_CHUNK) flush();
   };
   if (values.scores) io.out('Allocation scores:\n');
-  const result = schedule({ cib, now, ...(values.scores ? { onScore } : {}) });
+  // As crm_simulate: a change of private parameters alone (masked by crm_report) restarts nothing.
+  const result = schedule({ cib, now, sanitized: true, ...(values.scores ? { onScore } : {}) });
   if (values.scores) {
     pending += '\n';
     flush();

@@ -1,5 +1,6 @@
 import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
+import { addGuestFencing, guestFenced, guestProbeSkipped, insideContainer, orderGuestFencing } from './containers.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { disabled } from './history.js';
 import {
@@ -54,7 +55,15 @@ export interface ResourceChange {
 /** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
 function startsAnyway(p: WRsc): boolean {
   const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
-  return to !== undefined && (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to) || stoppedWhereActive(p));
+  return (
+    to !== undefined &&
+    (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to) || stoppedWhereActive(p) || definitionChanged(p, to))
+  );
+}
+
+/** Its definition changed since it started on the node (definition-change.ts): Pacemaker restarts it there. */
+function definitionChanged(p: WRsc, node: WNode): boolean {
+  return p.definitionChangedOn?.includes(node) ?? false;
 }
 
 /**
@@ -88,9 +97,11 @@ function hasHistory(ws: WorkingSet, p: WRsc, node: WNode): boolean {
 }
 
 function hasRecurring(ws: WorkingSet, p: WRsc, node: WNode, intervalMs: number): boolean {
-  const r = ws.history.get(node.uname)?.get(historyName(p));
+  // The entries the primitive's history was found under there (an anonymous instance may have
+  // several, `rsc:1` and `rsc:2` on one node), else the node's entry under its history name.
+  const entries = p.foundUnder?.get(node.uname) ?? [ws.history.get(node.uname)?.get(historyName(p))];
   // Like Pacemaker, any recorded (not pending) instance of the recurring monitor counts, whatever it returned.
-  return r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.opStatus !== -1) ?? false;
+  return entries.some((r) => r?.ops.some((o) => o.operation === 'monitor' && o.intervalMs === intervalMs && o.opStatus !== -1));
 }
 
 /**
@@ -117,6 +128,9 @@ function recurringOps(p: WRsc, role: string): Op[] {
     const opRole = o.attrs.role?.toLowerCase();
     if (opRole === undefined) return role !== 'Promoted';
     if (opRole === 'promoted' || opRole === 'master') return role === 'Promoted';
+    // A role=Stopped monitor checks that the resource is NOT running: never where it runs (it
+    // would fail there and be recovered). Where it is stopped it is not scheduled (warned).
+    if (opRole === 'stopped') return false;
     return role !== 'Promoted';
   });
 }
@@ -174,6 +188,8 @@ function buildActions(
   const concurrent = isTrue(ws.options.get('concurrent-fencing'));
   if (!concurrent) for (let i = 1; i < otherFences.length; i++) g.order(otherFences[i - 1], otherFences[i]);
   for (const f of concurrent ? otherFences : otherFences.slice(-1)) g.order(f, dcFence);
+  // A guest node is "fenced" by recovering its container: a pseudo action (containers.ts).
+  for (const n of ws.nodes) if (guestFenced(ws, n, (h) => willFence(ws, h))) fenced.set(n.uname, addGuestFencing(ws, g, n));
   const starts = new Map<WRsc, number>();
   const probed = new Map<string, number>();
   // Stops implied by fencing, per top-level resource: see orderStopsAfterFencing.
@@ -209,6 +225,7 @@ function buildActions(
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || n.pending || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n))
         continue;
+      if (insideContainer(p) || guestProbeSkipped(ws, n)) continue;
       // An anonymous clone is probed once per node, not once per instance; a globally-unique
       // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;
@@ -250,7 +267,9 @@ function buildActions(
       const clean = !countClean || (n.online && !n.unclean);
       const single = countClean && clean ? cleanActive === 1 : p.runningOn.length === 1;
       // Finishing a partial migration keeps the resource on its target.
-      const keep = (to === n && single && !p.failedOn.includes(n) && !restarts.has(p)) || (plan?.partial === true && n === plan.target);
+      const keep =
+        (to === n && single && !p.failedOn.includes(n) && !restarts.has(p) && !definitionChanged(p, n)) ||
+        (plan?.partial === true && n === plan.target);
       const fence = fenced.get(n.uname);
       let demote: number | undefined;
       // on-fail=demote: the failed promoted instance is demoted (and promoted again if it stays promoted).
@@ -344,12 +363,14 @@ function buildActions(
         g.order(starts.get(p), promote);
         g.order(demotedHere, promote);
       }
+      const reload = restart ? undefined : addReload(ws, g, p, to, probed);
       const demoted = p.role === 'Promoted' && toRole !== 'Promoted' && !restart;
       // Re-promoted in place (on-fail=demote): the promoted monitor already known there is kept.
       const repromoted = roleChange && !restart && p.role === 'Promoted';
       // Nothing runs on a node that is down or unclean (a resource stuck there keeps its role), and
       // a blocked or held resource gets no new actions, recurring monitors included.
-      const runnable = to.online && !to.unclean && !p.blocked && !p.stopBlocked;
+      // A blocked promote leaves the instance meant for Promoted: no unpromoted monitor, and the promoted ones wait for it.
+      const runnable = to.online && !to.unclean && !p.blocked && !p.stopBlocked && !p.blockedPromote;
       for (const o of runnable ? recurringOps(p, toRole) : []) {
         const ms = parseDurationMs(o.interval) ?? 0;
         const expiredFailure = p.rescheduled?.get(to.uname)?.includes(ms) ?? false;
@@ -366,7 +387,7 @@ function buildActions(
           promoted: toRole === 'Promoted',
           timeoutMs: parseDurationMs(o.attrs.timeout),
         });
-        g.order(promote ?? starts.get(p) ?? g.find(opKey(p.id, 'demote', 0), to.uname), mon);
+        g.order(promote ?? starts.get(p) ?? reload ?? g.find(opKey(p.id, 'demote', 0), to.uname), mon);
       }
     }
   }
@@ -375,7 +396,29 @@ function buildActions(
   orderLoadStopped(ws, g);
   orderMigrations(g, migrationOrders);
   orderRemoteActions(ws, g);
+  orderGuestFencing(ws, g, fenced);
   return { graph: g.build(), changes, migrations: migrationOrders };
+}
+
+/**
+ * An agent reload where only reloadable parameters changed (definition-change.ts), unless the
+ * resource is stopped or demoted there anyway (either cancels it, as in Pacemaker), failed, or
+ * not managed. It waits for the resource's probes, as its start would.
+ */
+function addReload(ws: WorkingSet, g: GraphBuilder, p: WRsc, to: WNode, probed: ReadonlyMap<string, number>): number | undefined {
+  if (!p.reloadOn?.includes(to) || p.failed || !isManaged(ws, p) || !to.online || to.unclean) return undefined;
+  if (g.find(opKey(p.id, 'stop', 0), to.uname) !== undefined || g.find(opKey(p.id, 'demote', 0), to.uname) !== undefined) return undefined;
+  const reload = g.add({
+    key: opKey(p.id, 'reload-agent', 0),
+    task: 'reload-agent',
+    rsc: p.id,
+    node: to.uname,
+    intervalMs: 0,
+    probe: false,
+    pseudo: false,
+  });
+  for (const [k, probe] of probed) if (k.startsWith(`${historyName(p)}@`)) g.order(probe, reload);
+  return reload;
 }
 
 function topOf(p: WRsc): WRsc {

@@ -1,6 +1,8 @@
+import { opDigest } from '../pcmk/op-digest.js';
 import type { Cib, LrmOp, LrmResource, NodeState, NvSet, Primitive, Resource, Writable } from './cib-model.js';
+import { isUniqueClone } from './forced-anonymous.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
-import { flattenSets, isTrue } from './nvsets.js';
+import { flattenSets } from './nvsets.js';
 
 function rc(a: GraphAction): number {
   if (a.probe) return 7;
@@ -12,7 +14,9 @@ function primitivesOf(r: Resource): readonly Primitive[] {
   return r.kind === 'primitive' ? [r] : r.kind === 'group' ? r.children : primitivesOf(r.child);
 }
 
-function historyOp(rsc: string, a: GraphAction, callId: number, code: number, now: number): LrmOp {
+function historyOp(rsc: string, action: GraphAction, callId: number, code: number, now: number): LrmOp {
+  // A reload is recorded as the start it stands for, as Pacemaker does.
+  const a: GraphAction = action.task === 'reload-agent' ? { ...action, task: 'start' } : action;
   const recurring = a.task === 'monitor' && a.intervalMs > 0;
   // Migration history is kept under its own key, as Pacemaker's controller records it.
   const migration = a.task === 'migrate_to' || a.task === 'migrate_from';
@@ -41,6 +45,8 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
       'exec-time': '0',
       'queue-time': '0',
       ...(a.migration ? { migrate_source: a.migration.source, migrate_target: a.migration.target } : {}),
+      // What the definition is compared with next time (crm_simulate records it from the action's parameters too).
+      ...(a.detail ? { 'op-digest': opDigest({ ...a.detail.attributes, ...a.detail.extraParams }) } : {}),
     },
   };
 }
@@ -49,8 +55,9 @@ function historyOp(rsc: string, a: GraphAction, callId: number, code: number, no
  * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
  * writes): fenced nodes are down with an empty history; each resource action is recorded in the
  * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_migrate_to_0` and `_migrate_from_0` for migrations,
- * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; anonymous clone instances `rsc:N` are
- * recorded as `rsc`, as Pacemaker does, globally-unique ones as `rsc:N`). Pure: returns a new CIB.
+ * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; an anonymous clone instance in the
+ * entry crm_simulate picks (the one its history was found under, else `rsc`: history-id.ts), globally-unique ones as
+ * `rsc:N`). Pure: returns a new CIB.
  *
  * @example
  * const after = applyTransition(cib, schedule({ cib, now }).graph, now);
@@ -60,7 +67,12 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
   const defaults = flattenSets(cib.rscDefaults);
   const unique = new Set(
     cib.resources
-      .filter((r) => r.kind === 'clone' && isTrue(flattenSets(r.meta).get('globally-unique') ?? defaults.get('globally-unique')))
+      .filter((r) => {
+        if (r.kind !== 'clone') return false;
+        const meta = flattenSets(r.meta);
+        for (const [k, v] of defaults) if (!meta.has(k)) meta.set(k, v);
+        return isUniqueClone(meta, r.child);
+      })
       .flatMap(primitivesOf)
       .map((p) => p.id),
   );
@@ -88,7 +100,8 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
   };
   let call = 1 + Math.max(0, ...status.flatMap((s) => s.lrm.flatMap((r) => r.ops.map((o) => o.callId))));
   for (const a of graph.actions) {
-    if (a.task === 'stonith') {
+    // A guest node's fencing is a pseudo action (its container's recovery does it).
+    if (a.task === 'stonith' && !a.pseudo) {
       const s = byUname(a.node);
       s.attrs = { ...s.attrs, in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down' };
       s.lrm = [];
@@ -103,16 +116,14 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
   const ordered = graph.actions.map((a, i) => ({ a, i })).sort((x, y) => phase(x.a) - phase(y.a) || x.i - y.i);
   for (const { a } of ordered) {
     // Like crm_simulate, a clean-up (`delete`) is not simulated: the history stays (a controller erases it).
-    if (a.task === 'stonith' || a.task === 'delete' || a.pseudo || !a.rsc) continue;
+    // A notification changes nothing the history records as the resource's state.
+    if (a.task === 'stonith' || a.task === 'delete' || a.task === 'notify' || a.pseudo || !a.rsc) continue;
     const info = resourceInfo(a.rsc);
     const s = byUname(a.node);
-    // An anonymous instance's history may already be kept under a numbered id (`rsc:0`, as older
-    // Pacemaker wrote it): the result goes there, where Pacemaker will read it, not next to it.
-    const existing =
-      info.history === a.rsc
-        ? undefined
-        : (s.lrm.find((x) => x.id === a.rsc) ?? s.lrm.find((x) => x.id === info.history || x.id.replace(/:\d+$/, '') === info.history));
-    if (existing) info.history = existing.id;
+    // An anonymous instance's result goes into the entry its history was found under (`rsc:0`, as
+    // older Pacemaker wrote it, or `rsc`), where Pacemaker will read it, not next to it.
+    const ids = a.detail?.agent?.historyIds;
+    if (ids && ids.length > 0) info.history = ids.find((id) => s.lrm.some((x) => x.id === id)) ?? (ids[ids.length - 1] as string);
     let r: Writable<LrmResource> | undefined = s.lrm.find((x) => x.id === info.history);
     if (!r) {
       r = { id: info.history, class: info.class, provider: info.provider, type: info.type, ops: [] };

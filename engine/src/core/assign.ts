@@ -189,11 +189,18 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   return rsc.assignedTo;
 }
 
-function expandGroupColocations(group: WRsc): void {
+function expandGroupColocations(ws: WorkingSet, group: WRsc): void {
   const first = group.children[0];
   const last = group.children[group.children.length - 1];
   if (!first || !last) return;
   for (const c of group.thisWith) insertThisWith(first, c);
+  // After an unmanaged member the group's internal colocations no longer carry a mandatory
+  // colocation to the later members: each gets it itself (Pacemaker's expand_group_colocations).
+  let anyUnmanaged = !isManaged(ws, first);
+  for (const m of group.children.slice(1)) {
+    if (anyUnmanaged) for (const c of group.thisWith) if (c.score === INFINITY) insertThisWith(m, c);
+    if (!isManaged(ws, m)) anyUnmanaged = true;
+  }
   group.thisWith = [];
   for (const c of group.withThis) insertWithThis(last, c);
   group.withThis = [];
@@ -209,7 +216,7 @@ function assignGroup(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | undefin
   rsc.allocating = true;
   const first = rsc.children[0] as WRsc;
   rsc.role = first.role;
-  expandGroupColocations(rsc);
+  expandGroupColocations(ws, rsc);
   showScores(ws, 'pcmk__group_assign', rsc, rsc.allowed);
   for (const m of rsc.children) showScores(ws, 'pcmk__group_assign', m, m.allowed);
   let firstNode: WNode | undefined;

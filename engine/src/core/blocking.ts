@@ -63,6 +63,17 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     return changed;
   };
+  // Only a promote that would happen is blocked: the instance starts (or stays) unpromoted.
+  const blockPromote = (r: WRsc): boolean => {
+    let changed = false;
+    for (const p of leaves(r)) {
+      if (p.nextRole !== 'Promoted' || p.role === 'Promoted' || p.blockedPromote) continue;
+      p.blockedPromote = true;
+      p.nextRole = 'Unpromoted';
+      changed = true;
+    }
+    return changed;
+  };
   // An instance of an interleaved clone with no instance of the clone it is ordered after on its
   // node cannot run there: Pacemaker takes its assignment back (so later pairings no longer see it).
   const inhibit = (t: WRsc): boolean => {
@@ -117,9 +128,19 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     // Mandatory colocations with a top-level primitive, or a clone none of whose instances can start.
     for (const r of ws.resources) {
-      const stuck = r.variant === 'primitive' ? blocked.has(r) : r.variant === 'clone' && r.children.length > 0 && firstBlocked(r);
+      // A clone blocks its dependents only when every instance has a start, and none can run: an
+      // instance assigned nowhere has no start action, and then Pacemaker blocks nothing (unrunnable-2).
+      const stuck =
+        r.variant === 'primitive'
+          ? blocked.has(r)
+          : r.variant === 'clone' &&
+            r.children.length > 0 &&
+            r.children.every((i) => leaves(i).some((p) => blocked.has(p) && p.assignedTo !== undefined));
       if (!stuck) continue;
-      for (const c of r.withThis) if (c.score >= INFINITY) changed = block(c.dependent, true) || changed;
+      // A dependent colocated in the Promoted role loses its promotion instead (pcmk__block_colocation_dependents).
+      for (const c of r.withThis)
+        if (c.score >= INFINITY)
+          changed = (c.dependentRole === 'Promoted' ? blockPromote(c.dependent) : block(c.dependent, true)) || changed;
     }
   }
   // An unrunnable start stops the resource even where it is already active (crm_simulate shows
@@ -127,10 +148,21 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   for (const p of blocked) {
     if (!isManaged(ws, p)) continue;
     // A start that cannot run where it was assigned is still listed (blocked) in the summary.
-    if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) p.blockedStartOn = p.assignedTo;
+    if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) {
+      p.blockedStartOn = p.assignedTo;
+      p.blockedStartPromoted = p.nextRole === 'Promoted';
+    }
     p.nextRole = 'Stopped';
   }
   return blocked;
+}
+
+/** An earlier member of the primitive's ordered group starts (on the node it is assigned to): it would restart after it. */
+function earlierMemberStarts(p: WRsc): boolean {
+  const g = p.parent;
+  if (g?.variant !== 'group' || !(g.meta.get('ordered') === undefined || isTrue(g.meta.get('ordered')))) return false;
+  const before = g.children.slice(0, g.children.indexOf(p));
+  return before.some((m) => leaves(m).some((q) => willRun(q) && needsStart(q)));
 }
 
 /**
@@ -167,7 +199,14 @@ export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
         if (anyStuck(g.children[i] as WRsc)) changed = hold(g.children[i - 1] as WRsc) || changed;
     }
     for (const o of ws.orderings) {
-      if (o.kind !== 'Mandatory' || !o.symmetrical || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
+      if (o.kind !== 'Mandatory') continue;
+      // `first` stops before `then` (a mandatory stop → stop order, between primitives): a
+      // `first` that cannot stop holds `then` (Pacemaker's unmanaged-stop-2).
+      if (o.firstAction === 'stop' && o.thenAction === 'stop') {
+        if (o.first.variant === 'primitive' && o.then.variant === 'primitive' && anyStuck(o.first)) changed = hold(o.then) || changed;
+        continue;
+      }
+      if (!o.symmetrical || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
       // A group `then` is ordered through its own stop pseudo-action, which can always run.
       if (o.first.variant === 'clone' || o.then.variant !== 'primitive') continue;
       if (anyStuck(o.then)) changed = hold(o.first) || changed;
@@ -175,8 +214,9 @@ export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
   }
   for (const p of held) {
     p.stopBlocked = true;
-    // It was to stop or move: Pacemaker still lists that stop, as blocked.
-    p.blockedStop = p.nextRole === 'Stopped' || p.assignedTo !== p.runningOn[0] || p.runningOn.length > 1;
+    // It was to stop or move, or to restart because an earlier member of its group starts:
+    // Pacemaker still lists that stop, as blocked.
+    p.blockedStop = p.nextRole === 'Stopped' || p.assignedTo !== p.runningOn[0] || p.runningOn.length > 1 || earlierMemberStarts(p);
     p.assignedTo = p.runningOn[0];
     p.nextRole = p.role;
   }

@@ -1,5 +1,6 @@
 import { bundleConstraints } from './bundle-constraints.js';
 import type { Cib, Clone, Constraint, NvSet, OpaqueXml, Primitive, Resource } from './cib-model.js';
+import { guestConnection } from './guest-nodes.js';
 import { nvsetsOf, primitiveFromXml } from './opaque-primitive.js';
 import { noteDiscovery } from './resource-discovery.js';
 import { INFINITY } from './score.js';
@@ -165,25 +166,9 @@ function expandOne(b: BundleSpec, out: Expansion): void {
     );
     const guest = guests[n];
     if (guest !== undefined) {
-      out.resources.push(
-        primitive(
-          guest,
-          'pacemaker',
-          'remote',
-          { addr: address ?? '#uname', port: b.controlPort ?? '3121' },
-          [...b.meta, set(`${guest}-guest-meta`, { container })],
-          [op(guest, 'monitor', '30s')],
-        ),
-      );
-      out.constraints.push({ kind: 'colocation', id: `${guest}-with-${container}`, rsc: guest, withRsc: container, score: 'INFINITY' });
-      out.constraints.push({
-        kind: 'order',
-        id: `${container}-before-${guest}`,
-        first: container,
-        thenRsc: guest,
-        firstAction: 'start',
-        thenAction: 'start',
-      });
+      // The guest connection lives in the container (containers.ts places and orders it there).
+      const conn = guestConnection({ node: guest, container, addr: address ?? '#uname', port: b.controlPort ?? '3121' });
+      out.resources.push({ ...conn, meta: [...b.meta, ...conn.meta] });
     }
   }
   // replicas-per-host=1: no two replicas' containers on one node (each avoids the earlier ones,

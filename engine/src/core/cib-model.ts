@@ -35,6 +35,26 @@ export interface Expression {
   readonly type?: ExprType;
 }
 
+/**
+ * An `rsc_expression` (rules of `rsc_defaults` and `op_defaults` only): true for a resource of
+ * this class, provider and type (each one given must match).
+ */
+export interface RscExpression {
+  readonly kind: 'rsc_expression';
+  readonly id: string;
+  readonly class?: string;
+  readonly provider?: string;
+  readonly type?: string;
+}
+
+/** An `op_expression` (rules of `op_defaults` only): true for an operation of this name (and interval). */
+export interface OpExpression {
+  readonly kind: 'op_expression';
+  readonly id: string;
+  readonly name: string;
+  readonly interval?: string;
+}
+
 /** A `rule`: expressions (or nested rules) joined by `boolean-op`. */
 export interface Rule {
   readonly kind: 'rule';
@@ -43,7 +63,7 @@ export interface Rule {
   readonly scoreAttribute?: string;
   readonly booleanOp?: 'and' | 'or';
   readonly role?: string;
-  readonly terms: readonly (Expression | Rule)[];
+  readonly terms: readonly (Expression | Rule | RscExpression | OpExpression)[];
 }
 
 /** A resource operation (`op`) as configured. */
@@ -68,12 +88,20 @@ export interface Primitive {
   readonly ops: readonly Op[];
   /** `utilization` sets (what the resource consumes of a node's capacity). */
   readonly utilization?: readonly NvSet[];
+  /**
+   * The `<template>` this primitive is built from (`template=`). Its class, provider and type are
+   * the template's; `params`, `meta`, `ops` and `utilization` are the primitive's own, and the
+   * scheduler adds the template's to them (templates.ts).
+   */
+  readonly template?: string;
 }
 
 export interface Group {
   readonly kind: 'group';
   readonly id: string;
   readonly meta: readonly NvSet[];
+  /** Instance attributes, passed to every member as parameters (a member's own win), as Pacemaker does. */
+  readonly params?: readonly NvSet[];
   readonly children: readonly Primitive[];
 }
 
@@ -82,6 +110,8 @@ export interface Clone {
   readonly kind: 'clone';
   readonly id: string;
   readonly meta: readonly NvSet[];
+  /** Instance attributes, passed to every primitive inside as parameters (their own win), as Pacemaker does. */
+  readonly params?: readonly NvSet[];
   readonly child: Primitive | Group;
 }
 
@@ -118,6 +148,8 @@ export interface OrderConstraint {
   readonly firstAction?: string;
   readonly thenAction?: string;
   readonly orderKind?: 'Mandatory' | 'Optional' | 'Serialize';
+  /** A `kind` that is none of those, as written: Pacemaker resets it to Mandatory (and says so). */
+  readonly invalidKind?: string;
   readonly score?: string;
   readonly symmetrical?: string;
   /** `require-all=false`: the deprecated form of `clone-min=1` on the `first` clone. */
@@ -183,6 +215,8 @@ export interface Cib {
   readonly crmConfig: readonly NvSet[];
   readonly nodes: readonly CibNode[];
   readonly resources: readonly Resource[];
+  /** Resource templates (`<template>`: a primitive's definition that primitives name with `template=`). */
+  readonly templates?: readonly Primitive[];
   readonly constraints: readonly Constraint[];
   readonly rscDefaults: readonly NvSet[];
   readonly opDefaults: readonly NvSet[];

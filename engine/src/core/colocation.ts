@@ -174,10 +174,43 @@ function applyColocToWeights(ws: WorkingSet, dependent: WRsc, primary: WRsc, c: 
   if (c.score <= -INFINITY || c.score >= INFINITY || anyNodeAvailable(ws, work)) dependent.allowed = work;
 }
 
+/**
+ * A role colocation of a placed promotable instance with a placed resource, while roles are chosen
+ * (Pacemaker's pcmk__apply_coloc_to_priority): on the same node the score counts for (or, for
+ * `rsc-role=Unpromoted`, against) its promotion; elsewhere a mandatory `rsc-role=Promoted` forbids it.
+ */
+function applyColocToPriority(dependent: WRsc, primary: WRsc, c: Coloc): void {
+  if (!primary.assignedTo || !dependent.assignedTo) return;
+  const attr = c.nodeAttribute ?? '#id';
+  if (!sameValue(attrOf(dependent.assignedTo, attr), attrOf(primary.assignedTo, attr))) {
+    if (c.score === INFINITY && c.dependentRole === 'Promoted') dependent.priority = -INFINITY;
+    return;
+  }
+  if (c.primaryRole !== undefined && c.primaryRole !== primary.nextRole) return;
+  dependent.priority = addScores((c.dependentRole === 'Unpromoted' ? -1 : 1) * c.score, dependent.priority);
+}
+
 function applyToPrimitivePrimary(ws: WorkingSet, dependent: WRsc, primary: WRsc, c: Coloc): void {
   const affects = colocationAffects(dependent, primary, c);
   if (affects === 'location') applyColocToWeights(ws, dependent, primary, c);
-  // 'role' (promotion priority) is handled by the promotable-clone code.
+  else if (affects === 'role') applyColocToPriority(dependent, primary, c);
+}
+
+/**
+ * `rsc-role=Promoted` with a role of another promotable clone, while the dependent's roles are
+ * chosen (Pacemaker's pcmk__update_promotable_dependent_priority): an instance of the primary in
+ * that role on the dependent's node adds the score; none there forbids promotion when mandatory.
+ */
+function promotableDependentPriority(dependent: WRsc, primary: WRsc, c: Coloc): void {
+  const node = dependent.assignedTo;
+  const partner =
+    node &&
+    primary.children.find((i) => {
+      const first = i.variant === 'primitive' ? i : i.children[0];
+      return (i.assignedTo ?? first?.assignedTo) === node && (i.nextRole ?? first?.nextRole) === c.primaryRole;
+    });
+  if (partner) dependent.priority = addScores(dependent.priority, c.score);
+  else if (c.score >= INFINITY) dependent.priority = -INFINITY;
 }
 
 /**
@@ -220,9 +253,12 @@ function withPromotableRole(ws: WorkingSet, dependent: WRsc, primary: WRsc, c: C
 export function applyColocationScore(ws: WorkingSet, dependent: WRsc, primary: WRsc, c: Coloc): void {
   if (primary.variant === 'clone') {
     if (primary.provisional) return;
-    // (A role of Started is no role: Pacemaker's pcmk__new_colocation reads it as unknown.)
-    if (primary.promotable && c.primaryRole !== undefined && c.primaryRole !== 'Started' && dependent.provisional) {
+    if (primary.promotable && c.primaryRole !== undefined && dependent.provisional) {
       withPromotableRole(ws, dependent, primary, c);
+      return;
+    }
+    if (primary.promotable && c.primaryRole !== undefined && c.dependentRole === 'Promoted') {
+      promotableDependentPriority(dependent, primary, c);
       return;
     }
     if (c.score >= INFINITY) {

@@ -6,10 +6,10 @@ import { parseScore } from './score.js';
 import type { Coloc, Role, WNode, WorkingSet, WRsc } from './working-set.js';
 import { variantRank } from './working-set.js';
 
+// A colocation's role; `Started` is no role (Pacemaker's pcmk__new_colocation reads it as unknown).
 function parseRole(text: string | undefined): Role | undefined {
   if (text === undefined) return undefined;
   const t = text.toLowerCase();
-  if (t === 'started') return 'Started';
   if (t === 'stopped') return 'Stopped';
   if (t === 'promoted' || t === 'master') return 'Promoted';
   if (t === 'unpromoted' || t === 'slave') return 'Unpromoted';

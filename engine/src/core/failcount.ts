@@ -24,8 +24,11 @@ export function failCount(ws: WorkingSet, rsc: WRsc, node: WNode): number {
  * nodeFailCount(node, rsc, 1_800_000_000, false) // 2
  */
 export function nodeFailCount(node: WNode, rsc: WRsc, now: number, effective: boolean): number {
-  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`).
-  const entry = failuresOn(node).get(rsc.unique ? rsc.id : baseId(rsc.id));
+  // A globally-unique instance has its own fail counts (`fail-count-rsc:N#...`); an anonymous one
+  // counts `fail-count-rsc#...` and any numbered `fail-count-rsc:N#...` (older Pacemaker wrote those).
+  const inClone = rsc.parent?.variant === 'clone' || rsc.parent?.parent?.variant === 'clone';
+  const entry =
+    !inClone || rsc.unique ? failuresOn(node).get(inClone ? rsc.id : baseId(rsc.id)) : anonymousFailuresOn(node).get(baseId(rsc.id));
   if (!entry) return 0;
   const { count, last } = entry;
   if (effective && count > 0 && last > 0 && rsc.failureTimeoutS > 0 && now > last + rsc.failureTimeoutS) return 0;
@@ -58,6 +61,22 @@ function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
   return m;
 }
 
+const perNodeAnonymous = new WeakMap<WNode, Map<string, { count: number; last: number }>>();
+
+/** The same, with numbered names (`rsc:N`) added to their base name's (Pacemaker matches `rsc(:[0-9]+)?`). */
+function anonymousFailuresOn(node: WNode): Map<string, { count: number; last: number }> {
+  let m = perNodeAnonymous.get(node);
+  if (m) return m;
+  m = new Map();
+  for (const [rsc, e] of failuresOn(node)) {
+    const base = baseId(rsc);
+    const sum = m.get(base) ?? { count: 0, last: 0 };
+    m.set(base, { count: addScores(sum.count, e.count), last: Math.max(sum.last, e.last) });
+  }
+  perNodeAnonymous.set(node, m);
+  return m;
+}
+
 /**
  * The resource to ban from `node` because its fail count reached `migration-threshold`, if any
  * (an anonymous clone instance bans its whole clone, a globally-unique instance only itself).
@@ -67,7 +86,9 @@ function failuresOn(node: WNode): Map<string, { count: number; last: number }> {
  */
 export function thresholdReached(ws: WorkingSet, rsc: WRsc, node: WNode): WRsc | undefined {
   if (rsc.migrationThreshold === 0 || rsc.failureIgnored) return undefined;
-  const count = failCount(ws, rsc, node);
+  // A container's failures include those of the resources inside it (containers.ts).
+  let count = failCount(ws, rsc, node);
+  for (const filler of rsc.fillers ?? []) count = addScores(count, failCount(ws, filler, node));
   if (count <= 0) return undefined;
   if (rsc.migrationThreshold - count > 0) return undefined;
   let ban = rsc;

@@ -7,8 +7,10 @@
 import { escapeXml } from '@ocfkit/sdk/xml';
 import { CRM_FEATURE_SET } from '../pcmk/feature-set.js';
 import type { Cib, NvSet, Op } from './cib-model.js';
+import { opDefaultsFor } from './defaults-rules.js';
 import { failCount } from './failcount.js';
 import type { ActionDetail, GraphAction, TransitionGraph } from './graph.js';
+import { historyIdsOf } from './history-id.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
 import { evaluateRule, type NodeAttrs } from './rules.js';
 import { unpack } from './unpack.js';
@@ -71,12 +73,13 @@ function shortestMonitor(p: WRsc): Op | undefined {
 }
 
 /**
- * An action's meta attributes as Pacemaker's `unpack_operation` builds them: `op_defaults`, then
+ * An action's meta attributes as Pacemaker's `unpack_operation` builds them: `op_defaults` (those
+ * whose rules hold for the resource and operation), then
  * (for a probe) the shortest monitor's timeout, then the op's own meta attributes and its XML
  * attributes; the interval and timeout normalized to milliseconds.
  */
 function opMeta(ws: WorkingSet, p: WRsc, a: GraphAction): Map<string, string> {
-  const meta = flattenSets(ws.cib.opDefaults);
+  const meta = opDefaultsFor(ws.cib.opDefaults, p.primitive, a.task, a.intervalMs);
   if (a.probe) {
     const timeout = shortestMonitor(p)?.attrs.timeout;
     if (timeout !== undefined) meta.set('timeout', timeout);
@@ -202,7 +205,7 @@ interface Described {
 
 function describe(ws: WorkingSet, a: GraphAction): Described {
   const node = ws.nodeByName.get(a.node);
-  if (a.task === 'stonith') return { tag: 'crm_event', operationKey: a.key, node };
+  if (a.task === 'stonith') return { tag: a.pseudo ? 'pseudo_event' : 'crm_event', operationKey: a.key, node };
   const rsc = a.rsc === undefined ? undefined : ws.byId.get(a.rsc);
   const clone = rsc && cloneOf(rsc);
   const tag = a.pseudo ? 'pseudo_event' : 'rsc_op';
@@ -210,7 +213,9 @@ function describe(ws: WorkingSet, a: GraphAction): Described {
   // (the history id it was found under: the configured id, or a numbered one older versions wrote).
   const cloneName = rsc?.cloneName ?? (rsc?.orphan === true ? configuredId(rsc) : undefined);
   if (rsc && clone && anonymous(clone) && cloneName !== undefined) {
-    return { tag, operationKey: `${cloneName}_${a.task}_${a.intervalMs}`, internalKey: a.key, rsc, node };
+    // A notification's key names the clone name too (`db_post_notify_promote_0`).
+    const operationKey = a.task === 'notify' ? `${cloneName}${a.key.slice(rsc.id.length)}` : `${cloneName}_${a.task}_${a.intervalMs}`;
+    return { tag, operationKey, internalKey: a.key, rsc, node };
   }
   return { tag, operationKey: a.key, rsc, node };
 }
@@ -229,6 +234,19 @@ class Memo {
   }
 }
 
+/**
+ * A primitive's parameters for a node: its own instance attributes, then those of its group and
+ * clone for names it does not set (Pacemaker's get_rsc_attributes walks up the parents the same way).
+ */
+function inheritedParams(rsc: WRsc, attrs: NodeAttrs | undefined): Map<string, string> {
+  const out = setsForNode(rsc.primitive?.params ?? [], attrs);
+  for (let p = rsc.parent; p; p = p.parent) {
+    const own = p.config.kind === 'primitive' ? undefined : p.config.params;
+    if (own) for (const [k, v] of setsForNode(own, attrs)) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
 function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): { attrs: Map<string, string>; params: Map<string, string> } {
   const attrs = new Map<string, string>([['crm_feature_set', CRM_FEATURE_SET]]);
   const params = new Map<string, string>();
@@ -242,12 +260,13 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
       setsForNode(opEntry(rsc, a.task, a.intervalMs)?.params ?? [], d.node?.attrs),
     );
     for (const [k, v] of opParams) if (!attrs.has(k)) attrs.set(k, v);
-    for (const [k, v] of memo.get(`params\0${nodeKey}`, () => setsForNode(rsc.primitive?.params ?? [], d.node?.attrs))) {
+    for (const [k, v] of memo.get(`params\0${nodeKey}`, () => inheritedParams(rsc, d.node?.attrs))) {
       // Pacemaker writes parameters whose name starts with a digit as <param> children.
       if (/^[0-9]/.test(k)) params.set(k, v);
       else if (!attrs.has(k)) attrs.set(k, v);
     }
     for (const [k, v] of memo.get(`meta\0${opKey}`, () => opMeta(ws, rsc, a))) meta.set(k, v);
+    for (const [k, v] of Object.entries(a.notify ?? {})) meta.set(k, v);
     if (a.probe) meta.set('op_target_rc', '7');
     else if (a.task === 'monitor' && a.promoted) meta.set('op_target_rc', '8');
   } else if (a.task === 'stonith') {
@@ -268,6 +287,36 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
   return { attrs, params };
 }
 
+const memos = new WeakMap<WorkingSet, Memo>();
+
+/**
+ * The parameters the agent is given for one action of a primitive on a node, as the graph
+ * carries them (instance attributes evaluated for the node, the op's own instance attributes,
+ * `CRM_meta_*`): what Pacemaker's operation digests are computed from.
+ *
+ * @example
+ * actionParameters(ws, ws.byId.get('ip')!, 'monitor', 10000, 'node1') // { ip: '10.0.0.1', CRM_meta_interval: '10000', ... }
+ */
+export function actionParameters(ws: WorkingSet, rsc: WRsc, task: string, intervalMs: number, node: string): Record<string, string> {
+  let memo = memos.get(ws);
+  if (!memo) {
+    memo = new Memo();
+    memos.set(ws, memo);
+  }
+  const a = {
+    id: -1,
+    key: `${rsc.id}_${task}_${intervalMs}`,
+    task,
+    rsc: rsc.id,
+    node,
+    intervalMs,
+    probe: false,
+    pseudo: false,
+  } as GraphAction;
+  const { attrs, params } = attributes(ws, memo, a, { tag: 'rsc_op', operationKey: a.key, rsc, node: ws.nodeByName.get(node) });
+  return Object.fromEntries([...attrs, ...params]);
+}
+
 /** An anonymous instance's `long-id`: the name its history knows it by (`ping:0` on every node of an older cluster), else its own. */
 function longId(r: WRsc): string {
   return r.cloneName !== undefined && r.cloneName !== configuredId(r) ? r.cloneName : r.id;
@@ -283,7 +332,17 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
     const clone = cloneOf(d.rsc);
     agent =
       clone && anonymous(clone)
-        ? { id: configuredId(d.rsc), longId: longId(d.rsc), class: p.class, provider: p.provider, type: p.type }
+        ? {
+            // An orphan known by a clone name goes by it (`ping:1`, long-id `ping:3`), as Pacemaker
+            // sends a numbered instance's commands where it runs.
+            ...(d.rsc.orphan && d.rsc.cloneName !== undefined
+              ? { id: d.rsc.cloneName, longId: d.rsc.id }
+              : { id: configuredId(d.rsc), longId: longId(d.rsc) }),
+            historyIds: historyIdsOf(ws, d.rsc, configuredId(d.rsc), longId(d.rsc)),
+            class: p.class,
+            provider: p.provider,
+            type: p.type,
+          }
         : { id: d.rsc.id, class: p.class, provider: p.provider, type: p.type };
   }
   const detail: ActionDetail = {
@@ -293,7 +352,7 @@ function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
     attributes: attributesSorted,
     targetRc: intOr(attrs.get('CRM_meta_op_target_rc'), 0),
     timeoutMs: intOr(attrs.get('CRM_meta_timeout'), DEFAULT_TIMEOUT_MS),
-    priority: d.rsc ? Math.max(0, synapsePriority(d.rsc)) : 0,
+    priority: a.priority ?? (d.rsc ? Math.max(0, synapsePriority(d.rsc)) : 0),
   };
   if (d.internalKey !== undefined) detail.internalKey = d.internalKey;
   if (agent) detail.agent = agent;

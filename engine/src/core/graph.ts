@@ -4,7 +4,18 @@ export interface GraphAction {
   id: number;
   /** Pacemaker's operation key, e.g. `web_start_0`, `web_monitor_10000`; `stonith-<node>-<reboot|off>` for fencing. */
   key: string;
-  task: 'start' | 'stop' | 'promote' | 'demote' | 'monitor' | 'stonith' | 'delete' | 'migrate_to' | 'migrate_from';
+  task:
+    | 'start'
+    | 'stop'
+    | 'promote'
+    | 'demote'
+    | 'monitor'
+    | 'stonith'
+    | 'delete'
+    | 'migrate_to'
+    | 'migrate_from'
+    | 'notify'
+    | 'reload-agent';
   rsc?: string;
   node: string;
   intervalMs: number;
@@ -18,6 +29,10 @@ export interface GraphAction {
   timeoutMs?: number;
   /** A migration action's source and target node (`CRM_meta_migrate_source`/`_target`). */
   migration?: { source: string; target: string };
+  /** A clone notification's `notify_*` meta attributes (notify actions, and the instance actions they are about). */
+  notify?: Record<string, string>;
+  /** The synapse priority when the action sets its own (post notifications: INFINITY). */
+  priority?: number;
   /** Everything needed to execute the action without the CIB (filled by `schedule()`). */
   detail?: ActionDetail;
 }
@@ -28,6 +43,11 @@ export interface ActionAgent {
   id: string;
   /** The instance id (`db:1`) when it differs from `id`. */
   longId?: string;
+  /**
+   * An anonymous clone instance's history entries on the action's node, as crm_simulate records
+   * its result: the first of these the node has, else a new one under the last (history-id.ts).
+   */
+  historyIds?: string[];
   class: string;
   provider?: string;
   type: string;

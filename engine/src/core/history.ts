@@ -7,13 +7,14 @@
 
 import { EXEC_STATUS } from '../pcmk/exec-status.js';
 import type { LrmOp, NvSet, Op, Primitive } from './cib-model.js';
+import { opDefaultsFor } from './defaults-rules.js';
 import { flattenSets, parseDurationMs } from './nvsets.js';
 import { compareOps } from './op-order.js';
 import { isRemoteConnection, reconnectIntervalMs } from './remote-nodes.js';
 import type { Role } from './working-set.js';
 
 /** What to do when an operation fails, as `on-fail` names it (`restart` is the usual default). */
-type OnFail = 'ignore' | 'demote' | 'restart' | 'migrate' | 'block' | 'stop' | 'standby' | 'fence' | 'reset-remote';
+type OnFail = 'ignore' | 'demote' | 'restart' | 'migrate' | 'block' | 'stop' | 'standby' | 'fence' | 'restart-container' | 'reset-remote';
 
 /** How bad each response is: a resource with several failures gets the worst one. */
 const onFailSeverity: Record<OnFail, number> = {
@@ -25,6 +26,7 @@ const onFailSeverity: Record<OnFail, number> = {
   stop: 80,
   standby: 90,
   fence: 100,
+  'restart-container': 110,
   'reset-remote': 120,
 };
 
@@ -80,11 +82,11 @@ export function failurePolicy(
   prim: Primitive | undefined,
   task: string,
   intervalMs: number,
-  opts: { stonithEnabled: boolean; opDefaults: readonly NvSet[] },
+  opts: { stonithEnabled: boolean; opDefaults: readonly NvSet[]; inContainer?: boolean },
 ): FailurePolicy {
   // The failed action's op entry, a disabled one included (Pacemaker's custom_action).
   const conf = configuredOp(prim, task, intervalMs, true);
-  const meta = flattenSets(opts.opDefaults);
+  const meta = opDefaultsFor(opts.opDefaults, prim, task, intervalMs);
   if (conf) {
     for (const [k, v] of flattenSets(conf.meta)) meta.set(k, v);
     for (const [k, v] of Object.entries(conf.attrs)) meta.set(k, v);
@@ -126,10 +128,15 @@ export function failurePolicy(
       onFail = 'stop';
       failRole = 'Stopped';
       break;
+    case 'restart-container':
+      if (opts.inContainer) onFail = value;
+      break;
     default:
       // Unknown values, and restart-container without a container, use the default.
       break;
   }
+  // Inside a container (containers.ts) the default is to restart the container, whatever failed.
+  if (onFail === undefined && opts.inContainer) onFail = 'restart-container';
   if (
     onFail === undefined &&
     prim !== undefined &&
@@ -184,6 +191,8 @@ export interface HistoryContext {
   failureTimeoutS: number;
   managed: boolean;
   promotable: boolean;
+  /** It lives inside a container (containers.ts): its failures restart the container by default. */
+  inContainer?: boolean;
   /** The resource's fail count on this node: effective (after failure-timeout) or raw. */
   failCount: (effective: boolean) => number;
   /** The resource-wide next role so far (failures on earlier nodes may have set it). */
@@ -243,7 +252,9 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     out.role = ctx.promotable ? 'Unpromoted' : 'Started';
   };
   const clearPastFailure = () => {
-    if (out.onFail === 'block' || out.onFail === 'ignore' || out.onFail === 'demote' || out.onFail === 'restart') {
+    // A remote connection's reset is cleared too, unless it waits for its reconnect interval.
+    const resetCleared = out.onFail === 'reset-remote' && (ctx.prim === undefined || reconnectIntervalMs(ctx.prim) === 0);
+    if (['block', 'ignore', 'demote', 'restart', 'restart-container'].includes(out.onFail) || resetCleared) {
       out.onFail = 'ignore';
       out.nextRole = 'Unknown';
     }
@@ -301,7 +312,11 @@ export function unpackHistory(ops: readonly LrmOp[], node: { online: boolean; un
     if (policy.failRole === 'Stopped') out.stopEverywhere = true;
   };
   const policyOf = (op: LrmOp) =>
-    failurePolicy(ctx.prim, op.operation, op.intervalMs, { stonithEnabled: ctx.stonithEnabled, opDefaults: ctx.opDefaults });
+    failurePolicy(ctx.prim, op.operation, op.intervalMs, {
+      stonithEnabled: ctx.stonithEnabled,
+      opDefaults: ctx.opDefaults,
+      inContainer: ctx.inContainer,
+    });
 
   for (const op of [...ops].sort((a, b) =>
     a.callId >= 0 && b.callId >= 0 && a.callId !== b.callId ? a.callId - b.callId : compareOps(a, b),

@@ -26,9 +26,10 @@ function check(sets: readonly NvSet[], where: string, out: string[]): void {
 }
 
 /**
- * Meta attributes whose values are not scores. Pacemaker reads them as 0 and says so only in a
+ * Meta attributes whose values are not scores: Pacemaker reads them as 0 and says so only in a
  * warning (crm_verify: "Could not parse integer from 'lots' (using 0 instead)"); the engine names
- * the resource, the attribute and the value.
+ * the resource, the attribute and the value. Also orders of an unknown `kind`, which Pacemaker
+ * runs as Mandatory ("Resetting 'kind' for constraint order1 to 'Mandatory' because 'foo' is not valid").
  *
  * @example
  * malformedValues(cib) // ['d: resource-stickiness="lots" is not a score (an integer or ±INFINITY); using 0 instead']
@@ -37,5 +38,8 @@ export function malformedValues(cib: Cib): string[] {
   const out: string[] = [];
   check(cib.rscDefaults, 'rsc_defaults', out);
   for (const r of allResources(cib.resources)) check(r.meta, r.id, out);
+  for (const c of cib.constraints)
+    if (c.kind === 'order' && c.invalidKind !== undefined)
+      out.push(`<rsc_order id="${c.id}">: kind="${c.invalidKind}" is not Mandatory, Optional or Serialize; using Mandatory instead`);
   return out;
 }

@@ -11,7 +11,12 @@ import { parseScore } from './score.js';
  */
 export function flattenSets(sets: readonly NvSet[], into = new Map<string, string>()): Map<string, string> {
   const sorted = [...sets].filter((s) => s.rule === undefined).sort((a, b) => (parseScore(b.score) ?? 0) - (parseScore(a.score) ?? 0));
-  for (const s of sorted) for (const p of s.pairs) if (!into.has(p.name)) into.set(p.name, p.value);
+  for (const s of sorted)
+    for (const p of s.pairs) {
+      // "#default" means "not set": it even removes a value an earlier set gave (Pacemaker's populate_hash).
+      if (p.value.toLowerCase() === '#default') into.delete(p.name);
+      else if (!into.has(p.name)) into.set(p.name, p.value);
+    }
   return into;
 }
 

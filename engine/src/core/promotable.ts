@@ -1,6 +1,6 @@
 import { isManaged } from './assign.js';
 import { attributeNode } from './bundles.js';
-import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
+import { addColocatedNodeScores, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { expandedConstraints } from './resource-sets.js';
 import { addScores, formatScore, INFINITY, parseScore } from './score.js';
@@ -37,9 +37,12 @@ function memberScore(ws: WorkingSet, clone: WRsc, member: WRsc, node: WNode): nu
     member.runningOn.includes(node);
   // Only where the instance is allowed with a score >= 0.
   if (!applies || (member.allowed.get(node.uname) ?? -1) < 0) return undefined;
-  // A globally-unique instance's score is `master-<rsc>:<n>`; an anonymous one's `master-<rsc>`.
+  // The score is `master-<name>` for the name the history knows the instance by (its clone name,
+  // else its id); an anonymous instance without one falls back to `master-<rsc>`. It is read on
+  // the container's host with container-attribute-target=host (bundles.ts).
   const attrs = attributeNode(ws, member, node).attrs;
-  const raw = member.unique ? attrs.get(`master-${member.id}`) : (attrs.get(`master-${base}`) ?? attrs.get(`master-${member.id}`));
+  const own = attrs.get(`master-${member.cloneName ?? member.id}`);
+  const raw = member.unique ? own : (own ?? attrs.get(`master-${base}`));
   return raw === undefined ? undefined : (parseScore(raw) ?? 0);
 }
 
@@ -109,8 +112,10 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
         if (p.node === chosen) priority = addScores(priority, p.score);
     }
     inst.priority = priority; // Pacemaker overwrites the instance priority, which later breaks ties.
+    // Then its colocations with a role count for or against its promotion (a cloned group's go to its members).
+    if (inst.variant === 'primitive') for (const c of [...inst.thisWith]) applyColocationScore(ws, inst, c.primary, c);
     // An unmanaged (or blocked) instance that is promoted stays promoted, and sorts first.
-    sortIndex.set(inst, !isManaged(ws, inst) && inst.role === 'Promoted' ? INFINITY : priority);
+    sortIndex.set(inst, !isManaged(ws, inst) && inst.role === 'Promoted' ? INFINITY : inst.priority);
   }
   // Pacemaker adds each instance's promotion priority to the clone's own node scores (and keeps it:
   // resources colocated with the clone later see those scores).

@@ -1,4 +1,5 @@
 import type { Cib, NodeState, Primitive, Resource } from './cib-model.js';
+import { guestContainer, orderGuestAction } from './containers.js';
 import type { GraphBuilder } from './graph.js';
 import { opKey } from './graph.js';
 import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
@@ -12,7 +13,8 @@ import type { WNode, WorkingSet, WRsc } from './working-set.js';
  * connection runs (and will be once the connection is assigned somewhere), its resource history
  * counts only then (or, with fencing, to decide that it must be fenced), connections and fence
  * devices never run on remote nodes, and every action on a remote node waits for its connection.
- * Guest nodes (`remote-node` on a VM primitive) and bundles are not modelled here.
+ * A guest node (guest-nodes.ts, containers.ts) is a remote node whose connection has a container:
+ * it is not fenced at start-up, and it is up only while its container runs too.
  */
 
 /** Whether a configured resource is a Pacemaker Remote connection (`ocf:pacemaker:remote`). */
@@ -32,7 +34,7 @@ export function reconnectIntervalMs(p: Primitive): number {
  */
 export function resetRemote(nodes: readonly WNode[], conn: WRsc, stonithEnabled: boolean): void {
   const node = nodes.find((n) => n.uname === conn.id && n.remote?.connection === conn.id);
-  if (!stonithEnabled || !node?.remote || node.remote.wasFenced) return;
+  if (!stonithEnabled || !node?.remote || node.remote.wasFenced || node.remote.container !== undefined) return;
   node.unclean = true;
   node.remote.requiresReset = true;
   node.remote.unseen = false;
@@ -67,7 +69,7 @@ export function connectionStarts(ws: Pick<WorkingSet, 'byId'>, node: WNode): boo
 export function allowsMigration(p: WRsc): boolean {
   const v = p.meta.get('allow-migrate');
   if (v !== undefined) return isTrue(v);
-  return p.parent === undefined && p.primitive !== undefined && isRemoteConnection(p.primitive);
+  return p.parent === undefined && p.primitive !== undefined && isRemoteConnection(p.primitive) && !p.meta.has('container');
 }
 
 /** The remote node's connection resource during a run, if it has one. */
@@ -83,39 +85,39 @@ function connectionOf(ws: Pick<WorkingSet, 'byId'>, node: WNode): WRsc | undefin
  */
 export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
   const connections = new Set(cib.resources.filter(isRemoteConnection).map((r) => r.id));
-  // A bundle's guest nodes are never unclean at start-up: they are "fenced" by recovering their container.
-  const guests = new Set(
-    cib.resources
-      .filter((r) => isRemoteConnection(r) && flattenSets(r.kind === 'primitive' ? r.meta : []).has('container'))
-      .map((r) => r.id),
-  );
+  // A guest node's connection names its container (guest-nodes.ts).
+  const containers = new Map(cib.resources.flatMap((r) => (connections.has(r.id) ? [[r.id, flattenSets(r.meta).get('container')]] : [])));
   const startupFencing = isTrue(flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true');
   const out: WNode[] = [];
   const make = (id: string, uname: string, attributes: Cib['nodes'][number]['attributes']) => {
+    const connection = connections.has(uname) ? uname : undefined;
+    const container = connection === undefined ? undefined : containers.get(connection);
     const attrs = new Map<string, string>([
       ['#uname', uname],
       ['#id', id],
-      ['#kind', 'remote'],
+      ['#kind', container === undefined ? 'remote' : 'container'],
       ['#is_dc', 'false'],
     ]);
     flattenSets(attributes, attrs);
-    const connection = connections.has(uname) ? uname : undefined;
+    // A guest node is not fenced at start-up (its container's state says whether it is up).
+    const startup = connection !== undefined && container === undefined;
     out.push({
       id,
       uname,
       online: false,
       standby: false,
-      unclean: connection !== undefined && stonithEnabled && startupFencing && !guests.has(uname),
+      unclean: startup && stonithEnabled && startupFencing,
       shutdown: false,
       maintenance: false,
       attrs,
       numResources: 0,
       remote: {
         connection,
-        unseen: connection !== undefined && !guests.has(uname),
+        unseen: startup,
         requiresReset: false,
         unpacked: false,
         wasFenced: (Number.parseInt(cib.status.find((s) => s.id === id)?.attrs.node_fenced ?? '0', 10) || 0) > 0,
+        ...(container === undefined ? {} : { container }),
       },
     });
   };
@@ -132,7 +134,9 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
 export function remoteHistoryReady(ws: Pick<WorkingSet, 'byId'>, node: WNode, fencePass: boolean): boolean {
   const conn = connectionOf(ws, node);
   if (conn === undefined) return false;
-  return fencePass || conn.role === 'Started';
+  // A guest node's history also waits for its container to be known to run.
+  const container = guestContainer(ws, node);
+  return fencePass || (conn.role === 'Started' && (node.remote?.container === undefined || container?.role === 'Started'));
 }
 
 /** A remote node's online status from its connection's state (determine_remote_online_status). */
@@ -144,10 +148,20 @@ export function determineRemoteOnline(ws: Pick<WorkingSet, 'byId'>, node: WNode)
   }
   if (conn.role === 'Started') node.online = true;
   if (conn.role === 'Started' && conn.nextRole === 'Stopped') node.shutdown = true;
-  if (conn.failed) node.online = false;
-  else if (conn.role === 'Stopped') {
+  const container = node.remote.container === undefined ? undefined : guestContainer(ws, node);
+  const host = container && conn.runningOn.length === 1 ? conn.runningOn[0] : undefined;
+  if (container?.failed) {
+    // A guest whose container failed must be reset (by recovering the container).
+    node.online = false;
+    node.remote.requiresReset = true;
+  } else if (conn.failed) node.online = false;
+  else if (conn.role === 'Stopped' || container?.role === 'Stopped') {
     node.online = false;
     node.remote.requiresReset = false;
+  } else if (host && !host.online && host.unclean) {
+    // A guest on a host that is lost goes down with it.
+    node.online = false;
+    node.remote.requiresReset = true;
   }
 }
 
@@ -246,13 +260,23 @@ export function orderRemoteActions(ws: WorkingSet, g: GraphBuilder): void {
     if (f.task !== 'stonith') continue;
     const node = ws.nodeByName.get(f.node);
     const conn = node && connectionOf(ws, node);
-    if (node?.remote && conn) for (const n of conn.runningOn) g.order(f.id, g.find(opKey(conn.id, 'stop', 0), n.uname));
+    if (node?.remote && conn && node.remote.container === undefined)
+      for (const n of conn.runningOn) g.order(f.id, g.find(opKey(conn.id, 'stop', 0), n.uname));
   }
   for (const a of actions) {
     if (a.rsc === undefined || a.pseudo) continue;
     const node = ws.nodeByName.get(a.node);
     const conn = node && connectionOf(ws, node);
     if (!node?.remote || !conn) continue;
+    if (node.remote.container !== undefined) {
+      // A resource moving to a guest node is stopped where it was only once the connection is up.
+      if (a.task === 'start')
+        for (const b of actions)
+          if (b.rsc === a.rsc && b.task === 'stop' && b.node !== a.node)
+            g.order(g.find(opKey(conn.id, 'start', 0), conn.assignedTo?.uname ?? ''), b.id);
+      orderGuestAction(ws, g, a, node, conn);
+      continue;
+    }
     const connStart = () => g.find(opKey(conn.id, 'start', 0), conn.assignedTo?.uname ?? '');
     const connStops = () => conn.runningOn.map((n) => g.find(opKey(conn.id, 'stop', 0), n.uname));
     const state = connectionState(conn);
@@ -279,10 +303,23 @@ export function orderRemoteActions(ws: WorkingSet, g: GraphBuilder): void {
  * Pacemaker Remote client, so a connection is scheduled as Pacemaker would but never executed.
  */
 export function remoteWarnings(cib: Cib): string[] {
-  const ids = cib.resources.filter(isRemoteConnection).map((r) => r.id);
-  if (ids.length === 0) return [];
-  const shown = `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`;
-  return [
-    `Pacemaker Remote nodes (${shown}) are scheduled as Pacemaker would, but the controller cannot run their connections (ocf:pacemaker:remote) or anything on them`,
-  ];
+  const connections = cib.resources.filter(isRemoteConnection);
+  const out: string[] = [];
+  const say = (what: string, ids: string[]) => {
+    if (ids.length === 0) return;
+    const shown = `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`;
+    out.push(
+      `${what} (${shown}) are scheduled as Pacemaker would, but the controller cannot run their connections (ocf:pacemaker:remote) or anything on them`,
+    );
+  };
+  const guest = (r: Resource) => flattenSets(r.meta).has('container');
+  say(
+    'Pacemaker Remote nodes',
+    connections.filter((r) => !guest(r)).map((r) => r.id),
+  );
+  say(
+    'Guest nodes',
+    connections.filter(guest).map((r) => r.id),
+  );
+  return out;
 }

@@ -14,7 +14,7 @@ import type { WNode, WorkingSet, WRsc } from './working-set.js';
  * @example
  * needsFencing(ws, ws.byId.get('web')!) // true with stonith-enabled and no `requires`
  */
-export function needsFencing(ws: WorkingSet, p: WRsc): boolean {
+export function needsFencing(ws: Pick<WorkingSet, 'stonithEnabled'>, p: WRsc): boolean {
   if (!ws.stonithEnabled || p.primitive?.class === 'stonith') return false;
   const requires = p.meta.get('requires')?.trim().toLowerCase();
   return requires !== 'nothing' && requires !== 'quorum';

@@ -10,6 +10,7 @@
  */
 import type { Cib, ColocationConstraint, Constraint, LocationConstraint, OpaqueXml, OrderConstraint } from './cib-model.js';
 import { isTrue } from './nvsets.js';
+import { expandReferences, referenceMembers } from './tag-references.js';
 import { leftAloneIds } from './unmodelled-xml.js';
 
 /** An ordering from a resource set: Pacemaker orders those directly (no clone-min, no require-all). */
@@ -280,8 +281,9 @@ const cache = new WeakMap<Cib, readonly Constraint[]>();
 
 /**
  * The CIB's constraints with those written with resource sets expanded into constraints between
- * two resources, in the order they are written (which decides ties, as in Pacemaker). Sets that
- * are not modelled ({@link setConstraintIssue}) are left out.
+ * two resources, in the order they are written (which decides ties, as in Pacemaker). Tags and
+ * templates are expanded into sets first (tag-references.ts). Sets that are not modelled
+ * ({@link setConstraintIssue}) are left out.
  *
  * @example
  * expandedConstraints(cib).filter((c) => c.kind === 'order') // set orders included
@@ -290,7 +292,9 @@ export function expandedConstraints(cib: Cib): readonly Constraint[] {
   const known = cache.get(cib);
   if (known) return known;
   const section = constraintsSection(cib);
-  if (!section?.children.some((c) => c.children.some((x) => x.name === 'resource_set'))) {
+  const members = referenceMembers(cib);
+  const written = (section?.children ?? []).map((e) => expandReferences(e, members));
+  if (!written.some((c) => c.children.some((x) => x.name === 'resource_set'))) {
     cache.set(cib, cib.constraints);
     return cib.constraints;
   }
@@ -299,7 +303,7 @@ export function expandedConstraints(cib: Cib): readonly Constraint[] {
   const typed = new Map<string, Constraint[]>();
   for (const c of cib.constraints) typed.set(c.id, [...(typed.get(c.id) ?? []), c]);
   const out: Constraint[] = [];
-  for (const e of section.children) {
+  for (const e of written) {
     const id = e.attrs.id ?? '';
     const sets = setsOf(e, byId);
     if (!sets || sets.length === 0 || setConstraintIssue(e, leftAlone, byId) !== undefined) {

@@ -50,3 +50,30 @@ describe('rule expressions', () => {
     expect(evaluateRule(rule, attrs({ ping: '3', site: 'c' }))).toBe(false);
   });
 });
+
+describe('rsc_expression and op_expression (rsc_defaults, op_defaults)', () => {
+  const rule = (...terms: Rule['terms']): Rule => ({ kind: 'rule', id: 'r', terms });
+  const dummy = { class: 'ocf', provider: 'heartbeat', type: 'Dummy' };
+  it('an rsc_expression matches class and type where given, and the provider always (none only matches none)', () => {
+    expect(evaluateRule(rule({ kind: 'rsc_expression', id: 'x', type: 'Dummy' }), attrs({}), { rsc: dummy })).toBe(false);
+    expect(evaluateRule(rule({ kind: 'rsc_expression', id: 'x', provider: 'heartbeat' }), attrs({}), { rsc: dummy })).toBe(true);
+    expect(evaluateRule(rule({ kind: 'rsc_expression', id: 'x', class: 'ocf', provider: 'pacemaker' }), attrs({}), { rsc: dummy })).toBe(
+      false,
+    );
+    expect(
+      evaluateRule(rule({ kind: 'rsc_expression', id: 'x', class: 'stonith' }), attrs({}), {
+        rsc: { class: 'stonith', type: 'fence_xvm' },
+      }),
+    ).toBe(true);
+    // A group has no class, provider or type; without a resource nothing matches.
+    expect(evaluateRule(rule({ kind: 'rsc_expression', id: 'x', class: 'ocf' }), attrs({}), { rsc: {} })).toBe(false);
+    expect(evaluateRule(rule({ kind: 'rsc_expression', id: 'x' }), attrs({}))).toBe(false);
+  });
+  it('an op_expression matches the name, and the interval where given (any duration syntax)', () => {
+    const monitor10 = { rsc: dummy, op: { name: 'monitor', intervalMs: 10_000 } };
+    expect(evaluateRule(rule({ kind: 'op_expression', id: 'x', name: 'monitor' }), attrs({}), monitor10)).toBe(true);
+    expect(evaluateRule(rule({ kind: 'op_expression', id: 'x', name: 'monitor', interval: 'PT10S' }), attrs({}), monitor10)).toBe(true);
+    expect(evaluateRule(rule({ kind: 'op_expression', id: 'x', name: 'monitor', interval: '20s' }), attrs({}), monitor10)).toBe(false);
+    expect(evaluateRule(rule({ kind: 'op_expression', id: 'x', name: 'start' }), attrs({}), monitor10)).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
-import type { Expression, Rule } from './cib-model.js';
+import type { Expression, OpExpression, RscExpression, Rule } from './cib-model.js';
+import { parseDurationMs } from './nvsets.js';
 
 /** Node attributes a rule sees: configured, transient, and the built-ins #uname, #id, #kind. */
 export type NodeAttrs = ReadonlyMap<string, string>;
@@ -68,13 +69,46 @@ export function evaluateExpression(x: Expression, attrs: NodeAttrs): boolean {
 }
 
 /**
- * Evaluates a rule (`boolean-op` and/or, nested rules) against a node's attributes.
+ * What the rules of `rsc_defaults` and `op_defaults` are evaluated for: the resource (its class,
+ * provider and type; none for a group or clone) and, for `op_defaults`, the operation.
+ */
+export interface RuleTarget {
+  readonly rsc?: { readonly class?: string; readonly provider?: string; readonly type?: string };
+  readonly op?: { readonly name: string; readonly intervalMs: number };
+}
+
+/**
+ * Pacemaker's pe__eval_rsc_expr: the class and type, where the expression gives them, must equal
+ * the resource's; the provider must equal it always (no provider matches only a resource without
+ * one). False where no resource is being evaluated.
+ */
+function evaluateRscExpression(x: RscExpression, target: RuleTarget | undefined): boolean {
+  const r = target?.rsc;
+  if (r === undefined) return false;
+  return (x.class === undefined || x.class === r.class) && x.provider === r.provider && (x.type === undefined || x.type === r.type);
+}
+
+/** Pacemaker's pe__eval_op_expr: the operation's name, and its interval when one is given. */
+function evaluateOpExpression(x: OpExpression, target: RuleTarget | undefined): boolean {
+  const op = target?.op;
+  if (op === undefined || op.name !== x.name) return false;
+  return x.interval === undefined || parseDurationMs(x.interval) === op.intervalMs;
+}
+
+/**
+ * Evaluates a rule (`boolean-op` and/or, nested rules) against a node's attributes, and its
+ * `rsc_expression`/`op_expression` terms against `target` (false without one).
  *
  * @example
  * evaluateRule(diskcheckRule, new Map([['diskcheck_status', 'ERROR']])) // true → the rule's score applies
  */
-export function evaluateRule(rule: Rule, attrs: NodeAttrs): boolean {
+export function evaluateRule(rule: Rule, attrs: NodeAttrs, target?: RuleTarget): boolean {
   if (rule.terms.length === 0) return true;
-  const test = (t: Expression | Rule) => (t.kind === 'rule' ? evaluateRule(t, attrs) : evaluateExpression(t, attrs));
+  const test = (t: Rule['terms'][number]): boolean => {
+    if (t.kind === 'rule') return evaluateRule(t, attrs, target);
+    if (t.kind === 'rsc_expression') return evaluateRscExpression(t, target);
+    if (t.kind === 'op_expression') return evaluateOpExpression(t, target);
+    return evaluateExpression(t, attrs);
+  };
   return rule.booleanOp === 'or' ? rule.terms.some(test) : rule.terms.every(test);
 }

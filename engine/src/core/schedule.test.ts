@@ -182,25 +182,45 @@ describe('schedule', () => {
   });
 
   it('says which configured features it does not model instead of deciding quietly', () => {
+    // Notifications are modelled for a clone of a primitive, not for a cloned group.
     const clone: Cib['resources'][number] = {
       kind: 'clone',
       id: 'c-clone',
-      child: prim('c'),
+      child: { kind: 'group', id: 'c-group', children: [prim('c')], meta: [] },
       meta: [{ id: 'cm', pairs: [{ id: 'cm1', name: 'notify', value: 'true' }] }],
     };
+    const notifying: Cib['resources'][number] = { ...clone, id: 'n-clone', child: prim('n') };
     const migratingClone: Cib['resources'][number] = {
       kind: 'clone',
       id: 'm-clone',
       child: prim('m', { 'allow-migrate': 'true' }),
       meta: [],
     };
-    const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone, migratingClone], [], [up(1)]);
+    const withFeatures = cib([prim('a', { 'allow-migrate': 'true' }), clone, notifying, migratingClone], [], [up(1)]);
     const warnings = schedule({ cib: withFeatures, now: NOW }).warnings;
     expect(warnings.some((w) => /notifications \(c-clone\)/.test(w))).toBe(true);
+    expect(warnings.some((w) => /n-clone/.test(w))).toBe(false);
     // Live migration is modelled for a primitive, not for clone instances.
     expect(warnings.some((w) => /live migration of clone instances \(m\)/.test(w))).toBe(true);
     expect(warnings.some((w) => /\(a\)/.test(w))).toBe(false);
     expect(schedule({ cib: cib([prim('a')], [], [up(1)]), now: NOW }).warnings).toEqual([]);
+  });
+
+  it('never runs a role=Stopped monitor where the resource runs (it would fail there), and warns that it is not run elsewhere', () => {
+    const a: Primitive = {
+      ...prim('a'),
+      ops: [
+        { id: 'a-mon', name: 'monitor', interval: '10s', attrs: {}, meta: [] },
+        { id: 'a-mon-stopped', name: 'monitor', interval: '20s', attrs: { role: 'Stopped' }, meta: [] },
+      ],
+    };
+    const r = schedule({ cib: cib([a], [], [up(1), up(2), up(3)]), now: NOW });
+    const monitors = r.graph.actions.filter((x) => x.task === 'monitor' && x.intervalMs > 0).map((x) => `${x.key} ${x.node}`);
+    const started = r.placements.find((p) => p.rsc === 'a')?.node;
+    expect(monitors).toEqual([`a_monitor_10000 ${started}`]);
+    expect(r.warnings).toContain(
+      'monitors with role=Stopped (a) are not modelled: they are not run on the nodes where the resource is stopped',
+    );
   });
 
   it('moves resources off a node that is shutting down cleanly, without fencing it', () => {

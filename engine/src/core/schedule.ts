@@ -4,10 +4,14 @@ import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import { connectionsBefore } from './bundles.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
+import { containerConstraints, guestRestartOrderings, resetGuestsWithFailedContainers } from './containers.js';
+import { checkDefinitions } from './definition-change.js';
 import { thresholdReached } from './failcount.js';
 import type { TransitionGraph } from './graph.js';
 import { describeGraph } from './graph-xml.js';
 import { malformedValues } from './malformed-values.js';
+import { healthLocations } from './node-health.js';
+import { addNotifications } from './notifications.js';
 import { isTrue } from './nvsets.js';
 import { describeCycle, orderingCycles, withoutUnrunnable } from './order-cycles.js';
 import { avoidRemoteNodes, isRemoteConnection, remoteConnectionAssigned } from './remote-nodes.js';
@@ -21,7 +25,7 @@ import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { initUtilization, sortResourcesForPlacement } from './utilization.js';
-import type { WorkingSet, WRsc } from './working-set.js';
+import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /** Input of {@link schedule}: the CIB and the current time in seconds since the epoch. */
 export interface ScheduleInput {
@@ -37,6 +41,11 @@ export interface ScheduleInput {
    * section are not read again. The result is the same with or without it.
    */
   memo?: UnpackMemo;
+  /**
+   * Run as crm_simulate does by default: a resource whose history says only its private
+   * parameters changed (crm_report masks them) is left alone. A live cluster restarts it.
+   */
+  sanitized?: boolean;
 }
 
 /** Where one resource ends up after the transition. */
@@ -67,7 +76,34 @@ function addScore(r: WRsc, node: string, score: number): void {
   r.allowed.set(node, addScores(r.allowed.get(node) ?? 0, score));
 }
 
+/**
+ * Applies location scores to a resource as a location constraint does: a group gives them to its
+ * first member only (when collocated: later members just become allowed there); a clone passes
+ * them on to its instances.
+ */
+function applyPlacements(rsc: WRsc, placements: readonly { node: WNode; score: number }[], discovery?: string): void {
+  const apply = (r: WRsc, reset: boolean) => {
+    for (const p of placements) {
+      noteDiscovery(r, p.node.uname, discovery);
+      if (!r.allowed.has(p.node.uname)) r.allowed.set(p.node.uname, reset ? 0 : p.score);
+      else if (!reset) addScore(r, p.node.uname, p.score);
+    }
+  };
+  const applyTo = (r: WRsc): void => {
+    apply(r, false);
+    if (r.variant === 'group') {
+      const colocated = r.meta.get('collocated') === undefined || isTrue(r.meta.get('collocated'));
+      r.children.forEach((m, i) => {
+        apply(m, colocated && i > 0);
+      });
+    } else r.children.forEach(applyTo);
+  };
+  applyTo(rsc);
+}
+
 function applyLocations(ws: WorkingSet): void {
+  // Node health comes first, as Pacemaker creates its location constraints before the CIB's.
+  for (const h of healthLocations(ws)) applyPlacements(h.rsc, h.placements);
   for (const c of expandedConstraints(ws.cib)) {
     if (c.kind !== 'location') continue;
     const rsc = ws.byId.get(c.rsc);
@@ -75,25 +111,7 @@ function applyLocations(ws: WorkingSet): void {
     const next = rsc.nextRole?.toLowerCase();
     const placements = locationPlacements(ws, c, (role) => role === undefined || role === next);
     if (placements.length === 0) continue;
-    const apply = (r: WRsc, reset: boolean) => {
-      for (const p of placements) {
-        noteDiscovery(r, p.node.uname, c.resourceDiscovery);
-        if (!r.allowed.has(p.node.uname)) r.allowed.set(p.node.uname, reset ? 0 : p.score);
-        else if (!reset) addScore(r, p.node.uname, p.score);
-      }
-    };
-    // A group applies the score to its first member only (when collocated: later members just
-    // become allowed there); a clone passes it on to its instances.
-    const applyTo = (r: WRsc): void => {
-      apply(r, false);
-      if (r.variant === 'group') {
-        const colocated = r.meta.get('collocated') === undefined || isTrue(r.meta.get('collocated'));
-        r.children.forEach((m, i) => {
-          apply(m, colocated && i > 0);
-        });
-      } else r.children.forEach(applyTo);
-    };
-    applyTo(rsc);
+    applyPlacements(rsc, placements, c.resourceDiscovery);
   }
 }
 
@@ -162,7 +180,10 @@ function finalRoles(ws: WorkingSet): void {
     const keptByDemote = demoteOnly && (p.role === 'Promoted' || p.role === 'Unpromoted');
     if ((stopAll || (demoteOnly && !keptByDemote)) && needsQuorum(p)) {
       // Its start cannot run: a stopped resource stays stopped ("Start ... due to no quorum (blocked)").
-      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') p.blockedStartOn = p.assignedTo;
+      if (p.runningOn.length === 0 && p.assignedTo && p.nextRole !== 'Stopped') {
+        p.blockedStartOn = p.assignedTo;
+        p.blockedStartPromoted = p.nextRole === 'Promoted';
+      }
       p.nextRole = 'Stopped';
     }
     if (p.nextRole === 'Stopped' || !p.assignedTo) {
@@ -184,12 +205,13 @@ function finalRoles(ws: WorkingSet): void {
 export function schedule(input: ScheduleInput): ScheduleResult {
   const ws = unpack(input.cib, input.now, input.memo);
   ws.onScore = input.onScore;
-  ws.warnings.push(...unmodelledFeatures(input.cib), ...malformedValues(input.cib));
+  ws.warnings.push(...unmodelledFeatures(ws.cib), ...malformedValues(ws.cib));
   for (const r of ws.byId.values())
     if (r.configuredMax !== undefined)
       ws.warnings.push(
         `${r.id}: clone-max=${r.configuredMax} is more than its ${ws.nodes.length} node(s) can run; only ${r.children.length} instance(s) considered`,
       );
+  checkDefinitions(ws, { sanitized: input.sanitized === true });
   unpackConstraints(ws);
   applyTickets(ws);
   applyLocations(ws);
@@ -197,6 +219,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyFailureThresholds(ws);
   applyExclusiveDiscovery(ws);
   groupInternalColocations(ws);
+  containerConstraints(ws);
   initUtilization(ws);
   sortResourcesForPlacement(
     ws,
@@ -226,9 +249,11 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   finalRoles(ws);
   applyBlocking(ws);
   applyUnrunnableStops(ws);
+  resetGuestsWithFailedContainers(ws);
+  guestRestartOrderings(ws);
   const created = createActions(ws);
   const { changes } = created;
-  const { graph, errors } = withoutCycles(created.graph, changes);
+  const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
   return {
     // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
     // of the same input: scheduling has changed the working set's priorities and roles.

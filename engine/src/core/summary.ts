@@ -58,17 +58,22 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
   const next = c.to?.uname;
   const blockedStart = c.rsc.blockedStartOn;
   if (current === undefined && next === undefined && blockedStart && isManaged(ws, c.rsc))
-    return [`${item('Start', c.rsc.id, details('Stopped', 'Started', undefined, blockedStart.uname))}  blocked`];
+    return c.rsc.blockedStartPromoted
+      ? [`${item('Promote', c.rsc.id, details('Stopped', 'Promoted', undefined, blockedStart.uname))}  blocked`]
+      : [`${item('Start', c.rsc.id, details('Stopped', 'Started', undefined, blockedStart.uname))}  blocked`];
   if (!isManaged(ws, c.rsc) || c.rsc.blocked || (current === undefined && next === undefined)) return [];
   // A resource being recovered counts as Started where it is (Pacemaker resets a Stopped role).
   const fromRole = current !== undefined && c.fromRole === 'Stopped' ? 'Started' : c.fromRole;
   const toRole = next === undefined ? 'Stopped' : c.toRole;
-  if (c.rsc.blockedStop) return from.map((n) => `${item('Stop', c.rsc.id, details(fromRole, 'Stopped', n))}  blocked`);
   const moving = current !== undefined && next !== undefined && current !== next;
+  if (c.rsc.blockedPromote && next !== undefined && !moving)
+    return [`${item('Promote', c.rsc.id, details(fromRole, 'Promoted', current, next))}  blocked`];
+  if (c.rsc.blockedStop) return from.map((n) => `${item('Stop', c.rsc.id, details(fromRole, 'Stopped', n))}  blocked`);
   const failed = c.rsc.failed;
   const hasStart = tasks.has('start');
   const hasStop = tasks.has('stop');
   if (fromRole === toRole && next !== undefined) {
+    if (!hasStart && tasks.has('reload-agent')) return [item('Reload', c.rsc.id, details(fromRole, toRole, current, next))];
     if (!hasStart)
       return tasks.has('demote') && tasks.has('promote') ? [item('Re-promote', c.rsc.id, details(fromRole, toRole, current, next))] : [];
     if (moving)
@@ -96,8 +101,10 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
  */
 export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: ResourceChange[]): string {
   const lines = ['Current cluster status:', '  * Node List:', ...nodeList(ws.nodes), '', '  * Full List of Resources:'];
-  // An inactive orphan is not listed (as crm_mon leaves it out).
-  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && x.from.length === 0)))
+  // An inactive orphan is not listed (as crm_mon leaves it out), nor is a clone's orphan instance
+  // that history found inactive (an entry for which no instance number was free).
+  const neverActive = (c: ResourceChange) => c.rsc.orphan === true && c.from.length === 0 && c.to === undefined;
+  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && x.from.length === 0) && !neverActive(x)))
     lines.push(
       `    * ${c.rsc.id}\t(${agent(c)}):\t ${
         c.rsc.failed && c.from.length > 0
@@ -110,7 +117,9 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
     );
   lines.push('', 'Transition Summary:');
   const fence = fenceAction(ws);
-  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (${fence}) ${a.node}`);
+  // A guest node's fencing names its own action (containers.ts): `stonith-<node>-<action>`.
+  const actionOf = (key: string, node: string) => (key.startsWith(`stonith-${node}-`) ? key.slice(`stonith-${node}-`.length) : fence);
+  for (const a of graph.actions) if (a.task === 'stonith') lines.push(`  * Fence (${actionOf(a.key, a.node)}) ${a.node}`);
   const tasks = new Map<string, Set<string>>();
   for (const a of graph.actions) {
     if (!a.rsc || a.probe || a.task === 'monitor') continue;
@@ -120,7 +129,8 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   for (const c of changes) lines.push(...transitionLines(ws, c, tasks.get(c.rsc.id) ?? new Set()));
   lines.push('', 'Executing Cluster Transition:');
   for (const a of graph.actions) {
-    if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (${fence})`);
+    if (a.task === 'stonith' && a.pseudo) lines.push(`  * Pseudo action:   ${a.key} on ${a.node}`);
+    else if (a.task === 'stonith') lines.push(`  * Fencing ${a.node} (${actionOf(a.key, a.node)})`);
     else if (a.pseudo) lines.push(`  * Pseudo action:   ${a.key}`);
     else lines.push(`  * Resource action: ${a.rsc} ${a.task}${a.intervalMs ? `=${a.intervalMs}` : ''} on ${a.node}`);
   }
@@ -128,7 +138,7 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   const after = ws.nodes.map((n) => (n.unclean ? { ...n, unclean: false, online: false } : n));
   lines.push(...nodeList(after), '', '  * Full List of Resources:');
   // A stopped orphan is not listed any more (crm_mon leaves inactive orphans out).
-  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && !x.rsc.blocked && x.to === undefined)))
+  for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && !x.rsc.blocked && x.to === undefined) && !neverActive(x)))
     lines.push(
       c.rsc.blocked
         ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`

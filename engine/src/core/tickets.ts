@@ -8,6 +8,7 @@
 import type { Cib, OpaqueXml } from './cib-model.js';
 import { isTrue } from './nvsets.js';
 import { configurationIds, setConstraintIssue, ticketSetMembers } from './resource-sets.js';
+import { expandReferences, referenceMembers } from './tag-references.js';
 import { leftAloneIds } from './unmodelled-xml.js';
 import { ban, leaves } from './unpack.js';
 import type { Role, WorkingSet, WRsc } from './working-set.js';
@@ -84,7 +85,10 @@ export function ticketsOf(cib: Cib, stonithEnabled: boolean): { dependencies: Ti
     dependencies.push({ id, rsc, ticket: e.attrs.ticket as string, role, lossPolicy });
   };
   let sets: { leftAlone: Set<string>; byId: Map<string, OpaqueXml> } | undefined;
-  for (const e of constraints?.children ?? []) {
+  const members = referenceMembers(cib);
+  for (const written of constraints?.children ?? []) {
+    // A tag or template becomes a resource set (tag-references.ts).
+    const e = expandReferences(written, members);
     if (isModelledTicket(e)) add(e, e.attrs.id ?? '', e.attrs.rsc as string, e.attrs['rsc-role']);
     else if (e.name === 'rsc_ticket' && e.children.some((c) => c.name === 'resource_set')) {
       // With resource sets: each member depends on the ticket, in its set's role (unpack_rsc_ticket_set).

@@ -15,20 +15,22 @@ function* walk(e: OpaqueXml): Generator<OpaqueXml> {
 }
 
 /**
- * Whether a child of `<resources>` (or of a group/clone) is modelled: primitives not built from a
- * `template`, and groups and clones made only of those. Bundles, templates and
- * unknown elements are not.
+ * Whether a child of `<resources>` (or of a group/clone) is modelled: primitives (those built from
+ * a `template` too), and groups and clones made only of those. Bundles, templates themselves (the
+ * importer reads them into `Cib.templates`) and unknown elements are not.
  */
 export function isModelledResource(e: OpaqueXml): boolean {
   if (!RESOURCES.has(e.name)) return false;
   // (One with neither class nor template is modelled: the importer refuses it, naming what is missing.)
-  if (e.name === 'primitive') return e.attrs.template === undefined;
+  if (e.name === 'primitive') return true;
   return e.children.filter((c) => RESOURCES.has(c.name) || c.name === 'bundle' || c.name === 'template').every(isModelledResource);
 }
 
 /**
  * Every id a constraint may name that the model leaves alone: inside the resources it does not
- * model (a bundle's, its primitive's...) and the `tags` (a constraint on a tag is not expanded).
+ * model (a bundle's, its primitive's...), the templates and the `tags`. A constraint naming a tag or
+ * a template is not read by the importer: the scheduler expands it into resource sets
+ * (tag-references.ts).
  */
 export function leftAloneIds(configuration: OpaqueXml | undefined): Set<string> {
   const ids = new Set<string>();

@@ -1,9 +1,12 @@
 import { bundleConstraintOutcomes, bundlesOf, bundleWarning } from './bundles.js';
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
+import { withGuestConnections } from './guest-nodes.js';
 import { modelledMultipleActive } from './multiple-active.js';
+import { healthStrategy } from './node-health.js';
 import { flattenSets, isTrue } from './nvsets.js';
 import { remoteWarnings } from './remote-nodes.js';
 import { configurationIds, setConstraintIssue } from './resource-sets.js';
+import { expandReferences, referenceMembers } from './tag-references.js';
 import { isModelledTicket } from './tickets.js';
 import { isModelledResource, leftAloneIds, unmodelledConstraint } from './unmodelled-xml.js';
 
@@ -30,9 +33,10 @@ function hasElement(x: OpaqueXml, name: string): boolean {
 export function unmodelledFeatures(cib: Cib): string[] {
   const out: string[] = [];
   const options = flattenSets(cib.crmConfig);
+  // node-health-strategy is modelled (node-health.ts); a value Pacemaker does not know means none.
   const health = options.get('node-health-strategy');
-  if (health !== undefined && health !== 'none')
-    out.push(`node-health-strategy=${health} is not modelled: node health attributes are ignored`);
+  if (health !== undefined && healthStrategy(options) === undefined && health.toLowerCase() !== 'none')
+    out.push(`node-health-strategy=${health} is not a strategy Pacemaker knows: node health is ignored, as Pacemaker does`);
   if (isTrue(options.get('shutdown-lock')))
     out.push('shutdown-lock is not modelled: resources of a node shutting down move instead of waiting for it');
   const defaults = flattenSets(cib.rscDefaults);
@@ -45,8 +49,19 @@ export function unmodelledFeatures(cib: Cib): string[] {
         return v !== undefined && test(v);
       })
       .map((r) => r.id);
-  const notify = withMeta('notify', isTrue).filter((id) => cib.resources.some((r) => r.kind === 'clone' && r.id === id));
+  // Notifications of a clone of a primitive are modelled (notifications.ts), a cloned group's are not.
+  const notify = withMeta('notify', isTrue).filter((id) =>
+    cib.resources.some((r) => r.kind === 'clone' && r.id === id && r.child.kind !== 'primitive'),
+  );
   if (notify.length) out.push(`${named('clone notifications', notify)} are not modelled: no notify actions are scheduled`);
+  // A role=Stopped monitor runs only where the resource is stopped; the engine schedules it nowhere.
+  const stoppedMonitors = [...allResources(cib.resources)]
+    .filter((r) => r.kind === 'primitive' && r.ops.some((o) => o.name === 'monitor' && o.attrs.role?.toLowerCase() === 'stopped'))
+    .map((r) => r.id);
+  if (stoppedMonitors.length)
+    out.push(
+      `${named('monitors with role=Stopped', stoppedMonitors)} are not modelled: they are not run on the nodes where the resource is stopped`,
+    );
   // Live migration is modelled for primitives and group members (migration.ts), not for clone instances.
   const inClones = new Set(cib.resources.filter((r) => r.kind === 'clone').flatMap((r) => [...allResources([r])].map((x) => x.id)));
   const migrate = withMeta('allow-migrate', isTrue).filter((id) => inClones.has(id));
@@ -58,19 +73,26 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const multiple = withMeta('multiple-active', (v) => !modelledMultipleActive.has(v.toLowerCase()));
   if (multiple.length)
     out.push(`${named('multiple-active', multiple)} is not modelled: a resource active on several nodes is recovered with stop_start`);
+  // Pacemaker Remote connections are modelled (remote-nodes.ts, which warns for itself), and so
+  // are guest nodes (guest-nodes.ts) and containers (containers.ts); not a remote connection inside
+  // a group or clone, a guest node asked for inside a clone, or a container no resource is.
+  const expanded = withGuestConnections(cib);
+  const ids = new Set([...allResources(expanded.resources)].map((r) => r.id));
+  const inClone = new Set([...allResources(cib.resources.filter((r) => r.kind === 'clone'))].map((r) => r.id));
   const remote = [...allResources(cib.resources)]
-    .filter(
-      (r) =>
-        // Pacemaker Remote connections are modelled (remote-nodes.ts, which warns for itself); a
-        // remote connection inside a group or clone is not one.
+    .filter((r) => {
+      const meta = flattenSets(r.meta);
+      const container = meta.get('container');
+      return (
         (r.kind === 'primitive' && r.provider === 'pacemaker' && r.type === 'remote' && !cib.resources.includes(r)) ||
-        flattenSets(r.meta).has('remote-node') ||
-        flattenSets(r.meta).has('container'),
-    )
+        (meta.has('remote-node') && inClone.has(r.id)) ||
+        (container !== undefined && !ids.has(container))
+      );
+    })
     .map((r) => r.id);
   if (remote.length)
     out.push(`${named('guest nodes and containers', remote)} are not modelled: their connections are scheduled as ordinary resources`);
-  out.push(...remoteWarnings(cib));
+  out.push(...remoteWarnings(expanded));
   const unfencing = withMeta('provides', (v) => v.toLowerCase() === 'unfencing').concat(
     withMeta('requires', (v) => v.toLowerCase() === 'unfencing'),
   );
@@ -89,7 +111,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const serialize = cib.constraints.filter((c) => c.kind === 'order' && c.orderKind === 'Serialize').map((c) => c.id);
   if (serialize.length) out.push(`${named('Serialize orders', serialize)} are treated as one-way optional orders`);
   for (const [element, what] of [
-    ['tags', 'tags'],
     ['fencing-topology', 'fencing topology'],
     ['alerts', ''],
   ] as const) {
@@ -111,14 +132,18 @@ function leftAlone(cib: Cib): string[] {
   const rewritten = bundleConstraintOutcomes(cib);
   for (const r of resources?.children ?? [])
     if (bundles.has(r.attrs.id ?? '')) out.push(bundleWarning(r.attrs.id ?? ''));
-    else if (!isModelledResource(r))
+    else if (!isModelledResource(r) && r.name !== 'template')
       out.push(`<${r.name} id="${r.attrs.id ?? ''}"> is not modelled: left alone (never started, stopped or monitored by this engine)`);
-  for (const c of section('constraints')?.children ?? []) {
-    const outcome = rewritten.get(c);
+  const members = referenceMembers(cib);
+  for (const written of section('constraints')?.children ?? []) {
+    // A constraint naming a bundle is rewritten onto its parts (bundle-constraints.ts).
+    const outcome = rewritten.get(written);
     if (outcome !== undefined) {
-      if ('unmodelled' in outcome) out.push(`<${c.name} id="${c.attrs.id ?? ''}"> is ignored: ${outcome.unmodelled}`);
+      if ('unmodelled' in outcome) out.push(`<${written.name} id="${written.attrs.id ?? ''}"> is ignored: ${outcome.unmodelled}`);
       continue;
     }
+    // Tags and templates are read as the resource sets they stand for (tag-references.ts).
+    const c = expandReferences(written, members);
     // Tickets are modelled (read from the source by tickets.ts), except with resource sets.
     if (isModelledTicket(c) && !ids.has(c.attrs.rsc ?? '')) continue;
     // Resource sets are modelled (resource-sets.ts) except where setConstraintIssue says.

@@ -1,6 +1,11 @@
+import { type AnonymousLookup, anonymousInstance } from './anonymous-instance.js';
 import { restrictToGuests, withBundles } from './bundles.js';
-import type { Cib, Group, LrmResource, NodeState, Primitive, Resource } from './cib-model.js';
+import type { Cib, Group, LrmResource, NodeState, NvSet, Primitive, Resource } from './cib-model.js';
+import { fenceGuest, isGuestNode, linkContainers, restartContainer } from './containers.js';
+import { rscDefaultsFor } from './defaults-rules.js';
 import { nodeFailCount } from './failcount.js';
+import { forceAnonymous } from './forced-anonymous.js';
+import { withGuestConnections } from './guest-nodes.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
@@ -15,9 +20,11 @@ import {
   remoteNodes,
   resetRemote,
 } from './remote-nodes.js';
+import { needsFencing } from './requires-fencing.js';
 import { addScores, INFINITY, parseScore } from './score.js';
+import { withTemplatesExpanded } from './templates.js';
 import type { UnpackMemo } from './unpack-memo.js';
-import { isBlocked, type Role, type WNode, type WorkingSet, type WRsc } from './working-set.js';
+import type { Role, WNode, WorkingSet, WRsc } from './working-set.js';
 
 const optionDefaults: Record<string, string> = {
   'stonith-enabled': 'true',
@@ -108,12 +115,14 @@ function instanceOf(child: Primitive | Group, n: number): Primitive | Group {
   return { ...child, id: `${child.id}:${n}`, children: child.children.map((m) => ({ ...m, id: `${m.id}:${n}` })) };
 }
 
-function newRsc(config: Resource, parent: WRsc | undefined, defaults: Map<string, string>, nodeCount: number): WRsc {
+function newRsc(config: Resource, parent: WRsc | undefined, defaults: readonly NvSet[], nodeCount: number): WRsc {
   const meta = flattenSets(config.meta);
   if (parent) for (const [k, v] of parent.meta) if (!meta.has(k)) meta.set(k, v);
-  for (const [k, v] of defaults) if (!meta.has(k)) meta.set(k, v);
+  for (const [k, v] of rscDefaultsFor(defaults, config)) if (!meta.has(k)) meta.set(k, v);
   // Clones are a little sticky unless configured otherwise (after rsc_defaults).
   if (config.kind === 'clone' && !meta.has('resource-stickiness')) meta.set('resource-stickiness', '1');
+  // Only OCF and fence agents can be globally unique: any other class makes the clone anonymous.
+  if (config.kind === 'clone') forceAnonymous(meta, config.child, nodeCount);
   const promotable = config.kind === 'clone' ? isTrue(meta.get('promotable')) : (parent?.promotable ?? false);
   const threshold = parseScore(meta.get('migration-threshold'));
   const r: WRsc = {
@@ -229,32 +238,30 @@ function historyKey(byId: Map<string, WRsc>, historyId: string): string {
 }
 
 /**
- * Which clone instance a history entry belongs to, as Pacemaker decides it. For an anonymous
- * clone: the instance already active on this node, else the lowest-numbered instance active
- * nowhere. A globally-unique clone's entries name their instance (`rsc:N`) and are found by id
- * before this is asked; one that names no configured instance (beyond clone-max) is an orphan.
+ * Which clone instance a history entry belongs to, as Pacemaker decides it: an anonymous clone's
+ * entries (`rsc`, or a numbered `rsc:N` as older versions wrote) through its anonymous lookup
+ * (anonymous-instance.ts), whatever number they carry. A globally-unique clone's entries name
+ * their instance (`rsc:N`) and are found by id before this is asked; one that names no configured
+ * instance (beyond clone-max) is an orphan.
  */
 function cloneInstanceFor(
   byId: Map<string, WRsc>,
   historyId: string,
   node: WNode,
   orphan: (clone: WRsc, id?: string) => WRsc,
+  lookup: Omit<AnonymousLookup, 'orphan'>,
 ): WRsc | undefined {
   const base = historyId.replace(/:\d+$/, '');
   const clone = owners(byId).get(base);
   if (!clone) return undefined;
   if (clone.unique) return clone.config.kind === 'clone' && clone.config.child.kind === 'primitive' ? orphan(clone, historyId) : undefined;
-  const member = (inst: WRsc) => (inst.variant === 'primitive' ? inst : inst.children.find((m) => m.id.replace(/:\d+$/, '') === base));
-  const here = clone.children.find((inst) => inst.runningOn.includes(node));
-  if (here) {
-    const m = member(here);
-    return m?.runningOn.includes(node) ? undefined : m;
-  }
-  // A blocked instance (e.g. its stop failed and nothing can recover it) is not reused.
-  const free = clone.children.find((inst) => inst.runningOn.length === 0 && !inst.orphan && !isBlocked(inst));
-  if (free) return member(free);
-  // More active instances than clone-max: the extra one is an orphan, to be stopped.
-  return member(orphan(clone));
+  return anonymousInstance(clone, base, node, { ...lookup, orphan: (c) => orphan(c) });
+}
+
+/** Whether a primitive is an instance of an anonymous clone (its history id's number means nothing). */
+function anonymousInstanceId(p: WRsc): boolean {
+  const clone = p.parent?.variant === 'clone' ? p.parent : p.parent?.parent?.variant === 'clone' ? p.parent.parent : undefined;
+  return p.variant === 'primitive' && clone !== undefined && !clone.unique;
 }
 
 /** The resource a failure bans: an anonymous clone instance bans its whole clone. */
@@ -302,8 +309,12 @@ function applyHistory(
   let next = res.nextRole;
   if (res.role !== 'Unknown') r.knownOn.add(node.uname);
   const active = res.role !== 'Unknown' && res.role !== 'Stopped';
-  // Active on a node that is down: fenced, unless the node or the resource is in maintenance.
-  if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) {
+  // Active on a node that is down: fenced, unless the node or the resource is in maintenance. A
+  // guest node is "fenced" (its container recovered) whether fencing is enabled or not, and the
+  // resource is recovered.
+  const downGuest = active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && isGuestNode(node);
+  if (downGuest) fenceGuest(ctx, node);
+  else if (active && !node.online && !node.maintenance && r.managed && !ctx.maintenanceMode && ctx.stonithEnabled) {
     node.unclean = true;
     if (node.remote) remoteActiveWhileDown(node, ctx.byId);
   }
@@ -333,6 +344,9 @@ function applyHistory(
     case 'reset-remote':
       resetRemote(ctx.nodes, r, ctx.stonithEnabled);
       break;
+    case 'restart-container':
+      restartContainer(r, node);
+      break;
     default:
       break;
   }
@@ -346,6 +360,10 @@ function applyHistory(
   // Active on a second node: its multiple-active policy (after the pin, as in native_add_running).
   else applyMultipleActive(r, ctx.nodes);
   if (roleOrder.indexOf(res.role as Role) > roleOrder.indexOf(r.role)) r.role = res.role as Role;
+  if (downGuest) {
+    r.failed = true;
+    if (!r.failedOn.includes(node)) r.failedOn.push(node);
+  }
   if (onFail === 'ignore') return;
   r.failed = true;
   if (onFail !== 'demote' && onFail !== 'block') r.failedOn.push(node);
@@ -390,14 +408,18 @@ function resetBlockedFailureTimeouts(
  * Builds the scheduler's working set from a CIB at time `now` (seconds since the epoch):
  * options, node states, the resource tree with meta attributes, and where each primitive is
  * active according to the operation history. Pure. With a `memo` kept from earlier runs, only
- * the parts of the status section that changed since are read again (unpack-memo.ts).
+ * the parts of the status section that changed since are read again (unpack-memo.ts). Primitives
+ * built from templates are read expanded (templates.ts), and so is the working set's `cib`.
  *
  * @example
  * const ws = unpack(cib, 1_700_000_000);
  * ws.nodes.filter((n) => n.online).length;
  */
-export function unpack(configured: Cib, now: number, memo?: UnpackMemo): WorkingSet {
-  const cib = withBundles(configured);
+export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
+  // Primitives take their templates' definitions (templates.ts), bundles are expanded into the
+  // resources they imply (bundles.ts), and the connections of guest nodes are resources too
+  // (guest-nodes.ts).
+  const cib = withGuestConnections(withBundles(withTemplatesExpanded(input)));
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
   const stonithEnabled = isTrue(options.get('stonith-enabled'));
@@ -407,7 +429,7 @@ export function unpack(configured: Cib, now: number, memo?: UnpackMemo): Working
     .map((n) => unpackNode(cib, n, stateById.get(n.id), stonithEnabled, cib.attrs['dc-uuid']))
     .concat(remoteNodes(cib, stonithEnabled));
   const nodeByName = new Map(nodes.map((n) => [n.uname, n]));
-  const defaults = flattenSets(cib.rscDefaults);
+  const defaults = cib.rscDefaults;
   const top = cib.resources.map((r) => newRsc(r, undefined, defaults, nodes.length));
   const byId = new Map<string, WRsc>();
   const walk = (r: WRsc) => {
@@ -416,6 +438,7 @@ export function unpack(configured: Cib, now: number, memo?: UnpackMemo): Working
   };
   top.forEach(walk);
   const primitives = top.flatMap(leaves);
+  linkContainers(primitives, byId);
   const haveStonithResource = primitives.some((p) => p.primitive?.class === 'stonith');
   const symmetric = isTrue(options.get('symmetric-cluster'));
   if (symmetric) {
@@ -494,15 +517,22 @@ export function unpack(configured: Cib, now: number, memo?: UnpackMemo): Working
       readState(state, node);
     }
   };
+  const anonymousLookup = { needsFencing: (p: WRsc) => needsFencing({ stonithEnabled }, p), nodeCount: nodes.length };
   const readState = (state: NodeState, node: WNode) => {
     // Without fencing, the history of offline nodes is ignored; with it, every node's counts.
     if (!node.online && !stonithEnabled) return;
     for (const lr of state.lrm) {
-      const r = byId.get(lr.id) ?? cloneInstanceFor(byId, lr.id, node, makeOrphan) ?? makeOrphanPrimitive(lr);
+      const direct = byId.get(lr.id);
+      const r =
+        (direct && !anonymousInstanceId(direct) ? direct : undefined) ??
+        cloneInstanceFor(byId, lr.id, node, makeOrphan, anonymousLookup) ??
+        makeOrphanPrimitive(lr);
       if (r?.variant !== 'primitive') continue;
       // Pacemaker's clone name: the history id an anonymous instance was found under, when it is
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
-      if (lr.id !== r.id) r.cloneName = lr.id;
+      if (lr.id !== r.id && lr.id !== r.cloneName) r.cloneName = lr.id;
+      r.foundUnder ??= new Map();
+      r.foundUnder.set(node.uname, [...(r.foundUnder.get(node.uname) ?? []), lr]);
       const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
       let migration: MigrationHistory | undefined;
       if (lr.ops.some((o) => o.operation === 'migrate_to' || o.operation === 'migrate_from')) {
@@ -519,6 +549,7 @@ export function unpack(configured: Cib, now: number, memo?: UnpackMemo): Working
         failureTimeoutS: r.failureTimeoutS,
         managed: r.managed,
         promotable: r.promotable,
+        inContainer: r.container !== undefined,
         failCount: (effective) => nodeFailCount(node, r, now, effective),
         nextRole: historyNext.get(r) ?? 'Unknown',
         migration: mig && {
@@ -530,6 +561,9 @@ export function unpack(configured: Cib, now: number, memo?: UnpackMemo): Working
       // A migration's outcome depends on the resource's history on other nodes too (the whole
       // status section), which the memo does not key on: such histories are always unpacked afresh.
       const res = memo && !mig ? memo.history(lr.ops, node, ctx) : unpackHistory(lr.ops, node, ctx);
+      // An instance found inactive forgets a numbered clone name (Pacemaker's process_rsc_state:
+      // older status sections numbered every instance; a stopped one is not known by that name).
+      if ((res.role === 'Stopped' || res.role === 'Unknown') && r.cloneName?.includes(':')) r.cloneName = undefined;
       if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
       applyHistory(r, node, res, { nodes, byId, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
     }

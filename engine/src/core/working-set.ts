@@ -28,8 +28,11 @@ export interface WNode {
   numResources: number;
   /** Capacity left, by utilization name (placement strategies other than `default` only). */
   capacity?: Map<string, number>;
-  /** A Pacemaker Remote node (remote-nodes.ts): its connection's id (none when left without one), and its unpacking state. */
-  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean; wasFenced: boolean };
+  /**
+   * A Pacemaker Remote node (remote-nodes.ts): its connection's id (none when left without one), its unpacking
+   * state, and for a guest node the id of the resource it runs in (containers.ts).
+   */
+  remote?: { connection?: string; unseen: boolean; requiresReset: boolean; unpacked: boolean; wasFenced: boolean; container?: string };
 }
 
 /** A colocation between two resources, as the scheduler uses it. */
@@ -111,7 +114,11 @@ export interface WRsc {
   failureIgnored?: boolean;
   /** An operation still pending (the first one found, probes aside) and its node: crm_mon shows "Starting". */
   pending?: { task: string; node: string };
-  /** Recurring monitors to schedule again because their failure expired, by node uname. */
+  /** Nodes where its definition changed since it started (definition-change.ts): restarted there. */
+  definitionChangedOn?: WNode[];
+  /** Nodes where only reloadable parameters changed: reloaded there, unless restarted anyway. */
+  reloadOn?: WNode[];
+  /** Recurring monitors to schedule again (their failure expired, or their definition changed), by node uname. */
   rescheduled?: Map<string, number[]>;
   /** Kept from starting by no-quorum-policy=freeze: its start exists but cannot run. */
   frozen?: boolean;
@@ -119,6 +126,10 @@ export interface WRsc {
   stopBlocked?: boolean;
   /** Assigned to this node, but its start cannot run (the summary lists the start, blocked). */
   blockedStartOn?: WNode;
+  /** The blocked start was of an instance chosen for promotion (the summary lists a blocked promote from Stopped). */
+  blockedStartPromoted?: boolean;
+  /** Chosen for promotion, but its promote cannot run (a mandatory `rsc-role=Promoted` colocation with a resource that cannot start): it stays unpromoted, listed as a blocked promote. */
+  blockedPromote?: boolean;
   /** Held in place although it was to stop or move (the summary lists the stop, blocked). */
   blockedStop?: boolean;
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
@@ -135,10 +146,16 @@ export interface WRsc {
   orphan?: boolean;
   /** The history id an anonymous clone instance was found under, when not its own id. */
   cloneName?: string;
+  /** The history entries (`lrm_resource`) unpacking matched to this primitive, by node uname. */
+  foundUnder?: Map<string, LrmResource[]>;
   /** Nodes where the resource's history is known (probed or run), by uname. */
   knownOn: Set<string>;
   /** The primitive's configuration (for primitives). */
   primitive?: Primitive;
+  /** The resource its `container` meta attribute names: it lives inside it (containers.ts). */
+  container?: WRsc;
+  /** The primitives living inside it (whose `container` it is). */
+  fillers?: WRsc[];
   /** What a primitive consumes of its node's capacity (placement strategies other than `default` only). */
   utilization?: Map<string, number>;
   /** `resource-discovery` of the location constraints naming it, by node (resource-discovery.ts; absent = always). */

@@ -631,8 +631,12 @@ export class Controller {
         wait = this.fencingGivesUp(a.node, o);
       }
     } else if (a.task !== 'notify') this.record(a, tag, o, targetRc, failed, now);
-    if (inThisGraph && t) this.confirm(t, issued.index, !failed, now, wait);
-    else if (failed && !wait) this.trigger(`${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc})`);
+    // A failed notify is logged and otherwise ignored, as Pacemaker's controller does.
+    if (failed && a.task === 'notify')
+      this.log('warning', `notify ${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc}), ignored`);
+    const ok = !failed || a.task === 'notify';
+    if (inThisGraph && t) this.confirm(t, issued.index, ok, now, wait);
+    else if (!ok && !wait) this.trigger(`${a.detail?.operationKey ?? a.key} on ${a.node} failed (rc ${o.rc})`);
   }
 
   /**

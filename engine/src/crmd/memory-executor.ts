@@ -3,8 +3,10 @@
  * test says otherwise. With {@link MemoryDriver} it turns the controller into a simulation that
  * tests drive: schedule → execute → record → schedule until idle, on a virtual clock.
  */
+
 import type { Cib } from '../core/cib-model.js';
 import { historyName, unpack } from '../core/unpack.js';
+import type { AgentDigestInfo } from '../pcmk/agent-digests.js';
 import { EXEC_STATUS, OCF } from '../pcmk/exec-status.js';
 import type { Controller, ControllerEffect, ControllerEvent, OpOutcome } from './controller.js';
 import type { ExecAction } from './exec-graph.js';
@@ -30,6 +32,10 @@ export class MemoryExecutor {
   private readonly recurring = new Map<string, { tag: string; action: ExecAction }[]>();
   private readonly failures: ((a: ExecAction) => OpOutcome | undefined)[] = [];
   private callId = 0;
+  /** The parameters each resource was last started (or reloaded) with, by node and history name. */
+  readonly params = new Map<string, Record<string, string>>();
+  /** What every agent's meta-data says for digests (reload support, reloadable parameters), when set. */
+  agentInfo?: AgentDigestInfo;
 
   /** The world as a CIB's history says it is (where each resource is active, and in which role). */
   static fromCib(cib: Cib, now: number): MemoryExecutor {
@@ -92,6 +98,7 @@ export class MemoryExecutor {
       execMs: 0,
       queueMs: 0,
       ...(reason !== undefined ? { exitReason: reason } : {}),
+      ...(this.agentInfo ? { agentInfo: this.agentInfo } : {}),
     };
   }
 
@@ -114,8 +121,12 @@ export class MemoryExecutor {
     if (injected) return { ...this.outcome(a, injected.rc, now), ...injected };
     const role = this.active.get(k);
     switch (a.task) {
+      case 'reload-agent':
+        this.params.set(k, { ...a.detail?.attributes });
+        break;
       case 'start':
       case 'migrate_from':
+        this.params.set(k, { ...a.detail?.attributes });
         // A live migration leaves the resource running on the target once migrate_from returns
         // (migrate_to only hands it over; the source is stopped afterwards).
         this.active.set(k, 'Started');

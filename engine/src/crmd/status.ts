@@ -75,7 +75,10 @@ export function recordOps(cib: Cib, uname: string, agent: ActionAgent, entries: 
     // The recurring entries (`<rsc>_<task>_<interval>`) go; `<rsc>_last_failure_0` stays whatever its interval.
     let ops = dropRecurring ? r.ops.filter((o) => o.intervalMs === 0 || o.id.endsWith('_last_failure_0')) : [...r.ops];
     for (const e of entries) ops = [...ops.filter((o) => o.id !== e.id), e];
-    lrm[i] = { ...r, ops };
+    // The result is the configured agent's: after the resource's agent changed (a restart with the
+    // new one), the history names it, as Pacemaker's clean-up and new entry leave it.
+    const { provider: _old, ...rest } = r;
+    lrm[i] = { ...rest, class: agent.class, ...(agent.provider !== undefined ? { provider: agent.provider } : {}), type: agent.type, ops };
     return { ...s, lrm };
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { importCib } from '../cib/import.js';
 import { parseXml } from '../cib/xml-tree.js';
 import { unpack } from '../core/unpack.js';
-import { activeOn, dcStartStatus, isClusterMsg, memberChanges, memberStates, runsController } from './cluster-view.js';
+import { activeOn, dcStartStatus, isClusterMsg, joinedDc, memberChanges, memberStates, runsController } from './cluster-view.js';
 import { applyClusterWrite, contentOf, isConfigWrite } from './config-writes.js';
 
 const CIB = `<cib admin_epoch="0" epoch="4" num_updates="3" validate-with="pacemaker-3.9">
@@ -33,6 +33,7 @@ const view = (o: Partial<Parameters<typeof runsController>[0]> = {}) => ({
   quorate: true,
   members: ['n1', 'n2'],
   alive: ['n1', 'n2'],
+  term: { n: 1, dc: 'n1' },
   ...o,
 });
 
@@ -51,6 +52,20 @@ describe('what a cluster node derives from its membership view', () => {
     // A member follows its DC; a node between two DCs waits for the election.
     expect(runsController(view({ role: 'member', dc: 'n2', phase: null, quorate: false }), { ...o, dcForMs: 5000 })).toBe(false);
     expect(runsController(view({ role: 'seeking', dc: null, phase: null, quorate: false }), { ...o, dcForMs: 5000 })).toBe(false);
+  });
+
+  it('a member hands its history again when it joins a new DC or the same DC in a new term, not on every view change', () => {
+    const joined = joinedDc({ role: 'member', dc: 'n2', term: { n: 6, dc: 'n2' } });
+    expect(joined).not.toBe('');
+    // the same join, seen in a later view (quorum, membership changes): nothing to send
+    expect(joinedDc({ role: 'member', dc: 'n2', term: { n: 6, dc: 'n2' } })).toBe(joined);
+    // the DC re-termed (a member had promised a higher term) and this node joined it again
+    expect(joinedDc({ role: 'member', dc: 'n2', term: { n: 8, dc: 'n2' } })).not.toBe(joined);
+    // another DC
+    expect(joinedDc({ role: 'member', dc: 'n3', term: { n: 6, dc: 'n3' } })).not.toBe(joined);
+    // not a member: nothing joined
+    expect(joinedDc({ role: 'seeking', dc: null, term: null })).toBe('');
+    expect(joinedDc({ role: 'dc', dc: 'n1', term: { n: 6, dc: 'n1' } })).toBe('');
   });
 
   it('members are joined, nodes heard but not joined pending, the others lost; changes are reported once', () => {

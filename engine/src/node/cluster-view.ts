@@ -24,6 +24,8 @@ interface MembershipView {
   members: string[];
   /** Nodes heard within deadtime, self included. */
   alive: string[];
+  /** The DC's term (a member: the term it joined in). */
+  term: { n: number; dc: string } | null;
 }
 
 /** Messages between the daemons (carried by the membership, authenticated, in order). */
@@ -95,6 +97,19 @@ export function runsController(v: MembershipView, o: { running: boolean; dcForMs
   if (v.role !== 'dc') return false;
   // The join completes before quorum (members' acknowledgements grant it): wait for both.
   return (v.phase === 'stable' && v.quorate) || o.running || (!v.quorate && o.dcForMs >= o.graceMs);
+}
+
+/**
+ * Which DC, in which term, this node has joined as a member ('' when it is not a member). A
+ * member hands its history to its DC whenever this changes: on joining a new DC, and on joining
+ * the same DC again in a new term (a DC that re-termed dropped what was sent in the old one).
+ *
+ * @example
+ * joinedDc({ role: 'member', dc: 'n1', term: { n: 7, dc: 'n1' } }) // 'n1 7/n1'
+ */
+export function joinedDc(v: Pick<MembershipView, 'role' | 'dc' | 'term'>): string {
+  if (v.role !== 'member' || v.dc === null) return '';
+  return `${v.dc} ${v.term ? `${v.term.n}/${v.term.dc}` : ''}`;
 }
 
 export type MemberState = 'joined' | 'lost' | 'pending';

@@ -36,6 +36,7 @@ import {
   type ClusterMsg,
   dcStartStatus,
   isClusterMsg,
+  joinedDc,
   type MemberState,
   memberChanges,
   memberStates,
@@ -116,9 +117,17 @@ export async function startClusterController(
   let quorate: boolean | undefined;
   let adopted = '';
   let lastDc: string | null | undefined;
+  // The DC and term this node last joined as a member ('' when not a member).
+  let joinedAs = '';
+  // Why a new DC's controller has not started yet, as last logged (debug).
+  let dcWaiting = '';
   let closed = false;
   let pushTimer: NodeJS.Timeout | undefined;
   const remoteAttrs = new Map<string, Record<string, string>>();
+  // Agents whose meta-data this node's executor has read (or is reading) for a later controller,
+  // and the probes after which to read it (by tag).
+  const metaWarm = new Set<string>();
+  const metaAfter = new Map<string, { provider: string; type: string }>();
   // DC: the members' own histories, sent as they joined (see dcStartStatus); waited for at most
   // HISTORY_WAIT_MS from the moment the controller could start.
   const histories = new Map<string, NodeState | null>();
@@ -262,6 +271,7 @@ export async function startClusterController(
   });
 
   const startDc = (next: Map<string, MemberState>, q: boolean) => {
+    const t0 = performance.now();
     // The controller starts from the members' histories as they sent them at the join (nothing
     // restarted, nothing probed again), a member that sent none re-probed, the others lost.
     const start = dcStartStatus(store.model(), next, histories, nodeName);
@@ -294,6 +304,8 @@ export async function startClusterController(
         injectAttrs(n);
         if (n !== nodeName) sendHistory(n, fenceHistory.entries());
       }
+    const since = dcSince === null ? '' : `, ${(t0 - dcSince).toFixed(1)} ms after the election`;
+    log.debug(`DC: controller start took ${(performance.now() - t0).toFixed(1)} ms${since}`);
     log.info(
       `this node is the DC: controller started (${[...next].map(([n, s]) => `${n} ${s}`).join(', ') || 'no other node'}, ${q ? 'with' : 'WITHOUT'} quorum; history taken from ${[nodeName, ...taken].join(', ')}${probed.length > 0 ? `, ${probed.join(', ')} probed` : ''})`,
     );
@@ -308,8 +320,10 @@ export async function startClusterController(
     if (key !== adopted) {
       adopted = key;
       try {
+        const t0 = performance.now();
         const change = store.adopt(v.copy.content.xml, 'cluster');
         if (change) log.info(`CIB ${formatVersion(change.version)} taken from the cluster`);
+        log.debug(`CIB copy adopted in ${(performance.now() - t0).toFixed(1)} ms`);
       } catch (err) {
         log.error(`the cluster's CIB copy was refused: ${(err as Error).message}`);
       }
@@ -330,7 +344,15 @@ export async function startClusterController(
       }, deadtimeMs + 1);
     }
     const dcForMs = dcSince === null ? 0 : performance.now() - dcSince;
-    if (runsController(v, { running: dc !== undefined, dcForMs, graceMs: deadtimeMs })) {
+    const runs = runsController(v, { running: dc !== undefined, dcForMs, graceMs: deadtimeMs });
+    if (v.role === 'dc' && !dc) {
+      const waiting = runs ? '' : `phase ${v.phase ?? 'none'}, ${v.quorate ? 'quorate' : 'not quorate'}`;
+      if (waiting !== dcWaiting) {
+        dcWaiting = waiting;
+        if (waiting) log.debug(`DC for ${dcForMs.toFixed(1)} ms: controller waits (${waiting})`);
+      }
+    } else dcWaiting = '';
+    if (runs) {
       const next = memberStates(v, nodes, nodeName);
       if (!dc) {
         // A member's history may still be on its way (it sends it as it joins): wait for it.
@@ -370,14 +392,22 @@ export async function startClusterController(
       ledger = undefined;
       log.info(`no longer the DC's controller (role ${v.role}${v.dc ? `, DC ${v.dc}` : ''}): controller stopped, resources left running`);
     }
-    if (v.dc !== lastDc) {
-      lastDc = v.dc;
-      replica.reset();
-      if (v.role === 'member') {
+    // Joining a DC (a new one, or the same one in a new term after it re-termed: what was sent in
+    // the old term never reached its controller), a member hands it its history, attributes and
+    // fencing history.
+    const join = joinedDc(v);
+    if (join !== joinedAs) {
+      joinedAs = join;
+      if (join !== '') {
+        log.debug(`joined DC ${v.dc} (term ${v.term?.n ?? '?'}): sending this node's history`);
         sendNodeHistory();
         sendAttrs();
         sendHistory('dc', fenceHistory.entries());
       }
+    }
+    if (v.dc !== lastDc) {
+      lastDc = v.dc;
+      replica.reset();
       if (v.dc === null)
         store.updateStatus((_s, attrs) => {
           attrs['have-quorum'] = '0';
@@ -399,6 +429,7 @@ export async function startClusterController(
   const historiesReady = (next: Map<string, MemberState>): boolean => {
     const missing = [...next].filter(([n, s]) => s === 'joined' && !histories.has(n)).map(([n]) => n);
     if (missing.length === 0) return true;
+    if (historyWaitSince === null) log.debug(`DC: waiting up to ${historyWaitMs} ms for the history of ${missing.join(', ')}`);
     historyWaitSince ??= performance.now();
     const left = historyWaitSince + historyWaitMs - performance.now();
     if (left <= 0) {
@@ -428,11 +459,19 @@ export async function startClusterController(
   const deliver = (from: string, body: unknown) => {
     if (closed || !isClusterMsg(body)) return;
     switch (body.k) {
-      case 'exec':
-        runOnExecutor(executor, body.tag, body.action, (tag, rc, opStatus, exitReason) =>
-          setImmediate(() => reportResult(tag, { rc, opStatus, exitReason })),
+      case 'exec': {
+        const probe = body.action.task === 'monitor' && body.action.intervalMs === 0;
+        runOnExecutor(
+          executor,
+          body.tag,
+          body.action,
+          (tag, rc, opStatus, exitReason) => setImmediate(() => reportResult(tag, { rc, opStatus, exitReason })),
+          (spec) => {
+            if (probe && spec.class !== 'stonith' && !metaWarm.has(`${spec.provider}:${spec.type}`)) metaAfter.set(body.tag, spec);
+          },
         );
         break;
+      }
       case 'cancel':
         void executor.cancel(body.rsc, body.task, body.intervalMs);
         break;
@@ -472,7 +511,13 @@ export async function startClusterController(
         dc?.inject({ type: 'op-result', now: 0, tag: body.tag, outcome: body.outcome });
         break;
       case 'history':
-        if (member?.view().role !== 'dc' || dc) break;
+        if (member?.view().role !== 'dc' || dc) {
+          log.debug(`history from ${from} ignored (${dc ? 'the controller runs already' : 'not the DC'})`);
+          break;
+        }
+        log.debug(
+          `history from ${from} (${body.state ? `${body.state.lrm.length} resources` : 'none'})${historyWaitSince === null ? '' : `, ${(performance.now() - historyWaitSince).toFixed(1)} ms into the wait`}`,
+        );
         histories.set(from, body.state);
         reconcile();
         break;
@@ -519,6 +564,19 @@ export async function startClusterController(
   // Results of the actions this node runs for the DC (the DC's own controller listens itself).
   const onResult = (r: OpResult) => {
     if (!dc && r.tag !== undefined) send('dc', { k: 'result', tag: r.tag, outcome: outcomeOf(r) });
+    // After a member's probe of an agent, its meta-data into the executor's cache: a controller
+    // this node runs later (it becomes the DC when the DC dies) reads it for the digests of its
+    // results and would otherwise start the agent once more for it during a failover, beside the
+    // start, whose result waits for it (engine/src/crmd/shell.ts).
+    const spec = r.tag === undefined ? undefined : metaAfter.get(r.tag);
+    if (spec && r.tag !== undefined) {
+      metaAfter.delete(r.tag);
+      const key = `${spec.provider}:${spec.type}`;
+      if (!metaWarm.has(key)) {
+        metaWarm.add(key);
+        void executor.metaData(spec.provider, spec.type).catch(() => metaWarm.delete(key));
+      }
+    }
   };
   executor.on('result', onResult);
 

@@ -147,10 +147,18 @@ interface TextOptions {
 }
 
 /**
- * A node's state when crm_mon gives it a line of its own (unclean, pending, standby, maintenance;
- * `node_text_status`), or undefined for a plain online or offline node.
+ * A node's state when crm_mon gives it a line of its own (unclean, pending, standby, maintenance,
+ * health not green; `node_text_status` and the health note), or undefined for a plain online or
+ * offline node.
  */
 function specialNodeState(n: ClusterStatus['nodes'][number]): string | undefined {
+  const state = nodeState(n);
+  const health = n.health === undefined ? '' : ` (health is ${n.health})`;
+  if (state === undefined) return health === '' ? undefined : `${n.online ? 'online' : 'OFFLINE'}${health}`;
+  return `${state}${health}`;
+}
+
+function nodeState(n: ClusterStatus['nodes'][number]): string | undefined {
   if (n.unclean) return `UNCLEAN (${n.online ? 'online' : n.pending ? 'pending' : 'offline'})`;
   if (n.pending) return 'pending';
   if (n.online && n.standbyOnFail) return 'standby (on-fail)';

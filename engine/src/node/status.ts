@@ -8,6 +8,7 @@ import { readVersion } from '../cib/store-version.js';
 import type { Cib, LrmOp } from '../core/cib-model.js';
 import { nodeFailCount } from '../core/failcount.js';
 import { expectedRc } from '../core/history.js';
+import { healthColour } from '../core/node-health.js';
 import { isTrue } from '../core/nvsets.js';
 import { unpack } from '../core/unpack.js';
 import type { WRsc } from '../core/working-set.js';
@@ -32,6 +33,8 @@ interface NodeStatus {
   impliedGuest?: boolean;
   isDc: boolean;
   resourcesRunning: number;
+  /** Node health under `node-health-strategy` when not green (crm_mon: "(health is RED)"). */
+  health?: 'RED' | 'YELLOW';
 }
 
 export interface PrimitiveStatus {
@@ -246,6 +249,7 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
       : {}),
     isDc: n.uname === dc,
     resourcesRunning: ws.primitives.filter((p) => p.runningOn.includes(n)).length,
+    ...(healthColour(ws, n) ? { health: healthColour(ws, n) } : {}),
   }));
   // crm_mon -A: the attributes of online nodes, configured and transient, internal ones left out.
   const nodeAttributes = ws.nodes

@@ -105,7 +105,12 @@ function entry(id: string, input: HistoryInput, lastRcChange: number): LrmOp {
  * @example
  * const { main, failure } = historyEntry({ rsc: 'db', task: 'start', intervalMs: 0, ... });
  */
-export function historyEntry(input: HistoryInput): { main: LrmOp; failure?: LrmOp } {
+export function historyEntry(result: HistoryInput): { main: LrmOp; failure?: LrmOp } {
+  // A reload is recorded as the start it stands for (one that did not complete as a monitor),
+  // as Pacemaker's controller does (`pcmk__create_history_xml`): the next check of the
+  // definition compares with what the reload applied.
+  const reload = result.task === 'reload' || result.task === 'reload-agent';
+  const input = reload ? { ...result, task: result.opStatus === EXEC_STATUS.done ? 'start' : 'monitor' } : result;
   const now = Math.floor((input.startedAtMs + input.execMs) / 1000);
   const prev = input.previous;
   const same = prev !== undefined && prev.rc === input.rc && prev.opStatus === input.opStatus && prev.operation === input.task;

@@ -4,7 +4,7 @@ import { parseDurationMs, parseIntervalMs } from './duration.js';
 import { effectiveRc, opStatusOf } from './exec-status.js';
 import { historyEntry, isFailure } from './history-entry.js';
 import { md5Hex } from './md5.js';
-import { opDigest } from './op-digest.js';
+import { digestEscape, opDigest } from './op-digest.js';
 import { parseOpKey } from './op-key.js';
 import { decodeTransitionMagic, encodeTransitionKey, encodeTransitionMagic } from './transition-key.js';
 
@@ -70,6 +70,18 @@ describe('md5 and op digests', () => {
     expect(opDigest({ ...attrs, OCF_CHECK_LEVEL: '10', CRM_meta_interval: '10000', CRM_meta_timeout: '30000' })).toBe(
       'fc992c403056c491107f9472c67601c3',
     );
+  });
+});
+
+describe('digest escaping', () => {
+  it('writes values as Pacemaker 2.1.5 digests them (checked with crm_resource --digests)', () => {
+    // CIB_file=cib.xml crm_resource --digests -r r -N node1 gives 1938af3c677e63d34b4d8b69e41bc8ce for these values:
+    // a tab becomes four spaces, a newline `\\n`, `'` an entity, and escaping stops at the first non-ASCII character.
+    const params = { a: 'x\ty\nz&<>"\'', b: 'caf\u00e9 <after>', c: 'back\\slash' };
+    expect(opDigest(params)).toBe('1938af3c677e63d34b4d8b69e41bc8ce');
+    expect(digestEscape('x\ty\nz&<>"\'')).toBe('x    y\\nz&amp;&lt;&gt;&quot;&apos;');
+    expect(digestEscape('caf\u00e9 <after>')).toBe('caf\u00e9 <after>');
+    expect(digestEscape('a\u0001b\u007f')).toBe('a\\001b\\177');
   });
 });
 

@@ -22,27 +22,27 @@ describe('the CIB model keeps what it does not model', () => {
     expect(roundTrip(xml)).toBeUndefined();
   });
 
-  it('leaves bundles (expanded by the scheduler), templates, sets, tickets and tag or date constraints out of the CIB model; the scheduler reads sets, tickets and utilization from the source and says what it leaves alone', () => {
+  it('leaves bundles (expanded by the scheduler), sets, tickets and tag or date constraints out of the CIB model; the scheduler reads sets, tickets, tags and utilization from the source and says what it leaves alone', () => {
     const cib = importCib(xml);
-    expect(cib.resources.map((r) => r.id)).toEqual(['web', 'g', 'ms']);
+    // A primitive built from a template is modelled (its class and type are the template's).
+    expect(cib.resources.map((r) => r.id)).toEqual(['web', 'from-tmpl', 'g', 'ms']);
+    expect(cib.resources[1]).toMatchObject({ class: 'ocf', provider: 'heartbeat', type: 'Dummy', template: 'tmpl' });
+    expect(cib.templates?.map((t) => t.id)).toEqual(['tmpl']);
     expect(cib.constraints.map((c) => c.id)).toEqual(['loc-web', 'ord']);
     const result = schedule({ cib, now: 1_800_000_000 });
     expect(result.warnings).toMatchInlineSnapshot(`
       [
-        "tags are not modelled",
-        "<template id="tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
-        "<primitive id="from-tmpl"> is not modelled: left alone (never started, stopped or monitored by this engine)",
+        "Guest nodes (httpd-bundle-0, httpd-bundle-1) are scheduled as Pacemaker would, but the controller cannot run their connections (ocf:pacemaker:remote) or anything on them",
         "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, but replicas on a fenced or failed host, guest nodes recovered through their container, and bundles nested on remote nodes are not, and may be stopped where Pacemaker keeps them; the controller cannot run remote connections or anything inside a container",
         "<rsc_colocation id="col-bundle"> is ignored: a colocation with httpd-bundle, which has 2 replicas, is not modelled",
-        "<rsc_location id="loc-tag"> is ignored: it names webs, which is left alone",
         "<rsc_location id="loc-date"> is ignored: date and operation expressions are not modelled",
       ]
     `);
-    // Nothing is scheduled for what is left alone; a bundle's replicas are (core/bundles.ts).
-    expect(result.graph.actions.filter((a) => a.rsc !== undefined && /tmpl/.test(a.rsc))).toEqual([]);
+    // A bundle's replicas are scheduled (core/bundles.ts); the tag's ban keeps web and g off n2.
     expect(result.graph.actions.filter((a) => a.task === 'start' && a.rsc?.startsWith('httpd')).map((a) => a.rsc)).toContain(
       'httpd-bundle-docker-0',
     );
+    expect(result.graph.actions.filter((a) => a.task === 'start' && a.node === 'n2' && /^(web|a|b)$/.test(a.rsc ?? ''))).toEqual([]);
   });
 
   it('a changed model is written over the source: what it changed is its, the rest is the source', () => {
@@ -53,7 +53,8 @@ describe('the CIB model keeps what it does not model', () => {
       ...cib,
       resources: [
         { ...web, params: [{ id: 'web-ia', pairs: [{ id: 'web-ia-state', name: 'state', value: '/run/web2' }] }] },
-        ...cib.resources.slice(2),
+        ...cib.resources.slice(1, 2),
+        ...cib.resources.slice(3),
       ],
       constraints: cib.constraints.filter((c) => c.id !== 'loc-web'),
     };
@@ -68,6 +69,8 @@ describe('the CIB model keeps what it does not model', () => {
       'master:ms',
       'bundle:httpd-bundle',
     ]);
+    // The primitive built from the template is written as it was read: template=, no class or type.
+    expect(section('resources')?.children[2]?.attrs).toEqual({ id: 'from-tmpl', template: 'tmpl' });
     const webOut = section('resources')?.children[0];
     expect(webOut?.attrs.description).toBe('the web server');
     expect(webOut?.children.map((c) => c.name)).toEqual(['operations', 'utilization', 'instance_attributes']);

@@ -19,6 +19,9 @@ import { equivalence } from './equivalence.js';
 const scenarioDir = fileURLToPath(new URL('../scheduler/', import.meta.url));
 const scenarios = readdirSync(scenarioDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(scenarioDir, d.name, 'input.xml')))
+  // A transition crm_simulate cannot complete itself (pacemaker-incomplete.txt) has no Pacemaker
+  // graph to execute; golden.test.ts compares those scenarios' outcome.
+  .filter((d) => !existsSync(join(scenarioDir, d.name, 'pacemaker-incomplete.txt')))
   .map((d) => d.name)
   .sort();
 const cases = Number(process.env.OCFKIT_CRMD_EQUIV_CASES ?? 20);

@@ -42,9 +42,9 @@ export function diffPlacements(engine: Map<string, string>, pacemaker: Map<strin
 }
 
 /** Compares one CIB; returns the disagreements. */
-export async function compareCib(cib: Cib, now = NOW): Promise<string[]> {
+export async function compareCib(cib: Cib, now = NOW, opts: { incomplete?: boolean } = {}): Promise<string[]> {
   const xml = exportCib(cib);
-  const { outCib } = await crmSimulate(xml, now);
+  const { outCib } = await crmSimulate(xml, now, [], opts);
   const engine = enginePlacement(cib, now);
   const diffs = diffPlacements(engine, placementOf(outCib, now));
   // The engine's own post-transition CIB (ocfkit engine simulate -O) must say the same.

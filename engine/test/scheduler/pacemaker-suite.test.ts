@@ -4,7 +4,8 @@
  * Its summary parsing and unsafe-change detection are checked on their own as well.
  */
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +39,9 @@ describe('pacemaker-suite harness', () => {
   });
 
   it.skipIf(noPacemaker)('finds every golden scenario equal to crm_simulate', { timeout: 300_000 }, async () => {
-    const cases = listCases(here);
+    // A transition crm_simulate cannot complete itself (pacemaker-incomplete.txt) is "skipped" by
+    // the harness, as in Pacemaker's suite; golden.test.ts compares those scenarios' outcome.
+    const cases = listCases(here).filter((c) => !existsSync(join(dirname(c.file), 'pacemaker-incomplete.txt')));
     expect(cases.length).toBeGreaterThanOrEqual(10);
     // Three at a time: each case is one crm_simulate and two crm_mon runs.
     const results: Awaited<ReturnType<typeof runCase>>[] = [];

@@ -151,7 +151,7 @@ export async function runCase(name: string, xml: string, opts: { now: number; ca
   let warnings: string[];
   let warned: boolean;
   try {
-    const result = schedule({ cib, now });
+    const result = schedule({ cib, now, sanitized: true });
     warnings = result.warnings;
     warned = unmodelledFeatures(cib).some((w) => result.warnings.includes(w));
     transitions = transitionSet(result.summary);

@@ -84,16 +84,20 @@ const FEATURES: Feature[] = [
     modelled: true,
     uses: (f) => attr(f, 'primitive', 'type', (v) => v === 'remote') || attr(f, 'node', 'type', (v) => v === 'remote'),
   },
-  { name: 'guest nodes', modelled: false, uses: (f) => meta(f, 'remote-node', () => true) },
-  { name: 'containers', modelled: false, uses: (f) => meta(f, 'container', () => true) },
+  // Scheduled as Pacemaker does (guest-nodes.ts, containers.ts); the engine still warns that the
+  // controller cannot run a guest node's connection.
+  { name: 'guest nodes', modelled: true, uses: (f) => meta(f, 'remote-node', () => true) },
+  { name: 'containers', modelled: true, uses: (f) => meta(f, 'container', () => true) },
   { name: 'resource sets', modelled: true, uses: (f) => f.elements.has('resource_set') },
   { name: 'require-all=false sets', modelled: true, uses: (f) => attr(f, 'resource_set', 'require-all', (v) => FALSE.test(v)) },
+  { name: 'templates', modelled: true, uses: (f) => f.elements.has('template') },
+  // id-ref on resource sets is modelled (resource-sets.ts); on nvpairs, attribute sets, operations and rules it is not.
   {
-    name: 'templates/id-ref',
+    name: 'id-ref',
     modelled: false,
-    uses: (f) => f.elements.has('template') || f.all.some((e) => e.attrs['id-ref'] !== undefined),
+    uses: (f) => f.all.some((e) => e.name !== 'resource_set' && e.attrs['id-ref'] !== undefined),
   },
-  { name: 'tags', modelled: false, uses: (f) => f.elements.has('tag') },
+  { name: 'tags', modelled: true, uses: (f) => f.elements.has('tag') },
   { name: 'rsc/op expressions', modelled: false, uses: (f) => f.elements.has('rsc_expression') || f.elements.has('op_expression') },
   { name: 'date rules', modelled: false, uses: (f) => f.elements.has('date_expression') },
   {
@@ -108,7 +112,7 @@ const FEATURES: Feature[] = [
     uses: (f) => meta(f, 'allow-migrate', (v) => TRUE.test(v)) || f.ops.some((o) => /^migrate_(to|from)$/.test(o.attrs.operation ?? '')),
   },
   { name: 'notifications', modelled: false, uses: (f) => meta(f, 'notify', (v) => TRUE.test(v)) },
-  { name: 'node health', modelled: false, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
+  { name: 'node health', modelled: true, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
   { name: 'shutdown locks', modelled: false, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
   // stop_start, stop_only and block are modelled (multiple-active.ts); stop_unexpected is not.
   {
@@ -161,6 +165,7 @@ const FEATURES: Feature[] = [
     modelled: false,
     uses: (f) => meta(f, 'requires', (v) => v === 'unfencing') || meta(f, 'provides', (v) => v === 'unfencing'),
   },
+  { name: 'stopped-role monitors', modelled: false, uses: (f) => attr(f, 'op', 'role', (v) => v.toLowerCase() === 'stopped') },
   { name: 'on-fail=demote', modelled: true, uses: (f) => attr(f, 'op', 'on-fail', (v) => v === 'demote') },
   { name: 'numbered clone history', modelled: true, uses: (f) => f.historyIds.some((id) => /:\d+$/.test(id)) },
   {

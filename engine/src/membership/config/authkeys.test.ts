@@ -33,9 +33,13 @@ describe('parseAuthkeys', () => {
 
 describe('loadClusterConfig', () => {
   let dir = '';
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const made: string[] = [];
+  afterEach(() => {
+    for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
   const setup = () => {
     dir = mkdtempSync(join(tmpdir(), 'ocfkit-cfg-'));
+    made.push(dir);
     writeFileSync(join(dir, 'ha.cf'), 'keepalive 200ms\ndeadtime 1\nbcast eth0\nnode n1 n2 n3\n');
     writeFileSync(join(dir, 'authkeys'), 'auth 1\n1 sha256 secret\n', { mode: 0o600 });
   };
