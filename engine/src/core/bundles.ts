@@ -253,7 +253,11 @@ export function restrictToGuests(cib: Cib, top: readonly WRsc[], nodes: readonly
   };
   for (const r of top) apply(r, childOf.get(r.id));
   const containers = new Set(bundles.flatMap((b) => Array.from({ length: b.replicas }, (_, n) => containerId(b, n))));
-  for (const r of top) if (containers.has(r.id)) r.bundleReplica = true;
+  const implied = new Set([...containers, ...bundles.flatMap((b) => [...guestNodes(b), ...b.addresses.map((a) => `${b.id}-ip-${a}`)])]);
+  for (const r of top) {
+    if (containers.has(r.id)) r.bundleReplica = true;
+    if (implied.has(r.id)) r.bundleImplied = true;
+  }
 }
 
 /** Each source constraint naming a bundle, with what it becomes (bundle-constraints.ts). */

@@ -164,6 +164,11 @@ export interface WRsc {
   exclusiveDiscovery?: boolean;
   /** A bundle replica's container: assigned to the node it is active on whenever it may stay there (bundles.ts). */
   bundleReplica?: boolean;
+  /**
+   * A resource a bundle implies (container, IP, guest connection; bundles.ts): its parameters are
+   * Pacemaker's own making, not the CIB's, so its history's digests are not compared.
+   */
+  bundleImplied?: boolean;
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }
