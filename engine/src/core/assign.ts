@@ -1,3 +1,4 @@
+import { keepReplicasFirst } from './bundles.js';
 import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
@@ -162,6 +163,7 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   if (!rsc.provisional) return rsc.assignedTo;
   if (rsc.allocating) return undefined;
   rsc.allocating = true;
+  if (rsc.bundleReplicas && prefer === undefined) keepReplicasFirst(ws, rsc, (r, node) => assignResource(ws, r, node));
   for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c);
   for (const c of [...rsc.withThis]) applyWithThis(ws, rsc, c);
   if (rsc.nextRole === 'Stopped') {

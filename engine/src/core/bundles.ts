@@ -1,5 +1,6 @@
 import { bundleConstraints } from './bundle-constraints.js';
 import type { Cib, Clone, Constraint, NvSet, OpaqueXml, Primitive, Resource } from './cib-model.js';
+import { nodeAvailable } from './colocation.js';
 import { guestConnection } from './guest-nodes.js';
 import { nvsetsOf, primitiveFromXml } from './opaque-primitive.js';
 import { noteDiscovery } from './resource-discovery.js';
@@ -258,6 +259,12 @@ export function restrictToGuests(cib: Cib, top: readonly WRsc[], nodes: readonly
     if (containers.has(r.id)) r.bundleReplica = true;
     if (implied.has(r.id)) r.bundleImplied = true;
   }
+  const byId = new Map(top.map((r) => [r.id, r]));
+  for (const b of bundles) {
+    const all = Array.from({ length: b.replicas }, (_, n) => byId.get(containerId(b, n))).filter((r): r is WRsc => r !== undefined);
+    const replicas = { all, perHost: b.replicasPerHost };
+    for (const r of all) r.bundleReplicas = replicas;
+  }
 }
 
 /** Each source constraint naming a bundle, with what it becomes (bundle-constraints.ts). */
@@ -299,4 +306,31 @@ export function attributeNode(ws: Pick<WorkingSet, 'byId'>, r: WRsc, node: WNode
   if (r.meta.get('container-attribute-target')?.toLowerCase() !== 'host' || node.remote?.connection === undefined) return node;
   const container = ws.byId.get(node.remote.connection)?.meta.get('container');
   return (container === undefined ? undefined : ws.byId.get(container)?.runningOn[0]) ?? node;
+}
+
+/** Whether a replica's container may stay on the one node it is active on. */
+function canStay(r: WRsc, nodeByName: ReadonlyMap<string, WNode>): boolean {
+  const [node, ...more] = r.runningOn;
+  if (node === undefined || more.length > 0 || r.nextRole === 'Stopped') return false;
+  const score = r.allowed.get(node.uname) ?? -INFINITY;
+  return nodeByName.get(node.uname) === node && nodeAvailable(node, score, true);
+}
+
+/**
+ * Before a replica's container that cannot stay where it is active (or is not active) is placed,
+ * the bundle's other replicas that can stay are placed there first, and the container avoids the
+ * nodes that then hold `replicas-per-host` of them: Pacemaker's distribute_children keeps every
+ * replica it can before moving or starting any, so a replica on a lost node is the one that stops,
+ * not a later one whose node an earlier replica took.
+ */
+export function keepReplicasFirst(ws: Pick<WorkingSet, 'nodeByName'>, rsc: WRsc, assign: (r: WRsc, node: WNode) => void): void {
+  const replicas = rsc.bundleReplicas;
+  if (replicas === undefined || canStay(rsc, ws.nodeByName)) return;
+  for (const other of replicas.all)
+    if (other !== rsc && other.provisional && !other.allocating && canStay(other, ws.nodeByName))
+      assign(other, other.runningOn[0] as WNode);
+  const count = new Map<WNode, number>();
+  for (const other of replicas.all)
+    if (other !== rsc && other.assignedTo) count.set(other.assignedTo, (count.get(other.assignedTo) ?? 0) + 1);
+  for (const [node, n] of count) if (n >= replicas.perHost) rsc.allowed.set(node.uname, -INFINITY);
 }

@@ -164,6 +164,8 @@ export interface WRsc {
   exclusiveDiscovery?: boolean;
   /** A bundle replica's container: assigned to the node it is active on whenever it may stay there (bundles.ts). */
   bundleReplica?: boolean;
+  /** A bundle replica's container: all its bundle's containers in replica order, and `replicas-per-host` (bundles.ts). */
+  bundleReplicas?: { readonly all: readonly WRsc[]; readonly perHost: number };
   /**
    * A resource a bundle implies (container, IP, guest connection; bundles.ts): its parameters are
    * Pacemaker's own making, not the CIB's, so its history's digests are not compared.
