@@ -1,4 +1,4 @@
-import { keepReplicasFirst } from './bundles.js';
+import { keepReplicasFirst, nestedConnection } from './bundles.js';
 import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
@@ -163,9 +163,10 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   if (!rsc.provisional) return rsc.assignedTo;
   if (rsc.allocating) return undefined;
   rsc.allocating = true;
-  if (rsc.bundleReplicas && prefer === undefined) keepReplicasFirst(ws, rsc, (r, node) => assignResource(ws, r, node));
   for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c);
   for (const c of [...rsc.withThis]) applyWithThis(ws, rsc, c);
+  if (rsc.bundleReplicas && prefer === undefined) keepReplicasFirst(ws, rsc, (r, node) => assignResource(ws, r, node));
+  if (rsc.bundleImplied) nestedConnection(ws, rsc, (r) => assignResource(ws, r));
   if (rsc.nextRole === 'Stopped') {
     for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
   } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped' && needsQuorum(rsc)) {

@@ -334,3 +334,17 @@ export function keepReplicasFirst(ws: Pick<WorkingSet, 'nodeByName'>, rsc: WRsc,
     if (other !== rsc && other.assignedTo) count.set(other.assignedTo, (count.get(other.assignedTo) ?? 0) + 1);
   for (const [node, n] of count) if (n >= replicas.perHost) rsc.allowed.set(node.uname, -INFINITY);
 }
+
+/**
+ * A bundle's guest connection whose container was placed on a Pacemaker Remote node runs where
+ * that remote node's connection runs (Pacemaker's "child-remote-with-docker-remote": the remote
+ * daemon takes one connection), not with the container, which a connection cannot run on.
+ */
+export function nestedConnection(ws: Pick<WorkingSet, 'byId'>, rsc: WRsc, assign: (r: WRsc) => void): void {
+  const host = rsc.container?.assignedTo;
+  const id = host?.remote?.container === undefined ? host?.remote?.connection : undefined;
+  const remote = id === undefined ? undefined : ws.byId.get(id);
+  if (remote === undefined || remote === rsc) return;
+  assign(remote);
+  for (const node of rsc.allowed.keys()) rsc.allowed.set(node, node === remote.assignedTo?.uname ? INFINITY : -INFINITY);
+}
