@@ -162,9 +162,11 @@ function expandOne(b: BundleSpec, out: Expansion): void {
         thenAction: 'start',
       });
     }
-    out.resources.push(
-      primitive(container, 'heartbeat', b.agent, { image: b.image, reuse: 'false' }, b.meta, [op(container, 'monitor', '60s')]),
-    );
+    // The child's utilization is the container's (Pacemaker moves it there: the child runs on
+    // the guest node, which has no capacity of its own).
+    const made = primitive(container, 'heartbeat', b.agent, { image: b.image, reuse: 'false' }, b.meta, [op(container, 'monitor', '60s')]);
+    const utilization = b.child?.utilization;
+    out.resources.push(utilization === undefined ? made : { ...made, utilization });
     const guest = guests[n];
     if (guest !== undefined) {
       // The guest connection lives in the container (containers.ts places and orders it there).
@@ -192,7 +194,7 @@ function expandOne(b: BundleSpec, out: Expansion): void {
         ...(b.promotedMax > 0 ? { promotable: 'true', 'promoted-max': String(b.promotedMax) } : {}),
       }),
     ],
-    child: b.child,
+    child: { ...b.child, utilization: [] },
   };
   out.resources.push(clone);
 }
