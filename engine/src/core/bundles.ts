@@ -280,8 +280,8 @@ export function bundleConstraintOutcomes(cib: Cib, bundles = bundlesOf(cib)): Re
 export function bundleWarning(id: string): string {
   return (
     `<bundle id="${id}"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, ` +
-    `but replicas on a fenced or failed host, guest nodes recovered through their container, and bundles nested on remote nodes are not, ` +
-    `and may be stopped where Pacemaker keeps them; the controller cannot run remote connections or anything inside a container`
+    `but notifications inside the bundle, a guest node fenced while its container's host is lost, and promotion after a replica's recovery are not, ` +
+    `and may differ from Pacemaker's; the controller cannot run remote connections or anything inside a container`
   );
 }
 

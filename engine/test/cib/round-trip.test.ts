@@ -33,7 +33,7 @@ describe('the CIB model keeps what it does not model', () => {
     expect(result.warnings).toMatchInlineSnapshot(`
       [
         "Guest nodes (httpd-bundle-0, httpd-bundle-1) are scheduled as Pacemaker would, but the controller cannot run their connections (ocf:pacemaker:remote) or anything on them",
-        "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, but replicas on a fenced or failed host, guest nodes recovered through their container, and bundles nested on remote nodes are not, and may be stopped where Pacemaker keeps them; the controller cannot run remote connections or anything inside a container",
+        "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, but notifications inside the bundle, a guest node fenced while its container's host is lost, and promotion after a replica's recovery are not, and may differ from Pacemaker's; the controller cannot run remote connections or anything inside a container",
         "<rsc_colocation id="col-bundle"> is ignored: a colocation with httpd-bundle, which has 2 replicas, is not modelled",
         "<rsc_location id="loc-date"> is ignored: date and operation expressions are not modelled",
       ]
