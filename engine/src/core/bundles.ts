@@ -295,7 +295,7 @@ export function connectionsBefore(ws: Pick<WorkingSet, 'nodeByName' | 'byId'>, r
   for (const [node, score] of r.allowed) {
     const id = score >= 0 ? ws.nodeByName.get(node)?.remote?.connection : undefined;
     const conn = id === undefined ? undefined : ws.byId.get(id);
-    if (conn?.meta.has('container') && conn.provisional) out.push(conn);
+    if (conn?.bundleImplied && conn.provisional) out.push(conn);
   }
   return out;
 }

@@ -233,7 +233,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   // Remote connections are assigned first: where they go decides which remote nodes can run resources.
   for (const r of ws.resources) {
     // (Not a bundle's: Pacemaker assigns those with their bundle.)
-    if (r.primitive === undefined || !isRemoteConnection(r.primitive) || r.meta.has('container')) continue;
+    if (r.primitive === undefined || !isRemoteConnection(r.primitive) || r.bundleImplied) continue;
     // A connection in the middle of a migration prefers to finish it (its target).
     assignResource(ws, r, r.migration?.partial?.target);
     remoteConnectionAssigned(ws, r);
@@ -244,7 +244,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       remoteConnectionAssigned(ws, conn);
     }
     assignResource(ws, r);
-    if (r.primitive !== undefined && isRemoteConnection(r.primitive) && r.meta.has('container')) remoteConnectionAssigned(ws, r);
+    if (r.primitive !== undefined && isRemoteConnection(r.primitive) && r.bundleImplied) remoteConnectionAssigned(ws, r);
   }
   finalRoles(ws);
   applyBlocking(ws);
