@@ -1,3 +1,4 @@
+import { keepReplicasFirst, nestedConnection } from './bundles.js';
 import { assignClone } from './clone.js';
 import { addColocatedNodeScores, anyNodeAvailable, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { insertThisWith, insertWithThis } from './constraints.js';
@@ -166,6 +167,8 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   rsc.allocating = true;
   for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c);
   for (const c of [...rsc.withThis]) applyWithThis(ws, rsc, c);
+  if (rsc.bundleReplicas && prefer === undefined) keepReplicasFirst(ws, rsc, (r, node) => assignResource(ws, r, node));
+  if (rsc.bundleImplied) nestedConnection(ws, rsc, (r) => assignResource(ws, r));
   if (rsc.nextRole === 'Stopped') {
     for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
   } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped' && needsQuorum(rsc)) {
@@ -184,7 +187,8 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   } else if (ws.stopAll) {
     finalize(rsc, undefined, 0, true);
   } else {
-    assignBestNode(ws, rsc, prefer);
+    // A bundle's replicas keep their nodes when they can (Pacemaker's distribute_children).
+    assignBestNode(ws, rsc, prefer ?? (rsc.bundleReplica ? rsc.runningOn[0] : undefined));
   }
   rsc.allocating = false;
   return rsc.assignedTo;

@@ -106,8 +106,11 @@ export function containerConstraints(ws: WorkingSet): void {
     if (!container) continue;
     let guestOnly: WRsc | undefined;
     if (isGuestConnection(p)) {
-      for (const leaf of leaves(container))
-        for (const n of ws.nodes) if (n.remote && leaf.allowed.has(n.uname)) leaf.allowed.set(n.uname, -INFINITY);
+      // A bundle's containers may run on remote nodes (their connections then go with the remote
+      // node's connection: bundles.ts).
+      if (!p.bundleImplied)
+        for (const leaf of leaves(container))
+          for (const n of ws.nodes) if (n.remote && leaf.allowed.has(n.uname)) leaf.allowed.set(n.uname, -INFINITY);
     } else if (isConnection(container)) guestOnly = container;
     else guestOnly = containedGuest(ws, container);
     if (guestOnly) {

@@ -176,6 +176,8 @@ export function checkDefinitions(ws: WorkingSet, opts: { sanitized: boolean; mem
       for (const p of named.get(lrm.id) ?? []) {
         // Nothing is done to an unmanaged resource (nor to an orphan, which is only stopped).
         if (p.orphan || !p.primitive || !isManaged(ws, p) || !p.runningOn.includes(node)) continue;
+        // A bundle's implied resources have parameters Pacemaker makes up (bundles.ts): not compared.
+        if (p.bundleImplied) continue;
         // Another agent since it started there (`pcmk__rsc_agent_changed`): restarted with the new one.
         if (lrm.class !== p.primitive.class || lrm.type !== p.primitive.type || (lrm.provider ?? '') !== (p.primitive.provider ?? '')) {
           note(p, 'definitionChangedOn', node);

@@ -10,9 +10,8 @@ import { flattenSets } from './nvsets.js';
  * "fencing" it by recovering the container) follows from that `container` link, wherever the
  * connection came from: containers.ts for the scheduling, remote-nodes.ts for the node's state.
  *
- * Entry point for anything else that makes guest nodes (a bundle's replicas): describe the
- * connection with {@link guestConnection} (export it then; the dead-code check allows no export
- * nothing else imports) and put it among the resources the scheduler sees.
+ * Anything else that makes guest nodes (a bundle's replicas, bundles.ts) describes the connection
+ * with {@link guestConnection} and puts it among the resources the scheduler sees.
  */
 
 /** What a guest node's connection is made of: the node, the resource hosting it, and how to reach it. */
@@ -42,7 +41,7 @@ const pair = (owner: string, name: string, value: string): NvPair => ({ id: `${o
  * @example
  * guestConnection({ node: 'lxc1', container: 'container1' }).id // 'lxc1'
  */
-function guestConnection(spec: GuestSpec): Primitive {
+export function guestConnection(spec: GuestSpec): Primitive {
   const name = spec.node;
   const meta = [pair(name, 'internal_rsc', 'true'), pair(name, 'container', spec.container)];
   if (spec.allowMigrate !== undefined) meta.push(pair(name, 'allow-migrate', spec.allowMigrate));

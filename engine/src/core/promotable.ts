@@ -1,4 +1,5 @@
 import { isManaged } from './assign.js';
+import { attributeNode } from './bundles.js';
 import { addColocatedNodeScores, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { expandedConstraints } from './resource-sets.js';
@@ -11,16 +12,16 @@ function baseId(r: WRsc): string {
 }
 
 /** The node's promotion score (`master-<rsc>` attribute) for an instance, or undefined when unset or not applicable. */
-function promotionScore(_ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
+function promotionScore(ws: WorkingSet, clone: WRsc, inst: WRsc, node: WNode): number | undefined {
   // A cloned group's instance scores the sum of its members' scores (unset when all are unset).
   if (inst.variant === 'group') {
-    const scores = inst.children.map((m) => memberScore(clone, m, node));
+    const scores = inst.children.map((m) => memberScore(ws, clone, m, node));
     return scores.every((x) => x === undefined) ? undefined : scores.reduce<number>((a, x) => addScores(a, x ?? 0), 0);
   }
-  return memberScore(clone, inst, node);
+  return memberScore(ws, clone, inst, node);
 }
 
-function memberScore(clone: WRsc, member: WRsc, node: WNode): number | undefined {
+function memberScore(ws: WorkingSet, clone: WRsc, member: WRsc, node: WNode): number | undefined {
   // Which instance's score counts where, as Pacemaker decides it (the first two rules are for
   // anonymous clones only: a globally-unique instance counts only where its own history is known).
   // In a cloned group each member is judged on its own, against the same member of the other instances.
@@ -37,9 +38,11 @@ function memberScore(clone: WRsc, member: WRsc, node: WNode): number | undefined
   // Only where the instance is allowed with a score >= 0.
   if (!applies || (member.allowed.get(node.uname) ?? -1) < 0) return undefined;
   // The score is `master-<name>` for the name the history knows the instance by (its clone name,
-  // else its id); an anonymous instance without one falls back to `master-<rsc>`.
-  const own = node.attrs.get(`master-${member.cloneName ?? member.id}`);
-  const raw = member.unique ? own : (own ?? node.attrs.get(`master-${base}`));
+  // else its id); an anonymous instance without one falls back to `master-<rsc>`. It is read on
+  // the container's host with container-attribute-target=host (bundles.ts).
+  const attrs = attributeNode(ws, member, node).attrs;
+  const own = attrs.get(`master-${member.cloneName ?? member.id}`);
+  const raw = member.unique ? own : (own ?? attrs.get(`master-${base}`));
   return raw === undefined ? undefined : (parseScore(raw) ?? 0);
 }
 

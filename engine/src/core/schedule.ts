@@ -1,6 +1,7 @@
 import { createActions, type ResourceChange, willFence } from './actions.js';
 import { assignResource, isManaged, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
+import { connectionsBefore } from './bundles.js';
 import type { Cib } from './cib-model.js';
 import { addColocation, locationPlacements, unpackConstraints } from './constraints.js';
 import { containerConstraints, guestRestartOrderings, resetGuestsWithFailedContainers } from './containers.js';
@@ -244,12 +245,20 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   avoidRemoteNodes(ws);
   // Remote connections are assigned first: where they go decides which remote nodes can run resources.
   for (const r of ws.resources) {
-    if (r.primitive === undefined || !isRemoteConnection(r.primitive)) continue;
+    // (Not a bundle's: Pacemaker assigns those with their bundle.)
+    if (r.primitive === undefined || !isRemoteConnection(r.primitive) || r.bundleImplied) continue;
     // A connection in the middle of a migration prefers to finish it (its target).
     assignResource(ws, r, r.migration?.partial?.target);
     remoteConnectionAssigned(ws, r);
   }
-  for (const r of ws.resources) assignResource(ws, r);
+  for (const r of ws.resources) {
+    for (const conn of connectionsBefore(ws, r)) {
+      assignResource(ws, conn);
+      remoteConnectionAssigned(ws, conn);
+    }
+    assignResource(ws, r);
+    if (r.primitive !== undefined && isRemoteConnection(r.primitive) && r.bundleImplied) remoteConnectionAssigned(ws, r);
+  }
   finalRoles(ws);
   applyBlocking(ws);
   applyUnrunnableStops(ws);

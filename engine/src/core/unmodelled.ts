@@ -1,3 +1,4 @@
+import { bundleConstraintOutcomes, bundlesOf, bundleWarning } from './bundles.js';
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { withGuestConnections } from './guest-nodes.js';
 import { modelledMultipleActive } from './multiple-active.js';
@@ -103,11 +104,20 @@ function leftAlone(cib: Cib): string[] {
   const ids = leftAloneIds(config);
   let byId: Map<string, OpaqueXml> | undefined;
   const out: string[] = [];
+  const bundles = new Set(bundlesOf(cib).map((b) => b.id));
+  const rewritten = bundleConstraintOutcomes(cib);
   for (const r of resources?.children ?? [])
-    if (!isModelledResource(r) && r.name !== 'template')
+    if (bundles.has(r.attrs.id ?? '')) out.push(bundleWarning(r.attrs.id ?? ''));
+    else if (!isModelledResource(r) && r.name !== 'template')
       out.push(`<${r.name} id="${r.attrs.id ?? ''}"> is not modelled: left alone (never started, stopped or monitored by this engine)`);
   const members = referenceMembers(cib);
   for (const written of section('constraints')?.children ?? []) {
+    // A constraint naming a bundle is rewritten onto its parts (bundle-constraints.ts).
+    const outcome = rewritten.get(written);
+    if (outcome !== undefined) {
+      if ('unmodelled' in outcome) out.push(`<${written.name} id="${written.attrs.id ?? ''}"> is ignored: ${outcome.unmodelled}`);
+      continue;
+    }
     // Tags and templates are read as the resource sets they stand for (tag-references.ts).
     const c = expandReferences(written, members);
     // Tickets are modelled (read from the source by tickets.ts), except with resource sets.

@@ -1,4 +1,5 @@
 import { type AnonymousLookup, anonymousInstance } from './anonymous-instance.js';
+import { restrictToGuests, withBundles } from './bundles.js';
 import type { Cib, Group, LrmResource, NodeState, NvSet, Primitive, Resource } from './cib-model.js';
 import { fenceGuest, isGuestNode, linkContainers, restartContainer } from './containers.js';
 import { resolveDateRules } from './date-rules.js';
@@ -429,10 +430,11 @@ function resetBlockedFailureTimeouts(
  * ws.nodes.filter((n) => n.online).length;
  */
 export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
-  // Primitives take their templates' definitions (templates.ts), and the connections of guest
-  // nodes are resources too (guest-nodes.ts).
-  // Date rules are decided at `now` (date-rules.ts): the rest sees node-attribute rules only.
-  const dates = resolveDateRules(withGuestConnections(withTemplatesExpanded(input)), now);
+  // Primitives take their templates' definitions (templates.ts), bundles are expanded into the
+  // resources they imply (bundles.ts), and the connections of guest nodes are resources too
+  // (guest-nodes.ts). Date rules are decided at `now` (date-rules.ts): the rest sees node-attribute
+  // rules only.
+  const dates = resolveDateRules(withGuestConnections(withBundles(withTemplatesExpanded(input))), now);
   const cib = withPatternLocations(dates.cib);
   const options = flattenSets(cib.crmConfig);
   for (const [k, v] of Object.entries(optionDefaults)) if (!options.has(k)) options.set(k, v);
@@ -472,6 +474,7 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     for (const p of primitives)
       if (p.container && p.primitive && isRemoteConnection(p.primitive)) for (const n of known) p.allowed.set(n.uname, 0);
   }
+  restrictToGuests(cib, top, nodes);
   const makeOrphan = (clone: WRsc, id?: string): WRsc => {
     const template = clone.config.kind === 'clone' ? clone.config.child : undefined;
     if (!template) throw new Error(`${clone.id} is not a clone`);

@@ -180,6 +180,15 @@ export interface WRsc {
   exclusiveDiscovery?: boolean;
   /** Locked to the node it was shut down on, since `time` (shutdown-locks.ts): banned from every other node. */
   shutdownLock?: { node: WNode; time: number };
+  /** A bundle replica's container: assigned to the node it is active on whenever it may stay there (bundles.ts). */
+  bundleReplica?: boolean;
+  /** A bundle replica's container: all its bundle's containers in replica order, and `replicas-per-host` (bundles.ts). */
+  bundleReplicas?: { readonly all: readonly WRsc[]; readonly perHost: number };
+  /**
+   * A resource a bundle implies (container, IP, guest connection; bundles.ts): its parameters are
+   * Pacemaker's own making, not the CIB's, so its history's digests are not compared.
+   */
+  bundleImplied?: boolean;
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }

@@ -6,6 +6,7 @@
 import { escapeXml } from '@ocfkit/sdk/xml';
 import { ctimeUtc } from '../cib/store.js';
 import type { ClusterStatus, FailedAction, GroupStatus, PrimitiveStatus, ResourceStatus } from './status.js';
+import { bundleInstances, bundleLines, bundleXml } from './status-bundles-format.js';
 
 /** crm_mon's XML date: `2027-01-15 07:58:20Z`. */
 function isoUtc(seconds: number): string {
@@ -73,6 +74,7 @@ function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
   // crm_mon leaves out a resource no longer configured once it is stopped everywhere.
   if (r.kind === 'primitive') return r.orphaned && r.nodes.length === 0 ? [] : [primitiveLine(r, '  ', false, true)];
   if (r.kind === 'group') return groupLines(r, '  ');
+  if (r.kind === 'bundle') return bundleLines(r, (p) => primitiveState(p));
   const template = r.instances[0];
   const child = template?.kind === 'group' ? template.id.replace(/:\d+$/, '') : (template?.id.replace(/:\d+$/, '') ?? '');
   const flags = [...(r.promotable ? ['promotable'] : []), ...(r.unique ? ['unique'] : [])];
@@ -185,7 +187,9 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
         ? 1
         : r.kind === 'group'
           ? r.members.length
-          : r.instances.reduce((a, i) => a + (i.kind === 'group' ? i.members.length : 1), 0)),
+          : r.kind === 'bundle'
+            ? bundleInstances(r)
+            : r.instances.reduce((a, i) => a + (i.kind === 'group' ? i.members.length : 1), 0)),
     0,
   );
   const out = [
@@ -216,12 +220,18 @@ export function statusText(s: ClusterStatus, o: TextOptions): string {
     ['RemoteOFFLINE', false, true],
   ];
   for (const [label, online, remote] of lists) {
-    const names = plain.filter((x) => x.online === online && x.remote === remote).map((x) => x.name);
+    const names = plain.filter((x) => x.online === online && x.remote === remote && !x.guest).map((x) => x.name);
     if (names.length) out.push(`  * ${label}: [ ${names.join(' ')} ]`);
   }
+  // A bundle's guest nodes: listed while online only.
+  const guests = plain
+    .filter((x) => x.guest && x.online)
+    .map((x) => x.name)
+    .sort();
+  if (guests.length) out.push(`  * GuestOnline: [ ${guests.join(' ')} ]`);
   out.push('', 'Full List of Resources:');
   if (s.resources.length === 0) out.push('  * No resources');
-  const names = s.nodes.map((n) => n.name);
+  const names = s.nodes.filter((n) => !n.impliedGuest).map((n) => n.name);
   for (const r of s.resources) out.push(...resourceLines(r, names));
   for (const r of s.resources) out.push(...orphanLines(r));
   if (o.attributes && s.nodeAttributes.length > 0) {
@@ -286,6 +296,7 @@ function groupXml(g: GroupStatus, indent: string, ids: Map<string, string>): str
 function resourceXml(r: ResourceStatus, ids: Map<string, string>): string[] {
   if (r.kind === 'primitive') return primitiveXml(r, '    ', ids);
   if (r.kind === 'group') return groupXml(r, '    ', ids);
+  if (r.kind === 'bundle') return bundleXml(r, attrs, (p, indent) => primitiveXml(p, indent, ids));
   const prims = r.instances.flatMap((i) => (i.kind === 'group' ? i.members : [i]));
   return [
     `    <clone${attrs({

@@ -14,6 +14,7 @@ import { historyLock } from '../core/shutdown-locks.js';
 import { unpack } from '../core/unpack.js';
 import type { WorkingSet, WRsc } from '../core/working-set.js';
 import { execStatusText } from '../pcmk/exec-status.js';
+import { type BundleStatus, isBundleGuest, withBundleStatus } from './status-bundles.js';
 
 interface NodeStatus {
   name: string;
@@ -27,6 +28,10 @@ interface NodeStatus {
   pending: boolean;
   /** A Pacemaker Remote node (crm_mon: "RemoteNode", "RemoteOnline", "RemoteOFFLINE"). */
   remote: boolean;
+  /** A bundle's guest node (crm_mon: "GuestOnline"; not listed while offline). */
+  guest?: boolean;
+  /** A bundle's guest node with no `<node>` entry: crm_mon leaves it out of a clone's Stopped list. */
+  impliedGuest?: boolean;
   isDc: boolean;
   resourcesRunning: number;
   /** Node health under `node-health-strategy` when not green (crm_mon: "(health is RED)"). */
@@ -69,7 +74,7 @@ interface CloneStatus {
   instances: (PrimitiveStatus | GroupStatus)[];
 }
 
-export type ResourceStatus = PrimitiveStatus | GroupStatus | CloneStatus;
+export type ResourceStatus = PrimitiveStatus | GroupStatus | CloneStatus | BundleStatus;
 
 /** One line of the migration summary: a resource's fail count on a node. */
 interface FailCountStatus {
@@ -244,6 +249,9 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
     unclean: n.unclean,
     pending: n.pending === true,
     remote: n.remote !== undefined,
+    ...(n.remote !== undefined && isBundleGuest(cib, n.uname)
+      ? { guest: true, ...(cib.nodes.some((c) => c.uname === n.uname) ? {} : { impliedGuest: true }) }
+      : {}),
     isDc: n.uname === dc,
     resourcesRunning: ws.primitives.filter((p) => p.runningOn.includes(n)).length,
     ...(healthColour(ws, n) ? { health: healthColour(ws, n) } : {}),
@@ -285,7 +293,12 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
     quorum: isTrue(cib.attrs['have-quorum']),
     nodes,
     // In crm_mon's order: by priority, then as configured.
-    resources: ws.resources.map((r) => resourceStatus(ws, r)),
+    resources: withBundleStatus(
+      cib,
+      ws,
+      ws.resources.map((r) => resourceStatus(ws, r)),
+      (r) => primitiveStatus(ws, r),
+    ),
     nodeAttributes,
     failCounts,
     failures: failures(cib),
@@ -296,5 +309,6 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
 export function primitivesOf(r: ResourceStatus): PrimitiveStatus[] {
   if (r.kind === 'primitive') return [r];
   if (r.kind === 'group') return r.members;
+  if (r.kind === 'bundle') return r.replicas.flatMap((x) => x.parts);
   return r.instances.flatMap(primitivesOf);
 }

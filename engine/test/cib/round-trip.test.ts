@@ -22,7 +22,7 @@ describe('the CIB model keeps what it does not model', () => {
     expect(roundTrip(xml)).toBeUndefined();
   });
 
-  it('leaves bundles, sets, tickets and tag constraints out of the CIB model (date rules are in it); the scheduler reads sets, tickets, tags and utilization from the source and says what it leaves alone', () => {
+  it('leaves bundles (expanded by the scheduler), sets, tickets and tag constraints out of the CIB model (date rules are in it); the scheduler reads sets, tickets, tags and utilization from the source and says what it leaves alone', () => {
     const cib = importCib(xml);
     // A primitive built from a template is modelled (its class and type are the template's).
     expect(cib.resources.map((r) => r.id)).toEqual(['web', 'from-tmpl', 'g', 'ms']);
@@ -32,12 +32,15 @@ describe('the CIB model keeps what it does not model', () => {
     const result = schedule({ cib, now: 1_800_000_000 });
     expect(result.warnings).toMatchInlineSnapshot(`
       [
-        "<bundle id="httpd-bundle"> is not modelled: left alone (never started, stopped or monitored by this engine)",
-        "<rsc_colocation id="col-bundle"> is ignored: it names httpd-bundle, which is left alone",
+        "Guest nodes (httpd-bundle-0, httpd-bundle-1) are scheduled as Pacemaker would, but the controller cannot run their connections (ocf:pacemaker:remote) or anything on them",
+        "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, but notifications inside the bundle, a guest node fenced while its container's host is lost, and promotion after a replica's recovery are not, and may differ from Pacemaker's; the controller cannot run remote connections or anything inside a container",
+        "<rsc_colocation id="col-bundle"> is ignored: a colocation with httpd-bundle, which has 2 replicas, is not modelled",
       ]
     `);
-    // Nothing is scheduled for what is left alone; the tag's ban keeps web and g off n2.
-    expect(result.graph.actions.filter((a) => a.rsc !== undefined && /httpd/.test(a.rsc))).toEqual([]);
+    // A bundle's replicas are scheduled (core/bundles.ts); the tag's ban keeps web and g off n2.
+    expect(result.graph.actions.filter((a) => a.task === 'start' && a.rsc?.startsWith('httpd')).map((a) => a.rsc)).toContain(
+      'httpd-bundle-docker-0',
+    );
     expect(result.graph.actions.filter((a) => a.task === 'start' && a.node === 'n2' && /^(web|a|b)$/.test(a.rsc ?? ''))).toEqual([]);
   });
 
