@@ -343,19 +343,21 @@ function buildActions(
       myStops.push(addStop(n, false));
     }
     if (to) {
-      const restart = !p.runningOn.includes(to) || cleanStops > 0 || stoppedWhereActive(p);
-      if (restart) {
-        const start = g.add({
+      const addStart = (pseudo: boolean) =>
+        g.add({
           key: opKey(p.id, 'start', 0),
           task: 'start',
           rsc: p.id,
           node: to.uname,
           intervalMs: 0,
           probe: false,
-          // A migrating resource's start is a pseudo action after migrate_from.
-          pseudo: plan !== undefined,
+          pseudo,
           timeoutMs: opTimeout(p, 'start'),
         });
+      const restart = !p.runningOn.includes(to) || cleanStops > 0 || stoppedWhereActive(p);
+      if (restart) {
+        // A migrating resource's start is a pseudo action after migrate_from.
+        const start = addStart(plan !== undefined);
         starts.set(p, start);
         for (const s of myStops) g.order(s, start);
         for (const f of fenced.values()) g.order(f, start);
@@ -372,16 +374,7 @@ function buildActions(
         // A start still pending in the history is asked for again where the resource stays
         // (Pacemaker's create_pending_start): no role change, so no summary line.
         change.pendingStart = true;
-        const start = g.add({
-          key: opKey(p.id, 'start', 0),
-          task: 'start',
-          rsc: p.id,
-          node: to.uname,
-          intervalMs: 0,
-          probe: false,
-          pseudo: false,
-          timeoutMs: opTimeout(p, 'start'),
-        });
+        const start = addStart(false);
         starts.set(p, start);
         for (const f of fenced.values()) g.order(f, start);
       }
