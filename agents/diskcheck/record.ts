@@ -3,7 +3,7 @@
  * check the disk, log a change of status (as diskd does), write the node attribute, and record
  * the result in `<pidfile>.status` (the value, then why the attribute could not be written).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { type AttributeHost, type Logger, nodeAttributes } from '@ocfkit/sdk';
@@ -29,7 +29,7 @@ export function readStatus(pidfile: string): { value: string; attrError: string 
   const file = `${pidfile}.status`;
   if (!existsSync(file)) return undefined;
   const [value = '', attrError = ''] = readFileSync(file, 'utf8').split('\n');
-  return { value, attrError: attrError || undefined };
+  return value ? { value, attrError: attrError || undefined } : undefined;
 }
 
 /**
@@ -65,6 +65,11 @@ export async function checkAndRecord(host: AttributeHost & { log: Logger }, s: C
   }
   const last = `${s.pidfile}.status`;
   mkdirSync(dirname(last), { recursive: true, mode: 0o755 });
-  writeFileSync(last, `${value}\n${attrError ?? ''}\n`, { mode: 0o644 });
+  // Written whole, then renamed over the last one: start polls this file, and a read between
+  // writeFileSync's truncate and its write saw an empty result (taken for a check without an
+  // attrd error: the start's warning went missing).
+  const next = `${last}.${process.pid}.tmp`;
+  writeFileSync(next, `${value}\n${attrError ?? ''}\n`, { mode: 0o644 });
+  renameSync(next, last);
   if (attrError !== undefined) throw new Error(`cannot set ${s.name}=${value}: ${attrError}`);
 }
