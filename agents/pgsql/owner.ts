@@ -1,6 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
-import { type AgentContext, type ExecOptions, type ExecResult, fail } from '@ocfkit/sdk';
+import { type AgentContext, type ExecOptions, type ExecResult, fail, findExecutable } from '@ocfkit/sdk';
 import { type Account, lookupAccount } from './account';
 import type { params } from './params';
 
@@ -32,20 +31,6 @@ export function runAs(acct: Account): Pick<ExecOptions, 'user'> {
   return fail.generic(`the agent must run as root or ${acct.name} (uid ${me})`);
 }
 
-/** True when `name` is an executable file in one of PATH's directories (where exec will look for it). */
-function onPath(path: string | undefined, name: string): boolean {
-  for (const dir of (path ?? '').split(':')) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      // not here
-    }
-  }
-  return false;
-}
-
 /**
  * Runs a check as the owner — `test -w`, `pg_ctl status`, the monitor's psql: with the owner's
  * uid, gid and supplementary groups (`setpriv --init-groups`, the groups `initgroups(3)` gives, as
@@ -67,7 +52,8 @@ export async function execAsOwner(
   options: Omit<ExecOptions, 'user'> = {},
 ): Promise<ExecResult> {
   const as = runAs(acct);
-  if (!as.user || !onPath(ctx.env.PATH, 'setpriv')) return ctx.exec(file, args, { ...options, ...as });
+  if (!as.user || findExecutable('setpriv', (ctx.env.PATH ?? '').split(':')) === undefined)
+    return ctx.exec(file, args, { ...options, ...as });
   const env = { HOME: acct.home ?? '/', USER: acct.name, LOGNAME: acct.name, ...options.env };
   const priv = ['--reuid', String(acct.uid), '--regid', String(acct.gid), '--init-groups', '--', file, ...args];
   return ctx.exec('setpriv', priv, { ...options, env });
