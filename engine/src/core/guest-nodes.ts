@@ -85,8 +85,13 @@ function impliedGuest(p: Primitive): GuestSpec | undefined {
   return spec;
 }
 
-/** Every id a resource list configures (clone instances aside). */
-function configuredIds(resources: readonly Resource[]): Set<string> {
+/**
+ * Every id a resource list configures (clone instances aside).
+ *
+ * @example
+ * configuredIds(cib.resources).has('grp_pgsql') // true when the group is configured
+ */
+export function configuredIds(resources: readonly Resource[]): Set<string> {
   const ids = new Set<string>();
   const walk = (r: Resource) => {
     ids.add(r.id);

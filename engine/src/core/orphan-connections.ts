@@ -1,4 +1,5 @@
-import type { Cib, OpaqueXml, Resource } from './cib-model.js';
+import type { Cib, OpaqueXml } from './cib-model.js';
+import { configuredIds } from './guest-nodes.js';
 import { ownedByUnmodelled } from './orphan-resources.js';
 
 /**
@@ -15,15 +16,6 @@ import { ownedByUnmodelled } from './orphan-resources.js';
 interface OrphanConnection {
   id: string;
   container?: string;
-}
-
-function configuredIds(resources: readonly Resource[], into: Set<string>): Set<string> {
-  for (const r of resources) {
-    into.add(r.id);
-    if (r.kind === 'group') configuredIds(r.children, into);
-    else if (r.kind === 'clone') configuredIds([r.child], into);
-  }
-  return into;
 }
 
 function* lrmResources(status: OpaqueXml | undefined): Generator<OpaqueXml> {
@@ -44,7 +36,7 @@ const found = new WeakMap<Cib, OrphanConnection[]>();
 export function orphanConnections(cib: Cib): OrphanConnection[] {
   const cached = found.get(cib);
   if (cached) return cached;
-  const ids = configuredIds(cib.resources, new Set());
+  const ids = configuredIds(cib.resources);
   const out: OrphanConnection[] = [];
   const owned = ownedByUnmodelled(cib);
   for (const state of cib.status)
