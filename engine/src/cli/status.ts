@@ -113,15 +113,17 @@ export const statusCommand: Command = {
     }
     const tty = process.stdout.isTTY === true;
     const draw = async () => io.out(`${tty ? '\x1b[H\x1b[2J' : ''}${await show()}${tty ? '' : '\n'}`);
-    await draw();
     return new Promise<number>((resolve, reject) => {
       let busy = Promise.resolve();
+      let done = false;
       const redraw = () => {
-        busy = busy.then(draw).catch((err: Error) => finish(err));
+        busy = busy.then(() => (done ? undefined : draw())).catch((err: Error) => finish(err));
       };
-      const timer = setInterval(redraw, intervalMs);
+      let timer: NodeJS.Timeout | undefined;
       let stopWatch: (() => void) | undefined;
       const finish = (err?: Error) => {
+        if (done) return;
+        done = true;
         clearInterval(timer);
         stopWatch?.();
         process.off('SIGINT', onSignal);
@@ -132,9 +134,14 @@ export const statusCommand: Command = {
       const onSignal = () => finish();
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // subscribe before the first frame: a change made once that frame is out must redraw, and a
+      // subscription made after it would miss a change that came in between
       adminWatch(runDir, redraw, () => finish(new Error('the node daemon went away')))
         .then((stop) => {
+          if (done) return stop();
           stopWatch = stop;
+          redraw();
+          timer = setInterval(redraw, intervalMs);
         })
         .catch((err: Error) => finish(err));
     });
