@@ -66,7 +66,10 @@ describe.skipIf(missing)("Debian's agents: the error findings are exactly the re
   }, 600_000);
 
   it('no unreviewed finding, no reviewed finding lost, every agent run', () => {
-    expect(compareWithReviewed(results, reviewed)).toEqual({ unreviewed: [], vanished: [], notSeen: [], crashed: [] });
+    // notSeen (reviewed findings marked intermittent, e.g. ClusterMon's two-instances, that this run
+    // did not show) is not a miss: such a finding shows only in some runs
+    const { unreviewed, vanished, crashed } = compareWithReviewed(results, reviewed);
+    expect({ unreviewed, vanished, crashed }).toEqual({ unreviewed: [], vanished: [], crashed: [] });
   });
 
   it('former false positives are gone (two instances, exit reasons, orphans after stop, promotion, notify, the remote stub)', () => {
