@@ -1,6 +1,6 @@
 import { isManaged } from './assign.js';
 import type { Op } from './cib-model.js';
-import { addGuestFencing, guestFenced, guestProbeSkipped, insideContainer, orderGuestFencing } from './containers.js';
+import { addGuestFencing, guestContainer, guestFenced, guestProbeSkipped, insideContainer, orderGuestFencing } from './containers.js';
 import { GraphBuilder, opKey, type TransitionGraph } from './graph.js';
 import { disabled } from './history.js';
 import {
@@ -223,13 +223,20 @@ function buildActions(
     promoted: endsPromoted,
   });
   for (const p of restarts) plans.delete(p);
+  // Pacemaker's apply_container_ordering: "container start, then promote" on a guest node implies
+  // its `then`, so an instance restarted with its guest's container is promoted again.
+  const promoteImpliedByContainer = (p: WRsc): boolean => {
+    const container = p.assignedTo && guestContainer(ws, p.assignedTo);
+    return container !== undefined && container !== p && (startsAnyway(container) || restarts.has(container));
+  };
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
     const plan = plans.get(p);
     let toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
-    if (restarts.has(p) && p.role === 'Promoted' && toRole === 'Promoted' && !startsAnyway(p)) {
+    if (restarts.has(p) && p.role === 'Promoted' && toRole === 'Promoted' && !startsAnyway(p) && !promoteImpliedByContainer(p)) {
       // Like Pacemaker, a restart implied by an order does not promote again: the promoted
       // instance comes back unpromoted (crm_simulate: "Restart ... due to required X start").
+      // On a guest node whose container starts, the container's start requires the promote too.
       toRole = 'Unpromoted';
       p.nextRole = 'Unpromoted';
     }

@@ -80,6 +80,7 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     let changed = false;
     for (const p of leaves(t)) {
       if (!p.assignedTo || p.assignedTo.unclean || !isManaged(ws, p)) continue;
+      p.unrunnableStartOn = p.assignedTo;
       p.assignedTo = undefined;
       blocked.add(p);
       changed = true;
@@ -147,6 +148,7 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   // "Stop ... due to unrunnable X start").
   for (const p of blocked) {
     if (!isManaged(ws, p)) continue;
+    if (p.assignedTo && p.nextRole !== 'Stopped') p.unrunnableStartOn = p.assignedTo;
     // A start that cannot run where it was assigned is still listed (blocked) in the summary.
     if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) {
       p.blockedStartOn = p.assignedTo;

@@ -275,7 +275,12 @@ export function impliedRestarts(
   const cloneRequires = (clone: WRsc, t: Task, then: WRsc): boolean => {
     const required = t === 'running' ? starts : promotes;
     const node = thenNode(then);
-    return leaves(clone).some((l) => required.has(l) && (node === null || l.assignedTo === node));
+    return leaves(clone).some(
+      (l) =>
+        (required.has(l) && (node === null || l.assignedTo === node)) ||
+        // A required start that cannot run counts too (clone-interleave-2).
+        (t === 'running' && l.unrunnableStartOn !== undefined && (node === null || l.unrunnableStartOn === node)),
+    );
   };
   for (let changed = true; changed; ) {
     changed = false;
@@ -320,6 +325,11 @@ export function impliedRestarts(
       if (clone?.variant === 'clone' && (t === 'start' || t === 'promote')) require(clone, t === 'start' ? 'running' : 'promoted');
     };
     for (const p of starts) require(p, 'start');
+    // A blocked instance's required start cannot run, but its clone's start and running are required.
+    for (const p of ws.primitives) {
+      const clone = p.parent?.variant === 'clone' ? p.parent : p.parent?.parent;
+      if (p.unrunnableStartOn && clone?.variant === 'clone') require(clone, 'running');
+    }
     for (const p of promotes) require(p, 'promote');
     for (const p of stops) require(p, 'stop');
     for (let k = work.pop(); k !== undefined; k = work.pop()) {
@@ -391,6 +401,8 @@ export function addResourceOrderings(ws: WorkingSet, g: GraphBuilder, migratingS
     const task = graph.task.get(k) as Task;
     const t = family[task];
     if (r.variant === 'group' && task === 'running' && r.children.some((m) => m.nextRole === 'Stopped' || !m.assignedTo)) return false;
+    // A clone's start is required by an instance's required start that cannot run (impliedRestarts).
+    if (r.variant === 'clone' && t === 'start' && leaves(r).some((l) => l.unrunnableStartOn !== undefined)) return true;
     return leaves(r).some((l) => (real.get(key(l, t))?.length ?? 0) > 0);
   };
   // The real actions that wait for a resource-level action: its own, or through a present pseudo action.

@@ -142,6 +142,12 @@ export interface WRsc {
   stopBlocked?: boolean;
   /** Assigned to this node, but its start cannot run (the summary lists the start, blocked). */
   blockedStartOn?: WNode;
+  /**
+   * Blocked (applyBlocking) where it was assigned: its start there exists but cannot run, and is
+   * required all the same (a new start, or a stop the blocking makes required restarts it), which
+   * makes its clone's start and running required (Pacemaker's summary flags of a clone action).
+   */
+  unrunnableStartOn?: WNode;
   /** The blocked start was of an instance chosen for promotion (the summary lists a blocked promote from Stopped). */
   blockedStartPromoted?: boolean;
   /** Chosen for promotion, but its promote cannot run (a mandatory `rsc-role=Promoted` colocation with a resource that cannot start): it stays unpromoted, listed as a blocked promote. */

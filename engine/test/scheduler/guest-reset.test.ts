@@ -17,7 +17,9 @@
  * - guest2's connection and container (oldvm) are no longer configured: both are stopped, and tmp
  *   leaves guest2 first.
  * And a remote node whose connection cannot be recovered (its host n1 is lost, it may run nowhere
- * else) is fenced, as web, active there, must stop (fixture remote-unrecoverable).
+ * else) is fenced, as web, active there, must stop (fixture remote-unrecoverable). And a promoted
+ * instance on a guest node whose container moves is restarted Promoted, not Unpromoted (fixture
+ * guest-promoted-restart, from whitebox-ms-ordering-move).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -77,8 +79,15 @@ describe('guest nodes reset, containers restarted, orphaned connections', () => 
     expect(t).toEqual(expect.arrayContaining(['Fence (reboot) rnode', 'Fence (reboot) n1', 'Stop rnode (n1)', 'Move web (rnode -> n2)']));
   });
 
+  it("promotes again an instance restarted with its guest node's container", async () => {
+    // The container's start requires the promote on the guest too (apply_container_ordering), so
+    // this restart is not one that comes back unpromoted.
+    const t = transitionSet(schedule({ cib: await fixture('guest-promoted-restart'), now: NOW, sanitized: true }).summary);
+    expect(t).toEqual(['Move guest1 (n1 -> n2)', 'Move vm1 (n1 -> n2)', 'Restart web (Promoted guest1)']);
+  });
+
   it.skipIf(requireTool(['crm_simulate']))('the same transition summary and placement as crm_simulate', async () => {
-    for (const name of ['guest-reset-orphans', 'remote-unrecoverable']) {
+    for (const name of ['guest-reset-orphans', 'remote-unrecoverable', 'guest-promoted-restart']) {
       const cib = await fixture(name);
       const ours = transitionSet(schedule({ cib, now: NOW, sanitized: true }).summary).sort();
       expect(ours, name).toEqual(transitionSet(await pacemakerSummary(exportCib(cib))).sort());

@@ -11,7 +11,7 @@ import { requireTool } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { NOW } from './differential.js';
 import { listCases, runCase, unsafeLines } from './pacemaker-suite.js';
-import { transitionSet } from './suite-compare.js';
+import { crmSimulateResultsLast, transitionSet } from './suite-compare.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const noPacemaker = requireTool(['crm_simulate', 'crm_mon']);
@@ -36,6 +36,30 @@ describe('pacemaker-suite harness', () => {
       'Fence (reboot) node2',
       'Stop db (node1)',
     ]);
+  });
+
+  it('renumbers the results of crm_simulate above the older operations they were merged next to', () => {
+    const op = (id: string, call: number, extra = '') =>
+      `<lrm_rsc_op id="${id}" call-id="${call}" transition-key="${call}:1:0:u"${extra}/>`;
+    const entry = (...ops: string[]) => `<lrm_resource id="web" class="ocf" type="Dummy">${ops.join('')}</lrm_resource>`;
+    const node = (...entries: string[]) =>
+      `<node_state id="1" uname="n1"><lrm><lrm_resources>${entries.join('')}</lrm_resources></lrm></node_state>`;
+    const input = node(entry(op('web_start_0', 5)), entry(op('web_monitor_0', 3)));
+    const stop = op('web_last_0', 1, ' last-rc-change="1800000000"');
+    const output = node(entry(op('web_start_0', 5), op('web_monitor_0', 3), stop), entry(op('web_monitor_0', 3)));
+    expect(crmSimulateResultsLast(input, output)).toBe(
+      node(entry(op('web_start_0', 5), op('web_monitor_0', 3), stop.replace('call-id="1"', 'call-id="6"')), entry(op('web_monitor_0', 3))),
+    );
+    // Without two entries of one id on a node, crm_simulate's output is read as it is.
+    const single = node(entry(op('web_start_0', 5)));
+    expect(crmSimulateResultsLast(single, node(entry(op('web_start_0', 5), stop)))).toBe(node(entry(op('web_start_0', 5), stop)));
+  });
+
+  it.skipIf(noPacemaker)('reads a node holding two history entries of one resource as a live cluster would record the move', async () => {
+    const file = join(here, 'fixtures', 'duplicate-history-entries.xml');
+    const result = await runCase('duplicate-history-entries', readFileSync(file, 'utf8'), { now: NOW });
+    expect(result.detail).toEqual([]);
+    expect(result.verdict).toBe('equal');
   });
 
   it.skipIf(noPacemaker)('finds every golden scenario equal to crm_simulate', { timeout: 300_000 }, async () => {

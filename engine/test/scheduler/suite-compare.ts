@@ -62,6 +62,45 @@ function withoutCancels(cibXml: string): string {
   return cibXml.replace(/<lrm_rsc_op\b[^>]*\boperation="cancel"[^>]*?(\/>|>[\s\S]*?<\/lrm_rsc_op>)/g, '');
 }
 
+/** Whether a node's history holds two `lrm_resource` entries with one id (only old CIBs do). */
+export function hasDuplicateHistory(cibXml: string): boolean {
+  for (const state of cibXml.match(/<node_state\b[\s\S]*?<\/node_state>/g) ?? []) {
+    const ids = [...state.matchAll(/<lrm_resource\b[^>]*?\bid="([^"]*)"/g)].map((m) => m[1]);
+    if (new Set(ids).size !== ids.length) return true;
+  }
+  return false;
+}
+
+const attr = (element: string, name: string): string | undefined => new RegExp(`\\s${name}="([^"]*)"`).exec(element)?.[1];
+
+/**
+ * crm_simulate's output CIB with its results numbered as a live cluster numbers them, for an
+ * input whose node holds two history entries of one resource: crm_simulate then finds neither
+ * (its XPath lookup wants one match), records the result in a new entry numbered from call id 1,
+ * and its CIB update merges every entry of that id into the first, so the result sits next to
+ * older operations with call ids as high as its own, and crm_mon may read the older start as the
+ * last operation (`inc6`: a moved instance read as active on both nodes). A live executor's call
+ * ids only grow: each new result (an operation absent from the input) is renumbered above the
+ * older operations of its entry. Any other output is returned unchanged.
+ *
+ * @example
+ * crmSimulateResultsLast(inputXml, outputXml)
+ */
+export function crmSimulateResultsLast(inputXml: string, outputXml: string): string {
+  if (!hasDuplicateHistory(inputXml)) return outputXml;
+  const opKey = (op: string) => ['id', 'call-id', 'transition-key', 'last-rc-change'].map((a) => attr(op, a) ?? '').join('|');
+  const old = new Set((inputXml.match(/<lrm_rsc_op\b[^>]*>/g) ?? []).map(opKey));
+  return outputXml.replace(/<lrm_resource\b[^>]*[^/]>[\s\S]*?<\/lrm_resource>/g, (entry) => {
+    const ops = entry.match(/<lrm_rsc_op\b[^>]*>/g) ?? [];
+    const callId = (op: string) => Number(attr(op, 'call-id') ?? 0);
+    const older = Math.max(0, ...ops.filter((op) => old.has(opKey(op))).map(callId));
+    if (!ops.some((op) => !old.has(opKey(op)) && callId(op) <= older)) return entry;
+    return entry.replace(/<lrm_rsc_op\b[^>]*>/g, (op) =>
+      old.has(opKey(op)) ? op : op.replace(/\scall-id="(-?\d+)"/, (_, n: string) => ` call-id="${Number(n) + older}"`),
+    );
+  });
+}
+
 /**
  * Where crm_mon (`CIB_file=... crm_mon -1 -r --output-as=xml`) says every resource is, as sorted
  * lines `id role node,node` (anonymous clone instances all carry the clone's primitive id, so
