@@ -60,6 +60,8 @@ describe('pacemaker-suite harness', () => {
     const result = await runCase('duplicate-history-entries', readFileSync(file, 'utf8'), { now: NOW });
     expect(result.detail).toEqual([]);
     expect(result.verdict).toBe('equal');
+    // and the report says the placement compared is crm_simulate's output renumbered
+    expect(result.repairedPacemakerOutput).toBe(true);
   });
 
   it.skipIf(noPacemaker)('finds every golden scenario equal to crm_simulate', { timeout: 300_000 }, async () => {

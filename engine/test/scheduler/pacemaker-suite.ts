@@ -65,12 +65,20 @@ export interface CaseResult {
    * was not quiet. An unsafe case without such a warning is a scheduler bug.
    */
   warned: boolean;
+  /**
+   * crm_simulate's output CIB was renumbered before crm_mon read it (`crmSimulateResultsLast`:
+   * an input holding two history entries of one resource on a node), so the placement compared
+   * is not crm_simulate's output as written. Printed on the case's line and counted in the totals.
+   */
+  repairedPacemakerOutput?: boolean;
 }
 
 interface PacemakerSide {
   transitions?: string[];
   placement?: string[];
   error?: string;
+  /** See {@link CaseResult.repairedPacemakerOutput}. */
+  repaired?: boolean;
 }
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -90,7 +98,7 @@ export function nowOf(xml: string, fallback: number): number {
 
 async function pacemakerSide(xml: string, now: number, cacheDir: string | undefined): Promise<PacemakerSide> {
   // Results cached before crmSimulateResultsLast are not reused for the inputs it can change.
-  const repaired = hasDuplicateHistory(xml) ? '\nresults-last' : '';
+  const repaired = hasDuplicateHistory(xml) ? '\nresults-last-marked' : '';
   const key = createHash('sha256').update(`${now}\n${xml}${repaired}`).digest('hex');
   const cached = cacheDir ? join(cacheDir, `${key}.json`) : undefined;
   if (cached && existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as PacemakerSide;
@@ -104,7 +112,12 @@ async function pacemakerSide(xml: string, now: number, cacheDir: string | undefi
     else {
       const out = await readFile(join(dir, 'out.xml'), 'utf8');
       try {
-        result = { transitions: transitionSet(r.stdout), placement: await crmMonPlacement(crmSimulateResultsLast(xml, out)) };
+        const renumbered = crmSimulateResultsLast(xml, out);
+        result = {
+          transitions: transitionSet(r.stdout),
+          placement: await crmMonPlacement(renumbered),
+          ...(renumbered !== out ? { repaired: true } : {}),
+        };
       } catch (e) {
         result = { error: `crm_mon on crm_simulate's output: ${(e as Error).message}` };
       }
@@ -132,13 +145,14 @@ export async function runCase(name: string, xml: string, opts: { now: number; ca
   } catch {
     // Unparseable input: the engine's import will say why.
   }
+  const now = nowOf(xml, opts.now);
+  const pm = await pacemakerSide(xml, now, opts.cacheDir);
   const base = {
     name,
     unmodelled: feats.filter((f) => !f.modelled).map((f) => f.name),
     modelled: feats.filter((f) => f.modelled).map((f) => f.name),
+    ...(pm.repaired ? { repairedPacemakerOutput: true } : {}),
   };
-  const now = nowOf(xml, opts.now);
-  const pm = await pacemakerSide(xml, now, opts.cacheDir);
   if (pm.error || !pm.transitions || !pm.placement)
     return { ...base, verdict: 'skipped', detail: [pm.error ?? 'no result'], unsafe: false, warned: false };
   let cib: ReturnType<typeof importCib>;
@@ -201,6 +215,11 @@ export function totals(results: CaseResult[]): string[] {
     `unsafe (engine disrupts what Pacemaker leaves alone): ${results.filter((r) => r.unsafe).length}`,
     `unsafe without a warning naming an unmodelled feature: ${quiet.length}${quiet.length ? ` (${quiet.map((r) => r.name).join(', ')})` : ''}`,
   ];
+  const repaired = results.filter((r) => r.repairedPacemakerOutput);
+  if (repaired.length)
+    out.push(
+      `compared after renumbering crm_simulate's output CIB (two history entries of one resource on a node): ${repaired.length} (${repaired.map((r) => `${r.name} ${r.verdict}`).join(', ')})`,
+    );
   const byFeature = new Map<string, { n: number; equal: number; differs: number; refused: number; crash: number }>();
   for (const r of results)
     for (const f of r.unmodelled) {
@@ -272,7 +291,7 @@ async function main(argv: string[]): Promise<number> {
       const r = await runCase(c.name, readFileSync(c.file, 'utf8'), { now, cacheDir });
       results[i] = r;
       done++;
-      const tag = r.unmodelled.length ? ` [${r.unmodelled.join(', ')}]` : '';
+      const tag = `${r.unmodelled.length ? ` [${r.unmodelled.join(', ')}]` : ''}${r.repairedPacemakerOutput ? " (crm_simulate's output CIB renumbered)" : ''}`;
       const why =
         r.verdict === 'refused' || r.verdict === 'crash' || r.verdict === 'skipped' ? `: ${(r.detail[0] ?? '').split('\n')[0]}` : '';
       process.stdout.write(
