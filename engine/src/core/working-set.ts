@@ -45,6 +45,11 @@ export interface Coloc {
   primaryRole?: Role;
   nodeAttribute?: string;
   influence: boolean;
+  /**
+   * A bundle's guest connection with its container (Pacemaker's `pe_rsc_allow_remote_remotes`):
+   * the connection never moves a clean container active on one node.
+   */
+  bundleConnection?: true;
 }
 
 /** An ordering between two resource actions. */
