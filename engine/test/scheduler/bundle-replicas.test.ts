@@ -50,4 +50,21 @@ describe('bundle replicas', () => {
     expect(result.detail).toEqual([]);
     expect(result.verdict).toBe('equal');
   });
+
+  /*
+   * A bundle's implied resources are assigned at the bundle's place in the configuration, as
+   * Pacemaker assigns them: web's replica first (n1, by name), then d1 on the node with fewer
+   * resources (n2). crm_simulate 2.1.5: Start web-docker-0 (n1), web-0 (n1), httpd:0 (web-0),
+   * d1 (n2). Appended after the other resources, the bundle went to n2 and d1 to n1.
+   */
+  it('assign a bundle where it is configured', () => {
+    const lines = transitionSet(schedule({ cib: fixture('bundle-config-order'), now: NOW }).summary);
+    expect(lines).toEqual(['Start d1 (n2)', 'Start httpd (web-0)', 'Start web-0 (n1)', 'Start web-docker-0 (n1)']);
+  });
+
+  it.skipIf(noPacemaker)('match crm_simulate on the configuration order', { timeout: 60_000 }, async () => {
+    const result = await runCase('bundle-config-order', source('bundle-config-order'), { now: NOW });
+    expect(result.detail).toEqual([]);
+    expect(result.verdict).toBe('equal');
+  });
 });
