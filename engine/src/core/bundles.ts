@@ -302,7 +302,8 @@ export function restrictToGuests(cib: Cib, top: readonly WRsc[], nodes: readonly
 export function bundleConstraintOutcomes(cib: Cib, bundles = bundlesOf(cib)): ReturnType<typeof bundleConstraints> {
   const config = cib.source?.children.find((c) => c.name === 'configuration');
   const section = config?.children.find((c) => c.name === 'constraints');
-  return bundleConstraints(section?.children ?? [], bundles, leftAloneIds(config));
+  const primitives = new Set(cib.resources.filter((r) => r.kind === 'primitive').map((r) => r.id));
+  return bundleConstraints(section?.children ?? [], bundles, leftAloneIds(config), primitives);
 }
 
 /** What is still not modelled about a bundle, said on every run that has one. */

@@ -80,6 +80,11 @@ export function unpackConstraints(ws: WorkingSet): void {
       const primary = ws.byId.get(c.withRsc);
       const score = parseScore(c.score);
       if (!dependent || !primary || score === undefined || score === 0) continue;
+      if (c.bundle !== undefined) {
+        const known = (ids: readonly string[]) => ids.flatMap((id) => ws.byId.get(id) ?? []);
+        (dependent.withBundle ??= []).push({ id: c.id, containers: known(c.bundle.containers), parts: known(c.bundle.parts) });
+        continue;
+      }
       addColocation(ws, {
         id: c.id,
         dependent,

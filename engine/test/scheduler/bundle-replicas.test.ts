@@ -67,4 +67,31 @@ describe('bundle replicas', () => {
     expect(result.detail).toEqual([]);
     expect(result.verdict).toBe('equal');
   });
+
+  /*
+   * A primitive colocated (INFINITY) with a bundle of several replicas runs where one of the
+   * replicas' containers runs, and the bundle is assigned before it (Pacemaker's
+   * pcmk__bundle_apply_coloc_score). crm_simulate 2.1.5: Start d1 (n1), web-docker-0 and web-0
+   * (n1), web-docker-1 and web-1 (n2), httpd:0 (web-0), httpd:1 (web-1). The colocation was
+   * ignored: d1 went to n1 first and the replicas to n2 and n3.
+   */
+  it('place a primitive with one of the replicas of a bundle it is colocated with', () => {
+    const result = schedule({ cib: fixture('bundle-colocation-any-replica'), now: NOW });
+    expect(transitionSet(result.summary)).toEqual([
+      'Start d1 (n1)',
+      'Start httpd (web-0)',
+      'Start httpd (web-1)',
+      'Start web-0 (n1)',
+      'Start web-1 (n2)',
+      'Start web-docker-0 (n1)',
+      'Start web-docker-1 (n2)',
+    ]);
+    expect(result.warnings.some((w) => /d1-with-web.*only partly modelled/.test(w))).toBe(true);
+  });
+
+  it.skipIf(noPacemaker)('match crm_simulate on a colocation with any replica', { timeout: 60_000 }, async () => {
+    const result = await runCase('bundle-colocation-any-replica', source('bundle-colocation-any-replica'), { now: NOW });
+    expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
+    expect(result.verdict).toBe('equal');
+  });
 });
