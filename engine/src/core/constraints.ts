@@ -82,7 +82,10 @@ export function unpackConstraints(ws: WorkingSet): void {
       if (!dependent || !primary || score === undefined || score === 0) continue;
       if (c.bundle !== undefined) {
         const known = (ids: readonly string[]) => ids.flatMap((id) => ws.byId.get(id) ?? []);
-        (dependent.withBundle ??= []).push({ id: c.id, containers: known(c.bundle.containers), parts: known(c.bundle.parts) });
+        dependent.withBundle = [
+          ...(dependent.withBundle ?? []),
+          { id: c.id, containers: known(c.bundle.containers), parts: known(c.bundle.parts) },
+        ];
         continue;
       }
       addColocation(ws, {
