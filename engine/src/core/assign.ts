@@ -112,6 +112,17 @@ function assignBestNode(ws: WorkingSet, rsc: WRsc, prefer?: WNode): boolean {
   return finalize(rsc, chosen?.[0], chosen?.[1] ?? -INFINITY, false);
 }
 
+/**
+ * An INFINITY colocation with a bundle of several replicas (Pacemaker's
+ * pcmk__bundle_apply_coloc_score): the bundle is assigned, then the resource may run only where
+ * one of its containers is assigned (and not blocked).
+ */
+function applyWithBundle(ws: WorkingSet, rsc: WRsc, b: NonNullable<WRsc['withBundle']>[number]): void {
+  for (const part of b.parts) assignResource(ws, part);
+  const hosts = new Set(b.containers.flatMap((c) => (c.assignedTo && !c.blocked ? [c.assignedTo.uname] : [])));
+  for (const node of rsc.allowed.keys()) if (!hosts.has(node)) rsc.allowed.set(node, -INFINITY);
+}
+
 function applyThisWith(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
   const archive = c.dependentRole === 'Promoted' || (c.score < 0 && c.score > -INFINITY) ? new Map(rsc.allowed) : undefined;
   assignResource(ws, c.primary);
@@ -165,6 +176,7 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   if (!rsc.provisional) return rsc.assignedTo;
   if (rsc.allocating) return undefined;
   rsc.allocating = true;
+  for (const b of rsc.withBundle ?? []) applyWithBundle(ws, rsc, b);
   for (const c of [...rsc.thisWith]) applyThisWith(ws, rsc, c);
   for (const c of [...rsc.withThis]) applyWithThis(ws, rsc, c);
   if (rsc.bundleReplicas && prefer === undefined) keepReplicasFirst(ws, rsc, (r, node) => assignResource(ws, r, node));

@@ -127,6 +127,15 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
         } else if (o.symmetrical) changed = inhibit(t) || changed;
       }
     }
+    // What runs on a remote or guest node needs its connection's start (runnable_left, even an
+    // optional one where it stays): a connection that cannot start blocks everything assigned
+    // there (a bundle's replica whose container cannot run still has its connection and child
+    // instance assigned: Pacemaker's "blocked" start, or a stop "due to unrunnable" start).
+    for (const p of ws.primitives) {
+      const id = p.assignedTo?.remote?.connection;
+      const conn = id === undefined ? undefined : ws.byId.get(id);
+      if (conn !== undefined && conn !== p && blocked.has(conn)) changed = block(p, false) || changed;
+    }
     // Mandatory colocations with a top-level primitive, or a clone none of whose instances can start.
     for (const r of ws.resources) {
       // A clone blocks its dependents only when every instance has a start, and none can run: an

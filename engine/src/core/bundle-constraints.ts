@@ -1,4 +1,4 @@
-import { type BundleSpec, childCloneId, containerId } from './bundles.js';
+import { type BundleSpec, childCloneId, containerId, guestNodes } from './bundles.js';
 import type { Constraint, Expression, ExprOp, ExprType, LocationConstraint, OpaqueXml, Rule } from './cib-model.js';
 
 /**
@@ -8,8 +8,10 @@ import type { Constraint, Expression, ExprOp, ExprType, LocationConstraint, Opaq
  *
  * - a location applies to every replica's container and IP (and, for a role, to the child's clone);
  * - a colocation with the bundle as dependent applies to each container; with the bundle as primary
- *   only a negative one, or one with a single replica, is modelled (a positive one with several
- *   replicas means "with any replica", which {@link unmodelledBundleConstraints} reports);
+ *   a negative one, or one with a single replica, applies to the containers, and a primitive's
+ *   INFINITY one with several replicas (any role but Promoted) means "where one of its containers
+ *   runs" (`ColocationConstraint.bundle`); other positive ones with several replicas are not
+ *   modelled ({@link unmodelledBundleConstraints} reports them);
  * - an order on the bundle's start waits for the child's clone (or every container), an order
  *   before it comes before every container; promote/demote orders are the child clone's;
  * - the child primitive's id stands for its clone.
@@ -61,7 +63,7 @@ function resolver(bundles: readonly BundleSpec[]): (id: string) => Parts | strin
   return (id) => byId.get(id) ?? childClone.get(id) ?? id;
 }
 
-type Outcome = { constraints: Constraint[] } | { unmodelled: string };
+type Outcome = { constraints: Constraint[]; partly?: string } | { unmodelled: string };
 
 function location(e: OpaqueXml, p: Parts): Outcome {
   const base: Omit<LocationConstraint, 'id' | 'rsc'> = {
@@ -79,7 +81,15 @@ function location(e: OpaqueXml, p: Parts): Outcome {
   return { constraints: targets.map((rsc) => ({ ...base, id: `${id}:${rsc}`, rsc })) };
 }
 
-function colocation(e: OpaqueXml, dep: Parts | string, primary: Parts | string): Outcome {
+function isInfinity(score: string): boolean {
+  return ['infinity', '+infinity'].includes(score.trim().toLowerCase());
+}
+
+function startedRole(role: string | undefined): boolean {
+  return role === undefined || ['started', 'unknown'].includes(role.toLowerCase());
+}
+
+function colocation(e: OpaqueXml, dep: Parts | string, primary: Parts | string, primitives: ReadonlySet<string>): Outcome {
   const id = e.attrs.id ?? '';
   const score = e.attrs.score ?? '0';
   const rest = {
@@ -92,6 +102,32 @@ function colocation(e: OpaqueXml, dep: Parts | string, primary: Parts | string):
   let primaries: string[];
   if (typeof primary === 'string') primaries = [primary];
   else if (primary.containers.length === 1 || negative) primaries = primary.containers;
+  else if (
+    typeof dep === 'string' &&
+    primitives.has(dep) &&
+    isInfinity(score) &&
+    startedRole(e.attrs['rsc-role']) &&
+    startedRole(e.attrs['with-rsc-role'])
+  )
+    // A primitive with a bundle of several replicas runs where one of its containers does
+    // (Pacemaker's pcmk__bundle_apply_coloc_score); the bundle is assigned first.
+    return {
+      constraints: [
+        {
+          kind: 'colocation',
+          id,
+          rsc: dep,
+          withRsc: primary.containers[0] as string,
+          score,
+          ...rest,
+          bundle: {
+            containers: primary.containers,
+            parts: [...primary.containers, ...primary.ips, ...guestNodes(primary.bundle)],
+          },
+        },
+      ],
+      partly: `the replicas of ${primary.bundle.id} are placed without ${dep}'s preferences (Pacemaker's take them)`,
+    };
   else return { unmodelled: `a colocation with ${primary.bundle.id}, which has ${primary.containers.length} replicas, is not modelled` };
   const dependents = typeof dep === 'string' ? [dep] : dep.containers;
   const out: Constraint[] = [];
@@ -139,12 +175,14 @@ function order(e: OpaqueXml, first: Parts | string, then: Parts | string): Outco
 /**
  * Each constraint of the source that names a bundle or a bundle's child (and no other resource
  * the model leaves alone), with what it becomes: the constraints it is rewritten to, or why it
- * is not modelled. Constraints with resource sets are not rewritten.
+ * is not modelled. Constraints with resource sets are not rewritten. `primitives`: the top-level
+ * primitives' ids (only a primitive may be colocated with any of several replicas).
  */
 export function bundleConstraints(
   constraints: readonly OpaqueXml[],
   bundles: readonly BundleSpec[],
   leftAlone: ReadonlySet<string>,
+  primitives: ReadonlySet<string> = new Set(),
 ): Map<OpaqueXml, Outcome> {
   const out = new Map<OpaqueXml, Outcome>();
   if (bundles.length === 0) return out;
@@ -167,7 +205,8 @@ export function bundleConstraints(
     if (e.name === 'rsc_location') {
       const [only] = resolved;
       out.set(e, typeof only === 'string' ? locationOn(e, only) : location(e, only as Parts));
-    } else if (e.name === 'rsc_colocation') out.set(e, colocation(e, resolved[0] as Parts | string, resolved[1] as Parts | string));
+    } else if (e.name === 'rsc_colocation')
+      out.set(e, colocation(e, resolved[0] as Parts | string, resolved[1] as Parts | string, primitives));
     else out.set(e, order(e, resolved[0] as Parts | string, resolved[1] as Parts | string));
   }
   return out;

@@ -91,11 +91,17 @@ function bundleSpec(e: OpaqueXml): BundleSpec | undefined {
   };
 }
 
+/** The elements under the CIB source's `<resources>`, in configuration order. */
+function configuredResources(cib: Cib): readonly OpaqueXml[] {
+  const config = cib.source?.children.find((c) => c.name === 'configuration');
+  return config?.children.find((c) => c.name === 'resources')?.children ?? [];
+}
+
 /** The bundles configured in a CIB's source, in configuration order. */
 export function bundlesOf(cib: Cib): BundleSpec[] {
-  const config = cib.source?.children.find((c) => c.name === 'configuration');
-  const resources = config?.children.find((c) => c.name === 'resources');
-  return (resources?.children ?? []).filter((c) => c.name === 'bundle').flatMap((b) => bundleSpec(b) ?? []);
+  return configuredResources(cib)
+    .filter((c) => c.name === 'bundle')
+    .flatMap((b) => bundleSpec(b) ?? []);
 }
 
 /** Whether a bundle has guest nodes (a child and a network Pacemaker can reach it through). */
@@ -217,15 +223,38 @@ export function withBundles(cib: Cib): Cib {
     return cib;
   }
   const out: Expansion = { resources: [], constraints: [] };
-  for (const b of bundles) expandOne(b, out);
+  const taken = new Set(cib.resources.map((r) => r.id));
+  // Each bundle's implied resources take the bundle's place in the configuration: Pacemaker
+  // assigns resources in that order, and what is assigned first counts on its node for the next
+  // (placement ties go to the node with fewer resources).
+  const implied = new Map<string, Resource[]>();
+  for (const b of bundles) {
+    const mine: Expansion = { resources: [], constraints: [] };
+    expandOne(b, mine);
+    implied.set(
+      b.id,
+      mine.resources.filter((r) => !taken.has(r.id)),
+    );
+    out.constraints.push(...mine.constraints);
+  }
   for (const outcome of bundleConstraintOutcomes(cib, bundles).values())
     if ('constraints' in outcome) out.constraints.push(...outcome.constraints);
-  const taken = new Set(cib.resources.map((r) => r.id));
-  const expanded: Cib = {
-    ...cib,
-    resources: [...cib.resources, ...out.resources.filter((r) => !taken.has(r.id))],
-    constraints: [...cib.constraints, ...out.constraints],
-  };
+  const byId = new Map(cib.resources.map((r) => [r.id, r]));
+  const placed = new Set<Resource>();
+  const resources: Resource[] = [];
+  for (const e of configuredResources(cib)) {
+    const id = e.attrs.id;
+    if (id === undefined) continue;
+    const r = byId.get(id);
+    if (e.name === 'bundle') resources.push(...(implied.get(id) ?? []));
+    else if (r !== undefined && !placed.has(r)) {
+      resources.push(r);
+      placed.add(r);
+    }
+  }
+  // Anything not configured under <resources> keeps its place after them.
+  resources.push(...cib.resources.filter((r) => !placed.has(r)));
+  const expanded: Cib = { ...cib, resources, constraints: [...cib.constraints, ...out.constraints] };
   cache.set(cib, expanded);
   return expanded;
 }
@@ -273,7 +302,8 @@ export function restrictToGuests(cib: Cib, top: readonly WRsc[], nodes: readonly
 export function bundleConstraintOutcomes(cib: Cib, bundles = bundlesOf(cib)): ReturnType<typeof bundleConstraints> {
   const config = cib.source?.children.find((c) => c.name === 'configuration');
   const section = config?.children.find((c) => c.name === 'constraints');
-  return bundleConstraints(section?.children ?? [], bundles, leftAloneIds(config));
+  const primitives = new Set(cib.resources.filter((r) => r.kind === 'primitive').map((r) => r.id));
+  return bundleConstraints(section?.children ?? [], bundles, leftAloneIds(config), primitives);
 }
 
 /** What is still not modelled about a bundle, said on every run that has one. */

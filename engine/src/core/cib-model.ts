@@ -172,6 +172,13 @@ export interface ColocationConstraint {
   readonly withRscRole?: string;
   readonly nodeAttribute?: string;
   readonly influence?: string;
+  /**
+   * Scheduler-only (bundles.ts): `withRsc` is a bundle of several replicas; `parts` are its
+   * containers, IPs and connections (assigned before the dependent; the child's clone is assigned
+   * at its turn, once the connections made its guest nodes), and the dependent runs where one of
+   * `containers` does.
+   */
+  readonly bundle?: { readonly containers: readonly string[]; readonly parts: readonly string[] };
 }
 
 export interface OrderConstraint {

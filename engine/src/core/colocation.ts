@@ -22,9 +22,13 @@ export function anyNodeAvailable(ws: WorkingSet, table: ReadonlyMap<string, numb
   return false;
 }
 
-/** Does the dependent in a colocation influence where its primary goes? */
+/**
+ * Does the dependent in a colocation influence where its primary goes? A bundle's connection never
+ * moves its clean container active on one node (moving a connection interrupts nothing).
+ */
 export function colocationHasInfluence(c: Coloc, rsc?: WRsc): boolean {
   const r = rsc ?? c.primary;
+  if (c.bundleConnection && !r.failed && r.runningOn.length === 1) return false;
   return c.influence || r.runningOn.length === 0;
 }
 

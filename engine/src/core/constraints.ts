@@ -1,5 +1,5 @@
 import type { LocationConstraint, Rule } from './cib-model.js';
-import { flattenSets, isTrue } from './nvsets.js';
+import { flattenSets, isTrue, parseBoolean } from './nvsets.js';
 import { expandedConstraints, isSetOrder } from './resource-sets.js';
 import { restartsThen } from './restart-type.js';
 import { patternSubmatches } from './rsc-pattern.js';
@@ -80,6 +80,14 @@ export function unpackConstraints(ws: WorkingSet): void {
       const primary = ws.byId.get(c.withRsc);
       const score = parseScore(c.score);
       if (!dependent || !primary || score === undefined || score === 0) continue;
+      if (c.bundle !== undefined) {
+        const known = (ids: readonly string[]) => ids.flatMap((id) => ws.byId.get(id) ?? []);
+        dependent.withBundle = [
+          ...(dependent.withBundle ?? []),
+          { id: c.id, containers: known(c.bundle.containers), parts: known(c.bundle.parts) },
+        ];
+        continue;
+      }
       addColocation(ws, {
         id: c.id,
         dependent,
@@ -88,7 +96,8 @@ export function unpackConstraints(ws: WorkingSet): void {
         dependentRole: parseRole(c.rscRole),
         primaryRole: parseRole(c.withRscRole),
         nodeAttribute: c.nodeAttribute,
-        influence: c.influence === undefined ? dependent.critical : c.influence.toLowerCase() === 'true',
+        // An invalid value is a configuration error Pacemaker answers with the default (`critical`).
+        influence: parseBoolean(c.influence) ?? dependent.critical,
       });
     } else if (c.kind === 'order') {
       const first = ws.byId.get(c.first);

@@ -94,6 +94,9 @@ function startsAfter(ws: WorkingSet, id: string, container: WRsc, p: WRsc, start
   });
 }
 
+/** How much a bundle's guest connection prefers its container's node (Pacemaker: "highly preferred but not essential"). */
+const BUNDLE_CONNECTION_SCORE = 10000;
+
 /**
  * The internal constraints of containers: a guest node's container avoids remote nodes; a
  * primitive whose container holds a guest node may run only on that guest node; any other one
@@ -118,7 +121,17 @@ export function containerConstraints(ws: WorkingSet): void {
       continue;
     }
     startsAfter(ws, `${p.id}-after-container`, container, p);
-    addColocation(ws, { id: 'resource-with-container', dependent: p, primary: container, score: INFINITY, influence: p.critical });
+    // A bundle's connection only prefers its container's node (10000): its container may run on
+    // a Pacemaker Remote node, and when the container cannot run the connection is still placed.
+    const bundleConnection = p.bundleImplied && isGuestConnection(p);
+    addColocation(ws, {
+      id: 'resource-with-container',
+      dependent: p,
+      primary: container,
+      score: bundleConnection ? BUNDLE_CONNECTION_SCORE : INFINITY,
+      influence: p.critical,
+      ...(bundleConnection ? { bundleConnection } : {}),
+    });
   }
 }
 

@@ -31,5 +31,21 @@ export function isTrue(value: string | undefined): boolean {
   return value !== undefined && ['true', 'on', 'yes', 'y', '1'].includes(value.trim().toLowerCase());
 }
 
+/**
+ * A boolean as Pacemaker's `crm_str_to_boolean` reads it (case-insensitive, not trimmed):
+ * undefined when the value is neither true nor false, so the caller uses its default.
+ *
+ * @example
+ * parseBoolean('No') // false
+ * parseBoolean('invalid') // undefined
+ */
+export function parseBoolean(value: string | undefined): boolean | undefined {
+  const v = value?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (['true', 'on', 'yes', 'y', '1'].includes(v)) return true;
+  if (['false', 'off', 'no', 'n', '0'].includes(v)) return false;
+  return undefined;
+}
+
 /** Durations are Pacemaker's vocabulary (`../pcmk/duration.ts`), ISO 8601 `PT10S` included. */
 export { parseDurationMs } from '../pcmk/duration.js';

@@ -262,4 +262,36 @@ describe('schedule', () => {
     expect(r.graph.actions.filter((a) => a.task === 'stonith')).toEqual([]);
     expect(r.placements.find((p) => p.rsc === 'a')?.node).toBe('n2');
   });
+
+  it("reads a colocation's influence as Pacemaker does: an invalid value is the default", () => {
+    // a (banned from n1) with b (active on n1): with influence, b moves to n2 with a; without, b
+    // stays and a cannot run. Pacemaker takes an invalid value as the default (critical: true).
+    const placed = (influence: string | undefined) => {
+      const s = up(1);
+      s.lrm = [
+        {
+          id: 'b',
+          class: 'ocf',
+          provider: 'heartbeat',
+          type: 'Dummy',
+          ops: [
+            { id: 'b_last_0', operation: 'start', callId: 5, rc: 0, opStatus: 0, intervalMs: 0, attrs: { 'transition-key': '5:1:0:x' } },
+          ],
+        },
+      ];
+      const c = cib(
+        [prim('a'), prim('b')],
+        [
+          { kind: 'location', id: 'ban', rsc: 'a', node: 'n1', score: '-INFINITY', rules: [] },
+          { kind: 'colocation', id: 'c', rsc: 'a', withRsc: 'b', score: 'INFINITY', ...(influence !== undefined ? { influence } : {}) },
+        ],
+        [s, up(2), up(3)],
+      );
+      return where(c);
+    };
+    expect(placed(undefined)).toEqual({ a: 'n2', b: 'n2' });
+    expect(placed('invalid')).toEqual({ a: 'n2', b: 'n2' });
+    expect(placed('Yes')).toEqual({ a: 'n2', b: 'n2' });
+    expect(placed('no')).toEqual({ a: 'Stopped', b: 'n1' });
+  });
 });

@@ -116,6 +116,8 @@ function leftAlone(cib: Cib): string[] {
     const outcome = rewritten.get(written);
     if (outcome !== undefined) {
       if ('unmodelled' in outcome) out.push(`<${written.name} id="${written.attrs.id ?? ''}"> is ignored: ${outcome.unmodelled}`);
+      else if (outcome.partly !== undefined)
+        out.push(`<${written.name} id="${written.attrs.id ?? ''}"> is only partly modelled: ${outcome.partly}`);
       continue;
     }
     // Tags and templates are read as the resource sets they stand for (tag-references.ts).

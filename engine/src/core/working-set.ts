@@ -45,6 +45,11 @@ export interface Coloc {
   primaryRole?: Role;
   nodeAttribute?: string;
   influence: boolean;
+  /**
+   * A bundle's guest connection with its container (Pacemaker's `pe_rsc_allow_remote_remotes`):
+   * the connection never moves a clean container active on one node.
+   */
+  bundleConnection?: true;
 }
 
 /** An ordering between two resource actions. */
@@ -195,6 +200,11 @@ export interface WRsc {
    * Pacemaker's own making, not the CIB's, so its history's digests are not compared.
    */
   bundleImplied?: boolean;
+  /**
+   * INFINITY colocations with a bundle of several replicas (bundle-constraints.ts): the bundle's
+   * parts are assigned first, then the resource may run only where one of the containers runs.
+   */
+  withBundle?: { readonly id: string; readonly containers: readonly WRsc[]; readonly parts: readonly WRsc[] }[];
   /** What its migration history says (migration-history.ts): a partial migration, stops still due, no migrating. */
   migration?: { partial?: { source: WNode; target: WNode }; dangling: WNode[]; failed: boolean };
 }

@@ -34,7 +34,7 @@ describe('the CIB model keeps what it does not model', () => {
       [
         "Guest nodes (httpd-bundle-0, httpd-bundle-1) are scheduled as Pacemaker would, but the controller cannot run their connections (ocf:pacemaker:remote) or anything on them",
         "<bundle id="httpd-bundle"> is only partly modelled: its replicas (containers, IPs, guest connections and the child's instances) are placed and started as Pacemaker would, but notifications inside the bundle, a guest node fenced while its container's host is lost, and promotion after a replica's recovery are not, and may differ from Pacemaker's; the controller cannot run remote connections or anything inside a container",
-        "<rsc_colocation id="col-bundle"> is ignored: a colocation with httpd-bundle, which has 2 replicas, is not modelled",
+        "<rsc_colocation id="col-bundle"> is only partly modelled: the replicas of httpd-bundle are placed without web's preferences (Pacemaker's take them)",
       ]
     `);
     // A bundle's replicas are scheduled (core/bundles.ts); the tag's ban keeps web and g off n2.

@@ -6,11 +6,17 @@
  * n2 and stopped web-docker-1 there instead: a replica stopped that Pacemaker keeps.
  */
 import { readFileSync } from 'node:fs';
+import { requireTool } from '@ocfkit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { importCib } from '../../src/cib/import.js';
 import { schedule } from '../../src/core/schedule.js';
+import { NOW } from './differential.js';
+import { runCase } from './pacemaker-suite.js';
+import { transitionSet } from './suite-compare.js';
 
-const fixture = (name: string) => importCib(readFileSync(new URL(`fixtures/${name}.xml`, import.meta.url), 'utf8'));
+const source = (name: string) => readFileSync(new URL(`fixtures/${name}.xml`, import.meta.url), 'utf8');
+const fixture = (name: string) => importCib(source(name));
+const noPacemaker = requireTool(['crm_simulate', 'crm_mon']);
 
 describe('bundle replicas', () => {
   it('stop the replica whose node is lost and keep the others where they run', () => {
@@ -19,5 +25,73 @@ describe('bundle replicas', () => {
       .filter((a) => a.rsc?.startsWith('web-') && ['start', 'stop'].includes(a.task))
       .map((a) => `${a.task} ${a.rsc} ${a.node}`);
     expect(changes).toEqual(['stop web-docker-0 n1']);
+  });
+
+  /*
+   * A replica whose container has no room still has its guest connection placed (Pacemaker
+   * colocates a bundle's connection with its container at 10000, not INFINITY, so with the
+   * container unassigned the preference is rolled back), and the connection's start and the child
+   * instance's start on that guest node are blocked. The placed connection counts towards its
+   * node's resources, so d1 (no utilization) goes to n2, not n1. crm_simulate 2.1.5 on this
+   * fixture: Start web-ip-192.168.122.10, web-docker-0, web-0 (n3), httpd:0 (web-0), d1 (n2);
+   * Start web-1 (n1) and httpd:1 (web-1) "due to unrunnable web-docker-1 start (blocked)".
+   */
+  it('place a connection whose container has no room, and block the starts on its guest node', () => {
+    const { summary } = schedule({ cib: fixture('bundle-replica-no-room'), now: NOW });
+    const lines = transitionSet(summary);
+    expect(lines).toContain('Start d1 (n2)');
+    expect(summary).toMatch(/Start +web-1 +\( n1 \) +blocked/);
+    expect(summary).toMatch(/Start +httpd:1 +\( web-1 \) +blocked/);
+    expect(lines.filter((l) => l.includes('docker-1') || l.includes('192.168.122.11'))).toEqual([]);
+  });
+
+  it.skipIf(noPacemaker)('match crm_simulate when a replica has no room', { timeout: 60_000 }, async () => {
+    const result = await runCase('bundle-replica-no-room', source('bundle-replica-no-room'), { now: NOW });
+    expect(result.detail).toEqual([]);
+    expect(result.verdict).toBe('equal');
+  });
+
+  /*
+   * A bundle's implied resources are assigned at the bundle's place in the configuration, as
+   * Pacemaker assigns them: web's replica first (n1, by name), then d1 on the node with fewer
+   * resources (n2). crm_simulate 2.1.5: Start web-docker-0 (n1), web-0 (n1), httpd:0 (web-0),
+   * d1 (n2). Appended after the other resources, the bundle went to n2 and d1 to n1.
+   */
+  it('assign a bundle where it is configured', () => {
+    const lines = transitionSet(schedule({ cib: fixture('bundle-config-order'), now: NOW }).summary);
+    expect(lines).toEqual(['Start d1 (n2)', 'Start httpd (web-0)', 'Start web-0 (n1)', 'Start web-docker-0 (n1)']);
+  });
+
+  it.skipIf(noPacemaker)('match crm_simulate on the configuration order', { timeout: 60_000 }, async () => {
+    const result = await runCase('bundle-config-order', source('bundle-config-order'), { now: NOW });
+    expect(result.detail).toEqual([]);
+    expect(result.verdict).toBe('equal');
+  });
+
+  /*
+   * A primitive colocated (INFINITY) with a bundle of several replicas runs where one of the
+   * replicas' containers runs, and the bundle is assigned before it (Pacemaker's
+   * pcmk__bundle_apply_coloc_score). crm_simulate 2.1.5: Start d1 (n1), web-docker-0 and web-0
+   * (n1), web-docker-1 and web-1 (n2), httpd:0 (web-0), httpd:1 (web-1). The colocation was
+   * ignored: d1 went to n1 first and the replicas to n2 and n3.
+   */
+  it('place a primitive with one of the replicas of a bundle it is colocated with', () => {
+    const result = schedule({ cib: fixture('bundle-colocation-any-replica'), now: NOW });
+    expect(transitionSet(result.summary)).toEqual([
+      'Start d1 (n1)',
+      'Start httpd (web-0)',
+      'Start httpd (web-1)',
+      'Start web-0 (n1)',
+      'Start web-1 (n2)',
+      'Start web-docker-0 (n1)',
+      'Start web-docker-1 (n2)',
+    ]);
+    expect(result.warnings.some((w) => /d1-with-web.*only partly modelled/.test(w))).toBe(true);
+  });
+
+  it.skipIf(noPacemaker)('match crm_simulate on a colocation with any replica', { timeout: 60_000 }, async () => {
+    const result = await runCase('bundle-colocation-any-replica', source('bundle-colocation-any-replica'), { now: NOW });
+    expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
+    expect(result.verdict).toBe('equal');
   });
 });
