@@ -61,6 +61,19 @@ export function forgetAddrs(ctx: Ctx): void {
   snapshots.delete(ctx);
 }
 
+/**
+ * After a successful `ip addr add`: the listing becomes `before` (read earlier in this invocation)
+ * with the added address, so the status that confirms the start needs no second `ip` run. `ip`
+ * exits 0 only once the kernel has taken the address (heartbeat's IPaddr2 trusts the same exit).
+ *
+ * @example
+ * recordAdded(ctx, before, { ifname: 'eth0', local: '10.0.0.5', prefix: 24, label: 'eth0' });
+ */
+export function recordAdded(ctx: Ctx, before: readonly AddrEntry[], added: AddrEntry): void {
+  const others = before.filter((a) => !(a.ifname === added.ifname && a.local === added.local));
+  snapshots.set(ctx, Promise.resolve([...others, added]));
+}
+
 /** True when the link exists (`ip -o link show dev NIC` succeeds). */
 async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
   const r = await readIp(ctx, ['-o', 'link', 'show', 'dev', nic], { check: false });
