@@ -33,7 +33,8 @@ function target(ctx: Ctx): Promise<Target> {
   let t = targets.get(ctx);
   if (t === undefined) {
     const needPrefix = ctx.action === 'start' || ctx.action === 'validate-all';
-    t = listAddrs(ctx).then((addrs) => resolveTarget(ctx, addrs, { needPrefix, missingNic: needPrefix ? 6 : 1 }));
+    const withLinks = ctx.action === 'start';
+    t = listAddrs(ctx).then((addrs) => resolveTarget(ctx, addrs, { needPrefix, missingNic: needPrefix ? 6 : 1, withLinks }));
     targets.set(ctx, t);
   }
   return t;
