@@ -18,7 +18,7 @@ import { defineAgent, fail } from '@ocfkit/sdk';
 import { addressInUse, arpCapable, linkFlags, sendGratuitousArp, stopSender } from './garp';
 import { checkLocalScripts, runLocalScript } from './local-scripts';
 import { type Ctx, params } from './params';
-import { checkedConfig, forgetAddrs, listAddrs, resolveTarget, type Target } from './target';
+import { checkedConfig, forgetAddrs, listAddrs, recordAdded, resolveTarget, type Target } from './target';
 
 /** One resolution per invocation: validate computes it, status and the actions reuse it. */
 const targets = new WeakMap<Ctx, Promise<Target>>();
@@ -26,11 +26,15 @@ const targets = new WeakMap<Ctx, Promise<Target>>();
 /** Invocations whose start or stop has begun: from then on status reads the addresses afresh. */
 const acting = new WeakSet<Ctx>();
 
+/** Starts whose `ip addr add` succeeded: the next status answers from the recorded listing, once. */
+const added = new WeakSet<Ctx>();
+
 function target(ctx: Ctx): Promise<Target> {
   let t = targets.get(ctx);
   if (t === undefined) {
     const needPrefix = ctx.action === 'start' || ctx.action === 'validate-all';
-    t = listAddrs(ctx).then((addrs) => resolveTarget(ctx, addrs, { needPrefix, missingNic: needPrefix ? 6 : 1 }));
+    const withLinks = ctx.action === 'start';
+    t = listAddrs(ctx).then((addrs) => resolveTarget(ctx, addrs, { needPrefix, missingNic: needPrefix ? 6 : 1, withLinks }));
     targets.set(ctx, t);
   }
   return t;
@@ -63,7 +67,9 @@ export default defineAgent({
     // The status before a start or stop reuses validate's listing (read just before, nothing changed
     // since: a failover's start spawns one `ip` less), as a monitor does; once the action has begun,
     // status polls must see its changes.
-    if (acting.has(ctx)) forgetAddrs(ctx);
+    // The first status after a successful `ip addr add` (the SDK's confirmation of the start) answers
+    // from validate's listing with that address recorded in it: one `ip` less before the start exits.
+    if (acting.has(ctx) && !added.delete(ctx)) forgetAddrs(ctx);
     const on = await carriers(ctx);
     if (t !== undefined) return on.some((a) => a.ifname === t.nic) ? 'running' : 'stopped';
     return on.length > 0 ? 'running' : 'stopped';
@@ -84,6 +90,8 @@ export default defineAgent({
     async start(ctx) {
       requireRoot(ctx);
       acting.add(ctx);
+      // validate's listing (read already, nothing changed since): the base of the one recorded after the add
+      const before = await listAddrs(ctx);
       forgetAddrs(ctx);
       const t = await target(ctx);
       const { ip } = t;
@@ -110,6 +118,8 @@ export default defineAgent({
       if (t.label !== undefined) args.push('label', t.label);
       await ctx.exec('ip', args);
       ctx.log.info(`added ${ip}/${t.prefix ?? 32} on ${t.label ?? t.nic}`);
+      recordAdded(ctx, before, { ifname: t.nic, local: ip, prefix: t.prefix ?? 32, label: t.label ?? t.nic });
+      added.add(ctx);
       if (arp) await sendGratuitousArp(ctx, t.nic);
     },
     async stop(ctx) {

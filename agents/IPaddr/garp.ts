@@ -12,6 +12,7 @@ import { procCmdline, processLiveness } from '@ocfkit/sdk';
 import { type ArpSettings, arpSettings } from './aliases';
 import { readIp } from './ip-read';
 import type { Ctx } from './params';
+import { listedLinkFlags } from './target';
 
 /** argv[0] of the background sender, so stop can tell it from an unrelated process. */
 const SENDER_NAME = 'ocfkit-garp';
@@ -40,6 +41,8 @@ function senderPidFile(ctx: Ctx): string {
  * await linkFlags(ctx, 'eth0') // ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']
  */
 export async function linkFlags(ctx: Ctx, nic: string): Promise<string[]> {
+  const listed = listedLinkFlags(ctx, nic);
+  if (listed !== undefined) return listed;
   return /<([^>]*)>/.exec((await readIp(ctx, ['-o', 'link', 'show', 'dev', nic])).stdout)?.[1]?.split(',') ?? [];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { longestPrefix, parseAddrs, parseRoutes } from './ip-output';
+import { longestPrefix, parseAddrs, parseRoutes, splitLinks } from './ip-output';
 
 describe('ip -o output parsers', () => {
   it('parses addresses with labels, peers and @suffixes (as iproute2 6.1 prints them)', () => {
@@ -45,5 +45,21 @@ describe('ip -o output parsers', () => {
     expect(longestPrefix(routes, 'a')).toEqual({ dst: '10.0.0.0', prefix: 16, dev: 'a', via: false });
     expect(longestPrefix(routes, 'gw0')).toBeUndefined();
     expect(longestPrefix(parseRoutes('default via 10.0.0.1 dev eth0'))).toBeUndefined();
+  });
+  it('splits a batch of routes then links (as iproute2 6.1 prints them with -o) into link flags and route lines', () => {
+    const text = [
+      '10.248.1.0/24 dev eth1 proto kernel scope link src 10.248.1.12 ',
+      '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+      '26: eth1@if27: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default \\    link/ether 02:42:0a:f8:01:0c brd ff:ff:ff:ff:ff:ff link-netnsid 0',
+      '5: v5: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 1a:54:da:03:18:0c brd ff:ff:ff:ff:ff:ff',
+      '',
+    ].join('\n');
+    const { links, rest } = splitLinks(text);
+    expect([...links]).toEqual([
+      ['lo', ['LOOPBACK', 'UP', 'LOWER_UP']],
+      ['eth1', ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']],
+      ['v5', ['BROADCAST', 'NOARP']],
+    ]);
+    expect(parseRoutes(rest)).toEqual([{ dst: '10.248.1.0', prefix: 24, dev: 'eth1', via: false }]);
   });
 });

@@ -74,6 +74,27 @@ export function parseRoutes(text: string): RouteEntry[] {
   return out;
 }
 
+const LINK_LINE = /^\d+:\s+([^:@\s]+)(?:@[^:\s]*)?:\s+<([^>]*)>/;
+
+/**
+ * Splits the output of one `ip -o` batch that listed routes and then links (`link show`): each link's
+ * flags by name (UP, NOARP, LOOPBACK…, as between `<` and `>`), and the other lines (the routes).
+ *
+ * @example
+ * splitLinks('10.0.0.0/24 dev va scope link\n5: va@if4: <BROADCAST,UP,LOWER_UP> mtu 1500')
+ * // { links: Map { 'va' => ['BROADCAST', 'UP', 'LOWER_UP'] }, rest: '10.0.0.0/24 dev va scope link' }
+ */
+export function splitLinks(text: string): { links: Map<string, string[]>; rest: string } {
+  const links = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = LINK_LINE.exec(line.trim());
+    if (m?.[1] !== undefined) links.set(m[1], (m[2] ?? '').split(',').filter(Boolean));
+    else rest.push(line);
+  }
+  return { links, rest: rest.join('\n') };
+}
+
 /**
  * The directly connected route with the longest prefix (what heartbeat's findif picks), optionally
  * only routes through `dev`. Default routes and routes through a gateway never name the interface

@@ -3,7 +3,7 @@
  * `ctx.exec`: its async pipes load node's net/stream
  * machinery; a monitor that only lists addresses must stay within 2x of `node -e 0`
  * (bench/ipaddr.bench.ts). The guarantees are the same for a short command with no children:
- * argv only (no shell), stdin closed, in the agent's process group, SIGKILLed when the action's
+ * argv only (no shell), stdin closed (or the commands of an `ip -batch -`), in the agent's process group, SIGKILLed when the action's
  * deadline is reached. Every change to the system still goes through `ctx.exec`.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,18 +24,23 @@ interface ReadResult {
  * @example
  * const { stdout } = await readIp(ctx, ['-o', '-4', 'addr', 'show']);
  */
-export async function readIp(ctx: Ctx, args: readonly string[], options: { check?: boolean } = {}): Promise<ReadResult> {
+export async function readIp(
+  ctx: Ctx,
+  args: readonly string[],
+  options: { check?: boolean /** Standard input (`ip -batch -`'s commands), else none. */; input?: string } = {},
+): Promise<ReadResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   // As ocf-binaries does: the system directories come after whatever PATH the daemon had.
   env.PATH = [env.PATH, '/sbin', '/bin', '/usr/sbin', '/usr/bin'].filter(Boolean).join(':');
-  const shown = `ip ${args.join(' ')}`;
+  const shown = `ip ${args.join(' ')}${options.input === undefined ? '' : ` (${options.input.trim().split('\n').join('; ')})`}`;
   ctx.log.trace(`exec ${shown}`);
   const remaining = ctx.remainingMs();
   if (remaining <= 0) throw new OcfError(OCF.ERR_GENERIC, `deadline passed before running ${shown}`);
   const r = spawnSync('ip', args, {
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    ...(options.input === undefined ? {} : { input: options.input }),
     encoding: 'utf8',
     timeout: remaining,
     killSignal: 'SIGKILL',

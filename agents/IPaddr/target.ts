@@ -4,7 +4,7 @@
  */
 import { fail } from '@ocfkit/sdk';
 import { fullLabel, type StaticConfig, staticConfig } from './config';
-import { type AddrEntry, longestPrefix, parseAddrs, parseRoutes, type RouteEntry } from './ip-output';
+import { type AddrEntry, longestPrefix, parseAddrs, parseRoutes, type RouteEntry, splitLinks } from './ip-output';
 import { readIp } from './ip-read';
 import type { Ctx } from './params';
 
@@ -61,6 +61,19 @@ export function forgetAddrs(ctx: Ctx): void {
   snapshots.delete(ctx);
 }
 
+/**
+ * After a successful `ip addr add`: the listing becomes `before` (read earlier in this invocation)
+ * with the added address, so the status that confirms the start needs no second `ip` run. `ip`
+ * exits 0 only once the kernel has taken the address (heartbeat's IPaddr2 trusts the same exit).
+ *
+ * @example
+ * recordAdded(ctx, before, { ifname: 'eth0', local: '10.0.0.5', prefix: 24, label: 'eth0' });
+ */
+export function recordAdded(ctx: Ctx, before: readonly AddrEntry[], added: AddrEntry): void {
+  const others = before.filter((a) => !(a.ifname === added.ifname && a.local === added.local));
+  snapshots.set(ctx, Promise.resolve([...others, added]));
+}
+
 /** True when the link exists (`ip -o link show dev NIC` succeeds). */
 async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
   const r = await readIp(ctx, ['-o', 'link', 'show', 'dev', nic], { check: false });
@@ -74,10 +87,29 @@ async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
  * the local table, as heartbeat findif does). No `dev`
  * filter here: iproute2 then leaves `dev` out of its output; the caller filters instead.
  */
-async function connectedRoutes(ctx: Ctx, ip: string) {
+async function connectedRoutes(ctx: Ctx, ip: string, withLinks: boolean) {
   // Loopback networks live in the local table only (`local 127.0.0.0/8 dev lo scope host`).
   const where = ip.startsWith('127.') ? ['table', 'local'] : ['scope', 'link'];
-  return parseRoutes((await readIp(ctx, ['-o', '-4', 'route', 'list', 'match', ip, ...where])).stdout);
+  if (!withLinks) return parseRoutes((await readIp(ctx, ['-o', '-4', 'route', 'list', 'match', ip, ...where])).stdout);
+  // A start reads the link's flags next (garp.ts linkFlags): one `ip -batch` lists the routes and
+  // the links, one process less on a failover's path (ip is a checked dotted quad: one line each).
+  const input = `${['route', 'list', 'match', ip, ...where].join(' ')}\nlink show\n`;
+  const { links: flags, rest } = splitLinks((await readIp(ctx, ['-o', '-4', '-batch', '-'], { input })).stdout);
+  links.set(ctx, flags);
+  return parseRoutes(rest);
+}
+
+const links = new WeakMap<Ctx, Map<string, string[]>>();
+
+/**
+ * The flags of `nic` as a start's route lookup listed them (see {@link resolveTarget}'s `withLinks`),
+ * or undefined when it did not list the links.
+ *
+ * @example
+ * listedLinkFlags(ctx, 'eth0') // ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']
+ */
+export function listedLinkFlags(ctx: Ctx, nic: string): string[] | undefined {
+  return links.get(ctx)?.get(nic);
 }
 
 /**
@@ -103,7 +135,11 @@ function routesFitting(routes: readonly RouteEntry[], cfg: StaticConfig): readon
 export async function resolveTarget(
   ctx: Ctx,
   addrs: readonly AddrEntry[],
-  options: { needPrefix: boolean; missingNic: 1 | 6 },
+  options: {
+    needPrefix: boolean;
+    missingNic: 1 | 6 /** A start: list the links' flags with the routes, when routes are read. */;
+    withLinks?: boolean;
+  },
 ): Promise<Target> {
   const cfg = checkedConfig(ctx);
   for (const w of cfg.warnings) ctx.log.warn(w);
@@ -120,7 +156,7 @@ export async function resolveTarget(
     if (carriers.length === 1 && !options.needPrefix) nic = carriers[0];
   }
   if (nic === undefined || (prefix === undefined && options.needPrefix)) {
-    const routes = await connectedRoutes(ctx, cfg.ip);
+    const routes = await connectedRoutes(ctx, cfg.ip, options.withLinks === true);
     const route = longestPrefix(routesFitting(routes, cfg), nic);
     if (route === undefined) {
       const wider = nic === undefined && cfg.prefix !== undefined ? longestPrefix(routes) : undefined;

@@ -258,6 +258,18 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
     expect(run('stop', p).rc).toBe(0);
   });
 
+  it('finds a NOARP interface through its route (no nic) and sends no ARP there', () => {
+    lab.veth(node, 'v7', peer, 'p7');
+    lab.ip(node, ['link', 'set', 'dev', 'v7', 'arp', 'off']);
+    lab.ip(node, ['addr', 'add', '10.59.0.1/24', 'dev', 'v7']);
+    const p = { ip: '10.59.0.10', arp_count: '3' };
+    const r = run('start', p);
+    expect(r.rc).toBe(0);
+    expect(r.stderr).toContain('v7 does not use ARP (NOARP or loopback): no duplicate check, no gratuitous ARP');
+    expect(lab.addrs(node)).toContain('v7 10.59.0.10/24 v7');
+    expect(run('stop', p).rc).toBe(0);
+  });
+
   it('manages a loopback address: lo and /8 from the local routing table, no ARP', () => {
     const p = { ip: '127.0.0.213' };
     expect([run('monitor', p).rc, run('start', p).rc, monitor(p)]).toEqual([7, 0, 0]);
@@ -266,14 +278,17 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
     expect(lab.addrs(node).join('\n')).not.toContain('127.0.0.213');
   });
 
-  it("start and stop list the addresses once before acting (the status before the action reuses validate's listing) and again after", () => {
+  it("start lists the addresses once (the status before it reuses validate's listing, the one after it records the added address); stop lists them again after", () => {
     const p = { ip: '10.50.0.60' };
     const lists = (stderr: string) => {
       const lines = stderr.split('\n').filter((l) => /exec ip (-o -4 addr show|-4 addr (add|del))/.test(l));
       return lines.map((l) => (l.includes('addr show') ? 'list' : 'change'));
     };
     const start = run('start', p, { env: { OCF_TRACE_RA: '1' } });
-    expect([start.rc, lists(start.stderr)]).toEqual([0, ['list', 'change', 'list']]);
+    expect([start.rc, lists(start.stderr)]).toEqual([0, ['list', 'change']]);
+    // no nic: the route lookup lists the links' flags in the same ip run, no ip link show after it
+    expect(start.stderr).toContain('exec ip -o -4 -batch - (route list match 10.50.0.60 scope link; link show)');
+    expect(start.stderr).not.toContain('exec ip -o link show');
     expect(lab.addrs(node).join('\n')).toContain('10.50.0.60/24');
     // already running: the status before the start says so from the same listing, nothing is changed
     const again = run('start', p, { env: { OCF_TRACE_RA: '1' } });
