@@ -125,9 +125,9 @@ export function profileFor(seed: number) {
   // h102's features (gen-h102.ts), each at its default chance unless its variable says otherwise.
   const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   const h102 = {
-    dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0),
-    healthChance: chance('OCFKIT_DIFF_HEALTH', 0),
-    multipleActiveChance: chance('OCFKIT_DIFF_MULTIPLE_ACTIVE', 0),
+    dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0.15),
+    healthChance: chance('OCFKIT_DIFF_HEALTH', 0.15),
+    multipleActiveChance: chance('OCFKIT_DIFF_MULTIPLE_ACTIVE', 0.15),
     shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0),
     unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
   };
