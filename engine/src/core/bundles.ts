@@ -176,8 +176,9 @@ function expandOne(b: BundleSpec, out: Expansion): void {
     const guest = guests[n];
     if (guest !== undefined) {
       // The guest connection lives in the container (containers.ts places and orders it there).
+      // Of sets with the same score the later one wins (flattenSets): the bundle's own come last.
       const conn = guestConnection({ node: guest, container, addr: address ?? '#uname', port: b.controlPort ?? '3121' });
-      out.resources.push({ ...conn, meta: [...b.meta, ...conn.meta] });
+      out.resources.push({ ...conn, meta: [...conn.meta, ...b.meta] });
     }
   }
   // replicas-per-host=1: no two replicas' containers on one node (each avoids the earlier ones,

@@ -19,15 +19,15 @@ function opKey(op: Op): string {
 function expandPrimitive(p: Primitive, templates: ReadonlyMap<string, Primitive>): Primitive {
   const t = p.template === undefined ? undefined : templates.get(p.template);
   if (t === undefined) return p;
-  // Pacemaker lists the template's sets first and, of sets with the same score, the one written
-  // last wins; the engine's flattenSets keeps the first it sees, so the primitive's come first.
+  // Pacemaker lists the template's sets first, then the primitive's; of sets with the same score,
+  // the one written last wins (flattenSets does the same), so the primitive's own win.
   const own = new Set(p.ops.map(opKey));
   const ops = p.ops.length === 0 ? t.ops : [...p.ops, ...t.ops.filter((o) => !own.has(opKey(o)))];
-  const utilization = [...(p.utilization ?? []), ...(t.utilization ?? [])];
+  const utilization = [...(t.utilization ?? []), ...(p.utilization ?? [])];
   return {
     ...p,
-    params: [...p.params, ...t.params],
-    meta: [...p.meta, ...t.meta],
+    params: [...t.params, ...p.params],
+    meta: [...t.meta, ...p.meta],
     ops,
     ...(utilization.length > 0 ? { utilization } : {}),
   };

@@ -10,7 +10,7 @@ import { withGuestConnections } from './guest-nodes.js';
 import { expectedRc, type HistoryContext, type HistoryResult, type HistoryRole, unpackHistory } from './history.js';
 import { addMigrationActive, applyMigrationFindings, MigrationHistory } from './migration-history.js';
 import { applyMultipleActive } from './multiple-active.js';
-import { flattenSets, isTrue, parseDurationMs } from './nvsets.js';
+import { flattenSets, flattenSetsOverwriting, isTrue, parseDurationMs } from './nvsets.js';
 import { orphanConnections } from './orphan-connections.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
@@ -50,7 +50,7 @@ function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefi
   flattenSets(n.attributes, attrs);
   if (state) {
     // Transient attributes overwrite configured ones.
-    const transient = flattenSets(state.transient);
+    const transient = flattenSetsOverwriting(state.transient);
     for (const [k, v] of transient) attrs.set(k, v);
   }
   const inCcm = isTrue(state?.attrs.in_ccm);

@@ -122,7 +122,16 @@ export function profileFor(seed: number) {
   // CIBs with them still disagree with Pacemaker (README, "Placement strategies in generated CIBs").
   const utilizationChance = Number(process.env.OCFKIT_DIFF_UTILIZATION ?? 0);
   const sized = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
-  const base = { ...sized, utilizationChance };
+  // h102's features (gen-h102.ts), each at its default chance unless its variable says otherwise.
+  const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  const h102 = {
+    dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0.15),
+    healthChance: chance('OCFKIT_DIFF_HEALTH', 0.15),
+    multipleActiveChance: chance('OCFKIT_DIFF_MULTIPLE_ACTIVE', 0.15),
+    shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0),
+    unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
+  };
+  const base = { ...sized, utilizationChance, ...h102 };
   return seed % 5 === 4 ? { ...base, cloneChance: 0.7, interleaveChance: 0.6 } : base;
 }
 
