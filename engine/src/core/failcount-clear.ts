@@ -1,6 +1,8 @@
 import type { LrmOp } from './cib-model.js';
 import { compareDigests } from './definition-change.js';
-import type { WorkingSet } from './working-set.js';
+import { nodeFailCount } from './failcount.js';
+import { isRemoteConnection, reconnectIntervalMs } from './remote-nodes.js';
+import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /**
  * The fail counts Pacemaker 2.1.5 clears because the resource's parameters changed since the
@@ -29,8 +31,33 @@ export function failCountsCleared(ws: WorkingSet, sanitized: boolean): Set<strin
         if (result === 'all' || result === 'restart') out.add(`${p.id}@${node.uname}`);
       }
     }
+    for (const lrm of state.lrm) {
+      const p = ws.byId.get(lrm.id);
+      if (p?.primitive && isRemoteConnection(p.primitive) && reconnectExpired(ws, p, node, lrm.ops)) out.add(`${p.id}@${node.uname}`);
+    }
   }
   return out;
+}
+
+/**
+ * A remote connection with a reconnect interval (its failure-timeout) whose history has an entry
+ * older than it (`check_operation_expiry`): the fail count is cleared when it has expired ("it
+ * expired"), or, without a fail count, when that entry is the last failure ("reconnect interval is
+ * set"). A recurring monitor's failure waits for the remote node's fencing when fencing is enabled
+ * (`should_ignore_failure_timeout`). The clearing's ordering after that fencing is not modelled.
+ */
+function reconnectExpired(ws: WorkingSet, p: WRsc, node: WNode, ops: readonly LrmOp[]): boolean {
+  if (!p.primitive || reconnectIntervalMs(p.primitive) <= 0 || p.failureTimeoutS <= 0) return false;
+  const remote = ws.nodes.find((n) => n.uname === p.id && n.remote !== undefined);
+  const waits = ws.stonithEnabled && remote?.remote !== undefined && !remote.remote.wasFenced;
+  const raw = nodeFailCount(node, p, ws.now, false);
+  const effective = nodeFailCount(node, p, ws.now, true);
+  return ops.some((op) => {
+    const lastRun = Number.parseInt(op.attrs['last-rc-change'] ?? '', 10);
+    if (Number.isNaN(lastRun) || ws.now < lastRun + p.failureTimeoutS) return false;
+    if (waits && op.operation === 'monitor' && op.intervalMs !== 0) return false;
+    return raw > 0 ? effective === 0 : op.id.endsWith('_last_failure_0');
+  });
 }
 
 function isLastFailure(op: LrmOp): boolean {

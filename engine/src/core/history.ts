@@ -190,6 +190,11 @@ export interface HistoryContext {
   now: number;
   /** failure-timeout in seconds (0 = none). */
   failureTimeoutS: number;
+  /**
+   * A remote connection with a reconnect interval, fencing enabled, and its node not fenced yet:
+   * its recurring monitors' failures do not expire (Pacemaker's should_ignore_failure_timeout).
+   */
+  remoteMonitorFailuresWait?: boolean;
   managed: boolean;
   promotable: boolean;
   /** It lives inside a container (containers.ts): its failures restart the container by default. */
@@ -454,5 +459,6 @@ function isExpired(op: LrmOp, rc: number, ctx: HistoryContext): boolean {
   let expired = ctx.now >= lastRun + ctx.failureTimeoutS;
   if (expired && ctx.failCount(false) > 0 && ctx.failCount(true) !== 0) expired = false;
   if (expired && isProbe(op) && [0, 7, 8, 190, 191].includes(rc)) expired = false;
+  if (expired && ctx.remoteMonitorFailuresWait && op.operation === 'monitor' && op.intervalMs !== 0) expired = false;
   return expired;
 }

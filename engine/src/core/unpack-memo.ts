@@ -176,7 +176,9 @@ export class UnpackMemo {
 
 /** The time and fail counts, where a failure-timeout makes them decide what has expired. */
 function expiryKey(ctx: HistoryContext): string {
-  return ctx.failureTimeoutS > 0 ? `${ctx.now}|${ctx.failCount(false)}|${ctx.failCount(true)}` : '';
+  return ctx.failureTimeoutS > 0
+    ? `${ctx.now}|${ctx.failCount(false)}|${ctx.failCount(true)}|${ctx.remoteMonitorFailuresWait === true}`
+    : '';
 }
 
 /** Whether a kept history was unpacked from the same inputs as this one asks for. */

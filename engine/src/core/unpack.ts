@@ -18,6 +18,7 @@ import {
   determineRemoteOnline,
   finishRemoteNodes,
   isRemoteConnection,
+  reconnectIntervalMs,
   remoteActiveWhileDown,
   remoteHistoryReady,
   remoteNodes,
@@ -142,7 +143,12 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: readonly N
     priority: parseScore(meta.get('priority')) ?? 0,
     stickiness: parseScore(meta.get('resource-stickiness') ?? meta.get('default-resource-stickiness')) ?? 0,
     migrationThreshold: threshold === undefined ? INFINITY : Math.max(0, threshold),
-    failureTimeoutS: Math.floor((parseDurationMs(meta.get('failure-timeout')) ?? 0) / 1000),
+    // A remote connection's reconnect_interval is its failure-timeout (Pacemaker's unpack_resource).
+    failureTimeoutS: Math.floor(
+      (config.kind === 'primitive' && isRemoteConnection(config) && reconnectIntervalMs(config) > 0
+        ? reconnectIntervalMs(config)
+        : (parseDurationMs(meta.get('failure-timeout')) ?? 0)) / 1000,
+    ),
     // is-managed (its value "default" counts as unset), and maintenance=true, which overrides it.
     managed:
       !isTrue(meta.get('maintenance')) &&
@@ -574,6 +580,12 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
         opDefaults: cib.opDefaults,
         now,
         failureTimeoutS: r.failureTimeoutS,
+        remoteMonitorFailuresWait:
+          stonithEnabled &&
+          r.primitive !== undefined &&
+          isRemoteConnection(r.primitive) &&
+          reconnectIntervalMs(r.primitive) > 0 &&
+          nodes.some((n) => n.uname === r.id && n.remote !== undefined && !n.remote.wasFenced),
         managed: r.managed,
         promotable: r.promotable,
         inContainer: r.container !== undefined,

@@ -7,6 +7,7 @@ import { applyTransition } from '../../src/core/apply.js';
 import type { Cib } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { crmSimulate, placementOf } from './crm-simulate.js';
+import { forgetResetGuests } from './gen-h103.js';
 import { generateCib } from './generator.js';
 import { aggregate, uniqueBases } from './placement.js';
 
@@ -46,9 +47,10 @@ export async function compareCib(cib: Cib, now = NOW, opts: { incomplete?: boole
   const xml = exportCib(cib);
   const { outCib } = await crmSimulate(xml, now, [], opts);
   const engine = enginePlacement(cib, now);
-  const diffs = diffPlacements(engine, placementOf(outCib, now));
+  // h103: a guest crm_simulate (and the engine's simulate) reset keeps its old history (gen-h103.ts).
+  const diffs = diffPlacements(engine, placementOf(forgetResetGuests(cib, outCib), now));
   // The engine's own post-transition CIB (ocfkit engine simulate -O) must say the same.
-  const own = placementOf(exportCib(applyTransition(cib, schedule({ cib, now }).graph, now)), now);
+  const own = placementOf(forgetResetGuests(cib, exportCib(applyTransition(cib, schedule({ cib, now }).graph, now))), now);
   for (const d of diffPlacements(engine, own)) diffs.push(`engine output CIB disagrees with its placements: ${d}`);
   return diffs;
 }
@@ -122,8 +124,9 @@ export function profileFor(seed: number) {
   // CIBs with them still disagree with Pacemaker (README, "Placement strategies in generated CIBs").
   const utilizationChance = Number(process.env.OCFKIT_DIFF_UTILIZATION ?? 0);
   const sized = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
-  // h102's features (gen-h102.ts), each at its default chance unless its variable says otherwise.
+  // Each generated feature at its default chance unless its variable says otherwise.
   const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  // h102 (gen-h102.ts): date rules, node health, multiple-active; shutdown locks, unfencing on request.
   const h102 = {
     dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0.15),
     healthChance: chance('OCFKIT_DIFF_HEALTH', 0.15),
@@ -131,7 +134,15 @@ export function profileFor(seed: number) {
     shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0),
     unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
   };
-  const base = { ...sized, utilizationChance, ...h102 };
+  // h103 (gen-h103.ts): clone notifications; cloned groups, remote and guest nodes only on request
+  // (README, "Notifications, cloned groups, remote and guest nodes in generated CIBs").
+  const h103 = {
+    notifyChance: 0.15,
+    clonedGroupChance: chance('OCFKIT_DIFF_CLONED_GROUPS', 0),
+    remoteChance: chance('OCFKIT_DIFF_REMOTE', 0),
+    guestChance: chance('OCFKIT_DIFF_GUEST', 0),
+  };
+  const base = { ...sized, utilizationChance, ...h102, ...h103 };
   return seed % 5 === 4 ? { ...base, cloneChance: 0.7, interleaveChance: 0.6 } : base;
 }
 

@@ -28,6 +28,7 @@ type Primitive = Writable<ModelPrimitive>;
 type Resource = Writable<ModelResource>;
 
 import { addH102Features, type H102Chances } from './gen-h102.js';
+import { addH103Features, type H103Chances } from './gen-h103.js';
 import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
 
 /** A small deterministic PRNG (mulberry32). */
@@ -42,7 +43,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-interface GenOptions extends H102Chances {
+interface GenOptions extends H102Chances, H103Chances {
   /** The scheduler's notion of now (seconds); fail timestamps are placed around it. */
   now: number;
   maxNodes?: number;
@@ -508,6 +509,7 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
     other: [],
     status,
   };
-  // h102: date rules, node health, multiple-active, shutdown locks, unfencing (gen-h102.ts).
-  return addH102Features(generated, seed, opts.now, opts, prng);
+  // h102: date rules, node health, multiple-active, shutdown locks, unfencing (gen-h102.ts); then
+  // h103: clone notifications, remote and guest nodes (gen-h103.ts); each from streams of its own.
+  return addH103Features(addH102Features(generated, seed, opts.now, opts, prng), seed, prng, opts.now, opts);
 }
