@@ -27,6 +27,7 @@ type Op = Writable<ModelOp>;
 type Primitive = Writable<ModelPrimitive>;
 type Resource = Writable<ModelResource>;
 
+import { addH101Features, type H101Options } from './gen-h101.js';
 import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
 
 /** A small deterministic PRNG (mulberry32). */
@@ -41,7 +42,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-interface GenOptions {
+interface GenOptions extends H101Options {
   /** The scheduler's notion of now (seconds); fail timestamps are placed around it. */
   now: number;
   maxNodes?: number;
@@ -486,7 +487,7 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
           : { ...r, child: withUse(r.child) as typeof r.child };
     for (let i = 0; i < resources.length; i++) resources[i] = withUse(resources[i] as Resource);
   }
-  return {
+  const generated: ModelCib = {
     attrs: {
       crm_feature_set: '3.16.1',
       'validate-with': 'pacemaker-3.9',
@@ -507,4 +508,6 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
     other: [],
     status,
   };
+  // h101: resource sets, role constraints, tickets, templates and tags (gen-h101.ts), own stream.
+  return addH101Features(generated, seed, opts);
 }
