@@ -55,6 +55,20 @@ export interface ResourceChange {
   pendingStart?: boolean;
 }
 
+/**
+ * Where a change leaves its resource once the transition is done: where it goes; an unmanaged,
+ * blocked or held resource active on several nodes stays on all of them, and on none that is
+ * fenced (fencing stops it there: a ticket's loss-policy=freeze on a lost node, say).
+ *
+ * @example
+ * finalNodes(ws, change).map((n) => n.uname) // ['node1']
+ */
+export function finalNodes(ws: WorkingSet, c: ResourceChange): WNode[] {
+  if (!c.to) return [];
+  const held = !isManaged(ws, c.rsc) || c.rsc.stopBlocked === true;
+  return (held && c.from.length > 1 ? c.from : [c.to]).filter((n) => !(held && n.unclean && willFence(ws, n)));
+}
+
 /** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
 function startsAnyway(p: WRsc): boolean {
   const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;

@@ -95,7 +95,22 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
         if (firstBlocked(g.children[i - 1] as WRsc)) changed = block(g.children[i] as WRsc, false) || changed;
     }
     for (const o of ws.orderings) {
-      if (o.kind !== 'Mandatory' || o.firstAction !== 'start' || o.thenAction !== 'start') continue;
+      if (o.kind !== 'Mandatory' || o.firstAction !== 'start') continue;
+      if (o.thenAction === 'promote' && o.minFirst === 0 && o.anyOf === undefined) {
+        // start → promote: an unrunnable start leaves the promote unrunnable (the instance stays
+        // unpromoted); between interleaved clones, instance by instance on the same node.
+        if (!interleavedOrdering(o)) {
+          if (firstBlocked(o.first)) changed = blockPromote(o.then) || changed;
+          continue;
+        }
+        const firsts = [...o.first.children].sort(byInstanceNumber);
+        for (const t of o.then.children) {
+          const f = compatibleInstance(ws, t, o.first, false, firsts);
+          if (f && firstBlocked(f)) changed = blockPromote(t) || changed;
+        }
+        continue;
+      }
+      if (o.thenAction !== 'start') continue;
       if (o.minFirst > 0) {
         // clone-min / require-all=false: `then` waits for that many instances of `first` (any,
         // not interleaved), through a pseudo action that is runnable once enough are.

@@ -1,4 +1,4 @@
-import { createActions, type ResourceChange, willFence } from './actions.js';
+import { createActions, finalNodes, type ResourceChange, willFence } from './actions.js';
 import { assignResource, isManaged, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import { connectionsBefore } from './bundles.js';
@@ -276,18 +276,15 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     // of the same input: scheduling has changed the working set's priorities and roles.
     graph: describeGraph(graph, input),
     summary: summarize(ws, graph, changes),
-    placements: changes.map((c: ResourceChange) => ({
-      rsc: c.rsc.id,
-      role: c.toRole as Placement['role'],
-      node: c.to?.uname,
-      // An unmanaged, blocked or held resource active on several nodes stays on all of them.
-      nodes: c.to
-        ? ((!isManaged(ws, c.rsc) || c.rsc.stopBlocked) && c.from.length > 1
-            ? c.from.filter((n) => !(n.unclean && willFence(ws, n)))
-            : [c.to]
-          ).map((n) => n.uname)
-        : [],
-    })),
+    placements: changes.map((c: ResourceChange): Placement => {
+      const on = finalNodes(ws, c);
+      return {
+        rsc: c.rsc.id,
+        role: (on.length > 0 ? c.toRole : 'Stopped') as Placement['role'],
+        node: on.length > 0 ? c.to?.uname : undefined,
+        nodes: on.map((n) => n.uname),
+      };
+    }),
     warnings: ws.warnings,
     errors,
   };

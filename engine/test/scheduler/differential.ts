@@ -4,7 +4,7 @@
  */
 import { exportCib } from '../../src/cib/export.js';
 import { applyTransition } from '../../src/core/apply.js';
-import type { Cib } from '../../src/core/cib-model.js';
+import type { Cib, OpaqueXml } from '../../src/core/cib-model.js';
 import { schedule } from '../../src/core/schedule.js';
 import { crmSimulate, placementOf } from './crm-simulate.js';
 import { forgetResetGuests } from './gen-h103.js';
@@ -55,8 +55,24 @@ export async function compareCib(cib: Cib, now = NOW, opts: { incomplete?: boole
   return diffs;
 }
 
+/** The CIB without the `index`-th child of the source's `<constraints>` (one the model does not hold). */
+function withoutSourceConstraint(cib: Cib, source: OpaqueXml, index: number): Cib {
+  const prune = (e: OpaqueXml, path: readonly string[]): OpaqueXml =>
+    path.length === 0
+      ? { ...e, children: e.children.filter((_, i) => i !== index) }
+      : { ...e, children: e.children.map((c) => (c.name === path[0] ? prune(c, path.slice(1)) : c)) };
+  return { ...cib, source: prune(source, ['configuration', 'constraints']) };
+}
+
 function variants(cib: Cib): Cib[] {
   const out: Cib[] = [];
+  // Constraints only the source holds (resource sets, tickets, tags: gen-h101.ts).
+  const modelled = new Set(cib.constraints.map((c) => c.id));
+  const source = cib.source;
+  const fromSource = source?.children.find((c) => c.name === 'configuration')?.children.find((c) => c.name === 'constraints');
+  fromSource?.children.forEach((c, i) => {
+    if (source && !modelled.has(c.attrs.id ?? '')) out.push(withoutSourceConstraint(cib, source, i));
+  });
   cib.constraints.forEach((_, i) => {
     out.push({ ...cib, constraints: cib.constraints.filter((__, j) => j !== i) });
   });
@@ -126,6 +142,16 @@ export function profileFor(seed: number) {
   const sized = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
   // Each generated feature at its default chance unless its variable says otherwise.
   const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  // h101 (gen-h101.ts): resource sets, role constraints, tickets, templates and tags.
+  // require-all=false sets (OCFKIT_DIFF_SET_ANYOF=1) and role constraints (OCFKIT_DIFF_ROLES=<chance>)
+  // only on request: they still disagree (README, "Resource sets, roles, tickets, templates and tags").
+  const h101 = {
+    setChance: 0.15,
+    anyOfSets: process.env.OCFKIT_DIFF_SET_ANYOF === '1',
+    roleConstraintChance: chance('OCFKIT_DIFF_ROLES', 0),
+    ticketChance: 0.15,
+    templateChance: 0.15,
+  };
   // h102 (gen-h102.ts): date rules, node health, multiple-active; shutdown locks, unfencing on request.
   const h102 = {
     dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0.15),
@@ -142,7 +168,7 @@ export function profileFor(seed: number) {
     remoteChance: chance('OCFKIT_DIFF_REMOTE', 0),
     guestChance: chance('OCFKIT_DIFF_GUEST', 0),
   };
-  const base = { ...sized, utilizationChance, ...h102, ...h103 };
+  const base = { ...sized, utilizationChance, ...h101, ...h102, ...h103 };
   return seed % 5 === 4 ? { ...base, cloneChance: 0.7, interleaveChance: 0.6 } : base;
 }
 

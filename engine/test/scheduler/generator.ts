@@ -27,6 +27,7 @@ type Op = Writable<ModelOp>;
 type Primitive = Writable<ModelPrimitive>;
 type Resource = Writable<ModelResource>;
 
+import { addH101Features, type H101Options } from './gen-h101.js';
 import { addH102Features, type H102Chances } from './gen-h102.js';
 import { addH103Features, type H103Chances } from './gen-h103.js';
 import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
@@ -43,7 +44,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-interface GenOptions extends H102Chances, H103Chances {
+interface GenOptions extends H101Options, H102Chances, H103Chances {
   /** The scheduler's notion of now (seconds); fail timestamps are placed around it. */
   now: number;
   maxNodes?: number;
@@ -509,7 +510,10 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
     other: [],
     status,
   };
-  // h102: date rules, node health, multiple-active, shutdown locks, unfencing (gen-h102.ts); then
-  // h103: clone notifications, remote and guest nodes (gen-h103.ts); each from streams of its own.
-  return addH103Features(addH102Features(generated, seed, opts.now, opts, prng), seed, prng, opts.now, opts);
+  // Each from streams of its own: h102's date rules, node health, multiple-active, shutdown locks,
+  // unfencing (gen-h102.ts); h103's clone notifications, remote and guest nodes (gen-h103.ts); last
+  // h101's resource sets, role constraints, tickets, templates and tags (gen-h101.ts), which write
+  // what the model cannot hold into the XML.
+  const withH102 = addH102Features(generated, seed, opts.now, opts, prng);
+  return addH101Features(addH103Features(withH102, seed, prng, opts.now, opts), seed, opts);
 }
