@@ -238,6 +238,9 @@ class Resolver {
     const left: Rule['terms'][number][] = [];
     let decided: boolean | undefined;
     for (const t of rule.terms) {
+      // Pacemaker evaluates a rule's terms in order and stops at the first that decides it
+      // (pe_eval_expr): a date term after that is never evaluated, so its change is no recheck time.
+      if (decided !== undefined) break;
       let v: Folded | Rule['terms'][number];
       if (t.kind === 'date_expression') {
         const outcome = evaluateDateExpression(t, this.now);

@@ -100,4 +100,24 @@ describe.skipIf(requireTool(['crm_simulate']))('date rules against crm_simulate'
     expect(parseXml(graph).attrs['recheck-by']).toBe(String(Date.UTC(2027, 0, 15, 12) / 1000 + 1));
     expect(reduceGraph(await crmSimulateGraph(xml, NOW)).header).toEqual(parseXml(graph).attrs);
   });
+
+  it('takes no recheck time from a date term after one that already decided its rule, as Pacemaker stops there', async () => {
+    // `and`: the gt (true only from 08:00:02) fails first, so the in_range after it (ending at now,
+    // so changing at 08:00:01) is never evaluated: recheck-by is the gt's 08:00:02, not 08:00:01.
+    const cibXml = `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration><crm_config><cluster_property_set id="o"><nvpair id="o-s" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="1" uname="node1"/></nodes>
+    <resources><primitive id="web" class="ocf" provider="heartbeat" type="Dummy">
+      <meta_attributes id="web-dated" score="10"><rule id="web-dated-rule" score="INFINITY" boolean-op="and">
+        <date_expression id="web-gt" operation="gt" start="2027-01-15 13:30:01 +05:30"/>
+        <date_expression id="web-range" operation="in_range" start="2027-01-12 09:00:00 +01:00"><duration id="web-range-d" days="3"/></date_expression>
+      </rule><nvpair id="web-dated-priority" name="priority" value="5"/></meta_attributes>
+    </primitive></resources><constraints/></configuration>
+  <status><node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"/></status>
+</cib>`;
+    const input = { cib: importCib(cibXml), now: NOW };
+    const graph = graphToXml(schedule(input).graph, input);
+    expect(parseXml(graph).attrs['recheck-by']).toBe(String(NOW + 2));
+    expect(reduceGraph(await crmSimulateGraph(cibXml, NOW)).header).toEqual(parseXml(graph).attrs);
+  });
 });
