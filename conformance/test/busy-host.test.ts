@@ -66,10 +66,15 @@ const noRootCgroup2 = requireTool(['taskset'], () => {
 describe.skipIf(noRootCgroup2)('timing on a busy host: CPU wait is the host, not the agent', () => {
   it('a monitor that needs 0.7 s of CPU but shares its CPU with four busy loops is within its 1 s timeout', async () => {
     // The loop's length is calibrated on this host first (CPU speed and steal vary): 0.7 s of CPU.
+    // Calibrated by the CPU time the shell reports (`times`), not by wall time: on a loaded host
+    // (CI) the wall time of the calibration includes its wait for the CPU, which made the loop too
+    // short to outlast the timeout (912 ms in one CI run).
     const loop = (n: number) => `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); done`;
-    const t0 = process.hrtime.bigint();
-    spawnSync('taskset', ['-c', '0', 'sh', '-c', loop(200_000)]);
-    const perIteration = Number(process.hrtime.bigint() - t0) / 1e6 / 200_000;
+    const calibration = spawnSync('taskset', ['-c', '0', 'sh', '-c', `${loop(200_000)}; times`], { encoding: 'utf8' });
+    const cpu = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(calibration.stdout);
+    if (!cpu) throw new Error(`sh's times printed ${JSON.stringify(calibration.stdout)}`);
+    const cpuMs = (Number(cpu[1]) * 60 + Number(cpu[2]) + Number(cpu[3]) * 60 + Number(cpu[4])) * 1000;
+    const perIteration = Math.max(cpuMs, 1) / 200_000;
     const iterations = Math.round(700 / perIteration);
     // the agent pins itself to CPU 0, where four busy loops compete: it waits for the CPU most of the time
     const path = agent('cpu-bound', `[ -z "$PINNED" ] && PINNED=1 exec taskset -c 0 "$0" "$@"\n${loop(iterations)}`);
