@@ -26,11 +26,16 @@ function applyOrder(sets: readonly NvSet[]): NvSet[] {
  * flattenSets([{ id: 's', pairs: [{ id: 'p', name: 'priority', value: '5' }] }]).get('priority') // '5'
  */
 export function flattenSets(sets: readonly NvSet[], into = new Map<string, string>()): Map<string, string> {
+  return flatten(sets, into, false);
+}
+
+/** Both ways of flattening: `overwrite` keeps the last value seen for a name, otherwise the first. */
+function flatten(sets: readonly NvSet[], into: Map<string, string>, overwrite: boolean): Map<string, string> {
   for (const s of applyOrder(sets))
     for (const p of s.pairs) {
       // "#default" means "not set": it even removes a value an earlier set gave (Pacemaker's populate_hash).
       if (p.value.toLowerCase() === '#default') into.delete(p.name);
-      else if (!into.has(p.name)) into.set(p.name, p.value);
+      else if (overwrite || !into.has(p.name)) into.set(p.name, p.value);
     }
   return into;
 }
@@ -44,13 +49,7 @@ export function flattenSets(sets: readonly NvSet[], into = new Map<string, strin
  * flattenSetsOverwriting([{ id: 's', pairs: [{ id: 'p', name: 'ping', value: '1' }] }]).get('ping') // '1'
  */
 export function flattenSetsOverwriting(sets: readonly NvSet[]): Map<string, string> {
-  const into = new Map<string, string>();
-  for (const s of applyOrder(sets))
-    for (const p of s.pairs) {
-      if (p.value.toLowerCase() === '#default') into.delete(p.name);
-      else into.set(p.name, p.value);
-    }
-  return into;
+  return flatten(sets, new Map<string, string>(), true);
 }
 
 /**
