@@ -1,7 +1,7 @@
 import type { LrmOp } from './cib-model.js';
 import { compareDigests } from './definition-change.js';
 import { nodeFailCount } from './failcount.js';
-import { isRemoteConnection, reconnectIntervalMs } from './remote-nodes.js';
+import { isRemoteConnection, reconnectIntervalMs, remoteMonitorFailuresWait } from './remote-nodes.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
 /**
@@ -48,8 +48,7 @@ export function failCountsCleared(ws: WorkingSet, sanitized: boolean): Set<strin
  */
 function reconnectExpired(ws: WorkingSet, p: WRsc, node: WNode, ops: readonly LrmOp[]): boolean {
   if (!p.primitive || reconnectIntervalMs(p.primitive) <= 0 || p.failureTimeoutS <= 0) return false;
-  const remote = ws.nodes.find((n) => n.uname === p.id && n.remote !== undefined);
-  const waits = ws.stonithEnabled && remote?.remote !== undefined && !remote.remote.wasFenced;
+  const waits = remoteMonitorFailuresWait(ws.stonithEnabled, p.primitive, p.id, ws.nodes);
   const raw = nodeFailCount(node, p, ws.now, false);
   const effective = nodeFailCount(node, p, ws.now, true);
   return ops.some((op) => {

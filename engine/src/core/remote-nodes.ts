@@ -29,6 +29,20 @@ export function reconnectIntervalMs(p: Primitive): number {
 }
 
 /**
+ * Whether the recurring monitors' failures of remote connection `p` (id `id`) wait for its node's
+ * fencing before they may expire: a reconnect interval, fencing enabled, and the remote node not
+ * fenced yet (Pacemaker's should_ignore_failure_timeout).
+ */
+export function remoteMonitorFailuresWait(stonithEnabled: boolean, p: Primitive, id: string, nodes: readonly WNode[]): boolean {
+  return (
+    stonithEnabled &&
+    isRemoteConnection(p) &&
+    reconnectIntervalMs(p) > 0 &&
+    nodes.some((n) => n.uname === id && n.remote !== undefined && !n.remote.wasFenced)
+  );
+}
+
+/**
  * A remote connection failed once up (on-fail `reset-remote`, the default for every failure but a
  * probe's or a start's): with fencing, its node is fenced unless the status says it already was
  * (`node_fenced`).

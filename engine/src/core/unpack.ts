@@ -21,6 +21,7 @@ import {
   reconnectIntervalMs,
   remoteActiveWhileDown,
   remoteHistoryReady,
+  remoteMonitorFailuresWait,
   remoteNodes,
   resetRemote,
 } from './remote-nodes.js';
@@ -580,12 +581,7 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
         opDefaults: cib.opDefaults,
         now,
         failureTimeoutS: r.failureTimeoutS,
-        remoteMonitorFailuresWait:
-          stonithEnabled &&
-          r.primitive !== undefined &&
-          isRemoteConnection(r.primitive) &&
-          reconnectIntervalMs(r.primitive) > 0 &&
-          nodes.some((n) => n.uname === r.id && n.remote !== undefined && !n.remote.wasFenced),
+        remoteMonitorFailuresWait: r.primitive !== undefined && remoteMonitorFailuresWait(stonithEnabled, r.primitive, r.id, nodes),
         managed: r.managed,
         promotable: r.promotable,
         inContainer: r.container !== undefined,
