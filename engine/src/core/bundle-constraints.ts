@@ -1,5 +1,6 @@
 import { type BundleSpec, childCloneId, containerId, guestNodes } from './bundles.js';
 import type { Constraint, Expression, ExprOp, ExprType, LocationConstraint, OpaqueXml, Rule } from './cib-model.js';
+import { INFINITY, parseScore } from './score.js';
 
 /**
  * Constraints that name a bundle (or its child primitive), which the importer leaves out of the
@@ -81,10 +82,6 @@ function location(e: OpaqueXml, p: Parts): Outcome {
   return { constraints: targets.map((rsc) => ({ ...base, id: `${id}:${rsc}`, rsc })) };
 }
 
-function isInfinity(score: string): boolean {
-  return ['infinity', '+infinity'].includes(score.trim().toLowerCase());
-}
-
 function startedRole(role: string | undefined): boolean {
   return role === undefined || ['started', 'unknown'].includes(role.toLowerCase());
 }
@@ -105,7 +102,7 @@ function colocation(e: OpaqueXml, dep: Parts | string, primary: Parts | string, 
   else if (
     typeof dep === 'string' &&
     primitives.has(dep) &&
-    isInfinity(score) &&
+    parseScore(score) === INFINITY &&
     startedRole(e.attrs['rsc-role']) &&
     startedRole(e.attrs['with-rsc-role'])
   )

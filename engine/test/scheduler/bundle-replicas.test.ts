@@ -94,4 +94,18 @@ describe('bundle replicas', () => {
     expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
     expect(result.verdict).toBe('equal');
   });
+
+  // A score of 1000000 or more is INFINITY (Pacemaker's char2score): the same colocation.
+  const numeric = () => source('bundle-colocation-any-replica').replace('score="INFINITY"', 'score="2000000"');
+  it('take a colocation score of 1000000 or more as INFINITY', () => {
+    const infinite = schedule({ cib: fixture('bundle-colocation-any-replica'), now: NOW });
+    const result = schedule({ cib: importCib(numeric()), now: NOW });
+    expect(transitionSet(result.summary)).toEqual(transitionSet(infinite.summary));
+  });
+
+  it.skipIf(noPacemaker)('match crm_simulate on a numeric INFINITY colocation with any replica', { timeout: 60_000 }, async () => {
+    const result = await runCase('bundle-colocation-numeric', numeric(), { now: NOW });
+    expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
+    expect(result.verdict).toBe('equal');
+  });
 });
