@@ -11,6 +11,7 @@ import {
   orderMigrations,
   unmigratable,
 } from './migration.js';
+import { stopsUnexpected } from './multiple-active.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
@@ -299,6 +300,8 @@ function buildActions(
     const cleanActive = p.runningOn.filter((n) => n.online && !n.unclean).length;
     // Nothing is done to an unmanaged (or blocked) resource: it stays wherever it is active.
     const managed = isManaged(ws, p) && !p.stopBlocked;
+    // multiple-active=stop_unexpected: the instance on the node it is assigned to stays as it is.
+    const unexpectedOnly = managed && to !== undefined && stopsUnexpected(ws, p);
     for (const n of managed ? p.runningOn : []) {
       const clean = !countClean || (n.online && !n.unclean);
       const single = countClean && clean ? cleanActive === 1 : p.runningOn.length === 1;
@@ -322,7 +325,7 @@ function buildActions(
         });
         g.order(fence, demote);
       }
-      if (keep) continue;
+      if (keep || (unexpectedOnly && n === to)) continue;
       const id = addStop(n, fence !== undefined);
       g.order(fence, id);
       g.order(demote, id);
@@ -377,8 +380,9 @@ function buildActions(
         });
       const restart = !p.runningOn.includes(to) || cleanStops > 0 || stoppedWhereActive(p);
       if (restart) {
-        // A migrating resource's start is a pseudo action after migrate_from.
-        const start = addStart(plan !== undefined);
+        // A migrating resource's start is a pseudo action after migrate_from, and so is the start of
+        // a multiply active one on its expected node (multiple-active=stop_unexpected).
+        const start = addStart(plan !== undefined || unexpectedOnly);
         starts.set(p, start);
         for (const s of myStops) g.order(s, start);
         for (const f of fenced.values()) g.order(f, start);
