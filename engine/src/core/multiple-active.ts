@@ -1,4 +1,4 @@
-import { needsFencing } from './requires-fencing.js';
+import { countedActive } from './requires-fencing.js';
 import { INFINITY } from './score.js';
 import type { WNode, WorkingSet, WRsc } from './working-set.js';
 
@@ -49,6 +49,5 @@ export function applyMultipleActive(r: WRsc, nodes: readonly WNode[]): void {
  */
 export function stopsUnexpected(ws: Pick<WorkingSet, 'stonithEnabled'>, p: WRsc): boolean {
   if (p.variant !== 'primitive' || policy(p) !== 'stop_unexpected' || p.migration?.partial) return false;
-  const active = needsFencing(ws, p) ? p.runningOn : p.runningOn.filter((n) => n.online && !n.unclean);
-  return active.length > 1;
+  return countedActive(ws, p).length > 1;
 }
