@@ -11,11 +11,12 @@ import {
   orderMigrations,
   unmigratable,
 } from './migration.js';
+import { stopsUnexpected } from './multiple-active.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
 import { connectionStarts, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
-import { needsFencing } from './requires-fencing.js';
+import { countedActive, needsFencing } from './requires-fencing.js';
 import { discoveryAllows } from './resource-discovery.js';
 import { addStoppedRoleMonitors } from './stopped-monitors.js';
 import { historyName, leaves } from './unpack.js';
@@ -69,12 +70,20 @@ export function finalNodes(ws: WorkingSet, c: ResourceChange): WNode[] {
   return (held && c.from.length > 1 ? c.from : [c.to]).filter((n) => !(held && n.unclean && willFence(ws, n)));
 }
 
-/** The primitive's own plan starts it: it is new where it goes, moving, multi-active or recovering. */
-function startsAnyway(p: WRsc): boolean {
+/**
+ * The primitive's own plan starts it: it is new where it goes, moving, multiply active or
+ * recovering. An instance on an unclean node does not make a primitive that needs no fencing
+ * multiply active (its stop there is implied by the fencing): it stays, and restarts nothing.
+ */
+function startsAnyway(ws: WorkingSet, p: WRsc): boolean {
   const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
   return (
     to !== undefined &&
-    (!p.runningOn.includes(to) || p.runningOn.length !== 1 || p.failedOn.includes(to) || stoppedWhereActive(p) || definitionChanged(p, to))
+    (!p.runningOn.includes(to) ||
+      countedActive(ws, p).length !== 1 ||
+      p.failedOn.includes(to) ||
+      stoppedWhereActive(p) ||
+      definitionChanged(p, to))
   );
 }
 
@@ -225,12 +234,12 @@ function buildActions(
   }
   const migrationOrders = new Map<number, MigrationActions>();
   const restarts = impliedRestarts(ws, {
-    starts: new Set(ws.primitives.filter((p) => startsAnyway(p) && !plans.has(p))),
-    promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(p) || p.role !== 'Promoted'))),
+    starts: new Set(ws.primitives.filter((p) => startsAnyway(ws, p) && !plans.has(p))),
+    promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(ws, p) || p.role !== 'Promoted'))),
     // Active primitives that stop anyway (moving, recovering, stopping), but not by migrating.
     stops: new Set(
       ws.primitives.filter(
-        (p) => p.runningOn.length > 0 && !plans.has(p) && (startsAnyway(p) || p.nextRole === 'Stopped' || !p.assignedTo),
+        (p) => p.runningOn.length > 0 && !plans.has(p) && (startsAnyway(ws, p) || p.nextRole === 'Stopped' || !p.assignedTo),
       ),
     ),
     canRestart: (p) => canRestartInPlace(ws, p),
@@ -241,13 +250,13 @@ function buildActions(
   // its `then`, so an instance restarted with its guest's container is promoted again.
   const promoteImpliedByContainer = (p: WRsc): boolean => {
     const container = p.assignedTo && guestContainer(ws, p.assignedTo);
-    return container !== undefined && container !== p && (startsAnyway(container) || restarts.has(container));
+    return container !== undefined && container !== p && (startsAnyway(ws, container) || restarts.has(container));
   };
   for (const p of ws.primitives) {
     const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
     const plan = plans.get(p);
     let toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
-    if (restarts.has(p) && p.role === 'Promoted' && toRole === 'Promoted' && !startsAnyway(p) && !promoteImpliedByContainer(p)) {
+    if (restarts.has(p) && p.role === 'Promoted' && toRole === 'Promoted' && !startsAnyway(ws, p) && !promoteImpliedByContainer(p)) {
       // Like Pacemaker, a restart implied by an order does not promote again: the promoted
       // instance comes back unpromoted (crm_simulate: "Restart ... due to required X start").
       // On a guest node whose container starts, the container's start requires the promote too.
@@ -296,9 +305,11 @@ function buildActions(
     // (implied by its fencing, or unable to run) then restarts nothing (pe__find_active_on).
     const countClean = !needsFencing(ws, p);
     let cleanStops = 0;
-    const cleanActive = p.runningOn.filter((n) => n.online && !n.unclean).length;
+    const cleanActive = countedActive(ws, p).length;
     // Nothing is done to an unmanaged (or blocked) resource: it stays wherever it is active.
     const managed = isManaged(ws, p) && !p.stopBlocked;
+    // multiple-active=stop_unexpected: the instance on the node it is assigned to stays as it is.
+    const unexpectedOnly = managed && to !== undefined && stopsUnexpected(ws, p);
     for (const n of managed ? p.runningOn : []) {
       const clean = !countClean || (n.online && !n.unclean);
       const single = countClean && clean ? cleanActive === 1 : p.runningOn.length === 1;
@@ -322,7 +333,7 @@ function buildActions(
         });
         g.order(fence, demote);
       }
-      if (keep) continue;
+      if (keep || (unexpectedOnly && n === to)) continue;
       const id = addStop(n, fence !== undefined);
       g.order(fence, id);
       g.order(demote, id);
@@ -377,8 +388,9 @@ function buildActions(
         });
       const restart = !p.runningOn.includes(to) || cleanStops > 0 || stoppedWhereActive(p);
       if (restart) {
-        // A migrating resource's start is a pseudo action after migrate_from.
-        const start = addStart(plan !== undefined);
+        // A migrating resource's start is a pseudo action after migrate_from, and so is the start of
+        // a multiply active one on its expected node (multiple-active=stop_unexpected).
+        const start = addStart(plan !== undefined || unexpectedOnly);
         starts.set(p, start);
         for (const s of myStops) g.order(s, start);
         for (const f of fenced.values()) g.order(f, start);

@@ -1,4 +1,5 @@
 import type { Cib, NvSet, Resource } from './cib-model.js';
+import { multipleActivePolicies } from './multiple-active.js';
 import { parseScore } from './score.js';
 
 /** Meta attributes read as scores, and what reading one as 0 means. */
@@ -19,6 +20,10 @@ function* allResources(rs: readonly Resource[]): Generator<Resource> {
 function check(sets: readonly NvSet[], where: string, out: string[]): void {
   for (const set of sets)
     for (const nv of set.pairs) {
+      if (nv.name === 'multiple-active' && !multipleActivePolicies.has(nv.value.toLowerCase()))
+        out.push(
+          `${where}: multiple-active="${nv.value}" is not stop_start, stop_only, block or stop_unexpected; using stop_start instead`,
+        );
       const meaning = SCORE_META[nv.name];
       if (meaning === undefined || parseScore(nv.value) !== undefined) continue;
       out.push(`${where}: ${nv.name}="${nv.value}" is not a score (an integer or ±INFINITY); using 0 instead${meaning}`);
@@ -29,7 +34,8 @@ function check(sets: readonly NvSet[], where: string, out: string[]): void {
  * Meta attributes whose values are not scores: Pacemaker reads them as 0 and says so only in a
  * warning (crm_verify: "Could not parse integer from 'lots' (using 0 instead)"); the engine names
  * the resource, the attribute and the value. Also orders of an unknown `kind`, which Pacemaker
- * runs as Mandatory ("Resetting 'kind' for constraint order1 to 'Mandatory' because 'foo' is not valid").
+ * runs as Mandatory ("Resetting 'kind' for constraint order1 to 'Mandatory' because 'foo' is not valid"),
+ * and `multiple-active` values it does not know, which it reads as stop_start.
  *
  * @example
  * malformedValues(cib) // ['d: resource-stickiness="lots" is not a score (an integer or ±INFINITY); using 0 instead']

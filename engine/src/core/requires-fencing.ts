@@ -21,6 +21,17 @@ export function needsFencing(ws: Pick<WorkingSet, 'stonithEnabled'>, p: WRsc): b
 }
 
 /**
+ * The nodes a primitive counts as active on when Pacemaker asks whether it is multiply active
+ * (pe__find_active_on's counts): all of them when it needs fencing, else the online, clean ones.
+ *
+ * @example
+ * countedActive(ws, db).length // 1 for requires=quorum active on unclean node2 and on node3
+ */
+export function countedActive(ws: Pick<WorkingSet, 'stonithEnabled'>, p: WRsc): WNode[] {
+  return needsFencing(ws, p) ? p.runningOn : p.runningOn.filter((n) => n.online && !n.unclean);
+}
+
+/**
  * The node a primitive counts as active on (Pacemaker's pe__current_node): the first online,
  * clean one when it does not need fencing, else the first of its active nodes.
  *

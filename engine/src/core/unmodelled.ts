@@ -1,7 +1,6 @@
 import { bundleConstraintOutcomes, bundlesOf, bundleWarning } from './bundles.js';
 import type { Cib, OpaqueXml, Resource } from './cib-model.js';
 import { withGuestConnections } from './guest-nodes.js';
-import { modelledMultipleActive } from './multiple-active.js';
 import { healthStrategy } from './node-health.js';
 import { flattenSets, isTrue } from './nvsets.js';
 import { remoteWarnings } from './remote-nodes.js';
@@ -56,9 +55,6 @@ export function unmodelledFeatures(cib: Cib): string[] {
   const migrationLimit = options.get('migration-limit');
   if (migrationLimit !== undefined && migrationLimit !== '-1')
     out.push(`migration-limit=${migrationLimit} is not enforced: the controller runs as many migrations at once as the graph allows`);
-  const multiple = withMeta('multiple-active', (v) => !modelledMultipleActive.has(v.toLowerCase()));
-  if (multiple.length)
-    out.push(`${named('multiple-active', multiple)} is not modelled: a resource active on several nodes is recovered with stop_start`);
   // Pacemaker Remote connections are modelled (remote-nodes.ts, which warns for itself), and so
   // are guest nodes (guest-nodes.ts) and containers (containers.ts); not a remote connection inside
   // a group or clone, a guest node asked for inside a clone, or a container no resource is.

@@ -284,9 +284,6 @@ describe.skipIf(noPacemaker)('transition graph XML of generated CIBs against crm
         roleConstraintChance: 0,
         ticketChance: 0,
         templateChance: 0,
-        // multiple-active=stop_unexpected is warned as not modelled: the engine restarts the expected
-        // instance where Pacemaker only stops the unexpected ones (seed 71)
-        multipleActiveChance: 0,
       });
       // Several instances per node make a clone globally-unique whatever uniqueChance says.
       if (cib.resources.some((r) => r.kind === 'clone' && r.meta.some((m) => m.pairs.some((x) => x.name === 'globally-unique')))) continue;

@@ -30,4 +30,23 @@ describe('malformed values', () => {
       'd: migration-threshold="x3" is not a score (an integer or ±INFINITY); using 0 instead (no threshold)',
     ]);
   });
+
+  it('an unknown multiple-active policy is named and read as stop_start, as Pacemaker reads it', () => {
+    const xml = readFileSync(new URL('multiple-active-stop-unexpected/input.xml', import.meta.url), 'utf8');
+    const typo = xml.replace(
+      'id="keep-multiple-active" name="multiple-active" value="stop_unexpected"',
+      'id="keep-multiple-active" name="multiple-active" value="stop-unexpected"',
+    );
+    expect(typo).not.toBe(xml);
+    const stops = (r: ReturnType<typeof schedule>) => r.graph.actions.filter((a) => a.key === 'keep_stop_0').map((a) => a.node);
+    const proper = schedule({ cib: importCib(xml), now: 1_800_000_000 });
+    expect(proper.warnings).toEqual([]);
+    expect(stops(proper)).toEqual(['node2']);
+    const r = schedule({ cib: importCib(typo), now: 1_800_000_000 });
+    expect(r.warnings).toEqual([
+      'keep: multiple-active="stop-unexpected" is not stop_start, stop_only, block or stop_unexpected; using stop_start instead',
+    ]);
+    // stop_start: stopped everywhere, the expected instance too, and started again.
+    expect(stops(r).sort()).toEqual(['node1', 'node2']);
+  });
 });

@@ -124,10 +124,10 @@ const FEATURES: Feature[] = [
   },
   { name: 'node health', modelled: true, uses: (f) => meta(f, 'node-health-strategy', (v) => v !== 'none') },
   { name: 'shutdown locks', modelled: true, uses: (f) => meta(f, 'shutdown-lock', (v) => TRUE.test(v)) },
-  // stop_start, stop_only and block are modelled (multiple-active.ts); stop_unexpected is not.
+  // Every policy is modelled (multiple-active.ts); stop_unexpected is tagged, as the newest.
   {
     name: 'multiple-active',
-    modelled: false,
+    modelled: true,
     uses: (f) => meta(f, 'multiple-active', (v) => !['stop_start', 'stop_only', 'block'].includes(v)),
   },
   { name: 'resource-discovery', modelled: true, uses: (f) => attr(f, 'rsc_location', 'resource-discovery', (v) => v !== 'always') },
