@@ -184,11 +184,11 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
  * (Pacemaker's pcmk__block_colocation_dependents): a blocked primitive; a clone every instance of
  * which has a start and none can run. An instance assigned nowhere has no start action, and then
  * Pacemaker blocks nothing (unrunnable-2). An inhibited instance (an interleaved `first` with no
- * instance on its node) keeps the unrunnable start it had; Pacemaker notices that the clone cannot
- * start when it re-evaluates the clone's start after the inhibition (scenario
- * interleave-inhibited-colocation), but not when a mandatory colocation had already made that start
- * unrunnable (the clone is the dependent of a stuck one: unrunnable-2's ceilometer-api, inhibited
- * after collector blocked it, blocks nothing).
+ * instance on its node) keeps the unrunnable start it had, and so does, then, an instance active
+ * beyond clone-max; Pacemaker notices that the clone cannot start when it re-evaluates the clone's
+ * start after the inhibition (scenario interleave-inhibited-colocation), but not when a mandatory
+ * colocation had already made that start unrunnable (the clone is the dependent of a stuck one:
+ * unrunnable-2's ceilometer-api, inhibited after collector blocked it, blocks nothing).
  */
 function stuckPrimaries(resources: readonly WRsc[], blocked: ReadonlySet<WRsc>, inhibited: ReadonlySet<WRsc>): Set<WRsc> {
   const memo = new Map<WRsc, boolean>();
@@ -200,8 +200,11 @@ function stuckPrimaries(resources: readonly WRsc[], blocked: ReadonlySet<WRsc>, 
     if (r.variant === 'primitive') result = blocked.has(r);
     else if (r.variant === 'clone' && r.children.length > 0) {
       const hasStart = (p: WRsc) => blocked.has(p) && p.assignedTo !== undefined;
+      // An instance active where it is assigned nowhere (beyond clone-max) has a start, unrunnable.
+      const stopping = (p: WRsc) => p.assignedTo === undefined && p.runningOn.length > 0;
+      const unrunnable = (p: WRsc) => hasStart(p) || inhibited.has(p) || stopping(p);
       if (r.children.every((i) => leaves(i).some(hasStart))) result = true;
-      else if (r.children.every((i) => leaves(i).some((p) => hasStart(p) || inhibited.has(p))))
+      else if (r.children.some((i) => leaves(i).some((p) => inhibited.has(p))) && r.children.every((i) => leaves(i).some(unrunnable)))
         result = !r.thisWith.some((c) => c.score >= INFINITY && isStuck(c.primary));
     }
     memo.set(r, result);
