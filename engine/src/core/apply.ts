@@ -63,7 +63,7 @@ function historyOp(rsc: string, action: GraphAction, callId: number, code: numbe
  * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_migrate_to_0` and `_migrate_from_0` for migrations,
  * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; an anonymous clone instance in the
  * entry crm_simulate picks (the one its history was found under, else `rsc`: history-id.ts), globally-unique ones as
- * `rsc:N`). Pure: returns a new CIB.
+ * `rsc:N`, an orphan of a removed clone in the entry it was found under). Pure: returns a new CIB.
  *
  * @example
  * const after = applyTransition(cib, schedule({ cib, now }).graph, now);
@@ -130,6 +130,9 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
     // older Pacemaker wrote it, or `rsc`), where Pacemaker will read it, not next to it.
     const ids = a.detail?.agent?.historyIds;
     if (ids && ids.length > 0) info.history = ids.find((id) => s.lrm.some((x) => x.id === id)) ?? (ids[ids.length - 1] as string);
+    // An orphan of a resource no longer configured (`rsc:N` of a removed clone) is known only by
+    // the entry its history was found under.
+    else if (!prims.has(a.rsc.replace(/:\d+$/, '')) && s.lrm.some((x) => x.id === a.rsc)) info.history = a.rsc;
     let r: Writable<LrmResource> | undefined = s.lrm.find((x) => x.id === info.history);
     if (!r) {
       r = { id: info.history, class: info.class, provider: info.provider, type: info.type, ops: [] };

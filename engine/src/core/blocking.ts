@@ -75,7 +75,9 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     return changed;
   };
   // An instance of an interleaved clone with no instance of the clone it is ordered after on its
-  // node cannot run there: Pacemaker takes its assignment back (so later pairings no longer see it).
+  // node cannot run there: Pacemaker takes its assignment back (so later pairings no longer see it),
+  // but the start it created when it was assigned stays, unrunnable (pcmk__finalize_assignment).
+  const inhibited = new Set<WRsc>();
   const inhibit = (t: WRsc): boolean => {
     let changed = false;
     for (const p of leaves(t)) {
@@ -83,6 +85,7 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
       p.unrunnableStartOn = p.assignedTo;
       p.assignedTo = undefined;
       blocked.add(p);
+      inhibited.add(p);
       changed = true;
     }
     return changed;
@@ -152,16 +155,9 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
       if (conn !== undefined && conn !== p && blocked.has(conn)) changed = block(p, false) || changed;
     }
     // Mandatory colocations with a top-level primitive, or a clone none of whose instances can start.
+    const stuck = stuckPrimaries(ws.resources, blocked, inhibited);
     for (const r of ws.resources) {
-      // A clone blocks its dependents only when every instance has a start, and none can run: an
-      // instance assigned nowhere has no start action, and then Pacemaker blocks nothing (unrunnable-2).
-      const stuck =
-        r.variant === 'primitive'
-          ? blocked.has(r)
-          : r.variant === 'clone' &&
-            r.children.length > 0 &&
-            r.children.every((i) => leaves(i).some((p) => blocked.has(p) && p.assignedTo !== undefined));
-      if (!stuck) continue;
+      if (!stuck.has(r)) continue;
       // A dependent colocated in the Promoted role loses its promotion instead (pcmk__block_colocation_dependents).
       for (const c of r.withThis)
         if (c.score >= INFINITY)
@@ -181,6 +177,40 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     p.nextRole = 'Stopped';
   }
   return blocked;
+}
+
+/**
+ * The top-level resources whose start cannot run, for their mandatory colocation dependents
+ * (Pacemaker's pcmk__block_colocation_dependents): a blocked primitive; a clone every instance of
+ * which has a start and none can run. An instance assigned nowhere has no start action, and then
+ * Pacemaker blocks nothing (unrunnable-2). An inhibited instance (an interleaved `first` with no
+ * instance on its node) keeps the unrunnable start it had, and so does, then, an instance active
+ * beyond clone-max; Pacemaker notices that the clone cannot start when it re-evaluates the clone's
+ * start after the inhibition (scenario interleave-inhibited-colocation), but not when a mandatory
+ * colocation had already made that start unrunnable (the clone is the dependent of a stuck one:
+ * unrunnable-2's ceilometer-api, inhibited after collector blocked it, blocks nothing).
+ */
+function stuckPrimaries(resources: readonly WRsc[], blocked: ReadonlySet<WRsc>, inhibited: ReadonlySet<WRsc>): Set<WRsc> {
+  const memo = new Map<WRsc, boolean>();
+  const isStuck = (r: WRsc): boolean => {
+    const known = memo.get(r);
+    if (known !== undefined) return known;
+    memo.set(r, false); // a colocation cycle blocks nothing through itself
+    let result = false;
+    if (r.variant === 'primitive') result = blocked.has(r);
+    else if (r.variant === 'clone' && r.children.length > 0) {
+      const hasStart = (p: WRsc) => blocked.has(p) && p.assignedTo !== undefined;
+      // An instance active where it is assigned nowhere (beyond clone-max) has a start, unrunnable.
+      const stopping = (p: WRsc) => p.assignedTo === undefined && p.runningOn.length > 0;
+      const unrunnable = (p: WRsc) => hasStart(p) || inhibited.has(p) || stopping(p);
+      if (r.children.every((i) => leaves(i).some(hasStart))) result = true;
+      else if (r.children.some((i) => leaves(i).some((p) => inhibited.has(p))) && r.children.every((i) => leaves(i).some(unrunnable)))
+        result = !r.thisWith.some((c) => c.score >= INFINITY && isStuck(c.primary));
+    }
+    memo.set(r, result);
+    return result;
+  };
+  return new Set(resources.filter(isStuck));
 }
 
 /** An earlier member of the primitive's ordered group starts (on the node it is assigned to): it would restart after it. */

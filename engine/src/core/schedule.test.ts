@@ -157,6 +157,31 @@ describe('schedule', () => {
     });
   });
 
+  it('records the stop of an orphaned instance of a removed clone under its own history entry', () => {
+    // `r:3` was a globally-unique clone's instance; the clone is no longer configured.
+    const n1 = up(1);
+    n1.lrm.push({
+      id: 'r:3',
+      class: 'ocf',
+      provider: 'heartbeat',
+      type: 'Dummy',
+      ops: [{ id: 'r:3_last_0', operation: 'start', callId: 5, rc: 0, opStatus: 0, intervalMs: 0, attrs: { 'transition-key': '5:1:0:x' } }],
+    });
+    const c = cib([prim('a')], [], [n1, up(2), up(3)]);
+    const r = schedule({ cib: c, now: NOW });
+    expect(r.graph.actions.filter((x) => x.task === 'stop').map((x) => `${x.rsc}@${x.node}`)).toEqual(['r:3@n1']);
+    const after = applyTransition(c, r.graph, NOW);
+    expect(after.status.find((s) => s.uname === 'n1')?.lrm.map((l) => `${l.id} ${l.ops.at(-1)?.operation}`)).toEqual([
+      'r:3 stop',
+      'a start',
+    ]);
+    expect(
+      unpack(after, NOW)
+        .primitives.filter((p) => p.runningOn.length > 0)
+        .map((p) => p.id),
+    ).toEqual(['a']);
+  });
+
   it('is deterministic and does not modify its input', () => {
     const c = cib(
       [prim('a'), prim('b')],

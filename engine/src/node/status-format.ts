@@ -31,7 +31,7 @@ const PENDING_STATE: Record<string, string> = {
   demote: 'Demoting',
 };
 
-function primitiveState(p: PrimitiveStatus, topLevel = false): string {
+function primitiveState(p: PrimitiveStatus): string {
   // Active on several nodes: "Started [ node2 node3 ]", as crm_mon lists them (no UNCLEAN mark).
   const where = p.nodes.length > 1 ? `[ ${p.nodes.join(' ')} ]` : p.nodes.join(' ');
   const role = p.role === 'Started' ? '' : `${p.role} `;
@@ -56,14 +56,14 @@ function primitiveState(p: PrimitiveStatus, topLevel = false): string {
     const text = `(${flags.join(', ')})`;
     s = p.nodes.length > 1 && s.endsWith(where) ? `${s.slice(0, -where.length)}${text} ${where}` : `${s} ${text}`;
   }
-  if (p.orphaned && !topLevel) s += ' (orphan)';
-  // A resource no longer configured but still active somewhere (orphan-resources.ts).
-  return p.orphaned && topLevel ? `ORPHANED ${s}` : s;
+  // A resource no longer configured but still active somewhere (orphan-resources.ts), or an
+  // anonymous clone's instance active beyond clone-max: crm_mon marks either the same way.
+  return p.orphaned ? `ORPHANED ${s}` : s;
 }
 
-function primitiveLine(p: PrimitiveStatus, indent: string, anonymous = false, topLevel = false): string {
+function primitiveLine(p: PrimitiveStatus, indent: string, anonymous = false): string {
   // An anonymous clone's instances are shown under the configured id.
-  return `${indent}* ${anonymous ? p.id.replace(/:\d+$/, '') : p.id}\t(${p.agent}):\t ${primitiveState(p, topLevel)}`;
+  return `${indent}* ${anonymous ? p.id.replace(/:\d+$/, '') : p.id}\t(${p.agent}):\t ${primitiveState(p)}`;
 }
 
 function groupLines(g: GroupStatus, indent: string, anonymous = false): string[] {
@@ -72,7 +72,7 @@ function groupLines(g: GroupStatus, indent: string, anonymous = false): string[]
 
 function resourceLines(r: ResourceStatus, allNodes: string[]): string[] {
   // crm_mon leaves out a resource no longer configured once it is stopped everywhere.
-  if (r.kind === 'primitive') return r.orphaned && r.nodes.length === 0 ? [] : [primitiveLine(r, '  ', false, true)];
+  if (r.kind === 'primitive') return r.orphaned && r.nodes.length === 0 ? [] : [primitiveLine(r, '  ')];
   if (r.kind === 'group') return groupLines(r, '  ');
   if (r.kind === 'bundle') return bundleLines(r, (p) => primitiveState(p));
   const template = r.instances[0];

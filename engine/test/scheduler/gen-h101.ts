@@ -98,7 +98,6 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
   const top = cib.resources.filter((r) => !(r.kind === 'primitive' && r.class === 'stonith'));
   const ids = top.map((r) => r.id);
   const promotable = new Set(top.filter(isPromotable).map((r) => r.id));
-  const clones = new Set(top.filter((r) => r.kind === 'clone').map((r) => r.id));
   const fencing = cib.crmConfig.some((s) => s.pairs.some((p) => p.name === 'stonith-enabled' && p.value === 'true'));
   const constraints: Constraint[] = [...cib.constraints];
   const colocated = components(constraints);
@@ -154,12 +153,8 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
           ),
         );
       } else if (what < 0.8) {
-        // An ordering between sets, forward in configuration order (no cycle with other orders),
-        // with one clone at most: orders between two clones still disagree (README, seed 119).
-        const picked = some(ids, int(2, Math.min(5, ids.length)));
-        const firstClone = picked.find((m) => clones.has(m));
-        const members = picked.filter((m) => !clones.has(m) || m === firstClone);
-        if (members.length < 2) continue;
+        // An ordering between sets, forward in configuration order (no cycle with other orders).
+        const members = some(ids, int(2, Math.min(5, ids.length)));
         const id = nextId('order');
         const sets = split(members, int(members.length > 2 ? 2 : 1, Math.min(3, members.length)));
         const seq = sets.map((s) => (s.length > 1 && chance(0.5) ? pick(['true', 'false']) : undefined));
