@@ -1,6 +1,6 @@
 import { bundleConstraints } from './bundle-constraints.js';
 import type { Cib, Clone, Constraint, NvSet, OpaqueXml, Primitive, Resource } from './cib-model.js';
-import { nodeAvailable } from './colocation.js';
+import { nodeAvailable, SAME_NODE } from './colocation.js';
 import { guestConnection } from './guest-nodes.js';
 import { nvsetsOf, primitiveFromXml } from './opaque-primitive.js';
 import { noteDiscovery } from './resource-discovery.js';
@@ -186,7 +186,14 @@ function expandOne(b: BundleSpec, out: Expansion): void {
   if (b.replicasPerHost === 1)
     for (const [i, a] of containers.entries())
       for (const c of containers.slice(0, i))
-        out.constraints.push({ kind: 'colocation', id: `${a}-avoids-${c}`, rsc: a, withRsc: c, score: '-INFINITY' });
+        out.constraints.push({
+          kind: 'colocation',
+          id: `${a}-avoids-${c}`,
+          rsc: a,
+          withRsc: c,
+          score: '-INFINITY',
+          nodeAttribute: SAME_NODE,
+        });
   if (b.child === undefined || guests.length === 0) return;
   const clone: Clone = {
     kind: 'clone',

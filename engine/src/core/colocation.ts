@@ -36,8 +36,16 @@ function lastMember(group: WRsc): WRsc {
   return group.children[group.children.length - 1] as WRsc;
 }
 
+/**
+ * A colocation "node attribute" no CIB can name (it holds a NUL): the node itself. For the
+ * engine's own colocations that stand for Pacemaker's node-by-node logic (a bundle's
+ * replicas-per-host), where a node without attributes (a remote node before its status is read)
+ * must still match only itself.
+ */
+export const SAME_NODE = '\u0000node';
+
 function attrOf(node: WNode | undefined, attr: string): string | undefined {
-  return node?.attrs.get(attr);
+  return attr === SAME_NODE ? node?.uname : node?.attrs.get(attr);
 }
 
 function sameValue(a: string | undefined, b: string | undefined): boolean {

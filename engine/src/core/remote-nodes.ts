@@ -110,16 +110,15 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
   }
   const startupFencing = isTrue(flattenSets(cib.crmConfig).get('startup-fencing') ?? 'true');
   const out: WNode[] = [];
-  const make = (id: string, uname: string, attributes: Cib['nodes'][number]['attributes']) => {
+  // A node in <nodes> has its attributes from the start; one implied by its connection only has
+  // #kind until its status entry is read (applyRemoteState; Pacemaker's add_node_attrs): before,
+  // it has no #uname, and a colocation by #uname matches it with every other such node.
+  const make = (id: string, uname: string, attributes: Cib['nodes'][number]['attributes'] | undefined) => {
     const connection = connections.has(uname) ? uname : undefined;
     const container = connection === undefined ? undefined : containers.get(connection);
-    const attrs = new Map<string, string>([
-      ['#uname', uname],
-      ['#id', id],
-      ['#kind', container === undefined ? 'remote' : 'container'],
-      ['#is_dc', 'false'],
-    ]);
-    flattenSets(attributes, attrs);
+    const attrs = new Map<string, string>([['#kind', container === undefined ? 'remote' : 'container']]);
+    if (attributes) addNodeAttrs(attrs, id, uname);
+    flattenSets(attributes ?? [], attrs);
     // A guest node is not fenced at start-up (its container's state says whether it is up).
     const startup = connection !== undefined && container === undefined;
     out.push({
@@ -143,7 +142,7 @@ export function remoteNodes(cib: Cib, stonithEnabled: boolean): WNode[] {
     });
   };
   for (const n of cib.nodes) if (n.type?.toLowerCase() === 'remote') make(n.id, n.uname, n.attributes);
-  for (const id of connections) if (!out.some((n) => n.uname === id) && !cib.nodes.some((n) => n.uname === id)) make(id, id, []);
+  for (const id of connections) if (!out.some((n) => n.uname === id) && !cib.nodes.some((n) => n.uname === id)) make(id, id, undefined);
   return out;
 }
 
@@ -197,6 +196,7 @@ export function applyRemoteState(ws: Pick<WorkingSet, 'byId'>, node: WNode, stat
     node.unclean = false;
     node.remote.unseen = false;
   }
+  addNodeAttrs(node.attrs, node.id, node.uname);
   for (const [k, v] of flattenSets(state.transient)) node.attrs.set(k, v);
   const shutdown = node.attrs.get('shutdown');
   if (shutdown !== undefined && shutdown !== '0') node.shutdown = true;
@@ -385,4 +385,11 @@ export function fenceUnknownOnUnrecoverable(ws: WorkingSet, graph: { actions: re
     changed = true;
   }
   return changed;
+}
+
+/** The attributes every node with a configuration or status entry has (a remote node is never the DC). */
+function addNodeAttrs(attrs: Map<string, string>, id: string, uname: string): void {
+  attrs.set('#uname', uname);
+  attrs.set('#id', id);
+  attrs.set('#is_dc', 'false');
 }
