@@ -68,7 +68,7 @@ describe.skipIf(missing)('pgsql lifecycle', () => {
     expect((await act('stop')).rc).toBe(0);
   });
 
-  it("starts the server binary beside pg_ctl with -p (no `postgres -V` first); a ctl_opt -p wins", async () => {
+  it('starts the server binary beside pg_ctl with -p (no `postgres -V` first); a ctl_opt -p wins', async () => {
     const trace = join(c.dir, 'trace.log');
     const r = await act('start', { env: { OCF_TRACE_RA: '1', OCF_TRACE_FILE: trace } });
     expect([r.rc, r.exitReason]).toEqual([0, undefined]);
