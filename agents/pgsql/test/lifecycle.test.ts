@@ -78,6 +78,15 @@ describe.skipIf(missing)('pgsql lifecycle', () => {
     expect(started).toHaveLength(1);
     expect(started[0]).toContain(` -p ${join(realpathSync(PGBIN), 'postgres')} -D `);
     expect((await act('stop')).rc).toBe(0);
+    // the log file exists now: the start checks it and the socket directory with pgdata in one `test -w` as the owner
+    const again = join(c.dir, 'trace-again.log');
+    expect((await act('start', { env: { OCF_TRACE_RA: '1', OCF_TRACE_FILE: again } })).rc).toBe(0);
+    const tests = readFileSync(again, 'utf8')
+      .split('\n')
+      .filter((l) => / test -w /.test(l) && l.includes('exec '));
+    expect(tests).toHaveLength(1);
+    expect(tests[0]).toContain(`test -w ${c.pgdata} -a -w ${c.params.logfile} -a -w ${c.socketdir}`);
+    expect((await act('stop')).rc).toBe(0);
     const other = await act('start', { params: { ctl_opt: `-p ${join(c.dir, 'no-such-postgres')}` }, timeoutMs: 10_000 });
     expect(other.rc).toBe(1);
     expect(other.exitReason).toMatch(/^Can't start PostgreSQL: pg_ctl: /);
