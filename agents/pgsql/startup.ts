@@ -195,7 +195,7 @@ function readVersion(pgdata: string): string {
  * @example
  * serverBinaryOption('/usr/lib/postgresql/15/bin/pg_ctl') // ['-p', '/usr/lib/postgresql/15/bin/postgres']
  */
-export function serverBinaryOption(pgctl: string): string[] {
+function serverBinaryOption(pgctl: string): string[] {
   if (!pgctl.includes('/')) return [];
   const postgres = pgBinary(pgctl, 'postgres');
   try {
