@@ -18,7 +18,7 @@ import { defineAgent, fail } from '@ocfkit/sdk';
 import { addressInUse, arpCapable, linkFlags, sendGratuitousArp, stopSender } from './garp';
 import { checkLocalScripts, runLocalScript } from './local-scripts';
 import { type Ctx, params } from './params';
-import { checkedConfig, forgetAddrs, listAddrs, recordAdded, resolveTarget, type Target } from './target';
+import { checkedConfig, forgetAddrs, listAddrs, listAddrsForStart, recordAdded, resolveTarget, type Target } from './target';
 
 /** One resolution per invocation: validate computes it, status and the actions reuse it. */
 const targets = new WeakMap<Ctx, Promise<Target>>();
@@ -34,7 +34,10 @@ function target(ctx: Ctx): Promise<Target> {
   if (t === undefined) {
     const needPrefix = ctx.action === 'start' || ctx.action === 'validate-all';
     const withLinks = ctx.action === 'start';
-    t = listAddrs(ctx).then((addrs) => resolveTarget(ctx, addrs, { needPrefix, missingNic: needPrefix ? 6 : 1, withLinks }));
+    // A start that finds its interface from the routes lists addresses, routes and links in one `ip`.
+    const cfg = withLinks ? checkedConfig(ctx) : undefined;
+    const listing = cfg !== undefined && cfg.nic === undefined ? listAddrsForStart(ctx, cfg.ip) : listAddrs(ctx);
+    t = listing.then((addrs) => resolveTarget(ctx, addrs, { needPrefix, missingNic: needPrefix ? 6 : 1, withLinks }));
     targets.set(ctx, t);
   }
   return t;

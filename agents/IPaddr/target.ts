@@ -50,6 +50,40 @@ export function listAddrs(ctx: Ctx): Promise<AddrEntry[]> {
   return list;
 }
 
+/** The connected routes of the address as {@link listAddrsForStart} listed them. */
+const listedRoutes = new WeakMap<Ctx, RouteEntry[]>();
+
+/**
+ * {@link listAddrs} for a start that must find its interface (no nic): one `ip -o -4 -batch -`
+ * lists the addresses, the connected routes of `ip` and the links' flags (the three outputs do
+ * not mix: an address line has no `dev` word, a route no `inet`, a link its `<flags>`), so the
+ * route lookup and the link check before the address need no `ip` of their own — one process
+ * instead of two before the address goes up on a failover's path. `ip` must be a checked dotted quad.
+ *
+ * @example
+ * await listAddrsForStart(ctx, '10.0.0.5'); // then resolveTarget(…, { withLinks: true }) runs no ip
+ */
+export function listAddrsForStart(ctx: Ctx, ip: string): Promise<AddrEntry[]> {
+  let list = snapshots.get(ctx);
+  if (list === undefined) {
+    const input = `addr show\n${routeQuery(ip).join(' ')}\nlink show\n`;
+    list = readIp(ctx, ['-o', '-4', '-batch', '-'], { input }).then((r) => {
+      const { links: flags, rest } = splitLinks(r.stdout);
+      links.set(ctx, flags);
+      listedRoutes.set(ctx, parseRoutes(rest));
+      return parseAddrs(rest);
+    });
+    snapshots.set(ctx, list);
+  }
+  return list;
+}
+
+/** `route list match IP …` for the connected routes of `ip` (for 127/8 the local table, as heartbeat findif does). */
+function routeQuery(ip: string): string[] {
+  // Loopback networks live in the local table only (`local 127.0.0.0/8 dev lo scope host`).
+  return ['route', 'list', 'match', ip, ...(ip.startsWith('127.') ? ['table', 'local'] : ['scope', 'link'])];
+}
+
 /**
  * Drops the cached listing: call it after changing addresses.
  *
@@ -88,12 +122,12 @@ async function linkExists(ctx: Ctx, nic: string): Promise<boolean> {
  * filter here: iproute2 then leaves `dev` out of its output; the caller filters instead.
  */
 async function connectedRoutes(ctx: Ctx, ip: string, withLinks: boolean) {
-  // Loopback networks live in the local table only (`local 127.0.0.0/8 dev lo scope host`).
-  const where = ip.startsWith('127.') ? ['table', 'local'] : ['scope', 'link'];
-  if (!withLinks) return parseRoutes((await readIp(ctx, ['-o', '-4', 'route', 'list', 'match', ip, ...where])).stdout);
+  const listed = listedRoutes.get(ctx);
+  if (listed !== undefined) return listed;
+  if (!withLinks) return parseRoutes((await readIp(ctx, ['-o', '-4', ...routeQuery(ip)])).stdout);
   // A start reads the link's flags next (garp.ts linkFlags): one `ip -batch` lists the routes and
   // the links, one process less on a failover's path (ip is a checked dotted quad: one line each).
-  const input = `${['route', 'list', 'match', ip, ...where].join(' ')}\nlink show\n`;
+  const input = `${routeQuery(ip).join(' ')}\nlink show\n`;
   const { links: flags, rest } = splitLinks((await readIp(ctx, ['-o', '-4', '-batch', '-'], { input })).stdout);
   links.set(ctx, flags);
   return parseRoutes(rest);

@@ -115,7 +115,9 @@ async function check(ctx: Ctx): Promise<void> {
   }
   const acct = await lookupAccount(ctx, p.pgdba);
   if (!acct) return fail.installed(`User ${p.pgdba} doesn't exist`);
-  if (!probe && !(await writableBy(ctx, acct, p.pgdata))) fail.perm(`Directory ${p.pgdata} is not writable by ${p.pgdba}`);
+  // A start checks its log file and socket directory next (startup.ts): all in one `test` when they exist.
+  const alsoCheck = ctx.action === 'start' ? [p.logfile, ...(p.socketdir ? [p.socketdir] : [])] : [];
+  if (!probe && !(await writableBy(ctx, acct, p.pgdata, alsoCheck))) fail.perm(`Directory ${p.pgdata} is not writable by ${p.pgdba}`);
   if (p.monitor_user && !p.monitor_password) fail.configured("monitor password can't be empty");
   if (!p.monitor_user && p.monitor_password) fail.configured('monitor_user has to be set if monitor_password is set');
   if (p.rep_mode === 'slave') fail.configured('rep_mode=slave is not supported: use async or sync in a promotable clone');

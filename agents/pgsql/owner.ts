@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { type AgentContext, type ExecOptions, type ExecResult, fail, findExecutable } from '@ocfkit/sdk';
 import { type Account, lookupAccount } from './account';
 import type { params } from './params';
@@ -79,14 +79,21 @@ export function ownerEnv(ctx: Ctx): Record<string, string | undefined> {
   };
 }
 
+/** Paths an earlier check of this invocation found writable by the owner (the `alsoCheck` of {@link writableBy}). */
+const knownWritable = new WeakMap<Ctx, Set<string>>();
+
 /**
  * True when the owner can write `path` — `test -w` run as the owner, so groups, ACLs and
- * read-only mounts count exactly as they will for the server.
+ * read-only mounts count exactly as they will for the server. `alsoCheck`: paths a later step of
+ * the same invocation checks (those that exist now) go into the same `test` (`-a -w …`): when all
+ * are writable, that later check needs no process of its own (a start's log file: one `setpriv`
+ * less before `pg_ctl start` on a failover's path); when one is not, `path` is checked alone.
  *
  * @example
  * if (!(await writableBy(ctx, acct, pgdata))) fail.perm(`${pgdata} is not writable by postgres`);
  */
-export async function writableBy(ctx: Ctx, acct: Account, path: string): Promise<boolean> {
+export async function writableBy(ctx: Ctx, acct: Account, path: string, alsoCheck: readonly string[] = []): Promise<boolean> {
+  if (knownWritable.get(ctx)?.has(path)) return true;
   if ((process.getuid?.() ?? 0) === acct.uid) {
     try {
       accessSync(path, constants.W_OK);
@@ -95,8 +102,20 @@ export async function writableBy(ctx: Ctx, acct: Account, path: string): Promise
       return false;
     }
   }
-  const r = await execAsOwner(ctx, acct, 'test', ['-w', path], { cwd: '/', check: false });
-  // 126/127: setpriv/runuser (or test) could not run at all — an installation problem, not a permission one.
-  if (r.exitCode === 126 || r.exitCode === 127) return fail.installed(`cannot check ${path} as ${acct.name}: ${r.stderr.trim()}`);
-  return r.exitCode === 0;
+  const test = async (paths: readonly string[]) => {
+    const args = paths.flatMap((p, i) => (i === 0 ? ['-w', p] : ['-a', '-w', p]));
+    const r = await execAsOwner(ctx, acct, 'test', args, { cwd: '/', check: false });
+    // 126/127: setpriv/runuser (or test) could not run at all — an installation problem, not a permission one.
+    if (r.exitCode === 126 || r.exitCode === 127)
+      return fail.installed(`cannot check ${paths.join(', ')} as ${acct.name}: ${r.stderr.trim()}`);
+    return r.exitCode === 0;
+  };
+  const others = alsoCheck.filter((p) => p !== path && existsSync(p));
+  if (others.length > 0 && (await test([path, ...others]))) {
+    const known = knownWritable.get(ctx) ?? new Set<string>();
+    for (const p of others) known.add(p);
+    knownWritable.set(ctx, known);
+    return true;
+  }
+  return test([path]);
 }

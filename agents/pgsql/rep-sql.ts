@@ -62,8 +62,13 @@ export async function serverRole(ctx: Ctx, acct: Account): Promise<ServerRole | 
   return { primary: f[0] === 'f', receiver: f[1] ?? '', written: f[2] ?? '', replayed: f[3] ?? '', timeline: f[4] ?? '' };
 }
 
-/** `pg_ctl`'s sibling binary (pg_controldata, …): next to the real pg_ctl, else on PATH. */
-function pgBinary(pgctl: string, name: string): string {
+/**
+ * `pg_ctl`'s sibling binary (pg_controldata, postgres, …): next to the real pg_ctl, else on PATH.
+ *
+ * @example
+ * pgBinary('/usr/lib/postgresql/15/bin/pg_ctl', 'postgres') // '/usr/lib/postgresql/15/bin/postgres'
+ */
+export function pgBinary(pgctl: string, name: string): string {
   if (!pgctl.includes('/')) return name;
   try {
     return join(dirname(realpathSync(pgctl)), name);

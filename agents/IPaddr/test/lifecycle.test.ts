@@ -281,14 +281,14 @@ describe.skipIf(missing)('IPaddr in network namespaces', () => {
   it("start lists the addresses once (the status before it reuses validate's listing, the one after it records the added address); stop lists them again after", () => {
     const p = { ip: '10.50.0.60' };
     const lists = (stderr: string) => {
-      const lines = stderr.split('\n').filter((l) => /exec ip (-o -4 addr show|-4 addr (add|del))/.test(l));
+      const lines = stderr.split('\n').filter((l) => /exec ip (-o -4 addr show|-o -4 -batch - \(addr show|-4 addr (add|del))/.test(l));
       return lines.map((l) => (l.includes('addr show') ? 'list' : 'change'));
     };
     const start = run('start', p, { env: { OCF_TRACE_RA: '1' } });
     expect([start.rc, lists(start.stderr)]).toEqual([0, ['list', 'change']]);
-    // no nic: the route lookup lists the links' flags in the same ip run, no ip link show after it
-    expect(start.stderr).toContain('exec ip -o -4 -batch - (route list match 10.50.0.60 scope link; link show)');
-    expect(start.stderr).not.toContain('exec ip -o link show');
+    // no nic: the addresses, the route lookup and the links' flags in one ip run, no other ip before the add
+    expect(start.stderr).toContain('exec ip -o -4 -batch - (addr show; route list match 10.50.0.60 scope link; link show)');
+    expect(start.stderr.split('\n').filter((l) => l.includes('exec ip '))).toHaveLength(2);
     expect(lab.addrs(node).join('\n')).toContain('10.50.0.60/24');
     // already running: the status before the start says so from the same listing, nothing is changed
     const again = run('start', p, { env: { OCF_TRACE_RA: '1' } });

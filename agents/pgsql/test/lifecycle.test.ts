@@ -1,11 +1,11 @@
 /** Lifecycle and idempotency against a real PostgreSQL cluster, in-process from source. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, procUid, readProcStat } from '@ocfkit/sdk';
 import { type RunActionOptions, runAction } from '@ocfkit/sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pgsql from '../agent';
-import { type Cluster, makeCluster, missing, postgresIds } from './cluster';
+import { type Cluster, makeCluster, missing, PGBIN, postgresIds } from './cluster';
 import { postmasterPid } from './postmaster-pid';
 
 let c: Cluster;
@@ -66,6 +66,30 @@ describe.skipIf(missing)('pgsql lifecycle', () => {
     expect(existsSync(join(c.socketdir, `.s.PGSQL.${c.port}`))).toBe(true);
     expect(readFileSync(c.params.logfile as string, 'utf8')).toMatch(/database system is ready to accept connections/);
     expect((await act('stop')).rc).toBe(0);
+  });
+
+  it('starts the server binary beside pg_ctl with -p (no `postgres -V` first); a ctl_opt -p wins', async () => {
+    const trace = join(c.dir, 'trace.log');
+    const r = await act('start', { env: { OCF_TRACE_RA: '1', OCF_TRACE_FILE: trace } });
+    expect([r.rc, r.exitReason]).toEqual([0, undefined]);
+    const started = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((l) => / start$/.test(l) && l.includes('pg_ctl'));
+    expect(started).toHaveLength(1);
+    expect(started[0]).toContain(` -p ${join(realpathSync(PGBIN), 'postgres')} -D `);
+    expect((await act('stop')).rc).toBe(0);
+    // the log file exists now: the start checks it and the socket directory with pgdata in one `test -w` as the owner
+    const again = join(c.dir, 'trace-again.log');
+    expect((await act('start', { env: { OCF_TRACE_RA: '1', OCF_TRACE_FILE: again } })).rc).toBe(0);
+    const tests = readFileSync(again, 'utf8')
+      .split('\n')
+      .filter((l) => / test -w /.test(l) && l.includes('exec '));
+    expect(tests).toHaveLength(1);
+    expect(tests[0]).toContain(`test -w ${c.pgdata} -a -w ${c.params.logfile} -a -w ${c.socketdir}`);
+    expect((await act('stop')).rc).toBe(0);
+    const other = await act('start', { params: { ctl_opt: `-p ${join(c.dir, 'no-such-postgres')}` }, timeoutMs: 10_000 });
+    expect(other.rc).toBe(1);
+    expect(other.exitReason).toMatch(/^Can't start PostgreSQL: pg_ctl: /);
   });
 
   it('fails a start whose server cannot come up, with the server log line in the reason', async () => {

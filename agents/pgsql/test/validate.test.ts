@@ -1,6 +1,17 @@
 /** validate-all codes, and what each action makes of a failed validation (heartbeat's rules). */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '@ocfkit/sdk';
@@ -184,6 +195,14 @@ describe.skipIf(missing)('pgsql validation', () => {
     const hidden = join(c.dir, 'root-only');
     mkdirSync(hidden, { mode: 0o700 });
     const logfile = join(hidden, 'server.log');
+    const r = await act('start', { params: { logfile } });
+    expect([r.rc, r.exitReason]).toEqual([4, `PostgreSQL can't write to the log file: ${logfile}`]);
+    expect((await act('monitor')).rc).toBe(7);
+  });
+
+  it('an existing log file pgdba cannot write (checked in one test with pgdata): start 4 naming the log file', async () => {
+    const logfile = join(c.dir, 'root-owned.log');
+    writeFileSync(logfile, '', { mode: 0o600 });
     const r = await act('start', { params: { logfile } });
     expect([r.rc, r.exitReason]).toEqual([4, `PostgreSQL can't write to the log file: ${logfile}`]);
     expect((await act('monitor')).rc).toBe(7);
