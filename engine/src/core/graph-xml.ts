@@ -41,11 +41,6 @@ function metaName(name: string): string {
   return `CRM_meta_${name.replace(/-/g, '_')}`;
 }
 
-/** Byte-wise name order, as Pacemaker sorts an action's `<attributes>`. */
-function byName(a: [string, string], b: [string, string]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
 /**
  * Attribute sets as Pacemaker unpacks them for one node: higher `score` first, the first value
  * seen for a name wins, and a set whose rule does not hold on the node is skipped.
@@ -342,7 +337,9 @@ function longId(r: WRsc): string {
 function detailOf(ws: WorkingSet, memo: Memo, a: GraphAction): ActionDetail {
   const d = describe(ws, a);
   const { attrs, params } = attributes(ws, memo, a, d);
-  const attributesSorted = Object.fromEntries([...attrs].sort(byName));
+  // Byte-wise name order, as Pacemaker sorts an action's `<attributes>` (the default sort's).
+  const attributesSorted: Record<string, string> = {};
+  for (const k of [...attrs.keys()].sort()) attributesSorted[k] = attrs.get(k) as string;
   let agent: ActionDetail['agent'];
   if (d.tag === 'rsc_op' && d.rsc?.primitive) {
     const p = d.rsc.primitive;

@@ -1,6 +1,6 @@
 import { type AnonymousLookup, anonymousInstance } from './anonymous-instance.js';
 import { restrictToGuests, withBundles } from './bundles.js';
-import type { Cib, Group, LrmResource, NodeState, NvSet, Primitive, Resource } from './cib-model.js';
+import type { Cib, Group, LrmOp, LrmResource, NodeState, NvSet, Primitive, Resource } from './cib-model.js';
 import { fenceGuest, isGuestNode, linkContainers, restartContainer } from './containers.js';
 import { resolveDateRules } from './date-rules.js';
 import { rscDefaultsFor } from './defaults-rules.js';
@@ -206,6 +206,11 @@ function cloneInstanceCount(meta: Map<string, string>, nodeCount: number, unique
 /** Every primitive under a resource, depth first. */
 export function leaves(r: WRsc): WRsc[] {
   return r.variant === 'primitive' ? [r] : r.children.flatMap(leaves);
+}
+
+/** An operation of a live migration (its outcome depends on the history on the other node too). */
+function isMigrationOp(o: LrmOp): boolean {
+  return o.operation === 'migrate_to' || o.operation === 'migrate_from';
 }
 
 function addRunning(r: WRsc, node: WNode): void {
@@ -550,6 +555,7 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       readState(state, node);
     }
   };
+  const maintenanceMode = isTrue(options.get('maintenance-mode'));
   const anonymousLookup = { needsFencing: (p: WRsc) => needsFencing({ stonithEnabled }, p), nodeCount: nodes.length };
   const readState = (state: NodeState, node: WNode) => {
     // Without fencing, the history of offline nodes is ignored; with it (or with shutdown locks,
@@ -566,10 +572,12 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       // not the instance's own (`ping` or `ping:0` for instance ping:1); its actions use it.
       if (lr.id !== r.id && lr.id !== r.cloneName) r.cloneName = lr.id;
       r.foundUnder ??= new Map();
-      r.foundUnder.set(node.uname, [...(r.foundUnder.get(node.uname) ?? []), lr]);
+      const found = r.foundUnder.get(node.uname);
+      if (found) found.push(lr);
+      else r.foundUnder.set(node.uname, [lr]);
       const canFence = stonithEnabled && haveStonithResource && (haveQuorum || noQuorumPolicy === 'ignore' || node.online);
       let migration: MigrationHistory | undefined;
-      if (lr.ops.some((o) => o.operation === 'migrate_to' || o.operation === 'migrate_from')) {
+      if (lr.ops.some(isMigrationOp)) {
         migration = migrations.get(r) ?? new MigrationHistory(cib.status, lr.id, (uname) => nodeByName.get(uname)?.online === true);
         migrations.set(r, migration);
       }
@@ -600,7 +608,7 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
       // older status sections numbered every instance; a stopped one is not known by that name).
       if ((res.role === 'Stopped' || res.role === 'Unknown') && r.cloneName?.includes(':')) r.cloneName = undefined;
       if (mig) addMigrationActive(r, mig, nodeByName, addRunning);
-      applyHistory(r, node, res, { nodes, byId, stonithEnabled, maintenanceMode: isTrue(options.get('maintenance-mode')), historyNext });
+      applyHistory(r, node, res, { nodes, byId, stonithEnabled, maintenanceMode, historyNext });
     }
   };
   readStates('cluster');
@@ -647,7 +655,7 @@ export function unpack(input: Cib, now: number, memo?: UnpackMemo): WorkingSet {
     haveQuorum,
     noQuorumPolicy,
     stopAll: isTrue(options.get('stop-all-resources')),
-    maintenanceMode: isTrue(options.get('maintenance-mode')),
+    maintenanceMode,
     haveStonithResource,
     nodes,
     nodeByName,
