@@ -54,6 +54,21 @@ export interface ResourceChange {
   restart?: boolean;
   /** Its start is only a pending start asked for again (no summary line of its own). */
   pendingStart?: boolean;
+  /**
+   * The role it has after the transition when that is not `toRole`: a promoted instance that stays
+   * promoted but is demoted by a mandatory order (no summary line, not promoted again).
+   */
+  finalRole?: string;
+}
+
+/**
+ * The role a change leaves its resource in once the transition is done.
+ *
+ * @example
+ * endRole(change) // 'Unpromoted' for a promoted instance demoted by an order
+ */
+export function endRole(c: ResourceChange): string {
+  return c.finalRole ?? c.toRole;
 }
 
 /**
@@ -233,7 +248,7 @@ function buildActions(
     if (plan) plans.set(p, plan);
   }
   const migrationOrders = new Map<number, MigrationActions>();
-  const restarts = impliedRestarts(ws, {
+  const { restarts, demotes } = impliedRestarts(ws, {
     starts: new Set(ws.primitives.filter((p) => startsAnyway(ws, p) && !plans.has(p))),
     promotes: new Set(ws.primitives.filter((p) => endsPromoted(p) && (startsAnyway(ws, p) || p.role !== 'Promoted'))),
     // Active primitives that stop anyway (moving, recovering, stopping), but not by migrating.
@@ -266,6 +281,9 @@ function buildActions(
     // A partial migration is shown as moving from its source.
     const from = plan?.partial ? [plan.source, ...p.runningOn.filter((n) => n !== plan.source)] : [...p.runningOn];
     const change: ResourceChange = { rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) };
+    // Demoted by a mandatory order while staying promoted (an instance recovered by a demote is promoted again).
+    const impliedDemote = demotes.has(p) && toRole === 'Promoted' && p.demoteOn.length === 0 && isManaged(ws, p);
+    if (impliedDemote) change.finalRole = 'Unpromoted';
     changes.push(change);
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || n.pending || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n))
@@ -321,7 +339,7 @@ function buildActions(
       let demote: number | undefined;
       // on-fail=demote: the failed promoted instance is demoted (and promoted again if it stays promoted).
       const recoverByDemote = p.demoteOn.includes(n) && isManaged(ws, p);
-      if (p.role === 'Promoted' && (!keep || toRole !== 'Promoted' || recoverByDemote)) {
+      if (p.role === 'Promoted' && (!keep || toRole !== 'Promoted' || recoverByDemote || impliedDemote)) {
         demote = g.add({
           key: opKey(p.id, 'demote', 0),
           task: 'demote',
@@ -413,7 +431,7 @@ function buildActions(
       }
       let promote: number | undefined;
       const demotedHere = g.find(opKey(p.id, 'demote', 0), to.uname);
-      const roleChange = toRole === 'Promoted' && (restart || p.role !== 'Promoted' || demotedHere !== undefined);
+      const roleChange = toRole === 'Promoted' && (restart || p.role !== 'Promoted' || (demotedHere !== undefined && !impliedDemote));
       if (roleChange) {
         promote = g.add({
           key: opKey(p.id, 'promote', 0),

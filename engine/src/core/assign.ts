@@ -126,9 +126,22 @@ function applyWithBundle(ws: WorkingSet, rsc: WRsc, b: NonNullable<WRsc['withBun
 function applyThisWith(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
   const archive = c.dependentRole === 'Promoted' || (c.score < 0 && c.score > -INFINITY) ? new Map(rsc.allowed) : undefined;
   assignResource(ws, c.primary);
+  applyInstanceColocation(ws, rsc, c);
+  if (archive && !anyNodeAvailable(ws, rsc.allowed)) rsc.allowed = archive;
+}
+
+/**
+ * Applies one of a resource's "this with" colocations once its primary is placed: a clone
+ * instance's colocation between interleaved clones pairs it with the primary's instance on its
+ * node; any other goes to the primary as a whole. Used while placing and, for a promotable clone's
+ * instances, while their roles are chosen (Pacemaker's apply_coloc_score with for_dependent).
+ *
+ * @example
+ * applyInstanceColocation(ws, ws.byId.get('B:0')!, coloc);
+ */
+export function applyInstanceColocation(ws: WorkingSet, rsc: WRsc, c: Coloc): void {
   if (interleavedColocation(c) && rsc !== c.dependent) applyInterleaved(ws, rsc, c);
   else applyColocationScore(ws, rsc, c.primary, c);
-  if (archive && !anyNodeAvailable(ws, rsc.allowed)) rsc.allowed = archive;
 }
 
 /**

@@ -236,8 +236,13 @@ function antiColocationOrderings(ws: WorkingSet, graph: OrderGraph, declared: Or
  * `canRestart` says whether an active primitive may be restarted where it is, `promoted` whether
  * it ends promoted (a restart then promotes it again).
  *
+ * Also returns the `demotes`: promoted primitives that stay promoted where they are but whose
+ * demote such an order requires (a `then` demote of their clone reaches every promoted instance,
+ * as Pacemaker's pcmk__multi_update_actions updates the instances' actions) — Pacemaker demotes
+ * them and, their next role being Promoted all along, neither shows it nor promotes them again.
+ *
  * @example
- * const restart = impliedRestarts(ws, { starts, promotes, canRestart: (p) => p.managed, promoted: () => false });
+ * const { restarts } = impliedRestarts(ws, { starts, promotes, canRestart: (p) => p.managed, promoted: () => false });
  */
 export function impliedRestarts(
   ws: WorkingSet,
@@ -249,7 +254,7 @@ export function impliedRestarts(
     canRestart: (p: WRsc) => boolean;
     promoted: (p: WRsc) => boolean;
   },
-): Set<WRsc> {
+): { restarts: Set<WRsc>; demotes: Set<WRsc> } {
   const graph = new OrderGraph();
   internalOrderings(ws, graph);
   constraintOrderings(ws, graph, new OrderGraph());
@@ -261,6 +266,7 @@ export function impliedRestarts(
   for (const [from, edges] of graph.edges)
     for (const e of edges) if (e.impliesFirst) impliedBy.set(e.to, [...(impliedBy.get(e.to) ?? []), from]);
   const restarts = new Set<WRsc>();
+  const demotes = new Set<WRsc>();
   // A clone's running (promoted) action is required for a `then` on node N when an instance
   // starts (promotes) on N, N being where a primitive `then` is assigned, or a group `then` when
   // all its members are on one node; for a clone `then` (or a group spread out), when any
@@ -316,6 +322,9 @@ export function impliedRestarts(
         if (plan.promoted(r)) promotes.add(r);
         changed = true;
       }
+      // A demote required of a promoted primitive that stays promoted (the instances of a clone whose demote is required).
+      if (!isCollective(r) && t === 'demote' && r.role === 'Promoted' && plan.promoted(r) && !starts.has(r)) demotes.add(r);
+      if (r.variant === 'clone' && t === 'demote') for (const l of leaves(r)) require(l, 'demote');
       work.push(k);
       requireFirsts(k);
       deriveGroup(r, t);
@@ -360,7 +369,8 @@ export function impliedRestarts(
       }
     }
   }
-  return restarts;
+  for (const p of restarts) demotes.delete(p);
+  return { restarts, demotes };
 }
 
 /**

@@ -1,6 +1,6 @@
-import { isManaged } from './assign.js';
+import { applyInstanceColocation, isManaged } from './assign.js';
 import { attributeNode } from './bundles.js';
-import { addColocatedNodeScores, applyColocationScore, colocationHasInfluence, nodeAvailable } from './colocation.js';
+import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
 import { expandedConstraints } from './resource-sets.js';
 import { addScores, formatScore, INFINITY, parseScore } from './score.js';
@@ -112,8 +112,9 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
         if (p.node === chosen) priority = addScores(priority, p.score);
     }
     inst.priority = priority; // Pacemaker overwrites the instance priority, which later breaks ties.
-    // Then its colocations with a role count for or against its promotion (a cloned group's go to its members).
-    if (inst.variant === 'primitive') for (const c of [...inst.thisWith]) applyColocationScore(ws, inst, c.primary, c);
+    // Then its colocations with a role count for or against its promotion (a cloned group's go to its members);
+    // with an interleaved clone, against its instance on the same node.
+    if (inst.variant === 'primitive') for (const c of [...inst.thisWith]) applyInstanceColocation(ws, inst, c);
     // An unmanaged (or blocked) instance that is promoted stays promoted, and sorts first.
     sortIndex.set(inst, !isManaged(ws, inst) && inst.role === 'Promoted' ? INFINITY : inst.priority);
   }

@@ -1,4 +1,4 @@
-import { createActions, finalNodes, type ResourceChange, willFence } from './actions.js';
+import { createActions, endRole, finalNodes, type ResourceChange, willFence } from './actions.js';
 import { assignResource, isManaged, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import { connectionsBefore } from './bundles.js';
@@ -280,7 +280,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       const on = finalNodes(ws, c);
       return {
         rsc: c.rsc.id,
-        role: (on.length > 0 ? c.toRole : 'Stopped') as Placement['role'],
+        role: (on.length > 0 ? endRole(c) : 'Stopped') as Placement['role'],
         node: on.length > 0 ? c.to?.uname : undefined,
         nodes: on.map((n) => n.uname),
       };
@@ -314,6 +314,7 @@ function withoutCycles(graph: TransitionGraph, changes: ResourceChange[]): { gra
     if (tasks.has('stop') || tasks.has('demote')) {
       c.to = c.from[0];
       c.toRole = c.fromRole;
+      delete c.finalRole;
     } else if (tasks.has('start')) {
       if (c.from.length === 0) c.rsc.blockedStartOn = c.to;
       c.to = undefined;

@@ -1,4 +1,4 @@
-import { fenceAction, finalNodes, type ResourceChange } from './actions.js';
+import { endRole, fenceAction, finalNodes, type ResourceChange } from './actions.js';
 import { isManaged } from './assign.js';
 import type { TransitionGraph } from './graph.js';
 import { isOrphanPrimitive } from './orphan-resources.js';
@@ -146,7 +146,7 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
     lines.push(
       c.rsc.blocked
         ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`
-        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${finalNodes(ws, c).length > 0 ? state(c.toRole, c.to ? [c.to.uname] : []) : state('Stopped', [])}`,
+        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${finalNodes(ws, c).length > 0 ? state(endRole(c), c.to ? [c.to.uname] : []) : state('Stopped', [])}`,
     );
   return `${lines.join('\n')}\n`;
 }

@@ -113,7 +113,7 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
       : chance(0.2)
         ? 'Started'
         : undefined;
-  // Only `start` in ordering sets: orders naming a promote or demote still disagree (README, seeds 162 and 321).
+  // Only `start` in ordering sets: sets naming a promote or demote still disagree (README, seed 321).
   const setAction = () => (chance(0.2) ? 'start' : undefined);
   /** Splits resources (in the order given) into `k` non-empty consecutive sets. */
   const split = (members: readonly string[], k: number): string[][] => {
