@@ -142,12 +142,12 @@ export function profileFor(seed: number) {
   const sized = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
   // Each generated feature at its default chance unless its variable says otherwise.
   const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-  // h101 (gen-h101.ts): resource sets, role constraints, tickets, templates and tags.
-  // require-all=false sets (OCFKIT_DIFF_SET_ANYOF=1) and role constraints (OCFKIT_DIFF_ROLES=<chance>)
+  // h101 (gen-h101.ts): resource sets (require-all=false among them unless OCFKIT_DIFF_SET_ANYOF=0),
+  // role constraints, tickets, templates and tags. Role constraints (OCFKIT_DIFF_ROLES=<chance>)
   // only on request: they still disagree (README, "Resource sets, roles, tickets, templates and tags").
   const h101 = {
     setChance: 0.15,
-    anyOfSets: process.env.OCFKIT_DIFF_SET_ANYOF === '1',
+    anyOfSets: process.env.OCFKIT_DIFF_SET_ANYOF !== '0',
     roleConstraintChance: chance('OCFKIT_DIFF_ROLES', 0),
     ticketChance: 0.15,
     templateChance: 0.15,
