@@ -160,11 +160,11 @@ export function profileFor(seed: number) {
     shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0),
     unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
   };
-  // h103 (gen-h103.ts): clone notifications; cloned groups, remote and guest nodes only on request
+  // h103 (gen-h103.ts): clone notifications, cloned groups; remote and guest nodes only on request
   // (README, "Notifications, cloned groups, remote and guest nodes in generated CIBs").
   const h103 = {
     notifyChance: 0.15,
-    clonedGroupChance: chance('OCFKIT_DIFF_CLONED_GROUPS', 0),
+    clonedGroupChance: chance('OCFKIT_DIFF_CLONED_GROUPS', 0.15),
     remoteChance: chance('OCFKIT_DIFF_REMOTE', 0),
     guestChance: chance('OCFKIT_DIFF_GUEST', 0),
   };
