@@ -196,8 +196,10 @@ function assignPrimitive(ws: WorkingSet, rsc: WRsc, prefer?: WNode): WNode | und
   if (rsc.bundleImplied) nestedConnection(ws, rsc, (r) => assignResource(ws, r));
   if (rsc.nextRole === 'Stopped') {
     for (const n of ws.nodes) rsc.allowed.set(n.uname, -INFINITY);
-  } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && rsc.role === 'Stopped' && needsQuorum(rsc)) {
-    // Assigned as usual, but its start cannot run ("due to quorum freeze (blocked)").
+  } else if (!ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && (rsc.role === 'Stopped' || rsc.restartForced) && needsQuorum(rsc)) {
+    // Assigned as usual, but its start cannot run ("due to quorum freeze (blocked)"). So it is for
+    // a restart a changed digest forced: Pacemaker created that start with no node, unrunnable,
+    // and freeze only ever clears runnable (update_resource_action_runnable), so it stops.
     rsc.nextRole = 'Stopped';
     rsc.frozen = true;
   } else if (probeBlocksStart(ws, rsc)) {

@@ -53,6 +53,15 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     if (r.variant === 'group') return r.children.some(firstBlocked);
     return r.children.every((i) => firstBlocked(i) || leaves(i).every((p) => !willRun(p)));
   };
+  // As the `first` of a require-all=false set's pseudo action (which has no resource, so a group's
+  // start is not remapped to its `running`): a group's start counts as runnable whatever its members
+  // do (Pacemaker's group action flags start runnable and only lose it for a member with no start,
+  // and the group's internal orderings give every member one); a clone's when any instance's is.
+  const anyOfFirstBlocked = (r: WRsc): boolean => {
+    if (r.variant === 'group') return false;
+    if (r.variant === 'primitive') return blocked.has(r);
+    return r.children.every((i) => anyOfFirstBlocked(i) || (i.variant !== 'group' && leaves(i).every((p) => !willRun(p))));
+  };
   const block = (r: WRsc, onlyExisting: boolean): boolean => {
     let changed = false;
     for (const p of leaves(r)) {
@@ -124,7 +133,7 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
       if (o.anyOf !== undefined) {
         // A require-all=false set: `then` is blocked only when every `first` of the set is.
         const firsts = ws.orderings.filter((x) => x.anyOf === o.anyOf && x.then === o.then).map((x) => x.first);
-        if (firsts.every(firstBlocked)) changed = block(o.then, false) || changed;
+        if (firsts.every(anyOfFirstBlocked)) changed = block(o.then, false) || changed;
         continue;
       }
       if (!interleavedOrdering(o)) {

@@ -114,7 +114,8 @@ function compareInstances(ws: WorkingSet, clone: WRsc) {
  * Assigns the instances of an anonymous clone the way Pacemaker distributes them: the clone's
  * colocation preferences are merged first; active instances stay where they run while nodes have
  * room (at most clone-max / available nodes each on this first pass); the rest go to the best
- * remaining nodes, one instance per node, clone-max in all.
+ * remaining nodes, one instance per node, clone-max in all. A cloned group's instance that lands
+ * elsewhere on the first pass stays there uncounted, as in Pacemaker (which cannot unassign a group).
  *
  * @example
  * assignClone(ws, ws.byId.get('ping-clone')!);
@@ -167,6 +168,13 @@ export function assignClone(ws: WorkingSet, clone: WRsc): WNode | undefined {
     const backup = new Map(inst.allowed);
     const backups = inst.children.map((c) => new Map(c.allowed));
     let chosen = assignResource(ws, inst, prefer);
+    if (chosen && prefer && chosen !== prefer && inst.variant === 'group') {
+      // Pacemaker cannot take a group back (a group has no assigned node of its own for
+      // pcmk__unassign_resource to clear): it stays where it went, counted neither on that node
+      // nor among the instances allocated, and only the group's own scores are restored.
+      inst.allowed = backup;
+      return undefined;
+    }
     if (chosen && prefer && chosen !== prefer) {
       unassign(inst);
       inst.allowed = backup;

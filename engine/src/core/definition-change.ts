@@ -206,15 +206,21 @@ function checkNode(ws: WorkingSet, p: WRsc, node: WNode, lrm: LrmResource, sanit
     if (recurring && !configured(p, op.operation, op.intervalMs)) continue;
     const result = compare(p, op, () => compareDigests(ws, p, node, op, sanitized));
     if (result === 'match') continue;
-    if (result === 'restart') note(p, 'definitionChangedOn', node);
+    if (result === 'restart') forceRestart(p, node);
     else if (recurring) {
       p.rescheduled ??= new Map();
       const list = p.rescheduled.get(node.uname) ?? [];
       if (!list.includes(op.intervalMs)) p.rescheduled.set(node.uname, [...list, op.intervalMs]);
     } else if (op.attrs['op-restart-digest'] !== undefined && !(p.pending?.task === 'start' && p.pending.node === node.uname))
       note(p, 'reloadOn', node);
-    else note(p, 'definitionChangedOn', node);
+    else forceRestart(p, node);
   }
+}
+
+/** A restart for a changed digest: noted where it is, and its start made before assignment (`restartForced`). */
+function forceRestart(p: WRsc, node: WNode): void {
+  note(p, 'definitionChangedOn', node);
+  p.restartForced = true;
 }
 
 function note(p: WRsc, field: 'definitionChangedOn' | 'reloadOn', node: WNode): void {

@@ -146,14 +146,15 @@ function internalOrderings(ws: WorkingSet, og: OrderGraph): void {
       });
       continue;
     }
-    // The clone is running (promoted) once its group instances are: crm_simulate orders after the
-    // members' starts (promotes); it does not do the same for stops and demotes.
+    // The clone is running (promoted, stopped) once its group instances are: crm_simulate orders
+    // after the members' starts (promotes, stops), so a member's stop comes before every instance's
+    // start (scenario cloned-group-preferred-elsewhere); it does not do the same for demotes.
     const done = (i: WRsc, t: Task): Task => (i.variant === 'group' ? (completed[t] ?? t) : t);
     for (const i of r.children) {
       og.add(r, 'start', i, 'start');
       og.add(i, done(i, 'start'), r, 'running');
       og.add(r, 'stop', i, 'stop');
-      og.add(i, 'stop', r, 'stopped');
+      og.add(i, done(i, 'stop'), r, 'stopped');
     }
     if (r.promotable) {
       og.add(r, 'demoted', r, 'stop');

@@ -137,6 +137,11 @@ export interface WRsc {
   pendingMigrationStops?: WNode[];
   /** Nodes where its definition changed since it started (definition-change.ts): restarted there. */
   definitionChangedOn?: WNode[];
+  /**
+   * A changed digest forces its restart (Pacemaker's force_restart): a required start created before
+   * assignment, with no node, so unrunnable — which no-quorum-policy=freeze never makes runnable again.
+   */
+  restartForced?: boolean;
   /** Nodes where only reloadable parameters changed: reloaded there, unless restarted anyway. */
   reloadOn?: WNode[];
   /** Recurring monitors to schedule again (their failure expired, or their definition changed), by node uname. */

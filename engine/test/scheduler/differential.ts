@@ -142,12 +142,11 @@ export function profileFor(seed: number) {
   const sized = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
   // Each generated feature at its default chance unless its variable says otherwise.
   const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-  // h101 (gen-h101.ts): resource sets, role constraints, tickets, templates and tags.
-  // require-all=false sets only on request (OCFKIT_DIFF_SET_ANYOF=1): they still disagree (README,
-  // "Resource sets, roles, tickets, templates and tags"). Role constraints on since h113.
+  // h101 (gen-h101.ts): resource sets (require-all=false among them unless OCFKIT_DIFF_SET_ANYOF=0),
+  // role constraints (on since h113; OCFKIT_DIFF_ROLES=<chance>), tickets, templates and tags.
   const h101 = {
     setChance: 0.15,
-    anyOfSets: process.env.OCFKIT_DIFF_SET_ANYOF === '1',
+    anyOfSets: process.env.OCFKIT_DIFF_SET_ANYOF !== '0',
     roleConstraintChance: chance('OCFKIT_DIFF_ROLES', 0.15),
     ticketChance: 0.15,
     templateChance: 0.15,
@@ -160,11 +159,11 @@ export function profileFor(seed: number) {
     shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0),
     unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
   };
-  // h103 (gen-h103.ts): clone notifications; cloned groups, remote and guest nodes only on request
+  // h103 (gen-h103.ts): clone notifications, cloned groups; remote and guest nodes only on request
   // (README, "Notifications, cloned groups, remote and guest nodes in generated CIBs").
   const h103 = {
     notifyChance: 0.15,
-    clonedGroupChance: chance('OCFKIT_DIFF_CLONED_GROUPS', 0),
+    clonedGroupChance: chance('OCFKIT_DIFF_CLONED_GROUPS', 0.15),
     remoteChance: chance('OCFKIT_DIFF_REMOTE', 0),
     guestChance: chance('OCFKIT_DIFF_GUEST', 0),
   };

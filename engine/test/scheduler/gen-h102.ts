@@ -169,9 +169,10 @@ const isUp = (st: NodeState) => st.attrs.crmd === 'online';
 const isDevice = (r: Resource) => r.kind === 'primitive' && r.class === 'stonith';
 
 /**
- * Date rules in a location constraint, a resource's meta attributes, and rsc_defaults. (Not in
- * instance attributes: a parameter that changes a running primitive's digest is a definition
- * change, where the engine and Pacemaker still differ — README, differential section.)
+ * Date rules in a location constraint, a resource's meta attributes, and rsc_defaults; then,
+ * sometimes, in a primitive's instance attributes (a parameter that, when the rule holds, changes
+ * a running primitive's digest: a definition change). The instance attributes come last from the
+ * stream, so the other date rules are what they were before those were added.
  */
 function addDateRules(cib: Cib, now: number, s: Stream): void {
   const top = cib.resources.filter((r) => !isDevice(r));
@@ -212,6 +213,21 @@ function addDateRules(cib: Cib, now: number, s: Stream): void {
       cib.rscDefaults = s.chance(0.5) ? [set, ...cib.rscDefaults] : [...cib.rscDefaults, set];
     }
   }
+  const prims = top.flatMap((r) =>
+    r.kind === 'primitive' ? [r] : r.kind === 'group' ? r.children : r.child.kind === 'group' ? r.child.children : [r.child],
+  );
+  if (prims.length === 0 || !s.chance(0.4)) return;
+  // `fake` (ocf:heartbeat:Dummy's reloadable parameter), set by the rule, before or after a plain value.
+  const p = s.pick(prims) as Primitive;
+  const set: NvSet = {
+    id: `${p.id}-date-params`,
+    ...(s.chance(0.5) ? { score: s.pick(['10', '-10']) } : {}),
+    rule: dateRule(`${p.id}-date-params-rule`, now, s),
+    pairs: [{ id: `${p.id}-date-params-fake`, name: 'fake', value: 'dated' }],
+  };
+  const plain: NvSet = { id: `${p.id}-plain-params`, pairs: [{ id: `${p.id}-plain-params-fake`, name: 'fake', value: 'plain' }] };
+  const sets = s.chance(0.5) ? [set] : s.chance(0.5) ? [set, plain] : [plain, set];
+  p.params = [...p.params, ...sets];
 }
 
 /** A node-health strategy and `#health-*` attributes red/yellow/green (or a score) on some nodes. */

@@ -287,6 +287,10 @@ describe.skipIf(noPacemaker)('transition graph XML of generated CIBs against crm
       });
       // Several instances per node make a clone globally-unique whatever uniqueChance says.
       if (cib.resources.some((r) => r.kind === 'clone' && r.meta.some((m) => m.pairs.some((x) => x.name === 'globally-unique')))) continue;
+      // Notifications of cloned groups are not modelled (scheduler README): Pacemaker's graph has
+      // their notify actions (seed 75).
+      const notifies = (r: Cib['resources'][number]) => r.meta.some((m) => m.pairs.some((x) => x.name === 'notify' && x.value === 'true'));
+      if (cib.resources.some((r) => r.kind === 'clone' && r.child.kind === 'group' && notifies(r))) continue;
       let theirsXml: string;
       try {
         theirsXml = await crmSimulateGraph(exportCib(cib), NOW);
