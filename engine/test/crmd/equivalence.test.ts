@@ -17,12 +17,21 @@ import { withRecordedDigests } from '../scheduler/graph-compare.js';
 import { equivalence } from './equivalence.js';
 
 const scenarioDir = fileURLToPath(new URL('../scheduler/', import.meta.url));
+/**
+ * Scenarios whose graph (Pacemaker's and the engine's alike) cannot succeed when executed, so
+ * crm_simulate -S, which assumes every action succeeds, is no reference for an execution.
+ */
+const notExecutable: Record<string, string> = {
+  'multiple-active-stop-unexpected-moved':
+    'multiple-active=stop_unexpected moving away from both its nodes: Pacemaker 2.1.5 stops both instances, makes the start on the new node a pseudo action and monitors it there, so executed for real the monitor finds it not running (rc 7) and aborts the transition',
+};
 const scenarios = readdirSync(scenarioDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(scenarioDir, d.name, 'input.xml')))
   // A transition crm_simulate cannot complete itself (pacemaker-incomplete.txt) has no Pacemaker
   // graph to execute; golden.test.ts compares those scenarios' outcome.
   .filter((d) => !existsSync(join(scenarioDir, d.name, 'pacemaker-incomplete.txt')))
   .map((d) => d.name)
+  .filter((name) => !(name in notExecutable))
   .sort();
 const cases = Number(process.env.OCFKIT_CRMD_EQUIV_CASES ?? 20);
 const firstSeed = Number(process.env.OCFKIT_CRMD_EQUIV_SEED ?? 1);
