@@ -41,9 +41,9 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   }
   const active = new Set(ws.primitives.filter(willRun));
   const hasStart = (p: WRsc) => active.has(p) || p.parent?.variant === 'group' || ordered.has(p);
-  // A blocked resource (on-fail=block, or a failed stop nothing can recover) gets no start of its
-  // own; one that a group or an order creates for it cannot run.
-  const blockedStart = (p: WRsc) => p.blocked && (p.parent?.variant === 'group' || ordered.has(p));
+  // A blocked resource (on-fail=block, a failed stop nothing can recover, frozen by a lost ticket)
+  // gets no start of its own; one that a group or an order creates for it cannot run.
+  const blockedStart = (p: WRsc) => (p.blocked || p.ticketFrozen === true) && (p.parent?.variant === 'group' || ordered.has(p));
   const frozenStart = (p: WRsc) => p.frozen === true && p.assignedTo !== undefined;
   const blocked = new Set<WRsc>(
     ws.primitives.filter((p) => blockedStart(p) || frozenStart(p) || (!p.blocked && !willRun(p) && hasStart(p))),

@@ -113,7 +113,7 @@ function banEverywhere(ws: WorkingSet, r: WRsc): void {
  * the dependent resource is banned from every node, or, when it is active and the ticket is
  * lost, what `loss-policy` says: `stop` bans it, `demote` bans it unless the dependency is for
  * the Promoted role (which only loses its promotion), `fence` fences the nodes it is active on
- * (when its role matches), `freeze` leaves it as it is (unmanaged, when its role matches).
+ * (when its role matches), `freeze` leaves it as it is (unmanaged and blocked, when its role matches).
  *
  * @example
  * applyTickets(ws); // before locations and assignment
@@ -137,7 +137,13 @@ export function applyTickets(ws: WorkingSet): void {
           if (!roleMatches) continue;
           banEverywhere(ws, p);
           for (const n of p.runningOn) n.unclean = true;
-        } else if (roleMatches) p.managed = false;
+        } else if (roleMatches) {
+          // Frozen: unmanaged and blocked (Pacemaker's pe_rsc_block), so a start an order creates for
+          // it cannot run (blocking.ts). Not `blocked`: that is read from the status section, which
+          // the status display shows, and a ticket is only applied while scheduling.
+          p.managed = false;
+          p.ticketFrozen = true;
+        }
       } else if (dep.role !== 'Promoted' || dep.lossPolicy === 'stop') banEverywhere(ws, p);
     }
   }

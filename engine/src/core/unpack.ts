@@ -164,6 +164,7 @@ function newRsc(config: Resource, parent: WRsc | undefined, defaults: readonly N
     failedOn: [],
     demoteOn: [],
     blocked: false,
+    ticketFrozen: false,
     provisional: true,
     allocating: false,
     merging: false,

@@ -127,6 +127,8 @@ export interface WRsc {
   demoteOn: WNode[];
   /** on-fail=block (or a failed stop nothing can recover): left as it is, no actions. */
   blocked: boolean;
+  /** Frozen by a lost ticket (`loss-policy=freeze`) while active: blocked for scheduling only. */
+  ticketFrozen?: boolean;
   /** A failure of it was ignored (on-fail=ignore): migration-threshold does not apply to it. */
   failureIgnored?: boolean;
   /** An operation still pending (the first one found, probes aside) and its node: crm_mon shows "Starting". */
