@@ -61,14 +61,7 @@ describe.skipIf(missing)('pgsql rep_mode=sync, three nodes', () => {
     });
     expect(seen.every((rc) => rc === 9 || rc === 7)).toBe(true);
 
-    // Recovery of the failed primary, as Pacemaker orders it: the colocated IP stops, demote (7:
-    // nothing runs), stop.
-    r.dropVip();
-    expect(await r.notify([n2, n3], 'pre', 'demote', { demote_uname: ['node1'] })).toEqual([0, 0]);
-    expect((await n1.act('demote')).rc).toBe(7);
-    expect(await r.notify([n2, n3], 'post', 'demote', { demote_uname: ['node1'], promoted_uname: [] })).toEqual([0, 0]);
-    expect((await n1.act('stop')).rc).toBe(0);
-    expect(await r.notify([n2, n3], 'post', 'stop', { stop_uname: ['node1'], promoted_uname: [] })).toEqual([0, 0]);
+    await recoverFailedNode1(r);
     expect(r.attr('node1', 'pgsql-status')).toBe('STOP');
     expect(existsSync(join(n1.tmpdir, 'PGSQL.lock'))).toBe(true);
 
@@ -155,12 +148,7 @@ describe.skipIf(missing)('pgsql rep_mode=sync, three nodes', () => {
     process.kill(receiver2, 'SIGCONT');
     await eventually(async () => ((await n1.monitor()).rc === 7 ? true : undefined));
 
-    r.dropVip();
-    expect(await r.notify([n2, n3], 'pre', 'demote', { demote_uname: ['node1'] })).toEqual([0, 0]);
-    expect((await n1.act('demote')).rc).toBe(7);
-    expect(await r.notify([n2, n3], 'post', 'demote', { demote_uname: ['node1'], promoted_uname: [] })).toEqual([0, 0]);
-    expect((await n1.act('stop')).rc).toBe(0);
-    expect(await r.notify([n2, n3], 'post', 'stop', { stop_uname: ['node1'], promoted_uname: [] })).toEqual([0, 0]);
+    await recoverFailedNode1(r);
     const baseline = (n: Node) => r.attr(n.name, 'pgsql-master-baseline') ?? '';
     expect(baseline(n3) > baseline(n2)).toBe(true);
 
@@ -171,6 +159,20 @@ describe.skipIf(missing)('pgsql rep_mode=sync, three nodes', () => {
     expect(r.attr('node3', SCORE)).toBe('-1000000');
   }, 240_000);
 });
+
+/**
+ * Recovery of the failed primary (node1), as Pacemaker orders it: the colocated IP stops, demote
+ * (7: nothing runs), stop, each with its notifications to node2 and node3.
+ */
+async function recoverFailedNode1(r: ReplicaSet): Promise<void> {
+  const [n1, n2, n3] = r.nodes as [Node, Node, Node];
+  r.dropVip();
+  expect(await r.notify([n2, n3], 'pre', 'demote', { demote_uname: ['node1'] })).toEqual([0, 0]);
+  expect((await n1.act('demote')).rc).toBe(7);
+  expect(await r.notify([n2, n3], 'post', 'demote', { demote_uname: ['node1'], promoted_uname: [] })).toEqual([0, 0]);
+  expect((await n1.act('stop')).rc).toBe(0);
+  expect(await r.notify([n2, n3], 'post', 'stop', { stop_uname: ['node1'], promoted_uname: [] })).toEqual([0, 0]);
+}
 
 /** The PID of a standby's WAL receiver. */
 function walReceiverPid(n: Node): number {
