@@ -387,9 +387,15 @@ export function fenceUnknownOnUnrecoverable(ws: WorkingSet, graph: { actions: re
   return changed;
 }
 
-/** The attributes every node with a configuration or status entry has (a remote node is never the DC). */
-function addNodeAttrs(attrs: Map<string, string>, id: string, uname: string): void {
+/**
+ * The attributes every node with a configuration or status entry has (Pacemaker's add_node_attrs;
+ * a remote node is never the DC).
+ *
+ * @example
+ * addNodeAttrs(attrs, '1', 'node1', true); // #uname node1, #id 1, #is_dc true
+ */
+export function addNodeAttrs(attrs: Map<string, string>, id: string, uname: string, isDc = false): void {
   attrs.set('#uname', uname);
   attrs.set('#id', id);
-  attrs.set('#is_dc', 'false');
+  attrs.set('#is_dc', isDc ? 'true' : 'false');
 }

@@ -14,6 +14,7 @@ import { flattenSets, flattenSetsOverwriting, isTrue, parseDurationMs } from './
 import { orphanConnections } from './orphan-connections.js';
 import { leftAloneHistory, markOrphanPrimitive, orphanConfig } from './orphan-resources.js';
 import {
+  addNodeAttrs,
   applyRemoteState,
   determineRemoteOnline,
   finishRemoteNodes,
@@ -43,12 +44,8 @@ const optionDefaults: Record<string, string> = {
 };
 
 function unpackNode(cib: Cib, n: Cib['nodes'][number], state: NodeState | undefined, stonith: boolean, dcUuid?: string): WNode {
-  const attrs = new Map<string, string>([
-    ['#uname', n.uname],
-    ['#id', n.id],
-    ['#kind', 'cluster'],
-    ['#is_dc', n.id === dcUuid ? 'true' : 'false'],
-  ]);
+  const attrs = new Map<string, string>([['#kind', 'cluster']]);
+  addNodeAttrs(attrs, n.id, n.uname, n.id === dcUuid);
   flattenSets(n.attributes, attrs);
   if (state) {
     // Transient attributes overwrite configured ones.
