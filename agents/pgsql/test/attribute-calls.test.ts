@@ -60,6 +60,7 @@ describe.skipIf(skip)('pgsql attribute calls against a real Pacemaker attrd', ()
     for (const n of r.nodes) expect((await n.act('start')).rc).toBe(0);
     expect((await n1.act('promote')).rc).toBe(0);
     r.moveVip(n1);
+    await r.streaming(n1);
     const all = async (name: string) => {
       const q = await node.run('attrd_updater', ['-n', name, '-Q', '-A']);
       return Object.fromEntries(parseAttrdQueryAll(q.stdout));

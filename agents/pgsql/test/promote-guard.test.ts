@@ -38,6 +38,7 @@ describe.skipIf(missing)('pgsql promotion safety rules (rep_mode=sync, three nod
     r.moveVip(n1);
     // A promotion starts a new timeline: 2 here, which the standbys follow.
     expect(r.attr('node1', 'pgsql-timeline')).toBe('2');
+    await r.streaming(n1);
     await eventually(async () => {
       expect((await n1.monitor()).rc).toBe(8);
       return names.map((n) => r.attr(n, 'pgsql-data-status')).join() === 'LATEST,STREAMING|SYNC,STREAMING|ASYNC' ? true : undefined;

@@ -13,7 +13,7 @@ import { type Attrd, startAttrd } from '@ocfkit/engine';
 import { ATTRD_SOCKET_ENV } from '@ocfkit/sdk';
 import { type ActionResult, runAction } from '@ocfkit/sdk/testing';
 import pgsql from '../agent';
-import { freePort, killServerProcesses, PGBIN, postgresIds } from './cluster';
+import { eventually, freePort, killServerProcesses, PGBIN, postgresIds } from './cluster';
 import { postmasterPid } from './postmaster-pid';
 
 export interface Node {
@@ -41,6 +41,12 @@ export interface ReplicaSet {
   output: string[];
   /** Removes master_ip (Pacemaker stops the IP colocated with the promoted instance before a demote). */
   dropVip(): void;
+  /**
+   * Waits until `primary` streams to every other node. The primary's monitor makes the first
+   * standby of node_list it finds streaming the synchronous one; a test that expects node2 (not
+   * whichever standby reconnected first after the promotion) waits for this first.
+   */
+  streaming(primary: Node, ms?: number): Promise<void>;
   /** Sends a notification to every listed node (Pacemaker's notify to all active instances). */
   notify(to: Node[], type: 'pre' | 'post', op: string, lists: Record<string, string[]>): Promise<number[]>;
   destroy(): Promise<void>;
@@ -180,6 +186,16 @@ export async function replicaSet(
       renameSync(tmp, vip);
     },
     dropVip: () => rmSync(vip, { force: true }),
+    async streaming(primary, ms = 60_000) {
+      const others = nodes.filter((n) => n !== primary).map((n) => n.name);
+      let seen = '';
+      await eventually(() => {
+        seen = primary.sql("select application_name || ':' || state from pg_stat_replication order by 1").replace(/\n/g, ', ');
+        return others.every((n) => seen.includes(`${n}:streaming`)) ? true : undefined;
+      }, ms).catch((err: Error) => {
+        throw new Error(`${err.message}: ${primary.name} streams to ${seen || 'no standby'}, expected ${others.join(', ')}`);
+      });
+    },
     async notify(to, type, op, lists) {
       const env: Record<string, string> = { OCF_RESKEY_CRM_meta_notify_type: type, OCF_RESKEY_CRM_meta_notify_operation: op };
       for (const [k, v] of Object.entries(lists)) env[`OCF_RESKEY_CRM_meta_notify_${k}`] = v.length ? v.join(' ') : ' ';
