@@ -173,13 +173,16 @@ export async function makeCluster(): Promise<Cluster> {
   };
 }
 
-/** Polls `probe` every 100 ms until it returns a value or `ms` pass. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
+/**
+ * Polls `probe` every 100 ms until it returns a value or `ms` pass; on timeout the error ends with
+ * what `seen` says then (the state the test waited to change), so a CI log shows why.
+ */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 15_000, seen?: () => string): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms${seen ? `: ${seen()}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

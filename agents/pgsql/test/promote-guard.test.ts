@@ -29,6 +29,7 @@ describe.skipIf(missing)('pgsql promotion safety rules (rep_mode=sync, three nod
     const r = rs;
     const [n1, n2, n3] = r.nodes as [Node, Node, Node];
     const names = r.nodes.map((n) => n.name);
+    const dataStatus = () => names.map((n) => r.attr(n, 'pgsql-data-status')).join();
     for (const n of r.nodes) expect((await n.act('start')).rc).toBe(0);
     expect(names.map((n) => r.attr(n, 'pgsql-timeline'))).toEqual(['1', '1', '1']);
 
@@ -39,10 +40,14 @@ describe.skipIf(missing)('pgsql promotion safety rules (rep_mode=sync, three nod
     // A promotion starts a new timeline: 2 here, which the standbys follow.
     expect(r.attr('node1', 'pgsql-timeline')).toBe('2');
     await r.streaming(n1);
-    await eventually(async () => {
-      expect((await n1.monitor()).rc).toBe(8);
-      return names.map((n) => r.attr(n, 'pgsql-data-status')).join() === 'LATEST,STREAMING|SYNC,STREAMING|ASYNC' ? true : undefined;
-    }, 20_000);
+    await eventually(
+      async () => {
+        expect((await n1.monitor()).rc).toBe(8);
+        return dataStatus() === 'LATEST,STREAMING|SYNC,STREAMING|ASYNC' ? true : undefined;
+      },
+      20_000,
+      () => `pgsql-data-status ${dataStatus()}`,
+    );
     n1.sql('create table t (i int primary key)');
     n1.sql('insert into t select generate_series(1, 100)');
     await eventually(() => (n2.sql('select count(*) from t') === '100' && n3.sql('select count(*) from t') === '100' ? true : undefined));

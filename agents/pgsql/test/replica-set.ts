@@ -189,12 +189,14 @@ export async function replicaSet(
     async streaming(primary, ms = 60_000) {
       const others = nodes.filter((n) => n !== primary).map((n) => n.name);
       let seen = '';
-      await eventually(() => {
-        seen = primary.sql("select application_name || ':' || state from pg_stat_replication order by 1").replace(/\n/g, ', ');
-        return others.every((n) => seen.includes(`${n}:streaming`)) ? true : undefined;
-      }, ms).catch((err: Error) => {
-        throw new Error(`${err.message}: ${primary.name} streams to ${seen || 'no standby'}, expected ${others.join(', ')}`);
-      });
+      await eventually(
+        () => {
+          seen = primary.sql("select application_name || ':' || state from pg_stat_replication order by 1").replace(/\n/g, ', ');
+          return others.every((n) => seen.includes(`${n}:streaming`)) ? true : undefined;
+        },
+        ms,
+        () => `${primary.name} streams to ${seen || 'no standby'}, expected ${others.join(', ')}`,
+      );
     },
     async notify(to, type, op, lists) {
       const env: Record<string, string> = { OCF_RESKEY_CRM_meta_notify_type: type, OCF_RESKEY_CRM_meta_notify_operation: op };

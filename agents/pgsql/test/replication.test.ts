@@ -231,10 +231,14 @@ async function promoteNode1(r: ReplicaSet): Promise<void> {
   expect([(await n2.monitor()).rc, (await n3.monitor()).rc]).toEqual([0, 0]);
 
   // The primary's monitor grades the standbys: node2 becomes the synchronous one.
-  await eventually(async () => {
-    expect((await n1.monitor()).rc).toBe(8);
-    return attrs('pgsql-data-status').join() === 'LATEST,STREAMING|SYNC,STREAMING|ASYNC' ? true : undefined;
-  }, 60_000); // a ceiling under CI load, not a timing claim
+  await eventually(
+    async () => {
+      expect((await n1.monitor()).rc).toBe(8);
+      return attrs('pgsql-data-status').join() === 'LATEST,STREAMING|SYNC,STREAMING|ASYNC' ? true : undefined;
+    },
+    60_000,
+    () => `pgsql-data-status ${attrs('pgsql-data-status').join()}`,
+  ); // a ceiling under CI load, not a timing claim
   expect(attrs('pgsql-status')).toEqual(['PRI', 'HS:sync', 'HS:async']);
   expect(attrs(SCORE)).toEqual(['1000', '100', '-1000000']);
   expect(n1.sql('select application_name, state, sync_state from pg_stat_replication order by 1')).toBe(
