@@ -1,4 +1,5 @@
 import { opDigest } from '../pcmk/op-digest.js';
+import { withBundles } from './bundles.js';
 import type { Cib, LrmOp, LrmResource, NodeState, NvSet, Primitive, Resource, Writable } from './cib-model.js';
 import { isUniqueClone } from './forced-anonymous.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
@@ -69,10 +70,12 @@ function historyOp(rsc: string, action: GraphAction, callId: number, code: numbe
  * const after = applyTransition(cib, schedule({ cib, now }).graph, now);
  */
 export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): Cib {
-  const prims = new Map(cib.resources.flatMap(primitivesOf).map((p) => [p.id, p]));
+  // A bundle's implied resources (its child's clone among them) count as configured here.
+  const resources = withBundles(cib).resources;
+  const prims = new Map(resources.flatMap(primitivesOf).map((p) => [p.id, p]));
   const defaults = flattenSets(cib.rscDefaults);
   const unique = new Set(
-    cib.resources
+    resources
       .filter((r) => {
         if (r.kind !== 'clone') return false;
         const meta = flattenSets(r.meta);

@@ -41,7 +41,34 @@ export interface BundleSpec {
   readonly meta: readonly NvSet[];
   /** The replicas' addresses (with `ip-range-start`). */
   readonly addresses: readonly string[];
+  /** What the container resources' parameters are made of (`containerParams`). */
+  readonly launch: ContainerLaunch;
 }
+
+/** A bundle's settings that go into its containers' and IPs' parameters, as Pacemaker reads them. */
+interface ContainerLaunch {
+  /** The container technology's `run-command`, `options` and `network` attributes. */
+  readonly runCommand?: string;
+  readonly options?: string;
+  readonly network?: string;
+  /** `<network>`'s `host-interface` and `host-netmask` (the IPs' `nic`, `cidr_netmask`). */
+  readonly hostInterface?: string;
+  readonly hostNetmask?: string;
+  /** `<network add-host>`: every replica's address as an `--add-host` (true unless it says false). */
+  readonly addHost: boolean;
+  readonly ports: readonly { readonly source: string; readonly target: string }[];
+  readonly mounts: readonly { readonly source: string; readonly target: string; readonly options?: string; readonly perReplica: boolean }[];
+}
+
+/**
+ * Paths Pacemaker builds into a bundle's container parameters; Debian's pacemaker 2.1.5 build
+ * (the crm_simulate the engine is compared with) uses these defaults: `SBIN_DIR`, `CRM_BUNDLE_DIR`,
+ * `DEFAULT_REMOTE_KEY_LOCATION`, `DEFAULT_REMOTE_PORT`.
+ */
+const REMOTED = '/usr/sbin/pacemaker-remoted';
+const BUNDLE_LOG_DIR = '/var/log/pacemaker/bundles';
+const REMOTE_KEY = '/etc/pacemaker/authkey';
+const REMOTE_PORT = '3121';
 
 const AGENTS = ['docker', 'podman', 'rkt'];
 
@@ -50,12 +77,61 @@ function int(value: string | undefined, fallback: number): number {
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-/** The `n`-th address after `start` (IPv4 only, as Pacemaker's next_ip). */
-function nthAddress(start: string, n: number): string | undefined {
-  const parts = start.split('.').map((p) => Number.parseInt(p, 10));
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  const value = (((parts[0] as number) * 256 + (parts[1] as number)) * 256 + (parts[2] as number)) * 256 + (parts[3] as number) + n;
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+/**
+ * The address after `last` as Pacemaker's next_ip counts (IPv4 only): the last octet runs to 254,
+ * then the third goes up and the last starts at 1; none after x.x.254.254 (nor for IPv6).
+ */
+function nextAddress(last: string): string | undefined {
+  const parts = last.split('.').map((p) => Number.parseInt(p, 10));
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0)) return undefined;
+  const [a, b, c, d] = parts as [number, number, number, number];
+  if (c > 253) return undefined;
+  return d > 253 ? `${a}.${b}.${c + 1}.1` : `${a}.${b}.${c}.${d + 1}`;
+}
+
+/** `crm_str_to_boolean`: a word Pacemaker reads as a boolean, or undefined. */
+function boolWord(value: string | undefined): boolean | undefined {
+  const v = value?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (['true', 'on', 'yes', 'y', '1'].includes(v)) return true;
+  if (['false', 'off', 'no', 'n', '0'].includes(v)) return false;
+  return undefined;
+}
+
+/** What goes into the containers' parameters, read as `pe__unpack_bundle` does. */
+function launchOf(tech: OpaqueXml, network: OpaqueXml | undefined, storage: OpaqueXml | undefined, managed: boolean): ContainerLaunch {
+  const ports: { source: string; target: string }[] = [];
+  for (const c of network?.children ?? []) {
+    const port = c.attrs.port;
+    const source = port ?? c.attrs.range;
+    if (source) ports.push({ source, target: (port !== undefined ? c.attrs['internal-port'] : undefined) ?? source });
+  }
+  const mounts: { source: string; target: string; options?: string; perReplica: boolean }[] = [];
+  for (const c of storage?.children ?? []) {
+    const dir = c.attrs['source-dir'];
+    const source = dir ?? c.attrs['source-dir-root'];
+    const target = c.attrs['target-dir'];
+    if (source === undefined || target === undefined) continue;
+    mounts.push({ source, target, options: c.attrs.options, perReplica: dir === undefined });
+  }
+  // A replica Pacemaker reaches gets its key and, unless mapped already, a log directory of its own.
+  if (managed) {
+    const logMapped = mounts.some((m) => m.target === '/var/log');
+    mounts.push({ source: REMOTE_KEY, target: REMOTE_KEY, perReplica: false });
+    if (!logMapped) mounts.push({ source: BUNDLE_LOG_DIR, target: '/var/log', perReplica: true });
+    const control = network?.attrs['control-port'] ?? REMOTE_PORT;
+    ports.push({ source: control, target: control });
+  }
+  return {
+    runCommand: tech.attrs['run-command'],
+    options: tech.attrs.options,
+    network: tech.attrs.network,
+    hostInterface: network?.attrs['host-interface'],
+    hostNetmask: network?.attrs['host-netmask'],
+    addHost: boolWord(network?.attrs['add-host']) ?? true,
+    ports,
+    mounts,
+  };
 }
 
 /** Reads one `<bundle>` element (undefined when it names no container technology Pacemaker knows). */
@@ -72,10 +148,9 @@ function bundleSpec(e: OpaqueXml): BundleSpec | undefined {
   const childXml = e.children.find((c) => c.name === 'primitive');
   const addresses: string[] = [];
   if (ipRangeStart !== undefined)
-    for (let i = 0; i < replicas; i++) {
-      const a = nthAddress(ipRangeStart, i);
-      if (a !== undefined) addresses.push(a);
-    }
+    for (let i = 0, a: string | undefined = ipRangeStart; i < replicas && a !== undefined; i++, a = nextAddress(a)) addresses.push(a);
+  const managed = childXml !== undefined && (ipRangeStart !== undefined || controlPort !== undefined);
+  const storage = e.children.find((c) => c.name === 'storage');
   return {
     id: e.attrs.id,
     agent: tech.name,
@@ -88,6 +163,7 @@ function bundleSpec(e: OpaqueXml): BundleSpec | undefined {
     ...(childXml ? { child: primitiveFromXml(childXml) } : {}),
     meta: nvsetsOf(e, 'meta_attributes'),
     addresses,
+    launch: launchOf(tech, network, storage, managed),
   };
 }
 
@@ -124,6 +200,62 @@ export function guestNodes(b: BundleSpec): string[] {
   return hasGuests(b) ? Array.from({ length: b.replicas }, (_, n) => `${b.id}-${n}`) : [];
 }
 
+/**
+ * Replica `n`'s container parameters, as Pacemaker 2.1.5 writes them (`create_container_resource`,
+ * with `allocate_ip`'s host entries): the same strings, so that the digests in a container's
+ * history compare with them and a changed bundle (another image, more replicas, a new mount)
+ * restarts its containers as Pacemaker does.
+ */
+function containerParams(b: BundleSpec, n: number): Record<string, string> {
+  const l = b.launch;
+  const rkt = b.agent === 'rkt';
+  const [hostname, env] = rkt ? ['--hostname=', '--environment='] : ['-h ', '-e '];
+  const name = `${b.id}-${n}`;
+  const address = b.addresses[n];
+  let opts = b.agent === 'docker' ? ' --restart=no' : '';
+  if (b.ipRangeStart !== undefined) opts += ` ${hostname}${name}`;
+  opts += ` ${env}PCMK_stderr=1`;
+  if (l.network !== undefined) opts += ` --net=${l.network}`;
+  opts += ` ${env}PCMK_remote_port=${b.controlPort ?? REMOTE_PORT}`;
+  const perReplica: string[] = [];
+  for (const [volume, m] of l.mounts.entries()) {
+    const source = m.perReplica ? `${m.source}/${name}` : m.source;
+    if (m.perReplica) perReplica.push(source);
+    if (rkt)
+      opts += ` --volume vol${volume},kind=host,source=${source}${m.options !== undefined ? `,${m.options}` : ''} --mount volume=vol${volume},target=${m.target}`;
+    else opts += ` -v ${source}:${m.target}${m.options !== undefined ? `:${m.options}` : ''}`;
+  }
+  for (const p of l.ports) {
+    if (rkt) opts += address !== undefined ? ` --port=${p.target}:${address}:${p.source}` : ` --port=${p.target}:${p.source}`;
+    else if (address !== undefined) opts += ` -p ${address}:${p.source}:${p.target}`;
+    else if (l.network !== 'host') opts += ` -p ${p.source}:${p.target}`;
+  }
+  if (l.options !== undefined) opts += ` ${l.options}`;
+  // Every replica's name and address (all replicas' in each container); a space even when empty.
+  const hosts = b.addresses.map((a, i) => (l.addHost && !rkt ? ` --add-host=${b.id}-${i}:${a}` : ` --hosts-entry=${a}=${b.id}-${i}`));
+  opts += ` ${hosts.join('')}`;
+  const params: Record<string, string> = {
+    image: b.image,
+    allow_pull: 'true',
+    force_kill: 'false',
+    reuse: 'false',
+    run_opts: opts,
+    mount_points: perReplica.join(','),
+  };
+  const runCommand = hasGuests(b) ? (l.runCommand ?? REMOTED) : l.runCommand;
+  if (runCommand !== undefined) params.run_cmd = runCommand;
+  params.monitor_cmd = '/bin/true';
+  return params;
+}
+
+/** Replica `n`'s IP parameters (`create_ip_resource`). */
+function ipParams(b: BundleSpec, address: string): Record<string, string> {
+  const params: Record<string, string> = { ip: address };
+  if (b.launch.hostInterface !== undefined) params.nic = b.launch.hostInterface;
+  params.cidr_netmask = b.launch.hostNetmask ?? '32';
+  return params;
+}
+
 function set(id: string, pairs: Record<string, string>): NvSet {
   return { id, pairs: Object.entries(pairs).map(([name, value]) => ({ id: `${id}-${name}`, name, value })) };
 }
@@ -157,7 +289,7 @@ function expandOne(b: BundleSpec, out: Expansion): void {
     const address = b.addresses[n];
     if (address !== undefined) {
       const ip = `${b.id}-ip-${address}`;
-      out.resources.push(primitive(ip, 'heartbeat', 'IPaddr2', { ip: address }, b.meta, [op(ip, 'monitor', '60s')]));
+      out.resources.push(primitive(ip, 'heartbeat', 'IPaddr2', ipParams(b, address), b.meta, [op(ip, 'monitor', '60s')]));
       out.constraints.push({ kind: 'colocation', id: `${ip}-with-${container}`, rsc: ip, withRsc: container, score: 'INFINITY' });
       out.constraints.push({
         kind: 'order',
@@ -170,7 +302,7 @@ function expandOne(b: BundleSpec, out: Expansion): void {
     }
     // The child's utilization is the container's (Pacemaker moves it there: the child runs on
     // the guest node, which has no capacity of its own).
-    const made = primitive(container, 'heartbeat', b.agent, { image: b.image, reuse: 'false' }, b.meta, [op(container, 'monitor', '60s')]);
+    const made = primitive(container, 'heartbeat', b.agent, containerParams(b, n), b.meta, [op(container, 'monitor', '60s')]);
     const utilization = b.child?.utilization;
     out.resources.push(utilization === undefined ? made : { ...made, utilization });
     const guest = guests[n];

@@ -76,7 +76,12 @@ function listed(list: string): Set<string> {
  */
 export function compareDigests(ws: WorkingSet, p: WRsc, node: WNode, op: LrmOp, sanitized: boolean): DigestResult {
   const task = digestTask(op.operation, op.intervalMs);
-  const all = digestParams(actionParameters(ws, p, task, op.intervalMs, node.uname));
+  const params = digestParams(actionParameters(ws, p, task, op.intervalMs, node.uname));
+  // A bundle's guest connection without an address of its own (`addr=#uname`) is digested with
+  // its container's node in its place (Pacemaker's REMOTE_CONTAINER_HACK, pe__add_bundle_remote_name:
+  // the node it is assigned, else where it runs: the node it runs on here). Not in the secure digest.
+  const host = p.bundleImplied && params.addr === '#uname' ? p.container?.runningOn[0]?.uname : undefined;
+  const all = host !== undefined ? { ...params, addr: host } : params;
   const recorded = op.attrs['op-digest'];
   const restartRecorded = op.attrs['op-restart-digest'];
   let result: DigestResult;
@@ -91,7 +96,7 @@ export function compareDigests(ws: WorkingSet, p: WRsc, node: WNode, op: LrmOp, 
   if (recorded === undefined) result = 'unknown';
   else if (recorded === parametersDigest(all)) result = 'match';
   else result = extra ? 'restart' : 'all';
-  if (result !== 'match' && sanitized && secureMatches(p, op, task, all)) return 'match';
+  if (result !== 'match' && sanitized && secureMatches(p, op, task, params)) return 'match';
   return result;
 }
 
@@ -177,7 +182,6 @@ export function checkDefinitions(ws: WorkingSet, opts: { sanitized: boolean; mem
         // Nothing is done to an unmanaged resource (nor to an orphan, which is only stopped).
         if (p.orphan || !p.primitive || !isManaged(ws, p) || !p.runningOn.includes(node)) continue;
         // A bundle's implied resources have parameters Pacemaker makes up (bundles.ts): not compared.
-        if (p.bundleImplied) continue;
         // Another agent since it started there (`pcmk__rsc_agent_changed`): restarted with the new one.
         if (lrm.class !== p.primitive.class || lrm.type !== p.primitive.type || (lrm.provider ?? '') !== (p.primitive.provider ?? '')) {
           note(p, 'definitionChangedOn', node);

@@ -108,4 +108,34 @@ describe('bundle replicas', () => {
     expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
     expect(result.verdict).toBe('equal');
   });
+
+  /*
+   * A bundle's containers get the parameters Pacemaker makes for them (image, run_opts with the
+   * host name, ports, mounts and every replica's `--add-host`, mount_points, run_cmd …), so their
+   * history's digests (crm_resource --digests' in this fixture, for replicas="1") compare: grown to
+   * two replicas, web-docker-0's run_opts lists web-1's address too, and crm_simulate 2.1.5 says
+   * "Restart web-docker-0 (n1) due to resource definition change", with web-0 and httpd:0 after
+   * it, then starts replica 1 on n2; db, unchanged, is left alone. The engine used made-up
+   * parameters and compared no digest of a bundle: it restarted nothing.
+   */
+  it('restart a container whose parameters changed, and nothing else', () => {
+    const lines = transitionSet(schedule({ cib: fixture('bundle-definition-change'), now: NOW }).summary);
+    expect(lines.filter((l) => l.startsWith('Restart'))).toEqual([
+      'Restart httpd (web-0)',
+      'Restart web-0 (n1)',
+      'Restart web-docker-0 (n1)',
+    ]);
+    expect(lines.filter((l) => l.includes('db-'))).toEqual([]);
+  });
+
+  it('leave containers alone whose parameters are as their history records', () => {
+    const same = source('bundle-definition-change').replace('replicas="2"', 'replicas="1"');
+    expect(transitionSet(schedule({ cib: importCib(same), now: NOW }).summary)).toEqual([]);
+  });
+
+  it.skipIf(noPacemaker)('match crm_simulate on a changed bundle', { timeout: 60_000 }, async () => {
+    const result = await runCase('bundle-definition-change', source('bundle-definition-change'), { now: NOW });
+    expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
+    expect(result.verdict).toBe('equal');
+  });
 });
