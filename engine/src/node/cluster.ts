@@ -461,6 +461,7 @@ export async function startClusterController(
     switch (body.k) {
       case 'exec': {
         const probe = body.action.task === 'monitor' && body.action.intervalMs === 0;
+        log.debug(`${body.action.key} from ${from}: to the executor`);
         runOnExecutor(
           executor,
           body.tag,
