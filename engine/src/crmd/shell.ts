@@ -178,6 +178,21 @@ export function startController(deps: ControllerDeps): RunningController {
   let closed = false;
   let stopped: (() => void) | undefined;
 
+  // Scheduler inputs still to write: after the actions of their transition went out (a pe-input is
+  // a record for replay, not state; exporting and writing the whole CIB first delayed every action).
+  const peInputs: Extract<ControllerEffect, { type: 'save-pe-input' }>[] = [];
+  let peInputsDue = false;
+  const savePeInputs = () => {
+    peInputsDue = false;
+    for (const e of peInputs.splice(0)) {
+      try {
+        savePeInput(peDir, e.seq, e.cib, e.now, deps.peInputSeriesMax);
+      } catch (err) {
+        deps.log.warn(`cannot save pe-input-${e.seq}: ${(err as Error).message}`);
+      }
+    }
+  };
+
   const dispatch = (ev: ControllerEvent) => {
     if (closed) return;
     queue.push(ev);
@@ -186,10 +201,22 @@ export function startController(deps: ControllerDeps): RunningController {
     try {
       while (queue.length > 0) {
         const next = queue.shift() as ControllerEvent;
-        for (const e of controller.handle({ ...next, now: now() } as ControllerEvent)) apply(e);
+        const t0 = performance.now();
+        const effects = controller.handle({ ...next, now: now() } as ControllerEvent);
+        const t1 = performance.now();
+        for (const e of effects) apply(e);
+        const computed = effects.find((e) => e.type === 'save-pe-input');
+        if (computed)
+          deps.log.debug(
+            `${next.type} → pe-input-${computed.seq}: handled in ${(t1 - t0).toFixed(1)} ms (scheduler included), effects applied in ${(performance.now() - t1).toFixed(1)} ms`,
+          );
       }
     } finally {
       dispatching = false;
+    }
+    if (peInputs.length > 0 && !peInputsDue) {
+      peInputsDue = true;
+      setImmediate(savePeInputs);
     }
   };
 
@@ -271,11 +298,7 @@ export function startController(deps: ControllerDeps): RunningController {
         log(e);
         break;
       case 'save-pe-input':
-        try {
-          savePeInput(peDir, e.seq, e.cib, e.now, deps.peInputSeriesMax);
-        } catch (err) {
-          deps.log.warn(`cannot save pe-input-${e.seq}: ${(err as Error).message}`);
-        }
+        peInputs.push(e);
         break;
       case 'idle':
         if (e.stopped && stopped) stopped();
@@ -356,6 +379,7 @@ export function startController(deps: ControllerDeps): RunningController {
     },
     close() {
       closed = true;
+      savePeInputs();
       unsubscribe();
       deps.executor.off('result', onResult);
       for (const t of timers.values()) clearTimeout(t);
