@@ -3,7 +3,7 @@ import { compatibleInstance, interleavedOrdering } from './interleave.js';
 import { isTrue } from './nvsets.js';
 import { INFINITY } from './score.js';
 import { leaves } from './unpack.js';
-import type { WorkingSet, WRsc } from './working-set.js';
+import type { Ordering, WorkingSet, WRsc } from './working-set.js';
 
 function byInstanceNumber(a: WRsc, b: WRsc): number {
   return Number.parseInt(a.id.slice(a.id.lastIndexOf(':') + 1), 10) - Number.parseInt(b.id.slice(b.id.lastIndexOf(':') + 1), 10);
@@ -99,6 +99,49 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
     }
     return changed;
   };
+  // A clone instance's promote or demote, as the `first` of an ordering: undefined when the instance
+  // has no such action (Pacemaker then has nothing to order), else whether it can run. Every
+  // instance has a promote: a runnable one when it ends promoted (a promoted one staying so has an
+  // optional one); the others get one with no node, unrunnable, from the clone's own ordering of
+  // instance promotes before its `promoted` (rsc_order_first creates a missing `first`). A demote
+  // runs where the instance is promoted now (the others' are unrunnable or missing: for a clone's
+  // `demoted` alike). A cloned group's instance has its own pseudo actions, counted runnable.
+  const roleChangeRunnable = (i: WRsc, action: 'promote' | 'demote'): boolean | undefined => {
+    if (i.variant !== 'primitive') return true;
+    if (action === 'demote') return i.role === 'Promoted' && i.runningOn.length > 0 ? true : undefined;
+    return !i.blockedPromote && i.nextRole === 'Promoted' && i.assignedTo !== undefined && !blocked.has(i);
+  };
+  // A mandatory, symmetrical order whose flags come from a start or a promote (the `first` action,
+  // or the `then` one between resource sets: order_rsc_sets) has Pacemaker's runnable_left: after a
+  // clone's promote or demote, `then` cannot start (or be promoted) when no instance's promote or
+  // demote can run (the clone's promoted/demoted pseudo action is runnable only when an instance's
+  // action is: summary_action_flags). Between interleaved clones, instance by instance: a `then`
+  // instance with no `first` instance on its node is not run, one whose partner will not be promoted
+  // is blocked (a demote is sought where the instances are now, and a missing one is ignored).
+  const blockAfterRoleChange = (o: Ordering): boolean => {
+    const action = o.firstAction as 'promote' | 'demote';
+    const flagAction = o.fromSet ? o.thenAction : o.firstAction;
+    if (!o.symmetrical || (flagAction !== 'start' && flagAction !== 'promote')) return false;
+    if (o.thenAction !== 'start' && o.thenAction !== 'promote') return false;
+    if (o.first.variant !== 'clone' || o.first === o.then || o.minFirst > 0) return false;
+    const blockThen = (t: WRsc) => (o.thenAction === 'promote' ? blockPromote(t) : block(t, false));
+    const clonesAction = (c: WRsc) => c.variant === 'clone' && c.children.some((i) => roleChangeRunnable(i, action) === true);
+    if (o.anyOf !== undefined) {
+      // A require-all=false set: `then` waits for any one `first` of the set.
+      const firsts = ws.orderings.filter((x) => x.anyOf === o.anyOf && x.then === o.then).map((x) => x.first);
+      return !firsts.some(clonesAction) && blockThen(o.then);
+    }
+    if (!interleavedOrdering(o)) return !clonesAction(o.first) && blockThen(o.then);
+    if (action === 'demote') return false;
+    let changed = false;
+    const firsts = [...o.first.children].sort(byInstanceNumber);
+    for (const t of [...o.then.children].sort(byInstanceNumber)) {
+      const f = compatibleInstance(ws, t, o.first, false, firsts);
+      if (!f) changed = inhibit(t) || changed;
+      else if (roleChangeRunnable(f, action) === false) changed = blockThen(t) || changed;
+    }
+    return changed;
+  };
   for (let changed = true; changed; ) {
     changed = false;
     for (const g of ws.byId.values()) {
@@ -107,10 +150,16 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
         if (firstBlocked(g.children[i - 1] as WRsc)) changed = block(g.children[i] as WRsc, false) || changed;
     }
     for (const o of ws.orderings) {
-      if (o.kind !== 'Mandatory' || o.firstAction !== 'start') continue;
+      if (o.kind !== 'Mandatory') continue;
+      if (o.firstAction === 'promote' || o.firstAction === 'demote') {
+        changed = blockAfterRoleChange(o) || changed;
+        continue;
+      }
+      if (o.firstAction !== 'start') continue;
       if (o.thenAction === 'promote' && o.minFirst === 0 && o.anyOf === undefined) {
         // start → promote: an unrunnable start leaves the promote unrunnable (the instance stays
-        // unpromoted); between interleaved clones, instance by instance on the same node.
+        // unpromoted); between interleaved clones, instance by instance on the same node, and an
+        // instance with no partner on its node is not run (as for start → start).
         if (!interleavedOrdering(o)) {
           if (firstBlocked(o.first)) changed = blockPromote(o.then) || changed;
           continue;
@@ -119,6 +168,7 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
         for (const t of o.then.children) {
           const f = compatibleInstance(ws, t, o.first, false, firsts);
           if (f && firstBlocked(f)) changed = blockPromote(t) || changed;
+          else if (!f && o.symmetrical) changed = inhibit(t) || changed;
         }
         continue;
       }

@@ -121,6 +121,7 @@ export function unpackConstraints(ws: WorkingSet): void {
         symmetrical: c.symmetrical === undefined ? kind !== 'Serialize' : c.symmetrical.toLowerCase() === 'true',
         // Orders from resource sets bind the resources' own actions (Pacemaker reads clone-min only on simple orders).
         minFirst: isSetOrder(c) ? 0 : minimumFirstInstances(first, c.requireAll),
+        ...(isSetOrder(c) ? { fromSet: true as const } : {}),
         ...(isSetOrder(c) && c.anyOf !== undefined ? { anyOf: c.anyOf } : {}),
         ...(!isSetOrder(c) && kind === 'Optional' && restartsThen(then) ? { restartType: true as const } : {}),
       });

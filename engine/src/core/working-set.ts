@@ -71,6 +71,11 @@ export interface Ordering {
    * any one `first` of the orderings sharing it (and this `then`) can (resource-sets.ts).
    */
   anyOf?: string;
+  /**
+   * From a resource set: Pacemaker takes the ordering's flags from the `then` action
+   * (`order_rsc_sets`; within one set both actions are the set's), not from the `first` one.
+   */
+  fromSet?: true;
   /** Added by the scheduler itself (Pacemaker's `pe_order_preserve`), not an order constraint. */
   internal?: boolean;
   /**

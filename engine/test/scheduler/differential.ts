@@ -143,10 +143,12 @@ export function profileFor(seed: number) {
   // Each generated feature at its default chance unless its variable says otherwise.
   const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   // h101 (gen-h101.ts): resource sets (require-all=false among them unless OCFKIT_DIFF_SET_ANYOF=0),
-  // role constraints (on since h113; OCFKIT_DIFF_ROLES=<chance>), tickets, templates and tags.
+  // role constraints (on since h113; OCFKIT_DIFF_ROLES=<chance>), tickets, templates and tags;
+  // orders between sets naming a promotable clone's promote or demote (h123; OCFKIT_DIFF_SET_ROLE_ACTIONS=<chance>).
   const h101 = {
     setChance: 0.15,
     anyOfSets: process.env.OCFKIT_DIFF_SET_ANYOF !== '0',
+    roleSetChance: chance('OCFKIT_DIFF_SET_ROLE_ACTIONS', 0.15),
     roleConstraintChance: chance('OCFKIT_DIFF_ROLES', 0.15),
     ticketChance: 0.15,
     templateChance: 0.15,

@@ -5,6 +5,8 @@
  *
  * - resource sets in colocations, orders and locations (two or three sets, or one of several
  *   resources; `sequential`, `require-all=false`, `role`, `action`, a set's own `score`);
+ * - orders between sets where a promotable clone is a set of its own with action promote, demote or
+ *   start (h123);
  * - colocations and orders between a promotable clone's role and another resource
  *   (`rsc-role`/`with-rsc-role` Promoted, Unpromoted or Started; `first-action`/`then-action`
  *   promote, demote, start);
@@ -36,6 +38,11 @@ export interface H101Options {
    * with Pacemaker, README "Resource sets, roles, tickets, templates and tags").
    */
   anyOfSets?: boolean;
+  /**
+   * Orders between resource sets where a promotable clone has a set of its own, whose `action` is
+   * promote or demote (h123; from a random stream of their own).
+   */
+  roleSetChance?: number;
   /** Colocations and orders naming a promotable clone's role or its promote/demote actions. */
   roleConstraintChance?: number;
   /** `rsc_ticket` constraints and ticket states. */
@@ -84,7 +91,10 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
     tickets: rnd() < (opts.ticketChance ?? 0),
     templates: rnd() < (opts.templateChance ?? 0),
   };
-  if (!fire.sets && !fire.roles && !fire.tickets && !fire.templates) return cib;
+  // h123's ordering sets with promote/demote draw from a stream of their own (the others' seeds stay as they were).
+  const roleSetRnd = prng(seed * 104729 + 123);
+  const roleSets = roleSetRnd() < (opts.roleSetChance ?? 0);
+  if (!fire.sets && !fire.roles && !fire.tickets && !fire.templates && !roleSets) return cib;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const chance = (p: number) => rnd() < p;
@@ -357,6 +367,58 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
         if (!ticketStates.some((t) => t.attrs.id === ticket))
           ticketStates.push(el('ticket_state', { id: ticket, granted: pick(['true', 'false']) }));
       }
+    }
+  }
+
+  if (roleSets && promotable.size > 0 && ids.length >= 2) {
+    // Orders between sets, forward in configuration order, one of which is a promotable clone by
+    // itself with action promote or demote (or start); the other sets' actions are start, or
+    // promote/demote where every member is promotable.
+    const r = roleSetRnd;
+    const rChance = (p: number) => r() < p;
+    const rPick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+    const roleAction = () => rPick(['promote', 'promote', 'demote', 'start']);
+    for (let i = rChance(0.3) ? 2 : 1; i > 0; i--) {
+      const alone = rPick([...promotable]);
+      const aloneAction = roleAction();
+      const all = ids.filter((x) => x === alone || rChance(0.3));
+      const at = all.indexOf(alone);
+      // No start or promote before a demote: its inverse (a promote before a stop or demote) closes
+      // a loop through the clone's own demote-before-promote (crm_simulate: "Transition failed").
+      const sets = [aloneAction === 'demote' ? [] : all.slice(0, at), [alone], all.slice(at + 1)].filter((x) => x.length > 0);
+      if (sets.length < 2) continue;
+      let up = false;
+      const actions = sets.map((x) => {
+        const a =
+          x.length === 1 && x[0] === alone
+            ? aloneAction
+            : x.every((m) => promotable.has(m))
+              ? roleAction()
+              : rChance(0.2)
+                ? 'start'
+                : undefined;
+        const action = a === 'demote' && up ? 'promote' : a;
+        up ||= action !== 'demote';
+        return action;
+      });
+      const id = `h123-order${i}`;
+      const seq = sets.map((x) => (x.length > 1 && rChance(0.5) ? rPick(['true', 'false']) : undefined));
+      const anyOf = sets.map(
+        (_x, k) => k < sets.length - 1 && seq[k] !== 'true' && seq[k + 1] !== 'true' && rChance(0.2) && opts.anyOfSets === true,
+      );
+      xmlConstraints.push(
+        el(
+          'rsc_order',
+          { id, kind: rChance(0.2) ? 'Optional' : undefined, symmetrical: rChance(0.15) ? 'false' : undefined },
+          sets.map((x, k) =>
+            resourceSet(`${id}-set${k}`, x, {
+              sequential: seq[k],
+              'require-all': anyOf[k] ? 'false' : undefined,
+              action: actions[k],
+            }),
+          ),
+        ),
+      );
     }
   }
 
