@@ -352,6 +352,8 @@ function buildActions(
         g.order(fence, demote);
       }
       if (keep || (unexpectedOnly && n === to)) continue;
+      // A stop on a cluster node that is down and not fenced cannot run (left out of the graph).
+      if (!n.online && fence === undefined && n.remote === undefined) continue;
       const id = addStop(n, fence !== undefined);
       g.order(fence, id);
       g.order(demote, id);
