@@ -15,7 +15,7 @@ import { stopsUnexpected } from './multiple-active.js';
 import { isTrue, parseDurationMs } from './nvsets.js';
 import { addResourceOrderings, impliedRestarts } from './orderings.js';
 import { orphanCleanupNodes } from './orphan-cleanup.js';
-import { connectionStarts, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
+import { connectionStarts, connectionStartUnrunnable, notProbedOnRemote, orderRemoteActions } from './remote-nodes.js';
 import { countedActive, needsFencing } from './requires-fencing.js';
 import { discoveryAllows } from './resource-discovery.js';
 import { addStoppedRoleMonitors } from './stopped-monitors.js';
@@ -288,7 +288,7 @@ function buildActions(
     for (const n of ws.nodes) {
       if (!n.online || n.unclean || n.pending || p.orphan || hasHistory(ws, p, n) || notProbedOnRemote(p, n) || !discoveryAllows(p, n))
         continue;
-      if (insideContainer(p) || guestProbeSkipped(ws, n)) continue;
+      if (insideContainer(p) || guestProbeSkipped(ws, n) || connectionStartUnrunnable(ws, n)) continue;
       // An anonymous clone is probed once per node, not once per instance; a globally-unique
       // clone's instances are each probed.
       const probeKey = `${historyName(p)}@${n.uname}`;
@@ -352,6 +352,8 @@ function buildActions(
         g.order(fence, demote);
       }
       if (keep || (unexpectedOnly && n === to)) continue;
+      // A stop on a cluster node that is down and not fenced cannot run (left out of the graph).
+      if (!n.online && fence === undefined && n.remote === undefined) continue;
       const id = addStop(n, fence !== undefined);
       g.order(fence, id);
       g.order(demote, id);

@@ -39,6 +39,13 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   for (const o of ws.orderings) {
     if (o.firstAction === 'start') for (const p of leaves(o.first)) ordered.add(p);
   }
+  // What is assigned to a remote or guest node starts after its connection's start
+  // (pcmk__order_remote_connection_actions): an ordering that creates that start if it is missing.
+  for (const p of ws.primitives) {
+    const id = p.assignedTo?.remote?.connection;
+    const conn = id === undefined ? undefined : ws.byId.get(id);
+    if (conn !== undefined && conn !== p) ordered.add(conn);
+  }
   const active = new Set(ws.primitives.filter(willRun));
   const hasStart = (p: WRsc) => active.has(p) || p.parent?.variant === 'group' || ordered.has(p);
   // A blocked resource (on-fail=block, a failed stop nothing can recover, frozen by a lost ticket)

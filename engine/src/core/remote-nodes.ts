@@ -220,7 +220,7 @@ export function finishRemoteNodes(ws: Pick<WorkingSet, 'byId'>, nodes: WNode[]):
 
 /**
  * Connections and fence devices never run on a remote node (rsc_avoids_remote_nodes): their
- * score there becomes -INFINITY wherever they have one.
+ * score there becomes -INFINITY wherever they have one (managed ones: it is an implicit constraint).
  */
 export function avoidRemoteNodes(ws: WorkingSet): void {
   const remote = ws.nodes.filter((n) => n.remote);
@@ -228,8 +228,21 @@ export function avoidRemoteNodes(ws: WorkingSet): void {
   for (const p of ws.primitives) {
     const conf = p.primitive;
     if (!conf || !(isRemoteConnection(conf) || conf.class === 'stonith')) continue;
+    // An unmanaged one gets no implicit constraints (pcmk__primitive_internal_constraints).
+    if (!p.managed || ws.maintenanceMode) continue;
     for (const n of remote) if (p.allowed.has(n.uname)) p.allowed.set(n.uname, -INFINITY);
   }
+}
+
+/**
+ * Whether what runs on a remote or guest node waits for a connection start that cannot run: its
+ * connection is blocked or frozen by a lost ticket, so it has no start of its own, and the
+ * ordering of the node's actions after it creates one with no node
+ * (pcmk__order_remote_connection_actions, rsc_order_first).
+ */
+export function connectionStartUnrunnable(ws: Pick<WorkingSet, 'byId'>, node: WNode): boolean {
+  const conn = connectionOf(ws, node);
+  return conn !== undefined && (conn.blocked || conn.ticketFrozen === true);
 }
 
 /** Whether a primitive can never be probed on a remote node (a connection or a fence device). */

@@ -168,6 +168,12 @@ function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
   const demoteOnly = !ws.haveQuorum && ws.noQuorumPolicy === 'demote';
 
+  // A managed resource active on a cluster node that is down and clean (its history is read with
+  // shutdown locks on and fencing off) needs a stop there that cannot run: the node becomes
+  // unclean, and cannot be fenced (Pacemaker's update_resource_action_runnable, "stop is unrunnable").
+  for (const p of ws.primitives)
+    for (const n of p.runningOn)
+      if (!n.online && !n.unclean && !n.maintenance && n.remote === undefined && isManaged(ws, p)) n.unclean = true;
   for (const p of ws.primitives) {
     const stuck = p.runningOn.find((n) => n.unclean && !willFence(ws, n));
     if (stuck) {

@@ -374,6 +374,19 @@ function applyHistory(
     default:
       break;
   }
+  // Recovering it schedules its stop now (process_rsc_state's stop_action), and a stop on a cluster
+  // node that is down and not unclean cannot run: the node turns unclean ("stop is unrunnable").
+  if (
+    active &&
+    onFail === 'restart' &&
+    !node.online &&
+    !node.unclean &&
+    !node.maintenance &&
+    node.remote === undefined &&
+    r.managed &&
+    !ctx.maintenanceMode
+  )
+    node.unclean = true;
   ctx.historyNext.set(r, next);
   if (!active) return;
   addRunning(r, node);

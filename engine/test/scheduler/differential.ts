@@ -153,20 +153,21 @@ export function profileFor(seed: number) {
     ticketChance: 0.15,
     templateChance: 0.15,
   };
-  // h102 (gen-h102.ts): date rules, node health, multiple-active; shutdown locks, unfencing on request.
+  // h102 (gen-h102.ts): date rules, node health, multiple-active, shutdown locks (on since h124);
+  // unfencing on request.
   const h102 = {
     dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0.15),
     healthChance: chance('OCFKIT_DIFF_HEALTH', 0.15),
     multipleActiveChance: chance('OCFKIT_DIFF_MULTIPLE_ACTIVE', 0.15),
-    shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0),
+    shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0.15),
     unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
   };
-  // h103 (gen-h103.ts): clone notifications, cloned groups; remote and guest nodes only on request
+  // h103 (gen-h103.ts): clone notifications, cloned groups, remote nodes (on since h124); guest nodes only on request
   // (README, "Notifications, cloned groups, remote and guest nodes in generated CIBs").
   const h103 = {
     notifyChance: 0.15,
     clonedGroupChance: chance('OCFKIT_DIFF_CLONED_GROUPS', 0.15),
-    remoteChance: chance('OCFKIT_DIFF_REMOTE', 0),
+    remoteChance: chance('OCFKIT_DIFF_REMOTE', 0.15),
     guestChance: chance('OCFKIT_DIFF_GUEST', 0),
   };
   const base = { ...sized, utilizationChance, ...h101, ...h102, ...h103 };

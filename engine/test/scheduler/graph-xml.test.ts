@@ -272,7 +272,8 @@ describe.skipIf(noPacemaker)('transition graph XML of generated CIBs against crm
     const failures: string[] = [];
     for (let seed = graphSeed; seed < graphSeed + graphCases; seed++) {
       // Without injected failures, globally-unique or interleaved clones, live migration, resource
-      // sets, tickets or templates (gen-h101.ts): those graph details are checked on their golden
+      // sets, tickets or templates (gen-h101.ts), remote nodes or shutdown locks (on by default in
+      // the differential test since h124): those graph details are checked on their golden
       // scenarios (the scheduler README lists what else differs).
       const cib = generateCib(seed, {
         ...profileFor(seed),
@@ -284,6 +285,8 @@ describe.skipIf(noPacemaker)('transition graph XML of generated CIBs against crm
         roleConstraintChance: 0,
         ticketChance: 0,
         templateChance: 0,
+        remoteChance: 0,
+        shutdownLockChance: 0,
       });
       // Several instances per node make a clone globally-unique whatever uniqueChance says.
       if (cib.resources.some((r) => r.kind === 'clone' && r.meta.some((m) => m.pairs.some((x) => x.name === 'globally-unique')))) continue;
