@@ -41,7 +41,11 @@ export function enginePlacement(cib: Cib, now = NOW): Map<string, string> {
  * missing from the other: a stopped orphan whose history is not read (it was on a guest or remote
  * node that is down afterwards) is not a resource at all.
  */
-export function diffPlacements(engine: Map<string, string>, pacemaker: Map<string, string>, orphans: ReadonlySet<string> = new Set()): string[] {
+export function diffPlacements(
+  engine: Map<string, string>,
+  pacemaker: Map<string, string>,
+  orphans: ReadonlySet<string> = new Set(),
+): string[] {
   const ids = [...new Set([...engine.keys(), ...pacemaker.keys()])].sort();
   const same = (id: string) =>
     engine.get(id) === pacemaker.get(id) || (orphans.has(id) && (engine.get(id) ?? 'Stopped') === (pacemaker.get(id) ?? 'Stopped'));
