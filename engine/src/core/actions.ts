@@ -74,9 +74,7 @@ export function endRole(c: ResourceChange): string {
 /**
  * Where a change leaves its resource once the transition is done: where it goes; an unmanaged,
  * blocked or held resource active on several nodes stays on all of them, and on none that is
- * fenced (fencing stops it there: a ticket's loss-policy=freeze on a lost node, say) or that is a
- * guest or remote node going down (its connection stops: the node and what ran there are gone,
- * and Pacemaker no longer reads that node's history).
+ * fenced (fencing stops it there: a ticket's loss-policy=freeze on a lost node, say).
  *
  * @example
  * finalNodes(ws, change).map((n) => n.uname) // ['node1']
@@ -84,15 +82,7 @@ export function endRole(c: ResourceChange): string {
 export function finalNodes(ws: WorkingSet, c: ResourceChange): WNode[] {
   if (!c.to) return [];
   const held = !isManaged(ws, c.rsc) || c.rsc.stopBlocked === true;
-  return (held && c.from.length > 1 ? c.from : [c.to]).filter(
-    (n) => !(held && ((n.unclean && willFence(ws, n)) || remoteNodeGoesDown(ws, n))),
-  );
-}
-
-/** A guest or remote node whose connection will stop (remote_connection_assigned shut it down). */
-function remoteNodeGoesDown(ws: WorkingSet, n: WNode): boolean {
-  const conn = n.remote?.connection === undefined ? undefined : ws.byId.get(n.remote.connection);
-  return n.shutdown && conn !== undefined && conn.runningOn.length > 0 && isManaged(ws, conn) && conn.stopBlocked !== true && !conn.blocked;
+  return (held && c.from.length > 1 ? c.from : [c.to]).filter((n) => !(held && n.unclean && willFence(ws, n)));
 }
 
 /**
