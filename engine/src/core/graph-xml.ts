@@ -266,6 +266,11 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
     }
     for (const [k, v] of memo.get(`meta\0${opKey}`, () => opMeta(ws, rsc, a))) meta.set(k, v);
     for (const [k, v] of Object.entries(a.notify ?? {})) meta.set(k, v);
+    // Pacemaker's add_graph_meta: a guest's container names its guest node, and whatever lives in
+    // a container (a guest's connection too) names it, the outermost one for a group's member.
+    const remoteNode = rsc.meta.get('remote-node');
+    if (remoteNode !== undefined) meta.set('remote-node', remoteNode);
+    for (let p: WRsc | undefined = rsc; p; p = p.parent) if (p.container) meta.set('container', p.container.id);
     if (a.probe || a.stoppedRole) meta.set('op_target_rc', '7');
     else if (a.task === 'monitor' && a.promoted) meta.set('op_target_rc', '8');
   } else if (a.task === 'stonith') {

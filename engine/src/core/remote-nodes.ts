@@ -254,11 +254,14 @@ export function notProbedOnRemote(p: WRsc, node: WNode): boolean {
 /**
  * Once a connection is assigned (remote_connection_assigned): its node will be online (and an
  * unseen one is not fenced, as the connection will be tried) when it will run, else shut down.
+ * A connection whose start is frozen (no-quorum-policy=freeze, or its probe on a pending node)
+ * counts as one that will run: the engine marks it Stopped, but Pacemaker leaves its next role
+ * as it was and only makes the start unrunnable later, so its node is online for assignment.
  */
 export function remoteConnectionAssigned(ws: WorkingSet, conn: WRsc): void {
   const node = ws.nodeByName.get(conn.id);
   if (!node?.remote || node.remote.connection !== conn.id) return;
-  if (conn.assignedTo !== undefined && conn.nextRole !== 'Stopped') {
+  if (conn.assignedTo !== undefined && (conn.nextRole !== 'Stopped' || conn.frozen === true)) {
     node.online = true;
     if (node.remote.unseen) node.unclean = false;
   } else node.shutdown = true;

@@ -28,7 +28,7 @@ interface NodeStatus {
   pending: boolean;
   /** A Pacemaker Remote node (crm_mon: "RemoteNode", "RemoteOnline", "RemoteOFFLINE"). */
   remote: boolean;
-  /** A bundle's guest node (crm_mon: "GuestOnline"; not listed while offline). */
+  /** A guest node, a bundle's or a `remote-node` resource's (crm_mon: "GuestOnline"; not listed while offline). */
   guest?: boolean;
   /** A bundle's guest node with no `<node>` entry: crm_mon leaves it out of a clone's Stopped list. */
   impliedGuest?: boolean;
@@ -251,7 +251,9 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
     remote: n.remote !== undefined,
     ...(n.remote !== undefined && isBundleGuest(cib, n.uname)
       ? { guest: true, ...(cib.nodes.some((c) => c.uname === n.uname) ? {} : { impliedGuest: true }) }
-      : {}),
+      : n.remote?.container !== undefined
+        ? { guest: true }
+        : {}),
     isDc: n.uname === dc,
     resourcesRunning: ws.primitives.filter((p) => p.runningOn.includes(n)).length,
     ...(healthColour(ws, n) ? { health: healthColour(ws, n) } : {}),
@@ -296,7 +298,8 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
     resources: withBundleStatus(
       cib,
       ws,
-      ws.resources.map((r) => resourceStatus(ws, r)),
+      // A guest node's implied connection is internal: crm_mon does not list it.
+      ws.resources.filter((r) => !isTrue(r.meta.get('internal_rsc'))).map((r) => resourceStatus(ws, r)),
       (r) => primitiveStatus(ws, r),
     ),
     nodeAttributes,
