@@ -35,7 +35,7 @@ export interface GraphAction {
   notify?: Record<string, string>;
   /** The synapse priority when the action sets its own (post notifications: INFINITY). */
   priority?: number;
-  /** Everything needed to execute the action without the CIB (filled by `schedule()`). */
+  /** Everything needed to execute the action without the CIB (filled by `schedule()`; made when first read, then kept). */
   detail?: ActionDetail;
 }
 
