@@ -253,7 +253,10 @@ function attributes(ws: WorkingSet, memo: Memo, a: GraphAction, d: Described): {
   const rsc = d.rsc;
   if (rsc) {
     const nodeKey = `${rsc.id}\0${a.node}`;
-    const opKey = `${rsc.id}\0${a.task}\0${a.intervalMs}\0${a.probe ? 'probe' : ''}`;
+    // The migration's nodes are in the key: opMeta copies them (a migrating resource's own
+    // migrate_to and migrate_from share one), so no other action's can be answered from it.
+    const migration = a.migration ? `\0${a.migration.source}\0${a.migration.target}` : '';
+    const opKey = `${rsc.id}\0${a.task}\0${a.intervalMs}\0${a.probe ? 'probe' : ''}${migration}`;
     // The op's own instance attributes (Pacemaker's action "extra"), then the resource's.
     const opParams = memo.get(`extra\0${opKey}\0${a.node}`, () =>
       setsForNode(opEntry(rsc, a.task, a.intervalMs)?.params ?? [], d.node?.attrs),
@@ -404,9 +407,40 @@ function graphAttrs(ws: WorkingSet): Record<string, string> {
 }
 
 /**
+ * The action with its detail made when first read (then kept): a transition's actions are mostly
+ * probes that nothing may ever send or write, and describing all ~20000 of a large cold cluster's
+ * was a third of its schedule. The detail is an own enumerable property (spread, `toEqual` and
+ * JSON see it, reading it makes it); assigning one replaces it.
+ */
+function withLazyDetail(ws: WorkingSet, memo: Memo, a: GraphAction): GraphAction {
+  let detail: ActionDetail | undefined;
+  let made = false;
+  return {
+    ...a,
+    get detail(): ActionDetail | undefined {
+      if (!made) {
+        detail = detailOf(ws, memo, a);
+        made = true;
+      }
+      return detail;
+    },
+    set detail(d: ActionDetail | undefined) {
+      detail = d;
+      made = true;
+    },
+  };
+}
+
+/**
  * Makes every action of a graph self-contained ({@link ActionDetail}: agent, parameters, meta
  * attributes, target rc, timeout) and adds the graph's cluster options. `cib` and `now` must be
  * the scheduler input the graph was made from. `schedule()` returns graphs described this way.
+ *
+ * Each action's detail is computed when it is first read (the controller sending the action, the
+ * graph written as XML) and then kept: the same values as computed at once. It is made from a
+ * working set unpacked here, which nothing else holds, and from the CIB: the CIB model is
+ * immutable (edited copy-on-write, as {@link UnpackMemo} relies on too), so the input must not be
+ * changed in place afterwards.
  *
  * @example
  * const described = describeGraph(graph, { cib, now });
@@ -415,7 +449,7 @@ export function describeGraph(graph: TransitionGraph, input: { cib: Cib; now: nu
   const ws = unpack(input.cib, input.now, input.memo);
   applyShutdownLocks(ws);
   const memo = new Memo();
-  return { ...graph, actions: graph.actions.map((a) => ({ ...a, detail: detailOf(ws, memo, a) })), attrs: graphAttrs(ws) };
+  return { ...graph, actions: graph.actions.map((a) => withLazyDetail(ws, memo, a)), attrs: graphAttrs(ws) };
 }
 
 /** The action as a trigger names it: `<tag id=... operation=... operation_key=...` without the closing bracket. */

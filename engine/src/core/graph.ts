@@ -35,7 +35,7 @@ export interface GraphAction {
   notify?: Record<string, string>;
   /** The synapse priority when the action sets its own (post notifications: INFINITY). */
   priority?: number;
-  /** Everything needed to execute the action without the CIB (filled by `schedule()`). */
+  /** Everything needed to execute the action without the CIB (filled by `schedule()`; made when first read, then kept). */
   detail?: ActionDetail;
 }
 
@@ -104,12 +104,16 @@ export interface TransitionGraph {
   attrs?: Record<string, string>;
 }
 
+/** Action ids an edge key can hold (2^26, so that two fit a double exactly). */
+const EDGE_ID_LIMIT = 67_108_864;
+
 /** A graph under construction: actions deduplicated by key+node. */
 export class GraphBuilder {
   readonly actions: GraphAction[] = [];
   readonly edges: GraphEdge[] = [];
   private readonly index = new Map<string, number>();
-  private readonly edgeSet = new Set<string>();
+  /** Each edge as one number, `before * 2^26 + after`: exact while ids are under 2^26 (67 million). */
+  private readonly edgeSet = new Set<number>();
 
   /** Adds (or finds) an action and returns its id. */
   add(a: Omit<GraphAction, 'id'>): number {
@@ -130,7 +134,9 @@ export class GraphBuilder {
   /** Orders `before` ahead of `after` (ignored for self-edges and duplicates). */
   order(before: number | undefined, after: number | undefined): void {
     if (before === undefined || after === undefined || before === after) return;
-    const k = `${before}>${after}`;
+    if (before >= EDGE_ID_LIMIT || after >= EDGE_ID_LIMIT)
+      throw new Error(`GraphBuilder: action id ${Math.max(before, after)} is past ${EDGE_ID_LIMIT}`);
+    const k = before * EDGE_ID_LIMIT + after;
     if (this.edgeSet.has(k)) return;
     this.edgeSet.add(k);
     this.edges.push({ before, after });

@@ -15,6 +15,7 @@ import { exportCib } from '../../src/cib/export.js';
 import { importCib } from '../../src/cib/import.js';
 import { parseXml, type XmlElement } from '../../src/cib/xml-tree.js';
 import type { Cib, Writable } from '../../src/core/cib-model.js';
+import type { GraphAction } from '../../src/core/graph.js';
 import { graphToXml } from '../../src/core/graph-xml.js';
 import { schedule } from '../../src/core/schedule.js';
 import { NOW, profileFor } from './differential.js';
@@ -77,6 +78,33 @@ describe('graphToXml', () => {
       const again = { cib: importCib(exportCib(input.cib)), now: NOW };
       expect(graphToXml(schedule(again).graph, again), name).toBe(once);
     }
+  });
+
+  it('describes an action when its detail is first read, keeps it, and reading order changes no value', () => {
+    for (const name of ['migration-move', 'notify-promotable', 'unfencing']) {
+      const input = load(name);
+      const forward = schedule(input).graph.actions;
+      const backward = schedule(input).graph.actions;
+      expect(forward.length, name).toBeGreaterThan(0);
+      for (const a of forward) {
+        // An own enumerable getter: made on first read, yet spread and toEqual still see it.
+        const own = Object.getOwnPropertyDescriptor(a, 'detail');
+        expect(own?.get, `${name} ${a.key}`).toBeTypeOf('function');
+        expect(own?.enumerable, `${name} ${a.key}`).toBe(true);
+        expect(a.detail, `${name} ${a.key}`).toBe(a.detail);
+      }
+      const details = [...backward].reverse().map((a) => a.detail);
+      expect(details.reverse(), name).toEqual(forward.map((a) => a.detail));
+      expect({ ...backward[0] }, name).toEqual(forward[0]);
+      const replaced = { ...(forward[0]?.detail as NonNullable<GraphAction['detail']>), priority: 7 };
+      (backward[0] as GraphAction).detail = replaced;
+      expect(backward[0]?.detail, name).toBe(replaced);
+    }
+    // vm's migrate_to and migrate_from share their op meta (one memo entry), both node2 → node1.
+    const vm = schedule(load('migration-move')).graph.actions.filter((a) => a.rsc === 'vm' && a.migration);
+    expect(
+      vm.map((a) => `${a.task} ${a.detail?.attributes.CRM_meta_migrate_source}>${a.detail?.attributes.CRM_meta_migrate_target}`).sort(),
+    ).toEqual(['migrate_from node2>node1', 'migrate_to node2>node1']);
   });
 
   it('writes one synapse per action, with the orderings as triggers', () => {
