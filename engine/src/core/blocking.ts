@@ -212,12 +212,11 @@ function stuckPrimaries(resources: readonly WRsc[], blocked: ReadonlySet<WRsc>, 
       // An instance active where it is assigned nowhere (beyond clone-max) has a start, unrunnable.
       const stopping = (p: WRsc) => p.assignedTo === undefined && p.runningOn.length > 0;
       const unrunnable = (p: WRsc) => hasStart(p) || inhibited.has(p) || stopping(p);
-      // A primitive instance assigned nowhere (nor active, nor inhibited) still gets a start: the
-      // clone's "instance start, then clone running" ordering creates it, unrunnable for want of a
-      // node. A dependent placed before the clone was (a colocation loop) is then blocked
+      // A primitive instance assigned nowhere (not inhibited) still gets a start, active or not:
+      // the clone's "instance start, then clone running" ordering creates it, unrunnable for want
+      // of a node. A dependent placed before the clone was (a colocation loop) is then blocked
       // (scenario utilization-full-clone-blocks-dependent).
-      const unassigned = (i: WRsc) =>
-        i.variant === 'primitive' && i.assignedTo === undefined && i.runningOn.length === 0 && !inhibited.has(i);
+      const unassigned = (i: WRsc) => i.variant === 'primitive' && i.assignedTo === undefined && !inhibited.has(i);
       if (r.children.every((i) => unassigned(i) || leaves(i).some(hasStart))) result = true;
       else if (r.children.some((i) => leaves(i).some((p) => inhibited.has(p))) && r.children.every((i) => leaves(i).some(unrunnable)))
         result = !r.thisWith.some((c) => c.score >= INFINITY && isStuck(c.primary));
