@@ -15,6 +15,18 @@ function strcmp(a: string, b: string): number {
 }
 
 /**
+ * Pacemaker's node list order (`pe__cmp_node_name`): by name, case-insensitive, numeric portions
+ * as numbers — here a numeric, case-insensitive collation, which agrees on names of letters and
+ * digits (punctuation may order differently).
+ */
+const byNodeName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** The cluster's nodes in Pacemaker's node list order (names compared as `pe__cmp_node_name` does). */
+export function nodesByName(ws: WorkingSet): WNode[] {
+  return [...ws.nodes].sort((a, b) => byNodeName.compare(a.uname, b.uname));
+}
+
+/**
  * Sorts candidate nodes best first: score (unavailable nodes count as -INFINITY), then (with
  * `placement-strategy=balanced`) more capacity left, then fewer resources already assigned, then
  * the node the resource is active on, then node name (only the name with `minimal`).
@@ -22,7 +34,7 @@ function strcmp(a: string, b: string): number {
  * @example
  * sortNodes(ws, [...rsc.allowed], current)[0] // the best node and its score
  */
-export function sortNodes(ws: WorkingSet, entries: [string, number][], active: WNode | undefined): [WNode, number][] {
+export function sortNodes(ws: WorkingSet, entries: [string, number][], active: WNode | undefined, fromTable = true): [WNode, number][] {
   const list = entries.map(([name, score]) => [ws.nodeByName.get(name) as WNode, score] as [WNode, number]);
   const eff = (n: WNode, s: number) => (nodeAvailable(n, s, false) ? s : -INFINITY);
   const strategy = ws.placementStrategy ?? 'default';
@@ -43,7 +55,9 @@ export function sortNodes(ws: WorkingSet, entries: [string, number][], active: W
     return strcmp(a.uname, b.uname);
   };
   if (strategy !== 'balanced') return list.sort(cmp);
-  // Capacity votes are not transitive: the outcome depends on the order Pacemaker sorts in.
+  // Capacity votes are not transitive: the outcome depends on the order Pacemaker sorts in — a
+  // node table's (a resource's allowed nodes), or the list as given (the cluster's node list).
+  if (!fromTable) return glibListSort(list, cmp);
   const byId = new Map(list.map((e) => [e[0].id, e]));
   return glibListSort(
     glibHashValuesOrder(list.map(([n]) => n.id)).map((id) => byId.get(id) as [WNode, number]),

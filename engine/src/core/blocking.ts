@@ -248,8 +248,8 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
 /**
  * The top-level resources whose start cannot run, for their mandatory colocation dependents
  * (Pacemaker's pcmk__block_colocation_dependents): a blocked primitive; a clone every instance of
- * which has a start and none can run. An instance assigned nowhere has no start action, and then
- * Pacemaker blocks nothing (unrunnable-2). An inhibited instance (an interleaved `first` with no
+ * which has a start and none can run. A primitive instance assigned nowhere has an unrunnable start
+ * (the clone's orderings create it without a node). An inhibited instance (an interleaved `first` with no
  * instance on its node) keeps the unrunnable start it had, and so does, then, an instance active
  * beyond clone-max; Pacemaker notices that the clone cannot start when it re-evaluates the clone's
  * start after the inhibition (scenario interleave-inhibited-colocation), but not when a mandatory
@@ -269,7 +269,12 @@ function stuckPrimaries(resources: readonly WRsc[], blocked: ReadonlySet<WRsc>, 
       // An instance active where it is assigned nowhere (beyond clone-max) has a start, unrunnable.
       const stopping = (p: WRsc) => p.assignedTo === undefined && p.runningOn.length > 0;
       const unrunnable = (p: WRsc) => hasStart(p) || inhibited.has(p) || stopping(p);
-      if (r.children.every((i) => leaves(i).some(hasStart))) result = true;
+      // A primitive instance assigned nowhere (not inhibited) still gets a start, active or not:
+      // the clone's "instance start, then clone running" ordering creates it, unrunnable for want
+      // of a node. A dependent placed before the clone was (a colocation loop) is then blocked
+      // (scenario utilization-full-clone-blocks-dependent).
+      const unassigned = (i: WRsc) => i.variant === 'primitive' && i.assignedTo === undefined && !inhibited.has(i);
+      if (r.children.every((i) => unassigned(i) || leaves(i).some(hasStart))) result = true;
       else if (r.children.some((i) => leaves(i).some((p) => inhibited.has(p))) && r.children.every((i) => leaves(i).some(unrunnable)))
         result = !r.thisWith.some((c) => c.score >= INFINITY && isStuck(c.primary));
     }

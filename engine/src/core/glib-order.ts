@@ -13,10 +13,14 @@ const PRIME_MOD = [
   8388593, 16777213, 33554393, 67108859, 134217689, 268435399, 536870909, 1073741789, 2147483647,
 ];
 
-/** `g_str_hash`: djb2 over the string's bytes (as signed chars), 32 bits. */
+/**
+ * The hash of Pacemaker's string-keyed tables (`pcmk__strkey_table`, such as a resource's allowed
+ * nodes, keyed by node id): `pcmk__str_hash`, h * 31 + each byte (as a signed char) from 0, 32
+ * bits — not GLib's `g_str_hash`. GLib stores a hash below 2 as 2.
+ */
 function strHash(s: string): number {
-  let h = 5381;
-  for (const b of new TextEncoder().encode(s)) h = (Math.imul(h, 33) + (b > 127 ? b - 256 : b)) >>> 0;
+  let h = 0;
+  for (const b of new TextEncoder().encode(s)) h = (Math.imul(h, 31) + (b > 127 ? b - 256 : b)) >>> 0;
   return h < 2 ? 2 : h;
 }
 
@@ -82,7 +86,7 @@ function resize(t: Table, count: number): Table {
 }
 
 /**
- * The order in which `g_hash_table_get_values` returns the values of a string-keyed table after
+ * The order in which `g_hash_table_get_values` returns the values of a Pacemaker string-keyed table after
  * inserting `keys` in this order (no removals).
  *
  * @example

@@ -1,5 +1,5 @@
 import { createActions, endRole, finalNodes, type ResourceChange, willFence } from './actions.js';
-import { assignResource, isManaged, sortNodes } from './assign.js';
+import { assignResource, isManaged, nodesByName, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import { connectionsBefore } from './bundles.js';
 import type { Cib } from './cib-model.js';
@@ -240,12 +240,14 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   groupInternalColocations(ws);
   containerConstraints(ws);
   initUtilization(ws);
+  // Pacemaker sorts its node list (by name), not a node table, to order the resources.
   sortResourcesForPlacement(
     ws,
     sortNodes(
       ws,
-      ws.nodes.map((n) => [n.uname, 0]),
+      nodesByName(ws).map((n) => [n.uname, 0]),
       undefined,
+      false,
     ).map(([n]) => n),
   );
   avoidRemoteNodes(ws);

@@ -157,12 +157,12 @@ interface CaseResult {
  * clones (interleave) come up often.
  */
 export function profileFor(seed: number) {
-  // Placement strategies are generated only on request (OCFKIT_DIFF_UTILIZATION=0.3): generated
-  // CIBs with them still disagree with Pacemaker (README, "Placement strategies in generated CIBs").
-  const utilizationChance = Number(process.env.OCFKIT_DIFF_UTILIZATION ?? 0);
   const sized = seed % 3 === 0 ? { now: NOW, maxNodes: 8, maxResources: 14, maxConstraints: 14 } : { now: NOW };
   // Each generated feature at its default chance unless its variable says otherwise.
   const chance = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  // Placement strategies with capacities and utilization (generator.ts; README, "Placement
+  // strategies in generated CIBs"; OCFKIT_DIFF_UTILIZATION=<chance>).
+  const utilizationChance = chance('OCFKIT_DIFF_UTILIZATION', 0.15);
   // h101 (gen-h101.ts): resource sets (require-all=false among them unless OCFKIT_DIFF_SET_ANYOF=0),
   // role constraints (on since h113; OCFKIT_DIFF_ROLES=<chance>), tickets, templates and tags;
   // orders between sets naming a promotable clone's promote or demote (h123; OCFKIT_DIFF_SET_ROLE_ACTIONS=<chance>).
