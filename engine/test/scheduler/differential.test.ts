@@ -19,13 +19,23 @@ const firstSeed = Number(process.env.OCFKIT_DIFF_SEED ?? 1);
 describe.skipIf(requireTool(['crm_simulate']))('scheduler vs crm_simulate', () => {
   it(`agrees on ${cases} generated CIBs`, { timeout: 1_800_000 }, async () => {
     const results = await runCases(firstSeed, cases, 2);
+    // A seed crm_simulate cannot complete compares nothing (a transition that moves a Pacemaker
+    // Remote connection is one: README): the seeds after the last take their places, so that
+    // `cases` CIBs are compared.
+    for (let next = firstSeed + cases, missing = results.filter((r) => r.invalid).length; missing > 0; ) {
+      const more = await runCases(next, missing, 2);
+      results.push(...more);
+      next += missing;
+      missing = more.filter((r) => r.invalid).length;
+    }
     const invalid = results.filter((r) => r.invalid);
     if (invalid.length > 0)
       process.stderr.write(
-        `crm_simulate could not complete its own transition for seeds ${invalid.map((r) => r.seed).join(', ')} (not compared)\n`,
+        `crm_simulate could not complete its own transition for seeds ${invalid.map((r) => r.seed).join(', ')} (not compared; seeds after ${firstSeed + cases - 1} took their places)\n`,
       );
-    // Pacemaker's invalid transitions are rare; if they were common, the test would compare little.
-    expect(invalid.length).toBeLessThan(Math.max(3, cases * 0.02));
+    expect(results.length - invalid.length).toBe(cases);
+    // Pacemaker's invalid transitions are rare; if they were common, the generator would be at fault.
+    expect(invalid.length).toBeLessThan(Math.max(3, cases * 0.03));
     const report: string[] = [];
     for (const r of results.filter((x) => x.diffs.length > 0)) {
       const small = await shrink(r.cib);
