@@ -123,7 +123,8 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
       : chance(0.2)
         ? 'Started'
         : undefined;
-  // Only `start` in ordering sets: sets naming a promote or demote still disagree (README, seed 321).
+  // Only `start` here: orders between sets naming a promote or demote come from a stream of their
+  // own (h123, below), so that the seeds' CIBs stayed as they were.
   const setAction = () => (chance(0.2) ? 'start' : undefined);
   /** Splits resources (in the order given) into `k` non-empty consecutive sets. */
   const split = (members: readonly string[], k: number): string[][] => {
@@ -139,6 +140,31 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
       { id, ...attrs },
       members.map((m) => el('resource_ref', { id: m })),
     );
+  /**
+   * An `rsc_order` of `sets` with its draws from `d` (the caller's stream): `sequential` now and then
+   * on a set of several, `require-all=false` (chance `p.anyOf`) where neither this set nor the next
+   * one is written sequential="true", `kind=Optional` (chance `p.optional`), `symmetrical=false` now
+   * and then; set `k`'s `action` is `action(k)`, asked in set order after the other draws.
+   */
+  const setOrder = (
+    id: string,
+    sets: readonly string[][],
+    d: { chance: (p: number) => boolean; pick: <T>(xs: readonly T[]) => T },
+    p: { anyOf: number; optional: number },
+    action: (k: number) => string | undefined,
+  ) => {
+    const seq = sets.map((x) => (x.length > 1 && d.chance(0.5) ? d.pick(['true', 'false']) : undefined));
+    const anyOf = sets.map(
+      (_x, k) => k < sets.length - 1 && seq[k] !== 'true' && seq[k + 1] !== 'true' && d.chance(p.anyOf) && opts.anyOfSets === true,
+    );
+    return el(
+      'rsc_order',
+      { id, kind: d.chance(p.optional) ? 'Optional' : undefined, symmetrical: d.chance(0.15) ? 'false' : undefined },
+      sets.map((x, k) =>
+        resourceSet(`${id}-set${k}`, x, { sequential: seq[k], 'require-all': anyOf[k] ? 'false' : undefined, action: action(k) }),
+      ),
+    );
+  };
 
   if (fire.sets && ids.length >= 2) {
     for (let i = int(1, 3); i > 0; i--) {
@@ -167,24 +193,7 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
         const members = some(ids, int(2, Math.min(5, ids.length)));
         const id = nextId('order');
         const sets = split(members, int(members.length > 2 ? 2 : 1, Math.min(3, members.length)));
-        const seq = sets.map((s) => (s.length > 1 && chance(0.5) ? pick(['true', 'false']) : undefined));
-        // require-all=false where neither this set nor the next one is written sequential="true".
-        const anyOf = sets.map(
-          (_s, k) => k < sets.length - 1 && seq[k] !== 'true' && seq[k + 1] !== 'true' && chance(0.3) && opts.anyOfSets === true,
-        );
-        xmlConstraints.push(
-          el(
-            'rsc_order',
-            { id, kind: chance(0.25) ? 'Optional' : undefined, symmetrical: chance(0.15) ? 'false' : undefined },
-            sets.map((s, k) =>
-              resourceSet(`${id}-set${k}`, s, {
-                sequential: seq[k],
-                'require-all': anyOf[k] ? 'false' : undefined,
-                action: setAction(),
-              }),
-            ),
-          ),
-        );
+        xmlConstraints.push(setOrder(id, sets, { chance, pick }, { anyOf: 0.3, optional: 0.25 }, setAction));
       } else {
         // A location of a set of resources on a node (the set's own score, now and then).
         const id = nextId('loc');
@@ -401,23 +410,8 @@ export function addH101Features(cib: Cib, seed: number, opts: H101Options): Cib 
         up ||= action !== 'demote';
         return action;
       });
-      const id = `h123-order${i}`;
-      const seq = sets.map((x) => (x.length > 1 && rChance(0.5) ? rPick(['true', 'false']) : undefined));
-      const anyOf = sets.map(
-        (_x, k) => k < sets.length - 1 && seq[k] !== 'true' && seq[k + 1] !== 'true' && rChance(0.2) && opts.anyOfSets === true,
-      );
       xmlConstraints.push(
-        el(
-          'rsc_order',
-          { id, kind: rChance(0.2) ? 'Optional' : undefined, symmetrical: rChance(0.15) ? 'false' : undefined },
-          sets.map((x, k) =>
-            resourceSet(`${id}-set${k}`, x, {
-              sequential: seq[k],
-              'require-all': anyOf[k] ? 'false' : undefined,
-              action: actions[k],
-            }),
-          ),
-        ),
+        setOrder(`h123-order${i}`, sets, { chance: rChance, pick: rPick }, { anyOf: 0.2, optional: 0.2 }, (k) => actions[k]),
       );
     }
   }
