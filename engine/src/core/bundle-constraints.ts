@@ -1,4 +1,4 @@
-import { type BundleSpec, childCloneId, containerId, guestNodes } from './bundles.js';
+import { type BundleSpec, childCloneId, containerId, guestNodes, ipId } from './bundles.js';
 import type { Constraint, Expression, ExprOp, ExprType, LocationConstraint, OpaqueXml, Rule } from './cib-model.js';
 import { INFINITY, parseScore } from './score.js';
 
@@ -53,7 +53,7 @@ interface Parts {
 
 function partsOf(b: BundleSpec): Parts {
   const containers = Array.from({ length: b.replicas }, (_, n) => containerId(b, n));
-  const ips = b.addresses.map((a) => `${b.id}-ip-${a}`);
+  const ips = b.addresses.map((a) => ipId(b, a));
   return { bundle: b, containers, ips, ...(b.child !== undefined ? { clone: childCloneId(b) } : {}) };
 }
 

@@ -190,6 +190,11 @@ export function containerId(b: BundleSpec, n: number): string {
   return `${b.id}-${b.agent}-${n}`;
 }
 
+/** The id of the IP resource of a replica with `address` (`create_ip_resource`). */
+export function ipId(b: BundleSpec, address: string): string {
+  return `${b.id}-ip-${address}`;
+}
+
 /** The id of the clone holding the child's instances. */
 export function childCloneId(b: BundleSpec): string {
   return `${b.id}-${b.promotedMax > 0 ? 'master' : 'clone'}`;
@@ -288,7 +293,7 @@ function expandOne(b: BundleSpec, out: Expansion): void {
     containers.push(container);
     const address = b.addresses[n];
     if (address !== undefined) {
-      const ip = `${b.id}-ip-${address}`;
+      const ip = ipId(b, address);
       out.resources.push(primitive(ip, 'heartbeat', 'IPaddr2', ipParams(b, address), b.meta, [op(ip, 'monitor', '60s')]));
       out.constraints.push({ kind: 'colocation', id: `${ip}-with-${container}`, rsc: ip, withRsc: container, score: 'INFINITY' });
       out.constraints.push({
@@ -425,7 +430,7 @@ export function restrictToGuests(cib: Cib, top: readonly WRsc[], nodes: readonly
   };
   for (const r of top) apply(r, childOf.get(r.id));
   const containers = new Set(bundles.flatMap((b) => Array.from({ length: b.replicas }, (_, n) => containerId(b, n))));
-  const implied = new Set([...containers, ...bundles.flatMap((b) => [...guestNodes(b), ...b.addresses.map((a) => `${b.id}-ip-${a}`)])]);
+  const implied = new Set([...containers, ...bundles.flatMap((b) => [...guestNodes(b), ...b.addresses.map((a) => ipId(b, a))])]);
   for (const r of top) {
     if (containers.has(r.id)) r.bundleReplica = true;
     if (implied.has(r.id)) r.bundleImplied = true;

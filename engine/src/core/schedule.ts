@@ -34,7 +34,7 @@ import { unmodelledFeatures } from './unmodelled.js';
 import { ban, leaves, unpack } from './unpack.js';
 import type { UnpackMemo } from './unpack-memo.js';
 import { initUtilization, sortResourcesForPlacement } from './utilization.js';
-import type { WNode, WorkingSet, WRsc } from './working-set.js';
+import { stopCannotRunOn, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 /** Input of {@link schedule}: the CIB and the current time in seconds since the epoch. */
 export interface ScheduleInput {
@@ -168,12 +168,9 @@ function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
   const demoteOnly = !ws.haveQuorum && ws.noQuorumPolicy === 'demote';
 
-  // A managed resource active on a cluster node that is down and clean (its history is read with
-  // shutdown locks on and fencing off) needs a stop there that cannot run: the node becomes
-  // unclean, and cannot be fenced (Pacemaker's update_resource_action_runnable, "stop is unrunnable").
-  for (const p of ws.primitives)
-    for (const n of p.runningOn)
-      if (!n.online && !n.unclean && !n.maintenance && n.remote === undefined && isManaged(ws, p)) n.unclean = true;
+  // A managed resource active on a cluster node that is down and clean needs a stop there that
+  // cannot run: the node becomes unclean, and cannot be fenced.
+  for (const p of ws.primitives) for (const n of p.runningOn) if (stopCannotRunOn(n) && isManaged(ws, p)) n.unclean = true;
   for (const p of ws.primitives) {
     const stuck = p.runningOn.find((n) => n.unclean && !willFence(ws, n));
     if (stuck) {

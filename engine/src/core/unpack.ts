@@ -31,7 +31,7 @@ import { withPatternLocations } from './rsc-pattern.js';
 import { addScores, INFINITY, parseScore } from './score.js';
 import { withTemplatesExpanded } from './templates.js';
 import type { UnpackMemo } from './unpack-memo.js';
-import type { Role, WNode, WorkingSet, WRsc } from './working-set.js';
+import { type Role, stopCannotRunOn, type WNode, type WorkingSet, type WRsc } from './working-set.js';
 
 const optionDefaults: Record<string, string> = {
   'stonith-enabled': 'true',
@@ -375,18 +375,8 @@ function applyHistory(
       break;
   }
   // Recovering it schedules its stop now (process_rsc_state's stop_action), and a stop on a cluster
-  // node that is down and not unclean cannot run: the node turns unclean ("stop is unrunnable").
-  if (
-    active &&
-    onFail === 'restart' &&
-    !node.online &&
-    !node.unclean &&
-    !node.maintenance &&
-    node.remote === undefined &&
-    r.managed &&
-    !ctx.maintenanceMode
-  )
-    node.unclean = true;
+  // node that is down and clean cannot run: the node turns unclean.
+  if (active && onFail === 'restart' && stopCannotRunOn(node) && r.managed && !ctx.maintenanceMode) node.unclean = true;
   ctx.historyNext.set(r, next);
   if (!active) return;
   addRunning(r, node);

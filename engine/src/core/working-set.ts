@@ -268,3 +268,16 @@ export interface WorkingSet {
 export function isBlocked(r: WRsc): boolean {
   return r.blocked || r.children.some(isBlocked);
 }
+
+/**
+ * A cluster node that is down and clean (not in maintenance): nothing can run there and it will
+ * not be fenced, so a managed resource's stop there cannot run, and such a stop makes the node
+ * unclean (Pacemaker's update_resource_action_runnable, "stop is unrunnable"). Its history is read
+ * at all only with shutdown locks on and fencing off.
+ *
+ * @example
+ * stopCannotRunOn(ws.nodeByName.get('node4')!) // true for a node that left cleanly
+ */
+export function stopCannotRunOn(n: WNode): boolean {
+  return !n.online && !n.unclean && !n.maintenance && n.remote === undefined;
+}
