@@ -10,7 +10,7 @@ import { unpack } from '../../src/core/unpack.js';
 import { crmSimulate, placementOf } from './crm-simulate.js';
 import { forgetResetGuests } from './gen-h103.js';
 import { generateCib } from './generator.js';
-import { aggregate, uniqueBases } from './placement.js';
+import { aggregate, placementKey, uniqueBases } from './placement.js';
 
 export const NOW = 1_800_000_000;
 
@@ -58,7 +58,7 @@ function orphanIds(cib: Cib, now: number): Set<string> {
   return new Set(
     unpack(cib, now)
       .primitives.filter((p) => p.orphan)
-      .map((p) => (unique.has(p.id.replace(/:\d+$/, '')) ? p.id : p.id.replace(/:\d+$/, ''))),
+      .map((p) => placementKey(p.id, unique)),
   );
 }
 

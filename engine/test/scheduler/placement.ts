@@ -20,6 +20,12 @@ export function uniqueBases(cib: Cib): Set<string> {
   );
 }
 
+/** The id `aggregate` lists a resource under: its own for a globally-unique instance, else without `:N`. */
+export function placementKey(id: string, unique: ReadonlySet<string>): string {
+  const stripped = id.replace(/:\d+$/, '');
+  return unique.has(stripped) ? id : stripped;
+}
+
 /**
  * One entry per configured resource: anonymous clone instances (`rsc:N`) are merged into a sorted
  * list of where the clone's instances end up, because their numbering is not part of the decision;
@@ -31,8 +37,7 @@ export function uniqueBases(cib: Cib): Set<string> {
 export function aggregate(entries: Iterable<[string, string]>, unique: ReadonlySet<string> = new Set()): Map<string, string> {
   const lists = new Map<string, string[]>();
   for (const [id, where] of entries) {
-    const stripped = id.replace(/:\d+$/, '');
-    const base = unique.has(stripped) ? id : stripped;
+    const base = placementKey(id, unique);
     if (!lists.has(base)) lists.set(base, []);
     if (where !== 'Stopped' || base === id) lists.get(base)?.push(where);
   }
