@@ -1,5 +1,6 @@
 import { type BundleSpec, childCloneId, containerId, guestNodes, ipId } from './bundles.js';
-import type { Constraint, Expression, ExprOp, ExprType, LocationConstraint, OpaqueXml, Rule } from './cib-model.js';
+import type { Constraint, LocationConstraint, OpaqueXml } from './cib-model.js';
+import { ruleFromXml } from './rule-xml.js';
 import { INFINITY, parseScore } from './score.js';
 
 /**
@@ -19,29 +20,6 @@ import { INFINITY, parseScore } from './score.js';
  */
 
 const ROLES = new Set(['promote', 'demote', 'promoted', 'demoted']);
-
-function expression(e: OpaqueXml): Expression {
-  return {
-    kind: 'expression',
-    id: e.attrs.id ?? '',
-    attribute: e.attrs.attribute ?? '',
-    operation: (e.attrs.operation ?? 'defined') as ExprOp,
-    ...(e.attrs.value !== undefined ? { value: e.attrs.value } : {}),
-    ...(e.attrs.type !== undefined ? { type: e.attrs.type as ExprType } : {}),
-  };
-}
-
-function rule(e: OpaqueXml): Rule {
-  return {
-    kind: 'rule',
-    id: e.attrs.id ?? '',
-    ...(e.attrs.score !== undefined ? { score: e.attrs.score } : {}),
-    ...(e.attrs['score-attribute'] !== undefined ? { scoreAttribute: e.attrs['score-attribute'] } : {}),
-    ...(e.attrs['boolean-op'] !== undefined ? { booleanOp: e.attrs['boolean-op'] as 'and' | 'or' } : {}),
-    ...(e.attrs.role !== undefined ? { role: e.attrs.role } : {}),
-    terms: e.children.filter((c) => c.name === 'rule' || c.name === 'expression').map((c) => (c.name === 'rule' ? rule(c) : expression(c))),
-  };
-}
 
 /** What a bundle is in a constraint: its parts. */
 interface Parts {
@@ -73,7 +51,7 @@ function location(e: OpaqueXml, p: Parts): Outcome {
     ...(e.attrs.score !== undefined ? { score: e.attrs.score } : {}),
     ...(e.attrs.role !== undefined ? { role: e.attrs.role } : {}),
     ...(e.attrs['resource-discovery'] !== undefined ? { resourceDiscovery: e.attrs['resource-discovery'] } : {}),
-    rules: e.children.filter((c) => c.name === 'rule').map(rule),
+    rules: e.children.filter((c) => c.name === 'rule').map(ruleFromXml),
   };
   const id = e.attrs.id ?? '';
   const role = e.attrs.role?.toLowerCase();
@@ -224,7 +202,7 @@ function locationOn(e: OpaqueXml, rsc: string): Outcome {
         ...(e.attrs.score !== undefined ? { score: e.attrs.score } : {}),
         ...(e.attrs.role !== undefined ? { role: e.attrs.role } : {}),
         ...(e.attrs['resource-discovery'] !== undefined ? { resourceDiscovery: e.attrs['resource-discovery'] } : {}),
-        rules: e.children.filter((c) => c.name === 'rule').map(rule),
+        rules: e.children.filter((c) => c.name === 'rule').map(ruleFromXml),
       },
     ],
   };

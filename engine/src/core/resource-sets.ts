@@ -5,11 +5,12 @@
  * into the constraints between two resources the scheduler already knows. The importer leaves
  * constraints with sets in the CIB's `source` (the exporter writes them back unchanged), so they are
  * read from there. What is not modelled (an ordering set that is not `require-all`, `Serialize`,
- * locations with rules, sets naming a resource the model leaves alone) keeps its warning and is
+ * date expressions in a set location's rules, sets naming a resource the model leaves alone) keeps its warning and is
  * ignored as the warning says.
  */
 import type { Cib, ColocationConstraint, Constraint, LocationConstraint, OpaqueXml, OrderConstraint } from './cib-model.js';
 import { isTrue } from './nvsets.js';
+import { hasUnreadTerms, ruleFromXml } from './rule-xml.js';
 import { expandReferences, referenceMembers } from './tag-references.js';
 import { leftAloneIds } from './unmodelled-xml.js';
 
@@ -110,8 +111,8 @@ export function setConstraintIssue(
   if (e.name === 'rsc_colocation')
     return e.attrs['node-attribute'] === undefined ? undefined : 'node-attribute with resource sets is not modelled';
   if (e.name === 'rsc_location') {
-    if (e.attrs.node === undefined || e.children.some((c) => c.name === 'rule'))
-      return 'locations of resource sets with rules are not modelled';
+    if (e.children.some((c) => c.name === 'rule' && hasUnreadTerms(c)))
+      return 'date expressions in the rules of a resource-set location are not modelled';
     const discovery = e.attrs['resource-discovery'];
     return discovery === undefined || discovery.toLowerCase() === 'always' ? undefined : 'resource-discovery is not modelled';
   }
@@ -259,17 +260,25 @@ function expandColocation(e: OpaqueXml, sets: OpaqueXml[]): ColocationConstraint
   return out;
 }
 
+/**
+ * Each member of a location's sets located as the constraint says (`unpack_location_set`): with a
+ * node and a score (the set's, else the constraint's), there with the set's role (else the
+ * constraint's); otherwise by the constraint's rules, each with its own score and role (the set's
+ * score and role are not read then, as in Pacemaker's `unpack_rsc_location`).
+ */
 function expandLocation(e: OpaqueXml, sets: OpaqueXml[]): LocationConstraint[] {
+  const rules = e.children.filter((c) => c.name === 'rule').map(ruleFromXml);
   return sets.flatMap((set) =>
     members(set).map((rsc) => {
       const score = set.attrs.score ?? e.attrs.score;
       const role = set.attrs.role ?? e.attrs.role;
+      if (e.attrs.node === undefined || score === undefined) return { kind: 'location' as const, id: e.attrs.id ?? '', rsc, rules };
       return {
         kind: 'location' as const,
         id: e.attrs.id ?? '',
         rsc,
-        node: e.attrs.node as string,
-        ...(score !== undefined ? { score } : {}),
+        node: e.attrs.node,
+        score,
         ...(role !== undefined ? { role } : {}),
         rules: [],
       };

@@ -68,6 +68,22 @@ describe('resource sets', () => {
     ]);
   });
 
+  it('locates each member of a set by a location rule, but warns about (and ignores) one with a date expression', () => {
+    const rule = (id: string, term: string) => `<rule id="${id}" score="INFINITY">${term}</rule>`;
+    const onNode2 = `<expression id="e1" attribute="#uname" operation="eq" value="node2"/>`;
+    const r = schedule({
+      cib: cib(
+        `<rsc_location id="ab-node2">${set('s1', ['A', 'B'])}${rule('r1', onNode2)}</rsc_location>
+         <rsc_location id="c-dated">${set('s2', ['C'])}${rule('r2', '<date_expression id="d1" operation="gt" start="2001-01-01"/>')}</rsc_location>`,
+      ),
+      now: 1_800_000_000,
+    });
+    expect(r.warnings).toEqual([
+      '<rsc_location id="c-dated"> is ignored: date expressions in the rules of a resource-set location are not modelled',
+    ]);
+    for (const rsc of ['A', 'B']) expect(where(r, rsc)?.nodes).toEqual(['node2']);
+  });
+
   it('follows an id-ref to a set declared in another constraint, as crm_simulate does', () => {
     const r = schedule({
       cib: cib(

@@ -137,9 +137,10 @@ const FEATURES: Feature[] = [
     uses: (f) => (f.statusAttrs.get('resource-discovery-enabled') ?? []).some((v) => FALSE.test(v)),
   },
   { name: 'rsc-pattern', modelled: true, uses: (f) => attr(f, 'rsc_location', 'rsc-pattern') },
+  // Modelled (resource-sets.ts) but for date expressions in their rules, which are warned about.
   {
     name: 'location sets with rules',
-    modelled: false,
+    modelled: true,
     uses: (f) =>
       f.all.some(
         (e) => e.name === 'rsc_location' && e.children.some((c) => c.name === 'resource_set') && e.children.some((c) => c.name === 'rule'),
