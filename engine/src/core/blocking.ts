@@ -1,4 +1,6 @@
+import { willFence } from './actions.js';
 import { isManaged } from './assign.js';
+import { guestHostUnfenceable } from './containers.js';
 import { compatibleInstance, interleavedOrdering } from './interleave.js';
 import { isTrue } from './nvsets.js';
 import { INFINITY } from './score.js';
@@ -296,7 +298,8 @@ function earlierMemberStarts(p: WRsc): boolean {
  * Finds the active resources whose stop cannot run, the way Pacemaker propagates unrunnable stops:
  * an unmanaged or blocked resource cannot be stopped, and neither can anything that must stop
  * after it — earlier members of its ordered group (members stop in reverse order) and the `first`
- * of a mandatory, symmetrical order whose `then` it is (when the `then` is a primitive). Such a
+ * of a mandatory, symmetrical order whose `then` it is (when the `then` is a primitive). Neither
+ * can a resource on a guest node whose container's host is lost and cannot be fenced. Such a
  * resource stays where and as it is.
  * Mutates next roles and assignments; returns the resources held in place.
  *
@@ -306,7 +309,12 @@ function earlierMemberStarts(p: WRsc): boolean {
 export function applyUnrunnableStops(ws: WorkingSet): Set<WRsc> {
   const active = (p: WRsc) => p.runningOn.length > 0;
   const stuck = new Set<WRsc>(ws.primitives.filter((p) => active(p) && !isManaged(ws, p)));
-  const held = new Set<WRsc>();
+  // Active on a guest node that cannot be fenced (its container's host is lost): its stop or
+  // demote there cannot run, so it stays, and holds what must stop after it.
+  const held = new Set<WRsc>(
+    ws.primitives.filter((p) => !stuck.has(p) && p.runningOn.some((n) => guestHostUnfenceable(ws, n, (h) => willFence(ws, h)))),
+  );
+  for (const p of held) stuck.add(p);
   const hold = (r: WRsc): boolean => {
     let changed = false;
     for (const p of leaves(r)) {

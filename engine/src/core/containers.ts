@@ -180,6 +180,20 @@ export function guestRestartOrderings(ws: WorkingSet): void {
 }
 
 /**
+ * Whether a guest node cannot be fenced (Pacemaker's pe_can_fence for a guest): its container is
+ * active on a host that is down and cannot be fenced either. What must stop, demote or be
+ * monitored there cannot then run (`update_resource_action_runnable`: "node's host cannot be
+ * fenced"), though such actions need neither quorum nor fencing elsewhere.
+ *
+ * @example
+ * guestHostUnfenceable(ws, ws.nodeByName.get('web-0')!, (h) => willFence(ws, h)) // true while web-0's host is lost without fencing
+ */
+export function guestHostUnfenceable(ws: WorkingSet, node: WNode, canFence: (n: WNode) => boolean): boolean {
+  if (!isGuestNode(node)) return false;
+  return guestContainer(ws, node)?.runningOn.some((h) => !h.online && !canFence(h)) ?? false;
+}
+
+/**
  * Whether a guest node is "fenced" in this transition: it must be reset, something is managed,
  * and its container's hosts are up or can be fenced (pe_can_fence).
  */
