@@ -365,13 +365,21 @@ export function remoteWarnings(cib: Cib): string[] {
  * After assignment: a remote node whose connection cannot be recovered (its host is lost and it
  * goes nowhere, or it failed and stays down) is fenced when a resource active there must stop,
  * as the stop can run only through the connection (apply_remote_ordering's "resources are active
- * but connection is unrecoverable"). The stops are then implied by the fencing.
+ * but connection is unrecoverable"). The stops are then implied by the fencing. One that is
+ * offline is fenced anyway, as long as startup probes are enabled (`pcmk__schedule_probes`: "the
+ * connection is unrecoverable"): what runs there cannot be probed.
  */
 export function fenceUnrecoverableRemotes(ws: WorkingSet): void {
+  const probes = ws.options.get('enable-startup-probes');
+  const probing = probes === undefined || isTrue(probes);
   for (const node of ws.nodes) {
     if (!node.remote || node.remote.container !== undefined || node.unclean) continue;
     const conn = connectionOf(ws, node);
     if (!conn || connectionState(conn) !== 'failed') continue;
+    if (!node.online && probing) {
+      node.unclean = true;
+      continue;
+    }
     const stops = ws.primitives.some(
       (p) =>
         p.managed &&
