@@ -35,7 +35,7 @@ export interface AnonymousLookup {
 
 /**
  * The instance (primitive) of anonymous clone `clone` that history entry `base` (the history id
- * without its number) on `node` belongs to:
+ * without its number) on `node` belongs to (a bundle's child: replica N's instance on its guest node N):
  * - the instance already active (or pending) on this node, when the member named is not yet;
  *   a second entry of an active member on one node is an orphan, and no free instance is used then;
  * - else the first instance active nowhere (not blocked, and not pending on another node);
@@ -47,6 +47,12 @@ export interface AnonymousLookup {
  * anonymousInstance(pingClone, 'ping', node2, lookup) // ping:1 when ping:0 runs on node1
  */
 export function anonymousInstance(clone: WRsc, base: string, node: WNode, lookup: AnonymousLookup): WRsc | undefined {
+  // A bundle's child: the history on replica N's guest node is instance N's (Pacemaker's
+  // pe__find_bundle_replica), whichever order the nodes' histories are read in.
+  const replica = clone.bundleGuests?.indexOf(node.uname) ?? -1;
+  const own = replica >= 0 ? clone.children[replica] : undefined;
+  const ownMember = own && memberOf(own, base);
+  if (ownMember && ownMember.runningOn.length === 0 && locations(own).every((u) => u === node.uname)) return ownMember;
   let found: WRsc | undefined;
   let inactive: WRsc | undefined;
   let skipInactive = false;

@@ -431,7 +431,10 @@ export function restrictToGuests(cib: Cib, top: readonly WRsc[], nodes: readonly
   for (const r of top) apply(r, childOf.get(r.id));
   const containers = new Set(bundles.flatMap((b) => Array.from({ length: b.replicas }, (_, n) => containerId(b, n))));
   const implied = new Set([...containers, ...bundles.flatMap((b) => [...guestNodes(b), ...b.addresses.map((a) => ipId(b, a))])]);
+  const guestsOf = new Map(bundles.filter((b) => b.child !== undefined && hasGuests(b)).map((b) => [childCloneId(b), guestNodes(b)]));
   for (const r of top) {
+    const guests = guestsOf.get(r.id);
+    if (guests) r.bundleGuests = guests;
     if (containers.has(r.id)) r.bundleReplica = true;
     if (implied.has(r.id)) r.bundleImplied = true;
   }

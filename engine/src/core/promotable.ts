@@ -2,6 +2,7 @@ import { applyInstanceColocation, isManaged } from './assign.js';
 import { attributeNode } from './bundles.js';
 import { addColocatedNodeScores, colocationHasInfluence, nodeAvailable } from './colocation.js';
 import { locationPlacements } from './constraints.js';
+import { guestContainer } from './containers.js';
 import { expandedConstraints } from './resource-sets.js';
 import { addScores, formatScore, INFINITY, parseScore } from './score.js';
 import { promotionTicketMissing } from './tickets.js';
@@ -174,8 +175,16 @@ export function setInstanceRoles(ws: WorkingSet, clone: WRsc, tieBreak: (a: WRsc
   for (const inst of order) {
     const node = placed(inst);
     if (!node) continue;
+    // On a guest node, only while its container is to run somewhere (pcmk__node_available with
+    // consider_guest, as node_to_be_promoted_on asks it).
+    const container = guestContainer(ws, node);
+    const guestUp = container === undefined || (container.assignedTo !== undefined && container.nextRole !== 'Stopped');
     const ok =
-      (sortIndex.get(inst) ?? -1) >= 0 && promoted < max && (perNode.get(node.uname) ?? 0) < nodeMax && nodeAvailable(node, 0, false);
+      (sortIndex.get(inst) ?? -1) >= 0 &&
+      promoted < max &&
+      (perNode.get(node.uname) ?? 0) < nodeMax &&
+      nodeAvailable(node, 0, false) &&
+      guestUp;
     const frozen = !ws.haveQuorum && ws.noQuorumPolicy === 'freeze' && inst.role !== 'Promoted';
     if (!isManaged(ws, inst)) {
       inst.nextRole = inst.role === 'Stopped' ? 'Unpromoted' : inst.role;

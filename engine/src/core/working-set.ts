@@ -205,6 +205,8 @@ export interface WRsc {
   shutdownLock?: { node: WNode; time: number };
   /** A bundle replica's container: assigned to the node it is active on whenever it may stay there (bundles.ts). */
   bundleReplica?: boolean;
+  /** A bundle's child clone: its bundle's guest nodes in replica order; instance N lives in replica N (bundles.ts). */
+  bundleGuests?: readonly string[];
   /** A bundle replica's container: all its bundle's containers in replica order, and `replicas-per-host` (bundles.ts). */
   bundleReplicas?: { readonly all: readonly WRsc[]; readonly perHost: number };
   /**

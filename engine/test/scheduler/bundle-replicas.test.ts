@@ -138,4 +138,28 @@ describe('bundle replicas', () => {
     expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
     expect(result.verdict).toBe('equal');
   });
+  /*
+   * A bundle's child instance N is replica N's, whatever order the guest nodes' histories come in
+   * (Pacemaker's pe__find_bundle_replica): three unpromoted replicas with equal promotion scores,
+   * their guest nodes' status written db-2, db-1, db-0. crm_simulate 2.1.5 on this fixture
+   * (without -Q, which fails an assertion injecting the promote): "Promote sql:0 (Unpromoted ->
+   * Promoted db-0)". Numbered in history order, sql:0 was db-2's, and db-2 was promoted.
+   */
+  it("number a bundle child's instances by replica, not by history order", () => {
+    const { summary } = schedule({ cib: fixture('bundle-promoted-replica-order'), now: NOW });
+    expect(summary).toMatch(/Promote +sql:0 +\( Unpromoted -> Promoted db-0 \)/);
+    expect(transitionSet(summary)).toEqual(['Promote sql (Unpromoted -> Promoted db-0)']);
+  });
+  /*
+   * The same bundle with n1 banned: replica 0's container cannot run, so sql:0 (first on the tie)
+   * cannot be promoted on db-0, and sql:1 is (Pacemaker's node_to_be_promoted_on asks whether a
+   * guest node's container is to run). crm_simulate 2.1.5: Stop db-ip-192.168.122.20, db-docker-0,
+   * db-0 (n1), sql:0 (db-0) "due to unrunnable db-docker-0 start", "Promote sql:1 (Unpromoted ->
+   * Promoted db-1)". The engine promoted nothing before.
+   */
+  it("promote another replica when the first one's container cannot run", () => {
+    const { summary } = schedule({ cib: fixture('bundle-promote-unrunnable-replica'), now: NOW });
+    expect(summary).toMatch(/Promote +sql:1 +\( Unpromoted -> Promoted db-1 \)/);
+    expect(transitionSet(summary).filter((l) => l.startsWith('Promote'))).toEqual(['Promote sql (Unpromoted -> Promoted db-1)']);
+  });
 });
