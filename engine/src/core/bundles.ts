@@ -352,6 +352,33 @@ function expandOne(b: BundleSpec, out: Expansion): void {
 
 const cache = new WeakMap<Cib, Cib>();
 
+/** What a bundle stands for where a constraint names it by pattern (`rsc-pattern`, rsc-pattern.ts). */
+export interface BundlePatternParts {
+  readonly id: string;
+  /** Every resource the bundle implies (containers, IPs, guest connections, the child's clone). */
+  readonly implied: ReadonlySet<string>;
+  /** What a location applies to: every replica's container and IP (pcmk__bundle_rsc_location). */
+  readonly targets: readonly string[];
+  /** The child's clone (a location with a role but Started applies to it too). */
+  readonly clone?: string;
+}
+
+/**
+ * Each bundle of the CIB with the resources it implies and those a location on it applies to.
+ *
+ * @example
+ * bundlePatternParts(cib)[0].targets // ['web-docker-0', 'web-ip-192.168.122.10']
+ */
+export function bundlePatternParts(cib: Cib): BundlePatternParts[] {
+  return bundlesOf(cib).map((b) => {
+    const containers = Array.from({ length: b.replicas }, (_, n) => containerId(b, n));
+    const ips = b.addresses.map((a) => ipId(b, a));
+    const clone = b.child !== undefined ? childCloneId(b) : undefined;
+    const implied = new Set([...containers, ...ips, ...guestNodes(b), ...(clone !== undefined ? [clone] : [])]);
+    return { id: b.id, implied, targets: [...containers, ...ips], ...(clone !== undefined ? { clone } : {}) };
+  });
+}
+
 /**
  * The CIB the scheduler works on: the configured one with every bundle's implied resources and
  * their constraints added (the same object when there are no bundles).

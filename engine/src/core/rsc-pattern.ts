@@ -6,6 +6,7 @@
  * expression, which agrees with POSIX extended syntax on what CIBs use (classes, anchors,
  * groups, alternation); one that does not compile matches nothing. Pure.
  */
+import { type BundlePatternParts, bundlePatternParts } from './bundles.js';
 import type { Cib, Constraint, LocationConstraint } from './cib-model.js';
 
 function compile(pattern: string): RegExp | undefined {
@@ -31,7 +32,10 @@ export function patternSubmatches(c: LocationConstraint): string[] | undefined {
 
 /**
  * The CIB with each `rsc-pattern` location replaced by one location per top-level resource it
- * names (same id, `rsc` set); the same object when there is none.
+ * names (same id, `rsc` set); the same object when there is none. A bundle is one top-level
+ * resource, at the place of the resources it implies: the pattern is tested on the bundle's id,
+ * never on its containers', IPs', connections' or child's, and a match locates its containers and
+ * IPs (and its child's clone for a role other than Started), as a location naming the bundle does.
  *
  * @example
  * withPatternLocations(cib).constraints.filter((c) => c.id === 'location-rscN').map((c) => c.rsc) // ['rsc1', 'rsc2']
@@ -39,6 +43,7 @@ export function patternSubmatches(c: LocationConstraint): string[] | undefined {
 export function withPatternLocations(cib: Cib): Cib {
   if (!cib.constraints.some((c) => c.kind === 'location' && c.rscPattern !== undefined)) return cib;
   const constraints: Constraint[] = [];
+  const bundles = bundlePatternParts(cib);
   for (const c of cib.constraints) {
     if (c.kind !== 'location' || c.rscPattern === undefined) {
       constraints.push(c);
@@ -47,7 +52,20 @@ export function withPatternLocations(cib: Cib): Cib {
     const invert = c.rscPattern.startsWith('!');
     const re = compile(invert ? c.rscPattern.slice(1) : c.rscPattern);
     if (!re) continue;
-    for (const r of cib.resources) if (re.test(r.id) !== invert) constraints.push({ ...c, rsc: r.id });
+    const seen = new Set<BundlePatternParts>();
+    for (const r of cib.resources) {
+      const bundle = bundles.find((b) => b.implied.has(r.id));
+      if (bundle === undefined) {
+        if (re.test(r.id) !== invert) constraints.push({ ...c, rsc: r.id });
+        continue;
+      }
+      if (seen.has(bundle)) continue;
+      seen.add(bundle);
+      if (re.test(bundle.id) === invert) continue;
+      const role = c.role?.toLowerCase();
+      const clone = bundle.clone !== undefined && role !== undefined && role !== 'started' ? [bundle.clone] : [];
+      for (const rsc of [...bundle.targets, ...clone]) constraints.push({ ...c, rsc });
+    }
   }
   return { ...cib, constraints };
 }

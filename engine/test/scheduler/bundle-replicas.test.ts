@@ -162,4 +162,16 @@ describe('bundle replicas', () => {
     expect(summary).toMatch(/Promote +sql:1 +\( Unpromoted -> Promoted db-1 \)/);
     expect(transitionSet(summary).filter((l) => l.startsWith('Promote'))).toEqual(['Promote sql (Unpromoted -> Promoted db-1)']);
   });
+  /*
+   * An `rsc-pattern` location tests the bundle's id, never the ids of the resources it implies:
+   * "^db-[0-9]$" names the guest connections db-0..db-2, not the bundle db, so it bans nothing.
+   * crm_simulate 2.1.5 on bundle-promoted-replica-order with this ban of n1 added: only "Promote
+   * sql:0 (Unpromoted -> Promoted db-0)". The engine tested the connections' ids and moved db-0
+   * away from its container (Move db-0 (n1 -> n2)).
+   */
+  it('test an rsc-pattern on the bundle id, not on its guest connections', () => {
+    const ban = '<constraints><rsc_location id="ban-guests-n1" rsc-pattern="^db-[0-9]$" node="n1" score="-INFINITY"/></constraints>';
+    const cib = importCib(source('bundle-promoted-replica-order').replace('<constraints/>', ban));
+    expect(transitionSet(schedule({ cib, now: NOW }).summary)).toEqual(['Promote sql (Unpromoted -> Promoted db-0)']);
+  });
 });
