@@ -292,12 +292,13 @@ function connectionState(conn: WRsc): ConnectionState {
 export function orderRemoteActions(ws: WorkingSet, g: GraphBuilder): void {
   if (!ws.nodes.some((n) => n.remote)) return;
   const actions = [...g.actions];
-  // A remote node is fenced before its connection stops (and is started again).
+  // A remote node is fenced before its connection stops (and is started again); not one fenced
+  // because it is offline and its connection is unrecoverable (nothing runs through it).
   for (const f of actions) {
     if (f.task !== 'stonith') continue;
     const node = ws.nodeByName.get(f.node);
     const conn = node && connectionOf(ws, node);
-    if (node?.remote && conn && node.remote.container === undefined)
+    if (node?.remote && conn && node.remote.container === undefined && node.online)
       for (const n of conn.runningOn) g.order(f.id, g.find(opKey(conn.id, 'stop', 0), n.uname));
   }
   for (const a of actions) {
