@@ -138,4 +138,34 @@ describe('bundle replicas', () => {
     expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
     expect(result.verdict).toBe('equal');
   });
+
+  /*
+   * A replica's container whose start cannot run (ordered after d0, which is stopped) blocks
+   * neither its IP nor a primitive colocated with the bundle: Pacemaker blocks a colocation's
+   * dependents through the uber-parent, the bundle, and only when none of its parts (IPs,
+   * containers, connections, the child) can start (pcmk__block_colocation_dependents). The IP
+   * can, so crm_simulate 2.1.5 on this fixture: Start web-ip-192.168.122.10 (n1), Start d1 (n1),
+   * Start web-docker-0 (n1) "due to unrunnable d0 start (blocked)". The engine took the container
+   * as the IP's and d1's primary and blocked both (differential seed 2 at OCFKIT_DIFF_BUNDLES=1).
+   * Without the IP (bundle-all-blocked) nothing of the bundle can start, and d1 is blocked "due to
+   * colocation with web" in both.
+   */
+  it('block no dependent of a bundle while one of its parts can start', () => {
+    const { summary } = schedule({ cib: fixture('bundle-ip-unblocked'), now: NOW });
+    expect(summary).toMatch(/Start +web-docker-0 +\( n1 \) +blocked/);
+    expect(summary).toMatch(/Start +web-ip-192\.168\.122\.10 +\( n1 \)\n/);
+    expect(summary).toMatch(/Start +d1 +\( n1 \)\n/);
+  });
+
+  it('block the dependents of a bundle none of whose parts can start', () => {
+    const { summary } = schedule({ cib: fixture('bundle-all-blocked'), now: NOW });
+    expect(summary).toMatch(/Start +d1 +\( n1 \) +blocked/);
+  });
+
+  for (const name of ['bundle-ip-unblocked', 'bundle-all-blocked'])
+    it.skipIf(noPacemaker)(`match crm_simulate on ${name}`, { timeout: 60_000 }, async () => {
+      const result = await runCase(name, source(name), { now: NOW });
+      expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
+      expect(result.verdict).toBe('equal');
+    });
 });
