@@ -79,8 +79,9 @@ function bundle(k: number, d: Draw): Generated {
   const control = ip ? d.chance(0.3) : net < 0.8;
   // Pacemaker resets replicas-per-host to 1 for a control port without an IP range (and says so).
   const perHost = d.chance(0.3) && (ip || !control) ? d.int(2, 3) : 1;
-  const guests = ip || control;
-  const hasChild = guests && d.chance(0.85);
+  // A child needs a network Pacemaker reaches it through; only a child's replicas have guest nodes.
+  const hasChild = (ip || control) && d.chance(0.85);
+  const guests = hasChild;
   const promotedMax = hasChild && d.chance(0.35) ? d.int(1, replicas) : 0;
   const addresses: string[] = [];
   const base = d.int(10, 200);
@@ -100,7 +101,7 @@ function bundle(k: number, d: Draw): Generated {
         : el('port-mapping', { id: `${id}-ports`, range: '9000-9010' }),
     );
   const network =
-    guests || mappings.length > 0
+    ip || control || mappings.length > 0
       ? [
           el(
             'network',
