@@ -270,7 +270,10 @@ function constraints(cib: Cib, bundles: readonly Generated[], d: Draw): XmlEleme
           el('rsc_location', { id, rsc: b.id, node: d.pick(cib.nodes).uname, score: d.pick(['INFINITY', '-INFINITY', '100', '-100']) }),
         );
       } else if (what < 0.7 && prims.length > 0) {
-        out.push(el('rsc_colocation', { id, rsc: d.pick(prims).id, 'with-rsc': b.id, score: d.pick(['INFINITY', '500', '-INFINITY']) }));
+        // A finite positive colocation with a bundle of several replicas is not modelled (README
+        // "Bundles", warned): only with a single replica.
+        const scores = b.replicas === 1 ? ['INFINITY', '500', '-INFINITY'] : ['INFINITY', '-500', '-INFINITY'];
+        out.push(el('rsc_colocation', { id, rsc: d.pick(prims).id, 'with-rsc': b.id, score: d.pick(scores) }));
       } else if (prims.length > 0) {
         const other = d.pick(prims).id;
         const [first, then] = bundleFirst ? [b.id, other] : [other, b.id];
