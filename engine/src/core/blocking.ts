@@ -265,7 +265,10 @@ function stuckPrimaries(resources: readonly WRsc[], blocked: ReadonlySet<WRsc>, 
     if (known !== undefined) return known;
     memo.set(r, false); // a colocation cycle blocks nothing through itself
     let result = false;
-    if (r.variant === 'primitive') result = blocked.has(r);
+    // A bundle's implied resource stands for its bundle (Pacemaker looks at the uber-parent's
+    // colocations, not the container's or IP's): its dependents are blocked only when none of
+    // the bundle's parts can start (scenario bundle-ip-unblocked).
+    if (r.variant === 'primitive') result = blocked.has(r) && (!r.bundleImplied || bundleCannotStart(r, blocked));
     else if (r.variant === 'clone' && r.children.length > 0) {
       const hasStart = (p: WRsc) => blocked.has(p) && p.assignedTo !== undefined;
       // An instance active where it is assigned nowhere (beyond clone-max) has a start, unrunnable.
@@ -284,6 +287,17 @@ function stuckPrimaries(resources: readonly WRsc[], blocked: ReadonlySet<WRsc>, 
     return result;
   };
   return new Set(resources.filter(isStuck));
+}
+
+/**
+ * Whether none of a bundle's parts can start, seen from one of its implied resources: every
+ * replica's container is blocked, and so is every implied resource placed with one (IPs, guest
+ * connections). Only a container knows its replicas; an IP or a connection alone never blocks.
+ */
+function bundleCannotStart(r: WRsc, blocked: ReadonlySet<WRsc>): boolean {
+  const containers = r.bundleReplicas?.all;
+  if (containers === undefined) return false;
+  return containers.every((c) => blocked.has(c) && c.withThis.every((x) => !x.dependent.bundleImplied || blocked.has(x.dependent)));
 }
 
 /** An earlier member of the primitive's ordered group starts (on the node it is assigned to): it would restart after it. */

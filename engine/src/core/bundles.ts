@@ -533,9 +533,15 @@ function canStay(r: WRsc, nodeByName: ReadonlyMap<string, WNode>): boolean {
 export function keepReplicasFirst(ws: Pick<WorkingSet, 'nodeByName'>, rsc: WRsc, assign: (r: WRsc, node: WNode) => void): void {
   const replicas = rsc.bundleReplicas;
   if (replicas === undefined || canStay(rsc, ws.nodeByName)) return;
+  // A replica that stays avoids the earlier replicas (replicas-per-host=1), which would assign
+  // them, primaries first: one that cannot stay would take its node. Those wait (as assigning
+  // ones do) until the ones that stay are placed.
+  const waiting = replicas.all.filter((o) => o !== rsc && o.provisional && !o.allocating && !canStay(o, ws.nodeByName));
+  for (const o of waiting) o.allocating = true;
   for (const other of replicas.all)
     if (other !== rsc && other.provisional && !other.allocating && canStay(other, ws.nodeByName))
       assign(other, other.runningOn[0] as WNode);
+  for (const o of waiting) o.allocating = false;
   const count = new Map<WNode, number>();
   for (const other of replicas.all)
     if (other !== rsc && other.assignedTo) count.set(other.assignedTo, (count.get(other.assignedTo) ?? 0) + 1);

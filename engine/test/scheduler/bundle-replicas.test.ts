@@ -174,4 +174,46 @@ describe('bundle replicas', () => {
     const cib = importCib(source('bundle-promoted-replica-order').replace('<constraints/>', ban));
     expect(transitionSet(schedule({ cib, now: NOW }).summary)).toEqual(['Promote sql (Unpromoted -> Promoted db-0)']);
   });
+
+  /*
+   * A replica's container whose start cannot run (ordered after d0, which is stopped) blocks
+   * neither its IP nor a primitive colocated with the bundle: Pacemaker blocks a colocation's
+   * dependents through the uber-parent, the bundle, and only when none of its parts (IPs,
+   * containers, connections, the child) can start (pcmk__block_colocation_dependents). The IP
+   * can, so crm_simulate 2.1.5 on this fixture: Start web-ip-192.168.122.10 (n1), Start d1 (n1),
+   * Start web-docker-0 (n1) "due to unrunnable d0 start (blocked)". The engine took the container
+   * as the IP's and d1's primary and blocked both (differential seed 2 at OCFKIT_DIFF_BUNDLES=1).
+   * Without the IP (bundle-all-blocked) nothing of the bundle can start, and d1 is blocked "due to
+   * colocation with web" in both.
+   */
+  it('block no dependent of a bundle while one of its parts can start', () => {
+    const { summary } = schedule({ cib: fixture('bundle-ip-unblocked'), now: NOW });
+    expect(summary).toMatch(/Start +web-docker-0 +\( n1 \) +blocked/);
+    expect(summary).toMatch(/Start +web-ip-192\.168\.122\.10 +\( n1 \)\n/);
+    expect(summary).toMatch(/Start +d1 +\( n1 \)\n/);
+  });
+
+  it('block the dependents of a bundle none of whose parts can start', () => {
+    const { summary } = schedule({ cib: fixture('bundle-all-blocked'), now: NOW });
+    expect(summary).toMatch(/Start +d1 +\( n1 \) +blocked/);
+  });
+
+  /*
+   * The replica that stays is placed before the others even though it avoids them (with
+   * replicas-per-host 1 each container avoids the earlier ones, which would assign those first):
+   * web-docker-2 active on n1 stays, 0 and 1 start on n2 and n3 (crm_simulate 2.1.5 on this
+   * fixture). The engine assigned web-docker-1 first, through web-docker-2's avoidance, on n1 (by
+   * name), and moved web-docker-2 to n2 (differential seed 97 at OCFKIT_DIFF_BUNDLES=1).
+   */
+  it('keep an active replica before placing the earlier ones it avoids', () => {
+    const lines = transitionSet(schedule({ cib: fixture('bundle-replica-kept-first'), now: NOW }).summary);
+    expect(lines).toEqual(['Start web-docker-0 (n2)', 'Start web-docker-1 (n3)']);
+  });
+
+  for (const name of ['bundle-ip-unblocked', 'bundle-all-blocked', 'bundle-replica-kept-first'])
+    it.skipIf(noPacemaker)(`match crm_simulate on ${name}`, { timeout: 60_000 }, async () => {
+      const result = await runCase(name, source(name), { now: NOW });
+      expect(result.detail.filter((l) => !/^engine warnings:|^ {2}(Guest nodes|<)/.test(l))).toEqual([]);
+      expect(result.verdict).toBe('equal');
+    });
 });

@@ -191,7 +191,9 @@ export function profileFor(seed: number) {
     remoteChance: chance('OCFKIT_DIFF_REMOTE', 0.15),
     guestChance: chance('OCFKIT_DIFF_GUEST', 0),
   };
-  const base = { ...sized, utilizationChance, ...h101, ...h102, ...h103 };
+  // h134 (gen-h134.ts): bundles (OCFKIT_DIFF_BUNDLES=<chance>; README, "Bundles in generated CIBs").
+  const bundleChance = chance('OCFKIT_DIFF_BUNDLES', 0);
+  const base = { ...sized, utilizationChance, ...h101, ...h102, ...h103, bundleChance };
   return seed % 5 === 4 ? { ...base, cloneChance: 0.7, interleaveChance: 0.6 } : base;
 }
 

@@ -30,6 +30,7 @@ type Resource = Writable<ModelResource>;
 import { addH101Features, type H101Options } from './gen-h101.js';
 import { addH102Features, type H102Chances } from './gen-h102.js';
 import { addH103Features, type H103Chances } from './gen-h103.js';
+import { addH134Features, type H134Chances } from './gen-h134.js';
 import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
 
 /** A small deterministic PRNG (mulberry32). */
@@ -44,7 +45,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-interface GenOptions extends H101Options, H102Chances, H103Chances {
+interface GenOptions extends H101Options, H102Chances, H103Chances, H134Chances {
   /** The scheduler's notion of now (seconds); fail timestamps are placed around it. */
   now: number;
   maxNodes?: number;
@@ -515,5 +516,7 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
   // h101's resource sets, role constraints, tickets, templates and tags (gen-h101.ts), which write
   // what the model cannot hold into the XML.
   const withH102 = addH102Features(generated, seed, opts.now, opts, prng);
-  return addH101Features(addH103Features(withH102, seed, prng, opts.now, opts), seed, opts);
+  const withH101 = addH101Features(addH103Features(withH102, seed, prng, opts.now, opts), seed, opts);
+  // h134: bundles, with their replicas' history and constraints naming them (gen-h134.ts).
+  return addH134Features(withH101, seed, opts.now, opts);
 }
