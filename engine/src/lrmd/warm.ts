@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -7,7 +7,7 @@ import { WARM_RUNNABLE_MARKER } from '@ocfkit/sdk';
 
 /**
  * The warm runner: a Node process started ahead of time that waits, blocked in a read of fd 3, for
- * one request {file, args, env, cwd, title, nice}. It first writes one byte to fd 3 (ready). Given
+ * one request {file, args, env, cwd, title}. It first writes one byte to fd 3 (ready). Given
  * the request, it takes the request's environment as its whole environment, its cwd, argv and
  * `/proc/PID/cmdline` (the title), and runs the file as Node runs a script named on its command
  * line (`Module.runMain`): from then on it is that agent, with its stdout, stderr, exit code and
@@ -15,7 +15,7 @@ import { WARM_RUNNABLE_MARKER } from '@ocfkit/sdk';
  * so its own text gives the title room (libuv rewrites the argv area in place).
  */
 const RUNNER_SOURCE = `'use strict';
-const fs = require('node:fs'), os = require('node:os');
+const fs = require('node:fs');
 fs.writeSync(3, 'R');
 const chunks = [], buf = Buffer.alloc(65536);
 for (;;) {
@@ -28,8 +28,6 @@ for (;;) {
 fs.closeSync(3);
 if (chunks.length === 0) process.exit(0);
 const r = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-if (r.nice !== undefined && os.getPriority() !== r.nice)
-  for (const tid of fs.readdirSync('/proc/self/task')) try { os.setPriority(Number(tid), r.nice); } catch {}
 process.chdir(r.cwd);
 for (const k of Object.keys(process.env)) delete process.env[k];
 Object.assign(process.env, r.env);
@@ -167,8 +165,23 @@ function startupEnv(env: Readonly<Record<string, string>>): Record<string, strin
   return out;
 }
 
-/** Whether this process may lower a niceness again (root): only then do idle runners start at nice 19. */
-const CAN_RENICE = process.getuid?.() === 0;
+/** CAP_SYS_NICE's bit in /proc/PID/status's CapEff. */
+const CAP_SYS_NICE = 23n;
+
+/**
+ * Whether this process may lower a niceness again (CAP_SYS_NICE: root on a host, not in a container
+ * without `--cap-add SYS_NICE`): only then do idle runners start at nice 19.
+ */
+function canRenice(): boolean {
+  try {
+    const cap = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return cap !== undefined && ((BigInt(`0x${cap}`) >> CAP_SYS_NICE) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
+const CAN_RENICE = canRenice();
 
 /** The niceness idle runners start at, so their start-up does not take CPU from agents running. */
 const IDLE_NICE = 19;
@@ -176,8 +189,8 @@ const IDLE_NICE = 19;
 /**
  * The idle pre-started runners, `size` per (Node binary, start-up environment), each used once:
  * taking one starts its replacement. Only the daemon's own uid is served (ops with a `user` are
- * exec'd). With root, idle runners start at nice 19 and a taken one sets the daemon's own
- * niceness back before it loads the agent.
+ * exec'd). With root, idle runners start at nice 19 and a taken one is set back to the daemon's
+ * own niceness (each of its threads) before it is handed the agent.
  *
  * @example
  * const pool = new WarmPool(2);
@@ -205,7 +218,12 @@ export class WarmPool {
     }
     const i = list.findIndex((r) => r.ready && !r.dead && r.child.exitCode === null && r.child.signalCode === null);
     const got = i >= 0 ? list.splice(i, 1)[0] : undefined;
-    while (list.length < this.size && !this.broken.has(key)) this.start(key, node, argv0, start, list);
+    // The replacement after the op is handed over: its spawn is not on the op's path.
+    const fill = (into: WarmRunner[]) => {
+      while (into.length < this.size && !this.broken.has(key) && !this.closed) this.start(key, node, argv0, start, into);
+    };
+    if (got) setImmediate(fill, list);
+    else fill(list);
     return got;
   }
 
@@ -269,8 +287,20 @@ export function handTo(runner: WarmRunner, req: WarmRequest): ChildProcess {
   const { child } = runner;
   child.ref();
   for (const s of [child.stdout, child.stderr]) (s as unknown as { ref(): void }).ref();
+  // Back to the daemon's niceness (every thread) before the request: at nice 19 on a busy host
+  // the runner would wait long to be scheduled even to read it.
+  if (CAN_RENICE) {
+    const nice = getPriority();
+    try {
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) setPriority(Number(tid), nice);
+    } catch {
+      // it exited: the op reports how
+    }
+  }
   const control = child.stdio[3] as Writable;
   const title = [runner.argv0, req.file, ...req.args].join(' ');
-  control.end(JSON.stringify({ ...req, title, ...(CAN_RENICE ? { nice: getPriority() } : {}) }));
+  // Closed on our side once written: the child process's 'close' (all its pipes closed) must not
+  // wait for this pipe, which the agent never uses (else the op would end only at the drain timer).
+  control.end(JSON.stringify({ ...req, title }), () => control.destroy());
   return child;
 }
