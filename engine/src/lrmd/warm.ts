@@ -57,6 +57,8 @@ export interface WarmRunner {
   readonly argv0: string;
   ready: boolean;
   dead: boolean;
+  /** The niceness it was started with (an exec'd agent's: the daemon's, or 0 after `--reset-on-fork`), when lowered to idle. */
+  startNice?: number;
 }
 
 /** What a runner is handed: the agent and everything the exec'd agent would get. */
@@ -189,8 +191,9 @@ const IDLE_NICE = 19;
 /**
  * The idle pre-started runners, `size` per (Node binary, start-up environment), each used once:
  * taking one starts its replacement. Only the daemon's own uid is served (ops with a `user` are
- * exec'd). With root, idle runners start at nice 19 and a taken one is set back to the daemon's
- * own niceness (each of its threads) before it is handed the agent.
+ * exec'd). With CAP_SYS_NICE, idle runners wait at nice 19 and a taken one is set back to the
+ * niceness it started with (each of its threads: what an exec'd agent gets, the daemon's own or 0
+ * after `chrt --reset-on-fork`) before it is handed the agent.
  *
  * @example
  * const pool = new WarmPool(2);
@@ -237,7 +240,9 @@ export class WarmPool {
     const runner: WarmRunner = { child, argv0, ready: false, dead: false };
     if (CAN_RENICE) {
       try {
+        const startNice = getPriority(child.pid);
         setPriority(child.pid, IDLE_NICE);
+        runner.startNice = startNice;
       } catch {
         // it already exited: seen below
       }
@@ -287,10 +292,10 @@ export function handTo(runner: WarmRunner, req: WarmRequest): ChildProcess {
   const { child } = runner;
   child.ref();
   for (const s of [child.stdout, child.stderr]) (s as unknown as { ref(): void }).ref();
-  // Back to the daemon's niceness (every thread) before the request: at nice 19 on a busy host
-  // the runner would wait long to be scheduled even to read it.
-  if (CAN_RENICE) {
-    const nice = getPriority();
+  // Back to the niceness it started with (every thread) before the request: at nice 19 on a busy
+  // host the runner would wait long to be scheduled even to read it.
+  if (runner.startNice !== undefined) {
+    const nice = runner.startNice;
     try {
       for (const tid of readdirSync(`/proc/${child.pid}/task`)) setPriority(Number(tid), nice);
     } catch {

@@ -67,7 +67,7 @@ describe('warm runner', () => {
     expect(warmInterpreter(join(work, 'plain'), baseEnv)).toBeUndefined();
   });
 
-  test("the agent sees what an exec'd one sees: env, argv, cwd, cmdline, stdin, its own group; each runner once", async () => {
+  test("the agent sees what an exec'd one sees: env, argv, cwd, cmdline, stdin, niceness, its own group; each runner once", async () => {
     const runner = await readyRunner(probe);
     const a = await run(warm, { ...probe, params: { dir: work, secret: 'first-only' } }, { rsc: 'wp', action: 'dump' });
     const seenA = JSON.parse(a.stdout);
