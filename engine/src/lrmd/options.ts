@@ -7,8 +7,13 @@ import type { OpSettings } from './run-op';
 import type { OpRequest, ResourceSpec } from './types';
 import { WarmPool } from './warm';
 
-/** Idle warm runners per Node binary unless `OCFKIT_EXEC_WARM` or the options say otherwise. */
-const DEFAULT_WARM = 2;
+/**
+ * Idle warm runners per Node binary unless `OCFKIT_EXEC_WARM` or the options say otherwise: the
+ * three agent processes of a failover (IP start, pgsql start, the IP monitor beside it) each find
+ * one even before a replacement is up. An idle runner holds ~5 MB of its own (39 MB RSS, the rest
+ * the shared node binary).
+ */
+const DEFAULT_WARM = 3;
 
 /** The warm runner count: the option, else `OCFKIT_EXEC_WARM`, else {@link DEFAULT_WARM}; a bad value names itself. */
 function warmCount(option: number | undefined, env: string | undefined): number {
@@ -48,7 +53,7 @@ export interface ExecutorOptions {
    * marker line): such an agent is handed to one of them instead of exec'ing a new Node, which
    * saves Node's own start-up (~100 ms of CPU per agent process). Each is used once; ops with a
    * `user` and every other agent are exec'd. Default: `OCFKIT_EXEC_WARM` from the environment
-   * (`0` turns it off, a number sets the count), else 2.
+   * (`0` turns it off, a number sets the count), else 3.
    */
   warm?: number;
 }
