@@ -26,6 +26,12 @@ export interface OpSettings extends EnvContext {
 /** A ready warm runner for this op, when the agent is built by `ocfkit build` and runs as the daemon's own user. */
 function warmRunnerFor(settings: OpSettings, file: string, req: OpRequest, env: Record<string, string>): WarmRunner | undefined {
   if (!settings.warm || req.user !== undefined) return undefined;
+  // A missing cwd fails exec's spawn itself (ENOENT): left to it, so the result is the same.
+  try {
+    if (!statSync(settings.cwd).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
   const how = warmInterpreter(file, env);
   return how && settings.warm.take(how.node, how.argv0, env);
 }

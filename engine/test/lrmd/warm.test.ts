@@ -140,6 +140,15 @@ describe('warm runner', () => {
     120_000,
   );
 
+  test('a missing cwd: the same result as exec\'d (the spawn fails)', async () => {
+    await readyRunner(probe);
+    const gone = { ...warm, cwd: join(work, 'no-such-dir') };
+    const w = await run(gone, probe, { rsc: 'wp', action: 'dump' });
+    const c = await run({ ...cold, cwd: gone.cwd }, probe, { rsc: 'wp', action: 'dump' });
+    expect(comparable(w)).toEqual(comparable(c));
+    expect(w.execStatus).not.toBe('done');
+  }, 60_000);
+
   test('OCFKIT_EXEC_WARM=0 turns it off; a bad value is named', () => {
     const saved = process.env.OCFKIT_EXEC_WARM;
     try {
