@@ -140,7 +140,7 @@ describe('warm runner', () => {
     120_000,
   );
 
-  test('a missing cwd: the same result as exec\'d (the spawn fails)', async () => {
+  test("a missing cwd: the same result as exec'd (the spawn fails)", async () => {
     await readyRunner(probe);
     const gone = { ...warm, cwd: join(work, 'no-such-dir') };
     const w = await run(gone, probe, { rsc: 'wp', action: 'dump' });
