@@ -27,6 +27,7 @@ export {
   promotionAttribute,
   type QueryOptions,
 } from './attributes/types';
+export { WARM_RUNNABLE_MARKER } from './build/warm-marker';
 export { EXIT_REASON_MAX, EXIT_REASON_PREFIX, normalizeOcfCode, OCF, type OcfCode, ocfCodeName, parseExitReason } from './codes';
 export type { AgentContext, NotifyInfo, OpMeta } from './context';
 export { type ActionTiming, type Agent, type AgentActions, type AgentSpec, defineAgent } from './define-agent';

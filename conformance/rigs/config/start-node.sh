@@ -46,6 +46,11 @@ if [ -d "$shared" ] && [ -z "${OCFKIT_RIG_NO_INITDB:-}" ]; then
     # for pg_ctl start -w at load 18 here. Nothing less is synced (fsync stays on); on Linux < 5.8
     # syncfs() may not report a write error to PostgreSQL.
     echo "recovery_init_sync_method = syncfs" >> "$shared/pgdata/postgresql.conf"
+    # A test database of a few kB: 16 MB of shared buffers instead of initdb's 128 MB. The server
+    # sets the whole segment up (page faults) before it starts, after every kill too: by hand
+    # after a kill -9, launch -> first log line 0.40 -> 0.32 s, launch -> ready 0.60 -> 0.55 s
+    # (medians of 6, load 7). Durability is unchanged (fsync, full_page_writes, synchronous_commit).
+    echo "shared_buffers = 16MB" >> "$shared/pgdata/postgresql.conf"
     echo "host all all 0.0.0.0/0 trust" >> "$shared/pgdata/pg_hba.conf"
   fi
   flock -u 9

@@ -132,6 +132,8 @@ export const execCommand: Command = {
       searchPath: [...extra, ...DEFAULT_SEARCH_PATH],
       ...(termGraceMs !== undefined ? { termGraceMs } : {}),
       ...(values.node !== undefined ? { nodeName: values.node } : {}),
+      // One op per command: a pre-started runner would only ever be started, never used.
+      warm: 0,
     });
     try {
       let r: OpResult;

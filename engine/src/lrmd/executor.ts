@@ -199,6 +199,7 @@ export class Executor extends EventEmitter<ExecutorEvents> {
       }
     }
     await Promise.all(waits);
+    this.settings.warm?.close();
   }
 
   private checkRequest(req: OpRequest): Resource {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { BoundedCapture } from './capture';
 import { type ExecutorClock, systemClock, type TimerHandle } from './clock';
+import { handTo, type WarmRunner } from './warm';
 
 /** Everything needed to start one agent process. */
 interface LaunchOptions {
@@ -17,6 +18,11 @@ interface LaunchOptions {
   captureBytes: number;
   /** Timestamps and the timeout/grace timers (default: the real clock). */
   clock?: ExecutorClock;
+  /**
+   * A pre-started warm runner to hand the agent to instead of spawning `command` (which must then
+   * be the agent file itself, run with `args`): same process group, pipes, timers and kills.
+   */
+  warm?: WarmRunner;
 }
 
 /** How a launched process ended, before any OCF mapping. */
@@ -77,14 +83,16 @@ export function launch(opts: LaunchOptions): Launched {
   let timedOut = false;
   let cancelled = false;
   let graceTimer: TimerHandle | undefined;
-  const child = spawn(opts.command, opts.args, {
-    env: opts.env,
-    cwd: opts.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
-  });
+  const child = opts.warm
+    ? handTo(opts.warm, { file: opts.command, args: opts.args, env: opts.env, cwd: opts.cwd })
+    : spawn(opts.command, opts.args, {
+        env: opts.env,
+        cwd: opts.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+      });
   const pid = child.pid;
   child.stdout?.on('data', (b: Buffer) => out.push(b));
   child.stderr?.on('data', (b: Buffer) => err.push(b));

@@ -6,6 +6,7 @@ import { type Launched, launch } from './launch';
 import { execErrorVerdict, type Verdict, verdict } from './outcome';
 import type { OpRequest, OpResult, ResourceSpec } from './types';
 import { launchAs, resolveUser } from './user';
+import { type WarmPool, type WarmRunner, warmInterpreter } from './warm';
 
 /** How much `meta-data` output is kept (other actions keep `captureBytes`, 1 MiB by default). */
 const META_DATA_CAPTURE_BYTES = 64 << 20;
@@ -18,6 +19,21 @@ export interface OpSettings extends EnvContext {
   clock: ExecutorClock;
   /** Ops of `stonith:` resources (see ExecutorOptions.stonith). */
   stonith?: (spec: ResourceSpec, req: OpRequest) => Promise<Verdict>;
+  /** Pre-started runners for agents built by `ocfkit build` (ExecutorOptions.warm); absent: every agent is exec'd. */
+  warm?: WarmPool;
+}
+
+/** A ready warm runner for this op, when the agent is built by `ocfkit build` and runs as the daemon's own user. */
+function warmRunnerFor(settings: OpSettings, file: string, req: OpRequest, env: Record<string, string>): WarmRunner | undefined {
+  if (!settings.warm || req.user !== undefined) return undefined;
+  // A missing cwd fails exec's spawn itself (ENOENT): left to it, so the result is the same.
+  try {
+    if (!statSync(settings.cwd).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const how = warmInterpreter(file, env);
+  return how && settings.warm.take(how.node, how.argv0, env);
 }
 
 /** One op being executed: its result, and a way to kill it (reported as cancelled). */
@@ -117,6 +133,7 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       return early({ rc: 1, execStatus: 'error', exitReason: (err as Error).message });
     }
   }
+  const warm = warmRunnerFor(settings, where.file, req, env);
   const started = settings.clock.now();
   let proc: Launched;
   try {
@@ -131,6 +148,7 @@ export function runOp(settings: OpSettings, spec: ResourceSpec, req: OpRequest, 
       // Meta-data is a document, not a log: big ones (10 MB of options) must arrive whole.
       captureBytes: req.action === 'meta-data' ? Math.max(settings.captureBytes, META_DATA_CAPTURE_BYTES) : settings.captureBytes,
       clock: settings.clock,
+      ...(warm ? { warm } : {}),
     });
   } catch (err) {
     // spawn throws synchronously for some errors (EPERM on setuid without privileges, a NUL byte in a value)

@@ -7,6 +7,7 @@ import { isFenceAgent } from '../fence/define-fence-agent';
 import type { FenceAgent } from '../fence/types';
 import { sdkEntry } from './sdk-entry';
 import { standaloneValidator } from './standalone';
+import { WARM_RUNNABLE_MARKER } from './warm-marker';
 
 /** The result of building one agent. */
 export interface BuiltAgent {
@@ -125,7 +126,10 @@ export async function buildAgent(source: string, options: BuildOptions): Promise
       format: 'cjs',
       outfile: tmp,
       minify: options.minify ?? true,
-      banner: { js: `${options.shebang ?? '#!/usr/bin/env node'}\n// ${agent.name} ${agent.version}, built by ocfkit` },
+      // The marker line only for OCF agents: the executor's warm runner (fence agents run under the fencer).
+      banner: {
+        js: `${options.shebang ?? '#!/usr/bin/env node'}\n// ${agent.name} ${agent.version}, built by ocfkit${isFenceAgent(agent) ? '' : `\n${WARM_RUNNABLE_MARKER}`}`,
+      },
       plugins: [ajvExternal, nativeExternal],
       metafile: true,
     });
