@@ -74,15 +74,40 @@ export function endRole(c: ResourceChange): string {
 /**
  * Where a change leaves its resource once the transition is done: where it goes; an unmanaged,
  * blocked or held resource active on several nodes stays on all of them, and on none that is
- * fenced (fencing stops it there: a ticket's loss-policy=freeze on a lost node, say).
+ * fenced (fencing stops it there: a ticket's loss-policy=freeze on a lost node, say) or that is
+ * in `unread` (a remote or guest node the transition takes down, whose history the next run
+ * does not read: {@link unreadAfter}).
  *
  * @example
  * finalNodes(ws, change).map((n) => n.uname) // ['node1']
  */
-export function finalNodes(ws: WorkingSet, c: ResourceChange): WNode[] {
+export function finalNodes(ws: WorkingSet, c: ResourceChange, unread: ReadonlySet<WNode> = new Set()): WNode[] {
   if (!c.to) return [];
   const held = !isManaged(ws, c.rsc) || c.rsc.stopBlocked === true;
-  return (held && c.from.length > 1 ? c.from : [c.to]).filter((n) => !(held && n.unclean && willFence(ws, n)));
+  return (held && c.from.length > 1 ? c.from : [c.to]).filter((n) => !(held && n.unclean && willFence(ws, n)) && !unread.has(n));
+}
+
+/**
+ * The remote and guest nodes the transition leaves down (their connection, or a guest's
+ * container, ends stopped) whose history the next run will not read: Pacemaker's
+ * unpack_node_history reads such a node's history only in its fencing pass (fencing enabled),
+ * or a remote node's with shutdown locks. What stays there (frozen by a lost ticket, say) is
+ * then not active any more: Pacemaker's output CIB, read again, lists it stopped.
+ *
+ * @example
+ * unreadAfter(ws, changes) // Set { guest2 } when guest2's container stops, fencing disabled
+ */
+export function unreadAfter(ws: WorkingSet, changes: readonly ResourceChange[]): Set<WNode> {
+  const out = new Set<WNode>();
+  if (ws.stonithEnabled) return out;
+  const up = new Set(changes.filter((c) => finalNodes(ws, c).length > 0 && endRole(c) === 'Started').map((c) => c.rsc.id));
+  const shutdownLocks = isTrue(ws.options.get('shutdown-lock'));
+  for (const n of ws.nodes) {
+    const remote = n.remote;
+    if (remote?.connection === undefined || (remote.container === undefined && shutdownLocks)) continue;
+    if (!up.has(remote.connection) || (remote.container !== undefined && !up.has(remote.container))) out.add(n);
+  }
+  return out;
 }
 
 /**

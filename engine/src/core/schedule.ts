@@ -1,4 +1,4 @@
-import { createActions, endRole, finalNodes, type ResourceChange, willFence } from './actions.js';
+import { createActions, endRole, finalNodes, type ResourceChange, unreadAfter, willFence } from './actions.js';
 import { assignResource, isManaged, nodesByName, sortNodes } from './assign.js';
 import { applyBlocking, applyUnrunnableStops } from './blocking.js';
 import { connectionsBefore } from './bundles.js';
@@ -276,13 +276,14 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   });
   const { changes } = created;
   const { graph, errors } = withoutCycles(addNotifications(ws, created.graph), changes);
+  const unread = unreadAfter(ws, changes);
   return {
     // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
     // of the same input: scheduling has changed the working set's priorities and roles.
     graph: describeGraph(graph, input),
     summary: summarize(ws, graph, changes),
     placements: changes.map((c: ResourceChange): Placement => {
-      const on = finalNodes(ws, c);
+      const on = finalNodes(ws, c, unread);
       return {
         rsc: c.rsc.id,
         role: (on.length > 0 ? endRole(c) : 'Stopped') as Placement['role'],

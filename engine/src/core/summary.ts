@@ -1,4 +1,4 @@
-import { endRole, fenceAction, finalNodes, type ResourceChange } from './actions.js';
+import { endRole, fenceAction, finalNodes, type ResourceChange, unreadAfter } from './actions.js';
 import { isManaged } from './assign.js';
 import type { TransitionGraph } from './graph.js';
 import { isOrphanPrimitive } from './orphan-resources.js';
@@ -141,12 +141,13 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   lines.push('', 'Revised Cluster Status:', '  * Node List:');
   const after = ws.nodes.map((n) => (n.unclean ? { ...n, unclean: false, online: false } : n));
   lines.push(...nodeList(after), '', '  * Full List of Resources:');
+  const unread = unreadAfter(ws, changes);
   // A stopped orphan is not listed any more (crm_mon leaves inactive orphans out).
   for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && !x.rsc.blocked && x.to === undefined) && !neverActive(x)))
     lines.push(
       c.rsc.blocked
         ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`
-        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${finalNodes(ws, c).length > 0 ? state(endRole(c), c.to ? [c.to.uname] : []) : state('Stopped', [])}`,
+        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${finalNodes(ws, c, unread).length > 0 ? state(endRole(c), c.to ? [c.to.uname] : []) : state('Stopped', [])}`,
     );
   return `${lines.join('\n')}\n`;
 }

@@ -186,6 +186,17 @@ function colocatedScores(ws: WorkingSet, rsc: WRsc): Map<string, number> {
 }
 
 /**
+ * Where a resource runs for the sort (Pacemaker's pe__current_node): the first node it is active
+ * on, leaving out a globally-unique clone's orphan instances — Pacemaker does not find such a
+ * history entry among the clone's instances and makes it a resource of its own (unpack_find_resource).
+ */
+function currentNode(r: WRsc): WNode | undefined {
+  if (r.variant !== 'clone' || !r.unique) return r.runningOn[0];
+  const own = leaves(r).filter((p) => !p.orphan);
+  return r.runningOn.find((n) => own.some((p) => p.runningOn.includes(n)));
+}
+
+/**
  * Orders the top-level resources for placement as Pacemaker does under a strategy other than
  * `default`: higher priority first, then the higher score on the node it is active on, then the
  * higher score on each node in turn (nodes sorted as for placement). Stable otherwise.
@@ -200,8 +211,8 @@ export function sortResourcesForPlacement(ws: WorkingSet, nodes: readonly WNode[
     if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
     const sa = scores.get(a);
     const sb = scores.get(b);
-    const wa = weightOn(a.runningOn[0], sa);
-    const wb = weightOn(b.runningOn[0], sb);
+    const wa = weightOn(currentNode(a), sa);
+    const wb = weightOn(currentNode(b), sb);
     if (wa !== wb) return wa > wb ? -1 : 1;
     for (const n of nodes) {
       const x = weightOn(n, sa);
