@@ -80,9 +80,9 @@ export function endRole(c: ResourceChange): string {
  * finalNodes(ws, change).map((n) => n.uname) // ['node1']
  */
 export function finalNodes(ws: WorkingSet, c: ResourceChange): WNode[] {
-  const held = !isManaged(ws, c.rsc) || c.rsc.stopBlocked === true;
-  if (!held && c.rsc.keptOn) return [...(c.to ? [c.to] : []), ...c.rsc.keptOn];
   if (!c.to) return [];
+  const held = !isManaged(ws, c.rsc) || c.rsc.stopBlocked === true;
+  if (!held && c.rsc.keptOn) return [c.to, ...c.rsc.keptOn];
   return (held && c.from.length > 1 ? c.from : [c.to]).filter((n) => !(held && n.unclean && willFence(ws, n)));
 }
 
@@ -269,11 +269,7 @@ function buildActions(
     return container !== undefined && container !== p && (startsAnyway(ws, container) || restarts.has(container));
   };
   for (const p of ws.primitives) {
-    // Also active on nodes that left cleanly (schedule.ts, keptWhereItLeft) and stopping on its own
-    // node (moving, recovering, restarting): its stops there are required too and cannot run, so its
-    // start cannot either.
-    const startBlockedByKept = p.keptOn !== undefined && (restarts.has(p) || startsAnyway(ws, p));
-    const to = p.nextRole !== 'Stopped' && !startBlockedByKept ? p.assignedTo : undefined;
+    const to = p.nextRole !== 'Stopped' ? p.assignedTo : undefined;
     const plan = plans.get(p);
     let toRole = to ? (p.nextRole ?? 'Started') : 'Stopped';
     if (restarts.has(p) && p.role === 'Promoted' && toRole === 'Promoted' && !startsAnyway(ws, p) && !promoteImpliedByContainer(p)) {
@@ -285,8 +281,7 @@ function buildActions(
     }
     // A partial migration is shown as moving from its source.
     const from = plan?.partial ? [plan.source, ...p.runningOn.filter((n) => n !== plan.source)] : [...p.runningOn];
-    const change: ResourceChange = { rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) && !startBlockedByKept };
-    if (startBlockedByKept) change.finalRole = p.role;
+    const change: ResourceChange = { rsc: p, from, to, fromRole: p.role, toRole, restart: restarts.has(p) };
     // Demoted by a mandatory order while staying promoted (an instance recovered by a demote is promoted again).
     const impliedDemote = demotes.has(p) && toRole === 'Promoted' && p.demoteOn.length === 0 && isManaged(ws, p);
     if (impliedDemote) change.finalRole = 'Unpromoted';

@@ -166,23 +166,31 @@ function groupInternalColocations(ws: WorkingSet): void {
 
 /**
  * A primitive active on cluster nodes that left cleanly (their history read because of
- * `shutdown-lock`) and on exactly one online, clean node: needing no fencing, it counts as active
- * only there, so it is not multiply active and that node is its current one (pe__find_active_on).
- * Its stops on the nodes that left cannot run (each makes its node unclean, nothing more): where it
- * keeps its place they stay optional and nothing is done; where it must stop on its node (moving,
- * recovering, restarting, stopping) they are required too, so its start cannot run and it stops
- * there only (createActions). Either way it stays active on the nodes that left
+ * `shutdown-lock`) and on one online, clean node, where it was assigned and has nothing to
+ * recover: Pacemaker's stops are all optional (not multiply active, as it needs no fencing and
+ * counts only online, clean nodes; not moving, failed or stopping), so nothing is done and it stays
+ * active on all of them, the nodes that left made unclean by their unrunnable optional stop
  * (pcmk__primitive_create_actions, stop_resource, update_resource_action_runnable).
  *
  * @example
- * keptWhereItLeft(ws, web, new Set([node4])) // [node4]: web started on node3 and on node4
+ * staysWithOptionalStops(ws, web, new Set([node4])) // true: web started on node3 and on node4
  */
-function keptWhereItLeft(ws: WorkingSet, p: WRsc, leftCleanly: ReadonlySet<WNode>): WNode[] | undefined {
+function staysWithOptionalStops(ws: WorkingSet, p: WRsc, leftCleanly: ReadonlySet<WNode>): boolean {
   const counted = countedActive(ws, p);
   const here = counted[0];
-  if (here === undefined || counted.length !== 1 || needsFencing(ws, p) || !isManaged(ws, p)) return undefined;
-  if (!p.runningOn.every((n) => n === here || leftCleanly.has(n))) return undefined;
-  return p.runningOn.filter((n) => n !== here);
+  return (
+    here !== undefined &&
+    counted.length === 1 &&
+    !needsFencing(ws, p) &&
+    isManaged(ws, p) &&
+    p.assignedTo === here &&
+    p.nextRole !== 'Stopped' &&
+    !p.failed &&
+    !p.blocked &&
+    !p.failedOn.includes(here) &&
+    !(p.definitionChangedOn?.includes(here) ?? false) &&
+    p.runningOn.every((n) => n === here || leftCleanly.has(n))
+  );
 }
 
 function finalRoles(ws: WorkingSet): void {
@@ -195,10 +203,9 @@ function finalRoles(ws: WorkingSet): void {
   for (const p of ws.primitives) for (const n of p.runningOn) if (leftCleanly.has(n) && isManaged(ws, p)) n.unclean = true;
   for (const p of ws.primitives) {
     const stuck = p.runningOn.find((n) => n.unclean && !willFence(ws, n));
-    const kept = stuck && !stopAll && !demoteOnly ? keptWhereItLeft(ws, p, leftCleanly) : undefined;
-    if (kept) {
-      // Its stops on the nodes that left cannot run: it stays there, whatever it does on its own node.
-      p.keptOn = kept;
+    if (stuck && !stopAll && !demoteOnly && staysWithOptionalStops(ws, p, leftCleanly)) {
+      // Nothing asks for its stops: the one on the node that left stays optional (and unrunnable).
+      p.keptOn = p.runningOn.filter((n) => leftCleanly.has(n));
     } else if (stuck) {
       // Active on an unclean node that will not be fenced: it cannot be stopped there, so nothing moves.
       p.assignedTo = stuck;
@@ -312,7 +319,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       return {
         rsc: c.rsc.id,
         role: (on.length > 0 ? endRole(c) : 'Stopped') as Placement['role'],
-        node: on.length > 0 ? (c.to ?? on[0])?.uname : undefined,
+        node: on.length > 0 ? c.to?.uname : undefined,
         nodes: on.map((n) => n.uname),
       };
     }),

@@ -53,9 +53,7 @@ function item(verb: string, rsc: string, text: string): string {
  * from the role it has and will have, where it is and will be, and which of its actions exist.
  */
 function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<string>): string[] {
-  // Stopping where it was assigned, it stays on the nodes that left cleanly (not listed: Pacemaker's
-  // line names the current node only).
-  const from = c.from.filter((n) => c.to !== undefined || !c.rsc.keptOn?.includes(n)).map((n) => n.uname);
+  const from = c.from.map((n) => n.uname);
   const current = from[0];
   const next = c.to?.uname;
   const blockedStart = c.rsc.blockedStartOn;
@@ -148,14 +146,7 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
     lines.push(
       c.rsc.blocked
         ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`
-        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${
-            finalNodes(ws, c).length > 0
-              ? state(
-                  endRole(c),
-                  (c.rsc.keptOn ? finalNodes(ws, c) : c.to ? [c.to] : []).map((n) => n.uname),
-                )
-              : state('Stopped', [])
-          }`,
+        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${finalNodes(ws, c).length > 0 ? state(endRole(c), c.to ? [c.to, ...(c.rsc.keptOn ?? [])].map((n) => n.uname) : []) : state('Stopped', [])}`,
     );
   return `${lines.join('\n')}\n`;
 }
