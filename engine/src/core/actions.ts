@@ -84,6 +84,7 @@ export function endRole(c: ResourceChange): string {
 export function finalNodes(ws: WorkingSet, c: ResourceChange, unread: ReadonlySet<WNode> = new Set()): WNode[] {
   if (!c.to) return [];
   const held = !isManaged(ws, c.rsc) || c.rsc.stopBlocked === true;
+  if (!held && c.rsc.keptOn) return [c.to, ...c.rsc.keptOn].filter((n) => !unread.has(n));
   return (held && c.from.length > 1 ? c.from : [c.to]).filter((n) => !(held && n.unclean && willFence(ws, n)) && !unread.has(n));
 }
 

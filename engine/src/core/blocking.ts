@@ -236,6 +236,9 @@ export function applyBlocking(ws: WorkingSet): Set<WRsc> {
   // "Stop ... due to unrunnable X start").
   for (const p of blocked) {
     if (!isManaged(ws, p)) continue;
+    // Held on a node that is down and will not be fenced (finalRoles): its stop there cannot run
+    // either ("Stop ... blocked"), so it stays there.
+    if (p.blockedStop && p.assignedTo && !p.assignedTo.online && p.runningOn.includes(p.assignedTo)) continue;
     if (p.assignedTo && p.nextRole !== 'Stopped') p.unrunnableStartOn = p.assignedTo;
     // A start that cannot run where it was assigned is still listed (blocked) in the summary.
     if (p.assignedTo && p.runningOn.length === 0 && (p.nextRole !== 'Stopped' || p.frozen)) {

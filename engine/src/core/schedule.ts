@@ -22,7 +22,7 @@ import {
   isRemoteConnection,
   remoteConnectionAssigned,
 } from './remote-nodes.js';
-import { needsQuorum } from './requires-fencing.js';
+import { countedActive, needsFencing, needsQuorum } from './requires-fencing.js';
 import { applyExclusiveDiscovery, noteDiscovery } from './resource-discovery.js';
 import { expandedConstraints } from './resource-sets.js';
 import { addScores, INFINITY } from './score.js';
@@ -164,16 +164,49 @@ function groupInternalColocations(ws: WorkingSet): void {
   }
 }
 
+/**
+ * A primitive active on cluster nodes that left cleanly (their history read because of
+ * `shutdown-lock`) and on one online, clean node, where it was assigned and has nothing to
+ * recover: Pacemaker's stops are all optional (not multiply active, as it needs no fencing and
+ * counts only online, clean nodes; not moving, failed or stopping), so nothing is done and it stays
+ * active on all of them, the nodes that left made unclean by their unrunnable optional stop
+ * (pcmk__primitive_create_actions, stop_resource, update_resource_action_runnable).
+ *
+ * @example
+ * staysWithOptionalStops(ws, web, new Set([node4])) // true: web started on node3 and on node4
+ */
+function staysWithOptionalStops(ws: WorkingSet, p: WRsc, leftCleanly: ReadonlySet<WNode>): boolean {
+  const counted = countedActive(ws, p);
+  const here = counted[0];
+  return (
+    here !== undefined &&
+    counted.length === 1 &&
+    !needsFencing(ws, p) &&
+    isManaged(ws, p) &&
+    p.assignedTo === here &&
+    p.nextRole !== 'Stopped' &&
+    !p.failed &&
+    !p.blocked &&
+    !p.failedOn.includes(here) &&
+    !(p.definitionChangedOn?.includes(here) ?? false) &&
+    p.runningOn.every((n) => n === here || leftCleanly.has(n))
+  );
+}
+
 function finalRoles(ws: WorkingSet): void {
   const stopAll = !ws.haveQuorum && ws.noQuorumPolicy === 'stop';
   const demoteOnly = !ws.haveQuorum && ws.noQuorumPolicy === 'demote';
 
   // A managed resource active on a cluster node that is down and clean needs a stop there that
   // cannot run: the node becomes unclean, and cannot be fenced.
-  for (const p of ws.primitives) for (const n of p.runningOn) if (stopCannotRunOn(n) && isManaged(ws, p)) n.unclean = true;
+  const leftCleanly = new Set(ws.nodes.filter(stopCannotRunOn));
+  for (const p of ws.primitives) for (const n of p.runningOn) if (leftCleanly.has(n) && isManaged(ws, p)) n.unclean = true;
   for (const p of ws.primitives) {
     const stuck = p.runningOn.find((n) => n.unclean && !willFence(ws, n));
-    if (stuck) {
+    if (stuck && !stopAll && !demoteOnly && staysWithOptionalStops(ws, p, leftCleanly)) {
+      // Nothing asks for its stops: the one on the node that left stays optional (and unrunnable).
+      p.keptOn = p.runningOn.filter((n) => leftCleanly.has(n));
+    } else if (stuck) {
       // Active on an unclean node that will not be fenced: it cannot be stopped there, so nothing moves.
       p.assignedTo = stuck;
       p.nextRole = p.role;

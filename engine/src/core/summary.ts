@@ -147,7 +147,7 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
     lines.push(
       c.rsc.blocked
         ? `    * ${c.rsc.id}\t(${agent(c)}):\t FAILED ${c.from.map((n) => n.uname).join(' ')} (blocked)`
-        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${finalNodes(ws, c, unread).length > 0 ? state(endRole(c), c.to ? [c.to.uname] : []) : state('Stopped', [])}`,
+        : `    * ${c.rsc.id}\t(${agent(c)}):\t ${isOrphanPrimitive(c.rsc) ? 'ORPHANED ' : ''}${finalNodes(ws, c, unread).length > 0 ? state(endRole(c), c.to ? [c.to, ...(c.rsc.keptOn ?? [])].map((n) => n.uname) : []) : state('Stopped', [])}`,
     );
   return `${lines.join('\n')}\n`;
 }

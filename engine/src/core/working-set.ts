@@ -171,6 +171,11 @@ export interface WRsc {
   blockedPromote?: boolean;
   /** Held in place although it was to stop or move (the summary lists the stop, blocked). */
   blockedStop?: boolean;
+  /**
+   * Cluster nodes that left cleanly where it stays active besides its own node: their stop is
+   * optional and cannot run (schedule.ts, staysWithOptionalStops).
+   */
+  keptOn?: WNode[];
   /** The next role decided before assignment (target-role, on-fail=stop, a failed promote...). */
   initialNextRole?: Role;
   provisional: boolean;

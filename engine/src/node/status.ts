@@ -191,9 +191,12 @@ function failedOp(op: LrmOp): boolean {
   return expected >= 0 && op.rc !== expected;
 }
 
-function failures(cib: Cib): FailedAction[] {
+function failures(cib: Cib, ws: WorkingSet): FailedAction[] {
   const out: FailedAction[] = [];
   for (const state of cib.status) {
+    // Only an online node's failures are recorded (record_failed_op): one down cleanly, whose
+    // history shutdown-lock makes read, lists none.
+    if (ws.nodeByName.get(state.uname)?.online !== true) continue;
     for (const lr of state.lrm) {
       const seen = new Set<string>();
       // A `_last_failure_0` entry first: the same call recorded again as `_last_0` is not listed twice.
@@ -304,7 +307,7 @@ export function clusterStatus(cib: Cib, now: number): ClusterStatus {
     ),
     nodeAttributes,
     failCounts,
-    failures: failures(cib),
+    failures: failures(cib, ws),
   };
 }
 

@@ -174,13 +174,13 @@ export function profileFor(seed: number) {
     ticketChance: 0.15,
     templateChance: 0.15,
   };
-  // h102 (gen-h102.ts): date rules, node health, multiple-active, shutdown locks on request (seed 276, README);
-  // unfencing on request.
+  // h102 (gen-h102.ts): date rules, node health, multiple-active, shutdown locks (on again since h131,
+  // seed 276 fixed); unfencing on request.
   const h102 = {
     dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0.15),
     healthChance: chance('OCFKIT_DIFF_HEALTH', 0.15),
     multipleActiveChance: chance('OCFKIT_DIFF_MULTIPLE_ACTIVE', 0.15),
-    shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0),
+    shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0.15),
     unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
   };
   // h103 (gen-h103.ts): clone notifications, cloned groups, remote nodes (on since h124), guest nodes (on since
