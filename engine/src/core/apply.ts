@@ -4,6 +4,7 @@ import type { Cib, LrmOp, LrmResource, NodeState, NvSet, Primitive, Resource, Wr
 import { isUniqueClone } from './forced-anonymous.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
 import { flattenSets } from './nvsets.js';
+import { isUnfencing } from './unfencing.js';
 
 function rc(a: GraphAction): number {
   if (a.probe || a.stoppedRole) return 7;
@@ -60,7 +61,7 @@ function historyOp(rsc: string, action: GraphAction, callId: number, code: numbe
 
 /**
  * The CIB as it would be once every action of the graph has succeeded (what `crm_simulate -S -O`
- * writes): fenced nodes are down with an empty history; each resource action is recorded in the
+ * writes): fenced nodes are down with an empty history (unfenced ones stay as they were); each resource action is recorded in the
  * executor history of its node (`<rsc>_last_0` for one-shot operations, `<rsc>_migrate_to_0` and `_migrate_from_0` for migrations,
  * `<rsc>_monitor_<ms>` for recurring monitors; a stop drops the recurring monitors; an anonymous clone instance in the
  * entry crm_simulate picks (the one its history was found under, else `rsc`: history-id.ts), globally-unique ones as
@@ -109,8 +110,9 @@ export function applyTransition(cib: Cib, graph: TransitionGraph, now: number): 
   };
   let call = 1 + Math.max(0, ...status.flatMap((s) => s.lrm.flatMap((r) => r.ops.map((o) => o.callId))));
   for (const a of graph.actions) {
-    // A guest node's fencing is a pseudo action (its container's recovery does it).
-    if (a.task === 'stonith' && !a.pseudo) {
+    // A guest node's fencing is a pseudo action (its container's recovery does it). Unfencing
+    // (`on`) leaves the node up with its history and attributes, as crm_simulate does.
+    if (a.task === 'stonith' && !a.pseudo && !isUnfencing(a)) {
       const s = byUname(a.node);
       s.attrs = { ...s.attrs, in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down' };
       s.lrm = [];

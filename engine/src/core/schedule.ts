@@ -270,6 +270,9 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   groupInternalColocations(ws);
   containerConstraints(ws);
   initUtilization(ws);
+  // Connections and fence devices avoid remote nodes before resources are sorted for placement
+  // (pcmk__create_internal_constraints comes before allocate_resources' sort in Pacemaker).
+  avoidRemoteNodes(ws);
   // Pacemaker sorts its node list (by name), not a node table, to order the resources.
   sortResourcesForPlacement(
     ws,
@@ -280,7 +283,6 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       false,
     ).map(([n]) => n),
   );
-  avoidRemoteNodes(ws);
   // Remote connections are assigned first: where they go decides which remote nodes can run resources.
   for (const r of ws.resources) {
     // (Not a bundle's: Pacemaker assigns those with their bundle.)

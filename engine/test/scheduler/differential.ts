@@ -175,13 +175,13 @@ export function profileFor(seed: number) {
     templateChance: 0.15,
   };
   // h102 (gen-h102.ts): date rules, node health, multiple-active, shutdown locks (on again since h131,
-  // seed 276 fixed); unfencing on request.
+  // seed 276 fixed), unfencing (on since h133).
   const h102 = {
     dateRuleChance: chance('OCFKIT_DIFF_DATE_RULES', 0.15),
     healthChance: chance('OCFKIT_DIFF_HEALTH', 0.15),
     multipleActiveChance: chance('OCFKIT_DIFF_MULTIPLE_ACTIVE', 0.15),
     shutdownLockChance: chance('OCFKIT_DIFF_SHUTDOWN_LOCK', 0.15),
-    unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0),
+    unfencingChance: chance('OCFKIT_DIFF_UNFENCING', 0.15),
   };
   // h103 (gen-h103.ts): clone notifications, cloned groups, remote nodes (on since h124), guest nodes (on since
   // h132, at 0.1: at 0.15 crm_simulate cannot complete 16 of 517 seeds, over the test's 3%) (README, "Notifications,

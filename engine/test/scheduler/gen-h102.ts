@@ -303,6 +303,39 @@ function addShutdownLocks(cib: Cib, now: number, s: Stream, call: { n: number })
   }
 }
 
+/**
+ * Whether a node's history holds more than stops and "not running" probes: something ran or was
+ * started there (a start that failed with rc 7 too: Pacemaker counts the resource active and stops
+ * it, before the node's unfencing; seed 417 at 0.15).
+ */
+const running = (st: ModelNodeState) =>
+  st.lrm.some((l) => l.ops.some((o) => o.operation !== 'stop' && !(o.operation === 'monitor' && o.intervalMs === 0 && o.rc === 7)));
+
+const unfenced = (st: ModelNodeState) => st.transient.some((t) => t.pairs.some((p) => p.name === '#node-unfenced'));
+
+/**
+ * Once unfencing is generated (a fence device `provides=unfencing`), marks unfenced every node
+ * where something ran and that is not marked yet: the remote nodes gen-h103.ts adds after
+ * addUnfencing, with history moved onto them (seeds 30, 58 and 70 at chance 1: Pacemaker unfences
+ * a remote node, too, before what requires it starts there, and orders the stops there before the
+ * unfencing and the probes after it, a loop). A CIB without unfencing is returned as it is.
+ *
+ * @example
+ * const cib = unfencedWhereRunning(addH103Features(withH102, seed, prng, now, opts));
+ */
+export function unfencedWhereRunning(generated: ModelCib): ModelCib {
+  const enabled = generated.resources.some(
+    (r) =>
+      r.kind === 'primitive' &&
+      r.class === 'stonith' &&
+      r.meta.some((m) => m.pairs.some((p) => p.name === 'provides' && p.value === 'unfencing')),
+  );
+  if (!enabled || !generated.status.some((st) => running(st) && !unfenced(st))) return generated;
+  const cib = structuredClone(generated) as Cib;
+  for (const st of cib.status) if (running(st) && !unfenced(st)) setTransient(st, '#node-unfenced', '1700000000');
+  return cib;
+}
+
 /** Fencing on with a device that provides unfencing, resources that require it, nodes unfenced or not. */
 function addUnfencing(cib: Cib, s: Stream): void {
   setOption(cib, 'stonith-enabled', 'true');
@@ -328,7 +361,7 @@ function addUnfencing(cib: Cib, s: Stream): void {
   // started there (the controller unfences a node before what requires it starts); with resources
   // active on a node never unfenced, Pacemaker orders their stops before the unfencing and the
   // probes there after it, a loop crm_simulate cannot complete (seeds 1, 6, 9, 12, 18 at chance 1).
-  const running = (st: Cib['status'][number]) => st.lrm.some((l) => l.ops.some((o) => o.operation !== 'stop' && o.rc !== 7));
+  // Remote nodes get their history later (gen-h103.ts): unfencedWhereRunning marks them.
   for (const st of cib.status) {
     const unfenced = s.chance(0.5);
     const when = String(1_700_000_000 + s.int(0, 1000));

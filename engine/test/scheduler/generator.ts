@@ -28,7 +28,7 @@ type Primitive = Writable<ModelPrimitive>;
 type Resource = Writable<ModelResource>;
 
 import { addH101Features, type H101Options } from './gen-h101.js';
-import { addH102Features, type H102Chances } from './gen-h102.js';
+import { addH102Features, type H102Chances, unfencedWhereRunning } from './gen-h102.js';
 import { addH103Features, type H103Chances } from './gen-h103.js';
 import { addH134Features, type H134Chances } from './gen-h134.js';
 import { type FailureKind, injectFailure, lrmOp } from './history-gen.js';
@@ -515,8 +515,9 @@ export function generateCib(seed: number, opts: GenOptions): ModelCib {
   // unfencing (gen-h102.ts); h103's clone notifications, remote and guest nodes (gen-h103.ts); last
   // h101's resource sets, role constraints, tickets, templates and tags (gen-h101.ts), which write
   // what the model cannot hold into the XML.
+  // Remote nodes' history comes after the unfencing (h133: unfencedWhereRunning marks those nodes).
   const withH102 = addH102Features(generated, seed, opts.now, opts, prng);
-  const withH101 = addH101Features(addH103Features(withH102, seed, prng, opts.now, opts), seed, opts);
+  const withH101 = addH101Features(unfencedWhereRunning(addH103Features(withH102, seed, prng, opts.now, opts)), seed, opts);
   // h134: bundles, with their replicas' history and constraints naming them (gen-h134.ts).
   return addH134Features(withH101, seed, opts.now, opts);
 }
