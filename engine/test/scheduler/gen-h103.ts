@@ -17,6 +17,7 @@ import type {
   Writable,
 } from '../../src/core/cib-model.js';
 import { parametersDigest } from '../../src/pcmk/op-digest.js';
+import { type Draw, drawsFrom } from './generator.js';
 import { injectFailure, lrmOp } from './history-gen.js';
 
 /** A node state being built here: its history and transient attributes grow. */
@@ -36,21 +37,8 @@ export interface H103Chances {
   guestChance?: number;
 }
 
-interface Draw {
-  rnd: () => number;
-  int: (lo: number, hi: number) => number;
-  pick: <T>(xs: readonly T[]) => T;
-  chance: (p: number) => boolean;
-}
-
 function draw(prng: Prng, seed: number, k: number): Draw {
-  const rnd = prng(seed * 155921 + 103 + k);
-  return {
-    rnd,
-    int: (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T,
-    chance: (p) => rnd() < p,
-  };
+  return drawsFrom(prng(seed * 155921 + 103 + k));
 }
 
 function withMeta(sets: readonly NvSet[], owner: string, name: string, value: string): NvSet[] {

@@ -27,7 +27,7 @@ import type { Cib, LrmResource, NodeState, Primitive, Writable } from '../../src
 import { actionParameters } from '../../src/core/graph-xml.js';
 import { unpack } from '../../src/core/unpack.js';
 import { digestParams, parametersDigest } from '../../src/pcmk/op-digest.js';
-import { prng } from './generator.js';
+import { type Draw, drawsFrom, prng } from './generator.js';
 import { injectFailure, lrmOp } from './history-gen.js';
 
 export interface H134Chances {
@@ -35,21 +35,8 @@ export interface H134Chances {
   bundleChance?: number;
 }
 
-interface Draw {
-  rnd: () => number;
-  int: (lo: number, hi: number) => number;
-  pick: <T>(xs: readonly T[]) => T;
-  chance: (p: number) => boolean;
-}
-
 function draw(seed: number): Draw {
-  const rnd = prng(seed * 104729 + 134);
-  return {
-    rnd,
-    int: (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T,
-    chance: (p) => rnd() < p,
-  };
+  return drawsFrom(prng(seed * 104729 + 134));
 }
 
 /** One generated bundle: its XML and what its history needs to know. */

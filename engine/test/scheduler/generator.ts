@@ -45,6 +45,29 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Draws from one random stream: a number in [0, 1), an integer in [lo, hi], a pick, a chance. */
+export interface Draw {
+  rnd: () => number;
+  int: (lo: number, hi: number) => number;
+  pick: <T>(xs: readonly T[]) => T;
+  chance: (p: number) => boolean;
+}
+
+/**
+ * The draws of one stream, as the feature modules (gen-h103.ts, gen-h134.ts) take them.
+ *
+ * @example
+ * drawsFrom(prng(seed * 104729 + 134)).int(1, 3) // 1, 2 or 3
+ */
+export function drawsFrom(rnd: () => number): Draw {
+  return {
+    rnd,
+    int: (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T,
+    chance: (p) => rnd() < p,
+  };
+}
+
 interface GenOptions extends H101Options, H102Chances, H103Chances, H134Chances {
   /** The scheduler's notion of now (seconds); fail timestamps are placed around it. */
   now: number;
