@@ -316,7 +316,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     // Self-contained actions (agent, parameters, meta, target rc), described from a fresh unpack
     // of the same input: scheduling has changed the working set's priorities and roles.
     graph: describeGraph(graph, input),
-    summary: summarize(ws, graph, changes),
+    summary: summarize(ws, graph, changes, unread),
     placements: changes.map((c: ResourceChange): Placement => {
       const on = finalNodes(ws, c, unread);
       return {

@@ -1,4 +1,4 @@
-import { endRole, fenceAction, finalNodes, type ResourceChange, unreadAfter } from './actions.js';
+import { endRole, fenceAction, finalNodes, type ResourceChange } from './actions.js';
 import { isManaged } from './assign.js';
 import type { TransitionGraph } from './graph.js';
 import { isOrphanPrimitive } from './orphan-resources.js';
@@ -95,11 +95,13 @@ function transitionLines(ws: WorkingSet, c: ResourceChange, tasks: ReadonlySet<s
 
 /**
  * A crm_simulate-style summary: current status, transition summary, the actions, revised status.
+ * `unread`: the remote and guest nodes whose history the next run will not read (`unreadAfter`,
+ * computed once by the scheduler for the placements and this).
  *
  * @example
- * summarize(ws, graph, changes).split('\n')[0] // 'Current cluster status:'
+ * summarize(ws, graph, changes, unreadAfter(ws, changes)).split('\n')[0] // 'Current cluster status:'
  */
-export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: ResourceChange[]): string {
+export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: ResourceChange[], unread: ReadonlySet<WNode>): string {
   const lines = ['Current cluster status:', '  * Node List:', ...nodeList(ws.nodes), '', '  * Full List of Resources:'];
   // An inactive orphan is not listed (as crm_mon leaves it out), nor is a clone's orphan instance
   // that history found inactive (an entry for which no instance number was free).
@@ -141,7 +143,6 @@ export function summarize(ws: WorkingSet, graph: TransitionGraph, changes: Resou
   lines.push('', 'Revised Cluster Status:', '  * Node List:');
   const after = ws.nodes.map((n) => (n.unclean ? { ...n, unclean: false, online: false } : n));
   lines.push(...nodeList(after), '', '  * Full List of Resources:');
-  const unread = unreadAfter(ws, changes);
   // A stopped orphan is not listed any more (crm_mon leaves inactive orphans out).
   for (const c of changes.filter((x) => !(isOrphanPrimitive(x.rsc) && !x.rsc.blocked && x.to === undefined) && !neverActive(x)))
     lines.push(
